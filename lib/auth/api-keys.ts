@@ -1,0 +1,96 @@
+// API keys: 192-bit random secrets, shown once, stored as SHA-256 hashes.
+import { createHash, randomBytes } from "node:crypto";
+import type { ApiKeyKind } from "../db/generated/enums";
+import { getPrisma } from "../db/client";
+import { ApiError } from "../errors";
+
+const kindPrefix: Record<ApiKeyKind, string> = { write: "lmw_", read: "lmr_" };
+
+export function hashApiKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+export function generateApiKey(kind: ApiKeyKind, entropy: Buffer = randomBytes(24)): string {
+  return kindPrefix[kind] + entropy.toString("base64url");
+}
+
+export interface CreateApiKeyInput {
+  organizationId: string;
+  projectId?: string | null;
+  kind: ApiKeyKind;
+  name: string;
+  allowedOrigins?: string[];
+  rateLimit?: number | null;
+  /** Derive the key from these bytes instead of fresh randomness (the demo workspace, which must be idempotent). */
+  entropy?: Buffer;
+}
+
+/** Creates a key and returns it in clear text: the only time it is ever available. */
+export async function createApiKey(input: CreateApiKeyInput): Promise<{ id: string; key: string; prefix: string }> {
+  if (input.kind === "write" && !input.projectId) throw new ApiError("invalid_request", "A write key belongs to one project: give a project");
+  const key = generateApiKey(input.kind, input.entropy);
+  const hash = hashApiKey(key);
+  const prefix = key.slice(0, 12);
+  const row = await getPrisma().apiKey.upsert({
+    where: { hash },
+    update: { revokedAt: null },
+    create: {
+      organizationId: input.organizationId,
+      projectId: input.projectId ?? null,
+      kind: input.kind,
+      name: input.name,
+      prefix,
+      hash,
+      allowedOrigins: (input.allowedOrigins ?? []).map(normalizeOrigin),
+      rateLimit: input.rateLimit ?? null,
+    },
+  });
+  return { id: row.id, key, prefix };
+}
+
+export function normalizeOrigin(origin: string): string {
+  const url = new URL(origin);
+  return `${url.protocol}//${url.host}`.toLowerCase();
+}
+
+export async function revokeApiKey(organizationId: string, id: string): Promise<void> {
+  const { count } = await getPrisma().apiKey.updateMany({ where: { id, organizationId, revokedAt: null }, data: { revokedAt: new Date() } });
+  if (count === 0) throw new ApiError("not_found", "No such active key in this organization");
+}
+
+export interface AuthenticatedKey {
+  id: string;
+  organizationId: string;
+  projectId: string | null;
+  kind: ApiKeyKind;
+  allowedOrigins: string[];
+  rateLimit: number | null;
+}
+
+/** Resolves a presented key or throws 401; a key of the wrong kind is a 403. */
+export async function authenticateApiKey(presented: string | null | undefined, kind: ApiKeyKind): Promise<AuthenticatedKey> {
+  if (!presented) throw new ApiError("unauthorized", `Missing API key: send it as "Authorization: Bearer <key>"`);
+  const row = await getPrisma().apiKey.findUnique({
+    where: { hash: hashApiKey(presented) },
+    select: { id: true, organizationId: true, projectId: true, kind: true, allowedOrigins: true, rateLimit: true, revokedAt: true },
+  });
+  if (!row) throw new ApiError("unauthorized", "Unknown API key");
+  if (row.revokedAt) throw new ApiError("unauthorized", "This API key has been revoked");
+  if (row.kind !== kind) throw new ApiError("forbidden", `This is a ${row.kind} key; this endpoint needs a ${kind} key`);
+  const { revokedAt: _revoked, ...key } = row;
+  return key;
+}
+
+/** Keys with allowed origins only work from those origins (browsers send Origin on cross-site requests). */
+export function assertOriginAllowed(key: AuthenticatedKey, origin: string | null): void {
+  if (key.allowedOrigins.length === 0) return;
+  if (!origin || !key.allowedOrigins.includes(origin.toLowerCase())) {
+    throw new ApiError("forbidden", `Origin ${origin ?? "(none)"} is not allowed for this key`);
+  }
+}
+
+export function bearerToken(request: Request): string | null {
+  const header = request.headers.get("authorization");
+  const match = header?.match(/^Bearer\s+(\S+)$/i);
+  return match?.[1] ?? null;
+}

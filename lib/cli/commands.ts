@@ -1,0 +1,97 @@
+// The operator CLI's commands: each takes parsed flags and returns what to print.
+import { z } from "zod";
+import { createApiKey, revokeApiKey } from "../auth/api-keys";
+import { ensureDemoWorkspace } from "../demo/demo-workspace";
+import { getInstanceSecret } from "../secrets";
+import { roleSchema } from "../workspace/schemas";
+import { createProject, ensureOrganization, ensureUserWithRole, getOrganizationOrThrow, getProjectOrThrow } from "../workspace/workspace";
+import { progressBar } from "./progress";
+
+type Flags = Record<string, string | boolean | undefined>;
+
+const text = z.string().min(1);
+const optionalText = z.string().min(1).optional();
+const positiveInt = z.coerce.number().int().positive();
+
+export interface CommandResult {
+  json: Record<string, unknown>;
+  lines: string[];
+}
+
+export const commands: Record<string, { usage: string; run: (flags: Flags) => Promise<CommandResult> }> = {
+  "create-org": {
+    usage: "create-org --name NAME --slug SLUG",
+    async run(flags) {
+      const org = await ensureOrganization({ name: text.parse(flags.name), slug: text.parse(flags.slug) });
+      return { json: { org_id: org.id, slug: org.slug }, lines: [`Organization ${org.slug} (${org.id})`] };
+    },
+  },
+  "create-user": {
+    usage: "create-user --email EMAIL --password PASSWORD --org SLUG --role owner|admin|analyst|viewer [--name NAME]",
+    async run(flags) {
+      const org = await getOrganizationOrThrow(text.parse(flags.org));
+      const role = roleSchema.parse(flags.role ?? "viewer");
+      const user = await ensureUserWithRole(org.id, { email: text.parse(flags.email), password: text.parse(flags.password), name: optionalText.parse(flags.name) }, role);
+      return { json: { user_id: user.id, email: user.email, org_id: org.id, role }, lines: [`User ${user.email} is ${role} of ${org.slug}`] };
+    },
+  },
+  "create-project": {
+    usage: "create-project --org SLUG --name NAME [--timezone Europe/Paris] [--domain example.com]",
+    async run(flags) {
+      const org = await getOrganizationOrThrow(text.parse(flags.org));
+      const project = await createProject(org.id, { name: text.parse(flags.name), timezone: optionalText.parse(flags.timezone), domain: optionalText.parse(flags.domain) });
+      return { json: { project_id: project.id, org_id: org.id, timezone: project.timezone }, lines: [`Project ${project.name} (${project.id}) in ${org.slug}, time zone ${project.timezone}`] };
+    },
+  },
+  "create-key": {
+    usage: "create-key --kind write|read (--project ID | --org SLUG) [--name NAME] [--origins https://a.com,https://b.com] [--rate-limit N]",
+    async run(flags) {
+      const kind = z.enum(["write", "read"]).parse(flags.kind);
+      const project = flags.project ? await getProjectOrThrow(text.parse(flags.project)) : null;
+      const org = project ? { id: project.organizationId } : await getOrganizationOrThrow(text.parse(flags.org));
+      const origins = optionalText.parse(flags.origins)?.split(",").map((o) => o.trim()).filter(Boolean) ?? [];
+      const rateLimit = flags["rate-limit"] === undefined ? null : positiveInt.parse(flags["rate-limit"]);
+      const key = await createApiKey({ organizationId: org.id, projectId: project?.id ?? null, kind, name: optionalText.parse(flags.name) ?? `${kind} key`, allowedOrigins: origins, rateLimit });
+      return {
+        json: { key_id: key.id, key: key.key, kind, org_id: org.id, project_id: project?.id ?? null },
+        lines: [`Created ${kind} key ${key.id}. This is the only time it is shown:`, key.key],
+      };
+    },
+  },
+  "revoke-key": {
+    usage: "revoke-key --org SLUG --id KEY_ID",
+    async run(flags) {
+      const org = await getOrganizationOrThrow(text.parse(flags.org));
+      await revokeApiKey(org.id, text.parse(flags.id));
+      return { json: { revoked: flags.id }, lines: [`Revoked key ${String(flags.id)}`] };
+    },
+  },
+  demo: {
+    usage: "demo [--events 200000] [--org demo] [--days 90]",
+    async run(flags) {
+      const demo = await ensureDemoWorkspace({
+        slug: text.parse(flags.org ?? "demo"),
+        events: positiveInt.parse(flags.events ?? 200_000),
+        days: positiveInt.parse(flags.days ?? 90),
+        secret: getInstanceSecret(),
+        onProgress: flags.json ? undefined : progressBar("Generating demo events"),
+      });
+      return {
+        json: { ...demo },
+        lines: [
+          `Demo organization ${demo.org_id}, project ${demo.project_id} (${demo.events_stored.toLocaleString("en-US")} events)`,
+          `Sign in:   ${demo.user.email} / ${demo.user.password}`,
+          `Write key: ${demo.write_key}`,
+          `Read key:  ${demo.read_key}`,
+        ],
+      };
+    },
+  },
+  migrate: {
+    usage: "migrate",
+    async run() {
+      // The database was already migrated by start-up; this command exists so scripts can ask for only that.
+      return { json: { migrated: true }, lines: ["Database is up to date"] };
+    },
+  },
+};

@@ -1,0 +1,23 @@
+// Background upkeep inside the server process: monthly event partitions stay created ahead of time.
+import { getEnv } from "../env";
+import { log } from "../log";
+import { getPool } from "./client";
+import { ensureEventPartitions, ingestionWindow } from "./partitions";
+
+const DAY_MS = 86_400_000;
+
+async function ensurePartitionsAhead(): Promise<void> {
+  const { from, to } = ingestionWindow(new Date(), getEnv().LUMEN_MAX_EVENT_AGE_DAYS);
+  try {
+    const created = await ensureEventPartitions(getPool(), from, to);
+    if (created) log.info("created event partitions", { created });
+  } catch (error) {
+    log.warn("could not ensure event partitions", { error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+export function startServerMaintenance(): void {
+  getEnv(); // throws with a message per bad setting before the server takes traffic
+  void ensurePartitionsAhead();
+  setInterval(() => void ensurePartitionsAhead(), DAY_MS).unref();
+}

@@ -1,0 +1,51 @@
+// The one place that reads process.env: every setting is validated here, with a clear message per bad one.
+import { z } from "zod";
+
+export const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// connection URL")
+    .optional(),
+  LUMEN_DATA_DIR: z.string().min(1).default(".data"),
+  LUMEN_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  LUMEN_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  LUMEN_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  LUMEN_INGEST_RATE_LIMIT: z.coerce.number().int().positive().default(1000),
+  LUMEN_MAX_EVENT_AGE_DAYS: z.coerce.number().int().positive().max(3650).default(30),
+  LUMEN_MAX_FUTURE_SECONDS: z.coerce.number().int().nonnegative().default(3600),
+  LUMEN_COUNTRY_HEADER: z
+    .string()
+    .regex(/^[a-z0-9-]+$/i, "must be a header name such as cf-ipcountry")
+    .optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const blankAsUnset = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
+  const result = envSchema.safeParse(blankAsUnset);
+  if (!result.success) {
+    throw new EnvError(result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Points this process (and the children it starts) at a database chosen at start-up, e.g. the embedded one. */
+export function setDatabaseUrl(url: string): void {
+  process.env.DATABASE_URL = url;
+  if (cached) cached = { ...cached, DATABASE_URL: url };
+}

@@ -1,0 +1,54 @@
+// The one error shape every API response uses: { error: { code, message, details? } }.
+
+export const errorStatus = {
+  invalid_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal_error: 500,
+  unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorDetail[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return errorStatus[this.code];
+  }
+
+  toBody() {
+    return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } };
+  }
+}
+
+/** Renders zod issue paths the way people write them: events[3].timestamp. */
+export function formatIssuePath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, part) => {
+    if (typeof part === "number") return `${out}[${part}]`;
+    return out ? `${out}.${String(part)}` : String(part);
+  }, "");
+}
+
+export function invalidRequest(issues: readonly { path: readonly PropertyKey[]; message: string }[], prefix = ""): ApiError {
+  const details = issues.map((i) => ({ path: formatIssuePath([...(prefix ? [prefix] : []), ...i.path]), message: i.message }));
+  const first = details[0];
+  const message = first ? (first.path ? `${first.path}: ${first.message}` : first.message) : "Invalid request";
+  return new ApiError("invalid_request", message, details);
+}

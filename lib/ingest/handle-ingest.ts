@@ -1,0 +1,49 @@
+// The ingestion request, end to end: body, key, origin, rate limit, envelope, then the batch.
+import { assertOriginAllowed, authenticateApiKey, bearerToken } from "../auth/api-keys";
+import { getEnv } from "../env";
+import { ApiError, invalidRequest } from "../errors";
+import { ingestBatch } from "./ingest-batch";
+import { consumeRateLimit } from "./rate-limit";
+import { readJsonBody } from "./read-body";
+import { batchSchema, eventSchema, MAX_BODY_BYTES, type IngestResponse } from "./schemas";
+import { senderFromRequest } from "./sender";
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export async function handleIngestRequest(request: Request): Promise<IngestResponse> {
+  const env = getEnv();
+  const body = await readJsonBody(request, MAX_BODY_BYTES);
+  if (!isObject(body)) throw new ApiError("invalid_request", "The body must be an event object or { events: [...] }");
+
+  // sendBeacon cannot set headers, so the key may also travel in the body.
+  const key = await authenticateApiKey(bearerToken(request) ?? (typeof body.api_key === "string" ? body.api_key : null), "write");
+  assertOriginAllowed(key, request.headers.get("origin"));
+  consumeRateLimit(key.id, key.rateLimit ?? env.LUMEN_INGEST_RATE_LIMIT);
+  if (!key.projectId) throw new ApiError("forbidden", "This key is not bound to a project");
+
+  let events: unknown[];
+  let sentAt: Date | undefined;
+  if ("events" in body) {
+    const batch = batchSchema.safeParse(body);
+    if (!batch.success) throw invalidRequest(batch.error.issues);
+    if (batch.data.project_id && batch.data.project_id !== key.projectId) {
+      throw new ApiError("forbidden", "This key cannot write to that project");
+    }
+    events = batch.data.events;
+    sentAt = batch.data.sent_at;
+  } else {
+    // A single event is the whole body, so a bad one is a bad request rather than a rejection.
+    const single = eventSchema.safeParse(body);
+    if (!single.success) throw invalidRequest(single.error.issues);
+    events = [body];
+  }
+
+  return ingestBatch({ organizationId: key.organizationId, projectId: key.projectId }, events, senderFromRequest(request, env.LUMEN_COUNTRY_HEADER), {
+    now: new Date(),
+    sentAt,
+    maxAgeMs: env.LUMEN_MAX_EVENT_AGE_DAYS * 86_400_000,
+    maxFutureMs: env.LUMEN_MAX_FUTURE_SECONDS * 1000,
+  });
+}

@@ -1,0 +1,76 @@
+// The ingestion API's wire format. Shared by the route, the SDKs and the tracker.
+import { z } from "zod";
+
+export const MAX_EVENTS_PER_BATCH = 1000;
+export const MAX_BODY_BYTES = 1024 * 1024;
+export const MAX_PROPERTIES_BYTES = 32 * 1024;
+const MAX_PROPERTIES_DEPTH = 8;
+
+const shortText = (max: number) => z.string().max(max);
+const identifier = z.string().min(1).max(200);
+
+/** ISO-8601 with a zone offset, or milliseconds since the epoch. */
+const instant = z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()]).transform((v) => new Date(v));
+
+function depthOf(value: unknown): number {
+  if (value === null || typeof value !== "object") return 0;
+  const children = Array.isArray(value) ? value : Object.values(value);
+  return 1 + children.reduce<number>((deepest, child) => Math.max(deepest, depthOf(child)), 0);
+}
+
+const properties = z
+  .record(z.string().max(200), z.json())
+  .refine((p) => Buffer.byteLength(JSON.stringify(p)) <= MAX_PROPERTIES_BYTES, `must be at most ${MAX_PROPERTIES_BYTES} bytes as JSON`)
+  .refine((p) => depthOf(p) <= MAX_PROPERTIES_DEPTH, `must nest at most ${MAX_PROPERTIES_DEPTH} levels`);
+
+export const eventContextSchema = z.object({
+  page: z
+    .object({ url: shortText(2048), path: shortText(1024), title: shortText(512), referrer: shortText(2048) })
+    .partial()
+    .optional(),
+  screen: z.object({ width: z.number().int().min(0).max(100_000), height: z.number().int().min(0).max(100_000) }).partial().optional(),
+  locale: shortText(35).optional(),
+  timezone: shortText(64).optional(),
+  utm: z.object({ source: shortText(200), medium: shortText(200), campaign: shortText(200), term: shortText(200), content: shortText(200) }).partial().optional(),
+  library: z.object({ name: shortText(64), version: shortText(32).optional() }).optional(),
+  app: z.object({ name: shortText(200), version: shortText(64), build: shortText(64) }).partial().optional(),
+  os: z.object({ name: shortText(64), version: shortText(64) }).partial().optional(),
+  device: z.object({ type: shortText(32), manufacturer: shortText(64), model: shortText(64) }).partial().optional(),
+  /** The end user's browser, for server-side senders relaying a visitor's event. */
+  user_agent: shortText(1024).optional(),
+});
+
+export const eventSchema = z.object({
+  event_id: z.guid().optional(),
+  name: z.string().min(1).max(200),
+  timestamp: instant.optional(),
+  user_id: identifier.nullish(),
+  anonymous_id: identifier.nullish(),
+  session_id: identifier.nullish(),
+  properties: properties.optional(),
+  context: eventContextSchema.optional(),
+});
+
+export const batchSchema = z.object({
+  api_key: z.string().optional(),
+  /** Optional guard: if given, it must be the write key's own project. */
+  project_id: z.guid().optional(),
+  sent_at: instant.optional(),
+  events: z.array(z.unknown()).min(1, "must hold at least one event").max(MAX_EVENTS_PER_BATCH, `must hold at most ${MAX_EVENTS_PER_BATCH} events`),
+});
+
+export type EventInput = z.infer<typeof eventSchema>;
+export type EventContext = z.infer<typeof eventContextSchema>;
+export type BatchInput = z.infer<typeof batchSchema>;
+
+export const rejectionSchema = z.object({ index: z.number().int(), code: z.string(), message: z.string() });
+
+export const ingestResponseSchema = z.object({
+  accepted: z.number().int(),
+  duplicates: z.number().int(),
+  bots: z.number().int(),
+  rejected: z.array(rejectionSchema),
+});
+
+export type IngestResponse = z.infer<typeof ingestResponseSchema>;
+export type Rejection = z.infer<typeof rejectionSchema>;

@@ -1,0 +1,30 @@
+// Counting visitors who have no client id, without storing anything that identifies them:
+// hash(daily salt, project, ip, user agent). Salts older than yesterday are deleted, so a hash can
+// neither be recomputed nor linked across days. The IP itself is never stored.
+import { createHash, randomBytes } from "node:crypto";
+import { getPrisma } from "../db/client";
+
+let current: { day: string; salt: Buffer } | undefined;
+
+function utcDay(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}
+
+async function saltFor(now: Date): Promise<Buffer> {
+  const day = utcDay(now);
+  if (current?.day === day) return current.salt;
+  const prisma = getPrisma();
+  const date = new Date(`${day}T00:00:00Z`);
+  // Several processes may race to create today's salt: the first insert wins and all read it back.
+  await prisma.dailySalt.createMany({ data: [{ day: date, salt: randomBytes(32) }], skipDuplicates: true });
+  const row = await prisma.dailySalt.findUniqueOrThrow({ where: { day: date } });
+  await prisma.dailySalt.deleteMany({ where: { day: { lt: new Date(date.getTime() - 86_400_000) } } });
+  current = { day, salt: Buffer.from(row.salt) };
+  return current.salt;
+}
+
+export async function visitorHash(projectId: string, ip: string, userAgent: string, now = new Date()): Promise<string> {
+  const salt = await saltFor(now);
+  const digest = createHash("sha256").update(salt).update(projectId).update("\0").update(ip).update("\0").update(userAgent).digest("base64url");
+  return `v_${digest.slice(0, 22)}`;
+}

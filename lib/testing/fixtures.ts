@@ -1,0 +1,37 @@
+// Test fixtures: each test seeds its own organization, so tests never see each other's data.
+import { randomUUID } from "node:crypto";
+import { createApiKey } from "../auth/api-keys";
+import { createProject, ensureOrganization } from "../workspace/workspace";
+
+export function testBaseUrl(): string {
+  const url = process.env.LUMEN_TEST_BASE_URL;
+  if (!url) throw new Error("Run tests through `npm test`, which starts the app and sets LUMEN_TEST_BASE_URL");
+  return url;
+}
+
+export interface Tenant {
+  organizationId: string;
+  projectId: string;
+  writeKey: string;
+  writeKeyId: string;
+}
+
+export async function createTenant(keyOptions: { allowedOrigins?: string[]; rateLimit?: number } = {}): Promise<Tenant> {
+  const slug = `t-${randomUUID().slice(0, 12)}`;
+  const org = await ensureOrganization({ name: `Test ${slug}`, slug });
+  const project = await createProject(org.id, { name: "Site", timezone: "Europe/Paris" });
+  const key = await createApiKey({ organizationId: org.id, projectId: project.id, kind: "write", name: "test", ...keyOptions });
+  return { organizationId: org.id, projectId: project.id, writeKey: key.key, writeKeyId: key.id };
+}
+
+export async function postEvents(body: unknown, init: { key?: string; headers?: Record<string, string>; raw?: string } = {}): Promise<Response> {
+  return fetch(`${testBaseUrl()}/api/v1/events`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      ...(init.key ? { authorization: `Bearer ${init.key}` } : {}),
+      ...init.headers,
+    },
+    body: init.raw ?? JSON.stringify(body),
+  });
+}

@@ -1,0 +1,64 @@
+// Organizations, users, memberships and projects: creation and look-up by what operators type.
+import { getPrisma } from "../db/client";
+import { ApiError } from "../errors";
+import { hashPassword } from "../auth/password";
+import {
+  organizationInputSchema,
+  projectInputSchema,
+  roleSchema,
+  userInputSchema,
+  type OrganizationInput,
+  type ProjectInput,
+  type Role,
+  type UserInput,
+} from "./schemas";
+
+/** Creates the organization, or returns the existing one with that slug. */
+export async function ensureOrganization(input: OrganizationInput) {
+  const data = organizationInputSchema.parse(input);
+  return getPrisma().organization.upsert({ where: { slug: data.slug }, update: {}, create: data });
+}
+
+/** Accepts an organization's id or slug. */
+export async function getOrganizationOrThrow(idOrSlug: string) {
+  const isUuid = /^[0-9a-f-]{36}$/i.test(idOrSlug);
+  const org = await getPrisma().organization.findFirst({ where: isUuid ? { OR: [{ id: idOrSlug }, { slug: idOrSlug }] } : { slug: idOrSlug } });
+  if (!org) throw new ApiError("not_found", `No organization "${idOrSlug}"`);
+  return org;
+}
+
+/** Creates the user (or updates the password of an existing one) and gives them a role in the organization. */
+export async function ensureUserWithRole(organizationId: string, input: UserInput, role: Role) {
+  const data = userInputSchema.parse(input);
+  const passwordHash = await hashPassword(data.password);
+  const prisma = getPrisma();
+  const user = await prisma.user.upsert({
+    where: { email: data.email },
+    update: { passwordHash, ...(data.name ? { name: data.name } : {}) },
+    create: { email: data.email, name: data.name ?? null, passwordHash },
+  });
+  await prisma.membership.upsert({
+    where: { organizationId_userId: { organizationId, userId: user.id } },
+    update: { role: roleSchema.parse(role) },
+    create: { organizationId, userId: user.id, role: roleSchema.parse(role) },
+  });
+  return user;
+}
+
+export async function createProject(organizationId: string, input: ProjectInput) {
+  const data = projectInputSchema.parse(input);
+  return getPrisma().project.create({ data: { organizationId, name: data.name, timezone: data.timezone, domain: data.domain ?? null } });
+}
+
+/** Returns the organization's project with that name, creating it if missing. */
+export async function ensureProject(organizationId: string, input: ProjectInput) {
+  const data = projectInputSchema.parse(input);
+  const existing = await getPrisma().project.findFirst({ where: { organizationId, name: data.name } });
+  return existing ?? createProject(organizationId, data);
+}
+
+export async function getProjectOrThrow(projectId: string) {
+  const project = await getPrisma().project.findUnique({ where: { id: projectId } });
+  if (!project) throw new ApiError("not_found", `No project "${projectId}"`);
+  return project;
+}

@@ -1,0 +1,32 @@
+// Browser tests run against the app that `npm test` starts (LUMEN_TEST_BASE_URL), in Chromium:
+// Debian's /usr/bin/chromium when present, otherwise Playwright's own browser.
+import { existsSync } from "node:fs";
+import { defineConfig, devices } from "@playwright/test";
+
+const systemChromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
+const baseURL = process.env.LUMEN_TEST_BASE_URL;
+if (!baseURL) throw new Error("Run browser tests through `npm test` (it starts the app and sets LUMEN_TEST_BASE_URL)");
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  reporter: process.env.CI ? "line" : "list",
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath: systemChromium,
+          args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        },
+      },
+    },
+  ],
+});

@@ -1,0 +1,51 @@
+// `npm run lumen -- <command> [--flags] [--json]`: the operator CLI. Run without a command for help.
+import { parseArgs } from "node:util";
+import { ZodError } from "zod";
+import { commands } from "../lib/cli/commands";
+import { closeDatabase } from "../lib/db/client";
+import { bootstrapDatabase } from "../lib/db/bootstrap";
+import { ApiError } from "../lib/errors";
+import { EnvError } from "../lib/env";
+
+function printHelp(): void {
+  console.log("Usage: npm run lumen -- <command> [flags] [--json]\n\nCommands:");
+  for (const command of Object.values(commands)) console.log(`  ${command.usage}`);
+}
+
+function describe(error: unknown): string {
+  if (error instanceof ZodError) return error.issues.map((i) => `${i.path.join(".") || "value"}: ${i.message}`).join("\n");
+  if (error instanceof ApiError || error instanceof EnvError) return error.message;
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+async function main(): Promise<number> {
+  const stringFlags = ["name", "slug", "email", "password", "org", "role", "timezone", "domain", "kind", "project", "origins", "rate-limit", "id", "events", "days"];
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { json: { type: "boolean" }, ...Object.fromEntries(stringFlags.map((flag) => [flag, { type: "string" as const }])) },
+  });
+  const name = positionals[0];
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    printHelp();
+    return name ? 2 : 0;
+  }
+  const db = await bootstrapDatabase();
+  try {
+    const result = await command.run(values);
+    console.log(values.json ? JSON.stringify(result.json) : result.lines.join("\n"));
+    if (!values.json && db.applied.length) console.error(`Applied migrations: ${db.applied.join(", ")}`);
+    return 0;
+  } finally {
+    await closeDatabase();
+    await db.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`lumen: ${describe(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,98 @@
+// `npm test`: the whole suite against throw-away infrastructure. It starts a fresh embedded
+// PostgreSQL cluster (deleted afterwards), migrates it, builds and starts the app on a free port,
+// then runs the unit/integration tests (Vitest) and the browser tests (Playwright in Chromium).
+// `npm test -- --skip-build` reuses the last build; `--only vitest|playwright` runs one runner.
+import { spawn } from "node:child_process";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { startEmbeddedPostgres } from "../lib/db/embedded";
+import { prepareDatabase } from "../lib/db/prepare";
+
+const { values: flags, positionals: extraArgs } = parseArgs({
+  allowPositionals: true,
+  options: { "skip-build": { type: "boolean" }, only: { type: "string" } },
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: "inherit", env });
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+async function waitForHealthy(baseUrl: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${baseUrl}/api/health`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`The app did not become healthy at ${baseUrl} within ${timeoutMs} ms`);
+}
+
+const bin = (name: string) => path.resolve("node_modules/.bin", name);
+
+async function main(): Promise<number> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), "lumen-test-pg-"));
+  // As root, PostgreSQL runs as the "postgres" user, who must be able to reach its data directory.
+  await chmod(dataDir, 0o755);
+  const pgPort = await freePort();
+  const db = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), port: pgPort, database: "lumen_test", persistent: false });
+  let app: ReturnType<typeof spawn> | undefined;
+  try {
+    await prepareDatabase(db.url, 30);
+    const appPort = await freePort();
+    const baseUrl = `http://127.0.0.1:${appPort}`;
+    const env = {
+      ...process.env,
+      DATABASE_URL: db.url,
+      LUMEN_SECRET: "test-secret-test-secret-test-secret-0123",
+      LUMEN_DATA_DIR: dataDir,
+      LUMEN_LOG_LEVEL: "warn",
+      LUMEN_COUNTRY_HEADER: "x-test-country",
+      LUMEN_TEST_BASE_URL: baseUrl,
+      NEXT_TELEMETRY_DISABLED: "1",
+    };
+    if (!flags["skip-build"]) {
+      const built = await run(bin("next"), ["build"], env);
+      if (built !== 0) return built;
+    }
+    app = spawn(bin("next"), ["start", "-p", String(appPort), "-H", "127.0.0.1"], { stdio: ["ignore", "inherit", "inherit"], env });
+    await waitForHealthy(baseUrl, 60_000);
+
+    let failed = 0;
+    if (!flags.only || flags.only === "vitest") failed ||= await run(bin("vitest"), ["run", ...extraArgs], env);
+    if (!flags.only || flags.only === "playwright") failed ||= await run(bin("playwright"), ["test", ...(flags.only ? extraArgs : [])], env);
+    return failed;
+  } finally {
+    app?.kill("SIGTERM");
+    await db.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
