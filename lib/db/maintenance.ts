@@ -3,8 +3,10 @@ import { getEnv } from "../env";
 import { log } from "../log";
 import { getPool } from "./client";
 import { ensureEventPartitions, ingestionWindow } from "./partitions";
+import { refreshRollups } from "../query/rollup-refresh";
 
 const DAY_MS = 86_400_000;
+const ROLLUP_REFRESH_MS = 5_000;
 
 async function ensurePartitionsAhead(): Promise<void> {
   const { from, to } = ingestionWindow(new Date(), getEnv().LUMEN_MAX_EVENT_AGE_DAYS);
@@ -16,8 +18,26 @@ async function ensurePartitionsAhead(): Promise<void> {
   }
 }
 
+async function refreshRollupsQuietly(): Promise<void> {
+  try {
+    const result = await refreshRollups(getPool());
+    if (result.rowsWritten) log.debug("refreshed rollups", { rows: result.rowsWritten });
+  } catch (error) {
+    log.warn("could not refresh rollups", { error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+/** Runs `task` every `ms`, never overlapping itself. */
+function every(ms: number, task: () => Promise<void>): void {
+  const loop = async () => {
+    await task();
+    setTimeout(loop, ms).unref();
+  };
+  void loop();
+}
+
 export function startServerMaintenance(): void {
   getEnv(); // throws with a message per bad setting before the server takes traffic
-  void ensurePartitionsAhead();
-  setInterval(() => void ensurePartitionsAhead(), DAY_MS).unref();
+  every(DAY_MS, ensurePartitionsAhead);
+  every(ROLLUP_REFRESH_MS, refreshRollupsQuietly);
 }

@@ -67,7 +67,16 @@ function parseUserAgent(userAgent: string): ParsedAgent {
   return agent;
 }
 
+/** Empty strings become NULL, so "no value" has one representation (rollups rely on it). */
+function blankAsNull(columns: ContextColumns): ContextColumns {
+  return Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, v === "" ? null : v])) as unknown as ContextColumns;
+}
+
 export function extractContextColumns(context: EventContext | undefined, userAgent: string | null): ContextColumns {
+  return blankAsNull(contextColumns(context, userAgent));
+}
+
+function contextColumns(context: EventContext | undefined, userAgent: string | null): ContextColumns {
   const pageUrl = parseUrl(context?.page?.url);
   const referrer = parseUrl(context?.page?.referrer);
   const pageHost = hostOf(pageUrl);

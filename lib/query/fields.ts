@@ -1,0 +1,113 @@
+// Maps dimensions, filters and the "actor" to SQL over the events table (alias e). Column names
+// come only from the allow-list below; property paths and all values travel as parameters.
+import { ApiError } from "../errors";
+import type { Dimension, Filter } from "./schemas";
+import { join, sql, trusted, type Sql } from "./sql";
+
+const columns: Record<Exclude<Dimension, `properties.${string}`>, string> = {
+  event: "name",
+  path: "path",
+  title: "title",
+  referrer: "referrer_host",
+  utm_source: "utm_source",
+  utm_medium: "utm_medium",
+  utm_campaign: "utm_campaign",
+  utm_term: "utm_term",
+  utm_content: "utm_content",
+  browser: "browser",
+  os: "os",
+  device: "device_type",
+  country: "country",
+  locale: "locale",
+  app_version: "app_version",
+};
+
+export function isPropertyPath(dimension: Dimension): dimension is `properties.${string}` {
+  return dimension.startsWith("properties.");
+}
+
+export function columnName(dimension: Exclude<Dimension, `properties.${string}`>): string {
+  return columns[dimension];
+}
+
+function propertyPath(dimension: `properties.${string}`): string[] {
+  return dimension.split(".").slice(1);
+}
+
+/** The dimension's value as text (NULL when absent). */
+export function dimensionText(dimension: Dimension, alias = "e"): Sql {
+  if (isPropertyPath(dimension)) return sql`${trusted(alias)}.properties #>> ${propertyPath(dimension)}::text[]`;
+  return trusted(`${alias}.${columns[dimension]}`);
+}
+
+/** A property's value as a number, NULL when it is absent or not a JSON number. */
+export function propertyNumber(path: `properties.${string}`, alias = "e"): Sql {
+  const p = propertyPath(path);
+  return sql`(CASE WHEN jsonb_typeof(${trusted(alias)}.properties #> ${p}::text[]) = 'number' THEN (${trusted(alias)}.properties #>> ${p}::text[])::numeric END)`;
+}
+
+/** Who did it: the user id, else the anonymous id, hashed to 64 bits (the same in raw queries and rollups). */
+export function actorHash(alias = "e"): Sql {
+  return trusted(`hashtextextended(COALESCE(${alias}.user_id, ${alias}.anonymous_id), 0)`);
+}
+
+function numericOperator(filter: Filter): string {
+  return { gt: ">", gte: ">=", lt: "<", lte: "<=" }[filter.op as "gt" | "gte" | "lt" | "lte"];
+}
+
+/** A filter on a text expression: an event column, or a rollup's dimension value. */
+export function textFilterCondition(filter: Filter, text: Sql): Sql {
+  const v = filter.value;
+  switch (filter.op) {
+    case "equals":
+      return sql`${text} = ${String(v)}`;
+    case "not_equals":
+      return sql`${text} IS DISTINCT FROM ${String(v)}`;
+    case "contains":
+      return sql`strpos(lower(${text}), lower(${String(v)})) > 0`;
+    case "not_contains":
+      return sql`COALESCE(strpos(lower(${text}), lower(${String(v)})), 0) = 0`;
+    case "in":
+      return sql`${text} = ANY(${(v as (string | number)[]).map(String)}::text[])`;
+    case "not_in":
+      return sql`NOT COALESCE(${text} = ANY(${(v as (string | number)[]).map(String)}::text[]), false)`;
+    case "is_set":
+      return sql`${text} IS NOT NULL`;
+    case "is_not_set":
+      return sql`${text} IS NULL`;
+    default:
+      throw new ApiError("invalid_request", `query.filters: "${filter.op}" compares numbers and needs a properties.<name> field`);
+  }
+}
+
+/** Property filters compare JSON values, so 42 and "42" are different, as they are in the data. */
+function propertyFilterCondition(filter: Filter, path: `properties.${string}`, alias: string): Sql {
+  const json = sql`${trusted(alias)}.properties #> ${propertyPath(path)}::text[]`;
+  const v = filter.value;
+  switch (filter.op) {
+    case "equals":
+      return sql`${json} = ${JSON.stringify(v)}::jsonb`;
+    case "not_equals":
+      return sql`${json} IS DISTINCT FROM ${JSON.stringify(v)}::jsonb`;
+    case "is_set":
+      return sql`jsonb_typeof(${json}) IS DISTINCT FROM 'null'`;
+    case "is_not_set":
+      return sql`COALESCE(jsonb_typeof(${json}), 'null') = 'null'`;
+    case "gt":
+    case "gte":
+    case "lt":
+    case "lte":
+      return sql`${propertyNumber(path, alias)} ${trusted(numericOperator(filter))} ${v as number}`;
+    default:
+      return textFilterCondition(filter, dimensionText(path, alias));
+  }
+}
+
+function filterCondition(filter: Filter, alias: string): Sql {
+  return isPropertyPath(filter.field) ? propertyFilterCondition(filter, filter.field, alias) : textFilterCondition(filter, dimensionText(filter.field, alias));
+}
+
+export function filtersCondition(filters: readonly Filter[], alias = "e"): Sql {
+  if (filters.length === 0) return trusted("TRUE");
+  return join(filters.map((f) => sql`(${filterCondition(f, alias)})`), " AND ");
+}

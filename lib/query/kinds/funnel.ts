@@ -1,0 +1,73 @@
+// funnel: users who did step 1, then step 2 after it, ... each step within the conversion window
+// counted from the user's first step-1 event in the range. Later steps may fall up to one window
+// past the range's end, so a conversion that started in range is not cut off.
+import type pg from "pg";
+import type { FunnelResult, FunnelStepResult } from "../results";
+import type { FunnelQuery } from "../schemas";
+import { actorHash, dimensionText, filtersCondition } from "../fields";
+import { scopeCondition, tenantCondition, type QueryScope } from "../scope";
+import { join, sql, trusted, type Sql } from "../sql";
+
+type Db = Pick<pg.Pool, "query">;
+
+function stepsSql(scope: QueryScope, query: FunnelQuery): Sql {
+  const window = sql`(${query.window.value} * ${trusted(`interval '1 ${query.window.unit}'`)})`;
+  const dim = query.breakdown ? dimensionText(query.breakdown.dimension, "e") : sql`NULL::text`;
+  const [first, ...rest] = query.steps;
+  const ctes: Sql[] = [
+    sql`s0 AS (
+      SELECT ${actorHash("e")} AS actor, min(e.timestamp) AS t, min(e.timestamp) AS t0, (array_agg(${dim} ORDER BY e.timestamp))[1] AS dim
+      FROM events e
+      WHERE ${scopeCondition({ ...scope, event: first!.event, filters: [...scope.filters, ...first!.filters] })} AND ${actorHash("e")} IS NOT NULL
+      GROUP BY 1)`,
+  ];
+  rest.forEach((step, i) => {
+    const prev = trusted(`s${i}`);
+    ctes.push(sql`${trusted(`s${i + 1}`)} AS (
+      SELECT p.actor, min(e.timestamp) AS t, p.t0, p.dim
+      FROM ${prev} p JOIN events e ON ${actorHash("e")} = p.actor AND e.timestamp > p.t AND e.timestamp <= p.t0 + ${window}
+      WHERE ${tenantCondition(scope)} AND e.timestamp >= ${scope.from}::timestamptz AND e.timestamp < ${scope.to}::timestamptz + ${window}
+        AND e.name = ${step.event} AND ${filtersCondition([...scope.filters, ...step.filters])}
+      GROUP BY p.actor, p.t0, p.dim)`);
+  });
+  const counts = query.steps.map((_, i) => sql`(SELECT count(*) FROM ${trusted(`s${i}`)} x WHERE x.dim IS NOT DISTINCT FROM d.dim)::float8 AS ${trusted(`c${i}`)}`);
+  return sql`WITH ${join(ctes, ",\n")}
+    SELECT d.dim, ${join(counts, ", ")}
+    FROM (SELECT DISTINCT dim FROM s0) d`;
+}
+
+function describeSteps(query: FunnelQuery, counts: number[]): FunnelStepResult[] {
+  return query.steps.map((step, i) => {
+    const count = counts[i] ?? 0;
+    const first = counts[0] ?? 0;
+    const previous = i === 0 ? count : (counts[i - 1] ?? 0);
+    return {
+      index: i,
+      event: step.event,
+      label: step.label ?? step.event,
+      count,
+      conversion_from_first: first ? count / first : null,
+      conversion_from_previous: previous ? count / previous : null,
+      drop_off: i === 0 ? 0 : previous - count,
+    };
+  });
+}
+
+export async function runFunnel(db: Db, scope: QueryScope, query: FunnelQuery): Promise<FunnelResult> {
+  const { rows } = await db.query<Record<string, number> & { dim: string | null }>(stepsSql(scope, query).toQuery());
+  const countsOf = (row: Record<string, number>) => query.steps.map((_, i) => Number(row[`c${i}`] ?? 0));
+  const totals = query.steps.map((_, i) => rows.reduce((sum, row) => sum + countsOf(row)[i]!, 0));
+  let breakdown: FunnelResult["breakdown"] = null;
+  if (query.breakdown) {
+    // Each user falls in exactly one group (their first step-1 event's value), so groups add up.
+    const ranked = [...rows].sort((a, b) => countsOf(b)[0]! - countsOf(a)[0]! || String(a.dim).localeCompare(String(b.dim)));
+    const top = ranked.slice(0, query.breakdown.limit);
+    const rest = ranked.slice(query.breakdown.limit);
+    breakdown = top.map((row) => ({ value: row.dim, other: false, steps: describeSteps(query, countsOf(row)) }));
+    if (rest.length) {
+      const summed = query.steps.map((_, i) => rest.reduce((sum, row) => sum + countsOf(row)[i]!, 0));
+      breakdown.push({ value: null, other: true, steps: describeSteps(query, summed) });
+    }
+  }
+  return { kind: "funnel", steps: describeSteps(query, totals), breakdown };
+}

@@ -1,0 +1,95 @@
+// A measure grouped by time bucket and/or dimension, over raw events. Event measures aggregate
+// events; session measures aggregate the sessions of lib/query/sessions.ts (bucketed by start,
+// grouped by the session's first event).
+import type { Dimension, Measure } from "./schemas";
+import { actorHash, dimensionText, propertyNumber } from "./fields";
+import { scopeCondition, type QueryScope } from "./scope";
+import { sessionsSql } from "./sessions";
+import { sql, trusted, type Sql } from "./sql";
+
+export type Interval = "hour" | "day" | "week" | "month";
+
+export interface Grouping {
+  interval?: Interval;
+  dimension?: Dimension;
+  /** Keep these dimension values and fold every other into one "other" group (is_other = true). */
+  top?: (string | null)[];
+}
+
+const sessionMeasures = new Set(["sessions", "bounce_rate", "avg_session_duration"]);
+
+export function isSessionMeasure(measure: Measure): boolean {
+  return sessionMeasures.has(measure.type);
+}
+
+function eventAggregate(measure: Measure): Sql {
+  switch (measure.type) {
+    case "count":
+      return sql`count(*)::float8`;
+    case "unique_users":
+      return sql`count(DISTINCT ${actorHash("e")})::float8`;
+    case "sum":
+    case "avg":
+    case "min":
+    case "max":
+      return sql`${trusted(measure.type)}(${propertyNumber(measure.property, "e")})::float8`;
+    default:
+      throw new Error(`${measure.type} is a session measure`);
+  }
+}
+
+function sessionAggregate(measure: Measure): Sql {
+  switch (measure.type) {
+    case "sessions":
+      return sql`count(*)::float8`;
+    case "bounce_rate":
+      return sql`(count(*) FILTER (WHERE s.pageviews = 1 AND s.interactions = 0)::float8 / NULLIF(count(*) FILTER (WHERE s.pageviews > 0), 0))`;
+    case "avg_session_duration":
+      return sql`avg(s.duration_seconds)::float8`;
+    default:
+      throw new Error(`${measure.type} is an event measure`);
+  }
+}
+
+function topGroup(dim: Sql, top: (string | null)[]): { inTop: Sql } {
+  const values = top.filter((v): v is string => v !== null);
+  const hasNull = top.includes(null);
+  return { inTop: sql`COALESCE((${dim} IS NULL AND ${hasNull}::boolean) OR ${dim} = ANY(${values}::text[]), false)` };
+}
+
+/** Rows of (bucket?, dim?, is_other, value) for the measure over the scope. */
+export function groupedMeasureSql(scope: QueryScope, measure: Measure, grouping: Grouping): Sql {
+  const session = isSessionMeasure(measure);
+  const time = session ? sql`s.started_at` : sql`e.timestamp`;
+  const dim = grouping.dimension ? (session ? sql`s.dim` : dimensionText(grouping.dimension, "e")) : null;
+  const bucket = grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${scope.timezone})` : sql`NULL::timestamptz`;
+  let dimSelect = sql`NULL::text`;
+  let isOther = sql`false`;
+  if (dim && grouping.top) {
+    const { inTop } = topGroup(dim, grouping.top);
+    dimSelect = sql`CASE WHEN ${inTop} THEN ${dim} END`;
+    isOther = sql`NOT ${inTop}`;
+  } else if (dim) {
+    dimSelect = dim;
+  }
+  const source = session ? sql`(${sessionsSql(scope, grouping.dimension)}) s` : sql`events e`;
+  const where = session ? sql`TRUE` : scopeCondition(scope);
+  const aggregate = session ? sessionAggregate(measure) : eventAggregate(measure);
+  return sql`
+    SELECT ${bucket} AS bucket, ${dimSelect} AS dim, ${isOther} AS is_other, ${aggregate} AS value
+    FROM ${source}
+    WHERE ${where}
+    GROUP BY 1, 2, 3`;
+}
+
+/** Builds grouped-measure SQL from some source: raw events (above) or rollups (lib/query/rollups). */
+export type GroupedSql = typeof groupedMeasureSql;
+
+/** The top `limit` dimension values by the measure (ties broken by value, NULLs last). */
+export function topValuesSql(grouped: GroupedSql, scope: QueryScope, measure: Measure, dimension: Dimension, limit: number, order: "desc" | "asc" = "desc"): Sql {
+  return sql`
+    SELECT dim, value FROM (${grouped(scope, measure, { dimension })}) g
+    WHERE value IS NOT NULL
+    ORDER BY value ${trusted(order === "asc" ? "ASC" : "DESC")}, dim ASC NULLS LAST
+    LIMIT ${limit}`;
+}

@@ -1,0 +1,61 @@
+// Resolves a query's time range to [from, to) instants in a time zone. PostgreSQL does the calendar
+// arithmetic (date_trunc / date_add with a zone), so day, week and month edges follow DST.
+import type pg from "pg";
+import type { QueryRange } from "./schemas";
+import { sql, type Sql } from "./sql";
+
+export interface ResolvedRange {
+  from: Date;
+  to: Date;
+}
+
+function bounds(range: QueryRange, tz: string, now: Date): [Sql, Sql] {
+  if ("from" in range) {
+    // A bare date means that whole local day: `to` is inclusive.
+    const edge = (value: string, nextDay: boolean) =>
+      /^\d{4}-\d{2}-\d{2}$/.test(value)
+        ? sql`date_add(${value}::timestamp AT TIME ZONE ${tz}, ${nextDay ? "1 day" : "0 days"}::interval, ${tz})`
+        : sql`${value}::timestamptz`;
+    return [edge(range.from, false), edge(range.to, true)];
+  }
+  const start = (unit: string) => sql`date_trunc(${unit}, ${now}::timestamptz, ${tz})`;
+  const shift = (base: Sql, amount: string) => sql`date_add(${base}, ${amount}::interval, ${tz})`;
+  const today = start("day");
+  switch (range.relative) {
+    case "today":
+      return [today, shift(today, "1 day")];
+    case "yesterday":
+      return [shift(today, "-1 day"), today];
+    case "last_24_hours":
+      return [sql`${now}::timestamptz - interval '24 hours'`, sql`${now}::timestamptz`];
+    case "last_7_days":
+      return [shift(today, "-6 days"), shift(today, "1 day")];
+    case "last_30_days":
+      return [shift(today, "-29 days"), shift(today, "1 day")];
+    case "last_90_days":
+      return [shift(today, "-89 days"), shift(today, "1 day")];
+    case "this_week":
+      return [start("week"), shift(start("week"), "1 week")];
+    case "this_month":
+      return [start("month"), shift(start("month"), "1 month")];
+    case "last_month":
+      return [shift(start("month"), "-1 month"), start("month")];
+    case "this_year":
+      return [start("year"), shift(start("year"), "1 year")];
+  }
+}
+
+export async function resolveRange(db: Pick<pg.Pool, "query">, range: QueryRange, tz: string, now: Date): Promise<ResolvedRange> {
+  const [from, to] = bounds(range, tz, now);
+  const { rows } = await db.query<{ from: Date; to: Date }>(sql`SELECT ${from} AS "from", ${to} AS "to"`.toQuery());
+  const row = rows[0]!;
+  return { from: row.from, to: row.to };
+}
+
+/** The period of equal length just before, for comparisons. */
+export function previousRange(range: ResolvedRange): ResolvedRange {
+  const length = range.to.getTime() - range.from.getTime();
+  return { from: new Date(range.from.getTime() - length), to: range.from };
+}
+
+export const DEFAULT_RANGE: QueryRange = { relative: "last_30_days" };

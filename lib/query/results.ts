@@ -1,0 +1,58 @@
+// The data contract of query results: what the API returns and the widgets render.
+import { z } from "zod";
+
+const bucketSchema = z.object({ start: z.string(), label: z.string() });
+
+export const trendResultSchema = z.object({
+  kind: z.literal("trend"),
+  interval: z.enum(["hour", "day", "week", "month"]),
+  buckets: z.array(bucketSchema),
+  series: z.array(z.object({ key: z.string().nullable(), other: z.boolean(), values: z.array(z.number().nullable()), total: z.number().nullable() })),
+});
+
+export const metricResultSchema = z.object({
+  kind: z.literal("metric"),
+  value: z.number().nullable(),
+  previous: z.number().nullable(),
+  change: z.number().nullable(),
+  previous_range: z.object({ from: z.string(), to: z.string() }).nullable(),
+});
+
+export const breakdownResultSchema = z.object({
+  kind: z.literal("breakdown"),
+  dimension: z.string(),
+  rows: z.array(z.object({ value: z.string().nullable(), measure: z.number().nullable() })),
+  other: z.number().nullable(),
+});
+
+const funnelStepResultSchema = z.object({
+  index: z.number().int(),
+  event: z.string(),
+  label: z.string(),
+  count: z.number(),
+  conversion_from_first: z.number().nullable(),
+  conversion_from_previous: z.number().nullable(),
+  drop_off: z.number(),
+});
+
+export const funnelResultSchema = z.object({
+  kind: z.literal("funnel"),
+  steps: z.array(funnelStepResultSchema),
+  breakdown: z.array(z.object({ value: z.string().nullable(), other: z.boolean(), steps: z.array(funnelStepResultSchema) })).nullable(),
+});
+
+export const retentionResultSchema = z.object({
+  kind: z.literal("retention"),
+  period: z.enum(["day", "week"]),
+  cohorts: z.array(z.object({ start: z.string(), label: z.string(), size: z.number(), counts: z.array(z.number().nullable()), rates: z.array(z.number().nullable()) })),
+});
+
+export const queryResultSchema = z.discriminatedUnion("kind", [trendResultSchema, metricResultSchema, breakdownResultSchema, funnelResultSchema, retentionResultSchema]);
+
+export type TrendResult = z.infer<typeof trendResultSchema>;
+export type MetricResult = z.infer<typeof metricResultSchema>;
+export type BreakdownResult = z.infer<typeof breakdownResultSchema>;
+export type FunnelResult = z.infer<typeof funnelResultSchema>;
+export type FunnelStepResult = z.infer<typeof funnelStepResultSchema>;
+export type RetentionResult = z.infer<typeof retentionResultSchema>;
+export type QueryResult = z.infer<typeof queryResultSchema>;

@@ -1,0 +1,109 @@
+// Answering trend, metric and breakdown queries from hourly rollups. Rollups cover events that
+// arrived before the refresh watermark; the hours from the watermark on are read from raw events,
+// so answers stay current between refreshes. The rollup answer equals the raw-event answer.
+import type pg from "pg";
+import { actorHash, dimensionText, textFilterCondition } from "./fields";
+import type { GroupedSql, Grouping } from "./measure";
+import type { Dimension, Filter, Measure, QueryDefinition } from "./schemas";
+import { scopeCondition, tenantCondition, type QueryScope } from "./scope";
+import { join, sql, trusted, type Sql } from "./sql";
+
+/** Query dimension -> events column, for the dimensions kept in rollups. */
+export const ROLLED_DIMENSIONS = {
+  path: "path",
+  referrer: "referrer_host",
+  utm_source: "utm_source",
+  utm_medium: "utm_medium",
+  utm_campaign: "utm_campaign",
+  browser: "browser",
+  os: "os",
+  device: "device_type",
+  country: "country",
+} as const;
+
+type RolledDimension = keyof typeof ROLLED_DIMENSIONS;
+
+function isRolled(dimension: Dimension): dimension is RolledDimension {
+  return dimension in ROLLED_DIMENSIONS;
+}
+
+/** The one rollup dimension a query reads ("" = totals), or null when rollups cannot answer it. */
+function rollupDimension(filters: readonly Filter[], groupBy: Dimension | undefined): RolledDimension | "" | null {
+  const filtered = new Set(filters.filter((f) => f.field !== "event").map((f) => f.field));
+  if ([...filtered].some((f) => !isRolled(f)) || filtered.size > 1) return null;
+  const [onlyFiltered] = [...filtered] as RolledDimension[];
+  if (groupBy === undefined || groupBy === "event") return onlyFiltered ?? "";
+  if (!isRolled(groupBy)) return null;
+  if (onlyFiltered && onlyFiltered !== groupBy) return null;
+  return groupBy;
+}
+
+function groupByOf(query: QueryDefinition): Dimension | undefined {
+  if (query.kind === "trend") return query.breakdown?.dimension;
+  if (query.kind === "breakdown") return query.dimension;
+  return undefined;
+}
+
+/** Rollups answer count and unique users of trend/metric/breakdown on rolled dimensions, hour-aligned ranges and whole-hour time zones. */
+export async function rollupCutIfAnswerable(db: Pick<pg.Pool, "query">, scope: QueryScope, query: QueryDefinition): Promise<Date | null> {
+  if (query.kind !== "trend" && query.kind !== "metric" && query.kind !== "breakdown") return null;
+  if (query.measure.type !== "count" && query.measure.type !== "unique_users") return null;
+  if (rollupDimension(query.filters, groupByOf(query)) === null) return null;
+  const hourAligned = (d: Date) => d.getTime() % 3_600_000 === 0;
+  if (!hourAligned(scope.from) || !hourAligned(scope.to)) return null;
+  const { rows } = await db.query<{ whole_hours: boolean; cut: Date }>(
+    sql`SELECT NOT EXISTS (
+          SELECT 1 FROM generate_series(${scope.from}::timestamptz, ${scope.to}::timestamptz, interval '1 day') t
+          WHERE extract(minute FROM t AT TIME ZONE ${scope.timezone}) <> extract(minute FROM t AT TIME ZONE 'UTC')
+        ) AS whole_hours,
+        (SELECT date_trunc('hour', watermark, 'UTC') FROM rollup_state WHERE id = 1 AND isfinite(watermark)) AS cut`.toQuery(),
+  );
+  const row = rows[0];
+  return row?.whole_hours && row.cut ? row.cut : null;
+}
+
+function clamp(date: Date, from: Date, to: Date): Date {
+  return new Date(Math.min(Math.max(date.getTime(), from.getTime()), to.getTime()));
+}
+
+/** Grouped-measure SQL reading rollups before `cut` and raw events from `cut` on. */
+export function rollupGroupedSql(cut: Date): GroupedSql {
+  return (scope: QueryScope, measure: Measure, grouping: Grouping): Sql => {
+    const dimension = rollupDimension(scope.filters, grouping.dimension);
+    if (dimension === null) throw new Error("query not answerable from rollups");
+    const split = clamp(cut, scope.from, scope.to);
+    const unique = measure.type === "unique_users";
+
+    const rollupDim = grouping.dimension === "event" ? sql`r.name` : grouping.dimension ? sql`NULLIF(r.value, '')` : sql`NULL::text`;
+    const rollupFilters = scope.filters.map((f) => textFilterCondition(f, f.field === "event" ? sql`r.name` : sql`NULLIF(r.value, '')`));
+    const rollupRows = sql`
+      SELECT r.bucket AS ts, ${rollupDim} AS dim, ${unique ? sql`0::bigint` : sql`r.events`} AS n, ${unique ? sql`unnest(r.actors)` : sql`NULL::bigint`} AS a
+      FROM event_rollups r
+      WHERE ${tenantCondition(scope, "r")} AND r.dimension = ${dimension}
+        AND r.bucket >= ${scope.from}::timestamptz AND r.bucket < ${split}::timestamptz
+        ${scope.event === undefined ? sql`` : sql`AND r.name = ${scope.event}`}
+        ${rollupFilters.length ? sql`AND ${join(rollupFilters, " AND ")}` : sql``}`;
+    const rawDim = grouping.dimension ? dimensionText(grouping.dimension, "e") : sql`NULL::text`;
+    const rawRows = sql`
+      SELECT e.timestamp AS ts, ${rawDim} AS dim, 1::bigint AS n, ${unique ? actorHash("e") : sql`NULL::bigint`} AS a
+      FROM events e
+      WHERE ${scopeCondition({ ...scope, from: split })}`;
+
+    const bucket = grouping.interval ? sql`date_trunc(${grouping.interval}, u.ts, ${scope.timezone})` : sql`NULL::timestamptz`;
+    let dimSelect: Sql = sql`u.dim`;
+    let isOther: Sql = sql`false`;
+    if (grouping.top) {
+      const values = grouping.top.filter((v): v is string => v !== null);
+      const inTop = sql`COALESCE((u.dim IS NULL AND ${grouping.top.includes(null)}::boolean) OR u.dim = ANY(${values}::text[]), false)`;
+      dimSelect = sql`CASE WHEN ${inTop} THEN u.dim END`;
+      isOther = sql`NOT ${inTop}`;
+    }
+    const aggregate = unique ? sql`count(DISTINCT u.a)::float8` : sql`sum(u.n)::float8`;
+    return sql`
+      SELECT ${bucket} AS bucket, ${dimSelect} AS dim, ${isOther} AS is_other, ${aggregate} AS value
+      FROM (${rollupRows} UNION ALL ${rawRows}) u
+      GROUP BY 1, 2, 3
+      ${unique ? sql`` : sql`HAVING sum(u.n) > 0`}`;
+  };
+}
+

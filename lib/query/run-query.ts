@@ -1,0 +1,88 @@
+// Runs a query definition for one project: resolves time zone and range, picks rollups or raw
+// events, and returns the data with metadata about how it was answered.
+import { getPool, getPrisma } from "../db/client";
+import { ApiError } from "../errors";
+import { runBreakdown } from "./kinds/breakdown";
+import { runFunnel } from "./kinds/funnel";
+import { runMetric } from "./kinds/metric";
+import { runRetention } from "./kinds/retention";
+import { runTrend } from "./kinds/trend";
+import { groupedMeasureSql } from "./measure";
+import { DEFAULT_RANGE, resolveRange } from "./range";
+import type { QueryResult } from "./results";
+import { rollupCutIfAnswerable, rollupGroupedSql } from "./rollups";
+import type { QueryDefinition, QueryRange } from "./schemas";
+import type { QueryScope } from "./scope";
+
+export interface RunQueryInput {
+  organizationId: string;
+  projectId: string;
+  query: QueryDefinition;
+  range?: QueryRange;
+  timezone?: string;
+  now?: Date;
+  /** Force raw events even where rollups could answer (tests compare both). */
+  useRollups?: boolean;
+}
+
+export interface QueryMeta {
+  took_ms: number;
+  rollups: boolean;
+  timezone: string;
+  range: { from: string; to: string };
+}
+
+export async function getProjectInOrganization(organizationId: string, projectId: string) {
+  const project = await getPrisma().project.findFirst({ where: { id: projectId, organizationId } });
+  // Another organization's project is indistinguishable from a missing one.
+  if (!project) throw new ApiError("not_found", "No such project in this organization");
+  return project;
+}
+
+export async function runQuery(input: RunQueryInput): Promise<{ data: QueryResult; meta: QueryMeta }> {
+  const started = performance.now();
+  const project = await getProjectInOrganization(input.organizationId, input.projectId);
+  const { query } = input;
+  const timezone = input.timezone ?? query.timezone ?? project.timezone;
+  const now = input.now ?? new Date();
+  const db = getPool();
+  const range = await resolveRange(db, input.range ?? query.range ?? DEFAULT_RANGE, timezone, now);
+  const scope: QueryScope = {
+    organizationId: project.organizationId,
+    projectId: project.id,
+    ...range,
+    timezone,
+    event: "event" in query ? query.event : undefined,
+    filters: query.filters,
+  };
+  const cut = input.useRollups === false ? null : await rollupCutIfAnswerable(db, scope, query);
+  const rollups = cut !== null;
+  const grouped = cut ? rollupGroupedSql(cut) : groupedMeasureSql;
+  let data: QueryResult;
+  switch (query.kind) {
+    case "trend":
+      data = await runTrend(db, scope, query, grouped);
+      break;
+    case "metric":
+      data = await runMetric(db, scope, query, grouped);
+      break;
+    case "breakdown":
+      data = await runBreakdown(db, scope, query, grouped);
+      break;
+    case "funnel":
+      data = await runFunnel(db, scope, query);
+      break;
+    case "retention":
+      data = await runRetention(db, scope, query, now);
+      break;
+  }
+  return {
+    data,
+    meta: {
+      took_ms: Math.round((performance.now() - started) * 10) / 10,
+      rollups,
+      timezone,
+      range: { from: range.from.toISOString(), to: range.to.toISOString() },
+    },
+  };
+}

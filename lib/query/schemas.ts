@@ -1,0 +1,164 @@
+// The query definition: one zod-validated shape used by the query API, the builder UI and embeds.
+import { z } from "zod";
+import { isValidTimeZone } from "../workspace/schemas";
+
+/** Dimensions reports can group and filter by, mapped to event columns in lib/query/fields.ts. */
+export const DIMENSIONS = [
+  "event",
+  "path",
+  "title",
+  "referrer",
+  "utm_source",
+  "utm_medium",
+  "utm_campaign",
+  "utm_term",
+  "utm_content",
+  "browser",
+  "os",
+  "device",
+  "country",
+  "locale",
+  "app_version",
+] as const;
+
+const propertySegment = "[A-Za-z0-9_$-]{1,64}";
+/** `properties.a.b`: at most 5 levels, each segment a safe identifier (never interpolated, but bounded). */
+const propertyPathPattern = new RegExp(`^properties\\.${propertySegment}(\\.${propertySegment}){0,4}$`);
+export const propertyPathSchema = z
+  .templateLiteral(["properties.", z.string()])
+  .refine((path) => propertyPathPattern.test(path), "must be properties.<name> with letters, digits, _, $ or -");
+
+export const dimensionSchema = z.union([z.enum(DIMENSIONS), propertyPathSchema]);
+
+const scalar = z.union([z.string().max(500), z.number().finite(), z.boolean()]);
+
+export const filterSchema = z
+  .object({
+    field: dimensionSchema,
+    op: z.enum(["equals", "not_equals", "contains", "not_contains", "in", "not_in", "is_set", "is_not_set", "gt", "gte", "lt", "lte"]),
+    value: z.union([scalar, z.array(z.union([z.string().max(500), z.number().finite()])).min(1).max(100)]).optional(),
+  })
+  .superRefine((filter, ctx) => {
+    const needs = {
+      equals: "scalar",
+      not_equals: "scalar",
+      contains: "string",
+      not_contains: "string",
+      in: "array",
+      not_in: "array",
+      is_set: "none",
+      is_not_set: "none",
+      gt: "number",
+      gte: "number",
+      lt: "number",
+      lte: "number",
+    }[filter.op];
+    const v = filter.value;
+    const ok =
+      (needs === "none" && v === undefined) ||
+      (needs === "scalar" && v !== undefined && !Array.isArray(v)) ||
+      (needs === "string" && typeof v === "string") ||
+      (needs === "array" && Array.isArray(v)) ||
+      (needs === "number" && typeof v === "number");
+    if (!ok) ctx.addIssue({ code: "custom", path: ["value"], message: `"${filter.op}" needs ${needs === "none" ? "no value" : `a ${needs} value`}` });
+  });
+
+export const measureSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("count") }),
+  z.object({ type: z.literal("unique_users") }),
+  z.object({ type: z.literal("sessions") }),
+  z.object({ type: z.literal("bounce_rate") }),
+  z.object({ type: z.literal("avg_session_duration") }),
+  z.object({ type: z.enum(["sum", "avg", "min", "max"]), property: propertyPathSchema }),
+]);
+
+export const RELATIVE_RANGES = ["today", "yesterday", "last_24_hours", "last_7_days", "last_30_days", "last_90_days", "this_week", "this_month", "last_month", "this_year"] as const;
+
+const isDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
+
+export const rangeSchema = z.union([
+  z.object({ relative: z.enum(RELATIVE_RANGES) }),
+  z
+    .object({ from: z.iso.datetime({ offset: true }).or(z.iso.date()), to: z.iso.datetime({ offset: true }).or(z.iso.date()) })
+    // Bare dates are whole days with `to` inclusive, so a one-day range has from == to.
+    .refine((r) => (isDate(r.from) && isDate(r.to) ? r.from <= r.to : new Date(r.from) < new Date(r.to)), { message: "from must be before to", path: ["to"] }),
+]);
+
+export const timezoneSchema = z.string().refine(isValidTimeZone, "must be an IANA time zone such as Europe/Paris");
+
+const eventName = z.string().min(1).max(200);
+const limit = z.number().int().min(1).max(100);
+
+const common = {
+  filters: z.array(filterSchema).max(20).default([]),
+  range: rangeSchema.optional(),
+  timezone: timezoneSchema.optional(),
+};
+
+export const trendQuerySchema = z.object({
+  kind: z.literal("trend"),
+  event: eventName.optional(),
+  measure: measureSchema.default({ type: "count" }),
+  interval: z.enum(["hour", "day", "week", "month"]).default("day"),
+  breakdown: z.object({ dimension: dimensionSchema, limit: limit.default(5) }).optional(),
+  ...common,
+});
+
+export const metricQuerySchema = z.object({
+  kind: z.literal("metric"),
+  event: eventName.optional(),
+  measure: measureSchema.default({ type: "count" }),
+  compare: z.boolean().default(true),
+  ...common,
+});
+
+export const breakdownQuerySchema = z.object({
+  kind: z.literal("breakdown"),
+  event: eventName.optional(),
+  measure: measureSchema.default({ type: "count" }),
+  dimension: dimensionSchema,
+  limit: limit.default(10),
+  sort: z.enum(["desc", "asc"]).default("desc"),
+  ...common,
+});
+
+export const funnelStepSchema = z.object({ event: eventName, filters: z.array(filterSchema).max(10).default([]), label: z.string().max(200).optional() });
+
+export const funnelQuerySchema = z.object({
+  kind: z.literal("funnel"),
+  steps: z.array(funnelStepSchema).min(2).max(10),
+  window: z.object({ value: z.number().int().min(1).max(10_000), unit: z.enum(["minute", "hour", "day"]) }).default({ value: 7, unit: "day" }),
+  breakdown: z.object({ dimension: dimensionSchema, limit: limit.default(5) }).optional(),
+  ...common,
+});
+
+export const retentionQuerySchema = z.object({
+  kind: z.literal("retention"),
+  start_event: eventName,
+  return_event: eventName,
+  period: z.enum(["day", "week"]).default("week"),
+  periods: z.number().int().min(1).max(52).default(8),
+  ...common,
+});
+
+export const queryDefinitionSchema = z.discriminatedUnion("kind", [trendQuerySchema, metricQuerySchema, breakdownQuerySchema, funnelQuerySchema, retentionQuerySchema]);
+
+export const queryRequestSchema = z.object({
+  project_id: z.guid(),
+  query: queryDefinitionSchema,
+  range: rangeSchema.optional(),
+  timezone: timezoneSchema.optional(),
+});
+
+export type Filter = z.infer<typeof filterSchema>;
+export type Measure = z.infer<typeof measureSchema>;
+export type Dimension = z.infer<typeof dimensionSchema>;
+export type QueryRange = z.infer<typeof rangeSchema>;
+export type TrendQuery = z.infer<typeof trendQuerySchema>;
+export type MetricQuery = z.infer<typeof metricQuerySchema>;
+export type BreakdownQuery = z.infer<typeof breakdownQuerySchema>;
+export type FunnelQuery = z.infer<typeof funnelQuerySchema>;
+export type RetentionQuery = z.infer<typeof retentionQuerySchema>;
+export type QueryDefinition = z.infer<typeof queryDefinitionSchema>;
+export type QueryDefinitionInput = z.input<typeof queryDefinitionSchema>;
+export type QueryRequest = z.infer<typeof queryRequestSchema>;

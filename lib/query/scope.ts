@@ -1,0 +1,31 @@
+// What every compiled query is bounded by: one organization, one project, a time range, filters.
+import type { Filter } from "./schemas";
+import { filtersCondition } from "./fields";
+import { sql, trusted, type Sql } from "./sql";
+
+export interface QueryScope {
+  organizationId: string;
+  projectId: string;
+  from: Date;
+  to: Date;
+  timezone: string;
+  /** Only events with this name, when set. */
+  event?: string;
+  filters: readonly Filter[];
+}
+
+/** The tenant and project bound: the first condition of every query over events, whatever else it does. */
+export function tenantCondition(scope: Pick<QueryScope, "organizationId" | "projectId">, alias = "e"): Sql {
+  return sql`${trustedAlias(alias)}.organization_id = ${scope.organizationId}::uuid AND ${trustedAlias(alias)}.project_id = ${scope.projectId}::uuid`;
+}
+
+export function scopeCondition(scope: QueryScope, alias = "e"): Sql {
+  const a = trustedAlias(alias);
+  const byName = scope.event === undefined ? sql`TRUE` : sql`${a}.name = ${scope.event}`;
+  return sql`${tenantCondition(scope, alias)} AND ${a}.timestamp >= ${scope.from}::timestamptz AND ${a}.timestamp < ${scope.to}::timestamptz AND ${byName} AND ${filtersCondition(scope.filters, alias)}`;
+}
+
+function trustedAlias(alias: string): Sql {
+  if (!/^[a-z][a-z0-9_]*$/.test(alias)) throw new Error(`unsafe alias ${alias}`);
+  return trusted(alias);
+}

@@ -1,0 +1,39 @@
+// Runs every widget of a saved report with one range and time zone.
+import { z } from "zod";
+import { getPrisma } from "../db/client";
+import { ApiError, invalidRequest } from "../errors";
+import { runQuery } from "../query/run-query";
+import { queryDefinitionSchema, rangeSchema, timezoneSchema, type QueryRange } from "../query/schemas";
+
+export const reportDataParamsSchema = z.object({
+  from: z.string().optional(),
+  to: z.string().optional(),
+  tz: timezoneSchema.optional(),
+});
+
+export function parseReportDataParams(searchParams: URLSearchParams): { range?: QueryRange; timezone?: string } {
+  const params = reportDataParamsSchema.safeParse(Object.fromEntries(searchParams));
+  if (!params.success) throw invalidRequest(params.error.issues);
+  const { from, to, tz } = params.data;
+  if (!from && !to) return { timezone: tz };
+  const range = rangeSchema.safeParse({ from, to });
+  if (!range.success) throw invalidRequest(range.error.issues);
+  return { range: range.data, timezone: tz };
+}
+
+export async function getReportData(organizationId: string, reportId: string, options: { range?: QueryRange; timezone?: string }) {
+  const report = await getPrisma().report.findFirst({
+    where: { id: reportId, organizationId },
+    include: { widgets: { orderBy: [{ gridY: "asc" }, { gridX: "asc" }] } },
+  });
+  if (!report) throw new ApiError("not_found", "No such report in this organization");
+  const widgets = await Promise.all(
+    report.widgets.map(async (widget) => {
+      const query = queryDefinitionSchema.safeParse(widget.query);
+      if (!query.success) return { id: widget.id, title: widget.title, error: { code: "invalid_query", message: query.error.issues[0]?.message ?? "Invalid query" } };
+      const result = await runQuery({ organizationId, projectId: report.projectId, query: query.data, ...options });
+      return { id: widget.id, title: widget.title, ...result };
+    }),
+  );
+  return { report: { id: report.id, name: report.name, project_id: report.projectId }, widgets };
+}
