@@ -1,8 +1,11 @@
 // `npm test`: the whole suite against throw-away infrastructure. It starts a fresh embedded
 // PostgreSQL cluster (deleted afterwards), migrates it, builds and starts the app on a free port,
 // then runs the unit/integration tests (Vitest) and the browser tests (Playwright in Chromium).
-// `npm test -- --skip-build` reuses the last build; `--only vitest|playwright` runs one runner.
-import { spawn } from "node:child_process";
+// The C++ SDK is built and tested too (Release, ASan+UBSan, TSan) where cmake and libcurl's headers
+// are present (always in CI), and its integration test then runs against the same server.
+// `npm test -- --skip-build` reuses the last build; `--skip-cpp` leaves the C++ SDK out;
+// `--only vitest|playwright` runs one runner.
+import { spawn, spawnSync } from "node:child_process";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -13,7 +16,7 @@ import { prepareDatabase } from "../lib/db/prepare";
 
 const { values: flags, positionals: extraArgs } = parseArgs({
   allowPositionals: true,
-  options: { "skip-build": { type: "boolean" }, only: { type: "string" } },
+  options: { "skip-build": { type: "boolean" }, "skip-cpp": { type: "boolean" }, only: { type: "string" } },
 });
 
 function freePort(): Promise<number> {
@@ -50,6 +53,25 @@ async function waitForHealthy(baseUrl: string, timeoutMs: number): Promise<void>
 
 const bin = (name: string) => path.resolve("node_modules/.bin", name);
 
+function hasCppToolchain(): boolean {
+  const cmake = spawnSync("cmake", ["--version"]);
+  const curl = spawnSync("sh", ["-c", "test -f /usr/include/curl/curl.h || test -f /usr/include/x86_64-linux-gnu/curl/curl.h || pkg-config --exists libcurl"]);
+  return cmake.status === 0 && curl.status === 0;
+}
+
+/** Builds and tests the C++ SDK; resolves to the integration client's path, or null when skipped. */
+async function testCppSdk(env: NodeJS.ProcessEnv): Promise<string | null> {
+  if (flags["skip-cpp"]) return null;
+  if (!hasCppToolchain()) {
+    if (process.env.CI) throw new Error("CI needs cmake and libcurl's headers for the C++ SDK (see .ci/run)");
+    console.warn("Skipping the C++ SDK: cmake or libcurl's headers are missing");
+    return null;
+  }
+  const code = await run("bash", ["sdk/cpp/scripts/test.sh"], env);
+  if (code !== 0) throw new Error(`C++ SDK tests failed (exit ${code})`);
+  return path.resolve("sdk/cpp/build/lumen_integration_client");
+}
+
 async function main(): Promise<number> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "lumen-test-pg-"));
   // As root, PostgreSQL runs as the "postgres" user, who must be able to reach its data directory.
@@ -61,7 +83,7 @@ async function main(): Promise<number> {
     await prepareDatabase(db.url, 30);
     const appPort = await freePort();
     const baseUrl = `http://127.0.0.1:${appPort}`;
-    const env = {
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATABASE_URL: db.url,
       LUMEN_SECRET: "test-secret-test-secret-test-secret-0123",
@@ -71,10 +93,9 @@ async function main(): Promise<number> {
       LUMEN_TEST_BASE_URL: baseUrl,
       NEXT_TELEMETRY_DISABLED: "1",
     };
-    if (!flags["skip-build"]) {
-      const built = await run(bin("next"), ["build"], env);
-      if (built !== 0) return built;
-    }
+    const [built, cppClient] = await Promise.all([flags["skip-build"] ? 0 : run(bin("next"), ["build"], env), testCppSdk(env)]);
+    if (built !== 0) return built;
+    if (cppClient) env.LUMEN_CPP_CLIENT = cppClient;
     app = spawn(bin("next"), ["start", "-p", String(appPort), "-H", "127.0.0.1"], { stdio: ["ignore", "inherit", "inherit"], env });
     await waitForHealthy(baseUrl, 60_000);
 
