@@ -18,6 +18,15 @@ export const envSchema = z.object({
     .regex(/^[a-z0-9-]+$/i, "must be a header name such as cf-ipcountry")
     .optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** The app's public URL, for sign-in callbacks; npm run dev / npm start default it to http://localhost:PORT. */
+  NEXTAUTH_URL: z.url().optional(),
+  GITHUB_CLIENT_ID: z.string().min(1).optional(),
+  GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
+  GOOGLE_CLIENT_ID: z.string().min(1).optional(),
+  GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -33,7 +33,8 @@ async function main() {
   await closeDatabase();
 
   const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
-  const child = spawn(process.execPath, [nextBin, mode, "-p", String(env.PORT)], { stdio: "inherit", env: { ...process.env, DATABASE_URL: db.url } });
+  const childEnv = { ...process.env, DATABASE_URL: db.url, NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}` };
+  const child = spawn(process.execPath, [nextBin, mode, "-p", String(env.PORT)], { stdio: "inherit", env: childEnv });
   const shutdown = () => child.kill("SIGTERM");
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);

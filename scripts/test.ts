@@ -91,6 +91,7 @@ async function main(): Promise<number> {
       LUMEN_LOG_LEVEL: "warn",
       LUMEN_COUNTRY_HEADER: "x-test-country",
       LUMEN_TEST_BASE_URL: baseUrl,
+      NEXTAUTH_URL: baseUrl,
       NEXT_TELEMETRY_DISABLED: "1",
     };
     const [built, cppClient] = await Promise.all([flags["skip-build"] ? 0 : run(bin("next"), ["build"], env), testCppSdk(env)]);

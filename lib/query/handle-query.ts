@@ -1,5 +1,5 @@
 // POST /api/v1/query, end to end: read access, the validated request, then the query.
-import { assertCanReadProject, authorizeRead } from "../auth/read-access";
+import { authenticateReader, readableProjectOrganization } from "../auth/read-access";
 import { invalidRequest } from "../errors";
 import { readJsonBody } from "../ingest/read-body";
 import { runQuery } from "./run-query";
@@ -8,10 +8,10 @@ import { queryRequestSchema } from "./schemas";
 const MAX_QUERY_BYTES = 64 * 1024;
 
 export async function handleQueryRequest(request: Request) {
-  const access = await authorizeRead(request);
+  const reader = await authenticateReader(request);
   const parsed = queryRequestSchema.safeParse(await readJsonBody(request, MAX_QUERY_BYTES));
   if (!parsed.success) throw invalidRequest(parsed.error.issues);
   const { project_id: projectId, query, range, timezone } = parsed.data;
-  assertCanReadProject(access, projectId);
-  return runQuery({ organizationId: access.organizationId, projectId, query, range, timezone });
+  const organizationId = await readableProjectOrganization(reader, projectId);
+  return runQuery({ organizationId, projectId, query, range, timezone });
 }

@@ -1,5 +1,6 @@
 // Runs every widget of a saved report with one range and time zone.
 import { z } from "zod";
+import { readableProjectOrganization, type Reader } from "../auth/read-access";
 import { getPrisma } from "../db/client";
 import { ApiError, invalidRequest } from "../errors";
 import { runQuery } from "../query/run-query";
@@ -21,12 +22,16 @@ export function parseReportDataParams(searchParams: URLSearchParams): { range?: 
   return { range: range.data, timezone: tz };
 }
 
-export async function getReportData(organizationId: string, reportId: string, options: { range?: QueryRange; timezone?: string }) {
-  const report = await getPrisma().report.findFirst({
-    where: { id: reportId, organizationId },
+export async function getReportData(reader: Reader, reportId: string, options: { range?: QueryRange; timezone?: string }) {
+  const report = await getPrisma().report.findUnique({
+    where: { id: reportId },
     include: { widgets: { orderBy: [{ gridY: "asc" }, { gridX: "asc" }] } },
   });
-  if (!report) throw new ApiError("not_found", "No such report in this organization");
+  const notFound = new ApiError("not_found", "No such report in this organization");
+  if (!report) throw notFound;
+  const organizationId = await readableProjectOrganization(reader, report.projectId).catch(() => {
+    throw notFound;
+  });
   const widgets = await Promise.all(
     report.widgets.map(async (widget) => {
       const query = queryDefinitionSchema.safeParse(widget.query);

@@ -1,0 +1,47 @@
+// Signed-in members read their organization's projects through the query API; nobody else does.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { closeDatabase } from "../db/client";
+import { createTenant, postEvents, testBaseUrl, type Tenant } from "../testing/fixtures";
+import { signInOverHttp } from "../testing/session";
+import { ensureUserWithRole } from "../workspace/workspace";
+
+let a: Tenant;
+let b: Tenant;
+let viewerCookie: string;
+
+beforeAll(async () => {
+  a = await createTenant();
+  b = await createTenant();
+  const email = `viewer-${randomUUID().slice(0, 8)}@example.com`;
+  await ensureUserWithRole(a.organizationId, { email, password: "viewer-password" }, "viewer");
+  await postEvents({ events: [{ name: "pageview" }, { name: "pageview" }] }, { key: a.writeKey });
+  viewerCookie = await signInOverHttp(email, "viewer-password");
+});
+
+afterAll(async () => {
+  await closeDatabase();
+});
+
+function query(projectId: string, cookie?: string) {
+  return fetch(`${testBaseUrl()}/api/v1/query`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) },
+    body: JSON.stringify({ project_id: projectId, query: { kind: "metric", event: "pageview" }, range: { relative: "today" }, timezone: "UTC" }),
+  });
+}
+
+it("lets a signed-in member of any role query the organization's project", async () => {
+  const response = await query(a.projectId, viewerCookie);
+  expect(response.status).toBe(200);
+  expect(((await response.json()) as { data: { value: number } }).data.value).toBe(2);
+});
+
+it("answers 404 for another organization's project and 401 without a session", async () => {
+  expect((await query(b.projectId, viewerCookie)).status).toBe(404);
+  expect((await query(a.projectId)).status).toBe(401);
+});
+
+it("refuses a wrong password", async () => {
+  await expect(signInOverHttp("nobody@example.com", "wrong-password")).rejects.toThrow(/sign-in failed/);
+});

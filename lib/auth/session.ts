@@ -1,0 +1,14 @@
+// The signed-in user, in server components and route handlers.
+import { getServerSession } from "next-auth";
+import { getAuthOptions } from "./options";
+
+export interface SessionUser {
+  id: string;
+  email: string;
+}
+
+export async function getSessionUser(): Promise<SessionUser | null> {
+  const session = await getServerSession(getAuthOptions());
+  const user = session?.user as { id?: string; email?: string | null } | undefined;
+  return user?.id && user.email ? { id: user.id, email: user.email } : null;
+}

@@ -1,0 +1,32 @@
+// First run: when no user exists yet, create the first owner, their organization and a project.
+import { z } from "zod";
+import { getPrisma } from "../db/client";
+import { ApiError } from "../errors";
+import { hashPassword } from "../auth/password";
+import { organizationInputSchema, projectInputSchema, userInputSchema } from "./schemas";
+
+export const setupInputSchema = z.object({
+  organization: organizationInputSchema,
+  user: userInputSchema,
+  project: projectInputSchema,
+});
+
+export type SetupInput = z.input<typeof setupInputSchema>;
+
+export async function isSetupNeeded(): Promise<boolean> {
+  return (await getPrisma().user.count()) === 0;
+}
+
+export async function runFirstSetup(input: z.infer<typeof setupInputSchema>) {
+  const passwordHash = await hashPassword(input.user.password);
+  return getPrisma().$transaction(async (tx) => {
+    // Two people opening /setup at once: the lock makes the second see the first's user.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('lumen_first_setup'))`;
+    if ((await tx.user.count()) > 0) throw new ApiError("forbidden", "Lumen is already set up: sign in instead");
+    const organization = await tx.organization.create({ data: input.organization });
+    const user = await tx.user.create({ data: { email: input.user.email, name: input.user.name ?? null, passwordHash } });
+    await tx.membership.create({ data: { organizationId: organization.id, userId: user.id, role: "owner" } });
+    const project = await tx.project.create({ data: { organizationId: organization.id, name: input.project.name, timezone: input.project.timezone, domain: input.project.domain ?? null } });
+    return { organization_id: organization.id, project_id: project.id, user_id: user.id };
+  });
+}
