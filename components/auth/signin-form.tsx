@@ -16,7 +16,7 @@ export function SignInForm({ providers }: { providers: { id: string; name: strin
     setError(null);
     const result = await signIn("credentials", { email: form.get("email"), password: form.get("password"), redirect: false, callbackUrl });
     setPending(false);
-    if (result?.ok) router.push(callbackUrl);
+    if (result && !result.error) router.push(callbackUrl);
     else setError("Wrong email or password.");
   }
 

@@ -1,6 +1,7 @@
 // The wrapper every route handler goes through: request id, structured access log, one error shape.
 import { randomUUID } from "node:crypto";
-import { ApiError } from "../errors";
+import { ZodError } from "zod";
+import { ApiError, invalidRequest } from "../errors";
 import { isDatabaseUnavailable } from "../db/client";
 import { log } from "../log";
 
@@ -28,6 +29,7 @@ export function redactPath(pathname: string): string {
 
 function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return error;
+  if (error instanceof ZodError) return invalidRequest(error.issues);
   if (isDatabaseUnavailable(error)) {
     return new ApiError("unavailable", "The database is unavailable; retry shortly", undefined, { "retry-after": DB_RETRY_AFTER_SECONDS });
   }

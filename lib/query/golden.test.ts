@@ -71,7 +71,7 @@ beforeAll(async () => {
   await writeEvents(getPool(), tenant.organizationId, tenant.projectId, seed.map(rowOf));
   // Another tenant's events in the same hours must never show up.
   await writeEvents(getPool(), intruder.organizationId, intruder.projectId, seed.map(rowOf));
-  await refreshRollups(getPool());
+  await refreshRollups(getPool(), { wait: true });
 });
 
 afterAll(async () => {

@@ -22,6 +22,8 @@ function bounds(range: QueryRange, tz: string, now: Date): [Sql, Sql] {
   const shift = (base: Sql, amount: string) => sql`date_add(${base}, ${amount}::interval, ${tz})`;
   const today = start("day");
   switch (range.relative) {
+    case "last_5_minutes":
+      return [sql`${now}::timestamptz - interval '5 minutes'`, sql`${now}::timestamptz`];
     case "today":
       return [today, shift(today, "1 day")];
     case "yesterday":

@@ -19,7 +19,7 @@ beforeAll(async () => {
   for (const chunk of generateDemoEvents({ seed: `rollups-${tenant.projectId}`, events: 15_000, days: 35, now })) {
     await writeEvents(getPool(), tenant.organizationId, tenant.projectId, chunk);
   }
-  await refreshRollups(getPool());
+  await refreshRollups(getPool(), { wait: true });
 });
 
 afterAll(async () => {
@@ -65,7 +65,7 @@ it("falls back to raw events where rollups cannot answer", async () => {
   expect(sessions.rolled.meta.rollups).toBe(false);
 });
 
-it("puts a late event (old timestamp, arriving now) into its own hour at the next refresh", async () => {
+it("counts a late event (old timestamp, arriving now) at once, and folds it into its own hour at the next refresh", async () => {
   const at = new Date(now.getTime() - 10 * 86_400_000);
   const hour = new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
   const range = { from: hour.toISOString(), to: new Date(hour.getTime() + 3_600_000).toISOString() };
@@ -73,7 +73,12 @@ it("puts a late event (old timestamp, arriving now) into its own hour at the nex
   await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [
     { eventId: randomUUID(), name: "late_signal", timestamp: at, userId: "late-user", anonymousId: null, sessionId: null, properties: {}, country: null, path: "/late", title: null, referrerHost: null, utmSource: null, utmMedium: null, utmCampaign: null, utmTerm: null, utmContent: null, browser: null, os: null, deviceType: null, locale: null, appVersion: null, library: null },
   ]);
-  await refreshRollups(getPool());
+  const before = await both(query, "UTC", range);
+  expect(before.rolled.meta.rollups).toBe(true);
+  expect((before.rolled.data as { value: number }).value).toBe(1);
+  await refreshRollups(getPool(), { wait: true });
+  const folded = await getPool().query("SELECT events FROM event_rollups WHERE project_id = $1 AND name = 'late_signal' AND dimension = '' AND bucket = $2", [tenant.projectId, hour]);
+  expect(folded.rows).toEqual([{ events: "1" }]);
   const { raw, rolled } = await both(query, "UTC", range);
   expect(rolled.meta.rollups).toBe(true);
   expect((rolled.data as { value: number }).value).toBe(1);

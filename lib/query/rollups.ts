@@ -1,6 +1,8 @@
-// Answering trend, metric and breakdown queries from hourly rollups. Rollups cover events that
-// arrived before the refresh watermark; the hours from the watermark on are read from raw events,
-// so answers stay current between refreshes. The rollup answer equals the raw-event answer.
+// Answering trend, metric and breakdown queries from hourly rollups. Rollups hold exactly the
+// events that arrived up to the refresh watermark (received_at); events that arrived after it,
+// whatever their timestamp, are read raw (few, recent pages: the received_at BRIN index). The
+// caller runs everything in one REPEATABLE READ snapshot, so watermark, rollups and events agree
+// and the answer equals the raw-event answer, late events included, between refreshes too.
 import type pg from "pg";
 import { actorHash, dimensionText, textFilterCondition } from "./fields";
 import type { GroupedSql, Grouping } from "./measure";
@@ -45,33 +47,26 @@ function groupByOf(query: QueryDefinition): Dimension | undefined {
 }
 
 /** Rollups answer count and unique users of trend/metric/breakdown on rolled dimensions, hour-aligned ranges and whole-hour time zones. */
-export async function rollupCutIfAnswerable(db: Pick<pg.Pool, "query">, scope: QueryScope, query: QueryDefinition): Promise<Date | null> {
-  if (query.kind !== "trend" && query.kind !== "metric" && query.kind !== "breakdown") return null;
-  if (query.measure.type !== "count" && query.measure.type !== "unique_users") return null;
-  if (rollupDimension(query.filters, groupByOf(query)) === null) return null;
+export async function rollupsCanAnswer(db: Pick<pg.Pool, "query">, scope: QueryScope, query: QueryDefinition): Promise<boolean> {
+  if (query.kind !== "trend" && query.kind !== "metric" && query.kind !== "breakdown") return false;
+  if (query.measure.type !== "count" && query.measure.type !== "unique_users") return false;
+  if (rollupDimension(query.filters, groupByOf(query)) === null) return false;
   const hourAligned = (d: Date) => d.getTime() % 3_600_000 === 0;
-  if (!hourAligned(scope.from) || !hourAligned(scope.to)) return null;
-  const { rows } = await db.query<{ whole_hours: boolean; cut: Date }>(
+  if (!hourAligned(scope.from) || !hourAligned(scope.to)) return false;
+  const { rows } = await db.query<{ whole_hours: boolean; refreshed: boolean }>(
     sql`SELECT NOT EXISTS (
           SELECT 1 FROM generate_series(${scope.from}::timestamptz, ${scope.to}::timestamptz, interval '1 day') t
           WHERE extract(minute FROM t AT TIME ZONE ${scope.timezone}) <> extract(minute FROM t AT TIME ZONE 'UTC')
         ) AS whole_hours,
-        (SELECT date_trunc('hour', watermark, 'UTC') FROM rollup_state WHERE id = 1 AND isfinite(watermark)) AS cut`.toQuery(),
+        EXISTS (SELECT 1 FROM rollup_state WHERE id = 1 AND isfinite(watermark)) AS refreshed`.toQuery(),
   );
-  const row = rows[0];
-  return row?.whole_hours && row.cut ? row.cut : null;
+  return !!rows[0]?.whole_hours && !!rows[0]?.refreshed;
 }
 
-function clamp(date: Date, from: Date, to: Date): Date {
-  return new Date(Math.min(Math.max(date.getTime(), from.getTime()), to.getTime()));
-}
-
-/** Grouped-measure SQL reading rollups before `cut` and raw events from `cut` on. */
-export function rollupGroupedSql(cut: Date): GroupedSql {
-  return (scope: QueryScope, measure: Measure, grouping: Grouping): Sql => {
+/** Grouped-measure SQL: rollups for what arrived up to the watermark, raw events for what came after. */
+export const rollupGroupedSql: GroupedSql = (scope: QueryScope, measure: Measure, grouping: Grouping): Sql => {
     const dimension = rollupDimension(scope.filters, grouping.dimension);
     if (dimension === null) throw new Error("query not answerable from rollups");
-    const split = clamp(cut, scope.from, scope.to);
     const unique = measure.type === "unique_users";
 
     const rollupDim = grouping.dimension === "event" ? sql`r.name` : grouping.dimension ? sql`NULLIF(r.value, '')` : sql`NULL::text`;
@@ -80,14 +75,14 @@ export function rollupGroupedSql(cut: Date): GroupedSql {
       SELECT r.bucket AS ts, ${rollupDim} AS dim, ${unique ? sql`0::bigint` : sql`r.events`} AS n, ${unique ? sql`unnest(r.actors)` : sql`NULL::bigint`} AS a
       FROM event_rollups r
       WHERE ${tenantCondition(scope, "r")} AND r.dimension = ${dimension}
-        AND r.bucket >= ${scope.from}::timestamptz AND r.bucket < ${split}::timestamptz
+        AND r.bucket >= ${scope.from}::timestamptz AND r.bucket < ${scope.to}::timestamptz
         ${scope.event === undefined ? sql`` : sql`AND r.name = ${scope.event}`}
         ${rollupFilters.length ? sql`AND ${join(rollupFilters, " AND ")}` : sql``}`;
     const rawDim = grouping.dimension ? dimensionText(grouping.dimension, "e") : sql`NULL::text`;
     const rawRows = sql`
       SELECT e.timestamp AS ts, ${rawDim} AS dim, 1::bigint AS n, ${unique ? actorHash("e") : sql`NULL::bigint`} AS a
       FROM events e
-      WHERE ${scopeCondition({ ...scope, from: split })}`;
+      WHERE ${scopeCondition(scope)} AND e.received_at > (SELECT watermark FROM rollup_state WHERE id = 1)`;
 
     const bucket = grouping.interval ? sql`date_trunc(${grouping.interval}, u.ts, ${scope.timezone})` : sql`NULL::timestamptz`;
     let dimSelect: Sql = sql`u.dim`;
@@ -104,6 +99,5 @@ export function rollupGroupedSql(cut: Date): GroupedSql {
       FROM (${rollupRows} UNION ALL ${rawRows}) u
       GROUP BY 1, 2, 3
       ${unique ? sql`` : sql`HAVING sum(u.n) > 0`}`;
-  };
-}
+};
 

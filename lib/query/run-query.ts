@@ -1,5 +1,6 @@
 // Runs a query definition for one project: resolves time zone and range, picks rollups or raw
 // events, and returns the data with metadata about how it was answered.
+import type pg from "pg";
 import { getPool, getPrisma } from "../db/client";
 import { ApiError } from "../errors";
 import { runBreakdown } from "./kinds/breakdown";
@@ -10,7 +11,7 @@ import { runTrend } from "./kinds/trend";
 import { groupedMeasureSql } from "./measure";
 import { DEFAULT_RANGE, resolveRange } from "./range";
 import type { QueryResult } from "./results";
-import { rollupCutIfAnswerable, rollupGroupedSql } from "./rollups";
+import { rollupGroupedSql, rollupsCanAnswer } from "./rollups";
 import type { QueryDefinition, QueryRange } from "./schemas";
 import type { QueryScope } from "./scope";
 
@@ -39,13 +40,35 @@ export async function getProjectInOrganization(organizationId: string, projectId
   return project;
 }
 
+/**
+ * Every statement of a query runs in one read-only REPEATABLE READ snapshot, so the rollup
+ * watermark, the rollups and the raw events it combines are all from the same moment.
+ */
+async function inSnapshot<T>(run: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await getPool().connect();
+  try {
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    const result = await run(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 export async function runQuery(input: RunQueryInput): Promise<{ data: QueryResult; meta: QueryMeta }> {
   const started = performance.now();
   const project = await getProjectInOrganization(input.organizationId, input.projectId);
+  return inSnapshot((db) => runInSnapshot(db, input, project, started));
+}
+
+async function runInSnapshot(db: pg.PoolClient, input: RunQueryInput, project: { organizationId: string; id: string; timezone: string }, started: number) {
   const { query } = input;
   const timezone = input.timezone ?? query.timezone ?? project.timezone;
   const now = input.now ?? new Date();
-  const db = getPool();
   const range = await resolveRange(db, input.range ?? query.range ?? DEFAULT_RANGE, timezone, now);
   const scope: QueryScope = {
     organizationId: project.organizationId,
@@ -55,9 +78,8 @@ export async function runQuery(input: RunQueryInput): Promise<{ data: QueryResul
     event: "event" in query ? query.event : undefined,
     filters: query.filters,
   };
-  const cut = input.useRollups === false ? null : await rollupCutIfAnswerable(db, scope, query);
-  const rollups = cut !== null;
-  const grouped = cut ? rollupGroupedSql(cut) : groupedMeasureSql;
+  const rollups = input.useRollups !== false && (await rollupsCanAnswer(db, scope, query));
+  const grouped = rollups ? rollupGroupedSql : groupedMeasureSql;
   let data: QueryResult;
   switch (query.kind) {
     case "trend":

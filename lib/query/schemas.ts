@@ -72,7 +72,7 @@ export const measureSchema = z.discriminatedUnion("type", [
   z.object({ type: z.enum(["sum", "avg", "min", "max"]), property: propertyPathSchema }),
 ]);
 
-export const RELATIVE_RANGES = ["today", "yesterday", "last_24_hours", "last_7_days", "last_30_days", "last_90_days", "this_week", "this_month", "last_month", "this_year"] as const;
+export const RELATIVE_RANGES = ["last_5_minutes", "today", "yesterday", "last_24_hours", "last_7_days", "last_30_days", "last_90_days", "this_week", "this_month", "last_month", "this_year"] as const;
 
 const isDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
 

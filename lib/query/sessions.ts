@@ -3,12 +3,11 @@
 import type { Dimension } from "./schemas";
 import { dimensionText } from "./fields";
 import { scopeCondition, type QueryScope } from "./scope";
+import { PASSIVE_EVENTS } from "./passive-events";
 import { sql, type Sql } from "./sql";
 
 export const SESSION_TIMEOUT = "30 minutes";
 
-/** Event names that do not count as interaction when deciding whether a session bounced. */
-export const PASSIVE_EVENTS = ["pageview", "session_start", "page_leave", "scroll"];
 
 /**
  * One row per session of the events in scope: session_key, started_at, duration_seconds,

@@ -1,0 +1,17 @@
+// Everything behind sign-in: unauthenticated visitors go to /signin.
+import { redirect } from "next/navigation";
+import { AppHeader } from "@/components/shell/app-header";
+import { getSessionUser } from "@/lib/auth/session";
+
+export const dynamic = "force-dynamic";
+
+export default async function AppLayout({ children }: { children: React.ReactNode }) {
+  const user = await getSessionUser();
+  if (!user) redirect("/signin");
+  return (
+    <div className="min-h-screen bg-slate-50 dark:bg-slate-950">
+      <AppHeader email={user.email} />
+      <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,10 @@
+// POST /api/v1/reports/{id}/widgets: add a widget (title, query, viz, grid?) to a report (analyst+).
+import { defineRoute, json } from "@/lib/api/route";
+import { readAppBody } from "@/lib/api/body";
+import { requireUser } from "@/lib/auth/session";
+import { addWidget } from "@/lib/reports/reports";
+
+export const POST = defineRoute<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
+  const user = await requireUser();
+  return json(201, await addWidget(user.id, (await params).id, await readAppBody(request)));
+});

@@ -1,0 +1,79 @@
+// `COPY ... FROM STDIN` over a plain pg client, without pg-copy-streams (not a dependency).
+//
+// pg accepts any object with a `submit(connection)` method as a query (its documented "Submittable"
+// extension point, the one pg-cursor and pg-copy-streams use). When the server answers the COPY
+// with CopyInResponse, pg calls `handleCopyInResponse(connection)`; we then stream the data with the
+// connection's own CopyData / CopyDone messages (sendCopyFromChunk / endCopyFrom), honouring socket
+// back-pressure, and resolve on CommandComplete ("COPY <n>") + ReadyForQuery.
+import type pg from "pg";
+
+interface CopyConnection extends pg.Connection {
+  sendCopyFromChunk(chunk: Buffer): void;
+  endCopyFrom(): void;
+  sendCopyFail(message: string): void;
+}
+
+class CopyFromStdin implements pg.Submittable {
+  private rowCount: number | null = null;
+  private failed = false;
+  readonly done: Promise<number>;
+  private settle!: { resolve: (rows: number) => void; reject: (error: Error) => void };
+
+  constructor(
+    private readonly text: string,
+    private readonly chunks: Iterable<Buffer>,
+  ) {
+    this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
+  }
+
+  submit(connection: pg.Connection): void {
+    connection.query(this.text);
+  }
+
+  handleCopyInResponse(connection: CopyConnection): void {
+    void this.stream(connection);
+  }
+
+  private async stream(connection: CopyConnection): Promise<void> {
+    const socket = connection.stream;
+    try {
+      for (const chunk of this.chunks) {
+        if (this.failed) return;
+        connection.sendCopyFromChunk(chunk);
+        if (socket.writableNeedDrain) await new Promise((resolve) => socket.once("drain", resolve));
+      }
+      connection.endCopyFrom();
+    } catch (error) {
+      connection.sendCopyFail(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  handleCommandComplete(message: { text: string }): void {
+    const match = /^COPY (\d+)/.exec(message.text);
+    this.rowCount = match ? Number(match[1]) : 0;
+  }
+
+  // pg forgets the active query when an ErrorResponse arrives, so no ReadyForQuery follows for us.
+  handleError(error: Error): void {
+    this.failed = true;
+    this.settle.reject(error);
+  }
+
+  handleReadyForQuery(): void {
+    this.settle.resolve(this.rowCount ?? 0);
+  }
+
+  // Messages a COPY FROM never receives; present because pg may call any of them on the active query.
+  handleRowDescription(): void {}
+  handleDataRow(): void {}
+  handlePortalSuspended(): void {}
+  handleEmptyQuery(): void {}
+  handleCopyData(): void {}
+}
+
+/** Runs `COPY <target> FROM STDIN ...` with the given data chunks; resolves to the rows the server loaded. */
+export function copyFrom(client: pg.Client, sql: string, chunks: Iterable<Buffer>): Promise<number> {
+  const copy = new CopyFromStdin(sql, chunks);
+  client.query(copy);
+  return copy.done;
+}

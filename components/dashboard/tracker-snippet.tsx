@@ -1,0 +1,15 @@
+// Shown when a project has no events yet: how to start sending them.
+export function TrackerSnippet({ origin, projectId }: { origin: string; projectId: string }) {
+  const snippet = `<script defer src="${origin}/lumen.js" data-key="YOUR_WRITE_KEY"></script>`;
+  return (
+    <section aria-labelledby="no-data-heading" className="rounded-lg border border-dashed border-slate-300 p-6 dark:border-slate-700">
+      <h2 id="no-data-heading" className="text-lg font-medium">
+        No events yet
+      </h2>
+      <p className="mt-1 text-slate-600 dark:text-slate-300">
+        Add the tracker to your site (create a write key in <a className="underline" href={`/projects/${projectId}/settings`}>settings</a>), or send events to the API.
+      </p>
+      <pre className="mt-3 overflow-x-auto rounded bg-slate-100 p-3 text-sm dark:bg-slate-900">{snippet}</pre>
+    </section>
+  );
+}

@@ -1,0 +1,29 @@
+"use client";
+// Runs a query definition for the dashboard's current view; the cache key holds every input.
+import { useQuery } from "@tanstack/react-query";
+import { apiFetch } from "@/lib/api/client";
+import type { QueryMeta } from "@/lib/query/run-query";
+import type { QueryResult } from "@/lib/query/results";
+import type { QueryDefinitionInput, QueryRange } from "@/lib/query/schemas";
+import type { ViewState } from "@/lib/query/view-state";
+
+export interface QueryResponse<R extends QueryResult = QueryResult> {
+  data: R;
+  meta: QueryMeta;
+}
+
+export function useQueryResult<R extends QueryResult = QueryResult>(
+  projectId: string,
+  query: QueryDefinitionInput,
+  view: ViewState,
+  options: { range?: QueryRange; refetchInterval?: number } = {},
+) {
+  const merged = { ...query, filters: [...(query.filters ?? []), ...view.filters] };
+  const range = options.range ?? ("range" in query && query.range ? query.range : view.range);
+  return useQuery({
+    queryKey: ["query", projectId, merged, range],
+    queryFn: () => apiFetch<QueryResponse<R>>("/api/v1/query", { body: { project_id: projectId, query: merged, range } }),
+    refetchInterval: options.refetchInterval,
+    placeholderData: (previous) => previous,
+  });
+}

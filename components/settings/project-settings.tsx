@@ -1,0 +1,108 @@
+"use client";
+// Project settings: the project itself, members and roles, API keys and embed tokens. Sections and
+// controls follow the user's role; the server enforces the same rules.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { apiFetch } from "@/lib/api/client";
+import type { Role } from "@/lib/workspace/schemas";
+import { KeysSection, type KeyRow } from "./keys-section";
+import { MembersSection, type MemberRow } from "./members-section";
+
+interface Settings {
+  role: Role;
+  project: { id: string; name: string; timezone: string; domain: string | null };
+  members: MemberRow[];
+  keys: KeyRow[];
+  embeds: { id: string; scope: string; createdAt: string; expiresAt: string | null; revokedAt: string | null }[];
+}
+
+const control = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
+const sectionClass = "flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900";
+
+export function ProjectSettings({ projectId }: { projectId: string }) {
+  const client = useQueryClient();
+  const key = ["settings", projectId];
+  const settings = useQuery({ queryKey: key, queryFn: () => apiFetch<Settings>(`/api/v1/projects/${projectId}/settings`) });
+  const refresh = () => client.invalidateQueries({ queryKey: key });
+  const [saved, setSaved] = useState(false);
+  const saveProject = useMutation({
+    mutationFn: (body: Record<string, string | null>) => apiFetch(`/api/v1/projects/${projectId}/settings`, { method: "PATCH", body }),
+    onSuccess: () => {
+      setSaved(true);
+      void refresh();
+    },
+  });
+  const revokeEmbed = useMutation({ mutationFn: (id: string) => apiFetch(`/api/v1/projects/${projectId}/embeds/${id}`, { method: "DELETE" }), onSuccess: refresh });
+
+  if (settings.isError) return <p role="alert">{settings.error.message}</p>;
+  if (!settings.data) return <div className="h-64 animate-pulse rounded-lg bg-slate-100 dark:bg-slate-800" aria-label="Loading" />;
+  const { role, project } = settings.data;
+  const isAdmin = role === "admin" || role === "owner";
+
+  return (
+    <div className="flex flex-col gap-6">
+      <section aria-labelledby="project-heading" className={sectionClass}>
+        <h2 id="project-heading" className="font-semibold">
+          Project
+        </h2>
+        <form
+          className="flex flex-wrap items-end gap-3"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const form = new FormData(e.currentTarget);
+            saveProject.mutate({ name: String(form.get("name")), timezone: String(form.get("timezone")), domain: String(form.get("domain")) || null });
+          }}
+        >
+          <label className="flex flex-col gap-1 text-sm font-medium">
+            Name
+            <input name="name" defaultValue={project.name} disabled={!isAdmin} className={control} />
+          </label>
+          <label className="flex flex-col gap-1 text-sm font-medium">
+            Time zone
+            <input name="timezone" defaultValue={project.timezone} disabled={!isAdmin} className={control} />
+          </label>
+          <label className="flex flex-col gap-1 text-sm font-medium">
+            Domain
+            <input name="domain" defaultValue={project.domain ?? ""} disabled={!isAdmin} className={control} />
+          </label>
+          {isAdmin && (
+            <button type="submit" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white">
+              Save
+            </button>
+          )}
+          {saved && <span className="text-sm text-emerald-600">Saved</span>}
+          {saveProject.isError && <span role="alert" className="text-sm text-red-600">{saveProject.error.message}</span>}
+        </form>
+      </section>
+      <MembersSection projectId={projectId} role={role} members={settings.data.members} onChange={refresh} />
+      {isAdmin && <KeysSection projectId={projectId} keys={settings.data.keys} onChange={refresh} />}
+      {isAdmin && (
+        <section aria-labelledby="embeds-heading" className={sectionClass}>
+          <h2 id="embeds-heading" className="font-semibold">
+            Embed tokens
+          </h2>
+          {settings.data.embeds.length === 0 ? (
+            <p className="text-sm text-slate-500">No embeds yet.</p>
+          ) : (
+            <ul className="divide-y divide-slate-200 text-sm dark:divide-slate-800">
+              {settings.data.embeds.map((t) => (
+                <li key={t.id} className="flex items-center justify-between py-2">
+                  <span>
+                    {t.scope} · created {new Date(t.createdAt).toLocaleDateString()}
+                    {t.expiresAt && ` · expires ${new Date(t.expiresAt).toLocaleDateString()}`}
+                    {t.revokedAt && " · revoked"}
+                  </span>
+                  {!t.revokedAt && (
+                    <button type="button" className="text-red-600" onClick={() => revokeEmbed.mutate(t.id)}>
+                      Revoke
+                    </button>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+// The card around a widget: title, and the loading / error / empty states, so every dashboard and
+// embed handles them the same way. Pass the widget as children; it renders only when there is data.
+import { EmptyState } from "@/components/ui/empty-state";
+import { Skeleton } from "@/components/ui/skeleton";
+
+export interface WidgetFrameProps {
+  title?: string;
+  /** Extra controls at the right of the title (menu, date range). */
+  actions?: React.ReactNode;
+  loading?: boolean;
+  error?: Error | string | null;
+  onRetry?: () => void;
+  empty?: boolean;
+  className?: string;
+  children?: React.ReactNode;
+}
+
+export function WidgetFrame({ title, actions, loading = false, error = null, onRetry, empty = false, className = "", children }: WidgetFrameProps) {
+  let body = children;
+  if (loading) {
+    body = (
+      <div className="flex flex-col gap-3">
+        <span className="sr-only">Loading…</span>
+        <Skeleton className="h-6 w-1/3" />
+        <Skeleton className="h-40 w-full" />
+      </div>
+    );
+  } else if (error) {
+    body = (
+      <EmptyState title="Could not load this widget">
+        <p role="alert" className="max-w-sm text-xs">{typeof error === "string" ? error : error.message}</p>
+        {onRetry && (
+          <button type="button" onClick={onRetry} className="rounded-md border border-slate-300 px-3 py-1 text-sm font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
+            Retry
+          </button>
+        )}
+      </EmptyState>
+    );
+  } else if (empty) {
+    body = <EmptyState title="No data in this period" />;
+  }
+  return (
+    <section aria-label={title} aria-busy={loading} className={`flex min-w-0 flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900 ${className}`}>
+      {(title || actions) && (
+        <header className="flex items-center justify-between gap-2">
+          {title && <h3 className="truncate text-sm font-semibold">{title}</h3>}
+          {actions}
+        </header>
+      )}
+      {body}
+    </section>
+  );
+}

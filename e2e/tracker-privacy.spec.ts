@@ -1,0 +1,150 @@
+// lumen.js privacy: Do Not Track, Global Privacy Control, consent modes, no cookies, emails and
+// query strings kept out, excluded paths and the beforeSend hook.
+import { type BrowserContext, expect, test } from "@playwright/test";
+import { closeDatabase } from "../lib/db/client";
+import { demoUrl, eventsOf, flushTracker, named, recordIngestRequests, waitForEvents, waitForTracker } from "../lib/tracker/e2e-support";
+import { createTenant } from "../lib/testing/fixtures";
+
+
+test.afterAll(async () => {
+  await closeDatabase();
+});
+
+/** Cookies a script could have set: the app's own (sign-in) cookies are httpOnly. */
+const scriptCookies = async (context: BrowserContext) => (await context.cookies()).filter((cookie) => !cookie.httpOnly);
+
+/** Clicks, navigates within the app and flushes: everything that would normally send events. */
+async function browseAround(page: import("@playwright/test").Page) {
+  await page.getByRole("button", { name: "Start free trial" }).click();
+  await page.getByRole("button", { name: "Pricing (pushState)" }).click();
+  await page.evaluate(() => window.lumen!.track("custom", { a: 1 }));
+  await flushTracker(page);
+  await page.waitForTimeout(2500);
+}
+
+for (const [signal, property, value] of [
+  ["Do Not Track", "doNotTrack", "1"],
+  ["Global Privacy Control", "globalPrivacyControl", true],
+] as const) {
+  test(`sends nothing under ${signal}, unless data-respect-dnt="false"`, async ({ page }) => {
+    const tenant = await createTenant();
+    await page.addInitScript(([name, setting]) => Object.defineProperty(Navigator.prototype, name, { get: () => setting }), [property, value] as const);
+    const sent = recordIngestRequests(page);
+    await page.goto(demoUrl(tenant));
+    await waitForTracker(page);
+    await browseAround(page);
+    expect(sent.requests).toHaveLength(0);
+    expect(await eventsOf(tenant)).toHaveLength(0);
+
+    await page.goto(demoUrl(tenant, "/tracker-demo", { "respect-dnt": "false" }));
+    await flushTracker(page);
+    await waitForEvents(tenant, (rows) => named(rows, "pageview").length === 1);
+  });
+}
+
+test("consent('denied') sends nothing and keeps nothing", async ({ page }) => {
+  const tenant = await createTenant();
+  const sent = recordIngestRequests(page);
+  await page.goto(demoUrl(tenant, "/tracker-demo", { consent: "pending" }));
+  await waitForTracker(page);
+  await page.getByRole("button", { name: "Start free trial" }).click();
+  await page.evaluate(() => window.lumen!.consent("denied"));
+  await browseAround(page);
+  await page.reload(); // the decision is remembered
+  await waitForTracker(page);
+  await browseAround(page);
+  expect(sent.requests).toHaveLength(0);
+  expect(await eventsOf(tenant)).toHaveLength(0);
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith("lumen_") && localStorage[key] && localStorage[key] !== "[]"))).toEqual([
+    "lumen_consent",
+  ]);
+});
+
+test("optOut() stops tracking for good on this browser", async ({ page }) => {
+  const tenant = await createTenant();
+  await page.goto(demoUrl(tenant));
+  await waitForTracker(page);
+  await page.evaluate(() => window.lumen!.optOut());
+  const sent = recordIngestRequests(page);
+  await page.reload();
+  await waitForTracker(page);
+  await browseAround(page);
+  expect(sent.requests).toHaveLength(0);
+});
+
+test("consent pending holds events in memory; granted sends them and keeps an anonymous id", async ({ page, context }) => {
+  const tenant = await createTenant();
+  const sent = recordIngestRequests(page);
+  await page.goto(demoUrl(tenant, "/tracker-demo", { consent: "pending" }));
+  await waitForTracker(page);
+  await page.getByRole("button", { name: "Start free trial" }).click();
+  await flushTracker(page);
+  await page.waitForTimeout(2500);
+  expect(sent.requests).toHaveLength(0);
+  expect(await page.evaluate(() => localStorage.getItem("lumen_queue"))).toBeNull();
+
+  await page.evaluate(() => window.lumen!.consent(true));
+  await page.getByRole("button", { name: "Start free trial" }).click();
+  await flushTracker(page);
+  const events = await waitForEvents(tenant, (rows) => named(rows, "signup_click").length === 2);
+  const anonymousId = await page.evaluate(() => localStorage.getItem("lumen_aid"));
+  expect(anonymousId).toMatch(/^[0-9a-f-]{36}$/);
+  // Held events predate the decision, so only the later one carries the stored id.
+  expect(named(events, "signup_click").map((event) => event.anonymousId === anonymousId)).toEqual([false, true]);
+  expect(await scriptCookies(context)).toEqual([]);
+});
+
+test("without consent: no cookies, no stored id, the server's daily hash", async ({ page, context }) => {
+  const tenant = await createTenant();
+  await page.goto(demoUrl(tenant));
+  await waitForTracker(page);
+  await flushTracker(page);
+  const [pageview] = named(await waitForEvents(tenant, (rows) => named(rows, "pageview").length === 1), "pageview");
+  expect(pageview!.anonymousId).toMatch(/^v_/);
+  expect(await page.evaluate(() => localStorage.getItem("lumen_aid"))).toBeNull();
+  expect(await scriptCookies(context)).toEqual([]);
+});
+
+test("scrubs emails from URLs and properties, and strips query strings but utm_*", async ({ page }) => {
+  const tenant = await createTenant();
+  const sent = recordIngestRequests(page);
+  await page.goto(demoUrl(tenant, "/tracker-demo", { email: "ana@example.com", utm_campaign: "fall" }));
+  await waitForTracker(page);
+  await page.evaluate(() => {
+    history.pushState(null, "", "/tracker-demo/users/bob@example.com/profile");
+    window.lumen!.track("invite", { to: "carol@example.org", nested: { note: "cc dave+x@mail.example.com please" }, count: 2 });
+  });
+  await flushTracker(page);
+  const events = await waitForEvents(tenant, (rows) => named(rows, "invite").length === 1);
+  expect(named(events, "invite")[0]).toMatchObject({
+    path: "/tracker-demo/users/[email]/profile",
+    properties: { to: "[email]", nested: { note: "cc [email] please" }, count: 2 },
+  });
+  expect(named(events, "pageview")[0]).toMatchObject({ utmCampaign: "fall" });
+  const wire = JSON.stringify(sent.batches());
+  expect(wire).not.toMatch(/@example\.|%40example/);
+  expect(wire).not.toContain(tenant.writeKey + "&"); // the key in the page URL is not repeated in page URLs
+});
+
+test("data-exclude skips matching paths, and beforeSend can change or drop events", async ({ page }) => {
+  const tenant = await createTenant();
+  await page.goto(demoUrl(tenant, "/tracker-demo", { exclude: "/tracker-demo/private*" }));
+  await waitForTracker(page);
+  await page.evaluate(() => {
+    window.lumen!.beforeSend = (event) => (event.name === "secret" ? null : { ...event, properties: { ...event.properties, tagged: true } });
+  });
+  await page.getByRole("button", { name: "Private settings (pushState)" }).click();
+  await page.evaluate(() => window.lumen!.track("in_private"));
+  await page.getByRole("button", { name: "Back" }).click();
+  await page.evaluate(() => {
+    window.lumen!.track("secret");
+    window.lumen!.track("kept");
+  });
+  await flushTracker(page);
+  const events = await waitForEvents(tenant, (rows) => named(rows, "kept").length === 1);
+  expect(events.some((event) => event.path?.startsWith("/tracker-demo/private"))).toBe(false);
+  expect(named(events, "in_private")).toHaveLength(0);
+  expect(named(events, "secret")).toHaveLength(0);
+  expect(named(events, "kept")[0]!.properties).toEqual({ tagged: true });
+  expect(named(events, "pageview").map((event) => event.path)).toEqual(["/tracker-demo", "/tracker-demo"]);
+});

@@ -1,0 +1,157 @@
+// lumen.js in Chromium on the demo page: automatic events, their context in the database, batching,
+// and the cost of track().
+import { expect, test } from "@playwright/test";
+import { closeDatabase } from "../lib/db/client";
+import { demoUrl, flushTracker, named, recordIngestRequests, waitForEvents, waitForTracker } from "../lib/tracker/e2e-support";
+import { createTenant } from "../lib/testing/fixtures";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+
+test.afterAll(async () => {
+  await closeDatabase();
+});
+
+test("records the pageview on load, with the context columns the server derives", async ({ page }) => {
+  const tenant = await createTenant();
+  const sent = recordIngestRequests(page);
+  await page.goto(demoUrl(tenant, "/tracker-demo", { utm_source: "newsletter", utm_medium: "email", token: "s3cret" }), {
+    referer: "https://www.google.com/search?q=lumen",
+  });
+  const events = await waitForEvents(tenant, (rows) => named(rows, "pageview").length === 1);
+  const [pageview] = named(events, "pageview");
+  expect(pageview).toMatchObject({
+    path: "/tracker-demo",
+    title: "Tracker demo · Lumen",
+    referrerHost: "google.com",
+    utmSource: "newsletter",
+    utmMedium: "email",
+    browser: "Chrome",
+    deviceType: "desktop",
+    locale: "en-US",
+    library: "lumen-js/1.0.0",
+  });
+  expect(pageview!.eventId).toMatch(UUID);
+  expect(pageview!.sessionId).toMatch(UUID);
+  // No consent given: no stored id, so the server's daily visitor hash stands in.
+  expect(pageview!.anonymousId).toMatch(/^v_/);
+  const [sessionStart] = named(events, "session_start");
+  expect(sessionStart?.sessionId).toBe(pageview!.sessionId);
+  // The query is stripped except utm_*: neither the write key nor the token leave in the page URL.
+  const urls = sent.batches().flatMap((batch) => batch.events.map((event) => event.context?.page?.url));
+  expect(urls).toContain(new URL("/tracker-demo?utm_source=newsletter&utm_medium=email", page.url()).href);
+  expect(JSON.stringify(urls)).not.toContain("s3cret");
+});
+
+test("follows single-page navigation: pushState, replaceState, back and forward", async ({ page }) => {
+  const tenant = await createTenant();
+  await page.goto(demoUrl(tenant));
+  await waitForTracker(page);
+  await page.getByRole("button", { name: "Pricing (pushState)" }).click();
+  await expect(page.getByTestId("current-path")).toHaveText("/tracker-demo/pricing");
+  await page.getByRole("button", { name: "Annual billing (replaceState)" }).click();
+  await expect(page).toHaveURL(/\/tracker-demo\/pricing\/annual/);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/tracker-demo\?/);
+  await page.goForward();
+  await expect(page).toHaveURL(/\/tracker-demo\/pricing\/annual/);
+  await flushTracker(page);
+
+  const events = await waitForEvents(tenant, (rows) => named(rows, "pageview").length >= 5);
+  expect(named(events, "pageview").map((event) => event.path)).toEqual([
+    "/tracker-demo",
+    "/tracker-demo/pricing",
+    "/tracker-demo/pricing/annual",
+    "/tracker-demo",
+    "/tracker-demo/pricing/annual",
+  ]);
+  // Each page left reports its engagement; one session throughout.
+  const leaves = named(events, "page_leave");
+  expect(leaves.map((event) => event.path)).toEqual(["/tracker-demo", "/tracker-demo/pricing", "/tracker-demo/pricing/annual", "/tracker-demo"]);
+  expect(leaves.every((event) => typeof (event.properties as { engagement_ms: number }).engagement_ms === "number")).toBe(true);
+  expect(new Set(events.map((event) => event.sessionId)).size).toBe(1);
+  expect(named(events, "session_start")).toHaveLength(1);
+});
+
+test("sends clicks on data-lumen-event elements with their data-lumen-prop-* properties", async ({ page }) => {
+  const tenant = await createTenant();
+  await page.goto(demoUrl(tenant));
+  await waitForTracker(page);
+  await page.getByRole("button", { name: "Start free trial" }).click();
+  await flushTracker(page);
+  const [click] = named(await waitForEvents(tenant, (rows) => named(rows, "signup_click").length === 1), "signup_click");
+  expect(click).toMatchObject({ path: "/tracker-demo", properties: { plan: "pro", source: "hero" } });
+});
+
+test("sends outbound link clicks, even though the page goes away", async ({ page }) => {
+  const tenant = await createTenant();
+  await page.route("https://example.com/**", (route) => route.fulfill({ contentType: "text/html", body: "<title>Partners</title>" }));
+  await page.goto(demoUrl(tenant));
+  await waitForTracker(page);
+  await page.getByRole("link", { name: "Our partners (outbound)" }).click();
+  await expect(page).toHaveTitle("Partners");
+  const [outbound] = named(await waitForEvents(tenant, (rows) => named(rows, "outbound").length === 1), "outbound");
+  expect(outbound!.properties).toEqual({ url: "https://example.com/partners?utm_source=demo" });
+});
+
+test("sends file downloads", async ({ page }) => {
+  const tenant = await createTenant();
+  await page.goto(demoUrl(tenant));
+  await waitForTracker(page);
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download the report (CSV)" }).click();
+  expect((await download).suggestedFilename()).toBe("report.csv");
+  await flushTracker(page);
+  const [event] = named(await waitForEvents(tenant, (rows) => named(rows, "download").length === 1), "download");
+  expect(event!.properties).toEqual({ url: new URL("/tracker-demo/report.csv", page.url()).href });
+});
+
+test("reports the deepest scroll and the engaged time when the page is left", async ({ page }) => {
+  const tenant = await createTenant();
+  await page.goto(demoUrl(tenant));
+  await waitForTracker(page);
+  await page.mouse.wheel(0, 400);
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await page.waitForTimeout(300);
+  await page.evaluate(() => window.scrollTo(0, 0)); // the deepest point counts, not the last
+  await page.getByRole("link", { name: "Docs (page load)" }).click();
+  await expect(page).toHaveURL(/\/tracker-demo\/docs/);
+  const events = await waitForEvents(tenant, (rows) => named(rows, "page_leave").length === 1 && named(rows, "scroll").length === 1);
+  expect(named(events, "scroll")[0]).toMatchObject({ path: "/tracker-demo", properties: { depth: 100 } });
+  const leave = named(events, "page_leave")[0]!;
+  expect(leave.properties).toMatchObject({ depth: 100 });
+  expect((leave.properties as { engagement_ms: number }).engagement_ms).toBeGreaterThan(200);
+});
+
+test("batches events into few requests", async ({ page }) => {
+  const tenant = await createTenant();
+  const sent = recordIngestRequests(page);
+  await page.goto(demoUrl(tenant));
+  await waitForTracker(page);
+  for (let i = 0; i < 5; i++) await page.getByRole("button", { name: "Start free trial" }).click();
+  await page.getByRole("button", { name: "Pricing (pushState)" }).click();
+  await page.getByRole("button", { name: "Back" }).click();
+  // pageview, session_start, 5 clicks, then 2 × (page_leave + scroll + pageview)
+  const events = await waitForEvents(tenant, (rows) => rows.length === 13);
+  expect(new Set(events.map((event) => event.eventId)).size).toBe(13);
+  expect(sent.requests.length).toBeLessThanOrEqual(2);
+});
+
+test("track() only enqueues: well under 0.1 ms a call", async ({ page }) => {
+  const tenant = await createTenant();
+  await page.goto(demoUrl(tenant));
+  await waitForTracker(page);
+  const measure = (calls: number) =>
+    page.evaluate((calls) => {
+      const start = performance.now();
+      for (let i = 0; i < calls; i++) window.lumen!.track("bench", { i, plan: "pro" });
+      return (performance.now() - start) / calls;
+    }, calls);
+  // 19 calls stay under the batch size: the cost of track() alone.
+  const enqueueOnly = await measure(19);
+  // 2,000 calls include the 100 batches they fill and send.
+  const withSends = await measure(2000);
+  console.log(`track(): ${(enqueueOnly * 1000).toFixed(1)} µs a call; ${(withSends * 1000).toFixed(1)} µs including the sends it triggers`);
+  expect(enqueueOnly).toBeLessThan(0.1);
+  expect(withSends).toBeLessThan(0.1);
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { widgetInputSchema } from "./schemas";
+import { builderReducer, fromWidget, initialBuilderState, toWidgetInput, type BuilderAction, type BuilderState } from "./builder-state";
+
+const apply = (actions: BuilderAction[], state: BuilderState = initialBuilderState) => actions.reduce(builderReducer, state);
+
+describe("widget builder form state", () => {
+  it("produces a valid widget for every kind", () => {
+    for (const kind of ["trend", "metric", "breakdown", "funnel", "retention"] as const) {
+      const input = toWidgetInput(apply([{ type: "kind", kind }]));
+      expect(widgetInputSchema.safeParse(input).success, kind).toBe(true);
+      expect(input.query.kind).toBe(kind);
+    }
+  });
+
+  it("keeps a visualisation that fits the new kind and replaces one that does not", () => {
+    const bar = apply([{ type: "set", field: "viz", value: "bar" }, { type: "kind", kind: "breakdown" }]);
+    expect(bar.viz).toBe("bar");
+    expect(apply([{ type: "kind", kind: "metric" }], bar).viz).toBe("metric");
+    expect(apply([{ type: "kind", kind: "funnel" }], bar).viz).toBe("funnel");
+  });
+
+  it("builds property measures, breakdowns and filters", () => {
+    const state = apply([
+      { type: "kind", kind: "breakdown" },
+      { type: "set", field: "measure", value: "sum" },
+      { type: "set", field: "property", value: "amount" },
+      { type: "set", field: "event", value: "purchase" },
+      { type: "set", field: "dimension", value: "country" },
+      { type: "add-filter", filter: { field: "browser", op: "equals", value: "Chrome" } },
+    ]);
+    expect(toWidgetInput(state)).toEqual({
+      title: "purchase by country",
+      query: { kind: "breakdown", event: "purchase", measure: { type: "sum", property: "properties.amount" }, dimension: "country", limit: 10, filters: [{ field: "browser", op: "equals", value: "Chrome" }] },
+      viz: { type: "bar" },
+    });
+  });
+
+  it("keeps funnels between 2 and 10 steps", () => {
+    const two = apply([{ type: "kind", kind: "funnel" }, { type: "remove-step", index: 0 }]);
+    expect(two.steps).toHaveLength(2);
+    const three = apply([{ type: "add-step" }, { type: "step", index: 2, event: "purchase" }], two);
+    expect(toWidgetInput(three).query).toMatchObject({ steps: [{ event: "pageview" }, { event: "signup" }, { event: "purchase" }] });
+  });
+
+  it("round-trips a saved widget back into the form", () => {
+    const state = apply([{ type: "kind", kind: "trend" }, { type: "set", field: "interval", value: "week" }, { type: "set", field: "event", value: "signup" }, { type: "set", field: "title", value: "Signups" }]);
+    const saved = toWidgetInput(state);
+    expect(toWidgetInput(fromWidget(saved.title, saved.query, saved.viz))).toEqual(saved);
+  });
+});

@@ -1,0 +1,45 @@
+// A workspace with known events for the analyst app's browser tests, and a sign-in helper.
+import { randomUUID } from "node:crypto";
+import type { Page } from "@playwright/test";
+import { getPool } from "../db/client";
+import { ensureEventPartitions } from "../db/partitions";
+import { writeEvents, type EventRow } from "../ingest/write-events";
+import type { Role } from "../workspace/schemas";
+import { ensureUserWithRole } from "../workspace/workspace";
+import { createTenant, type Tenant } from "./fixtures";
+
+const DAY = 86_400_000;
+
+function event(actor: string, name: string, at: Date, path: string, extra: Partial<EventRow> = {}): EventRow {
+  return {
+    eventId: randomUUID(), name, timestamp: at, userId: actor, anonymousId: null, sessionId: `${actor}-${at.toISOString().slice(0, 10)}`, properties: {}, country: null, path,
+    title: null, referrerHost: null, utmSource: null, utmMedium: null, utmCampaign: null, utmTerm: null, utmContent: null, browser: null, os: null, deviceType: "desktop", locale: null, appVersion: null, library: null,
+    ...extra,
+  };
+}
+
+/** Known numbers: last 30 days 4 pageviews by 3 visitors; last 7 days 3 pageviews by 2; "/docs" 1 pageview. */
+export async function seedAnalystWorkspace(role: Role = "analyst"): Promise<Tenant & { email: string; password: string }> {
+  const tenant = await createTenant();
+  const noon = (daysAgo: number, hour: number) => new Date(Math.floor(Date.now() / DAY) * DAY - daysAgo * DAY + hour * 3_600_000);
+  await ensureEventPartitions(getPool(), new Date(Date.now() - 40 * DAY), new Date());
+  await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [
+    event("u1", "pageview", noon(2, 10), "/", { browser: "Chrome", country: "FR", referrerHost: "google.com" }),
+    event("u1", "pageview", noon(2, 10.1), "/pricing", { browser: "Chrome", country: "FR" }),
+    event("u1", "signup", noon(2, 10.2), "/signup", { browser: "Chrome", country: "FR", properties: { plan: "pro" } }),
+    event("u2", "pageview", noon(2, 11), "/", { browser: "Firefox", country: "DE" }),
+    event("u3", "pageview", noon(10, 12), "/docs", { browser: "Safari", country: "US" }),
+  ]);
+  const email = `${role}-${randomUUID().slice(0, 8)}@example.com`;
+  const password = "e2e-password-123";
+  await ensureUserWithRole(tenant.organizationId, { email, password }, role);
+  return { ...tenant, email, password };
+}
+
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto("/signin");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL("**/projects");
+}

@@ -1,0 +1,63 @@
+// The outgoing queue: batched by size and time, sent with fetch(keepalive), which outlives the page
+// when it is going away; mirrored in localStorage so events survive offline periods and page loads.
+// Every event carries its event_id, so the server drops any event that arrives twice.
+import { endpoint, writeKey } from "./config";
+import { consent, trackingAllowed } from "./identity";
+import { saveSession } from "./session";
+import { readItem, writeItem } from "./storage";
+import type { WireEvent } from "./types";
+
+const BATCH_SIZE = 20;
+const FLUSH_INTERVAL_MS = 2000;
+const MAX_QUEUED = 200;
+
+let queue: WireEvent[] = JSON.parse(readItem("queue") || "[]");
+let failures = 0;
+let retryAt = 0;
+let timer: ReturnType<typeof setTimeout> | 0 = 0;
+
+function schedule(ms: number): void {
+  timer ||= setTimeout(() => {
+    timer = 0;
+    flush();
+  }, ms);
+}
+
+function save(): void {
+  writeItem("queue", JSON.stringify(queue));
+  saveSession();
+}
+
+export function enqueue(event: WireEvent): void {
+  if (queue.push(event) > MAX_QUEUED) queue.shift();
+  // A full batch goes at the next turn of the event loop, not inside track(). Exactly at the batch
+  // size, so that a queue growing while the server is failing does not reschedule on every event.
+  if (queue.length == BATCH_SIZE) setTimeout(flush);
+  else schedule(FLUSH_INTERVAL_MS);
+}
+
+/** Sends the oldest batch, then (soon) the next. On pagehide the keepalive request outlives the page. */
+export async function flush(): Promise<void> {
+  // Denied or Do Not Track keeps nothing; pending consent keeps events in memory only.
+  if (!trackingAllowed()) queue = [];
+  if (consent == "pending") return;
+  // Nothing goes out while backing off; the queue waits in storage, for this page or the next.
+  const batch = retryAt > Date.now() ? [] : queue.splice(0, BATCH_SIZE);
+  save();
+  if (batch[0])
+    try {
+      // A string body goes out as text/plain: a "simple" request, so no CORS preflight.
+      const body = JSON.stringify({ api_key: writeKey, sent_at: Date.now(), events: batch });
+      const response = await fetch(endpoint, { method: "POST", body, keepalive: true });
+      // 429 and 5xx may pass; any other answer (even a 4xx: bad key, invalid event) is final.
+      if (response.status == 429 || response.status > 499) throw +response.headers.get("retry-after")! * 1000;
+      failures = 0;
+    } catch (retryAfterMs) {
+      // Network errors (offline too) land here, as NaN. Exponential backoff, 1-2 s, 2-4 s... up to 32-64 s, with
+      // jitter so that clients cut off together do not all come back together.
+      retryAt = Date.now() + (+(retryAfterMs as number) || (1 + Math.random()) * (1000 << Math.min(failures++, 5)));
+      queue.unshift(...batch);
+      save();
+    }
+  if (queue[0]) schedule(retryAt - Date.now());
+}
