@@ -110,7 +110,9 @@ export function* generateDemoEvents(options: DemoOptions, chunkSize = 5000): Gen
     const anonymousId = `demo-${visitor}`;
     const device = weighted(random, devices);
     const [country, locale] = weighted(random, places);
-    let userId: string | null = null;
+    // Visitors stay anonymous (the reports' actor is user_id, else anonymous_id, and Lumen does not
+    // merge the two yet), so a visitor's journey, signup and purchase included, keeps one actor.
+    let signedUp = false;
     let day = Math.floor(random() * options.days);
     let returnChance = 0.45;
     let done = false;
@@ -120,7 +122,7 @@ export function* generateDemoEvents(options: DemoOptions, chunkSize = 5000): Gen
       let at = start + day * DAY_MS + Math.floor(random() * DAY_MS);
       if (at > options.now.getTime()) break;
       const base = {
-        userId,
+        userId: null,
         anonymousId,
         sessionId,
         title: null,
@@ -156,18 +158,18 @@ export function* generateDemoEvents(options: DemoOptions, chunkSize = 5000): Gen
         });
         at += 5_000 + Math.floor(random() * 110_000);
       }
-      if (!done && !userId && sawPricing && random() < 0.35) {
-        userId = `user-${visitor}`;
+      if (!done && !signedUp && sawPricing && random() < 0.35) {
+        signedUp = true;
         const plan = weighted(random, [["starter", 5], ["pro", 3], ["business", 1]] as const);
-        done = emit({ ...base, userId, name: "signup", timestamp: new Date(at), properties: { plan, method: random() < 0.6 ? "email" : "google" }, path: "/signup", title: "Sign up" });
+        done = emit({ ...base, name: "signup", timestamp: new Date(at), properties: { plan, method: random() < 0.6 ? "email" : "google", account_id: `user-${visitor}` }, path: "/signup", title: "Sign up" });
         at += 30_000 + Math.floor(random() * 600_000);
         if (!done && random() < 0.4) {
           const amount = { starter: 9, pro: 29, business: 99 }[plan];
-          done = emit({ ...base, userId, name: "purchase", timestamp: new Date(at), properties: { plan, amount, currency: "USD" }, path: "/checkout", title: "Checkout" });
+          done = emit({ ...base, name: "purchase", timestamp: new Date(at), properties: { plan, amount, currency: "USD" }, path: "/checkout", title: "Checkout" });
         }
       }
       if (!done && random() < 0.15) {
-        done = emit({ ...base, userId, name: "cta_click", timestamp: new Date(at), properties: { label: "Start free", location: "hero" }, path: "/", title: null });
+        done = emit({ ...base, name: "cta_click", timestamp: new Date(at), properties: { label: "Start free", location: "hero" }, path: "/", title: null });
       }
       if (random() > returnChance) break;
       returnChance *= 0.85;

@@ -54,6 +54,8 @@ export async function refreshRollups(pool: pg.Pool, options: { wait?: boolean } 
       await client.query("ROLLBACK");
       return { rowsWritten: 0, watermark: null, skipped: true };
     }
+    // Each event becomes one row per rolled dimension: let the grouping hash in memory.
+    await client.query("SET LOCAL work_mem = '256MB'");
     const { rows: bounds } = await client.query<{ low: string; high: string; advance: boolean }>(boundsSql);
     const { low, high, advance } = bounds[0]!;
     const rows = advance ? (await client.query<{ rows_written: number }>(foldSql, [low, high])).rows : [];

@@ -47,32 +47,39 @@ function groupByOf(query: QueryDefinition): Dimension | undefined {
 }
 
 /** Rollups answer count and unique users of trend/metric/breakdown on rolled dimensions, hour-aligned ranges and whole-hour time zones. */
-export async function rollupsCanAnswer(db: Pick<pg.Pool, "query">, scope: QueryScope, query: QueryDefinition): Promise<boolean> {
-  if (query.kind !== "trend" && query.kind !== "metric" && query.kind !== "breakdown") return false;
-  if (query.measure.type !== "count" && query.measure.type !== "unique_users") return false;
-  if (rollupDimension(query.filters, groupByOf(query)) === null) return false;
+/** The rollup watermark (as exact text) when rollups can answer the query, else null. */
+export async function rollupWatermarkIfAnswerable(db: Pick<pg.Pool, "query">, scope: QueryScope, query: QueryDefinition): Promise<string | null> {
+  if (query.kind !== "trend" && query.kind !== "metric" && query.kind !== "breakdown") return null;
+  if (query.measure.type !== "count" && query.measure.type !== "unique_users") return null;
+  if (rollupDimension(query.filters, groupByOf(query)) === null) return null;
   const hourAligned = (d: Date) => d.getTime() % 3_600_000 === 0;
-  if (!hourAligned(scope.from) || !hourAligned(scope.to)) return false;
-  const { rows } = await db.query<{ whole_hours: boolean; refreshed: boolean }>(
+  if (!hourAligned(scope.from) || !hourAligned(scope.to)) return null;
+  const { rows } = await db.query<{ whole_hours: boolean; watermark: string | null }>(
     sql`SELECT NOT EXISTS (
           SELECT 1 FROM generate_series(${scope.from}::timestamptz, ${scope.to}::timestamptz, interval '1 day') t
           WHERE extract(minute FROM t AT TIME ZONE ${scope.timezone}) <> extract(minute FROM t AT TIME ZONE 'UTC')
         ) AS whole_hours,
-        EXISTS (SELECT 1 FROM rollup_state WHERE id = 1 AND isfinite(watermark)) AS refreshed`.toQuery(),
+        (SELECT watermark::text FROM rollup_state WHERE id = 1 AND isfinite(watermark)) AS watermark`.toQuery(),
   );
-  return !!rows[0]?.whole_hours && !!rows[0]?.refreshed;
+  return rows[0]?.whole_hours ? (rows[0].watermark ?? null) : null;
 }
 
-/** Grouped-measure SQL: rollups for what arrived up to the watermark, raw events for what came after. */
-export const rollupGroupedSql: GroupedSql = (scope: QueryScope, measure: Measure, grouping: Grouping): Sql => {
+/**
+ * Grouped-measure SQL: rollups for what arrived up to the watermark, raw events for what came
+ * after. The watermark is a literal parameter (not a subquery) so the planner sees how few rows
+ * arrived since and reads them through the received_at BRIN index.
+ */
+export const rollupGroupedSql = (watermark: string): GroupedSql => (scope: QueryScope, measure: Measure, grouping: Grouping): Sql => {
     const dimension = rollupDimension(scope.filters, grouping.dimension);
     if (dimension === null) throw new Error("query not answerable from rollups");
     const unique = measure.type === "unique_users";
 
+    // Buckets are computed before actor lists are unnested: once per rollup row, not per actor.
+    const bucketOf = (time: Sql) => (grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${scope.timezone})` : sql`NULL::timestamptz`);
     const rollupDim = grouping.dimension === "event" ? sql`r.name` : grouping.dimension ? sql`NULLIF(r.value, '')` : sql`NULL::text`;
     const rollupFilters = scope.filters.map((f) => textFilterCondition(f, f.field === "event" ? sql`r.name` : sql`NULLIF(r.value, '')`));
     const rollupRows = sql`
-      SELECT r.bucket AS ts, ${rollupDim} AS dim, ${unique ? sql`0::bigint` : sql`r.events`} AS n, ${unique ? sql`unnest(r.actors)` : sql`NULL::bigint`} AS a
+      SELECT ${bucketOf(sql`r.bucket`)} AS b, ${rollupDim} AS dim, ${unique ? sql`0::bigint` : sql`r.events`} AS n, ${unique ? sql`unnest(r.actors)` : sql`NULL::bigint`} AS a
       FROM event_rollups r
       WHERE ${tenantCondition(scope, "r")} AND r.dimension = ${dimension}
         AND r.bucket >= ${scope.from}::timestamptz AND r.bucket < ${scope.to}::timestamptz
@@ -80,11 +87,10 @@ export const rollupGroupedSql: GroupedSql = (scope: QueryScope, measure: Measure
         ${rollupFilters.length ? sql`AND ${join(rollupFilters, " AND ")}` : sql``}`;
     const rawDim = grouping.dimension ? dimensionText(grouping.dimension, "e") : sql`NULL::text`;
     const rawRows = sql`
-      SELECT e.timestamp AS ts, ${rawDim} AS dim, 1::bigint AS n, ${unique ? actorHash("e") : sql`NULL::bigint`} AS a
+      SELECT ${bucketOf(sql`e.timestamp`)} AS b, ${rawDim} AS dim, 1::bigint AS n, ${unique ? actorHash("e") : sql`NULL::bigint`} AS a
       FROM events e
-      WHERE ${scopeCondition(scope)} AND e.received_at > (SELECT watermark FROM rollup_state WHERE id = 1)`;
+      WHERE ${scopeCondition(scope)} AND e.received_at > ${watermark}::timestamptz`;
 
-    const bucket = grouping.interval ? sql`date_trunc(${grouping.interval}, u.ts, ${scope.timezone})` : sql`NULL::timestamptz`;
     let dimSelect: Sql = sql`u.dim`;
     let isOther: Sql = sql`false`;
     if (grouping.top) {
@@ -93,11 +99,18 @@ export const rollupGroupedSql: GroupedSql = (scope: QueryScope, measure: Measure
       dimSelect = sql`CASE WHEN ${inTop} THEN u.dim END`;
       isOther = sql`NOT ${inTop}`;
     }
-    const aggregate = unique ? sql`count(DISTINCT u.a)::float8` : sql`sum(u.n)::float8`;
+    const rows = sql`(${rollupRows} UNION ALL ${rawRows}) u`;
+    if (unique) {
+      // DISTINCT over (group, actor) hashes; count(DISTINCT ...) would sort every group's actors.
+      return sql`
+        SELECT bucket, dim, is_other, count(*)::float8 AS value
+        FROM (SELECT DISTINCT u.b AS bucket, ${dimSelect} AS dim, ${isOther} AS is_other, u.a FROM ${rows} WHERE u.a IS NOT NULL) d
+        GROUP BY 1, 2, 3`;
+    }
     return sql`
-      SELECT ${bucket} AS bucket, ${dimSelect} AS dim, ${isOther} AS is_other, ${aggregate} AS value
-      FROM (${rollupRows} UNION ALL ${rawRows}) u
+      SELECT u.b AS bucket, ${dimSelect} AS dim, ${isOther} AS is_other, sum(u.n)::float8 AS value
+      FROM ${rows}
       GROUP BY 1, 2, 3
-      ${unique ? sql`` : sql`HAVING sum(u.n) > 0`}`;
+      HAVING sum(u.n) > 0`;
 };
 

@@ -11,7 +11,7 @@ import { runTrend } from "./kinds/trend";
 import { groupedMeasureSql } from "./measure";
 import { DEFAULT_RANGE, resolveRange } from "./range";
 import type { QueryResult } from "./results";
-import { rollupGroupedSql, rollupsCanAnswer } from "./rollups";
+import { rollupGroupedSql, rollupWatermarkIfAnswerable } from "./rollups";
 import type { QueryDefinition, QueryRange } from "./schemas";
 import type { QueryScope } from "./scope";
 
@@ -48,6 +48,8 @@ async function inSnapshot<T>(run: (db: pg.PoolClient) => Promise<T>): Promise<T>
   const client = await getPool().connect();
   try {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    // Distinct counts and funnels sort or hash millions of rows: give them memory rather than temp files.
+    await client.query("SET LOCAL work_mem = '64MB'");
     const result = await run(client);
     await client.query("COMMIT");
     return result;
@@ -78,8 +80,9 @@ async function runInSnapshot(db: pg.PoolClient, input: RunQueryInput, project: {
     event: "event" in query ? query.event : undefined,
     filters: query.filters,
   };
-  const rollups = input.useRollups !== false && (await rollupsCanAnswer(db, scope, query));
-  const grouped = rollups ? rollupGroupedSql : groupedMeasureSql;
+  const watermark = input.useRollups === false ? null : await rollupWatermarkIfAnswerable(db, scope, query);
+  const rollups = watermark !== null;
+  const grouped = watermark ? rollupGroupedSql(watermark) : groupedMeasureSql;
   let data: QueryResult;
   switch (query.kind) {
     case "trend":

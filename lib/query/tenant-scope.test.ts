@@ -24,7 +24,7 @@ it("binds every events and rollups reference to the organization and project", a
   const sent: { text: string; values: unknown[] }[] = [];
   const pool = getPool();
   const recording = { query: (q: { text: string; values: unknown[] }) => (sent.push(q), pool.query(q)) } as unknown as typeof pool;
-  const grouped = [groupedMeasureSql, rollupGroupedSql];
+  const grouped = [groupedMeasureSql, rollupGroupedSql("2026-01-05 00:00:00+00")];
   for (const g of grouped) {
     await runTrend(recording, scope, trendQuerySchema.parse({ kind: "trend", breakdown: { dimension: "path" } }), g);
     await runMetric(recording, scope, metricQuerySchema.parse({ kind: "metric", measure: { type: "unique_users" } }), g);

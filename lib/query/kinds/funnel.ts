@@ -16,7 +16,7 @@ function stepsSql(scope: QueryScope, query: FunnelQuery): Sql {
   const [first, ...rest] = query.steps;
   const ctes: Sql[] = [
     sql`s0 AS (
-      SELECT ${actorHash("e")} AS actor, min(e.timestamp) AS t, min(e.timestamp) AS t0, (array_agg(${dim} ORDER BY e.timestamp))[1] AS dim
+      SELECT ${actorHash("e")} AS actor, min(e.timestamp) AS t, min(e.timestamp) AS t0, ${query.breakdown ? sql`(array_agg(${dim} ORDER BY e.timestamp))[1]` : sql`NULL::text`} AS dim
       FROM events e
       WHERE ${scopeCondition({ ...scope, event: first!.event, filters: [...scope.filters, ...first!.filters] })} AND ${actorHash("e")} IS NOT NULL
       GROUP BY 1)`,
@@ -30,10 +30,16 @@ function stepsSql(scope: QueryScope, query: FunnelQuery): Sql {
         AND e.name = ${step.event} AND ${filtersCondition([...scope.filters, ...step.filters])}
       GROUP BY p.actor, p.t0, p.dim)`);
   });
-  const counts = query.steps.map((_, i) => sql`(SELECT count(*) FROM ${trusted(`s${i}`)} x WHERE x.dim IS NOT DISTINCT FROM d.dim)::float8 AS ${trusted(`c${i}`)}`);
+  // Each step's users counted per group in one pass, then joined on the group (NULL-safe).
+  const counts = query.steps.map((_, i) => sql`COALESCE(${trusted(`g${i}`)}.n, 0)::float8 AS ${trusted(`c${i}`)}`);
+  const joins = query.steps.slice(1).map((_, j) => {
+    const g = trusted(`g${j + 1}`);
+    return sql`LEFT JOIN (SELECT dim, count(*) AS n FROM ${trusted(`s${j + 1}`)} GROUP BY dim) ${g} ON ${g}.dim IS NOT DISTINCT FROM g0.dim`;
+  });
   return sql`WITH ${join(ctes, ",\n")}
-    SELECT d.dim, ${join(counts, ", ")}
-    FROM (SELECT DISTINCT dim FROM s0) d`;
+    SELECT g0.dim, ${join(counts, ", ")}
+    FROM (SELECT dim, count(*) AS n FROM s0 GROUP BY dim) g0
+    ${join(joins, "\n")}`;
 }
 
 function describeSteps(query: FunnelQuery, counts: number[]): FunnelStepResult[] {
