@@ -62,6 +62,9 @@ test("an analyst builds a report with one widget of each kind, reorders it, and 
   await expect(page.getByRole("region", { name: "Pageview count" }).getByText("4", { exact: true })).toBeVisible();
   await expect(page.getByRole("region", { name: "By country" })).toContainText("FR");
   await expect(page.getByRole("region", { name: "Signup funnel" })).toContainText("3");
+  // The trend's data table (visually hidden, read by screen readers) holds the daily counts: 3 pageviews two days ago.
+  await expect(page.getByRole("region", { name: "Pageviews per day" }).getByRole("table")).toContainText("3");
+  await expect(page.getByRole("region", { name: "Retention" }).getByRole("table")).toBeVisible();
 
   // Where each widget sits on the grid (the DOM order follows the saved rows, so compare sorted).
   const order = () => widgets.evaluateAll((els) => els.map((e) => `${e.getAttribute("data-widget-title")}@${getComputedStyle(e).gridRowStart}/${getComputedStyle(e).gridColumnStart}`).sort());
