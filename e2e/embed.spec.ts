@@ -51,13 +51,23 @@ function hostPage(path: string, html: string): string {
 }
 
 test("a report embedded by the loader script on another origin shows its data, sized and themed", async ({ page, baseURL }) => {
-  const { adminId, reportId } = await seed();
+  const { adminId, reportId, tenant } = await seed();
   const embed = await createEmbed(adminId, { report_id: reportId, params: { range: { relative: "today" }, timezone: "UTC" }, theme: { mode: "dark" } }, baseURL!);
   await page.goto(hostPage("/loader", `<script src="${baseURL}/lumen-embed.js" data-src="${embed.url}" data-height="120" async></script>`));
   const frame = page.frameLocator("iframe");
   await expect(frame.getByTestId("embed-widget")).toContainText("3");
   await expect(frame.locator("#lumen-embed")).toHaveClass(/dark/);
   await expect.poll(async () => page.locator("iframe").evaluate((f) => (f as HTMLIFrameElement).style.height)).not.toBe("120px");
+
+  // Live: events posted to the ingestion API show up in the iframe without a reload.
+  const started = Date.now();
+  const response = await page.request.post(`${baseURL}/api/v1/events`, {
+    headers: { authorization: `Bearer ${tenant.writeKey}` },
+    data: { events: [{ name: "purchase" }, { name: "purchase" }] },
+  });
+  expect(response.status()).toBe(202);
+  await expect(frame.getByTestId("embed-widget")).toContainText("5", { timeout: 10_000 });
+  console.log(`embed live update: ${Date.now() - started} ms from ingest request to the new number in the iframe`);
 });
 
 test("expired, tampered and revoked tokens show the error page, never data", async ({ page, baseURL }) => {

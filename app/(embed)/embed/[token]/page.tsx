@@ -2,11 +2,9 @@
 // hydrated. Invalid, expired, revoked or foreign tokens get an error page, never data.
 import type { Metadata } from "next";
 import { EmbedBridge } from "@/components/embed/embed-bridge";
-import { WidgetView } from "@/components/widgets/widget-view";
-import type { MeasureType } from "@/components/widgets/format";
+import { LiveWidgets } from "@/components/embed/live-widgets";
 import { loadEmbedWidgets } from "@/lib/embed/embed-data";
 import { EmbedTokenError, verifyEmbedToken } from "@/lib/embed/tokens";
-import type { Viz } from "@/lib/reports/schemas";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Lumen embed", robots: { index: false } };
@@ -48,12 +46,7 @@ export default async function EmbedPage({ params, searchParams }: { params: Prom
   return (
     <Shell mode={mode} transparent={transparent}>
       <main className="grid gap-4 p-3" style={font ? { fontFamily: font } : undefined}>
-        {widgets.map((w) => (
-          <section key={w.id} aria-label={w.title} data-testid="embed-widget" className={`min-w-0 rounded-lg p-4 ${bordered ? "border border-slate-200 dark:border-slate-800" : ""}`}>
-            {titled && <h2 className="mb-2 text-sm font-semibold">{w.title}</h2>}
-            {w.result ? <WidgetView result={w.result} viz={w.viz as Viz} measureType={w.measureType as MeasureType | undefined} title={w.title} accent={accent} /> : <p role="alert">{w.error}</p>}
-          </section>
-        ))}
+        <LiveWidgets token={token} initial={widgets} bordered={bordered} titled={titled} accent={accent} />
       </main>
       <EmbedBridge startedAt={startedAt} />
     </Shell>
