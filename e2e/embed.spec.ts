@@ -5,7 +5,8 @@ import { expect, test } from "@playwright/test";
 import { getPool, getPrisma } from "../lib/db/client";
 import { createEmbed } from "../lib/embed/issue";
 import { signEmbedToken } from "../lib/embed/tokens";
-import { writeEvents, type EventRow } from "../lib/ingest/write-events";
+import { writeEvents } from "../lib/ingest/write-events";
+import { eventRow } from "../lib/testing/event-row";
 import { createTenant } from "../lib/testing/fixtures";
 import { ensureUserWithRole } from "../lib/workspace/workspace";
 
@@ -26,12 +27,8 @@ test.afterAll(async () => {
   await new Promise((resolve) => host.close(resolve));
 });
 
-function purchase(customer: string): EventRow {
-  return {
-    eventId: randomUUID(), name: "purchase", timestamp: new Date(Date.now() - 3_600_000), userId: `u-${randomUUID()}`, anonymousId: null, sessionId: null,
-    properties: { customer_id: customer }, country: null, path: null, title: null, referrerHost: null, utmSource: null, utmMedium: null, utmCampaign: null, utmTerm: null,
-    utmContent: null, browser: null, os: null, deviceType: null, locale: null, appVersion: null, library: null,
-  };
+function purchase(customer: string) {
+  return eventRow({ name: "purchase", timestamp: new Date(Date.now() - 3_600_000), userId: `u-${randomUUID()}`, properties: { customer_id: customer } });
 }
 
 async function seed() {

@@ -3,7 +3,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
-import { writeEvents, type EventRow } from "../ingest/write-events";
+import { writeEvents } from "../ingest/write-events";
+import { eventRow } from "../testing/event-row";
 import { createTenant, type Tenant } from "../testing/fixtures";
 import { ensureUserWithRole } from "../workspace/workspace";
 import { loadEmbedWidgets } from "./embed-data";
@@ -15,12 +16,8 @@ let adminId: string;
 let reportId: string;
 let secret: string;
 
-function purchase(customer: string): EventRow {
-  return {
-    eventId: randomUUID(), name: "purchase", timestamp: new Date(Date.now() - 3_600_000), userId: `u-${customer}-${randomUUID().slice(0, 4)}`, anonymousId: null, sessionId: null,
-    properties: { customer_id: customer }, country: null, path: null, title: null, referrerHost: null, utmSource: null, utmMedium: null, utmCampaign: null, utmTerm: null,
-    utmContent: null, browser: null, os: null, deviceType: null, locale: null, appVersion: null, library: null,
-  };
+function purchase(customer: string) {
+  return eventRow({ name: "purchase", timestamp: new Date(Date.now() - 3_600_000), userId: `u-${randomUUID()}`, properties: { customer_id: customer } });
 }
 
 beforeAll(async () => {

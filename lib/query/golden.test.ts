@@ -1,10 +1,10 @@
 // Golden tests: a small hand-built data set where every number below was worked out by hand.
 // Project time zone Europe/Paris; DST starts there on 2026-03-29 at 02:00 (the day has 23 hours).
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, getPool } from "../db/client";
 import { ensureEventPartitions } from "../db/partitions";
 import { writeEvents, type EventRow } from "../ingest/write-events";
+import { eventRow } from "../testing/event-row";
 import { createTenant, type Tenant } from "../testing/fixtures";
 import { refreshRollups } from "./rollup-refresh";
 import { runQuery } from "./run-query";
@@ -35,31 +35,7 @@ const seed: Seed[] = [
 
 function rowOf([actor, name, at, path, session, extra]: Seed): EventRow {
   const [kind, id] = actor.split(":") as ["u" | "a", string];
-  return {
-    eventId: randomUUID(),
-    name,
-    timestamp: new Date(at),
-    userId: kind === "u" ? id : null,
-    anonymousId: kind === "a" ? id : null,
-    sessionId: session,
-    properties: {},
-    country: null,
-    path,
-    title: null,
-    referrerHost: null,
-    utmSource: null,
-    utmMedium: null,
-    utmCampaign: null,
-    utmTerm: null,
-    utmContent: null,
-    browser: null,
-    os: null,
-    deviceType: null,
-    locale: null,
-    appVersion: null,
-    library: null,
-    ...extra,
-  };
+  return eventRow({ name, timestamp: new Date(at), userId: kind === "u" ? id : null, anonymousId: kind === "a" ? id : null, sessionId: session, path, ...extra });
 }
 
 let tenant: Tenant;

@@ -1,10 +1,10 @@
 // Rollups give exactly the raw-event answer on the demo data set, and late events reach their hour.
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, getPool } from "../db/client";
 import { ensureEventPartitions } from "../db/partitions";
 import { generateDemoEvents } from "../demo/generate-events";
 import { writeEvents } from "../ingest/write-events";
+import { eventRow } from "../testing/event-row";
 import { createTenant, type Tenant } from "../testing/fixtures";
 import { refreshRollups } from "./rollup-refresh";
 import { runQuery } from "./run-query";
@@ -71,7 +71,7 @@ it("counts a late event (old timestamp, arriving now) at once, and folds it into
   const range = { from: hour.toISOString(), to: new Date(hour.getTime() + 3_600_000).toISOString() };
   const query = { kind: "metric", event: "late_signal", compare: false } as const;
   await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [
-    { eventId: randomUUID(), name: "late_signal", timestamp: at, userId: "late-user", anonymousId: null, sessionId: null, properties: {}, country: null, path: "/late", title: null, referrerHost: null, utmSource: null, utmMedium: null, utmCampaign: null, utmTerm: null, utmContent: null, browser: null, os: null, deviceType: null, locale: null, appVersion: null, library: null },
+    eventRow({ name: "late_signal", timestamp: at, userId: "late-user", path: "/late" }),
   ]);
   const before = await both(query, "UTC", range);
   expect(before.rolled.meta.rollups).toBe(true);

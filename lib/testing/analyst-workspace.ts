@@ -6,16 +6,13 @@ import { ensureEventPartitions } from "../db/partitions";
 import { writeEvents, type EventRow } from "../ingest/write-events";
 import type { Role } from "../workspace/schemas";
 import { ensureUserWithRole } from "../workspace/workspace";
+import { eventRow } from "./event-row";
 import { createTenant, type Tenant } from "./fixtures";
 
 const DAY = 86_400_000;
 
 function event(actor: string, name: string, at: Date, path: string, extra: Partial<EventRow> = {}): EventRow {
-  return {
-    eventId: randomUUID(), name, timestamp: at, userId: actor, anonymousId: null, sessionId: `${actor}-${at.toISOString().slice(0, 10)}`, properties: {}, country: null, path,
-    title: null, referrerHost: null, utmSource: null, utmMedium: null, utmCampaign: null, utmTerm: null, utmContent: null, browser: null, os: null, deviceType: "desktop", locale: null, appVersion: null, library: null,
-    ...extra,
-  };
+  return eventRow({ name, timestamp: at, userId: actor, sessionId: `${actor}-${at.toISOString().slice(0, 10)}`, path, deviceType: "desktop", ...extra });
 }
 
 /** Known numbers: last 30 days 4 pageviews by 3 visitors; last 7 days 3 pageviews by 2; "/docs" 1 pageview. */
