@@ -7,6 +7,7 @@ import { createEmbed } from "../lib/embed/issue";
 import { signEmbedToken } from "../lib/embed/tokens";
 import { writeEvents } from "../lib/ingest/write-events";
 import { eventRow } from "../lib/testing/event-row";
+import { seedAnalystWorkspace, signIn } from "../lib/testing/analyst-workspace";
 import { createTenant } from "../lib/testing/fixtures";
 import { ensureUserWithRole } from "../lib/workspace/workspace";
 
@@ -94,4 +95,19 @@ test("a customer-signed token shows only that customer's numbers, even when the 
   const response = await page.request.get(`${baseURL}/embed/${token}`);
   expect(response.headers()["content-security-policy"]).toContain("frame-ancestors");
   expect(response.headers()["cache-control"]).toContain("no-store");
+});
+
+test("an admin creates an embed from the report page and sees it in the live preview", async ({ page }) => {
+  const ws = await seedAnalystWorkspace("admin");
+  const report = await getPrisma().report.create({
+    data: { organizationId: ws.organizationId, projectId: ws.projectId, name: "Shared", widgets: { create: [{ title: "Pageviews", query: { kind: "metric", event: "pageview", compare: false }, viz: { type: "metric" } }] } },
+  });
+  await signIn(page, ws.email, ws.password);
+  await page.goto(`/projects/${ws.projectId}/reports/${report.id}`);
+  await page.getByRole("button", { name: "Embed", exact: true }).click();
+  await page.getByRole("button", { name: "Create embed" }).click();
+  await expect(page.getByLabel("Iframe", { exact: true })).toHaveValue(/<iframe src="http[^"]+\/embed\//);
+  await expect(page.getByLabel("Script (auto-resizing)")).toHaveValue(/lumen-embed\.js/);
+  await expect(page.frameLocator('iframe[title="Embed preview"]').getByTestId("embed-widget")).toContainText("4");
+  expect(await getPrisma().embedToken.count({ where: { reportId: report.id } })).toBe(1);
 });

@@ -14,6 +14,7 @@ import { fromWidget } from "@/lib/reports/builder-state";
 import { COLUMNS, resize, swap, type Placed } from "@/lib/reports/layout";
 import type { WidgetInput } from "@/lib/reports/schemas";
 import type { Role } from "@/lib/workspace/schemas";
+import { EmbedDialog } from "./embed-dialog";
 import { WidgetCard, type WidgetRecord } from "./widget-card";
 
 const ROW_PX = 90;
@@ -32,6 +33,7 @@ export function ReportBoard({ projectId, reportId }: { projectId: string; report
   const [view, setView] = useViewState();
   const [editing, setEditing] = useState<Editing>(null);
   const [dragged, setDragged] = useState<string | null>(null);
+  const [embedding, setEmbedding] = useState(false);
   const gridRef = useRef<HTMLDivElement>(null);
   const report = useQuery({ queryKey: key, queryFn: () => apiFetch<ReportResponse>(`/api/v1/reports/${reportId}`) });
   const refresh = () => client.invalidateQueries({ queryKey: key });
@@ -66,6 +68,7 @@ export function ReportBoard({ projectId, reportId }: { projectId: string; report
   const { role } = report.data;
   const widgets = report.data.report.widgets;
   const canEdit = role !== "viewer";
+  const canEmbed = role === "admin" || role === "owner";
   const placed: Placed[] = widgets.map((w) => ({ id: w.id, grid: { x: w.gridX, y: w.gridY, w: w.gridW, h: w.gridH } }));
 
   function startResize(event: ReactPointerEvent, widget: WidgetRecord) {
@@ -95,6 +98,11 @@ export function ReportBoard({ projectId, reportId }: { projectId: string; report
         )}
         <div className="flex flex-wrap items-center gap-2">
           <RangePicker range={view.range} onChange={(range) => setView({ ...view, range })} />
+          {canEmbed && (
+            <button type="button" onClick={() => setEmbedding(true)} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
+              Embed
+            </button>
+          )}
           {canEdit && (
             <button type="button" onClick={() => setEditing({ mode: "new" })} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">
               Add widget
@@ -103,6 +111,7 @@ export function ReportBoard({ projectId, reportId }: { projectId: string; report
         </div>
       </div>
       <FilterChips filters={view.filters} onRemove={(i) => setView(withoutFilter(view, i))} />
+      {embedding && <EmbedDialog reportId={reportId} onClose={() => setEmbedding(false)} />}
       {editing && (
         <div className="rounded-lg border border-indigo-200 bg-white p-4 dark:border-indigo-900 dark:bg-slate-900">
           <WidgetBuilder
