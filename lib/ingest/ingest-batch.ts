@@ -1,7 +1,6 @@
 // Validates, corrects, enriches and stores a batch of events for one project.
 import { randomUUID } from "node:crypto";
 import { getPool } from "../db/client";
-import { EVENTS_CHANNEL } from "../realtime/hub";
 import { formatIssuePath } from "../errors";
 import { visitorHash } from "../privacy/visitor-hash";
 import { extractContextColumns, isBotUserAgent } from "./enrich";
@@ -82,7 +81,5 @@ export async function ingestBatch(target: IngestTarget, events: unknown[], sende
   }
 
   const accepted = await writeEvents(getPool(), target.organizationId, target.projectId, rows);
-  // Live embeds and dashboards of this project refresh (lib/realtime/hub.ts, in every process).
-  if (accepted > 0) await getPool().query("SELECT pg_notify($1, $2)", [EVENTS_CHANNEL, target.projectId]);
   return { accepted, duplicates: duplicates + rows.length - accepted, bots, rejected };
 }

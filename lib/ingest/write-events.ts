@@ -1,5 +1,6 @@
 // The event write path: a whole batch in one statement, deduplicated by event_id.
 import type pg from "pg";
+import { EVENTS_CHANNEL } from "../realtime/hub";
 import type { ContextColumns } from "./enrich";
 
 export interface EventRow extends ContextColumns {
@@ -43,7 +44,8 @@ const columnList = columns.map(([name]) => `"${name}"`).join(", ");
 const unnestArgs = columns.map(([, type], i) => `$${i + 3}::${type}[]`).join(", ");
 
 // event_keys is the idempotency ledger: only ids it had not seen come back from its insert, and
-// only those rows reach events. One statement, so a crash leaves neither table half-written.
+// only those rows reach events. One statement, so a crash leaves neither table half-written; it
+// also NOTIFYs the project's live embeds and dashboards (delivered when it commits).
 const insertSql = `
 WITH input AS (SELECT * FROM unnest(${unnestArgs}) AS t(${columnList})),
 fresh AS (
@@ -51,15 +53,20 @@ fresh AS (
   SELECT $1::uuid, $2::uuid, event_id FROM input
   ON CONFLICT DO NOTHING
   RETURNING event_id
+),
+inserted AS (
+  INSERT INTO events (organization_id, project_id, ${columnList})
+  SELECT $1::uuid, $2::uuid, ${columns.map(([name]) => `input."${name}"`).join(", ")}
+  FROM input JOIN fresh USING (event_id)
+  RETURNING 1
 )
-INSERT INTO events (organization_id, project_id, ${columnList})
-SELECT $1::uuid, $2::uuid, ${columns.map(([name]) => `input."${name}"`).join(", ")}
-FROM input JOIN fresh USING (event_id)`;
+SELECT (SELECT count(*) FROM inserted)::int AS stored,
+       (SELECT count(*) FROM (SELECT pg_notify('${EVENTS_CHANNEL}', $2::text) WHERE EXISTS (SELECT 1 FROM inserted)) n)::int AS notified`;
 
 /** Writes events whose ids are unique within the batch; returns how many were new. */
 export async function writeEvents(db: Pick<pg.Pool, "query">, organizationId: string, projectId: string, rows: EventRow[]): Promise<number> {
   if (rows.length === 0) return 0;
   const arrays = columns.map(([, , read]) => rows.map(read));
-  const result = await db.query(insertSql, [organizationId, projectId, ...arrays]);
-  return result.rowCount ?? 0;
+  const result = await db.query<{ stored: number }>(insertSql, [organizationId, projectId, ...arrays]);
+  return result.rows[0]?.stored ?? 0;
 }
