@@ -6,7 +6,7 @@ import { getPool, getPrisma } from "../lib/db/client";
 import { createEmbed } from "../lib/embed/issue";
 import { signEmbedToken } from "../lib/embed/tokens";
 import { writeEvents } from "../lib/ingest/write-events";
-import { eventRow } from "../lib/testing/event-row";
+import { eventRow } from "../lib/ingest/event-row";
 import { seedAnalystWorkspace, signIn } from "../lib/testing/analyst-workspace";
 import { createTenant } from "../lib/testing/fixtures";
 import { ensureUserWithRole } from "../lib/workspace/workspace";

@@ -3,6 +3,7 @@
 // of them coming back over the following weeks. The same seed always yields the same events (and
 // event ids), so loading it twice stores nothing new.
 import { createHash } from "node:crypto";
+import { eventRow } from "../ingest/event-row";
 import type { EventRow } from "../ingest/write-events";
 
 const DAY_MS = 86_400_000;
@@ -99,8 +100,8 @@ export function* generateDemoEvents(options: DemoOptions, chunkSize = 5000): Gen
   let visitor = 0;
   let chunk: EventRow[] = [];
 
-  const emit = (row: Omit<EventRow, "eventId">): boolean => {
-    chunk.push({ ...row, eventId: deterministicUuid(options.seed, produced) });
+  const emit = (row: Omit<Parameters<typeof eventRow>[0], "eventId">): boolean => {
+    chunk.push(eventRow({ ...row, eventId: deterministicUuid(options.seed, produced) }));
     produced++;
     return produced >= options.events;
   };
@@ -121,23 +122,7 @@ export function* generateDemoEvents(options: DemoOptions, chunkSize = 5000): Gen
       const sessionId = `s-${visitor}-${session}`;
       let at = start + day * DAY_MS + Math.floor(random() * DAY_MS);
       if (at > options.now.getTime()) break;
-      const base = {
-        userId: null,
-        anonymousId,
-        sessionId,
-        title: null,
-        referrerHost: null,
-        utmSource: null,
-        utmMedium: null,
-        utmCampaign: null,
-        utmTerm: null,
-        utmContent: null,
-        ...device,
-        country,
-        locale,
-        appVersion: null,
-        library: "lumen-js/demo",
-      };
+      const base = { anonymousId, sessionId, ...device, country, locale, library: "lumen-js/demo" };
       const views = 1 + Math.floor(random() ** 2 * 7);
       let sawPricing = false;
       for (let v = 0; !done && v < views; v++) {
@@ -148,7 +133,6 @@ export function* generateDemoEvents(options: DemoOptions, chunkSize = 5000): Gen
           ...base,
           name: "pageview",
           timestamp: new Date(at),
-          properties: {},
           path,
           title,
           referrerHost: first ? source.referrerHost : null,

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
 import { writeEvents } from "../ingest/write-events";
-import { eventRow } from "../testing/event-row";
+import { eventRow } from "../ingest/event-row";
 import { createTenant, type Tenant } from "../testing/fixtures";
 import { ensureUserWithRole } from "../workspace/workspace";
 import { loadEmbedWidgets } from "./embed-data";

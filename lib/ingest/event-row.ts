@@ -1,10 +1,10 @@
-// A stored event for tests that write straight to the events table: every column empty unless given.
+// An event row for writing straight to the events table (demo data, tests): every column empty unless given.
 import { randomUUID } from "node:crypto";
-import type { EventRow } from "../ingest/write-events";
+import type { EventRow } from "./write-events";
 
 export function eventRow(fields: Partial<EventRow> & Pick<EventRow, "name" | "timestamp">): EventRow {
   return {
-    eventId: randomUUID(),
+    eventId: fields.eventId ?? randomUUID(),
     userId: null,
     anonymousId: null,
     sessionId: null,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, getPool } from "../db/client";
 import { ensureEventPartitions } from "../db/partitions";
 import { writeEvents, type EventRow } from "../ingest/write-events";
-import { eventRow } from "../testing/event-row";
+import { eventRow } from "../ingest/event-row";
 import { createTenant, type Tenant } from "../testing/fixtures";
 import { refreshRollups } from "./rollup-refresh";
 import { runQuery } from "./run-query";

@@ -6,7 +6,7 @@ import { ensureEventPartitions } from "../db/partitions";
 import { writeEvents, type EventRow } from "../ingest/write-events";
 import type { Role } from "../workspace/schemas";
 import { ensureUserWithRole } from "../workspace/workspace";
-import { eventRow } from "./event-row";
+import { eventRow } from "../ingest/event-row";
 import { createTenant, type Tenant } from "./fixtures";
 
 const DAY = 86_400_000;
