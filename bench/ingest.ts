@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { copyFrom } from "./copy-from";
+import { copyFrom } from "../lib/db/copy-from";
 import { generateBatch, type BenchBatch } from "./payloads";
 
 const usage = `Usage: npm run bench:ingest -- [options]

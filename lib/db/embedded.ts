@@ -49,6 +49,21 @@ async function ensureDatabase(port: number, database: string): Promise<void> {
   }
 }
 
+// PostgreSQL's defaults suit a tiny shared host. The embedded server is Lumen's own: enough shared
+// buffers to keep the idempotency ledger's and events' index pages cached, work memory for report
+// queries' hashes and sorts, and checkpoints spaced out so bulk ingestion is not dominated by
+// full-page images in the WAL.
+const serverSettings = [
+  "listen_addresses=127.0.0.1",
+  "jit=off",
+  "max_connections=200",
+  "shared_buffers=512MB",
+  "work_mem=32MB",
+  "maintenance_work_mem=256MB",
+  "max_wal_size=4GB",
+  "checkpoint_timeout=15min",
+];
+
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(options.dataDir);
   const url = urlFor(options.port, options.database);
@@ -66,7 +81,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     // As root, PostgreSQL refuses to run; the library then runs it as the "postgres" OS user.
     createPostgresUser: true,
     initdbFlags: ["--encoding=UTF8"],
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "jit=off", "-c", "max_connections=200"],
+    postgresFlags: serverSettings.flatMap((setting) => ["-c", setting]),
     onLog: options.onLog ?? (() => undefined),
     onError: (error) => options.onLog?.(String(error)),
   });

@@ -41,15 +41,18 @@ const utmKeys = ["source", "medium", "campaign", "term", "content"] as const;
  * server-side events, so they are not treated as bots even though isbot lists some of them.
  */
 export function isBotUserAgent(userAgent: string | null | undefined): boolean {
-  return !!userAgent && userAgent.startsWith("Mozilla/") && isbot(userAgent);
+  return !!userAgent && userAgent.startsWith("Mozilla/") && parseUserAgent(userAgent).bot;
 }
 
 interface ParsedAgent {
+  bot: boolean;
   browser: string | null;
   os: string | null;
   deviceType: string | null;
 }
 
+// A batch's events share their sender's agent, and a site's visitors use a few hundred distinct
+// ones: parsing each once saves a large regular expression and a parser run per event.
 const agentCache = new Map<string, ParsedAgent>();
 
 function parseUserAgent(userAgent: string): ParsedAgent {
@@ -57,6 +60,7 @@ function parseUserAgent(userAgent: string): ParsedAgent {
   if (cached) return cached;
   const parsed = new UAParser(userAgent).getResult();
   const agent: ParsedAgent = {
+    bot: isbot(userAgent),
     browser: parsed.browser.name ?? null,
     os: parsed.os.name ?? null,
     // ua-parser leaves desktops untyped.
@@ -68,37 +72,33 @@ function parseUserAgent(userAgent: string): ParsedAgent {
 }
 
 /** Empty strings become NULL, so "no value" has one representation (rollups rely on it). */
-function blankAsNull(columns: ContextColumns): ContextColumns {
-  return Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, v === "" ? null : v])) as unknown as ContextColumns;
+function text(value: string | null | undefined): string | null {
+  return value ? value : null;
 }
 
 export function extractContextColumns(context: EventContext | undefined, userAgent: string | null): ContextColumns {
-  return blankAsNull(contextColumns(context, userAgent));
-}
-
-function contextColumns(context: EventContext | undefined, userAgent: string | null): ContextColumns {
   const pageUrl = parseUrl(context?.page?.url);
   const referrer = parseUrl(context?.page?.referrer);
   const pageHost = hostOf(pageUrl);
   const referrerHost = hostOf(referrer);
-  const utm = Object.fromEntries(utmKeys.map((k) => [k, context?.utm?.[k] || pageUrl?.searchParams.get(`utm_${k}`) || null]));
+  const utm = Object.fromEntries(utmKeys.map((k) => [k, context?.utm?.[k] || pageUrl?.searchParams.get(`utm_${k}`) || null])) as Partial<Record<(typeof utmKeys)[number], string | null>>;
   const agent = userAgent ? parseUserAgent(userAgent) : null;
   const library = context?.library ? [context.library.name, context.library.version].filter(Boolean).join("/") : null;
   return {
-    path: (context?.page?.path ?? pageUrl?.pathname ?? null)?.slice(0, 1024) ?? null,
-    title: context?.page?.title ?? null,
+    path: text((context?.page?.path ?? pageUrl?.pathname)?.slice(0, 1024)),
+    title: text(context?.page?.title),
     // Moving between a site's own pages is not a referral.
     referrerHost: referrerHost && referrerHost !== pageHost ? referrerHost : null,
-    utmSource: utm.source ?? null,
-    utmMedium: utm.medium ?? null,
-    utmCampaign: utm.campaign ?? null,
-    utmTerm: utm.term ?? null,
-    utmContent: utm.content ?? null,
-    browser: agent?.browser ?? null,
-    os: context?.os?.name ?? agent?.os ?? null,
-    deviceType: context?.device?.type ?? agent?.deviceType ?? null,
-    locale: context?.locale ?? null,
-    appVersion: context?.app?.version ?? null,
-    library,
+    utmSource: text(utm.source),
+    utmMedium: text(utm.medium),
+    utmCampaign: text(utm.campaign),
+    utmTerm: text(utm.term),
+    utmContent: text(utm.content),
+    browser: text(agent?.browser),
+    os: text(context?.os?.name ?? agent?.os),
+    deviceType: text(context?.device?.type ?? agent?.deviceType),
+    locale: text(context?.locale),
+    appVersion: text(context?.app?.version),
+    library: text(library),
   };
 }

@@ -107,6 +107,8 @@ describe("accepting events", () => {
           { name: "bad-props", properties: "not an object" },
           { name: "future", timestamp: new Date(Date.now() + 7 * 86_400_000).toISOString() },
           { name: "ancient", timestamp: "2001-01-01T00:00:00Z" },
+          { name: "nul-in-name\u0000" },
+          { name: "nul-in-props", properties: { deep: ["fine", "not\u0000fine"] } },
         ],
       },
       { key: own.writeKey },
@@ -120,6 +122,8 @@ describe("accepting events", () => {
       [4, "invalid_event"],
       [5, "timestamp_in_future"],
       [6, "timestamp_too_old"],
+      [7, "invalid_event"],
+      [8, "invalid_event"],
     ]);
     expect(result.rejected[0]!.message).toMatch(/^name:/);
     expect((await eventsOf(own.projectId)).map((e) => e.name).sort()).toEqual(["ok-1", "ok-2"]);

@@ -25,6 +25,14 @@ export interface IngestOptions {
   sentAt?: Date;
   maxAgeMs: number;
   maxFutureMs: number;
+  /** Check each event for NUL characters, which PostgreSQL cannot store. */
+  mayContainNul?: boolean;
+}
+
+function containsNul(value: unknown): boolean {
+  if (typeof value === "string") return value.includes("\0");
+  if (value === null || typeof value !== "object") return false;
+  return (Array.isArray(value) ? value : [...Object.keys(value), ...Object.values(value)]).some(containsNul);
 }
 
 export async function ingestBatch(target: IngestTarget, events: unknown[], sender: SenderContext, options: IngestOptions): Promise<IngestResponse> {
@@ -42,6 +50,10 @@ export async function ingestBatch(target: IngestTarget, events: unknown[], sende
       const issue = parsed.error.issues[0];
       const where = issue ? formatIssuePath(issue.path) : "";
       rejected.push({ index, code: "invalid_event", message: `${where ? `${where}: ` : ""}${issue?.message ?? "Invalid event"}` });
+      continue;
+    }
+    if (options.mayContainNul && containsNul(raw)) {
+      rejected.push({ index, code: "invalid_event", message: "strings must not contain the NUL character (\\u0000)" });
       continue;
     }
     const event = parsed.data;

@@ -4,6 +4,11 @@ import { ApiError } from "../errors";
 const acceptedMediaTypes = new Set(["application/json", "text/plain"]);
 
 export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+  return parseJson(await readBodyText(request, maxBytes));
+}
+
+/** The body's text, checked for media type and size like readJsonBody, for callers that parse it themselves. */
+export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
   const mediaType = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
   if (!mediaType || !acceptedMediaTypes.has(mediaType)) {
     throw new ApiError("unsupported_media_type", `Send the body as application/json (or text/plain holding JSON), not ${mediaType ?? "no content type"}`);
@@ -28,6 +33,10 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   }
   const text = Buffer.concat(chunks).toString("utf8");
   if (!text.trim()) throw new ApiError("invalid_request", "The body is empty");
+  return text;
+}
+
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {

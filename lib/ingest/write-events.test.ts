@@ -1,23 +1,19 @@
-// The write path stores a whole batch in a single statement (one round trip), deduplicated.
+// The write path stores a whole batch in a fixed number of statements (COPY for the rows), deduplicated.
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { closeDatabase, getPrisma } from "../db/client";
+import { closeDatabase, getPool, getPrisma } from "../db/client";
 import { createTenant, type Tenant } from "../testing/fixtures";
 import { extractContextColumns } from "./enrich";
 import { writeEvents, type EventRow } from "./write-events";
 
-let client: pg.Client;
 let tenant: Tenant;
 
 beforeAll(async () => {
   tenant = await createTenant();
-  client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await client.connect();
 });
 
 afterAll(async () => {
-  await client.end();
   await closeDatabase();
 });
 
@@ -35,16 +31,54 @@ function row(i: number): EventRow {
   };
 }
 
-it("writes 1,000 events in one round trip, and a re-send in one more that stores nothing", async () => {
+/** A pool whose clients record every statement they are sent. */
+function countingPool(sent: string[]): pg.Pool {
+  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+  pool.on("connect", (pooled) => {
+    const query = pooled.query.bind(pooled) as (...args: unknown[]) => unknown;
+    pooled.query = ((...args: unknown[]) => {
+      const first = args[0];
+      sent.push(typeof first === "string" ? first : ((first as { text?: string }).text ?? "submittable"));
+      return query(...args);
+    }) as typeof pooled.query;
+  });
+  return pool;
+}
+
+it("writes 1 or 1,000 events with the same statements, and a re-send stores nothing", async () => {
   const sent: string[] = [];
-  const counting = { query: (text: string, values: unknown[]) => (sent.push(text), client.query(text, values)) } as Pick<pg.Pool, "query">;
-  const rows = Array.from({ length: 1000 }, (_, i) => row(i));
+  const pool = countingPool(sent);
+  try {
+    expect(await writeEvents(pool, tenant.organizationId, tenant.projectId, [row(5000)])).toBe(1);
+    const forOne = sent.splice(0);
 
-  expect(await writeEvents(counting, tenant.organizationId, tenant.projectId, rows)).toBe(1000);
-  expect(sent).toHaveLength(1);
-  expect(await getPrisma().event.count({ where: { projectId: tenant.projectId } })).toBe(1000);
+    const rows = Array.from({ length: 1000 }, (_, i) => row(i));
+    expect(await writeEvents(pool, tenant.organizationId, tenant.projectId, rows)).toBe(1000);
+    expect(sent.splice(0)).toEqual(forOne);
+    expect(forOne.filter((text) => /^\s*INSERT/i.test(text))).toHaveLength(1);
+    expect(await getPrisma().event.count({ where: { projectId: tenant.projectId } })).toBe(1001);
 
-  expect(await writeEvents(counting, tenant.organizationId, tenant.projectId, rows)).toBe(0);
-  expect(sent).toHaveLength(2);
-  expect(await getPrisma().event.count({ where: { projectId: tenant.projectId } })).toBe(1000);
+    expect(await writeEvents(pool, tenant.organizationId, tenant.projectId, rows)).toBe(0);
+    expect(await getPrisma().event.count({ where: { projectId: tenant.projectId } })).toBe(1001);
+  } finally {
+    await pool.end();
+  }
+});
+
+it("stores values that need quoting exactly, and NULLs as NULL", async () => {
+  const tricky = { ...row(1), name: 'say "hi", then\nleave', title: "", path: null, properties: { quote: '"', comma: "a,b", nested: { x: [1, "\\"] } } };
+  await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [tricky]);
+  const stored = await getPrisma().event.findFirstOrThrow({ where: { projectId: tenant.projectId, eventId: tricky.eventId } });
+  expect(stored.name).toBe(tricky.name);
+  expect(stored.title).toBe("");
+  expect(stored.path).toBeNull();
+  expect(stored.properties).toEqual(tricky.properties);
+});
+
+it("rolls the whole batch back when one row cannot be stored, leaving no ledger entries", async () => {
+  const good = row(2);
+  const bad = { ...row(3), name: "x".repeat(10) + "\u0000" };
+  await expect(writeEvents(getPool(), tenant.organizationId, tenant.projectId, [good, bad])).rejects.toThrow();
+  expect(await getPrisma().event.count({ where: { eventId: { in: [good.eventId, bad.eventId] } } })).toBe(0);
+  expect(await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [good])).toBe(1);
 });

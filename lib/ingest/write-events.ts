@@ -1,5 +1,8 @@
-// The event write path: a whole batch in one statement, deduplicated by event_id.
+// The event write path: a whole batch in one transaction of a fixed number of statements, however
+// many events it holds, deduplicated by event_id. The rows go in with COPY, PostgreSQL's bulk
+// load, which costs the server about half of what an INSERT of the same rows does.
 import type pg from "pg";
+import { copyFrom } from "../db/copy-from";
 import { EVENTS_CHANNEL } from "../realtime/hub";
 import type { ContextColumns } from "./enrich";
 
@@ -14,59 +17,84 @@ export interface EventRow extends ContextColumns {
   country: string | null;
 }
 
-// Column name, SQL array type, and how to read it from a row: one list so the three stay in step.
-const columns: [string, string, (row: EventRow) => unknown][] = [
-  ["event_id", "uuid", (r) => r.eventId],
-  ["name", "text", (r) => r.name],
-  ["timestamp", "timestamptz", (r) => r.timestamp],
-  ["user_id", "text", (r) => r.userId],
-  ["anonymous_id", "text", (r) => r.anonymousId],
-  ["session_id", "text", (r) => r.sessionId],
-  ["properties", "jsonb", (r) => JSON.stringify(r.properties ?? {})],
-  ["path", "text", (r) => r.path],
-  ["title", "text", (r) => r.title],
-  ["referrer_host", "text", (r) => r.referrerHost],
-  ["utm_source", "text", (r) => r.utmSource],
-  ["utm_medium", "text", (r) => r.utmMedium],
-  ["utm_campaign", "text", (r) => r.utmCampaign],
-  ["utm_term", "text", (r) => r.utmTerm],
-  ["utm_content", "text", (r) => r.utmContent],
-  ["browser", "text", (r) => r.browser],
-  ["os", "text", (r) => r.os],
-  ["device_type", "text", (r) => r.deviceType],
-  ["country", "text", (r) => r.country],
-  ["locale", "text", (r) => r.locale],
-  ["app_version", "text", (r) => r.appVersion],
-  ["library", "text", (r) => r.library],
+type Cell = string | null;
+
+// Column name and how to read it from a row as COPY text: one list so the two stay in step.
+const columns: [string, (row: EventRow) => Cell][] = [
+  ["event_id", (r) => r.eventId],
+  ["name", (r) => r.name],
+  ["timestamp", (r) => r.timestamp.toISOString()],
+  ["user_id", (r) => r.userId],
+  ["anonymous_id", (r) => r.anonymousId],
+  ["session_id", (r) => r.sessionId],
+  ["properties", (r) => JSON.stringify(r.properties ?? {})],
+  ["path", (r) => r.path],
+  ["title", (r) => r.title],
+  ["referrer_host", (r) => r.referrerHost],
+  ["utm_source", (r) => r.utmSource],
+  ["utm_medium", (r) => r.utmMedium],
+  ["utm_campaign", (r) => r.utmCampaign],
+  ["utm_term", (r) => r.utmTerm],
+  ["utm_content", (r) => r.utmContent],
+  ["browser", (r) => r.browser],
+  ["os", (r) => r.os],
+  ["device_type", (r) => r.deviceType],
+  ["country", (r) => r.country],
+  ["locale", (r) => r.locale],
+  ["app_version", (r) => r.appVersion],
+  ["library", (r) => r.library],
 ];
 
-const columnList = columns.map(([name]) => `"${name}"`).join(", ");
-const unnestArgs = columns.map(([, type], i) => `$${i + 3}::${type}[]`).join(", ");
+const copySql = `COPY events (organization_id, project_id, ${columns.map(([name]) => `"${name}"`).join(", ")}) FROM STDIN WITH (FORMAT csv)`;
 
 // event_keys is the idempotency ledger: only ids it had not seen come back from its insert, and
-// only those rows reach events. One statement, so a crash leaves neither table half-written; it
-// also NOTIFYs the project's live embeds and dashboards (delivered when it commits).
-const insertSql = `
-WITH input AS (SELECT * FROM unnest(${unnestArgs}) AS t(${columnList})),
-fresh AS (
-  INSERT INTO event_keys (organization_id, project_id, event_id)
-  SELECT $1::uuid, $2::uuid, event_id FROM input
-  ON CONFLICT DO NOTHING
-  RETURNING event_id
-),
-inserted AS (
-  INSERT INTO events (organization_id, project_id, ${columnList})
-  SELECT $1::uuid, $2::uuid, ${columns.map(([name]) => `input."${name}"`).join(", ")}
-  FROM input JOIN fresh USING (event_id)
-  RETURNING 1
-)
-SELECT (SELECT count(*) FROM inserted)::int AS stored,
-       (SELECT count(*) FROM (SELECT pg_notify('${EVENTS_CHANNEL}', $2::text) WHERE EXISTS (SELECT 1 FROM inserted)) n)::int AS notified`;
+// only those rows reach events.
+const claimSql = `
+INSERT INTO event_keys (organization_id, project_id, event_id)
+SELECT $1::uuid, $2::uuid, unnest($3::uuid[])
+ON CONFLICT DO NOTHING
+RETURNING event_id`;
 
-/** Writes events whose ids are unique within the batch; returns how many were new. */
-export async function writeEvents(db: Pick<pg.Pool, "query">, organizationId: string, projectId: string, rows: EventRow[]): Promise<number> {
+/** CSV with every value quoted, so an unquoted empty field is NULL and "" stays an empty string. */
+function csvCell(value: Cell): string {
+  if (value === null) return "";
+  return value.includes('"') ? `"${value.replace(/"/g, '""')}"` : `"${value}"`;
+}
+
+function csvOf(organizationId: string, projectId: string, rows: EventRow[]): Buffer {
+  const prefix = `${organizationId},${projectId}`;
+  let text = "";
+  for (const row of rows) {
+    let line = prefix;
+    for (const [, read] of columns) line += "," + csvCell(read(row));
+    text += line + "\n";
+  }
+  return Buffer.from(text);
+}
+
+/**
+ * Writes events whose ids are unique within the batch; returns how many were new. One transaction,
+ * so a crash leaves neither table half-written; it also NOTIFYs the project's live embeds and
+ * dashboards, which PostgreSQL delivers only when it commits.
+ */
+export async function writeEvents(pool: pg.Pool, organizationId: string, projectId: string, rows: EventRow[]): Promise<number> {
   if (rows.length === 0) return 0;
-  const arrays = columns.map(([, , read]) => rows.map(read));
-  const result = await db.query<{ stored: number }>(insertSql, [organizationId, projectId, ...arrays]);
-  return result.rows[0]?.stored ?? 0;
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query("BEGIN");
+    const claimed = await client.query<{ event_id: string }>(claimSql, [organizationId, projectId, rows.map((r) => r.eventId)]);
+    const fresh = new Set(claimed.rows.map((r) => r.event_id));
+    if (fresh.size > 0) {
+      await copyFrom(client, copySql, [csvOf(organizationId, projectId, fresh.size === rows.length ? rows : rows.filter((r) => fresh.has(r.eventId.toLowerCase())))]);
+      await client.query("SELECT pg_notify($1, $2)", [EVENTS_CHANNEL, projectId]);
+    }
+    await client.query("COMMIT");
+    return fresh.size;
+  } catch (error) {
+    await client.query("ROLLBACK").catch((rollbackError: Error) => (broken = rollbackError));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
 }
