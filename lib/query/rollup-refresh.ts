@@ -1,5 +1,7 @@
 // Keeps event_rollups current: folds in the events that arrived since the watermark (by
-// received_at), so late events land in their own (old) hour. One refresher at a time (advisory lock).
+// received_at), so late events land in their own (old) hour, then re-derives the daily actor sets
+// of the local days those hours belong to. One refresher at a time (advisory lock); a large backlog
+// is folded in bounded steps, each its own transaction, so progress is kept and memory stays flat.
 import type pg from "pg";
 import { ROLLED_DIMENSIONS } from "./rollups";
 
@@ -10,13 +12,14 @@ const dimensionRows = [`('', NULL::text)`, ...Object.entries(ROLLED_DIMENSIONS).
 // their own statement, before the folding statement takes its snapshot, so a transaction that
 // commits in between is already visible to the fold rather than skipped.
 const boundsSql = `
-SELECT low::text AS low, high::text AS high, high > low AS advance
+SELECT low::text AS low, high::text AS high
 FROM (
   SELECT s.watermark AS low,
          LEAST(now(), COALESCE((SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL), now())) - interval '1 millisecond' AS high
   FROM rollup_state s WHERE s.id = 1
 ) b`;
 
+// Folds (low, high] and reports which (project, hour) totals changed, for the daily sets.
 const foldSql = `
 WITH folded AS (
   INSERT INTO event_rollups AS r (organization_id, project_id, dimension, bucket, name, value, events, actors)
@@ -28,15 +31,114 @@ WITH folded AS (
   ON CONFLICT (organization_id, project_id, dimension, bucket, name, value) DO UPDATE
   SET events = r.events + EXCLUDED.events,
       actors = (SELECT COALESCE(array_agg(DISTINCT a ORDER BY a), '{}') FROM unnest(r.actors || EXCLUDED.actors) a)
-  RETURNING 1
+  RETURNING r.project_id, r.dimension, r.bucket
 )
 UPDATE rollup_state SET watermark = $2::timestamptz WHERE id = 1
-RETURNING (SELECT count(*) FROM folded)::int AS rows_written`;
+RETURNING (SELECT count(*) FROM folded)::int AS rows_written,
+          (SELECT COALESCE(array_agg(DISTINCT project_id), '{}') FROM folded WHERE dimension = '')::text[] AS projects,
+          (SELECT COALESCE(array_agg(DISTINCT project_id::text || '|' || bucket::text), '{}') FROM folded WHERE dimension = '') AS hours`;
+
+// Projects whose daily sets are missing or in another time zone get all their days rebuilt; the
+// others only the local days of the hours just folded. Only whole-hour time zones: a local day must
+// be a whole number of UTC hours to be the union of hourly rollups.
+const eligibleSql = `
+  SELECT p.organization_id, p.id AS project_id, p.timezone, s.timezone IS DISTINCT FROM p.timezone AS rebuild
+  FROM projects p LEFT JOIN rollup_daily_state s ON s.project_id = p.id
+  WHERE (p.id = ANY($1::uuid[]) OR s.timezone IS DISTINCT FROM p.timezone)
+    AND extract(minute FROM now() AT TIME ZONE p.timezone) = extract(minute FROM now() AT TIME ZONE 'UTC')`;
+
+// Run first, in its own statement: a statement may not both delete and upsert the same row.
+const clearRebuiltSql = `
+DELETE FROM event_rollups_daily d USING (${eligibleSql}) g WHERE g.rebuild AND d.project_id = g.project_id`;
+
+const dailySql = `
+WITH touched AS (
+  SELECT split_part(h, '|', 1)::uuid AS project_id, split_part(h, '|', 2)::timestamptz AS bucket FROM unnest($2::text[]) h
+),
+eligible AS (${eligibleSql}),
+days AS (
+  SELECT DISTINCT g.organization_id, g.project_id, g.timezone, (t.bucket AT TIME ZONE g.timezone)::date AS day
+  FROM eligible g JOIN touched t ON t.project_id = g.project_id WHERE NOT g.rebuild
+  UNION
+  SELECT DISTINCT g.organization_id, g.project_id, g.timezone, (r.bucket AT TIME ZONE g.timezone)::date
+  FROM eligible g JOIN event_rollups r ON r.organization_id = g.organization_id AND r.project_id = g.project_id AND r.dimension = ''
+  WHERE g.rebuild
+),
+sets AS (
+  SELECT d.organization_id, d.project_id, d.timezone, d.day, n.name, array_agg(DISTINCT a ORDER BY a) FILTER (WHERE a IS NOT NULL) AS actors
+  FROM days d
+  JOIN event_rollups r ON r.organization_id = d.organization_id AND r.project_id = d.project_id AND r.dimension = ''
+   AND r.bucket >= (d.day::timestamp AT TIME ZONE d.timezone) AND r.bucket < ((d.day + 1)::timestamp AT TIME ZONE d.timezone)
+  CROSS JOIN LATERAL (VALUES (r.name), ('')) n(name)
+  LEFT JOIN LATERAL unnest(r.actors) a ON true
+  GROUP BY 1, 2, 3, 4, 5
+),
+written AS (
+  INSERT INTO event_rollups_daily AS x (organization_id, project_id, timezone, day, name, actors)
+  SELECT organization_id, project_id, timezone, day, name, COALESCE(actors, '{}') FROM sets
+  ON CONFLICT (organization_id, project_id, timezone, day, name) DO UPDATE SET actors = EXCLUDED.actors
+  RETURNING 1
+)
+INSERT INTO rollup_daily_state AS s (organization_id, project_id, timezone)
+SELECT organization_id, project_id, timezone FROM eligible WHERE rebuild
+ON CONFLICT (project_id) DO UPDATE SET timezone = EXCLUDED.timezone
+RETURNING (SELECT count(*) FROM written)::int AS days_written`;
+
+/** Rollup rows one fold step aims to write: large enough to be efficient, small enough to stay in memory. */
+const STEP_ROWS = { low: 200_000, high: 1_500_000 };
+const FIRST_STEP_MS = 60_000;
 
 export interface RefreshResult {
   rowsWritten: number;
   watermark: Date | null;
   skipped: boolean;
+}
+
+interface Step {
+  rowsWritten: number;
+  /** The watermark after this step; null when another refresher held the lock. */
+  watermark: string | null;
+  done: boolean;
+}
+
+async function foldStep(pool: pg.Pool, wait: boolean, target: string | null, stepMs: number): Promise<Step & { target: string }> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const lock = wait ? "pg_advisory_xact_lock" : "pg_try_advisory_xact_lock";
+    const { rows: locked } = await client.query<{ ok: boolean | string }>(`SELECT ${lock}(hashtext('lumen_rollup_refresh'))::text <> 'false' AS ok`);
+    if (!locked[0]?.ok) {
+      await client.query("ROLLBACK");
+      return { rowsWritten: 0, watermark: null, done: true, target: target ?? "" };
+    }
+    // Each event becomes one row per rolled dimension: let the grouping hash in memory.
+    await client.query("SET LOCAL work_mem = '256MB'");
+    const { rows: bounds } = await client.query<{ low: string; high: string }>(boundsSql);
+    const { low, high } = bounds[0]!;
+    // The first step fixes how far this refresh goes: later steps do not chase newer arrivals.
+    const end = target ?? high;
+    const { rows: stepEnd } = await client.query<{ upto: string; advance: boolean; last: boolean }>(
+      `SELECT upto::text, upto > $1::timestamptz AS advance, upto >= $2::timestamptz AS last
+       FROM (SELECT LEAST($2::timestamptz, $3::timestamptz, start + $4 * interval '1 millisecond') AS upto
+             FROM (SELECT CASE WHEN isfinite($1::timestamptz) THEN $1::timestamptz
+                               ELSE (SELECT min(received_at) FROM events) - interval '1 millisecond' END AS start) f) s`,
+      [low, end, high, stepMs],
+    );
+    const { upto, advance, last } = stepEnd[0]!;
+    const folded = advance
+      ? (await client.query<{ rows_written: number; projects: string[]; hours: string[] }>(foldSql, [low, upto])).rows[0]!
+      : { rows_written: 0, projects: [], hours: [] };
+    // Also with nothing new to fold: a project whose time zone changed still needs its days rebuilt.
+    await client.query(clearRebuiltSql, [folded.projects]);
+    await client.query(dailySql, [folded.projects, folded.hours]);
+    await client.query("COMMIT");
+    return { rowsWritten: folded.rows_written, watermark: advance ? upto : low, done: !advance || last, target: end };
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 /**
@@ -45,26 +147,18 @@ export interface RefreshResult {
  * it returns (what a caller that just wrote events needs).
  */
 export async function refreshRollups(pool: pg.Pool, options: { wait?: boolean } = {}): Promise<RefreshResult> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    const lock = options.wait ? "pg_advisory_xact_lock" : "pg_try_advisory_xact_lock";
-    const { rows: locked } = await client.query<{ ok: boolean | string }>(`SELECT ${lock}(hashtext('lumen_rollup_refresh'))::text <> 'false' AS ok`);
-    if (!locked[0]?.ok) {
-      await client.query("ROLLBACK");
-      return { rowsWritten: 0, watermark: null, skipped: true };
-    }
-    // Each event becomes one row per rolled dimension: let the grouping hash in memory.
-    await client.query("SET LOCAL work_mem = '256MB'");
-    const { rows: bounds } = await client.query<{ low: string; high: string; advance: boolean }>(boundsSql);
-    const { low, high, advance } = bounds[0]!;
-    const rows = advance ? (await client.query<{ rows_written: number }>(foldSql, [low, high])).rows : [];
-    await client.query("COMMIT");
-    return { rowsWritten: rows[0]?.rows_written ?? 0, watermark: new Date(advance ? high : low), skipped: false };
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
+  let rowsWritten = 0;
+  let watermark: string | null = null;
+  let target: string | null = null;
+  let stepMs = FIRST_STEP_MS;
+  for (;;) {
+    const step = await foldStep(pool, options.wait ?? false, target, stepMs);
+    if (step.watermark === null) return { rowsWritten, watermark: watermark ? new Date(watermark) : null, skipped: rowsWritten === 0 };
+    rowsWritten += step.rowsWritten;
+    watermark = step.watermark;
+    target = step.target;
+    if (step.done) return { rowsWritten, watermark: new Date(watermark), skipped: false };
+    if (step.rowsWritten > STEP_ROWS.high) stepMs = Math.max(1, Math.floor(stepMs / 2));
+    else if (step.rowsWritten < STEP_ROWS.low) stepMs *= 2;
   }
 }

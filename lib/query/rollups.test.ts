@@ -1,6 +1,6 @@
 // Rollups give exactly the raw-event answer on the demo data set, and late events reach their hour.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, getPool } from "../db/client";
+import { closeDatabase, getPool, getPrisma } from "../db/client";
 import { ensureEventPartitions } from "../db/partitions";
 import { generateDemoEvents } from "../demo/generate-events";
 import { writeEvents } from "../ingest/write-events";
@@ -45,6 +45,12 @@ const queries: QueryDefinitionInput[] = [
   { kind: "breakdown", dimension: "utm_source", measure: { type: "unique_users" }, limit: 3 },
   { kind: "breakdown", dimension: "device", filters: [{ field: "device", op: "not_equals", value: "desktop" }, { field: "event", op: "equals", value: "pageview" }] },
   { kind: "breakdown", dimension: "event", measure: { type: "unique_users" } },
+  // Unique users by day, week, month or in total: the daily actor sets where the time zone is the project's.
+  { kind: "trend", interval: "day", measure: { type: "unique_users" } },
+  { kind: "trend", interval: "week", event: "pageview", measure: { type: "unique_users" } },
+  { kind: "trend", interval: "month", measure: { type: "unique_users" }, filters: [{ field: "event", op: "in", value: ["signup", "purchase"] }] },
+  { kind: "metric", measure: { type: "unique_users" } },
+  { kind: "metric", event: "signup", measure: { type: "unique_users" }, filters: [{ field: "event", op: "not_equals", value: "pageview" }] },
 ];
 
 describe.each(["UTC", "Europe/Paris", "America/New_York"])("in %s", (timezone) => {
@@ -54,6 +60,42 @@ describe.each(["UTC", "Europe/Paris", "America/New_York"])("in %s", (timezone) =
     expect(raw.meta.rollups).toBe(false);
     expect(rolled.data).toEqual(raw.data);
   });
+});
+
+it("reads the daily actor sets in the project's time zone, and hourly ones for partial days at the ends", async () => {
+  const state = await getPool().query("SELECT timezone FROM rollup_daily_state WHERE project_id = $1", [tenant.projectId]);
+  expect(state.rows).toEqual([{ timezone: "Europe/Paris" }]);
+  const days = await getPool().query("SELECT count(*)::int AS n FROM event_rollups_daily WHERE project_id = $1 AND name = ''", [tenant.projectId]);
+  expect(days.rows[0].n).toBeGreaterThan(30);
+  // Hour-aligned but not at Paris midnights: partial days at both ends.
+  const from = new Date(Math.floor(now.getTime() / 86_400_000) * 86_400_000 - 12 * 86_400_000 + 5 * 3_600_000);
+  const range = { from: from.toISOString(), to: new Date(from.getTime() + 9 * 86_400_000 + 7 * 3_600_000).toISOString() };
+  for (const query of [
+    { kind: "metric", measure: { type: "unique_users" }, compare: false },
+    { kind: "trend", interval: "day", event: "pageview", measure: { type: "unique_users" } },
+  ] as QueryDefinitionInput[]) {
+    const { raw, rolled } = await both(query, "Europe/Paris", range);
+    expect(rolled.meta.rollups).toBe(true);
+    expect(rolled.data).toEqual(raw.data);
+  }
+});
+
+it("rebuilds the daily sets in a project's new time zone", async () => {
+  await getPrisma().project.update({ where: { id: tenant.projectId }, data: { timezone: "America/New_York" } });
+  try {
+    await refreshRollups(getPool(), { wait: true });
+    const state = await getPool().query("SELECT timezone FROM rollup_daily_state WHERE project_id = $1", [tenant.projectId]);
+    expect(state.rows).toEqual([{ timezone: "America/New_York" }]);
+    const zones = await getPool().query("SELECT DISTINCT timezone FROM event_rollups_daily WHERE project_id = $1", [tenant.projectId]);
+    expect(zones.rows).toEqual([{ timezone: "America/New_York" }]);
+    for (const query of queries.filter((q) => "measure" in q && q.measure?.type === "unique_users")) {
+      const { raw, rolled } = await both(query, "America/New_York");
+      expect(rolled.data).toEqual(raw.data);
+    }
+  } finally {
+    await getPrisma().project.update({ where: { id: tenant.projectId }, data: { timezone: "Europe/Paris" } });
+    await refreshRollups(getPool(), { wait: true });
+  }
 });
 
 it("falls back to raw events where rollups cannot answer", async () => {

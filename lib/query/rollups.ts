@@ -46,22 +46,31 @@ function groupByOf(query: QueryDefinition): Dimension | undefined {
   return undefined;
 }
 
+/** How rollups answer a query: up to which arrival time they hold events, and whether the daily actor sets may be read. */
+export interface RollupPlan {
+  /** The rollup watermark, as exact text. */
+  watermark: string;
+  /** The project's daily actor sets are complete in the query's time zone. */
+  daily: boolean;
+}
+
 /** Rollups answer count and unique users of trend/metric/breakdown on rolled dimensions, hour-aligned ranges and whole-hour time zones. */
-/** The rollup watermark (as exact text) when rollups can answer the query, else null. */
-export async function rollupWatermarkIfAnswerable(db: Pick<pg.Pool, "query">, scope: QueryScope, query: QueryDefinition): Promise<string | null> {
+export async function rollupPlanIfAnswerable(db: Pick<pg.Pool, "query">, scope: QueryScope, query: QueryDefinition): Promise<RollupPlan | null> {
   if (query.kind !== "trend" && query.kind !== "metric" && query.kind !== "breakdown") return null;
   if (query.measure.type !== "count" && query.measure.type !== "unique_users") return null;
   if (rollupDimension(query.filters, groupByOf(query)) === null) return null;
   const hourAligned = (d: Date) => d.getTime() % 3_600_000 === 0;
   if (!hourAligned(scope.from) || !hourAligned(scope.to)) return null;
-  const { rows } = await db.query<{ whole_hours: boolean; watermark: string | null }>(
+  const { rows } = await db.query<{ whole_hours: boolean; watermark: string | null; daily: boolean }>(
     sql`SELECT NOT EXISTS (
           SELECT 1 FROM generate_series(${scope.from}::timestamptz, ${scope.to}::timestamptz, interval '1 day') t
           WHERE extract(minute FROM t AT TIME ZONE ${scope.timezone}) <> extract(minute FROM t AT TIME ZONE 'UTC')
         ) AS whole_hours,
-        (SELECT watermark::text FROM rollup_state WHERE id = 1 AND isfinite(watermark)) AS watermark`.toQuery(),
+        (SELECT watermark::text FROM rollup_state WHERE id = 1 AND isfinite(watermark)) AS watermark,
+        EXISTS (SELECT 1 FROM rollup_daily_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone}) AS daily`.toQuery(),
   );
-  return rows[0]?.whole_hours ? (rows[0].watermark ?? null) : null;
+  const row = rows[0];
+  return row?.whole_hours && row.watermark ? { watermark: row.watermark, daily: row.daily } : null;
 }
 
 /**
@@ -69,10 +78,13 @@ export async function rollupWatermarkIfAnswerable(db: Pick<pg.Pool, "query">, sc
  * after. The watermark is a literal parameter (not a subquery) so the planner sees how few rows
  * arrived since and reads them through the received_at BRIN index.
  */
-export const rollupGroupedSql = (watermark: string): GroupedSql => (scope: QueryScope, measure: Measure, grouping: Grouping): Sql => {
+export const rollupGroupedSql = ({ watermark, daily }: RollupPlan): GroupedSql => (scope: QueryScope, measure: Measure, grouping: Grouping): Sql => {
     const dimension = rollupDimension(scope.filters, grouping.dimension);
     if (dimension === null) throw new Error("query not answerable from rollups");
     const unique = measure.type === "unique_users";
+    if (unique && daily && dimension === "" && grouping.dimension === undefined && grouping.interval !== "hour") {
+      return dailyUniqueUsersSql(watermark, scope, grouping);
+    }
 
     // Buckets are computed before actor lists are unnested: once per rollup row, not per actor.
     const bucketOf = (time: Sql) => (grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${scope.timezone})` : sql`NULL::timestamptz`);
@@ -114,3 +126,58 @@ export const rollupGroupedSql = (watermark: string): GroupedSql => (scope: Query
       HAVING sum(u.n) > 0`;
 };
 
+
+/**
+ * Unique users by day, week, month or over the whole range, from the daily actor sets: whole local
+ * days from event_rollups_daily, the hours at either end of the range that are not whole days from
+ * the hourly rollups, and what arrived after the watermark from raw events. A bucket made of one
+ * daily set and nothing else is counted with cardinality(); only the others are unnested.
+ */
+function dailyUniqueUsersSql(watermark: string, scope: QueryScope, grouping: Grouping): Sql {
+  const tz = scope.timezone;
+  const bucketOf = (time: Sql) => (grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${tz})` : sql`NULL::timestamptz`);
+  const nameFilters = scope.filters.map((f) => textFilterCondition(f, sql`r.name`));
+  const hourlyNames = join([scope.event === undefined ? sql`TRUE` : sql`r.name = ${scope.event}`, ...nameFilters], " AND ");
+  // '' holds every event's actors; a name filter must union the matching names' own sets instead.
+  const dailyNames =
+    scope.event === undefined && nameFilters.length === 0 ? sql`r.name = ''` : join([sql`r.name <> ''`, hourlyNames], " AND ");
+  const dayStart = sql`(r.day::timestamp AT TIME ZONE ${tz})`;
+  return sql`
+    WITH whole AS (
+      SELECT CASE WHEN date_trunc('day', ${scope.from}::timestamptz, ${tz}) = ${scope.from}::timestamptz THEN ${scope.from}::timestamptz
+                  ELSE date_add(date_trunc('day', ${scope.from}::timestamptz, ${tz}), interval '1 day', ${tz}) END AS from_day,
+             date_trunc('day', ${scope.to}::timestamptz, ${tz}) AS to_day
+    ),
+    src AS (
+      SELECT ${bucketOf(dayStart)} AS b, r.actors, true AS whole_day
+      FROM event_rollups_daily r, whole w
+      WHERE ${tenantCondition(scope, "r")} AND r.timezone = ${tz} AND ${dayStart} >= w.from_day AND ${dayStart} < w.to_day AND ${dailyNames}
+      UNION ALL
+      SELECT ${bucketOf(sql`r.bucket`)}, r.actors, false
+      FROM event_rollups r, whole w
+      WHERE ${tenantCondition(scope, "r")} AND r.dimension = '' AND r.bucket >= ${scope.from}::timestamptz AND r.bucket < ${scope.to}::timestamptz
+        AND NOT (r.bucket >= w.from_day AND r.bucket < w.to_day) AND ${hourlyNames}
+    ),
+    tail AS (
+      SELECT ${bucketOf(sql`e.timestamp`)} AS b, ${actorHash("e")} AS a
+      FROM events e
+      WHERE ${scopeCondition(scope)} AND e.received_at > ${watermark}::timestamptz AND COALESCE(e.user_id, e.anonymous_id) IS NOT NULL
+    ),
+    direct AS (
+      SELECT s.b FROM src s GROUP BY s.b
+      HAVING count(*) = 1 AND bool_and(s.whole_day) AND NOT EXISTS (SELECT 1 FROM tail t WHERE t.b IS NOT DISTINCT FROM s.b)
+    )
+    SELECT s.b AS bucket, NULL::text AS dim, false AS is_other, cardinality(s.actors)::float8 AS value
+    FROM src s JOIN direct d ON d.b IS NOT DISTINCT FROM s.b
+    WHERE cardinality(s.actors) > 0
+    UNION ALL
+    SELECT u.b, NULL::text, false, count(*)::float8
+    FROM (
+      SELECT DISTINCT x.b, x.a FROM (
+        SELECT s.b, unnest(s.actors) AS a FROM src s WHERE NOT EXISTS (SELECT 1 FROM direct d WHERE d.b IS NOT DISTINCT FROM s.b)
+        UNION ALL
+        SELECT t.b, t.a FROM tail t
+      ) x
+    ) u
+    GROUP BY u.b`;
+}

@@ -11,7 +11,7 @@ import { runTrend } from "./kinds/trend";
 import { groupedMeasureSql } from "./measure";
 import { DEFAULT_RANGE, resolveRange } from "./range";
 import type { QueryResult } from "./results";
-import { rollupGroupedSql, rollupWatermarkIfAnswerable } from "./rollups";
+import { rollupGroupedSql, rollupPlanIfAnswerable } from "./rollups";
 import type { QueryDefinition, QueryRange } from "./schemas";
 import type { QueryScope } from "./scope";
 
@@ -80,9 +80,9 @@ async function runInSnapshot(db: pg.PoolClient, input: RunQueryInput, project: {
     event: "event" in query ? query.event : undefined,
     filters: query.filters,
   };
-  const watermark = input.useRollups === false ? null : await rollupWatermarkIfAnswerable(db, scope, query);
-  const rollups = watermark !== null;
-  const grouped = watermark ? rollupGroupedSql(watermark) : groupedMeasureSql;
+  const plan = input.useRollups === false ? null : await rollupPlanIfAnswerable(db, scope, query);
+  const rollups = plan !== null;
+  const grouped = plan ? rollupGroupedSql(plan) : groupedMeasureSql;
   let data: QueryResult;
   switch (query.kind) {
     case "trend":

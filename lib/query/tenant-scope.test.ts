@@ -24,7 +24,7 @@ it("binds every events and rollups reference to the organization and project", a
   const sent: { text: string; values: unknown[] }[] = [];
   const pool = getPool();
   const recording = { query: (q: { text: string; values: unknown[] }) => (sent.push(q), pool.query(q)) } as unknown as typeof pool;
-  const grouped = [groupedMeasureSql, rollupGroupedSql("2026-01-05 00:00:00+00")];
+  const grouped = [groupedMeasureSql, rollupGroupedSql({ watermark: "2026-01-05 00:00:00+00", daily: false }), rollupGroupedSql({ watermark: "2026-01-05 00:00:00+00", daily: true })];
   for (const g of grouped) {
     await runTrend(recording, scope, trendQuerySchema.parse({ kind: "trend", breakdown: { dimension: "path" } }), g);
     await runMetric(recording, scope, metricQuerySchema.parse({ kind: "metric", measure: { type: "unique_users" } }), g);
@@ -34,10 +34,10 @@ it("binds every events and rollups reference to the organization and project", a
   await runFunnel(recording, scope, funnelQuerySchema.parse({ kind: "funnel", steps: [{ event: "a" }, { event: "b" }, { event: "c" }], breakdown: { dimension: "os" } }));
   await runRetention(recording, scope, retentionQuerySchema.parse({ kind: "retention", start_event: "a", return_event: "b" }), new Date());
 
-  const reading = sent.filter((q) => /\b(events|event_rollups) [a-z]\b/.test(q.text));
+  const reading = sent.filter((q) => /\b(events|event_rollups|event_rollups_daily) [a-z]\b/.test(q.text));
   expect(reading.length).toBeGreaterThan(10);
   for (const { text, values } of reading) {
-    const references = [...text.matchAll(/\b(?:FROM|JOIN) (?:events|event_rollups) ([a-z])\b/g)];
+    const references = [...text.matchAll(/\b(?:FROM|JOIN) (?:events|event_rollups|event_rollups_daily) ([a-z])\b/g)];
     expect(references.length).toBeGreaterThan(0);
     for (const [, alias] of references) {
       const bound = new RegExp(`\\b${alias}\\.organization_id = \\$(\\d+)::uuid AND ${alias}\\.project_id = \\$(\\d+)::uuid`, "g");
@@ -48,7 +48,7 @@ it("binds every events and rollups reference to the organization and project", a
         expect(values[Number(projectParam) - 1]).toBe(project);
       }
     }
-    const unbound = (text.match(/\b(?:FROM|JOIN) (?:events|event_rollups) [a-z]\b/g) ?? []).length;
+    const unbound = (text.match(/\b(?:FROM|JOIN) (?:events|event_rollups|event_rollups_daily) [a-z]\b/g) ?? []).length;
     const bounds = (text.match(/\b[a-z]\.organization_id = \$\d+::uuid AND [a-z]\.project_id = \$\d+::uuid/g) ?? []).length;
     expect(bounds, text).toBeGreaterThanOrEqual(unbound);
   }
