@@ -80,6 +80,24 @@ it("reads the daily actor sets in the project's time zone, and hourly ones for p
   }
 });
 
+it("answers retention from the daily sets exactly as from raw events, and only without filters", async () => {
+  const retention: QueryDefinitionInput[] = [
+    { kind: "retention", start_event: "pageview", return_event: "pageview", period: "week", periods: 4 },
+    { kind: "retention", start_event: "signup", return_event: "purchase", period: "day", periods: 10 },
+  ];
+  for (const query of retention) {
+    const { raw, rolled } = await both(query, "Europe/Paris");
+    expect(rolled.meta.rollups).toBe(true);
+    expect(raw.meta.rollups).toBe(false);
+    expect(rolled.data).toEqual(raw.data);
+    expect((rolled.data as { cohorts: { size: number }[] }).cohorts.some((c) => c.size > 0)).toBe(true);
+  }
+  const filtered = await both({ kind: "retention", start_event: "pageview", return_event: "pageview", filters: [{ field: "country", op: "equals", value: "US" }] }, "Europe/Paris");
+  expect(filtered.rolled.meta.rollups).toBe(false);
+  const otherZone = await both({ kind: "retention", start_event: "pageview", return_event: "pageview" }, "UTC");
+  expect(otherZone.rolled.meta.rollups).toBe(false);
+});
+
 it("rebuilds the daily sets in a project's new time zone", async () => {
   await getPrisma().project.update({ where: { id: tenant.projectId }, data: { timezone: "America/New_York" } });
   try {

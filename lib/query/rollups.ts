@@ -74,6 +74,26 @@ export async function rollupPlanIfAnswerable(db: Pick<pg.Pool, "query">, scope: 
 }
 
 /**
+ * Retention reads the daily actor sets when they can stand for the raw events: no filters (the sets
+ * hold no columns to filter on), the range from one local midnight to another in the project's time
+ * zone, and that zone whole-hour throughout. Returns the watermark, else null.
+ */
+export async function retentionDailyWatermark(db: Pick<pg.Pool, "query">, scope: QueryScope, query: QueryDefinition): Promise<string | null> {
+  if (query.kind !== "retention" || scope.filters.length > 0) return null;
+  const { rows } = await db.query<{ ok: boolean; watermark: string | null }>(
+    sql`SELECT date_trunc('day', ${scope.from}::timestamptz, ${scope.timezone}) = ${scope.from}::timestamptz
+           AND date_trunc('day', ${scope.to}::timestamptz, ${scope.timezone}) = ${scope.to}::timestamptz
+           AND EXISTS (SELECT 1 FROM rollup_daily_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone})
+           AND NOT EXISTS (
+             SELECT 1 FROM generate_series(date_trunc(${query.period}, ${scope.from}::timestamptz, ${scope.timezone}), ${scope.to}::timestamptz, interval '1 day') t
+             WHERE extract(minute FROM t AT TIME ZONE ${scope.timezone}) <> extract(minute FROM t AT TIME ZONE 'UTC')
+           ) AS ok,
+        (SELECT watermark::text FROM rollup_state WHERE id = 1 AND isfinite(watermark)) AS watermark`.toQuery(),
+  );
+  return rows[0]?.ok ? (rows[0].watermark ?? null) : null;
+}
+
+/**
  * Grouped-measure SQL: rollups for what arrived up to the watermark, raw events for what came
  * after. The watermark is a literal parameter (not a subquery) so the planner sees how few rows
  * arrived since and reads them through the received_at BRIN index.

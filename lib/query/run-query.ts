@@ -11,7 +11,7 @@ import { runTrend } from "./kinds/trend";
 import { groupedMeasureSql } from "./measure";
 import { DEFAULT_RANGE, resolveRange } from "./range";
 import type { QueryResult } from "./results";
-import { rollupGroupedSql, rollupPlanIfAnswerable } from "./rollups";
+import { retentionDailyWatermark, rollupGroupedSql, rollupPlanIfAnswerable } from "./rollups";
 import type { QueryDefinition, QueryRange } from "./schemas";
 import type { QueryScope } from "./scope";
 
@@ -81,7 +81,8 @@ async function runInSnapshot(db: pg.PoolClient, input: RunQueryInput, project: {
     filters: query.filters,
   };
   const plan = input.useRollups === false ? null : await rollupPlanIfAnswerable(db, scope, query);
-  const rollups = plan !== null;
+  const retentionWatermark = input.useRollups === false ? null : await retentionDailyWatermark(db, scope, query);
+  const rollups = plan !== null || retentionWatermark !== null;
   const grouped = plan ? rollupGroupedSql(plan) : groupedMeasureSql;
   let data: QueryResult;
   switch (query.kind) {
@@ -98,7 +99,7 @@ async function runInSnapshot(db: pg.PoolClient, input: RunQueryInput, project: {
       data = await runFunnel(db, scope, query);
       break;
     case "retention":
-      data = await runRetention(db, scope, query, now);
+      data = await runRetention(db, scope, query, now, retentionWatermark ? { kind: "daily", watermark: retentionWatermark } : { kind: "raw" });
       break;
   }
   return {

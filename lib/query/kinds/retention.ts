@@ -6,24 +6,44 @@ import type { RetentionResult } from "../results";
 import type { RetentionQuery } from "../schemas";
 import { actorHash, filtersCondition } from "../fields";
 import { tenantCondition, type QueryScope } from "../scope";
-import { sql } from "../sql";
+import { sql, type Sql } from "../sql";
 
 type Db = Pick<pg.Pool, "query">;
 
-export async function runRetention(db: Db, scope: QueryScope, query: RetentionQuery, now: Date): Promise<RetentionResult> {
+/** Where retention reads who was active when: raw events, or the daily actor sets (see rollups). */
+export type RetentionSource = { kind: "raw" } | { kind: "daily"; watermark: string };
+
+/** (actor, time, name, matches filters) rows of the start and return events from the first cohort's start to the range's end. */
+function activitySql(scope: QueryScope, query: RetentionQuery, source: RetentionSource) {
+  const tz = scope.timezone;
+  const names = sql`(${query.start_event}, ${query.return_event})`;
+  const since = sql`date_trunc(${query.period}, ${scope.from}::timestamptz, ${tz})`;
+  const raw = (extra: Sql) => sql`
+      SELECT ${actorHash("e")} AS actor, e.timestamp AS t, e.name, ${filtersCondition(scope.filters)} AS matches
+      FROM events e
+      WHERE ${tenantCondition(scope)} AND e.timestamp >= ${since} AND e.timestamp < ${scope.to}::timestamptz
+        AND e.name IN ${names} AND COALESCE(e.user_id, e.anonymous_id) IS NOT NULL ${extra}`;
+  if (source.kind === "raw") return raw(sql``);
+  // A day's set stands for events at any time that day: the range starts and ends at local midnights.
+  const dayStart = sql`(r.day::timestamp AT TIME ZONE ${tz})`;
+  return sql`
+      SELECT a AS actor, ${dayStart} AS t, r.name, true AS matches
+      FROM event_rollups_daily r CROSS JOIN LATERAL unnest(r.actors) a
+      WHERE ${tenantCondition(scope, "r")} AND r.timezone = ${tz} AND r.name IN ${names} AND ${dayStart} >= ${since} AND ${dayStart} < ${scope.to}::timestamptz
+      UNION ALL ${raw(sql`AND e.received_at > ${source.watermark}::timestamptz`)}`;
+}
+
+export async function runRetention(db: Db, scope: QueryScope, query: RetentionQuery, now: Date, source: RetentionSource = { kind: "raw" }): Promise<RetentionResult> {
   const tz = scope.timezone;
   const days = query.period === "week" ? 7 : 1;
-  const actor = actorHash("e");
-  const filters = filtersCondition(scope.filters);
-  // One pass over the two events: per user and period, did they start (in range) and did they return.
+  // Per user and period: did they start (in range) and did they return.
   const text = sql`
-    WITH periods_of_users AS (
-      SELECT ${actor} AS actor, date_trunc(${query.period}, e.timestamp, ${tz}) AS p,
-             bool_or(e.name = ${query.start_event} AND e.timestamp >= ${scope.from}::timestamptz AND ${filters}) AS started,
-             bool_or(e.name = ${query.return_event} AND ${filters}) AS returned
-      FROM events e
-      WHERE ${tenantCondition(scope)} AND e.timestamp >= date_trunc(${query.period}, ${scope.from}::timestamptz, ${tz}) AND e.timestamp < ${scope.to}::timestamptz
-        AND e.name IN (${query.start_event}, ${query.return_event}) AND ${actor} IS NOT NULL
+    WITH activity AS (${activitySql(scope, query, source)}),
+    periods_of_users AS (
+      SELECT actor, date_trunc(${query.period}, t, ${tz}) AS p,
+             bool_or(name = ${query.start_event} AND t >= ${scope.from}::timestamptz AND matches) AS started,
+             bool_or(name = ${query.return_event} AND matches) AS returned
+      FROM activity
       GROUP BY 1, 2
     ),
     cohorts AS (SELECT actor, min(p) AS cohort FROM periods_of_users WHERE started GROUP BY actor),
