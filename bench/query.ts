@@ -222,6 +222,13 @@ function cases(now: Date): QueryCase[] {
     },
     { name: "metric count 30d +compare", query: { kind: "metric", event: "pageview", compare: true }, range: last30, sources: ["rollups", "raw"], target: { source: "rollups", p95Ms: 150 } },
     {
+      name: "metric unique_users 30d +compare",
+      query: { kind: "metric", measure: { type: "unique_users" }, compare: true },
+      range: last30,
+      sources: ["rollups", "raw"],
+      target: { source: "rollups", p95Ms: 150 },
+    },
+    {
       name: "breakdown path top10 30d",
       query: { kind: "breakdown", event: "pageview", dimension: "path", limit: 10 },
       range: last30,
@@ -239,14 +246,14 @@ function cases(now: Date): QueryCase[] {
       name: "retention weekly x8 90d",
       query: { kind: "retention", start_event: "pageview", return_event: "pageview", period: "week", periods: 8 },
       range: last90,
-      sources: ["raw"],
+      sources: ["rollups", "raw"],
       target: { source: "raw", p95Ms: 2000 },
     },
     {
       name: "retention weekly x8 56d",
       query: { kind: "retention", start_event: "pageview", return_event: "pageview", period: "week", periods: 8 },
       range: weeks8,
-      sources: ["raw"],
+      sources: ["rollups", "raw"],
       target: { source: "raw", p95Ms: 2000 },
     },
   ];
