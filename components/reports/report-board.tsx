@@ -111,7 +111,7 @@ export function ReportBoard({ projectId, reportId }: { projectId: string; report
         </div>
       </div>
       <FilterChips filters={view.filters} onRemove={(i) => setView(withoutFilter(view, i))} />
-      {embedding && <EmbedDialog reportId={reportId} onClose={() => setEmbedding(false)} />}
+      {embedding && <EmbedDialog reportId={reportId} widgets={report.data?.report.widgets ?? []} onClose={() => setEmbedding(false)} />}
       {editing && (
         <div className="rounded-lg border border-indigo-200 bg-white p-4 dark:border-indigo-900 dark:bg-slate-900">
           <WidgetBuilder

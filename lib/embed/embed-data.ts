@@ -1,15 +1,13 @@
 // What an embed shows: its widgets, each run with the token's locked parameters. A viewer may
 // change only what the embed makes editable, and only by adding to the locks, never replacing them.
+import { createHash } from "node:crypto";
 import { getPrisma } from "../db/client";
 import { runQuery } from "../query/run-query";
 import { queryDefinitionSchema, type Filter, type QueryRange } from "../query/schemas";
 import type { QueryResult } from "../query/results";
+import { keepEditable, NO_CHOICES } from "./choices";
+import type { ViewerChoices } from "./schemas";
 import type { VerifiedEmbed } from "./tokens";
-
-export interface ViewerChoices {
-  range?: QueryRange;
-  filters?: Filter[];
-}
 
 export interface EmbedWidgetData {
   id: string;
@@ -20,21 +18,42 @@ export interface EmbedWidgetData {
   error?: string;
 }
 
-export async function loadEmbedWidgets(embed: VerifiedEmbed, viewer: ViewerChoices = {}): Promise<EmbedWidgetData[]> {
-  const { resource, params, editable } = embed.claims;
+/** The locks plus what the viewer may add: the range (when editable) and equality filters on editable dimensions. */
+export function effectiveParams(embed: VerifiedEmbed, choices: ViewerChoices): { range?: QueryRange; filters: Filter[]; timezone?: string } {
+  const { params, editable } = embed.claims;
+  const allowed = keepEditable(choices, editable);
+  const extra = Object.entries(allowed.filters).map(([field, value]): Filter => ({ field: field as Filter["field"], op: "equals", value }));
+  return { range: allowed.range ?? params.range, filters: [...params.filters, ...extra], timezone: params.timezone };
+}
+
+export async function loadEmbedWidgets(embed: VerifiedEmbed, choices: ViewerChoices = NO_CHOICES, onlyWidgetId?: string): Promise<EmbedWidgetData[]> {
+  const { resource } = embed.claims;
+  if (onlyWidgetId && resource.type === "widget" && onlyWidgetId !== resource.id) return [];
   const widgets = await getPrisma().widget.findMany({
-    where: resource.type === "report" ? { reportId: resource.id, organizationId: embed.organizationId } : { id: resource.id, organizationId: embed.organizationId },
+    where: resource.type === "report" ? { reportId: resource.id, organizationId: embed.organizationId, ...(onlyWidgetId ? { id: onlyWidgetId } : {}) } : { id: resource.id, organizationId: embed.organizationId },
     orderBy: [{ gridY: "asc" }, { gridX: "asc" }],
   });
-  const range = editable.includes("range") && viewer.range ? viewer.range : params.range;
-  const extra = (viewer.filters ?? []).filter((f) => (editable as string[]).includes(f.field));
+  const { range, filters, timezone } = effectiveParams(embed, choices);
   return Promise.all(
     widgets.map(async (widget): Promise<EmbedWidgetData> => {
       const parsed = queryDefinitionSchema.safeParse(widget.query);
       if (!parsed.success) return { id: widget.id, title: widget.title, viz: widget.viz, result: null, error: "This widget's query is invalid." };
-      const query = { ...parsed.data, filters: [...parsed.data.filters, ...params.filters, ...extra] };
-      const { data } = await runQuery({ organizationId: embed.organizationId, projectId: embed.projectId, query, range, timezone: params.timezone });
+      const query = { ...parsed.data, filters: [...parsed.data.filters, ...filters] };
+      const { data } = await runQuery({ organizationId: embed.organizationId, projectId: embed.projectId, query, range, timezone });
       return { id: widget.id, title: widget.title, viz: widget.viz, measureType: "measure" in query ? query.measure.type : undefined, result: data };
     }),
   );
+}
+
+/** The widgets serialised once, with a version that changes only when the data does (the SSE event id). */
+export interface EmbedSnapshot {
+  version: string;
+  widgets: EmbedWidgetData[];
+  json: string;
+}
+
+export async function loadEmbedSnapshot(embed: VerifiedEmbed, choices: ViewerChoices = NO_CHOICES): Promise<EmbedSnapshot> {
+  const widgets = await loadEmbedWidgets(embed, choices);
+  const json = JSON.stringify({ widgets });
+  return { version: createHash("sha256").update(json).digest("base64url").slice(0, 16), widgets, json };
 }

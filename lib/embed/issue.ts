@@ -35,6 +35,7 @@ export async function createEmbed(userId: string, input: unknown, origin: string
       params: data.params as Prisma.InputJsonValue,
       editable: data.editable,
       theme: data.theme,
+      downloads: data.downloads,
       allowedOrigins: data.allowed_origins.map(normalizeOrigin),
       expiresAt,
     },
@@ -42,7 +43,7 @@ export async function createEmbed(userId: string, input: unknown, origin: string
   const token = await signEmbedToken(
     resource.project.id,
     resource.project.embedSecret,
-    { resource: { type: resource.type, id: resource.id }, params: data.params, editable: data.editable, jti: stored.id },
+    { resource: { type: resource.type, id: resource.id }, params: data.params, editable: data.editable, downloads: data.downloads, jti: stored.id },
     expiresAt ?? undefined,
   );
   const url = `${origin}/embed/${token}`;

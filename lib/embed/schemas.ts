@@ -12,6 +12,15 @@ export const embedParamsSchema = z.object({
 /** What the viewer may change: the date range, and filters on these dimensions. */
 export const editableSchema = z.array(z.enum(["range", ...DIMENSIONS])).max(20).default([]);
 
+/**
+ * What a viewer chose, within what the embed makes editable: a range, and one value per dimension
+ * (an equality filter added to the locks). In URLs: lib/embed/choices.ts.
+ */
+export const viewerChoicesSchema = z.object({
+  range: rangeSchema.optional(),
+  filters: z.partialRecord(z.enum(DIMENSIONS), z.string().min(1).max(500)).default({}),
+});
+
 export const embedThemeSchema = z.object({
   mode: z.enum(["light", "dark", "auto"]).default("auto"),
   accent: z.string().regex(/^#[0-9a-fA-F]{6}$/, "must be a #rrggbb colour").optional(),
@@ -20,6 +29,9 @@ export const embedThemeSchema = z.object({
   titled: z.boolean().default(true),
   transparent: z.boolean().default(false),
 });
+
+/** Host pages that may frame the embed and talk to it (CSP frame-ancestors and postMessage origins). */
+export const allowedOriginsSchema = z.array(z.url({ protocol: /^https?$/ })).max(50);
 
 export const resourceSchema = z.object({ type: z.enum(["report", "widget"]), id: z.guid() });
 
@@ -31,7 +43,8 @@ export const createEmbedSchema = z
     editable: editableSchema,
     theme: embedThemeSchema.default({ mode: "auto", bordered: true, titled: true, transparent: false }),
     expires_in: z.number().int().min(60).max(10 * 365 * 86_400).optional(),
-    allowed_origins: z.array(z.url()).max(50).default([]),
+    allowed_origins: allowedOriginsSchema.default([]),
+    downloads: z.boolean().default(false),
   })
   .refine((e) => !!e.report_id !== !!e.widget_id, { message: "give exactly one of report_id or widget_id", path: ["report_id"] });
 
@@ -41,10 +54,18 @@ export const embedClaimsSchema = z.object({
   params: embedParamsSchema.default({ filters: [] }),
   editable: editableSchema,
   theme: embedThemeSchema.partial().default({}),
+  /** Whether viewers may download widgets' data as CSV (with the same locks). */
+  downloads: z.boolean().default(false),
+  /** Customer-signed tokens may name their host pages; Lumen-issued ones keep theirs in the database. */
+  allowed_origins: allowedOriginsSchema.optional(),
   jti: z.guid().optional(),
 });
 
 export type EmbedParams = z.infer<typeof embedParamsSchema>;
 export type EmbedTheme = z.infer<typeof embedThemeSchema>;
 export type EmbedClaims = z.infer<typeof embedClaimsSchema>;
+/** Claims as a signer writes them: defaults may be left out. */
+export type EmbedClaimsInput = z.input<typeof embedClaimsSchema>;
 export type Editable = z.infer<typeof editableSchema>;
+export type EditableField = Editable[number];
+export type ViewerChoices = z.infer<typeof viewerChoicesSchema>;

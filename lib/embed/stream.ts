@@ -1,42 +1,77 @@
-// The server-sent events stream of one embed page: every widget in one stream.
+// The server-sent events stream of one embed page: every widget in one stream. Event ids are data
+// versions, so a viewer that reconnects with Last-Event-ID is sent data only if it changed meanwhile,
+// and a tick that changed nothing this feed shows sends nothing.
 import { getRealtimeHub } from "../realtime/hub";
-import { loadEmbedWidgets, type EmbedWidgetData } from "./embed-data";
+import type { ViewerChoices } from "./schemas";
+import { effectiveParams, loadEmbedSnapshot, type EmbedSnapshot } from "./embed-data";
 import type { VerifiedEmbed } from "./tokens";
 
 const HEARTBEAT_MS = 15_000;
+const RETRY_MS = 2_000;
+/** setTimeout's longest delay; a stream open that long finds out about its expiry on reconnecting. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** Embeds with the same resource and locks see the same data, so they share one feed. */
-function feedKey(embed: VerifiedEmbed): string {
-  return JSON.stringify(["embed", embed.projectId, embed.claims.resource, embed.claims.params]);
+/** Viewers of the same resource with the same locks and the same choices see the same data, so they share one feed. */
+export function feedKey(embed: VerifiedEmbed, choices: ViewerChoices): string {
+  const { range, filters, timezone } = effectiveParams(embed, choices);
+  return JSON.stringify(["embed", embed.projectId, embed.claims.resource, range ?? null, filters, timezone ?? null]);
 }
 
-export function embedStream(embed: VerifiedEmbed, signal: AbortSignal): ReadableStream<Uint8Array> {
+export interface EmbedStreamOptions {
+  choices: ViewerChoices;
+  /** The version the viewer already has (Last-Event-ID). */
+  lastEventId?: string | null;
+  signal: AbortSignal;
+}
+
+export function embedStream(embed: VerifiedEmbed, { choices, lastEventId, signal }: EmbedStreamOptions): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  let id = 0;
+  let sent = lastEventId ?? null;
+  let closed = false;
   let cleanup = () => undefined as void;
   return new ReadableStream({
     async start(controller) {
-      const send = (widgets: EmbedWidgetData[]) => controller.enqueue(encoder.encode(`id: ${++id}\nevent: data\ndata: ${JSON.stringify({ widgets })}\n\n`));
-      // Subscribed before the first read, so a change landing in between still triggers an update.
-      const unsubscribe = getRealtimeHub().subscribe({ key: feedKey(embed), projectId: embed.projectId, compute: () => loadEmbedWidgets(embed) }, send);
-      // Reconnecting clients (Last-Event-ID) simply get the current data first, like new ones.
-      controller.enqueue(encoder.encode("retry: 2000\n\n"));
-      send(await loadEmbedWidgets(embed));
-      const heartbeat = setInterval(() => controller.enqueue(encoder.encode(": heartbeat\n\n")), HEARTBEAT_MS);
-      cleanup = () => {
-        clearInterval(heartbeat);
-        unsubscribe();
+      const write = (text: string) => {
+        if (!closed) controller.enqueue(encoder.encode(text));
       };
-      signal.addEventListener("abort", () => {
+      const send = (snapshot: EmbedSnapshot) => {
+        if (snapshot.version === sent) return;
+        sent = snapshot.version;
+        write(`id: ${snapshot.version}\nevent: data\ndata: ${snapshot.json}\n\n`);
+      };
+      const close = () => {
+        if (closed) return;
+        closed = true;
         cleanup();
         try {
           controller.close();
         } catch {
           // already closed by the client going away
         }
-      });
+      };
+      // Subscribed before the first read, so a change landing in between still triggers an update.
+      const unsubscribe = getRealtimeHub().subscribe({ key: feedKey(embed, choices), projectId: embed.projectId, compute: () => loadEmbedSnapshot(embed, choices) }, send);
+      write(`retry: ${RETRY_MS}\n\n`);
+      const heartbeat = setInterval(() => write(": heartbeat\n\n"), HEARTBEAT_MS);
+      // The token stops working at its expiry: say so, and end the stream (the page asks its host for a new token).
+      const untilExpiry = embed.expiresAt ? embed.expiresAt.getTime() - Date.now() : Infinity;
+      const expiry =
+        untilExpiry <= MAX_TIMER_MS
+          ? setTimeout(() => {
+              write("event: expired\ndata: {}\n\n");
+              close();
+            }, Math.max(0, untilExpiry))
+          : undefined;
+      cleanup = () => {
+        clearInterval(heartbeat);
+        clearTimeout(expiry);
+        unsubscribe();
+      };
+      signal.addEventListener("abort", close);
+      send(await loadEmbedSnapshot(embed, choices));
     },
     cancel() {
+      closed = true;
       cleanup();
     },
   });

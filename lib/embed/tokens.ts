@@ -2,9 +2,10 @@
 // project. Lumen issues them (stored, listable, revocable: jti), and customers' backends may sign
 // their own with the same secret, e.g. to lock each of their users to their own rows.
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import { normalizeOrigin } from "../auth/api-keys";
 import { getPrisma } from "../db/client";
 import { ApiError } from "../errors";
-import { embedClaimsSchema, embedThemeSchema, type EmbedClaims, type EmbedTheme } from "./schemas";
+import { embedClaimsSchema, embedThemeSchema, type EmbedClaims, type EmbedClaimsInput, type EmbedTheme } from "./schemas";
 
 export type EmbedFailure = "invalid" | "expired" | "revoked" | "not_found";
 
@@ -20,8 +21,10 @@ export class EmbedTokenError extends Error {
     );
   }
 
+  /** 401 or 403, with the reason as a detail so an open embed can tell "expired" (renew it) from the rest. */
   toApiError(): ApiError {
-    return new ApiError(this.reason === "invalid" || this.reason === "expired" ? "unauthorized" : "forbidden", this.message);
+    const code = this.reason === "invalid" || this.reason === "expired" ? "unauthorized" : "forbidden";
+    return new ApiError(code, this.message, [{ path: "token", message: this.reason }]);
   }
 }
 
@@ -29,7 +32,7 @@ function keyOf(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
 }
 
-export async function signEmbedToken(projectId: string, secret: string, claims: Omit<EmbedClaims, "theme"> & { theme?: Partial<EmbedTheme> }, expiresAt?: Date): Promise<string> {
+export async function signEmbedToken(projectId: string, secret: string, claims: EmbedClaimsInput, expiresAt?: Date): Promise<string> {
   const jwt = new SignJWT({ ...claims }).setProtectedHeader({ alg: "HS256", kid: projectId }).setIssuedAt();
   if (expiresAt) jwt.setExpirationTime(Math.floor(expiresAt.getTime() / 1000));
   return jwt.sign(keyOf(secret));
@@ -66,14 +69,14 @@ export async function verifyEmbedToken(token: string): Promise<VerifiedEmbed> {
   const parsed = embedClaimsSchema.safeParse(payload);
   if (!parsed.success) throw new EmbedTokenError("invalid");
   let claims = parsed.data;
-  let allowedOrigins: string[] = [];
+  let allowedOrigins = (claims.allowed_origins ?? []).map(normalizeOrigin);
   if (claims.jti) {
     const stored = await getPrisma().embedToken.findFirst({ where: { id: claims.jti, projectId } });
     if (!stored) throw new EmbedTokenError("invalid");
     if (stored.revokedAt) throw new EmbedTokenError("revoked");
     allowedOrigins = stored.allowedOrigins;
     // The stored copy is authoritative for what Lumen issued.
-    claims = embedClaimsSchema.parse({ resource: claims.resource, params: stored.params, editable: stored.editable, theme: stored.theme, jti: stored.id });
+    claims = embedClaimsSchema.parse({ resource: claims.resource, params: stored.params, editable: stored.editable, theme: stored.theme, downloads: stored.downloads, jti: stored.id });
   }
   await assertResourceInProject(claims.resource, project.id);
   return {

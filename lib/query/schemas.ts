@@ -1,25 +1,10 @@
 // The query definition: one zod-validated shape used by the query API, the builder UI and embeds.
 import { z } from "zod";
 import { isValidTimeZone } from "../workspace/schemas";
+import { DIMENSIONS, RELATIVE_RANGES } from "./vocabulary";
 
-/** Dimensions reports can group and filter by, mapped to event columns in lib/query/fields.ts. */
-export const DIMENSIONS = [
-  "event",
-  "path",
-  "title",
-  "referrer",
-  "utm_source",
-  "utm_medium",
-  "utm_campaign",
-  "utm_term",
-  "utm_content",
-  "browser",
-  "os",
-  "device",
-  "country",
-  "locale",
-  "app_version",
-] as const;
+// Defined zod-free in vocabulary.ts (the embed's client code needs them); existing importers read them here.
+export { DIMENSIONS, RELATIVE_RANGES };
 
 const propertySegment = "[A-Za-z0-9_$-]{1,64}";
 /** `properties.a.b`: at most 5 levels, each segment a safe identifier (never interpolated, but bounded). */
@@ -71,8 +56,6 @@ export const measureSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("avg_session_duration") }),
   z.object({ type: z.enum(["sum", "avg", "min", "max"]), property: propertyPathSchema }),
 ]);
-
-export const RELATIVE_RANGES = ["last_5_minutes", "today", "yesterday", "last_24_hours", "last_7_days", "last_30_days", "last_90_days", "this_week", "this_month", "last_month", "this_year"] as const;
 
 const isDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
 

@@ -1,9 +1,13 @@
-// GET /embed/{token}: the report or widget rendered on the server with its locked parameters, then
-// hydrated. Invalid, expired, revoked or foreign tokens get an error page, never data.
+// GET /embed/{token}[?theme=…&range=…&filter.<dimension>=…]: the report or widget rendered on the
+// server with its locked parameters (and the URL's choices, for what the embed makes editable; the
+// rest of the URL is ignored), then hydrated. Invalid, expired, revoked or foreign tokens get an error
+// page, never data. Headers: next.config.mjs (no-store, no-referrer) and proxy.ts (frame-ancestors).
 import type { Metadata } from "next";
-import { EmbedBridge } from "@/components/embed/embed-bridge";
-import { LiveWidgets } from "@/components/embed/live-widgets";
-import { loadEmbedWidgets } from "@/lib/embed/embed-data";
+import { EmbedApp } from "@/components/embed/embed-app";
+import { describeEmbed } from "@/lib/embed/describe";
+import { loadEmbedSnapshot } from "@/lib/embed/embed-data";
+import { readEditableChoices } from "@/lib/embed/read-choices";
+import { embedThemeSchema } from "@/lib/embed/schemas";
 import { EmbedTokenError, verifyEmbedToken } from "@/lib/embed/tokens";
 
 export const dynamic = "force-dynamic";
@@ -22,10 +26,17 @@ function Shell({ mode, transparent = false, children }: { mode: "light" | "dark"
   );
 }
 
-export default async function EmbedPage({ params, searchParams }: { params: Promise<{ token: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
-  const startedAt = Date.now();
+type SearchParams = Record<string, string | string[] | undefined>;
+
+function toSearchParams(query: SearchParams): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (typeof value === "string") params.set(key, value);
+  return params;
+}
+
+export default async function EmbedPage({ params, searchParams }: { params: Promise<{ token: string }>; searchParams: Promise<SearchParams> }) {
   const { token } = await params;
-  const query = await searchParams;
+  const query = toSearchParams(await searchParams);
   let embed;
   try {
     embed = await verifyEmbedToken(token);
@@ -39,16 +50,25 @@ export default async function EmbedPage({ params, searchParams }: { params: Prom
       </Shell>
     );
   }
-  const requested = query.theme;
-  const mode = requested === "light" || requested === "dark" || requested === "auto" ? requested : embed.theme.mode;
-  const widgets = await loadEmbedWidgets(embed);
+  const requested = embedThemeSchema.shape.mode.unwrap().safeParse(query.get("theme"));
+  const mode = requested.success ? requested.data : embed.theme.mode;
+  const choices = readEditableChoices(query, embed.claims.editable);
+  const { version, widgets } = await loadEmbedSnapshot(embed, choices);
   const { bordered, titled, transparent, accent, font } = embed.theme;
   return (
     <Shell mode={mode} transparent={transparent}>
-      <main className="grid gap-4 p-3" style={font ? { fontFamily: font } : undefined}>
-        <LiveWidgets token={token} initial={widgets} bordered={bordered} titled={titled} accent={accent} />
-      </main>
-      <EmbedBridge startedAt={startedAt} />
+      <EmbedApp
+        token={token}
+        description={describeEmbed(embed)}
+        initialChoices={choices}
+        initial={{ version, widgets }}
+        mode={mode}
+        allowedOrigins={embed.allowedOrigins}
+        bordered={bordered}
+        titled={titled}
+        accent={accent}
+        font={font}
+      />
     </Shell>
   );
 }

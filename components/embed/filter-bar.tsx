@@ -1,0 +1,98 @@
+"use client";
+// The embed's compact filter bar, shown only for what the embed makes editable: a date range preset
+// and, per editable dimension, a select of the values the token's locks let this viewer see.
+import { useEffect, useId, useState } from "react";
+import type { ChoicesChange } from "@/lib/embed/choices";
+import type { EditableField, ViewerChoices } from "@/lib/embed/schemas";
+import { DIMENSION_LABELS, type BuiltInDimension, type RelativeRange } from "@/lib/query/vocabulary";
+import { embedApiUrl, getJson } from "./embed-api";
+
+const PRESETS: Partial<Record<RelativeRange, string>> = {
+  today: "Today",
+  yesterday: "Yesterday",
+  last_24_hours: "Last 24 hours",
+  last_7_days: "Last 7 days",
+  last_30_days: "Last 30 days",
+  last_90_days: "Last 90 days",
+  this_month: "This month",
+  last_month: "Last month",
+  this_year: "This year",
+};
+
+const control = "max-w-48 rounded-md border border-slate-300 bg-white px-2 py-1 text-sm focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-500 dark:border-slate-700 dark:bg-slate-900";
+
+interface FilterBarProps {
+  token: string;
+  editable: readonly EditableField[];
+  choices: ViewerChoices;
+  onChange: (change: ChoicesChange) => void;
+}
+
+export function FilterBar({ token, editable, choices, onChange }: FilterBarProps) {
+  const dimensions = editable.filter((field): field is BuiltInDimension => field !== "range");
+  return (
+    <div role="group" aria-label="Filters" data-testid="embed-filters" className="flex flex-wrap items-end gap-2 px-3 pt-3">
+      {editable.includes("range") && <RangeSelect choices={choices} onChange={onChange} />}
+      {dimensions.map((field) => (
+        <ValueSelect key={field} token={token} field={field} choices={choices} onChange={onChange} />
+      ))}
+    </div>
+  );
+}
+
+function RangeSelect({ choices, onChange }: Pick<FilterBarProps, "choices" | "onChange">) {
+  const id = useId();
+  const range = choices.range;
+  const value = !range ? "" : "relative" in range ? range.relative : "custom";
+  return (
+    <span className="flex flex-col gap-0.5 text-xs font-medium">
+      <label htmlFor={id}>Date range</label>
+      <select id={id} className={control} value={value} onChange={(e) => e.target.value !== "custom" && onChange({ range: e.target.value ? { relative: e.target.value as RelativeRange } : null })}>
+        <option value="">Default</option>
+        {Object.entries(PRESETS).map(([preset, label]) => (
+          <option key={preset} value={preset}>
+            {label}
+          </option>
+        ))}
+        {range && "relative" in range && !(range.relative in PRESETS) && <option value={range.relative}>{range.relative.replaceAll("_", " ")}</option>}
+        {range && "from" in range && <option value="custom">{`${range.from.slice(0, 10)} – ${range.to.slice(0, 10)}`}</option>}
+      </select>
+    </span>
+  );
+}
+
+function ValueSelect({ token, field, choices, onChange }: Omit<FilterBarProps, "editable"> & { field: BuiltInDimension }) {
+  const id = useId();
+  const selected = choices.filters[field] ?? "";
+  const values = useFieldValues(token, field, choices.range);
+  const options = selected && !values.includes(selected) ? [selected, ...values] : values;
+  return (
+    <span className="flex flex-col gap-0.5 text-xs font-medium">
+      <label htmlFor={id}>{DIMENSION_LABELS[field]}</label>
+      <select id={id} className={control} value={selected} onChange={(e) => onChange({ filters: { [field]: e.target.value || null } })}>
+        <option value="">All</option>
+        {options.map((value) => (
+          <option key={value} value={value}>
+            {value}
+          </option>
+        ))}
+      </select>
+    </span>
+  );
+}
+
+/** The dimension's values in the chosen range, under the token's locks (the server applies them). */
+function useFieldValues(token: string, field: BuiltInDimension, range: ViewerChoices["range"]): string[] {
+  const [values, setValues] = useState<string[]>([]);
+  const url = embedApiUrl(token, "/values", { range, filters: {} }, { field });
+  useEffect(() => {
+    let current = true;
+    void getJson<{ values: { value: string }[] }>(url).then((answer) => {
+      if (current && answer.ok) setValues(answer.value.values.map((v) => v.value));
+    });
+    return () => {
+      current = false;
+    };
+  }, [url]);
+  return values;
+}

@@ -1,0 +1,21 @@
+// What an embed's client needs to know about its token: the resource, what the viewer may change,
+// whether downloads are allowed, and how long the token lasts (relative, so clocks need not agree).
+import type { EditableField } from "./schemas";
+import type { VerifiedEmbed } from "./tokens";
+
+export interface EmbedDescription {
+  resource: { type: "report" | "widget"; id: string };
+  editable: EditableField[];
+  downloads: boolean;
+  /** Milliseconds until the token expires; null when it never does. */
+  expires_in_ms: number | null;
+}
+
+export function describeEmbed(embed: VerifiedEmbed, now = Date.now()): EmbedDescription {
+  return {
+    resource: embed.claims.resource,
+    editable: embed.claims.editable,
+    downloads: embed.claims.downloads,
+    expires_in_ms: embed.expiresAt ? Math.max(0, embed.expiresAt.getTime() - now) : null,
+  };
+}
