@@ -27,3 +27,61 @@ it("computes each changed feed once per tick and fans the result out to all its 
   expect(computed).toBe(1);
   expect(hub.computations).toBe(1);
 });
+
+it("recomputes a clock-dependent feed on its own schedule, with no change, and counts what it carries", async () => {
+  const hub = new RealtimeHub();
+  let computed = 0;
+  const received: number[] = [];
+  const start = Date.now();
+  const stop = hub.subscribe({ key: "live", projectId: "p1", refreshMs: 30_000, compute: async () => ++computed }, (value) => received.push(value));
+  hub.subscribe({ key: "live", projectId: "p1", compute: async () => -1 }, () => undefined);
+  expect(hub.stats()).toEqual({ feeds: 1, viewers: 2, computations: 0 });
+
+  await hub.tick(start + 29_000);
+  expect(computed).toBe(0);
+  await hub.tick(start + 30_000);
+  expect(received).toEqual([1]);
+  // Recomputed at +30 s, so the next refresh is due at +60 s.
+  await hub.tick(start + 59_000);
+  expect(computed).toBe(1);
+  await hub.tick(start + 60_000);
+  expect(received).toEqual([1, 2]);
+  stop();
+  expect(hub.stats()).toEqual({ feeds: 1, viewers: 1, computations: 2 });
+});
+
+it("keeps a feed that was started again after its last viewer left, however often the old one unsubscribes", () => {
+  const hub = new RealtimeHub();
+  const feed = { key: "embed-a", projectId: "p1", compute: async () => 1 };
+  const first = hub.subscribe(feed, () => undefined);
+  first();
+  hub.subscribe(feed, () => undefined);
+  first();
+  expect(hub.stats()).toMatchObject({ feeds: 1, viewers: 1 });
+});
+
+it("drops a viewer whose listener throws (its stream closed without unsubscribing), and the feed with its last viewer", async () => {
+  const hub = new RealtimeHub();
+  let computed = 0;
+  const feed = { key: "embed-a", projectId: "p1", compute: async () => ++computed };
+  const received: number[] = [];
+  hub.subscribe(feed, () => {
+    throw new TypeError("Invalid state: Controller is already closed");
+  });
+  const live = hub.subscribe(feed, (value) => received.push(value));
+  hub.markChanged("p1");
+  await hub.tick();
+  expect(received).toEqual([1]);
+  expect(hub.stats()).toMatchObject({ feeds: 1, viewers: 1 });
+
+  live();
+  hub.subscribe(feed, () => {
+    throw new TypeError("closed");
+  });
+  hub.markChanged("p1");
+  await hub.tick();
+  expect(hub.stats()).toMatchObject({ feeds: 0, viewers: 0 });
+  hub.markChanged("p1");
+  await hub.tick();
+  expect(computed).toBe(2);
+});

@@ -14,14 +14,29 @@ export interface Feed<T> {
   key: string;
   projectId: string;
   compute: () => Promise<T>;
+  /**
+   * Also recompute this often while anyone listens, even without a change: for values that move
+   * with the clock, such as "visitors in the last 5 minutes", which fall as visitors leave.
+   */
+  refreshMs?: number;
+}
+
+/** What a process's hub is carrying: reported by GET /api/health for operators and benchmarks. */
+export interface RealtimeStats {
+  feeds: number;
+  viewers: number;
+  computations: number;
 }
 
 type Listener = (value: unknown) => void;
 
 interface FeedState {
+  key: string;
   projectId: string;
   compute: () => Promise<unknown>;
   listeners: Set<Listener>;
+  refreshMs?: number;
+  computedAt: number;
 }
 
 export class RealtimeHub {
@@ -35,15 +50,19 @@ export class RealtimeHub {
   subscribe<T>(feed: Feed<T>, listener: (value: T) => void): () => void {
     let state = this.feeds.get(feed.key);
     if (!state) {
-      state = { projectId: feed.projectId, compute: feed.compute, listeners: new Set() };
+      // A new subscriber reads the current value itself, so the feed starts out fresh.
+      state = { key: feed.key, projectId: feed.projectId, compute: feed.compute, listeners: new Set(), refreshMs: feed.refreshMs, computedAt: Date.now() };
       this.feeds.set(feed.key, state);
     }
     state.listeners.add(listener as Listener);
     void this.start();
-    return () => {
-      state.listeners.delete(listener as Listener);
-      if (state.listeners.size === 0) this.feeds.delete(feed.key);
-    };
+    return () => this.remove(state, listener as Listener);
+  }
+
+  private remove(state: FeedState, listener: Listener): void {
+    state.listeners.delete(listener);
+    // Only this state: after it emptied, a later subscriber may have started a new one.
+    if (state.listeners.size === 0 && this.feeds.get(state.key) === state) this.feeds.delete(state.key);
   }
 
   /** Marks a project changed (what a NOTIFY does); the next tick recomputes its feeds. */
@@ -51,28 +70,35 @@ export class RealtimeHub {
     this.dirty.add(projectId);
   }
 
-  async tick(): Promise<void> {
-    if (this.dirty.size === 0) return;
+  stats(): RealtimeStats {
+    let viewers = 0;
+    for (const feed of this.feeds.values()) viewers += feed.listeners.size;
+    return { feeds: this.feeds.size, viewers, computations: this.computations };
+  }
+
+  async tick(now = Date.now()): Promise<void> {
     const changed = new Set(this.dirty);
     this.dirty.clear();
+    const due = [...this.feeds.values()].filter((feed) => changed.has(feed.projectId) || (feed.refreshMs !== undefined && now - feed.computedAt >= feed.refreshMs));
     await Promise.all(
-      [...this.feeds.values()]
-        .filter((feed) => changed.has(feed.projectId))
-        .map(async (feed) => {
-          this.computations++;
-          try {
-            const value = await feed.compute();
-            for (const listener of feed.listeners) {
-              try {
-                listener(value);
-              } catch {
-                // A viewer that went away mid-send; its stream unsubscribes itself.
-              }
+      due.map(async (feed) => {
+        this.computations++;
+        feed.computedAt = now;
+        try {
+          const value = await feed.compute();
+          for (const listener of feed.listeners) {
+            try {
+              listener(value);
+            } catch {
+              // Its stream is closed (the viewer went away) yet still subscribed: drop it, or it
+              // would keep this feed, and its queries, alive with nobody watching.
+              this.remove(feed, listener);
             }
-          } catch (error) {
-            log.warn("realtime feed failed", { error: error instanceof Error ? error.message : String(error) });
           }
-        }),
+        } catch (error) {
+          log.warn("realtime feed failed", { error: error instanceof Error ? error.message : String(error) });
+        }
+      }),
     );
   }
 
