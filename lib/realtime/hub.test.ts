@@ -85,3 +85,51 @@ it("drops a viewer whose listener throws (its stream closed without unsubscribin
   await hub.tick();
   expect(computed).toBe(2);
 });
+
+it("gives viewers arriving together one shared computation of the current value, and the newest result afterwards", async () => {
+  const hub = new RealtimeHub();
+  let computed = 0;
+  const feed = { key: "embed-a", projectId: "p1", compute: async () => ++computed };
+  const arrivals = Array.from({ length: 1000 }, () => {
+    hub.subscribe(feed, () => undefined);
+    return hub.current(feed);
+  });
+  expect(await Promise.all(arrivals)).toEqual(Array(1000).fill(1));
+  expect(computed).toBe(1);
+
+  // No change since: a later arrival gets the same result without a query.
+  hub.subscribe(feed, () => undefined);
+  expect(await hub.current(feed)).toBe(1);
+  expect(computed).toBe(1);
+
+  // After a change, the tick's recomputation is what arrivals get.
+  hub.markChanged("p1");
+  await hub.tick();
+  expect(await hub.current(feed)).toBe(2);
+  expect(hub.stats().computations).toBe(2);
+});
+
+it("never lets an older computation's result replace a newer one's", async () => {
+  const hub = new RealtimeHub();
+  const releases: (() => void)[] = [];
+  let calls = 0;
+  const feed = {
+    key: "slow",
+    projectId: "p1",
+    // Each computation resolves, with its own number, only when the test says so.
+    compute: () =>
+      new Promise<number>((resolve) => {
+        const n = ++calls;
+        releases.push(() => resolve(n));
+      }),
+  };
+  hub.subscribe(feed, () => undefined);
+  const first = hub.current(feed);
+  hub.markChanged("p1");
+  const tick = hub.tick();
+  releases[1]!();
+  await tick;
+  releases[0]!();
+  expect(await first).toBe(1);
+  expect(await hub.current(feed)).toBe(2);
+});

@@ -1,7 +1,7 @@
 // Live updates, coalesced: one LISTEN connection per process hears "events committed for project
 // P" (NOTIFY from ingestion, so it works across processes); every tick, each distinct feed of a
 // changed project is recomputed once and the result sent to all of that feed's subscribers,
-// however many viewers share it.
+// however many viewers share it. Viewers arriving share the feed's current value the same way.
 import pg from "pg";
 import { getEnv } from "../env";
 import { log } from "../log";
@@ -37,6 +37,12 @@ interface FeedState {
   listeners: Set<Listener>;
   refreshMs?: number;
   computedAt: number;
+  /** Computations started so far: orders their results, so an older one never replaces a newer. */
+  runs: number;
+  /** The computation in progress, which a new subscriber joins rather than starting another. */
+  running?: Promise<unknown>;
+  /** The newest result. Still current: a change since would have started a recomputation. */
+  latest?: { run: number; value: unknown };
 }
 
 export class RealtimeHub {
@@ -51,7 +57,7 @@ export class RealtimeHub {
     let state = this.feeds.get(feed.key);
     if (!state) {
       // A new subscriber reads the current value itself, so the feed starts out fresh.
-      state = { key: feed.key, projectId: feed.projectId, compute: feed.compute, listeners: new Set(), refreshMs: feed.refreshMs, computedAt: Date.now() };
+      state = { key: feed.key, projectId: feed.projectId, compute: feed.compute, listeners: new Set(), refreshMs: feed.refreshMs, computedAt: Date.now(), runs: 0 };
       this.feeds.set(feed.key, state);
     }
     state.listeners.add(listener as Listener);
@@ -63,6 +69,41 @@ export class RealtimeHub {
     state.listeners.delete(listener);
     // Only this state: after it emptied, a later subscriber may have started a new one.
     if (state.listeners.size === 0 && this.feeds.get(state.key) === state) this.feeds.delete(state.key);
+  }
+
+  /**
+   * The feed's current value, for a viewer who just subscribed to it (so any later change reaches
+   * them through the tick): the computation in progress if there is one, else the newest result,
+   * else a new computation. A thousand viewers arriving together cost one query, not a thousand.
+   */
+  current<T>(feed: Feed<T>): Promise<T> {
+    const state = this.feeds.get(feed.key);
+    if (!state) return feed.compute();
+    if (state.running) return state.running as Promise<T>;
+    if (state.latest) return Promise.resolve(state.latest.value as T);
+    return this.run(state) as Promise<T>;
+  }
+
+  private run(state: FeedState, now = Date.now()): Promise<unknown> {
+    const run = ++state.runs;
+    this.computations++;
+    state.computedAt = now;
+    const settle = () => {
+      if (state.runs === run) state.running = undefined;
+    };
+    const running = state.compute().then(
+      (value) => {
+        if (!state.latest || state.latest.run < run) state.latest = { run, value };
+        settle();
+        return value;
+      },
+      (error: unknown) => {
+        settle();
+        throw error;
+      },
+    );
+    state.running = running;
+    return running;
   }
 
   /** Marks a project changed (what a NOTIFY does); the next tick recomputes its feeds. */
@@ -82,10 +123,8 @@ export class RealtimeHub {
     const due = [...this.feeds.values()].filter((feed) => changed.has(feed.projectId) || (feed.refreshMs !== undefined && now - feed.computedAt >= feed.refreshMs));
     await Promise.all(
       due.map(async (feed) => {
-        this.computations++;
-        feed.computedAt = now;
         try {
-          const value = await feed.compute();
+          const value = await this.run(feed, now);
           for (const listener of feed.listeners) {
             try {
               listener(value);

@@ -84,5 +84,5 @@ it("rejects, and leaves nothing subscribed, when the first value cannot be compu
   const hub = new RealtimeHub();
   const failing = { key: "bad", projectId: "p1", compute: () => Promise.reject(new Error("database down")) };
   await expect(openFeedStream(failing, { signal: new AbortController().signal, hub })).rejects.toThrow("database down");
-  expect(hub.stats()).toEqual({ feeds: 0, viewers: 0, computations: 0 });
+  expect(hub.stats()).toEqual({ feeds: 0, viewers: 0, computations: 1 });
 });

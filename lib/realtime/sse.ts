@@ -29,9 +29,10 @@ export interface FeedStreamOptions {
 }
 
 /**
- * Subscribes first, then computes the current value, so a change committed meanwhile is never
- * lost: values the hub pushes during that first computation follow it. The first computation's
- * errors reject (the route answers with an error status rather than a broken stream).
+ * Subscribes first, then reads the current value (shared with every viewer arriving at the same
+ * time: hub.current), so a change committed meanwhile is never lost: values the hub pushes in
+ * between follow it. If that first value fails, this rejects before any byte is sent (the route
+ * answers with an error status rather than a broken stream).
  */
 export async function openFeedStream<T>(feed: Feed<T>, options: FeedStreamOptions): Promise<ReadableStream<Uint8Array>> {
   const { signal, maxAgeMs, heartbeatMs = HEARTBEAT_MS, hub = getRealtimeHub() } = options;
@@ -40,7 +41,7 @@ export async function openFeedStream<T>(feed: Feed<T>, options: FeedStreamOption
   const unsubscribe = hub.subscribe(feed, (value) => deliver(value));
   let initial: T;
   try {
-    initial = await feed.compute();
+    initial = await hub.current(feed);
   } catch (error) {
     unsubscribe();
     throw error;
