@@ -13,6 +13,7 @@ import type { BreakdownResult, MetricResult, TrendResult } from "@/lib/query/res
 import type { Dimension, Measure, QueryDefinitionInput } from "@/lib/query/schemas";
 import { withDrillDown, withoutFilter } from "@/lib/query/view-state";
 import { PASSIVE_EVENTS } from "@/lib/query/passive-events";
+import { ActiveNow } from "./active-now";
 import { QueryPanel } from "./query-panel";
 import { TrackerSnippet } from "./tracker-snippet";
 
@@ -33,17 +34,6 @@ const breakdowns: { title: string; dimension: Dimension; event?: string; measure
   { title: "Operating systems", dimension: "os", measure: { type: "unique_users" } },
   { title: "Devices", dimension: "device", measure: { type: "unique_users" } },
 ];
-
-function ActiveNow({ projectId }: { projectId: string }) {
-  const result = useQueryResult<MetricResult>(projectId, { kind: "metric", measure: { type: "unique_users" }, compare: false }, { range: { relative: "last_5_minutes" }, filters: [] }, { refetchInterval: 30_000 });
-  const value = result.data?.data.value;
-  return (
-    <p className="flex items-center gap-2 text-sm text-slate-600 dark:text-slate-300" aria-live="polite">
-      <span className="inline-block h-2 w-2 rounded-full bg-emerald-500" aria-hidden />
-      <span data-testid="active-now">{value === undefined || value === null ? "–" : value.toLocaleString()}</span> active now
-    </p>
-  );
-}
 
 export function ProjectOverview({ projectId, origin }: { projectId: string; origin: string }) {
   const [view, setView] = useViewState();

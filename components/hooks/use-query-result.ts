@@ -16,14 +16,13 @@ export function useQueryResult<R extends QueryResult = QueryResult>(
   projectId: string,
   query: QueryDefinitionInput,
   view: ViewState,
-  options: { range?: QueryRange; refetchInterval?: number } = {},
+  options: { range?: QueryRange } = {},
 ) {
   const merged = { ...query, filters: [...(query.filters ?? []), ...view.filters] };
   const range = options.range ?? ("range" in query && query.range ? query.range : view.range);
   return useQuery({
     queryKey: ["query", projectId, merged, range],
     queryFn: () => apiFetch<QueryResponse<R>>("/api/v1/query", { body: { project_id: projectId, query: merged, range } }),
-    refetchInterval: options.refetchInterval,
     placeholderData: (previous) => previous,
   });
 }

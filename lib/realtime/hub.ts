@@ -1,7 +1,7 @@
 // Live updates, coalesced: one LISTEN connection per process hears "events committed for project
 // P" (NOTIFY from ingestion, so it works across processes); every tick, each distinct feed of a
 // changed project is recomputed once and the result sent to all of that feed's subscribers,
-// however many viewers share it.
+// however many viewers share it. Viewers arriving share the feed's current value the same way.
 import pg from "pg";
 import { getEnv } from "../env";
 import { log } from "../log";
@@ -14,14 +14,35 @@ export interface Feed<T> {
   key: string;
   projectId: string;
   compute: () => Promise<T>;
+  /**
+   * Also recompute this often while anyone listens, even without a change: for values that move
+   * with the clock, such as "visitors in the last 5 minutes", which fall as visitors leave.
+   */
+  refreshMs?: number;
+}
+
+/** What a process's hub is carrying: reported by GET /api/health for operators and benchmarks. */
+export interface RealtimeStats {
+  feeds: number;
+  viewers: number;
+  computations: number;
 }
 
 type Listener = (value: unknown) => void;
 
 interface FeedState {
+  key: string;
   projectId: string;
   compute: () => Promise<unknown>;
   listeners: Set<Listener>;
+  refreshMs?: number;
+  computedAt: number;
+  /** Computations started so far: orders their results, so an older one never replaces a newer. */
+  runs: number;
+  /** The computation in progress, which a new subscriber joins rather than starting another. */
+  running?: Promise<unknown>;
+  /** The newest result. Still current: a change since would have started a recomputation. */
+  latest?: { run: number; value: unknown };
 }
 
 export class RealtimeHub {
@@ -35,15 +56,54 @@ export class RealtimeHub {
   subscribe<T>(feed: Feed<T>, listener: (value: T) => void): () => void {
     let state = this.feeds.get(feed.key);
     if (!state) {
-      state = { projectId: feed.projectId, compute: feed.compute, listeners: new Set() };
+      // A new subscriber reads the current value itself, so the feed starts out fresh.
+      state = { key: feed.key, projectId: feed.projectId, compute: feed.compute, listeners: new Set(), refreshMs: feed.refreshMs, computedAt: Date.now(), runs: 0 };
       this.feeds.set(feed.key, state);
     }
     state.listeners.add(listener as Listener);
     void this.start();
-    return () => {
-      state.listeners.delete(listener as Listener);
-      if (state.listeners.size === 0) this.feeds.delete(feed.key);
+    return () => this.remove(state, listener as Listener);
+  }
+
+  private remove(state: FeedState, listener: Listener): void {
+    state.listeners.delete(listener);
+    // Only this state: after it emptied, a later subscriber may have started a new one.
+    if (state.listeners.size === 0 && this.feeds.get(state.key) === state) this.feeds.delete(state.key);
+  }
+
+  /**
+   * The feed's current value, for a viewer who just subscribed to it (so any later change reaches
+   * them through the tick): the computation in progress if there is one, else the newest result,
+   * else a new computation. A thousand viewers arriving together cost one query, not a thousand.
+   */
+  current<T>(feed: Feed<T>): Promise<T> {
+    const state = this.feeds.get(feed.key);
+    if (!state) return feed.compute();
+    if (state.running) return state.running as Promise<T>;
+    if (state.latest) return Promise.resolve(state.latest.value as T);
+    return this.run(state) as Promise<T>;
+  }
+
+  private run(state: FeedState, now = Date.now()): Promise<unknown> {
+    const run = ++state.runs;
+    this.computations++;
+    state.computedAt = now;
+    const settle = () => {
+      if (state.runs === run) state.running = undefined;
     };
+    const running = state.compute().then(
+      (value) => {
+        if (!state.latest || state.latest.run < run) state.latest = { run, value };
+        settle();
+        return value;
+      },
+      (error: unknown) => {
+        settle();
+        throw error;
+      },
+    );
+    state.running = running;
+    return running;
   }
 
   /** Marks a project changed (what a NOTIFY does); the next tick recomputes its feeds. */
@@ -51,28 +111,33 @@ export class RealtimeHub {
     this.dirty.add(projectId);
   }
 
-  async tick(): Promise<void> {
-    if (this.dirty.size === 0) return;
+  stats(): RealtimeStats {
+    let viewers = 0;
+    for (const feed of this.feeds.values()) viewers += feed.listeners.size;
+    return { feeds: this.feeds.size, viewers, computations: this.computations };
+  }
+
+  async tick(now = Date.now()): Promise<void> {
     const changed = new Set(this.dirty);
     this.dirty.clear();
+    const due = [...this.feeds.values()].filter((feed) => changed.has(feed.projectId) || (feed.refreshMs !== undefined && now - feed.computedAt >= feed.refreshMs));
     await Promise.all(
-      [...this.feeds.values()]
-        .filter((feed) => changed.has(feed.projectId))
-        .map(async (feed) => {
-          this.computations++;
-          try {
-            const value = await feed.compute();
-            for (const listener of feed.listeners) {
-              try {
-                listener(value);
-              } catch {
-                // A viewer that went away mid-send; its stream unsubscribes itself.
-              }
+      due.map(async (feed) => {
+        try {
+          const value = await this.run(feed, now);
+          for (const listener of feed.listeners) {
+            try {
+              listener(value);
+            } catch {
+              // Its stream is closed (the viewer went away) yet still subscribed: drop it, or it
+              // would keep this feed, and its queries, alive with nobody watching.
+              this.remove(feed, listener);
             }
-          } catch (error) {
-            log.warn("realtime feed failed", { error: error instanceof Error ? error.message : String(error) });
           }
-        }),
+        } catch (error) {
+          log.warn("realtime feed failed", { error: error instanceof Error ? error.message : String(error) });
+        }
+      }),
     );
   }
 

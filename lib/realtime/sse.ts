@@ -1,0 +1,89 @@
+// A realtime feed as a server-sent events stream: the current value first, then every value the
+// hub pushes, heartbeats so proxies keep the connection open, and an optional end after which the
+// client reconnects (and so is authorised again).
+import { z } from "zod";
+import { getRealtimeHub, type Feed, type RealtimeHub } from "./hub";
+
+export const SSE_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  // no-transform: a compressing proxy (or Next's own gzip) must not buffer the stream.
+  "cache-control": "no-store, no-transform",
+  connection: "keep-alive",
+  "x-accel-buffering": "no",
+};
+
+const HEARTBEAT_MS = 15_000;
+const RETRY_MS = 2_000;
+
+// Ids count up across reconnects: a client sends its last one back and numbering continues.
+const lastEventIdSchema = z.coerce.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER - 1).catch(0);
+
+export interface FeedStreamOptions {
+  signal: AbortSignal;
+  /** The Last-Event-ID request header of a reconnecting client. */
+  lastEventId?: string | null;
+  /** Close the stream after this long; the client reconnects by itself. */
+  maxAgeMs?: number;
+  heartbeatMs?: number;
+  hub?: RealtimeHub;
+}
+
+/**
+ * Subscribes first, then reads the current value (shared with every viewer arriving at the same
+ * time: hub.current), so a change committed meanwhile is never lost: values the hub pushes in
+ * between follow it. If that first value fails, this rejects before any byte is sent (the route
+ * answers with an error status rather than a broken stream).
+ */
+export async function openFeedStream<T>(feed: Feed<T>, options: FeedStreamOptions): Promise<ReadableStream<Uint8Array>> {
+  const { signal, maxAgeMs, heartbeatMs = HEARTBEAT_MS, hub = getRealtimeHub() } = options;
+  const pending: T[] = [];
+  let deliver: (value: T) => void = (value) => pending.push(value);
+  const unsubscribe = hub.subscribe(feed, (value) => deliver(value));
+  let initial: T;
+  try {
+    initial = await hub.current(feed);
+  } catch (error) {
+    unsubscribe();
+    throw error;
+  }
+
+  const encoder = new TextEncoder();
+  let id = lastEventIdSchema.parse(options.lastEventId ?? 0);
+  let stop: () => void = unsubscribe;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      const write = (text: string) => {
+        try {
+          controller.enqueue(encoder.encode(text));
+        } catch {
+          // Closed under us (the client went away): stop feeding it.
+          stop();
+        }
+      };
+      const close = () => {
+        stop();
+        try {
+          controller.close();
+        } catch {
+          // The client already went away.
+        }
+      };
+      write(`retry: ${RETRY_MS}\n\n`);
+      deliver = (value) => write(`id: ${++id}\nevent: data\ndata: ${JSON.stringify(value)}\n\n`);
+      for (const value of [initial, ...pending]) deliver(value);
+      const heartbeat = setInterval(() => write(": heartbeat\n\n"), heartbeatMs);
+      const expiry = maxAgeMs === undefined ? undefined : setTimeout(close, maxAgeMs);
+      stop = () => {
+        clearInterval(heartbeat);
+        clearTimeout(expiry);
+        unsubscribe();
+        stop = () => undefined;
+      };
+      if (signal.aborted) close();
+      else signal.addEventListener("abort", close, { once: true });
+    },
+    cancel() {
+      stop();
+    },
+  });
+}
