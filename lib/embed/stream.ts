@@ -24,20 +24,39 @@ export interface EmbedStreamOptions {
   signal: AbortSignal;
 }
 
-export function embedStream(embed: VerifiedEmbed, { choices, lastEventId, signal }: EmbedStreamOptions): ReadableStream<Uint8Array> {
+/**
+ * Subscribes first, then reads the current snapshot through the hub (one computation shared by
+ * every viewer arriving together), so a change committed meanwhile still follows. If that first
+ * read fails, this rejects before any byte is sent, so the route answers with an error status.
+ */
+export async function embedStream(embed: VerifiedEmbed, { choices, lastEventId, signal }: EmbedStreamOptions): Promise<ReadableStream<Uint8Array>> {
+  const hub = getRealtimeHub();
+  const feed = { key: feedKey(embed, choices), projectId: embed.projectId, compute: () => loadEmbedSnapshot(embed, choices) };
+  const pending: EmbedSnapshot[] = [];
+  let deliver = (snapshot: EmbedSnapshot) => void pending.push(snapshot);
+  const unsubscribe = hub.subscribe(feed, (snapshot) => deliver(snapshot));
+  let initial: EmbedSnapshot;
+  try {
+    initial = await hub.current(feed);
+  } catch (error) {
+    unsubscribe();
+    throw error;
+  }
+
   const encoder = new TextEncoder();
   let sent = lastEventId ?? null;
   let closed = false;
-  let cleanup = () => undefined as void;
+  let cleanup = unsubscribe;
   return new ReadableStream({
-    async start(controller) {
+    start(controller) {
       const write = (text: string) => {
-        if (!closed) controller.enqueue(encoder.encode(text));
-      };
-      const send = (snapshot: EmbedSnapshot) => {
-        if (snapshot.version === sent) return;
-        sent = snapshot.version;
-        write(`id: ${snapshot.version}\nevent: data\ndata: ${snapshot.json}\n\n`);
+        if (closed) return;
+        try {
+          controller.enqueue(encoder.encode(text));
+        } catch {
+          // The client went away under us: stop feeding it.
+          close();
+        }
       };
       const close = () => {
         if (closed) return;
@@ -49,9 +68,13 @@ export function embedStream(embed: VerifiedEmbed, { choices, lastEventId, signal
           // already closed by the client going away
         }
       };
-      // Subscribed before the first read, so a change landing in between still triggers an update.
-      const unsubscribe = getRealtimeHub().subscribe({ key: feedKey(embed, choices), projectId: embed.projectId, compute: () => loadEmbedSnapshot(embed, choices) }, send);
+      deliver = (snapshot: EmbedSnapshot) => {
+        if (snapshot.version === sent) return;
+        sent = snapshot.version;
+        write(`id: ${snapshot.version}\nevent: data\ndata: ${snapshot.json}\n\n`);
+      };
       write(`retry: ${RETRY_MS}\n\n`);
+      for (const snapshot of [initial, ...pending]) deliver(snapshot);
       const heartbeat = setInterval(() => write(": heartbeat\n\n"), HEARTBEAT_MS);
       // The token stops working at its expiry: say so, and end the stream (the page asks its host for a new token).
       const untilExpiry = embed.expiresAt ? embed.expiresAt.getTime() - Date.now() : Infinity;
@@ -67,8 +90,9 @@ export function embedStream(embed: VerifiedEmbed, { choices, lastEventId, signal
         clearTimeout(expiry);
         unsubscribe();
       };
-      signal.addEventListener("abort", close);
-      send(await loadEmbedSnapshot(embed, choices));
+      // A viewer that left while the first snapshot was being read is let go at once.
+      if (signal.aborted) close();
+      else signal.addEventListener("abort", close, { once: true });
     },
     cancel() {
       closed = true;

@@ -133,18 +133,18 @@ describe("the stream", () => {
     const embed = await customerEmbed();
     const choices: ViewerChoices = { filters: { country: "DE" } };
     const { version } = await loadEmbedSnapshot(embed, choices);
-    const fresh = await readEvents(embedStream(embed, { choices, signal: new AbortController().signal }), 1500);
+    const fresh = await readEvents(await embedStream(embed, { choices, signal: new AbortController().signal }), 1500);
     expect(fresh).toContain(`id: ${version}\nevent: data\n`);
-    const resumed = await readEvents(embedStream(embed, { choices, lastEventId: version, signal: new AbortController().signal }), 1500);
+    const resumed = await readEvents(await embedStream(embed, { choices, lastEventId: version, signal: new AbortController().signal }), 1500);
     expect(resumed).toContain("retry:");
     expect(resumed).not.toContain("event: data");
-    const stale = await readEvents(embedStream(embed, { choices, lastEventId: "an-older-version", signal: new AbortController().signal }), 1500);
+    const stale = await readEvents(await embedStream(embed, { choices, lastEventId: "an-older-version", signal: new AbortController().signal }), 1500);
     expect(stale).toContain(`id: ${version}\nevent: data\n`);
   });
 
   it("says when the token expires, and ends", async () => {
     const token = await signEmbedToken(tenant.projectId, secret, { resource: { type: "report", id: reportId } }, new Date(Date.now() + 2500));
-    const text = await readEvents(embedStream(await verifyEmbedToken(token), { choices: { filters: {} }, signal: new AbortController().signal }), 6000);
+    const text = await readEvents(await embedStream(await verifyEmbedToken(token), { choices: { filters: {} }, signal: new AbortController().signal }), 6000);
     expect(text).toMatch(/event: data[\s\S]*event: expired/);
   });
 });

@@ -5,6 +5,7 @@
 import { defineRoute } from "@/lib/api/route";
 import { readEmbedRequest } from "@/lib/embed/embed-request";
 import { embedStream } from "@/lib/embed/stream";
+import { SSE_HEADERS } from "@/lib/realtime/sse";
 
 export const dynamic = "force-dynamic";
 
@@ -12,7 +13,7 @@ export const GET = defineRoute<{ params: Promise<{ token: string }> }>(async (re
   const { embed, choices, url } = await readEmbedRequest(request, (await params).token);
   // EventSource resends the last id as a header on its own reconnects; the page's own reconnects (with backoff) use the parameter.
   const lastEventId = request.headers.get("last-event-id") ?? url.searchParams.get("last_event_id");
-  return new Response(embedStream(embed, { choices, lastEventId: lastEventId?.slice(0, 64), signal: request.signal }), {
-    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store, no-transform", connection: "keep-alive", "x-accel-buffering": "no" },
+  return new Response(await embedStream(embed, { choices, lastEventId: lastEventId?.slice(0, 64), signal: request.signal }), {
+    headers: SSE_HEADERS,
   });
 });
