@@ -5,8 +5,7 @@ import { formatIssuePath } from "../errors";
 import { visitorHash } from "../privacy/visitor-hash";
 import { extractContextColumns, isBotUserAgent } from "./enrich";
 import { eventSchema, type IngestResponse, type Rejection } from "./schemas";
-import { getEventWriter } from "./event-writer";
-import type { EventRow } from "./write-events";
+import { writeEvents, type EventRow } from "./write-events";
 
 export interface IngestTarget {
   organizationId: string;
@@ -93,6 +92,6 @@ export async function ingestBatch(target: IngestTarget, events: unknown[], sende
     });
   }
 
-  const accepted = await getEventWriter(getPool()).write({ organizationId: target.organizationId, projectId: target.projectId, rows });
+  const accepted = await writeEvents(getPool(), target.organizationId, target.projectId, rows);
   return { accepted, duplicates: duplicates + rows.length - accepted, bots, rejected };
 }
