@@ -80,6 +80,15 @@ it("reads the daily actor sets in the project's time zone, and hourly ones for p
   }
 });
 
+it("counts a one-day total straight from that day's set", async () => {
+  for (const event of [undefined, "pageview"]) {
+    const { raw, rolled } = await both({ kind: "metric", event, measure: { type: "unique_users" }, compare: true }, "Europe/Paris", { relative: "yesterday" });
+    expect(rolled.meta.rollups).toBe(true);
+    expect(rolled.data).toEqual(raw.data);
+    expect((rolled.data as { value: number }).value).toBeGreaterThan(0);
+  }
+});
+
 it("answers retention from the daily sets exactly as from raw events, and only without filters", async () => {
   const retention: QueryDefinitionInput[] = [
     { kind: "retention", start_event: "pageview", return_event: "pageview", period: "week", periods: 4 },
