@@ -18,12 +18,25 @@ const RETRY_MS = 2_000;
 // Ids count up across reconnects: a client sends its last one back and numbering continues.
 const lastEventIdSchema = z.coerce.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER - 1).catch(0);
 
-export interface FeedStreamOptions {
+/** One "data" event: its id and its payload, already serialised. */
+export interface FeedEvent {
+  id: string;
+  data: string;
+}
+
+export interface FeedStreamOptions<T> {
   signal: AbortSignal;
   /** The Last-Event-ID request header of a reconnecting client. */
   lastEventId?: string | null;
   /** Close the stream after this long; the client reconnects by itself. */
   maxAgeMs?: number;
+  /** An event sent just before closing at maxAgeMs (e.g. "expired"), telling the client why. */
+  endEvent?: string;
+  /**
+   * Ids and payloads of the values. Default: ids counting up across reconnects, JSON payloads. A
+   * value whose id equals the last one sent (or the client's Last-Event-ID) is not sent again.
+   */
+  serialize?: (value: T) => FeedEvent;
   heartbeatMs?: number;
   hub?: RealtimeHub;
 }
@@ -34,8 +47,8 @@ export interface FeedStreamOptions {
  * between follow it. If that first value fails, this rejects before any byte is sent (the route
  * answers with an error status rather than a broken stream).
  */
-export async function openFeedStream<T>(feed: Feed<T>, options: FeedStreamOptions): Promise<ReadableStream<Uint8Array>> {
-  const { signal, maxAgeMs, heartbeatMs = HEARTBEAT_MS, hub = getRealtimeHub() } = options;
+export async function openFeedStream<T>(feed: Feed<T>, options: FeedStreamOptions<T>): Promise<ReadableStream<Uint8Array>> {
+  const { signal, maxAgeMs, endEvent, heartbeatMs = HEARTBEAT_MS, hub = getRealtimeHub() } = options;
   const pending: T[] = [];
   let deliver: (value: T) => void = (value) => pending.push(value);
   const unsubscribe = hub.subscribe(feed, (value) => deliver(value));
@@ -48,7 +61,9 @@ export async function openFeedStream<T>(feed: Feed<T>, options: FeedStreamOption
   }
 
   const encoder = new TextEncoder();
-  let id = lastEventIdSchema.parse(options.lastEventId ?? 0);
+  let counter = lastEventIdSchema.parse(options.lastEventId ?? 0);
+  const serialize = options.serialize ?? ((value: T): FeedEvent => ({ id: String(++counter), data: JSON.stringify(value) }));
+  let sentId = options.lastEventId ?? null;
   let stop: () => void = unsubscribe;
   return new ReadableStream<Uint8Array>({
     start(controller) {
@@ -69,10 +84,21 @@ export async function openFeedStream<T>(feed: Feed<T>, options: FeedStreamOption
         }
       };
       write(`retry: ${RETRY_MS}\n\n`);
-      deliver = (value) => write(`id: ${++id}\nevent: data\ndata: ${JSON.stringify(value)}\n\n`);
+      deliver = (value) => {
+        const event = serialize(value);
+        if (event.id === sentId) return;
+        sentId = event.id;
+        write(`id: ${event.id}\nevent: data\ndata: ${event.data}\n\n`);
+      };
       for (const value of [initial, ...pending]) deliver(value);
       const heartbeat = setInterval(() => write(": heartbeat\n\n"), heartbeatMs);
-      const expiry = maxAgeMs === undefined ? undefined : setTimeout(close, maxAgeMs);
+      const expiry =
+        maxAgeMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              if (endEvent) write(`event: ${endEvent}\ndata: {}\n\n`);
+              close();
+            }, maxAgeMs);
       stop = () => {
         clearInterval(heartbeat);
         clearTimeout(expiry);
