@@ -362,7 +362,7 @@ async function main(): Promise<void> {
       widgets: { create: [{ title: "Events, last 24 hours", query: { kind: "metric", compare: false }, viz: { type: "metric" } }] },
     },
   });
-  const embed = await createEmbed(admin.id, { report_id: report.id, params: { range: { relative: "last_24_hours" }, timezone: "UTC" } }, options.url.origin);
+  const embed = await createEmbed({ userId: admin.id }, { report_id: report.id, params: { range: { relative: "last_24_hours" }, timezone: "UTC" } }, options.url.origin);
   const streamPath = `/api/v1/embed/${embed.token}/stream`;
   if (options.history > 0) {
     // Inside the widget's 24-hour window, and not so close to its edge that rows age out mid-run.

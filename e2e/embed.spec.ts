@@ -51,7 +51,7 @@ function hostPage(path: string, html: string): string {
 
 test("a report embedded by the loader script on another origin shows its data, sized and themed", async ({ page, baseURL }) => {
   const { adminId, reportId, tenant } = await seed();
-  const embed = await createEmbed(adminId, { report_id: reportId, params: { range: { relative: "today" }, timezone: "UTC" }, theme: { mode: "dark" } }, baseURL!);
+  const embed = await createEmbed({ userId: adminId }, { report_id: reportId, params: { range: { relative: "today" }, timezone: "UTC" }, theme: { mode: "dark" } }, baseURL!);
   await page.goto(hostPage("/loader", `<script src="${baseURL}/lumen-embed.js" data-src="${embed.url}" data-height="120" async></script>`));
   const frame = page.frameLocator("iframe");
   await expect(frame.getByTestId("embed-widget")).toContainText("3");
@@ -72,9 +72,9 @@ test("a report embedded by the loader script on another origin shows its data, s
 test("expired, tampered and revoked tokens show the error page, never data", async ({ page, baseURL }) => {
   const { adminId, reportId, tenant, secret } = await seed();
   const expired = await signEmbedToken(tenant.projectId, secret, { resource: { type: "report", id: reportId }, params: { filters: [] }, editable: [] }, new Date(Date.now() - 1000));
-  const good = await createEmbed(adminId, { report_id: reportId }, baseURL!);
+  const good = await createEmbed({ userId: adminId }, { report_id: reportId }, baseURL!);
   const tampered = `${good.token.slice(0, -4)}AAAA`;
-  const revoked = await createEmbed(adminId, { report_id: reportId }, baseURL!);
+  const revoked = await createEmbed({ userId: adminId }, { report_id: reportId }, baseURL!);
   await getPrisma().embedToken.update({ where: { id: revoked.id }, data: { revokedAt: new Date() } });
   for (const [token, text] of [[expired, /expired/], [tampered, /not valid/], [revoked.token, /revoked/]] as const) {
     await page.goto(hostPage(`/bad-${randomUUID()}`, `<iframe src="${baseURL}/embed/${token}"></iframe>`));
@@ -169,7 +169,7 @@ function received(page: Page, type: string): Promise<Record<string, unknown>[]> 
 
 test("a viewer narrows an editable embed with its filter bar, and the URL may preset only editable choices", async ({ page, baseURL }) => {
   const { adminId, reportId, customer42 } = await seedShop();
-  const embed = await createEmbed(adminId, { report_id: reportId, params: customer42, editable: ["range", "country"] }, baseURL!);
+  const embed = await createEmbed({ userId: adminId }, { report_id: reportId, params: customer42, editable: ["range", "country"] }, baseURL!);
   await page.goto(hostPage(`/filters-${randomUUID()}`, `<iframe src="${embed.url}" style="width:100%;height:600px"></iframe>`));
   const frame = page.frameLocator("iframe");
   await expect(purchases(frame)).toHaveText("3");
@@ -188,7 +188,7 @@ test("a viewer narrows an editable embed with its filter bar, and the URL may pr
   await page.goto(`${embed.url}?range=last_7_days&filter.country=DE&filter.browser=Firefox`);
   await expect(purchases(page)).toHaveText("3");
   await expect(page.getByRole("combobox", { name: "Country", exact: true })).toHaveValue("DE");
-  const rangeLocked = await createEmbed(adminId, { report_id: reportId, params: customer42, editable: ["country"] }, baseURL!);
+  const rangeLocked = await createEmbed({ userId: adminId }, { report_id: reportId, params: customer42, editable: ["country"] }, baseURL!);
   await page.goto(`${rangeLocked.url}?range=last_7_days&filter.properties.customer_id=7`);
   await expect(purchases(page)).toHaveText("3");
   await expect(page.getByRole("combobox", { name: "Date range" })).toHaveCount(0);
@@ -196,7 +196,7 @@ test("a viewer narrows an editable embed with its filter bar, and the URL may pr
 
 test("the host page sets the theme and filters, refreshes, and hears what changed", async ({ page, baseURL }) => {
   const { tenant, adminId, reportId, customer42 } = await seedShop();
-  const embed = await createEmbed(adminId, { report_id: reportId, params: customer42, editable: ["country"], allowed_origins: [hostOrigin] }, baseURL!);
+  const embed = await createEmbed({ userId: adminId }, { report_id: reportId, params: customer42, editable: ["country"], allowed_origins: [hostOrigin] }, baseURL!);
   await page.goto(recordingHost(baseURL!, embed.url));
   const frame = page.frameLocator("iframe");
   await expect(purchases(frame)).toHaveText("3");
@@ -283,7 +283,7 @@ test("an embed open when its token expires tells the host, which can renew it", 
 
 test("CSV downloads carry the locks and choices, and exist only where the embed allows them", async ({ page, baseURL }) => {
   const { adminId, reportId, byCountryId, customer42 } = await seedShop();
-  const allowed = await createEmbed(adminId, { report_id: reportId, params: customer42, editable: ["country"], downloads: true }, baseURL!);
+  const allowed = await createEmbed({ userId: adminId }, { report_id: reportId, params: customer42, editable: ["country"], downloads: true }, baseURL!);
   await page.goto(`${allowed.url}?filter.country=FR`);
   const link = page.getByRole("link", { name: "Download By country as CSV" });
   await link.focus();
@@ -291,7 +291,7 @@ test("CSV downloads carry the locks and choices, and exist only where the embed 
   expect(download.suggestedFilename()).toBe("by-country.csv");
   expect(await readFile((await download.path())!, "utf8")).toBe("country,value\nFR,1\n");
 
-  const refused = await createEmbed(adminId, { report_id: reportId, params: customer42 }, baseURL!);
+  const refused = await createEmbed({ userId: adminId }, { report_id: reportId, params: customer42 }, baseURL!);
   await page.goto(refused.url);
   await expect(purchases(page)).toHaveText("3");
   await expect(page.getByRole("link", { name: /as CSV/ })).toHaveCount(0);
@@ -301,9 +301,9 @@ test("CSV downloads carry the locks and choices, and exist only where the embed 
 
 test("frame-ancestors follows each stored embed's allowed origins, and the browser enforces it", async ({ page, baseURL }) => {
   const { adminId, reportId, customer42 } = await seedShop();
-  const open = await createEmbed(adminId, { report_id: reportId, params: customer42 }, baseURL!);
-  const mine = await createEmbed(adminId, { report_id: reportId, params: customer42, allowed_origins: [hostOrigin] }, baseURL!);
-  const elsewhere = await createEmbed(adminId, { report_id: reportId, params: customer42, allowed_origins: ["https://app.example.com", "https://admin.example.com/"] }, baseURL!);
+  const open = await createEmbed({ userId: adminId }, { report_id: reportId, params: customer42 }, baseURL!);
+  const mine = await createEmbed({ userId: adminId }, { report_id: reportId, params: customer42, allowed_origins: [hostOrigin] }, baseURL!);
+  const elsewhere = await createEmbed({ userId: adminId }, { report_id: reportId, params: customer42, allowed_origins: ["https://app.example.com", "https://admin.example.com/"] }, baseURL!);
   const headers = async (url: string) => (await page.request.get(url)).headers();
   expect((await headers(open.url))["content-security-policy"]).toBe("frame-ancestors *");
   expect((await headers(mine.url))["content-security-policy"]).toBe(`frame-ancestors 'self' ${hostOrigin}`);
@@ -319,7 +319,7 @@ test("frame-ancestors follows each stored embed's allowed origins, and the brows
 
 test("without EventSource the embed polls the data endpoint and stays live", async ({ page, baseURL }) => {
   const { tenant, adminId, reportId, customer42 } = await seedShop();
-  const embed = await createEmbed(adminId, { report_id: reportId, params: customer42 }, baseURL!);
+  const embed = await createEmbed({ userId: adminId }, { report_id: reportId, params: customer42 }, baseURL!);
   await page.addInitScript(() => {
     delete (window as { EventSource?: unknown }).EventSource;
   });

@@ -7,7 +7,7 @@ import { apiFetch } from "@/lib/api/client";
 export interface KeyRow {
   id: string;
   name: string;
-  kind: "write" | "read";
+  kind: "write" | "read" | "admin";
   prefix: string;
   allowedOrigins: string[];
   revokedAt: string | null;
@@ -72,6 +72,7 @@ export function KeysSection({ projectId, keys, onChange }: { projectId: string; 
           <select name="kind" className={control}>
             <option value="write">write (ingestion)</option>
             <option value="read">read (query API)</option>
+            <option value="admin">admin (create embeds from your server)</option>
           </select>
         </label>
         <label className="flex flex-col gap-1 text-sm font-medium">

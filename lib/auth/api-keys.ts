@@ -4,7 +4,7 @@ import type { ApiKeyKind } from "../db/generated/enums";
 import { getPool, getPrisma } from "../db/client";
 import { ApiError } from "../errors";
 
-const kindPrefix: Record<ApiKeyKind, string> = { write: "lmw_", read: "lmr_" };
+const kindPrefix: Record<ApiKeyKind, string> = { write: "lmw_", read: "lmr_", admin: "lma_" };
 
 export function hashApiKey(key: string): string {
   return createHash("sha256").update(key).digest("hex");

@@ -44,9 +44,9 @@ export const commands: Record<string, { usage: string; run: (flags: Flags) => Pr
     },
   },
   "create-key": {
-    usage: "create-key --kind write|read (--project ID | --org SLUG) [--name NAME] [--origins https://a.com,https://b.com] [--rate-limit N]",
+    usage: "create-key --kind write|read|admin (--project ID | --org SLUG) [--name NAME] [--origins https://a.com,https://b.com] [--rate-limit N]",
     async run(flags) {
-      const kind = z.enum(["write", "read"]).parse(flags.kind);
+      const kind = z.enum(["write", "read", "admin"]).parse(flags.kind);
       const project = flags.project ? await getProjectOrThrow(text.parse(flags.project)) : null;
       const org = project ? { id: project.organizationId } : await getOrganizationOrThrow(text.parse(flags.org));
       const origins = optionalText.parse(flags.origins)?.split(",").map((o) => o.trim()).filter(Boolean) ?? [];

@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redactPath } from "../api/route";
+import { createApiKey } from "../auth/api-keys";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
 import { eventRow } from "../ingest/event-row";
 import { writeEvents } from "../ingest/write-events";
@@ -149,16 +150,16 @@ describe("GET /embed/{token} headers", () => {
       expect(response.headers.get("referrer-policy")).toBe("no-referrer");
       return response.headers.get("content-security-policy");
     };
-    const stored = await createEmbed(adminId, { report_id: reportId, allowed_origins: ["https://app.example.com/path", "http://localhost:8080"] }, testBaseUrl());
+    const stored = await createEmbed({ userId: adminId }, { report_id: reportId, allowed_origins: ["https://app.example.com/path", "http://localhost:8080"] }, testBaseUrl());
     expect(await csp(stored.token)).toBe("frame-ancestors 'self' https://app.example.com http://localhost:8080");
-    expect(await csp((await createEmbed(adminId, { report_id: reportId }, testBaseUrl())).token)).toBe("frame-ancestors *");
+    expect(await csp((await createEmbed({ userId: adminId }, { report_id: reportId }, testBaseUrl())).token)).toBe("frame-ancestors *");
     expect(await csp(await customerToken({ allowed_origins: ["https://customer.example"] }))).toBe("frame-ancestors 'self' https://customer.example");
     expect(await csp(await customerToken())).toBe("frame-ancestors *");
     expect(await csp("not-a-token")).toBe("frame-ancestors *");
   });
 
   it("keep tokens out of the request log's paths", async () => {
-    const { token } = await createEmbed(adminId, { report_id: reportId }, testBaseUrl());
+    const { token } = await createEmbed({ userId: adminId }, { report_id: reportId }, testBaseUrl());
     expect(redactPath(`/api/v1/embed/${token}/csv`)).toBe("/api/v1/embed/[redacted]/csv");
     expect(redactPath(`/embed/${token}`)).toBe("/embed/[redacted]");
   });
@@ -215,5 +216,28 @@ describe("GET /api/v1/embed/{token}/stream", () => {
   it("refuses choices the embed does not make editable", async () => {
     const response = await get(`/api/v1/embed/${await customerToken()}/stream?filter.browser=Firefox`);
     expect(response.status).toBe(403);
+  });
+});
+
+describe("POST /api/v1/embeds with an API key", () => {
+  const post = (key: string, body: unknown) =>
+    fetch(`${testBaseUrl()}/api/v1/embeds`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+
+  it("lets a customer's backend create embeds with an admin key of the organization, and no other key", async () => {
+    const admin = await createApiKey({ organizationId: tenant.organizationId, projectId: null, kind: "admin", name: "backend" });
+    const created = await post(admin.key, { report_id: reportId, params: { filters: [{ field: "properties.customer_id", op: "equals", value: "42" }] } });
+    expect(created.status).toBe(201);
+    const { token, url } = (await created.json()) as { token: string; url: string };
+    expect(url).toContain(`/embed/${token}`);
+    const data = await fetch(`${testBaseUrl()}/api/v1/embed/${token}/data`);
+    expect(data.status).toBe(200);
+
+    const read = await createApiKey({ organizationId: tenant.organizationId, projectId: null, kind: "read", name: "reporting" });
+    expect((await post(read.key, { report_id: reportId })).status).toBe(403);
+    expect((await post(tenant.writeKey, { report_id: reportId })).status).toBe(403);
+    expect((await post("lma_not-a-key", { report_id: reportId })).status).toBe(401);
+    const intruder = await createTenant();
+    const foreign = await createApiKey({ organizationId: intruder.organizationId, projectId: null, kind: "admin", name: "other" });
+    expect((await post(foreign.key, { report_id: reportId })).status).toBe(404);
   });
 });

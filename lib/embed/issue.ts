@@ -1,7 +1,8 @@
-// Creating an embed (admin+): stores the token's settings, signs it, and returns ready-to-paste HTML.
+// Creating an embed (an admin, or an admin API key of the organization): stores the token's
+// settings, signs it, and returns ready-to-paste HTML.
 import type { Prisma } from "../db/generated/client";
 import { assertRole } from "../auth/roles";
-import { normalizeOrigin } from "../auth/api-keys";
+import { normalizeOrigin, type AuthenticatedKey } from "../auth/api-keys";
 import { getPrisma } from "../db/client";
 import { ApiError } from "../errors";
 import { createEmbedSchema } from "./schemas";
@@ -17,13 +18,23 @@ async function resourceProject(reportId?: string, widgetId?: string) {
   return widget && { type: "widget" as const, id: widget.id, project: widget.report.project };
 }
 
-export async function createEmbed(userId: string, input: unknown, origin: string) {
+/** Who creates the embed: a signed-in user (must be an admin of the organization), or an admin key. */
+export type EmbedCreator = { userId: string } | { key: AuthenticatedKey };
+
+export async function createEmbed(creator: EmbedCreator, input: unknown, origin: string) {
   const data = createEmbedSchema.parse(input);
   const resource = await resourceProject(data.report_id, data.widget_id);
-  if (!resource) throw new ApiError("not_found", "No such report or widget");
-  await assertRole(userId, resource.project.organizationId, "admin").catch((error: unknown) => {
-    throw error instanceof ApiError && error.code === "not_found" ? new ApiError("not_found", "No such report or widget") : error;
-  });
+  const missing = new ApiError("not_found", "No such report or widget");
+  if (!resource) throw missing;
+  if ("key" in creator) {
+    // Another organization's (or, for a project-bound key, another project's) report is indistinguishable from a missing one.
+    const { organizationId, projectId } = creator.key;
+    if (organizationId !== resource.project.organizationId || (projectId && projectId !== resource.project.id)) throw missing;
+  } else {
+    await assertRole(creator.userId, resource.project.organizationId, "admin").catch((error: unknown) => {
+      throw error instanceof ApiError && error.code === "not_found" ? missing : error;
+    });
+  }
   const expiresAt = data.expires_in ? new Date(Date.now() + data.expires_in * 1000) : null;
   const stored = await getPrisma().embedToken.create({
     data: {

@@ -39,7 +39,7 @@ const value = (widgets: Awaited<ReturnType<typeof loadEmbedWidgets>>) => (widget
 
 describe("embed tokens", () => {
   it("issues a token that verifies and shows the report's data", async () => {
-    const embed = await createEmbed(adminId, { report_id: reportId, params: { range: { relative: "today" }, timezone: "UTC" } }, "https://lumen.example");
+    const embed = await createEmbed({ userId: adminId }, { report_id: reportId, params: { range: { relative: "today" }, timezone: "UTC" } }, "https://lumen.example");
     expect(embed.url).toBe(`https://lumen.example/embed/${embed.token}`);
     expect(embed.iframe_html).toContain(embed.url);
     const verified = await verifyEmbedToken(embed.token);
@@ -48,7 +48,7 @@ describe("embed tokens", () => {
   });
 
   it("refuses tampered, expired, revoked and foreign tokens", async () => {
-    const embed = await createEmbed(adminId, { report_id: reportId }, "https://x");
+    const embed = await createEmbed({ userId: adminId }, { report_id: reportId }, "https://x");
     const [header, payload, signature] = embed.token.split(".");
     const widened = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, "base64url").toString()), params: { filters: [], range: { relative: "this_year" } } })).toString("base64url");
     await expect(verifyEmbedToken(`${header}.${widened}.${signature}`)).rejects.toMatchObject({ reason: "invalid" });

@@ -42,7 +42,7 @@ export async function updateProject(userId: string, projectId: string, input: un
 
 export const keyInputSchema = z.object({
   name: z.string().trim().min(1).max(200),
-  kind: z.enum(["write", "read"]),
+  kind: z.enum(["write", "read", "admin"]),
   allowed_origins: z.array(z.url().transform(normalizeOrigin)).max(50).default([]),
 });
 

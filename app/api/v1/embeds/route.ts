@@ -1,11 +1,14 @@
-// POST /api/v1/embeds: create a signed embed for a report or widget (admin+); returns the token,
-// its URL and ready-to-paste iframe and script snippets.
+// POST /api/v1/embeds: create a signed embed for a report or widget, as a signed-in admin or with an
+// admin API key (Authorization: Bearer lma_…, for the customer's backend); returns the token, its
+// URL and ready-to-paste iframe and script snippets.
 import { defineRoute, json } from "@/lib/api/route";
 import { readAppBody } from "@/lib/api/body";
+import { authenticateApiKey, bearerToken } from "@/lib/auth/api-keys";
 import { requireUser } from "@/lib/auth/session";
-import { createEmbed } from "@/lib/embed/issue";
+import { createEmbed, type EmbedCreator } from "@/lib/embed/issue";
 
 export const POST = defineRoute(async (request) => {
-  const user = await requireUser();
-  return json(201, await createEmbed(user.id, await readAppBody(request), new URL(request.url).origin));
+  const presented = bearerToken(request);
+  const creator: EmbedCreator = presented ? { key: await authenticateApiKey(presented, "admin") } : { userId: (await requireUser()).id };
+  return json(201, await createEmbed(creator, await readAppBody(request), new URL(request.url).origin));
 });

@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "ApiKeyKind" ADD VALUE 'admin';
