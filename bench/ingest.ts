@@ -7,11 +7,11 @@
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
-import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { copyFrom } from "../lib/db/copy-from";
+import { machineCpu } from "./proc-stats";
 import { generateBatch, type BenchBatch } from "./payloads";
 
 const usage = `Usage: npm run bench:ingest -- [options]
@@ -87,29 +87,17 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-// Whole-machine CPU use between two /proc/stat readings (Linux only), to show how busy the box was.
-function cpuTimes(): { busy: number; total: number } | null {
-  try {
-    const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
-    const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
-    const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
-    return { busy: total - idle, total };
-  } catch {
-    return null;
-  }
-}
-
 interface CpuReport {
   machineBusyPercent: number | null;
   benchCores: number;
 }
 
 function measureCpu(): () => CpuReport {
-  const machine = cpuTimes();
+  const machine = machineCpu();
   const own = process.cpuUsage();
   const started = performance.now();
   return () => {
-    const after = cpuTimes();
+    const after = machineCpu();
     const used = process.cpuUsage(own);
     const wallUs = (performance.now() - started) * 1000;
     return {

@@ -54,6 +54,21 @@ export interface RollupPlan {
   daily: boolean;
 }
 
+// Conditions shared by the rollup plans below, each read in the same statement as the watermark.
+const watermarkSql = sql`(SELECT watermark::text FROM rollup_state WHERE id = 1 AND isfinite(watermark))`;
+
+/** True when the zone's offset is a whole number of hours on every day from `from` to `to`. */
+function wholeHoursSql(from: Sql, to: Sql, timezone: string): Sql {
+  return sql`NOT EXISTS (
+    SELECT 1 FROM generate_series(${from}, ${to}, interval '1 day') t
+    WHERE extract(minute FROM t AT TIME ZONE ${timezone}) <> extract(minute FROM t AT TIME ZONE 'UTC'))`;
+}
+
+/** True when the project's daily actor sets are complete in this time zone. */
+function dailySetsSql(scope: QueryScope): Sql {
+  return sql`EXISTS (SELECT 1 FROM rollup_daily_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone})`;
+}
+
 /** Rollups answer count and unique users of trend/metric/breakdown on rolled dimensions, hour-aligned ranges and whole-hour time zones. */
 export async function rollupPlanIfAnswerable(db: Pick<pg.Pool, "query">, scope: QueryScope, query: QueryDefinition): Promise<RollupPlan | null> {
   if (query.kind !== "trend" && query.kind !== "metric" && query.kind !== "breakdown") return null;
@@ -62,12 +77,8 @@ export async function rollupPlanIfAnswerable(db: Pick<pg.Pool, "query">, scope: 
   const hourAligned = (d: Date) => d.getTime() % 3_600_000 === 0;
   if (!hourAligned(scope.from) || !hourAligned(scope.to)) return null;
   const { rows } = await db.query<{ whole_hours: boolean; watermark: string | null; daily: boolean }>(
-    sql`SELECT NOT EXISTS (
-          SELECT 1 FROM generate_series(${scope.from}::timestamptz, ${scope.to}::timestamptz, interval '1 day') t
-          WHERE extract(minute FROM t AT TIME ZONE ${scope.timezone}) <> extract(minute FROM t AT TIME ZONE 'UTC')
-        ) AS whole_hours,
-        (SELECT watermark::text FROM rollup_state WHERE id = 1 AND isfinite(watermark)) AS watermark,
-        EXISTS (SELECT 1 FROM rollup_daily_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone}) AS daily`.toQuery(),
+    sql`SELECT ${wholeHoursSql(sql`${scope.from}::timestamptz`, sql`${scope.to}::timestamptz`, scope.timezone)} AS whole_hours,
+        ${watermarkSql} AS watermark, ${dailySetsSql(scope)} AS daily`.toQuery(),
   );
   const row = rows[0];
   return row?.whole_hours && row.watermark ? { watermark: row.watermark, daily: row.daily } : null;
@@ -83,12 +94,9 @@ export async function retentionDailyWatermark(db: Pick<pg.Pool, "query">, scope:
   const { rows } = await db.query<{ ok: boolean; watermark: string | null }>(
     sql`SELECT date_trunc('day', ${scope.from}::timestamptz, ${scope.timezone}) = ${scope.from}::timestamptz
            AND date_trunc('day', ${scope.to}::timestamptz, ${scope.timezone}) = ${scope.to}::timestamptz
-           AND EXISTS (SELECT 1 FROM rollup_daily_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone})
-           AND NOT EXISTS (
-             SELECT 1 FROM generate_series(date_trunc(${query.period}, ${scope.from}::timestamptz, ${scope.timezone}), ${scope.to}::timestamptz, interval '1 day') t
-             WHERE extract(minute FROM t AT TIME ZONE ${scope.timezone}) <> extract(minute FROM t AT TIME ZONE 'UTC')
-           ) AS ok,
-        (SELECT watermark::text FROM rollup_state WHERE id = 1 AND isfinite(watermark)) AS watermark`.toQuery(),
+           AND ${dailySetsSql(scope)}
+           AND ${wholeHoursSql(sql`date_trunc(${query.period}, ${scope.from}::timestamptz, ${scope.timezone})`, sql`${scope.to}::timestamptz`, scope.timezone)} AS ok,
+        ${watermarkSql} AS watermark`.toQuery(),
   );
   return rows[0]?.ok ? (rows[0].watermark ?? null) : null;
 }
