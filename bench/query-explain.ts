@@ -1,6 +1,6 @@
 // Helpers for bench/query.ts: record the SQL that runQuery sends through the shared pg pool, and
 // run EXPLAIN (ANALYZE, BUFFERS) on it, so a slow query kind can be diagnosed from the exact text.
-import type pg from "pg";
+import pg from "pg";
 
 export interface CapturedStatement {
   text: string;
@@ -9,26 +9,30 @@ export interface CapturedStatement {
 
 type QueryFn = pg.Pool["query"];
 
+// Transaction control and Prisma's own statements (the project look-up) are not the compiler's SQL.
+const notCompiled = /^\s*(BEGIN|COMMIT|ROLLBACK|SET\b|SELECT "public"\.)/i;
+
 /**
- * Wraps `pool.query` so that, while `capture` runs, every statement sent through it is recorded.
- * Prisma's own statements (the project look-up) go through pool.connect() and are not seen, which
- * is what we want: only the query compiler's SQL is explained.
+ * Wraps pg's Client.prototype.query (pool.query and runQuery's snapshot client both end there) so
+ * that, while `capture` runs, every statement the query compiler sends is recorded.
  */
-export function installCapture(pool: pg.Pool): { capture<T>(fn: () => Promise<T>): Promise<{ result: T; statements: CapturedStatement[] }> } {
-  const original = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+export function installCapture(): { capture<T>(fn: () => Promise<T>): Promise<{ result: T; statements: CapturedStatement[] }> } {
   let recording: CapturedStatement[] | null = null;
-  const wrapped = (...args: unknown[]) => {
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  proto.query = function (this: unknown, ...args: unknown[]) {
     if (recording) {
       const [first, second] = args;
-      if (typeof first === "string") recording.push({ text: first, values: Array.isArray(second) ? second : [] });
+      let statement: CapturedStatement | null = null;
+      if (typeof first === "string") statement = { text: first, values: Array.isArray(second) ? second : [] };
       else if (first && typeof first === "object" && "text" in first) {
         const config = first as { text: string; values?: unknown[] };
-        recording.push({ text: config.text, values: config.values ?? (Array.isArray(second) ? second : []) });
+        statement = { text: config.text, values: config.values ?? (Array.isArray(second) ? second : []) };
       }
+      if (statement && !notCompiled.test(statement.text)) recording.push(statement);
     }
-    return original(...args);
+    return original.apply(this, args);
   };
-  pool.query = wrapped as unknown as QueryFn;
   return {
     async capture(fn) {
       const statements: CapturedStatement[] = [];
@@ -55,8 +59,16 @@ export function inlineForReading(statement: CapturedStatement): string {
   return statement.text.replace(/\$(\d+)/g, (_, n: string) => literal(statement.values[Number(n) - 1]));
 }
 
-/** EXPLAIN (ANALYZE, BUFFERS) of one captured statement, as text lines. */
-export async function explainAnalyze(db: Pick<pg.Pool, "query">, statement: CapturedStatement): Promise<string[]> {
-  const { rows } = await db.query<{ "QUERY PLAN": string }>({ text: `EXPLAIN (ANALYZE, BUFFERS, SETTINGS) ${statement.text}`, values: statement.values });
-  return rows.map((r) => r["QUERY PLAN"]);
+/** EXPLAIN (ANALYZE, BUFFERS) of one captured statement, as text lines, with the memory runQuery's snapshot gives. */
+export async function explainAnalyze(pool: pg.Pool, statement: CapturedStatement): Promise<string[]> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    await client.query("SET LOCAL work_mem = '64MB'");
+    const { rows } = await client.query<{ "QUERY PLAN": string }>({ text: `EXPLAIN (ANALYZE, BUFFERS, SETTINGS) ${statement.text}`, values: statement.values });
+    return rows.map((r) => r["QUERY PLAN"]);
+  } finally {
+    await client.query("ROLLBACK");
+    client.release();
+  }
 }

@@ -441,17 +441,20 @@ async function main(): Promise<number> {
     // 5. Optional: EXPLAIN (ANALYZE, BUFFERS) of every statement of each row, for diagnosis.
     if (flags.explain) {
       const out: string[] = [];
-      const capture = installCapture(pool);
+      const capture = installCapture();
       for (const c of selected) {
         for (const source of c.sources) {
           const query = queryDefinitionSchema.parse(c.query);
-          const { statements } = await capture.capture(() =>
-            runQuery({ organizationId: ws.organizationId, projectId: ws.projectId, query, range: c.range, now, ...(source === "raw" ? { useRollups: false } : {}) }),
-          );
+          const { statements } = await capture
+            .capture(() => runQuery({ organizationId: ws.organizationId, projectId: ws.projectId, query, range: c.range, now, ...(source === "raw" ? { useRollups: false } : {}) }))
+            .catch((error: unknown) => {
+              console.error("capture failed", error);
+              throw error;
+            });
           out.push(`\n==== ${c.name} (${source}): ${statements.length} statements ====`);
           for (const [i, statement] of statements.entries()) {
             out.push(`\n-- statement ${i + 1}:\n${inlineForReading(statement).trim()}\n`);
-            out.push(...(await explainAnalyze(pool, statement)));
+            out.push(...(await explainAnalyze(pool, statement).catch((error: unknown) => [`EXPLAIN failed: ${error instanceof Error ? error.message : String(error)}`])));
           }
         }
       }

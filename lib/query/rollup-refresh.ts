@@ -1,8 +1,9 @@
 // Keeps event_rollups current: folds in the events that arrived since the watermark (by
-// received_at), so late events land in their own (old) hour, then re-derives the daily actor sets
+// received_at), so late events land in their own (old) hour, then re-derives the daily actor bitmaps
 // of the local days those hours belong to. One refresher at a time (advisory lock); a large backlog
 // is folded in bounded steps, each its own transaction, so progress is kept and memory stays flat.
 import type pg from "pg";
+import { bitmapsFromNumbersSql } from "./actor-bitmaps";
 import { ROLLED_DIMENSIONS } from "./rollups";
 
 const dimensionRows = [`('', NULL::text)`, ...Object.entries(ROLLED_DIMENSIONS).map(([dimension, column]) => `('${dimension}', e.${column})`)].join(", ");
@@ -19,7 +20,7 @@ FROM (
   FROM rollup_state s WHERE s.id = 1
 ) b`;
 
-// Folds (low, high] and reports which (project, hour) totals changed, for the daily sets.
+// Folds (low, high] and reports which (project, hour) totals changed, for the daily bitmaps.
 const foldSql = `
 WITH folded AS (
   INSERT INTO event_rollups AS r (organization_id, project_id, dimension, bucket, name, value, events, actors)
@@ -38,7 +39,7 @@ RETURNING (SELECT count(*) FROM folded)::int AS rows_written,
           (SELECT COALESCE(array_agg(DISTINCT project_id), '{}') FROM folded WHERE dimension = '')::text[] AS projects,
           (SELECT COALESCE(array_agg(DISTINCT project_id::text || '|' || bucket::text), '{}') FROM folded WHERE dimension = '') AS hours`;
 
-// Projects whose daily sets are missing or in another time zone get all their days rebuilt; the
+// Projects whose daily bitmaps are missing or in another time zone get all their days rebuilt; the
 // others only the local days of the hours just folded. Only whole-hour time zones: a local day must
 // be a whole number of UTC hours to be the union of hourly rollups.
 const eligibleSql = `
@@ -49,40 +50,84 @@ const eligibleSql = `
 
 // Run first, in its own statement: a statement may not both delete and upsert the same row.
 const clearRebuiltSql = `
-DELETE FROM event_rollups_daily d USING (${eligibleSql}) g WHERE g.rebuild AND d.project_id = g.project_id`;
+DELETE FROM event_actor_bitmaps d USING (${eligibleSql}) g WHERE g.rebuild AND d.project_id = g.project_id`;
 
-const dailySql = `
+// The local days whose bitmaps must be (re)built.
+const daysSql = `
 WITH touched AS (
   SELECT split_part(h, '|', 1)::uuid AS project_id, split_part(h, '|', 2)::timestamptz AS bucket FROM unnest($2::text[]) h
 ),
-eligible AS (${eligibleSql}),
-days AS (
-  SELECT DISTINCT g.organization_id, g.project_id, g.timezone, (t.bucket AT TIME ZONE g.timezone)::date AS day
-  FROM eligible g JOIN touched t ON t.project_id = g.project_id WHERE NOT g.rebuild
-  UNION
-  SELECT DISTINCT g.organization_id, g.project_id, g.timezone, (r.bucket AT TIME ZONE g.timezone)::date
-  FROM eligible g JOIN event_rollups r ON r.organization_id = g.organization_id AND r.project_id = g.project_id AND r.dimension = ''
-  WHERE g.rebuild
-),
-sets AS (
-  SELECT d.organization_id, d.project_id, d.timezone, d.day, n.name, array_agg(DISTINCT a ORDER BY a) FILTER (WHERE a IS NOT NULL) AS actors
+eligible AS (${eligibleSql})
+SELECT DISTINCT g.organization_id, g.project_id, g.timezone, (t.bucket AT TIME ZONE g.timezone)::date::text AS day
+FROM eligible g JOIN touched t ON t.project_id = g.project_id WHERE NOT g.rebuild
+UNION
+SELECT DISTINCT g.organization_id, g.project_id, g.timezone, (r.bucket AT TIME ZONE g.timezone)::date::text
+FROM eligible g JOIN event_rollups r ON r.organization_id = g.organization_id AND r.project_id = g.project_id AND r.dimension = ''
+WHERE g.rebuild`;
+
+// Statements over those days, given as four parallel arrays; hourRows unnests their hours' actors.
+const daysCte = `days AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::date[]) AS d(organization_id, project_id, timezone, day))`;
+const hourRows = `
   FROM days d
   JOIN event_rollups r ON r.organization_id = d.organization_id AND r.project_id = d.project_id AND r.dimension = ''
    AND r.bucket >= (d.day::timestamp AT TIME ZONE d.timezone) AND r.bucket < ((d.day + 1)::timestamp AT TIME ZONE d.timezone)
-  CROSS JOIN LATERAL (VALUES (r.name), ('')) n(name)
-  LEFT JOIN LATERAL unnest(r.actors) a ON true
-  GROUP BY 1, 2, 3, 4, 5
+  CROSS JOIN LATERAL unnest(r.actors) a`;
+
+// Actors seen for the first time get the next numbers, earliest first (one refresher at a time: the lock).
+const numberActorsSql = `
+WITH ${daysCte},
+seen AS (SELECT d.organization_id, d.project_id, a AS actor, min(r.bucket) AS first_seen ${hourRows} GROUP BY 1, 2, 3),
+fresh AS (
+  SELECT s.* FROM seen s
+  WHERE NOT EXISTS (SELECT 1 FROM project_actors p WHERE p.organization_id = s.organization_id AND p.project_id = s.project_id AND p.actor = s.actor)
 ),
-written AS (
-  INSERT INTO event_rollups_daily AS x (organization_id, project_id, timezone, day, name, actors)
-  SELECT organization_id, project_id, timezone, day, name, COALESCE(actors, '{}') FROM sets
-  ON CONFLICT (organization_id, project_id, timezone, day, name) DO UPDATE SET actors = EXCLUDED.actors
-  RETURNING 1
+tops AS (
+  SELECT p.organization_id, p.project_id, max(p.number) AS top
+  FROM project_actors p WHERE (p.organization_id, p.project_id) IN (SELECT DISTINCT organization_id, project_id FROM days)
+  GROUP BY 1, 2
 )
+INSERT INTO project_actors (organization_id, project_id, actor, number)
+SELECT f.organization_id, f.project_id, f.actor,
+       COALESCE(t.top, -1) + row_number() OVER (PARTITION BY f.organization_id, f.project_id ORDER BY f.first_seen, f.actor)
+FROM fresh f LEFT JOIN tops t ON t.organization_id = f.organization_id AND t.project_id = f.project_id`;
+
+const deleteBitmapsSql = `
+WITH ${daysCte}
+DELETE FROM event_actor_bitmaps x USING days d
+WHERE x.organization_id = d.organization_id AND x.project_id = d.project_id AND x.timezone = d.timezone AND x.day = d.day`;
+
+// The (day, name, actor) triples first, on their own: joined to project_actors only then, by actor.
+const bitmapsSql = `
+WITH ${daysCte},
+hashes AS MATERIALIZED (
+  SELECT DISTINCT d.organization_id, d.project_id, d.timezone, d.day, n.name, a AS actor
+  ${hourRows}
+  CROSS JOIN LATERAL (VALUES (r.name), ('')) n(name)
+),
+members AS (
+  SELECT h.organization_id, h.project_id, h.timezone, h.day, h.name, p.number
+  FROM hashes h JOIN project_actors p ON p.organization_id = h.organization_id AND p.project_id = h.project_id AND p.actor = h.actor
+)
+INSERT INTO event_actor_bitmaps (organization_id, project_id, timezone, day, name, chunk, bits)
+${bitmapsFromNumbersSql("members", ["organization_id", "project_id", "timezone", "day", "name"])}`;
+
+const markBuiltSql = `
 INSERT INTO rollup_daily_state AS s (organization_id, project_id, timezone)
-SELECT organization_id, project_id, timezone FROM eligible WHERE rebuild
-ON CONFLICT (project_id) DO UPDATE SET timezone = EXCLUDED.timezone
-RETURNING (SELECT count(*) FROM written)::int AS days_written`;
+SELECT organization_id, project_id, timezone FROM (${eligibleSql}) g WHERE rebuild
+ON CONFLICT (project_id) DO UPDATE SET timezone = EXCLUDED.timezone`;
+
+/** Re-derives the actor bitmaps of the local days whose hours were just folded, or of every day of a rebuilt project. */
+async function refreshBitmaps(client: pg.PoolClient, projects: string[], hours: string[]): Promise<void> {
+  await client.query(clearRebuiltSql, [projects]);
+  const { rows } = await client.query<{ organization_id: string; project_id: string; timezone: string; day: string }>(daysSql, [projects, hours]);
+  if (rows.length > 0) {
+    const days = [rows.map((r) => r.organization_id), rows.map((r) => r.project_id), rows.map((r) => r.timezone), rows.map((r) => r.day)];
+    await client.query(numberActorsSql, days);
+    await client.query(deleteBitmapsSql, days);
+    await client.query(bitmapsSql, days);
+  }
+  await client.query(markBuiltSql, [projects]);
+}
 
 /** Rollup rows one fold step aims to write: large enough to be efficient, small enough to stay in memory. */
 const STEP_ROWS = { low: 200_000, high: 1_500_000 };
@@ -129,8 +174,7 @@ async function foldStep(pool: pg.Pool, wait: boolean, target: string | null, ste
       ? (await client.query<{ rows_written: number; projects: string[]; hours: string[] }>(foldSql, [low, upto])).rows[0]!
       : { rows_written: 0, projects: [], hours: [] };
     // Also with nothing new to fold: a project whose time zone changed still needs its days rebuilt.
-    await client.query(clearRebuiltSql, [folded.projects]);
-    await client.query(dailySql, [folded.projects, folded.hours]);
+    await refreshBitmaps(client, folded.projects, folded.hours);
     await client.query("COMMIT");
     return { rowsWritten: folded.rows_written, watermark: advance ? upto : low, done: !advance || last, target: end };
   } catch (error) {

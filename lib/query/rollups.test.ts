@@ -45,7 +45,7 @@ const queries: QueryDefinitionInput[] = [
   { kind: "breakdown", dimension: "utm_source", measure: { type: "unique_users" }, limit: 3 },
   { kind: "breakdown", dimension: "device", filters: [{ field: "device", op: "not_equals", value: "desktop" }, { field: "event", op: "equals", value: "pageview" }] },
   { kind: "breakdown", dimension: "event", measure: { type: "unique_users" } },
-  // Unique users by day, week, month or in total: the daily actor sets where the time zone is the project's.
+  // Unique users by day, week, month or in total: the daily actor bitmaps where the time zone is the project's.
   { kind: "trend", interval: "day", measure: { type: "unique_users" } },
   { kind: "trend", interval: "week", event: "pageview", measure: { type: "unique_users" } },
   { kind: "trend", interval: "month", measure: { type: "unique_users" }, filters: [{ field: "event", op: "in", value: ["signup", "purchase"] }] },
@@ -62,10 +62,10 @@ describe.each(["UTC", "Europe/Paris", "America/New_York"])("in %s", (timezone) =
   });
 });
 
-it("reads the daily actor sets in the project's time zone, and hourly ones for partial days at the ends", async () => {
+it("reads the daily actor bitmaps in the project's time zone, and hourly rollups for partial days at the ends", async () => {
   const state = await getPool().query("SELECT timezone FROM rollup_daily_state WHERE project_id = $1", [tenant.projectId]);
   expect(state.rows).toEqual([{ timezone: "Europe/Paris" }]);
-  const days = await getPool().query("SELECT count(*)::int AS n FROM event_rollups_daily WHERE project_id = $1 AND name = ''", [tenant.projectId]);
+  const days = await getPool().query("SELECT count(DISTINCT day)::int AS n FROM event_actor_bitmaps WHERE project_id = $1 AND name = ''", [tenant.projectId]);
   expect(days.rows[0].n).toBeGreaterThan(30);
   // Hour-aligned but not at Paris midnights: partial days at both ends.
   const from = new Date(Math.floor(now.getTime() / 86_400_000) * 86_400_000 - 12 * 86_400_000 + 5 * 3_600_000);
@@ -80,7 +80,7 @@ it("reads the daily actor sets in the project's time zone, and hourly ones for p
   }
 });
 
-it("counts a one-day total straight from that day's set", async () => {
+it("counts a one-day total straight from that day's bitmaps", async () => {
   for (const event of [undefined, "pageview"]) {
     const { raw, rolled } = await both({ kind: "metric", event, measure: { type: "unique_users" }, compare: true }, "Europe/Paris", { relative: "yesterday" });
     expect(rolled.meta.rollups).toBe(true);
@@ -89,13 +89,15 @@ it("counts a one-day total straight from that day's set", async () => {
   }
 });
 
-it("answers retention from the daily sets exactly as from raw events, and only without filters", async () => {
-  const retention: QueryDefinitionInput[] = [
-    { kind: "retention", start_event: "pageview", return_event: "pageview", period: "week", periods: 4 },
-    { kind: "retention", start_event: "signup", return_event: "purchase", period: "day", periods: 10 },
+it("answers retention from the daily bitmaps exactly as from raw events, and only without filters", async () => {
+  // Raw events answer in one pass of per-user period masks up to 63 periods, per (user, period) beyond.
+  const retention: [QueryDefinitionInput, QueryRange][] = [
+    [{ kind: "retention", start_event: "pageview", return_event: "pageview", period: "week", periods: 4 }, { relative: "last_30_days" }],
+    [{ kind: "retention", start_event: "signup", return_event: "purchase", period: "day", periods: 10 }, { relative: "last_30_days" }],
+    [{ kind: "retention", start_event: "pageview", return_event: "signup", period: "day", periods: 12 }, { relative: "last_90_days" }],
   ];
-  for (const query of retention) {
-    const { raw, rolled } = await both(query, "Europe/Paris");
+  for (const [query, range] of retention) {
+    const { raw, rolled } = await both(query, "Europe/Paris", range);
     expect(rolled.meta.rollups).toBe(true);
     expect(raw.meta.rollups).toBe(false);
     expect(rolled.data).toEqual(raw.data);
@@ -107,13 +109,16 @@ it("answers retention from the daily sets exactly as from raw events, and only w
   expect(otherZone.rolled.meta.rollups).toBe(false);
 });
 
-it("rebuilds the daily sets in a project's new time zone", async () => {
+it("rebuilds the daily bitmaps in a project's new time zone, keeping every actor's number", async () => {
+  const numbersOf = async () => (await getPool().query("SELECT actor, number FROM project_actors WHERE project_id = $1 ORDER BY number", [tenant.projectId])).rows;
+  const before = await numbersOf();
   await getPrisma().project.update({ where: { id: tenant.projectId }, data: { timezone: "America/New_York" } });
   try {
     await refreshRollups(getPool(), { wait: true });
+    expect(await numbersOf()).toEqual(before);
     const state = await getPool().query("SELECT timezone FROM rollup_daily_state WHERE project_id = $1", [tenant.projectId]);
     expect(state.rows).toEqual([{ timezone: "America/New_York" }]);
-    const zones = await getPool().query("SELECT DISTINCT timezone FROM event_rollups_daily WHERE project_id = $1", [tenant.projectId]);
+    const zones = await getPool().query("SELECT DISTINCT timezone FROM event_actor_bitmaps WHERE project_id = $1", [tenant.projectId]);
     expect(zones.rows).toEqual([{ timezone: "America/New_York" }]);
     for (const query of queries.filter((q) => "measure" in q && q.measure?.type === "unique_users")) {
       const { raw, rolled } = await both(query, "America/New_York");
@@ -123,6 +128,39 @@ it("rebuilds the daily sets in a project's new time zone", async () => {
     await getPrisma().project.update({ where: { id: tenant.projectId }, data: { timezone: "Europe/Paris" } });
     await refreshRollups(getPool(), { wait: true });
   }
+});
+
+it("numbers every actor once, densely, and counts arrivals after the refresh (new actors and known ones) exactly", async () => {
+  const numbers = await getPool().query(
+    "SELECT count(*)::int AS n, count(DISTINCT number)::int AS distinct_numbers, min(number) AS low, max(number) AS high FROM project_actors WHERE project_id = $1",
+    [tenant.projectId],
+  );
+  const actors = await getPool().query(
+    "SELECT count(DISTINCT COALESCE(user_id, anonymous_id))::int AS n FROM events WHERE project_id = $1 AND received_at <= (SELECT watermark FROM rollup_state)",
+    [tenant.projectId],
+  );
+  expect(numbers.rows[0]).toEqual({ n: actors.rows[0].n, distinct_numbers: actors.rows[0].n, low: 0, high: actors.rows[0].n - 1 });
+
+  const known = await getPool().query("SELECT user_id, anonymous_id FROM events WHERE project_id = $1 AND name = 'pageview' LIMIT 1", [tenant.projectId]);
+  const at = new Date(now.getTime() - 60_000);
+  await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [
+    eventRow({ name: "pageview", timestamp: at, userId: "bitmap-newcomer-1" }),
+    eventRow({ name: "pageview", timestamp: at, userId: "bitmap-newcomer-2" }),
+    eventRow({ name: "signup", timestamp: at, userId: "bitmap-newcomer-1" }),
+    eventRow({ name: "pageview", timestamp: at, userId: known.rows[0].user_id, anonymousId: known.rows[0].anonymous_id }),
+  ]);
+  for (const query of [
+    { kind: "metric", measure: { type: "unique_users" }, compare: true },
+    { kind: "trend", interval: "week", event: "pageview", measure: { type: "unique_users" } },
+    { kind: "retention", start_event: "pageview", return_event: "signup", period: "day", periods: 3 },
+  ] as QueryDefinitionInput[]) {
+    const { raw, rolled } = await both(query, "Europe/Paris");
+    expect(rolled.meta.rollups).toBe(true);
+    expect(rolled.data).toEqual(raw.data);
+  }
+  await refreshRollups(getPool(), { wait: true });
+  const newcomers = await getPool().query("SELECT number FROM project_actors WHERE project_id = $1 AND number > $2", [tenant.projectId, numbers.rows[0].high]);
+  expect(newcomers.rows).toHaveLength(2);
 });
 
 it("falls back to raw events where rollups cannot answer", async () => {

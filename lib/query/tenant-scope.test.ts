@@ -34,10 +34,10 @@ it("binds every events and rollups reference to the organization and project", a
   await runFunnel(recording, scope, funnelQuerySchema.parse({ kind: "funnel", steps: [{ event: "a" }, { event: "b" }, { event: "c" }], breakdown: { dimension: "os" } }));
   await runRetention(recording, scope, retentionQuerySchema.parse({ kind: "retention", start_event: "a", return_event: "b" }), new Date());
 
-  const reading = sent.filter((q) => /\b(events|event_rollups|event_rollups_daily) [a-z]\b/.test(q.text));
+  const reading = sent.filter((q) => /\b(events|event_rollups|event_actor_bitmaps|project_actors) [a-z]\b/.test(q.text));
   expect(reading.length).toBeGreaterThan(10);
   for (const { text, values } of reading) {
-    const references = [...text.matchAll(/\b(?:FROM|JOIN) (?:events|event_rollups|event_rollups_daily) ([a-z])\b/g)];
+    const references = [...text.matchAll(/\b(?:FROM|JOIN) (?:events|event_rollups|event_actor_bitmaps|project_actors) ([a-z])\b/g)];
     expect(references.length).toBeGreaterThan(0);
     for (const [, alias] of references) {
       const bound = new RegExp(`\\b${alias}\\.organization_id = \\$(\\d+)::uuid AND ${alias}\\.project_id = \\$(\\d+)::uuid`, "g");
@@ -48,7 +48,7 @@ it("binds every events and rollups reference to the organization and project", a
         expect(values[Number(projectParam) - 1]).toBe(project);
       }
     }
-    const unbound = (text.match(/\b(?:FROM|JOIN) (?:events|event_rollups|event_rollups_daily) [a-z]\b/g) ?? []).length;
+    const unbound = (text.match(/\b(?:FROM|JOIN) (?:events|event_rollups|event_actor_bitmaps|project_actors) [a-z]\b/g) ?? []).length;
     const bounds = (text.match(/\b[a-z]\.organization_id = \$\d+::uuid AND [a-z]\.project_id = \$\d+::uuid/g) ?? []).length;
     expect(bounds, text).toBeGreaterThanOrEqual(unbound);
   }
