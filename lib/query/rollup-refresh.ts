@@ -1,6 +1,6 @@
 // Keeps event_rollups current: folds in the events that arrived since the watermark (by
-// received_at), so late events land in their own (old) hour, then re-derives the daily actor bitmaps
-// of the local days those hours belong to. One refresher at a time (advisory lock); a large backlog
+// received_at), so late events land in their own (old) hour, then ORs the same events into the
+// daily actor bitmaps of their local days. One refresher at a time (advisory lock); a large backlog
 // is folded in bounded steps, each its own transaction, so progress is kept and memory stays flat.
 import type pg from "pg";
 import { bitmapsFromNumbersSql } from "./actor-bitmaps";
@@ -20,7 +20,7 @@ FROM (
   FROM rollup_state s WHERE s.id = 1
 ) b`;
 
-// Folds (low, high] and reports which (project, hour) totals changed, for the daily bitmaps.
+// Folds (low, high] and reports which projects gained events, for the daily bitmaps.
 const foldSql = `
 WITH folded AS (
   INSERT INTO event_rollups AS r (organization_id, project_id, dimension, bucket, name, value, events, actors)
@@ -36,11 +36,10 @@ WITH folded AS (
 )
 UPDATE rollup_state SET watermark = $2::timestamptz WHERE id = 1
 RETURNING (SELECT count(*) FROM folded)::int AS rows_written,
-          (SELECT COALESCE(array_agg(DISTINCT project_id), '{}') FROM folded WHERE dimension = '')::text[] AS projects,
-          (SELECT COALESCE(array_agg(DISTINCT project_id::text || '|' || bucket::text), '{}') FROM folded WHERE dimension = '') AS hours`;
+          (SELECT COALESCE(array_agg(DISTINCT project_id), '{}') FROM folded WHERE dimension = '')::text[] AS projects`;
 
 // Projects whose daily bitmaps are missing or in another time zone get all their days rebuilt; the
-// others only the local days of the hours just folded. Only whole-hour time zones: a local day must
+// others take in what was just folded. Only whole-hour time zones: a local day must
 // be a whole number of UTC hours to be the union of hourly rollups.
 const eligibleSql = `
   SELECT p.organization_id, p.id AS project_id, p.timezone, s.timezone IS DISTINCT FROM p.timezone AS rebuild
@@ -52,17 +51,10 @@ const eligibleSql = `
 const clearRebuiltSql = `
 DELETE FROM event_actor_bitmaps d USING (${eligibleSql}) g WHERE g.rebuild AND d.project_id = g.project_id`;
 
-// The local days whose bitmaps must be (re)built.
-const daysSql = `
-WITH touched AS (
-  SELECT split_part(h, '|', 1)::uuid AS project_id, split_part(h, '|', 2)::timestamptz AS bucket FROM unnest($2::text[]) h
-),
-eligible AS (${eligibleSql})
-SELECT DISTINCT g.organization_id, g.project_id, g.timezone, (t.bucket AT TIME ZONE g.timezone)::date::text AS day
-FROM eligible g JOIN touched t ON t.project_id = g.project_id WHERE NOT g.rebuild
-UNION
-SELECT DISTINCT g.organization_id, g.project_id, g.timezone, (r.bucket AT TIME ZONE g.timezone)::date::text
-FROM eligible g JOIN event_rollups r ON r.organization_id = g.organization_id AND r.project_id = g.project_id AND r.dimension = ''
+// Every local day of a project being rebuilt.
+const rebuiltDaysSql = `
+SELECT DISTINCT g.organization_id, g.project_id, g.timezone, (r.bucket AT TIME ZONE g.timezone)::date::text AS day
+FROM (${eligibleSql}) g JOIN event_rollups r ON r.organization_id = g.organization_id AND r.project_id = g.project_id AND r.dimension = ''
 WHERE g.rebuild`;
 
 // Statements over those days, given as four parallel arrays; hourRows unnests their hours' actors.
@@ -111,20 +103,66 @@ members AS (
 INSERT INTO event_actor_bitmaps (organization_id, project_id, timezone, day, name, chunk, bits)
 ${bitmapsFromNumbersSql("members", ["organization_id", "project_id", "timezone", "day", "name"])}`;
 
+// The other projects take in only what this step folded, (low, upto] by received_at: new actors
+// get numbers, and their bits are ORed into their days' bitmaps, so a refresh costs what arrived,
+// not what the day already holds.
+const arrivalsCte = `
+arrived AS (
+  SELECT g.organization_id, g.project_id, g.timezone, (e.timestamp AT TIME ZONE g.timezone)::date AS day, e.name,
+         hashtextextended(COALESCE(e.user_id, e.anonymous_id), 0) AS actor, e.timestamp
+  FROM (${eligibleSql}) g JOIN events e ON e.organization_id = g.organization_id AND e.project_id = g.project_id
+  WHERE NOT g.rebuild AND e.received_at > $2::timestamptz AND e.received_at <= $3::timestamptz AND COALESCE(e.user_id, e.anonymous_id) IS NOT NULL
+)`;
+
+const numberArrivalsSql = `
+WITH ${arrivalsCte},
+fresh AS (
+  SELECT a.organization_id, a.project_id, a.actor, min(a.timestamp) AS first_seen FROM arrived a
+  WHERE NOT EXISTS (SELECT 1 FROM project_actors p WHERE p.organization_id = a.organization_id AND p.project_id = a.project_id AND p.actor = a.actor)
+  GROUP BY 1, 2, 3
+),
+tops AS (
+  SELECT p.organization_id, p.project_id, max(p.number) AS top
+  FROM project_actors p WHERE (p.organization_id, p.project_id) IN (SELECT DISTINCT organization_id, project_id FROM fresh)
+  GROUP BY 1, 2
+)
+INSERT INTO project_actors (organization_id, project_id, actor, number)
+SELECT f.organization_id, f.project_id, f.actor,
+       COALESCE(t.top, -1) + row_number() OVER (PARTITION BY f.organization_id, f.project_id ORDER BY f.first_seen, f.actor)
+FROM fresh f LEFT JOIN tops t ON t.organization_id = f.organization_id AND t.project_id = f.project_id`;
+
+const bitmapArrivalsSql = `
+WITH ${arrivalsCte},
+hashes AS MATERIALIZED (
+  SELECT DISTINCT a.organization_id, a.project_id, a.timezone, a.day, n.name, a.actor
+  FROM arrived a CROSS JOIN LATERAL (VALUES (a.name), ('')) n(name)
+),
+members AS (
+  SELECT h.organization_id, h.project_id, h.timezone, h.day, h.name, p.number
+  FROM hashes h JOIN project_actors p ON p.organization_id = h.organization_id AND p.project_id = h.project_id AND p.actor = h.actor
+)
+INSERT INTO event_actor_bitmaps AS x (organization_id, project_id, timezone, day, name, chunk, bits)
+${bitmapsFromNumbersSql("members", ["organization_id", "project_id", "timezone", "day", "name"])}
+ON CONFLICT (organization_id, project_id, timezone, day, name, chunk) DO UPDATE SET bits = x.bits | EXCLUDED.bits`;
+
 const markBuiltSql = `
 INSERT INTO rollup_daily_state AS s (organization_id, project_id, timezone)
 SELECT organization_id, project_id, timezone FROM (${eligibleSql}) g WHERE rebuild
 ON CONFLICT (project_id) DO UPDATE SET timezone = EXCLUDED.timezone`;
 
-/** Re-derives the actor bitmaps of the local days whose hours were just folded, or of every day of a rebuilt project. */
-async function refreshBitmaps(client: pg.PoolClient, projects: string[], hours: string[]): Promise<void> {
+/** Rebuilds every day of projects whose bitmaps are missing or in another time zone; ORs in what (low, upto] brought for the others. */
+async function refreshBitmaps(client: pg.PoolClient, projects: string[], arrivals: { low: string; upto: string } | null): Promise<void> {
   await client.query(clearRebuiltSql, [projects]);
-  const { rows } = await client.query<{ organization_id: string; project_id: string; timezone: string; day: string }>(daysSql, [projects, hours]);
+  const { rows } = await client.query<{ organization_id: string; project_id: string; timezone: string; day: string }>(rebuiltDaysSql, [projects]);
   if (rows.length > 0) {
     const days = [rows.map((r) => r.organization_id), rows.map((r) => r.project_id), rows.map((r) => r.timezone), rows.map((r) => r.day)];
     await client.query(numberActorsSql, days);
     await client.query(deleteBitmapsSql, days);
     await client.query(bitmapsSql, days);
+  }
+  if (arrivals && projects.length > 0) {
+    await client.query(numberArrivalsSql, [projects, arrivals.low, arrivals.upto]);
+    await client.query(bitmapArrivalsSql, [projects, arrivals.low, arrivals.upto]);
   }
   await client.query(markBuiltSql, [projects]);
 }
@@ -171,10 +209,10 @@ async function foldStep(pool: pg.Pool, wait: boolean, target: string | null, ste
     );
     const { upto, advance, last } = stepEnd[0]!;
     const folded = advance
-      ? (await client.query<{ rows_written: number; projects: string[]; hours: string[] }>(foldSql, [low, upto])).rows[0]!
-      : { rows_written: 0, projects: [], hours: [] };
+      ? (await client.query<{ rows_written: number; projects: string[] }>(foldSql, [low, upto])).rows[0]!
+      : { rows_written: 0, projects: [] };
     // Also with nothing new to fold: a project whose time zone changed still needs its days rebuilt.
-    await refreshBitmaps(client, folded.projects, folded.hours);
+    await refreshBitmaps(client, folded.projects, advance ? { low, upto } : null);
     await client.query("COMMIT");
     return { rowsWritten: folded.rows_written, watermark: advance ? upto : low, done: !advance || last, target: end };
   } catch (error) {
