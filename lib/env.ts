@@ -11,7 +11,6 @@ export const envSchema = z.object({
   LUMEN_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   LUMEN_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   LUMEN_INGEST_RATE_LIMIT: z.coerce.number().int().positive().default(1000),
-  LUMEN_INGEST_WRITERS: z.coerce.number().int().min(1).max(64).default(1),
   LUMEN_MAX_EVENT_AGE_DAYS: z.coerce.number().int().positive().max(3650).default(30),
   LUMEN_MAX_FUTURE_SECONDS: z.coerce.number().int().nonnegative().default(3600),
   LUMEN_COUNTRY_HEADER: z
