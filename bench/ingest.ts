@@ -11,7 +11,7 @@ import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { copyFrom } from "../lib/db/copy-from";
-import { machineCpu } from "./proc-stats";
+import { cpuSeconds, machineCpu, parentPid, pidListeningOn, treeCpuSeconds } from "./proc-stats";
 import { generateBatch, type BenchBatch } from "./payloads";
 
 const usage = `Usage: npm run bench:ingest -- [options]
@@ -90,19 +90,31 @@ function percentile(sorted: Float64Array, p: number): number {
 interface CpuReport {
   machineBusyPercent: number | null;
   benchCores: number;
+  /** Cores the server process and PostgreSQL (postmaster and all its backends) used; null when not found on this machine. */
+  serverCores: number | null;
+  databaseCores: number | null;
 }
+
+/** The server (by its listening port) and PostgreSQL (the parent of our own backend), when they run on this machine. */
+const watched: { serverPid: number | null; postmasterPid: number | null } = { serverPid: null, postmasterPid: null };
 
 function measureCpu(): () => CpuReport {
   const machine = machineCpu();
   const own = process.cpuUsage();
+  const server = watched.serverPid === null ? null : cpuSeconds(watched.serverPid);
+  const database = watched.postmasterPid === null ? null : treeCpuSeconds(watched.postmasterPid);
   const started = performance.now();
   return () => {
     const after = machineCpu();
     const used = process.cpuUsage(own);
     const wallUs = (performance.now() - started) * 1000;
+    const serverAfter = watched.serverPid === null ? null : cpuSeconds(watched.serverPid);
+    const databaseAfter = watched.postmasterPid === null ? null : treeCpuSeconds(watched.postmasterPid);
     return {
       machineBusyPercent: machine && after && after.total > machine.total ? (100 * (after.busy - machine.busy)) / (after.total - machine.total) : null,
       benchCores: (used.user + used.system) / wallUs,
+      serverCores: server !== null && serverAfter !== null ? ((serverAfter - server) * 1e6) / wallUs : null,
+      databaseCores: database !== null && databaseAfter !== null ? ((databaseAfter - database) * 1e6) / wallUs : null,
     };
   };
 }
@@ -258,6 +270,8 @@ async function main(): Promise<void> {
     fail(`the server at ${options.url.origin} is not reachable (${error instanceof Error ? error.message : String(error)}); start it first (see bench/README.md)`),
   );
   if (health.status !== 200) fail(`${options.url.origin}/api/health answered ${health.status}: ${health.body}`);
+  watched.serverPid = pidListeningOn(Number(options.url.port || (options.url.protocol === "https:" ? 443 : 80)));
+  watched.postmasterPid = parentPid((await db.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid);
 
   // --- Who we write as: the given key, or a fresh organization / project / key.
   const runId = randomBytes(4).toString("hex");
@@ -403,7 +417,7 @@ async function main(): Promise<void> {
   const ratioMet = ratio !== null && ratio >= 25;
   const p99Met = p.p99 < 100;
   const cpuLine = (c: CpuReport) =>
-    `machine ${c.machineBusyPercent === null ? "?" : `${fmt(c.machineBusyPercent)}%`} busy (all ${availableParallelism()} cores = 100%); this load generator used ${fmt(c.benchCores, 2)} cores`;
+    `machine ${c.machineBusyPercent === null ? "?" : `${fmt(c.machineBusyPercent)}%`} busy (all ${availableParallelism()} cores = 100%); server ${c.serverCores === null ? "?" : fmt(c.serverCores, 2)} cores, PostgreSQL ${c.databaseCores === null ? "?" : fmt(c.databaseCores, 2)} cores, this load generator ${fmt(c.benchCores, 2)} cores`;
 
   const rows: [string, string][] = [
     ["events", fmt(options.events)],

@@ -48,17 +48,17 @@ const columns: [string, (row: EventRow) => Cell][] = [
 const copySql = `COPY events (organization_id, project_id, ${columns.map(([name]) => `"${name}"`).join(", ")}) FROM STDIN WITH (FORMAT csv)`;
 
 // event_keys is the idempotency ledger: only ids it had not seen come back from its insert, and
-// only those rows reach events. The same statement NOTIFYs the project's live embeds and dashboards
-// when it gained events; PostgreSQL delivers notifications only when the transaction commits.
+// only those rows reach events.
 const claimSql = `
-WITH claimed AS (
-  INSERT INTO event_keys (organization_id, project_id, event_id)
-  SELECT $1::uuid, $2::uuid, unnest($3::uuid[])
-  ON CONFLICT DO NOTHING
-  RETURNING event_id
-),
-notified AS (SELECT pg_notify('${EVENTS_CHANNEL}', $2::text) WHERE EXISTS (SELECT 1 FROM claimed))
-SELECT event_id, (SELECT count(*) FROM notified) AS notified FROM claimed`;
+INSERT INTO event_keys (organization_id, project_id, event_id)
+SELECT $1::uuid, $2::uuid, unnest($3::uuid[])
+ON CONFLICT DO NOTHING
+RETURNING event_id`;
+
+// The project's live embeds and dashboards hear of new events after the commit, in a statement of
+// its own: a transaction that NOTIFYs holds a database-wide lock through its commit, WAL flush
+// included, so notifying inside the write would make concurrent writes commit one at a time.
+const notifySql = `SELECT pg_notify('${EVENTS_CHANNEL}', $1::text)`;
 
 /** CSV with every value quoted, so an unquoted empty field is NULL and "" stays an empty string. */
 function csvCell(value: Cell): string {
@@ -91,6 +91,8 @@ export async function writeEvents(pool: pg.Pool, organizationId: string, project
       await copyFrom(client, copySql, [Buffer.from(csv)]);
     }
     await client.query("COMMIT");
+    // The events are stored: a failed notification costs live viewers one update, not the request.
+    if (fresh.size > 0) await client.query(notifySql, [projectId]).catch((notifyError: Error) => (broken = notifyError));
     return fresh.size;
   } catch (error) {
     await client.query("ROLLBACK").catch((rollbackError: Error) => (broken = rollbackError));
