@@ -21,9 +21,11 @@ test("the overview shows the known totals, follows the date range and drills dow
   await expect(metric(page, "Pageviews")).toHaveText("3");
   await expect(metric(page, "Visitors")).toHaveText("2");
 
+  // Drilling down at once after a range change keeps that range.
   await page.getByLabel("Date range").selectOption("last_30_days");
   await page.getByRole("region", { name: "Top pages" }).getByRole("button", { name: /\/docs/ }).click();
   await expect(page).toHaveURL(/f=path%3Aequals%3A%2Fdocs/);
+  await expect(page).toHaveURL(/range=last_30_days/);
   await expect(page.getByRole("list", { name: "Filters" })).toContainText("path is /docs");
   await expect(metric(page, "Pageviews")).toHaveText("1");
   // The URL holds the state: a reload shows the same view.

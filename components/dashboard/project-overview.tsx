@@ -41,17 +41,17 @@ export function ProjectOverview({ projectId, origin }: { projectId: string; orig
   const anyData = useQueryResult<MetricResult>(projectId, { kind: "metric", compare: false }, { range: { relative: "last_90_days" }, filters: [] });
   const interval = "relative" in view.range && ["today", "yesterday", "last_24_hours"].includes(view.range.relative) ? "hour" : "day";
   const trend: QueryDefinitionInput = { kind: "trend", measure: selected.measure, event: selected.event, interval };
-  const drill = (dimension: Dimension) => (value: string | null) => setView(withDrillDown(view, dimension, value));
+  const drill = (dimension: Dimension) => (value: string | null) => setView((current) => withDrillDown(current, dimension, value));
 
   if (anyData.data && anyData.data.data.value === 0) return <TrackerSnippet origin={origin} projectId={projectId} />;
 
   return (
     <div className="flex flex-col gap-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <RangePicker range={view.range} onChange={(range) => setView({ ...view, range })} />
+        <RangePicker range={view.range} onChange={(range) => setView((current) => ({ ...current, range }))} />
         <ActiveNow projectId={projectId} />
       </div>
-      <FilterChips filters={view.filters} onRemove={(i) => setView(withoutFilter(view, i))} />
+      <FilterChips filters={view.filters} onRemove={(i) => setView((current) => withoutFilter(current, i))} />
       <div className="grid grid-cols-2 gap-3 md:grid-cols-5">
         {headline.map((h) => (
           <QueryPanel<MetricResult> key={h.key} title={h.label} projectId={projectId} view={view} query={{ kind: "metric", measure: h.measure, event: h.event }}>

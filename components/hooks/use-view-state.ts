@@ -1,20 +1,31 @@
 "use client";
 // The dashboard view (range + filters) read from and written to the URL.
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useMemo } from "react";
+import { useCallback, useEffect, useMemo, useRef } from "react";
 import { parseViewState, serializeViewState, type ViewState } from "@/lib/query/view-state";
 
-export function useViewState(): [ViewState, (next: ViewState) => void] {
+/**
+ * Changes are functions of the current view. router.replace lands asynchronously, so a change made
+ * before the previous one reached the URL (a drill-down clicked right after a range change) starts
+ * from that pending view, not from the URL's older one.
+ */
+export function useViewState(): [ViewState, (change: (current: ViewState) => ViewState) => void] {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
   const view = useMemo(() => parseViewState(new URLSearchParams(params.toString())), [params]);
+  const pending = useRef<string | null>(null);
+  useEffect(() => {
+    if (pending.current === params.toString()) pending.current = null;
+  }, [params]);
   const setView = useCallback(
-    (next: ViewState) => {
-      const query = serializeViewState(next).toString();
+    (change: (current: ViewState) => ViewState) => {
+      const current = pending.current === null ? view : parseViewState(new URLSearchParams(pending.current));
+      const query = serializeViewState(change(current)).toString();
+      pending.current = query;
       router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
     },
-    [router, pathname],
+    [router, pathname, view],
   );
   return [view, setView];
 }

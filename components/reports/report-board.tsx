@@ -97,7 +97,7 @@ export function ReportBoard({ projectId, reportId }: { projectId: string; report
           <h2 className="text-xl font-semibold">{report.data.report.name}</h2>
         )}
         <div className="flex flex-wrap items-center gap-2">
-          <RangePicker range={view.range} onChange={(range) => setView({ ...view, range })} />
+          <RangePicker range={view.range} onChange={(range) => setView((current) => ({ ...current, range }))} />
           {canEmbed && (
             <button type="button" onClick={() => setEmbedding(true)} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
               Embed
@@ -110,7 +110,7 @@ export function ReportBoard({ projectId, reportId }: { projectId: string; report
           )}
         </div>
       </div>
-      <FilterChips filters={view.filters} onRemove={(i) => setView(withoutFilter(view, i))} />
+      <FilterChips filters={view.filters} onRemove={(i) => setView((current) => withoutFilter(current, i))} />
       {embedding && <EmbedDialog reportId={reportId} widgets={report.data?.report.widgets ?? []} onClose={() => setEmbedding(false)} />}
       {editing && (
         <div className="rounded-lg border border-indigo-200 bg-white p-4 dark:border-indigo-900 dark:bg-slate-900">
