@@ -9,8 +9,10 @@ export interface CapturedStatement {
 
 type QueryFn = pg.Pool["query"];
 
-// Transaction control and Prisma's own statements (the project look-up) are not the compiler's SQL.
-const notCompiled = /^\s*(BEGIN|COMMIT|ROLLBACK|SET\b|SELECT "public"\.)/i;
+// Transaction control and Prisma's own statements (the project look-up) are not the compiler's SQL;
+// the snapshot's SET LOCALs are kept, to be replayed before the statements they apply to.
+const notCompiled = /^\s*(BEGIN|COMMIT|ROLLBACK|SELECT "public"\.)/i;
+const setting = /^\s*SET\b/i;
 
 /**
  * Wraps pg's Client.prototype.query (pool.query and runQuery's snapshot client both end there) so
@@ -59,16 +61,30 @@ export function inlineForReading(statement: CapturedStatement): string {
   return statement.text.replace(/\$(\d+)/g, (_, n: string) => literal(statement.values[Number(n) - 1]));
 }
 
-/** EXPLAIN (ANALYZE, BUFFERS) of one captured statement, as text lines, with the memory runQuery's snapshot gives. */
-export async function explainAnalyze(pool: pg.Pool, statement: CapturedStatement): Promise<string[]> {
+/**
+ * EXPLAIN (ANALYZE, BUFFERS) of one query's captured statements, as text lines, in one snapshot like
+ * runQuery's: its SET LOCALs (memory, parallel workers) are replayed in order, the rest explained.
+ */
+export async function explainStatements(pool: pg.Pool, statements: CapturedStatement[]): Promise<string[]> {
+  const out: string[] = [];
   const client = await pool.connect();
   try {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    await client.query("SET LOCAL work_mem = '64MB'");
-    const { rows } = await client.query<{ "QUERY PLAN": string }>({ text: `EXPLAIN (ANALYZE, BUFFERS, SETTINGS) ${statement.text}`, values: statement.values });
-    return rows.map((r) => r["QUERY PLAN"]);
+    for (const [i, statement] of statements.entries()) {
+      if (setting.test(statement.text)) {
+        await client.query(statement.text);
+        out.push(`\n-- setting: ${statement.text.trim()}`);
+        continue;
+      }
+      out.push(`\n-- statement ${i + 1}:\n${inlineForReading(statement).trim()}\n`);
+      const { rows } = await client.query<{ "QUERY PLAN": string }>({ text: `EXPLAIN (ANALYZE, BUFFERS, SETTINGS) ${statement.text}`, values: statement.values });
+      out.push(...rows.map((r) => r["QUERY PLAN"]));
+    }
+  } catch (error) {
+    out.push(`EXPLAIN failed: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
-    await client.query("ROLLBACK");
+    await client.query("ROLLBACK").catch(() => undefined);
     client.release();
   }
+  return out;
 }

@@ -16,7 +16,7 @@ import { refreshRollups } from "../lib/query/rollup-refresh";
 import { runQuery } from "../lib/query/run-query";
 import { queryDefinitionSchema, type QueryDefinitionInput, type QueryRange } from "../lib/query/schemas";
 import { ensureOrganization, ensureProject } from "../lib/workspace/workspace";
-import { explainAnalyze, inlineForReading, installCapture } from "./query-explain";
+import { explainStatements, installCapture } from "./query-explain";
 
 const usage = `Usage: npx tsx bench/query.ts [options]
 
@@ -445,17 +445,11 @@ async function main(): Promise<number> {
       for (const c of selected) {
         for (const source of c.sources) {
           const query = queryDefinitionSchema.parse(c.query);
-          const { statements } = await capture
-            .capture(() => runQuery({ organizationId: ws.organizationId, projectId: ws.projectId, query, range: c.range, now, ...(source === "raw" ? { useRollups: false } : {}) }))
-            .catch((error: unknown) => {
-              console.error("capture failed", error);
-              throw error;
-            });
+          const { statements } = await capture.capture(() =>
+            runQuery({ organizationId: ws.organizationId, projectId: ws.projectId, query, range: c.range, now, ...(source === "raw" ? { useRollups: false } : {}) }),
+          );
           out.push(`\n==== ${c.name} (${source}): ${statements.length} statements ====`);
-          for (const [i, statement] of statements.entries()) {
-            out.push(`\n-- statement ${i + 1}:\n${inlineForReading(statement).trim()}\n`);
-            out.push(...(await explainAnalyze(pool, statement).catch((error: unknown) => [`EXPLAIN failed: ${error instanceof Error ? error.message : String(error)}`])));
-          }
+          out.push(...(await explainStatements(pool, statements)));
         }
       }
       if (flags["explain-out"]) {
