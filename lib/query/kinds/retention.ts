@@ -52,10 +52,7 @@ const MASK_PERIODS = 63;
  */
 function maskCohortsSql(scope: QueryScope, query: RetentionQuery, starts: Date[]): Sql {
   const bit = sql`(1::bigint << (width_bucket(e.timestamp, ${starts}::timestamptz[]) - 1))`;
-  const returnedIn = Array.from({ length: query.periods + 1 }, (_, k) => {
-    const shift = trusted(`c + ${k}`);
-    return sql`sum(CASE WHEN ${shift} < ${starts.length} THEN (returned >> (${shift})) & 1 ELSE 0 END)::int`;
-  });
+  const returnedIn = Array.from({ length: query.periods + 1 }, (_, k) => sql`sum(CASE WHEN (later >> ${trusted(String(k))}) & 1 = 1 THEN users ELSE 0 END)::int`);
   return sql`
     users AS (
       SELECT bit_or(CASE WHEN e.name = ${query.start_event} AND e.timestamp >= ${scope.from}::timestamptz AND ${filtersCondition(scope.filters)} THEN ${bit} ELSE 0 END) AS started,
@@ -66,7 +63,9 @@ function maskCohortsSql(scope: QueryScope, query: RetentionQuery, starts: Date[]
       GROUP BY ${actorHash("e")}
     ),
     cohorted AS (SELECT bit_count(((started & -started) - 1)::bit(64))::int AS c, returned FROM users WHERE started <> 0),
-    by_cohort AS (SELECT c, count(*)::int AS size, ARRAY[${join(returnedIn, ", ")}] AS ns FROM cohorted GROUP BY c),
+    -- A cohort's users share few return patterns (bits from the cohort's period on): each is read once.
+    patterns AS (SELECT c, returned >> c AS later, count(*)::int AS users FROM cohorted GROUP BY 1, 2),
+    by_cohort AS (SELECT c, sum(users)::int AS size, ARRAY[${join(returnedIn, ", ")}] AS ns FROM patterns GROUP BY c),
     sizes AS (SELECT (${starts}::timestamptz[])[c + 1] AS cohort, size FROM by_cohort),
     returns AS (SELECT (${starts}::timestamptz[])[b.c + 1] AS cohort, (u.k - 1)::int AS k, u.n FROM by_cohort b, unnest(b.ns) WITH ORDINALITY u(n, k)),`;
 }
