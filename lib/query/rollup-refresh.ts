@@ -65,7 +65,19 @@ const hourRows = `
    AND r.bucket >= (d.day::timestamp AT TIME ZONE d.timezone) AND r.bucket < ((d.day + 1)::timestamp AT TIME ZONE d.timezone)
   CROSS JOIN LATERAL unnest(r.actors) a`;
 
-// Actors seen for the first time get the next numbers, earliest first (one refresher at a time: the lock).
+// Given a CTE fresh (organization_id, project_id, actor, first_seen) of actors seen for the first
+// time: each gets its project's next number, earliest first (one refresher at a time: the lock).
+const numberFreshSql = `
+tops AS (
+  SELECT p.organization_id, p.project_id, max(p.number) AS top
+  FROM project_actors p WHERE (p.organization_id, p.project_id) IN (SELECT DISTINCT organization_id, project_id FROM fresh)
+  GROUP BY 1, 2
+)
+INSERT INTO project_actors (organization_id, project_id, actor, number)
+SELECT f.organization_id, f.project_id, f.actor,
+       COALESCE(t.top, -1) + row_number() OVER (PARTITION BY f.organization_id, f.project_id ORDER BY f.first_seen, f.actor)
+FROM fresh f LEFT JOIN tops t ON t.organization_id = f.organization_id AND t.project_id = f.project_id`;
+
 const numberActorsSql = `
 WITH ${daysCte},
 seen AS (SELECT d.organization_id, d.project_id, a AS actor, min(r.bucket) AS first_seen ${hourRows} GROUP BY 1, 2, 3),
@@ -73,15 +85,7 @@ fresh AS (
   SELECT s.* FROM seen s
   WHERE NOT EXISTS (SELECT 1 FROM project_actors p WHERE p.organization_id = s.organization_id AND p.project_id = s.project_id AND p.actor = s.actor)
 ),
-tops AS (
-  SELECT p.organization_id, p.project_id, max(p.number) AS top
-  FROM project_actors p WHERE (p.organization_id, p.project_id) IN (SELECT DISTINCT organization_id, project_id FROM days)
-  GROUP BY 1, 2
-)
-INSERT INTO project_actors (organization_id, project_id, actor, number)
-SELECT f.organization_id, f.project_id, f.actor,
-       COALESCE(t.top, -1) + row_number() OVER (PARTITION BY f.organization_id, f.project_id ORDER BY f.first_seen, f.actor)
-FROM fresh f LEFT JOIN tops t ON t.organization_id = f.organization_id AND t.project_id = f.project_id`;
+${numberFreshSql}`;
 
 const deleteBitmapsSql = `
 WITH ${daysCte}
@@ -121,15 +125,7 @@ fresh AS (
   WHERE NOT EXISTS (SELECT 1 FROM project_actors p WHERE p.organization_id = a.organization_id AND p.project_id = a.project_id AND p.actor = a.actor)
   GROUP BY 1, 2, 3
 ),
-tops AS (
-  SELECT p.organization_id, p.project_id, max(p.number) AS top
-  FROM project_actors p WHERE (p.organization_id, p.project_id) IN (SELECT DISTINCT organization_id, project_id FROM fresh)
-  GROUP BY 1, 2
-)
-INSERT INTO project_actors (organization_id, project_id, actor, number)
-SELECT f.organization_id, f.project_id, f.actor,
-       COALESCE(t.top, -1) + row_number() OVER (PARTITION BY f.organization_id, f.project_id ORDER BY f.first_seen, f.actor)
-FROM fresh f LEFT JOIN tops t ON t.organization_id = f.organization_id AND t.project_id = f.project_id`;
+${numberFreshSql}`;
 
 const bitmapArrivalsSql = `
 WITH ${arrivalsCte},
