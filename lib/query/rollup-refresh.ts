@@ -87,11 +87,6 @@ fresh AS (
 ),
 ${numberFreshSql}`;
 
-const deleteBitmapsSql = `
-WITH ${daysCte}
-DELETE FROM event_actor_bitmaps x USING days d
-WHERE x.organization_id = d.organization_id AND x.project_id = d.project_id AND x.timezone = d.timezone AND x.day = d.day`;
-
 // The (day, name, actor) triples first, on their own: joined to project_actors only then, by actor.
 const bitmapsSql = `
 WITH ${daysCte},
@@ -153,7 +148,6 @@ async function refreshBitmaps(client: pg.PoolClient, projects: string[], arrival
   if (rows.length > 0) {
     const days = [rows.map((r) => r.organization_id), rows.map((r) => r.project_id), rows.map((r) => r.timezone), rows.map((r) => r.day)];
     await client.query(numberActorsSql, days);
-    await client.query(deleteBitmapsSql, days);
     await client.query(bitmapsSql, days);
   }
   if (arrivals && projects.length > 0) {

@@ -66,7 +66,7 @@ function wholeHoursSql(from: Sql, to: Sql, timezone: string): Sql {
 }
 
 /** True when the project's daily actor bitmaps are complete in this time zone. */
-function dailySetsSql(scope: QueryScope): Sql {
+function dailyBitmapsSql(scope: QueryScope): Sql {
   return sql`EXISTS (SELECT 1 FROM rollup_daily_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone})`;
 }
 
@@ -79,7 +79,7 @@ export async function rollupPlanIfAnswerable(db: Pick<pg.Pool, "query">, scope: 
   if (!hourAligned(scope.from) || !hourAligned(scope.to)) return null;
   const { rows } = await db.query<{ whole_hours: boolean; watermark: string | null; daily: boolean }>(
     sql`SELECT ${wholeHoursSql(sql`${scope.from}::timestamptz`, sql`${scope.to}::timestamptz`, scope.timezone)} AS whole_hours,
-        ${watermarkSql} AS watermark, ${dailySetsSql(scope)} AS daily`.toQuery(),
+        ${watermarkSql} AS watermark, ${dailyBitmapsSql(scope)} AS daily`.toQuery(),
   );
   const row = rows[0];
   return row?.whole_hours && row.watermark ? { watermark: row.watermark, daily: row.daily } : null;
@@ -95,7 +95,7 @@ export async function retentionDailyWatermark(db: Pick<pg.Pool, "query">, scope:
   const { rows } = await db.query<{ ok: boolean; watermark: string | null }>(
     sql`SELECT date_trunc('day', ${scope.from}::timestamptz, ${scope.timezone}) = ${scope.from}::timestamptz
            AND date_trunc('day', ${scope.to}::timestamptz, ${scope.timezone}) = ${scope.to}::timestamptz
-           AND ${dailySetsSql(scope)}
+           AND ${dailyBitmapsSql(scope)}
            AND ${wholeHoursSql(sql`date_trunc(${query.period}, ${scope.from}::timestamptz, ${scope.timezone})`, sql`${scope.to}::timestamptz`, scope.timezone)} AS ok,
         ${watermarkSql} AS watermark`.toQuery(),
   );

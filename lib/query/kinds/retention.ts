@@ -11,13 +11,15 @@ import { join, sql, trusted, type Sql } from "../sql";
 
 type Db = Pick<pg.Pool, "query">;
 
+const daysPerPeriod = (query: RetentionQuery) => (query.period === "week" ? 7 : 1);
+
 /** Where retention reads who was active when: raw events, or the daily actor bitmaps (see rollups). */
 export type RetentionSource = { kind: "raw" } | { kind: "daily"; watermark: string };
 
 /** CTEs `sizes (cohort, size)` and `returns (cohort, k, n)` from raw events, for ranges of more periods than a mask holds: per user and period, did they start (in range) and return. */
 function rawCohortsSql(scope: QueryScope, query: RetentionQuery): Sql {
   const tz = scope.timezone;
-  const days = query.period === "week" ? 7 : 1;
+  const days = daysPerPeriod(query);
   return sql`
     activity AS (
       SELECT ${actorHash("e")} AS actor, e.timestamp AS t, e.name, ${filtersCondition(scope.filters)} AS matches
@@ -78,7 +80,7 @@ function maskCohortsSql(scope: QueryScope, query: RetentionQuery, starts: Date[]
  */
 function bitmapCohortsSql(scope: QueryScope, query: RetentionQuery, watermark: string): Sql {
   const tz = scope.timezone;
-  const days = query.period === "week" ? 7 : 1;
+  const days = daysPerPeriod(query);
   const since = sql`date_trunc(${query.period}, ${scope.from}::timestamptz, ${tz})`;
   const dayStart = sql`(x.day::timestamp AT TIME ZONE ${tz})`;
   const roles = sql`CROSS JOIN (VALUES ('start'), ('return')) roles(role)`;
@@ -124,7 +126,8 @@ function bitmapCohortsSql(scope: QueryScope, query: RetentionQuery, watermark: s
 
 export async function runRetention(db: Db, scope: QueryScope, query: RetentionQuery, now: Date, source: RetentionSource = { kind: "raw" }): Promise<RetentionResult> {
   const tz = scope.timezone;
-  const days = query.period === "week" ? 7 : 1;
+  const days = daysPerPeriod(query);
+  // Every period's start, DST included: the cohorts listed, and the masks' bit positions.
   const { rows: bounds } = await db.query<{ starts: Date[] | null }>(
     sql`SELECT array_agg(p ORDER BY p) AS starts
         FROM generate_series(date_trunc(${query.period}, ${scope.from}::timestamptz, ${tz}), ${scope.to}::timestamptz - interval '1 microsecond', ${`1 ${query.period}`}::interval, ${tz}) p`.toQuery(),
@@ -136,9 +139,7 @@ export async function runRetention(db: Db, scope: QueryScope, query: RetentionQu
   else cohorts = rawCohortsSql(scope, query);
   const text = sql`
     WITH ${cohorts}
-    periods AS (
-      SELECT p AS cohort FROM generate_series(date_trunc(${query.period}, ${scope.from}::timestamptz, ${tz}), ${scope.to}::timestamptz - interval '1 microsecond', ${`1 ${query.period}`}::interval, ${tz}) p
-    )
+    periods AS (SELECT unnest(${starts}::timestamptz[]) AS cohort)
     SELECT p.cohort, to_char(p.cohort AT TIME ZONE ${tz}, 'YYYY-MM-DD') AS label,
       COALESCE(s.size, 0)::int AS size, COALESCE(r.ks, '{}') AS ks, COALESCE(r.kk, '{}') AS kk,
       ARRAY(SELECT date_add(p.cohort, (i * ${days}) * interval '1 day', ${tz}) FROM generate_series(0, ${query.periods}) i) AS starts
