@@ -46,9 +46,9 @@ export function propertyNumber(path: `properties.${string}`, alias = "e"): Sql {
   return sql`(CASE WHEN jsonb_typeof(${trusted(alias)}.properties #> ${p}::text[]) = 'number' THEN (${trusted(alias)}.properties #>> ${p}::text[])::numeric END)`;
 }
 
-/** Who did it: the user id, else the anonymous id, hashed to 64 bits (the same in raw queries and rollups). */
+/** Who did it: the user id, else the anonymous id, hashed to 64 bits (the events' generated `actor` column, as in the rollups). */
 export function actorHash(alias = "e"): Sql {
-  return trusted(`hashtextextended(COALESCE(${alias}.user_id, ${alias}.anonymous_id), 0)`);
+  return trusted(`${alias}.actor`);
 }
 
 function numericOperator(filter: Filter): string {

@@ -25,7 +25,7 @@ const foldSql = `
 WITH folded AS (
   INSERT INTO event_rollups AS r (organization_id, project_id, dimension, bucket, name, value, events, actors)
   SELECT e.organization_id, e.project_id, d.dimension, date_trunc('hour', e.timestamp, 'UTC'), e.name, COALESCE(d.value, ''),
-         count(*), COALESCE(array_agg(DISTINCT hashtextextended(COALESCE(e.user_id, e.anonymous_id), 0)) FILTER (WHERE COALESCE(e.user_id, e.anonymous_id) IS NOT NULL), '{}')
+         count(*), COALESCE(array_agg(DISTINCT e.actor) FILTER (WHERE e.actor IS NOT NULL), '{}')
   FROM events e CROSS JOIN LATERAL (VALUES ${dimensionRows}) AS d(dimension, value)
   WHERE e.received_at > $1::timestamptz AND e.received_at <= $2::timestamptz
   GROUP BY 1, 2, 3, 4, 5, 6
@@ -108,9 +108,9 @@ ${bitmapsFromNumbersSql("members", ["organization_id", "project_id", "timezone",
 const arrivalsCte = `
 arrived AS (
   SELECT g.organization_id, g.project_id, g.timezone, (e.timestamp AT TIME ZONE g.timezone)::date AS day, e.name,
-         hashtextextended(COALESCE(e.user_id, e.anonymous_id), 0) AS actor, e.timestamp
+         e.actor AS actor, e.timestamp
   FROM (${eligibleSql}) g JOIN events e ON e.organization_id = g.organization_id AND e.project_id = g.project_id
-  WHERE NOT g.rebuild AND e.received_at > $2::timestamptz AND e.received_at <= $3::timestamptz AND COALESCE(e.user_id, e.anonymous_id) IS NOT NULL
+  WHERE NOT g.rebuild AND e.received_at > $2::timestamptz AND e.received_at <= $3::timestamptz AND e.actor IS NOT NULL
 )`;
 
 const numberArrivalsSql = `

@@ -25,7 +25,7 @@ function rawCohortsSql(scope: QueryScope, query: RetentionQuery): Sql {
       SELECT ${actorHash("e")} AS actor, e.timestamp AS t, e.name, ${filtersCondition(scope.filters)} AS matches
       FROM events e
       WHERE ${tenantCondition(scope)} AND e.timestamp >= date_trunc(${query.period}, ${scope.from}::timestamptz, ${tz}) AND e.timestamp < ${scope.to}::timestamptz
-        AND e.name IN (${query.start_event}, ${query.return_event}) AND COALESCE(e.user_id, e.anonymous_id) IS NOT NULL
+        AND e.name IN (${query.start_event}, ${query.return_event}) AND e.actor IS NOT NULL
     ),
     periods_of_users AS (
       SELECT actor, date_trunc(${query.period}, t, ${tz}) AS p,
@@ -61,7 +61,7 @@ function maskCohortsSql(scope: QueryScope, query: RetentionQuery, starts: Date[]
              bit_or(CASE WHEN e.name = ${query.return_event} AND ${filtersCondition(scope.filters)} THEN ${bit} ELSE 0 END) AS returned
       FROM events e
       WHERE ${tenantCondition(scope)} AND e.timestamp >= ${starts[0]!}::timestamptz AND e.timestamp < ${scope.to}::timestamptz
-        AND e.name IN (${query.start_event}, ${query.return_event}) AND COALESCE(e.user_id, e.anonymous_id) IS NOT NULL
+        AND e.name IN (${query.start_event}, ${query.return_event}) AND e.actor IS NOT NULL
       GROUP BY ${actorHash("e")}
     ),
     cohorted AS (SELECT bit_count(((started & -started) - 1)::bit(64))::int AS c, returned FROM users WHERE started <> 0),
