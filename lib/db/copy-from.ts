@@ -77,3 +77,64 @@ export function copyFrom(client: pg.Client, sql: string, chunks: Iterable<Buffer
   client.query(copy);
   return copy.done;
 }
+
+/**
+ * A simple-protocol script whose `COPY … FROM STDIN` statements take `copies` in order, sent in the
+ * same write as the script: `BEGIN; COPY …; COPY …; COMMIT` costs one round trip instead of one per
+ * statement. Pipelining the data is safe: when a statement fails, PostgreSQL skips the rest of the
+ * script and ignores the CopyData that follows (protocol, "COPY Operations").
+ */
+class CopyScript implements pg.Submittable {
+  readonly tags: string[] = [];
+  readonly done: Promise<{ tags: string[]; error: Error | null }>;
+  private settle!: (outcome: { tags: string[]; error: Error | null }) => void;
+
+  constructor(
+    private readonly text: string,
+    private readonly copies: Buffer[],
+  ) {
+    this.done = new Promise((resolve) => (this.settle = resolve));
+  }
+
+  submit(connection: pg.Connection): void {
+    const copy = connection as CopyConnection;
+    connection.stream.cork();
+    connection.query(this.text);
+    for (const data of this.copies) {
+      copy.sendCopyFromChunk(data);
+      copy.endCopyFrom();
+    }
+    connection.stream.uncork();
+  }
+
+  handleCommandComplete(message: { text: string }): void {
+    this.tags.push(message.text);
+  }
+
+  handleError(error: Error): void {
+    this.settle({ tags: this.tags, error });
+  }
+
+  handleReadyForQuery(): void {
+    this.settle({ tags: this.tags, error: null });
+  }
+
+  // The data went with the script; the rest are messages a script of COPYs and a SELECT may get.
+  handleCopyInResponse(): void {}
+  handleRowDescription(): void {}
+  handleDataRow(): void {}
+  handlePortalSuspended(): void {}
+  handleEmptyQuery(): void {}
+  handleCopyData(): void {}
+}
+
+/**
+ * Runs a script of statements separated by semicolons (no parameters: only trusted literals), giving
+ * its COPY … FROM STDIN statements `copies` in order. Resolves, never rejects, to the command tags
+ * of the statements that completed and the error that stopped the script, if any.
+ */
+export function runCopyScript(client: pg.Client, text: string, copies: Buffer[]): Promise<{ tags: string[]; error: Error | null }> {
+  const script = new CopyScript(text, copies);
+  client.query(script);
+  return script.done;
+}

@@ -45,24 +45,37 @@ function countingPool(sent: string[]): pg.Pool {
   return pool;
 }
 
-it("writes 1 or 1,000 events with the same statements, and a re-send stores nothing", async () => {
+it("writes 1 or 1,000 new events in one round trip, and a re-send stores nothing", async () => {
   const sent: string[] = [];
   const pool = countingPool(sent);
   try {
     expect(await writeEvents(pool, tenant.organizationId, tenant.projectId, [row(5000)])).toBe(1);
     const forOne = sent.splice(0);
+    expect(forOne).toHaveLength(1);
+    expect(forOne[0]).toMatch(/^BEGIN; COPY event_keys .*; COPY events .*; COMMIT; SELECT pg_notify/);
 
     const rows = Array.from({ length: 1000 }, (_, i) => row(i));
     expect(await writeEvents(pool, tenant.organizationId, tenant.projectId, rows)).toBe(1000);
     expect(sent.splice(0)).toEqual(forOne);
-    expect(forOne.filter((text) => /INSERT INTO event_keys/.test(text))).toHaveLength(1);
     expect(await getPrisma().event.count({ where: { projectId: tenant.projectId } })).toBe(1001);
 
     expect(await writeEvents(pool, tenant.organizationId, tenant.projectId, rows)).toBe(0);
     expect(await getPrisma().event.count({ where: { projectId: tenant.projectId } })).toBe(1001);
+    expect(await getPrisma().eventKey.count({ where: { projectId: tenant.projectId } })).toBe(1001);
   } finally {
     await pool.end();
   }
+});
+
+it("stores only the unseen events of a batch that repeats some, and says how many were new", async () => {
+  const seen = [row(10), row(11)];
+  expect(await writeEvents(getPool(), tenant.organizationId, tenant.projectId, seen)).toBe(2);
+  const unseen = [row(12), row(13), row(14)];
+  expect(await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [seen[1]!, ...unseen, seen[0]!])).toBe(3);
+  const stored = await getPrisma().event.findMany({ where: { eventId: { in: [...seen, ...unseen].map((r) => r.eventId) } }, select: { eventId: true } });
+  expect(stored.map((e) => e.eventId).sort()).toEqual([...seen, ...unseen].map((r) => r.eventId).sort());
+  // The connection is fine for the next write after the rolled-back attempt.
+  expect(await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [row(15)])).toBe(1);
 });
 
 it("stores values that need quoting exactly, and NULLs as NULL", async () => {
