@@ -88,8 +88,9 @@ const hourRows = `
 
 // Given a CTE fresh (organization_id, project_id, actor, first_seen) of actors seen for the first
 // time: each gets its project's next number, earliest first (one refresher at a time: the lock).
+// The projects' top numbers are read once (inlined, the planner re-read them for every actor).
 const numberFreshSql = `
-tops AS (
+tops AS MATERIALIZED (
   SELECT p.organization_id, p.project_id, max(p.number) AS top
   FROM project_actors p WHERE (p.organization_id, p.project_id) IN (SELECT DISTINCT organization_id, project_id FROM fresh)
   GROUP BY 1, 2
