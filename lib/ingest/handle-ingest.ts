@@ -1,5 +1,5 @@
 // The ingestion request, end to end: body, key, origin, rate limit, envelope, then the batch.
-import { assertOriginAllowed, authenticateApiKey, bearerToken } from "../auth/api-keys";
+import { assertOriginAllowed, authenticateWriteKey, bearerToken, forgetWriteKey } from "../auth/api-keys";
 import { getEnv } from "../env";
 import { ApiError, invalidRequest } from "../errors";
 import { ingestBatch } from "./ingest-batch";
@@ -19,7 +19,7 @@ export async function handleIngestRequest(request: Request): Promise<IngestRespo
   if (!isObject(body)) throw new ApiError("invalid_request", "The body must be an event object or { events: [...] }");
 
   // sendBeacon cannot set headers, so the key may also travel in the body.
-  const key = await authenticateApiKey(bearerToken(request) ?? (typeof body.api_key === "string" ? body.api_key : null), "write");
+  const key = await authenticateWriteKey(bearerToken(request) ?? (typeof body.api_key === "string" ? body.api_key : null));
   assertOriginAllowed(key, request.headers.get("origin"));
   consumeRateLimit(key.id, key.rateLimit ?? env.LUMEN_INGEST_RATE_LIMIT);
   if (!key.projectId) throw new ApiError("forbidden", "This key is not bound to a project");
@@ -41,12 +41,17 @@ export async function handleIngestRequest(request: Request): Promise<IngestRespo
     events = [body];
   }
 
-  return ingestBatch({ organizationId: key.organizationId, projectId: key.projectId }, events, senderFromRequest(request, env.LUMEN_COUNTRY_HEADER), {
+  const target = { organizationId: key.organizationId, projectId: key.projectId, writeKeyHash: key.hash };
+  return ingestBatch(target, events, senderFromRequest(request, env.LUMEN_COUNTRY_HEADER), {
     now: new Date(),
     sentAt,
     maxAgeMs: env.LUMEN_MAX_EVENT_AGE_DAYS * 86_400_000,
     maxFutureMs: env.LUMEN_MAX_FUTURE_SECONDS * 1000,
     // PostgreSQL stores no NUL character in text or JSONB; only bodies that spell one get checked.
     mayContainNul: text.includes("\\u0000"),
+  }).catch((error: unknown) => {
+    // Revoked since it was cached: the write refused it; look it up afresh next time.
+    if (error instanceof ApiError && error.code === "unauthorized") forgetWriteKey({ hash: key.hash });
+    throw error;
   });
 }

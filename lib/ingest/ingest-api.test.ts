@@ -219,6 +219,16 @@ describe("refusing whole requests", () => {
     expect((await errorOf(revoked)).message).toMatch(/revoked/);
   });
 
+  it("401 on the next request once a key that was just used is revoked, though the server caches keys", async () => {
+    const own = await createTenant();
+    expect((await postEvents({ name: "before" }, { key: own.writeKey })).status).toBe(202);
+    await revokeApiKey(own.organizationId, own.writeKeyId);
+    const after = await postEvents({ name: "after" }, { key: own.writeKey });
+    expect(after.status).toBe(401);
+    expect((await errorOf(after)).message).toMatch(/revoked/);
+    expect((await eventsOf(own.projectId)).map((e) => e.name)).toEqual(["before"]);
+  });
+
   it("403 for an origin the key does not allow, and for a read key", async () => {
     const own = await createTenant({ allowedOrigins: ["https://shop.example.com"] });
     const allowed = await postEvents({ name: "x" }, { key: own.writeKey, headers: { origin: "https://shop.example.com" } });

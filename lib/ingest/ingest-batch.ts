@@ -10,6 +10,8 @@ import { writeEvents, type EventRow } from "./write-events";
 export interface IngestTarget {
   organizationId: string;
   projectId: string;
+  /** The write key that sent the batch, re-checked inside the write transaction. */
+  writeKeyHash?: string;
 }
 
 /** What the server knows about the sender; none of it is stored as-is. */
@@ -92,6 +94,6 @@ export async function ingestBatch(target: IngestTarget, events: unknown[], sende
     });
   }
 
-  const accepted = await writeEvents(getPool(), target.organizationId, target.projectId, rows);
+  const accepted = await writeEvents(getPool(), target.organizationId, target.projectId, rows, { writeKeyHash: target.writeKeyHash });
   return { accepted, duplicates: duplicates + rows.length - accepted, bots, rejected };
 }

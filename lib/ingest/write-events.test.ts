@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
+import { createApiKey, hashApiKey, revokeApiKey } from "../auth/api-keys";
 import { createTenant, type Tenant } from "../testing/fixtures";
 import { extractContextColumns } from "./enrich";
 import { writeEvents, type EventRow } from "./write-events";
@@ -94,4 +95,21 @@ it("rolls the whole batch back when one row cannot be stored, leaving no ledger 
   await expect(writeEvents(getPool(), tenant.organizationId, tenant.projectId, [good, bad])).rejects.toThrow();
   expect(await getPrisma().event.count({ where: { eventId: { in: [good.eventId, bad.eventId] } } })).toBe(0);
   expect(await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [good])).toBe(1);
+});
+
+it("writes under a write key only while it is active for the project, and a refusal leaves nothing behind", async () => {
+  const { id, key } = await createApiKey({ organizationId: tenant.organizationId, projectId: tenant.projectId, kind: "write", name: "guarded" });
+  const writeKeyHash = hashApiKey(key);
+  expect(await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [row(20)], { writeKeyHash })).toBe(1);
+
+  const other = await createTenant();
+  const elsewhere = row(21);
+  await expect(writeEvents(getPool(), other.organizationId, other.projectId, [elsewhere], { writeKeyHash })).rejects.toMatchObject({ code: "unauthorized" });
+
+  await revokeApiKey(tenant.organizationId, id);
+  const late = row(22);
+  await expect(writeEvents(getPool(), tenant.organizationId, tenant.projectId, [late], { writeKeyHash })).rejects.toMatchObject({ code: "unauthorized" });
+  expect(await getPrisma().eventKey.count({ where: { eventId: { in: [elsewhere.eventId, late.eventId] } } })).toBe(0);
+  // The same rows still go in without the guard: the refusal rolled everything back.
+  expect(await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [late])).toBe(1);
 });

@@ -4,6 +4,7 @@
 // batch of new ids is one round trip to the database (one script, its COPY data pipelined).
 import type pg from "pg";
 import { runCopyScript } from "../db/copy-from";
+import { ApiError } from "../errors";
 import { EVENTS_CHANNEL } from "../realtime/hub";
 import type { ContextColumns } from "./enrich";
 
@@ -59,15 +60,26 @@ ON CONFLICT DO NOTHING
 RETURNING event_id`;
 
 const UNIQUE_VIOLATION = "23505";
+/** Raised by lumen_assert_write_key: the key that sent the batch is no longer active for its project. */
+const KEY_REVOKED = "LUKEY";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
 
-// The project's live embeds and dashboards hear of new events after the commit, in a statement of
-// its own: a transaction that NOTIFYs holds a database-wide lock through its commit, WAL flush
-// included, so notifying inside the write would make concurrent writes commit one at a time.
+// The project's live embeds and dashboards hear of new events after the commit, in a transaction
+// of its own at the end of the same script: a transaction that NOTIFYs holds a database-wide lock
+// through its commit, WAL flush included, so notifying inside the write would make concurrent
+// writes commit one at a time.
 // Scripts take no parameters; the project id goes in as a literal only once it is known to be a UUID.
 function commitAndNotify(projectId: string): string {
   if (!UUID.test(projectId)) throw new Error(`not a project id: ${projectId}`);
   return `COMMIT; SELECT pg_notify('${EVENTS_CHANNEL}', '${projectId}')`;
+}
+
+/** The statement that opens a write under a (cached) write key: it fails unless the key is still active for the project. */
+function assertWriteKey(keyHash: string | undefined, projectId: string): string {
+  if (keyHash === undefined) return "";
+  if (!SHA256_HEX.test(keyHash) || !UUID.test(projectId)) throw new Error("not a key hash and project id");
+  return `SELECT lumen_assert_write_key('${keyHash}', '${projectId}'); `;
 }
 
 /** CSV with every value quoted, so an unquoted empty field is NULL and "" stays an empty string. */
@@ -103,9 +115,10 @@ async function commitScript(client: pg.PoolClient, script: string, copies: Buffe
 /**
  * Writes events of one project whose ids are unique within the batch; returns how many were new.
  * One transaction of a fixed number of statements, however many events: a crash leaves neither
- * table half-written.
+ * table half-written. With `writeKeyHash`, the transaction first asserts that key is still active
+ * for the project (a 401 otherwise), so callers may authenticate it from a cache.
  */
-export async function writeEvents(pool: pg.Pool, organizationId: string, projectId: string, rows: EventRow[]): Promise<number> {
+export async function writeEvents(pool: pg.Pool, organizationId: string, projectId: string, rows: EventRow[], options: { writeKeyHash?: string } = {}): Promise<number> {
   if (rows.length === 0) return 0;
   const client = await pool.connect();
   let broken: Error | undefined;
@@ -113,10 +126,13 @@ export async function writeEvents(pool: pg.Pool, organizationId: string, project
   try {
     const keys = Buffer.from(rows.map((r) => `${organizationId},${projectId},${r.eventId}\n`).join(""));
     try {
-      await commitScript(client, `BEGIN; ${copyKeysSql}; ${copyEventsSql}; ${commitAndNotify(projectId)}`, [keys, eventsCsv(organizationId, projectId, rows)], retire);
+      const script = `BEGIN; ${assertWriteKey(options.writeKeyHash, projectId)}${copyKeysSql}; ${copyEventsSql}; ${commitAndNotify(projectId)}`;
+      await commitScript(client, script, [keys, eventsCsv(organizationId, projectId, rows)], retire);
       return rows.length;
     } catch (error) {
-      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      const code = (error as { code?: string }).code;
+      if (code === KEY_REVOKED) throw new ApiError("unauthorized", "This API key has been revoked");
+      if (code !== UNIQUE_VIOLATION) throw error;
     }
     await client.query("BEGIN");
     const claimed = await client.query<{ event_id: string }>(claimSql, [organizationId, projectId, rows.map((r) => r.eventId)]).catch(async (error: Error) => {

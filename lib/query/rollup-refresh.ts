@@ -127,8 +127,9 @@ ${bitmapsFromNumbersSql("members", ["organization_id", "project_id", "timezone",
 // The other projects take in only what this step folded, (low, upto] by received_at: new actors
 // get numbers, and their bits are ORed into their days' bitmaps, so a refresh costs what arrived,
 // not what the day already holds. The arrivals are read first, by received_at (the BRIN index):
-// joined from the projects instead, the planner walked each project's every event. Their text
-// keys sort bytewise (COLLATE "C"): a locale's collation made sorting them most of the cost.
+// joined from the projects instead, the planner walked each project's every event. Sorts for
+// DISTINCT compare the actor first (it tells rows apart at once, where project, zone and day
+// mostly tie: 2.5 s -> 0.6 s for 800k rows) and text keys bytewise (COLLATE "C").
 const arrivalsCte = `
 arrived_events AS MATERIALIZED (
   SELECT e.organization_id, e.project_id, e.name, e.actor, e.timestamp
