@@ -86,10 +86,14 @@ const hourRows = `
    AND r.bucket >= (d.day::timestamp AT TIME ZONE d.timezone) AND r.bucket < ((d.day + 1)::timestamp AT TIME ZONE d.timezone)
   CROSS JOIN LATERAL unnest(r.actors) a`;
 
-// Given a CTE fresh (organization_id, project_id, actor, first_seen) of actors seen for the first
-// time: each gets its project's next number, earliest first (one refresher at a time: the lock).
-// The projects' top numbers are read once (inlined, the planner re-read them for every actor).
-const numberFreshSql = `
+// Given a CTE `seen` (organization_id, project_id, actor, first_seen): the actors that have no
+// number yet each get their project's next one, earliest first (one refresher at a time: the
+// lock). The projects' top numbers are read once (inlined, the planner re-read them per actor).
+const numberSeenSql = `
+fresh AS (
+  SELECT s.* FROM seen s
+  WHERE NOT EXISTS (SELECT 1 FROM project_actors p WHERE p.organization_id = s.organization_id AND p.project_id = s.project_id AND p.actor = s.actor)
+),
 tops AS MATERIALIZED (
   SELECT p.organization_id, p.project_id, max(p.number) AS top
   FROM project_actors p WHERE (p.organization_id, p.project_id) IN (SELECT DISTINCT organization_id, project_id FROM fresh)
@@ -103,11 +107,17 @@ FROM fresh f LEFT JOIN tops t ON t.organization_id = f.organization_id AND t.pro
 const numberActorsSql = `
 WITH ${daysCte},
 seen AS (SELECT d.organization_id, d.project_id, a AS actor, min(r.bucket) AS first_seen ${hourRows} GROUP BY 1, 2, 3),
-fresh AS (
-  SELECT s.* FROM seen s
-  WHERE NOT EXISTS (SELECT 1 FROM project_actors p WHERE p.organization_id = s.organization_id AND p.project_id = s.project_id AND p.actor = s.actor)
-),
-${numberFreshSql}`;
+${numberSeenSql}`;
+
+// Given a CTE `hashes` (organization_id, project_id, timezone, day, name, actor): their numbers,
+// as bitmaps per day and name (the statement may add ON CONFLICT; the target is aliased x).
+const insertBitmapsOfHashesSql = `
+members AS (
+  SELECT h.organization_id, h.project_id, h.timezone, h.day, h.name, p.number
+  FROM hashes h JOIN project_actors p ON p.organization_id = h.organization_id AND p.project_id = h.project_id AND p.actor = h.actor
+)
+INSERT INTO event_actor_bitmaps AS x (organization_id, project_id, timezone, day, name, chunk, bits)
+${bitmapsFromNumbersSql("members", ["organization_id", "project_id", "timezone", "day", "name"])}`;
 
 // The (day, name, actor) triples first, on their own: joined to project_actors only then, by actor.
 const bitmapsSql = `
@@ -117,12 +127,7 @@ hashes AS MATERIALIZED (
   ${hourRows}
   CROSS JOIN LATERAL (VALUES (r.name), ('')) n(name)
 ),
-members AS (
-  SELECT h.organization_id, h.project_id, h.timezone, h.day, h.name, p.number
-  FROM hashes h JOIN project_actors p ON p.organization_id = h.organization_id AND p.project_id = h.project_id AND p.actor = h.actor
-)
-INSERT INTO event_actor_bitmaps (organization_id, project_id, timezone, day, name, chunk, bits)
-${bitmapsFromNumbersSql("members", ["organization_id", "project_id", "timezone", "day", "name"])}`;
+${insertBitmapsOfHashesSql}`;
 
 // The other projects take in only what this step folded, (low, upto] by received_at: new actors
 // get numbers, and their bits are ORed into their days' bitmaps, so a refresh costs what arrived,
@@ -144,12 +149,8 @@ arrived AS (
 
 const numberArrivalsSql = `
 WITH ${arrivalsCte},
-arrived_actors AS (SELECT organization_id, project_id, actor, min(timestamp) AS first_seen FROM arrived GROUP BY 1, 2, 3),
-fresh AS (
-  SELECT a.* FROM arrived_actors a
-  WHERE NOT EXISTS (SELECT 1 FROM project_actors p WHERE p.organization_id = a.organization_id AND p.project_id = a.project_id AND p.actor = a.actor)
-),
-${numberFreshSql}`;
+seen AS (SELECT organization_id, project_id, actor, min(timestamp) AS first_seen FROM arrived GROUP BY 1, 2, 3),
+${numberSeenSql}`;
 
 const bitmapArrivalsSql = `
 WITH ${arrivalsCte},
@@ -157,12 +158,7 @@ hashes AS MATERIALIZED (
   SELECT DISTINCT a.actor, a.organization_id, a.project_id, a.timezone, a.day, n.name
   FROM arrived a CROSS JOIN LATERAL (VALUES (a.name), ('')) n(name)
 ),
-members AS (
-  SELECT h.organization_id, h.project_id, h.timezone, h.day, h.name, p.number
-  FROM hashes h JOIN project_actors p ON p.organization_id = h.organization_id AND p.project_id = h.project_id AND p.actor = h.actor
-)
-INSERT INTO event_actor_bitmaps AS x (organization_id, project_id, timezone, day, name, chunk, bits)
-${bitmapsFromNumbersSql("members", ["organization_id", "project_id", "timezone", "day", "name"])}
+${insertBitmapsOfHashesSql}
 ON CONFLICT (organization_id, project_id, timezone, day, name, chunk) DO UPDATE SET bits = x.bits | EXCLUDED.bits`;
 
 const markBuiltSql = `
