@@ -4,7 +4,9 @@
 // extension point, the one pg-cursor and pg-copy-streams use). When the server answers the COPY
 // with CopyInResponse, pg calls `handleCopyInResponse(connection)`; we then stream the data with the
 // connection's own CopyData / CopyDone messages (sendCopyFromChunk / endCopyFrom), honouring socket
-// back-pressure, and resolve on CommandComplete ("COPY <n>") + ReadyForQuery.
+// back-pressure, and resolve on CommandComplete ("COPY <n>") + ReadyForQuery: copyFrom, for loads
+// of any size. runCopyScript instead sends small data (an ingestion batch, at most the 1 MB body
+// limit's worth) in the same write as its script, without waiting for the server's answer.
 import type pg from "pg";
 
 interface CopyConnection extends pg.Connection {

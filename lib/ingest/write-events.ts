@@ -75,6 +75,10 @@ function commitAndNotify(projectId: string): string {
   return `COMMIT; SELECT pg_notify('${EVENTS_CHANNEL}', '${projectId}')`;
 }
 
+function refusedKey(error: unknown): ApiError | undefined {
+  if ((error as { code?: string }).code === KEY_REVOKED) return new ApiError("unauthorized", "This API key has been revoked");
+}
+
 /** The statement that opens a write under a (cached) write key: it fails unless the key is still active for the project. */
 function assertWriteKey(keyHash: string | undefined, projectId: string): string {
   if (keyHash === undefined) return "";
@@ -130,15 +134,15 @@ export async function writeEvents(pool: pg.Pool, organizationId: string, project
       await commitScript(client, script, [keys, eventsCsv(organizationId, projectId, rows)], retire);
       return rows.length;
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code === KEY_REVOKED) throw new ApiError("unauthorized", "This API key has been revoked");
-      if (code !== UNIQUE_VIOLATION) throw error;
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw refusedKey(error) ?? error;
     }
-    await client.query("BEGIN");
-    const claimed = await client.query<{ event_id: string }>(claimSql, [organizationId, projectId, rows.map((r) => r.eventId)]).catch(async (error: Error) => {
-      await client.query("ROLLBACK").catch(retire);
-      throw error;
-    });
+    const claimed = await client
+      .query(`BEGIN; ${assertWriteKey(options.writeKeyHash, projectId)}`)
+      .then(() => client.query<{ event_id: string }>(claimSql, [organizationId, projectId, rows.map((r) => r.eventId)]))
+      .catch(async (error: Error) => {
+        await client.query("ROLLBACK").catch(retire);
+        throw refusedKey(error) ?? error;
+      });
     const fresh = new Set(claimed.rows.map((r) => r.event_id));
     if (fresh.size === 0) {
       await client.query("COMMIT");

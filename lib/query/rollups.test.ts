@@ -197,3 +197,22 @@ it("counts a late event (old timestamp, arriving now) at once, and folds it into
   expect((rolled.data as { value: number }).value).toBe(1);
   expect(rolled.data).toEqual(raw.data);
 });
+
+it("keeps each hour's actors sorted and distinct when a dimension has both no value and an empty one", async () => {
+  const at = new Date(now.getTime() - 12 * 86_400_000);
+  const hour = new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
+  await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [
+    eventRow({ name: "blank_referrer", timestamp: at, userId: "blank-b", referrerHost: "" }),
+    eventRow({ name: "blank_referrer", timestamp: at, userId: "blank-b", referrerHost: null }),
+    eventRow({ name: "blank_referrer", timestamp: at, userId: "blank-a", referrerHost: null }),
+  ]);
+  await refreshRollups(getPool(), { wait: true });
+  const { rows } = await getPool().query<{ events: string; actors: string[] }>(
+    "SELECT events, actors::text[] AS actors FROM event_rollups WHERE project_id = $1 AND name = 'blank_referrer' AND dimension = 'referrer' AND bucket = $2",
+    [tenant.projectId, hour],
+  );
+  expect(rows).toHaveLength(1);
+  expect(rows[0]!.events).toBe("3");
+  expect(rows[0]!.actors).toHaveLength(2);
+  expect([...rows[0]!.actors].sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1))).toEqual(rows[0]!.actors);
+});
