@@ -9,7 +9,7 @@ import { signEmbedToken } from "../lib/embed/tokens";
 import { writeEvents } from "../lib/ingest/write-events";
 import { eventRow } from "../lib/ingest/event-row";
 import { seedAnalystWorkspace, signIn } from "../lib/testing/analyst-workspace";
-import { createTenant } from "../lib/testing/fixtures";
+import { createTenant, earlierToday } from "../lib/testing/fixtures";
 import { ensureUserWithRole } from "../lib/workspace/workspace";
 
 let host: Server;
@@ -30,7 +30,7 @@ test.afterAll(async () => {
 });
 
 function purchase(customer: string) {
-  return eventRow({ name: "purchase", timestamp: new Date(Date.now() - 3_600_000), userId: `u-${randomUUID()}`, properties: { customer_id: customer } });
+  return eventRow({ name: "purchase", timestamp: earlierToday(), userId: `u-${randomUUID()}`, properties: { customer_id: customer } });
 }
 
 async function seed() {

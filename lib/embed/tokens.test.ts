@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
 import { writeEvents } from "../ingest/write-events";
 import { eventRow } from "../ingest/event-row";
-import { createTenant, type Tenant } from "../testing/fixtures";
+import { createTenant, earlierToday, type Tenant } from "../testing/fixtures";
 import { ensureUserWithRole } from "../workspace/workspace";
 import { loadEmbedWidgets } from "./embed-data";
 import { createEmbed } from "./issue";
@@ -17,7 +17,7 @@ let reportId: string;
 let secret: string;
 
 function purchase(customer: string) {
-  return eventRow({ name: "purchase", timestamp: new Date(Date.now() - 3_600_000), userId: `u-${randomUUID()}`, properties: { customer_id: customer } });
+  return eventRow({ name: "purchase", timestamp: earlierToday(), userId: `u-${randomUUID()}`, properties: { customer_id: customer } });
 }
 
 beforeAll(async () => {

@@ -9,6 +9,12 @@ export function testBaseUrl(): string {
   return url;
 }
 
+/** An hour ago, or midnight UTC when today is younger than that: an instant a "today" (UTC) range always holds. */
+export function earlierToday(now = new Date()): Date {
+  const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return new Date(Math.max(now.getTime() - 3_600_000, midnight));
+}
+
 export interface Tenant {
   organizationId: string;
   projectId: string;
