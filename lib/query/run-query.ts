@@ -83,8 +83,9 @@ async function runInSnapshot(db: pg.PoolClient, input: RunQueryInput, project: {
   if (query.kind === "funnel" || query.kind === "retention") {
     // They group millions of raw events by user: let both cores scan and hash them (measured on
     // 10M events: a 30-day funnel 2.3 s -> 1.85 s). PostgreSQL's default costs only go parallel
-    // for far larger scans.
-    await db.query("SET LOCAL parallel_setup_cost = 10; SET LOCAL parallel_tuple_cost = 0.001");
+    // for far larger scans. Two workers and a leader that only gathers and finalizes, rather than
+    // three processes on two cores (8-week raw retention p50 3.2 s -> 2.5 s, the funnel 1.67 -> 1.60 s).
+    await db.query("SET LOCAL parallel_setup_cost = 10; SET LOCAL parallel_tuple_cost = 0.001; SET LOCAL parallel_leader_participation = off");
   }
   const plan = input.useRollups === false ? null : await rollupPlanIfAnswerable(db, scope, query);
   const retentionWatermark = input.useRollups === false ? null : await retentionDailyWatermark(db, scope, query);
