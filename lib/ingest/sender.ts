@@ -1,5 +1,5 @@
 // What the ingestion route reads about the sender from request headers.
-import type { SenderContext } from "./ingest-batch";
+import type { SenderContext } from "./prepare-batch";
 
 export function senderFromRequest(request: Request, countryHeader: string | undefined): SenderContext {
   const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();

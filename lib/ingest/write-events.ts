@@ -6,48 +6,16 @@ import type pg from "pg";
 import { runCopyScript } from "../db/copy-from";
 import { ApiError } from "../errors";
 import { EVENTS_CHANNEL } from "../realtime/hub";
-import type { ContextColumns } from "./enrich";
+import { copyEventsSql, csvLine, type EventRow } from "./event-csv";
 
-export interface EventRow extends ContextColumns {
+export type { EventRow } from "./event-csv";
+
+/** An event ready for the COPY: its id (for deduplication) and its CSV line. */
+export interface PreparedEvent {
   eventId: string;
-  name: string;
-  timestamp: Date;
-  userId: string | null;
-  anonymousId: string | null;
-  sessionId: string | null;
-  properties: unknown;
-  country: string | null;
+  csv: string;
 }
 
-type Cell = string | null;
-
-// Column name and how to read it from a row as COPY text: one list so the two stay in step.
-const columns: [string, (row: EventRow) => Cell][] = [
-  ["event_id", (r) => r.eventId],
-  ["name", (r) => r.name],
-  ["timestamp", (r) => r.timestamp.toISOString()],
-  ["user_id", (r) => r.userId],
-  ["anonymous_id", (r) => r.anonymousId],
-  ["session_id", (r) => r.sessionId],
-  ["properties", (r) => JSON.stringify(r.properties ?? {})],
-  ["path", (r) => r.path],
-  ["title", (r) => r.title],
-  ["referrer_host", (r) => r.referrerHost],
-  ["utm_source", (r) => r.utmSource],
-  ["utm_medium", (r) => r.utmMedium],
-  ["utm_campaign", (r) => r.utmCampaign],
-  ["utm_term", (r) => r.utmTerm],
-  ["utm_content", (r) => r.utmContent],
-  ["browser", (r) => r.browser],
-  ["os", (r) => r.os],
-  ["device_type", (r) => r.deviceType],
-  ["country", (r) => r.country],
-  ["locale", (r) => r.locale],
-  ["app_version", (r) => r.appVersion],
-  ["library", (r) => r.library],
-];
-
-const copyEventsSql = `COPY events (organization_id, project_id, ${columns.map(([name]) => `"${name}"`).join(", ")}) FROM STDIN WITH (FORMAT csv)`;
 const copyKeysSql = "COPY event_keys (organization_id, project_id, event_id) FROM STDIN WITH (FORMAT csv)";
 
 // event_keys is the idempotency ledger. A batch first tries to enter every id with a plain COPY, in
@@ -86,23 +54,6 @@ function assertWriteKey(keyHash: string | undefined, projectId: string): string 
   return `SELECT lumen_assert_write_key('${keyHash}', '${projectId}'); `;
 }
 
-/** CSV with every value quoted, so an unquoted empty field is NULL and "" stays an empty string. */
-function csvCell(value: Cell): string {
-  if (value === null) return "";
-  return value.includes('"') ? `"${value.replace(/"/g, '""')}"` : `"${value}"`;
-}
-
-function eventsCsv(organizationId: string, projectId: string, rows: EventRow[]): Buffer {
-  const prefix = `${organizationId},${projectId}`;
-  let csv = "";
-  for (const row of rows) {
-    let line = prefix;
-    for (const [, read] of columns) line += "," + csvCell(read(row));
-    csv += line + "\n";
-  }
-  return Buffer.from(csv);
-}
-
 /**
  * Runs `script` (which ends in commitAndNotify) with its COPY data. Resolves once the write has
  * committed; a failed notification after that costs live viewers one update, not the request, and
@@ -122,23 +73,30 @@ async function commitScript(client: pg.PoolClient, script: string, copies: Buffe
  * table half-written. With `writeKeyHash`, the transaction first asserts that key is still active
  * for the project (a 401 otherwise), so callers may authenticate it from a cache.
  */
-export async function writeEvents(pool: pg.Pool, organizationId: string, projectId: string, rows: EventRow[], options: { writeKeyHash?: string } = {}): Promise<number> {
-  if (rows.length === 0) return 0;
+export async function writePreparedEvents(
+  pool: pg.Pool,
+  organizationId: string,
+  projectId: string,
+  events: PreparedEvent[],
+  options: { writeKeyHash?: string } = {},
+): Promise<number> {
+  if (events.length === 0) return 0;
   const client = await pool.connect();
   let broken: Error | undefined;
   const retire = (error: Error) => void (broken = error);
+  const csvOf = (chosen: PreparedEvent[]) => Buffer.from(chosen.map((e) => e.csv).join(""));
   try {
-    const keys = Buffer.from(rows.map((r) => `${organizationId},${projectId},${r.eventId}\n`).join(""));
+    const keys = Buffer.from(events.map((e) => `${organizationId},${projectId},${e.eventId}\n`).join(""));
     try {
       const script = `BEGIN; ${assertWriteKey(options.writeKeyHash, projectId)}${copyKeysSql}; ${copyEventsSql}; ${commitAndNotify(projectId)}`;
-      await commitScript(client, script, [keys, eventsCsv(organizationId, projectId, rows)], retire);
-      return rows.length;
+      await commitScript(client, script, [keys, csvOf(events)], retire);
+      return events.length;
     } catch (error) {
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw refusedKey(error) ?? error;
     }
     const claimed = await client
       .query(`BEGIN; ${assertWriteKey(options.writeKeyHash, projectId)}`)
-      .then(() => client.query<{ event_id: string }>(claimSql, [organizationId, projectId, rows.map((r) => r.eventId)]))
+      .then(() => client.query<{ event_id: string }>(claimSql, [organizationId, projectId, events.map((e) => e.eventId)]))
       .catch(async (error: Error) => {
         await client.query("ROLLBACK").catch(retire);
         throw refusedKey(error) ?? error;
@@ -148,10 +106,15 @@ export async function writeEvents(pool: pg.Pool, organizationId: string, project
       await client.query("COMMIT");
       return 0;
     }
-    const unseen = rows.filter((row) => fresh.has(row.eventId.toLowerCase()));
-    await commitScript(client, `${copyEventsSql}; ${commitAndNotify(projectId)}`, [eventsCsv(organizationId, projectId, unseen)], retire);
+    const unseen = events.filter((e) => fresh.has(e.eventId.toLowerCase()));
+    await commitScript(client, `${copyEventsSql}; ${commitAndNotify(projectId)}`, [csvOf(unseen)], retire);
     return fresh.size;
   } finally {
     client.release(broken);
   }
+}
+
+/** writePreparedEvents for rows not yet in CSV (demo data, tests, benchmarks). */
+export function writeEvents(pool: pg.Pool, organizationId: string, projectId: string, rows: EventRow[], options: { writeKeyHash?: string } = {}): Promise<number> {
+  return writePreparedEvents(pool, organizationId, projectId, rows.map((row) => ({ eventId: row.eventId, csv: csvLine(organizationId, projectId, row) })), options);
 }

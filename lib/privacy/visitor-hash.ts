@@ -10,7 +10,8 @@ function utcDay(now: Date): string {
   return now.toISOString().slice(0, 10);
 }
 
-async function saltFor(now: Date): Promise<Buffer> {
+/** Today's salt (UTC), created by the first process to ask for it. */
+export async function dailySalt(now: Date): Promise<Buffer> {
   const day = utcDay(now);
   if (current?.day === day) return current.salt;
   const prisma = getPrisma();
@@ -23,8 +24,8 @@ async function saltFor(now: Date): Promise<Buffer> {
   return current.salt;
 }
 
-export async function visitorHash(projectId: string, ip: string, userAgent: string, now = new Date()): Promise<string> {
-  const salt = await saltFor(now);
+/** The visitor id for an event without one, from the day's salt (synchronous: batches are prepared off the request thread). */
+export function visitorHashWithSalt(salt: Uint8Array, projectId: string, ip: string, userAgent: string): string {
   const digest = createHash("sha256").update(salt).update(projectId).update("\0").update(ip).update("\0").update(userAgent).digest("base64url");
   return `v_${digest.slice(0, 22)}`;
 }

@@ -1,0 +1,138 @@
+// Turns an ingestion body into COPY-ready events: the envelope, then each event validated,
+// clock-corrected, bot-filtered, deduplicated within the batch and enriched. Synchronous and free
+// of I/O, so it can run on a worker thread (prepare-pool.ts) while the request thread serves HTTP.
+import { randomUUID } from "node:crypto";
+import { ApiError, formatIssuePath, invalidRequest } from "../errors";
+import { visitorHashWithSalt } from "../privacy/visitor-hash";
+import { extractContextColumns, isBotUserAgent } from "./enrich";
+import { csvLine } from "./event-csv";
+import { parseJson } from "./read-body";
+import { batchSchema, eventSchema, type Rejection } from "./schemas";
+import type { PreparedEvent } from "./write-events";
+
+/** What the server knows about the sender; none of it is stored as-is. */
+export interface SenderContext {
+  userAgent: string | null;
+  ip: string | null;
+  country: string | null;
+}
+
+export interface PrepareInput {
+  text: string;
+  organizationId: string;
+  projectId: string;
+  sender: SenderContext;
+  /** Server time of the request, ms since the epoch. */
+  now: number;
+  maxAgeMs: number;
+  maxFutureMs: number;
+  /** Today's visitor-hash salt; null when the sender has no IP to hash. */
+  salt: Uint8Array | null;
+}
+
+export interface PreparedBatch {
+  events: PreparedEvent[];
+  duplicates: number;
+  bots: number;
+  rejected: Rejection[];
+}
+
+/** A whole-body problem travels as data (a worker thread cannot throw ApiErrors across). */
+export type PrepareOutcome = { batch: PreparedBatch } | { error: Pick<ApiError, "code" | "message" | "details"> };
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function containsNul(value: unknown): boolean {
+  if (typeof value === "string") return value.includes("\0");
+  if (value === null || typeof value !== "object") return false;
+  return (Array.isArray(value) ? value : [...Object.keys(value), ...Object.values(value)]).some(containsNul);
+}
+
+export function prepareBatch(input: PrepareInput): PrepareOutcome {
+  try {
+    return { batch: prepare(input) };
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    return { error: { code: error.code, message: error.message, details: error.details } };
+  }
+}
+
+/** The body's events and the client's send time; whole-body problems throw. */
+function envelopeOf(text: string, projectId: string): { events: unknown[]; sentAt?: Date } {
+  const body = parseJson(text);
+  if (!isObject(body)) throw new ApiError("invalid_request", "The body must be an event object or { events: [...] }");
+  if (!("events" in body)) {
+    // A single event is the whole body, so a bad one is a bad request rather than a rejection.
+    const single = eventSchema.safeParse(body);
+    if (!single.success) throw invalidRequest(single.error.issues);
+    return { events: [body] };
+  }
+  const batch = batchSchema.safeParse(body);
+  if (!batch.success) throw invalidRequest(batch.error.issues);
+  if (batch.data.project_id && batch.data.project_id !== projectId) throw new ApiError("forbidden", "This key cannot write to that project");
+  return { events: batch.data.events, sentAt: batch.data.sent_at };
+}
+
+function prepare(input: PrepareInput): PreparedBatch {
+  const { now, sender, organizationId, projectId } = input;
+  const { events, sentAt } = envelopeOf(input.text, projectId);
+  const skewMs = sentAt ? now - sentAt.getTime() : 0;
+  // PostgreSQL stores no NUL character in text or JSONB; only bodies that spell one get checked.
+  const mayContainNul = input.text.includes("\\u0000");
+  const rejected: Rejection[] = [];
+  const prepared: PreparedEvent[] = [];
+  const seen = new Set<string>();
+  let duplicates = 0;
+  let bots = 0;
+
+  for (const [index, raw] of events.entries()) {
+    const parsed = eventSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue ? formatIssuePath(issue.path) : "";
+      rejected.push({ index, code: "invalid_event", message: `${where ? `${where}: ` : ""}${issue?.message ?? "Invalid event"}` });
+      continue;
+    }
+    if (mayContainNul && containsNul(raw)) {
+      rejected.push({ index, code: "invalid_event", message: "strings must not contain the NUL character (\\u0000)" });
+      continue;
+    }
+    const event = parsed.data;
+    const timestamp = event.timestamp ? new Date(event.timestamp.getTime() + skewMs) : new Date(now);
+    if (timestamp.getTime() > now + input.maxFutureMs) {
+      rejected.push({ index, code: "timestamp_in_future", message: `timestamp ${timestamp.toISOString()} is too far in the future` });
+      continue;
+    }
+    if (timestamp.getTime() < now - input.maxAgeMs) {
+      rejected.push({ index, code: "timestamp_too_old", message: `timestamp ${timestamp.toISOString()} is older than the ingestion window` });
+      continue;
+    }
+    const userAgent = event.context?.user_agent ?? sender.userAgent;
+    if (isBotUserAgent(userAgent)) {
+      bots++;
+      continue;
+    }
+    const eventId = (event.event_id ?? randomUUID()).toLowerCase();
+    if (seen.has(eventId)) {
+      duplicates++;
+      continue;
+    }
+    seen.add(eventId);
+    const anonymousId = event.anonymous_id ?? (!event.user_id && sender.ip && input.salt ? visitorHashWithSalt(input.salt, projectId, sender.ip, userAgent ?? "") : null);
+    const row = {
+      eventId,
+      name: event.name,
+      timestamp,
+      userId: event.user_id ?? null,
+      anonymousId,
+      sessionId: event.session_id ?? null,
+      properties: event.properties ?? {},
+      country: sender.country,
+      ...extractContextColumns(event.context, userAgent),
+    };
+    prepared.push({ eventId, csv: csvLine(organizationId, projectId, row) });
+  }
+  return { events: prepared, duplicates, bots, rejected };
+}

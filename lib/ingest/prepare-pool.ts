@@ -1,0 +1,51 @@
+// Preparing a batch (JSON, validation, enrichment, CSV) is most of an ingestion request's CPU. A
+// worker thread does it, so on a machine with a spare core the request thread only serves HTTP and
+// the database. Where no worker can start (scripts and tests run from TypeScript sources) or one
+// dies, batches are prepared on the calling thread instead: same code, same answers.
+import { Worker } from "node:worker_threads";
+import { log } from "../log";
+import { prepareBatch, type PrepareInput, type PrepareOutcome } from "./prepare-batch";
+
+type Waiting = { input: PrepareInput; resolve: (outcome: PrepareOutcome) => void };
+
+let worker: Worker | null | undefined;
+let nextId = 0;
+const waiting = new Map<number, Waiting>();
+
+function retire(reason: unknown): void {
+  if (worker) log.warn("batch preparation moves to the request thread", { error: reason instanceof Error ? reason.message : String(reason) });
+  worker = null;
+  // Anything the worker had not answered is prepared here.
+  for (const [id, { input, resolve }] of waiting) {
+    waiting.delete(id);
+    resolve(prepareBatch(input));
+  }
+}
+
+function start(): Worker | null {
+  try {
+    const started = new Worker(new URL("./prepare-worker.ts", import.meta.url));
+    started.on("message", ({ id, outcome }: { id: number; outcome: PrepareOutcome }) => {
+      waiting.get(id)?.resolve(outcome);
+      waiting.delete(id);
+    });
+    started.on("error", retire);
+    started.on("exit", (code) => retire(`worker exited with code ${code}`));
+    started.unref();
+    return started;
+  } catch (error) {
+    retire(error);
+    return null;
+  }
+}
+
+export function prepareOffThread(input: PrepareInput): Promise<PrepareOutcome> {
+  if (worker === undefined) worker = start();
+  if (!worker) return Promise.resolve(prepareBatch(input));
+  const id = nextId++;
+  const running = worker;
+  return new Promise((resolve) => {
+    waiting.set(id, { input, resolve });
+    running.postMessage({ id, input });
+  });
+}
