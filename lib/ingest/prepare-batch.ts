@@ -3,7 +3,7 @@
 // of I/O, so it can run on a worker thread (prepare-pool.ts) while the request thread serves HTTP.
 import { randomUUID } from "node:crypto";
 import { ApiError, formatIssuePath, invalidRequest } from "../errors";
-import { visitorHashWithSalt } from "../privacy/visitor-hash";
+import { visitorHashWithSalt } from "../privacy/visitor-id";
 import { extractContextColumns, isBotUserAgent } from "./enrich";
 import { csvLine } from "./event-csv";
 import { parseJson } from "./read-body";

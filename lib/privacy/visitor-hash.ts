@@ -1,7 +1,8 @@
-// Counting visitors who have no client id, without storing anything that identifies them:
-// hash(daily salt, project, ip, user agent). Salts older than yesterday are deleted, so a hash can
-// neither be recomputed nor linked across days. The IP itself is never stored.
-import { createHash, randomBytes } from "node:crypto";
+// The daily salt that counts visitors who have no client id without storing anything that
+// identifies them: their id is hash(salt, project, ip, user agent) (visitor-id.ts). Salts older than
+// yesterday are deleted, so an id can neither be recomputed nor linked across days. The IP itself
+// is never stored.
+import { randomBytes } from "node:crypto";
 import { getPrisma } from "../db/client";
 
 let current: { day: string; salt: Buffer } | undefined;
@@ -22,10 +23,4 @@ export async function dailySalt(now: Date): Promise<Buffer> {
   await prisma.dailySalt.deleteMany({ where: { day: { lt: new Date(date.getTime() - 86_400_000) } } });
   current = { day, salt: Buffer.from(row.salt) };
   return current.salt;
-}
-
-/** The visitor id for an event without one, from the day's salt (synchronous: batches are prepared off the request thread). */
-export function visitorHashWithSalt(salt: Uint8Array, projectId: string, ip: string, userAgent: string): string {
-  const digest = createHash("sha256").update(salt).update(projectId).update("\0").update(ip).update("\0").update(userAgent).digest("base64url");
-  return `v_${digest.slice(0, 22)}`;
 }
