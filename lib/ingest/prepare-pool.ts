@@ -6,7 +6,7 @@ import { Worker } from "node:worker_threads";
 import { log } from "../log";
 import { prepareBatch, type PrepareInput, type PrepareOutcome } from "./prepare-batch";
 
-type Waiting = { input: PrepareInput; resolve: (outcome: PrepareOutcome) => void };
+type Waiting = { input: PrepareInput; resolve: (outcome: PrepareOutcome) => void; reject: (error: Error) => void };
 
 let worker: Worker | null | undefined;
 let nextId = 0;
@@ -16,18 +16,24 @@ function retire(reason: unknown): void {
   if (worker) log.warn("batch preparation moves to the request thread", { error: reason instanceof Error ? reason.message : String(reason) });
   worker = null;
   // Anything the worker had not answered is prepared here.
-  for (const [id, { input, resolve }] of waiting) {
+  for (const [id, { input, resolve, reject }] of waiting) {
     waiting.delete(id);
-    resolve(prepareBatch(input));
+    try {
+      resolve(prepareBatch(input));
+    } catch (error) {
+      reject(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 }
 
 function start(): Worker | null {
   try {
     const started = new Worker(new URL("./prepare-worker.ts", import.meta.url));
-    started.on("message", ({ id, outcome }: { id: number; outcome: PrepareOutcome }) => {
-      waiting.get(id)?.resolve(outcome);
+    started.on("message", ({ id, outcome, failure }: { id: number; outcome?: PrepareOutcome; failure?: string }) => {
+      const request = waiting.get(id);
       waiting.delete(id);
+      if (outcome) request?.resolve(outcome);
+      else request?.reject(new Error(`batch preparation failed: ${failure}`));
     });
     started.on("error", retire);
     started.on("exit", (code) => retire(`worker exited with code ${code}`));
@@ -44,8 +50,8 @@ export function prepareOffThread(input: PrepareInput): Promise<PrepareOutcome> {
   if (!worker) return Promise.resolve(prepareBatch(input));
   const id = nextId++;
   const running = worker;
-  return new Promise((resolve) => {
-    waiting.set(id, { input, resolve });
+  return new Promise((resolve, reject) => {
+    waiting.set(id, { input, resolve, reject });
     running.postMessage({ id, input });
   });
 }
