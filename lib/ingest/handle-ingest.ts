@@ -12,16 +12,30 @@ import { MAX_BODY_BYTES, type IngestResponse } from "./schemas";
 import { senderFromRequest } from "./sender";
 import { writePreparedEvents } from "./write-events";
 
-/** The key in the body, for senders that cannot set headers (sendBeacon): only then is the body parsed here. */
+// Lumen's tracker sends its key first in the body: read straight from the text's start, it cannot
+// belong to anything nested, and the batch is parsed only once (on the worker thread).
+const LEADING_KEY = /^\s*\{\s*"api_key"\s*:\s*"([A-Za-z0-9_-]+)"/;
+
+function notAnObject(): ApiError {
+  return new ApiError("invalid_request", "The body must be an event object or { events: [...] }");
+}
+
+/** The key in the body, for senders that cannot set headers (sendBeacon, the tracker). */
 function keyInBody(text: string): string | null {
+  const leading = LEADING_KEY.exec(text);
+  if (leading) return leading[1]!;
   const body = parseJson(text);
-  return typeof body === "object" && body !== null && "api_key" in body && typeof body.api_key === "string" ? body.api_key : null;
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw notAnObject();
+  return "api_key" in body && typeof body.api_key === "string" ? body.api_key : null;
 }
 
 export async function handleIngestRequest(request: Request): Promise<IngestResponse> {
   const env = getEnv();
   const text = await readBodyText(request, MAX_BODY_BYTES);
-  const key = await authenticateWriteKey(bearerToken(request) ?? keyInBody(text));
+  const bearer = bearerToken(request);
+  // Only an object can be an event or a batch: refused before the key, as a full parse would.
+  if (bearer && !/^\s*\{/.test(text)) throw notAnObject();
+  const key = await authenticateWriteKey(bearer ?? keyInBody(text));
   assertOriginAllowed(key, request.headers.get("origin"));
   consumeRateLimit(key.id, key.rateLimit ?? env.LUMEN_INGEST_RATE_LIMIT);
   if (!key.projectId) throw new ApiError("forbidden", "This key is not bound to a project");

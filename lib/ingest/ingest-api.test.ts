@@ -203,6 +203,22 @@ describe("refusing whole requests", () => {
     const tooMany = await postEvents({ events: Array.from({ length: 1001 }, () => ({ name: "e" })) }, { key: tenant.writeKey });
     expect(tooMany.status).toBe(400);
     expect((await errorOf(tooMany)).message).toMatch(/at most 1000/);
+
+    // A body that is not an object is refused as such, whatever the key (or its absence) says.
+    for (const [raw, key] of [["[]", tenant.writeKey], ["42", "lmw_unknownunknownunknownunknown00"], ["null", undefined]] as const) {
+      const notObject = await postEvents(undefined, { key, raw });
+      expect(notObject.status).toBe(400);
+      expect((await errorOf(notObject)).message).toMatch(/event object/);
+    }
+  });
+
+  it("finds the key in the body wherever it is, first (as the tracker sends it) or after the events", async () => {
+    const own = await createTenant();
+    const headers = { "content-type": "text/plain;charset=UTF-8" };
+    const first = await postEvents(undefined, { raw: `{ "api_key" : "${own.writeKey}", "events": [{ "name": "first" }] }`, headers });
+    const last = await postEvents(undefined, { raw: JSON.stringify({ events: [{ name: "last", properties: { api_key: "lmw_not_this_one" } }], api_key: own.writeKey }), headers });
+    expect([first.status, last.status]).toEqual([202, 202]);
+    expect((await eventsOf(own.projectId)).map((e) => e.name).sort()).toEqual(["first", "last"]);
   });
 
   it("401 for a missing, unknown or revoked key", async () => {

@@ -8,6 +8,9 @@ import { prepareBatch, type PrepareInput, type PrepareOutcome } from "./prepare-
 
 type Waiting = { input: PrepareInput; resolve: (outcome: PrepareOutcome) => void; reject: (error: Error) => void };
 
+/** Batches waiting for the worker beyond this are prepared on the request thread, which slows intake as before. */
+const MAX_WAITING = 32;
+
 let worker: Worker | null | undefined;
 let nextId = 0;
 const waiting = new Map<number, Waiting>();
@@ -36,6 +39,7 @@ function start(): Worker | null {
       else request?.reject(new Error(`batch preparation failed: ${failure}`));
     });
     started.on("error", retire);
+    started.on("messageerror", retire);
     started.on("exit", (code) => retire(`worker exited with code ${code}`));
     started.unref();
     return started;
@@ -47,7 +51,7 @@ function start(): Worker | null {
 
 export function prepareOffThread(input: PrepareInput): Promise<PrepareOutcome> {
   if (worker === undefined) worker = start();
-  if (!worker) return Promise.resolve(prepareBatch(input));
+  if (!worker || waiting.size >= MAX_WAITING) return Promise.resolve(prepareBatch(input));
   const id = nextId++;
   const running = worker;
   return new Promise((resolve, reject) => {

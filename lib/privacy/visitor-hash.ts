@@ -5,14 +5,14 @@
 import { randomBytes } from "node:crypto";
 import { getPrisma } from "../db/client";
 
-let current: { day: string; salt: Buffer } | undefined;
+let current: { day: string; salt: Uint8Array } | undefined;
 
 function utcDay(now: Date): string {
   return now.toISOString().slice(0, 10);
 }
 
 /** Today's salt (UTC), created by the first process to ask for it. */
-export async function dailySalt(now: Date): Promise<Buffer> {
+export async function dailySalt(now: Date): Promise<Uint8Array> {
   const day = utcDay(now);
   if (current?.day === day) return current.salt;
   const prisma = getPrisma();
@@ -21,6 +21,7 @@ export async function dailySalt(now: Date): Promise<Buffer> {
   await prisma.dailySalt.createMany({ data: [{ day: date, salt: randomBytes(32) }], skipDuplicates: true });
   const row = await prisma.dailySalt.findUniqueOrThrow({ where: { day: date } });
   await prisma.dailySalt.deleteMany({ where: { day: { lt: new Date(date.getTime() - 86_400_000) } } });
-  current = { day, salt: Buffer.from(row.salt) };
+  // Its own 32 bytes (a Buffer may share an 8 KB pool, and the whole pool would be copied to the worker).
+  current = { day, salt: new Uint8Array(row.salt) };
   return current.salt;
 }
