@@ -5,6 +5,7 @@ import { getPool } from "../db/client";
 import { getEnv } from "../env";
 import { ApiError } from "../errors";
 import { dailySalt } from "../privacy/visitor-hash";
+import { isObject, notAnObject } from "./prepare-batch";
 import { prepareOffThread } from "./prepare-pool";
 import { consumeRateLimit } from "./rate-limit";
 import { parseJson, readBodyText } from "./read-body";
@@ -16,24 +17,20 @@ import { writePreparedEvents } from "./write-events";
 // belong to anything nested, and the batch is parsed only once (on the worker thread).
 const LEADING_KEY = /^\s*\{\s*"api_key"\s*:\s*"([A-Za-z0-9_-]+)"/;
 
-function notAnObject(): ApiError {
-  return new ApiError("invalid_request", "The body must be an event object or { events: [...] }");
-}
-
 /** The key in the body, for senders that cannot set headers (sendBeacon, the tracker). */
 function keyInBody(text: string): string | null {
   const leading = LEADING_KEY.exec(text);
   if (leading) return leading[1]!;
   const body = parseJson(text);
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw notAnObject();
-  return "api_key" in body && typeof body.api_key === "string" ? body.api_key : null;
+  if (!isObject(body)) throw notAnObject();
+  return typeof body.api_key === "string" ? body.api_key : null;
 }
 
 export async function handleIngestRequest(request: Request): Promise<IngestResponse> {
   const env = getEnv();
   const text = await readBodyText(request, MAX_BODY_BYTES);
   const bearer = bearerToken(request);
-  // Only an object can be an event or a batch: refused before the key, as a full parse would.
+  // Refused before the key, as a full parse would.
   if (bearer && !/^\s*\{/.test(text)) throw notAnObject();
   const key = await authenticateWriteKey(bearer ?? keyInBody(text));
   assertOriginAllowed(key, request.headers.get("origin"));

@@ -40,8 +40,13 @@ export interface PreparedBatch {
 /** A whole-body problem travels as data (a worker thread cannot throw ApiErrors across). */
 export type PrepareOutcome = { batch: PreparedBatch } | { error: Pick<ApiError, "code" | "message" | "details"> };
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Only an object can be an event or a batch. */
+export function notAnObject(): ApiError {
+  return new ApiError("invalid_request", "The body must be an event object or { events: [...] }");
 }
 
 function containsNul(value: unknown): boolean {
@@ -62,7 +67,7 @@ export function prepareBatch(input: PrepareInput): PrepareOutcome {
 /** The body's events and the client's send time; whole-body problems throw. */
 function envelopeOf(text: string, projectId: string): { events: unknown[]; sentAt?: Date } {
   const body = parseJson(text);
-  if (!isObject(body)) throw new ApiError("invalid_request", "The body must be an event object or { events: [...] }");
+  if (!isObject(body)) throw notAnObject();
   if (!("events" in body)) {
     // A single event is the whole body, so a bad one is a bad request rather than a rejection.
     const single = eventSchema.safeParse(body);
