@@ -6,6 +6,8 @@ import { getEnv } from "../env";
 
 interface Database {
   pool: pg.Pool;
+  /** Connections that join another's snapshot to share one report query's work (see snapshot-readers). */
+  readers: pg.Pool;
   prisma: PrismaClient;
 }
 
@@ -19,8 +21,12 @@ function connect(): Database {
   pool.on("error", () => {
     // An idle client lost its connection (e.g. the server restarted); the pool replaces it.
   });
+  const readers = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 3000, idleTimeoutMillis: 30000 });
+  readers.on("error", () => {
+    // As above: a lost idle reader is replaced.
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  return { pool, prisma };
+  return { pool, readers, prisma };
 }
 
 function database(): Database {
@@ -36,12 +42,16 @@ export function getPool(): pg.Pool {
   return database().pool;
 }
 
+export function getReaderPool(): pg.Pool {
+  return database().readers;
+}
+
 export async function closeDatabase(): Promise<void> {
   const db = globalForDb.lumenDatabase;
   if (!db) return;
   globalForDb.lumenDatabase = undefined;
   await db.prisma.$disconnect();
-  await db.pool.end();
+  await Promise.all([db.pool.end(), db.readers.end()]);
 }
 
 // Network errors, PostgreSQL "cannot connect now" states, and Prisma's "cannot reach / timed out / pool exhausted".

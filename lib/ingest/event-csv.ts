@@ -41,7 +41,10 @@ const columns: [string, (row: EventRow) => Cell][] = [
   ["library", (r) => r.library],
 ];
 
-export const copyEventsSql = `COPY events (organization_id, project_id, ${columns.map(([name]) => `"${name}"`).join(", ")}) FROM STDIN WITH (FORMAT csv)`;
+/** The columns a line of csvLine fills, in order, for a COPY or INSERT column list. */
+export const csvColumns = `organization_id, project_id, ${columns.map(([name]) => `"${name}"`).join(", ")}`;
+
+export const copyEventsSql = `COPY events (${csvColumns}) FROM STDIN WITH (FORMAT csv)`;
 
 /** CSV with every value quoted, so an unquoted empty field is NULL and "" stays an empty string. */
 function csvCell(value: Cell): string {

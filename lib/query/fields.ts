@@ -51,6 +51,14 @@ export function actorHash(alias = "e"): Sql {
   return trusted(`${alias}.actor`);
 }
 
+/** Actors fall into this many buckets by their hash's low bits (the events index's fourth column). */
+export const ACTOR_BUCKETS = 64;
+
+/** An event's actor bucket, written as in the index (migration events_actor_buckets) so the planner matches it. */
+export function actorBucket(alias = "e"): Sql {
+  return trusted(`((${alias}.actor & ${ACTOR_BUCKETS - 1})::smallint)`);
+}
+
 function numericOperator(filter: Filter): string {
   return { gt: ">", gte: ">=", lt: "<", lte: "<=" }[filter.op as "gt" | "gte" | "lt" | "lte"];
 }

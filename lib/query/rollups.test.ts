@@ -1,6 +1,7 @@
 // Rollups give exactly the raw-event answer on the demo data set, and late events reach their hour.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
+import { withSnapshotReaders } from "../db/snapshot-readers";
 import { ensureEventPartitions } from "../db/partitions";
 import { generateDemoEvents } from "../demo/generate-events";
 import { writeEvents } from "../ingest/write-events";
@@ -8,7 +9,8 @@ import { eventRow } from "../ingest/event-row";
 import { createTenant, type Tenant } from "../testing/fixtures";
 import { refreshRollups } from "./rollup-refresh";
 import { runQuery } from "./run-query";
-import { queryDefinitionSchema, type QueryDefinitionInput, type QueryRange } from "./schemas";
+import { runRetention, type ReaderSupply } from "./kinds/retention";
+import { queryDefinitionSchema, retentionQuerySchema, type Filter, type QueryDefinitionInput, type QueryRange, type RetentionQuery } from "./schemas";
 
 let tenant: Tenant;
 const now = new Date();
@@ -107,6 +109,36 @@ it("answers retention from the daily bitmaps exactly as from raw events, and onl
   expect(filtered.rolled.meta.rollups).toBe(false);
   const otherZone = await both({ kind: "retention", start_event: "pageview", return_event: "pageview" }, "UTC");
   expect(otherZone.rolled.meta.rollups).toBe(false);
+});
+
+it("answers raw retention the same in one pass, bucket by bucket, and with the buckets shared among snapshot readers", async () => {
+  const client = await getPool().connect();
+  try {
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    const from = new Date(now.getTime() - 30 * 86_400_000);
+    const cases: [RetentionQuery, Filter[]][] = [
+      [retentionQuerySchema.parse({ kind: "retention", start_event: "pageview", return_event: "pageview", period: "week", periods: 4 }), []],
+      [retentionQuerySchema.parse({ kind: "retention", start_event: "pageview", return_event: "signup", period: "day", periods: 12 }), [{ field: "country", op: "equals", value: "US" }]],
+    ];
+    for (const [query, filters] of cases) {
+      const scope = { organizationId: tenant.organizationId, projectId: tenant.projectId, from, to: now, timezone: "Europe/Paris", filters };
+      let shared = 0;
+      const readers: ReaderSupply = (work) => withSnapshotReaders(client, 2, (r) => ((shared = r.length), work(r)));
+      // A range this small is one pass over all users, without extra readers.
+      const onePass = await runRetention(client, scope, query, now, { kind: "raw", readers });
+      expect(shared).toBe(0);
+      const oneReader = await runRetention(client, scope, query, now, { kind: "raw", bucketsFromEvents: 0 });
+      // Three readers: 64 buckets do not divide evenly (22, 22, 20).
+      const spread = await runRetention(client, scope, query, now, { kind: "raw", readers, bucketsFromEvents: 0 });
+      expect(shared).toBe(3);
+      expect(oneReader).toEqual(onePass);
+      expect(spread).toEqual(onePass);
+      expect(onePass.cohorts.some((c) => c.size > 0 && c.counts.slice(1).some((n) => (n ?? 0) > 0))).toBe(true);
+    }
+  } finally {
+    await client.query("ROLLBACK");
+    client.release();
+  }
 });
 
 it("rebuilds the daily bitmaps in a project's new time zone, keeping every actor's number", async () => {

@@ -1,0 +1,74 @@
+// Extra readers see exactly the caller's snapshot, are skipped rather than waited for, and go back
+// to their pool with the transaction ended.
+import { randomUUID } from "node:crypto";
+import type pg from "pg";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { closeDatabase, getPool, getReaderPool } from "./client";
+import { withSnapshotReaders } from "./snapshot-readers";
+
+const table = `snapshot_readers_${randomUUID().replaceAll("-", "")}`;
+
+beforeAll(async () => {
+  await getPool().query(`CREATE TABLE ${table} (n int)`);
+  await getPool().query(`INSERT INTO ${table} VALUES (1)`);
+});
+
+afterAll(async () => {
+  await getPool().query(`DROP TABLE ${table}`);
+  await closeDatabase();
+});
+
+async function inSnapshot<T>(run: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+  const db = await getPool().connect();
+  try {
+    await db.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    return await run(db);
+  } finally {
+    await db.query("ROLLBACK");
+    db.release();
+  }
+}
+
+it("gives readers on other server processes the caller's snapshot, not what committed after it", async () => {
+  await inSnapshot(async (db) => {
+    const count = async (reader: Pick<pg.PoolClient, "query">) => (await reader.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
+    expect(await count(db)).toBe(1);
+    await getPool().query(`INSERT INTO ${table} VALUES (2)`);
+    expect(await count(getPool())).toBe(2);
+    await withSnapshotReaders(db, 2, async (readers) => {
+      expect(readers).toHaveLength(3);
+      expect(readers[0]).toBe(db);
+      const pids = await Promise.all(readers.map(async (r) => (await r.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid));
+      expect(new Set(pids).size).toBe(3);
+      expect(await Promise.all(readers.map(count))).toEqual([1, 1, 1]);
+    });
+  });
+});
+
+it("runs the work on the caller alone when no reader is free, without waiting", async () => {
+  const pool = getReaderPool();
+  const held = await Promise.all(Array.from({ length: pool.options.max ?? 0 }, () => pool.connect()));
+  try {
+    await inSnapshot(async (db) => {
+      const readers = await withSnapshotReaders(db, 1, async (r) => r);
+      expect(readers).toEqual([db]);
+    });
+  } finally {
+    held.forEach((client) => client.release());
+  }
+});
+
+it("returns its readers to the pool outside any transaction, also when the work fails", async () => {
+  await inSnapshot(async (db) => {
+    await expect(withSnapshotReaders(db, 1, async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+  });
+  const pool = getReaderPool();
+  expect(pool.idleCount).toBe(pool.totalCount);
+  const client = await pool.connect();
+  try {
+    const { rows } = await client.query<{ read_only: string }>("SELECT current_setting('transaction_read_only') AS read_only");
+    expect(rows[0]!.read_only).toBe("off");
+  } finally {
+    client.release();
+  }
+});
