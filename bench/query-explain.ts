@@ -11,7 +11,8 @@ type QueryFn = pg.Pool["query"];
 
 // Transaction control and Prisma's own statements (the project look-up) are not the compiler's SQL;
 // the snapshot's SET LOCALs are kept, to be replayed before the statements they apply to.
-const notCompiled = /^\s*(BEGIN|COMMIT|ROLLBACK|SELECT "public"\.)/i;
+// Transaction control, Prisma's own look-ups, plan estimates and snapshot exports are not the compiled queries.
+const notCompiled = /^\s*(BEGIN|COMMIT|ROLLBACK|SELECT "public"\.|EXPLAIN\b|SELECT pg_export_snapshot\(\))/i;
 const setting = /^\s*SET\b/i;
 
 /**

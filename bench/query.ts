@@ -151,7 +151,7 @@ interface GenerateStats {
 // rising along it. The physical layout follows (index-only scans visit heap pages in order; the
 // BRIN index on received_at that the rollup refresh and the rollups' raw tail use stays tight). The
 // generator goes visitor by visitor across the whole history, so its events are first copied into
-// a staging table, then moved into events a day at a time in time order, each day in its own
+// a temporary staging table, then moved into events a day at a time in time order, each day in its own
 // transaction (its received_at), event_keys claimed as the write path does.
 const moveDaySql = `
 WITH claimed AS (
@@ -174,7 +174,7 @@ async function generate(ws: Workspace, now: Date, target: number): Promise<Gener
   let stored = 0;
   const client = await pool.connect();
   try {
-    await client.query("DROP TABLE IF EXISTS bench_arrivals; CREATE UNLOGGED TABLE bench_arrivals (LIKE events INCLUDING DEFAULTS)");
+    await client.query("CREATE TEMP TABLE bench_arrivals (LIKE events INCLUDING DEFAULTS)");
     const seed = `bench-query:${options.org}`;
     let lastReport = { at: started, generated: 0 };
     function* csvChunks(): Generator<Buffer> {

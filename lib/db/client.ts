@@ -1,4 +1,5 @@
-// The one database client: a pg pool shared by Prisma (app tables) and the raw event write path.
+// The database clients: a pg pool shared by Prisma (app tables) and the raw event write path, and a
+// small one of extra readers for report queries that share a snapshot (lib/db/snapshot-readers.ts).
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client";
@@ -21,7 +22,7 @@ function connect(): Database {
   pool.on("error", () => {
     // An idle client lost its connection (e.g. the server restarted); the pool replaces it.
   });
-  const readers = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 3000, idleTimeoutMillis: 30000 });
+  const readers = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 500, idleTimeoutMillis: 30000 });
   readers.on("error", () => {
     // As above: a lost idle reader is replaced.
   });

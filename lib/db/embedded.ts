@@ -59,11 +59,16 @@ async function ensureDatabase(port: number, database: string): Promise<void> {
 // full-page images in the WAL. Its data lives on local SSD, where a random page costs about what a
 // sequential one does: at the default (4) the planner reads whole event partitions rather than the
 // covering index funnels and retention need.
+/** The memory this process may use: the machine's, or its container's limit when lower. */
+function machineMemory(): number {
+  return Math.min(os.totalmem(), process.constrainedMemory() || Infinity);
+}
+
 const serverSettings = [
   "listen_addresses=127.0.0.1",
   "jit=off",
   "max_connections=200",
-  `shared_buffers=${Math.min(8192, Math.max(128, Math.floor(os.totalmem() / 4 / 2 ** 20)))}MB`,
+  `shared_buffers=${Math.min(8192, Math.max(128, Math.floor(machineMemory() / 4 / 2 ** 20)))}MB`,
   "work_mem=32MB",
   "maintenance_work_mem=256MB",
   "max_wal_size=4GB",

@@ -18,6 +18,8 @@ afterAll(async () => {
   await closeDatabase();
 });
 
+const pidOf = async (reader: Pick<pg.PoolClient, "query">) => (await reader.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
+
 async function inSnapshot<T>(run: (db: pg.PoolClient) => Promise<T>): Promise<T> {
   const db = await getPool().connect();
   try {
@@ -38,7 +40,7 @@ it("gives readers on other server processes the caller's snapshot, not what comm
     await withSnapshotReaders(db, 2, async (readers) => {
       expect(readers).toHaveLength(3);
       expect(readers[0]).toBe(db);
-      const pids = await Promise.all(readers.map(async (r) => (await r.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid));
+      const pids = await Promise.all(readers.map(pidOf));
       expect(new Set(pids).size).toBe(3);
       expect(await Promise.all(readers.map(count))).toEqual([1, 1, 1]);
     });
@@ -59,16 +61,39 @@ it("runs the work on the caller alone when no reader is free, without waiting", 
 });
 
 it("returns its readers to the pool outside any transaction, also when the work fails", async () => {
+  let readerPids: number[] = [];
   await inSnapshot(async (db) => {
-    await expect(withSnapshotReaders(db, 1, async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    const failing = withSnapshotReaders(db, 2, async (readers) => {
+      readerPids = await Promise.all(readers.slice(1).map(pidOf));
+      throw new Error("boom");
+    });
+    await expect(failing).rejects.toThrow("boom");
   });
+  expect(readerPids).toHaveLength(2);
   const pool = getReaderPool();
   expect(pool.idleCount).toBe(pool.totalCount);
-  const client = await pool.connect();
+  const clients = await Promise.all(Array.from({ length: pool.totalCount }, () => pool.connect()));
   try {
-    const { rows } = await client.query<{ read_only: string }>("SELECT current_setting('transaction_read_only') AS read_only");
-    expect(rows[0]!.read_only).toBe("off");
+    const states = await Promise.all(
+      clients.map(async (client) => (await client.query<{ pid: number; read_only: string }>("SELECT pg_backend_pid() AS pid, current_setting('transaction_read_only') AS read_only")).rows[0]!),
+    );
+    const returned = states.filter((state) => readerPids.includes(state.pid));
+    expect(returned).toHaveLength(2);
+    expect(returned.map((state) => state.read_only)).toEqual(["off", "off"]);
   } finally {
-    client.release();
+    clients.forEach((client) => client.release());
   }
+});
+
+it("refuses a caller whose statements would not all read one snapshot, and hands back the readers it asked for", async () => {
+  const db = await getPool().connect();
+  try {
+    await db.query("BEGIN ISOLATION LEVEL READ COMMITTED");
+    await expect(withSnapshotReaders(db, 1, async () => "ran")).rejects.toThrow(/REPEATABLE READ/);
+  } finally {
+    await db.query("ROLLBACK");
+    db.release();
+  }
+  const pool = getReaderPool();
+  expect(pool.idleCount).toBe(pool.totalCount);
 });

@@ -1,6 +1,7 @@
 // More than one server process for one report query, all reading the same moment: the caller's
 // REPEATABLE READ transaction exports its snapshot (pg_export_snapshot) and each extra connection
-// imports it (SET TRANSACTION SNAPSHOT) before it reads anything.
+// imports it (SET TRANSACTION SNAPSHOT) before it reads anything. The extra connections keep the
+// server's settings, not the caller's SET LOCALs.
 import type pg from "pg";
 import { getReaderPool } from "./client";
 
@@ -11,18 +12,24 @@ const SNAPSHOT_ID = /^[0-9A-F]+(-[0-9A-F]+)+$/i;
 
 /**
  * Runs `work` with `db` (in a REPEATABLE READ transaction) first, then up to `extra` more readers
- * sharing its snapshot. Readers come from their own small pool and are never waited for: when none
- * is free, `work` gets fewer (`db` alone at worst), so queries holding main-pool connections cannot
- * deadlock waiting on each other's readers.
+ * sharing its snapshot. Readers come from their own small pool and are not queued for: only the
+ * ones free at the call are asked for (at once, so concurrent calls do not count the same one), a
+ * connection that is slow to come is left out, and `work` gets fewer readers (`db` alone at
+ * worst). So queries holding main-pool connections never wait on each other's readers.
  */
 export async function withSnapshotReaders<T>(db: pg.PoolClient, extra: number, work: (readers: Reader[]) => Promise<T>): Promise<T> {
   const pool = getReaderPool();
-  const available = Math.min(extra, pool.idleCount + Math.max(0, (pool.options.max ?? 0) - pool.totalCount));
-  if (available <= 0) return work([db]);
-  const { rows } = await db.query<{ snapshot: string }>("SELECT pg_export_snapshot() AS snapshot");
-  const snapshot = rows[0]?.snapshot ?? "";
-  if (!SNAPSHOT_ID.test(snapshot)) throw new Error(`unexpected snapshot id ${JSON.stringify(snapshot)}`);
-  const joined = await Promise.all(Array.from({ length: available }, () => join(pool, snapshot)));
+  const free = pool.idleCount + Math.max(0, (pool.options.max ?? 0) - pool.totalCount) - pool.waitingCount;
+  const asked = Array.from({ length: Math.max(0, Math.min(extra, free)) }, () => pool.connect().catch(() => null));
+  if (asked.length === 0) return work([db]);
+  let snapshot: string;
+  try {
+    snapshot = await exportSnapshot(db);
+  } catch (error) {
+    await Promise.all(asked.map(async (connecting) => (await connecting)?.release()));
+    throw error;
+  }
+  const joined = await Promise.all(asked.map(async (connecting) => join(await connecting, snapshot)));
   const peers = joined.filter((peer): peer is pg.PoolClient => peer !== null);
   try {
     return await work([db, ...peers]);
@@ -31,14 +38,18 @@ export async function withSnapshotReaders<T>(db: pg.PoolClient, extra: number, w
   }
 }
 
-/** A pooled connection inside a read-only transaction on `snapshot`, or null when none could be had. */
-async function join(pool: pg.Pool, snapshot: string): Promise<pg.PoolClient | null> {
-  let client: pg.PoolClient;
-  try {
-    client = await pool.connect();
-  } catch {
-    return null;
-  }
+async function exportSnapshot(db: pg.PoolClient): Promise<string> {
+  const { rows } = await db.query<{ snapshot: string; isolation: string }>("SELECT pg_export_snapshot() AS snapshot, current_setting('transaction_isolation') AS isolation");
+  const { snapshot = "", isolation } = rows[0] ?? {};
+  // Under READ COMMITTED each of the caller's statements would read a newer snapshot than the readers.
+  if (isolation !== "repeatable read" && isolation !== "serializable") throw new Error(`snapshot readers need a REPEATABLE READ transaction, not ${isolation}`);
+  if (!SNAPSHOT_ID.test(snapshot)) throw new Error(`unexpected snapshot id ${JSON.stringify(snapshot)}`);
+  return snapshot;
+}
+
+/** The connection inside a read-only transaction on `snapshot`, or null when it has none to offer. */
+async function join(client: pg.PoolClient | null, snapshot: string): Promise<pg.PoolClient | null> {
+  if (!client) return null;
   try {
     await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${snapshot}'`);
     return client;

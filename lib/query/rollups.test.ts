@@ -127,9 +127,9 @@ it("answers raw retention the same in one pass, bucket by bucket, and with the b
       // A range this small is one pass over all users, without extra readers.
       const onePass = await runRetention(client, scope, query, now, { kind: "raw", readers });
       expect(shared).toBe(0);
-      const oneReader = await runRetention(client, scope, query, now, { kind: "raw", bucketsFromEvents: 0 });
+      const oneReader = await runRetention(client, scope, query, now, { kind: "raw", minEventsForBuckets: 0 });
       // Three readers: 64 buckets do not divide evenly (22, 22, 20).
-      const spread = await runRetention(client, scope, query, now, { kind: "raw", readers, bucketsFromEvents: 0 });
+      const spread = await runRetention(client, scope, query, now, { kind: "raw", readers, minEventsForBuckets: 0 });
       expect(shared).toBe(3);
       expect(oneReader).toEqual(onePass);
       expect(spread).toEqual(onePass);

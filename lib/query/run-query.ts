@@ -92,7 +92,7 @@ async function runInSnapshot(db: pg.PoolClient, input: RunQueryInput, project: {
     // They group millions of raw events by user: let both cores scan and hash them (measured on
     // 10M events: a 30-day funnel 2.3 s -> 1.85 s). PostgreSQL's default costs only go parallel
     // for far larger scans. Two workers and a leader that only gathers and finalizes, rather than
-    // three processes on two cores (the funnel 1.67 -> 1.60 s). Retention over at most 63 periods
+    // three processes on two cores (the funnel 1.67 -> 1.60 s). Retention read bucket by bucket
     // shares its work among snapshot readers instead (see RETENTION_EXTRA_READERS).
     await db.query("SET LOCAL parallel_setup_cost = 10; SET LOCAL parallel_tuple_cost = 0.001; SET LOCAL parallel_leader_participation = off");
   }

@@ -34,7 +34,7 @@ it("binds every events and rollups reference to the organization and project", a
   await runFunnel(recording, scope, funnelQuerySchema.parse({ kind: "funnel", steps: [{ event: "a" }, { event: "b" }, { event: "c" }], breakdown: { dimension: "os" } }));
   const retention = retentionQuerySchema.parse({ kind: "retention", start_event: "a", return_event: "b" });
   await runRetention(recording, scope, retention, new Date());
-  await runRetention(recording, scope, retention, new Date(), { kind: "raw", bucketsFromEvents: 0 });
+  await runRetention(recording, scope, retention, new Date(), { kind: "raw", minEventsForBuckets: 0 });
 
   const reading = sent.filter((q) => /\b(events|event_rollups|event_actor_bitmaps|project_actors) [a-z]\b/.test(q.text));
   expect(reading.length).toBeGreaterThan(10);

@@ -24,8 +24,8 @@ export type RetentionSource =
   | {
       kind: "raw";
       readers?: ReaderSupply;
-      /** The planner's expected events from which users are read bucket by bucket (default BUCKETS_FROM_EVENTS). */
-      bucketsFromEvents?: number;
+      /** The fewest events (as the planner expects them) read bucket by bucket (default MIN_EVENTS_FOR_BUCKETS). */
+      minEventsForBuckets?: number;
     }
   | { kind: "daily"; watermark: string };
 
@@ -94,12 +94,14 @@ function maskPatternsSql(scope: QueryScope, query: RetentionQuery, starts: Date[
       SELECT e.actor, width_bucket(e.timestamp, ${starts}::timestamptz[]) AS i,
              (e.name = ${query.start_event} AND e.timestamp >= ${scope.from}::timestamptz AND ${filters}) AS starts,
              (e.name = ${query.return_event} AND ${filters}) AS returns
-      ${maskEventsSql(scope, query, starts, buckets ? trusted("bucket") : null)}
+      ${maskEventsSql(scope, query, starts, buckets ? trusted("b.bucket") : null)}
       OFFSET 0
     ) r
     GROUP BY r.actor`;
-  const from = buckets ? sql`generate_series(${buckets.first}::int, ${buckets.last}::int) bucket CROSS JOIN LATERAL (${users}) u` : sql`(${users}) u`;
-  return sql`SELECT u.c, u.returned >> u.c AS later, count(*)::int AS users FROM ${from} WHERE u.c IS NOT NULL GROUP BY 1, 2`;
+  const from = buckets ? sql`generate_series(${buckets.first}::int, ${buckets.last}::int) AS b(bucket) CROSS JOIN LATERAL (${users}) u` : sql`(${users}) u`;
+  // Only the periods the report shows: fewer distinct patterns to count and send back.
+  const shown = query.periods + 1 >= MASK_PERIODS ? -1n : (1n << BigInt(query.periods + 1)) - 1n;
+  return sql`SELECT u.c, (u.returned >> u.c) & ${String(shown)}::bigint AS later, count(*)::int AS users FROM ${from} WHERE u.c IS NOT NULL GROUP BY 1, 2`;
 }
 
 /**
@@ -107,7 +109,7 @@ function maskPatternsSql(scope: QueryScope, query: RetentionQuery, starts: Date[
  * bucket loop is avoided where it could be slow: a planner that thinks a range nearly empty (a new
  * project in a partition analyzed before it arrived) may read the whole range once per bucket.
  */
-const BUCKETS_FROM_EVENTS = 100_000;
+const MIN_EVENTS_FOR_BUCKETS = 100_000;
 
 async function expectedEvents(db: Db, scope: QueryScope, query: RetentionQuery, starts: Date[]): Promise<number> {
   const { rows } = await db.query<{ "QUERY PLAN": { Plan: { "Plan Rows": number } }[] }>(
@@ -121,7 +123,7 @@ async function expectedEvents(db: Db, scope: QueryScope, query: RetentionQuery, 
  * shared out among the readers (connections on one snapshot).
  */
 async function maskPatterns(db: Db, source: RetentionSource & { kind: "raw" }, scope: QueryScope, query: RetentionQuery, starts: Date[]): Promise<Pattern[]> {
-  if ((await expectedEvents(db, scope, query, starts)) < (source.bucketsFromEvents ?? BUCKETS_FROM_EVENTS)) {
+  if ((await expectedEvents(db, scope, query, starts)) < (source.minEventsForBuckets ?? MIN_EVENTS_FOR_BUCKETS)) {
     return (await db.query<Pattern>(maskPatternsSql(scope, query, starts, null).toQuery())).rows;
   }
   const supply: ReaderSupply = source.readers ?? ((work) => work([db]));
@@ -132,7 +134,8 @@ async function maskPatterns(db: Db, source: RetentionSource & { kind: "raw" }, s
         const first = i * share;
         const last = Math.min(ACTOR_BUCKETS, first + share) - 1;
         if (first > last) return [];
-        // The readers are the parallelism: a bucket is too small to be worth parallel workers.
+        // The readers are the parallelism: a bucket is too small to be worth parallel workers (on the
+        // query's own connection this holds for the rest of its transaction, the final statement's).
         await reader.query("SET LOCAL max_parallel_workers_per_gather = 0");
         return (await reader.query<Pattern>(maskPatternsSql(scope, query, starts, { first, last }).toQuery())).rows;
       }),
