@@ -281,6 +281,24 @@ test("an embed open when its token expires tells the host, which can renew it", 
   await expect(purchases(frame)).toHaveText("4", { timeout: 10_000 });
 });
 
+for (const days of [30, 365]) {
+  test(`an embed expiring in ${days} days stays live: filters and live updates work, no expiry notice`, async ({ page, baseURL }) => {
+    // Past setTimeout's 2^31-1 ms (24.8 days), a timer armed with the time left fired at once.
+    const { tenant, adminId, reportId, customer42 } = await seedShop();
+    const embed = await createEmbed({ userId: adminId }, { report_id: reportId, params: customer42, editable: ["country"], expires_in: days * 86_400 }, baseURL!);
+    await page.goto(recordingHost(baseURL!, embed.url));
+    const frame = page.frameLocator("iframe");
+    await expect(purchases(frame)).toHaveText("3");
+    await frame.getByRole("combobox", { name: "Country", exact: true }).selectOption("DE");
+    await expect(purchases(frame)).toHaveText("2");
+    await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [sale("42", "DE")]);
+    await expect(purchases(frame)).toHaveText("3", { timeout: 10_000 });
+    // The update came through the live feed after mount, so an expiry timer armed then has long run.
+    await expect(frame.getByTestId("embed-notice")).toHaveCount(0);
+    expect(await received(page, "token-expired")).toEqual([]);
+  });
+}
+
 test("CSV downloads carry the locks and choices, and exist only where the embed allows them", async ({ page, baseURL }) => {
   const { adminId, reportId, byCountryId, customer42 } = await seedShop();
   const allowed = await createEmbed({ userId: adminId }, { report_id: reportId, params: customer42, editable: ["country"], downloads: true }, baseURL!);

@@ -6,6 +6,7 @@ import { applyChoicesChange, choicesKey, keepEditable, nonEditableFields, type C
 import type { EmbedDescription } from "@/lib/embed/describe";
 import { choicesPayload, type HostAction, type ThemeMode } from "@/lib/embed/host-messages";
 import type { ViewerChoices } from "@/lib/embed/schemas";
+import { setLongTimeout } from "@/lib/long-timeout";
 import { fetchDescription, type Snapshot } from "./embed-api";
 import { FilterBar } from "./filter-bar";
 import { useEmbedFeed } from "./use-embed-feed";
@@ -119,8 +120,7 @@ export function EmbedApp(props: EmbedAppProps) {
   // The token's end, measured from the server's answer (so the two clocks need not agree).
   useEffect(() => {
     if (description.expires_in_ms === null || expired) return;
-    const timer = setTimeout(markExpired, description.expires_in_ms);
-    return () => clearTimeout(timer);
+    return setLongTimeout(markExpired, description.expires_in_ms);
   }, [description, expired, markExpired]);
 
   useEffect(() => {

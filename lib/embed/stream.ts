@@ -6,9 +6,6 @@ import type { ViewerChoices } from "./schemas";
 import { effectiveParams, loadEmbedSnapshot, type EmbedSnapshot } from "./embed-data";
 import type { VerifiedEmbed } from "./tokens";
 
-/** setTimeout's longest delay; a stream open that long finds out about its expiry on reconnecting. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 /** Viewers of the same resource with the same locks and the same choices see the same data, so they share one feed. */
 export function feedKey(embed: VerifiedEmbed, choices: ViewerChoices): string {
   const { range, filters, timezone } = effectiveParams(embed, choices);
@@ -28,14 +25,13 @@ export interface EmbedStreamOptions {
  * status), and the stream ends with an "expired" event when the token does.
  */
 export function embedStream(embed: VerifiedEmbed, { choices, lastEventId, signal }: EmbedStreamOptions): Promise<ReadableStream<Uint8Array>> {
-  const untilExpiry = embed.expiresAt ? Math.max(0, embed.expiresAt.getTime() - Date.now()) : Infinity;
   return openFeedStream(
     { key: feedKey(embed, choices), projectId: embed.projectId, compute: () => loadEmbedSnapshot(embed, choices) },
     {
       signal,
       lastEventId,
       serialize: (snapshot: EmbedSnapshot) => ({ id: snapshot.version, data: snapshot.json }),
-      ...(untilExpiry <= MAX_TIMER_MS ? { maxAgeMs: untilExpiry, endEvent: "expired" } : {}),
+      ...(embed.expiresAt ? { maxAgeMs: embed.expiresAt.getTime() - Date.now(), endEvent: "expired" } : {}),
     },
   );
 }

@@ -3,6 +3,7 @@
 // client reconnects (and so is authorised again).
 import { z } from "zod";
 import { getRealtimeHub, type Feed, type RealtimeHub } from "./hub";
+import { setLongTimeout } from "../long-timeout";
 
 export const SSE_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",
@@ -92,16 +93,16 @@ export async function openFeedStream<T>(feed: Feed<T>, options: FeedStreamOption
       };
       for (const value of [initial, ...pending]) deliver(value);
       const heartbeat = setInterval(() => write(": heartbeat\n\n"), heartbeatMs);
-      const expiry =
+      const cancelExpiry =
         maxAgeMs === undefined
           ? undefined
-          : setTimeout(() => {
+          : setLongTimeout(() => {
               if (endEvent) write(`event: ${endEvent}\ndata: {}\n\n`);
               close();
             }, maxAgeMs);
       stop = () => {
         clearInterval(heartbeat);
-        clearTimeout(expiry);
+        cancelExpiry?.();
         unsubscribe();
         stop = () => undefined;
       };

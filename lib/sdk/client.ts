@@ -6,6 +6,8 @@ import type { EventInput, IngestResponse } from "../ingest/schemas";
 
 export const SDK_VERSION = "1.0.0";
 
+const MAX_RETRY_AFTER_MS = 3_600_000;
+
 export interface LumenOptions {
   /** Where Lumen runs, e.g. https://lumen.example.com */
   host: string;
@@ -109,7 +111,8 @@ export class Lumen {
         }
         failure = new Error(`Lumen answered ${response.status}: ${await response.text()}`);
         if (!RETRYABLE(response.status)) return this.giveUp(failure, events);
-        retryAfterMs = Number(response.headers.get("retry-after")) * 1000 || undefined;
+        // Honoured up to an hour: a longer wait would hold flush() and shutdown hostage to one header.
+        retryAfterMs = Math.min(MAX_RETRY_AFTER_MS, Number(response.headers.get("retry-after")) * 1000) || undefined;
       } catch (error) {
         failure = error instanceof Error ? error : new Error(String(error));
       }

@@ -16,11 +16,13 @@ let failures = 0;
 let retryAt = 0;
 let timer: ReturnType<typeof setTimeout> | 0 = 0;
 
+// setTimeout runs a delay past 2^31-1 ms at once, so a huge Retry-After would spin: wait at most
+// 2e9 ms at a time; flush() then finds retryAt still ahead and waits again.
 function schedule(ms: number): void {
   timer ||= setTimeout(() => {
     timer = 0;
     flush();
-  }, ms);
+  }, Math.min(ms, 2e9));
 }
 
 function save(): void {
@@ -49,13 +51,14 @@ export async function flush(): Promise<void> {
       // A string body goes out as text/plain: a "simple" request, so no CORS preflight.
       const body = JSON.stringify({ api_key: writeKey, sent_at: Date.now(), events: batch });
       const response = await fetch(endpoint, { method: "POST", body, keepalive: true });
-      // 429 and 5xx may pass; any other answer (even a 4xx: bad key, invalid event) is final.
-      if (response.status == 429 || response.status > 499) throw +response.headers.get("retry-after")! * 1000;
+      // 429 and 5xx may pass; any other answer (even a 4xx: bad key, invalid event) is final. `*` makes
+      // the header a number (no header: 0, so the backoff below) in fewer bytes than Number().
+      if (response.status == 429 || response.status > 499) throw (response.headers.get("retry-after") as unknown as number) * 1000;
       failures = 0;
     } catch (retryAfterMs) {
       // Network errors (offline too) land here, as NaN. Exponential backoff, 1-2 s, 2-4 s... up to 32-64 s, with
       // jitter so that clients cut off together do not all come back together.
-      retryAt = Date.now() + (+(retryAfterMs as number) || (1 + Math.random()) * (1000 << Math.min(failures++, 5)));
+      retryAt = Date.now() + (+(retryAfterMs as number) || (1 + Math.random()) * 1000 << Math.min(failures++, 5));
       queue.unshift(...batch);
       save();
     }
