@@ -45,7 +45,7 @@ function sessionAggregate(measure: Measure): Sql {
     case "bounce_rate":
       return sql`(count(*) FILTER (WHERE s.pageviews = 1 AND s.interactions = 0)::float8 / NULLIF(count(*) FILTER (WHERE s.pageviews > 0), 0))`;
     case "avg_session_duration":
-      return sql`avg(s.duration_seconds)::float8`;
+      return sql`(sum(s.duration_us)::float8 / count(*)::float8 / 1000000)`;
     default:
       throw new Error(`${measure.type} is an event measure`);
   }

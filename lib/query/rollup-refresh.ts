@@ -5,6 +5,7 @@
 import type pg from "pg";
 import { bitmapsFromNumbersSql } from "./actor-bitmaps";
 import { ROLLED_DIMENSIONS } from "./rollups";
+import { refreshSessions } from "./session-refresh";
 
 // Every rolled dimension in one pass over the arrivals: a grouping set per dimension (and () for
 // the totals), told apart by GROUPING(...), whose bit for a column is set when the set leaves it out.
@@ -252,11 +253,18 @@ async function foldStep(pool: pg.Pool, wait: boolean, target: string | null, ste
 }
 
 /**
- * Folds in what arrived since the last refresh. The background job skips when another refresh is
- * running; `wait` blocks for it instead, so everything committed before the call is folded when
- * it returns (what a caller that just wrote events needs).
+ * Folds in what arrived since the last refresh, into the hourly rollups and daily bitmaps, then into
+ * the session rollups (lib/query/session-refresh.ts). The background job skips a part another
+ * refresh is running; `wait` blocks for it instead, so everything committed before the call is
+ * folded when it returns (what a caller that just wrote events needs).
  */
 export async function refreshRollups(pool: pg.Pool, options: { wait?: boolean } = {}): Promise<RefreshResult> {
+  const result = await foldRollups(pool, options);
+  await refreshSessions(pool, options);
+  return result;
+}
+
+async function foldRollups(pool: pg.Pool, options: { wait?: boolean }): Promise<RefreshResult> {
   // The fold stops 1 ms before its transaction began (received_at is rounded to the millisecond),
   // so a write committed just before this call could start less than that earlier and be left for
   // the next refresh: a caller that waits gets a refresh starting at least 2 ms after its call.

@@ -206,7 +206,7 @@ it("falls back to raw events where rollups cannot answer", async () => {
   expect(kolkata.rolled.meta.rollups).toBe(false);
   const property = await both({ kind: "metric", filters: [{ field: "properties.plan", op: "equals", value: "pro" }] }, "UTC");
   expect(property.rolled.meta.rollups).toBe(false);
-  const sessions = await both({ kind: "metric", measure: { type: "sessions" } }, "UTC");
+  const sessions = await both({ kind: "metric", measure: { type: "sessions" }, filters: [{ field: "country", op: "equals", value: "US" }] }, "UTC");
   expect(sessions.rolled.meta.rollups).toBe(false);
 });
 

@@ -59,7 +59,7 @@ export interface RollupPlan {
 const watermarkSql = sql`(SELECT watermark::text FROM rollup_state WHERE id = 1 AND isfinite(watermark))`;
 
 /** True when the zone's offset is a whole number of hours on every day from `from` to `to`. */
-function wholeHoursSql(from: Sql, to: Sql, timezone: string): Sql {
+export function wholeHoursSql(from: Sql, to: Sql, timezone: string): Sql {
   return sql`NOT EXISTS (
     SELECT 1 FROM generate_series(${from}, ${to}, interval '1 day') t
     WHERE extract(minute FROM t AT TIME ZONE ${timezone}) <> extract(minute FROM t AT TIME ZONE 'UTC'))`;

@@ -14,6 +14,7 @@ import { DEFAULT_RANGE, resolveRange } from "./range";
 import type { QueryResult } from "./results";
 import { retentionDailyWatermark, rollupGroupedSql, rollupPlanIfAnswerable } from "./rollups";
 import type { QueryDefinition, QueryRange } from "./schemas";
+import { sessionRollupGroupedSql, sessionRollupPlanIfAnswerable } from "./session-rollups";
 import type { QueryScope } from "./scope";
 
 /**
@@ -98,9 +99,10 @@ async function runInSnapshot(db: pg.PoolClient, input: RunQueryInput, project: {
     await db.query("SET LOCAL parallel_setup_cost = 10; SET LOCAL parallel_tuple_cost = 0.001; SET LOCAL parallel_leader_participation = off");
   }
   const plan = input.useRollups === false ? null : await rollupPlanIfAnswerable(db, scope, query);
+  const sessionPlan = input.useRollups === false || plan ? null : await sessionRollupPlanIfAnswerable(db, scope, query);
   const retentionWatermark = input.useRollups === false ? null : await retentionDailyWatermark(db, scope, query);
-  const rollups = plan !== null || retentionWatermark !== null;
-  const grouped = plan ? rollupGroupedSql(plan) : groupedMeasureSql;
+  const rollups = plan !== null || sessionPlan !== null || retentionWatermark !== null;
+  const grouped = plan ? rollupGroupedSql(plan) : sessionPlan ? sessionRollupGroupedSql(sessionPlan) : groupedMeasureSql;
   let data: QueryResult;
   switch (query.kind) {
     case "trend":

@@ -1,5 +1,8 @@
-// Sessions, defined once: the client's session id when it sends one; otherwise a new session starts
-// after 30 minutes without events from the same actor (user id, else anonymous id).
+// Sessions, defined once: events with the client's session id belong to that session; events
+// without one are sessionised among themselves, a new session starting after 30 minutes without
+// events from the same actor (user id, else anonymous id). Keeping the two apart is what lets the
+// session rollups (lib/query/session-rollups.ts) fold sessions by id as events arrive, and read the
+// rare id-less events raw.
 import type { Dimension } from "./schemas";
 import { dimensionText } from "./fields";
 import { scopeCondition, type QueryScope } from "./scope";
@@ -8,33 +11,47 @@ import { sql, type Sql } from "./sql";
 
 export const SESSION_TIMEOUT = "30 minutes";
 
+/** SQL counting a row as a pageview, and as an interaction (anything but the tracker's passive events). */
+export const isPageviewSql = (name: Sql) => sql`(${name} = 'pageview')`;
+export const isInteractionSql = (name: Sql) => sql`(${name} <> ALL(${PASSIVE_EVENTS}::text[]))`;
+
+/** A session's length, in whole microseconds: integer sums keep rollup and raw averages bit-identical. */
+export const durationMicrosSql = (first: Sql, last: Sql) => sql`(extract(epoch FROM ${last} - ${first}) * 1000000)::bigint`;
+
+/** Rows (ts, name, dim, session_key) of the events in scope that carry no session id, keyed by gap. */
+export function idlessSessionEventsSql(scope: QueryScope, dim: Sql): Sql {
+  return sql`
+    SELECT ts, name, dim, 'a:' || actor || ':' || sum(starts) OVER (PARTITION BY actor ORDER BY ts ROWS UNBOUNDED PRECEDING) AS session_key
+    FROM (
+      SELECT e.timestamp AS ts, e.name, ${dim} AS dim, COALESCE(e.user_id, e.anonymous_id) AS actor,
+             CASE WHEN lag(e.timestamp) OVER w IS NULL OR e.timestamp - lag(e.timestamp) OVER w > ${SESSION_TIMEOUT}::interval THEN 1 ELSE 0 END AS starts
+      FROM events e
+      WHERE ${scopeCondition(scope)} AND e.session_id IS NULL AND COALESCE(e.user_id, e.anonymous_id) IS NOT NULL
+      WINDOW w AS (PARTITION BY COALESCE(e.user_id, e.anonymous_id) ORDER BY e.timestamp)
+    ) marked`;
+}
+
+/** SQL of one session's measures from its grouped rows of (ts, name). */
+export const sessionColumnsSql = sql`
+  min(ts) AS started_at,
+  ${durationMicrosSql(sql`min(ts)`, sql`max(ts)`)} AS duration_us,
+  count(*) FILTER (WHERE ${isPageviewSql(sql`name`)}) AS pageviews,
+  count(*) FILTER (WHERE ${isInteractionSql(sql`name`)}) AS interactions`;
 
 /**
- * One row per session of the events in scope: session_key, started_at, duration_seconds,
- * pageviews, interactions, and `dim` = the dimension's value on the session's first event
- * (entry page, source...).
+ * One row per session of the events in scope: session_key, started_at, duration_us, pageviews,
+ * interactions, and `dim` = the dimension's value on the session's first event (entry page, source...).
  */
 export function sessionsSql(scope: QueryScope, dimension?: Dimension): Sql {
   const dim = dimension ? dimensionText(dimension, "e") : sql`NULL::text`;
   return sql`
-    SELECT session_key,
-           min(ts) AS started_at,
-           extract(epoch FROM max(ts) - min(ts))::float8 AS duration_seconds,
-           count(*) FILTER (WHERE name = 'pageview') AS pageviews,
-           count(*) FILTER (WHERE name <> ALL(${PASSIVE_EVENTS}::text[])) AS interactions,
-           (array_agg(dim ORDER BY ts))[1] AS dim
+    SELECT session_key, ${sessionColumnsSql}, (array_agg(dim ORDER BY ts))[1] AS dim
     FROM (
-      SELECT ts, name, dim,
-             COALESCE('s:' || session_id, 'a:' || actor || ':' || sum(starts) OVER (PARTITION BY actor ORDER BY ts ROWS UNBOUNDED PRECEDING)) AS session_key
-      FROM (
-        SELECT e.timestamp AS ts, e.name, e.session_id, ${dim} AS dim,
-               COALESCE(e.user_id, e.anonymous_id) AS actor,
-               CASE WHEN lag(e.timestamp) OVER w IS NULL OR e.timestamp - lag(e.timestamp) OVER w > ${SESSION_TIMEOUT}::interval THEN 1 ELSE 0 END AS starts
-        FROM events e
-        WHERE ${scopeCondition(scope)}
-        WINDOW w AS (PARTITION BY COALESCE(e.user_id, e.anonymous_id) ORDER BY e.timestamp)
-      ) marked
-      WHERE session_id IS NOT NULL OR actor IS NOT NULL
+      SELECT e.timestamp AS ts, e.name, ${dim} AS dim, 's:' || e.session_id AS session_key
+      FROM events e
+      WHERE ${scopeCondition(scope)} AND e.session_id IS NOT NULL
+      UNION ALL
+      ${idlessSessionEventsSql(scope, dim)}
     ) keyed
     GROUP BY session_key`;
 }

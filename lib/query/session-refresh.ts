@@ -1,0 +1,160 @@
+// Keeps the session rollups current: folds the events that arrived since the session watermark (by
+// received_at) into per-hour fragments of their sessions, and keeps session_hourly counting exactly
+// the sessions that lie within one hour. A session's aggregates merge (min, max, sums), and arrivals
+// only ever join events to a session, so a touched session is taken out of the counts, its
+// fragments merged, and put back in. One refresher at a time (advisory lock); a backlog is folded in
+// bounded steps, each its own transaction. Events without a session id are not folded: queries
+// sessionise them by gap from raw events (lib/query/sessions.ts).
+import type pg from "pg";
+import { durationMicrosSql, isInteractionSql, isPageviewSql } from "./sessions";
+import { sql, trusted, type Sql } from "./sql";
+
+const boundsSql = `
+SELECT low::text AS low, high::text AS high
+FROM (
+  SELECT s.watermark AS low,
+         LEAST(now(), COALESCE((SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL), now())) - interval '1 millisecond' AS high
+  FROM session_state s WHERE s.id = 1
+) b`;
+
+// The arrivals of (low, upto], as fragments: one row per session and UTC hour.
+const arrivalsSql = (low: string, upto: string) => sql`
+CREATE TEMP TABLE session_arrivals ON COMMIT DROP AS
+SELECT e.organization_id, e.project_id, e.session_id, date_trunc('hour', e.timestamp, 'UTC') AS hour,
+       min(e.timestamp) AS first_at, max(e.timestamp) AS last_at,
+       (count(*) FILTER (WHERE ${isPageviewSql(sql`e.name`)}))::int AS pageviews,
+       (count(*) FILTER (WHERE ${isInteractionSql(sql`e.name`)}))::int AS interactions
+FROM events e
+WHERE e.received_at > ${low}::timestamptz AND e.received_at <= ${upto}::timestamptz AND e.session_id IS NOT NULL
+GROUP BY 1, 2, 3, 4`;
+
+const touchedCte = trusted(`touched AS (SELECT DISTINCT organization_id, project_id, session_id FROM session_arrivals)`);
+
+/** Per hour, the counts of a set of single-hour sessions (rows of first_at, last_at, pageviews, interactions). */
+const hourlyCountsColumns = sql`
+  count(*) AS sessions,
+  count(*) FILTER (WHERE f.pageviews > 0) AS pageview_sessions,
+  count(*) FILTER (WHERE f.pageviews = 1 AND f.interactions = 0) AS bounces,
+  COALESCE(sum(${durationMicrosSql(sql`f.first_at`, sql`f.last_at`)}), 0)::bigint AS duration_us`;
+
+const touchedSingleHourSql = sql`
+  FROM session_fragments f
+  JOIN touched t ON t.organization_id = f.organization_id AND t.project_id = f.project_id AND t.session_id = f.session_id
+  WHERE NOT f.spans
+  GROUP BY f.organization_id, f.project_id, f.hour`;
+
+// 1. Touched sessions that lay within one hour leave the counts (they may change or span hours now).
+const uncountSql: Sql = sql`
+WITH ${touchedCte},
+counted AS (SELECT f.organization_id, f.project_id, f.hour, ${hourlyCountsColumns} ${touchedSingleHourSql})
+UPDATE session_hourly h
+SET sessions = h.sessions - c.sessions, pageview_sessions = h.pageview_sessions - c.pageview_sessions,
+    bounces = h.bounces - c.bounces, duration_us = h.duration_us - c.duration_us
+FROM counted c
+WHERE h.organization_id = c.organization_id AND h.project_id = c.project_id AND h.hour = c.hour`;
+
+// 2. The arrivals merge into their fragments.
+const mergeSql = `
+INSERT INTO session_fragments AS f (organization_id, project_id, session_id, hour, first_at, last_at, pageviews, interactions)
+SELECT organization_id, project_id, session_id, hour, first_at, last_at, pageviews, interactions FROM session_arrivals
+ON CONFLICT (organization_id, project_id, session_id, hour) DO UPDATE
+SET first_at = LEAST(f.first_at, EXCLUDED.first_at), last_at = GREATEST(f.last_at, EXCLUDED.last_at),
+    pageviews = f.pageviews + EXCLUDED.pageviews, interactions = f.interactions + EXCLUDED.interactions`;
+
+// 3. Every fragment of a session spanning hours says so (only those are read by range at query time).
+const markSpansSql: Sql = sql`
+WITH ${touchedCte},
+hours AS (
+  SELECT f.organization_id, f.project_id, f.session_id, count(*) > 1 AS spans
+  FROM session_fragments f
+  JOIN touched t ON t.organization_id = f.organization_id AND t.project_id = f.project_id AND t.session_id = f.session_id
+  GROUP BY 1, 2, 3
+)
+UPDATE session_fragments f SET spans = h.spans
+FROM hours h
+WHERE f.organization_id = h.organization_id AND f.project_id = h.project_id AND f.session_id = h.session_id AND f.spans <> h.spans`;
+
+// 4. Touched sessions within one hour are counted again, as they are now.
+const recountSql: Sql = sql`
+WITH ${touchedCte}
+INSERT INTO session_hourly AS h (organization_id, project_id, hour, sessions, pageview_sessions, bounces, duration_us)
+SELECT f.organization_id, f.project_id, f.hour, ${hourlyCountsColumns} ${touchedSingleHourSql}
+ON CONFLICT (organization_id, project_id, hour) DO UPDATE
+SET sessions = h.sessions + EXCLUDED.sessions, pageview_sessions = h.pageview_sessions + EXCLUDED.pageview_sessions,
+    bounces = h.bounces + EXCLUDED.bounces, duration_us = h.duration_us + EXCLUDED.duration_us`;
+
+const FIRST_STEP_MS = 60_000;
+/** Fragments one step aims to write: large enough to be efficient, small enough to stay in memory. */
+const STEP_FRAGMENTS = { low: 50_000, high: 400_000 };
+
+interface Step {
+  fragments: number;
+  watermark: string | null;
+  done: boolean;
+  target: string;
+}
+
+async function foldSessionStep(pool: pg.Pool, wait: boolean, target: string | null, stepMs: number): Promise<Step> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const lock = wait ? "pg_advisory_xact_lock" : "pg_try_advisory_xact_lock";
+    const { rows: locked } = await client.query<{ ok: boolean | string }>(`SELECT ${lock}(hashtext('lumen_session_refresh'))::text <> 'false' AS ok`);
+    if (!locked[0]?.ok) {
+      await client.query("ROLLBACK");
+      return { fragments: 0, watermark: null, done: true, target: target ?? "" };
+    }
+    await client.query("SET LOCAL work_mem = '128MB'");
+    const { rows: bounds } = await client.query<{ low: string; high: string }>(boundsSql);
+    const { low, high } = bounds[0]!;
+    const end = target ?? high;
+    const { rows: stepEnd } = await client.query<{ upto: string; advance: boolean; last: boolean }>(
+      `SELECT upto::text, upto > $1::timestamptz AS advance, upto >= $2::timestamptz AS last
+       FROM (SELECT LEAST($2::timestamptz, $3::timestamptz, start + $4 * interval '1 millisecond') AS upto
+             FROM (SELECT CASE WHEN isfinite($1::timestamptz) THEN $1::timestamptz
+                               ELSE (SELECT min(received_at) FROM events) - interval '1 millisecond' END AS start) f) s`,
+      [low, end, high, stepMs],
+    );
+    const { upto, advance, last } = stepEnd[0]!;
+    let fragments = 0;
+    if (advance && upto !== null) {
+      fragments = (await client.query(arrivalsSql(low, upto).toQuery())).rowCount ?? 0;
+      if (fragments > 0) {
+        await client.query("ANALYZE session_arrivals");
+        await client.query(uncountSql.toQuery());
+        await client.query(mergeSql);
+        await client.query(markSpansSql.toQuery());
+        await client.query(recountSql.toQuery());
+      }
+      await client.query("UPDATE session_state SET watermark = $1::timestamptz WHERE id = 1", [upto]);
+    }
+    await client.query("COMMIT");
+    return { fragments, watermark: advance ? upto : low, done: !advance || last, target: end };
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export interface SessionRefreshResult {
+  fragments: number;
+  skipped: boolean;
+}
+
+/** Folds in what arrived since the last session refresh; `wait` blocks for a running one instead of skipping. */
+export async function refreshSessions(pool: pg.Pool, options: { wait?: boolean } = {}): Promise<SessionRefreshResult> {
+  let fragments = 0;
+  let target: string | null = null;
+  let stepMs = FIRST_STEP_MS;
+  for (;;) {
+    const step = await foldSessionStep(pool, options.wait ?? false, target, stepMs);
+    if (step.watermark === null) return { fragments, skipped: fragments === 0 };
+    fragments += step.fragments;
+    target = step.target;
+    if (step.done) return { fragments, skipped: false };
+    if (step.fragments > STEP_FRAGMENTS.high) stepMs = Math.max(1, Math.floor(stepMs / 2));
+    else if (step.fragments < STEP_FRAGMENTS.low) stepMs *= 2;
+  }
+}

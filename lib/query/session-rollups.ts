@@ -1,0 +1,96 @@
+// Answering session measures (sessions, bounce rate, session duration) from the session rollups
+// (lib/query/session-refresh.ts) for unfiltered queries over hour-aligned ranges in whole-hour time
+// zones. Exactly the raw answer (lib/query/sessions.ts), whose sessions are cut by the range:
+// - sessions within one hour are counted in session_hourly: wholly in or out of any such range;
+// - sessions spanning hours are recombined from their fragments inside the range;
+// - sessions touched by events that arrived after the watermark are taken out of the counts and
+//   recombined from their fragments and those raw events;
+// - events without a session id are sessionised raw (few: the partial index finds them).
+import type pg from "pg";
+import type { GroupedSql, Grouping } from "./measure";
+import type { Measure, QueryDefinition } from "./schemas";
+import { scopeCondition, tenantCondition, type QueryScope } from "./scope";
+import { durationMicrosSql, idlessSessionEventsSql, isInteractionSql, isPageviewSql, sessionColumnsSql } from "./sessions";
+import { sql, type Sql } from "./sql";
+import { wholeHoursSql } from "./rollups";
+
+export interface SessionRollupPlan {
+  /** The session watermark, as exact text. */
+  watermark: string;
+}
+
+const SESSION_MEASURES = new Set(["sessions", "bounce_rate", "avg_session_duration"]);
+
+/** Session rollups answer trend and metric queries of a session measure with no event, filter or breakdown. */
+export async function sessionRollupPlanIfAnswerable(db: Pick<pg.Pool, "query">, scope: QueryScope, query: QueryDefinition): Promise<SessionRollupPlan | null> {
+  if (query.kind !== "trend" && query.kind !== "metric") return null;
+  if (!SESSION_MEASURES.has(query.measure.type) || scope.event !== undefined || scope.filters.length > 0) return null;
+  if (query.kind === "trend" && query.breakdown) return null;
+  const hourAligned = (d: Date) => d.getTime() % 3_600_000 === 0;
+  if (!hourAligned(scope.from) || !hourAligned(scope.to)) return null;
+  const { rows } = await db.query<{ whole_hours: boolean; watermark: string | null }>(
+    sql`SELECT ${wholeHoursSql(sql`${scope.from}::timestamptz`, sql`${scope.to}::timestamptz`, scope.timezone)} AS whole_hours,
+        (SELECT watermark::text FROM session_state WHERE id = 1 AND isfinite(watermark)) AS watermark`.toQuery(),
+  );
+  const row = rows[0];
+  return row?.whole_hours && row.watermark ? { watermark: row.watermark } : null;
+}
+
+function aggregate(measure: Measure): Sql {
+  switch (measure.type) {
+    case "sessions":
+      return sql`sum(u.n)::float8`;
+    case "bounce_rate":
+      return sql`(sum(u.bounces)::float8 / NULLIF(sum(u.pageview_sessions)::float8, 0))`;
+    case "avg_session_duration":
+      return sql`(sum(u.duration_us)::float8 / sum(u.n)::float8 / 1000000)`;
+    default:
+      throw new Error(`${measure.type} is not a session measure`);
+  }
+}
+
+/** Rows (bucket, dim, is_other, value) like groupedMeasureSql's, for the session measures above. */
+export const sessionRollupGroupedSql = ({ watermark }: SessionRollupPlan): GroupedSql => (scope: QueryScope, measure: Measure, grouping: Grouping): Sql => {
+  if (grouping.dimension !== undefined || scope.event !== undefined || scope.filters.length > 0) throw new Error("query not answerable from session rollups");
+  const bucketOf = (time: Sql) => (grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${scope.timezone})` : sql`NULL::timestamptz`);
+  const inRange = sql`${tenantCondition(scope, "f")} AND f.hour >= ${scope.from}::timestamptz AND f.hour < ${scope.to}::timestamptz`;
+  const touchedSingleHour = sql`
+    SELECT f.* FROM session_fragments f JOIN touched t ON t.session_id = f.session_id
+    WHERE ${inRange} AND NOT f.spans`;
+  const asSession = (started: Sql, durationUs: Sql, pageviews: Sql, interactions: Sql, sign: Sql) => sql`
+    SELECT ${bucketOf(started)} AS b, ${sign} AS n, ${sign} * (${pageviews} > 0)::int AS pageview_sessions,
+           ${sign} * (${pageviews} = 1 AND ${interactions} = 0)::int AS bounces, ${sign} * ${durationUs} AS duration_us`;
+  return sql`
+    WITH tail AS MATERIALIZED (
+      SELECT e.session_id, e.timestamp AS ts, e.name FROM events e
+      WHERE ${scopeCondition(scope)} AND e.received_at > ${watermark}::timestamptz AND e.session_id IS NOT NULL
+    ),
+    touched AS MATERIALIZED (SELECT DISTINCT session_id FROM tail),
+    pieces AS (
+      SELECT f.session_id, f.first_at, f.last_at, f.pageviews, f.interactions FROM session_fragments f WHERE ${inRange} AND f.spans
+      UNION ALL
+      SELECT session_id, first_at, last_at, pageviews, interactions FROM (${touchedSingleHour}) s
+      UNION ALL
+      SELECT session_id, ts, ts, ${isPageviewSql(sql`name`)}::int, ${isInteractionSql(sql`name`)}::int FROM tail
+    ),
+    recombined AS (
+      SELECT min(first_at) AS started_at, ${durationMicrosSql(sql`min(first_at)`, sql`max(last_at)`)} AS duration_us,
+             sum(pageviews) AS pageviews, sum(interactions) AS interactions
+      FROM pieces GROUP BY session_id
+    ),
+    idless AS (SELECT ${sessionColumnsSql} FROM (${idlessSessionEventsSql(scope, sql`NULL::text`)}) k GROUP BY session_key)
+    SELECT u.b AS bucket, NULL::text AS dim, false AS is_other, ${aggregate(measure)} AS value
+    FROM (
+      SELECT ${bucketOf(sql`h.hour`)} AS b, h.sessions AS n, h.pageview_sessions, h.bounces, h.duration_us
+      FROM session_hourly h
+      WHERE ${tenantCondition(scope, "h")} AND h.hour >= ${scope.from}::timestamptz AND h.hour < ${scope.to}::timestamptz
+      UNION ALL
+      ${asSession(sql`s.hour`, durationMicrosSql(sql`s.first_at`, sql`s.last_at`), sql`s.pageviews`, sql`s.interactions`, sql`-1`)} FROM (${touchedSingleHour}) s
+      UNION ALL
+      ${asSession(sql`r.started_at`, sql`r.duration_us`, sql`r.pageviews`, sql`r.interactions`, sql`1`)} FROM recombined r
+      UNION ALL
+      ${asSession(sql`i.started_at`, sql`i.duration_us`, sql`i.pageviews`, sql`i.interactions`, sql`1`)} FROM idless i
+    ) u
+    GROUP BY u.b
+    HAVING sum(u.n) > 0`;
+};
