@@ -10,37 +10,18 @@ import { BreakdownChart } from "@/components/widgets/breakdown-chart";
 import { MetricCard } from "@/components/widgets/metric-card";
 import { TrendChart } from "@/components/widgets/trend-chart";
 import type { BreakdownResult, MetricResult, TrendResult } from "@/lib/query/results";
-import type { Dimension, Measure, QueryDefinitionInput } from "@/lib/query/schemas";
+import { ANY_DATA_REQUEST, BREAKDOWN_PANELS, HEADLINE_METRICS, headlineQuery, trendQuery } from "@/lib/query/overview";
+import type { Dimension } from "@/lib/query/schemas";
 import { withDrillDown, withoutFilter } from "@/lib/query/view-state";
-import { PASSIVE_EVENTS } from "@/lib/query/passive-events";
 import { ActiveNow } from "./active-now";
 import { QueryPanel } from "./query-panel";
 import { TrackerSnippet } from "./tracker-snippet";
 
-const headline: { key: string; label: string; measure: Measure; event?: string }[] = [
-  { key: "visitors", label: "Visitors", measure: { type: "unique_users" } },
-  { key: "pageviews", label: "Pageviews", measure: { type: "count" }, event: "pageview" },
-  { key: "sessions", label: "Sessions", measure: { type: "sessions" } },
-  { key: "bounce", label: "Bounce rate", measure: { type: "bounce_rate" } },
-  { key: "duration", label: "Session duration", measure: { type: "avg_session_duration" } },
-];
-
-const breakdowns: { title: string; dimension: Dimension; event?: string; measure?: Measure }[] = [
-  { title: "Top pages", dimension: "path", event: "pageview" },
-  { title: "Referrers", dimension: "referrer", measure: { type: "unique_users" } },
-  { title: "UTM sources", dimension: "utm_source", measure: { type: "unique_users" } },
-  { title: "Countries", dimension: "country", measure: { type: "unique_users" } },
-  { title: "Browsers", dimension: "browser", measure: { type: "unique_users" } },
-  { title: "Operating systems", dimension: "os", measure: { type: "unique_users" } },
-  { title: "Devices", dimension: "device", measure: { type: "unique_users" } },
-];
-
 export function ProjectOverview({ projectId, origin }: { projectId: string; origin: string }) {
   const [view, setView] = useViewState();
-  const [selected, setSelected] = useState(headline[0]!);
-  const anyData = useQueryResult<MetricResult>(projectId, { kind: "metric", compare: false }, { range: { relative: "last_90_days" }, filters: [] });
-  const interval = "relative" in view.range && ["today", "yesterday", "last_24_hours"].includes(view.range.relative) ? "hour" : "day";
-  const trend: QueryDefinitionInput = { kind: "trend", measure: selected.measure, event: selected.event, interval };
+  const [selected, setSelected] = useState(HEADLINE_METRICS[0]!);
+  const anyData = useQueryResult<MetricResult>(projectId, ANY_DATA_REQUEST.query, { range: ANY_DATA_REQUEST.range, filters: [] });
+  const trend = trendQuery(selected, view.range);
   const drill = (dimension: Dimension) => (value: string | null) => setView((current) => withDrillDown(current, dimension, value));
 
   if (anyData.data && anyData.data.data.value === 0) return <TrackerSnippet origin={origin} projectId={projectId} />;
@@ -53,8 +34,8 @@ export function ProjectOverview({ projectId, origin }: { projectId: string; orig
       </div>
       <FilterChips filters={view.filters} onRemove={(i) => setView((current) => withoutFilter(current, i))} />
       <div className="grid grid-cols-2 gap-3 md:grid-cols-5">
-        {headline.map((h) => (
-          <QueryPanel<MetricResult> key={h.key} title={h.label} projectId={projectId} view={view} query={{ kind: "metric", measure: h.measure, event: h.event }}>
+        {HEADLINE_METRICS.map((h) => (
+          <QueryPanel<MetricResult> key={h.key} title={h.label} projectId={projectId} view={view} query={headlineQuery(h)}>
             {(result) => (
               <button type="button" onClick={() => setSelected(h)} aria-pressed={selected.key === h.key} className="text-left">
                 <MetricCard result={result} measureType={h.measure.type} />
@@ -67,19 +48,11 @@ export function ProjectOverview({ projectId, origin }: { projectId: string; orig
         {(result) => <TrendChart result={result} variant="area" measureType={selected.measure.type} title={selected.label} />}
       </QueryPanel>
       <div className="grid gap-4 md:grid-cols-2">
-        {breakdowns.map((b) => (
-          <QueryPanel<BreakdownResult> key={b.title} title={b.title} projectId={projectId} view={view} query={{ kind: "breakdown", dimension: b.dimension, event: b.event, measure: b.measure, limit: 10 }}>
-            {(result) => <BreakdownChart result={result} variant="table" measureType={(b.measure ?? { type: "count" }).type} title={b.measure ? "Visitors" : "Pageviews"} onSelect={drill(b.dimension)} />}
+        {BREAKDOWN_PANELS.map((b) => (
+          <QueryPanel<BreakdownResult> key={b.title} title={b.title} projectId={projectId} view={view} query={b.query}>
+            {(result) => <BreakdownChart result={result} variant="table" measureType={b.query.measure?.type ?? "count"} title={b.valueLabel} onSelect={drill(b.dimension)} />}
           </QueryPanel>
         ))}
-        <QueryPanel<BreakdownResult>
-          title="Custom events"
-          projectId={projectId}
-          view={view}
-          query={{ kind: "breakdown", dimension: "event", limit: 10, filters: [{ field: "event", op: "not_in", value: PASSIVE_EVENTS }] }}
-        >
-          {(result) => <BreakdownChart result={result} variant="table" title="Events" onSelect={drill("event")} />}
-        </QueryPanel>
       </div>
     </div>
   );

@@ -53,6 +53,12 @@ const queries: QueryDefinitionInput[] = [
   { kind: "trend", interval: "month", measure: { type: "unique_users" }, filters: [{ field: "event", op: "in", value: ["signup", "purchase"] }] },
   { kind: "metric", measure: { type: "unique_users" } },
   { kind: "metric", event: "signup", measure: { type: "unique_users" }, filters: [{ field: "event", op: "not_equals", value: "pageview" }] },
+  // Unique users per dimension value: the daily per-value bitmaps where the time zone is the project's.
+  { kind: "breakdown", dimension: "country", measure: { type: "unique_users" }, limit: 3 },
+  { kind: "breakdown", dimension: "referrer", measure: { type: "unique_users" }, limit: 10 },
+  { kind: "breakdown", dimension: "device", measure: { type: "unique_users" }, filters: [{ field: "device", op: "not_equals", value: "desktop" }] },
+  { kind: "trend", interval: "week", measure: { type: "unique_users" }, filters: [{ field: "country", op: "equals", value: "US" }] },
+  { kind: "trend", interval: "day", measure: { type: "unique_users" }, breakdown: { dimension: "browser", limit: 2 } },
 ];
 
 describe.each(["UTC", "Europe/Paris", "America/New_York"])("in %s", (timezone) => {
@@ -72,9 +78,13 @@ it("reads the daily actor bitmaps in the project's time zone, and hourly rollups
   // Hour-aligned but not at Paris midnights: partial days at both ends.
   const from = new Date(Math.floor(now.getTime() / 86_400_000) * 86_400_000 - 12 * 86_400_000 + 5 * 3_600_000);
   const range = { from: from.toISOString(), to: new Date(from.getTime() + 9 * 86_400_000 + 7 * 3_600_000).toISOString() };
+  const values = await getPool().query("SELECT count(DISTINCT (dimension, value))::int AS n FROM dimension_actor_bitmaps WHERE project_id = $1 AND timezone = 'Europe/Paris'", [tenant.projectId]);
+  expect(values.rows[0].n).toBeGreaterThan(20);
   for (const query of [
     { kind: "metric", measure: { type: "unique_users" }, compare: false },
     { kind: "trend", interval: "day", event: "pageview", measure: { type: "unique_users" } },
+    { kind: "breakdown", dimension: "utm_source", measure: { type: "unique_users" } },
+    { kind: "trend", interval: "day", measure: { type: "unique_users" }, filters: [{ field: "os", op: "in", value: ["iOS", "Android"] }] },
   ] as QueryDefinitionInput[]) {
     const { raw, rolled } = await both(query, "Europe/Paris", range);
     expect(rolled.meta.rollups).toBe(true);
@@ -150,8 +160,10 @@ it("rebuilds the daily bitmaps in a project's new time zone, keeping every actor
     expect(await numbersOf()).toEqual(before);
     const state = await getPool().query("SELECT timezone FROM rollup_daily_state WHERE project_id = $1", [tenant.projectId]);
     expect(state.rows).toEqual([{ timezone: "America/New_York" }]);
-    const zones = await getPool().query("SELECT DISTINCT timezone FROM event_actor_bitmaps WHERE project_id = $1", [tenant.projectId]);
-    expect(zones.rows).toEqual([{ timezone: "America/New_York" }]);
+    for (const table of ["event_actor_bitmaps", "dimension_actor_bitmaps"]) {
+      const zones = await getPool().query(`SELECT DISTINCT timezone FROM ${table} WHERE project_id = $1`, [tenant.projectId]);
+      expect(zones.rows).toEqual([{ timezone: "America/New_York" }]);
+    }
     for (const query of queries.filter((q) => "measure" in q && q.measure?.type === "unique_users")) {
       const { raw, rolled } = await both(query, "America/New_York");
       expect(rolled.data).toEqual(raw.data);

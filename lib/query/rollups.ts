@@ -111,8 +111,13 @@ export const rollupGroupedSql = ({ watermark, daily }: RollupPlan): GroupedSql =
     const dimension = rollupDimension(scope.filters, grouping.dimension);
     if (dimension === null) throw new Error("query not answerable from rollups");
     const unique = measure.type === "unique_users";
-    if (unique && daily && dimension === "" && grouping.dimension === undefined && grouping.interval !== "hour") {
-      return dailyUniqueUsersSql(watermark, scope, grouping);
+    if (unique && daily && grouping.interval !== "hour") {
+      if (dimension === "" && grouping.dimension === undefined) return dailyUniqueUsersSql(watermark, scope, grouping);
+      // Per-value bitmaps hold every event's actors: no event name may narrow them.
+      const byValue = scope.event === undefined && scope.filters.every((f) => f.field === dimension);
+      if (dimension !== "" && byValue && (grouping.dimension === undefined || grouping.dimension === dimension)) {
+        return dailyUniqueUsersByValueSql(watermark, scope, grouping, dimension);
+      }
     }
 
     // Buckets are computed before actor lists are unnested: once per rollup row, not per actor.
@@ -203,5 +208,60 @@ function dailyUniqueUsersSql(watermark: string, scope: QueryScope, grouping: Gro
     SELECT b AS bucket, NULL::text AS dim, false AS is_other, sum(bit_count(bits))::float8 AS value
     FROM unions
     GROUP BY b
+    HAVING sum(bit_count(bits)) > 0`;
+}
+
+/**
+ * Unique users per value of one rolled dimension (or of the values its filters keep, together), by
+ * day, week, month or over the range: whole local days from dimension_actor_bitmaps, the partial
+ * days at the ends from the hourly rollups and the arrivals after the watermark from raw events,
+ * both turned into bitmaps on the fly. A group's count is the bit count of the OR of its bitmaps:
+ * the cost follows the bitmaps' chunks, not the number of visitors.
+ */
+function dailyUniqueUsersByValueSql(watermark: string, scope: QueryScope, grouping: Grouping, dimension: RolledDimension): Sql {
+  const tz = scope.timezone;
+  const bucketOf = (time: Sql) => (grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${tz})` : sql`NULL::timestamptz`);
+  const valueFilters = (value: Sql) => join([sql`TRUE`, ...scope.filters.map((f) => textFilterCondition(f, value))], " AND ");
+  const dayStart = sql`(x.day::timestamp AT TIME ZONE ${tz})`;
+  let dimSelect: Sql = grouping.dimension ? sql`u.v` : sql`NULL::text`;
+  let isOther: Sql = sql`false`;
+  if (grouping.top) {
+    const values = grouping.top.filter((v): v is string => v !== null);
+    const inTop = sql`COALESCE((u.v IS NULL AND ${grouping.top.includes(null)}::boolean) OR u.v = ANY(${values}::text[]), false)`;
+    dimSelect = sql`CASE WHEN ${inTop} THEN u.v END`;
+    isOther = sql`NOT ${inTop}`;
+  }
+  return sql`
+    WITH whole AS (
+      SELECT CASE WHEN date_trunc('day', ${scope.from}::timestamptz, ${tz}) = ${scope.from}::timestamptz THEN ${scope.from}::timestamptz
+                  ELSE date_add(date_trunc('day', ${scope.from}::timestamptz, ${tz}), interval '1 day', ${tz}) END AS from_day,
+             date_trunc('day', ${scope.to}::timestamptz, ${tz}) AS to_day
+    ),
+    days AS (
+      SELECT ${bucketOf(dayStart)} AS b, NULLIF(x.value, '') AS v, x.chunk, x.bits
+      FROM dimension_actor_bitmaps x, whole w
+      WHERE ${tenantCondition(scope, "x")} AND x.timezone = ${tz} AND x.dimension = ${dimension}
+        AND ${dayStart} >= w.from_day AND ${dayStart} < w.to_day AND ${valueFilters(sql`NULLIF(x.value, '')`)}
+    ),
+    extra AS (
+      SELECT ${bucketOf(sql`r.bucket`)} AS b, NULLIF(r.value, '') AS v, unnest(r.actors) AS a
+      FROM event_rollups r, whole w
+      WHERE ${tenantCondition(scope, "r")} AND r.dimension = ${dimension} AND r.bucket >= ${scope.from}::timestamptz AND r.bucket < ${scope.to}::timestamptz
+        AND NOT (r.bucket >= w.from_day AND r.bucket < w.to_day) AND ${valueFilters(sql`NULLIF(r.value, '')`)}
+      UNION ALL
+      SELECT ${bucketOf(sql`e.timestamp`)}, ${dimensionText(dimension, "e")}, ${actorHash("e")}
+      FROM events e
+      WHERE ${scopeCondition(scope)} AND e.received_at > ${watermark}::timestamptz
+    ),
+    numbered AS (${numberedActorsSql(scope, "extra", ["b", "v"])}),
+    extra_bitmaps AS (${trusted(bitmapsFromNumbersSql("numbered", ["b", "v"]))}),
+    unions AS (
+      SELECT u.b, ${dimSelect} AS dim, ${isOther} AS is_other, bit_or(u.bits) AS bits
+      FROM (SELECT b, v, chunk, bits FROM days UNION ALL SELECT b, v, chunk, bits FROM extra_bitmaps) u
+      GROUP BY 1, 2, 3, u.chunk
+    )
+    SELECT b AS bucket, dim, is_other, sum(bit_count(bits))::float8 AS value
+    FROM unions
+    GROUP BY 1, 2, 3
     HAVING sum(bit_count(bits)) > 0`;
 }
