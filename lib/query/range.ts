@@ -1,8 +1,9 @@
 // Resolves a query's time range to [from, to) instants in a time zone. PostgreSQL does the calendar
-// arithmetic (date_trunc / date_add with a zone), so day, week and month edges follow DST.
+// arithmetic (date_trunc with a zone, lib/query/zone-time.ts), so day, week and month edges follow DST.
 import type pg from "pg";
 import type { QueryRange } from "./schemas";
 import { sql, type Sql } from "./sql";
+import { addInZone } from "./zone-time";
 
 export interface ResolvedRange {
   from: Date;
@@ -14,12 +15,12 @@ function bounds(range: QueryRange, tz: string, now: Date): [Sql, Sql] {
     // A bare date means that whole local day: `to` is inclusive.
     const edge = (value: string, nextDay: boolean) =>
       /^\d{4}-\d{2}-\d{2}$/.test(value)
-        ? sql`date_add(${value}::timestamp AT TIME ZONE ${tz}, ${nextDay ? "1 day" : "0 days"}::interval, ${tz})`
+        ? addInZone(sql`${value}::timestamp AT TIME ZONE ${tz}`, sql`${nextDay ? "1 day" : "0 days"}::interval`, tz)
         : sql`${value}::timestamptz`;
     return [edge(range.from, false), edge(range.to, true)];
   }
   const start = (unit: string) => sql`date_trunc(${unit}, ${now}::timestamptz, ${tz})`;
-  const shift = (base: Sql, amount: string) => sql`date_add(${base}, ${amount}::interval, ${tz})`;
+  const shift = (base: Sql, amount: string) => addInZone(base, sql`${amount}::interval`, tz);
   const today = start("day");
   switch (range.relative) {
     case "last_5_minutes":

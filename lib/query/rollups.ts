@@ -10,6 +10,7 @@ import type { GroupedSql, Grouping } from "./measure";
 import type { Dimension, Filter, Measure, QueryDefinition } from "./schemas";
 import { scopeCondition, tenantCondition, type QueryScope } from "./scope";
 import { join, sql, trusted, type Sql } from "./sql";
+import { addInZone } from "./zone-time";
 
 /** Query dimension -> events column, for the dimensions kept in rollups. */
 export const ROLLED_DIMENSIONS = {
@@ -180,7 +181,7 @@ function dailyUniqueUsersSql(watermark: string, scope: QueryScope, grouping: Gro
   return sql`
     WITH whole AS (
       SELECT CASE WHEN date_trunc('day', ${scope.from}::timestamptz, ${tz}) = ${scope.from}::timestamptz THEN ${scope.from}::timestamptz
-                  ELSE date_add(date_trunc('day', ${scope.from}::timestamptz, ${tz}), interval '1 day', ${tz}) END AS from_day,
+                  ELSE ${addInZone(sql`date_trunc('day', ${scope.from}::timestamptz, ${tz})`, sql`interval '1 day'`, tz)} END AS from_day,
              date_trunc('day', ${scope.to}::timestamptz, ${tz}) AS to_day
     ),
     days AS (
@@ -234,7 +235,7 @@ function dailyUniqueUsersByValueSql(watermark: string, scope: QueryScope, groupi
   return sql`
     WITH whole AS (
       SELECT CASE WHEN date_trunc('day', ${scope.from}::timestamptz, ${tz}) = ${scope.from}::timestamptz THEN ${scope.from}::timestamptz
-                  ELSE date_add(date_trunc('day', ${scope.from}::timestamptz, ${tz}), interval '1 day', ${tz}) END AS from_day,
+                  ELSE ${addInZone(sql`date_trunc('day', ${scope.from}::timestamptz, ${tz})`, sql`interval '1 day'`, tz)} END AS from_day,
              date_trunc('day', ${scope.to}::timestamptz, ${tz}) AS to_day
     ),
     days AS (

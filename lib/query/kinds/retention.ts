@@ -8,6 +8,7 @@ import { ACTOR_BUCKETS, actorBucket, actorHash, filtersCondition } from "../fiel
 import { tenantCondition, type QueryScope } from "../scope";
 import { bitmapsFromNumbersSql, numberedActorsSql } from "../actor-bitmaps";
 import { join, sql, trusted, type Sql } from "../sql";
+import { addInZone, seriesInZone } from "../zone-time";
 
 type Db = Pick<pg.Pool, "query">;
 
@@ -212,7 +213,7 @@ export async function runRetention(db: Db, scope: QueryScope, query: RetentionQu
   // Every period's start, DST included: the cohorts listed, and the masks' bit positions.
   const { rows: bounds } = await db.query<{ starts: Date[] | null }>(
     sql`SELECT array_agg(p ORDER BY p) AS starts
-        FROM generate_series(date_trunc(${query.period}, ${scope.from}::timestamptz, ${tz}), ${scope.to}::timestamptz - interval '1 microsecond', ${`1 ${query.period}`}::interval, ${tz}) p`.toQuery(),
+        FROM ${seriesInZone(sql`date_trunc(${query.period}, ${scope.from}::timestamptz, ${tz})`, sql`${scope.to}::timestamptz - interval '1 microsecond'`, query.period, tz)} AS s(p)`.toQuery(),
   );
   const starts = bounds[0]?.starts ?? [];
   let cohorts: Sql;
@@ -226,7 +227,7 @@ export async function runRetention(db: Db, scope: QueryScope, query: RetentionQu
     periods AS (SELECT unnest(${starts}::timestamptz[]) AS cohort)
     SELECT p.cohort, to_char(p.cohort AT TIME ZONE ${tz}, 'YYYY-MM-DD') AS label,
       COALESCE(s.size, 0)::int AS size, COALESCE(r.ks, '{}') AS ks, COALESCE(r.kk, '{}') AS kk,
-      ARRAY(SELECT date_add(p.cohort, (i * ${days}) * interval '1 day', ${tz}) FROM generate_series(0, ${query.periods}) i) AS starts
+      ARRAY(SELECT ${addInZone(sql`p.cohort`, sql`(i * ${days}) * interval '1 day'`, tz)} FROM generate_series(0, ${query.periods}) i) AS starts
     FROM periods p
     LEFT JOIN sizes s USING (cohort)
     LEFT JOIN (SELECT cohort, array_agg(n ORDER BY k) AS ks, array_agg(k ORDER BY k) AS kk FROM returns WHERE k <= ${query.periods} AND n > 0 GROUP BY cohort) r USING (cohort)

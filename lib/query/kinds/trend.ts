@@ -5,14 +5,15 @@ import type { TrendQuery } from "../schemas";
 import { groupedMeasureSql, topValuesSql, type GroupedSql, type Interval } from "../measure";
 import type { QueryScope } from "../scope";
 import { sql } from "../sql";
+import { seriesInZone } from "../zone-time";
 
 type Db = Pick<pg.Pool, "query">;
 
-/** Every bucket of the range in the time zone, DST included (PostgreSQL 16+ zone-aware series). */
+/** Every bucket of the range in the time zone, DST included. */
 export async function bucketsOf(db: Db, scope: QueryScope, interval: Interval): Promise<TrendResult["buckets"]> {
   const { rows } = await db.query<{ start: Date; label: string }>(
     sql`SELECT b AS start, to_char(b AT TIME ZONE ${scope.timezone}, 'YYYY-MM-DD"T"HH24:MI') AS label
-        FROM generate_series(date_trunc(${interval}, ${scope.from}::timestamptz, ${scope.timezone}), ${scope.to}::timestamptz - interval '1 microsecond', ${`1 ${interval}`}::interval, ${scope.timezone}) b`.toQuery(),
+        FROM ${seriesInZone(sql`date_trunc(${interval}, ${scope.from}::timestamptz, ${scope.timezone})`, sql`${scope.to}::timestamptz - interval '1 microsecond'`, interval, scope.timezone)} AS s(b)`.toQuery(),
   );
   return rows.map((r) => ({ start: r.start.toISOString(), label: r.label }));
 }
