@@ -22,7 +22,7 @@ export interface Tenant {
   writeKeyId: string;
 }
 
-export async function createTenant(keyOptions: { allowedOrigins?: string[]; rateLimit?: number } = {}): Promise<Tenant> {
+export async function createTenant(keyOptions: { allowedOrigins?: string[]; rateLimit?: number; eventRateLimit?: number } = {}): Promise<Tenant> {
   const slug = `t-${randomUUID().slice(0, 12)}`;
   const org = await ensureOrganization({ name: `Test ${slug}`, slug });
   const project = await createProject(org.id, { name: "Site", timezone: "Europe/Paris" });
