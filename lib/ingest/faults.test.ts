@@ -57,24 +57,48 @@ function eventIdsFor(count: number, run: string): string[] {
   return Array.from({ length: count }, (_, i) => `${run}-0000-4000-8000-${String(i).padStart(12, "0")}`);
 }
 
+/** Watches the SDK's requests (it uses the global fetch): how many are on the wire, how many failed. */
+function watchIngestRequests() {
+  const realFetch = globalThis.fetch;
+  const watch = { inFlight: 0, failed: 0, restore: () => void (globalThis.fetch = realFetch) };
+  globalThis.fetch = async (input, init) => {
+    if (!String(input instanceof Request ? input.url : input).endsWith("/api/v1/events")) return realFetch(input, init);
+    watch.inFlight++;
+    try {
+      return await realFetch(input, init);
+    } catch (error) {
+      watch.failed++;
+      throw error;
+    } finally {
+      watch.inFlight--;
+    }
+  };
+  return watch;
+}
+
 it("loses and duplicates nothing when the server is killed with SIGKILL mid-ingestion while the SDK retries", async () => {
   const ids = eventIdsFor(3000, "00000001");
   const failures: Error[] = [];
-  const sdk = new Lumen({ host: app.baseUrl, writeKey: tenant.writeKey, batchSize: 50, flushIntervalMs: 60_000, maxQueueSize: 10_000, maxRetries: 100, retryBaseMs: 20, maxRetryDelayMs: 200, onError: (error) => failures.push(error) });
-  for (const [i, eventId] of ids.entries()) sdk.track({ event_id: eventId, name: "fault_test", user_id: `u${i % 7}`, properties: { i } });
-  const sending = sdk.flush();
+  const watch = watchIngestRequests();
+  try {
+    const sdk = new Lumen({ host: app.baseUrl, writeKey: tenant.writeKey, batchSize: 50, flushIntervalMs: 60_000, maxQueueSize: 10_000, maxRetries: 100, retryBaseMs: 20, maxRetryDelayMs: 200, onError: (error) => failures.push(error) });
+    for (const [i, eventId] of ids.entries()) sdk.track({ event_id: eventId, name: "fault_test", user_id: `u${i % 7}`, properties: { i } });
+    const sending = sdk.flush();
 
-  // Kill once part of the events are in: a batch is then on the wire or being written.
-  await waitFor("the first events to be stored", async () => (await storedEvents(ids)).rows >= 500, 30_000, 10);
-  await app.stop("SIGKILL");
-  const killedAt = (await storedEvents(ids)).rows;
-  expect(killedAt).toBeLessThan(ids.length);
-  await app.start();
+    // Kill once part of the events are in, while a batch is on the wire or being written.
+    await waitFor("a request in flight after the first events are stored", async () => (await storedEvents(ids)).rows >= 500 && watch.inFlight > 0, 30_000, 5);
+    await app.stop("SIGKILL");
+    expect((await storedEvents(ids)).rows).toBeLessThan(ids.length);
+    await app.start();
 
-  await sending;
-  expect(failures).toEqual([]);
-  expect(sdk.dropped).toBe(0);
-  expect(await storedEvents(ids)).toEqual({ rows: ids.length, distinct: ids.length });
+    await sending;
+    expect(watch.failed).toBeGreaterThanOrEqual(1);
+    expect(failures).toEqual([]);
+    expect(sdk.dropped).toBe(0);
+    expect(await storedEvents(ids)).toEqual({ rows: ids.length, distinct: ids.length });
+  } finally {
+    watch.restore();
+  }
 }, 60_000);
 
 it("answers 503 + Retry-After while the database is stopped, and ingests again by itself once it is back", async () => {

@@ -30,6 +30,11 @@ function keyInBody(text: string): string | null {
   return typeof body.api_key === "string" ? body.api_key : null;
 }
 
+/** A refusal sent before the body was read: the connection is closed rather than left to a sender still sending. */
+function closingConnection(error: unknown): unknown {
+  return error instanceof ApiError ? new ApiError(error.code, error.message, error.details, { ...error.headers, connection: "close" }) : error;
+}
+
 async function admitKey(presented: string | null, request: Request): Promise<WriteKey & { projectId: string }> {
   const key = await authenticateWriteKey(presented);
   assertOriginAllowed(key, request.headers.get("origin"));
@@ -47,8 +52,10 @@ export async function handleIngestRequest(request: Request): Promise<IngestRespo
   if (bearer) {
     const first = await body.firstSignificantByte();
     if (first === null) throw new ApiError("invalid_request", "The body is empty");
-    if (first !== OPEN_BRACE) throw notAnObject();
-    key = await admitKey(bearer, request);
+    if (first !== OPEN_BRACE) throw closingConnection(notAnObject());
+    key = await admitKey(bearer, request).catch((error: unknown) => {
+      throw closingConnection(error);
+    });
     text = await body.text();
   } else {
     text = await body.text();

@@ -13,6 +13,10 @@ export interface BodyOptions {
   deadline?: number;
 }
 
+// Sent with every refusal that leaves part of the body unread: the connection is closed rather
+// than kept for a sender that may still be sending (or trickling) the rest.
+const CLOSE = { connection: "close" };
+
 const JSON_WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
 
 /** A request body read incrementally: a caller may look at its first byte before deciding to read the rest. */
@@ -36,7 +40,7 @@ export class BodyReader {
     const mediaType = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
     if (!mediaType || !mediaTypes.has(mediaType)) {
       const accepted = mediaTypes === jsonMediaTypes ? "application/json (or text/plain holding JSON)" : [...mediaTypes].join(" or ");
-      throw new ApiError("unsupported_media_type", `Send the body as ${accepted}, not ${mediaType ?? "no content type"}`);
+      throw new ApiError("unsupported_media_type", `Send the body as ${accepted}, not ${mediaType ?? "no content type"}`, undefined, CLOSE);
     }
     if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw tooLarge(maxBytes);
     if (!request.body) throw emptyBody();
@@ -79,8 +83,7 @@ export class BodyReader {
     if (result === "timeout") {
       this.reader.cancel().catch(() => undefined);
       const seconds = Math.round(getEnv().LUMEN_BODY_TIMEOUT_SECONDS * 10) / 10;
-      // Closing the connection frees it from a sender that is still trickling.
-      throw new ApiError("request_timeout", `The request body did not arrive within ${seconds} s`, undefined, { connection: "close" });
+      throw new ApiError("request_timeout", `The request body did not arrive within ${seconds} s`, undefined, CLOSE);
     }
     if (result.done) {
       this.ended = true;
@@ -96,7 +99,7 @@ export class BodyReader {
 }
 
 function tooLarge(maxBytes: number): ApiError {
-  return new ApiError("payload_too_large", `The body must be at most ${maxBytes} bytes`);
+  return new ApiError("payload_too_large", `The body must be at most ${maxBytes} bytes`, undefined, CLOSE);
 }
 
 function emptyBody(): ApiError {
