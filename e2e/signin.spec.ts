@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { ACCOUNT_FAILURE_LIMIT } from "../lib/auth/sign-in-throttle";
-import { createTenant } from "../lib/testing/fixtures";
+import { createTenant, testBaseUrl } from "../lib/testing/fixtures";
 import { ensureUserWithRole } from "../lib/workspace/workspace";
 
 const PASSWORD = "e2e-password-123";
@@ -45,5 +45,5 @@ test("a callbackUrl on another site signs in to the projects page", async ({ pag
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL("**/projects");
-  expect(new URL(page.url()).origin).toBe(new URL(process.env.LUMEN_TEST_BASE_URL!).origin);
+  expect(new URL(page.url()).origin).toBe(new URL(testBaseUrl()).origin);
 });
