@@ -32,7 +32,7 @@ export async function handleAuthRequest(request: Request, context: AuthRouteCont
   const refusal = state.refusal;
   if (!refusal) return response;
 
-  const origin = getEnv().NEXTAUTH_URL ? new URL(getEnv().NEXTAUTH_URL!).origin : new URL(request.url).origin;
+  const origin = new URL(getEnv().NEXTAUTH_URL ?? request.url).origin;
   const headers = new Headers({ "content-type": "application/json; charset=utf-8", ...refusal.headers });
   // next-auth's cookies (CSRF token, callback URL) still apply.
   for (const cookie of response.headers.getSetCookie()) headers.append("set-cookie", cookie);
