@@ -1,18 +1,14 @@
 // The sign-in page in Chromium: a throttled account is told how long to wait, and a callbackUrl
 // pointing at another site lands on Lumen's projects page instead.
-import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { ACCOUNT_FAILURE_LIMIT } from "../lib/auth/sign-in-throttle";
-import { createTenant, testBaseUrl } from "../lib/testing/fixtures";
-import { ensureUserWithRole } from "../lib/workspace/workspace";
+import { createMember, createTenant, testBaseUrl } from "../lib/testing/fixtures";
 
 const PASSWORD = "e2e-password-123";
 
 async function newUser(): Promise<string> {
   const { organizationId } = await createTenant();
-  const email = `signin-${randomUUID().slice(0, 8)}@example.com`;
-  await ensureUserWithRole(organizationId, { email, password: PASSWORD }, "viewer");
-  return email;
+  return (await createMember(organizationId, "viewer", PASSWORD)).email;
 }
 
 // A client address of this test's own, so its failures count against no one else's budget.

@@ -3,9 +3,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, getPrisma } from "../db/client";
-import { createTenant, testBaseUrl } from "../testing/fixtures";
+import { createMember, createTenant, testBaseUrl } from "../testing/fixtures";
 import { postCredentials, signInOverHttp } from "../testing/session";
-import { ensureUserWithRole } from "../workspace/workspace";
 import { CURRENT_SCRYPT_PARAMS, hashPassword, scryptParamsOf, verifyPassword } from "./password";
 import { ACCOUNT_FAILURE_LIMIT, CLIENT_FAILURE_LIMIT, SIGN_IN_WINDOW_SECONDS } from "./sign-in-throttle";
 
@@ -27,9 +26,7 @@ function newClient(): string {
 }
 
 async function newUser(): Promise<string> {
-  const email = `signin-${randomUUID().slice(0, 8)}@example.com`;
-  await ensureUserWithRole(organizationId, { email, password: PASSWORD }, "viewer");
-  return email;
+  return (await createMember(organizationId, "viewer", PASSWORD)).email;
 }
 
 async function expectThrottled(response: Response) {
