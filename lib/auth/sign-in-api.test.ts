@@ -21,8 +21,9 @@ afterAll(async () => {
 
 /** A client address of its own per call (documentation range), so tests never share a client's budget. */
 function newClient(): string {
-  const n = () => Math.floor(Math.random() * 254) + 1;
-  return `198.51.${n()}.${n()}, 203.0.${n()}.${n()}`;
+  const group = () => randomUUID().slice(0, 4);
+  // What a client wrote itself, then what the server saw: the last one counts.
+  return `198.51.100.7, 2001:db8:${group()}:${group()}::${group()}`;
 }
 
 async function newUser(): Promise<string> {
