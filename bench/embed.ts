@@ -353,7 +353,7 @@ async function main(): Promise<void> {
   const org = await ensureOrganization({ name: "Embed benchmark", slug: "bench-embed" });
   const admin = await ensureUserWithRole(org.id, { email: "bench-embed-admin@example.com", password: randomBytes(12).toString("base64url") }, "admin");
   const project = await createProject(org.id, { name: `Embed benchmark ${runId}`, timezone: "UTC" });
-  const key = await createApiKey({ organizationId: org.id, projectId: project.id, kind: "write", name: `embed benchmark ${runId}`, rateLimit: 1_000_000 });
+  const key = await createApiKey({ organizationId: org.id, projectId: project.id, kind: "write", name: `embed benchmark ${runId}`, rateLimit: 1_000_000, eventRateLimit: 1_000_000_000 });
   const report = await getPrisma().report.create({
     data: {
       organizationId: org.id,

@@ -207,7 +207,7 @@ async function runRequests(work: Prepared, key: string, concurrency: number): Pr
       latencies[i] = performance.now() - started;
       startedAt[i] = started;
       if (res.status !== 202) {
-        const hint = res.status === 429 ? " (rate limited: raise LUMEN_INGEST_RATE_LIMIT on the server, or the key's rate_limit)" : "";
+        const hint = res.status === 429 ? " (rate limited: raise LUMEN_INGEST_RATE_LIMIT / LUMEN_INGEST_EVENT_RATE_LIMIT on the server, or the key's rate_limit / event_rate_limit)" : "";
         failure = new Error(`request ${i} answered ${res.status}${hint}: ${res.body.slice(0, 500)}`);
         return;
       }
@@ -281,8 +281,8 @@ async function main(): Promise<void> {
   let keyNote: string;
   if (flags.key) {
     key = flags.key;
-    const { rows } = await db.query<{ organization_id: string; project_id: string | null; kind: string; revoked_at: Date | null; rate_limit: number | null }>(
-      "SELECT organization_id, project_id, kind, revoked_at, rate_limit FROM api_keys WHERE hash = $1",
+    const { rows } = await db.query<{ organization_id: string; project_id: string | null; kind: string; revoked_at: Date | null; rate_limit: number | null; event_rate_limit: number | null }>(
+      "SELECT organization_id, project_id, kind, revoked_at, rate_limit, event_rate_limit FROM api_keys WHERE hash = $1",
       [hashApiKey(key)],
     );
     const row = rows[0];
@@ -290,17 +290,17 @@ async function main(): Promise<void> {
     if (row.kind !== "write" || !row.project_id || row.revoked_at) fail("--key must be an active write key bound to a project");
     organizationId = row.organization_id;
     apiProjectId = row.project_id;
-    keyNote = `given key ${key.slice(0, 12)}…${row.rate_limit ? `, its own rate limit ${fmt(row.rate_limit)}/s` : ", server's LUMEN_INGEST_RATE_LIMIT applies"}`;
+    keyNote = `given key ${key.slice(0, 12)}…${row.rate_limit ? `, its own rate limit ${fmt(row.rate_limit)} requests/s` : ", server's LUMEN_INGEST_RATE_LIMIT applies"}${row.event_rate_limit ? `, ${fmt(row.event_rate_limit)} events/s` : ", server's LUMEN_INGEST_EVENT_RATE_LIMIT applies"}`;
   } else {
     const slug = `bench-${runId}`;
     const org = await ensureOrganization({ name: `Ingest benchmark ${runId}`, slug });
     const project = await createProject(org.id, { name: `Ingest benchmark ${runId} (API)` });
-    // The key's own rate limit overrides LUMEN_INGEST_RATE_LIMIT, so the run is not throttled.
-    const created = await createApiKey({ organizationId: org.id, projectId: project.id, kind: "write", name: `ingest benchmark ${runId}`, rateLimit: 1_000_000 });
+    // The key's own limits override LUMEN_INGEST_RATE_LIMIT and LUMEN_INGEST_EVENT_RATE_LIMIT, so the run is not throttled.
+    const created = await createApiKey({ organizationId: org.id, projectId: project.id, kind: "write", name: `ingest benchmark ${runId}`, rateLimit: 1_000_000, eventRateLimit: 1_000_000_000 });
     key = created.key;
     organizationId = org.id;
     apiProjectId = project.id;
-    keyNote = `fresh organization ${slug}, key ${created.prefix}… with rate limit 1,000,000/s`;
+    keyNote = `fresh organization ${slug}, key ${created.prefix}… with rate limits 1,000,000 requests/s and 1,000,000,000 events/s`;
   }
   const copyProjectId = flags["skip-copy"] ? null : (await createProject(organizationId, { name: `Ingest benchmark ${runId} (COPY reference)` })).id;
 

@@ -11,6 +11,12 @@ export const envSchema = z.object({
   LUMEN_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   LUMEN_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   LUMEN_INGEST_RATE_LIMIT: z.coerce.number().int().positive().default(1000),
+  /** Events per second per write key, over all its requests (a key's own event_rate_limit overrides it). */
+  LUMEN_INGEST_EVENT_RATE_LIMIT: z.coerce.number().int().positive().default(10_000),
+  /** How long a request body may take to arrive, from the request's start; slower ones get 408. */
+  LUMEN_BODY_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(10),
+  /** Reverse proxies in front of Lumen that append the client's address to X-Forwarded-For. */
+  LUMEN_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
   LUMEN_MAX_EVENT_AGE_DAYS: z.coerce.number().int().positive().max(3650).default(30),
   LUMEN_MAX_FUTURE_SECONDS: z.coerce.number().int().nonnegative().default(3600),
   LUMEN_COUNTRY_HEADER: z

@@ -19,7 +19,7 @@ function describe(error: unknown): string {
 }
 
 async function main(): Promise<number> {
-  const stringFlags = ["name", "slug", "email", "password", "org", "role", "timezone", "domain", "kind", "project", "origins", "rate-limit", "id", "events", "days"];
+  const stringFlags = ["name", "slug", "email", "password", "org", "role", "timezone", "domain", "kind", "project", "origins", "rate-limit", "event-rate-limit", "id", "events", "days"];
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: { json: { type: "boolean" }, ...Object.fromEntries(stringFlags.map((flag) => [flag, { type: "string" as const }])) },

@@ -21,6 +21,8 @@ export interface CreateApiKeyInput {
   name: string;
   allowedOrigins?: string[];
   rateLimit?: number | null;
+  /** Events per second over all the key's requests; null uses LUMEN_INGEST_EVENT_RATE_LIMIT. */
+  eventRateLimit?: number | null;
   /** Derive the key from these bytes instead of fresh randomness (the demo workspace, which must be idempotent). */
   entropy?: Buffer;
 }
@@ -43,6 +45,7 @@ export async function createApiKey(input: CreateApiKeyInput): Promise<{ id: stri
       hash,
       allowedOrigins: (input.allowedOrigins ?? []).map(normalizeOrigin),
       rateLimit: input.rateLimit ?? null,
+      eventRateLimit: input.eventRateLimit ?? null,
     },
   });
   return { id: row.id, key, prefix };
@@ -66,6 +69,7 @@ export interface AuthenticatedKey {
   kind: ApiKeyKind;
   allowedOrigins: string[];
   rateLimit: number | null;
+  eventRateLimit: number | null;
 }
 
 /** Resolves a presented key or throws 401; a key of the wrong kind is a 403. */
@@ -81,7 +85,7 @@ function hashOfPresented(presented: string | null | undefined): string {
 async function lookUpKey(hash: string, kind: ApiKeyKind): Promise<AuthenticatedKey> {
   // One indexed lookup through pg, skipping the ORM's per-call overhead.
   const { rows } = await getPool().query<AuthenticatedKey & { revokedAt: Date | null }>(
-    `SELECT id, organization_id AS "organizationId", project_id AS "projectId", kind, allowed_origins AS "allowedOrigins", rate_limit AS "rateLimit", revoked_at AS "revokedAt"
+    `SELECT id, organization_id AS "organizationId", project_id AS "projectId", kind, allowed_origins AS "allowedOrigins", rate_limit AS "rateLimit", event_rate_limit AS "eventRateLimit", revoked_at AS "revokedAt"
      FROM api_keys WHERE hash = $1`,
     [hash],
   );

@@ -1,22 +1,48 @@
-// next-auth configuration: email + password (scrypt), plus OAuth/OIDC providers switched on by env.
-// Sessions are signed JWTs in a cookie. OAuth sign-in only admits people who already have a user
-// (added by an owner or admin), matched by verified email: Lumen is invitation-only.
+// next-auth configuration: email + password (scrypt, throttled), plus OAuth/OIDC providers switched
+// on by env. Sessions are signed JWTs in a cookie. OAuth sign-in only admits people who already have
+// a user (added by an owner or admin), matched by an email the provider verified: Lumen is
+// invitation-only. After sign-in, only paths of this site are followed (callbackUrl).
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
 import GoogleProvider from "next-auth/providers/google";
-import { z } from "zod";
 import { getPrisma } from "../db/client";
 import { getEnv } from "../env";
+import type { ApiError } from "../errors";
 import { getInstanceSecret } from "../secrets";
-import { verifyPassword } from "./password";
+import { safeCallbackPath } from "./callback-url";
+import { primaryVerifiedGitHubEmail, verifiedEmailOf } from "./oauth-email";
+import { signInWithPassword, toSignInRefusal } from "./sign-in";
 
-const credentialsSchema = z.object({ email: z.email().transform((e) => e.toLowerCase()), password: z.string().min(1).max(200) });
+/**
+ * One auth request's outcome that next-auth cannot express: a refused password sign-in (throttled,
+ * or the database down) is answered by lib/auth/auth-route.ts with its own status and headers.
+ */
+export interface AuthRequestState {
+  refusal?: ApiError;
+}
 
 function oauthProviders(): NextAuthOptions["providers"] {
   const env = getEnv();
   const providers: NextAuthOptions["providers"] = [];
-  if (env.GITHUB_CLIENT_ID && env.GITHUB_CLIENT_SECRET) providers.push(GitHubProvider({ clientId: env.GITHUB_CLIENT_ID, clientSecret: env.GITHUB_CLIENT_SECRET }));
+  if (env.GITHUB_CLIENT_ID && env.GITHUB_CLIENT_SECRET) {
+    providers.push(
+      GitHubProvider({
+        clientId: env.GITHUB_CLIENT_ID,
+        clientSecret: env.GITHUB_CLIENT_SECRET,
+        // next-auth's own falls back to any listed email, verified or not: take only the primary verified one.
+        userinfo: {
+          url: "https://api.github.com/user",
+          async request({ client, tokens }) {
+            const profile = await client.userinfo(tokens.access_token!);
+            const response = await fetch("https://api.github.com/user/emails", { headers: { authorization: `token ${tokens.access_token}`, "user-agent": "lumen" } });
+            const email = response.ok ? primaryVerifiedGitHubEmail(await response.json()) : null;
+            return { ...profile, email: email ?? undefined, email_verified: email !== null };
+          },
+        },
+      }),
+    );
+  }
   if (env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET) providers.push(GoogleProvider({ clientId: env.GOOGLE_CLIENT_ID, clientSecret: env.GOOGLE_CLIENT_SECRET }));
   if (env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET) {
     providers.push({
@@ -35,7 +61,15 @@ function oauthProviders(): NextAuthOptions["providers"] {
   return providers;
 }
 
-export function getAuthOptions(): NextAuthOptions {
+/** The Lumen user an OAuth/OIDC profile signs in: the one with the provider-verified email. */
+async function userIdForProfile(profile: unknown): Promise<string | null> {
+  const email = verifiedEmailOf(profile);
+  if (!email) return null;
+  const user = await getPrisma().user.findUnique({ where: { email }, select: { id: true } });
+  return user?.id ?? null;
+}
+
+export function getAuthOptions(state: AuthRequestState = {}): NextAuthOptions {
   return {
     secret: getInstanceSecret(),
     session: { strategy: "jwt", maxAge: 30 * 24 * 3600 },
@@ -44,28 +78,30 @@ export function getAuthOptions(): NextAuthOptions {
       CredentialsProvider({
         name: "Email and password",
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-        async authorize(raw) {
-          const parsed = credentialsSchema.safeParse(raw);
-          if (!parsed.success) return null;
-          const user = await getPrisma().user.findUnique({ where: { email: parsed.data.email } });
-          if (!user?.passwordHash || !(await verifyPassword(parsed.data.password, user.passwordHash))) return null;
-          return { id: user.id, email: user.email, name: user.name };
+        async authorize(credentials, request) {
+          try {
+            return await signInWithPassword(credentials, request.headers ?? {});
+          } catch (error) {
+            state.refusal = toSignInRefusal(error);
+            // next-auth puts this message in a URL: the real answer is state.refusal.
+            throw new Error(state.refusal.code);
+          }
         },
       }),
       ...oauthProviders(),
     ],
     callbacks: {
-      async signIn({ user, account }) {
+      async signIn({ account, profile }) {
         if (account?.provider === "credentials") return true;
-        const email = user.email?.toLowerCase();
-        return !!email && !!(await getPrisma().user.findUnique({ where: { email } }));
+        return (await userIdForProfile(profile)) !== null;
       },
-      async jwt({ token, user }) {
+      redirect({ url, baseUrl }) {
+        return `${baseUrl}${safeCallbackPath(url, baseUrl)}`;
+      },
+      async jwt({ token, user, account, profile }) {
         // On sign-in, pin the token to Lumen's own user id (OAuth ids are the provider's).
-        if (user?.email) {
-          const row = await getPrisma().user.findUnique({ where: { email: user.email.toLowerCase() }, select: { id: true } });
-          if (row) token.sub = row.id;
-        }
+        if (account?.provider === "credentials" && user) token.sub = user.id;
+        else if (account) token.sub = (await userIdForProfile(profile)) ?? undefined;
         return token;
       },
       session({ session, token }) {

@@ -35,8 +35,9 @@ it("creates a workspace whose write key ingests", async () => {
   const project = await lumen("create-project", "--org", slug, "--name", "Docs site", "--timezone", "America/New_York");
   expect(project).toMatchObject({ timezone: "America/New_York" });
 
-  const key = await lumen("create-key", "--project", String(project.project_id), "--kind", "write");
+  const key = await lumen("create-key", "--project", String(project.project_id), "--kind", "write", "--rate-limit", "700", "--event-rate-limit", "3000");
   expect(String(key.key)).toMatch(/^lmw_/);
+  expect(await getPrisma().apiKey.findUniqueOrThrow({ where: { id: String(key.key_id) } })).toMatchObject({ rateLimit: 700, eventRateLimit: 3000 });
   const response = await postEvents({ name: "from-cli-key" }, { key: String(key.key) });
   expect(response.status).toBe(202);
   const events = await getPrisma().event.findMany({ where: { projectId: String(project.project_id) } });

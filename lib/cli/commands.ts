@@ -44,14 +44,15 @@ export const commands: Record<string, { usage: string; run: (flags: Flags) => Pr
     },
   },
   "create-key": {
-    usage: "create-key --kind write|read|admin (--project ID | --org SLUG) [--name NAME] [--origins https://a.com,https://b.com] [--rate-limit N]",
+    usage: "create-key --kind write|read|admin (--project ID | --org SLUG) [--name NAME] [--origins https://a.com,https://b.com] [--rate-limit N] [--event-rate-limit N]",
     async run(flags) {
       const kind = z.enum(["write", "read", "admin"]).parse(flags.kind);
       const project = flags.project ? await getProjectOrThrow(text.parse(flags.project)) : null;
       const org = project ? { id: project.organizationId } : await getOrganizationOrThrow(text.parse(flags.org));
       const origins = optionalText.parse(flags.origins)?.split(",").map((o) => o.trim()).filter(Boolean) ?? [];
       const rateLimit = flags["rate-limit"] === undefined ? null : positiveInt.parse(flags["rate-limit"]);
-      const key = await createApiKey({ organizationId: org.id, projectId: project?.id ?? null, kind, name: optionalText.parse(flags.name) ?? `${kind} key`, allowedOrigins: origins, rateLimit });
+      const eventRateLimit = flags["event-rate-limit"] === undefined ? null : positiveInt.parse(flags["event-rate-limit"]);
+      const key = await createApiKey({ organizationId: org.id, projectId: project?.id ?? null, kind, name: optionalText.parse(flags.name) ?? `${kind} key`, allowedOrigins: origins, rateLimit, eventRateLimit });
       return {
         json: { key_id: key.id, key: key.key, kind, org_id: org.id, project_id: project?.id ?? null },
         lines: [`Created ${kind} key ${key.id}. This is the only time it is shown:`, key.key],

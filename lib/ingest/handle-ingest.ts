@@ -1,14 +1,17 @@
-// The ingestion request, end to end: body, key, origin, rate limit, then the batch is prepared off
-// the request thread and written.
-import { assertOriginAllowed, authenticateWriteKey, bearerToken, forgetWriteKey } from "../auth/api-keys";
+// The ingestion request, end to end: key, origin, rate limits, body, then the batch is prepared off
+// the request thread and written. A key in the Authorization header is checked before the body is
+// read (only its first byte is awaited, to refuse a non-object as a full parse would): a sender
+// with a bad key cannot make the server hold a megabyte for it. The body must arrive within
+// LUMEN_BODY_TIMEOUT_SECONDS of the request's start.
+import { assertOriginAllowed, authenticateWriteKey, bearerToken, forgetWriteKey, type WriteKey } from "../auth/api-keys";
 import { getPool } from "../db/client";
 import { getEnv } from "../env";
 import { ApiError } from "../errors";
 import { dailySalt } from "../privacy/visitor-hash";
 import { isObject, notAnObject } from "./prepare-batch";
 import { prepareOffThread } from "./prepare-pool";
-import { consumeRateLimit } from "./rate-limit";
-import { parseJson, readBodyText } from "./read-body";
+import { consumeEventBudget, consumeRateLimit } from "./rate-limit";
+import { BodyReader, parseJson } from "./read-body";
 import { MAX_BODY_BYTES, type IngestResponse } from "./schemas";
 import { senderFromRequest } from "./sender";
 import { writePreparedEvents } from "./write-events";
@@ -16,6 +19,7 @@ import { writePreparedEvents } from "./write-events";
 // Lumen's tracker sends its key first in the body: read straight from the text's start, it cannot
 // belong to anything nested, and the batch is parsed only once (on the worker thread).
 const LEADING_KEY = /^\s*\{\s*"api_key"\s*:\s*"([A-Za-z0-9_-]+)"/;
+const OPEN_BRACE = 0x7b;
 
 /** The key in the body, for senders that cannot set headers (sendBeacon, the tracker). */
 function keyInBody(text: string): string | null {
@@ -26,16 +30,37 @@ function keyInBody(text: string): string | null {
   return typeof body.api_key === "string" ? body.api_key : null;
 }
 
+/** A refusal sent before the body was read: the connection is closed rather than left to a sender still sending. */
+function closingConnection(error: unknown): unknown {
+  return error instanceof ApiError ? new ApiError(error.code, error.message, error.details, { ...error.headers, connection: "close" }) : error;
+}
+
+async function admitKey(presented: string | null, request: Request): Promise<WriteKey & { projectId: string }> {
+  const key = await authenticateWriteKey(presented);
+  assertOriginAllowed(key, request.headers.get("origin"));
+  consumeRateLimit(key.id, key.rateLimit ?? getEnv().LUMEN_INGEST_RATE_LIMIT);
+  if (!key.projectId) throw new ApiError("forbidden", "This key is not bound to a project");
+  return { ...key, projectId: key.projectId };
+}
+
 export async function handleIngestRequest(request: Request): Promise<IngestResponse> {
   const env = getEnv();
-  const text = await readBodyText(request, MAX_BODY_BYTES);
+  const body = BodyReader.open(request, MAX_BODY_BYTES);
   const bearer = bearerToken(request);
-  // Refused before the key, as a full parse would.
-  if (bearer && !/^\s*\{/.test(text)) throw notAnObject();
-  const key = await authenticateWriteKey(bearer ?? keyInBody(text));
-  assertOriginAllowed(key, request.headers.get("origin"));
-  consumeRateLimit(key.id, key.rateLimit ?? env.LUMEN_INGEST_RATE_LIMIT);
-  if (!key.projectId) throw new ApiError("forbidden", "This key is not bound to a project");
+  let key: WriteKey & { projectId: string };
+  let text: string;
+  if (bearer) {
+    const first = await body.firstSignificantByte();
+    if (first === null) throw new ApiError("invalid_request", "The body is empty");
+    if (first !== OPEN_BRACE) throw closingConnection(notAnObject());
+    key = await admitKey(bearer, request).catch((error: unknown) => {
+      throw closingConnection(error);
+    });
+    text = await body.text();
+  } else {
+    text = await body.text();
+    key = await admitKey(keyInBody(text), request);
+  }
 
   const now = new Date();
   const sender = senderFromRequest(request, env.LUMEN_COUNTRY_HEADER);
@@ -51,6 +76,7 @@ export async function handleIngestRequest(request: Request): Promise<IngestRespo
   });
   if ("error" in outcome) throw new ApiError(outcome.error.code, outcome.error.message, outcome.error.details);
   const { events, duplicates, bots, rejected } = outcome.batch;
+  consumeEventBudget(key.id, key.eventRateLimit ?? env.LUMEN_INGEST_EVENT_RATE_LIMIT, events.length + duplicates + bots + rejected.length);
   try {
     const accepted = await writePreparedEvents(getPool(), key.organizationId, key.projectId, events, { writeKeyHash: key.hash });
     return { accepted, duplicates: duplicates + events.length - accepted, bots, rejected };

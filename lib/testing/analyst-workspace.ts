@@ -1,13 +1,11 @@
 // A workspace with known events for the analyst app's browser tests, and a sign-in helper.
-import { randomUUID } from "node:crypto";
 import type { Page } from "@playwright/test";
 import { getPool } from "../db/client";
 import { ensureEventPartitions } from "../db/partitions";
 import { writeEvents, type EventRow } from "../ingest/write-events";
 import type { Role } from "../workspace/schemas";
-import { ensureUserWithRole } from "../workspace/workspace";
 import { eventRow } from "../ingest/event-row";
-import { createTenant, type Tenant } from "./fixtures";
+import { createMember, createTenant, type Tenant } from "./fixtures";
 
 const DAY = 86_400_000;
 
@@ -27,9 +25,7 @@ export async function seedAnalystWorkspace(role: Role = "analyst"): Promise<Tena
     event("u2", "pageview", noon(2, 11), "/", { browser: "Firefox", country: "DE" }),
     event("u3", "pageview", noon(10, 12), "/docs", { browser: "Safari", country: "US" }),
   ]);
-  const email = `${role}-${randomUUID().slice(0, 8)}@example.com`;
-  const password = "e2e-password-123";
-  await ensureUserWithRole(tenant.organizationId, { email, password }, role);
+  const { email, password } = await createMember(tenant.organizationId, role, "e2e-password-123");
   return { ...tenant, email, password };
 }
 

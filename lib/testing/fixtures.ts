@@ -1,6 +1,9 @@
 // Test fixtures: each test seeds its own organization, so tests never see each other's data.
 import { randomUUID } from "node:crypto";
 import { createApiKey } from "../auth/api-keys";
+import { hashPassword } from "../auth/password";
+import { getPrisma } from "../db/client";
+import type { Role } from "../workspace/schemas";
 import { createProject, ensureOrganization } from "../workspace/workspace";
 
 export function testBaseUrl(): string {
@@ -22,7 +25,7 @@ export interface Tenant {
   writeKeyId: string;
 }
 
-export async function createTenant(keyOptions: { allowedOrigins?: string[]; rateLimit?: number } = {}): Promise<Tenant> {
+export async function createTenant(keyOptions: { allowedOrigins?: string[]; rateLimit?: number; eventRateLimit?: number } = {}): Promise<Tenant> {
   const slug = `t-${randomUUID().slice(0, 12)}`;
   const org = await ensureOrganization({ name: `Test ${slug}`, slug });
   const project = await createProject(org.id, { name: "Site", timezone: "Europe/Paris" });
@@ -40,4 +43,21 @@ export async function postEvents(body: unknown, init: { key?: string; headers?: 
     },
     body: init.raw ?? JSON.stringify(body),
   });
+}
+
+const memberPasswordHashes = new Map<string, Promise<string>>();
+
+/**
+ * A new user with a role in the organization, who signs in with `password`. A hash at the
+ * production cost takes about a second of CPU, so each password is hashed once per test process and
+ * its hash shared by the users made with it (unique salts matter between real users, not here).
+ */
+export async function createMember(organizationId: string, role: Role, password = "member-password-123"): Promise<{ id: string; email: string; password: string }> {
+  let passwordHash = memberPasswordHashes.get(password);
+  if (!passwordHash) memberPasswordHashes.set(password, (passwordHash = hashPassword(password)));
+  const email = `${role}-${randomUUID().slice(0, 8)}@example.com`;
+  const prisma = getPrisma();
+  const user = await prisma.user.create({ data: { email, passwordHash: await passwordHash } });
+  await prisma.membership.create({ data: { organizationId, userId: user.id, role } });
+  return { id: user.id, email, password };
 }

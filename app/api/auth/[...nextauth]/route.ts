@@ -1,9 +1,7 @@
-// /api/auth/*: next-auth's sign-in, sign-out, session and CSRF endpoints.
-import NextAuth from "next-auth";
-import { getAuthOptions } from "@/lib/auth/options";
+// /api/auth/*: next-auth's sign-in, sign-out, session and CSRF endpoints (password sign-in throttled).
+import { defineRoute } from "@/lib/api/route";
+import { handleAuthRequest, type AuthRouteContext } from "@/lib/auth/auth-route";
 
-function handler(request: Request, context: { params: Promise<{ nextauth: string[] }> }) {
-  return NextAuth(getAuthOptions())(request, context);
-}
+const handler = defineRoute<AuthRouteContext>(handleAuthRequest);
 
 export { handler as GET, handler as POST };
