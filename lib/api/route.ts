@@ -1,9 +1,11 @@
-// The wrapper every route handler goes through: request id, structured access log, one error shape.
+// The wrapper every route handler goes through: request id, structured access log, one error shape,
+// id parameters checked before the handler runs.
 import { randomUUID } from "node:crypto";
 import { ZodError } from "zod";
 import { ApiError, invalidRequest } from "../errors";
 import { isDatabaseUnavailable } from "../db/client";
 import { log } from "../log";
+import { isUuid } from "../uuid";
 
 export interface RouteMeta {
   requestId: string;
@@ -27,6 +29,22 @@ export function redactPath(pathname: string): string {
   return pathname.replace(/\/[A-Za-z0-9_\-.~]{40,}(?=\/|$)/g, "/[redacted]");
 }
 
+/**
+ * Path parameters named id or …Id (projectId, tokenId, keyId, userId) hold uuids: anything else
+ * names nothing, and is a 404 before any query (where the database would refuse it with an error).
+ */
+async function assertIdParams(context: unknown): Promise<void> {
+  if (typeof context !== "object" || context === null || !("params" in context)) return;
+  const params: unknown = await context.params;
+  if (typeof params !== "object" || params === null) return;
+  for (const [name, value] of Object.entries(params)) {
+    if ((name === "id" || name.endsWith("Id")) && !isUuid(value)) {
+      const noun = name === "id" ? "item" : name.slice(0, -2);
+      throw new ApiError("not_found", `No such ${noun}: ${name} must be a UUID`, [{ path: name, message: "must be a UUID" }]);
+    }
+  }
+}
+
 function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return error;
   if (error instanceof ZodError) return invalidRequest(error.issues);
@@ -43,6 +61,7 @@ export function defineRoute<Ctx = unknown>(handler: Handler<Ctx>, options: Route
     const extraHeaders = { "x-request-id": requestId, ...options.headers?.(request) };
     let response: Response;
     try {
+      await assertIdParams(context);
       response = await handler(request, context, { requestId });
     } catch (error) {
       const apiError = toApiError(error);

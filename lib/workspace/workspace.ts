@@ -2,6 +2,7 @@
 import { getPrisma } from "../db/client";
 import { ApiError } from "../errors";
 import { hashPassword } from "../auth/password";
+import { isUuid } from "../uuid";
 import {
   organizationInputSchema,
   projectInputSchema,
@@ -21,8 +22,7 @@ export async function ensureOrganization(input: OrganizationInput) {
 
 /** Accepts an organization's id or slug. */
 export async function getOrganizationOrThrow(idOrSlug: string) {
-  const isUuid = /^[0-9a-f-]{36}$/i.test(idOrSlug);
-  const org = await getPrisma().organization.findFirst({ where: isUuid ? { OR: [{ id: idOrSlug }, { slug: idOrSlug }] } : { slug: idOrSlug } });
+  const org = await getPrisma().organization.findFirst({ where: isUuid(idOrSlug) ? { OR: [{ id: idOrSlug }, { slug: idOrSlug }] } : { slug: idOrSlug } });
   if (!org) throw new ApiError("not_found", `No organization "${idOrSlug}"`);
   return org;
 }
@@ -58,7 +58,7 @@ export async function ensureProject(organizationId: string, input: ProjectInput)
 }
 
 export async function getProjectOrThrow(projectId: string) {
-  const project = await getPrisma().project.findUnique({ where: { id: projectId } });
+  const project = isUuid(projectId) ? await getPrisma().project.findUnique({ where: { id: projectId } }) : null;
   if (!project) throw new ApiError("not_found", `No project "${projectId}"`);
   return project;
 }
