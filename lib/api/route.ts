@@ -1,11 +1,12 @@
 // The wrapper every route handler goes through: request id, structured access log, one error shape,
-// id parameters checked before the handler runs.
+// id parameters checked and cross-site writes refused before the handler runs.
 import { randomUUID } from "node:crypto";
 import { ZodError } from "zod";
 import { ApiError, invalidRequest } from "../errors";
 import { isDatabaseUnavailable } from "../db/client";
 import { log } from "../log";
 import { isUuid } from "../uuid";
+import { assertNotCrossSiteWrite } from "./csrf";
 
 export interface RouteMeta {
   requestId: string;
@@ -16,6 +17,8 @@ type Handler<Ctx> = (request: Request, context: Ctx, meta: RouteMeta) => Promise
 interface RouteOptions {
   /** Headers added to every response of this route, errors included (e.g. CORS). */
   headers?: (request: Request) => Record<string, string>;
+  /** Browsers on any site may call it with a cookie-less body of any type (ingestion: CORS and sendBeacon's text/plain). */
+  crossSite?: boolean;
 }
 
 const DB_RETRY_AFTER_SECONDS = "5";
@@ -62,6 +65,7 @@ export function defineRoute<Ctx = unknown>(handler: Handler<Ctx>, options: Route
     let response: Response;
     try {
       await assertIdParams(context);
+      if (!options.crossSite) assertNotCrossSiteWrite(request);
       response = await handler(request, context, { requestId });
     } catch (error) {
       const apiError = toApiError(error);
