@@ -3,6 +3,7 @@ import { getPrisma } from "../db/client";
 import { ApiError } from "../errors";
 import { hashPassword } from "../auth/password";
 import { isUuid } from "../uuid";
+import { changeMembership } from "./members";
 import {
   organizationInputSchema,
   projectInputSchema,
@@ -27,21 +28,16 @@ export async function getOrganizationOrThrow(idOrSlug: string) {
   return org;
 }
 
-/** Creates the user (or updates the password of an existing one) and gives them a role in the organization. */
+/** Creates the user (or updates the password of an existing one) and gives them a role in the organization (never demoting its last owner). */
 export async function ensureUserWithRole(organizationId: string, input: UserInput, role: Role) {
   const data = userInputSchema.parse(input);
   const passwordHash = await hashPassword(data.password);
-  const prisma = getPrisma();
-  const user = await prisma.user.upsert({
+  const user = await getPrisma().user.upsert({
     where: { email: data.email },
     update: { passwordHash, ...(data.name ? { name: data.name } : {}) },
     create: { email: data.email, name: data.name ?? null, passwordHash },
   });
-  await prisma.membership.upsert({
-    where: { organizationId_userId: { organizationId, userId: user.id } },
-    update: { role: roleSchema.parse(role) },
-    create: { organizationId, userId: user.id, role: roleSchema.parse(role) },
-  });
+  await changeMembership(organizationId, user.id, { role: roleSchema.parse(role) });
   return user;
 }
 
