@@ -17,7 +17,7 @@ type Handler<Ctx> = (request: Request, context: Ctx, meta: RouteMeta) => Promise
 interface RouteOptions {
   /** Headers added to every response of this route, errors included (e.g. CORS). */
   headers?: (request: Request) => Record<string, string>;
-  /** Browsers on any site may call it with a cookie-less body of any type (ingestion: CORS and sendBeacon's text/plain). */
+  /** Pages on any site may post to it, with any body type it reads: it takes no cookie (ingestion: a write key, CORS, sendBeacon's text/plain). */
   crossSite?: boolean;
 }
 
