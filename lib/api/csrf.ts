@@ -13,26 +13,29 @@ import { requestHost } from "./request-origin";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/** The hosts Lumen answers as: where the request was addressed, and the configured public URL. */
-function ownHosts(request: Request): Set<string> {
-  const hosts = new Set<string>();
-  const addressed = requestHost(request.headers);
-  if (addressed) hosts.add(addressed.toLowerCase());
-  const host = request.headers.get("host");
-  if (host) hosts.add(host.toLowerCase());
-  const configured = getEnv().NEXTAUTH_URL;
-  if (configured) hosts.add(new URL(configured).host);
-  return hosts;
-}
-
-/** The origin's host, or null for "null" (sandboxed frames, some redirects) and anything unparsable. */
-function hostOf(origin: string): string | null {
+/**
+ * Whether the origin names a host Lumen answers as: where the request was addressed (the proxy's
+ * X-Forwarded-Host or the Host header) or the configured public URL. Compared as URLs with the
+ * origin's scheme, so "stats.example.com:443" and "https://stats.example.com" agree.
+ */
+function isOwnOrigin(origin: string, request: Request): boolean {
+  let url: URL;
   try {
-    const url = new URL(origin);
-    return url.protocol === "http:" || url.protocol === "https:" ? url.host : null;
+    url = new URL(origin);
   } catch {
-    return null;
+    return false; // "null" (sandboxed frames, some redirects) and anything unparsable
   }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return false;
+  const configured = getEnv().NEXTAUTH_URL;
+  const candidates = [requestHost(request.headers), request.headers.get("host"), configured && new URL(configured).host];
+  return candidates.some((host) => {
+    if (!host) return false;
+    try {
+      return new URL(`${url.protocol}//${host}`).host === url.host;
+    } catch {
+      return false;
+    }
+  });
 }
 
 function hasBody(request: Request): boolean {
@@ -47,11 +50,8 @@ export function assertNotCrossSiteWrite(request: Request): void {
     throw new ApiError("forbidden", `Cross-site request refused (Sec-Fetch-Site: ${site.slice(0, 20)}): changes can only be made from Lumen's own pages, or with an API key`);
   }
   const origin = request.headers.get("origin");
-  if (origin !== null) {
-    const host = hostOf(origin);
-    if (!host || !ownHosts(request).has(host)) {
-      throw new ApiError("forbidden", `Cross-origin request refused (Origin: ${origin.slice(0, 100)}): changes can only be made from Lumen's own pages, or with an API key`);
-    }
+  if (origin !== null && !isOwnOrigin(origin, request)) {
+    throw new ApiError("forbidden", `Cross-origin request refused (Origin: ${origin.slice(0, 100)}): changes can only be made from Lumen's own pages, or with an API key`);
   }
   const mediaType = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
   if (hasBody(request) && mediaType !== "application/json") {
