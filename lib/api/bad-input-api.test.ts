@@ -108,7 +108,7 @@ describe("ids that are not UUIDs", () => {
 
   it("is a 404 page for the app's pages", async () => {
     for (const bad of ["not-a-uuid", "-".repeat(36)]) {
-      for (const path of [`/projects/${bad}`, `/projects/${bad}/reports`, `/projects/${bad}/settings`]) {
+      for (const path of [`/projects/${bad}`, `/projects/${bad}/reports`, `/projects/${bad}/settings`, `/projects/${ids.projectId}/reports/${bad}`]) {
         const response = await fetch(`${testBaseUrl()}${path}`, { headers: { cookie: owner.cookie } });
         expect({ path, status: response.status }).toEqual({ path, status: 404 });
       }

@@ -4,7 +4,7 @@ import { assertNotCrossSiteWrite } from "./csrf";
 function verdict(method: string, headers: Record<string, string>, body?: string): string {
   try {
     // As it arrives over HTTP, with the body's length declared.
-    const declared = body === undefined ? {} : { "content-length": String(Buffer.byteLength(body)) };
+    const declared: Record<string, string> = body === undefined ? {} : { "content-length": String(Buffer.byteLength(body)) };
     assertNotCrossSiteWrite(new Request("http://10.0.0.5:3000/api/v1/x", { method, headers: { ...headers, ...declared }, body }));
     return "allowed";
   } catch (error) {
