@@ -6,6 +6,15 @@ const nextConfig = {
   async headers() {
     return [
       {
+        // Clickjacking: no other site may frame Lumen's own pages (nor the API's answers). Embeds
+        // are made to be framed: proxy.ts gives each its own frame-ancestors instead.
+        source: "/:path((?!embed/).*)",
+        headers: [
+          { key: "Content-Security-Policy", value: "frame-ancestors 'none'" },
+          { key: "X-Frame-Options", value: "DENY" },
+        ],
+      },
+      {
         // Embeds load in other sites' iframes; each response is for one token, so nothing is shared
         // by caches, and the token never leaves in a Referer. Content-Security-Policy frame-ancestors
         // depends on the token's allowed origins: proxy.ts sets it.

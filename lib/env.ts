@@ -23,6 +23,8 @@ export const envSchema = z.object({
     .string()
     .regex(/^[a-z0-9-]+$/i, "must be a header name such as cf-ipcountry")
     .optional(),
+  /** Serves the test-only pages (/tracker-demo, /widgets-preview) from a production build; the test runner sets it. */
+  LUMEN_TEST_PAGES: z.stringbool().default(false),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** The app's public URL, for sign-in callbacks; npm run dev / npm start default it to http://localhost:PORT. */
   NEXTAUTH_URL: z.url().optional(),

@@ -125,6 +125,8 @@ async function main(): Promise<number> {
       LUMEN_DATA_DIR: dataDir,
       LUMEN_LOG_LEVEL: "warn",
       LUMEN_COUNTRY_HEADER: "x-test-country",
+      // The browser tests drive the tracker demo and the widget gallery, which production builds hide.
+      LUMEN_TEST_PAGES: "1",
       LUMEN_TEST_BASE_URL: baseUrl,
       NEXTAUTH_URL: baseUrl,
       NEXT_TELEMETRY_DISABLED: "1",

@@ -1,6 +1,9 @@
-// Shown when a project has no events yet: how to start sending them.
+// Shown when a project has no events yet: how to start sending them. `origin` is Lumen's as the
+// visitor reached it (https behind a TLS proxy: lib/api/request-origin.ts).
+import { trackerSnippet } from "@/lib/tracker/snippet";
+
 export function TrackerSnippet({ origin, projectId }: { origin: string; projectId: string }) {
-  const snippet = `<script defer src="${origin}/lumen.js" data-key="YOUR_WRITE_KEY"></script>`;
+  const snippet = trackerSnippet({ host: origin, writeKey: "YOUR_WRITE_KEY" });
   return (
     <section aria-labelledby="no-data-heading" className="rounded-lg border border-dashed border-slate-300 p-6 dark:border-slate-700">
       <h2 id="no-data-heading" className="text-lg font-medium">

@@ -12,6 +12,7 @@ type Flags = Record<string, string | boolean | undefined>;
 const text = z.string().min(1);
 const optionalText = z.string().min(1).optional();
 const positiveInt = z.coerce.number().int().positive();
+const keyId = z.guid("must be a key's id (a UUID, as create-key printed it)");
 
 export interface CommandResult {
   json: Record<string, unknown>;
@@ -62,8 +63,9 @@ export const commands: Record<string, { usage: string; run: (flags: Flags) => Pr
   "revoke-key": {
     usage: "revoke-key --org SLUG --id KEY_ID",
     async run(flags) {
+      const id = keyId.parse(flags.id);
       const org = await getOrganizationOrThrow(text.parse(flags.org));
-      await revokeApiKey(org.id, text.parse(flags.id));
+      await revokeApiKey(org.id, id);
       return { json: { revoked: flags.id }, lines: [`Revoked key ${String(flags.id)}`] };
     },
   },

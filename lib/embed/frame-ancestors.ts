@@ -5,6 +5,7 @@
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { normalizeOrigin } from "../auth/api-keys";
 import { getPool } from "../db/client";
+import { isUuid } from "../uuid";
 import { embedClaimsSchema } from "./schemas";
 
 const ANY = "*";
@@ -15,7 +16,7 @@ function decodeClaims(token: string) {
   try {
     const kid = decodeProtectedHeader(token).kid;
     const claims = embedClaimsSchema.safeParse(decodeJwt(token));
-    return claims.success && kid && /^[0-9a-f-]{36}$/i.test(kid) ? { projectId: kid, claims: claims.data } : null;
+    return claims.success && isUuid(kid) ? { projectId: kid, claims: claims.data } : null;
   } catch {
     return null;
   }

@@ -1,6 +1,7 @@
 // Embeds: what an admin (or the customer's backend, in a signed token) locks, allows and styles.
 import { z } from "zod";
 import { DIMENSIONS, filterSchema, rangeSchema, timezoneSchema } from "../query/schemas";
+import { storableText } from "../text";
 
 /** Locked parameters: applied on the server on every path, never widened by the viewer. */
 export const embedParamsSchema = z.object({
@@ -18,7 +19,7 @@ export const editableSchema = z.array(z.enum(["range", ...DIMENSIONS])).max(20).
  */
 export const viewerChoicesSchema = z.object({
   range: rangeSchema.optional(),
-  filters: z.partialRecord(z.enum(DIMENSIONS), z.string().min(1).max(500)).default({}),
+  filters: z.partialRecord(z.enum(DIMENSIONS), storableText().min(1).max(500)).default({}),
 });
 
 export const embedThemeSchema = z.object({

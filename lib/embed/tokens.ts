@@ -5,6 +5,7 @@ import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from 
 import { normalizeOrigin } from "../auth/api-keys";
 import { getPrisma } from "../db/client";
 import { ApiError } from "../errors";
+import { isUuid } from "../uuid";
 import { embedClaimsSchema, embedThemeSchema, type EmbedClaims, type EmbedClaimsInput, type EmbedTheme } from "./schemas";
 
 export type EmbedFailure = "invalid" | "expired" | "revoked" | "not_found";
@@ -54,7 +55,7 @@ export async function verifyEmbedToken(token: string): Promise<VerifiedEmbed> {
   } catch {
     throw new EmbedTokenError("invalid");
   }
-  if (!projectId || !/^[0-9a-f-]{36}$/i.test(projectId)) throw new EmbedTokenError("invalid");
+  if (!isUuid(projectId)) throw new EmbedTokenError("invalid");
   const project = await getPrisma().project.findUnique({ where: { id: projectId }, select: { id: true, organizationId: true, embedSecret: true, domain: true } });
   if (!project) throw new EmbedTokenError("invalid");
   let payload: unknown;

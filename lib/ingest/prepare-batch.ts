@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { ApiError, formatIssuePath, invalidRequest } from "../errors";
 import { visitorHashWithSalt } from "../privacy/visitor-id";
+import { findJsonProblem, mayHoldUnstorableText } from "../text";
 import { extractContextColumns, isBotUserAgent } from "./enrich";
 import { csvLine } from "./event-csv";
 import { parseJson } from "./read-body";
@@ -49,12 +50,6 @@ export function notAnObject(): ApiError {
   return new ApiError("invalid_request", "The body must be an event object or { events: [...] }");
 }
 
-function containsNul(value: unknown): boolean {
-  if (typeof value === "string") return value.includes("\0");
-  if (value === null || typeof value !== "object") return false;
-  return (Array.isArray(value) ? value : [...Object.keys(value), ...Object.values(value)]).some(containsNul);
-}
-
 export function prepareBatch(input: PrepareInput): PrepareOutcome {
   try {
     return { batch: prepare(input) };
@@ -84,8 +79,8 @@ function prepare(input: PrepareInput): PreparedBatch {
   const { now, sender, organizationId, projectId } = input;
   const { events, sentAt } = envelopeOf(input.text, projectId);
   const skewMs = sentAt ? now - sentAt.getTime() : 0;
-  // PostgreSQL stores no NUL character in text or JSONB; only bodies that spell one get checked.
-  const mayContainNul = input.text.includes("\\u0000");
+  // Text PostgreSQL cannot store fails the event, not the batch's write; only bodies that spell it get checked.
+  const checkText = mayHoldUnstorableText(input.text);
   const rejected: Rejection[] = [];
   const prepared: PreparedEvent[] = [];
   const seen = new Set<string>();
@@ -100,14 +95,18 @@ function prepare(input: PrepareInput): PreparedBatch {
       rejected.push({ index, code: "invalid_event", message: `${where ? `${where}: ` : ""}${issue?.message ?? "Invalid event"}` });
       continue;
     }
-    if (mayContainNul && containsNul(raw)) {
-      rejected.push({ index, code: "invalid_event", message: "strings must not contain the NUL character (\\u0000)" });
+    const event = parsed.data;
+    // The parsed event keeps only known fields, and its properties are at most 8 levels deep by now.
+    const unstorable = checkText ? findJsonProblem(event, { maxDepth: Infinity, text: true }) : null;
+    if (unstorable) {
+      rejected.push({ index, code: "invalid_event", message: `${formatIssuePath(unstorable.path)}: ${unstorable.message}` });
       continue;
     }
-    const event = parsed.data;
     const timestamp = event.timestamp ? new Date(event.timestamp.getTime() + skewMs) : new Date(now);
-    if (timestamp.getTime() > now + input.maxFutureMs) {
-      rejected.push({ index, code: "timestamp_in_future", message: `timestamp ${timestamp.toISOString()} is too far in the future` });
+    // Corrected by the client's clock, a timestamp near the last instant a Date holds can pass it: invalid, and the future all the same.
+    if (Number.isNaN(timestamp.getTime()) || timestamp.getTime() > now + input.maxFutureMs) {
+      const when = Number.isNaN(timestamp.getTime()) ? "past year 275760" : timestamp.toISOString();
+      rejected.push({ index, code: "timestamp_in_future", message: `timestamp ${when} is too far in the future` });
       continue;
     }
     if (timestamp.getTime() < now - input.maxAgeMs) {

@@ -1,5 +1,6 @@
 // The ingestion API's wire format. Shared by the route, the SDKs and the tracker.
 import { z } from "zod";
+import { findJsonProblem } from "../text";
 
 export const MAX_EVENTS_PER_BATCH = 1000;
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -9,27 +10,24 @@ const MAX_PROPERTIES_DEPTH = 8;
 const shortText = (max: number) => z.string().max(max);
 const identifier = z.string().min(1).max(200);
 
+/** The latest instant a JavaScript Date holds (year 275760); past it a Date is invalid. */
+const MAX_DATE_MS = 8.64e15;
+
 /** ISO-8601 with a zone offset, or milliseconds since the epoch. */
-const instant = z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()]).transform((v) => new Date(v));
+const instant = z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative().max(MAX_DATE_MS)]).transform((v) => new Date(v));
 
 type JsonObject = { [key: string]: z.core.util.JSONType };
 
-/** Nesting depth of a parsed JSON value, or Infinity past the limit (stops walking early). */
-function depthOf(value: unknown, limit: number): number {
-  if (value === null || typeof value !== "object") return 0;
-  if (limit < 0) return Infinity;
-  let deepest = 0;
-  for (const child of Array.isArray(value) ? value : Object.values(value)) deepest = Math.max(deepest, depthOf(child, limit - 1));
-  return 1 + deepest;
-}
-
 // Bodies arrive as parsed JSON, so their values are JSON already: checking the shape, the key
-// lengths, the size and the depth is enough (a recursive z.json() cost more than the rest of an
-// event's validation together).
+// lengths, the depth and the size is enough (a recursive z.json() cost more than the rest of an
+// event's validation together). The depth comes first, walked without recursion, so that nothing
+// recursive (JSON.stringify for the size, then for the row) meets a value nested thousands deep.
+// Unstorable text is checked per event in prepare-batch.ts, only in bodies that can hold it.
 const properties = z.custom<JsonObject>((value) => typeof value === "object" && value !== null && !Array.isArray(value), "must be a JSON object").superRefine((p, ctx) => {
-  if (Object.keys(p).some((key) => key.length > 200)) ctx.addIssue({ code: "custom", message: "keys must be at most 200 characters" });
+  const tooDeep = findJsonProblem(p, { maxDepth: MAX_PROPERTIES_DEPTH, text: false });
+  if (tooDeep) ctx.addIssue({ code: "custom", path: tooDeep.path, message: tooDeep.message });
+  else if (Object.keys(p).some((key) => key.length > 200)) ctx.addIssue({ code: "custom", message: "keys must be at most 200 characters" });
   else if (Buffer.byteLength(JSON.stringify(p)) > MAX_PROPERTIES_BYTES) ctx.addIssue({ code: "custom", message: `must be at most ${MAX_PROPERTIES_BYTES} bytes as JSON` });
-  else if (depthOf(p, MAX_PROPERTIES_DEPTH) > MAX_PROPERTIES_DEPTH) ctx.addIssue({ code: "custom", message: `must nest at most ${MAX_PROPERTIES_DEPTH} levels` });
 });
 
 export const eventContextSchema = z.object({

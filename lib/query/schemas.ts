@@ -1,5 +1,6 @@
 // The query definition: one zod-validated shape used by the query API, the builder UI and embeds.
 import { z } from "zod";
+import { storableText } from "../text";
 import { isValidTimeZone } from "../workspace/schemas";
 import { DIMENSIONS, RELATIVE_RANGES } from "./vocabulary";
 
@@ -15,13 +16,13 @@ export const propertyPathSchema = z
 
 export const dimensionSchema = z.union([z.enum(DIMENSIONS), propertyPathSchema]);
 
-const scalar = z.union([z.string().max(500), z.number().finite(), z.boolean()]);
+const scalar = z.union([storableText().max(500), z.number().finite(), z.boolean()]);
 
 export const filterSchema = z
   .object({
     field: dimensionSchema,
     op: z.enum(["equals", "not_equals", "contains", "not_contains", "in", "not_in", "is_set", "is_not_set", "gt", "gte", "lt", "lte"]),
-    value: z.union([scalar, z.array(z.union([z.string().max(500), z.number().finite()])).min(1).max(100)]).optional(),
+    value: z.union([scalar, z.array(z.union([storableText().max(500), z.number().finite()])).min(1).max(100)]).optional(),
   })
   .superRefine((filter, ctx) => {
     const needs = {
@@ -69,7 +70,7 @@ export const rangeSchema = z.union([
 
 export const timezoneSchema = z.string().refine(isValidTimeZone, "must be an IANA time zone such as Europe/Paris");
 
-const eventName = z.string().min(1).max(200);
+const eventName = storableText().min(1).max(200);
 const limit = z.number().int().min(1).max(100);
 
 const common = {

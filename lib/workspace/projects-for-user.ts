@@ -1,5 +1,6 @@
 // The projects a signed-in person can see, with their role in each project's organization.
 import { getPrisma } from "../db/client";
+import { isUuid } from "../uuid";
 import type { Role } from "./schemas";
 
 export async function listProjectsForUser(userId: string) {
@@ -13,7 +14,7 @@ export async function listProjectsForUser(userId: string) {
 
 /** The project and the user's role, or null when they are not a member of its organization. */
 export async function getProjectForUser(userId: string, projectId: string): Promise<{ project: { id: string; name: string; timezone: string; organizationId: string }; role: Role } | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(projectId)) return null;
+  if (!isUuid(projectId)) return null;
   const project = await getPrisma().project.findUnique({ where: { id: projectId } });
   if (!project) return null;
   const membership = await getPrisma().membership.findUnique({ where: { organizationId_userId: { organizationId: project.organizationId, userId } } });

@@ -1,11 +1,11 @@
-// Organization settings: members and roles (owner), projects and API keys (admin), embed tokens (admin).
+// Organization settings: projects and API keys (admin), embed tokens (admin); members and roles
+// (owner) are in members.ts.
 import { z } from "zod";
 import { assertRole, getRoleOrThrow } from "../auth/roles";
 import { createApiKey, normalizeOrigin, revokeApiKey } from "../auth/api-keys";
 import { getPrisma } from "../db/client";
 import { ApiError } from "../errors";
-import { hashPassword } from "../auth/password";
-import { isValidTimeZone, roleSchema, userInputSchema } from "./schemas";
+import { isValidTimeZone } from "./schemas";
 
 async function organizationOfProject(projectId: string): Promise<string> {
   const project = await getPrisma().project.findUnique({ where: { id: projectId }, select: { organizationId: true } });
@@ -64,37 +64,4 @@ export async function revokeEmbedToken(userId: string, projectId: string, tokenI
   await assertRole(userId, organizationId, "admin");
   const { count } = await getPrisma().embedToken.updateMany({ where: { id: tokenId, organizationId, projectId, revokedAt: null }, data: { revokedAt: new Date() } });
   if (count === 0) throw new ApiError("not_found", "No such active embed token");
-}
-
-export const memberInputSchema = z.object({
-  email: z.email().transform((e) => e.toLowerCase()),
-  role: roleSchema,
-  /** Needed only when the person has no Lumen user yet (they sign in with it, or with SSO). */
-  password: userInputSchema.shape.password.optional(),
-});
-
-/** Adds someone to the organization (creating their user if needed) or changes their role: owner only. */
-export async function upsertMember(userId: string, projectId: string, input: unknown) {
-  const data = memberInputSchema.parse(input);
-  const organizationId = await organizationOfProject(projectId);
-  await assertRole(userId, organizationId, "owner");
-  const prisma = getPrisma();
-  let user = await prisma.user.findUnique({ where: { email: data.email } });
-  user ??= await prisma.user.create({ data: { email: data.email, passwordHash: data.password ? await hashPassword(data.password) : null } });
-  await prisma.membership.upsert({
-    where: { organizationId_userId: { organizationId, userId: user.id } },
-    update: { role: data.role },
-    create: { organizationId, userId: user.id, role: data.role },
-  });
-  return { userId: user.id, email: user.email, role: data.role };
-}
-
-export async function removeMember(userId: string, projectId: string, memberId: string) {
-  const organizationId = await organizationOfProject(projectId);
-  await assertRole(userId, organizationId, "owner");
-  const owners = await getPrisma().membership.count({ where: { organizationId, role: "owner" } });
-  const target = await getPrisma().membership.findUnique({ where: { organizationId_userId: { organizationId, userId: memberId } } });
-  if (!target) throw new ApiError("not_found", "No such member");
-  if (target.role === "owner" && owners <= 1) throw new ApiError("forbidden", "An organization keeps at least one owner");
-  await getPrisma().membership.delete({ where: { organizationId_userId: { organizationId, userId: memberId } } });
 }

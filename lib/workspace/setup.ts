@@ -13,8 +13,15 @@ export const setupInputSchema = z.object({
 
 export type SetupInput = z.input<typeof setupInputSchema>;
 
+const alreadySetUp = () => new ApiError("conflict", "Lumen is already set up: sign in instead");
+
 export async function isSetupNeeded(): Promise<boolean> {
-  return (await getPrisma().user.count()) === 0;
+  return (await getPrisma().user.findFirst({ select: { id: true } })) === null;
+}
+
+/** Once set up, the setup endpoint answers at once: no body read, no password hashed, nothing written. */
+export async function assertSetupNeeded(): Promise<void> {
+  if (!(await isSetupNeeded())) throw alreadySetUp();
 }
 
 export async function runFirstSetup(input: z.infer<typeof setupInputSchema>) {
@@ -22,7 +29,7 @@ export async function runFirstSetup(input: z.infer<typeof setupInputSchema>) {
   return getPrisma().$transaction(async (tx) => {
     // Two people opening /setup at once: the lock makes the second see the first's user.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('lumen_first_setup'))`;
-    if ((await tx.user.count()) > 0) throw new ApiError("forbidden", "Lumen is already set up: sign in instead");
+    if ((await tx.user.count()) > 0) throw alreadySetUp();
     const organization = await tx.organization.create({ data: input.organization });
     const user = await tx.user.create({ data: { email: input.user.email, name: input.user.name ?? null, passwordHash } });
     await tx.membership.create({ data: { organizationId: organization.id, userId: user.id, role: "owner" } });

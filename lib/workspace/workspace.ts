@@ -2,6 +2,8 @@
 import { getPrisma } from "../db/client";
 import { ApiError } from "../errors";
 import { hashPassword } from "../auth/password";
+import { isUuid } from "../uuid";
+import { changeMembership } from "./members";
 import {
   organizationInputSchema,
   projectInputSchema,
@@ -21,27 +23,21 @@ export async function ensureOrganization(input: OrganizationInput) {
 
 /** Accepts an organization's id or slug. */
 export async function getOrganizationOrThrow(idOrSlug: string) {
-  const isUuid = /^[0-9a-f-]{36}$/i.test(idOrSlug);
-  const org = await getPrisma().organization.findFirst({ where: isUuid ? { OR: [{ id: idOrSlug }, { slug: idOrSlug }] } : { slug: idOrSlug } });
+  const org = await getPrisma().organization.findFirst({ where: isUuid(idOrSlug) ? { OR: [{ id: idOrSlug }, { slug: idOrSlug }] } : { slug: idOrSlug } });
   if (!org) throw new ApiError("not_found", `No organization "${idOrSlug}"`);
   return org;
 }
 
-/** Creates the user (or updates the password of an existing one) and gives them a role in the organization. */
+/** Creates the user (or updates the password of an existing one) and gives them a role in the organization (never demoting its last owner). */
 export async function ensureUserWithRole(organizationId: string, input: UserInput, role: Role) {
   const data = userInputSchema.parse(input);
   const passwordHash = await hashPassword(data.password);
-  const prisma = getPrisma();
-  const user = await prisma.user.upsert({
+  const user = await getPrisma().user.upsert({
     where: { email: data.email },
     update: { passwordHash, ...(data.name ? { name: data.name } : {}) },
     create: { email: data.email, name: data.name ?? null, passwordHash },
   });
-  await prisma.membership.upsert({
-    where: { organizationId_userId: { organizationId, userId: user.id } },
-    update: { role: roleSchema.parse(role) },
-    create: { organizationId, userId: user.id, role: roleSchema.parse(role) },
-  });
+  await changeMembership(organizationId, user.id, { role: roleSchema.parse(role) });
   return user;
 }
 
@@ -58,7 +54,7 @@ export async function ensureProject(organizationId: string, input: ProjectInput)
 }
 
 export async function getProjectOrThrow(projectId: string) {
-  const project = await getPrisma().project.findUnique({ where: { id: projectId } });
+  const project = isUuid(projectId) ? await getPrisma().project.findUnique({ where: { id: projectId } }) : null;
   if (!project) throw new ApiError("not_found", `No project "${projectId}"`);
   return project;
 }

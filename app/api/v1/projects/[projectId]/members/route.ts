@@ -2,7 +2,7 @@
 import { defineRoute, json } from "@/lib/api/route";
 import { readAppBody } from "@/lib/api/body";
 import { requireUser } from "@/lib/auth/session";
-import { upsertMember } from "@/lib/workspace/settings";
+import { upsertMember } from "@/lib/workspace/members";
 
 export const POST = defineRoute<{ params: Promise<{ projectId: string }> }>(async (request, { params }) => {
   const user = await requireUser();
