@@ -90,7 +90,7 @@ test("a customer-signed token shows only that customer's numbers, even when the 
     resource: { type: "report", id: reportId },
     params: { filters: [{ field: "properties.customer_id", op: "equals", value: "42" }], range: { relative: "today" }, timezone: "UTC" },
     editable: [],
-  });
+  }, new Date(Date.now() + 3_600_000));
   await page.goto(hostPage("/customer", `<iframe src="${baseURL}/embed/${token}?f=properties.customer_id:equals:7&theme=light"></iframe>`));
   await expect(page.frameLocator("iframe").getByTestId("embed-widget")).toContainText("2");
   const response = await page.request.get(`${baseURL}/embed/${token}`);
@@ -244,7 +244,7 @@ test("set-token renews a customer-signed token without a reload, keeping the vie
 
   // A token for another report is refused; the embed keeps the one it has.
   const other = await getPrisma().report.create({ data: { organizationId: tenant.organizationId, projectId: tenant.projectId, name: "Other" } });
-  await send(page, "set-token", { token: await signEmbedToken(tenant.projectId, secret, { ...claims, resource: { type: "report", id: other.id } }) });
+  await send(page, "set-token", { token: await signEmbedToken(tenant.projectId, secret, { ...claims, resource: { type: "report", id: other.id } }, new Date(Date.now() + HOUR)) });
   await expect.poll(() => received(page, "error")).toEqual([expect.objectContaining({ code: "wrong_resource", action: "set-token" })]);
 
   const renewed = await signEmbedToken(tenant.projectId, secret, claims, new Date(Date.now() + HOUR));

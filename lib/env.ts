@@ -17,6 +17,8 @@ export const envSchema = z.object({
     .string()
     .regex(/^[a-z0-9-]+$/i, "must be a header name such as cf-ipcountry")
     .optional(),
+  /** Distinct live feeds (choice sets: ranges, filters) one embed token may have open at once on a process. */
+  LUMEN_EMBED_MAX_FEEDS_PER_TOKEN: z.coerce.number().int().min(1).max(10_000).default(20),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** The app's public URL, for sign-in callbacks; npm run dev / npm start default it to http://localhost:PORT. */
   NEXTAUTH_URL: z.url().optional(),

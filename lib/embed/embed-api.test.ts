@@ -51,8 +51,8 @@ afterAll(async () => {
   await closeDatabase();
 });
 
-/** A token the customer's backend signs: locked to customer 42 for the last 24 hours. */
-function customerToken(extra: Partial<EmbedClaimsInput> = {}, expiresAt?: Date) {
+/** A token the customer's backend signs: locked to customer 42 for the last 24 hours, valid for an hour. */
+function customerToken(extra: Partial<EmbedClaimsInput> = {}, expiresAt = new Date(Date.now() + 3_600_000)) {
   return signEmbedToken(
     tenant.projectId,
     secret,
