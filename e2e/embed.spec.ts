@@ -281,6 +281,29 @@ test("an embed open when its token expires tells the host, which can renew it", 
   await expect(purchases(frame)).toHaveText("4", { timeout: 10_000 });
 });
 
+test("an embed open when an admin revokes it in settings stops at once and tells its host", async ({ page, context, baseURL }) => {
+  const ws = await seedAnalystWorkspace("admin");
+  const report = await getPrisma().report.create({
+    data: { organizationId: ws.organizationId, projectId: ws.projectId, name: "Revocable", widgets: { create: [{ title: "Purchases", query: { kind: "metric", event: "pageview", compare: false }, viz: { type: "metric" } }] } },
+  });
+  const admin = await getPrisma().user.findUniqueOrThrow({ where: { email: ws.email } });
+  const embed = await createEmbed({ userId: admin.id }, { report_id: report.id }, baseURL!);
+  await page.goto(recordingHost(baseURL!, embed.url));
+  const frame = page.frameLocator("iframe");
+  await expect(purchases(frame)).toHaveText("4");
+
+  const settings = await context.newPage();
+  await signIn(settings, ws.email, ws.password);
+  await settings.goto(`/projects/${ws.projectId}/settings`);
+  await settings.getByRole("region", { name: "Embed tokens" }).getByRole("button", { name: "Revoke", exact: true }).click();
+  await expect(settings.getByRole("region", { name: "Embed tokens" })).toContainText("revoked");
+
+  // The open stream ends with "revoked": the notice shows and the host hears why, without a reload.
+  await expect(frame.getByTestId("embed-notice")).toHaveText("This embed link has been revoked.");
+  await expect.poll(() => received(page, "error")).toContainEqual(expect.objectContaining({ code: "forbidden", message: "This embed link has been revoked." }));
+  expect(await received(page, "token-expired")).toEqual([]);
+});
+
 for (const days of [30, 365]) {
   test(`an embed expiring in ${days} days stays live: filters and live updates work, no expiry notice`, async ({ page, baseURL }) => {
     // Past setTimeout's 2^31-1 ms (24.8 days), a timer armed with the time left fired at once.
