@@ -1,9 +1,9 @@
 "use client";
 // The embed's live data: the server-rendered snapshot first, then the embed's one server-sent events
-// stream. When the stream fails, the data endpoint says why: an expired token or a refusal ends the
-// feed (and is reported), as does a "revoked" event; otherwise the stream is reopened with backoff, passing the version the page
-// has (so an unchanged snapshot is not resent). Without EventSource, or after repeated failures, the
-// page polls the data endpoint instead.
+// stream. The stream may end by saying why ("expired", "revoked"); when it fails, the data endpoint
+// says why: an expired token or a refusal ends the feed (and is reported); otherwise the stream is
+// reopened with backoff, passing the version the page has (so an unchanged snapshot is not resent).
+// Without EventSource, or after repeated failures, the page polls the data endpoint instead.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { choicesKey } from "@/lib/embed/choices";
 import type { ViewerChoices } from "@/lib/embed/schemas";
