@@ -1,13 +1,15 @@
 // Open embed streams over real HTTP end as soon as their token stops being accepted: revoking the
-// embed (from the app, or from another process sharing the database), revoking a customer token's
-// jti, rotating the secret without grace or the end of its grace period. Other tokens' streams stay
-// live. And one token cannot open more than its budget of distinct feeds: 429 with Retry-After.
+// embed (in the same app process, in another app process on the same database, or from any other
+// process), revoking a customer token's jti, rotating the secret without grace or the end of its
+// grace period. Other tokens' streams stay live. And one token cannot open more than its budget of
+// distinct feeds: 429 with Retry-After.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
 import { getEnv } from "../env";
 import { eventRow } from "../ingest/event-row";
 import { writeEvents } from "../ingest/write-events";
+import { startAppProcess } from "../testing/app-process";
 import { readEventStream } from "../testing/event-stream";
 import { createTenant, testBaseUrl, type Tenant } from "../testing/fixtures";
 import { signInOverHttp } from "../testing/session";
@@ -46,9 +48,9 @@ async function customerToken(extra: Partial<EmbedClaimsInput> = {}) {
   return signEmbedToken(tenant.projectId, await currentSecret(), { resource: { type: "report", id: reportId }, editable: ["country"], ...extra }, new Date(Date.now() + 3_600_000));
 }
 
-/** Opens the embed's stream over HTTP and waits for its first data. */
-async function openStream(token: string, query = "") {
-  const response = await fetch(`${testBaseUrl()}/api/v1/embed/${token}/stream${query}`);
+/** Opens the embed's stream over HTTP (on the app npm test started, unless told) and waits for its first data. */
+async function openStream(token: string, query = "", baseUrl = testBaseUrl()) {
+  const response = await fetch(`${baseUrl}/api/v1/embed/${token}/stream${query}`);
   expect(response.status).toBe(200);
   const stream = readEventStream(response);
   expect(await stream.until("data", 10_000)).not.toBeNull();
@@ -87,7 +89,30 @@ describe("an open embed stream", () => {
     await otherStream.close();
   });
 
-  it("ends when another process revokes the embed", async () => {
+  it("ends when the embed is revoked through another app process", async () => {
+    const second = await startAppProcess();
+    try {
+      const embed = await createEmbed({ userId: adminId }, { report_id: reportId }, testBaseUrl());
+      const elsewhere = await openStream(embed.token, "", second.baseUrl);
+      const here = await openStream(embed.token);
+      expect((await asAdmin("DELETE", `/embeds/${embed.id}`)).status).toBe(204);
+      await Promise.all([expectEnd(elsewhere, "revoked"), expectEnd(here, "revoked")]);
+
+      // A rotation without grace, asked of the second process, ends a stream the first holds.
+      const customer = await openStream(await customerToken());
+      const rotated = await fetch(`${second.baseUrl}/api/v1/projects/${tenant.projectId}/embed-secret/rotate`, {
+        method: "POST",
+        headers: { cookie: adminCookie, "content-type": "application/json" },
+        body: JSON.stringify({ grace_seconds: 0 }),
+      });
+      expect(rotated.status).toBe(200);
+      await expectEnd(customer, "expired");
+    } finally {
+      await second.stop();
+    }
+  }, 60_000);
+
+  it("ends when a process that is no app server revokes the embed", async () => {
     const embed = await createEmbed({ userId: adminId }, { report_id: reportId }, testBaseUrl());
     const stream = await openStream(embed.token);
     // This test process is not the app: the revocation reaches the app only through the database.
