@@ -1,7 +1,8 @@
 // GET /embed/{token}[?theme=…&range=…&filter.<dimension>=…]: the report or widget rendered on the
 // server with its locked parameters (and the URL's choices, for what the embed makes editable; the
 // rest of the URL is ignored), then hydrated. Invalid, expired, revoked or foreign tokens get an error
-// page, never data; so does a choice set past the token's feed budget (lib/embed/feed-budget.ts). Headers: next.config.mjs (no-store, no-referrer) and proxy.ts (frame-ancestors).
+// page, never data; so does a choice set past the token's feed budget (lib/embed/feed-budget.ts).
+// Headers: next.config.mjs (no-store, no-referrer) and proxy.ts (frame-ancestors).
 import type { Metadata } from "next";
 import { EmbedApp } from "@/components/embed/embed-app";
 import { describeEmbed } from "@/lib/embed/describe";
