@@ -90,7 +90,7 @@ test("a customer-signed token shows only that customer's numbers, even when the 
     resource: { type: "report", id: reportId },
     params: { filters: [{ field: "properties.customer_id", op: "equals", value: "42" }], range: { relative: "today" }, timezone: "UTC" },
     editable: [],
-  });
+  }, new Date(Date.now() + 3_600_000));
   await page.goto(hostPage("/customer", `<iframe src="${baseURL}/embed/${token}?f=properties.customer_id:equals:7&theme=light"></iframe>`));
   await expect(page.frameLocator("iframe").getByTestId("embed-widget")).toContainText("2");
   const response = await page.request.get(`${baseURL}/embed/${token}`);
@@ -244,7 +244,7 @@ test("set-token renews a customer-signed token without a reload, keeping the vie
 
   // A token for another report is refused; the embed keeps the one it has.
   const other = await getPrisma().report.create({ data: { organizationId: tenant.organizationId, projectId: tenant.projectId, name: "Other" } });
-  await send(page, "set-token", { token: await signEmbedToken(tenant.projectId, secret, { ...claims, resource: { type: "report", id: other.id } }) });
+  await send(page, "set-token", { token: await signEmbedToken(tenant.projectId, secret, { ...claims, resource: { type: "report", id: other.id } }, new Date(Date.now() + HOUR)) });
   await expect.poll(() => received(page, "error")).toEqual([expect.objectContaining({ code: "wrong_resource", action: "set-token" })]);
 
   const renewed = await signEmbedToken(tenant.projectId, secret, claims, new Date(Date.now() + HOUR));
@@ -279,6 +279,29 @@ test("an embed open when its token expires tells the host, which can renew it", 
   await expect(frame.getByTestId("embed-notice")).toHaveCount(0);
   await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [sale("42", "FR")]);
   await expect(purchases(frame)).toHaveText("4", { timeout: 10_000 });
+});
+
+test("an embed open when an admin revokes it in settings stops at once and tells its host", async ({ page, context, baseURL }) => {
+  const ws = await seedAnalystWorkspace("admin");
+  const report = await getPrisma().report.create({
+    data: { organizationId: ws.organizationId, projectId: ws.projectId, name: "Revocable", widgets: { create: [{ title: "Purchases", query: { kind: "metric", event: "pageview", compare: false }, viz: { type: "metric" } }] } },
+  });
+  const admin = await getPrisma().user.findUniqueOrThrow({ where: { email: ws.email } });
+  const embed = await createEmbed({ userId: admin.id }, { report_id: report.id }, baseURL!);
+  await page.goto(recordingHost(baseURL!, embed.url));
+  const frame = page.frameLocator("iframe");
+  await expect(purchases(frame)).toHaveText("4");
+
+  const settings = await context.newPage();
+  await signIn(settings, ws.email, ws.password);
+  await settings.goto(`/projects/${ws.projectId}/settings`);
+  await settings.getByRole("region", { name: "Embed tokens" }).getByRole("button", { name: "Revoke", exact: true }).click();
+  await expect(settings.getByRole("region", { name: "Embed tokens" })).toContainText("revoked");
+
+  // The open stream ends with "revoked": the notice shows and the host hears why, without a reload.
+  await expect(frame.getByTestId("embed-notice")).toHaveText("This embed link has been revoked.");
+  await expect.poll(() => received(page, "error")).toContainEqual(expect.objectContaining({ code: "forbidden", message: "This embed link has been revoked." }));
+  expect(await received(page, "token-expired")).toEqual([]);
 });
 
 for (const days of [30, 365]) {

@@ -25,6 +25,8 @@ export const envSchema = z.object({
     .optional(),
   /** Serves the test-only pages (/tracker-demo, /widgets-preview) from a production build; the test runner sets it. */
   LUMEN_TEST_PAGES: z.stringbool().default(false),
+  /** Distinct live feeds (choice sets: ranges, filters) one embed token may have open at once on a process. */
+  LUMEN_EMBED_MAX_FEEDS_PER_TOKEN: z.coerce.number().int().min(1).max(10_000).default(20),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** The app's public URL, for sign-in callbacks; npm run dev / npm start default it to http://localhost:PORT. */
   NEXTAUTH_URL: z.url().optional(),

@@ -1,9 +1,9 @@
 "use client";
 // The embed's live data: the server-rendered snapshot first, then the embed's one server-sent events
-// stream. When the stream fails, the data endpoint says why: an expired token or a refusal ends the
-// feed (and is reported); otherwise the stream is reopened with backoff, passing the version the page
-// has (so an unchanged snapshot is not resent). Without EventSource, or after repeated failures, the
-// page polls the data endpoint instead.
+// stream. The stream may end by saying why ("expired", "revoked"); when it fails, the data endpoint
+// says why: an expired token or a refusal ends the feed (and is reported); otherwise the stream is
+// reopened with backoff, passing the version the page has (so an unchanged snapshot is not resent).
+// Without EventSource, or after repeated failures, the page polls the data endpoint instead.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { choicesKey } from "@/lib/embed/choices";
 import type { ViewerChoices } from "@/lib/embed/schemas";
@@ -93,6 +93,12 @@ export function useEmbedFeed({ token, choices, initial, enabled, onExpired, onFa
       source.addEventListener("expired", () => {
         stop();
         handlers.current.onExpired();
+      });
+      // Revoked (or its secret rotated away) while open: the server ends the stream and says why.
+      source.addEventListener("revoked", (event) => {
+        stop();
+        const { message } = JSON.parse(event.data) as { message?: string };
+        handlers.current.onFailure({ ok: false, status: 403, code: "forbidden", message: message ?? "This embed link has been revoked.", expired: false, final: true });
       });
       source.onerror = () => {
         source?.close();

@@ -1,19 +1,26 @@
 "use client";
-// Project settings: the project itself, members and roles, API keys and embed tokens. Sections and
-// controls follow the user's role; the server enforces the same rules.
+// Project settings: the project itself, members and roles, API keys, the embed signing secret and
+// embed tokens. Sections and controls follow the user's role; the server enforces the same rules
+// (and sends admins' sections only to admins).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { apiFetch } from "@/lib/api/client";
+import type { RevokedJti } from "@/lib/embed/revocations";
+import type { EmbedSecretStatus } from "@/lib/embed/signing-secret";
 import type { Role } from "@/lib/workspace/schemas";
+import { EmbedSecretSection } from "./embed-secret-section";
+import { EmbedTokensSection, type EmbedRow } from "./embed-tokens-section";
 import { KeysSection, type KeyRow } from "./keys-section";
 import { MembersSection, type MemberRow } from "./members-section";
 
 interface Settings {
   role: Role;
-  project: { id: string; name: string; timezone: string; domain: string | null };
+  project: { id: string; name: string; timezone: string; domain: string | null; embedTokenMaxLifetimeSeconds: number };
   members: MemberRow[];
   keys: KeyRow[];
-  embeds: { id: string; scope: string; createdAt: string; expiresAt: string | null; revokedAt: string | null }[];
+  embeds: EmbedRow[];
+  embedSecret: EmbedSecretStatus | null;
+  revokedJtis: RevokedJti[];
 }
 
 const control = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
@@ -32,7 +39,6 @@ export function ProjectSettings({ projectId }: { projectId: string }) {
       void refresh();
     },
   });
-  const revokeEmbed = useMutation({ mutationFn: (id: string) => apiFetch(`/api/v1/projects/${projectId}/embeds/${id}`, { method: "DELETE" }), onSuccess: refresh });
 
   if (settings.isError) return <p role="alert">{settings.error.message}</p>;
   if (!settings.data) return <div className="h-64 animate-pulse rounded-lg bg-slate-100 dark:bg-slate-800" aria-label="Loading" />;
@@ -76,33 +82,10 @@ export function ProjectSettings({ projectId }: { projectId: string }) {
       </section>
       <MembersSection projectId={projectId} role={role} members={settings.data.members} onChange={refresh} />
       {isAdmin && <KeysSection projectId={projectId} keys={settings.data.keys} onChange={refresh} />}
-      {isAdmin && (
-        <section aria-labelledby="embeds-heading" className={sectionClass}>
-          <h2 id="embeds-heading" className="font-semibold">
-            Embed tokens
-          </h2>
-          {settings.data.embeds.length === 0 ? (
-            <p className="text-sm text-slate-500">No embeds yet.</p>
-          ) : (
-            <ul className="divide-y divide-slate-200 text-sm dark:divide-slate-800">
-              {settings.data.embeds.map((t) => (
-                <li key={t.id} className="flex items-center justify-between py-2">
-                  <span>
-                    {t.scope} · created {new Date(t.createdAt).toLocaleDateString()}
-                    {t.expiresAt && ` · expires ${new Date(t.expiresAt).toLocaleDateString()}`}
-                    {t.revokedAt && " · revoked"}
-                  </span>
-                  {!t.revokedAt && (
-                    <button type="button" className="text-red-600" onClick={() => revokeEmbed.mutate(t.id)}>
-                      Revoke
-                    </button>
-                  )}
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
+      {isAdmin && settings.data.embedSecret && (
+        <EmbedSecretSection projectId={projectId} status={settings.data.embedSecret} maxLifetimeSeconds={project.embedTokenMaxLifetimeSeconds} onChange={refresh} />
       )}
+      {isAdmin && <EmbedTokensSection projectId={projectId} embeds={settings.data.embeds} revokedJtis={settings.data.revokedJtis} onChange={refresh} />}
     </div>
   );
 }

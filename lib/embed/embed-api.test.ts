@@ -51,8 +51,8 @@ afterAll(async () => {
   await closeDatabase();
 });
 
-/** A token the customer's backend signs: locked to customer 42 for the last 24 hours. */
-function customerToken(extra: Partial<EmbedClaimsInput> = {}, expiresAt?: Date) {
+/** A token the customer's backend signs: locked to customer 42 for the last 24 hours, valid for an hour. */
+function customerToken(extra: Partial<EmbedClaimsInput> = {}, expiresAt = new Date(Date.now() + 3_600_000)) {
   return signEmbedToken(
     tenant.projectId,
     secret,
@@ -111,6 +111,13 @@ describe("GET /api/v1/embed/{token}/data", () => {
     expect(response.status).toBe(401);
     expect(await errorOf(response)).toMatchObject({ code: "unauthorized", details: [{ path: "token", message: "expired" }] });
     expect(await errorOf(await get(`/api/v1/embed/not-a-token/data`))).toMatchObject({ code: "unauthorized", details: [{ path: "token", message: "invalid" }] });
+    // A kid that is no project id (36 dashes pass a loose pattern) is an invalid token, not a failed lookup.
+    const dashes = await signEmbedToken("-".repeat(36), secret, { resource: { type: "report", id: reportId } }, new Date(Date.now() + 60_000));
+    expect(await errorOf(await get(`/api/v1/embed/${dashes}/data`))).toMatchObject({ code: "unauthorized", details: [{ path: "token", message: "invalid" }] });
+    const page = await get(`/embed/${dashes}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-security-policy")).toBe("frame-ancestors *");
+    expect(await page.text()).toContain("This embed link is not valid.");
   });
 });
 

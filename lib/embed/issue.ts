@@ -1,41 +1,34 @@
 // Creating an embed (an admin, or an admin API key of the organization): stores the token's
 // settings, signs it, and returns ready-to-paste HTML.
 import type { Prisma } from "../db/generated/client";
-import { assertRole } from "../auth/roles";
-import { normalizeOrigin, type AuthenticatedKey } from "../auth/api-keys";
+import { normalizeOrigin } from "../auth/api-keys";
 import { getPrisma } from "../db/client";
 import { ApiError } from "../errors";
+import { assertEmbedAdmin, type EmbedAdmin } from "./embed-admin";
 import { createEmbedSchema } from "./schemas";
 import { signEmbedToken } from "./tokens";
+
+const projectColumns = { id: true, organizationId: true, embedSecret: true } as const;
 
 async function resourceProject(reportId?: string, widgetId?: string) {
   const prisma = getPrisma();
   if (reportId) {
-    const report = await prisma.report.findUnique({ where: { id: reportId }, include: { project: true } });
+    const report = await prisma.report.findUnique({ where: { id: reportId }, include: { project: { select: projectColumns } } });
     return report && { type: "report" as const, id: report.id, project: report.project };
   }
-  const widget = await prisma.widget.findUnique({ where: { id: widgetId }, include: { report: { include: { project: true } } } });
+  const widget = await prisma.widget.findUnique({ where: { id: widgetId }, include: { report: { include: { project: { select: projectColumns } } } } });
   return widget && { type: "widget" as const, id: widget.id, project: widget.report.project };
 }
 
-/** Who creates the embed: a signed-in user (must be an admin of the organization), or an admin key. */
-export type EmbedCreator = { userId: string } | { key: AuthenticatedKey };
-
-export async function createEmbed(creator: EmbedCreator, input: unknown, origin: string) {
+/** The creator is a signed-in user (an admin of the organization) or an admin key. */
+export async function createEmbed(creator: EmbedAdmin, input: unknown, origin: string) {
   const data = createEmbedSchema.parse(input);
   const resource = await resourceProject(data.report_id, data.widget_id);
+  // Another organization's (or, for a project-bound key, another project's) report is indistinguishable from a missing one.
   const missing = new ApiError("not_found", "No such report or widget");
   if (!resource) throw missing;
-  if ("key" in creator) {
-    // Another organization's (or, for a project-bound key, another project's) report is indistinguishable from a missing one.
-    const { organizationId, projectId } = creator.key;
-    if (organizationId !== resource.project.organizationId || (projectId && projectId !== resource.project.id)) throw missing;
-  } else {
-    await assertRole(creator.userId, resource.project.organizationId, "admin").catch((error: unknown) => {
-      throw error instanceof ApiError && error.code === "not_found" ? missing : error;
-    });
-  }
-  const expiresAt = data.expires_in ? new Date(Date.now() + data.expires_in * 1000) : null;
+  await assertEmbedAdmin(creator, resource.project, missing);
+  const expiresAt = new Date(Date.now() + data.expires_in * 1000);
   const stored = await getPrisma().embedToken.create({
     data: {
       organizationId: resource.project.organizationId,
@@ -55,7 +48,7 @@ export async function createEmbed(creator: EmbedCreator, input: unknown, origin:
     resource.project.id,
     resource.project.embedSecret,
     { resource: { type: resource.type, id: resource.id }, params: data.params, editable: data.editable, downloads: data.downloads, jti: stored.id },
-    expiresAt ?? undefined,
+    expiresAt,
   );
   const url = `${origin}/embed/${token}`;
   return {

@@ -36,6 +36,12 @@ export const allowedOriginsSchema = z.array(z.url({ protocol: /^https?$/ })).max
 
 export const resourceSchema = z.object({ type: z.enum(["report", "widget"]), id: z.guid() });
 
+/** How long an embed Lumen issues lasts when its creator does not say: 30 days. */
+export const DEFAULT_ISSUED_LIFETIME_SECONDS = 30 * 86_400;
+
+/** A token's id: the stored token's for Lumen-issued ones, any the customer's backend picks for its own (to revoke one). */
+export const jtiSchema = z.string().min(1).max(128).regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces");
+
 export const createEmbedSchema = z
   .object({
     report_id: z.guid().optional(),
@@ -43,13 +49,14 @@ export const createEmbedSchema = z
     params: embedParamsSchema.default({ filters: [] }),
     editable: editableSchema,
     theme: embedThemeSchema.default({ mode: "auto", bordered: true, titled: true, transparent: false }),
-    expires_in: z.number().int().min(60).max(10 * 365 * 86_400).optional(),
+    /** Seconds; Lumen-issued tokens are stored and revocable, so they may outlive customer-signed ones. */
+    expires_in: z.number().int().min(60).max(10 * 365 * 86_400).default(DEFAULT_ISSUED_LIFETIME_SECONDS),
     allowed_origins: allowedOriginsSchema.default([]),
     downloads: z.boolean().default(false),
   })
   .refine((e) => !!e.report_id !== !!e.widget_id, { message: "give exactly one of report_id or widget_id", path: ["report_id"] });
 
-/** Claims of an embed token (Lumen-issued ones add jti = the stored token's id). */
+/** Claims of an embed token (Lumen-issued ones add jti = the stored token's id). exp and iat are read by lib/embed/tokens.ts. */
 export const embedClaimsSchema = z.object({
   resource: resourceSchema,
   params: embedParamsSchema.default({ filters: [] }),
@@ -59,7 +66,7 @@ export const embedClaimsSchema = z.object({
   downloads: z.boolean().default(false),
   /** Customer-signed tokens may name their host pages; Lumen-issued ones keep theirs in the database. */
   allowed_origins: allowedOriginsSchema.optional(),
-  jti: z.guid().optional(),
+  jti: jtiSchema.optional(),
 });
 
 export type EmbedParams = z.infer<typeof embedParamsSchema>;

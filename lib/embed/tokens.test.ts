@@ -35,6 +35,8 @@ afterAll(async () => {
   await closeDatabase();
 });
 
+const inAnHour = () => new Date(Date.now() + 3_600_000);
+
 const value = (widgets: Awaited<ReturnType<typeof loadEmbedWidgets>>) => (widgets[0]!.result as { value: number }).value;
 
 describe("embed tokens", () => {
@@ -63,9 +65,9 @@ describe("embed tokens", () => {
     // Signed with another project's secret, or naming another project's report: never data.
     const other = await createTenant();
     const otherSecret = (await getPrisma().project.findUniqueOrThrow({ where: { id: other.projectId } })).embedSecret;
-    const foreign = await signEmbedToken(other.projectId, otherSecret, { resource: { type: "report", id: reportId }, params: { filters: [] }, editable: [] });
+    const foreign = await signEmbedToken(other.projectId, otherSecret, { resource: { type: "report", id: reportId }, params: { filters: [] }, editable: [] }, inAnHour());
     await expect(verifyEmbedToken(foreign)).rejects.toMatchObject({ reason: "invalid" });
-    const wrongKey = await signEmbedToken(tenant.projectId, otherSecret, { resource: { type: "report", id: reportId }, params: { filters: [] }, editable: [] });
+    const wrongKey = await signEmbedToken(tenant.projectId, otherSecret, { resource: { type: "report", id: reportId }, params: { filters: [] }, editable: [] }, inAnHour());
     await expect(verifyEmbedToken(wrongKey)).rejects.toMatchObject({ reason: "invalid" });
   });
 
@@ -74,7 +76,7 @@ describe("embed tokens", () => {
       resource: { type: "report", id: reportId },
       params: { filters: [{ field: "properties.customer_id", op: "equals", value: "42" }], range: { relative: "today" }, timezone: "UTC" },
       editable: ["country"],
-    });
+    }, inAnHour());
     const verified = await verifyEmbedToken(token);
     expect(value(await loadEmbedWidgets(verified))).toBe(2);
     // A viewer filter on a dimension the embed does not make editable is ignored; an editable one only narrows.

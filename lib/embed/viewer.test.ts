@@ -11,7 +11,8 @@ import type { ViewerChoices } from "./schemas";
 import { embedWidgetCsv } from "./embed-csv";
 import { loadEmbedSnapshot, loadEmbedWidgets } from "./embed-data";
 import { listFieldValues } from "./field-values";
-import { embedStream, feedKey } from "./stream";
+import { feedKey } from "./feed-budget";
+import { embedStream } from "./stream";
 import { signEmbedToken, verifyEmbedToken, type VerifiedEmbed } from "./tokens";
 
 let tenant: Tenant;
@@ -65,7 +66,7 @@ async function customerEmbed(extra: { downloads?: boolean; editable?: ("range" |
     params: { filters: [{ field: "properties.customer_id", op: "equals", value: "42" }], range: { relative: "last_24_hours" }, timezone: "UTC" },
     editable: extra.editable ?? ["range", "country"],
     downloads: extra.downloads ?? false,
-  });
+  }, new Date(Date.now() + HOUR));
   return verifyEmbedToken(token);
 }
 

@@ -2,11 +2,15 @@
 // P" (NOTIFY from ingestion, so it works across processes); every tick, each distinct feed of a
 // changed project is recomputed once and the result sent to all of that feed's subscribers,
 // however many viewers share it. Viewers arriving share the feed's current value the same way.
+// The same connection hears "access to project P changed" (an embed revoked, a secret rotated), so
+// open streams can be authorised again at once in every process (lib/realtime/access-watch.ts).
 import pg from "pg";
 import { getEnv } from "../env";
 import { log } from "../log";
 
 export const EVENTS_CHANNEL = "lumen_events";
+/** Payload: JSON of an AccessChange (lib/realtime/access-watch.ts). */
+export const ACCESS_CHANNEL = "lumen_access";
 const TICK_MS = 250;
 
 export interface Feed<T> {
@@ -29,6 +33,8 @@ export interface RealtimeStats {
 }
 
 type Listener = (value: unknown) => void;
+/** Hears access notices: the NOTIFY payload, or null after (re)connecting, when notices may have been missed. */
+export type AccessListener = (payload: string | null) => void;
 
 interface FeedState {
   key: string;
@@ -48,6 +54,7 @@ interface FeedState {
 export class RealtimeHub {
   private readonly feeds = new Map<string, FeedState>();
   private readonly dirty = new Set<string>();
+  private readonly accessListeners = new Set<AccessListener>();
   private client?: pg.Client;
   private timer?: NodeJS.Timeout;
   /** How many feed computations ran: the cost that must not grow with the number of viewers. */
@@ -106,6 +113,23 @@ export class RealtimeHub {
     return running;
   }
 
+  /** Calls the listener with every access notice this process hears, from any process. */
+  watchAccess(listener: AccessListener): () => void {
+    this.accessListeners.add(listener);
+    void this.start();
+    return () => this.accessListeners.delete(listener);
+  }
+
+  private hearAccess(payload: string | null): void {
+    for (const listener of this.accessListeners) {
+      try {
+        listener(payload);
+      } catch (error) {
+        log.warn("access listener failed", { error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
+
   /** Marks a project changed (what a NOTIFY does); the next tick recomputes its feeds. */
   markChanged(projectId: string): void {
     this.dirty.add(projectId);
@@ -156,7 +180,11 @@ export class RealtimeHub {
     if (!url || this.client) return;
     const client = new pg.Client({ connectionString: url });
     this.client = client;
-    client.on("notification", (message) => message.payload && this.markChanged(message.payload));
+    client.on("notification", (message) => {
+      if (!message.payload) return;
+      if (message.channel === ACCESS_CHANNEL) this.hearAccess(message.payload);
+      else this.markChanged(message.payload);
+    });
     client.on("error", () => {
       // The connection dropped: listen again on a fresh one; meanwhile feeds just stay quiet.
       this.client = undefined;
@@ -164,9 +192,11 @@ export class RealtimeHub {
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
-      // Changes made while the connection was being (re)established were not heard: refresh all.
+      await client.query(`LISTEN ${EVENTS_CHANNEL}; LISTEN ${ACCESS_CHANNEL}`);
+      // Changes made while the connection was being (re)established were not heard: refresh all,
+      // and authorise every open stream again.
       for (const feed of this.feeds.values()) this.markChanged(feed.projectId);
+      this.hearAccess(null);
     } catch (error) {
       log.warn("realtime listen failed", { error: error instanceof Error ? error.message : String(error) });
       client.emit("error", error);

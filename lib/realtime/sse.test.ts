@@ -86,3 +86,17 @@ it("rejects, and leaves nothing subscribed, when the first value cannot be compu
   await expect(openFeedStream(failing, { signal: new AbortController().signal, hub })).rejects.toThrow("database down");
   expect(hub.stats()).toEqual({ feeds: 0, viewers: 0, computations: 1 });
 });
+
+it("ends with the event it is given from outside, and says once that it closed", async () => {
+  const hub = new RealtimeHub();
+  let endWith: (end: { event: string; data?: Record<string, unknown> }) => void = () => undefined;
+  const end = new Promise<{ event: string; data?: Record<string, unknown> }>((resolve) => (endWith = resolve));
+  let closed = 0;
+  const events = reader(await openFeedStream({ key: "k", projectId: "p1", compute: async () => 1 }, { signal: new AbortController().signal, end, onClose: () => closed++, hub }));
+  await events.next();
+  endWith({ event: "revoked", data: { reason: "revoked" } });
+  expect(await events.next()).toMatchObject({ type: "revoked", data: '{"reason":"revoked"}' });
+  expect(await events.ended()).toBe(true);
+  expect(closed).toBe(1);
+  expect(hub.stats().viewers).toBe(0);
+});

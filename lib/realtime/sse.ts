@@ -1,6 +1,6 @@
 // A realtime feed as a server-sent events stream: the current value first, then every value the
 // hub pushes, heartbeats so proxies keep the connection open, and an optional end after which the
-// client reconnects (and so is authorised again).
+// client reconnects (and so is authorised again), or an end decided from outside (access withdrawn).
 import { z } from "zod";
 import { getRealtimeHub, type Feed, type RealtimeHub } from "./hub";
 import { setLongTimeout } from "../long-timeout";
@@ -19,6 +19,12 @@ const RETRY_MS = 2_000;
 // Ids count up across reconnects: a client sends its last one back and numbering continues.
 const lastEventIdSchema = z.coerce.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER - 1).catch(0);
 
+/** The last event of a stream that ends, telling the client why (e.g. "expired", "revoked"). */
+export interface StreamEnd {
+  event: string;
+  data?: Record<string, unknown>;
+}
+
 /** One "data" event: its id and its payload, already serialised. */
 export interface FeedEvent {
   id: string;
@@ -33,6 +39,10 @@ export interface FeedStreamOptions<T> {
   maxAgeMs?: number;
   /** An event sent just before closing at maxAgeMs (e.g. "expired"), telling the client why. */
   endEvent?: string;
+  /** Ends the stream with this event when it resolves (whichever of it and maxAgeMs comes first). */
+  end?: Promise<StreamEnd>;
+  /** Called once when the stream closes, however it closes (not when this rejects). */
+  onClose?: () => void;
   /**
    * Ids and payloads of the values. Default: ids counting up across reconnects, JSON payloads. A
    * value whose id equals the last one sent (or the client's Last-Event-ID) is not sent again.
@@ -49,7 +59,7 @@ export interface FeedStreamOptions<T> {
  * answers with an error status rather than a broken stream).
  */
 export async function openFeedStream<T>(feed: Feed<T>, options: FeedStreamOptions<T>): Promise<ReadableStream<Uint8Array>> {
-  const { signal, maxAgeMs, endEvent, heartbeatMs = HEARTBEAT_MS, hub = getRealtimeHub() } = options;
+  const { signal, maxAgeMs, endEvent, end, onClose, heartbeatMs = HEARTBEAT_MS, hub = getRealtimeHub() } = options;
   const pending: T[] = [];
   let deliver: (value: T) => void = (value) => pending.push(value);
   const unsubscribe = hub.subscribe(feed, (value) => deliver(value));
@@ -93,19 +103,22 @@ export async function openFeedStream<T>(feed: Feed<T>, options: FeedStreamOption
       };
       for (const value of [initial, ...pending]) deliver(value);
       const heartbeat = setInterval(() => write(": heartbeat\n\n"), heartbeatMs);
+      const finish = ({ event, data = {} }: StreamEnd) => {
+        write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+        close();
+      };
       const cancelExpiry =
         maxAgeMs === undefined
           ? undefined
-          : setLongTimeout(() => {
-              if (endEvent) write(`event: ${endEvent}\ndata: {}\n\n`);
-              close();
-            }, maxAgeMs);
+          : setLongTimeout(() => (endEvent ? finish({ event: endEvent }) : close()), maxAgeMs);
       stop = () => {
         clearInterval(heartbeat);
         cancelExpiry?.();
         unsubscribe();
         stop = () => undefined;
+        onClose?.();
       };
+      void end?.then(finish);
       if (signal.aborted) close();
       else signal.addEventListener("abort", close, { once: true });
     },

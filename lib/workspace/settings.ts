@@ -1,11 +1,19 @@
 // Organization settings: projects and API keys (admin), embed tokens (admin); members and roles
 // (owner) are in members.ts.
+// The embed signing secret is never part of them: owners and admins reveal it on request
+// (lib/embed/signing-secret.ts), so project rows are always read column by column here.
 import { z } from "zod";
 import { assertRole, getRoleOrThrow } from "../auth/roles";
 import { createApiKey, normalizeOrigin, revokeApiKey } from "../auth/api-keys";
 import { getPrisma } from "../db/client";
 import { ApiError } from "../errors";
+import { listRevokedJtis, MAX_TOKEN_LIFETIME_CEILING_SECONDS } from "../embed/revocations";
+import { embedSecretStatus } from "../embed/signing-secret";
+import { notifyAccessChanged } from "../realtime/access-watch";
 import { isValidTimeZone } from "./schemas";
+
+/** What any member may see of a project. */
+const projectColumns = { id: true, organizationId: true, name: true, timezone: true, domain: true, embedTokenMaxLifetimeSeconds: true, createdAt: true } as const;
 
 async function organizationOfProject(projectId: string): Promise<string> {
   const project = await getPrisma().project.findUnique({ where: { id: projectId }, select: { organizationId: true } });
@@ -17,27 +25,44 @@ export async function getProjectSettings(userId: string, projectId: string) {
   const organizationId = await organizationOfProject(projectId);
   const role = await getRoleOrThrow(userId, organizationId);
   const prisma = getPrisma();
-  const [project, members, keys, embeds] = await Promise.all([
-    prisma.project.findUniqueOrThrow({ where: { id: projectId } }),
+  const isAdmin = role === "admin" || role === "owner";
+  const [project, members, keys, embeds, secret, revokedJtis] = await Promise.all([
+    prisma.project.findUniqueOrThrow({ where: { id: projectId }, select: projectColumns }),
     prisma.membership.findMany({ where: { organizationId }, include: { user: { select: { id: true, email: true, name: true } } }, orderBy: { createdAt: "asc" } }),
     role === "admin" || role === "owner"
       ? prisma.apiKey.findMany({ where: { organizationId, OR: [{ projectId }, { projectId: null }] }, orderBy: { createdAt: "desc" }, select: { id: true, name: true, kind: true, prefix: true, allowedOrigins: true, createdAt: true, revokedAt: true } })
       : [],
-    role === "admin" || role === "owner" ? prisma.embedToken.findMany({ where: { organizationId, projectId }, orderBy: { createdAt: "desc" } }) : [],
+    isAdmin ? prisma.embedToken.findMany({ where: { organizationId, projectId }, orderBy: { createdAt: "desc" } }) : [],
+    isAdmin ? prisma.project.findUniqueOrThrow({ where: { id: projectId }, select: { embedSecretRotatedAt: true, embedSecretPreviousExpiresAt: true } }) : null,
+    isAdmin ? listRevokedJtis(organizationId, projectId) : [],
   ]);
-  return { role, project, members: members.map((m) => ({ userId: m.userId, email: m.user.email, name: m.user.name, role: m.role })), keys, embeds };
+  return {
+    role,
+    project,
+    members: members.map((m) => ({ userId: m.userId, email: m.user.email, name: m.user.name, role: m.role })),
+    keys,
+    embeds,
+    // Admins only: whether the secret was rotated and until when the previous one verifies (never the secret itself).
+    embedSecret: secret && embedSecretStatus(secret),
+    revokedJtis,
+  };
 }
 
 export const projectPatchSchema = z.object({
   name: z.string().trim().min(1).max(200).optional(),
   timezone: z.string().refine(isValidTimeZone, "must be an IANA time zone such as Europe/Paris").optional(),
   domain: z.string().trim().max(253).nullable().optional(),
+  /** Longest exp - iat accepted from embed tokens the customer's backend signs. */
+  embed_token_max_lifetime_seconds: z.number().int().min(60).max(MAX_TOKEN_LIFETIME_CEILING_SECONDS).optional(),
 });
 
 export async function updateProject(userId: string, projectId: string, input: unknown) {
-  const data = projectPatchSchema.parse(input);
+  const { embed_token_max_lifetime_seconds, ...data } = projectPatchSchema.parse(input);
   await assertRole(userId, await organizationOfProject(projectId), "admin");
-  return getPrisma().project.update({ where: { id: projectId }, data });
+  const project = await getPrisma().project.update({ where: { id: projectId }, data: { ...data, embedTokenMaxLifetimeSeconds: embed_token_max_lifetime_seconds }, select: projectColumns });
+  // A shorter maximum refuses open customer-signed tokens that now live too long: their streams end.
+  if (embed_token_max_lifetime_seconds !== undefined) await notifyAccessChanged({ project_id: projectId });
+  return project;
 }
 
 export const keyInputSchema = z.object({
@@ -57,11 +82,4 @@ export async function revokeProjectKey(userId: string, projectId: string, keyId:
   const organizationId = await organizationOfProject(projectId);
   await assertRole(userId, organizationId, "admin");
   await revokeApiKey(organizationId, keyId);
-}
-
-export async function revokeEmbedToken(userId: string, projectId: string, tokenId: string) {
-  const organizationId = await organizationOfProject(projectId);
-  await assertRole(userId, organizationId, "admin");
-  const { count } = await getPrisma().embedToken.updateMany({ where: { id: tokenId, organizationId, projectId, revokedAt: null }, data: { revokedAt: new Date() } });
-  if (count === 0) throw new ApiError("not_found", "No such active embed token");
 }

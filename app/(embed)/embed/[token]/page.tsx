@@ -1,11 +1,14 @@
 // GET /embed/{token}[?theme=…&range=…&filter.<dimension>=…]: the report or widget rendered on the
 // server with its locked parameters (and the URL's choices, for what the embed makes editable; the
 // rest of the URL is ignored), then hydrated. Invalid, expired, revoked or foreign tokens get an error
-// page, never data. Headers: next.config.mjs (no-store, no-referrer) and proxy.ts (frame-ancestors).
+// page, never data; so does a choice set past the token's feed budget (lib/embed/feed-budget.ts).
+// Headers: next.config.mjs (no-store, no-referrer) and proxy.ts (frame-ancestors).
 import type { Metadata } from "next";
 import { EmbedApp } from "@/components/embed/embed-app";
 import { describeEmbed } from "@/lib/embed/describe";
 import { loadEmbedSnapshot } from "@/lib/embed/embed-data";
+import { chargeChoiceSet } from "@/lib/embed/feed-budget";
+import { ApiError } from "@/lib/errors";
 import { readEditableChoices } from "@/lib/embed/read-choices";
 import { embedThemeSchema } from "@/lib/embed/schemas";
 import { EmbedTokenError, verifyEmbedToken } from "@/lib/embed/tokens";
@@ -38,10 +41,13 @@ export default async function EmbedPage({ params, searchParams }: { params: Prom
   const { token } = await params;
   const query = toSearchParams(await searchParams);
   let embed;
+  let choices;
   try {
     embed = await verifyEmbedToken(token);
+    choices = readEditableChoices(query, embed.claims.editable);
+    chargeChoiceSet(embed, choices);
   } catch (error) {
-    const message = error instanceof EmbedTokenError ? error.message : "This embed could not be loaded.";
+    const message = error instanceof EmbedTokenError || (error instanceof ApiError && error.code === "rate_limited") ? error.message : "This embed could not be loaded.";
     return (
       <Shell mode="auto">
         <main role="alert" data-testid="embed-error" className="flex min-h-40 items-center justify-center p-6 text-sm text-slate-600 dark:text-slate-300">
@@ -52,7 +58,6 @@ export default async function EmbedPage({ params, searchParams }: { params: Prom
   }
   const requested = embedThemeSchema.shape.mode.unwrap().safeParse(query.get("theme"));
   const mode = requested.success ? requested.data : embed.theme.mode;
-  const choices = readEditableChoices(query, embed.claims.editable);
   const { version, widgets } = await loadEmbedSnapshot(embed, choices);
   const { bordered, titled, transparent, accent, font } = embed.theme;
   return (

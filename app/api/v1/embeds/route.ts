@@ -3,12 +3,10 @@
 // URL and ready-to-paste iframe and script snippets.
 import { defineRoute, json } from "@/lib/api/route";
 import { readAppBody } from "@/lib/api/body";
-import { authenticateApiKey, bearerToken } from "@/lib/auth/api-keys";
-import { requireUser } from "@/lib/auth/session";
-import { createEmbed, type EmbedCreator } from "@/lib/embed/issue";
+import { readEmbedAdmin } from "@/lib/embed/embed-admin";
+import { createEmbed } from "@/lib/embed/issue";
 
 export const POST = defineRoute(async (request) => {
-  const presented = bearerToken(request);
-  const creator: EmbedCreator = presented ? { key: await authenticateApiKey(presented, "admin") } : { userId: (await requireUser()).id };
+  const creator = await readEmbedAdmin(request);
   return json(201, await createEmbed(creator, await readAppBody(request), new URL(request.url).origin));
 });

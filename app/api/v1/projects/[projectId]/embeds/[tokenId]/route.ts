@@ -1,11 +1,11 @@
-// DELETE /api/v1/projects/{projectId}/embeds/{tokenId}: revoke an embed token (admin+).
+// DELETE /api/v1/projects/{projectId}/embeds/{tokenId}: revoke an embed Lumen issued (owner/admin, or
+// an admin API key); its open streams end within a second, in every process.
 import { defineRoute } from "@/lib/api/route";
-import { requireUser } from "@/lib/auth/session";
-import { revokeEmbedToken } from "@/lib/workspace/settings";
+import { readEmbedAdmin } from "@/lib/embed/embed-admin";
+import { revokeIssuedEmbed } from "@/lib/embed/revocations";
 
-export const DELETE = defineRoute<{ params: Promise<{ projectId: string; tokenId: string }> }>(async (_request, { params }) => {
-  const user = await requireUser();
+export const DELETE = defineRoute<{ params: Promise<{ projectId: string; tokenId: string }> }>(async (request, { params }) => {
   const { projectId, tokenId } = await params;
-  await revokeEmbedToken(user.id, projectId, tokenId);
+  await revokeIssuedEmbed(await readEmbedAdmin(request), projectId, tokenId);
   return new Response(null, { status: 204 });
 });
