@@ -9,6 +9,8 @@ import { loadEmbedSnapshot } from "@/lib/embed/embed-data";
 import { readEditableChoices } from "@/lib/embed/read-choices";
 import { embedThemeSchema } from "@/lib/embed/schemas";
 import { EmbedTokenError, verifyEmbedToken } from "@/lib/embed/tokens";
+import { ApiError } from "@/lib/errors";
+import { embedPrincipal, withQueryGate } from "@/lib/query/query-gate";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Lumen embed", robots: { index: false } };
@@ -23,6 +25,16 @@ function Shell({ mode, transparent = false, children }: { mode: "light" | "dark"
       {mode === "auto" && <script dangerouslySetInnerHTML={{ __html: autoTheme }} />}
       <div className={`min-h-screen text-slate-900 dark:text-slate-100 ${transparent ? "" : "bg-white dark:bg-slate-950"}`}>{children}</div>
     </div>
+  );
+}
+
+function EmbedError({ mode, message }: { mode: "light" | "dark" | "auto"; message: string }) {
+  return (
+    <Shell mode={mode}>
+      <main role="alert" data-testid="embed-error" className="flex min-h-40 items-center justify-center p-6 text-sm text-slate-600 dark:text-slate-300">
+        {message}
+      </main>
+    </Shell>
   );
 }
 
@@ -41,19 +53,20 @@ export default async function EmbedPage({ params, searchParams }: { params: Prom
   try {
     embed = await verifyEmbedToken(token);
   } catch (error) {
-    const message = error instanceof EmbedTokenError ? error.message : "This embed could not be loaded.";
-    return (
-      <Shell mode="auto">
-        <main role="alert" data-testid="embed-error" className="flex min-h-40 items-center justify-center p-6 text-sm text-slate-600 dark:text-slate-300">
-          {message}
-        </main>
-      </Shell>
-    );
+    return <EmbedError mode="auto" message={error instanceof EmbedTokenError ? error.message : "This embed could not be loaded."} />;
   }
   const requested = embedThemeSchema.shape.mode.unwrap().safeParse(query.get("theme"));
   const mode = requested.success ? requested.data : embed.theme.mode;
   const choices = readEditableChoices(query, embed.claims.editable);
-  const { version, widgets } = await loadEmbedSnapshot(embed, choices);
+  let snapshot;
+  try {
+    snapshot = await withQueryGate(embedPrincipal(token), "embed", ({ gate }) => loadEmbedSnapshot(embed, choices, gate));
+  } catch (error) {
+    // Over budget, timed out, too many at once: what the data endpoint would answer, said on the page.
+    if (error instanceof ApiError) return <EmbedError mode={mode} message={error.message} />;
+    throw error;
+  }
+  const { version, widgets } = snapshot;
   const { bordered, titled, transparent, accent, font } = embed.theme;
   return (
     <Shell mode={mode} transparent={transparent}>

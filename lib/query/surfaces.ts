@@ -1,0 +1,25 @@
+// Who a report query runs for: the signed-in app, a read-key API caller, or a public embed. Each
+// surface has its own statement timeout (lib/env.ts), shorter for the two that face the internet.
+import { getEnv } from "../env";
+import type { QueryGate } from "./query-gate";
+
+export type QuerySurface = "app" | "api" | "embed";
+
+/** What runQuery needs to know about its caller: the surface, and for a request, its principal's gate. */
+export interface QueryCaller {
+  surface: QuerySurface;
+  gate?: QueryGate;
+}
+
+/**
+ * Callers that do not say (the realtime overview feed, benchmarks) get the strictest budget: a
+ * forgotten surface errs toward protecting the database.
+ */
+export const DEFAULT_SURFACE: QuerySurface = "embed";
+
+export function statementTimeoutMs(surface: QuerySurface): number {
+  const env = getEnv();
+  return { app: env.LUMEN_QUERY_TIMEOUT_MS, api: env.LUMEN_API_QUERY_TIMEOUT_MS, embed: env.LUMEN_EMBED_QUERY_TIMEOUT_MS }[surface];
+}
+
+export const surfaceLabel: Record<QuerySurface, string> = { app: "the app", api: "API keys", embed: "embeds" };
