@@ -4,6 +4,7 @@
 // page, never data. Headers: next.config.mjs (no-store, no-referrer) and proxy.ts (frame-ancestors).
 import type { Metadata } from "next";
 import { EmbedApp } from "@/components/embed/embed-app";
+import type { Snapshot } from "@/components/embed/embed-api";
 import { describeEmbed } from "@/lib/embed/describe";
 import { loadEmbedSnapshot } from "@/lib/embed/embed-data";
 import { readEditableChoices } from "@/lib/embed/read-choices";
@@ -58,15 +59,17 @@ export default async function EmbedPage({ params, searchParams }: { params: Prom
   const requested = embedThemeSchema.shape.mode.unwrap().safeParse(query.get("theme"));
   const mode = requested.success ? requested.data : embed.theme.mode;
   const choices = readEditableChoices(query, embed.claims.editable);
-  let snapshot;
+  let initial: Snapshot;
   try {
-    snapshot = await withQueryGate(embedPrincipal(token), "embed", ({ gate }) => loadEmbedSnapshot(embed, choices, gate));
+    initial = await withQueryGate(embedPrincipal(token), "embed", ({ gate }) => loadEmbedSnapshot(embed, choices, gate));
   } catch (error) {
-    // Over budget, timed out, too many at once: what the data endpoint would answer, said on the page.
-    if (error instanceof ApiError) return <EmbedError mode={mode} message={error.message} />;
-    throw error;
+    if (!(error instanceof ApiError)) throw error;
+    // Too many of this token's page views at once: the page comes without data, and its live feed
+    // (one computation for every viewer with the same choices) brings it.
+    if (error.code === "rate_limited") initial = { version: null, widgets: [] };
+    // Over budget or timed out: what the data endpoint would answer, said on the page.
+    else return <EmbedError mode={mode} message={error.message} />;
   }
-  const { version, widgets } = snapshot;
   const { bordered, titled, transparent, accent, font } = embed.theme;
   return (
     <Shell mode={mode} transparent={transparent}>
@@ -74,7 +77,7 @@ export default async function EmbedPage({ params, searchParams }: { params: Prom
         token={token}
         description={describeEmbed(embed)}
         initialChoices={choices}
-        initial={{ version, widgets }}
+        initial={{ version: initial.version, widgets: initial.widgets }}
         mode={mode}
         allowedOrigins={embed.allowedOrigins}
         bordered={bordered}

@@ -5,18 +5,15 @@
 import { defineRoute } from "@/lib/api/route";
 import { readEmbedRequest } from "@/lib/embed/embed-request";
 import { embedStream } from "@/lib/embed/stream";
-import { embedPrincipal, withQueryGate } from "@/lib/query/query-gate";
 import { SSE_HEADERS } from "@/lib/realtime/sse";
 
 export const dynamic = "force-dynamic";
 
 export const GET = defineRoute<{ params: Promise<{ token: string }> }>(async (request, { params }) => {
-  const { token } = await params;
-  const { embed, choices, url } = await readEmbedRequest(request, token);
+  const { embed, choices, url } = await readEmbedRequest(request, (await params).token);
   // EventSource resends the last id as a header on its own reconnects; the page's own reconnects (with backoff) use the parameter.
   const lastEventId = request.headers.get("last-event-id") ?? url.searchParams.get("last_event_id");
-  // Opening counts against the token's requests while it reads the first snapshot (shared by viewers
-  // arriving together); later recomputations are the hub's, once per feed.
-  const stream = await withQueryGate(embedPrincipal(token), "embed", () => embedStream(embed, { choices, lastEventId: lastEventId?.slice(0, 64), signal: request.signal }));
-  return new Response(stream, { headers: SSE_HEADERS });
+  return new Response(await embedStream(embed, { choices, lastEventId: lastEventId?.slice(0, 64), signal: request.signal }), {
+    headers: SSE_HEADERS,
+  });
 });
