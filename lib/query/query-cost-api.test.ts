@@ -139,6 +139,12 @@ describe("dates outside 1970-01-01..2100-12-31 are a 400", () => {
     expect((await errorOf(offset)).message).toMatch(/UTC offset between -12:00 and \+14:00/);
   });
 
+  it("a time zone Node knows but PostgreSQL does not is a 400 too, also with offset-carrying edges", async () => {
+    const response = await query({ query: { kind: "trend", interval: "day" }, timezone: "US/Pacific-New", range: { from: "2020-01-01T00:00:00Z", to: "2020-02-01T00:00:00Z" } });
+    expect(response.status).toBe(400);
+    expect(await errorOf(response)).toMatchObject({ code: "invalid_request", details: [{ path: "range", message: "cannot be resolved in this time zone" }] });
+  });
+
   it.each(outOfRange.slice(0, 3))("GET /api/v1/reports/{id}/data from $from to $to", async ({ from, to }) => {
     const response = await get(`/api/v1/reports/${trendReportId}/data?from=${from}&to=${to}`);
     expect(response.status).toBe(400);

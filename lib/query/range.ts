@@ -56,7 +56,8 @@ function bounds(range: QueryRange, tz: string, now: Date): [Sql, Sql] {
 export async function resolveRange(db: Pick<pg.Pool, "query">, range: QueryRange, tz: string, now: Date): Promise<ResolvedRange> {
   const [from, to] = bounds(range, tz, now);
   try {
-    const { rows } = await db.query<{ from: Date; to: Date }>(sql`SELECT ${from} AS "from", ${to} AS "to"`.toQuery());
+    // The zone is used here even when the edges carry offsets, so an unknown one fails here, as a 400.
+    const { rows } = await db.query<{ from: Date; to: Date }>(sql`SELECT ${from} AS "from", ${to} AS "to", now() AT TIME ZONE ${tz} AS local_now`.toQuery());
     const row = rows[0]!;
     return { from: row.from, to: row.to };
   } catch (error) {
