@@ -12,10 +12,11 @@ export interface QueryCaller {
 }
 
 /**
- * Callers that do not say (the realtime overview feed, benchmarks) get the strictest budget: a
- * forgotten surface errs toward protecting the database.
+ * For callers that do not say: server code that no outside request steers (the realtime overview
+ * feed of signed-in members, benchmarks, tests). Every route that runs a query for a request names
+ * its surface.
  */
-export const DEFAULT_SURFACE: QuerySurface = "embed";
+export const DEFAULT_SURFACE: QuerySurface = "app";
 
 export function statementTimeoutMs(surface: QuerySurface): number {
   const env = getEnv();
