@@ -19,6 +19,16 @@ export const envSchema = z.object({
   LUMEN_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
   LUMEN_MAX_EVENT_AGE_DAYS: z.coerce.number().int().positive().max(3650).default(30),
   LUMEN_MAX_FUTURE_SECONDS: z.coerce.number().int().nonnegative().default(3600),
+  /**
+   * statement_timeout of a report query, per surface (lib/query/surfaces.ts): the signed-in app,
+   * read-key API callers, and public embeds. Answered with 503 query_timeout.
+   */
+  LUMEN_QUERY_TIMEOUT_MS: z.coerce.number().int().positive().max(600_000).default(30_000),
+  LUMEN_API_QUERY_TIMEOUT_MS: z.coerce.number().int().positive().max(600_000).default(15_000),
+  LUMEN_EMBED_QUERY_TIMEOUT_MS: z.coerce.number().int().positive().max(600_000).default(10_000),
+  /** Connections per process: the app pool (ingestion, sign-in, the app's own tables) and the report-query pool (lib/db/client.ts). */
+  LUMEN_DB_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(10),
+  LUMEN_REPORT_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(8),
   LUMEN_COUNTRY_HEADER: z
     .string()
     .regex(/^[a-z0-9-]+$/i, "must be a header name such as cf-ipcountry")

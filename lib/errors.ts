@@ -9,9 +9,13 @@ export const errorStatus = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  /** A well-formed query over its cost budget (lib/query/cost.ts): asking for less will work, retrying will not. */
+  query_too_expensive: 422,
   rate_limited: 429,
   internal_error: 500,
   unavailable: 503,
+  /** A query that ran past its surface's statement timeout: the server gave up on it, as Prometheus answers a timed-out query. */
+  query_timeout: 503,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

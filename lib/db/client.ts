@@ -1,5 +1,11 @@
-// The database clients: a pg pool shared by Prisma (app tables) and the raw event write path, and a
-// small one of extra readers for report queries that share a snapshot (lib/db/snapshot-readers.ts).
+// The database clients, one pool per kind of work, so one kind never waits for another's connections:
+//   - the app pool: Prisma (the app's own tables), ingestion's writes, sign-in, rollup maintenance;
+//   - the report pool: report queries (lib/query/run-query.ts), each holding its connection for
+//     a whole query, up to its statement timeout. However many run, ingestion keeps its own;
+//   - the readers: extra connections that join a report query's snapshot (snapshot-readers.ts).
+// Per process: app 10 + reports 8 + readers 4 + the realtime LISTEN connection = 23, so four app
+// processes stay within PostgreSQL's default max_connections of 100 (3 reserved for superusers).
+// Each pool names itself in pg_stat_activity (application_name).
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client";
@@ -7,27 +13,40 @@ import { getEnv } from "../env";
 
 interface Database {
   pool: pg.Pool;
+  /** Report queries only: 10 heavy queries cannot take ingestion's connections. */
+  reports: pg.Pool;
   /** Connections that join another's snapshot to share one report query's work (see snapshot-readers). */
   readers: pg.Pool;
   prisma: PrismaClient;
 }
 
+const READER_POOL_SIZE = 4;
+/**
+ * How long a report query waits for a report connection when all are busy (with others' queries,
+ * which end within their statement timeout) before it is answered 503 with Retry-After.
+ */
+const REPORT_CONNECT_TIMEOUT_MS = 10_000;
+
 const globalForDb = globalThis as unknown as { lumenDatabase?: Database };
 
-function connect(): Database {
-  const url = getEnv().DATABASE_URL;
-  if (!url) throw new Error("DATABASE_URL is not set: start Lumen with `npm run dev` or `npm start`, which provide it");
-  // Fail fast when the server is down so callers can answer 503 instead of hanging.
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 3000, idleTimeoutMillis: 30000 });
+function newPool(url: string, name: string, max: number, connectionTimeoutMillis: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, application_name: name, max, connectionTimeoutMillis, idleTimeoutMillis: 30000 });
   pool.on("error", () => {
     // An idle client lost its connection (e.g. the server restarted); the pool replaces it.
   });
-  const readers = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 500, idleTimeoutMillis: 30000 });
-  readers.on("error", () => {
-    // As above: a lost idle reader is replaced.
-  });
+  return pool;
+}
+
+function connect(): Database {
+  const env = getEnv();
+  const url = env.DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set: start Lumen with `npm run dev` or `npm start`, which provide it");
+  // Fail fast when the server is down so callers can answer 503 instead of hanging.
+  const pool = newPool(url, "lumen-app", env.LUMEN_DB_POOL_SIZE, 3000);
+  const reports = newPool(url, "lumen-reports", env.LUMEN_REPORT_POOL_SIZE, REPORT_CONNECT_TIMEOUT_MS);
+  const readers = newPool(url, "lumen-readers", READER_POOL_SIZE, 500);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  return { pool, readers, prisma };
+  return { pool, reports, readers, prisma };
 }
 
 function database(): Database {
@@ -43,6 +62,11 @@ export function getPool(): pg.Pool {
   return database().pool;
 }
 
+/** For report queries only (lib/query/run-query.ts). */
+export function getReportPool(): pg.Pool {
+  return database().reports;
+}
+
 export function getReaderPool(): pg.Pool {
   return database().readers;
 }
@@ -52,7 +76,7 @@ export async function closeDatabase(): Promise<void> {
   if (!db) return;
   globalForDb.lumenDatabase = undefined;
   await db.prisma.$disconnect();
-  await Promise.all([db.pool.end(), db.readers.end()]);
+  await Promise.all([db.pool.end(), db.reports.end(), db.readers.end()]);
 }
 
 // Network errors, PostgreSQL "cannot connect now" states, and Prisma's "cannot reach / timed out / pool exhausted".

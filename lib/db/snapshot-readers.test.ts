@@ -1,5 +1,5 @@
-// Extra readers see exactly the caller's snapshot, are skipped rather than waited for, and go back
-// to their pool with the transaction ended.
+// Extra readers see exactly the caller's snapshot and its statement timeout, are skipped rather than
+// waited for, and go back to their pool with the transaction ended.
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -45,6 +45,30 @@ it("gives readers on other server processes the caller's snapshot, not what comm
       expect(await Promise.all(readers.map(count))).toEqual([1, 1, 1]);
     });
   });
+});
+
+it("holds readers to the caller's statement_timeout, and gives the setting back with the transaction", async () => {
+  const timeoutOf = async (reader: Pick<pg.PoolClient, "query">) => (await reader.query<{ timeout: string }>("SELECT current_setting('statement_timeout') AS timeout")).rows[0]!.timeout;
+  const serverDefault = await timeoutOf(getPool());
+  let readerPids: number[] = [];
+  await inSnapshot(async (db) => {
+    await db.query("SET LOCAL statement_timeout = 50");
+    await withSnapshotReaders(db, 2, async (readers) => {
+      readerPids = await Promise.all(readers.slice(1).map(pidOf));
+      expect(await Promise.all(readers.map(timeoutOf))).toEqual(["50ms", "50ms", "50ms"]);
+      const slow = await Promise.all(readers.slice(1).map((reader) => reader.query("SELECT pg_sleep(5)").catch((error: { code?: string }) => error.code)));
+      expect(slow).toEqual(["57014", "57014"]);
+    });
+  });
+  expect(readerPids).toHaveLength(2);
+  const pool = getReaderPool();
+  const clients = await Promise.all(Array.from({ length: pool.totalCount }, () => pool.connect()));
+  try {
+    const returned = (await Promise.all(clients.map(async (client) => ({ pid: await pidOf(client), timeout: await timeoutOf(client) })))).filter((c) => readerPids.includes(c.pid));
+    expect(returned.map((c) => c.timeout)).toEqual([serverDefault, serverDefault]);
+  } finally {
+    clients.forEach((client) => client.release());
+  }
 });
 
 it("runs the work on the caller alone when no reader is free, without waiting", async () => {

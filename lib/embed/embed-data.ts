@@ -5,6 +5,7 @@ import { getPrisma } from "../db/client";
 import { runQuery } from "../query/run-query";
 import { queryDefinitionSchema, type Filter, type QueryRange } from "../query/schemas";
 import type { QueryResult } from "../query/results";
+import type { QueryGate } from "../query/query-gate";
 import { keepEditable, NO_CHOICES } from "./choices";
 import type { ViewerChoices } from "./schemas";
 import type { VerifiedEmbed } from "./tokens";
@@ -26,7 +27,8 @@ export function effectiveParams(embed: VerifiedEmbed, choices: ViewerChoices): {
   return { range: allowed.range ?? params.range, filters: [...params.filters, ...extra], timezone: params.timezone };
 }
 
-export async function loadEmbedWidgets(embed: VerifiedEmbed, choices: ViewerChoices = NO_CHOICES, onlyWidgetId?: string): Promise<EmbedWidgetData[]> {
+/** On the embed surface (its statement timeout), in the token's turn when a request holds its gate (lib/query/query-gate.ts). */
+export async function loadEmbedWidgets(embed: VerifiedEmbed, choices: ViewerChoices = NO_CHOICES, onlyWidgetId?: string, gate?: QueryGate): Promise<EmbedWidgetData[]> {
   const { resource } = embed.claims;
   if (onlyWidgetId && resource.type === "widget" && onlyWidgetId !== resource.id) return [];
   const widgets = await getPrisma().widget.findMany({
@@ -39,7 +41,7 @@ export async function loadEmbedWidgets(embed: VerifiedEmbed, choices: ViewerChoi
       const parsed = queryDefinitionSchema.safeParse(widget.query);
       if (!parsed.success) return { id: widget.id, title: widget.title, viz: widget.viz, result: null, error: "This widget's query is invalid." };
       const query = { ...parsed.data, filters: [...parsed.data.filters, ...filters] };
-      const { data } = await runQuery({ organizationId: embed.organizationId, projectId: embed.projectId, query, range, timezone });
+      const { data } = await runQuery({ organizationId: embed.organizationId, projectId: embed.projectId, query, range, timezone, surface: "embed", gate });
       return { id: widget.id, title: widget.title, viz: widget.viz, measureType: "measure" in query ? query.measure.type : undefined, result: data };
     }),
   );
@@ -52,8 +54,8 @@ export interface EmbedSnapshot {
   json: string;
 }
 
-export async function loadEmbedSnapshot(embed: VerifiedEmbed, choices: ViewerChoices = NO_CHOICES): Promise<EmbedSnapshot> {
-  const widgets = await loadEmbedWidgets(embed, choices);
+export async function loadEmbedSnapshot(embed: VerifiedEmbed, choices: ViewerChoices = NO_CHOICES, gate?: QueryGate): Promise<EmbedSnapshot> {
+  const widgets = await loadEmbedWidgets(embed, choices, undefined, gate);
   const json = JSON.stringify({ widgets });
   return { version: createHash("sha256").update(json).digest("base64url").slice(0, 16), widgets, json };
 }

@@ -3,6 +3,7 @@
 // another customer's values.
 import { z } from "zod";
 import { ApiError } from "../errors";
+import type { QueryGate } from "../query/query-gate";
 import { runQuery } from "../query/run-query";
 import { DIMENSIONS } from "../query/vocabulary";
 import type { ViewerChoices } from "./schemas";
@@ -18,7 +19,7 @@ export interface FieldValue {
   count: number;
 }
 
-export async function listFieldValues(embed: VerifiedEmbed, field: (typeof DIMENSIONS)[number], choices: ViewerChoices): Promise<FieldValue[]> {
+export async function listFieldValues(embed: VerifiedEmbed, field: (typeof DIMENSIONS)[number], choices: ViewerChoices, gate?: QueryGate): Promise<FieldValue[]> {
   if (!(embed.claims.editable as readonly string[]).includes(field)) throw new ApiError("forbidden", `Not editable in this embed: ${field}`);
   // The viewer's other filters are left out on purpose: the list offers every value they could pick instead.
   const { range, filters, timezone } = effectiveParams(embed, { range: choices.range, filters: {} });
@@ -28,6 +29,8 @@ export async function listFieldValues(embed: VerifiedEmbed, field: (typeof DIMEN
     query: { kind: "breakdown", dimension: field, measure: { type: "count" }, limit: MAX_FIELD_VALUES, sort: "desc", filters },
     range,
     timezone,
+    surface: "embed",
+    gate,
   });
   if (data.kind !== "breakdown") throw new Error("a breakdown query answered with another kind");
   return data.rows.filter((row): row is { value: string; measure: number } => row.value !== null && row.measure !== null).map((row) => ({ value: row.value, count: row.measure }));

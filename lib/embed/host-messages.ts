@@ -26,6 +26,8 @@ export type EmbedErrorCode =
   | "forbidden"
   | "not_found"
   | "rate_limited"
+  | "query_too_expensive"
+  | "query_timeout"
   | "unavailable"
   | "internal_error"
   | "network_error"

@@ -1,7 +1,9 @@
-// POST /api/v1/query, end to end: read access, the validated request, then the query.
+// POST /api/v1/query, end to end: read access, the validated request, then the query in its
+// reader's turn (a read key is the "api" surface, a signed-in member the "app").
 import { authenticateReader, readableProjectOrganization } from "../auth/read-access";
 import { invalidRequest } from "../errors";
 import { readJsonBody } from "../ingest/read-body";
+import { principalOfReader, withQueryGate } from "./query-gate";
 import { runQuery } from "./run-query";
 import { queryRequestSchema } from "./schemas";
 
@@ -13,5 +15,6 @@ export async function handleQueryRequest(request: Request) {
   if (!parsed.success) throw invalidRequest(parsed.error.issues);
   const { project_id: projectId, query, range, timezone } = parsed.data;
   const organizationId = await readableProjectOrganization(reader, projectId);
-  return runQuery({ organizationId, projectId, query, range, timezone });
+  const { principal, surface } = principalOfReader(reader, request);
+  return withQueryGate(principal, surface, (caller) => runQuery({ organizationId, projectId, query, range, timezone, ...caller }));
 }

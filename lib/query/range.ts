@@ -1,6 +1,7 @@
 // Resolves a query's time range to [from, to) instants in a time zone. PostgreSQL does the calendar
 // arithmetic (date_trunc with a zone, lib/query/zone-time.ts), so day, week and month edges follow DST.
 import type pg from "pg";
+import { ApiError } from "../errors";
 import type { QueryRange } from "./schemas";
 import { sql, type Sql } from "./sql";
 import { addInZone } from "./zone-time";
@@ -48,11 +49,23 @@ function bounds(range: QueryRange, tz: string, now: Date): [Sql, Sql] {
   }
 }
 
+/**
+ * The range as instants. rangeSchema keeps dates to 1970-2100 and real offsets; should PostgreSQL
+ * still refuse the dates or the zone (a data exception, SQLSTATE class 22: e.g. a zone Node's Intl
+ * knows but the server's zone database does not), the caller asked for it: a 400, not a 500.
+ */
 export async function resolveRange(db: Pick<pg.Pool, "query">, range: QueryRange, tz: string, now: Date): Promise<ResolvedRange> {
   const [from, to] = bounds(range, tz, now);
-  const { rows } = await db.query<{ from: Date; to: Date }>(sql`SELECT ${from} AS "from", ${to} AS "to"`.toQuery());
-  const row = rows[0]!;
-  return { from: row.from, to: row.to };
+  try {
+    // The zone is used here even when the edges carry offsets, so an unknown one fails here, as a 400.
+    const { rows } = await db.query<{ from: Date; to: Date }>(sql`SELECT ${from} AS "from", ${to} AS "to", now() AT TIME ZONE ${tz} AS local_now`.toQuery());
+    const row = rows[0]!;
+    return { from: row.from, to: row.to };
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === "string" && code.startsWith("22")) throw new ApiError("invalid_request", "The range cannot be resolved in this time zone", [{ path: "range", message: "cannot be resolved in this time zone" }]);
+    throw error;
+  }
 }
 
 /** The period of equal length just before, for comparisons. */

@@ -1,9 +1,10 @@
-// Runs a query definition for one project: resolves time zone and range, picks rollups or raw
-// events, and returns the data with metadata about how it was answered.
+// Runs a query definition for one project: resolves time zone and range, checks its cost, picks
+// rollups or raw events, and returns the data with metadata about how it was answered.
 import type pg from "pg";
-import { getPool, getPrisma } from "../db/client";
+import { getPrisma, getReportPool } from "../db/client";
 import { withSnapshotReaders } from "../db/snapshot-readers";
 import { ApiError } from "../errors";
+import { checkQueryCost, type IntervalAdjustment } from "./cost";
 import { runBreakdown } from "./kinds/breakdown";
 import { runFunnel } from "./kinds/funnel";
 import { runMetric } from "./kinds/metric";
@@ -16,6 +17,7 @@ import { retentionDailyWatermark, rollupGroupedSql, rollupPlanIfAnswerable } fro
 import type { QueryDefinition, QueryRange } from "./schemas";
 import { sessionRollupGroupedSql, sessionRollupPlanIfAnswerable } from "./session-rollups";
 import type { QueryScope } from "./scope";
+import { DEFAULT_SURFACE, statementTimeoutMs, surfaceLabel, type QueryCaller, type QuerySurface } from "./surfaces";
 
 /**
  * Raw retention shares its actor buckets with this many more connections on the query's snapshot:
@@ -25,7 +27,7 @@ import type { QueryScope } from "./scope";
  */
 const RETENTION_EXTRA_READERS = 1;
 
-export interface RunQueryInput {
+export interface RunQueryInput extends Partial<QueryCaller> {
   organizationId: string;
   projectId: string;
   query: QueryDefinition;
@@ -41,6 +43,8 @@ export interface QueryMeta {
   rollups: boolean;
   timezone: string;
   range: { from: string; to: string };
+  /** Present when a trend's interval was made coarser to stay within its cost budget (lib/query/cost.ts). */
+  interval_adjusted?: IntervalAdjustment;
 }
 
 export async function getProjectInOrganization(organizationId: string, projectId: string) {
@@ -50,38 +54,65 @@ export async function getProjectInOrganization(organizationId: string, projectId
   return project;
 }
 
+/** All report connections busy past the pool's wait: a 503 that says so, rather than "database down". */
+async function connectForReport(): Promise<pg.PoolClient> {
+  const pool = getReportPool();
+  try {
+    return await pool.connect();
+  } catch (error) {
+    if (pool.totalCount >= (pool.options.max ?? 0) && error instanceof Error && /timeout exceeded when trying to connect/i.test(error.message)) {
+      throw new ApiError("unavailable", "Every report connection of this server is busy; retry shortly", undefined, { "retry-after": "5" });
+    }
+    throw error;
+  }
+}
+
+/** PostgreSQL's query_canceled: our statement_timeout (or an operator's pg_cancel_backend, which is as final). */
+const QUERY_CANCELED = "57014";
+
 /**
  * Every statement of a query runs in one read-only REPEATABLE READ snapshot, so the rollup
- * watermark, the rollups and the raw events it combines are all from the same moment.
+ * watermark, the rollups and the raw events it combines are all from the same moment. On the report
+ * pool, never ingestion's, and each statement bounded by the surface's timeout.
  */
-async function inSnapshot<T>(run: (db: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await getPool().connect();
+async function inSnapshot<T>(surface: QuerySurface, run: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await connectForReport();
+  const timeoutMs = statementTimeoutMs(surface);
   try {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     // Distinct counts and funnels sort or hash millions of rows: give them memory rather than temp files.
-    await client.query("SET LOCAL work_mem = '64MB'");
+    await client.query(`SET LOCAL work_mem = '64MB'; SET LOCAL statement_timeout = ${timeoutMs}`);
     const result = await run(client);
     await client.query("COMMIT");
     return result;
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
+    if ((error as { code?: unknown }).code === QUERY_CANCELED) {
+      throw new ApiError("query_timeout", `The query ran longer than the ${timeoutMs / 1000} s allowed for ${surfaceLabel[surface]}; narrow its range or simplify it`, undefined, {
+        "retry-after": "30",
+      });
+    }
     throw error;
   } finally {
     client.release();
   }
 }
 
+/** Runs the query in its principal's turn when the caller has a gate (lib/query/query-gate.ts). */
 export async function runQuery(input: RunQueryInput): Promise<{ data: QueryResult; meta: QueryMeta }> {
-  const started = performance.now();
-  const project = await getProjectInOrganization(input.organizationId, input.projectId);
-  return inSnapshot((db) => runInSnapshot(db, input, project, started));
+  const run = async () => {
+    const started = performance.now();
+    const project = await getProjectInOrganization(input.organizationId, input.projectId);
+    return inSnapshot(input.surface ?? DEFAULT_SURFACE, (db) => runInSnapshot(db, input, project, started));
+  };
+  return input.gate ? input.gate.run(run) : run();
 }
 
 async function runInSnapshot(db: pg.PoolClient, input: RunQueryInput, project: { organizationId: string; id: string; timezone: string }, started: number) {
-  const { query } = input;
-  const timezone = input.timezone ?? query.timezone ?? project.timezone;
+  const timezone = input.timezone ?? input.query.timezone ?? project.timezone;
   const now = input.now ?? new Date();
-  const range = await resolveRange(db, input.range ?? query.range ?? DEFAULT_RANGE, timezone, now);
+  const range = await resolveRange(db, input.range ?? input.query.range ?? DEFAULT_RANGE, timezone, now);
+  const { query, intervalAdjusted } = checkQueryCost(input.query, range);
   const scope: QueryScope = {
     organizationId: project.organizationId,
     projectId: project.id,
@@ -128,6 +159,7 @@ async function runInSnapshot(db: pg.PoolClient, input: RunQueryInput, project: {
       rollups,
       timezone,
       range: { from: range.from.toISOString(), to: range.to.toISOString() },
+      ...(intervalAdjusted ? { interval_adjusted: intervalAdjusted } : {}),
     },
   };
 }

@@ -60,12 +60,42 @@ export const measureSchema = z.discriminatedUnion("type", [
 
 const isDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
 
+/**
+ * The calendar dates a range may name (as written, before any time zone): no analytics data is
+ * older than the Unix epoch, and PostgreSQL refuses some of what ISO 8601 allows (year 0000).
+ */
+export const EARLIEST_DATE = "1970-01-01";
+export const LATEST_DATE = "2100-12-31";
+/** UTC offsets of real time zones run from -12:00 to +14:00. */
+const offsetPattern = /([+-])(\d{2}):(\d{2})$/;
+
+const isoDateTime = z.iso.datetime({ offset: true });
+const isoDate = z.iso.date();
+
+/** Why a range edge is refused, or null. One reason at most, so a bad format is not also "out of range". */
+function rangeEdgeProblem(value: string): string | null {
+  if (!isoDate.safeParse(value).success && !isoDateTime.safeParse(value).success) return "must be an ISO date (2026-01-31) or date-time with offset (2026-01-31T12:00:00Z)";
+  const day = value.slice(0, 10);
+  if (day < EARLIEST_DATE || day > LATEST_DATE) return `must be between ${EARLIEST_DATE} and ${LATEST_DATE}`;
+  const [, sign, hours, minutes] = offsetPattern.exec(value) ?? [];
+  if (sign !== undefined && Number(hours) * 60 + Number(minutes) > (sign === "+" ? 14 * 60 : 12 * 60)) return "must have a UTC offset between -12:00 and +14:00";
+  return null;
+}
+
+const rangeEdgeSchema = z.string().superRefine((value, ctx) => {
+  const problem = rangeEdgeProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
 export const rangeSchema = z.union([
   z.object({ relative: z.enum(RELATIVE_RANGES) }),
   z
-    .object({ from: z.iso.datetime({ offset: true }).or(z.iso.date()), to: z.iso.datetime({ offset: true }).or(z.iso.date()) })
+    .object({ from: rangeEdgeSchema, to: rangeEdgeSchema })
     // Bare dates are whole days with `to` inclusive, so a one-day range has from == to.
-    .refine((r) => (isDate(r.from) && isDate(r.to) ? r.from <= r.to : new Date(r.from) < new Date(r.to)), { message: "from must be before to", path: ["to"] }),
+    .refine((r) => rangeEdgeProblem(r.from) !== null || rangeEdgeProblem(r.to) !== null || (isDate(r.from) && isDate(r.to) ? r.from <= r.to : new Date(r.from) < new Date(r.to)), {
+      message: "from must be before to",
+      path: ["to"],
+    }),
 ]);
 
 export const timezoneSchema = z.string().refine(isValidTimeZone, "must be an IANA time zone such as Europe/Paris");

@@ -5,6 +5,7 @@ import { getPrisma } from "../db/client";
 import { ApiError, invalidRequest } from "../errors";
 import { runQuery } from "../query/run-query";
 import { queryDefinitionSchema, rangeSchema, timezoneSchema, type QueryRange } from "../query/schemas";
+import type { QueryCaller } from "../query/surfaces";
 
 export const reportDataParamsSchema = z.object({
   from: z.string().optional(),
@@ -22,7 +23,14 @@ export function parseReportDataParams(searchParams: URLSearchParams): { range?: 
   return { range: range.data, timezone: tz };
 }
 
-export async function getReportData(reader: Reader, reportId: string, options: { range?: QueryRange; timezone?: string }) {
+/** A widget's refusal (over budget, timed out) names the widget: the range applies to all of them. */
+function forWidget(error: unknown, index: number, title: string): unknown {
+  if (!(error instanceof ApiError)) return error;
+  const details = error.details?.map((d) => ({ path: `widgets[${index}].${d.path}`, message: d.message }));
+  return new ApiError(error.code, `Widget "${title}": ${error.message}`, details, error.headers);
+}
+
+export async function getReportData(reader: Reader, reportId: string, options: { range?: QueryRange; timezone?: string }, caller: QueryCaller) {
   const report = await getPrisma().report.findUnique({
     where: { id: reportId },
     include: { widgets: { orderBy: [{ gridY: "asc" }, { gridX: "asc" }] } },
@@ -33,10 +41,12 @@ export async function getReportData(reader: Reader, reportId: string, options: {
     throw notFound;
   });
   const widgets = await Promise.all(
-    report.widgets.map(async (widget) => {
+    report.widgets.map(async (widget, index) => {
       const query = queryDefinitionSchema.safeParse(widget.query);
       if (!query.success) return { id: widget.id, title: widget.title, error: { code: "invalid_query", message: query.error.issues[0]?.message ?? "Invalid query" } };
-      const result = await runQuery({ organizationId, projectId: report.projectId, query: query.data, ...options });
+      const result = await runQuery({ organizationId, projectId: report.projectId, query: query.data, ...options, ...caller }).catch((error: unknown) => {
+        throw forWidget(error, index, widget.title);
+      });
       return { id: widget.id, title: widget.title, ...result };
     }),
   );

@@ -1,5 +1,6 @@
-// A server process of the built app of its own, for tests that kill it or take its database away.
-// `npm test` builds the app first; this runs `next start` from that build on a free port.
+// A server process of the built app of its own: for tests that kill it or take its database away, and
+// for tests of what a setting does (e.g. a tiny statement timeout) through the same production build
+// and real HTTP. `npm test` builds the app first; this runs `next start` from that build on a free port.
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
@@ -69,4 +70,12 @@ export class AppServer {
     process.kill(-child.pid, signal);
     await exited;
   }
+}
+
+/** Another app process on the test database with settings of its own, answering once it is up. */
+export async function startAppServer(settings: Record<string, string>): Promise<AppServer> {
+  const port = await freePort();
+  const server = new AppServer(port, { ...settings, LUMEN_TEST_BASE_URL: `http://127.0.0.1:${port}` });
+  await server.start();
+  return server;
 }

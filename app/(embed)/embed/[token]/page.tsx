@@ -5,6 +5,7 @@
 // Headers: next.config.mjs (no-store, no-referrer) and proxy.ts (frame-ancestors).
 import type { Metadata } from "next";
 import { EmbedApp } from "@/components/embed/embed-app";
+import type { Snapshot } from "@/components/embed/embed-api";
 import { describeEmbed } from "@/lib/embed/describe";
 import { loadEmbedSnapshot } from "@/lib/embed/embed-data";
 import { chargeChoiceSet } from "@/lib/embed/feed-budget";
@@ -12,6 +13,7 @@ import { ApiError } from "@/lib/errors";
 import { readEditableChoices } from "@/lib/embed/read-choices";
 import { embedThemeSchema } from "@/lib/embed/schemas";
 import { EmbedTokenError, verifyEmbedToken } from "@/lib/embed/tokens";
+import { embedPrincipal, withQueryGate } from "@/lib/query/query-gate";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Lumen embed", robots: { index: false } };
@@ -26,6 +28,16 @@ function Shell({ mode, transparent = false, children }: { mode: "light" | "dark"
       {mode === "auto" && <script dangerouslySetInnerHTML={{ __html: autoTheme }} />}
       <div className={`min-h-screen text-slate-900 dark:text-slate-100 ${transparent ? "" : "bg-white dark:bg-slate-950"}`}>{children}</div>
     </div>
+  );
+}
+
+function EmbedError({ mode, message }: { mode: "light" | "dark" | "auto"; message: string }) {
+  return (
+    <Shell mode={mode}>
+      <main role="alert" data-testid="embed-error" className="flex min-h-40 items-center justify-center p-6 text-sm text-slate-600 dark:text-slate-300">
+        {message}
+      </main>
+    </Shell>
   );
 }
 
@@ -48,17 +60,21 @@ export default async function EmbedPage({ params, searchParams }: { params: Prom
     chargeChoiceSet(embed, choices);
   } catch (error) {
     const message = error instanceof EmbedTokenError || (error instanceof ApiError && error.code === "rate_limited") ? error.message : "This embed could not be loaded.";
-    return (
-      <Shell mode="auto">
-        <main role="alert" data-testid="embed-error" className="flex min-h-40 items-center justify-center p-6 text-sm text-slate-600 dark:text-slate-300">
-          {message}
-        </main>
-      </Shell>
-    );
+    return <EmbedError mode="auto" message={message} />;
   }
   const requested = embedThemeSchema.shape.mode.unwrap().safeParse(query.get("theme"));
   const mode = requested.success ? requested.data : embed.theme.mode;
-  const { version, widgets } = await loadEmbedSnapshot(embed, choices);
+  let initial: Snapshot;
+  try {
+    initial = await withQueryGate(embedPrincipal(token), "embed", ({ gate }) => loadEmbedSnapshot(embed, choices, gate));
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    // Too many of this token's page views at once: the page comes without data, and its live feed
+    // (one computation for every viewer with the same choices) brings it.
+    if (error.code === "rate_limited") initial = { version: null, widgets: [] };
+    // Over budget or timed out: what the data endpoint would answer, said on the page.
+    else return <EmbedError mode={mode} message={error.message} />;
+  }
   const { bordered, titled, transparent, accent, font } = embed.theme;
   return (
     <Shell mode={mode} transparent={transparent}>
@@ -66,7 +82,7 @@ export default async function EmbedPage({ params, searchParams }: { params: Prom
         token={token}
         description={describeEmbed(embed)}
         initialChoices={choices}
-        initial={{ version, widgets }}
+        initial={{ version: initial.version, widgets: initial.widgets }}
         mode={mode}
         allowedOrigins={embed.allowedOrigins}
         bordered={bordered}

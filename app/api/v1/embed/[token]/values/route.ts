@@ -3,11 +3,14 @@
 import { defineRoute, json } from "@/lib/api/route";
 import { EMBED_API_HEADERS, readEmbedRequest } from "@/lib/embed/embed-request";
 import { fieldValuesQuerySchema, listFieldValues } from "@/lib/embed/field-values";
+import { embedPrincipal, withQueryGate } from "@/lib/query/query-gate";
 
 export const dynamic = "force-dynamic";
 
 export const GET = defineRoute<{ params: Promise<{ token: string }> }>(async (request, { params }) => {
-  const { embed, choices, url } = await readEmbedRequest(request, (await params).token);
+  const { token } = await params;
+  const { embed, choices, url } = await readEmbedRequest(request, token);
   const { field } = fieldValuesQuerySchema.parse({ field: url.searchParams.get("field") ?? undefined });
-  return json(200, { field, values: await listFieldValues(embed, field, choices) }, EMBED_API_HEADERS);
+  const values = await withQueryGate(embedPrincipal(token), "embed", ({ gate }) => listFieldValues(embed, field, choices, gate));
+  return json(200, { field, values }, EMBED_API_HEADERS);
 });
