@@ -14,8 +14,11 @@ import { closeDatabase, getPool } from "./client";
 import { ensureEventPartitions } from "./partitions";
 
 const HOUR = 3_600_000;
-/** Sessions come from raw events (window functions over every actor's events): seconds of work when many run at once. */
-const heavyQuery = { kind: "metric", measure: { type: "sessions" }, compare: false };
+/**
+ * Filtered sessions come from raw events (these carry no session id: window functions over every
+ * actor's events): seconds of work when many run at once. Unfiltered, the session rollups answer.
+ */
+const heavyQuery = { kind: "metric", measure: { type: "sessions" }, compare: false, filters: [{ field: "path", op: "contains", value: "/p/" }] };
 
 let tenant: Tenant;
 let keys: string[];
