@@ -25,7 +25,21 @@ export interface ErrorDetail {
   message: string;
 }
 
+/** Marks an ApiError whichever copy of this module made it (see Symbol.hasInstance below). */
+const API_ERROR = Symbol.for("lumen.ApiError");
+
 export class ApiError extends Error {
+  /**
+   * Next.js bundles a module once per layer (pages, route handlers), so an ApiError thrown by code of
+   * one layer reaching another through a process-wide singleton (the feed budget, the realtime hub)
+   * is an instance of another copy of this class: `instanceof` checks the brand instead.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as { [API_ERROR]?: unknown })[API_ERROR] === true;
+  }
+
+  readonly [API_ERROR] = true;
+
   constructor(
     readonly code: ErrorCode,
     message: string,

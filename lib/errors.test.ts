@@ -1,0 +1,17 @@
+// An ApiError made by another copy of lib/errors.ts (Next.js bundles a module once per layer) is
+// still recognised as one, so it answers its own status rather than a 500.
+import { describe, expect, it, vi } from "vitest";
+import { ApiError } from "./errors";
+
+describe("ApiError", () => {
+  it("is recognised across copies of its module, and nothing else is", async () => {
+    vi.resetModules();
+    const other = await import("./errors?copy");
+    const fromOtherCopy: unknown = new other.ApiError("rate_limited", "Too many");
+    expect(other.ApiError).not.toBe(ApiError);
+    expect(fromOtherCopy instanceof ApiError).toBe(true);
+    expect(new Error("plain") instanceof ApiError).toBe(false);
+    expect({ code: "rate_limited" } instanceof ApiError).toBe(false);
+    expect(null instanceof ApiError).toBe(false);
+  });
+});
