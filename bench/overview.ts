@@ -4,15 +4,16 @@
 // against the data set bench/query.ts loads (run that first). Prints each panel's p50/p95, the
 // whole overview's wall time, and failures (a dry connection pool answers 503). See bench/README.md.
 //
-//   npx tsx bench/overview.ts [--runs 10] [--warmup 1] [--org bench-query] [--only NAME] [--json]
+//   npx tsx bench/overview.ts [--runs 10] [--warmup 1] [--org bench-query] [--only VIEW] [--explain PANEL] [--json]
 import { parseArgs } from "node:util";
 import { bootstrapDatabase } from "../lib/db/bootstrap";
-import { closeDatabase, getPool } from "../lib/db/client";
+import { closeDatabase, getPool, getReportPool } from "../lib/db/client";
 import { refreshRollups } from "../lib/query/rollup-refresh";
 import { overviewRequests } from "../lib/query/overview";
 import { runQuery } from "../lib/query/run-query";
 import { queryDefinitionSchema, type Filter } from "../lib/query/schemas";
 import type { ViewState } from "../lib/query/view-state";
+import { explainStatements, installCapture } from "./query-explain";
 
 const { values: flags } = parseArgs({
   options: {
@@ -20,6 +21,7 @@ const { values: flags } = parseArgs({
     warmup: { type: "string", default: "1" },
     org: { type: "string", default: "bench-query" },
     only: { type: "string", multiple: true },
+    explain: { type: "string", multiple: true },
     json: { type: "boolean", default: false },
   },
 });
@@ -113,6 +115,19 @@ async function main(): Promise<number> {
     for (const [title, p] of slowest) {
       const failures = p.failures.length ? `  FAILED ${p.failures.length}x: ${p.failures[0]}` : "";
       console.log(`  ${title.padEnd(28)} p50 ${fmt(percentile(p.ms, 50)).padStart(7)}  p95 ${fmt(percentile(p.ms, 95)).padStart(7)} ms  ${p.rollups ? "rollups" : "raw"}${failures}`);
+    }
+  }
+  // Diagnosis: EXPLAIN (ANALYZE, BUFFERS) of every statement the named panels send, one at a time.
+  if (flags.explain?.length) {
+    const capture = installCapture();
+    for (const view of VIEWS.filter((v) => !flags.only?.length || flags.only.some((o) => v.name.includes(o)))) {
+      const state: ViewState = { range: { relative: "last_30_days" }, filters: view.filters };
+      for (const r of overviewRequests(state).filter((r) => flags.explain!.some((e) => r.title.includes(e)))) {
+        const input = { organizationId: ws.organization_id, projectId: ws.project_id, query: queryDefinitionSchema.parse(r.query), range: r.range, now };
+        const { statements } = await capture.capture(() => runQuery(input));
+        console.log(`\n### ${view.name} / ${r.title}`);
+        for (const plan of await explainStatements(getReportPool(), statements)) console.log(plan);
+      }
     }
   }
   if (flags.json) {

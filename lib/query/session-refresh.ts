@@ -61,18 +61,26 @@ ON CONFLICT (organization_id, project_id, session_id, hour) DO UPDATE
 SET first_at = LEAST(f.first_at, EXCLUDED.first_at), last_at = GREATEST(f.last_at, EXCLUDED.last_at),
     pageviews = f.pageviews + EXCLUDED.pageviews, interactions = f.interactions + EXCLUDED.interactions`;
 
-// 3. Every fragment of a session spanning hours says so (only those are read by range at query time).
+// 3. Every fragment of a session spanning hours says so (only those are read by range at query
+// time), and carries the session's extent and whole aggregates: a range holding all of it reads them
+// from its first fragment.
 const markSpansSql: Sql = sql`
 WITH ${touchedCte},
-hours AS (
-  SELECT f.organization_id, f.project_id, f.session_id, count(*) > 1 AS spans
+sessions AS (
+  SELECT f.organization_id, f.project_id, f.session_id, count(*) > 1 AS spans, min(f.hour) AS first_hour, max(f.hour) AS last_hour,
+         min(f.first_at) AS first_at, max(f.last_at) AS last_at, sum(f.pageviews)::int AS pageviews, sum(f.interactions)::int AS interactions
   FROM session_fragments f
   JOIN touched t ON t.organization_id = f.organization_id AND t.project_id = f.project_id AND t.session_id = f.session_id
   GROUP BY 1, 2, 3
 )
-UPDATE session_fragments f SET spans = h.spans
-FROM hours h
-WHERE f.organization_id = h.organization_id AND f.project_id = h.project_id AND f.session_id = h.session_id AND f.spans <> h.spans`;
+UPDATE session_fragments f
+SET spans = s.spans,
+    first_hour = CASE WHEN s.spans THEN s.first_hour END, last_hour = CASE WHEN s.spans THEN s.last_hour END,
+    session_first_at = CASE WHEN s.spans THEN s.first_at END, session_last_at = CASE WHEN s.spans THEN s.last_at END,
+    session_pageviews = CASE WHEN s.spans THEN s.pageviews END, session_interactions = CASE WHEN s.spans THEN s.interactions END
+FROM sessions s
+WHERE f.organization_id = s.organization_id AND f.project_id = s.project_id AND f.session_id = s.session_id
+  AND (s.spans OR f.spans)`;
 
 // 4. Touched sessions within one hour are counted again, as they are now.
 const recountSql: Sql = sql`

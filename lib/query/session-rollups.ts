@@ -2,7 +2,8 @@
 // (lib/query/session-refresh.ts) for unfiltered queries over hour-aligned ranges in whole-hour time
 // zones. Exactly the raw answer (lib/query/sessions.ts), whose sessions are cut by the range:
 // - sessions within one hour are counted in session_hourly: wholly in or out of any such range;
-// - sessions spanning hours are recombined from their fragments inside the range;
+// - sessions spanning hours that the range holds whole are read from their first fragment, which
+//   carries the whole session's aggregates; those it cuts are recombined from their fragments inside;
 // - sessions touched by events that arrived after the watermark are taken out of the counts and
 //   recombined from their fragments and those raw events;
 // - events without a session id are sessionised raw (few: the partial index finds them).
@@ -54,6 +55,8 @@ export const sessionRollupGroupedSql = ({ watermark }: SessionRollupPlan): Group
   if (grouping.dimension !== undefined || scope.event !== undefined || scope.filters.length > 0) throw new Error("query not answerable from session rollups");
   const bucketOf = (time: Sql) => (grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${scope.timezone})` : sql`NULL::timestamptz`);
   const inRange = sql`${tenantCondition(scope, "f")} AND f.hour >= ${scope.from}::timestamptz AND f.hour < ${scope.to}::timestamptz`;
+  // A spanning session with hours outside the range is cut by it: recombined from its fragments inside.
+  const cutByRange = sql`(f.first_hour < ${scope.from}::timestamptz OR f.last_hour >= ${scope.to}::timestamptz)`;
   const touchedSingleHour = sql`
     SELECT f.* FROM session_fragments f JOIN touched t ON t.session_id = f.session_id
     WHERE ${inRange} AND NOT f.spans`;
@@ -67,7 +70,8 @@ export const sessionRollupGroupedSql = ({ watermark }: SessionRollupPlan): Group
     ),
     touched AS MATERIALIZED (SELECT DISTINCT session_id FROM tail),
     pieces AS (
-      SELECT f.session_id, f.first_at, f.last_at, f.pageviews, f.interactions FROM session_fragments f WHERE ${inRange} AND f.spans
+      SELECT f.session_id, f.first_at, f.last_at, f.pageviews, f.interactions FROM session_fragments f
+      WHERE ${inRange} AND f.spans AND (${cutByRange} OR f.session_id IN (SELECT session_id FROM touched))
       UNION ALL
       SELECT session_id, first_at, last_at, pageviews, interactions FROM (${touchedSingleHour}) s
       UNION ALL
@@ -77,6 +81,12 @@ export const sessionRollupGroupedSql = ({ watermark }: SessionRollupPlan): Group
       SELECT min(first_at) AS started_at, ${durationMicrosSql(sql`min(first_at)`, sql`max(last_at)`)} AS duration_us,
              sum(pageviews) AS pageviews, sum(interactions) AS interactions
       FROM pieces GROUP BY session_id
+    ),
+    held AS (
+      SELECT f.session_first_at AS started_at, ${durationMicrosSql(sql`f.session_first_at`, sql`f.session_last_at`)} AS duration_us,
+             f.session_pageviews AS pageviews, f.session_interactions AS interactions
+      FROM session_fragments f
+      WHERE ${inRange} AND f.spans AND f.hour = f.first_hour AND NOT ${cutByRange} AND f.session_id NOT IN (SELECT session_id FROM touched)
     ),
     idless AS (SELECT ${sessionColumnsSql} FROM (${idlessSessionEventsSql(scope, sql`NULL::text`)}) k GROUP BY session_key)
     SELECT u.b AS bucket, NULL::text AS dim, false AS is_other, ${aggregate(measure)} AS value
@@ -88,6 +98,8 @@ export const sessionRollupGroupedSql = ({ watermark }: SessionRollupPlan): Group
       ${asSession(sql`s.hour`, durationMicrosSql(sql`s.first_at`, sql`s.last_at`), sql`s.pageviews`, sql`s.interactions`, sql`-1`)} FROM (${touchedSingleHour}) s
       UNION ALL
       ${asSession(sql`r.started_at`, sql`r.duration_us`, sql`r.pageviews`, sql`r.interactions`, sql`1`)} FROM recombined r
+      UNION ALL
+      ${asSession(sql`w.started_at`, sql`w.duration_us`, sql`w.pageviews`, sql`w.interactions`, sql`1`)} FROM held w
       UNION ALL
       ${asSession(sql`i.started_at`, sql`i.duration_us`, sql`i.pageviews`, sql`i.interactions`, sql`1`)} FROM idless i
     ) u
