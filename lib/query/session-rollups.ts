@@ -69,9 +69,14 @@ export const sessionRollupGroupedSql = ({ watermark }: SessionRollupPlan): Group
       WHERE ${scopeCondition(scope)} AND e.received_at > ${watermark}::timestamptz AND e.session_id IS NOT NULL
     ),
     touched AS MATERIALIZED (SELECT DISTINCT session_id FROM tail),
-    pieces AS (
-      SELECT f.session_id, f.first_at, f.last_at, f.pageviews, f.interactions FROM session_fragments f
+    cut AS MATERIALIZED (
+      SELECT DISTINCT f.session_id FROM session_fragments f
       WHERE ${inRange} AND f.spans AND (${cutByRange} OR f.session_id IN (SELECT session_id FROM touched))
+    ),
+    pieces AS (
+      SELECT f.session_id, f.first_at, f.last_at, f.pageviews, f.interactions
+      FROM cut c JOIN session_fragments f ON ${tenantCondition(scope, "f")} AND f.session_id = c.session_id
+      WHERE f.hour >= ${scope.from}::timestamptz AND f.hour < ${scope.to}::timestamptz
       UNION ALL
       SELECT session_id, first_at, last_at, pageviews, interactions FROM (${touchedSingleHour}) s
       UNION ALL

@@ -18,5 +18,10 @@ FROM (
 ) s
 WHERE f."organization_id" = s."organization_id" AND f."project_id" = s."project_id" AND f."session_id" = s."session_id";
 
--- The first fragment of each spanning session, by hour: the sessions a range may hold whole.
-CREATE INDEX "session_fragments_spanning_first_idx" ON "session_fragments"("organization_id", "project_id", "hour") WHERE "spans" AND "hour" = "first_hour";
+-- Both partial indexes carry what the queries read, so they are read index-only: the spanning
+-- fragments of a range with their session's extent (to find the few sessions a range cuts), and
+-- the first fragment of each spanning session with its aggregates (the sessions a range holds whole).
+DROP INDEX "session_fragments_spanning_idx";
+CREATE INDEX "session_fragments_spanning_idx" ON "session_fragments"("organization_id", "project_id", "hour") INCLUDE ("session_id", "first_hour", "last_hour") WHERE "spans";
+CREATE INDEX "session_fragments_spanning_first_idx" ON "session_fragments"("organization_id", "project_id", "hour")
+  INCLUDE ("session_id", "first_hour", "last_hour", "session_first_at", "session_last_at", "session_pageviews", "session_interactions") WHERE "spans" AND "hour" = "first_hour";
