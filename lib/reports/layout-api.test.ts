@@ -89,9 +89,9 @@ it("saves a layout, packs in widgets it leaves out, and refuses overlapping or m
   const put = (cookie: string | null, widgets: unknown) => call(`/api/v1/reports/${reportId}/layout`, cookie, { method: "PUT", body: { widgets } });
 
   expect((await put(analyst, [{ id: c, grid: { x: 0, y: 0, w: 12, h: 3 } }, { id: a, grid: { x: 0, y: 3, w: 6, h: 4 } }])).status).toBe(204);
-  // b was left out: it keeps its place in the reading order, packed in without overlapping.
+  // b was left out: it keeps its place (row 0) in the reading order, packed in without overlapping.
   const saved = await layoutOf(reportId);
-  expect(saved.map((p) => p.id)).toEqual(["c", "a", "b"]);
+  expect(saved.map((p) => p.id)).toEqual(["c", "b", "a"]);
   expect(findOverlap(saved)).toBeNull();
 
   for (const [widgets, path] of [
