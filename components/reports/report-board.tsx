@@ -101,6 +101,8 @@ export function ReportBoard({ projectId, reportId }: { projectId: string; report
         </div>
       </div>
       <FilterChips filters={view.filters} onRemove={(i) => setView((current) => withoutFilter(current, i))} />
+      {layout.isError && <p role="alert" className="text-sm text-red-600">Could not save the layout: {layout.error.message}</p>}
+      {widgetAction.isError && <p role="alert" className="text-sm text-red-600">{widgetAction.error.message}</p>}
       {embedding && <EmbedDialog reportId={reportId} widgets={report.data?.report.widgets ?? []} onClose={() => setEmbedding(false)} />}
       {editing && (
         <div className="rounded-lg border border-indigo-200 bg-white p-4 dark:border-indigo-900 dark:bg-slate-900">
