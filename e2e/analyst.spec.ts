@@ -72,7 +72,7 @@ test("an analyst builds a report with one widget of each kind, reorders it, and 
   // Where each widget sits on the grid (the DOM order follows the saved rows, so compare sorted).
   const order = () => widgets.evaluateAll((els) => els.map((e) => `${e.getAttribute("data-widget-title")}@${getComputedStyle(e).gridRowStart}/${getComputedStyle(e).gridColumnStart}`).sort());
   const before = await order();
-  await widgets.nth(1).dragTo(widgets.nth(0));
+  await widgets.nth(1).getByRole("button", { name: /^Move / }).dragTo(widgets.nth(0), { steps: 10 });
   await expect.poll(order).not.toEqual(before);
   const after = await order();
   await page.reload();

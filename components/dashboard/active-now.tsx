@@ -1,13 +1,13 @@
 "use client";
 // "Active now": visitors in the last 5 minutes and events in the last minute, pushed by the
-// project's stream as events arrive. The dot is green while the stream is connected.
-import { useProjectLive } from "@/components/hooks/use-project-live";
+// project's stream as events arrive (the page opens it once: useProjectLive). The dot is green
+// while the stream is connected, and then the page's numbers are live.
+import type { ProjectLiveState } from "@/components/hooks/use-project-live";
 
-export function ActiveNow({ projectId }: { projectId: string }) {
-  const { live, status } = useProjectLive(projectId);
+export function ActiveNow({ live, status }: ProjectLiveState) {
   const connected = status === "open";
   return (
-    <p className="flex items-center gap-2 text-sm text-slate-600 dark:text-slate-300" aria-live="polite">
+    <p className="flex items-center gap-2 text-sm text-slate-600 dark:text-slate-300" aria-live="polite" data-live={connected && live ? "open" : "connecting"}>
       <span className={`inline-block h-2 w-2 rounded-full ${connected ? "bg-emerald-500" : "bg-slate-400"}`} title={connected ? "Live" : "Reconnecting…"} aria-hidden />
       <span>
         <span data-testid="active-now">{live ? live.active_visitors.toLocaleString() : "–"}</span> active now

@@ -1,9 +1,11 @@
 "use client";
 // The project overview that works with no set-up: headline metrics with comparison, a trend of the
 // selected metric, and breakdowns; clicking a row filters every panel (drill-down). State lives in the URL.
+// Live: the project's stream refetches the panels when events arrive (useProjectLive).
 import { useState } from "react";
 import { FilterChips } from "@/components/filters/filter-chips";
 import { RangePicker } from "@/components/filters/range-picker";
+import { useProjectLive } from "@/components/hooks/use-project-live";
 import { useQueryResult } from "@/components/hooks/use-query-result";
 import { useViewState } from "@/components/hooks/use-view-state";
 import { BreakdownChart } from "@/components/widgets/breakdown-chart";
@@ -20,6 +22,7 @@ import { TrackerSnippet } from "./tracker-snippet";
 export function ProjectOverview({ projectId, origin }: { projectId: string; origin: string }) {
   const [view, setView] = useViewState();
   const [selected, setSelected] = useState(HEADLINE_METRICS[0]!);
+  const live = useProjectLive(projectId);
   const anyData = useQueryResult<MetricResult>(projectId, ANY_DATA_REQUEST.query, { range: ANY_DATA_REQUEST.range, filters: [] });
   const trend = trendQuery(selected, view.range);
   const drill = (dimension: Dimension) => (value: string | null) => setView((current) => withDrillDown(current, dimension, value));
@@ -30,14 +33,14 @@ export function ProjectOverview({ projectId, origin }: { projectId: string; orig
     <div className="flex flex-col gap-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <RangePicker range={view.range} onChange={(range) => setView((current) => ({ ...current, range }))} />
-        <ActiveNow projectId={projectId} />
+        <ActiveNow {...live} />
       </div>
       <FilterChips filters={view.filters} onRemove={(i) => setView((current) => withoutFilter(current, i))} />
       <div className="grid grid-cols-2 gap-3 md:grid-cols-5">
         {HEADLINE_METRICS.map((h) => (
           <QueryPanel<MetricResult> key={h.key} title={h.label} projectId={projectId} view={view} query={headlineQuery(h)}>
             {(result) => (
-              <button type="button" onClick={() => setSelected(h)} aria-pressed={selected.key === h.key} className="text-left">
+              <button type="button" onClick={() => setSelected(h)} aria-pressed={selected.key === h.key} className="w-full min-w-0 text-left">
                 <MetricCard result={result} measureType={h.measure.type} />
               </button>
             )}

@@ -16,15 +16,17 @@ interface QueryPanelProps<R extends QueryResult> {
   query: QueryDefinitionInput;
   view: ViewState;
   range?: QueryRange;
+  /** Controls on their own row above the title (a report widget's move, edit, delete). */
+  toolbar?: ReactNode;
   className?: string;
   children: (result: R) => ReactNode;
 }
 
-export function QueryPanel<R extends QueryResult>({ title, projectId, query, view, range, className = "", children }: QueryPanelProps<R>) {
+export function QueryPanel<R extends QueryResult>({ title, projectId, query, view, range, toolbar, className = "", children }: QueryPanelProps<R>) {
   const result = useQueryResult<R>(projectId, query, view, { range });
   const data = result.data?.data;
   const csv = data && (
-    <button type="button" onClick={() => downloadCsv(data, title)} className="rounded px-2 py-1 text-xs text-slate-500 hover:bg-slate-100 dark:hover:bg-slate-800" aria-label={`Export ${title} as CSV`}>
+    <button type="button" onClick={() => downloadCsv(data, title)} className="shrink-0 rounded px-2 py-1 text-xs text-slate-500 hover:bg-slate-100 dark:hover:bg-slate-800" aria-label={`Export ${title} as CSV`}>
       CSV
     </button>
   );
@@ -32,6 +34,7 @@ export function QueryPanel<R extends QueryResult>({ title, projectId, query, vie
     <WidgetFrame
       title={title}
       actions={csv}
+      toolbar={toolbar}
       loading={!data && !result.isError}
       error={result.isError ? result.error : null}
       onRetry={() => void result.refetch()}

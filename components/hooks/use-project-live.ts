@@ -1,8 +1,10 @@
 "use client";
-// The overview's realtime numbers for a project, from its event stream (no polling).
+// The project's live stream: the overview's realtime numbers and the data version that keeps
+// dashboards fresh (use-live-queries.ts), pushed by the server (no polling).
 import { useState } from "react";
 import { projectLiveSchema, type ProjectLive } from "@/lib/realtime/schemas";
 import { useEventStream, type StreamStatus } from "./use-event-stream";
+import { useLiveQueries } from "./use-live-queries";
 
 function parseLive(data: string): ProjectLive | undefined {
   try {
@@ -12,11 +14,18 @@ function parseLive(data: string): ProjectLive | undefined {
   }
 }
 
-export function useProjectLive(projectId: string): { live: ProjectLive | undefined; status: StreamStatus } {
+export interface ProjectLiveState {
+  live: ProjectLive | undefined;
+  status: StreamStatus;
+}
+
+/** Opens the project's stream and refetches the project's queries on screen when its data changes. */
+export function useProjectLive(projectId: string): ProjectLiveState {
   const [live, setLive] = useState<ProjectLive>();
   const status = useEventStream(`/api/v1/projects/${projectId}/stream`, (event) => {
     const value = event.type === "data" ? parseLive(event.data) : undefined;
     if (value) setLive(value);
   });
+  useLiveQueries(projectId, live?.data_version);
   return { live, status };
 }

@@ -12,6 +12,9 @@ export interface QueryResponse<R extends QueryResult = QueryResult> {
   meta: QueryMeta;
 }
 
+/** The cache key prefix of every query result of a project: what live updates refetch. */
+export const projectQueriesKey = (projectId: string) => ["query", projectId] as const;
+
 export function useQueryResult<R extends QueryResult = QueryResult>(
   projectId: string,
   query: QueryDefinitionInput,
@@ -21,7 +24,7 @@ export function useQueryResult<R extends QueryResult = QueryResult>(
   const merged = { ...query, filters: [...(query.filters ?? []), ...view.filters] };
   const range = options.range ?? ("range" in query && query.range ? query.range : view.range);
   return useQuery({
-    queryKey: ["query", projectId, merged, range],
+    queryKey: [...projectQueriesKey(projectId), merged, range],
     queryFn: () => apiFetch<QueryResponse<R>>("/api/v1/query", { body: { project_id: projectId, query: merged, range } }),
     placeholderData: (previous) => previous,
   });

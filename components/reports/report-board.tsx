@@ -1,24 +1,27 @@
 "use client";
-// A saved report: its widgets on a 12-column grid for the current range and filters. Analysts and
-// above can rename it, add and edit widgets, duplicate and delete them, drag a widget onto another
-// to swap places, and drag a corner to resize; the layout is saved as it changes.
+// A saved report: its widgets on a 12-column grid for the current range and filters, live as
+// events arrive. Analysts and above can rename it, add and edit widgets, duplicate and delete them,
+// move and resize them (report-grid.tsx); the layout is saved as it changes, and the server checks
+// the role for every change.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useRef, useState, type PointerEvent as ReactPointerEvent } from "react";
+import { useState } from "react";
 import { WidgetBuilder } from "@/components/builder/widget-builder";
+import { ActiveNow } from "@/components/dashboard/active-now";
 import { FilterChips } from "@/components/filters/filter-chips";
 import { RangePicker } from "@/components/filters/range-picker";
+import { useProjectLive } from "@/components/hooks/use-project-live";
 import { useViewState } from "@/components/hooks/use-view-state";
 import { apiFetch } from "@/lib/api/client";
 import { withoutFilter } from "@/lib/query/view-state";
 import { fromWidget } from "@/lib/reports/builder-state";
-import { COLUMNS, resize, swap, type Placed } from "@/lib/reports/layout";
+import type { Placed } from "@/lib/reports/layout";
 import type { WidgetInput } from "@/lib/reports/schemas";
 import type { Role } from "@/lib/workspace/schemas";
 import { EmbedDialog } from "./embed-dialog";
+import { ReportGrid } from "./report-grid";
 import { WidgetCard, type WidgetRecord } from "./widget-card";
 
-const ROW_PX = 90;
-const small = "rounded bg-white/90 px-1.5 py-0.5 text-xs shadow-sm hover:bg-slate-100 dark:bg-slate-800/90 dark:hover:bg-slate-700";
+const small = "rounded px-1.5 py-0.5 text-xs text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-slate-300 dark:hover:bg-slate-800";
 
 interface ReportResponse {
   role: Role;
@@ -32,9 +35,8 @@ export function ReportBoard({ projectId, reportId }: { projectId: string; report
   const key = ["report", reportId];
   const [view, setView] = useViewState();
   const [editing, setEditing] = useState<Editing>(null);
-  const [dragged, setDragged] = useState<string | null>(null);
   const [embedding, setEmbedding] = useState(false);
-  const gridRef = useRef<HTMLDivElement>(null);
+  const live = useProjectLive(projectId);
   const report = useQuery({ queryKey: key, queryFn: () => apiFetch<ReportResponse>(`/api/v1/reports/${reportId}`) });
   const refresh = () => client.invalidateQueries({ queryKey: key });
 
@@ -54,8 +56,9 @@ export function ReportBoard({ projectId, reportId }: { projectId: string; report
   const rename = useMutation({ mutationFn: (name: string) => apiFetch(`/api/v1/reports/${reportId}`, { method: "PATCH", body: { name } }), onSuccess: refresh });
   const layout = useMutation({
     mutationFn: (items: Placed[]) => apiFetch(`/api/v1/reports/${reportId}/layout`, { method: "PUT", body: { widgets: items } }),
-    onMutate: (items) => {
-      // Show the new arrangement at once; the server copy follows.
+    onMutate: async (items) => {
+      // Show the new arrangement at once; the server copy follows (an older read in flight must not undo it).
+      await client.cancelQueries({ queryKey: key });
       client.setQueryData<ReportResponse>(key, (old) =>
         old && { ...old, report: { ...old.report, widgets: old.report.widgets.map((w) => ({ ...w, ...gridOf(items.find((i) => i.id === w.id)) })) } },
       );
@@ -69,20 +72,6 @@ export function ReportBoard({ projectId, reportId }: { projectId: string; report
   const widgets = report.data.report.widgets;
   const canEdit = role !== "viewer";
   const canEmbed = role === "admin" || role === "owner";
-  const placed: Placed[] = widgets.map((w) => ({ id: w.id, grid: { x: w.gridX, y: w.gridY, w: w.gridW, h: w.gridH } }));
-
-  function startResize(event: ReactPointerEvent, widget: WidgetRecord) {
-    const columnPx = (gridRef.current?.clientWidth ?? 1200) / COLUMNS;
-    const start = { x: event.clientX, y: event.clientY };
-    const onUp = (up: PointerEvent) => {
-      window.removeEventListener("pointerup", onUp);
-      const w = widget.gridW + Math.round((up.clientX - start.x) / columnPx);
-      const h = widget.gridH + Math.round((up.clientY - start.y) / ROW_PX);
-      if (w !== widget.gridW || h !== widget.gridH) layout.mutate(resize(placed, widget.id, { w, h }));
-    };
-    window.addEventListener("pointerup", onUp);
-  }
-
   return (
     <div className="flex flex-col gap-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -97,6 +86,7 @@ export function ReportBoard({ projectId, reportId }: { projectId: string; report
           <h2 className="text-xl font-semibold">{report.data.report.name}</h2>
         )}
         <div className="flex flex-wrap items-center gap-2">
+          <ActiveNow {...live} />
           <RangePicker range={view.range} onChange={(range) => setView((current) => ({ ...current, range }))} />
           {canEmbed && (
             <button type="button" onClick={() => setEmbedding(true)} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
@@ -111,6 +101,8 @@ export function ReportBoard({ projectId, reportId }: { projectId: string; report
         </div>
       </div>
       <FilterChips filters={view.filters} onRemove={(i) => setView((current) => withoutFilter(current, i))} />
+      {layout.isError && <p role="alert" className="text-sm text-red-600">Could not save the layout: {layout.error.message}</p>}
+      {widgetAction.isError && <p role="alert" className="text-sm text-red-600">{widgetAction.error.message}</p>}
       {embedding && <EmbedDialog reportId={reportId} widgets={report.data?.report.widgets ?? []} onClose={() => setEmbedding(false)} />}
       {editing && (
         <div className="rounded-lg border border-indigo-200 bg-white p-4 dark:border-indigo-900 dark:bg-slate-900">
@@ -127,55 +119,35 @@ export function ReportBoard({ projectId, reportId }: { projectId: string; report
         </div>
       )}
       {widgets.length === 0 && !editing && <p className="text-slate-500">This report has no widgets yet.{canEdit ? " Add one to get started." : ""}</p>}
-      <div ref={gridRef} className="grid grid-cols-1 gap-4 md:grid-cols-12" style={{ gridAutoRows: `${ROW_PX}px` }}>
-        {widgets.map((widget) => (
-          <div
-            key={widget.id}
-            data-testid="widget"
-            data-widget-title={widget.title}
-            draggable={canEdit}
-            onDragStart={() => setDragged(widget.id)}
-            onDragOver={(e) => canEdit && dragged && e.preventDefault()}
-            onDrop={() => {
-              if (dragged) layout.mutate(swap(placed, dragged, widget.id));
-              setDragged(null);
-            }}
-            className="relative min-h-[180px] md:min-h-0 md:[grid-column:var(--col)] md:[grid-row:var(--row)]"
-            style={{ "--col": `${widget.gridX + 1} / span ${widget.gridW}`, "--row": `${widget.gridY + 1} / span ${widget.gridH}` } as React.CSSProperties}
-          >
-            <WidgetCard
-              widget={widget}
-              projectId={projectId}
-              view={view}
-              toolbar={
-                canEdit && (
-                  <>
-                    <button type="button" className={small} onClick={() => setEditing({ mode: "edit", widget })} aria-label={`Edit ${widget.title}`}>
-                      Edit
-                    </button>
-                    <button type="button" className={small} onClick={() => widgetAction.mutate({ id: widget.id, action: "duplicate" })} aria-label={`Duplicate ${widget.title}`}>
-                      Duplicate
-                    </button>
-                    <button type="button" className={small} onClick={() => layout.mutate(resize(placed, widget.id, { w: widget.gridW === COLUMNS ? 6 : COLUMNS, h: widget.gridH }))} aria-label={`Toggle width of ${widget.title}`}>
-                      Width
-                    </button>
-                    <button type="button" className={small} onClick={() => confirm(`Delete "${widget.title}"?`) && widgetAction.mutate({ id: widget.id, action: "delete" })} aria-label={`Delete ${widget.title}`}>
-                      Delete
-                    </button>
-                  </>
-                )
-              }
-            />
-            {canEdit && (
-              <span
-                role="presentation"
-                onPointerDown={(e) => startResize(e, widget)}
-                className="absolute bottom-1 right-1 hidden h-4 w-4 cursor-se-resize rounded-sm border-b-2 border-r-2 border-slate-400 md:block"
-              />
-            )}
-          </div>
-        ))}
-      </div>
+      <ReportGrid
+        widgets={widgets}
+        editable={canEdit}
+        onLayout={(items) => layout.mutate(items)}
+        renderWidget={(widget, moveHandle) => (
+          <WidgetCard
+            widget={widget}
+            projectId={projectId}
+            view={view}
+            toolbar={
+              canEdit && (
+                <div role="group" aria-label={`${widget.title}: widget controls`} className="-mx-2 -mt-2 flex flex-wrap items-center gap-1">
+                  {moveHandle}
+                  <span className="flex-1" />
+                  <button type="button" className={small} onClick={() => setEditing({ mode: "edit", widget })} aria-label={`Edit ${widget.title}`}>
+                    Edit
+                  </button>
+                  <button type="button" className={small} onClick={() => widgetAction.mutate({ id: widget.id, action: "duplicate" })} aria-label={`Duplicate ${widget.title}`}>
+                    Duplicate
+                  </button>
+                  <button type="button" className={small} onClick={() => confirm(`Delete "${widget.title}"?`) && widgetAction.mutate({ id: widget.id, action: "delete" })} aria-label={`Delete ${widget.title}`}>
+                    Delete
+                  </button>
+                </div>
+              )
+            }
+          />
+        )}
+      />
     </div>
   );
 }

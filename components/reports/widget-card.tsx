@@ -1,6 +1,6 @@
 "use client";
 // One widget of a report: runs its stored query for the current view and renders it with the
-// shared widget components (the same ones embeds use).
+// shared widget components (the same ones embeds use). The card's title is the widget's only one.
 import type { ReactNode } from "react";
 import { QueryPanel } from "@/components/dashboard/query-panel";
 import { WidgetView } from "@/components/widgets/widget-view";
@@ -19,14 +19,21 @@ export interface WidgetRecord {
   gridH: number;
 }
 
-export function WidgetCard({ widget, projectId, view, toolbar }: { widget: WidgetRecord; projectId: string; view: ViewState; toolbar?: ReactNode }) {
+interface WidgetCardProps {
+  widget: WidgetRecord;
+  projectId: string;
+  view: ViewState;
+  /** Editing controls, on their own row above the title. */
+  toolbar?: ReactNode;
+}
+
+export function WidgetCard({ widget, projectId, view, toolbar }: WidgetCardProps) {
   const measureType = "measure" in widget.query ? widget.query.measure?.type : undefined;
   return (
-    <div className="relative h-full">
-      <QueryPanel title={widget.title} projectId={projectId} query={widget.query} view={view} className="h-full overflow-auto">
-        {(result) => <WidgetView result={result} viz={widget.viz} measureType={measureType} title={widget.title} />}
-      </QueryPanel>
-      {toolbar && <div className="absolute right-12 top-3 flex gap-1">{toolbar}</div>}
-    </div>
+    // On the 12-column grid the card fills its cell and scrolls what does not fit; in one column it
+    // grows to its content. Editable cards keep their bottom-right corner for the resize handle.
+    <QueryPanel title={widget.title} projectId={projectId} query={widget.query} view={view} toolbar={toolbar} className={`md:h-full md:overflow-auto ${toolbar ? "md:pb-7" : ""}`}>
+      {(result) => <WidgetView result={result} viz={widget.viz} measureType={measureType} title={widget.title} titled />}
+    </QueryPanel>
   );
 }

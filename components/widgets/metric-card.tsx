@@ -1,5 +1,7 @@
 "use client";
-// One big number with its change against the previous period of equal length.
+// One big number with its change against the previous period of equal length. The number's size
+// follows the card's width (a container query) and it wraps rather than being cut off, so a long
+// figure on a phone or in a one-column card is always whole.
 import type { MetricResult } from "@/lib/query/results";
 import { formatMeasure, formatPercent, type MeasureType } from "./format";
 import { useLocale } from "./use-locale";
@@ -21,9 +23,11 @@ export function MetricCard({ result, measureType, label, invert = measureType ==
   const good = direction === "flat" ? null : (direction === "up") !== invert;
   const tone = good === null ? "text-slate-500 dark:text-slate-400" : good ? "text-emerald-600 dark:text-emerald-400" : "text-rose-600 dark:text-rose-400";
   return (
-    <div className="flex flex-col gap-1">
+    <div className="@container flex min-w-0 flex-col gap-1">
       {label && <p className="text-sm font-medium text-slate-500 dark:text-slate-400">{label}</p>}
-      <p className="text-4xl font-semibold tracking-tight tabular-nums">{formatMeasure(value, measureType, lang)}</p>
+      <p data-testid="metric-value" className="text-[length:clamp(1.5rem,16cqi,2.25rem)] leading-tight font-semibold tracking-tight tabular-nums [overflow-wrap:anywhere]">
+        {formatMeasure(value, measureType, lang)}
+      </p>
       {previous !== null && (
         <p className="flex flex-wrap items-baseline gap-x-2 text-sm">
           {change !== null && (

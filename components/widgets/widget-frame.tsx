@@ -7,6 +7,8 @@ export interface WidgetFrameProps {
   title?: string;
   /** Extra controls at the right of the title (menu, date range). */
   actions?: React.ReactNode;
+  /** Controls on a row of their own above the title (move, edit, delete): they never cover it or the actions. */
+  toolbar?: React.ReactNode;
   loading?: boolean;
   error?: Error | string | null;
   onRetry?: () => void;
@@ -15,7 +17,7 @@ export interface WidgetFrameProps {
   children?: React.ReactNode;
 }
 
-export function WidgetFrame({ title, actions, loading = false, error = null, onRetry, empty = false, className = "", children }: WidgetFrameProps) {
+export function WidgetFrame({ title, actions, toolbar, loading = false, error = null, onRetry, empty = false, className = "", children }: WidgetFrameProps) {
   let body = children;
   if (loading) {
     body = (
@@ -41,9 +43,10 @@ export function WidgetFrame({ title, actions, loading = false, error = null, onR
   }
   return (
     <section aria-label={title} aria-busy={loading} className={`flex min-w-0 flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900 ${className}`}>
+      {toolbar}
       {(title || actions) && (
         <header className="flex items-center justify-between gap-2">
-          {title && <h3 className="truncate text-sm font-semibold">{title}</h3>}
+          {title && <h3 className="min-w-0 truncate text-sm font-semibold">{title}</h3>}
           {actions}
         </header>
       )}

@@ -27,6 +27,8 @@ export interface WidgetViewProps {
   measureType?: MeasureType;
   /** What is measured, e.g. "Pageviews": used in labels and accessible names. */
   title?: string;
+  /** The frame around the widget already shows the title, so a metric does not repeat it as a caption. */
+  titled?: boolean;
   accent?: string;
   locale?: string;
   /** Breakdown drill-down: the clicked value (null for "(none)"). */
@@ -51,14 +53,14 @@ export function isEmptyResult(result: QueryResult): boolean {
 
 // The result's kind decides the renderer; the viz only picks a variant where one applies, so a
 // saved viz that no longer fits the query (e.g. "pie" on a trend) still shows something sensible.
-export function WidgetView({ result, viz, measureType, title, accent, locale, onSelect }: WidgetViewProps) {
+export function WidgetView({ result, viz, measureType, title, titled = false, accent, locale, onSelect }: WidgetViewProps) {
   const common = { measureType, title, accent, locale };
   switch (result.kind) {
     case "trend":
       if (viz.type === "table") return <TrendTable result={result} measureType={measureType} title={title} locale={locale} />;
       return <TrendChart result={result} {...common} variant={viz.type === "bar" || viz.type === "area" ? viz.type : "line"} height={viz.height} />;
     case "metric":
-      return <MetricCard result={result} measureType={measureType} label={title} invert={viz.invert} locale={locale} />;
+      return <MetricCard result={result} measureType={measureType} label={titled ? undefined : title} invert={viz.invert} locale={locale} />;
     case "breakdown":
       return <BreakdownChart result={result} {...common} variant={viz.type === "pie" || viz.type === "donut" || viz.type === "table" ? viz.type : "bar"} height={viz.height} onSelect={onSelect} />;
     case "funnel":

@@ -17,7 +17,8 @@ export interface Feed<T> {
   /** Subscribers with the same key share one computation per tick. */
   key: string;
   projectId: string;
-  compute: () => Promise<T>;
+  /** `changed`: the project's data changed since the last run (not a first read or a clock refresh). */
+  compute: (run: { changed: boolean }) => Promise<T>;
   /**
    * Also recompute this often while anyone listens, even without a change: for values that move
    * with the clock, such as "visitors in the last 5 minutes", which fall as visitors leave.
@@ -39,7 +40,7 @@ export type AccessListener = (payload: string | null) => void;
 interface FeedState {
   key: string;
   projectId: string;
-  compute: () => Promise<unknown>;
+  compute: (run: { changed: boolean }) => Promise<unknown>;
   listeners: Set<Listener>;
   refreshMs?: number;
   computedAt: number;
@@ -85,20 +86,20 @@ export class RealtimeHub {
    */
   current<T>(feed: Feed<T>): Promise<T> {
     const state = this.feeds.get(feed.key);
-    if (!state) return feed.compute();
+    if (!state) return feed.compute({ changed: false });
     if (state.running) return state.running as Promise<T>;
     if (state.latest) return Promise.resolve(state.latest.value as T);
     return this.run(state) as Promise<T>;
   }
 
-  private run(state: FeedState, now = Date.now()): Promise<unknown> {
+  private run(state: FeedState, now = Date.now(), changed = false): Promise<unknown> {
     const run = ++state.runs;
     this.computations++;
     state.computedAt = now;
     const settle = () => {
       if (state.runs === run) state.running = undefined;
     };
-    const running = state.compute().then(
+    const running = state.compute({ changed }).then(
       (value) => {
         if (!state.latest || state.latest.run < run) state.latest = { run, value };
         settle();
@@ -148,7 +149,7 @@ export class RealtimeHub {
     await Promise.all(
       due.map(async (feed) => {
         try {
-          const value = await this.run(feed, now);
+          const value = await this.run(feed, now, changed.has(feed.projectId));
           for (const listener of feed.listeners) {
             try {
               listener(value);

@@ -1,5 +1,9 @@
 // The analyst overview's realtime numbers for one project, pushed over the same hub as embeds: one
-// feed per project, so every member watching it shares one computation per change.
+// feed per project, so every member watching it shares one computation per change. Each value also
+// carries the project's data version, which changes when events are committed (a NOTIFY heard by
+// the hub), not when the clock refreshes the numbers: dashboards refetch their queries when it
+// changes (components/hooks/use-live-queries.ts).
+import { randomUUID } from "node:crypto";
 import { ApiError } from "../errors";
 import { runQuery } from "../query/run-query";
 import { metricQuerySchema } from "../query/schemas";
@@ -18,7 +22,23 @@ const MAX_STREAM_MS = 10 * 60_000;
 const activeVisitors = metricQuerySchema.parse({ kind: "metric", measure: { type: "unique_users" }, compare: false });
 const eventCount = metricQuerySchema.parse({ kind: "metric", measure: { type: "count" }, compare: false });
 
-async function computeProjectLive(organizationId: string, projectId: string): Promise<ProjectLive> {
+type LiveNumbers = Omit<ProjectLive, "data_version">;
+
+/**
+ * Adds the data version to a feed's computation: a new opaque token on each run caused by a change,
+ * the same token on clock refreshes. A new feed (first viewer, or after a restart) starts with a
+ * token of its own, so a viewer who reconnects refetches once: what changed meanwhile is unknown.
+ */
+export function withDataVersion(compute: () => Promise<LiveNumbers>): Feed<ProjectLive>["compute"] {
+  let version: string | undefined;
+  return async ({ changed }) => {
+    if (changed || version === undefined) version = randomUUID();
+    const dataVersion = version;
+    return { ...(await compute()), data_version: dataVersion };
+  };
+}
+
+async function computeProjectLive(organizationId: string, projectId: string): Promise<LiveNumbers> {
   const now = new Date();
   const scope = { organizationId, projectId, now };
   // The query engine's own definitions (unique users = user id, else anonymous id), so these agree
@@ -32,7 +52,7 @@ async function computeProjectLive(organizationId: string, projectId: string): Pr
 }
 
 export function projectLiveFeed(organizationId: string, projectId: string): Feed<ProjectLive> {
-  return { key: JSON.stringify(["project-live", projectId]), projectId, refreshMs: REFRESH_MS, compute: () => computeProjectLive(organizationId, projectId) };
+  return { key: JSON.stringify(["project-live", projectId]), projectId, refreshMs: REFRESH_MS, compute: withDataVersion(() => computeProjectLive(organizationId, projectId)) };
 }
 
 /** The stream for a member of the project's organization (any role); anyone else gets a 404. */

@@ -1,5 +1,5 @@
 // GET /api/v1/projects/{id}/stream over real HTTP: members of any role get the live numbers and
-// their updates after ingestion; everyone else gets the error shape, never a stream.
+// their updates after ingestion, with a new data version; everyone else gets the error shape, never a stream.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { closeDatabase } from "../db/client";
@@ -47,12 +47,16 @@ it("streams a member's live numbers and updates them after ingestion", async () 
 
   const first = (await stream.next()).value!;
   expect(first.lastEventId).toBe("42");
-  expect(projectLiveSchema.parse(JSON.parse(first.data))).toMatchObject({ active_visitors: 0, events_last_minute: 0 });
+  const firstValue = projectLiveSchema.parse(JSON.parse(first.data));
+  expect(firstValue).toMatchObject({ active_visitors: 0, events_last_minute: 0 });
 
   const posted = await postEvents({ events: [{ name: "pageview", anonymous_id: "a1" }, { name: "pageview", anonymous_id: "a2" }, { name: "click", anonymous_id: "a2" }] }, { key: tenant.writeKey, headers: { "user-agent": chrome } });
   expect(posted.status).toBe(202);
   const update = (await stream.next()).value!;
-  expect(projectLiveSchema.parse(JSON.parse(update.data))).toMatchObject({ active_visitors: 2, events_last_minute: 3 });
+  const updated = projectLiveSchema.parse(JSON.parse(update.data));
+  expect(updated).toMatchObject({ active_visitors: 2, events_last_minute: 3 });
+  // The data changed: dashboards watching the stream refetch their queries.
+  expect(updated.data_version).not.toBe(firstValue.data_version);
   abort.abort();
 });
 

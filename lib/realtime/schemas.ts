@@ -8,6 +8,8 @@ export const projectLiveSchema = z.object({
   /** Events received in the last 60 seconds. */
   events_last_minute: z.number().int().nonnegative(),
   computed_at: z.iso.datetime(),
+  /** Changes whenever events are committed to the project: dashboards refetch their queries then. Opaque. */
+  data_version: z.string().min(1).max(100),
 });
 
 export type ProjectLive = z.infer<typeof projectLiveSchema>;

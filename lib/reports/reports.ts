@@ -1,10 +1,13 @@
 // Reports and widgets: every read checks membership, every change needs the analyst role or higher.
+// Every change of positions leaves a packed layout (lib/reports/layout.ts): nothing overlaps.
+import { randomUUID } from "node:crypto";
 import type { Prisma } from "../db/generated/client";
 import { getPrisma } from "../db/client";
 import { ApiError } from "../errors";
 import { assertRole, getRoleOrThrow } from "../auth/roles";
 import type { Role } from "../workspace/schemas";
-import { gridSchema, layoutSchema, reportInputSchema, widgetInputSchema, widgetPatchSchema, type Grid } from "./schemas";
+import { findOverlap, indexOf, insert, normalize, type Placed, type Size } from "./layout";
+import { layoutSchema, reportInputSchema, widgetInputSchema, widgetPatchSchema, type Grid } from "./schemas";
 
 const notFound = () => new ApiError("not_found", "No such report");
 
@@ -16,7 +19,7 @@ async function projectOrThrow(projectId: string) {
 
 /** The report if the user is a member of its organization (404 otherwise), with the user's role. */
 export async function getReportForUser(userId: string, reportId: string) {
-  const report = await getPrisma().report.findUnique({ where: { id: reportId }, include: { widgets: { orderBy: [{ gridY: "asc" }, { gridX: "asc" }] } } });
+  const report = await getPrisma().report.findUnique({ where: { id: reportId }, include: { widgets: { orderBy: [{ gridY: "asc" }, { gridX: "asc" }, { createdAt: "asc" }, { id: "asc" }] } } });
   if (!report) throw notFound();
   const role = await getRoleOrThrow(userId, report.organizationId).catch(() => {
     throw notFound();
@@ -59,23 +62,52 @@ export async function deleteReport(userId: string, reportId: string): Promise<vo
   await getPrisma().report.delete({ where: { id: reportId } });
 }
 
-/** The first free row below the existing widgets. */
-function nextGrid(widgets: { gridY: number; gridH: number }[], size: { w: number; h: number }): Grid {
-  const bottom = widgets.reduce((max, w) => Math.max(max, w.gridY + w.gridH), 0);
-  return gridSchema.parse({ x: 0, y: bottom, ...size });
+type Tx = Parameters<Parameters<ReturnType<typeof getPrisma>["$transaction"]>[0]>[0];
+type GridRow = { id: string; gridX: number; gridY: number; gridW: number; gridH: number };
+
+const placedOf = (w: GridRow): Placed => ({ id: w.id, grid: { x: w.gridX, y: w.gridY, w: w.gridW, h: w.gridH } });
+const gridData = (grid: Grid) => ({ gridX: grid.x, gridY: grid.y, gridW: grid.w, gridH: grid.h });
+const defaultSize = (viz: { type: string }): Size => (viz.type === "metric" ? { w: 3, h: 2 } : { w: 6, h: 4 });
+
+/** How many of the layout's widgets come before this position in reading order: where a widget put there goes in the order. */
+function orderIndexAt(layout: Placed[], grid: Grid): number {
+  return layout.filter((p) => p.grid.y < grid.y || (p.grid.y === grid.y && p.grid.x < grid.x)).length;
 }
 
+/**
+ * Changes a report's layout with its row locked, so concurrent changes (two widgets added at once)
+ * each start from the other's result. `change` gets the widgets' current grids and returns the new
+ * layout for them (and for any widget it creates); only grids that moved are written.
+ */
+async function changeLayout<T>(reportId: string, change: (layout: Placed[], tx: Tx) => Promise<{ layout: Placed[]; result: T }>): Promise<T> {
+  return getPrisma().$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM reports WHERE id = ${reportId}::uuid FOR UPDATE`;
+    const widgets = await tx.widget.findMany({ where: { reportId }, select: { id: true, gridX: true, gridY: true, gridW: true, gridH: true } });
+    const before = new Map(widgets.map((w) => [w.id, placedOf(w).grid]));
+    const { layout, result } = await change(widgets.map(placedOf), tx);
+    for (const { id, grid } of layout) {
+      const old = before.get(id);
+      if (old && (old.x !== grid.x || old.y !== grid.y || old.w !== grid.w || old.h !== grid.h)) await tx.widget.update({ where: { id }, data: gridData(grid) });
+    }
+    await tx.report.update({ where: { id: reportId }, data: { updatedAt: new Date() } });
+    return result;
+  });
+}
+
+/** Adds a widget: at the given grid's place in the order when there is one, else after the last widget, in the first slot where it fits. */
 export async function addWidget(userId: string, reportId: string, input: unknown) {
   const data = widgetInputSchema.parse(input);
   const { report } = await editableReport(userId, reportId);
-  const grid = data.grid ?? nextGrid(report.widgets, { w: data.viz.type === "metric" ? 3 : 6, h: data.viz.type === "metric" ? 2 : 4 });
-  const [widget] = await getPrisma().$transaction([
-    getPrisma().widget.create({
-      data: { organizationId: report.organizationId, reportId, title: data.title, query: data.query as Prisma.InputJsonValue, viz: data.viz, gridX: grid.x, gridY: grid.y, gridW: grid.w, gridH: grid.h },
-    }),
-    getPrisma().report.update({ where: { id: reportId }, data: { updatedAt: new Date() } }),
-  ]);
-  return widget;
+  const id = randomUUID();
+  const size = data.grid ? { w: data.grid.w, h: data.grid.h } : defaultSize(data.viz);
+  return changeLayout(reportId, async (current, tx) => {
+    const layout = insert(current, { id, size }, data.grid ? orderIndexAt(current, data.grid) : current.length);
+    const grid = layout.find((p) => p.id === id)!.grid;
+    const widget = await tx.widget.create({
+      data: { id, organizationId: report.organizationId, reportId, title: data.title, query: data.query as Prisma.InputJsonValue, viz: data.viz, ...gridData(grid) },
+    });
+    return { layout, result: widget };
+  });
 }
 
 async function editableWidget(userId: string, widgetId: string) {
@@ -89,49 +121,66 @@ async function editableWidget(userId: string, widgetId: string) {
 
 export async function updateWidget(userId: string, widgetId: string, input: unknown) {
   const data = widgetPatchSchema.parse(input);
-  await editableWidget(userId, widgetId);
-  return getPrisma().widget.update({
-    where: { id: widgetId },
-    data: {
-      ...(data.title !== undefined ? { title: data.title } : {}),
-      ...(data.query !== undefined ? { query: data.query as Prisma.InputJsonValue } : {}),
-      ...(data.viz !== undefined ? { viz: data.viz } : {}),
-      ...(data.grid ? { gridX: data.grid.x, gridY: data.grid.y, gridW: data.grid.w, gridH: data.grid.h } : {}),
-    },
+  const widget = await editableWidget(userId, widgetId);
+  const fields = {
+    ...(data.title !== undefined ? { title: data.title } : {}),
+    ...(data.query !== undefined ? { query: data.query as Prisma.InputJsonValue } : {}),
+    ...(data.viz !== undefined ? { viz: data.viz } : {}),
+  };
+  const grid = data.grid;
+  if (!grid) return getPrisma().widget.update({ where: { id: widgetId }, data: fields });
+  // A new grid moves the widget to that place in the order; the others make room.
+  return changeLayout(widget.reportId, async (current, tx) => {
+    const others = current.filter((p) => p.id !== widgetId);
+    const layout = insert(others, { id: widgetId, size: { w: grid.w, h: grid.h } }, orderIndexAt(others, grid));
+    return { layout, result: await tx.widget.update({ where: { id: widgetId }, data: fields }) };
   });
 }
 
+/** Deletes a widget; those after it move up into its place. */
 export async function deleteWidget(userId: string, widgetId: string): Promise<void> {
-  await editableWidget(userId, widgetId);
-  await getPrisma().widget.delete({ where: { id: widgetId } });
+  const widget = await editableWidget(userId, widgetId);
+  await changeLayout(widget.reportId, async (current, tx) => {
+    await tx.widget.delete({ where: { id: widgetId } });
+    return { layout: normalize(current.filter((p) => p.id !== widgetId)), result: undefined };
+  });
 }
 
+/** A copy of the widget, placed right after it. */
 export async function duplicateWidget(userId: string, widgetId: string) {
   const widget = await editableWidget(userId, widgetId);
-  const siblings = await getPrisma().widget.findMany({ where: { reportId: widget.reportId }, select: { gridY: true, gridH: true } });
-  const grid = nextGrid(siblings, { w: widget.gridW, h: widget.gridH });
-  return getPrisma().widget.create({
-    data: {
-      organizationId: widget.organizationId,
-      reportId: widget.reportId,
-      title: `${widget.title} (copy)`,
-      query: widget.query as Prisma.InputJsonValue,
-      viz: widget.viz as Prisma.InputJsonValue,
-      gridX: grid.x,
-      gridY: grid.y,
-      gridW: grid.w,
-      gridH: grid.h,
-    },
+  const id = randomUUID();
+  return changeLayout(widget.reportId, async (current, tx) => {
+    const layout = insert(current, { id, size: { w: widget.gridW, h: widget.gridH } }, indexOf(current, widgetId) + 1);
+    const copy = await tx.widget.create({
+      data: {
+        id,
+        organizationId: widget.organizationId,
+        reportId: widget.reportId,
+        title: `${widget.title} (copy)`,
+        query: widget.query as Prisma.InputJsonValue,
+        viz: widget.viz as Prisma.InputJsonValue,
+        ...gridData(layout.find((p) => p.id === id)!.grid),
+      },
+    });
+    return { layout, result: copy };
   });
 }
 
-/** Saves the grid after a drag or resize: all positions at once, only for this report's widgets. */
+/**
+ * Saves the grid after a move or resize: the positions of this report's widgets at once. Widgets the
+ * request leaves out (added meanwhile by someone else) keep their place in the order, and the whole
+ * layout is placed again so nothing overlaps.
+ */
 export async function saveLayout(userId: string, reportId: string, input: unknown): Promise<void> {
   const { widgets } = layoutSchema.parse(input);
-  const { report } = await editableReport(userId, reportId);
-  const own = new Set(report.widgets.map((w) => w.id));
-  if (widgets.some((w) => !own.has(w.id))) throw new ApiError("invalid_request", "widgets: every id must be a widget of this report");
-  await getPrisma().$transaction(
-    widgets.map((w) => getPrisma().widget.update({ where: { id: w.id }, data: { gridX: w.grid.x, gridY: w.grid.y, gridW: w.grid.w, gridH: w.grid.h } })),
-  );
+  await editableReport(userId, reportId);
+  const overlap = findOverlap(widgets);
+  if (overlap) throw new ApiError("invalid_request", `widgets: ${overlap[0]} and ${overlap[1]} overlap`, [{ path: "widgets", message: "Two widgets overlap" }]);
+  await changeLayout(reportId, async (current) => {
+    const own = new Set(current.map((p) => p.id));
+    if (widgets.some((w) => !own.has(w.id))) throw new ApiError("invalid_request", "widgets: every id must be a widget of this report");
+    const requested = new Map(widgets.map((w) => [w.id, w.grid]));
+    return { layout: normalize(current.map((p) => ({ id: p.id, grid: requested.get(p.id) ?? p.grid }))), result: undefined };
+  });
 }

@@ -10,12 +10,14 @@ export const vizSchema = z.object({
   invert: z.boolean().optional(),
 });
 
-export const gridSchema = z.object({
-  x: z.number().int().min(0).max(11),
-  y: z.number().int().min(0).max(1000),
-  w: z.number().int().min(1).max(12),
-  h: z.number().int().min(1).max(12),
-});
+export const gridSchema = z
+  .object({
+    x: z.number().int().min(0).max(11),
+    y: z.number().int().min(0).max(1000),
+    w: z.number().int().min(1).max(12),
+    h: z.number().int().min(1).max(12),
+  })
+  .refine((grid) => grid.x + grid.w <= 12, { message: "x + w must be at most 12 (the grid has 12 columns)", path: ["w"] });
 
 export const reportInputSchema = z.object({
   name: z.string().trim().min(1).max(200),
@@ -32,7 +34,10 @@ export const widgetInputSchema = z.object({
 export const widgetPatchSchema = widgetInputSchema.partial();
 
 export const layoutSchema = z.object({
-  widgets: z.array(z.object({ id: z.guid(), grid: gridSchema })).max(100),
+  widgets: z
+    .array(z.object({ id: z.guid(), grid: gridSchema }))
+    .max(100)
+    .refine((widgets) => new Set(widgets.map((w) => w.id)).size === widgets.length, { message: "each widget may appear once" }),
 });
 
 export type Viz = z.infer<typeof vizSchema>;

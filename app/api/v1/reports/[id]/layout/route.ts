@@ -1,4 +1,4 @@
-// PUT /api/v1/reports/{id}/layout: save every widget's grid position after a drag or resize (analyst+).
+// PUT /api/v1/reports/{id}/layout: save every widget's grid after a move or resize (analyst+); no overlaps.
 import { defineRoute } from "@/lib/api/route";
 import { readAppBody } from "@/lib/api/body";
 import { requireUser } from "@/lib/auth/session";

@@ -1,4 +1,4 @@
-// POST /api/v1/widgets/{id}/duplicate: copy a widget below the others (analyst+).
+// POST /api/v1/widgets/{id}/duplicate: copy a widget, placed right after it (analyst+).
 import { defineRoute, json } from "@/lib/api/route";
 import { requireUser } from "@/lib/auth/session";
 import { duplicateWidget } from "@/lib/reports/reports";
