@@ -36,7 +36,7 @@ export function WidgetList({ widgets, token, choices, downloads, bordered, title
           )}
         </div>
       )}
-      {w.result ? <WidgetView result={w.result} viz={w.viz as Viz} measureType={w.measureType as MeasureType | undefined} title={w.title} accent={accent} /> : <p role="alert">{w.error}</p>}
+      {w.result ? <WidgetView result={w.result} viz={w.viz as Viz} measureType={w.measureType as MeasureType | undefined} title={w.title} titled={titled} accent={accent} /> : <p role="alert">{w.error}</p>}
     </section>
   ));
 }
