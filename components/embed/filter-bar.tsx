@@ -4,20 +4,11 @@
 import { useEffect, useId, useState } from "react";
 import type { ChoicesChange } from "@/lib/embed/choices";
 import type { EditableField, ViewerChoices } from "@/lib/embed/schemas";
-import { DIMENSION_LABELS, type BuiltInDimension, type RelativeRange } from "@/lib/query/vocabulary";
+import { DIMENSION_LABELS, RANGE_LABELS, type BuiltInDimension, type RelativeRange } from "@/lib/query/vocabulary";
 import { embedApiUrl, getJson } from "./embed-api";
 
-const PRESETS: Partial<Record<RelativeRange, string>> = {
-  today: "Today",
-  yesterday: "Yesterday",
-  last_24_hours: "Last 24 hours",
-  last_7_days: "Last 7 days",
-  last_30_days: "Last 30 days",
-  last_90_days: "Last 90 days",
-  this_month: "This month",
-  last_month: "Last month",
-  this_year: "This year",
-};
+const PRESET_RANGES: RelativeRange[] = ["today", "yesterday", "last_24_hours", "last_7_days", "last_30_days", "last_90_days", "this_month", "last_month", "this_year"];
+const PRESETS: Partial<Record<RelativeRange, string>> = Object.fromEntries(PRESET_RANGES.map((r) => [r, RANGE_LABELS[r]]));
 
 const control = "max-w-48 rounded-md border border-slate-300 bg-white px-2 py-1 text-sm focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-500 dark:border-slate-700 dark:bg-slate-900";
 

@@ -2,22 +2,12 @@
 // Date range: presets, or a custom from/to (inclusive local dates).
 import { useId } from "react";
 import { RELATIVE_RANGES, type QueryRange } from "@/lib/query/schemas";
+import { RANGE_LABELS } from "@/lib/query/vocabulary";
 
 type Preset = Exclude<(typeof RELATIVE_RANGES)[number], "last_5_minutes">;
 const presets = RELATIVE_RANGES.filter((r): r is Preset => r !== "last_5_minutes");
 
-const labels: Record<Preset, string> = {
-  today: "Today",
-  yesterday: "Yesterday",
-  last_24_hours: "Last 24 hours",
-  last_7_days: "Last 7 days",
-  last_30_days: "Last 30 days",
-  last_90_days: "Last 90 days",
-  this_week: "This week",
-  this_month: "This month",
-  last_month: "Last month",
-  this_year: "This year",
-};
+const labels: Record<Preset, string> = RANGE_LABELS;
 
 const control = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
 
