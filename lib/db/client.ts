@@ -1,5 +1,6 @@
 // The database clients: a pg pool shared by Prisma (app tables) and the raw event write path, and a
 // small one of extra readers for report queries that share a snapshot (lib/db/snapshot-readers.ts).
+import "server-only";
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client";

@@ -2,6 +2,7 @@
 // REPEATABLE READ transaction exports its snapshot (pg_export_snapshot) and each extra connection
 // imports it (SET TRANSACTION SNAPSHOT) before it reads anything. The extra connections keep the
 // server's settings, not the caller's SET LOCALs.
+import "server-only";
 import type pg from "pg";
 import { getReaderPool } from "./client";
 

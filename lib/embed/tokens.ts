@@ -1,6 +1,7 @@
 // Embed tokens are HS256 JWTs signed with the project's embed secret; the header's `kid` names the
 // project. Lumen issues them (stored, listable, revocable: jti), and customers' backends may sign
 // their own with the same secret, e.g. to lock each of their users to their own rows.
+import "server-only";
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { normalizeOrigin } from "../auth/api-keys";
 import { getPrisma } from "../db/client";

@@ -2,6 +2,7 @@
 // P" (NOTIFY from ingestion, so it works across processes); every tick, each distinct feed of a
 // changed project is recomputed once and the result sent to all of that feed's subscribers,
 // however many viewers share it. Viewers arriving share the feed's current value the same way.
+import "server-only";
 import pg from "pg";
 import { getEnv } from "../env";
 import { log } from "../log";

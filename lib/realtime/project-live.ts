@@ -1,5 +1,6 @@
 // The analyst overview's realtime numbers for one project, pushed over the same hub as embeds: one
 // feed per project, so every member watching it shares one computation per change.
+import "server-only";
 import { ApiError } from "../errors";
 import { runQuery } from "../query/run-query";
 import { metricQuerySchema } from "../query/schemas";

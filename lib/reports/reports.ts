@@ -1,4 +1,5 @@
 // Reports and widgets: every read checks membership, every change needs the analyst role or higher.
+import "server-only";
 import type { Prisma } from "../db/generated/client";
 import { getPrisma } from "../db/client";
 import { ApiError } from "../errors";

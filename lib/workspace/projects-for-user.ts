@@ -1,4 +1,5 @@
 // The projects a signed-in person can see, with their role in each project's organization.
+import "server-only";
 import { getPrisma } from "../db/client";
 import type { Role } from "./schemas";
 

@@ -1,4 +1,5 @@
 // Organization settings: members and roles (owner), projects and API keys (admin), embed tokens (admin).
+import "server-only";
 import { z } from "zod";
 import { assertRole, getRoleOrThrow } from "../auth/roles";
 import { createApiKey, normalizeOrigin, revokeApiKey } from "../auth/api-keys";
