@@ -1,4 +1,5 @@
 // POST /api/v1/query, end to end: read access, the validated request, then the query.
+import "server-only";
 import { authenticateReader, readableProjectOrganization } from "../auth/read-access";
 import { invalidRequest } from "../errors";
 import { readJsonBody } from "../ingest/read-body";
