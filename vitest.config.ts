@@ -1,8 +1,14 @@
+import { createRequire } from "node:module";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
+// `import "server-only"` marks modules that touch the database, secrets or auth (Next refuses them in
+// client code). Its package throws unless resolved under the "react-server" condition, as Next does
+// for server code; tests are server code, so they get the package's empty module the same way.
+const serverOnlyEmpty = path.join(path.dirname(createRequire(import.meta.url).resolve("server-only")), "empty.js");
+
 export default defineConfig({
-  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+  resolve: { alias: { "@": path.resolve(import.meta.dirname), "server-only": serverOnlyEmpty } },
   test: {
     include: ["lib/**/*.test.ts", "app/**/*.test.ts", "components/**/*.test.{ts,tsx}", "scripts/**/*.test.ts", "sdk/cpp/tests/*.test.ts"],
     testTimeout: 30_000,

@@ -4,7 +4,7 @@
 // against the data set bench/query.ts loads (run that first). Prints each panel's p50/p95, the
 // whole overview's wall time, and failures (a dry connection pool answers 503). See bench/README.md.
 //
-//   npx tsx bench/overview.ts [--runs 10] [--warmup 1] [--org bench-query] [--only VIEW] [--explain PANEL] [--json]
+//   npx tsx --conditions=react-server bench/overview.ts [--runs 10] [--warmup 1] [--org bench-query] [--only VIEW] [--explain PANEL] [--json]
 import { parseArgs } from "node:util";
 import { bootstrapDatabase } from "../lib/db/bootstrap";
 import { closeDatabase, getPool, getReportPool } from "../lib/db/client";

@@ -2,7 +2,7 @@
 // hourly rollups, then times each query kind with and without rollups. Run by hand; it prints
 // numbers, it is not a test. See bench/README.md ("Query benchmark").
 //
-//   npx tsx bench/query.ts [--events 10000000] [--days 90] [--runs 20] [--org bench-query]
+//   npx tsx --conditions=react-server bench/query.ts [--events 10000000] [--days 90] [--runs 20] [--org bench-query]
 //                          [--warmup 1] [--refresh-every 0] [--only substr] [--explain] [--json]
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -19,7 +19,7 @@ import { queryDefinitionSchema, type QueryDefinitionInput, type QueryRange } fro
 import { ensureOrganization, ensureProject } from "../lib/workspace/workspace";
 import { explainStatements, installCapture } from "./query-explain";
 
-const usage = `Usage: npx tsx bench/query.ts [options]
+const usage = `Usage: npx tsx --conditions=react-server bench/query.ts [options]
 
   --events N          events the project should hold (default 10000000); generated only if it holds fewer
   --days N            days of history to generate, ending today (default 90)

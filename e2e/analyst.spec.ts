@@ -35,6 +35,8 @@ test("the overview shows the known totals, follows the date range and drills dow
 });
 
 test("an analyst builds a report with one widget of each kind, reorders it, and it persists", async ({ page }) => {
+  // Five widgets built through the UI, each saved and queried: about 20 s on a busy 2-core machine.
+  test.setTimeout(60_000);
   const ws = await seedAnalystWorkspace();
   await signIn(page, ws.email, ws.password);
   await page.goto(`/projects/${ws.projectId}/reports`);
@@ -72,7 +74,10 @@ test("an analyst builds a report with one widget of each kind, reorders it, and 
   // Where each widget sits on the grid (the DOM order follows the saved rows, so compare sorted).
   const order = () => widgets.evaluateAll((els) => els.map((e) => `${e.getAttribute("data-widget-title")}@${getComputedStyle(e).gridRowStart}/${getComputedStyle(e).gridColumnStart}`).sort());
   const before = await order();
+  // The new order is drawn at once and saved after: the reload must come after the save is answered.
+  const saved = page.waitForResponse((response) => response.request().method() === "PUT" && response.url().endsWith("/layout"));
   await widgets.nth(1).getByRole("button", { name: /^Move / }).dragTo(widgets.nth(0), { steps: 10 });
+  expect((await saved).ok()).toBe(true);
   await expect.poll(order).not.toEqual(before);
   const after = await order();
   await page.reload();

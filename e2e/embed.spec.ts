@@ -9,8 +9,7 @@ import { signEmbedToken } from "../lib/embed/tokens";
 import { writeEvents } from "../lib/ingest/write-events";
 import { eventRow } from "../lib/ingest/event-row";
 import { seedAnalystWorkspace, signIn } from "../lib/testing/analyst-workspace";
-import { createTenant, earlierToday } from "../lib/testing/fixtures";
-import { ensureUserWithRole } from "../lib/workspace/workspace";
+import { createMember, createTenant, earlierToday } from "../lib/testing/fixtures";
 
 let host: Server;
 let hostOrigin = "";
@@ -35,7 +34,7 @@ function purchase(customer: string) {
 
 async function seed() {
   const tenant = await createTenant();
-  const admin = await ensureUserWithRole(tenant.organizationId, { email: `embed-${randomUUID().slice(0, 8)}@example.com`, password: "admin-password" }, "admin");
+  const admin = await createMember(tenant.organizationId, "admin");
   const report = await getPrisma().report.create({
     data: { organizationId: tenant.organizationId, projectId: tenant.projectId, name: "Sales", widgets: { create: [{ title: "Purchases", query: { kind: "metric", event: "purchase", compare: false }, viz: { type: "metric" } }] } },
   });
@@ -124,7 +123,7 @@ function sale(customer: string, country: string, hoursAgo = 1) {
 /** Customer 42: DE 2, FR 1 in the last 24 hours, one more DE three days ago; customer 7: US 2, GB 1. */
 async function seedShop() {
   const tenant = await createTenant();
-  const admin = await ensureUserWithRole(tenant.organizationId, { email: `shop-${randomUUID().slice(0, 8)}@example.com`, password: "admin-password" }, "admin");
+  const admin = await createMember(tenant.organizationId, "admin");
   const report = await getPrisma().report.create({
     data: {
       organizationId: tenant.organizationId,
@@ -219,24 +218,27 @@ test("the host page sets the theme and filters, refreshes, and hears what change
   await send(page, "set-filter", { filters: { country: 42 } });
   await expect.poll(async () => (await received(page, "error")).map((m) => m.code)).toEqual(["not_editable", "invalid_message"]);
 
-  // A row written behind the stream's back (no NOTIFY) shows up on "refresh".
+  // A row written behind the stream's back (no NOTIFY): the live feed never hears of it, and
+  // "refresh" reads the data again, which brings it.
   await getPool().query(
     `INSERT INTO events (organization_id, project_id, event_id, name, "timestamp", user_id, country, properties) VALUES ($1, $2, $3, 'purchase', now() - interval '1 hour', 'u-backfill', 'DE', '{"customer_id":"42"}')`,
     [tenant.organizationId, tenant.projectId, randomUUID()],
   );
-  await page.waitForTimeout(1500);
   await expect(purchases(frame)).toHaveText("2");
+  const reread = page.waitForResponse((response) => /^\/api\/v1\/embed\/[^/]+\/data$/.test(new URL(response.url()).pathname));
   await send(page, "refresh");
+  expect((await reread).status()).toBe(200);
   await expect(purchases(frame)).toHaveText("3");
 });
 
 test("set-token renews a customer-signed token without a reload, keeping the viewer's filters", async ({ page, baseURL }) => {
-  test.setTimeout(90_000);
   const { tenant, reportId, secret, customer42 } = await seedShop();
   const claims = { resource: { type: "report" as const, id: reportId }, params: customer42, editable: ["country" as const], downloads: true };
-  // Long enough to load, filter and renew on a busy machine (checked below): the renewal must land before it.
-  const firstExpiry = Date.now() + 25_000;
+  // Long enough to load, filter and renew on a busy machine (checked below): the renewal must land
+  // before it. The pages' clock is the test's, which moves it past this expiry further down.
+  const firstExpiry = Date.now() + 10 * 60_000;
   const first = await signEmbedToken(tenant.projectId, secret, claims, new Date(firstExpiry));
+  await page.clock.install();
   await page.goto(recordingHost(baseURL!, `${baseURL}/embed/${first}`));
   const frame = page.frameLocator("iframe");
   await send(page, "set-filter", { filters: { country: "DE" } });
@@ -254,21 +256,31 @@ test("set-token renews a customer-signed token without a reload, keeping the vie
   await expect(frame.getByRole("combobox", { name: "Country", exact: true })).toHaveValue("DE");
   expect(Date.now(), "the renewal landed before the first token expired").toBeLessThan(firstExpiry);
 
-  // Past the first token's expiry: no token-expired, and still live on the new token.
-  await page.waitForTimeout(firstExpiry - Date.now() + 1500);
+  // Past the first token's expiry, for the embed: no token-expired (a hello's answer, posted after
+  // anything the expiry would have posted, has arrived), and still live on the new token.
+  await page.clock.fastForward(firstExpiry - Date.now() + 1_000);
+  const embedFrame = page.frames().find((frame) => frame.url().includes("/embed/"))!;
+  expect(await embedFrame.evaluate(() => Date.now())).toBeGreaterThan(firstExpiry);
+  const ready = (await received(page, "ready")).length;
+  await send(page, "hello");
+  await expect.poll(async () => (await received(page, "ready")).length).toBe(ready + 1);
   expect(await received(page, "token-expired")).toEqual([]);
   await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [sale("42", "DE"), sale("42", "FR")]);
   await expect(purchases(frame)).toHaveText("3", { timeout: 10_000 });
 });
 
 test("an embed open when its token expires tells the host, which can renew it", async ({ page, baseURL }) => {
+  test.setTimeout(60_000);
   const { tenant, reportId, secret, customer42 } = await seedShop();
   const claims = { resource: { type: "report" as const, id: reportId }, params: customer42 };
-  const token = await signEmbedToken(tenant.projectId, secret, claims, new Date(Date.now() + 6_000));
+  // Really expiring (the data API is asked below): long enough to load on a busy machine (checked).
+  const expiry = Date.now() + 15_000;
+  const token = await signEmbedToken(tenant.projectId, secret, claims, new Date(expiry));
   await page.goto(recordingHost(baseURL!, `${baseURL}/embed/${token}`));
   const frame = page.frameLocator("iframe");
   await expect(purchases(frame)).toHaveText("3");
-  await expect.poll(() => received(page, "token-expired"), { timeout: 15_000 }).toHaveLength(1);
+  expect(Date.now(), "the embed loaded before its token expired").toBeLessThan(expiry);
+  await expect.poll(() => received(page, "token-expired"), { timeout: 30_000 }).toHaveLength(1);
   await expect(frame.getByTestId("embed-notice")).toHaveText("This embed link has expired.");
   // The data API says the same to anyone still holding the old token.
   const stale = await page.request.get(`${baseURL}/api/v1/embed/${token}/data`);

@@ -1,5 +1,6 @@
 // The sign-in page in Chromium: a throttled account is told how long to wait, and a callbackUrl
 // pointing at another site lands on Lumen's projects page instead.
+import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { ACCOUNT_FAILURE_LIMIT } from "../lib/auth/sign-in-throttle";
 import { createMember, createTenant, testBaseUrl } from "../lib/testing/fixtures";
@@ -11,8 +12,12 @@ async function newUser(): Promise<string> {
   return (await createMember(organizationId, "viewer", PASSWORD)).email;
 }
 
-// A client address of this test's own, so its failures count against no one else's budget.
-test.use({ extraHTTPHeaders: { "x-forwarded-for": `198.18.${Math.floor(Math.random() * 255)}.${Math.floor(Math.random() * 254) + 1}` } });
+// A client address of each test's own (each run of it, too: --repeat-each), so its failures count
+// against no one else's budget.
+test.beforeEach(async ({ page }) => {
+  const group = () => randomUUID().slice(0, 4);
+  await page.setExtraHTTPHeaders({ "x-forwarded-for": `2001:db8:${group()}:${group()}::${group()}` });
+});
 
 test("after repeated wrong passwords, the page says sign-in is paused and for how long", async ({ page }) => {
   const email = await newUser();

@@ -2,7 +2,7 @@
 // localStorage), are retried with backoff honouring Retry-After, and are stored exactly once.
 import { expect, test, type Route } from "@playwright/test";
 import { closeDatabase } from "../lib/db/client";
-import { demoUrl, flushTracker, INGEST_URL, named, waitForEvents, waitForTracker } from "../lib/tracker/e2e-support";
+import { demoUrl, eventsOf, flushTracker, INGEST_URL, MARKER, named, recordIngestRequests, sendMarker, storedQueue, waitForEvents, waitForTracker } from "../lib/tracker/e2e-support";
 import { createTenant } from "../lib/testing/fixtures";
 
 
@@ -14,8 +14,22 @@ const clickSignup = async (page: import("@playwright/test").Page, times: number)
   for (let i = 0; i < times; i++) await page.getByRole("button", { name: "Start free trial" }).click();
 };
 
+/** The tenant's events but the marker (sendMarker's). */
+const trackedEvents = async (tenant: Parameters<typeof eventsOf>[0]) => (await eventsOf(tenant)).filter((event) => event.name !== MARKER);
+
+/**
+ * Nothing more will arrive from this page: a flush (the one a timer would run) leaves nothing
+ * queued, and every request the page started before a marker has been answered.
+ */
+async function settle(page: import("@playwright/test").Page, tenant: Parameters<typeof eventsOf>[0], sent: ReturnType<typeof recordIngestRequests>) {
+  await flushTracker(page);
+  await expect.poll(() => storedQueue(page)).toEqual([]);
+  await sendMarker(page, tenant, sent);
+}
+
 test("retries after 503 with Retry-After, and stores each event once", async ({ page }) => {
   const tenant = await createTenant();
+  const sent = recordIngestRequests(page);
   const attempts: { at: number; ids: string[]; passed: boolean }[] = [];
   await page.route(INGEST_URL, async (route: Route) => {
     const ids = (JSON.parse(route.request().postData()!) as { events: { event_id: string }[] }).events.map((event) => event.event_id);
@@ -30,8 +44,9 @@ test("retries after 503 with Retry-After, and stores each event once", async ({ 
   await flushTracker(page);
 
   const events = await waitForEvents(tenant, (rows) => rows.length >= 5);
-  await page.waitForTimeout(1500); // room for a wrong duplicate send to show up
-  expect((await waitForEvents(tenant, () => true)).length).toBe(5); // session_start, pageview, 3 clicks
+  // Nothing more comes from this page: a wrong duplicate send would be stored by now.
+  await settle(page, tenant, sent);
+  expect(await trackedEvents(tenant)).toHaveLength(5); // session_start, pageview, 3 clicks
   expect(new Set(events.map((event) => event.eventId)).size).toBe(5);
   expect(named(events, "signup_click")).toHaveLength(3);
   // Retry-After: 2 was honoured between the failed attempts.
@@ -43,6 +58,7 @@ test("retries after 503 with Retry-After, and stores each event once", async ({ 
 
 test("keeps events while the network is down and sends them once it is back", async ({ page, context }) => {
   const tenant = await createTenant();
+  const sent = recordIngestRequests(page);
   await page.goto(demoUrl(tenant));
   await waitForTracker(page);
   await flushTracker(page);
@@ -50,15 +66,16 @@ test("keeps events while the network is down and sends them once it is back", as
 
   await context.setOffline(true);
   await clickSignup(page, 4);
+  // The flush tries, fails, and keeps the four for a later one (in localStorage too, for a later page).
   await flushTracker(page);
-  await page.waitForTimeout(2500);
-  expect(named(await waitForEvents(tenant, () => true), "signup_click")).toHaveLength(0);
-  expect(await page.evaluate(() => JSON.parse(localStorage.getItem("lumen_queue")!).length)).toBe(4);
+  await expect.poll(async () => (await storedQueue(page)).map((event) => event.name)).toEqual(Array(4).fill("signup_click"));
+  expect(named(await eventsOf(tenant), "signup_click")).toHaveLength(0);
 
   await context.setOffline(false);
   const events = await waitForEvents(tenant, (rows) => named(rows, "signup_click").length >= 4, 30_000);
-  await page.waitForTimeout(1500);
-  const final = await waitForEvents(tenant, () => true);
+  // Nothing more comes from this page: a wrong duplicate send would be stored by now.
+  await settle(page, tenant, sent);
+  const final = await trackedEvents(tenant);
   expect(named(final, "signup_click")).toHaveLength(4);
   expect(new Set(final.map((event) => event.eventId)).size).toBe(final.length);
   expect(events.length).toBe(final.length);

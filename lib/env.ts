@@ -1,4 +1,5 @@
 // The one place that reads process.env: every setting is validated here, with a clear message per bad one.
+import "server-only";
 import { z } from "zod";
 
 export const envSchema = z.object({

@@ -1,4 +1,5 @@
 // The instance secret: LUMEN_SECRET, or one generated once and kept in the data folder (development).
+import "server-only";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";

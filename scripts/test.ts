@@ -139,7 +139,9 @@ async function main(): Promise<number> {
 
     let failed = 0;
     if (!flags.only || flags.only === "vitest") failed ||= await run(bin("vitest"), ["run", ...extraArgs], env);
-    if (!flags.only || flags.only === "playwright") failed ||= await run(bin("playwright"), ["test", ...(flags.only ? extraArgs : [])], env);
+    // The specs seed through lib's server-only modules: Playwright's Node resolves them as server code.
+    const playwrightEnv = { ...env, NODE_OPTIONS: [env.NODE_OPTIONS, "--conditions=react-server"].filter(Boolean).join(" ") };
+    if (!flags.only || flags.only === "playwright") failed ||= await run(bin("playwright"), ["test", ...(flags.only ? extraArgs : [])], playwrightEnv);
     if ((!flags.only && !flags["skip-pg15"]) || flags.only === "pg15") failed ||= await testOnPostgres15(env, dataDir);
     return failed;
   } finally {

@@ -5,6 +5,7 @@
 // reopened with backoff, passing the version the page has (so an unchanged snapshot is not resent).
 // Without EventSource, or after repeated failures, the page polls the data endpoint instead.
 import { useCallback, useEffect, useRef, useState } from "react";
+import { backoffDelay } from "@/lib/backoff";
 import { choicesKey } from "@/lib/embed/choices";
 import type { ViewerChoices } from "@/lib/embed/schemas";
 import { embedApiUrl, fetchSnapshot, type Answer, type Snapshot } from "./embed-api";
@@ -14,7 +15,8 @@ const MAX_BACKOFF_MS = 30_000;
 /** Consecutive stream failures before polling takes over. */
 const STREAM_ATTEMPTS = 4;
 
-const backoff = (failures: number) => Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** (failures - 1)) * (0.75 + Math.random() * 0.5);
+/** The wait after `failures` consecutive failures (1 for the first). */
+const backoff = (failures: number) => backoffDelay(failures - 1, { baseMs: 2_000, maxMs: MAX_BACKOFF_MS });
 
 type Failure = Extract<Answer<unknown>, { ok: false }>;
 

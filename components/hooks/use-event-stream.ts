@@ -4,6 +4,7 @@
 // jitter so a restarted server is not hit by every tab at once) and resumes with Last-Event-ID.
 // 401/403/404 end it for good: retrying cannot fix them.
 import { useEffect, useRef, useState } from "react";
+import { backoffDelay } from "@/lib/backoff";
 import { SseParser, type ServerSentEvent } from "@/lib/realtime/sse-parser";
 
 export type StreamStatus = "connecting" | "open" | "retrying" | "closed";
@@ -54,7 +55,7 @@ export function useEventStream(url: string, onEvent: (event: ServerSentEvent) =>
         // Network error or a dropped stream: retried below, unless we are unmounting.
       }
       if (abort.signal.aborted) return;
-      const delay = Math.min(MAX_RETRY_MS, retryMs * 2 ** failures) * (0.5 + Math.random() / 2);
+      const delay = backoffDelay(failures, { baseMs: retryMs, maxMs: MAX_RETRY_MS });
       failures++;
       setStatus("retrying");
       timer = setTimeout(() => void connect(), delay);

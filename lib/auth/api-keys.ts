@@ -1,4 +1,5 @@
 // API keys: 192-bit random secrets, shown once, stored as SHA-256 hashes.
+import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import type { ApiKeyKind } from "../db/generated/enums";
 import { getPool, getPrisma } from "../db/client";

@@ -3,6 +3,7 @@
 // real status: 429 with Retry-After when throttled, 503 when the database is down (next-auth would
 // answer 401 for both). The body keeps next-auth's `url` (its browser client reads it) next to
 // Lumen's error shape.
+import "server-only";
 import NextAuth from "next-auth";
 import { NextRequest } from "next/server";
 import { getEnv } from "../env";

@@ -2,6 +2,7 @@
 // belongs to a user with a password or not (unknown emails are verified against a dummy hash), so the
 // response time does not tell which emails have accounts. A hash made at an older cost is upgraded
 // once the password is known to be right.
+import "server-only";
 import { getPrisma } from "../db/client";
 import { dummyPasswordHash, hashPassword, passwordNeedsRehash, verifyPassword } from "./password";
 

@@ -2,6 +2,7 @@
 // on by env. Sessions are signed JWTs in a cookie. OAuth sign-in only admits people who already have
 // a user (added by an owner or admin), matched by an email the provider verified: Lumen is
 // invitation-only. After sign-in, only paths of this site are followed (callbackUrl).
+import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";

@@ -2,6 +2,7 @@
 // The cost is OWASP's current recommendation (N=2^17, r=8, p=1: 128 MiB and about half a second
 // of CPU per hash). A hash stored at any other cost still verifies, and is flagged for re-hashing so
 // sign-in upgrades it (see passwordNeedsRehash).
+import "server-only";
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from "node:crypto";
 
 export interface ScryptParams {

@@ -1,5 +1,6 @@
 // Who may read a project's data: a read API key of its organization (Authorization: Bearer), or a
 // signed-in member of that organization (any role). Anything else looks like a missing project.
+import "server-only";
 import { getPrisma } from "../db/client";
 import { ApiError } from "../errors";
 import { authenticateApiKey, bearerToken } from "./api-keys";

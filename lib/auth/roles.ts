@@ -1,4 +1,5 @@
 // Roles within an organization, enforced on the server: owner > admin > analyst > viewer.
+import "server-only";
 import { getPrisma } from "../db/client";
 import { ApiError } from "../errors";
 import type { Role } from "../workspace/schemas";

@@ -1,10 +1,8 @@
 // Signed-in members read their organization's projects through the query API; nobody else does.
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { closeDatabase } from "../db/client";
-import { createTenant, postEvents, testBaseUrl, type Tenant } from "../testing/fixtures";
+import { createMember, createTenant, postEvents, testBaseUrl, type Tenant } from "../testing/fixtures";
 import { signInOverHttp } from "../testing/session";
-import { ensureUserWithRole } from "../workspace/workspace";
 
 let a: Tenant;
 let b: Tenant;
@@ -13,10 +11,9 @@ let viewerCookie: string;
 beforeAll(async () => {
   a = await createTenant();
   b = await createTenant();
-  const email = `viewer-${randomUUID().slice(0, 8)}@example.com`;
-  await ensureUserWithRole(a.organizationId, { email, password: "viewer-password" }, "viewer");
+  const viewer = await createMember(a.organizationId, "viewer");
   await postEvents({ events: [{ name: "pageview" }, { name: "pageview" }] }, { key: a.writeKey });
-  viewerCookie = await signInOverHttp(email, "viewer-password");
+  viewerCookie = await signInOverHttp(viewer.email, viewer.password);
 });
 
 afterAll(async () => {

@@ -1,4 +1,5 @@
 // The signed-in user, in server components and route handlers.
+import "server-only";
 import { getServerSession } from "next-auth";
 import { ApiError } from "../errors";
 import { getAuthOptions } from "./options";

@@ -4,6 +4,7 @@
 // check (a check-then-write would let a burst through together). A refused attempt removes its rows,
 // so hammering a locked account does not keep it locked; a success clears the account's failures.
 // Subjects are HMACs under the instance secret: no typed email or client address is stored.
+import "server-only";
 import { createHmac } from "node:crypto";
 import { getPrisma } from "../db/client";
 import { getInstanceSecret } from "../secrets";

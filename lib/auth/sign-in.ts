@@ -1,4 +1,5 @@
 // Password sign-in, as next-auth's credentials provider calls it: throttle, check, record.
+import "server-only";
 import { z } from "zod";
 import { isDatabaseUnavailable } from "../db/client";
 import { getEnv } from "../env";

@@ -12,7 +12,7 @@ const run = promisify(execFile);
 const tsx = path.resolve("node_modules/.bin/tsx");
 
 async function lumen(...args: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run(tsx, ["scripts/lumen.ts", ...args, "--json"], { env: process.env });
+  const { stdout } = await run(tsx, ["--conditions=react-server", "scripts/lumen.ts", ...args, "--json"], { env: process.env });
   return JSON.parse(stdout.trim().split("\n").pop()!) as Record<string, unknown>;
 }
 
@@ -45,7 +45,7 @@ it("creates a workspace whose write key ingests", async () => {
 });
 
 it("reports bad input clearly and exits non-zero", async () => {
-  const failure = await run(tsx, ["scripts/lumen.ts", "create-project", "--org", "no-such-org-anywhere", "--name", "x", "--json"], { env: process.env }).catch((e: { code: number; stderr: string }) => e);
+  const failure = await run(tsx, ["--conditions=react-server", "scripts/lumen.ts", "create-project", "--org", "no-such-org-anywhere", "--name", "x", "--json"], { env: process.env }).catch((e: { code: number; stderr: string }) => e);
   expect(failure).toMatchObject({ code: 1 });
   expect((failure as { stderr: string }).stderr).toMatch(/No organization "no-such-org-anywhere"/);
 });

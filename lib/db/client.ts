@@ -6,6 +6,7 @@
 // Per process: app 10 + reports 8 + readers 4 + the realtime LISTEN connection = 23, so four app
 // processes stay within PostgreSQL's default max_connections of 100 (3 reserved for superusers).
 // Each pool names itself in pg_stat_activity (application_name).
+import "server-only";
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client";

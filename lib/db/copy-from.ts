@@ -7,12 +7,31 @@
 // back-pressure, and resolve on CommandComplete ("COPY <n>") + ReadyForQuery: copyFrom, for loads
 // of any size. runCopyScript instead sends small data (an ingestion batch, at most the 1 MB body
 // limit's worth) in the same write as its script, without waiting for the server's answer.
+//
+// Pinned, exactly: pg 8.23.1 (README, "Pinned dependencies"). Submittable is public, but what is done
+// with the connection is not: its sendCopyFromChunk / endCopyFrom / sendCopyFail and query(text)
+// methods, its socket (`stream`, corked around a script and its data), and the set of handle*
+// callbacks pg invokes on the active query. A connection lacking those methods fails the query with
+// a message naming them (lib/db/library-internals.ts); lib/db/copy-from.test.ts COPYs rows through
+// both paths and reads them back, so an upgrade that changes the rest fails there.
+import "server-only";
 import type pg from "pg";
+import { missingMembers, internalsChanged } from "./library-internals";
 
 interface CopyConnection extends pg.Connection {
   sendCopyFromChunk(chunk: Buffer): void;
   endCopyFrom(): void;
   sendCopyFail(message: string): void;
+}
+
+/** What this module calls on pg's connection and its socket. */
+export const COPY_CONNECTION_MEMBERS = ["query", "sendCopyFromChunk", "endCopyFrom", "sendCopyFail"] as const;
+export const COPY_SOCKET_MEMBERS = ["cork", "uncork", "once"] as const;
+
+/** pg fails a query whose submit() returns an error: this one names what the installed pg lacks. */
+function checkConnection(connection: pg.Connection): Error | undefined {
+  const missing = [...missingMembers(connection, COPY_CONNECTION_MEMBERS), ...missingMembers(connection.stream, COPY_SOCKET_MEMBERS).map((member) => `stream.${member}`)];
+  return missing.length > 0 ? internalsChanged("pg's Connection", missing, "lib/db/copy-from.ts") : undefined;
 }
 
 class CopyFromStdin implements pg.Submittable {
@@ -28,7 +47,9 @@ class CopyFromStdin implements pg.Submittable {
     this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
   }
 
-  submit(connection: pg.Connection): void {
+  submit(connection: pg.Connection): Error | undefined {
+    const unusable = checkConnection(connection);
+    if (unusable) return unusable;
     connection.query(this.text);
   }
 
@@ -98,7 +119,9 @@ class CopyScript implements pg.Submittable {
     this.done = new Promise((resolve) => (this.settle = resolve));
   }
 
-  submit(connection: pg.Connection): void {
+  submit(connection: pg.Connection): Error | undefined {
+    const unusable = checkConnection(connection);
+    if (unusable) return unusable;
     const copy = connection as CopyConnection;
     connection.stream.cork();
     connection.query(this.text);

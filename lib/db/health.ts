@@ -1,3 +1,4 @@
+import "server-only";
 import { getPool } from "./client";
 
 /** One round trip, bounded so a hung server reads as down rather than hanging the probe. */

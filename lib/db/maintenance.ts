@@ -1,4 +1,5 @@
 // Background upkeep inside the server process: monthly event partitions stay created ahead of time.
+import "server-only";
 import { getEnv } from "../env";
 import { log } from "../log";
 import { getPool } from "./client";

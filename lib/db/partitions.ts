@@ -1,4 +1,5 @@
 // Keeps monthly partitions of the events table ahead of the data (see the init migration).
+import "server-only";
 import type pg from "pg";
 
 const MONTHS_AHEAD = 3;

@@ -1,12 +1,27 @@
 // Drives Prisma's schema engine compiled to WebAssembly, so migrations apply (and new ones can be
 // diffed) on machines without Prisma's native engine. The migration folders stay standard Prisma:
 // `prisma migrate deploy` works on the same folder where the native engine exists.
+//
+// Pinned, exactly, because this module works below the packages' public APIs (README, "Pinned
+// dependencies"):
+// - @prisma/schema-engine-wasm 8.1.0-2.59be4fda…: instantiated by hand the way a bundler would
+//   (its wasm-bindgen glue `schema_engine_bg.js`: __wbg_set_wasm, the "./schema_engine_bg.js" import
+//   namespace, __wbindgen_start; and the PRISMA_WASM_PANIC_REGISTRY global it reports panics to).
+//   Its versions follow the engines, not the CLI: Prisma 7.10.1 carries engines 8.1.0-1.d1b3f377…,
+//   which has no published WebAssembly build; this is the registry's only 8.1 one.
+// - @prisma/adapter-pg and @prisma/driver-adapter-utils 7.10.1 (with @prisma/client and prisma at
+//   the same version): the adapter's connection is patched through its internal performIO and
+//   onError, and relies on queryRaw returning the very rows array performIO read.
+// What it relies on is checked when it runs (lib/db/library-internals.ts), and
+// lib/db/schema-engine.test.ts diffs and applies migrations on a scratch database: an upgrade that
+// breaks either fails there, by name.
 import { readFile, readdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from "@prisma/driver-adapter-utils";
+import { assertInternals } from "./library-internals";
 
 type WasmModule = typeof import("@prisma/schema-engine-wasm/schema_engine_bg");
 type Engine = Awaited<ReturnType<WasmModule["SchemaEngine"]["new"]>>;
@@ -21,11 +36,22 @@ let lastPanic = "";
   },
 };
 
+const MODULE = "lib/db/schema-engine.ts";
+const WASM_PACKAGE = "@prisma/schema-engine-wasm";
+
 async function loadWasm(): Promise<WasmModule> {
   const bindings = await import("@prisma/schema-engine-wasm/schema_engine_bg");
+  assertInternals(`${WASM_PACKAGE}'s schema_engine_bg.js`, bindings, ["__wbg_set_wasm"], MODULE);
+  assertInternals(`${WASM_PACKAGE}'s SchemaEngine`, bindings.SchemaEngine, ["new"], MODULE);
   const require = createRequire(import.meta.url);
   const wasmPath = path.join(path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")), "schema_engine_bg.wasm");
-  const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), { "./schema_engine_bg.js": bindings as unknown as WebAssembly.ModuleImports });
+  let instance: WebAssembly.Instance;
+  try {
+    ({ instance } = await WebAssembly.instantiate(await readFile(wasmPath), { "./schema_engine_bg.js": bindings as unknown as WebAssembly.ModuleImports }));
+  } catch (error) {
+    throw new Error(`${WASM_PACKAGE}: schema_engine_bg.wasm no longer instantiates against its JavaScript glue the way ${MODULE} does it (${error instanceof Error ? error.message : error})`, { cause: error });
+  }
+  assertInternals(`${WASM_PACKAGE}'s schema_engine_bg.wasm`, instance.exports, ["__wbindgen_start"], MODULE);
   bindings.__wbg_set_wasm(instance.exports);
   (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
   return bindings;
@@ -53,6 +79,7 @@ class WholeScriptPrismaPg extends PrismaPg {
 
   override async connect() {
     const adapter = await super.connect();
+    assertInternals("@prisma/adapter-pg's adapter", adapter, ["performIO", "onError", "queryRaw"], MODULE);
     const io = adapter as unknown as { performIO(query: unknown): Promise<QueryResult> };
     const performIO = io.performIO.bind(adapter);
     io.performIO = async (query) => {
@@ -66,6 +93,8 @@ class WholeScriptPrismaPg extends PrismaPg {
     adapter.queryRaw = async (query) => {
       const result = await queryRaw(query);
       const raw = result as unknown as RawResult;
+      // performIO marks every rows array it reads; queryRaw must hand that same array back.
+      if (!(charColumns in raw.rows)) throw new Error(`@prisma/adapter-pg's queryRaw no longer returns the rows its performIO read, which ${MODULE} relies on to type "char" columns: see its header`);
       for (const i of raw.rows[charColumns] ?? []) raw.columnTypes[i] = ColumnTypeEnum.Character;
       return result;
     };

@@ -3,6 +3,7 @@
 // imports it (SET TRANSACTION SNAPSHOT) before it reads anything. The extra connections keep the
 // server's settings, not the caller's SET LOCALs, but for its statement_timeout: a reader's part
 // of a query is held to the same time as the query.
+import "server-only";
 import type pg from "pg";
 import { getReaderPool } from "./client";
 

@@ -1,5 +1,6 @@
 // What an embed shows: its widgets, each run with the token's locked parameters. A viewer may
 // change only what the embed makes editable, and only by adding to the locks, never replacing them.
+import "server-only";
 import { createHash } from "node:crypto";
 import { getPrisma } from "../db/client";
 import { runQuery } from "../query/run-query";

@@ -2,6 +2,7 @@
 // when it names none.
 // Runs in proxy.ts before the page renders, so it is one indexed read and no signature check: a
 // token whose claims were tampered with is refused by the page itself, which then shows no data.
+import "server-only";
 import { decodeJwt } from "jose";
 import { z } from "zod";
 import { normalizeOrigin } from "../auth/api-keys";

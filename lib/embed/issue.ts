@@ -1,5 +1,6 @@
 // Creating an embed (an admin, or an admin API key of the organization): stores the token's
 // settings, signs it, and returns ready-to-paste HTML.
+import "server-only";
 import type { Prisma } from "../db/generated/client";
 import { normalizeOrigin } from "../auth/api-keys";
 import { getPrisma } from "../db/client";

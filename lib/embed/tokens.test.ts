@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
 import { writeEvents } from "../ingest/write-events";
 import { eventRow } from "../ingest/event-row";
-import { createTenant, earlierToday, type Tenant } from "../testing/fixtures";
-import { ensureUserWithRole } from "../workspace/workspace";
+import { createMember, createTenant, earlierToday, type Tenant } from "../testing/fixtures";
 import { loadEmbedWidgets } from "./embed-data";
 import { createEmbed } from "./issue";
 import { signEmbedToken, verifyEmbedToken } from "./tokens";
@@ -22,7 +21,7 @@ function purchase(customer: string) {
 
 beforeAll(async () => {
   tenant = await createTenant();
-  adminId = (await ensureUserWithRole(tenant.organizationId, { email: `admin-${randomUUID().slice(0, 8)}@example.com`, password: "admin-password" }, "admin")).id;
+  adminId = (await createMember(tenant.organizationId, "admin")).id;
   const report = await getPrisma().report.create({
     data: { organizationId: tenant.organizationId, projectId: tenant.projectId, name: "Sales", widgets: { create: [{ title: "Purchases", query: { kind: "metric", event: "purchase", compare: false }, viz: { type: "metric" } }] } },
   });

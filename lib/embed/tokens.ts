@@ -4,6 +4,7 @@
 // are not stored, so they must be short-lived: exp and iat are required, and exp - iat is bounded by
 // the project's maximum lifetime; one can still be revoked by its jti (lib/embed/revocations.ts).
 // After a rotation, the previous secret still verifies until its grace period ends.
+import "server-only";
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from "jose";
 import { z } from "zod";
 import { normalizeOrigin } from "../auth/api-keys";

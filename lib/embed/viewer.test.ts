@@ -114,38 +114,63 @@ describe("viewer choices", () => {
   });
 });
 
-/** Reads a stream's events until `until` returns true or the time is up. */
-async function readEvents(stream: ReadableStream<Uint8Array>, ms: number) {
+/** Reads a stream until `done(text)` holds for all read so far, or it ends; the deadline only stops a hang. */
+async function readUntil(stream: ReadableStream<Uint8Array>, done: (text: string) => boolean, ms = 15_000): Promise<string> {
   const reader = stream.getReader();
   const decoder = new TextDecoder();
   let text = "";
   const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const next = await Promise.race([reader.read(), new Promise<null>((resolve) => setTimeout(() => resolve(null), deadline - Date.now()))]);
-    if (!next || next.done) break;
-    text += decoder.decode(next.value);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    while (!done(text)) {
+      const hang = new Promise<"hang">((resolve) => (timer = setTimeout(() => resolve("hang"), deadline - Date.now())));
+      const next = await Promise.race([reader.read(), hang]);
+      clearTimeout(timer);
+      if (next === "hang") throw new Error(`the stream sent nothing more within ${ms} ms; so far:\n${text}`);
+      if (next.done) break;
+      text += decoder.decode(next.value, { stream: true });
+    }
+    return text;
+  } finally {
+    await reader.cancel();
   }
-  await reader.cancel();
-  return text;
 }
+
+const dataIds = (text: string) => [...text.matchAll(/id: (\S+)\nevent: data\n/g)].map((match) => match[1]);
+const hasData = (text: string) => dataIds(text).length > 0;
 
 describe("the stream", () => {
   it("sends data versions as event ids, and nothing again to a viewer that has the current one", async () => {
-    const embed = await customerEmbed();
+    // A customer of this test's own: the purchase written below changes no other test's numbers.
+    const customer = `stream-${randomUUID().slice(0, 8)}`;
+    const token = await signEmbedToken(tenant.projectId, secret, {
+      resource: { type: "report", id: reportId },
+      params: { filters: [{ field: "properties.customer_id", op: "equals", value: customer }], range: { relative: "last_24_hours" }, timezone: "UTC" },
+      editable: ["country"],
+    });
+    const embed = await verifyEmbedToken(token);
     const choices: ViewerChoices = { filters: { country: "DE" } };
+    const open = (lastEventId?: string) => embedStream(embed, { choices, lastEventId, signal: new AbortController().signal });
     const { version } = await loadEmbedSnapshot(embed, choices);
-    const fresh = await readEvents(await embedStream(embed, { choices, signal: new AbortController().signal }), 1500);
-    expect(fresh).toContain(`id: ${version}\nevent: data\n`);
-    const resumed = await readEvents(await embedStream(embed, { choices, lastEventId: version, signal: new AbortController().signal }), 1500);
-    expect(resumed).toContain("retry:");
-    expect(resumed).not.toContain("event: data");
-    const stale = await readEvents(await embedStream(embed, { choices, lastEventId: "an-older-version", signal: new AbortController().signal }), 1500);
-    expect(stale).toContain(`id: ${version}\nevent: data\n`);
+    expect(dataIds(await readUntil(await open(), hasData))).toEqual([version]);
+
+    // Resumed with the current version, the stream sends data again only once there is a change:
+    // the first data it carries is the changed data, not the version the viewer has.
+    const resumed = open(version);
+    const changed = readUntil(await resumed, hasData);
+    await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [purchase(customer, "DE")]);
+    const text = await changed;
+    expect(text).toContain("retry:");
+    const { version: next } = await loadEmbedSnapshot(embed, choices);
+    expect(next).not.toBe(version);
+    expect(dataIds(text)).toEqual([next]);
+
+    expect(dataIds(await readUntil(await open("an-older-version"), hasData))).toEqual([next]);
   });
 
   it("says when the token expires, and ends", async () => {
     const token = await signEmbedToken(tenant.projectId, secret, { resource: { type: "report", id: reportId } }, new Date(Date.now() + 2500));
-    const text = await readEvents(await embedStream(await verifyEmbedToken(token), { choices: { filters: {} }, signal: new AbortController().signal }), 6000);
+    const text = await readUntil(await embedStream(await verifyEmbedToken(token), { choices: { filters: {} }, signal: new AbortController().signal }), (read) => read.includes("event: expired"));
     expect(text).toMatch(/event: data[\s\S]*event: expired/);
   });
 });

@@ -3,6 +3,7 @@
 // read (only its first byte is awaited, to refuse a non-object as a full parse would): a sender
 // with a bad key cannot make the server hold a megabyte for it. The body must arrive within
 // LUMEN_BODY_TIMEOUT_SECONDS of the request's start.
+import "server-only";
 import { assertOriginAllowed, authenticateWriteKey, bearerToken, forgetWriteKey, type WriteKey } from "../auth/api-keys";
 import { getPool } from "../db/client";
 import { getEnv } from "../env";

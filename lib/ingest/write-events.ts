@@ -2,6 +2,7 @@
 // events it holds, deduplicated by event_id. The rows go in with COPY, PostgreSQL's bulk load
 // (measured: 19% more events/s through the API than one INSERT … SELECT FROM unnest(…)), and a
 // batch of new ids is one round trip to the database (one script, its COPY data pipelined).
+import "server-only";
 import type pg from "pg";
 import { runCopyScript } from "../db/copy-from";
 import { ApiError } from "../errors";

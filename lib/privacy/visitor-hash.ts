@@ -2,6 +2,7 @@
 // identifies them: their id is hash(salt, project, ip, user agent) (visitor-id.ts). Salts older than
 // yesterday are deleted, so an id can neither be recomputed nor linked across days. The IP itself
 // is never stored.
+import "server-only";
 import { randomBytes } from "node:crypto";
 import { getPrisma } from "../db/client";
 

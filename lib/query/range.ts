@@ -1,5 +1,6 @@
 // Resolves a query's time range to [from, to) instants in a time zone. PostgreSQL does the calendar
 // arithmetic (date_trunc with a zone, lib/query/zone-time.ts), so day, week and month edges follow DST.
+import "server-only";
 import type pg from "pg";
 import { ApiError } from "../errors";
 import type { QueryRange } from "./schemas";

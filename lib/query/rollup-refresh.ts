@@ -2,6 +2,7 @@
 // received_at), so late events land in their own (old) hour, then ORs the same events into the
 // daily actor bitmaps of their local days. One refresher at a time (advisory lock); a large backlog
 // is folded in bounded steps, each its own transaction, so progress is kept and memory stays flat.
+import "server-only";
 import type pg from "pg";
 import { bitmapsFromNumbersSql } from "./actor-bitmaps";
 import { ROLLED_DIMENSIONS } from "./rollups";

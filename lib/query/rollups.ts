@@ -3,6 +3,7 @@
 // whatever their timestamp, are read raw (few, recent pages: the received_at BRIN index). The
 // caller runs everything in one REPEATABLE READ snapshot, so watermark, rollups and events agree
 // and the answer equals the raw-event answer, late events included, between refreshes too.
+import "server-only";
 import type pg from "pg";
 import { bitmapsFromNumbersSql, numberedActorsSql } from "./actor-bitmaps";
 import { actorHash, dimensionText, textFilterCondition } from "./fields";

@@ -1,5 +1,6 @@
 // Runs a query definition for one project: resolves time zone and range, checks its cost, picks
 // rollups or raw events, and returns the data with metadata about how it was answered.
+import "server-only";
 import type pg from "pg";
 import { getPrisma, getReportPool } from "../db/client";
 import { withSnapshotReaders } from "../db/snapshot-readers";

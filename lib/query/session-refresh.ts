@@ -5,6 +5,7 @@
 // fragments merged, and put back in. One refresher at a time (advisory lock); a backlog is folded in
 // bounded steps, each its own transaction. Events without a session id are not folded: queries
 // sessionise them by gap from raw events (lib/query/sessions.ts).
+import "server-only";
 import type pg from "pg";
 import { durationMicrosSql, isInteractionSql, isPageviewSql } from "./sessions";
 import { sql, trusted, type Sql } from "./sql";

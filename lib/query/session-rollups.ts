@@ -7,6 +7,7 @@
 // - sessions touched by events that arrived after the watermark are taken out of the counts and
 //   recombined from their fragments and those raw events;
 // - events without a session id are sessionised raw (few: the partial index finds them).
+import "server-only";
 import type pg from "pg";
 import type { GroupedSql, Grouping } from "./measure";
 import type { Measure, QueryDefinition } from "./schemas";

@@ -4,6 +4,7 @@
 // however many viewers share it. Viewers arriving share the feed's current value the same way.
 // The same connection hears "access to project P changed" (an embed revoked, a secret rotated), so
 // open streams can be authorised again at once in every process (lib/realtime/access-watch.ts).
+import "server-only";
 import pg from "pg";
 import { getEnv } from "../env";
 import { log } from "../log";

@@ -3,6 +3,7 @@
 // carries the project's data version, which changes when events are committed (a NOTIFY heard by
 // the hub), not when the clock refreshes the numbers: dashboards refetch their queries when it
 // changes (components/hooks/use-live-queries.ts).
+import "server-only";
 import { randomUUID } from "node:crypto";
 import { ApiError } from "../errors";
 import { runQuery } from "../query/run-query";

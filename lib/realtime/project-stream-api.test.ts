@@ -3,9 +3,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { closeDatabase } from "../db/client";
-import { createTenant, postEvents, testBaseUrl, type Tenant } from "../testing/fixtures";
+import { createMember, createTenant, postEvents, testBaseUrl, type Tenant } from "../testing/fixtures";
 import { signInOverHttp } from "../testing/session";
-import { ensureUserWithRole } from "../workspace/workspace";
 import { projectLiveSchema } from "./schemas";
 import { SseParser, type ServerSentEvent } from "./sse-parser";
 
@@ -17,12 +16,10 @@ let outsider: string;
 beforeAll(async () => {
   tenant = await createTenant();
   const other = await createTenant();
-  const member = `viewer-${randomUUID().slice(0, 8)}@example.com`;
-  const stranger = `outsider-${randomUUID().slice(0, 8)}@example.com`;
-  await ensureUserWithRole(tenant.organizationId, { email: member, password: "stream-password" }, "viewer");
-  await ensureUserWithRole(other.organizationId, { email: stranger, password: "stream-password" }, "owner");
-  viewer = await signInOverHttp(member, "stream-password");
-  outsider = await signInOverHttp(stranger, "stream-password");
+  const member = await createMember(tenant.organizationId, "viewer");
+  const stranger = await createMember(other.organizationId, "owner");
+  viewer = await signInOverHttp(member.email, member.password);
+  outsider = await signInOverHttp(stranger.email, stranger.password);
 });
 
 afterAll(async () => {

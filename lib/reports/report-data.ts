@@ -1,4 +1,5 @@
 // Runs every widget of a saved report with one range and time zone.
+import "server-only";
 import { z } from "zod";
 import { readableProjectOrganization, type Reader } from "../auth/read-access";
 import { getPrisma } from "../db/client";

@@ -1,5 +1,6 @@
 // Reports and widgets: every read checks membership, every change needs the analyst role or higher.
 // Every change of positions leaves a packed layout (lib/reports/layout.ts): nothing overlaps.
+import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "../db/generated/client";
 import { getPrisma } from "../db/client";

@@ -1,4 +1,5 @@
 // Ready-made reports, created in one click.
+import "server-only";
 import { z } from "zod";
 import { getPrisma } from "../db/client";
 import { createReport } from "./reports";

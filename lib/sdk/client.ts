@@ -2,6 +2,7 @@
 // (exponential backoff with jitter, honouring Retry-After), flushed on demand, on shutdown and
 // before the process exits.
 import { randomUUID } from "node:crypto";
+import { backoffDelay } from "../backoff";
 import type { EventInput, IngestResponse } from "../ingest/schemas";
 
 export const SDK_VERSION = "1.0.0";
@@ -20,7 +21,7 @@ export interface LumenOptions {
   maxQueueSize?: number;
   /** Attempts per batch after the first, for network errors, 429 and 5xx. */
   maxRetries?: number;
-  /** First backoff delay; it doubles on each retry, with jitter, up to maxRetryDelayMs. */
+  /** First backoff step; it doubles on each retry up to maxRetryDelayMs, and each wait is half to all of its step (lib/backoff.ts). */
   retryBaseMs?: number;
   maxRetryDelayMs?: number;
   /** Called when a batch is given up on (rejected by the API, or still failing after the retries). */
@@ -117,13 +118,9 @@ export class Lumen {
         failure = error instanceof Error ? error : new Error(String(error));
       }
       if (attempt >= this.options.maxRetries) return this.giveUp(failure, events);
-      await new Promise((resolve) => setTimeout(resolve, retryAfterMs ?? this.backoff(attempt)));
+      const delay = retryAfterMs ?? backoffDelay(attempt, { baseMs: this.options.retryBaseMs, maxMs: this.options.maxRetryDelayMs });
+      await new Promise((resolve) => setTimeout(resolve, delay));
     }
-  }
-
-  /** Exponential with jitter (half to full), so that clients cut off together do not all return together. */
-  private backoff(attempt: number): number {
-    return Math.min(this.options.maxRetryDelayMs, this.options.retryBaseMs * 2 ** attempt) * (0.5 + Math.random() / 2);
   }
 
   private giveUp(error: Error, events: EventInput[]): void {

@@ -57,7 +57,9 @@ export async function flush(): Promise<void> {
       failures = 0;
     } catch (retryAfterMs) {
       // Network errors (offline too) land here, as NaN. Exponential backoff, 1-2 s, 2-4 s... up to 32-64 s, with
-      // jitter so that clients cut off together do not all come back together.
+      // jitter so that clients cut off together do not all come back together: lib/backoff.ts's curve
+      // (base 2 s, largest step 64 s), written out here because importing it would cost bytes the
+      // tracker's 2,000-byte budget does not have.
       retryAt = Date.now() + (+(retryAfterMs as number) || (1 + Math.random()) * 1000 << Math.min(failures++, 5));
       queue.unshift(...batch);
       save();

@@ -1,5 +1,6 @@
 // The projects a signed-in person can see, with their role in each project's organization. Only the
 // columns pages show: never the embed secret (lib/embed/signing-secret.ts).
+import "server-only";
 import { getPrisma } from "../db/client";
 import { isUuid } from "../uuid";
 import type { Role } from "./schemas";

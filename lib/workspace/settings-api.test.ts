@@ -2,10 +2,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { closeDatabase, getPrisma } from "../db/client";
-import { createTenant, postEvents, testBaseUrl, type Tenant } from "../testing/fixtures";
+import { createMember, createTenant, postEvents, testBaseUrl, type Tenant } from "../testing/fixtures";
 import { signInOverHttp } from "../testing/session";
 import type { Role } from "./schemas";
-import { ensureUserWithRole } from "./workspace";
 
 let tenant: Tenant;
 const cookies: Partial<Record<Role, string>> = {};
@@ -13,9 +12,8 @@ const cookies: Partial<Record<Role, string>> = {};
 beforeAll(async () => {
   tenant = await createTenant();
   for (const role of ["owner", "admin", "analyst"] as const) {
-    const email = `${role}-${randomUUID().slice(0, 8)}@example.com`;
-    await ensureUserWithRole(tenant.organizationId, { email, password: "settings-password" }, role);
-    cookies[role] = await signInOverHttp(email, "settings-password");
+    const member = await createMember(tenant.organizationId, role);
+    cookies[role] = await signInOverHttp(member.email, member.password);
   }
 });
 

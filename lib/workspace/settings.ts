@@ -2,6 +2,7 @@
 // (owner) are in members.ts.
 // The embed signing secret is never part of them: owners and admins reveal it on request
 // (lib/embed/signing-secret.ts), so project rows are always read column by column here.
+import "server-only";
 import { z } from "zod";
 import { assertRole, getRoleOrThrow } from "../auth/roles";
 import { createApiKey, normalizeOrigin, revokeApiKey } from "../auth/api-keys";

@@ -1,4 +1,5 @@
 // First run: when no user exists yet, create the first owner, their organization and a project.
+import "server-only";
 import { z } from "zod";
 import { getPrisma } from "../db/client";
 import { ApiError } from "../errors";

@@ -1,4 +1,5 @@
 // breakdown: a measure by dimension value, sorted, the top N and everything else as "other".
+import "server-only";
 import type pg from "pg";
 import type { BreakdownResult } from "../results";
 import type { BreakdownQuery } from "../schemas";

@@ -1,6 +1,7 @@
 // funnel: users who did step 1, then step 2 after it, ... each step within the conversion window
 // counted from the user's first step-1 event in the range. Later steps may fall up to one window
 // past the range's end, so a conversion that started in range is not cut off.
+import "server-only";
 import type pg from "pg";
 import type { FunnelResult, FunnelStepResult } from "../results";
 import type { FunnelQuery } from "../schemas";

@@ -1,4 +1,5 @@
 // metric: one number, the same number for the previous period of equal length, and the change.
+import "server-only";
 import type pg from "pg";
 import type { MetricResult } from "../results";
 import type { MetricQuery } from "../schemas";

@@ -1,6 +1,7 @@
 // retention: users grouped into cohorts by the period of their first start event in the range; for
 // each following period, the share of the cohort who did the return event. Periods that have not
 // happened yet are null, not zero.
+import "server-only";
 import type pg from "pg";
 import type { RetentionResult } from "../results";
 import type { RetentionQuery } from "../schemas";

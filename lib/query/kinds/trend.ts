@@ -1,4 +1,5 @@
 // trend: a measure per time bucket (empty buckets are zero), optionally split into top-N series + "other".
+import "server-only";
 import type pg from "pg";
 import type { TrendResult } from "../results";
 import type { TrendQuery } from "../schemas";
