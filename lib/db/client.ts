@@ -28,6 +28,12 @@ const READER_POOL_SIZE = 4;
  */
 const REPORT_CONNECT_TIMEOUT_MS = 10_000;
 
+/**
+ * The pools whose connections only ever read (report queries run READ ONLY): the rollup refresh need
+ * not wait for their transactions, which insert no events (lib/query/refresh-bounds.ts).
+ */
+export const READ_ONLY_POOL_NAMES = ["lumen-reports", "lumen-readers"] as const;
+
 const globalForDb = globalThis as unknown as { lumenDatabase?: Database };
 
 function newPool(url: string, name: string, max: number, connectionTimeoutMillis: number): pg.Pool {
@@ -44,8 +50,9 @@ function connect(): Database {
   if (!url) throw new Error("DATABASE_URL is not set: start Lumen with `npm run dev` or `npm start`, which provide it");
   // Fail fast when the server is down so callers can answer 503 instead of hanging.
   const pool = newPool(url, "lumen-app", env.LUMEN_DB_POOL_SIZE, 3000);
-  const reports = newPool(url, "lumen-reports", env.LUMEN_REPORT_POOL_SIZE, REPORT_CONNECT_TIMEOUT_MS);
-  const readers = newPool(url, "lumen-readers", READER_POOL_SIZE, 500);
+  const [reportsName, readersName] = READ_ONLY_POOL_NAMES;
+  const reports = newPool(url, reportsName, env.LUMEN_REPORT_POOL_SIZE, REPORT_CONNECT_TIMEOUT_MS);
+  const readers = newPool(url, readersName, READER_POOL_SIZE, 500);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return { pool, reports, readers, prisma };
 }

@@ -147,7 +147,7 @@ describe("the stream", () => {
       resource: { type: "report", id: reportId },
       params: { filters: [{ field: "properties.customer_id", op: "equals", value: customer }], range: { relative: "last_24_hours" }, timezone: "UTC" },
       editable: ["country"],
-    });
+    }, new Date(Date.now() + HOUR));
     const embed = await verifyEmbedToken(token);
     const choices: ViewerChoices = { filters: { country: "DE" } };
     const open = (lastEventId?: string) => embedStream(embed, { choices, lastEventId, signal: new AbortController().signal });

@@ -4,6 +4,7 @@
 // is folded in bounded steps, each its own transaction, so progress is kept and memory stays flat.
 import "server-only";
 import type pg from "pg";
+import { refreshBoundsSql } from "./refresh-bounds";
 import { bitmapsFromNumbersSql } from "./actor-bitmaps";
 import { ROLLED_DIMENSIONS } from "./rollups";
 import { refreshSessions } from "./session-refresh";
@@ -18,17 +19,8 @@ const dimensionOfSet = [
   ...Object.keys(ROLLED_DIMENSIONS).map((dimension, i) => `WHEN ${allLeftOut - (1 << (rolledColumns.length - 1 - i))} THEN '${dimension}'`),
 ].join(" ");
 
-// The new watermark must not pass any transaction still running: its events carry received_at =
-// its start time and would become visible only after the watermark moved on. The bounds are read in
-// their own statement, before the folding statement takes its snapshot, so a transaction that
-// commits in between is already visible to the fold rather than skipped.
-const boundsSql = `
-SELECT low::text AS low, high::text AS high
-FROM (
-  SELECT s.watermark AS low,
-         LEAST(now(), COALESCE((SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL), now())) - interval '1 millisecond' AS high
-  FROM rollup_state s WHERE s.id = 1
-) b`;
+// Not past a running writer's transaction (lib/query/refresh-bounds.ts).
+const boundsSql = refreshBoundsSql("rollup_state");
 
 // Folds (low, high] and reports which projects gained events, for the daily bitmaps. Hashing only:
 // first the distinct (group, actor) pairs with their event counts, then one row per group with

@@ -7,16 +7,11 @@
 // sessionise them by gap from raw events (lib/query/sessions.ts).
 import "server-only";
 import type pg from "pg";
+import { refreshBoundsSql } from "./refresh-bounds";
 import { durationMicrosSql, isInteractionSql, isPageviewSql } from "./sessions";
 import { sql, trusted, type Sql } from "./sql";
 
-const boundsSql = `
-SELECT low::text AS low, high::text AS high
-FROM (
-  SELECT s.watermark AS low,
-         LEAST(now(), COALESCE((SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL), now())) - interval '1 millisecond' AS high
-  FROM session_state s WHERE s.id = 1
-) b`;
+const boundsSql = refreshBoundsSql("session_state");
 
 // The arrivals of (low, upto], as fragments: one row per session and UTC hour.
 const arrivalsSql = (low: string, upto: string) => sql`
