@@ -97,6 +97,7 @@ test("carries events that could not be sent over to the next page load", async (
   await flushTracker(page);
 
   const events = await waitForEvents(tenant, (rows) => named(rows, "signup_click").length === 2 && named(rows, "pageview").length === 3, 30_000);
-  expect(named(events, "pageview").map((event) => event.path)).toEqual(["/tracker-demo", "/tracker-demo/docs", "/tracker-demo/docs"]);
+  // One pageview per page load, whichever request carried it (their order across requests is not the point here).
+  expect(named(events, "pageview").map((event) => event.path).sort()).toEqual(["/tracker-demo", "/tracker-demo/docs", "/tracker-demo/docs"]);
   expect(new Set(events.map((event) => event.eventId)).size).toBe(events.length);
 });

@@ -36,7 +36,7 @@ export async function waitForEvents(tenant: Tenant, ready: (events: StoredEvent[
 export const named = (events: StoredEvent[], name: string) => events.filter((event) => event.name === name);
 
 export interface SentBatch {
-  events: { event_id: string; name: string; anonymous_id?: string; properties?: Record<string, unknown>; context?: { page?: { url?: string } } }[];
+  events: { event_id: string; name: string; anonymous_id?: string; properties?: Record<string, unknown>; context?: { page?: { url?: string; path?: string } } }[];
 }
 
 export interface IngestRecorder {
