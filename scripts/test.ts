@@ -9,29 +9,18 @@
 // the PostgreSQL 15 pass; `--only vitest|playwright|pg15` runs one runner.
 import { spawn, spawnSync } from "node:child_process";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { startEmbeddedPostgres } from "../lib/db/embedded";
 import { prepareDatabase } from "../lib/db/prepare";
+import { AppServer, freePort } from "../lib/testing/app-server";
 import { debianPostgresBin, hasSystemPostgres, startSystemPostgres } from "../lib/testing/system-postgres";
 
 const { values: flags, positionals: extraArgs } = parseArgs({
   allowPositionals: true,
   options: { "skip-build": { type: "boolean" }, "skip-cpp": { type: "boolean" }, "skip-pg15": { type: "boolean" }, only: { type: "string" } },
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => {
@@ -75,16 +64,6 @@ async function testCppSdk(env: NodeJS.ProcessEnv): Promise<string | null> {
   return path.resolve("sdk/cpp/build/lumen_integration_client");
 }
 
-/** Starts the built app on a free port against `env.DATABASE_URL`; resolves to the process and its base URL. */
-async function startApp(env: NodeJS.ProcessEnv): Promise<{ app: ReturnType<typeof spawn>; env: NodeJS.ProcessEnv }> {
-  const appPort = await freePort();
-  const baseUrl = `http://127.0.0.1:${appPort}`;
-  const appEnv = { ...env, LUMEN_TEST_BASE_URL: baseUrl, NEXTAUTH_URL: baseUrl };
-  const app = spawn(bin("next"), ["start", "-p", String(appPort), "-H", "127.0.0.1"], { stdio: ["ignore", "inherit", "inherit"], env: appEnv });
-  await waitForHealthy(baseUrl, 60_000);
-  return { app, env: appEnv };
-}
-
 /** The query and ingestion suites against a throw-away PostgreSQL 15 cluster and an app process of its own. */
 async function testOnPostgres15(env: NodeJS.ProcessEnv, dataDir: string): Promise<number> {
   const binDir = debianPostgresBin(15);
@@ -94,15 +73,16 @@ async function testOnPostgres15(env: NodeJS.ProcessEnv, dataDir: string): Promis
     return 0;
   }
   const pg15 = await startSystemPostgres(binDir, path.join(dataDir, "pg15"), await freePort(), "lumen_test");
-  let app: ReturnType<typeof spawn> | undefined;
+  const port = await freePort();
+  const appEnv = { ...env, DATABASE_URL: pg15.url, LUMEN_TEST_BASE_URL: `http://127.0.0.1:${port}`, NEXTAUTH_URL: `http://127.0.0.1:${port}` };
+  const app = new AppServer(port, appEnv as Record<string, string>);
   try {
     await prepareDatabase(pg15.url, 30);
-    const started = await startApp({ ...env, DATABASE_URL: pg15.url });
-    app = started.app;
+    await app.start();
     console.log(`==> query and ingestion suites on PostgreSQL ${pg15.version}`);
-    return await run(bin("vitest"), ["run", "lib/query", "lib/ingest"], started.env);
+    return await run(bin("vitest"), ["run", "lib/query", "lib/ingest"], appEnv);
   } finally {
-    app?.kill("SIGTERM");
+    await app.stop();
     await pg15.stop();
   }
 }

@@ -30,7 +30,7 @@ const REPORT_CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * The pools whose connections only ever read (report queries run READ ONLY): the rollup refresh need
- * not wait for their transactions, which insert no events (lib/query/refresh-bounds.ts).
+ * not wait for their transactions, which insert no events (lib/query/refresh-steps.ts).
  */
 export const READ_ONLY_POOL_NAMES = ["lumen-reports", "lumen-readers"] as const;
 

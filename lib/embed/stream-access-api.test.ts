@@ -9,7 +9,7 @@ import { closeDatabase, getPool, getPrisma } from "../db/client";
 import { getEnv } from "../env";
 import { eventRow } from "../ingest/event-row";
 import { writeEvents } from "../ingest/write-events";
-import { startAppProcess } from "../testing/app-process";
+import { startAppServer } from "../testing/app-server";
 import { readEventStream } from "../testing/event-stream";
 import { createTenant, testBaseUrl, type Tenant } from "../testing/fixtures";
 import { signInOverHttp } from "../testing/session";
@@ -90,7 +90,7 @@ describe("an open embed stream", () => {
   });
 
   it("ends when the embed is revoked through another app process", async () => {
-    const second = await startAppProcess();
+    const second = await startAppServer({});
     try {
       const embed = await createEmbed({ userId: adminId }, { report_id: reportId }, testBaseUrl());
       const elsewhere = await openStream(embed.token, "", second.baseUrl);

@@ -1,10 +1,10 @@
 // Keeps event_rollups current: folds in the events that arrived since the watermark (by
 // received_at), so late events land in their own (old) hour, then ORs the same events into the
-// daily actor bitmaps of their local days. One refresher at a time (advisory lock); a large backlog
-// is folded in bounded steps, each its own transaction, so progress is kept and memory stays flat.
+// daily actor bitmaps of their local days. Folded in bounded steps, one refresher at a time
+// (lib/query/refresh-steps.ts).
 import "server-only";
 import type pg from "pg";
-import { refreshBoundsSql } from "./refresh-bounds";
+import { foldInSteps, type SteppedFold, type SteppedFoldResult } from "./refresh-steps";
 import { bitmapsFromNumbersSql } from "./actor-bitmaps";
 import { ROLLED_DIMENSIONS } from "./rollups";
 import { refreshSessions } from "./session-refresh";
@@ -18,9 +18,6 @@ const dimensionOfSet = [
   `WHEN ${allLeftOut} THEN ''`,
   ...Object.keys(ROLLED_DIMENSIONS).map((dimension, i) => `WHEN ${allLeftOut - (1 << (rolledColumns.length - 1 - i))} THEN '${dimension}'`),
 ].join(" ");
-
-// Not past a running writer's transaction (lib/query/refresh-bounds.ts).
-const boundsSql = refreshBoundsSql("rollup_state");
 
 // Folds (low, high] and reports which projects gained events, for the daily bitmaps. Hashing only:
 // first the distinct (group, actor) pairs with their event counts, then one row per group with
@@ -240,61 +237,21 @@ async function refreshBitmaps(client: pg.PoolClient, projects: string[], arrival
   await client.query(markBuiltSql, [projects]);
 }
 
-/** Rollup rows one fold step aims to write: large enough to be efficient, small enough to stay in memory. */
-const STEP_ROWS = { low: 200_000, high: 1_500_000 };
-const FIRST_STEP_MS = 60_000;
-
-export interface RefreshResult {
-  rowsWritten: number;
-  watermark: Date | null;
-  skipped: boolean;
-}
-
-interface Step {
-  rowsWritten: number;
-  /** The watermark after this step; null when another refresher held the lock. */
-  watermark: string | null;
-  done: boolean;
-}
-
-async function foldStep(pool: pg.Pool, wait: boolean, target: string | null, stepMs: number): Promise<Step & { target: string }> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    const lock = wait ? "pg_advisory_xact_lock" : "pg_try_advisory_xact_lock";
-    const { rows: locked } = await client.query<{ ok: boolean | string }>(`SELECT ${lock}(hashtext('lumen_rollup_refresh'))::text <> 'false' AS ok`);
-    if (!locked[0]?.ok) {
-      await client.query("ROLLBACK");
-      return { rowsWritten: 0, watermark: null, done: true, target: target ?? "" };
-    }
-    // Each event becomes one row per rolled dimension: let the grouping hash in memory.
-    await client.query("SET LOCAL work_mem = '256MB'");
-    const { rows: bounds } = await client.query<{ low: string; high: string }>(boundsSql);
-    const { low, high } = bounds[0]!;
-    // The first step fixes how far this refresh goes: later steps do not chase newer arrivals.
-    const end = target ?? high;
-    const { rows: stepEnd } = await client.query<{ upto: string; advance: boolean; last: boolean }>(
-      `SELECT upto::text, upto > $1::timestamptz AS advance, upto >= $2::timestamptz AS last
-       FROM (SELECT LEAST($2::timestamptz, $3::timestamptz, start + $4 * interval '1 millisecond') AS upto
-             FROM (SELECT CASE WHEN isfinite($1::timestamptz) THEN $1::timestamptz
-                               ELSE (SELECT min(received_at) FROM events) - interval '1 millisecond' END AS start) f) s`,
-      [low, end, high, stepMs],
-    );
-    const { upto, advance, last } = stepEnd[0]!;
-    const folded = advance
-      ? (await client.query<{ rows_written: number; projects: string[] }>(foldSql, [low, upto])).rows[0]!
+const rollupFold: SteppedFold = {
+  stateTable: "rollup_state",
+  lock: "lumen_rollup_refresh",
+  // Each event becomes one row per rolled dimension: let the grouping hash in memory.
+  workMem: "256MB",
+  stepRows: { low: 200_000, high: 1_500_000 },
+  async fold(client, window) {
+    const folded = window
+      ? (await client.query<{ rows_written: number; projects: string[] }>(foldSql, [window.low, window.upto])).rows[0]!
       : { rows_written: 0, projects: [] };
     // Also with nothing new to fold: a project whose time zone changed still needs its days rebuilt.
-    await refreshBitmaps(client, folded.projects, advance ? { low, upto } : null);
-    await client.query("COMMIT");
-    return { rowsWritten: folded.rows_written, watermark: advance ? upto : low, done: !advance || last, target: end };
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
+    await refreshBitmaps(client, folded.projects, window);
+    return folded.rows_written;
+  },
+};
 
 /**
  * Folds in what arrived since the last refresh, into the hourly rollups and daily bitmaps, then into
@@ -302,29 +259,12 @@ async function foldStep(pool: pg.Pool, wait: boolean, target: string | null, ste
  * refresh is running; `wait` blocks for it instead, so everything committed before the call is
  * folded when it returns (what a caller that just wrote events needs).
  */
-export async function refreshRollups(pool: pg.Pool, options: { wait?: boolean } = {}): Promise<RefreshResult> {
-  const result = await foldRollups(pool, options);
-  await refreshSessions(pool, options);
-  return result;
-}
-
-async function foldRollups(pool: pg.Pool, options: { wait?: boolean }): Promise<RefreshResult> {
+export async function refreshRollups(pool: pg.Pool, options: { wait?: boolean } = {}): Promise<SteppedFoldResult> {
   // The fold stops 1 ms before its transaction began (received_at is rounded to the millisecond),
   // so a write committed just before this call could start less than that earlier and be left for
   // the next refresh: a caller that waits gets a refresh starting at least 2 ms after its call.
   if (options.wait) await new Promise((resolve) => setTimeout(resolve, 2));
-  let rowsWritten = 0;
-  let watermark: string | null = null;
-  let target: string | null = null;
-  let stepMs = FIRST_STEP_MS;
-  for (;;) {
-    const step = await foldStep(pool, options.wait ?? false, target, stepMs);
-    if (step.watermark === null) return { rowsWritten, watermark: watermark ? new Date(watermark) : null, skipped: rowsWritten === 0 };
-    rowsWritten += step.rowsWritten;
-    watermark = step.watermark;
-    target = step.target;
-    if (step.done) return { rowsWritten, watermark: new Date(watermark), skipped: false };
-    if (step.rowsWritten > STEP_ROWS.high) stepMs = Math.max(1, Math.floor(stepMs / 2));
-    else if (step.rowsWritten < STEP_ROWS.low) stepMs *= 2;
-  }
+  const result = await foldInSteps(pool, rollupFold, options);
+  await refreshSessions(pool, options);
+  return result;
 }

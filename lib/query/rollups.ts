@@ -163,6 +163,15 @@ export const rollupGroupedSql = ({ watermark, daily }: RollupPlan): GroupedSql =
 };
 
 
+/** (from_day, to_day): the whole local days inside the range; the hours outside them are read hourly. */
+function wholeDaysSql(scope: QueryScope): Sql {
+  const tz = scope.timezone;
+  return sql`
+    SELECT CASE WHEN date_trunc('day', ${scope.from}::timestamptz, ${tz}) = ${scope.from}::timestamptz THEN ${scope.from}::timestamptz
+                ELSE ${addInZone(sql`date_trunc('day', ${scope.from}::timestamptz, ${tz})`, sql`interval '1 day'`, tz)} END AS from_day,
+           date_trunc('day', ${scope.to}::timestamptz, ${tz}) AS to_day`;
+}
+
 /**
  * Unique users by day, week, month or over the whole range, from the daily actor bitmaps: whole
  * local days from event_actor_bitmaps, the hours at either end of the range that are not whole days
@@ -180,11 +189,7 @@ function dailyUniqueUsersSql(watermark: string, scope: QueryScope, grouping: Gro
   const dailyNames = scope.event === undefined && scope.filters.length === 0 ? sql`x.name = ''` : join([sql`x.name <> ''`, ...namesOf("x")], " AND ");
   const dayStart = sql`(x.day::timestamp AT TIME ZONE ${tz})`;
   return sql`
-    WITH whole AS (
-      SELECT CASE WHEN date_trunc('day', ${scope.from}::timestamptz, ${tz}) = ${scope.from}::timestamptz THEN ${scope.from}::timestamptz
-                  ELSE ${addInZone(sql`date_trunc('day', ${scope.from}::timestamptz, ${tz})`, sql`interval '1 day'`, tz)} END AS from_day,
-             date_trunc('day', ${scope.to}::timestamptz, ${tz}) AS to_day
-    ),
+    WITH whole AS (${wholeDaysSql(scope)}),
     days AS (
       SELECT ${bucketOf(dayStart)} AS b, x.chunk, x.bits
       FROM event_actor_bitmaps x, whole w
@@ -234,11 +239,7 @@ function dailyUniqueUsersByValueSql(watermark: string, scope: QueryScope, groupi
     isOther = sql`NOT ${inTop}`;
   }
   return sql`
-    WITH whole AS (
-      SELECT CASE WHEN date_trunc('day', ${scope.from}::timestamptz, ${tz}) = ${scope.from}::timestamptz THEN ${scope.from}::timestamptz
-                  ELSE ${addInZone(sql`date_trunc('day', ${scope.from}::timestamptz, ${tz})`, sql`interval '1 day'`, tz)} END AS from_day,
-             date_trunc('day', ${scope.to}::timestamptz, ${tz}) AS to_day
-    ),
+    WITH whole AS (${wholeDaysSql(scope)}),
     days AS (
       SELECT ${bucketOf(dayStart)} AS b, NULLIF(x.value, '') AS v, x.chunk, x.bits
       FROM dimension_actor_bitmaps x, whole w

@@ -2,16 +2,15 @@
 // received_at) into per-hour fragments of their sessions, and keeps session_hourly counting exactly
 // the sessions that lie within one hour. A session's aggregates merge (min, max, sums), and arrivals
 // only ever join events to a session, so a touched session is taken out of the counts, its
-// fragments merged, and put back in. One refresher at a time (advisory lock); a backlog is folded in
-// bounded steps, each its own transaction. Events without a session id are not folded: queries
+// fragments merged, and put back in. Folded in bounded steps, one refresher at a time
+// (lib/query/refresh-steps.ts). Events without a session id are not folded: queries
 // sessionise them by gap from raw events (lib/query/sessions.ts).
 import "server-only";
 import type pg from "pg";
-import { refreshBoundsSql } from "./refresh-bounds";
+import { foldInSteps, type SteppedFold, type SteppedFoldResult } from "./refresh-steps";
 import { durationMicrosSql, isInteractionSql, isPageviewSql } from "./sessions";
 import { sql, trusted, type Sql } from "./sql";
 
-const boundsSql = refreshBoundsSql("session_state");
 
 // The arrivals of (low, upto], as fragments: one row per session and UTC hour.
 const arrivalsSql = (low: string, upto: string) => sql`
@@ -87,78 +86,27 @@ ON CONFLICT (organization_id, project_id, hour) DO UPDATE
 SET sessions = h.sessions + EXCLUDED.sessions, pageview_sessions = h.pageview_sessions + EXCLUDED.pageview_sessions,
     bounces = h.bounces + EXCLUDED.bounces, duration_us = h.duration_us + EXCLUDED.duration_us`;
 
-const FIRST_STEP_MS = 60_000;
-/** Fragments one step aims to write: large enough to be efficient, small enough to stay in memory. */
-const STEP_FRAGMENTS = { low: 50_000, high: 400_000 };
-
-interface Step {
-  fragments: number;
-  watermark: string | null;
-  done: boolean;
-  target: string;
-}
-
-async function foldSessionStep(pool: pg.Pool, wait: boolean, target: string | null, stepMs: number): Promise<Step> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    const lock = wait ? "pg_advisory_xact_lock" : "pg_try_advisory_xact_lock";
-    const { rows: locked } = await client.query<{ ok: boolean | string }>(`SELECT ${lock}(hashtext('lumen_session_refresh'))::text <> 'false' AS ok`);
-    if (!locked[0]?.ok) {
-      await client.query("ROLLBACK");
-      return { fragments: 0, watermark: null, done: true, target: target ?? "" };
+const sessionFold: SteppedFold = {
+  stateTable: "session_state",
+  lock: "lumen_session_refresh",
+  workMem: "128MB",
+  stepRows: { low: 50_000, high: 400_000 },
+  async fold(client, window) {
+    if (!window) return 0;
+    const fragments = (await client.query(arrivalsSql(window.low, window.upto).toQuery())).rowCount ?? 0;
+    if (fragments > 0) {
+      await client.query("ANALYZE session_arrivals");
+      await client.query(uncountSql.toQuery());
+      await client.query(mergeSql);
+      await client.query(markSpansSql.toQuery());
+      await client.query(recountSql.toQuery());
     }
-    await client.query("SET LOCAL work_mem = '128MB'");
-    const { rows: bounds } = await client.query<{ low: string; high: string }>(boundsSql);
-    const { low, high } = bounds[0]!;
-    const end = target ?? high;
-    const { rows: stepEnd } = await client.query<{ upto: string; advance: boolean; last: boolean }>(
-      `SELECT upto::text, upto > $1::timestamptz AS advance, upto >= $2::timestamptz AS last
-       FROM (SELECT LEAST($2::timestamptz, $3::timestamptz, start + $4 * interval '1 millisecond') AS upto
-             FROM (SELECT CASE WHEN isfinite($1::timestamptz) THEN $1::timestamptz
-                               ELSE (SELECT min(received_at) FROM events) - interval '1 millisecond' END AS start) f) s`,
-      [low, end, high, stepMs],
-    );
-    const { upto, advance, last } = stepEnd[0]!;
-    let fragments = 0;
-    if (advance && upto !== null) {
-      fragments = (await client.query(arrivalsSql(low, upto).toQuery())).rowCount ?? 0;
-      if (fragments > 0) {
-        await client.query("ANALYZE session_arrivals");
-        await client.query(uncountSql.toQuery());
-        await client.query(mergeSql);
-        await client.query(markSpansSql.toQuery());
-        await client.query(recountSql.toQuery());
-      }
-      await client.query("UPDATE session_state SET watermark = $1::timestamptz WHERE id = 1", [upto]);
-    }
-    await client.query("COMMIT");
-    return { fragments, watermark: advance ? upto : low, done: !advance || last, target: end };
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
-
-export interface SessionRefreshResult {
-  fragments: number;
-  skipped: boolean;
-}
+    await client.query("UPDATE session_state SET watermark = $1::timestamptz WHERE id = 1", [window.upto]);
+    return fragments;
+  },
+};
 
 /** Folds in what arrived since the last session refresh; `wait` blocks for a running one instead of skipping. */
-export async function refreshSessions(pool: pg.Pool, options: { wait?: boolean } = {}): Promise<SessionRefreshResult> {
-  let fragments = 0;
-  let target: string | null = null;
-  let stepMs = FIRST_STEP_MS;
-  for (;;) {
-    const step = await foldSessionStep(pool, options.wait ?? false, target, stepMs);
-    if (step.watermark === null) return { fragments, skipped: fragments === 0 };
-    fragments += step.fragments;
-    target = step.target;
-    if (step.done) return { fragments, skipped: false };
-    if (step.fragments > STEP_FRAGMENTS.high) stepMs = Math.max(1, Math.floor(stepMs / 2));
-    else if (step.fragments < STEP_FRAGMENTS.low) stepMs *= 2;
-  }
+export function refreshSessions(pool: pg.Pool, options: { wait?: boolean } = {}): Promise<SteppedFoldResult> {
+  return foldInSteps(pool, sessionFold, options);
 }

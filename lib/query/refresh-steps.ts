@@ -1,0 +1,120 @@
+// The refreshes' shared mechanism: fold what arrived since a watermark (by received_at) in bounded
+// steps, one refresher at a time (a transaction-scoped advisory lock), each step its own transaction
+// so progress is kept and memory stays flat. The hourly rollups (rollup-refresh.ts) and the session
+// rollups (session-refresh.ts) each bring their own state table, lock and fold.
+import "server-only";
+import type pg from "pg";
+import { READ_ONLY_POOL_NAMES } from "../db/client";
+
+/**
+ * How far a fold may go: not past any transaction still running, whose events carry received_at =
+ * its start time and would become visible only after the watermark moved on. Report queries'
+ * transactions are left out: they run READ ONLY on their own pools and insert nothing, and a slow
+ * one (up to its statement timeout) would otherwise hold every refresh back. The bounds are read in
+ * their own statement, before the folding statement takes its snapshot, so a transaction that
+ * commits in between is already visible to the fold rather than skipped.
+ */
+function boundsSql(stateTable: string): string {
+  const readOnly = READ_ONLY_POOL_NAMES.map((name) => `'${name}'`).join(", ");
+  return `
+SELECT low::text AS low, high::text AS high
+FROM (
+  SELECT s.watermark AS low,
+         LEAST(now(), COALESCE((
+           SELECT min(xact_start) FROM pg_stat_activity
+           WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL
+             AND application_name NOT IN (${readOnly})
+         ), now())) - interval '1 millisecond' AS high
+  FROM ${stateTable} s WHERE s.id = 1
+) b`;
+}
+
+// A step's end: at most stepMs past the watermark (from the first arrival on a first refresh), and
+// never past the refresh's target or the bounds.
+const stepEndSql = `
+SELECT upto::text, upto > $1::timestamptz AS advance, upto >= $2::timestamptz AS last
+FROM (SELECT LEAST($2::timestamptz, $3::timestamptz, start + $4 * interval '1 millisecond') AS upto
+      FROM (SELECT CASE WHEN isfinite($1::timestamptz) THEN $1::timestamptz
+                        ELSE (SELECT min(received_at) FROM events) - interval '1 millisecond' END AS start) f) s`;
+
+const FIRST_STEP_MS = 60_000;
+
+export interface SteppedFold {
+  /** The single-row table holding the watermark. */
+  stateTable: "rollup_state" | "session_state";
+  /** The advisory lock's name: one refresher of this kind at a time. */
+  lock: string;
+  workMem: string;
+  /** Rows one step aims to write: large enough to be efficient, small enough to stay in memory. */
+  stepRows: { low: number; high: number };
+  /**
+   * Folds (low, upto] in the step's transaction and moves the watermark to upto; with `window` null
+   * (nothing new) it may still do upkeep. Resolves to the rows it wrote.
+   */
+  fold(client: pg.PoolClient, window: { low: string; upto: string } | null): Promise<number>;
+}
+
+export interface SteppedFoldResult {
+  rowsWritten: number;
+  /** The watermark reached; null when another refresher held the lock from the start. */
+  watermark: Date | null;
+  skipped: boolean;
+}
+
+interface Step {
+  rowsWritten: number;
+  /** The watermark after this step; null when another refresher held the lock. */
+  watermark: string | null;
+  done: boolean;
+  target: string;
+}
+
+async function foldStep(pool: pg.Pool, spec: SteppedFold, wait: boolean, target: string | null, stepMs: number): Promise<Step> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const lock = wait ? "pg_advisory_xact_lock" : "pg_try_advisory_xact_lock";
+    const { rows: locked } = await client.query<{ ok: boolean | string }>(`SELECT ${lock}(hashtext($1))::text <> 'false' AS ok`, [spec.lock]);
+    if (!locked[0]?.ok) {
+      await client.query("ROLLBACK");
+      return { rowsWritten: 0, watermark: null, done: true, target: target ?? "" };
+    }
+    await client.query(`SET LOCAL work_mem = '${spec.workMem}'`);
+    const { rows: bounds } = await client.query<{ low: string; high: string }>(boundsSql(spec.stateTable));
+    const { low, high } = bounds[0]!;
+    // The first step fixes how far this refresh goes: later steps do not chase newer arrivals.
+    const end = target ?? high;
+    const { rows: stepEnd } = await client.query<{ upto: string; advance: boolean; last: boolean }>(stepEndSql, [low, end, high, stepMs]);
+    const { upto, advance, last } = stepEnd[0]!;
+    const rowsWritten = await spec.fold(client, advance ? { low, upto } : null);
+    await client.query("COMMIT");
+    return { rowsWritten, watermark: advance ? upto : low, done: !advance || last, target: end };
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Folds in what arrived since the watermark. The background job skips when another refresher holds
+ * the lock; `wait` blocks for it instead, so everything committed before the call is folded when it
+ * returns (what a caller that just wrote events needs).
+ */
+export async function foldInSteps(pool: pg.Pool, spec: SteppedFold, options: { wait?: boolean } = {}): Promise<SteppedFoldResult> {
+  let rowsWritten = 0;
+  let watermark: string | null = null;
+  let target: string | null = null;
+  let stepMs = FIRST_STEP_MS;
+  for (;;) {
+    const step = await foldStep(pool, spec, options.wait ?? false, target, stepMs);
+    if (step.watermark === null) return { rowsWritten, watermark: watermark ? new Date(watermark) : null, skipped: rowsWritten === 0 };
+    rowsWritten += step.rowsWritten;
+    watermark = step.watermark;
+    target = step.target;
+    if (step.done) return { rowsWritten, watermark: new Date(watermark), skipped: false };
+    if (step.rowsWritten > spec.stepRows.high) stepMs = Math.max(1, Math.floor(stepMs / 2));
+    else if (step.rowsWritten < spec.stepRows.low) stepMs *= 2;
+  }
+}
