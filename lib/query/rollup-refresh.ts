@@ -52,8 +52,11 @@ RETURNING (SELECT count(*) FROM folded)::int AS rows_written,
 
 // Projects whose daily bitmaps are missing or in another time zone get all their days rebuilt; the
 // others take in what was just folded. Only whole-hour time zones: a local day must
-// be a whole number of UTC hours to be the union of hourly rollups.
+// be a whole number of UTC hours to be the union of hourly rollups. Decided once per step, into a
+// temporary table every later statement reads: each statement sees the commits made before it, so a
+// time zone changed mid-step would otherwise clear one table in the old zone and rebuild another.
 const eligibleSql = `
+CREATE TEMP TABLE refresh_eligible ON COMMIT DROP AS
   SELECT p.organization_id, p.id AS project_id, p.timezone, s.timezone IS DISTINCT FROM p.timezone AS rebuild
   FROM projects p LEFT JOIN rollup_daily_state s ON s.project_id = p.id
   WHERE (p.id = ANY($1::uuid[]) OR s.timezone IS DISTINCT FROM p.timezone)
@@ -61,13 +64,13 @@ const eligibleSql = `
 
 // Run first, in their own statements: a statement may not both delete and upsert the same row.
 const clearRebuiltSql = ["event_actor_bitmaps", "dimension_actor_bitmaps"].map(
-  (table) => `DELETE FROM ${table} d USING (${eligibleSql}) g WHERE g.rebuild AND d.project_id = g.project_id`,
+  (table) => `DELETE FROM ${table} d USING refresh_eligible g WHERE g.rebuild AND d.project_id = g.project_id`,
 );
 
 // Every local day of a project being rebuilt.
 const rebuiltDaysSql = `
 SELECT DISTINCT g.organization_id, g.project_id, g.timezone, (r.bucket AT TIME ZONE g.timezone)::date::text AS day
-FROM (${eligibleSql}) g JOIN event_rollups r ON r.organization_id = g.organization_id AND r.project_id = g.project_id AND r.dimension = ''
+FROM refresh_eligible g JOIN event_rollups r ON r.organization_id = g.organization_id AND r.project_id = g.project_id AND r.dimension = ''
 WHERE g.rebuild
 ORDER BY day`;
 
@@ -163,9 +166,9 @@ const arrivalsCte = `
 arrived_events AS MATERIALIZED (
   SELECT e.organization_id, e.project_id, e.name, e.actor, e.timestamp, ${rolledColumns.join(", ")}
   FROM events e
-  WHERE e.received_at > $2::timestamptz AND e.received_at <= $3::timestamptz AND e.actor IS NOT NULL
+  WHERE e.received_at > $1::timestamptz AND e.received_at <= $2::timestamptz AND e.actor IS NOT NULL
 ),
-growing AS MATERIALIZED (SELECT * FROM (${eligibleSql}) g WHERE NOT g.rebuild),
+growing AS MATERIALIZED (SELECT * FROM refresh_eligible g WHERE NOT g.rebuild),
 arrived AS (
   SELECT g.organization_id, g.project_id, g.timezone COLLATE "C" AS timezone, (e.timestamp AT TIME ZONE g.timezone)::date AS day, e.name COLLATE "C" AS name, e.actor, e.timestamp,
          ${rolledColumns.join(", ")}
@@ -202,7 +205,7 @@ ON CONFLICT (organization_id, project_id, timezone, dimension, day, value, chunk
 
 const markBuiltSql = `
 INSERT INTO rollup_daily_state AS s (organization_id, project_id, timezone)
-SELECT organization_id, project_id, timezone FROM (${eligibleSql}) g WHERE rebuild
+SELECT organization_id, project_id, timezone FROM refresh_eligible g WHERE rebuild
 ON CONFLICT (project_id) DO UPDATE SET timezone = EXCLUDED.timezone`;
 
 /**
@@ -220,8 +223,9 @@ async function analyzeActorsIfGrown(client: pg.PoolClient, numbered: number): Pr
 
 /** Rebuilds every day of projects whose bitmaps are missing or in another time zone; ORs in what (low, upto] brought for the others. */
 async function refreshBitmaps(client: pg.PoolClient, projects: string[], arrivals: { low: string; upto: string } | null): Promise<void> {
-  for (const statement of clearRebuiltSql) await client.query(statement, [projects]);
-  const { rows } = await client.query<{ organization_id: string; project_id: string; timezone: string; day: string }>(rebuiltDaysSql, [projects]);
+  await client.query(eligibleSql, [projects]);
+  for (const statement of clearRebuiltSql) await client.query(statement);
+  const { rows } = await client.query<{ organization_id: string; project_id: string; timezone: string; day: string }>(rebuiltDaysSql);
   for (let i = 0; i < rows.length; i += REBUILD_DAYS_PER_STATEMENT) {
     const batch = rows.slice(i, i + REBUILD_DAYS_PER_STATEMENT);
     const days = [batch.map((r) => r.organization_id), batch.map((r) => r.project_id), batch.map((r) => r.timezone), batch.map((r) => r.day)];
@@ -230,11 +234,11 @@ async function refreshBitmaps(client: pg.PoolClient, projects: string[], arrival
     await client.query(dimensionBitmapsSql, days);
   }
   if (arrivals && projects.length > 0) {
-    await analyzeActorsIfGrown(client, (await client.query(numberArrivalsSql, [projects, arrivals.low, arrivals.upto])).rowCount ?? 0);
-    await client.query(bitmapArrivalsSql, [projects, arrivals.low, arrivals.upto]);
-    await client.query(dimensionBitmapArrivalsSql, [projects, arrivals.low, arrivals.upto]);
+    await analyzeActorsIfGrown(client, (await client.query(numberArrivalsSql, [arrivals.low, arrivals.upto])).rowCount ?? 0);
+    await client.query(bitmapArrivalsSql, [arrivals.low, arrivals.upto]);
+    await client.query(dimensionBitmapArrivalsSql, [arrivals.low, arrivals.upto]);
   }
-  await client.query(markBuiltSql, [projects]);
+  await client.query(markBuiltSql);
 }
 
 const rollupFold: SteppedFold = {
