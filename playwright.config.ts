@@ -26,7 +26,16 @@ export default defineConfig({
           executablePath: systemChromium,
           // Requests that outlive their page (sent on pagehide) carry the browser's real user agent,
           // which says HeadlessChrome, and the server drops bots: present a plain Chrome everywhere.
-          args: [`--user-agent=${devices["Desktop Chrome"].userAgent}`, "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+          args: [
+            `--user-agent=${devices["Desktop Chrome"].userAgent}`,
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+          ],
         },
       },
     },

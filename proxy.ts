@@ -7,7 +7,7 @@
 //   origins, else any page), which next.config's static headers cannot vary per token. Those headers
 //   (frame-ancestors 'none' everywhere else; Cache-Control and Referrer-Policy for embeds) stay in
 //   next.config.mjs.
-import { NextResponse, type NextRequest } from "next/server";
+import { type NextRequest, NextResponse } from "next/server";
 import { embedFrameAncestors } from "./lib/embed/frame-ancestors";
 import { getEnv } from "./lib/env";
 import { ApiError } from "./lib/errors";
@@ -24,9 +24,14 @@ function decodesCleanly(pathname: string): boolean {
 }
 
 function malformedPath(pathname: string): NextResponse {
-  const message = "The path holds a malformed percent-escape (a % must be followed by two hex digits that decode to UTF-8)";
-  if (pathname.startsWith("/api/")) return NextResponse.json(new ApiError("invalid_request", message).toBody(), { status: 400 });
-  return new NextResponse(`Bad request: ${message}.`, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
+  const message =
+    "The path holds a malformed percent-escape (a % must be followed by two hex digits that decode to UTF-8)";
+  if (pathname.startsWith("/api/"))
+    return NextResponse.json(new ApiError("invalid_request", message).toBody(), { status: 400 });
+  return new NextResponse(`Bad request: ${message}.`, {
+    status: 400,
+    headers: { "content-type": "text/plain; charset=utf-8" },
+  });
 }
 
 function testPagesServed(): boolean {
@@ -36,7 +41,8 @@ function testPagesServed(): boolean {
 export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   if (!decodesCleanly(pathname)) return malformedPath(pathname);
-  if (TEST_PAGES.test(pathname) && !testPagesServed()) return new NextResponse("Not found", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
+  if (TEST_PAGES.test(pathname) && !testPagesServed())
+    return new NextResponse("Not found", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
   const response = NextResponse.next();
   if (pathname.startsWith("/embed/")) {
     const token = decodeURIComponent(pathname.split("/")[2] ?? "");

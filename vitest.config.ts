@@ -10,7 +10,13 @@ const serverOnlyEmpty = path.join(path.dirname(createRequire(import.meta.url).re
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname), "server-only": serverOnlyEmpty } },
   test: {
-    include: ["lib/**/*.test.ts", "app/**/*.test.ts", "components/**/*.test.{ts,tsx}", "scripts/**/*.test.ts", "sdk/cpp/tests/*.test.ts"],
+    include: [
+      "lib/**/*.test.ts",
+      "app/**/*.test.ts",
+      "components/**/*.test.{ts,tsx}",
+      "scripts/**/*.test.ts",
+      "sdk/cpp/tests/*.test.ts",
+    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Test files share one database; each seeds its own organization, so they can run side by side.

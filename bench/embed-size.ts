@@ -75,16 +75,28 @@ const routes = readJson<Record<string, string>>("app-path-routes-manifest.json")
 
 const results = flags.route.map((route) => {
   const appPage = Object.keys(routes).find((page) => routes[page] === route && page.endsWith("/page"));
-  if (!appPage) fail(`no page for ${route} in this build; pages: ${Object.values(routes).filter((r) => !r.startsWith("/api")).join(", ")}`);
-  const entry = [...new Set(Object.values(clientReferenceManifest(appPage).entryJSFiles).flat())].filter((file) => !shared.includes(file));
+  if (!appPage)
+    fail(
+      `no page for ${route} in this build; pages: ${Object.values(routes)
+        .filter((r) => !r.startsWith("/api"))
+        .join(", ")}`,
+    );
+  const entry = [...new Set(Object.values(clientReferenceManifest(appPage).entryJSFiles).flat())].filter(
+    (file) => !shared.includes(file),
+  );
   return { route, shared: measure(shared), own: measure(entry), total: measure([...shared, ...entry]) };
 });
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 console.log(`First-load JavaScript per page, build ${buildId} (KB = 1,024 bytes; gzip level 6; files in brackets)`);
-for (const [label, pick] of [["gzipped", (s: Size) => s.gzip], ["uncompressed", (s: Size) => s.raw]] as const) {
+for (const [label, pick] of [
+  ["gzipped", (s: Size) => s.gzip],
+  ["uncompressed", (s: Size) => s.raw],
+] as const) {
   console.log("");
-  console.log(`  ${label.padEnd(24)}${"shared runtime".padStart(20)}${"page's own".padStart(20)}${"total".padStart(20)}`);
+  console.log(
+    `  ${label.padEnd(24)}${"shared runtime".padStart(20)}${"page's own".padStart(20)}${"total".padStart(20)}`,
+  );
   for (const r of results) {
     const cell = (size: Size) => `${kb(pick(size))} (${size.files})`.padStart(20);
     console.log(`  ${r.route.padEnd(24)}${cell(r.shared)}${cell(r.own)}${cell(r.total)}`);
@@ -93,7 +105,10 @@ for (const [label, pick] of [["gzipped", (s: Size) => s.gzip], ["uncompressed", 
 const [first, ...others] = results;
 if (first) {
   console.log("");
-  console.log(`  ${first.route} ships ${kb(first.total.gzip)} of JavaScript gzipped (${kb(first.own.gzip)} of it its own)`);
-  for (const other of others) console.log(`  ${other.route}: ${kb(other.total.gzip)} gzipped (${kb(other.own.gzip)} its own)`);
+  console.log(
+    `  ${first.route} ships ${kb(first.total.gzip)} of JavaScript gzipped (${kb(first.own.gzip)} of it its own)`,
+  );
+  for (const other of others)
+    console.log(`  ${other.route}: ${kb(other.total.gzip)} gzipped (${kb(other.own.gzip)} its own)`);
 }
 if (flags.json) console.log(JSON.stringify({ build_id: buildId, routes: results }));

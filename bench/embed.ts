@@ -73,7 +73,8 @@ if (flags.help) {
 
 function integer(name: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(value.replace(/_/g, ""));
-  if (!Number.isInteger(n) || n < min || n > max) fail(`--${name} must be an integer from ${min} to ${max}, not "${value}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    fail(`--${name} must be an integer from ${min} to ${max}, not "${value}"`);
   return n;
 }
 
@@ -89,14 +90,18 @@ const options = {
   firstDataTimeoutMs: integer("first-data-timeout", flags["first-data-timeout"], 1) * 1000,
   graceMs: integer("grace", flags.grace, 0) * 1000,
   pid: flags.pid === undefined ? undefined : integer("pid", flags.pid, 1),
-  databaseUrl: flags["database-url"] ?? process.env.DATABASE_URL ?? `postgresql://lumen:lumen@127.0.0.1:${process.env.LUMEN_PG_PORT || 54329}/lumen`,
+  databaseUrl:
+    flags["database-url"] ??
+    process.env.DATABASE_URL ??
+    `postgresql://lumen:lumen@127.0.0.1:${process.env.LUMEN_PG_PORT || 54329}/lumen`,
 };
 if (options.url.protocol !== "http:") fail("--url must be http:// (the viewers use plain HTTP/1.1 connections)");
 
 // ---------------------------------------------------------------------------------------------
 // Formatting and statistics
 
-const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const fmtPercent = (n: number | null) => (n === null ? "?" : `${fmt(n)}%`);
 const mb = (bytes: number | null) => (bytes === null ? "?" : `${fmt(bytes / 1024 / 1024)} MB`);
 const redactUrl = (url: string) => url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
@@ -110,7 +115,13 @@ function percentile(sorted: Float64Array, p: number): number {
 
 function summary(values: number[]) {
   const sorted = Float64Array.from(values).sort();
-  return { count: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN };
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? NaN,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -119,11 +130,23 @@ function summary(values: number[]) {
 const viewerAgent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
 const ingestAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
-function request(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+function request(
+  method: string,
+  path: string,
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       new URL(path, options.url),
-      { method, agent: ingestAgent, headers: body === undefined ? headers : { ...headers, "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) } },
+      {
+        method,
+        agent: ingestAgent,
+        headers:
+          body === undefined
+            ? headers
+            : { ...headers, "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -148,7 +171,10 @@ let healthDegraded = 0;
 async function serverRealtime(): Promise<RealtimeStats> {
   const health = await request("GET", "/api/health");
   const body = JSON.parse(health.body) as { realtime?: RealtimeStats };
-  if (!body.realtime) fail(`/api/health answered ${health.status} without realtime counters (${health.body.slice(0, 200)}): rebuild and restart the server`);
+  if (!body.realtime)
+    fail(
+      `/api/health answered ${health.status} without realtime counters (${health.body.slice(0, 200)}): rebuild and restart the server`,
+    );
   if (health.status !== 200) healthDegraded++;
   return body.realtime;
 }
@@ -249,7 +275,9 @@ const STATS_SETTLE_MS = 11_000;
  * server does during the run reads it. Each read is a sequential or an index scan.
  */
 async function widgetReads(db: pg.Client): Promise<number> {
-  const { rows } = await db.query<{ n: string }>("SELECT coalesce(seq_scan, 0) + coalesce(idx_scan, 0) AS n FROM pg_stat_user_tables WHERE relid = 'widgets'::regclass");
+  const { rows } = await db.query<{ n: string }>(
+    "SELECT coalesce(seq_scan, 0) + coalesce(idx_scan, 0) AS n FROM pg_stat_user_tables WHERE relid = 'widgets'::regclass",
+  );
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -334,10 +362,14 @@ async function main(): Promise<void> {
   try {
     await db.connect();
   } catch (error) {
-    fail(`cannot connect to the database at ${redactUrl(options.databaseUrl)} (${error instanceof Error ? error.message : String(error)}); pass --database-url`);
+    fail(
+      `cannot connect to the database at ${redactUrl(options.databaseUrl)} (${error instanceof Error ? error.message : String(error)}); pass --database-url`,
+    );
   }
   await request("GET", "/api/health").catch((error: unknown) =>
-    fail(`the server at ${options.url.origin} is not reachable (${error instanceof Error ? error.message : String(error)}); start it first (see bench/README.md)`),
+    fail(
+      `the server at ${options.url.origin} is not reachable (${error instanceof Error ? error.message : String(error)}); start it first (see bench/README.md)`,
+    ),
   );
   await serverRealtime();
 
@@ -351,18 +383,37 @@ async function main(): Promise<void> {
   // --- A fresh project, a report with one live count widget, a write key and a Lumen-issued embed.
   const runId = randomBytes(4).toString("hex");
   const org = await ensureOrganization({ name: "Embed benchmark", slug: "bench-embed" });
-  const admin = await ensureUserWithRole(org.id, { email: "bench-embed-admin@example.com", password: randomBytes(12).toString("base64url") }, "admin");
+  const admin = await ensureUserWithRole(
+    org.id,
+    { email: "bench-embed-admin@example.com", password: randomBytes(12).toString("base64url") },
+    "admin",
+  );
   const project = await createProject(org.id, { name: `Embed benchmark ${runId}`, timezone: "UTC" });
-  const key = await createApiKey({ organizationId: org.id, projectId: project.id, kind: "write", name: `embed benchmark ${runId}`, rateLimit: 1_000_000, eventRateLimit: 1_000_000_000 });
+  const key = await createApiKey({
+    organizationId: org.id,
+    projectId: project.id,
+    kind: "write",
+    name: `embed benchmark ${runId}`,
+    rateLimit: 1_000_000,
+    eventRateLimit: 1_000_000_000,
+  });
   const report = await getPrisma().report.create({
     data: {
       organizationId: org.id,
       projectId: project.id,
       name: "Live events",
-      widgets: { create: [{ title: "Events, last 24 hours", query: { kind: "metric", compare: false }, viz: { type: "metric" } }] },
+      widgets: {
+        create: [
+          { title: "Events, last 24 hours", query: { kind: "metric", compare: false }, viz: { type: "metric" } },
+        ],
+      },
     },
   });
-  const embed = await createEmbed({ userId: admin.id }, { report_id: report.id, params: { range: { relative: "last_24_hours" }, timezone: "UTC" } }, options.url.origin);
+  const embed = await createEmbed(
+    { userId: admin.id },
+    { report_id: report.id, params: { range: { relative: "last_24_hours" }, timezone: "UTC" } },
+    options.url.origin,
+  );
   const streamPath = `/api/v1/embed/${embed.token}/stream`;
   if (options.history > 0) {
     // Inside the widget's 24-hour window, and not so close to its edge that rows age out mid-run.
@@ -370,15 +421,23 @@ async function main(): Promise<void> {
     await ensureEventPartitions(getPool(), new Date(now - 86_400_000), new Date(now));
     for (let written = 0; written < options.history; written += 5000) {
       const rows = Array.from({ length: Math.min(5000, options.history - written) }, () =>
-        eventRow({ name: "pageview", timestamp: new Date(now - 3_600_000 - Math.random() * 22 * 3_600_000), anonymousId: `h_${randomBytes(6).toString("hex")}` }),
+        eventRow({
+          name: "pageview",
+          timestamp: new Date(now - 3_600_000 - Math.random() * 22 * 3_600_000),
+          anonymousId: `h_${randomBytes(6).toString("hex")}`,
+        }),
       );
       await writeEvents(getPool(), org.id, project.id, rows);
     }
   }
 
   console.log("Lumen live embed benchmark");
-  console.log(`  server     ${options.url.origin} (pid ${serverPid}), database ${redactUrl(options.databaseUrl)} (postmaster pid ${postmasterPid ?? "?"})`);
-  console.log(`  embed      project ${project.id}, 1 metric widget (count of events, last 24 hours), ${fmt(options.history)} events of history`);
+  console.log(
+    `  server     ${options.url.origin} (pid ${serverPid}), database ${redactUrl(options.databaseUrl)} (postmaster pid ${postmasterPid ?? "?"})`,
+  );
+  console.log(
+    `  embed      project ${project.id}, 1 metric widget (count of events, last 24 hours), ${fmt(options.history)} events of history`,
+  );
   console.log(
     `  plan       ${fmt(options.viewers)} viewers; then one request of ${options.batch} events every ${options.intervalMs} ms for ${fmt(options.durationMs / 1000)} s; ${fmt(options.graceMs / 1000)} s grace`,
   );
@@ -413,7 +472,14 @@ async function main(): Promise<void> {
 
   const batchesPlanned = Math.max(1, Math.floor(options.durationMs / options.intervalMs));
   const run: Run = {
-    viewers: Array.from({ length: options.viewers }, (_, index) => ({ index, nextBatch: 0, lastEventId: "", dataEvents: 0, drops: 0, failedAttempts: 0 })),
+    viewers: Array.from({ length: options.viewers }, (_, index) => ({
+      index,
+      nextBatch: 0,
+      lastEventId: "",
+      dataEvents: 0,
+      drops: 0,
+      failedAttempts: 0,
+    })),
     expected: () => Infinity,
     receipts: new Float64Array(batchesPlanned * options.viewers).fill(NaN),
     batchesPlanned,
@@ -426,16 +492,22 @@ async function main(): Promise<void> {
   const idle = await mark();
   const background = machineBusy(idleStart, idle);
   if (background !== null) {
-    console.log(`  background machine ${fmt(background)}% busy before connecting${background > 10 ? " — other processes are competing: latency and CPU figures will be worse" : ""}`);
+    console.log(
+      `  background machine ${fmt(background)}% busy before connecting${background > 10 ? " — other processes are competing: latency and CPU figures will be worse" : ""}`,
+    );
   }
   process.stdout.write(`  connect    ${fmt(options.viewers)} viewers, ${options.connectConcurrency} at a time… `);
   const connectWallMs = await connectViewers(run, streamPath, options.connectConcurrency);
   const connected = await mark();
   console.log(`done in ${fmt(connectWallMs / 1000, 1)} s`);
   const hung = run.viewers.filter((v) => v.firstValue === undefined).length;
-  if (hung === options.viewers) fail(`no viewer received data within ${options.firstDataTimeoutMs / 1000} s of connecting`);
+  if (hung === options.viewers)
+    fail(`no viewer received data within ${options.firstDataTimeoutMs / 1000} s of connecting`);
   const firstValues = new Set(run.viewers.flatMap((v) => (v.firstValue === undefined ? [] : [v.firstValue])));
-  if (firstValues.size !== 1) fail(`viewers saw different starting totals (${[...firstValues].slice(0, 5).join(", ")}): is something else writing to this project?`);
+  if (firstValues.size !== 1)
+    fail(
+      `viewers saw different starting totals (${[...firstValues].slice(0, 5).join(", ")}): is something else writing to this project?`,
+    );
   const base = [...firstValues][0]!;
   run.expected = (batch) => base + (batch + 1) * options.batch;
 
@@ -459,12 +531,18 @@ async function main(): Promise<void> {
     const batch = generateBatch(options.batch);
     const body = JSON.stringify({ sent_at: new Date().toISOString(), events: batch.events });
     const sent = performance.now();
-    const res = await request("POST", "/api/v1/events", body, { authorization: `Bearer ${key.key}`, "user-agent": batch.userAgent });
+    const res = await request("POST", "/api/v1/events", body, {
+      authorization: `Bearer ${key.key}`,
+      "user-agent": batch.userAgent,
+    });
     commits[k] = performance.now();
     ingestLatencies.push(commits[k]! - sent);
     if (res.status !== 202) fail(`ingest request ${k} answered ${res.status}: ${res.body.slice(0, 300)}`);
     const reply = JSON.parse(res.body) as { accepted: number };
-    if (reply.accepted !== options.batch) fail(`ingest request ${k} stored ${reply.accepted} of ${options.batch} events (${res.body.slice(0, 300)}): the expected totals would be wrong`);
+    if (reply.accepted !== options.batch)
+      fail(
+        `ingest request ${k} stored ${reply.accepted} of ${options.batch} events (${res.body.slice(0, 300)}): the expected totals would be wrong`,
+      );
   }
   const ingestEnd = await mark();
   await sleep(options.graceMs);
@@ -517,19 +595,46 @@ async function main(): Promise<void> {
   const p95Met = update.p95 < 1000;
 
   const rows: [string, string][] = [
-    ["viewers", `${fmt(options.viewers)} on one embed; the server counted ${fmt(connected.realtime.viewers)} viewers in ${fmt(connected.realtime.feeds)} feed${connected.realtime.feeds === 1 ? "" : "s"}`],
+    [
+      "viewers",
+      `${fmt(options.viewers)} on one embed; the server counted ${fmt(connected.realtime.viewers)} viewers in ${fmt(connected.realtime.feeds)} feed${connected.realtime.feeds === 1 ? "" : "s"}`,
+    ],
     [
       "connect",
       `${fmt(connect.count)} with data in ${fmt(connectWallMs / 1000, 1)} s; to first data p50 ${fmt(connect.p50)} ms, p95 ${fmt(connect.p95)} ms, max ${fmt(connect.max)} ms; ${fmt(failedAttempts)} failed attempts (retried); ${fmt(hung)} hung (no data within ${fmt(options.firstDataTimeoutMs / 1000)} s)`,
     ],
-    ["ingest", `${fmt(batchesPlanned)} requests x ${options.batch} events in ${fmt(ingestSeconds, 1)} s (${late} sent late); 202 in p50 ${fmt(ingest.p50, 1)} ms, p95 ${fmt(ingest.p95, 1)} ms, max ${fmt(ingest.max, 1)} ms`],
-    ["update latency", `p50 ${fmt(update.p50)} ms, p95 ${fmt(update.p95)} ms, p99 ${fmt(update.p99)} ms, max ${fmt(update.max)} ms (${fmt(update.count)} viewer receipts; ingest 202 -> first data event with the new total)`],
-    ["health checks", `${healthDegraded} of ${samples.length} samples of /api/health answered 503 (its database round trip took over 2 s)`],
-    ["missed", `${fmt(viewersMissing.size)} viewers missed at least one update (${fmt(missedReceipts)} of ${fmt(batchesPlanned * options.viewers)} receipts); ${fmt(drops)} streams dropped by the server`],
-    ["data events", `${fmt(dataEvents)} received, ${fmt(dataEvents / options.viewers, 1)} per viewer (updates coalesce per 250 ms tick); ${fmt(beforeResponse)} arrived before the ingest response did`],
-    ["server CPU", `ingesting: mean ${serverCpu.mean === null ? "?" : fmt(serverCpu.mean)}%, peak ${serverCpu.peak === null ? "?" : fmt(serverCpu.peak)}% of one core; while viewers connected: mean ${connectCpu.mean === null ? "?" : fmt(connectCpu.mean)}%`],
-    ["server memory", `RSS ${mb(idle.serverRss)} before viewers, ${mb(connected.serverRss)} with them, peak ${mb(rssPeak)}`],
-    ["database CPU", `ingesting: mean ${dbCpu.mean === null ? "?" : fmt(dbCpu.mean)}%, peak ${dbCpu.peak === null ? "?" : fmt(dbCpu.peak)}% of one core (postmaster and backends)`],
+    [
+      "ingest",
+      `${fmt(batchesPlanned)} requests x ${options.batch} events in ${fmt(ingestSeconds, 1)} s (${late} sent late); 202 in p50 ${fmt(ingest.p50, 1)} ms, p95 ${fmt(ingest.p95, 1)} ms, max ${fmt(ingest.max, 1)} ms`,
+    ],
+    [
+      "update latency",
+      `p50 ${fmt(update.p50)} ms, p95 ${fmt(update.p95)} ms, p99 ${fmt(update.p99)} ms, max ${fmt(update.max)} ms (${fmt(update.count)} viewer receipts; ingest 202 -> first data event with the new total)`,
+    ],
+    [
+      "health checks",
+      `${healthDegraded} of ${samples.length} samples of /api/health answered 503 (its database round trip took over 2 s)`,
+    ],
+    [
+      "missed",
+      `${fmt(viewersMissing.size)} viewers missed at least one update (${fmt(missedReceipts)} of ${fmt(batchesPlanned * options.viewers)} receipts); ${fmt(drops)} streams dropped by the server`,
+    ],
+    [
+      "data events",
+      `${fmt(dataEvents)} received, ${fmt(dataEvents / options.viewers, 1)} per viewer (updates coalesce per 250 ms tick); ${fmt(beforeResponse)} arrived before the ingest response did`,
+    ],
+    [
+      "server CPU",
+      `ingesting: mean ${serverCpu.mean === null ? "?" : fmt(serverCpu.mean)}%, peak ${serverCpu.peak === null ? "?" : fmt(serverCpu.peak)}% of one core; while viewers connected: mean ${connectCpu.mean === null ? "?" : fmt(connectCpu.mean)}%`,
+    ],
+    [
+      "server memory",
+      `RSS ${mb(idle.serverRss)} before viewers, ${mb(connected.serverRss)} with them, peak ${mb(rssPeak)}`,
+    ],
+    [
+      "database CPU",
+      `ingesting: mean ${dbCpu.mean === null ? "?" : fmt(dbCpu.mean)}%, peak ${dbCpu.peak === null ? "?" : fmt(dbCpu.peak)}% of one core (postmaster and backends)`,
+    ],
     [
       "this bench CPU",
       `ingesting: mean ${benchCpu.mean === null ? "?" : fmt(benchCpu.mean)}% of one core; the whole machine (${availableParallelism()} cores = 100%) was ${fmtPercent(machineBusy(ingestStart, ingestEnd))} busy`,
@@ -547,7 +652,9 @@ async function main(): Promise<void> {
   console.log("");
   for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
   console.log("");
-  console.log(`  Target p95 < 1 s at ${fmt(options.viewers)} viewers: ${p95Met ? "MET" : "NOT MET"} (${fmt(update.p95)} ms)`);
+  console.log(
+    `  Target p95 < 1 s at ${fmt(options.viewers)} viewers: ${p95Met ? "MET" : "NOT MET"} (${fmt(update.p95)} ms)`,
+  );
 
   if (flags.json) {
     console.log(
@@ -573,7 +680,10 @@ async function main(): Promise<void> {
         machine_busy_percent: { background, ingesting: machineBusy(ingestStart, ingestEnd) },
         widget_table_reads: widgetReadsDuring,
         recomputations_in_window: computationsWindow,
-        report_queries_per_s: { ingesting: (computationsIngest * widgets) / ingestSeconds, quiet: (computationsQuiet * widgets) / Math.max(quietSeconds, 0.001) },
+        report_queries_per_s: {
+          ingesting: (computationsIngest * widgets) / ingestSeconds,
+          quiet: (computationsQuiet * widgets) / Math.max(quietSeconds, 0.001),
+        },
         target_p95_under_1s: p95Met,
       }),
     );

@@ -11,8 +11,8 @@ import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { copyFrom } from "../lib/db/copy-from";
+import { type BenchBatch, generateBatch } from "./payloads";
 import { cpuSeconds, machineCpu, parentPid, pidListeningOn, treeCpuSeconds } from "./proc-stats";
-import { generateBatch, type BenchBatch } from "./payloads";
 
 const usage = `Usage: npm run bench:ingest -- [options]
 
@@ -62,7 +62,8 @@ if (flags.help) {
 
 function integer(name: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(value.replace(/_/g, ""));
-  if (!Number.isInteger(n) || n < min || n > max) fail(`--${name} must be an integer from ${min} to ${max}, not "${value}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    fail(`--${name} must be an integer from ${min} to ${max}, not "${value}"`);
   return n;
 }
 
@@ -72,13 +73,17 @@ const options = {
   batch: integer("batch", flags.batch, 1, 1000),
   concurrency: integer("concurrency", flags.concurrency, 1, 1024),
   warmup: integer("warmup", flags.warmup, 0),
-  databaseUrl: flags["database-url"] ?? process.env.DATABASE_URL ?? `postgresql://lumen:lumen@127.0.0.1:${process.env.LUMEN_PG_PORT || 54329}/lumen`,
+  databaseUrl:
+    flags["database-url"] ??
+    process.env.DATABASE_URL ??
+    `postgresql://lumen:lumen@127.0.0.1:${process.env.LUMEN_PG_PORT || 54329}/lumen`,
 };
 
 // ---------------------------------------------------------------------------------------------
 // Formatting
 
-const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const redactUrl = (url: string) => url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -111,7 +116,10 @@ function measureCpu(): () => CpuReport {
     const serverAfter = watched.serverPid === null ? null : cpuSeconds(watched.serverPid);
     const databaseAfter = watched.postmasterPid === null ? null : treeCpuSeconds(watched.postmasterPid);
     return {
-      machineBusyPercent: machine && after && after.total > machine.total ? (100 * (after.busy - machine.busy)) / (after.total - machine.total) : null,
+      machineBusyPercent:
+        machine && after && after.total > machine.total
+          ? (100 * (after.busy - machine.busy)) / (after.total - machine.total)
+          : null,
       benchCores: (used.user + used.system) / wallUs,
       serverCores: server !== null && serverAfter !== null ? ((serverAfter - server) * 1e6) / wallUs : null,
       databaseCores: database !== null && databaseAfter !== null ? ((databaseAfter - database) * 1e6) / wallUs : null,
@@ -133,11 +141,20 @@ const transport = options.url.protocol === "https:" ? https : http;
 const agent = new transport.Agent({ keepAlive: true, maxSockets: options.concurrency });
 const endpoint = new URL("/api/v1/events", options.url);
 
-function request(method: string, url: URL, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+function request(
+  method: string,
+  url: URL,
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = transport.request(
       url,
-      { method, agent, headers: body === undefined ? headers : { ...headers, "content-length": String(Buffer.byteLength(body)) } },
+      {
+        method,
+        agent,
+        headers: body === undefined ? headers : { ...headers, "content-length": String(Buffer.byteLength(body)) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -207,7 +224,10 @@ async function runRequests(work: Prepared, key: string, concurrency: number): Pr
       latencies[i] = performance.now() - started;
       startedAt[i] = started;
       if (res.status !== 202) {
-        const hint = res.status === 429 ? " (rate limited: raise LUMEN_INGEST_RATE_LIMIT / LUMEN_INGEST_EVENT_RATE_LIMIT on the server, or the key's rate_limit / event_rate_limit)" : "";
+        const hint =
+          res.status === 429
+            ? " (rate limited: raise LUMEN_INGEST_RATE_LIMIT / LUMEN_INGEST_EVENT_RATE_LIMIT on the server, or the key's rate_limit / event_rate_limit)"
+            : "";
         failure = new Error(`request ${i} answered ${res.status}${hint}: ${res.body.slice(0, 500)}`);
         return;
       }
@@ -236,9 +256,30 @@ async function runRequests(work: Prepared, key: string, concurrency: number): Pr
 // server's own enrichment (lib/ingest/enrich.ts); received_at takes its default in both.
 
 const copyColumns = [
-  "organization_id", "project_id", "event_id", "name", "timestamp", "user_id", "anonymous_id", "session_id", "properties",
-  "path", "title", "referrer_host", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content",
-  "browser", "os", "device_type", "country", "locale", "app_version", "library",
+  "organization_id",
+  "project_id",
+  "event_id",
+  "name",
+  "timestamp",
+  "user_id",
+  "anonymous_id",
+  "session_id",
+  "properties",
+  "path",
+  "title",
+  "referrer_host",
+  "utm_source",
+  "utm_medium",
+  "utm_campaign",
+  "utm_term",
+  "utm_content",
+  "browser",
+  "os",
+  "device_type",
+  "country",
+  "locale",
+  "app_version",
+  "library",
 ] as const;
 const compared = copyColumns.filter((c) => !["organization_id", "project_id", "event_id", "timestamp"].includes(c));
 
@@ -263,11 +304,15 @@ async function main(): Promise<void> {
   try {
     await db.connect();
   } catch (error) {
-    fail(`cannot connect to the database at ${redactUrl(options.databaseUrl)} (${error instanceof Error ? error.message : String(error)}); pass --database-url`);
+    fail(
+      `cannot connect to the database at ${redactUrl(options.databaseUrl)} (${error instanceof Error ? error.message : String(error)}); pass --database-url`,
+    );
   }
 
   const health = await request("GET", new URL("/api/health", options.url)).catch((error: unknown) =>
-    fail(`the server at ${options.url.origin} is not reachable (${error instanceof Error ? error.message : String(error)}); start it first (see bench/README.md)`),
+    fail(
+      `the server at ${options.url.origin} is not reachable (${error instanceof Error ? error.message : String(error)}); start it first (see bench/README.md)`,
+    ),
   );
   if (health.status !== 200) fail(`${options.url.origin}/api/health answered ${health.status}: ${health.body}`);
   watched.serverPid = pidListeningOn(Number(options.url.port || (options.url.protocol === "https:" ? 443 : 80)));
@@ -281,13 +326,22 @@ async function main(): Promise<void> {
   let keyNote: string;
   if (flags.key) {
     key = flags.key;
-    const { rows } = await db.query<{ organization_id: string; project_id: string | null; kind: string; revoked_at: Date | null; rate_limit: number | null; event_rate_limit: number | null }>(
+    const { rows } = await db.query<{
+      organization_id: string;
+      project_id: string | null;
+      kind: string;
+      revoked_at: Date | null;
+      rate_limit: number | null;
+      event_rate_limit: number | null;
+    }>(
       "SELECT organization_id, project_id, kind, revoked_at, rate_limit, event_rate_limit FROM api_keys WHERE hash = $1",
       [hashApiKey(key)],
     );
     const row = rows[0];
-    if (!row) fail(`that key is not in ${redactUrl(options.databaseUrl)}: --database-url must be the server's database`);
-    if (row.kind !== "write" || !row.project_id || row.revoked_at) fail("--key must be an active write key bound to a project");
+    if (!row)
+      fail(`that key is not in ${redactUrl(options.databaseUrl)}: --database-url must be the server's database`);
+    if (row.kind !== "write" || !row.project_id || row.revoked_at)
+      fail("--key must be an active write key bound to a project");
     organizationId = row.organization_id;
     apiProjectId = row.project_id;
     keyNote = `given key ${key.slice(0, 12)}…${row.rate_limit ? `, its own rate limit ${fmt(row.rate_limit)} requests/s` : ", server's LUMEN_INGEST_RATE_LIMIT applies"}${row.event_rate_limit ? `, ${fmt(row.event_rate_limit)} events/s` : ", server's LUMEN_INGEST_EVENT_RATE_LIMIT applies"}`;
@@ -296,16 +350,30 @@ async function main(): Promise<void> {
     const org = await ensureOrganization({ name: `Ingest benchmark ${runId}`, slug });
     const project = await createProject(org.id, { name: `Ingest benchmark ${runId} (API)` });
     // The key's own limits override LUMEN_INGEST_RATE_LIMIT and LUMEN_INGEST_EVENT_RATE_LIMIT, so the run is not throttled.
-    const created = await createApiKey({ organizationId: org.id, projectId: project.id, kind: "write", name: `ingest benchmark ${runId}`, rateLimit: 1_000_000, eventRateLimit: 1_000_000_000 });
+    const created = await createApiKey({
+      organizationId: org.id,
+      projectId: project.id,
+      kind: "write",
+      name: `ingest benchmark ${runId}`,
+      rateLimit: 1_000_000,
+      eventRateLimit: 1_000_000_000,
+    });
     key = created.key;
     organizationId = org.id;
     apiProjectId = project.id;
     keyNote = `fresh organization ${slug}, key ${created.prefix}… with rate limits 1,000,000 requests/s and 1,000,000,000 events/s`;
   }
-  const copyProjectId = flags["skip-copy"] ? null : (await createProject(organizationId, { name: `Ingest benchmark ${runId} (COPY reference)` })).id;
+  const copyProjectId = flags["skip-copy"]
+    ? null
+    : (await createProject(organizationId, { name: `Ingest benchmark ${runId} (COPY reference)` })).id;
 
   const countRows = async (table: "events" | "event_keys", projectId: string) =>
-    (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE organization_id = $1 AND project_id = $2`, [organizationId, projectId])).rows[0]!.n;
+    (
+      await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${table} WHERE organization_id = $1 AND project_id = $2`,
+        [organizationId, projectId],
+      )
+    ).rows[0]!.n;
   const checkpoint = async () => {
     // So neither timed phase pays for the other's dirty pages; needs superuser or pg_checkpoint.
     await db.query("CHECKPOINT").catch(() => undefined);
@@ -314,7 +382,8 @@ async function main(): Promise<void> {
   // --- Payloads, generated up front so the timed run only sends.
   const genStarted = performance.now();
   const batches: BenchBatch[] = [];
-  for (let left = options.events; left > 0; left -= options.batch) batches.push(generateBatch(Math.min(options.batch, left)));
+  for (let left = options.events; left > 0; left -= options.batch)
+    batches.push(generateBatch(Math.min(options.batch, left)));
   const warmupBatches = Array.from({ length: options.warmup }, () => generateBatch(options.batch));
   const bots = [...new Set(batches.map((b) => b.userAgent))].filter((ua) => isBotUserAgent(ua));
   if (bots.length) fail(`generated user agents the server would drop as bots: ${bots.join(", ")}`);
@@ -329,11 +398,32 @@ async function main(): Promise<void> {
       for (const e of batch.events) {
         const c = extractContextColumns(e.context, batch.userAgent);
         const fields = [
-          organizationId, copyProjectId, e.event_id, e.name, e.timestamp, e.user_id ?? null, e.anonymous_id, e.session_id, JSON.stringify(e.properties),
-          c.path, c.title, c.referrerHost, c.utmSource, c.utmMedium, c.utmCampaign, c.utmTerm, c.utmContent,
-          c.browser, c.os, c.deviceType, null, c.locale, c.appVersion, c.library,
+          organizationId,
+          copyProjectId,
+          e.event_id,
+          e.name,
+          e.timestamp,
+          e.user_id ?? null,
+          e.anonymous_id,
+          e.session_id,
+          JSON.stringify(e.properties),
+          c.path,
+          c.title,
+          c.referrerHost,
+          c.utmSource,
+          c.utmMedium,
+          c.utmCampaign,
+          c.utmTerm,
+          c.utmContent,
+          c.browser,
+          c.os,
+          c.deviceType,
+          null,
+          c.locale,
+          c.appVersion,
+          c.library,
         ];
-        csv += fields.map(csvField).join(",") + "\n";
+        csv += `${fields.map(csvField).join(",")}\n`;
       }
       copyChunks.push(Buffer.from(csv));
     }
@@ -345,7 +435,9 @@ async function main(): Promise<void> {
 
   console.log(`Lumen ingestion benchmark`);
   console.log(`  server     ${endpoint.href} (${keyNote})`);
-  console.log(`  database   ${redactUrl(options.databaseUrl)} (events table holds ${fmt(tableRowsBefore)} rows before this run)`);
+  console.log(
+    `  database   ${redactUrl(options.databaseUrl)} (events table holds ${fmt(tableRowsBefore)} rows before this run)`,
+  );
   console.log(
     `  payloads   ${fmt(batches.length)} requests of ${fmt(options.batch)} events, ${fmt(bodyBytes / batches.length / 1024, 1)} KiB per request on average, generated in ${fmt(genMs / 1000, 1)} s (not timed)`,
   );
@@ -366,9 +458,13 @@ async function main(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const background = idle().machineBusyPercent;
   if (background !== null) {
-    console.log(`  background machine ${fmt(background)}% busy over 1 s before the run${background > 10 ? " — other processes are competing: the numbers below will be low" : ""}`);
+    console.log(
+      `  background machine ${fmt(background)}% busy over 1 s before the run${background > 10 ? " — other processes are competing: the numbers below will be low" : ""}`,
+    );
   }
-  process.stdout.write(`  API run    ${fmt(options.events)} events, ${options.concurrency} concurrent client${options.concurrency === 1 ? "" : "s"}… `);
+  process.stdout.write(
+    `  API run    ${fmt(options.events)} events, ${options.concurrency} concurrent client${options.concurrency === 1 ? "" : "s"}… `,
+  );
   const api = await runRequests(work, key, options.concurrency);
   const apiSeconds = api.wallMs / 1000;
   const apiRate = options.events / apiSeconds;
@@ -377,10 +473,22 @@ async function main(): Promise<void> {
   const rowsAfter = await countRows("events", apiProjectId);
   const keysAfter = await countRows("event_keys", apiProjectId);
   const storedByRun = rowsAfter - rowsBefore - warmupEvents;
-  const rowsOk = storedByRun === options.events && api.accepted === options.events && api.duplicates === 0 && api.bots === 0 && api.rejected === 0;
+  const rowsOk =
+    storedByRun === options.events &&
+    api.accepted === options.events &&
+    api.duplicates === 0 &&
+    api.bots === 0 &&
+    api.rejected === 0;
 
   // --- The COPY reference.
-  let copy: { rows: number; seconds: number; rate: number; stored: number; identical: number | null; cpu: CpuReport } | null = null;
+  let copy: {
+    rows: number;
+    seconds: number;
+    rate: number;
+    stored: number;
+    identical: number | null;
+    cpu: CpuReport;
+  } | null = null;
   if (copyProjectId) {
     await checkpoint();
     const sql = `COPY events (${copyColumns.map((c) => `"${c}"`).join(", ")}) FROM STDIN WITH (FORMAT csv)`;
@@ -399,20 +507,31 @@ async function main(): Promise<void> {
     await db.query("BEGIN");
     await db.query("SET LOCAL enable_nestloop = off");
     await db.query("SET LOCAL statement_timeout = '60s'");
-    const same = await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM events a JOIN events b ON b.organization_id = a.organization_id AND b.event_id = a.event_id
+    const same = await db
+      .query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM events a JOIN events b ON b.organization_id = a.organization_id AND b.event_id = a.event_id
         WHERE a.organization_id = $1 AND a.project_id = $2 AND b.project_id = $3
           AND (${compared.map((c) => `a."${c}"`).join(", ")}) IS NOT DISTINCT FROM (${compared.map((c) => `b."${c}"`).join(", ")})
           AND abs(extract(epoch FROM a."timestamp" - b."timestamp")) < 10`,
-      [organizationId, apiProjectId, copyProjectId],
-    ).then((r) => r.rows[0]!.n, () => null);
+        [organizationId, apiProjectId, copyProjectId],
+      )
+      .then(
+        (r) => r.rows[0]!.n,
+        () => null,
+      );
     await db.query(same === null ? "ROLLBACK" : "COMMIT");
     copy = { rows, seconds, rate: rows / seconds, stored, identical: same, cpu: cpuReport };
   }
 
   // --- Summary.
   const lat = api.latencies;
-  const p = { p50: percentile(lat, 50), p95: percentile(lat, 95), p99: percentile(lat, 99), max: lat[lat.length - 1] ?? NaN, mean: lat.reduce((a, b) => a + b, 0) / lat.length };
+  const p = {
+    p50: percentile(lat, 50),
+    p95: percentile(lat, 95),
+    p99: percentile(lat, 99),
+    max: lat[lat.length - 1] ?? NaN,
+    mean: lat.reduce((a, b) => a + b, 0) / lat.length,
+  };
   const ratio = copy ? (100 * apiRate) / copy.rate : null;
   const ratioMet = ratio !== null && ratio >= 25;
   const p99Met = p.p99 < 100;
@@ -422,7 +541,10 @@ async function main(): Promise<void> {
   const rows: [string, string][] = [
     ["events", fmt(options.events)],
     ["batch", `${fmt(options.batch)} events per request`],
-    ["concurrency", `${options.concurrency} client${options.concurrency === 1 ? "" : "s"} (one request in flight each)`],
+    [
+      "concurrency",
+      `${options.concurrency} client${options.concurrency === 1 ? "" : "s"} (one request in flight each)`,
+    ],
     ["requests", fmt(batches.length)],
     ["wall time", `${fmt(apiSeconds, 2)} s`],
     ["API events/s", fmt(apiRate)],
@@ -430,7 +552,10 @@ async function main(): Promise<void> {
     ["latency p50", `${fmt(p.p50, 1)} ms`],
     ["latency p95", `${fmt(p.p95, 1)} ms`],
     ["latency p99", `${fmt(p.p99, 1)} ms`],
-    ["latency max", `${fmt(p.max, 1)} ms, ${fmt(api.slowest.atMs / 1000, 1)} s into the run (mean ${fmt(p.mean, 1)} ms)`],
+    [
+      "latency max",
+      `${fmt(p.max, 1)} ms, ${fmt(api.slowest.atMs / 1000, 1)} s into the run (mean ${fmt(p.mean, 1)} ms)`,
+    ],
     ["CPU, API run", cpuLine(api.cpu)],
     [
       "rows stored (API)",
@@ -439,9 +564,15 @@ async function main(): Promise<void> {
   ];
   if (copy) {
     rows.push(
-      ["COPY rows/s", `${fmt(copy.rate)} (${fmt(copy.rows)} rows in ${fmt(copy.seconds, 2)} s; into events only, no event_keys dedup)`],
+      [
+        "COPY rows/s",
+        `${fmt(copy.rate)} (${fmt(copy.rows)} rows in ${fmt(copy.seconds, 2)} s; into events only, no event_keys dedup)`,
+      ],
       ["CPU, COPY run", cpuLine(copy.cpu)],
-      ["rows stored (COPY)", `${fmt(copy.stored)}; identical to the API's rows: ${copy.identical === null ? "not checked (the comparison timed out)" : `${fmt(copy.identical)} of ${fmt(options.events)}`}`],
+      [
+        "rows stored (COPY)",
+        `${fmt(copy.stored)}; identical to the API's rows: ${copy.identical === null ? "not checked (the comparison timed out)" : `${fmt(copy.identical)} of ${fmt(options.events)}`}`,
+      ],
       ["API / COPY", `${fmt(ratio!, 1)} %`],
     );
   }
@@ -450,7 +581,9 @@ async function main(): Promise<void> {
   for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
   console.log("");
   console.log("  Targets");
-  console.log(`  ${"API >= 25% of COPY".padEnd(28)}${ratio === null ? "not measured (--skip-copy)" : `${ratioMet ? "MET" : "NOT MET"} (${fmt(ratio, 1)} %)`}`);
+  console.log(
+    `  ${"API >= 25% of COPY".padEnd(28)}${ratio === null ? "not measured (--skip-copy)" : `${ratioMet ? "MET" : "NOT MET"} (${fmt(ratio, 1)} %)`}`,
+  );
   console.log(
     `  ${"p99 < 100 ms at 4 clients".padEnd(28)}${options.concurrency === 4 ? `${p99Met ? "MET" : "NOT MET"} (${fmt(p.p99, 1)} ms)` : `n/a at ${options.concurrency} client${options.concurrency === 1 ? "" : "s"} (p99 ${fmt(p.p99, 1)} ms${p99Met ? ", under 100" : ", over 100"})`}`,
   );
@@ -472,7 +605,10 @@ async function main(): Promise<void> {
         copy_s: copy?.seconds ?? null,
         copy_rows_identical: copy?.identical ?? null,
         ratio_percent: ratio,
-        targets: { ratio_25_percent: ratio === null ? null : ratioMet, p99_under_100ms: options.concurrency === 4 ? p99Met : null },
+        targets: {
+          ratio_25_percent: ratio === null ? null : ratioMet,
+          p99_under_100ms: options.concurrency === 4 ? p99Met : null,
+        },
         cpu: { background_percent: background, api: api.cpu, copy: copy?.cpu ?? null },
       }),
     );

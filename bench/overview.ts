@@ -8,10 +8,10 @@
 import { parseArgs } from "node:util";
 import { bootstrapDatabase } from "../lib/db/bootstrap";
 import { closeDatabase, getPool, getReportPool } from "../lib/db/client";
-import { refreshRollups } from "../lib/query/rollup-refresh";
 import { overviewRequests } from "../lib/query/overview";
+import { refreshRollups } from "../lib/query/rollup-refresh";
 import { runQuery } from "../lib/query/run-query";
-import { queryDefinitionSchema, type Filter } from "../lib/query/schemas";
+import { type Filter, queryDefinitionSchema } from "../lib/query/schemas";
 import type { ViewState } from "../lib/query/view-state";
 import { explainStatements, installCapture } from "./query-explain";
 
@@ -37,7 +37,13 @@ const VIEWS: { name: string; filters: Filter[] }[] = [
   { name: "referrer", filters: [{ field: "referrer", op: "equals", value: "google.com" }] },
   { name: "country", filters: [{ field: "country", op: "equals", value: "US" }] },
   { name: "device", filters: [{ field: "device", op: "equals", value: "mobile" }] },
-  { name: "page + device", filters: [{ field: "path", op: "equals", value: "/pricing" }, { field: "device", op: "equals", value: "mobile" }] },
+  {
+    name: "page + device",
+    filters: [
+      { field: "path", op: "equals", value: "/pricing" },
+      { field: "device", op: "equals", value: "mobile" },
+    ],
+  },
   { name: "event", filters: [{ field: "event", op: "equals", value: "signup" }] },
   { name: "property", filters: [{ field: "properties.plan", op: "equals", value: "pro" }] },
 ];
@@ -71,7 +77,9 @@ async function main(): Promise<number> {
       log("another process holds the refresh lock (is a Lumen server running on this database?)");
       return 1;
     }
-    const { rows: lag } = await pool.query<{ behind: boolean }>("SELECT (SELECT watermark FROM session_state) < (SELECT watermark FROM rollup_state) AS behind");
+    const { rows: lag } = await pool.query<{ behind: boolean }>(
+      "SELECT (SELECT watermark FROM session_state) < (SELECT watermark FROM rollup_state) AS behind",
+    );
     if (result.rowsWritten === 0 && !lag[0]?.behind) break;
   }
   log(`Refresh (rollups and sessions) caught up in ${fmt(performance.now() - refreshStarted)} ms`);
@@ -83,7 +91,9 @@ async function main(): Promise<number> {
   for (const view of VIEWS.filter((v) => !flags.only?.length || flags.only.some((o) => v.name.includes(o)))) {
     const state: ViewState = { range: { relative: "last_30_days" }, filters: view.filters };
     const requests = overviewRequests(state).map((r) => ({ ...r, query: queryDefinitionSchema.parse(r.query) }));
-    const panels = new Map<string, PanelTiming>(requests.map((r) => [r.title, { ms: [], failures: [], rollups: false }]));
+    const panels = new Map<string, PanelTiming>(
+      requests.map((r) => [r.title, { ms: [], failures: [], rollups: false }]),
+    );
     const wall: number[] = [];
     for (let run = 0; run < warmup + runs; run++) {
       const started = performance.now();
@@ -91,10 +101,21 @@ async function main(): Promise<number> {
         requests.map(async (r) => {
           const t = performance.now();
           try {
-            const answer = await runQuery({ organizationId: ws.organization_id, projectId: ws.project_id, query: r.query, range: r.range, now });
+            const answer = await runQuery({
+              organizationId: ws.organization_id,
+              projectId: ws.project_id,
+              query: r.query,
+              range: r.range,
+              now,
+            });
             return { title: r.title, ms: performance.now() - t, rollups: answer.meta.rollups, failure: null };
           } catch (error) {
-            return { title: r.title, ms: performance.now() - t, rollups: false, failure: error instanceof Error ? error.message : String(error) };
+            return {
+              title: r.title,
+              ms: performance.now() - t,
+              rollups: false,
+              failure: error instanceof Error ? error.message : String(error),
+            };
           }
         }),
       );
@@ -111,10 +132,14 @@ async function main(): Promise<number> {
     for (const p of panels.values()) p.ms.sort((a, b) => a - b);
     results.push({ view: view.name, wall, panels });
     const slowest = [...panels.entries()].sort((a, b) => percentile(b[1].ms, 95) - percentile(a[1].ms, 95));
-    console.log(`\n## ${view.name}: whole overview p50 ${fmt(percentile(wall, 50))} ms, p95 ${fmt(percentile(wall, 95))} ms (${runs} runs, ${requests.length} panels together)`);
+    console.log(
+      `\n## ${view.name}: whole overview p50 ${fmt(percentile(wall, 50))} ms, p95 ${fmt(percentile(wall, 95))} ms (${runs} runs, ${requests.length} panels together)`,
+    );
     for (const [title, p] of slowest) {
       const failures = p.failures.length ? `  FAILED ${p.failures.length}x: ${p.failures[0]}` : "";
-      console.log(`  ${title.padEnd(28)} p50 ${fmt(percentile(p.ms, 50)).padStart(7)}  p95 ${fmt(percentile(p.ms, 95)).padStart(7)} ms  ${p.rollups ? "rollups" : "raw"}${failures}`);
+      console.log(
+        `  ${title.padEnd(28)} p50 ${fmt(percentile(p.ms, 50)).padStart(7)}  p95 ${fmt(percentile(p.ms, 95)).padStart(7)} ms  ${p.rollups ? "rollups" : "raw"}${failures}`,
+      );
     }
   }
   // Diagnosis: EXPLAIN (ANALYZE, BUFFERS) of every statement the named panels send, one at a time.
@@ -123,7 +148,13 @@ async function main(): Promise<number> {
     for (const view of VIEWS.filter((v) => !flags.only?.length || flags.only.some((o) => v.name.includes(o)))) {
       const state: ViewState = { range: { relative: "last_30_days" }, filters: view.filters };
       for (const r of overviewRequests(state).filter((r) => flags.explain!.some((e) => r.title.includes(e)))) {
-        const input = { organizationId: ws.organization_id, projectId: ws.project_id, query: queryDefinitionSchema.parse(r.query), range: r.range, now };
+        const input = {
+          organizationId: ws.organization_id,
+          projectId: ws.project_id,
+          query: queryDefinitionSchema.parse(r.query),
+          range: r.range,
+          now,
+        };
         const { statements } = await capture.capture(() => runQuery(input));
         console.log(`\n### ${view.name} / ${r.title}`);
         for (const plan of await explainStatements(getReportPool(), statements)) console.log(plan);
@@ -131,7 +162,20 @@ async function main(): Promise<number> {
     }
   }
   if (flags.json) {
-    console.log(JSON.stringify(results.map((r) => ({ view: r.view, wall_p95: percentile(r.wall, 95), panels: Object.fromEntries([...r.panels].map(([t, p]) => [t, { p50: percentile(p.ms, 50), p95: percentile(p.ms, 95), failures: p.failures.length, rollups: p.rollups }])) }))));
+    console.log(
+      JSON.stringify(
+        results.map((r) => ({
+          view: r.view,
+          wall_p95: percentile(r.wall, 95),
+          panels: Object.fromEntries(
+            [...r.panels].map(([t, p]) => [
+              t,
+              { p50: percentile(p.ms, 50), p95: percentile(p.ms, 95), failures: p.failures.length, rollups: p.rollups },
+            ]),
+          ),
+        })),
+      ),
+    );
   }
   return 0;
 }

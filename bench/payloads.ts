@@ -43,14 +43,56 @@ function weighted<T>(options: readonly (readonly [T, number])[]): T {
 
 // Current browsers on desktop, phone and tablet; none of them is flagged as a bot by isbot.
 const agents: readonly (readonly [{ ua: string; screen: [number, number] }, number])[] = [
-  [{ ua: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36", screen: [1920, 1080] }, 30],
-  [{ ua: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36", screen: [1512, 982] }, 14],
-  [{ ua: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.6 Safari/605.1.15", screen: [1440, 900] }, 10],
+  [
+    {
+      ua: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36",
+      screen: [1920, 1080],
+    },
+    30,
+  ],
+  [
+    {
+      ua: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36",
+      screen: [1512, 982],
+    },
+    14,
+  ],
+  [
+    {
+      ua: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.6 Safari/605.1.15",
+      screen: [1440, 900],
+    },
+    10,
+  ],
   [{ ua: "Mozilla/5.0 (X11; Linux x86_64; rv:144.0) Gecko/20100101 Firefox/144.0", screen: [2560, 1440] }, 6],
-  [{ ua: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36 Edg/142.0.0.0", screen: [1366, 768] }, 6],
-  [{ ua: "Mozilla/5.0 (iPhone; CPU iPhone OS 18_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.6 Mobile/15E148 Safari/604.1", screen: [393, 852] }, 18],
-  [{ ua: "Mozilla/5.0 (Linux; Android 15; Pixel 9) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Mobile Safari/537.36", screen: [412, 915] }, 12],
-  [{ ua: "Mozilla/5.0 (iPad; CPU OS 18_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.6 Mobile/15E148 Safari/604.1", screen: [820, 1180] }, 4],
+  [
+    {
+      ua: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36 Edg/142.0.0.0",
+      screen: [1366, 768],
+    },
+    6,
+  ],
+  [
+    {
+      ua: "Mozilla/5.0 (iPhone; CPU iPhone OS 18_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.6 Mobile/15E148 Safari/604.1",
+      screen: [393, 852],
+    },
+    18,
+  ],
+  [
+    {
+      ua: "Mozilla/5.0 (Linux; Android 15; Pixel 9) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Mobile Safari/537.36",
+      screen: [412, 915],
+    },
+    12,
+  ],
+  [
+    {
+      ua: "Mozilla/5.0 (iPad; CPU OS 18_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.6 Mobile/15E148 Safari/604.1",
+      screen: [820, 1180],
+    },
+    4,
+  ],
 ];
 
 const places: readonly (readonly [[string, string], number])[] = [
@@ -66,17 +108,32 @@ const places: readonly (readonly [[string, string], number])[] = [
   [["es-ES", "Europe/Madrid"], 4],
 ];
 
-type Source = { referrer?: string; utm?: { source: string; medium: string; campaign: string; term?: string; content?: string } };
+type Source = {
+  referrer?: string;
+  utm?: { source: string; medium: string; campaign: string; term?: string; content?: string };
+};
 const sources: readonly (readonly [Source, number])[] = [
   [{}, 30],
   [{ referrer: "https://www.google.com/" }, 28],
   [{ referrer: "https://news.ycombinator.com/item?id=45123456" }, 6],
   [{ referrer: "https://github.com/lumen-analytics/lumen" }, 7],
   [{ referrer: "https://t.co/xk2P9aQz", utm: { source: "twitter", medium: "social", campaign: "launch" } }, 8],
-  [{ referrer: "https://www.linkedin.com/", utm: { source: "linkedin", medium: "social", campaign: "launch", content: "carousel-2" } }, 5],
+  [
+    {
+      referrer: "https://www.linkedin.com/",
+      utm: { source: "linkedin", medium: "social", campaign: "launch", content: "carousel-2" },
+    },
+    5,
+  ],
   [{ utm: { source: "newsletter", medium: "email", campaign: "november", content: "hero-button" } }, 9],
   [{ referrer: "https://duckduckgo.com/" }, 4],
-  [{ referrer: "https://www.google.com/", utm: { source: "google", medium: "cpc", campaign: "brand", term: "embedded analytics" } }, 3],
+  [
+    {
+      referrer: "https://www.google.com/",
+      utm: { source: "google", medium: "cpc", campaign: "brand", term: "embedded analytics" },
+    },
+    3,
+  ],
 ];
 
 const pages: readonly (readonly [[string, string], number])[] = [
@@ -126,7 +183,11 @@ function properties(name: string, path: string): Record<string, unknown> {
     case "search":
       return { query: pick(searches), results: Math.floor(Math.random() * 40) };
     case "signup":
-      return { plan: pick(["free", "starter", "pro"]), method: pick(["email", "google", "github"]), team_size: pick(["1", "2-10", "11-50", "51+"]) };
+      return {
+        plan: pick(["free", "starter", "pro"]),
+        method: pick(["email", "google", "github"]),
+        team_size: pick(["1", "2-10", "11-50", "51+"]),
+      };
     case "add_to_cart": {
       const p = pick(products);
       return { sku: p.sku, product: p.name, price: p.price, currency: "USD", quantity: 1 };
@@ -142,7 +203,11 @@ function properties(name: string, path: string): Record<string, unknown> {
       };
     }
     default:
-      return { form_id: pick(["contact", "newsletter", "demo-request"]), fields: 3 + Math.floor(Math.random() * 5), valid: Math.random() < 0.92 };
+      return {
+        form_id: pick(["contact", "newsletter", "demo-request"]),
+        fields: 3 + Math.floor(Math.random() * 5),
+        valid: Math.random() < 0.92,
+      };
   }
 }
 
@@ -183,7 +248,10 @@ export function generateBatch(size: number, now: number = Date.now()): BenchBatc
     const name = weighted(names);
     // The landing page carries the campaign and the external referrer; later pages are referred by the site itself.
     const landing = session.previous === null;
-    const query = landing && session.source.utm ? `?${new URLSearchParams(Object.entries(session.source.utm).map(([k, v]) => [`utm_${k}`, v]))}` : "";
+    const query =
+      landing && session.source.utm
+        ? `?${new URLSearchParams(Object.entries(session.source.utm).map(([k, v]) => [`utm_${k}`, v]))}`
+        : "";
     const referrer = landing ? session.source.referrer : `${SITE}${session.previous}`;
     session.previous = path;
     events.push({

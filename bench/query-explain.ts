@@ -6,9 +6,6 @@ export interface CapturedStatement {
   text: string;
   values: unknown[];
 }
-
-type QueryFn = pg.Pool["query"];
-
 // Transaction control and Prisma's own statements (the project look-up) are not the compiler's SQL;
 // the snapshot's SET LOCALs are kept, to be replayed before the statements they apply to.
 // Transaction control, Prisma's own look-ups, plan estimates and snapshot exports are not the compiled queries.
@@ -19,7 +16,9 @@ const setting = /^\s*SET\b/i;
  * Wraps pg's Client.prototype.query (pool.query and runQuery's snapshot client both end there) so
  * that, while `capture` runs, every statement the query compiler sends is recorded.
  */
-export function installCapture(): { capture<T>(fn: () => Promise<T>): Promise<{ result: T; statements: CapturedStatement[] }> } {
+export function installCapture(): {
+  capture<T>(fn: () => Promise<T>): Promise<{ result: T; statements: CapturedStatement[] }>;
+} {
   let recording: CapturedStatement[] | null = null;
   const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
   const original = proto.query;
@@ -55,7 +54,8 @@ export function inlineForReading(statement: CapturedStatement): string {
   const literal = (v: unknown): string => {
     if (v === null || v === undefined) return "NULL";
     if (v instanceof Date) return `'${v.toISOString()}'`;
-    if (Array.isArray(v)) return `'{${v.map((x) => (x === null ? "NULL" : `"${String(x).replace(/["\\]/g, "\\$&")}"`)).join(",")}}'`;
+    if (Array.isArray(v))
+      return `'{${v.map((x) => (x === null ? "NULL" : `"${String(x).replace(/["\\]/g, "\\$&")}"`)).join(",")}}'`;
     if (typeof v === "number" || typeof v === "boolean") return String(v);
     return `'${String(v).replace(/'/g, "''")}'`;
   };
@@ -78,7 +78,10 @@ export async function explainStatements(pool: pg.Pool, statements: CapturedState
         continue;
       }
       out.push(`\n-- statement ${i + 1}:\n${inlineForReading(statement).trim()}\n`);
-      const { rows } = await client.query<{ "QUERY PLAN": string }>({ text: `EXPLAIN (ANALYZE, BUFFERS, SETTINGS) ${statement.text}`, values: statement.values });
+      const { rows } = await client.query<{ "QUERY PLAN": string }>({
+        text: `EXPLAIN (ANALYZE, BUFFERS, SETTINGS) ${statement.text}`,
+        values: statement.values,
+      });
       out.push(...rows.map((r) => r["QUERY PLAN"]));
     }
   } catch (error) {

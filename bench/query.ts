@@ -5,8 +5,7 @@
 //   npx tsx --conditions=react-server bench/query.ts [--events 10000000] [--days 90] [--runs 20] [--org bench-query]
 //                          [--warmup 1] [--refresh-every 0] [--only substr] [--explain] [--json]
 import { writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
-import { isDeepStrictEqual } from "node:util";
+import { isDeepStrictEqual, parseArgs } from "node:util";
 import { bootstrapDatabase } from "../lib/db/bootstrap";
 import { closeDatabase, getPool } from "../lib/db/client";
 import { copyFrom } from "../lib/db/copy-from";
@@ -15,7 +14,7 @@ import { generateDemoEvents } from "../lib/demo/generate-events";
 import { csvColumns, csvLine } from "../lib/ingest/event-csv";
 import { refreshRollups } from "../lib/query/rollup-refresh";
 import { runQuery } from "../lib/query/run-query";
-import { queryDefinitionSchema, type QueryDefinitionInput, type QueryRange } from "../lib/query/schemas";
+import { type QueryDefinitionInput, type QueryRange, queryDefinitionSchema } from "../lib/query/schemas";
 import { ensureOrganization, ensureProject } from "../lib/workspace/workspace";
 import { explainStatements, installCapture } from "./query-explain";
 
@@ -72,7 +71,8 @@ if (flags.help) {
 
 function integer(name: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(value.replace(/[_,]/g, ""));
-  if (!Number.isInteger(n) || n < min || n > max) fail(`--${name} must be an integer from ${min} to ${max}, not "${value}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    fail(`--${name} must be an integer from ${min} to ${max}, not "${value}"`);
   return n;
 }
 
@@ -87,7 +87,8 @@ const options = {
 };
 
 const DAY_MS = 86_400_000;
-const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const seconds = (ms: number) => `${fmt(ms / 1000, 1)} s`;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -111,7 +112,10 @@ interface Workspace {
 }
 
 async function countEvents(ws: Workspace): Promise<number> {
-  const { rows } = await getPool().query<{ n: string }>("SELECT count(*) AS n FROM events WHERE organization_id = $1::uuid AND project_id = $2::uuid", [ws.organizationId, ws.projectId]);
+  const { rows } = await getPool().query<{ n: string }>(
+    "SELECT count(*) AS n FROM events WHERE organization_id = $1::uuid AND project_id = $2::uuid",
+    [ws.organizationId, ws.projectId],
+  );
   return Number(rows[0]!.n);
 }
 
@@ -130,9 +134,12 @@ async function refreshUntilCaughtUp(): Promise<RefreshStats> {
     const callStarted = performance.now();
     const result = await refreshRollups(getPool());
     calls++;
-    if (result.skipped) fail("another process holds the rollup refresh lock (is a Lumen server running on this database?)");
+    if (result.skipped)
+      fail("another process holds the rollup refresh lock (is a Lumen server running on this database?)");
     rowsWritten += result.rowsWritten;
-    log(`  refresh call ${calls}: ${fmt(result.rowsWritten)} rollup rows in ${seconds(performance.now() - callStarted)}`);
+    log(
+      `  refresh call ${calls}: ${fmt(result.rowsWritten)} rollup rows in ${seconds(performance.now() - callStarted)}`,
+    );
     if (result.rowsWritten === 0) break;
     // The watermark stops just before now(): wait past it so the next call sees nothing new.
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -167,7 +174,11 @@ ORDER BY "timestamp"`;
 
 async function generate(ws: Workspace, now: Date, target: number): Promise<GenerateStats> {
   const pool = getPool();
-  await ensureEventPartitions(pool, new Date(now.getTime() - (options.days + 1) * DAY_MS), new Date(now.getTime() + 31 * DAY_MS));
+  await ensureEventPartitions(
+    pool,
+    new Date(now.getTime() - (options.days + 1) * DAY_MS),
+    new Date(now.getTime() + 31 * DAY_MS),
+  );
   const started = performance.now();
   const refresh: RefreshStats = { calls: 0, rowsWritten: 0, ms: 0 };
   let generated = 0;
@@ -184,22 +195,32 @@ async function generate(ws: Workspace, now: Date, target: number): Promise<Gener
         const t = performance.now();
         if (t - lastReport.at >= 5000) {
           const avgRate = (generated * 1000) / (t - started);
-          log(`  generate: ${fmt(generated)} / ${fmt(target)} (${fmt((100 * generated) / target)}%)  ${fmt(avgRate)} rows/s, ETA ${duration(((target - generated) * 1000) / avgRate)}`);
+          log(
+            `  generate: ${fmt(generated)} / ${fmt(target)} (${fmt((100 * generated) / target)}%)  ${fmt(avgRate)} rows/s, ETA ${duration(((target - generated) * 1000) / avgRate)}`,
+          );
           lastReport = { at: t, generated };
         }
       }
     }
     await copyFrom(client, `COPY bench_arrivals (${csvColumns}) FROM STDIN WITH (FORMAT csv)`, csvChunks());
     await client.query('CREATE INDEX ON bench_arrivals ("timestamp")');
-    const span = await client.query<{ first: Date | null; last: Date | null }>('SELECT min("timestamp") AS first, max("timestamp") AS last FROM bench_arrivals');
+    const span = await client.query<{ first: Date | null; last: Date | null }>(
+      'SELECT min("timestamp") AS first, max("timestamp") AS last FROM bench_arrivals',
+    );
     const { first, last } = span.rows[0]!;
     let nextRefresh = options.refreshEvery || Infinity;
     const moveStarted = performance.now();
-    for (let day = first ? Math.floor(first.getTime() / DAY_MS) * DAY_MS : Infinity; last && day <= last.getTime(); day += DAY_MS) {
+    for (
+      let day = first ? Math.floor(first.getTime() / DAY_MS) * DAY_MS : Infinity;
+      last && day <= last.getTime();
+      day += DAY_MS
+    ) {
       const moved = await client.query(moveDaySql, [new Date(day), new Date(day + DAY_MS)]);
       stored += moved.rowCount ?? 0;
       if (new Date(day).getUTCDate() === 1 || day + DAY_MS > last.getTime()) {
-        log(`  arrive in time order: through ${new Date(day).toISOString().slice(0, 10)}, ${fmt(stored)} new events, ${fmt((stored * 1000) / (performance.now() - moveStarted))} rows/s`);
+        log(
+          `  arrive in time order: through ${new Date(day).toISOString().slice(0, 10)}, ${fmt(stored)} new events, ${fmt((stored * 1000) / (performance.now() - moveStarted))} rows/s`,
+        );
       }
       if (stored >= nextRefresh) {
         const r = await refreshUntilCaughtUp();
@@ -241,7 +262,13 @@ function cases(now: Date): QueryCase[] {
   // 8 whole weeks ending today (UTC project): bare dates are whole days, `to` inclusive.
   const weeks8: QueryRange = { from: isoDate(new Date(now.getTime() - 55 * DAY_MS)), to: isoDate(now) };
   return [
-    { name: "trend count/day 30d", query: { kind: "trend", event: "pageview", interval: "day" }, range: last30, sources: ["rollups", "raw"], target: { source: "rollups", p95Ms: 150 } },
+    {
+      name: "trend count/day 30d",
+      query: { kind: "trend", event: "pageview", interval: "day" },
+      range: last30,
+      sources: ["rollups", "raw"],
+      target: { source: "rollups", p95Ms: 150 },
+    },
     {
       name: "trend unique_users/day 30d",
       query: { kind: "trend", event: "pageview", interval: "day", measure: { type: "unique_users" } },
@@ -249,7 +276,13 @@ function cases(now: Date): QueryCase[] {
       sources: ["rollups", "raw"],
       target: { source: "rollups", p95Ms: 150 },
     },
-    { name: "metric count 30d +compare", query: { kind: "metric", event: "pageview", compare: true }, range: last30, sources: ["rollups", "raw"], target: { source: "rollups", p95Ms: 150 } },
+    {
+      name: "metric count 30d +compare",
+      query: { kind: "metric", event: "pageview", compare: true },
+      range: last30,
+      sources: ["rollups", "raw"],
+      target: { source: "rollups", p95Ms: 150 },
+    },
     {
       name: "metric unique_users 30d +compare",
       query: { kind: "metric", measure: { type: "unique_users" }, compare: true },
@@ -266,7 +299,11 @@ function cases(now: Date): QueryCase[] {
     },
     {
       name: "funnel 3 steps 7d window 30d",
-      query: { kind: "funnel", steps: [{ event: "pageview" }, { event: "signup" }, { event: "purchase" }], window: { value: 7, unit: "day" } },
+      query: {
+        kind: "funnel",
+        steps: [{ event: "pageview" }, { event: "signup" }, { event: "purchase" }],
+        window: { value: 7, unit: "day" },
+      },
       range: last30,
       sources: ["raw"],
       target: { source: "raw", p95Ms: 2000 },
@@ -306,7 +343,14 @@ interface RowResult {
 
 async function timeCase(ws: Workspace, now: Date, c: QueryCase, source: Source) {
   const query = queryDefinitionSchema.parse(c.query);
-  const input = { organizationId: ws.organizationId, projectId: ws.projectId, query, range: c.range, now, ...(source === "raw" ? { useRollups: false } : {}) };
+  const input = {
+    organizationId: ws.organizationId,
+    projectId: ws.projectId,
+    query,
+    range: c.range,
+    now,
+    ...(source === "raw" ? { useRollups: false } : {}),
+  };
   for (let i = 0; i < options.warmup; i++) await runQuery(input);
   const times: number[] = [];
   const took: number[] = [];
@@ -371,7 +415,16 @@ async function settings(): Promise<Record<string, string>> {
   const { rows } = await getPool().query<{ name: string; setting: string; unit: string | null }>(
     "SELECT name, setting, unit FROM pg_settings WHERE name IN ('server_version', 'shared_buffers', 'work_mem', 'max_parallel_workers_per_gather', 'effective_cache_size', 'jit')",
   );
-  return Object.fromEntries(rows.map((r) => [r.name, r.unit === "8kB" ? `${(Number(r.setting) * 8) / 1024} MB` : r.unit === "kB" ? `${Number(r.setting) / 1024} MB` : r.setting]));
+  return Object.fromEntries(
+    rows.map((r) => [
+      r.name,
+      r.unit === "8kB"
+        ? `${(Number(r.setting) * 8) / 1024} MB`
+        : r.unit === "kB"
+          ? `${Number(r.setting) / 1024} MB`
+          : r.setting,
+    ]),
+  );
 }
 
 async function sizes(): Promise<{ events: string; eventKeys: string; rollups: string; rollupRows: number }> {
@@ -390,7 +443,11 @@ async function main(): Promise<number> {
   try {
     const pool = getPool();
     const org = await ensureOrganization({ name: `Query benchmark (${options.org})`, slug: options.org });
-    const project = await ensureProject(org.id, { name: "Query benchmark", timezone: "UTC", domain: "bench.lumen.local" });
+    const project = await ensureProject(org.id, {
+      name: "Query benchmark",
+      timezone: "UTC",
+      domain: "bench.lumen.local",
+    });
     const ws: Workspace = { organizationId: org.id, projectId: project.id };
     const pg = await settings();
     console.log(`Query benchmark: org ${options.org}, project ${project.id}`);
@@ -405,17 +462,27 @@ async function main(): Promise<number> {
     if (held >= options.events) {
       log(`Reusing ${fmt(held)} events already stored for this project (>= ${fmt(options.events)}).`);
     } else {
-      log(`Generating ${fmt(options.events)} events over ${options.days} days (project holds ${fmt(held)}; event ids are deterministic, so rows already stored are skipped)...`);
+      log(
+        `Generating ${fmt(options.events)} events over ${options.days} days (project holds ${fmt(held)}; event ids are deterministic, so rows already stored are skipped)...`,
+      );
       generation = await generate(ws, startNow, options.events);
       held = await countEvents(ws);
-      log(`Generated ${fmt(generation.generated)} events (${fmt(generation.stored)} new) in ${seconds(generation.ms)}: ${fmt((generation.generated * 1000) / generation.ms)} rows/s.`);
+      log(
+        `Generated ${fmt(generation.generated)} events (${fmt(generation.stored)} new) in ${seconds(generation.ms)}: ${fmt((generation.generated * 1000) / generation.ms)} rows/s.`,
+      );
     }
 
     // 2. Rollups: fold everything received so far, until a call writes nothing.
     log("Refreshing rollups...");
     const refresh = await refreshUntilCaughtUp();
-    const refreshTotal = { calls: refresh.calls + (generation?.refresh.calls ?? 0), rowsWritten: refresh.rowsWritten + (generation?.refresh.rowsWritten ?? 0), ms: refresh.ms + (generation?.refresh.ms ?? 0) };
-    log(`Rollup refresh: ${fmt(refreshTotal.rowsWritten)} rows written in ${refreshTotal.calls} calls, ${seconds(refreshTotal.ms)}.`);
+    const refreshTotal = {
+      calls: refresh.calls + (generation?.refresh.calls ?? 0),
+      rowsWritten: refresh.rowsWritten + (generation?.refresh.rowsWritten ?? 0),
+      ms: refresh.ms + (generation?.refresh.ms ?? 0),
+    };
+    log(
+      `Rollup refresh: ${fmt(refreshTotal.rowsWritten)} rows written in ${refreshTotal.calls} calls, ${seconds(refreshTotal.ms)}.`,
+    );
 
     // 3. Steady state: what autovacuum would reach after a bulk load (statistics, visibility map).
     const vacuumStarted = performance.now();
@@ -424,15 +491,21 @@ async function main(): Promise<number> {
     const vacuumMs = performance.now() - vacuumStarted;
     log(`VACUUM (ANALYZE) events, event_rollups: ${seconds(vacuumMs)}.`);
 
-    const span = await pool.query<{ first: Date; last: Date }>("SELECT min(timestamp) AS first, max(timestamp) AS last FROM events WHERE organization_id = $1::uuid AND project_id = $2::uuid", [
-      ws.organizationId,
-      ws.projectId,
-    ]);
+    const span = await pool.query<{ first: Date; last: Date }>(
+      "SELECT min(timestamp) AS first, max(timestamp) AS last FROM events WHERE organization_id = $1::uuid AND project_id = $2::uuid",
+      [ws.organizationId, ws.projectId],
+    );
     const size = await sizes();
-    console.log(`Events: ${fmt(held)} for this project, ${span.rows[0]!.first?.toISOString() ?? "-"} .. ${span.rows[0]!.last?.toISOString() ?? "-"}`);
-    console.log(`Sizes: events ${size.events} (all projects, with indexes), event_keys ${size.eventKeys}, event_rollups ${size.rollups} (${fmt(size.rollupRows)} rows)`);
+    console.log(
+      `Events: ${fmt(held)} for this project, ${span.rows[0]!.first?.toISOString() ?? "-"} .. ${span.rows[0]!.last?.toISOString() ?? "-"}`,
+    );
+    console.log(
+      `Sizes: events ${size.events} (all projects, with indexes), event_keys ${size.eventKeys}, event_rollups ${size.rollups} (${fmt(size.rollupRows)} rows)`,
+    );
     if (generation) {
-      console.log(`Generation: ${fmt(generation.generated)} events (${fmt(generation.stored)} new) in ${seconds(generation.ms)}, ${fmt((generation.generated * 1000) / generation.ms)} rows/s`);
+      console.log(
+        `Generation: ${fmt(generation.generated)} events (${fmt(generation.stored)} new) in ${seconds(generation.ms)}, ${fmt((generation.generated * 1000) / generation.ms)} rows/s`,
+      );
     }
     console.log(
       `Rollup refresh: ${seconds(refreshTotal.ms)} for ${fmt(refreshTotal.rowsWritten)} rollup rows in ${refreshTotal.calls} calls${options.refreshEvery ? ` (every ${fmt(options.refreshEvery)} events during generation, then once more)` : ""}; VACUUM ANALYZE ${seconds(vacuumMs)}`,
@@ -440,7 +513,9 @@ async function main(): Promise<number> {
 
     // 4. Queries.
     const now = new Date();
-    const selected = cases(now).filter((c) => options.only.length === 0 || options.only.some((o) => c.name.includes(o)));
+    const selected = cases(now).filter(
+      (c) => options.only.length === 0 || options.only.some((o) => c.name.includes(o)),
+    );
     const rows: RowResult[] = [];
     const answers = new Map<string, Partial<Record<Source, unknown>>>();
     for (const c of selected) {
@@ -449,22 +524,33 @@ async function main(): Promise<number> {
         const { row, data } = await timeCase(ws, now, c, source);
         rows.push(row);
         answers.set(c.name, { ...answers.get(c.name), [source]: data });
-        log(`  p50 ${fmt(row.p50, 1)} ms, p95 ${fmt(row.p95, 1)} ms, max ${fmt(row.max, 1)} ms, meta.rollups ${row.rollups}`);
+        log(
+          `  p50 ${fmt(row.p50, 1)} ms, p95 ${fmt(row.p95, 1)} ms, max ${fmt(row.max, 1)} ms, meta.rollups ${row.rollups}`,
+        );
       }
     }
 
-    console.log(`\nQuery timings (${options.runs} runs each after ${options.warmup} warm-up, ms from performance.now() around runQuery; now = ${now.toISOString()}, time zone UTC)\n`);
+    console.log(
+      `\nQuery timings (${options.runs} runs each after ${options.warmup} warm-up, ms from performance.now() around runQuery; now = ${now.toISOString()}, time zone UTC)\n`,
+    );
     printTable(rows);
 
-    const mismatches = [...answers].filter(([, a]) => a.rollups !== undefined && a.raw !== undefined && !isDeepStrictEqual(a.rollups, a.raw)).map(([name]) => name);
+    const mismatches = [...answers]
+      .filter(([, a]) => a.rollups !== undefined && a.raw !== undefined && !isDeepStrictEqual(a.rollups, a.raw))
+      .map(([name]) => name);
     const compared = [...answers].filter(([, a]) => a.rollups !== undefined && a.raw !== undefined).length;
-    if (compared) console.log(`\nRollup answers equal raw answers: ${mismatches.length ? `NO for ${mismatches.join(", ")}` : `yes (${compared} of ${compared} queries)`}`);
+    if (compared)
+      console.log(
+        `\nRollup answers equal raw answers: ${mismatches.length ? `NO for ${mismatches.join(", ")}` : `yes (${compared} of ${compared} queries)`}`,
+      );
     const notRolled = rows.filter((r) => r.source === "rollups" && r.rollups !== true);
     if (notRolled.length) console.log(`WARNING: rollups did not answer ${notRolled.map((r) => r.name).join(", ")}`);
 
     console.log("\nTargets:");
     for (const r of rows.filter((x) => x.target !== null)) {
-      console.log(`  ${r.met ? "met    " : "MISSED "} ${r.name} (${r.source}): p95 ${fmt(r.p95, 1)} ms, target < ${fmt(r.target!)} ms`);
+      console.log(
+        `  ${r.met ? "met    " : "MISSED "} ${r.name} (${r.source}): p95 ${fmt(r.p95, 1)} ms, target < ${fmt(r.target!)} ms`,
+      );
     }
 
     // 5. Optional: EXPLAIN (ANALYZE, BUFFERS) of every statement of each row, for diagnosis.
@@ -475,7 +561,14 @@ async function main(): Promise<number> {
         for (const source of c.sources) {
           const query = queryDefinitionSchema.parse(c.query);
           const { statements } = await capture.capture(() =>
-            runQuery({ organizationId: ws.organizationId, projectId: ws.projectId, query, range: c.range, now, ...(source === "raw" ? { useRollups: false } : {}) }),
+            runQuery({
+              organizationId: ws.organizationId,
+              projectId: ws.projectId,
+              query,
+              range: c.range,
+              now,
+              ...(source === "raw" ? { useRollups: false } : {}),
+            }),
           );
           out.push(`\n==== ${c.name} (${source}): ${statements.length} statements ====`);
           out.push(...(await explainStatements(pool, statements)));
@@ -495,8 +588,17 @@ async function main(): Promise<number> {
           events: held,
           days: options.days,
           runs: options.runs,
-          generation: generation && { generated: generation.generated, stored: generation.stored, ms: Math.round(generation.ms), rows_per_s: Math.round((generation.generated * 1000) / generation.ms) },
-          rollup_refresh: { ms: Math.round(refreshTotal.ms), calls: refreshTotal.calls, rows_written: refreshTotal.rowsWritten },
+          generation: generation && {
+            generated: generation.generated,
+            stored: generation.stored,
+            ms: Math.round(generation.ms),
+            rows_per_s: Math.round((generation.generated * 1000) / generation.ms),
+          },
+          rollup_refresh: {
+            ms: Math.round(refreshTotal.ms),
+            calls: refreshTotal.calls,
+            rows_written: refreshTotal.rowsWritten,
+          },
           sizes: size,
           settings: pg,
           rows,

@@ -1,6 +1,6 @@
 // The analyst app in Chromium: sign-in, the overview's numbers, ranges, drill-down, the report
 // builder, layout persistence, roles and tenant isolation.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { getPrisma } from "../lib/db/client";
 import { seedAnalystWorkspace, signIn } from "../lib/testing/analyst-workspace";
 
@@ -24,7 +24,10 @@ test("the overview shows the known totals, follows the date range and drills dow
   // Drilling down at once after a range change keeps that range. The list may reorder as the new
   // range's numbers arrive: the click goes to the /docs button itself, not to where it was drawn.
   await page.getByLabel("Date range").selectOption("last_30_days");
-  await page.getByRole("region", { name: "Top pages" }).getByRole("button", { name: /\/docs/ }).dispatchEvent("click");
+  await page
+    .getByRole("region", { name: "Top pages" })
+    .getByRole("button", { name: /\/docs/ })
+    .dispatchEvent("click");
   await expect(page).toHaveURL(/f=path%3Aequals%3A%2Fdocs/);
   await expect(page).toHaveURL(/range=last_30_days/);
   await expect(page.getByRole("list", { name: "Filters" })).toContainText("path is /docs");
@@ -53,13 +56,25 @@ test("an analyst builds a report with one widget of each kind, reorders it, and 
     await builder.getByRole("button", { name: "Save widget" }).click();
     await expect(builder).toBeHidden();
   }
-  await addWidget("metric", () => builder.getByLabel("Event (empty for all events)").fill("pageview"), "Pageview count");
-  await addWidget("trend", () => builder.getByLabel("Event (empty for all events)").fill("pageview"), "Pageviews per day");
+  await addWidget(
+    "metric",
+    () => builder.getByLabel("Event (empty for all events)").fill("pageview"),
+    "Pageview count",
+  );
+  await addWidget(
+    "trend",
+    () => builder.getByLabel("Event (empty for all events)").fill("pageview"),
+    "Pageviews per day",
+  );
   await addWidget("breakdown", () => builder.getByLabel("Dimension").selectOption("country"), "By country");
-  await addWidget("funnel", async () => {
-    await builder.getByLabel("Step 1 event").fill("pageview");
-    await builder.getByLabel("Step 2 event").fill("signup");
-  }, "Signup funnel");
+  await addWidget(
+    "funnel",
+    async () => {
+      await builder.getByLabel("Step 1 event").fill("pageview");
+      await builder.getByLabel("Step 2 event").fill("signup");
+    },
+    "Signup funnel",
+  );
   await addWidget("retention", async () => undefined, "Retention");
 
   const widgets = page.getByTestId("widget");
@@ -72,11 +87,24 @@ test("an analyst builds a report with one widget of each kind, reorders it, and 
   await expect(page.getByRole("region", { name: "Retention" }).getByRole("table")).toBeVisible();
 
   // Where each widget sits on the grid (the DOM order follows the saved rows, so compare sorted).
-  const order = () => widgets.evaluateAll((els) => els.map((e) => `${e.getAttribute("data-widget-title")}@${getComputedStyle(e).gridRowStart}/${getComputedStyle(e).gridColumnStart}`).sort());
+  const order = () =>
+    widgets.evaluateAll((els) =>
+      els
+        .map(
+          (e) =>
+            `${e.getAttribute("data-widget-title")}@${getComputedStyle(e).gridRowStart}/${getComputedStyle(e).gridColumnStart}`,
+        )
+        .sort(),
+    );
   const before = await order();
   // The new order is drawn at once and saved after: the reload must come after the save is answered.
-  const saved = page.waitForResponse((response) => response.request().method() === "PUT" && response.url().endsWith("/layout"));
-  await widgets.nth(1).getByRole("button", { name: /^Move / }).dragTo(widgets.nth(0), { steps: 10 });
+  const saved = page.waitForResponse(
+    (response) => response.request().method() === "PUT" && response.url().endsWith("/layout"),
+  );
+  await widgets
+    .nth(1)
+    .getByRole("button", { name: /^Move / })
+    .dragTo(widgets.nth(0), { steps: 10 });
   expect((await saved).ok()).toBe(true);
   await expect.poll(order).not.toEqual(before);
   const after = await order();
@@ -87,7 +115,14 @@ test("an analyst builds a report with one widget of each kind, reorders it, and 
 
 test("a viewer sees reports but cannot change them, in the UI or on the server", async ({ page }) => {
   const ws = await seedAnalystWorkspace("viewer");
-  const report = await getPrisma().report.create({ data: { organizationId: ws.organizationId, projectId: ws.projectId, name: "Read only", widgets: { create: [{ title: "Count", query: { kind: "metric" }, viz: { type: "metric" } }] } } });
+  const report = await getPrisma().report.create({
+    data: {
+      organizationId: ws.organizationId,
+      projectId: ws.projectId,
+      name: "Read only",
+      widgets: { create: [{ title: "Count", query: { kind: "metric" }, viz: { type: "metric" } }] },
+    },
+  });
   await signIn(page, ws.email, ws.password);
   await page.goto(`/projects/${ws.projectId}/reports/${report.id}`);
   await expect(page.getByRole("heading", { name: "Read only" })).toBeVisible();
@@ -95,7 +130,9 @@ test("a viewer sees reports but cannot change them, in the UI or on the server",
   await expect(page.getByRole("button", { name: /Delete/ })).toHaveCount(0);
   const refused = await page.request.patch(`/api/v1/reports/${report.id}`, { data: { name: "Hacked" } });
   expect(refused.status()).toBe(403);
-  const refusedWidget = await page.request.post(`/api/v1/reports/${report.id}/widgets`, { data: { title: "x", query: { kind: "metric" }, viz: { type: "metric" } } });
+  const refusedWidget = await page.request.post(`/api/v1/reports/${report.id}/widgets`, {
+    data: { title: "x", query: { kind: "metric" }, viz: { type: "metric" } },
+  });
   expect(refusedWidget.status()).toBe(403);
   expect((await getPrisma().report.findUniqueOrThrow({ where: { id: report.id } })).name).toBe("Read only");
 });
@@ -103,7 +140,9 @@ test("a viewer sees reports but cannot change them, in the UI or on the server",
 test("a user of one organization cannot open another organization's project or report by URL", async ({ page }) => {
   const mine = await seedAnalystWorkspace();
   const theirs = await seedAnalystWorkspace();
-  const report = await getPrisma().report.create({ data: { organizationId: theirs.organizationId, projectId: theirs.projectId, name: "Secret" } });
+  const report = await getPrisma().report.create({
+    data: { organizationId: theirs.organizationId, projectId: theirs.projectId, name: "Secret" },
+  });
   await signIn(page, mine.email, mine.password);
   const projectPage = await page.goto(`/projects/${theirs.projectId}`);
   expect(projectPage?.status()).toBe(404);

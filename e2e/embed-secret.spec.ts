@@ -6,9 +6,14 @@ import { getPrisma } from "../lib/db/client";
 import { seedAnalystWorkspace, signIn } from "../lib/testing/analyst-workspace";
 
 const secretOf = async (projectId: string) =>
-  getPrisma().project.findUniqueOrThrow({ where: { id: projectId }, select: { embedSecret: true, embedSecretPrevious: true, embedSecretPreviousExpiresAt: true } });
+  getPrisma().project.findUniqueOrThrow({
+    where: { id: projectId },
+    select: { embedSecret: true, embedSecretPrevious: true, embedSecretPreviousExpiresAt: true },
+  });
 
-test("an admin reveals the secret on request, rotates it with a grace period and retires the old one", async ({ page }) => {
+test("an admin reveals the secret on request, rotates it with a grace period and retires the old one", async ({
+  page,
+}) => {
   const ws = await seedAnalystWorkspace("admin");
   const original = (await secretOf(ws.projectId)).embedSecret;
   await signIn(page, ws.email, ws.password);

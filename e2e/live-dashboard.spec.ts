@@ -1,19 +1,26 @@
 // The analyst's own views are live like embeds: events sent to the ingestion API show up in the
 // overview's metrics and in a report's widgets without a reload, through the project's stream
 // (the same feed that moves "active now"), within the budget the embed test allows.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { getPrisma } from "../lib/db/client";
 import { seedAnalystWorkspace, signIn } from "../lib/testing/analyst-workspace";
 import { postEvents } from "../lib/testing/fixtures";
 
-const chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+const chrome =
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 const LIVE_BUDGET_MS = 10_000;
 
-const metric = (page: Page, name: string) => page.getByRole("region", { name, exact: true }).getByTestId("metric-value");
+const metric = (page: Page, name: string) =>
+  page.getByRole("region", { name, exact: true }).getByTestId("metric-value");
 
 /** The value cell of a breakdown table's row (cells: rank, value, share; the name is the row header). */
 const pageviewsOf = (page: Page, table: string, path: string) =>
-  page.getByRole("region", { name: table }).getByRole("row").filter({ has: page.getByRole("rowheader", { name: path, exact: true }) }).getByRole("cell").nth(1);
+  page
+    .getByRole("region", { name: table })
+    .getByRole("row")
+    .filter({ has: page.getByRole("rowheader", { name: path, exact: true }) })
+    .getByRole("cell")
+    .nth(1);
 
 /** Changes after this point reach the page: its stream is open and has sent its first value. */
 async function waitForLiveStream(page: Page) {
@@ -21,7 +28,16 @@ async function waitForLiveStream(page: Page) {
 }
 
 async function sendPageviews(writeKey: string, visitors: string[]) {
-  const response = await postEvents({ events: visitors.map((visitor) => ({ name: "pageview", anonymous_id: visitor, context: { page: { url: "https://example.com/live" } } })) }, { key: writeKey, headers: { "user-agent": chrome } });
+  const response = await postEvents(
+    {
+      events: visitors.map((visitor) => ({
+        name: "pageview",
+        anonymous_id: visitor,
+        context: { page: { url: "https://example.com/live" } },
+      })),
+    },
+    { key: writeKey, headers: { "user-agent": chrome } },
+  );
   expect(response.status).toBe(202);
 }
 
@@ -54,8 +70,24 @@ test("a report's widgets follow ingestion without a reload", async ({ page }) =>
       name: "Live report",
       widgets: {
         create: [
-          { title: "Pageview count", query: { kind: "metric", event: "pageview" }, viz: { type: "metric" }, gridX: 0, gridY: 0, gridW: 3, gridH: 2 },
-          { title: "By path", query: { kind: "breakdown", event: "pageview", dimension: "path" }, viz: { type: "table" }, gridX: 3, gridY: 0, gridW: 9, gridH: 4 },
+          {
+            title: "Pageview count",
+            query: { kind: "metric", event: "pageview" },
+            viz: { type: "metric" },
+            gridX: 0,
+            gridY: 0,
+            gridW: 3,
+            gridH: 2,
+          },
+          {
+            title: "By path",
+            query: { kind: "breakdown", event: "pageview", dimension: "path" },
+            viz: { type: "table" },
+            gridX: 3,
+            gridY: 0,
+            gridW: 9,
+            gridH: 4,
+          },
         ],
       },
     },

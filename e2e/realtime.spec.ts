@@ -5,7 +5,8 @@ import { expect, test } from "@playwright/test";
 import { seedAnalystWorkspace, signIn } from "../lib/testing/analyst-workspace";
 import { postEvents } from "../lib/testing/fixtures";
 
-const chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+const chrome =
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
 test("active now follows ingestion live, for a viewer, without reloading", async ({ page }) => {
   const ws = await seedAnalystWorkspace("viewer");
@@ -16,7 +17,11 @@ test("active now follows ingestion live, for a viewer, without reloading", async
   await expect(page.getByTestId("events-last-minute")).toHaveText("0");
 
   const started = Date.now();
-  const send = (visitor: string) => postEvents({ events: [{ name: "pageview", anonymous_id: visitor }] }, { key: ws.writeKey, headers: { "user-agent": chrome } });
+  const send = (visitor: string) =>
+    postEvents(
+      { events: [{ name: "pageview", anonymous_id: visitor }] },
+      { key: ws.writeKey, headers: { "user-agent": chrome } },
+    );
   expect((await send("visitor-1")).status).toBe(202);
   await expect(page.getByTestId("active-now")).toHaveText("1", { timeout: 10_000 });
   console.log(`overview live update: ${Date.now() - started} ms from ingest request to the new number`);

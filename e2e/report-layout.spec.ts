@@ -2,13 +2,13 @@
 // the keyboard alone, each saved on the server and shown again after a reload; new widgets placed
 // across the full width; the widget toolbar beside, never over, the title and the CSV button; and on
 // a phone-sized screen one column of cards that neither overlap nor cut off their numbers.
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import { expect, type Locator, type Page, test } from "@playwright/test";
 import { getPool, getPrisma } from "../lib/db/client";
 import { eventRow } from "../lib/ingest/event-row";
 import { writeEvents } from "../lib/ingest/write-events";
+import type { Grid } from "../lib/reports/schemas";
 import { seedAnalystWorkspace, signIn } from "../lib/testing/analyst-workspace";
 import { earlierToday } from "../lib/testing/fixtures";
-import type { Grid } from "../lib/reports/schemas";
 
 type Workspace = Awaited<ReturnType<typeof seedAnalystWorkspace>>;
 interface Box {
@@ -22,9 +22,23 @@ const count = (event: string) => ({ query: { kind: "metric", event }, viz: { typ
 const trend = { query: { kind: "trend", event: "pageview", interval: "day" }, viz: { type: "line" } };
 
 async function seedReport(ws: Workspace, widgets: { title: string; grid: Grid; query: object; viz: object }[]) {
-  const report = await getPrisma().report.create({ data: { organizationId: ws.organizationId, projectId: ws.projectId, name: "Layout" } });
+  const report = await getPrisma().report.create({
+    data: { organizationId: ws.organizationId, projectId: ws.projectId, name: "Layout" },
+  });
   for (const { title, grid, query, viz } of widgets) {
-    await getPrisma().widget.create({ data: { organizationId: ws.organizationId, reportId: report.id, title, query, viz, gridX: grid.x, gridY: grid.y, gridW: grid.w, gridH: grid.h } });
+    await getPrisma().widget.create({
+      data: {
+        organizationId: ws.organizationId,
+        reportId: report.id,
+        title,
+        query,
+        viz,
+        gridX: grid.x,
+        gridY: grid.y,
+        gridW: grid.w,
+        gridH: grid.h,
+      },
+    });
   }
   return report.id;
 }
@@ -54,7 +68,8 @@ function shownGrids(page: Page): Promise<Record<string, Grid>> {
   );
 }
 
-const shownOrder = (page: Page) => page.getByTestId("widget").evaluateAll((elements) => elements.map((e) => e.getAttribute("data-widget-title")));
+const shownOrder = (page: Page) =>
+  page.getByTestId("widget").evaluateAll((elements) => elements.map((e) => e.getAttribute("data-widget-title")));
 
 /** After a reload the page draws what the server saved. */
 async function expectPersisted(page: Page, reportId: string, expected: Partial<Record<string, Partial<Grid>>>) {
@@ -74,14 +89,22 @@ function expectNoOverlap(boxes: Box[]) {
   for (let i = 0; i < boxes.length; i++) {
     for (let j = i + 1; j < boxes.length; j++) {
       const [a, b] = [boxes[i]!, boxes[j]!];
-      const overlap = a.x < b.x + b.width - 0.5 && b.x < a.x + a.width - 0.5 && a.y < b.y + b.height - 0.5 && b.y < a.y + a.height - 0.5;
+      const overlap =
+        a.x < b.x + b.width - 0.5 &&
+        b.x < a.x + a.width - 0.5 &&
+        a.y < b.y + b.height - 0.5 &&
+        b.y < a.y + a.height - 0.5;
       expect(overlap, `boxes ${JSON.stringify(a)} and ${JSON.stringify(b)} overlap`).toBe(false);
     }
   }
 }
 
 function expectInside(inner: Box, outer: Box, what: string) {
-  const inside = inner.x >= outer.x - 0.5 && inner.y >= outer.y - 0.5 && inner.x + inner.width <= outer.x + outer.width + 0.5 && inner.y + inner.height <= outer.y + outer.height + 0.5;
+  const inside =
+    inner.x >= outer.x - 0.5 &&
+    inner.y >= outer.y - 0.5 &&
+    inner.x + inner.width <= outer.x + outer.width + 0.5 &&
+    inner.y + inner.height <= outer.y + outer.height + 0.5;
   expect(inside, `${what}: ${JSON.stringify(inner)} is not inside ${JSON.stringify(outer)}`).toBe(true);
 }
 
@@ -137,7 +160,10 @@ test.describe("on a touch screen", () => {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x: from.x, y: from.y }] });
     for (let i = 1; i <= 15; i++) {
-      await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: [{ x: from.x + ((to.x - from.x) * i) / 15, y: from.y + ((to.y - from.y) * i) / 15 }] });
+      await cdp.send("Input.dispatchTouchEvent", {
+        type: "touchMove",
+        touchPoints: [{ x: from.x + ((to.x - from.x) * i) / 15, y: from.y + ((to.y - from.y) * i) / 15 }],
+      });
     }
     await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
     await cdp.detach();
@@ -148,14 +174,22 @@ test.describe("on a touch screen", () => {
     const reportId = await seedReport(ws, threeInARow);
     await openReport(page, ws, reportId);
 
-    await swipe(page, center(await box(page.getByRole("button", { name: "Move A" }))), center(await box(widget(page, "C"))));
+    await swipe(
+      page,
+      center(await box(page.getByRole("button", { name: "Move A" }))),
+      center(await box(widget(page, "C"))),
+    );
     await expect.poll(() => shownOrder(page)).toEqual(["B", "C", "A"]);
     await expectPersisted(page, reportId, { B: { x: 0, y: 0 }, C: { x: 4, y: 0 }, A: { x: 8, y: 0 } });
 
     const step = await gridStep(page);
     const corner = center(await box(page.getByRole("button", { name: "Resize B" })));
     await swipe(page, corner, { x: corner.x + 4 * step.col, y: corner.y + 2 * step.row });
-    await expectPersisted(page, reportId, { B: { x: 0, y: 0, w: 8, h: 5 }, C: { x: 8, y: 0, w: 4, h: 3 }, A: { x: 8, y: 3, w: 4, h: 3 } });
+    await expectPersisted(page, reportId, {
+      B: { x: 0, y: 0, w: 8, h: 5 },
+      C: { x: 8, y: 0, w: 4, h: 3 },
+      A: { x: 8, y: 3, w: 4, h: 3 },
+    });
   });
 });
 
@@ -224,17 +258,26 @@ test("new widgets go beside the last one across the full width", async ({ page }
     await expect(builder).toBeHidden();
   }
   await expect(page.getByTestId("widget")).toHaveCount(2);
-  expect(await savedGrids(reportId)).toEqual({ "First chart": { x: 0, y: 0, w: 6, h: 4 }, "Second chart": { x: 6, y: 0, w: 6, h: 4 } });
+  expect(await savedGrids(reportId)).toEqual({
+    "First chart": { x: 0, y: 0, w: 6, h: 4 },
+    "Second chart": { x: 6, y: 0, w: 6, h: 4 },
+  });
   const [first, second] = [await box(widget(page, "First chart")), await box(widget(page, "Second chart"))];
   expect(second.y).toBeCloseTo(first.y, 0);
   expect(second.x).toBeGreaterThan(first.x + first.width);
   expect(second.x + second.width).toBeGreaterThan((await box(page.getByTestId("report-grid"))).width * 0.9);
 });
 
-test("the widget toolbar has its own row: it covers neither the title nor the CSV button, and a metric's title shows once", async ({ page }) => {
+test("the widget toolbar has its own row: it covers neither the title nor the CSV button, and a metric's title shows once", async ({
+  page,
+}) => {
   const ws = await seedAnalystWorkspace();
   const reportId = await seedReport(ws, [
-    { title: "Pageviews with a long title that fills the card", grid: { x: 0, y: 0, w: 3, h: 2 }, ...count("pageview") },
+    {
+      title: "Pageviews with a long title that fills the card",
+      grid: { x: 0, y: 0, w: 3, h: 2 },
+      ...count("pageview"),
+    },
     { title: "Signups", grid: { x: 3, y: 0, w: 3, h: 2 }, ...count("signup") },
     { title: "Pageviews per day", grid: { x: 6, y: 0, w: 6, h: 4 }, ...trend },
   ]);
@@ -249,9 +292,16 @@ test("the widget toolbar has its own row: it covers neither the title nor the CS
     expectNoOverlap([toolbar, await box(csv)]);
     expectNoOverlap([await box(heading), await box(csv)]);
     // Every control can be clicked where it is drawn: nothing lies on top of it.
-    for (const control of [csv, card.getByRole("button", { name: `Edit ${title}` }), card.getByRole("button", { name: `Move ${title}` })]) await control.click({ trial: true });
+    for (const control of [
+      csv,
+      card.getByRole("button", { name: `Edit ${title}` }),
+      card.getByRole("button", { name: `Move ${title}` }),
+    ])
+      await control.click({ trial: true });
   }
-  await expect(page.getByRole("region", { name: "Signups", exact: true }).getByText("Signups", { exact: true })).toHaveCount(1);
+  await expect(
+    page.getByRole("region", { name: "Signups", exact: true }).getByText("Signups", { exact: true }),
+  ).toHaveCount(1);
   await expect(page.getByRole("region", { name: "Signups", exact: true }).getByTestId("metric-value")).toHaveText("1");
 });
 
@@ -277,20 +327,43 @@ test.describe("on a phone", () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   }
 
-  test("a report is one column in the saved order, cards grow to their content and no number is cut off", async ({ page }) => {
+  test("a report is one column in the saved order, cards grow to their content and no number is cut off", async ({
+    page,
+  }) => {
     const ws = await seedAnalystWorkspace();
     // A large sum: a long number in a narrow card.
-    await writeEvents(getPool(), ws.organizationId, ws.projectId, Array.from({ length: 13 }, () => eventRow({ name: "purchase", timestamp: earlierToday(), userId: "buyer", properties: { amount: 987_654_321 } })));
+    await writeEvents(
+      getPool(),
+      ws.organizationId,
+      ws.projectId,
+      Array.from({ length: 13 }, () =>
+        eventRow({ name: "purchase", timestamp: earlierToday(), userId: "buyer", properties: { amount: 987_654_321 } }),
+      ),
+    );
     const reportId = await seedReport(ws, [
       { title: "Chart", grid: { x: 0, y: 0, w: 6, h: 2 }, ...trend },
-      { title: "Revenue", grid: { x: 6, y: 0, w: 3, h: 1 }, query: { kind: "metric", event: "purchase", measure: { type: "sum", property: "properties.amount" } }, viz: { type: "metric" } },
+      {
+        title: "Revenue",
+        grid: { x: 6, y: 0, w: 3, h: 1 },
+        query: { kind: "metric", event: "purchase", measure: { type: "sum", property: "properties.amount" } },
+        viz: { type: "metric" },
+      },
       { title: "Pageviews", grid: { x: 9, y: 0, w: 3, h: 1 }, ...count("pageview") },
-      { title: "Countries", grid: { x: 0, y: 2, w: 12, h: 1 }, query: { kind: "breakdown", dimension: "country" }, viz: { type: "table" } },
+      {
+        title: "Countries",
+        grid: { x: 0, y: 2, w: 12, h: 1 },
+        query: { kind: "breakdown", dimension: "country" },
+        viz: { type: "table" },
+      },
     ]);
     await openReport(page, ws, reportId);
-    await expect(page.getByRole("region", { name: "Revenue", exact: true }).getByTestId("metric-value")).toHaveText("12,839,506,173");
+    await expect(page.getByRole("region", { name: "Revenue", exact: true }).getByTestId("metric-value")).toHaveText(
+      "12,839,506,173",
+    );
     await expect(page.getByRole("region", { name: "Countries", exact: true }).getByRole("table")).toBeVisible();
-    await expect(page.getByRole("region", { name: "Chart", exact: true }).getByRole("img", { name: /^Line chart of Chart/ })).toBeVisible();
+    await expect(
+      page.getByRole("region", { name: "Chart", exact: true }).getByRole("img", { name: /^Line chart of Chart/ }),
+    ).toBeVisible();
     expect(await shownOrder(page)).toEqual(["Chart", "Revenue", "Pageviews", "Countries"]);
 
     const cards = page.getByTestId("widget");
@@ -301,7 +374,10 @@ test.describe("on a phone", () => {
       if (i > 0) expect(b.y).toBeGreaterThanOrEqual(boxes[i - 1]!.y + boxes[i - 1]!.height);
     }
     // Cards grow to their content: nothing scrolls or spills inside them.
-    for (const section of await cards.locator("section").all()) expect(await section.evaluate((e) => e.scrollHeight <= e.clientHeight + 1 && e.scrollWidth <= e.clientWidth + 1)).toBe(true);
+    for (const section of await cards.locator("section").all())
+      expect(
+        await section.evaluate((e) => e.scrollHeight <= e.clientHeight + 1 && e.scrollWidth <= e.clientWidth + 1),
+      ).toBe(true);
     await expectReadable(page, cards);
   });
 
@@ -309,9 +385,13 @@ test.describe("on a phone", () => {
     const ws = await seedAnalystWorkspace();
     await signIn(page, ws.email, ws.password);
     await page.goto(`/projects/${ws.projectId}`);
-    await expect(page.getByRole("region", { name: "Pageviews", exact: true }).getByTestId("metric-value")).toHaveText("4");
+    await expect(page.getByRole("region", { name: "Pageviews", exact: true }).getByTestId("metric-value")).toHaveText(
+      "4",
+    );
     await expect(page.getByRole("region", { name: "Top pages" }).getByRole("table")).toBeVisible();
-    await expect(page.getByRole("region", { name: "Session duration", exact: true }).getByTestId("metric-value")).not.toBeEmpty();
+    await expect(
+      page.getByRole("region", { name: "Session duration", exact: true }).getByTestId("metric-value"),
+    ).not.toBeEmpty();
     await expectReadable(page, page.locator("section[aria-label]"));
   });
 });

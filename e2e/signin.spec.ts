@@ -35,7 +35,9 @@ test("after repeated wrong passwords, the page says sign-in is paused and for ho
     await expect(page.getByRole("main").getByRole("alert")).toHaveText("Wrong email or password.");
   }
   expect(await attempt(PASSWORD)).toBe(429);
-  await expect(page.getByRole("main").getByRole("alert")).toHaveText(/^Too many failed sign-in attempts\. Try again in 1[45] minutes\.$/);
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText(
+    /^Too many failed sign-in attempts\. Try again in 1[45] minutes\.$/,
+  );
   await expect(page).toHaveURL(/\/signin/);
 });
 

@@ -1,10 +1,21 @@
 // lumen.js when the ingestion API fails or the browser is offline: events wait (in memory and in
 // localStorage), are retried with backoff honouring Retry-After, and are stored exactly once.
-import { expect, test, type Route } from "@playwright/test";
+import { expect, type Route, test } from "@playwright/test";
 import { closeDatabase } from "../lib/db/client";
-import { demoUrl, eventsOf, flushTracker, INGEST_URL, MARKER, named, recordIngestRequests, sendMarker, storedQueue, waitForEvents, waitForTracker } from "../lib/tracker/e2e-support";
 import { createTenant } from "../lib/testing/fixtures";
-
+import {
+  demoUrl,
+  eventsOf,
+  flushTracker,
+  INGEST_URL,
+  MARKER,
+  named,
+  recordIngestRequests,
+  sendMarker,
+  storedQueue,
+  waitForEvents,
+  waitForTracker,
+} from "../lib/tracker/e2e-support";
 
 test.afterAll(async () => {
   await closeDatabase();
@@ -15,13 +26,18 @@ const clickSignup = async (page: import("@playwright/test").Page, times: number)
 };
 
 /** The tenant's events but the marker (sendMarker's). */
-const trackedEvents = async (tenant: Parameters<typeof eventsOf>[0]) => (await eventsOf(tenant)).filter((event) => event.name !== MARKER);
+const trackedEvents = async (tenant: Parameters<typeof eventsOf>[0]) =>
+  (await eventsOf(tenant)).filter((event) => event.name !== MARKER);
 
 /**
  * Nothing more will arrive from this page: a flush (the one a timer would run) leaves nothing
  * queued, and every request the page started before a marker has been answered.
  */
-async function settle(page: import("@playwright/test").Page, tenant: Parameters<typeof eventsOf>[0], sent: ReturnType<typeof recordIngestRequests>) {
+async function settle(
+  page: import("@playwright/test").Page,
+  tenant: Parameters<typeof eventsOf>[0],
+  sent: ReturnType<typeof recordIngestRequests>,
+) {
   await flushTracker(page);
   await expect.poll(() => storedQueue(page)).toEqual([]);
   await sendMarker(page, tenant, sent);
@@ -32,11 +48,18 @@ test("retries after 503 with Retry-After, and stores each event once", async ({ 
   const sent = recordIngestRequests(page);
   const attempts: { at: number; ids: string[]; passed: boolean }[] = [];
   await page.route(INGEST_URL, async (route: Route) => {
-    const ids = (JSON.parse(route.request().postData()!) as { events: { event_id: string }[] }).events.map((event) => event.event_id);
+    const ids = (JSON.parse(route.request().postData()!) as { events: { event_id: string }[] }).events.map(
+      (event) => event.event_id,
+    );
     const passed = attempts.length >= 2;
     attempts.push({ at: Date.now(), ids, passed });
     if (passed) await route.continue();
-    else await route.fulfill({ status: 503, headers: { "retry-after": "2" }, json: { error: { code: "unavailable", message: "down" } } });
+    else
+      await route.fulfill({
+        status: 503,
+        headers: { "retry-after": "2" },
+        json: { error: { code: "unavailable", message: "down" } },
+      });
   });
   await page.goto(demoUrl(tenant));
   await waitForTracker(page);
@@ -68,7 +91,9 @@ test("keeps events while the network is down and sends them once it is back", as
   await clickSignup(page, 4);
   // The flush tries, fails, and keeps the four for a later one (in localStorage too, for a later page).
   await flushTracker(page);
-  await expect.poll(async () => (await storedQueue(page)).map((event) => event.name)).toEqual(Array(4).fill("signup_click"));
+  await expect
+    .poll(async () => (await storedQueue(page)).map((event) => event.name))
+    .toEqual(Array(4).fill("signup_click"));
   expect(named(await eventsOf(tenant), "signup_click")).toHaveLength(0);
 
   await context.setOffline(false);
@@ -96,8 +121,16 @@ test("carries events that could not be sent over to the next page load", async (
   await waitForTracker(page);
   await flushTracker(page);
 
-  const events = await waitForEvents(tenant, (rows) => named(rows, "signup_click").length === 2 && named(rows, "pageview").length === 3, 30_000);
+  const events = await waitForEvents(
+    tenant,
+    (rows) => named(rows, "signup_click").length === 2 && named(rows, "pageview").length === 3,
+    30_000,
+  );
   // One pageview per page load, whichever request carried it (their order across requests is not the point here).
-  expect(named(events, "pageview").map((event) => event.path).sort()).toEqual(["/tracker-demo", "/tracker-demo/docs", "/tracker-demo/docs"]);
+  expect(
+    named(events, "pageview")
+      .map((event) => event.path)
+      .sort(),
+  ).toEqual(["/tracker-demo", "/tracker-demo/docs", "/tracker-demo/docs"]);
   expect(new Set(events.map((event) => event.eventId)).size).toBe(events.length);
 });

@@ -2,11 +2,18 @@
 // and the cost of track().
 import { expect, test } from "@playwright/test";
 import { closeDatabase } from "../lib/db/client";
-import { demoUrl, flushTracker, named, observeTracking, recordIngestRequests, waitForEvents, waitForTracker } from "../lib/tracker/e2e-support";
 import { createTenant } from "../lib/testing/fixtures";
+import {
+  demoUrl,
+  flushTracker,
+  named,
+  observeTracking,
+  recordIngestRequests,
+  waitForEvents,
+  waitForTracker,
+} from "../lib/tracker/e2e-support";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-
 
 test.afterAll(async () => {
   await closeDatabase();
@@ -15,9 +22,12 @@ test.afterAll(async () => {
 test("records the pageview on load, with the context columns the server derives", async ({ page }) => {
   const tenant = await createTenant();
   const sent = recordIngestRequests(page);
-  await page.goto(demoUrl(tenant, "/tracker-demo", { utm_source: "newsletter", utm_medium: "email", token: "s3cret" }), {
-    referer: "https://www.google.com/search?q=lumen",
-  });
+  await page.goto(
+    demoUrl(tenant, "/tracker-demo", { utm_source: "newsletter", utm_medium: "email", token: "s3cret" }),
+    {
+      referer: "https://www.google.com/search?q=lumen",
+    },
+  );
   const events = await waitForEvents(tenant, (rows) => named(rows, "pageview").length === 1);
   const [pageview] = named(events, "pageview");
   expect(pageview).toMatchObject({
@@ -63,11 +73,27 @@ test("follows single-page navigation: pushState, replaceState, back and forward"
   // each request's clock skew on its own, so in the database two requests' events a few
   // milliseconds apart may sort either way.
   const tracked = sent.batches().flatMap((batch) => batch.events);
-  const paths = (name: string) => tracked.filter((event) => event.name === name).map((event) => event.context?.page?.path);
-  expect(paths("pageview")).toEqual(["/tracker-demo", "/tracker-demo/pricing", "/tracker-demo/pricing/annual", "/tracker-demo", "/tracker-demo/pricing/annual"]);
+  const paths = (name: string) =>
+    tracked.filter((event) => event.name === name).map((event) => event.context?.page?.path);
+  expect(paths("pageview")).toEqual([
+    "/tracker-demo",
+    "/tracker-demo/pricing",
+    "/tracker-demo/pricing/annual",
+    "/tracker-demo",
+    "/tracker-demo/pricing/annual",
+  ]);
   // Each page left reports its engagement; every event is stored once; one session throughout.
-  expect(paths("page_leave")).toEqual(["/tracker-demo", "/tracker-demo/pricing", "/tracker-demo/pricing/annual", "/tracker-demo"]);
-  expect(named(events, "page_leave").every((event) => typeof (event.properties as { engagement_ms: number }).engagement_ms === "number")).toBe(true);
+  expect(paths("page_leave")).toEqual([
+    "/tracker-demo",
+    "/tracker-demo/pricing",
+    "/tracker-demo/pricing/annual",
+    "/tracker-demo",
+  ]);
+  expect(
+    named(events, "page_leave").every(
+      (event) => typeof (event.properties as { engagement_ms: number }).engagement_ms === "number",
+    ),
+  ).toBe(true);
   expect(events.map((event) => event.eventId).sort()).toEqual(tracked.map((event) => event.event_id).sort());
   expect(new Set(events.map((event) => event.sessionId)).size).toBe(1);
   expect(named(events, "session_start")).toHaveLength(1);
@@ -79,13 +105,18 @@ test("sends clicks on data-lumen-event elements with their data-lumen-prop-* pro
   await waitForTracker(page);
   await page.getByRole("button", { name: "Start free trial" }).click();
   await flushTracker(page);
-  const [click] = named(await waitForEvents(tenant, (rows) => named(rows, "signup_click").length === 1), "signup_click");
+  const [click] = named(
+    await waitForEvents(tenant, (rows) => named(rows, "signup_click").length === 1),
+    "signup_click",
+  );
   expect(click).toMatchObject({ path: "/tracker-demo", properties: { plan: "pro", source: "hero" } });
 });
 
 test("sends outbound link clicks, even though the page goes away", async ({ page }) => {
   const tenant = await createTenant();
-  await page.route("https://example.com/**", (route) => route.fulfill({ contentType: "text/html", body: "<title>Partners</title>" }));
+  await page.route("https://example.com/**", (route) =>
+    route.fulfill({ contentType: "text/html", body: "<title>Partners</title>" }),
+  );
   await page.goto(demoUrl(tenant));
   await waitForTracker(page);
   await page.getByRole("link", { name: "Our partners (outbound)" }).click();
@@ -131,7 +162,10 @@ test("reports the deepest scroll and the engaged time when the page is left", as
   await page.evaluate(() => window.scrollTo(0, 0)); // the deepest point counts, not the last
   await page.getByRole("link", { name: "Docs (page load)" }).click();
   await expect(page).toHaveURL(/\/tracker-demo\/docs/);
-  const events = await waitForEvents(tenant, (rows) => named(rows, "page_leave").length === 1 && named(rows, "scroll").length === 1);
+  const events = await waitForEvents(
+    tenant,
+    (rows) => named(rows, "page_leave").length === 1 && named(rows, "scroll").length === 1,
+  );
   expect(named(events, "scroll")[0]).toMatchObject({ path: "/tracker-demo", properties: { depth: 100 } });
   const leave = named(events, "page_leave")[0]!;
   expect(leave.properties).toMatchObject({ depth: 100 });
@@ -182,7 +216,9 @@ test("a burst of track() calls is batched and every event is stored once", async
   const enqueueOnly = await measure(19);
   // 2,000 calls include the 100 batches they fill and send.
   const withSends = await measure(2000);
-  console.log(`track(): ${(enqueueOnly * 1000).toFixed(1)} µs a call; ${(withSends * 1000).toFixed(1)} µs including the sends it triggers`);
+  console.log(
+    `track(): ${(enqueueOnly * 1000).toFixed(1)} µs a call; ${(withSends * 1000).toFixed(1)} µs including the sends it triggers`,
+  );
   // A burst the bounded queue holds whole: every event arrives, once.
   await measure(41, "burst");
   const events = await waitForEvents(tenant, (rows) => named(rows, "burst").length >= 41);

@@ -1,6 +1,6 @@
 // The widget gallery (app/widgets-preview): every renderer draws with the expected labels and
 // accessible names, and breakdown rows call back on click and on Enter.
-import { expect, test, type Locator } from "@playwright/test";
+import { expect, type Locator, test } from "@playwright/test";
 
 test.use({ locale: "en-US" });
 
@@ -15,17 +15,25 @@ test.describe("widgets preview", () => {
 
   test("trend charts draw SVG with locale dates, a summary and a hidden data table", async () => {
     const line = widget(light, "Pageviews (line)");
-    const chart = line.getByRole("img", { name: "Line chart of Pageviews, 14 days from Mar 1 to Fri, Mar 14, 2025. Total: Pageviews 19,030." });
+    const chart = line.getByRole("img", {
+      name: "Line chart of Pageviews, 14 days from Mar 1 to Fri, Mar 14, 2025. Total: Pageviews 19,030.",
+    });
     await expect(chart.locator("svg .recharts-line-curve")).toHaveCount(1);
     await expect(chart.locator("svg").getByText("Mar 3", { exact: true })).toBeVisible();
     const table = line.getByRole("table", { name: "Pageviews" });
     await expect(table).toContainText("Wed, Mar 5, 2025");
     await expect(table.getByRole("row")).toHaveCount(15);
 
-    const bars = widget(light, "Visits by source (bar)").getByRole("img", { name: /^Bar chart of Visits by source, .* Total: google [\d,]+; twitter [\d,]+; \(none\) [\d,]+; Other [\d,]+\.$/ });
+    const bars = widget(light, "Visits by source (bar)").getByRole("img", {
+      name: /^Bar chart of Visits by source, .* Total: google [\d,]+; twitter [\d,]+; \(none\) [\d,]+; Other [\d,]+\.$/,
+    });
     await expect(bars.locator("svg .recharts-bar-rectangle").first()).toBeVisible();
     await expect(bars.locator(".recharts-legend-item-text")).toHaveText(["google", "twitter", "(none)", "Other"]);
-    await expect(widget(light, "Visits by source (area)").getByRole("img", { name: /^Area chart of Visits by source/ }).locator("svg .recharts-area-area")).toHaveCount(4);
+    await expect(
+      widget(light, "Visits by source (area)")
+        .getByRole("img", { name: /^Area chart of Visits by source/ })
+        .locator("svg .recharts-area-area"),
+    ).toHaveCount(4);
   });
 
   test("metric cards format numbers, rates and durations and colour the change", async () => {
@@ -57,7 +65,11 @@ test.describe("widgets preview", () => {
     await expect(light.getByText("Selected: /docs/getting-started")).toBeVisible();
 
     const donut = widget(light, "Top pages (donut)");
-    await expect(donut.getByRole("img", { name: /^Donut chart of Pageviews by Path: \/ 8,210 \(44%\); \/pricing 4,320 \(23%\);/ }).locator("svg .recharts-pie-sector")).toHaveCount(6);
+    await expect(
+      donut
+        .getByRole("img", { name: /^Donut chart of Pageviews by Path: \/ 8,210 \(44%\); \/pricing 4,320 \(23%\);/ })
+        .locator("svg .recharts-pie-sector"),
+    ).toHaveCount(6);
     await donut.getByRole("button", { name: "/blog/launch" }).click();
     await expect(light.getByText("Selected: /blog/launch")).toBeVisible();
   });
@@ -69,7 +81,16 @@ test.describe("widgets preview", () => {
     await expect(funnel.getByRole("table", { name: "Funnel by group" }).getByRole("row")).toHaveCount(4);
 
     const retention = widget(light, "Weekly retention").getByRole("table", { name: /^Weekly retention/ });
-    await expect(retention.getByRole("columnheader")).toHaveText(["Cohort", "Users", "Week 0", "Week 1", "Week 2", "Week 3", "Week 4", "Week 5"]);
+    await expect(retention.getByRole("columnheader")).toHaveText([
+      "Cohort",
+      "Users",
+      "Week 0",
+      "Week 1",
+      "Week 2",
+      "Week 3",
+      "Week 4",
+      "Week 5",
+    ]);
     await expect(retention.getByRole("row", { name: /Feb 3/ })).toContainText("412");
     await expect(retention.getByRole("row", { name: /Mar 3/ }).getByRole("cell", { name: "100%" })).toHaveCount(1);
   });
@@ -85,8 +106,16 @@ test.describe("widgets preview", () => {
 
   test("the dark section uses the embed accent, and no chart image holds focusable content", async ({ page }) => {
     const dark = page.getByRole("region", { name: "Dark", exact: true });
-    await expect(widget(dark, "Pageviews (line)").locator("svg .recharts-line-curve")).toHaveAttribute("stroke", "#f97316");
-    const focusable = await page.locator("[role=img]").evaluateAll((images) => images.filter((img) => img.querySelector("button, a[href], [tabindex]:not([tabindex='-1'])")).length);
+    await expect(widget(dark, "Pageviews (line)").locator("svg .recharts-line-curve")).toHaveAttribute(
+      "stroke",
+      "#f97316",
+    );
+    const focusable = await page
+      .locator("[role=img]")
+      .evaluateAll(
+        (images) =>
+          images.filter((img) => img.querySelector("button, a[href], [tabindex]:not([tabindex='-1'])")).length,
+      );
     expect(focusable).toBe(0);
   });
 });

@@ -13,7 +13,11 @@ export interface BackoffPolicy {
 }
 
 /** The wait before retry number `attempt` (0 for the first retry): a random point in the upper half of min(maxMs, baseMs·2^attempt). */
-export function backoffDelay(attempt: number, { baseMs, maxMs }: BackoffPolicy, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  { baseMs, maxMs }: BackoffPolicy,
+  random: () => number = Math.random,
+): number {
   const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt));
   return step / 2 + (step / 2) * random();
 }

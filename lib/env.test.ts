@@ -24,7 +24,9 @@ it("names every bad setting in one error", () => {
 
 it("gives each query surface its own statement timeout, and bounds the pools", () => {
   const env = parseEnv({ LUMEN_EMBED_QUERY_TIMEOUT_MS: "2500" });
-  expect([env.LUMEN_QUERY_TIMEOUT_MS, env.LUMEN_API_QUERY_TIMEOUT_MS, env.LUMEN_EMBED_QUERY_TIMEOUT_MS]).toEqual([30_000, 15_000, 2_500]);
+  expect([env.LUMEN_QUERY_TIMEOUT_MS, env.LUMEN_API_QUERY_TIMEOUT_MS, env.LUMEN_EMBED_QUERY_TIMEOUT_MS]).toEqual([
+    30_000, 15_000, 2_500,
+  ]);
   expect([env.LUMEN_DB_POOL_SIZE, env.LUMEN_REPORT_POOL_SIZE]).toEqual([10, 8]);
   expect(() => parseEnv({ LUMEN_API_QUERY_TIMEOUT_MS: "0" })).toThrow(/LUMEN_API_QUERY_TIMEOUT_MS/);
   expect(() => parseEnv({ LUMEN_REPORT_POOL_SIZE: "1000" })).toThrow(/LUMEN_REPORT_POOL_SIZE/);

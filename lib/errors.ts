@@ -66,8 +66,14 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
   }, "");
 }
 
-export function invalidRequest(issues: readonly { path: readonly PropertyKey[]; message: string }[], prefix = ""): ApiError {
-  const details = issues.map((i) => ({ path: formatIssuePath([...(prefix ? [prefix] : []), ...i.path]), message: i.message }));
+export function invalidRequest(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  prefix = "",
+): ApiError {
+  const details = issues.map((i) => ({
+    path: formatIssuePath([...(prefix ? [prefix] : []), ...i.path]),
+    message: i.message,
+  }));
   const first = details[0];
   const message = first ? (first.path ? `${first.path}: ${first.message}` : first.message) : "Invalid request";
   return new ApiError("invalid_request", message, details);

@@ -7,7 +7,7 @@ type Level = Exclude<keyof typeof levels, "silent">;
 function write(level: Level, message: string, fields: Record<string, unknown>) {
   if (levels[level] < levels[getEnv().LUMEN_LOG_LEVEL]) return;
   const line = JSON.stringify({ time: new Date().toISOString(), level, message, ...fields });
-  (level === "error" ? process.stderr : process.stdout).write(line + "\n");
+  (level === "error" ? process.stderr : process.stdout).write(`${line}\n`);
 }
 
 export const log = {

@@ -65,7 +65,8 @@ export function findJsonProblem(root: unknown, check: JsonCheck): JsonProblem | 
     if (value === null || typeof value !== "object") continue;
     if (depth >= check.maxDepth) return { path: pathOf(node), message: `must nest at most ${check.maxDepth} levels` };
     if (Array.isArray(value)) {
-      for (let index = value.length - 1; index >= 0; index--) pending.push({ value: value[index], depth: depth + 1, parent: node, key: index });
+      for (let index = value.length - 1; index >= 0; index--)
+        pending.push({ value: value[index], depth: depth + 1, parent: node, key: index });
       continue;
     }
     for (const [key, child] of Object.entries(value)) {

@@ -5,7 +5,7 @@
    Hosts talk back with iframe.lumen.send(type, fields), e.g. send("set-theme", { mode: "dark" });
    actions sent before the embed is ready wait for it. For an iframe of your own, load this script
    without data-src and call LumenEmbed.attach(iframe). Message shapes: README.md, "Embeds". */
-(function () {
+(() => {
   function attach(frame) {
     if (frame.lumen) return frame.lumen;
     var origin = new URL(frame.src, location.href).origin;
@@ -14,15 +14,15 @@
     function post(message) {
       frame.contentWindow.postMessage(message, origin);
     }
-    window.addEventListener("message", function (event) {
+    window.addEventListener("message", (event) => {
       var data = event.data;
       if (event.source !== frame.contentWindow || event.origin !== origin || !data || data.lumen !== 1) return;
       if (data.type === "ready") {
         ready = true;
         waiting.splice(0).forEach(post);
       }
-      if (data.type === "resize" && data.height > 0) frame.style.height = data.height + "px";
-      frame.dispatchEvent(new CustomEvent("lumen:" + data.type, { detail: data }));
+      if (data.type === "resize" && data.height > 0) frame.style.height = `${data.height}px`;
+      frame.dispatchEvent(new CustomEvent(`lumen:${data.type}`, { detail: data }));
     });
     // An embed that was ready before we listened answers "hello" with "ready" again.
     function hello() {
@@ -31,7 +31,7 @@
     frame.addEventListener("load", hello);
     hello();
     frame.lumen = {
-      send: function (type, fields) {
+      send: (type, fields) => {
         var message = Object.assign({}, fields, { lumen: 1, type: type });
         if (ready) post(message);
         else waiting.push(message);
@@ -42,13 +42,13 @@
   window.LumenEmbed = window.LumenEmbed || { attach: attach };
 
   var script = document.currentScript;
-  var src = script && script.getAttribute("data-src");
+  var src = script?.getAttribute("data-src");
   if (!src) return;
   var frame = document.createElement("iframe");
   frame.src = src;
   frame.title = script.getAttribute("data-title") || "Lumen report";
   frame.setAttribute("loading", "lazy");
-  frame.style.cssText = "width:100%;border:0;height:" + (script.getAttribute("data-height") || "300") + "px";
+  frame.style.cssText = `width:100%;border:0;height:${script.getAttribute("data-height") || "300"}px`;
   script.parentNode.insertBefore(frame, script.nextSibling);
   window.LumenEmbed.attach(frame);
 })();

@@ -30,7 +30,10 @@ async function main(): Promise<number> {
     const scratch = new pg.Client({ connectionString: scratchUrl.toString() });
     await scratch.connect();
     const partitions = await listEventPartitions(scratch).finally(() => scratch.end());
-    const sql = await diffDatabaseToSchema(scratchUrl.toString(), partitions.map((p) => `public.${p}`));
+    const sql = await diffDatabaseToSchema(
+      scratchUrl.toString(),
+      partitions.map((p) => `public.${p}`),
+    );
     if (!sql.trim() || /^-- This is an empty migration/m.test(sql)) {
       console.log("The schema matches the migrations: nothing to write.");
       return 0;

@@ -2,10 +2,10 @@
 import { parseArgs } from "node:util";
 import { ZodError } from "zod";
 import { commands } from "../lib/cli/commands";
-import { closeDatabase } from "../lib/db/client";
 import { bootstrapDatabase } from "../lib/db/bootstrap";
-import { ApiError } from "../lib/errors";
+import { closeDatabase } from "../lib/db/client";
 import { EnvError } from "../lib/env";
+import { ApiError } from "../lib/errors";
 
 function printHelp(): void {
   console.log("Usage: npm run lumen -- <command> [flags] [--json]\n\nCommands:");
@@ -13,16 +13,37 @@ function printHelp(): void {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof ZodError) return error.issues.map((i) => `${i.path.join(".") || "value"}: ${i.message}`).join("\n");
+  if (error instanceof ZodError)
+    return error.issues.map((i) => `${i.path.join(".") || "value"}: ${i.message}`).join("\n");
   if (error instanceof ApiError || error instanceof EnvError) return error.message;
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
 async function main(): Promise<number> {
-  const stringFlags = ["name", "slug", "email", "password", "org", "role", "timezone", "domain", "kind", "project", "origins", "rate-limit", "event-rate-limit", "id", "events", "days"];
+  const stringFlags = [
+    "name",
+    "slug",
+    "email",
+    "password",
+    "org",
+    "role",
+    "timezone",
+    "domain",
+    "kind",
+    "project",
+    "origins",
+    "rate-limit",
+    "event-rate-limit",
+    "id",
+    "events",
+    "days",
+  ];
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { json: { type: "boolean" }, ...Object.fromEntries(stringFlags.map((flag) => [flag, { type: "string" as const }])) },
+    options: {
+      json: { type: "boolean" },
+      ...Object.fromEntries(stringFlags.map((flag) => [flag, { type: "string" as const }])),
+    },
   });
   const name = positionals[0];
   const command = name ? commands[name] : undefined;

@@ -2,11 +2,11 @@
 // In dev it also loads the demo workspace and prints its sign-in.
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
+import { progressBar } from "../lib/cli/progress";
 import { bootstrapDatabase } from "../lib/db/bootstrap";
 import { closeDatabase } from "../lib/db/client";
 import { ensureDemoWorkspace } from "../lib/demo/demo-workspace";
 import { getEnv } from "../lib/env";
-import { progressBar } from "../lib/cli/progress";
 import { getInstanceSecret } from "../lib/secrets";
 
 const mode = process.argv[2] === "start" ? "start" : "dev";
@@ -15,10 +15,18 @@ const DEMO_EVENTS = 100_000;
 async function main() {
   const env = getEnv();
   const db = await bootstrapDatabase();
-  console.log(`Database: ${db.embedded ? "embedded PostgreSQL in " + env.LUMEN_DATA_DIR : "DATABASE_URL"}; migrations applied: ${db.applied.length || "none pending"}`);
+  console.log(
+    `Database: ${db.embedded ? `embedded PostgreSQL in ${env.LUMEN_DATA_DIR}` : "DATABASE_URL"}; migrations applied: ${db.applied.length || "none pending"}`,
+  );
 
   if (mode === "dev") {
-    const demo = await ensureDemoWorkspace({ slug: "demo", events: DEMO_EVENTS, days: 90, secret: getInstanceSecret(), onProgress: progressBar("Demo events") });
+    const demo = await ensureDemoWorkspace({
+      slug: "demo",
+      events: DEMO_EVENTS,
+      days: 90,
+      secret: getInstanceSecret(),
+      onProgress: progressBar("Demo events"),
+    });
     console.log(
       [
         "",
@@ -33,7 +41,11 @@ async function main() {
   await closeDatabase();
 
   const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
-  const childEnv = { ...process.env, DATABASE_URL: db.url, NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}` };
+  const childEnv = {
+    ...process.env,
+    DATABASE_URL: db.url,
+    NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`,
+  };
   const child = spawn(process.execPath, [nextBin, mode, "-p", String(env.PORT)], { stdio: "inherit", env: childEnv });
   const shutdown = () => child.kill("SIGTERM");
   process.on("SIGINT", shutdown);

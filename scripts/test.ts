@@ -1,4 +1,5 @@
-// `npm test`: the whole suite against throw-away infrastructure. It starts a fresh embedded
+// `npm test`: the whole suite against throw-away infrastructure. First, in seconds, the static checks:
+// Biome (format and lint, `npm run lint`) and the TypeScript compiler (`npm run typecheck`). It then starts a fresh embedded
 // PostgreSQL cluster (deleted afterwards), migrates it, builds and starts the app on a free port,
 // then runs the unit/integration tests (Vitest) and the browser tests (Playwright in Chromium).
 // The C++ SDK is built and tested too (Release, ASan+UBSan, TSan) where cmake and libcurl's headers
@@ -6,7 +7,7 @@
 // The query and ingestion suites then run again against PostgreSQL 15, the oldest supported server
 // (Debian's postgresql-15, a throw-away cluster with its own app process; required in CI).
 // `npm test -- --skip-build` reuses the last build; `--skip-cpp` leaves the C++ SDK out, `--skip-pg15`
-// the PostgreSQL 15 pass; `--only vitest|playwright|pg15` runs one runner.
+// the PostgreSQL 15 pass; `--only static|vitest|playwright|pg15` runs one step.
 import { spawn, spawnSync } from "node:child_process";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -19,7 +20,12 @@ import { debianPostgresBin, hasSystemPostgres, startSystemPostgres } from "../li
 
 const { values: flags, positionals: extraArgs } = parseArgs({
   allowPositionals: true,
-  options: { "skip-build": { type: "boolean" }, "skip-cpp": { type: "boolean" }, "skip-pg15": { type: "boolean" }, only: { type: "string" } },
+  options: {
+    "skip-build": { type: "boolean" },
+    "skip-cpp": { type: "boolean" },
+    "skip-pg15": { type: "boolean" },
+    only: { type: "string" },
+  },
 });
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -47,7 +53,10 @@ const bin = (name: string) => path.resolve("node_modules/.bin", name);
 
 function hasCppToolchain(): boolean {
   const cmake = spawnSync("cmake", ["--version"]);
-  const curl = spawnSync("sh", ["-c", "test -f /usr/include/curl/curl.h || test -f /usr/include/x86_64-linux-gnu/curl/curl.h || pkg-config --exists libcurl"]);
+  const curl = spawnSync("sh", [
+    "-c",
+    "test -f /usr/include/curl/curl.h || test -f /usr/include/x86_64-linux-gnu/curl/curl.h || pkg-config --exists libcurl",
+  ]);
   return cmake.status === 0 && curl.status === 0;
 }
 
@@ -69,12 +78,19 @@ async function testOnPostgres15(env: NodeJS.ProcessEnv, dataDir: string): Promis
   const binDir = debianPostgresBin(15);
   if (!hasSystemPostgres(binDir)) {
     if (process.env.CI) throw new Error("CI needs Debian's postgresql-15 for the PostgreSQL 15 pass (see .ci/run)");
-    console.warn("Skipping the PostgreSQL 15 pass: /usr/lib/postgresql/15 is not installed (apt-get install postgresql-15)");
+    console.warn(
+      "Skipping the PostgreSQL 15 pass: /usr/lib/postgresql/15 is not installed (apt-get install postgresql-15)",
+    );
     return 0;
   }
   const pg15 = await startSystemPostgres(binDir, path.join(dataDir, "pg15"), await freePort(), "lumen_test");
   const port = await freePort();
-  const appEnv = { ...env, DATABASE_URL: pg15.url, LUMEN_TEST_BASE_URL: `http://127.0.0.1:${port}`, NEXTAUTH_URL: `http://127.0.0.1:${port}` };
+  const appEnv = {
+    ...env,
+    DATABASE_URL: pg15.url,
+    LUMEN_TEST_BASE_URL: `http://127.0.0.1:${port}`,
+    NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+  };
   const app = new AppServer(port, appEnv as Record<string, string>);
   try {
     await prepareDatabase(pg15.url, 30);
@@ -87,12 +103,31 @@ async function testOnPostgres15(env: NodeJS.ProcessEnv, dataDir: string): Promis
   }
 }
 
+/** Format, lint and types: fast, so a slip fails in seconds rather than after the build. */
+async function runStaticChecks(): Promise<number> {
+  const lint = await run(bin("biome"), ["ci", "."], process.env);
+  if (lint !== 0) {
+    console.error("Biome found format or lint problems: `npm run format` fixes the formatting and the safe fixes.");
+    return lint;
+  }
+  return run(bin("tsc"), ["--noEmit"], process.env);
+}
+
 async function main(): Promise<number> {
+  if (!flags.only || flags.only === "static") {
+    const failed = await runStaticChecks();
+    if (failed !== 0 || flags.only === "static") return failed;
+  }
   const dataDir = await mkdtemp(path.join(tmpdir(), "lumen-test-pg-"));
   // As root, PostgreSQL runs as the "postgres" user, who must be able to reach its data directory.
   await chmod(dataDir, 0o755);
   const pgPort = await freePort();
-  const db = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), port: pgPort, database: "lumen_test", persistent: false });
+  const db = await startEmbeddedPostgres({
+    dataDir: path.join(dataDir, "pg"),
+    port: pgPort,
+    database: "lumen_test",
+    persistent: false,
+  });
   let app: ReturnType<typeof spawn> | undefined;
   try {
     await prepareDatabase(db.url, 30);
@@ -111,17 +146,27 @@ async function main(): Promise<number> {
       NEXTAUTH_URL: baseUrl,
       NEXT_TELEMETRY_DISABLED: "1",
     };
-    const [built, cppClient] = await Promise.all([flags["skip-build"] ? 0 : run(bin("next"), ["build"], env), testCppSdk(env)]);
+    const [built, cppClient] = await Promise.all([
+      flags["skip-build"] ? 0 : run(bin("next"), ["build"], env),
+      testCppSdk(env),
+    ]);
     if (built !== 0) return built;
     if (cppClient) env.LUMEN_CPP_CLIENT = cppClient;
-    app = spawn(bin("next"), ["start", "-p", String(appPort), "-H", "127.0.0.1"], { stdio: ["ignore", "inherit", "inherit"], env });
+    app = spawn(bin("next"), ["start", "-p", String(appPort), "-H", "127.0.0.1"], {
+      stdio: ["ignore", "inherit", "inherit"],
+      env,
+    });
     await waitForHealthy(baseUrl, 60_000);
 
     let failed = 0;
     if (!flags.only || flags.only === "vitest") failed ||= await run(bin("vitest"), ["run", ...extraArgs], env);
     // The specs seed through lib's server-only modules: Playwright's Node resolves them as server code.
-    const playwrightEnv = { ...env, NODE_OPTIONS: [env.NODE_OPTIONS, "--conditions=react-server"].filter(Boolean).join(" ") };
-    if (!flags.only || flags.only === "playwright") failed ||= await run(bin("playwright"), ["test", ...(flags.only ? extraArgs : [])], playwrightEnv);
+    const playwrightEnv = {
+      ...env,
+      NODE_OPTIONS: [env.NODE_OPTIONS, "--conditions=react-server"].filter(Boolean).join(" "),
+    };
+    if (!flags.only || flags.only === "playwright")
+      failed ||= await run(bin("playwright"), ["test", ...(flags.only ? extraArgs : [])], playwrightEnv);
     if ((!flags.only && !flags["skip-pg15"]) || flags.only === "pg15") failed ||= await testOnPostgres15(env, dataDir);
     return failed;
   } finally {

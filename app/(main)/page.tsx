@@ -7,7 +7,10 @@ export default function HomePage() {
         Open-source embedded analytics. Send events from your web and native apps, build reports, and embed them as live
         widgets in your own product.
       </p>
-      <section aria-labelledby="ingest-heading" className="rounded-lg border border-slate-200 p-5 dark:border-slate-800">
+      <section
+        aria-labelledby="ingest-heading"
+        className="rounded-lg border border-slate-200 p-5 dark:border-slate-800"
+      >
         <h2 id="ingest-heading" className="font-medium">
           Send your first event
         </h2>
@@ -19,7 +22,10 @@ export default function HomePage() {
         </pre>
       </section>
       <p className="text-sm text-slate-500">
-        Health: <a className="underline" href="/api/health">/api/health</a>
+        Health:{" "}
+        <a className="underline" href="/api/health">
+          /api/health
+        </a>
       </p>
     </main>
   );

@@ -1,13 +1,19 @@
 "use client";
+import { useRouter } from "next/navigation";
 // First-run form: the first owner, their organization and a first project, then signs them in.
 import { signIn } from "next-auth/react";
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 
 const input = "rounded-md border border-slate-300 bg-transparent px-3 py-2 dark:border-slate-700";
 
 function slugify(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 64) || "my-team";
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 64) || "my-team"
+  );
 }
 
 export function SetupForm({ defaultTimezone }: { defaultTimezone: string }) {
@@ -71,7 +77,11 @@ export function SetupForm({ defaultTimezone }: { defaultTimezone: string }) {
           {error}
         </p>
       )}
-      <button type="submit" disabled={pending} className="rounded-md bg-indigo-600 px-3 py-2 font-medium text-white hover:bg-indigo-500 disabled:opacity-60">
+      <button
+        type="submit"
+        disabled={pending}
+        className="rounded-md bg-indigo-600 px-3 py-2 font-medium text-white hover:bg-indigo-500 disabled:opacity-60"
+      >
         {pending ? "Creating…" : "Create workspace"}
       </button>
     </form>

@@ -1,9 +1,9 @@
 "use client";
+import { useRouter, useSearchParams } from "next/navigation";
 // Email + password sign-in, plus a button per configured OAuth/OIDC provider. The password form posts
 // to next-auth's credentials callback itself (rather than through signIn()) to read the status and
 // Retry-After of a throttled attempt and say how long to wait.
 import { getCsrfToken, signIn } from "next-auth/react";
-import { useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { safeCallbackPath } from "@/lib/auth/callback-url";
 
@@ -15,7 +15,8 @@ function waitText(seconds: number): string {
 }
 
 async function failureMessage(response: Response): Promise<string> {
-  if (response.status === 429) return `Too many failed sign-in attempts. Try again in ${waitText(Number(response.headers.get("retry-after")))}.`;
+  if (response.status === 429)
+    return `Too many failed sign-in attempts. Try again in ${waitText(Number(response.headers.get("retry-after")))}.`;
   if (response.status === 401) return "Wrong email or password.";
   const body = (await response.json().catch(() => null)) as { error?: { message?: unknown } } | null;
   return typeof body?.error?.message === "string" ? body.error.message : "Sign-in failed. Try again in a moment.";
@@ -36,7 +37,13 @@ export function SignInForm({ providers }: { providers: { id: string; name: strin
       const response = await fetch("/api/auth/callback/credentials", {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ csrfToken: (await getCsrfToken()) ?? "", email: String(form.get("email")), password: String(form.get("password")), callbackUrl, json: "true" }),
+        body: new URLSearchParams({
+          csrfToken: (await getCsrfToken()) ?? "",
+          email: String(form.get("email")),
+          password: String(form.get("password")),
+          callbackUrl,
+          json: "true",
+        }),
       });
       if (response.ok) {
         // A stale CSRF cookie also answers 200, with next-auth's sign-in page as the destination.
@@ -59,22 +66,43 @@ export function SignInForm({ providers }: { providers: { id: string; name: strin
     <form action={submit} className="flex flex-col gap-4">
       <label className="flex flex-col gap-1 text-sm font-medium">
         Email
-        <input name="email" type="email" required autoComplete="email" className="rounded-md border border-slate-300 bg-transparent px-3 py-2 dark:border-slate-700" />
+        <input
+          name="email"
+          type="email"
+          required
+          autoComplete="email"
+          className="rounded-md border border-slate-300 bg-transparent px-3 py-2 dark:border-slate-700"
+        />
       </label>
       <label className="flex flex-col gap-1 text-sm font-medium">
         Password
-        <input name="password" type="password" required autoComplete="current-password" className="rounded-md border border-slate-300 bg-transparent px-3 py-2 dark:border-slate-700" />
+        <input
+          name="password"
+          type="password"
+          required
+          autoComplete="current-password"
+          className="rounded-md border border-slate-300 bg-transparent px-3 py-2 dark:border-slate-700"
+        />
       </label>
       {error && (
         <p role="alert" className="text-sm text-red-600 dark:text-red-400">
           {error}
         </p>
       )}
-      <button type="submit" disabled={pending} className="rounded-md bg-indigo-600 px-3 py-2 font-medium text-white hover:bg-indigo-500 disabled:opacity-60">
+      <button
+        type="submit"
+        disabled={pending}
+        className="rounded-md bg-indigo-600 px-3 py-2 font-medium text-white hover:bg-indigo-500 disabled:opacity-60"
+      >
         {pending ? "Signing in…" : "Sign in"}
       </button>
       {providers.map((p) => (
-        <button key={p.id} type="button" onClick={() => signIn(p.id, { callbackUrl: callbackPath() })} className="rounded-md border border-slate-300 px-3 py-2 dark:border-slate-700">
+        <button
+          key={p.id}
+          type="button"
+          onClick={() => signIn(p.id, { callbackUrl: callbackPath() })}
+          className="rounded-md border border-slate-300 px-3 py-2 dark:border-slate-700"
+        >
           Continue with {p.name}
         </button>
       ))}

@@ -6,13 +6,31 @@ import { QueryPanel } from "@/components/dashboard/query-panel";
 import { WidgetView } from "@/components/widgets/widget-view";
 import { DIMENSIONS, type Filter } from "@/lib/query/schemas";
 import type { ViewState } from "@/lib/query/view-state";
-import { builderReducer, initialBuilderState, toWidgetInput, vizForKind, type BuilderState, type Kind } from "@/lib/reports/builder-state";
-import { widgetInputSchema, type WidgetInput } from "@/lib/reports/schemas";
+import {
+  type BuilderState,
+  builderReducer,
+  initialBuilderState,
+  type Kind,
+  toWidgetInput,
+  vizForKind,
+} from "@/lib/reports/builder-state";
+import { type WidgetInput, widgetInputSchema } from "@/lib/reports/schemas";
 import { FilterEditor } from "./filter-editor";
 
 const field = "flex flex-col gap-1 text-sm font-medium";
-const control = "rounded-md border border-slate-300 bg-white px-2 py-1.5 font-normal dark:border-slate-700 dark:bg-slate-900";
-const measures = ["count", "unique_users", "sessions", "bounce_rate", "avg_session_duration", "sum", "avg", "min", "max"] as const;
+const control =
+  "rounded-md border border-slate-300 bg-white px-2 py-1.5 font-normal dark:border-slate-700 dark:bg-slate-900";
+const measures = [
+  "count",
+  "unique_users",
+  "sessions",
+  "bounce_rate",
+  "avg_session_duration",
+  "sum",
+  "avg",
+  "min",
+  "max",
+] as const;
 
 interface WidgetBuilderProps {
   projectId: string;
@@ -23,7 +41,14 @@ interface WidgetBuilderProps {
   onCancel: () => void;
 }
 
-export function WidgetBuilder({ projectId, view, initial = initialBuilderState, saving, onSave, onCancel }: WidgetBuilderProps) {
+export function WidgetBuilder({
+  projectId,
+  view,
+  initial = initialBuilderState,
+  saving,
+  onSave,
+  onCancel,
+}: WidgetBuilderProps) {
   const [state, dispatch] = useReducer(builderReducer, initial);
   const set = (f: Parameters<typeof builderReducer>[1] & { type: "set" }) => dispatch(f);
   const input = toWidgetInput(state);
@@ -43,12 +68,21 @@ export function WidgetBuilder({ projectId, view, initial = initialBuilderState, 
       <div className="flex flex-col gap-3">
         <label className={field}>
           Title
-          <input className={control} value={state.title} placeholder={input.title} onChange={(e) => set({ type: "set", field: "title", value: e.target.value })} />
+          <input
+            className={control}
+            value={state.title}
+            placeholder={input.title}
+            onChange={(e) => set({ type: "set", field: "title", value: e.target.value })}
+          />
         </label>
         <div className="grid grid-cols-2 gap-3">
           <label className={field}>
             Kind
-            <select className={control} value={state.kind} onChange={(e) => dispatch({ type: "kind", kind: e.target.value as Kind })}>
+            <select
+              className={control}
+              value={state.kind}
+              onChange={(e) => dispatch({ type: "kind", kind: e.target.value as Kind })}
+            >
               {(Object.keys(vizForKind) as Kind[]).map((k) => (
                 <option key={k}>{k}</option>
               ))}
@@ -56,7 +90,11 @@ export function WidgetBuilder({ projectId, view, initial = initialBuilderState, 
           </label>
           <label className={field}>
             Visualisation
-            <select className={control} value={state.viz} onChange={(e) => set({ type: "set", field: "viz", value: e.target.value })}>
+            <select
+              className={control}
+              value={state.viz}
+              onChange={(e) => set({ type: "set", field: "viz", value: e.target.value })}
+            >
               {vizForKind[state.kind].map((v) => (
                 <option key={v}>{v}</option>
               ))}
@@ -67,11 +105,19 @@ export function WidgetBuilder({ projectId, view, initial = initialBuilderState, 
           <>
             <label className={field}>
               Event (empty for all events)
-              <input className={control} value={state.event} onChange={(e) => set({ type: "set", field: "event", value: e.target.value })} />
+              <input
+                className={control}
+                value={state.event}
+                onChange={(e) => set({ type: "set", field: "event", value: e.target.value })}
+              />
             </label>
             <label className={field}>
               Measure
-              <select className={control} value={state.measure} onChange={(e) => set({ type: "set", field: "measure", value: e.target.value })}>
+              <select
+                className={control}
+                value={state.measure}
+                onChange={(e) => set({ type: "set", field: "measure", value: e.target.value })}
+              >
                 {measures.map((m) => (
                   <option key={m}>{m}</option>
                 ))}
@@ -80,7 +126,12 @@ export function WidgetBuilder({ projectId, view, initial = initialBuilderState, 
             {usesProperty && (
               <label className={field}>
                 Numeric property
-                <input className={control} value={state.property} placeholder="amount" onChange={(e) => set({ type: "set", field: "property", value: e.target.value })} />
+                <input
+                  className={control}
+                  value={state.property}
+                  placeholder="amount"
+                  onChange={(e) => set({ type: "set", field: "property", value: e.target.value })}
+                />
               </label>
             )}
           </>
@@ -88,7 +139,11 @@ export function WidgetBuilder({ projectId, view, initial = initialBuilderState, 
         {state.kind === "trend" && (
           <label className={field}>
             Interval
-            <select className={control} value={state.interval} onChange={(e) => set({ type: "set", field: "interval", value: e.target.value })}>
+            <select
+              className={control}
+              value={state.interval}
+              onChange={(e) => set({ type: "set", field: "interval", value: e.target.value })}
+            >
               {["hour", "day", "week", "month"].map((i) => (
                 <option key={i}>{i}</option>
               ))}
@@ -98,7 +153,11 @@ export function WidgetBuilder({ projectId, view, initial = initialBuilderState, 
         {state.kind === "breakdown" && (
           <label className={field}>
             Dimension
-            <select className={control} value={state.dimension} onChange={(e) => set({ type: "set", field: "dimension", value: e.target.value })}>
+            <select
+              className={control}
+              value={state.dimension}
+              onChange={(e) => set({ type: "set", field: "dimension", value: e.target.value })}
+            >
               {DIMENSIONS.map((d) => (
                 <option key={d}>{d}</option>
               ))}
@@ -109,19 +168,40 @@ export function WidgetBuilder({ projectId, view, initial = initialBuilderState, 
           <fieldset className="flex flex-col gap-2">
             <legend className="text-sm font-medium">Steps</legend>
             {state.steps.map((step, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: entries have no id and hold no state of their own (their inputs are controlled).
               <div key={i} className="flex gap-2">
-                <input aria-label={`Step ${i + 1} event`} className={`${control} flex-1`} value={step} onChange={(e) => dispatch({ type: "step", index: i, event: e.target.value })} />
-                <button type="button" className="px-2 text-sm" aria-label={`Remove step ${i + 1}`} onClick={() => dispatch({ type: "remove-step", index: i })}>
+                <input
+                  aria-label={`Step ${i + 1} event`}
+                  className={`${control} flex-1`}
+                  value={step}
+                  onChange={(e) => dispatch({ type: "step", index: i, event: e.target.value })}
+                />
+                <button
+                  type="button"
+                  className="px-2 text-sm"
+                  aria-label={`Remove step ${i + 1}`}
+                  onClick={() => dispatch({ type: "remove-step", index: i })}
+                >
                   ×
                 </button>
               </div>
             ))}
-            <button type="button" className="self-start text-sm text-indigo-600" onClick={() => dispatch({ type: "add-step" })}>
+            <button
+              type="button"
+              className="self-start text-sm text-indigo-600"
+              onClick={() => dispatch({ type: "add-step" })}
+            >
               Add step
             </button>
             <label className={field}>
               Conversion window (days)
-              <input type="number" min={1} className={control} value={state.windowDays} onChange={(e) => set({ type: "set", field: "windowDays", value: Number(e.target.value) })} />
+              <input
+                type="number"
+                min={1}
+                className={control}
+                value={state.windowDays}
+                onChange={(e) => set({ type: "set", field: "windowDays", value: Number(e.target.value) })}
+              />
             </label>
           </fieldset>
         )}
@@ -129,41 +209,76 @@ export function WidgetBuilder({ projectId, view, initial = initialBuilderState, 
           <div className="grid grid-cols-2 gap-3">
             <label className={field}>
               Start event
-              <input className={control} value={state.startEvent} onChange={(e) => set({ type: "set", field: "startEvent", value: e.target.value })} />
+              <input
+                className={control}
+                value={state.startEvent}
+                onChange={(e) => set({ type: "set", field: "startEvent", value: e.target.value })}
+              />
             </label>
             <label className={field}>
               Return event
-              <input className={control} value={state.returnEvent} onChange={(e) => set({ type: "set", field: "returnEvent", value: e.target.value })} />
+              <input
+                className={control}
+                value={state.returnEvent}
+                onChange={(e) => set({ type: "set", field: "returnEvent", value: e.target.value })}
+              />
             </label>
             <label className={field}>
               Period
-              <select className={control} value={state.period} onChange={(e) => set({ type: "set", field: "period", value: e.target.value })}>
+              <select
+                className={control}
+                value={state.period}
+                onChange={(e) => set({ type: "set", field: "period", value: e.target.value })}
+              >
                 <option>day</option>
                 <option>week</option>
               </select>
             </label>
           </div>
         )}
-        <FilterEditor filters={state.filters} onAdd={(filter: Filter) => dispatch({ type: "add-filter", filter })} onRemove={(index) => dispatch({ type: "remove-filter", index })} />
-        {!valid.success && <p className="text-sm text-amber-700 dark:text-amber-300">{valid.error.issues[0]?.path.join(".")}: {valid.error.issues[0]?.message}</p>}
+        <FilterEditor
+          filters={state.filters}
+          onAdd={(filter: Filter) => dispatch({ type: "add-filter", filter })}
+          onRemove={(index) => dispatch({ type: "remove-filter", index })}
+        />
+        {!valid.success && (
+          <p className="text-sm text-amber-700 dark:text-amber-300">
+            {valid.error.issues[0]?.path.join(".")}: {valid.error.issues[0]?.message}
+          </p>
+        )}
         <div className="flex gap-2">
-          <button type="submit" disabled={!valid.success || saving} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50">
+          <button
+            type="submit"
+            disabled={!valid.success || saving}
+            className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
+          >
             {saving ? "Saving…" : "Save widget"}
           </button>
-          <button type="button" onClick={onCancel} className="rounded-md px-3 py-1.5 text-sm hover:bg-slate-100 dark:hover:bg-slate-800">
+          <button
+            type="button"
+            onClick={onCancel}
+            className="rounded-md px-3 py-1.5 text-sm hover:bg-slate-100 dark:hover:bg-slate-800"
+          >
             Cancel
           </button>
         </div>
       </div>
-      <div aria-label="Preview" className="min-h-64">
+      <section aria-label="Preview" className="min-h-64">
         {preview ? (
           <QueryPanel title={preview.title} projectId={projectId} query={preview.query} view={view} className="h-full">
-            {(result) => <WidgetView result={result} viz={preview.viz} measureType={"measure" in preview.query ? preview.query.measure?.type : undefined} title={preview.title} />}
+            {(result) => (
+              <WidgetView
+                result={result}
+                viz={preview.viz}
+                measureType={"measure" in preview.query ? preview.query.measure?.type : undefined}
+                title={preview.title}
+              />
+            )}
           </QueryPanel>
         ) : (
           <p className="text-sm text-slate-500">Complete the form to see a preview.</p>
         )}
-      </div>
+      </section>
     </form>
   );
 }

@@ -7,14 +7,23 @@ import type { ProjectLiveState } from "@/components/hooks/use-project-live";
 export function ActiveNow({ live, status }: ProjectLiveState) {
   const connected = status === "open";
   return (
-    <p className="flex items-center gap-2 text-sm text-slate-600 dark:text-slate-300" aria-live="polite" data-live={connected && live ? "open" : "connecting"}>
-      <span className={`inline-block h-2 w-2 rounded-full ${connected ? "bg-emerald-500" : "bg-slate-400"}`} title={connected ? "Live" : "Reconnecting…"} aria-hidden />
+    <p
+      className="flex items-center gap-2 text-sm text-slate-600 dark:text-slate-300"
+      aria-live="polite"
+      data-live={connected && live ? "open" : "connecting"}
+    >
+      <span
+        className={`inline-block h-2 w-2 rounded-full ${connected ? "bg-emerald-500" : "bg-slate-400"}`}
+        title={connected ? "Live" : "Reconnecting…"}
+        aria-hidden
+      />
       <span>
         <span data-testid="active-now">{live ? live.active_visitors.toLocaleString() : "–"}</span> active now
       </span>
       {live && (
         <span className="text-slate-400 dark:text-slate-500">
-          · <span data-testid="events-last-minute">{live.events_last_minute.toLocaleString()}</span> events in the last minute
+          · <span data-testid="events-last-minute">{live.events_last_minute.toLocaleString()}</span> events in the last
+          minute
         </span>
       )}
     </p>

@@ -23,7 +23,16 @@ interface QueryPanelProps<R extends QueryResult> {
   children: (result: R) => ReactNode;
 }
 
-export function QueryPanel<R extends QueryResult>({ title, projectId, query, view, range, toolbar, className = "", children }: QueryPanelProps<R>) {
+export function QueryPanel<R extends QueryResult>({
+  title,
+  projectId,
+  query,
+  view,
+  range,
+  toolbar,
+  className = "",
+  children,
+}: QueryPanelProps<R>) {
   const result = useQueryResult<R>(projectId, query, view, { range });
   const data = result.data?.data;
   // A widget saved with a range of its own ignores the page's range picker: say which range it shows.
@@ -31,12 +40,21 @@ export function QueryPanel<R extends QueryResult>({ title, projectId, query, vie
   const actions = (
     <div className="flex shrink-0 items-center gap-1">
       {ownRange && (
-        <span data-testid="widget-own-range" title="This widget keeps its own date range, whatever the page's range" className="shrink-0 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">
+        <span
+          data-testid="widget-own-range"
+          title="This widget keeps its own date range, whatever the page's range"
+          className="shrink-0 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300"
+        >
           {rangeLabel(ownRange)}
         </span>
       )}
       {data && (
-        <button type="button" onClick={() => downloadCsv(data, title)} className="shrink-0 rounded px-2 py-1 text-xs text-slate-500 hover:bg-slate-100 dark:hover:bg-slate-800" aria-label={`Export ${title} as CSV`}>
+        <button
+          type="button"
+          onClick={() => downloadCsv(data, title)}
+          className="shrink-0 rounded px-2 py-1 text-xs text-slate-500 hover:bg-slate-100 dark:hover:bg-slate-800"
+          aria-label={`Export ${title} as CSV`}
+        >
           CSV
         </button>
       )}

@@ -5,12 +5,19 @@ import { trackerSnippet } from "@/lib/tracker/snippet";
 export function TrackerSnippet({ origin, projectId }: { origin: string; projectId: string }) {
   const snippet = trackerSnippet({ host: origin, writeKey: "YOUR_WRITE_KEY" });
   return (
-    <section aria-labelledby="no-data-heading" className="rounded-lg border border-dashed border-slate-300 p-6 dark:border-slate-700">
+    <section
+      aria-labelledby="no-data-heading"
+      className="rounded-lg border border-dashed border-slate-300 p-6 dark:border-slate-700"
+    >
       <h2 id="no-data-heading" className="text-lg font-medium">
         No events yet
       </h2>
       <p className="mt-1 text-slate-600 dark:text-slate-300">
-        Add the tracker to your site (create a write key in <a className="underline" href={`/projects/${projectId}/settings`}>settings</a>), or send events to the API.
+        Add the tracker to your site (create a write key in{" "}
+        <a className="underline" href={`/projects/${projectId}/settings`}>
+          settings
+        </a>
+        ), or send events to the API.
       </p>
       <pre className="mt-3 overflow-x-auto rounded bg-slate-100 p-3 text-sm dark:bg-slate-900">{snippet}</pre>
     </section>

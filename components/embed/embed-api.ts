@@ -1,10 +1,11 @@
 // The embed page's calls to its own API: plain fetch (no query library in the embed bundle), every
 // answer sorted into data, "the token expired", a refusal that retrying will not fix, or a passing failure.
-import type { EmbedWidgetData } from "@/lib/embed/embed-data";
+
 import { choicesToSearchParams } from "@/lib/embed/choices";
-import type { ViewerChoices } from "@/lib/embed/schemas";
 import type { EmbedDescription } from "@/lib/embed/describe";
+import type { EmbedWidgetData } from "@/lib/embed/embed-data";
 import type { EmbedErrorCode } from "@/lib/embed/host-messages";
+import type { ViewerChoices } from "@/lib/embed/schemas";
 
 export interface Snapshot {
   version: string | null;
@@ -15,9 +16,16 @@ interface ErrorBody {
   error?: { code?: EmbedErrorCode; message?: string; details?: { path: string; message: string }[] };
 }
 
-export type Answer<T> = { ok: true; value: T } | { ok: false; status: number; code: EmbedErrorCode; message: string; expired: boolean; final: boolean };
+export type Answer<T> =
+  | { ok: true; value: T }
+  | { ok: false; status: number; code: EmbedErrorCode; message: string; expired: boolean; final: boolean };
 
-export function embedApiUrl(token: string, path: "" | "/data" | "/stream" | "/values" | "/csv", choices: ViewerChoices, extra: Record<string, string> = {}): string {
+export function embedApiUrl(
+  token: string,
+  path: "" | "/data" | "/stream" | "/values" | "/csv",
+  choices: ViewerChoices,
+  extra: Record<string, string> = {},
+): string {
   const params = choicesToSearchParams(choices);
   for (const [key, value] of Object.entries(extra)) params.set(key, value);
   const query = params.toString();
@@ -29,7 +37,14 @@ export async function getJson<T>(url: string): Promise<Answer<T>> {
   try {
     response = await fetch(url, { cache: "no-store", credentials: "omit" });
   } catch {
-    return { ok: false, status: 0, code: "network_error", message: "Lumen could not be reached", expired: false, final: false };
+    return {
+      ok: false,
+      status: 0,
+      code: "network_error",
+      message: "Lumen could not be reached",
+      expired: false,
+      final: false,
+    };
   }
   const body: unknown = await response.json().catch(() => null);
   if (response.ok && body !== null) return { ok: true, value: body as T };

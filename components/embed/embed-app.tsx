@@ -2,7 +2,13 @@
 // Everything an embed does in the browser: its filter bar and widgets, kept live by the feed, and the
 // host page's actions (set-theme, set-filter, refresh, set-token) with the events it reports back.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { applyChoicesChange, choicesKey, keepEditable, nonEditableFields, type ChoicesChange } from "@/lib/embed/choices";
+import {
+  applyChoicesChange,
+  type ChoicesChange,
+  choicesKey,
+  keepEditable,
+  nonEditableFields,
+} from "@/lib/embed/choices";
 import type { EmbedDescription } from "@/lib/embed/describe";
 import { choicesPayload, type HostAction, type ThemeMode } from "@/lib/embed/host-messages";
 import type { ViewerChoices } from "@/lib/embed/schemas";
@@ -39,8 +45,15 @@ export function EmbedApp(props: EmbedAppProps) {
   const latest = useRef({ choices, expired });
 
   // The bridge calls these through a ref, so they always see the current state.
-  const host = useRef<{ onAction(action: HostAction): void; onHello(): void }>({ onAction: () => undefined, onHello: () => undefined });
-  const post = useHostBridge({ allowedOrigins: props.allowedOrigins, onAction: (action) => host.current.onAction(action), onHello: () => host.current.onHello() });
+  const host = useRef<{ onAction(action: HostAction): void; onHello(): void }>({
+    onAction: () => undefined,
+    onHello: () => undefined,
+  });
+  const post = useHostBridge({
+    allowedOrigins: props.allowedOrigins,
+    onAction: (action) => host.current.onAction(action),
+    onHello: () => host.current.onHello(),
+  });
 
   const setExpired = useCallback(
     (value: boolean) => {
@@ -86,7 +99,12 @@ export function EmbedApp(props: EmbedAppProps) {
     if (!answer.ok) return post({ type: "error", code: answer.code, message: answer.message, action: "set-token" });
     const { resource } = answer.value;
     if (resource.type !== description.resource.type || resource.id !== description.resource.id) {
-      return post({ type: "error", code: "wrong_resource", message: "The new token is for another report or widget", action: "set-token" });
+      return post({
+        type: "error",
+        code: "wrong_resource",
+        message: "The new token is for another report or widget",
+        action: "set-token",
+      });
     }
     // The viewer's choices carry over, minus any the new token no longer makes editable.
     setChoices(keepEditable(latest.current.choices, answer.value.editable));
@@ -96,19 +114,41 @@ export function EmbedApp(props: EmbedAppProps) {
     setProblem(null);
   };
 
-  const onHello = () => post({ type: "ready", editable: description.editable, downloads: description.downloads, ...choicesPayload(latest.current.choices) });
+  const onHello = () =>
+    post({
+      type: "ready",
+      editable: description.editable,
+      downloads: description.downloads,
+      ...choicesPayload(latest.current.choices),
+    });
   const onAction = (action: HostAction) => {
     switch (action.type) {
       case "set-theme":
         return setThemeMode(action.mode);
       case "set-filter": {
         const refused = nonEditableFields(action, description.editable);
-        if (refused.length) post({ type: "error", code: "not_editable", message: `Not editable in this embed: ${refused.join(", ")}`, action: "set-filter", fields: refused });
-        const filters = Object.fromEntries(Object.entries(action.filters ?? {}).filter(([field]) => !refused.includes(field)));
+        if (refused.length)
+          post({
+            type: "error",
+            code: "not_editable",
+            message: `Not editable in this embed: ${refused.join(", ")}`,
+            action: "set-filter",
+            fields: refused,
+          });
+        const filters = Object.fromEntries(
+          Object.entries(action.filters ?? {}).filter(([field]) => !refused.includes(field)),
+        );
         return changeChoices({ ...(refused.includes("range") ? {} : { range: action.range }), filters });
       }
       case "refresh":
-        return void feed.refresh().then((failure) => failure && !failure.expired && post({ type: "error", code: failure.code, message: failure.message, action: "refresh" }));
+        return void feed
+          .refresh()
+          .then(
+            (failure) =>
+              failure &&
+              !failure.expired &&
+              post({ type: "error", code: failure.code, message: failure.message, action: "refresh" }),
+          );
       case "set-token":
         return void renewToken(action.token);
     }
@@ -124,7 +164,12 @@ export function EmbedApp(props: EmbedAppProps) {
   }, [description, expired, markExpired]);
 
   useEffect(() => {
-    post({ type: "ready", editable: props.description.editable, downloads: props.description.downloads, ...choicesPayload(props.initialChoices) });
+    post({
+      type: "ready",
+      editable: props.description.editable,
+      downloads: props.description.downloads,
+      ...choicesPayload(props.initialChoices),
+    });
     // Time since navigation started: the server-rendered widgets are on screen and live from here.
     post({ type: "loaded", duration_ms: Math.round(performance.now()) });
   }, [post, props.description, props.initialChoices]);
@@ -133,14 +178,28 @@ export function EmbedApp(props: EmbedAppProps) {
 
   return (
     <div ref={root} data-feed={feed.mode} style={props.font ? { fontFamily: props.font } : undefined}>
-      {description.editable.length > 0 && <FilterBar token={token} editable={description.editable} choices={choices} onChange={changeChoices} />}
+      {description.editable.length > 0 && (
+        <FilterBar token={token} editable={description.editable} choices={choices} onChange={changeChoices} />
+      )}
       {(expired || problem) && (
-        <p role="status" data-testid="embed-notice" className="mx-3 mt-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">
+        <p
+          role="status"
+          data-testid="embed-notice"
+          className="mx-3 mt-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100"
+        >
           {expired ? "This embed link has expired." : problem}
         </p>
       )}
       <main className="grid gap-4 p-3" aria-busy={feed.loading}>
-        <WidgetList widgets={feed.widgets} token={token} choices={choices} downloads={description.downloads} bordered={props.bordered} titled={props.titled} accent={props.accent} />
+        <WidgetList
+          widgets={feed.widgets}
+          token={token}
+          choices={choices}
+          downloads={description.downloads}
+          bordered={props.bordered}
+          titled={props.titled}
+          accent={props.accent}
+        />
       </main>
     </div>
   );

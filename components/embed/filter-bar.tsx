@@ -4,13 +4,26 @@
 import { useEffect, useId, useState } from "react";
 import type { ChoicesChange } from "@/lib/embed/choices";
 import type { EditableField, ViewerChoices } from "@/lib/embed/schemas";
-import { DIMENSION_LABELS, RANGE_LABELS, type BuiltInDimension, type RelativeRange } from "@/lib/query/vocabulary";
+import { type BuiltInDimension, DIMENSION_LABELS, RANGE_LABELS, type RelativeRange } from "@/lib/query/vocabulary";
 import { embedApiUrl, getJson } from "./embed-api";
 
-const PRESET_RANGES: RelativeRange[] = ["today", "yesterday", "last_24_hours", "last_7_days", "last_30_days", "last_90_days", "this_month", "last_month", "this_year"];
-const PRESETS: Partial<Record<RelativeRange, string>> = Object.fromEntries(PRESET_RANGES.map((r) => [r, RANGE_LABELS[r]]));
+const PRESET_RANGES: RelativeRange[] = [
+  "today",
+  "yesterday",
+  "last_24_hours",
+  "last_7_days",
+  "last_30_days",
+  "last_90_days",
+  "this_month",
+  "last_month",
+  "this_year",
+];
+const PRESETS: Partial<Record<RelativeRange, string>> = Object.fromEntries(
+  PRESET_RANGES.map((r) => [r, RANGE_LABELS[r]]),
+);
 
-const control = "max-w-48 rounded-md border border-slate-300 bg-white px-2 py-1 text-sm focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-500 dark:border-slate-700 dark:bg-slate-900";
+const control =
+  "max-w-48 rounded-md border border-slate-300 bg-white px-2 py-1 text-sm focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-500 dark:border-slate-700 dark:bg-slate-900";
 
 interface FilterBarProps {
   token: string;
@@ -22,7 +35,13 @@ interface FilterBarProps {
 export function FilterBar({ token, editable, choices, onChange }: FilterBarProps) {
   const dimensions = editable.filter((field): field is BuiltInDimension => field !== "range");
   return (
-    <div role="group" aria-label="Filters" data-testid="embed-filters" className="flex flex-wrap items-end gap-2 px-3 pt-3">
+    // biome-ignore lint/a11y/useSemanticElements: a flex row that must wrap; a fieldset sizes to min-content and would not.
+    <div
+      role="group"
+      aria-label="Filters"
+      data-testid="embed-filters"
+      className="flex flex-wrap items-end gap-2 px-3 pt-3"
+    >
       {editable.includes("range") && <RangeSelect choices={choices} onChange={onChange} />}
       {dimensions.map((field) => (
         <ValueSelect key={field} token={token} field={field} choices={choices} onChange={onChange} />
@@ -38,21 +57,38 @@ function RangeSelect({ choices, onChange }: Pick<FilterBarProps, "choices" | "on
   return (
     <span className="flex flex-col gap-0.5 text-xs font-medium">
       <label htmlFor={id}>Date range</label>
-      <select id={id} className={control} value={value} onChange={(e) => e.target.value !== "custom" && onChange({ range: e.target.value ? { relative: e.target.value as RelativeRange } : null })}>
+      <select
+        id={id}
+        className={control}
+        value={value}
+        onChange={(e) =>
+          e.target.value !== "custom" &&
+          onChange({ range: e.target.value ? { relative: e.target.value as RelativeRange } : null })
+        }
+      >
         <option value="">Default</option>
         {Object.entries(PRESETS).map(([preset, label]) => (
           <option key={preset} value={preset}>
             {label}
           </option>
         ))}
-        {range && "relative" in range && !(range.relative in PRESETS) && <option value={range.relative}>{range.relative.replaceAll("_", " ")}</option>}
-        {range && "from" in range && <option value="custom">{`${range.from.slice(0, 10)} – ${range.to.slice(0, 10)}`}</option>}
+        {range && "relative" in range && !(range.relative in PRESETS) && (
+          <option value={range.relative}>{range.relative.replaceAll("_", " ")}</option>
+        )}
+        {range && "from" in range && (
+          <option value="custom">{`${range.from.slice(0, 10)} – ${range.to.slice(0, 10)}`}</option>
+        )}
       </select>
     </span>
   );
 }
 
-function ValueSelect({ token, field, choices, onChange }: Omit<FilterBarProps, "editable"> & { field: BuiltInDimension }) {
+function ValueSelect({
+  token,
+  field,
+  choices,
+  onChange,
+}: Omit<FilterBarProps, "editable"> & { field: BuiltInDimension }) {
   const id = useId();
   const selected = choices.filters[field] ?? "";
   const values = useFieldValues(token, field, choices.range);
@@ -60,7 +96,12 @@ function ValueSelect({ token, field, choices, onChange }: Omit<FilterBarProps, "
   return (
     <span className="flex flex-col gap-0.5 text-xs font-medium">
       <label htmlFor={id}>{DIMENSION_LABELS[field]}</label>
-      <select id={id} className={control} value={selected} onChange={(e) => onChange({ filters: { [field]: e.target.value || null } })}>
+      <select
+        id={id}
+        className={control}
+        value={selected}
+        onChange={(e) => onChange({ filters: { [field]: e.target.value || null } })}
+      >
         <option value="">All</option>
         {options.map((value) => (
           <option key={value} value={value}>

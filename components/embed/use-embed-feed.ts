@@ -8,7 +8,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { backoffDelay } from "@/lib/backoff";
 import { choicesKey } from "@/lib/embed/choices";
 import type { ViewerChoices } from "@/lib/embed/schemas";
-import { embedApiUrl, fetchSnapshot, type Answer, type Snapshot } from "./embed-api";
+import { type Answer, embedApiUrl, fetchSnapshot, type Snapshot } from "./embed-api";
 
 const POLL_MS = 5_000;
 const MAX_BACKOFF_MS = 30_000;
@@ -57,6 +57,7 @@ export function useEmbedFeed({ token, choices, initial, enabled, onExpired, onFa
     return failure.expired || failure.final;
   }, []);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` is the value identity of (token, choices); the choices object is new on every render.
   useEffect(() => {
     if (!enabled) return;
     let stopped = false;
@@ -100,7 +101,14 @@ export function useEmbedFeed({ token, choices, initial, enabled, onExpired, onFa
       source.addEventListener("revoked", (event) => {
         stop();
         const { message } = JSON.parse(event.data) as { message?: string };
-        handlers.current.onFailure({ ok: false, status: 403, code: "forbidden", message: message ?? "This embed link has been revoked.", expired: false, final: true });
+        handlers.current.onFailure({
+          ok: false,
+          status: 403,
+          code: "forbidden",
+          message: message ?? "This embed link has been revoked.",
+          expired: false,
+          final: true,
+        });
       });
       source.onerror = () => {
         source?.close();

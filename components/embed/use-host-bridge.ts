@@ -4,7 +4,7 @@
 // else to any. It takes actions only from the parent window, and only from an allowed origin when
 // there are some; anything else is ignored without a word.
 import { useCallback, useEffect, useRef } from "react";
-import { LUMEN_PROTOCOL, parseHostAction, type EmbedMessage, type HostAction } from "@/lib/embed/host-messages";
+import { type EmbedMessage, type HostAction, LUMEN_PROTOCOL, parseHostAction } from "@/lib/embed/host-messages";
 
 interface BridgeOptions {
   allowedOrigins: readonly string[];
@@ -20,7 +20,8 @@ export function useHostBridge({ allowedOrigins, onAction, onHello }: BridgeOptio
   const post = useCallback(
     (message: EmbedMessage) => {
       if (window.parent === window) return;
-      for (const origin of allowedOrigins.length ? allowedOrigins : ["*"]) window.parent.postMessage({ lumen: LUMEN_PROTOCOL, ...message }, origin);
+      for (const origin of allowedOrigins.length ? allowedOrigins : ["*"])
+        window.parent.postMessage({ lumen: LUMEN_PROTOCOL, ...message }, origin);
     },
     [allowedOrigins],
   );
@@ -52,7 +53,10 @@ export function useResizeReports(element: React.RefObject<HTMLElement | null>, p
     let last = 0;
     const observer = new ResizeObserver(() => {
       const height = Math.ceil(target.getBoundingClientRect().height);
-      if (height !== last) post({ type: "resize", height: (last = height) });
+      if (height !== last) {
+        last = height;
+        post({ type: "resize", height });
+      }
     });
     observer.observe(target);
     return () => observer.disconnect();

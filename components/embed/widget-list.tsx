@@ -1,10 +1,10 @@
 "use client";
+import type { MeasureType } from "@/components/widgets/format";
 // The embed's widgets as the feed delivers them, each with its accessible chart (aria label, hidden
 // data table) and, when the embed allows downloads, a CSV link for the same locked, filtered data.
 import { WidgetView } from "@/components/widgets/widget-view";
-import type { MeasureType } from "@/components/widgets/format";
-import type { ViewerChoices } from "@/lib/embed/schemas";
 import type { EmbedWidgetData } from "@/lib/embed/embed-data";
+import type { ViewerChoices } from "@/lib/embed/schemas";
 import type { Viz } from "@/lib/reports/schemas";
 import { embedApiUrl } from "./embed-api";
 
@@ -20,7 +20,12 @@ interface WidgetListProps {
 
 export function WidgetList({ widgets, token, choices, downloads, bordered, titled, accent }: WidgetListProps) {
   return widgets.map((w) => (
-    <section key={w.id} aria-label={w.title} data-testid="embed-widget" className={`min-w-0 rounded-lg p-4 ${bordered ? "border border-slate-200 dark:border-slate-800" : ""}`}>
+    <section
+      key={w.id}
+      aria-label={w.title}
+      data-testid="embed-widget"
+      className={`min-w-0 rounded-lg p-4 ${bordered ? "border border-slate-200 dark:border-slate-800" : ""}`}
+    >
       {(titled || downloads) && (
         <div className="mb-2 flex items-baseline justify-between gap-2">
           {titled ? <h2 className="text-sm font-semibold">{w.title}</h2> : <span />}
@@ -36,7 +41,18 @@ export function WidgetList({ widgets, token, choices, downloads, bordered, title
           )}
         </div>
       )}
-      {w.result ? <WidgetView result={w.result} viz={w.viz as Viz} measureType={w.measureType as MeasureType | undefined} title={w.title} titled={titled} accent={accent} /> : <p role="alert">{w.error}</p>}
+      {w.result ? (
+        <WidgetView
+          result={w.result}
+          viz={w.viz as Viz}
+          measureType={w.measureType as MeasureType | undefined}
+          title={w.title}
+          titled={titled}
+          accent={accent}
+        />
+      ) : (
+        <p role="alert">{w.error}</p>
+      )}
     </section>
   ));
 }

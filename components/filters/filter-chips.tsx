@@ -4,7 +4,20 @@ import type { Filter } from "@/lib/query/schemas";
 
 function describe(filter: Filter): string {
   const value = Array.isArray(filter.value) ? filter.value.join(", ") : String(filter.value ?? "");
-  const op = { equals: "is", not_equals: "is not", contains: "contains", not_contains: "does not contain", in: "is one of", not_in: "is none of", is_set: "is set", is_not_set: "is not set", gt: ">", gte: "≥", lt: "<", lte: "≤" }[filter.op];
+  const op = {
+    equals: "is",
+    not_equals: "is not",
+    contains: "contains",
+    not_contains: "does not contain",
+    in: "is one of",
+    not_in: "is none of",
+    is_set: "is set",
+    is_not_set: "is not set",
+    gt: ">",
+    gte: "≥",
+    lt: "<",
+    lte: "≤",
+  }[filter.op];
   return `${filter.field} ${op}${value ? ` ${value}` : ""}`;
 }
 
@@ -13,9 +26,18 @@ export function FilterChips({ filters, onRemove }: { filters: Filter[]; onRemove
   return (
     <ul aria-label="Filters" className="flex flex-wrap gap-2">
       {filters.map((filter, i) => (
-        <li key={`${filter.field}-${i}`} className="flex items-center gap-1 rounded-full bg-indigo-50 py-1 pl-3 pr-1 text-sm text-indigo-900 dark:bg-indigo-950 dark:text-indigo-100">
+        <li
+          // biome-ignore lint/suspicious/noArrayIndexKey: the same field may be filtered twice; chips hold no state.
+          key={`${filter.field}-${i}`}
+          className="flex items-center gap-1 rounded-full bg-indigo-50 py-1 pl-3 pr-1 text-sm text-indigo-900 dark:bg-indigo-950 dark:text-indigo-100"
+        >
           {describe(filter)}
-          <button type="button" onClick={() => onRemove(i)} aria-label={`Remove filter ${describe(filter)}`} className="rounded-full px-2 hover:bg-indigo-100 dark:hover:bg-indigo-900">
+          <button
+            type="button"
+            onClick={() => onRemove(i)}
+            aria-label={`Remove filter ${describe(filter)}`}
+            className="rounded-full px-2 hover:bg-indigo-100 dark:hover:bg-indigo-900"
+          >
             ×
           </button>
         </li>

@@ -17,7 +17,12 @@ export interface LiveRefresh {
   stop(): void;
 }
 
-export function createLiveRefresh({ refresh, isVisible, minIntervalMs, now = () => Date.now() }: LiveRefreshOptions): LiveRefresh {
+export function createLiveRefresh({
+  refresh,
+  isVisible,
+  minIntervalMs,
+  now = () => Date.now(),
+}: LiveRefreshOptions): LiveRefresh {
   let pending = false;
   let running = false;
   let stopped = false;

@@ -5,7 +5,7 @@
 // 401/403/404 end it for good: retrying cannot fix them.
 import { useEffect, useRef, useState } from "react";
 import { backoffDelay } from "@/lib/backoff";
-import { SseParser, type ServerSentEvent } from "@/lib/realtime/sse-parser";
+import { type ServerSentEvent, SseParser } from "@/lib/realtime/sse-parser";
 
 export type StreamStatus = "connecting" | "open" | "retrying" | "closed";
 

@@ -2,8 +2,8 @@
 // The project's live stream: the overview's realtime numbers and the data version that keeps
 // dashboards fresh (use-live-queries.ts), pushed by the server (no polling).
 import { useState } from "react";
-import { projectLiveSchema, type ProjectLive } from "@/lib/realtime/schemas";
-import { useEventStream, type StreamStatus } from "./use-event-stream";
+import { type ProjectLive, projectLiveSchema } from "@/lib/realtime/schemas";
+import { type StreamStatus, useEventStream } from "./use-event-stream";
 import { useLiveQueries } from "./use-live-queries";
 
 function parseLive(data: string): ProjectLive | undefined {

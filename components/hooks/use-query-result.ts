@@ -2,8 +2,8 @@
 // Runs a query definition for the dashboard's current view; the cache key holds every input.
 import { useQuery } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api/client";
-import type { QueryMeta } from "@/lib/query/run-query";
 import type { QueryResult } from "@/lib/query/results";
+import type { QueryMeta } from "@/lib/query/run-query";
 import type { QueryDefinitionInput, QueryRange } from "@/lib/query/schemas";
 import type { ViewState } from "@/lib/query/view-state";
 
@@ -25,7 +25,8 @@ export function useQueryResult<R extends QueryResult = QueryResult>(
   const range = options.range ?? ("range" in query && query.range ? query.range : view.range);
   return useQuery({
     queryKey: [...projectQueriesKey(projectId), merged, range],
-    queryFn: () => apiFetch<QueryResponse<R>>("/api/v1/query", { body: { project_id: projectId, query: merged, range } }),
+    queryFn: () =>
+      apiFetch<QueryResponse<R>>("/api/v1/query", { body: { project_id: projectId, query: merged, range } }),
     placeholderData: (previous) => previous,
   });
 }

@@ -14,8 +14,12 @@ interface CreatedEmbed {
   script_html: string;
 }
 
-const control = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
-const EDITABLE_CHOICES: { field: EditableField; label: string }[] = [{ field: "range", label: "Date range" }, ...DIMENSIONS.map((d) => ({ field: d, label: DIMENSION_LABELS[d] }))];
+const control =
+  "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
+const EDITABLE_CHOICES: { field: EditableField; label: string }[] = [
+  { field: "range", label: "Date range" },
+  ...DIMENSIONS.map((d) => ({ field: d, label: DIMENSION_LABELS[d] })),
+];
 
 function CopyField({ label, value }: { label: string; value: string }) {
   const [copied, setCopied] = useState(false);
@@ -23,7 +27,13 @@ function CopyField({ label, value }: { label: string; value: string }) {
     <div className="flex flex-col gap-1 text-sm">
       <span className="font-medium">{label}</span>
       <div className="flex gap-2">
-        <textarea readOnly aria-label={label} value={value} rows={2} className={`${control} flex-1 font-mono text-xs`} />
+        <textarea
+          readOnly
+          aria-label={label}
+          value={value}
+          rows={2}
+          className={`${control} flex-1 font-mono text-xs`}
+        />
         <button
           type="button"
           className="rounded-md border border-slate-300 px-2 dark:border-slate-700"
@@ -36,7 +46,15 @@ function CopyField({ label, value }: { label: string; value: string }) {
   );
 }
 
-export function EmbedDialog({ reportId, widgets, onClose }: { reportId: string; widgets: { id: string; title: string }[]; onClose: () => void }) {
+export function EmbedDialog({
+  reportId,
+  widgets,
+  onClose,
+}: {
+  reportId: string;
+  widgets: { id: string; title: string }[];
+  onClose: () => void;
+}) {
   const [widgetId, setWidgetId] = useState("");
   const [mode, setMode] = useState<"auto" | "light" | "dark">("auto");
   const [days, setDays] = useState(30);
@@ -57,9 +75,13 @@ export function EmbedDialog({ reportId, widgets, onClose }: { reportId: string; 
         },
       }),
   });
-  const toggle = (field: EditableField, on: boolean) => setEditable((current) => (on ? [...current, field] : current.filter((f) => f !== field)));
+  const toggle = (field: EditableField, on: boolean) =>
+    setEditable((current) => (on ? [...current, field] : current.filter((f) => f !== field)));
   return (
-    <section aria-label="Embed this report" className="flex flex-col gap-3 rounded-lg border border-indigo-200 bg-white p-4 dark:border-indigo-900 dark:bg-slate-900">
+    <section
+      aria-label="Embed this report"
+      className="flex flex-col gap-3 rounded-lg border border-indigo-200 bg-white p-4 dark:border-indigo-900 dark:bg-slate-900"
+    >
       <div className="flex flex-wrap items-end gap-3">
         <label className="flex flex-col gap-1 text-sm font-medium">
           What to embed
@@ -82,14 +104,25 @@ export function EmbedDialog({ reportId, widgets, onClose }: { reportId: string; 
         </label>
         <label className="flex flex-col gap-1 text-sm font-medium">
           Expires after (days)
-          <input type="number" min={1} max={3650} className={control} value={days} onChange={(e) => setDays(Number(e.target.value))} />
+          <input
+            type="number"
+            min={1}
+            max={3650}
+            className={control}
+            value={days}
+            onChange={(e) => setDays(Number(e.target.value))}
+          />
         </label>
       </div>
       <fieldset className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
         <legend className="mb-1 font-medium">Viewers may change</legend>
         {EDITABLE_CHOICES.map(({ field, label }) => (
           <label key={field} className="flex items-center gap-1.5">
-            <input type="checkbox" checked={editable.includes(field)} onChange={(e) => toggle(field, e.target.checked)} />
+            <input
+              type="checkbox"
+              checked={editable.includes(field)}
+              onChange={(e) => toggle(field, e.target.checked)}
+            />
             {label}
           </label>
         ))}
@@ -100,23 +133,44 @@ export function EmbedDialog({ reportId, widgets, onClose }: { reportId: string; 
       </label>
       <label className="flex flex-col gap-1 text-sm font-medium">
         Allowed sites (one origin per line, e.g. https://app.example.com; empty: any site)
-        <textarea className={`${control} font-mono text-xs`} rows={2} value={origins} onChange={(e) => setOrigins(e.target.value)} />
+        <textarea
+          className={`${control} font-mono text-xs`}
+          rows={2}
+          value={origins}
+          onChange={(e) => setOrigins(e.target.value)}
+        />
       </label>
       <div className="flex gap-3">
-        <button type="button" onClick={() => create.mutate()} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">
+        <button
+          type="button"
+          onClick={() => create.mutate()}
+          className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500"
+        >
           Create embed
         </button>
-        <button type="button" onClick={onClose} className="rounded-md px-3 py-1.5 text-sm hover:bg-slate-100 dark:hover:bg-slate-800">
+        <button
+          type="button"
+          onClick={onClose}
+          className="rounded-md px-3 py-1.5 text-sm hover:bg-slate-100 dark:hover:bg-slate-800"
+        >
           Close
         </button>
       </div>
-      {create.isError && <p role="alert" className="text-sm text-red-600">{create.error.message}</p>}
+      {create.isError && (
+        <p role="alert" className="text-sm text-red-600">
+          {create.error.message}
+        </p>
+      )}
       {create.data && (
         <>
           <CopyField label="Iframe" value={create.data.iframe_html} />
           <CopyField label="Script (auto-resizing)" value={create.data.script_html} />
           {/* Same origin as this page, which an embed limited to other sites still allows ('self'). */}
-          <iframe title="Embed preview" src={new URL(create.data.url).pathname} className="h-96 w-full rounded border border-slate-200 dark:border-slate-800" />
+          <iframe
+            title="Embed preview"
+            src={new URL(create.data.url).pathname}
+            className="h-96 w-full rounded border border-slate-200 dark:border-slate-800"
+          />
         </>
       )}
     </section>

@@ -7,28 +7,38 @@
 // handles take no touch gestures of their own), its keyboard sensor the rest. The layout itself is
 // lib/reports/layout.ts: an order plus sizes, placed without overlap.
 import {
-  closestCenter,
-  closestCorners,
-  DndContext,
-  KeyboardSensor,
-  PointerSensor,
-  pointerWithin,
-  useDraggable,
-  useSensor,
-  useSensors,
   type Active,
   type Announcements,
   type CollisionDetection,
+  closestCenter,
+  closestCorners,
+  DndContext,
   type DragEndEvent,
   type DragMoveEvent,
   type DragStartEvent,
   type KeyboardCoordinateGetter,
+  KeyboardSensor,
+  PointerSensor,
+  pointerWithin,
   type UniqueIdentifier,
+  useDraggable,
+  useSensor,
+  useSensors,
 } from "@dnd-kit/core";
 import { rectSortingStrategy, SortableContext, sortableKeyboardCoordinates, useSortable } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
-import { useMemo, useRef, useState, type CSSProperties, type ReactNode } from "react";
-import { clampSize, COLUMNS, indexOf, move, normalize, readingOrder, resize, type Placed, type Size } from "@/lib/reports/layout";
+import { type CSSProperties, type ReactNode, useMemo, useRef, useState } from "react";
+import {
+  COLUMNS,
+  clampSize,
+  indexOf,
+  move,
+  normalize,
+  type Placed,
+  readingOrder,
+  resize,
+  type Size,
+} from "@/lib/reports/layout";
 
 /** One grid row in pixels (md:auto-rows-[90px]); rows and columns are 16 px apart (gap-4). */
 const ROW_PX = 90;
@@ -60,7 +70,8 @@ interface Resizing {
 
 const placedOf = (w: GridWidget): Placed => ({ id: w.id, grid: { x: w.gridX, y: w.gridY, w: w.gridW, h: w.gridH } });
 /** The widget a resize handle belongs to, when the thing being dragged is one. */
-const resizeTarget = (active: Pick<Active, "data">): string | undefined => active.data.current?.resize as string | undefined;
+const resizeTarget = (active: Pick<Active, "data">): string | undefined =>
+  active.data.current?.resize as string | undefined;
 const sizeText = ({ w, h }: Size) => `${w} of ${COLUMNS} columns wide, ${h} ${h === 1 ? "row" : "rows"} high`;
 
 /** Columns and rows an arrow key adds to a widget's size. */
@@ -118,7 +129,10 @@ export function ReportGrid<W extends GridWidget>({ widgets, editable, onLayout, 
     updateResizing({ ...current, size });
     return { x: args.currentCoordinates.x + x, y: args.currentCoordinates.y + y };
   };
-  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor, { coordinateGetter }));
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
+    useSensor(KeyboardSensor, { coordinateGetter }),
+  );
 
   function onDragStart({ active }: DragStartEvent) {
     leftHome.current = false;
@@ -135,7 +149,10 @@ export function ReportGrid<W extends GridWidget>({ widgets, editable, onLayout, 
     const current = resizingRef.current;
     // A pointer resizes by how far it went; keys have counted their steps already.
     if (!current || activatorEvent instanceof KeyboardEvent) return;
-    const size = clampSize({ w: current.start.w + delta.x / cell.current.col, h: current.start.h + delta.y / cell.current.row });
+    const size = clampSize({
+      w: current.start.w + delta.x / cell.current.col,
+      h: current.start.h + delta.y / cell.current.row,
+    });
     if (size.w !== current.size.w || size.h !== current.size.h) updateResizing({ ...current, size });
   }
 
@@ -148,7 +165,8 @@ export function ReportGrid<W extends GridWidget>({ widgets, editable, onLayout, 
     const current = resizingRef.current;
     updateResizing(null);
     if (current) {
-      if (current.size.w !== current.start.w || current.size.h !== current.start.h) drop(resize(layout, current.id, current.size));
+      if (current.size.w !== current.start.w || current.size.h !== current.start.h)
+        drop(resize(layout, current.id, current.size));
     } else if (over && over.id !== active.id) {
       drop(move(layout, String(active.id), indexOf(layout, String(over.id))));
     }
@@ -157,7 +175,8 @@ export function ReportGrid<W extends GridWidget>({ widgets, editable, onLayout, 
   const announcements: Announcements = {
     onDragStart: ({ active }) => {
       const id = resizeTarget(active);
-      if (id) return `Resizing ${titleOf(id)}: ${announcedSize.current}. Arrow keys change its size; Space or Enter keeps it, Escape cancels.`;
+      if (id)
+        return `Resizing ${titleOf(id)}: ${announcedSize.current}. Arrow keys change its size; Space or Enter keeps it, Escape cancels.`;
       return `Picked up ${titleOf(active.id)}, ${position(active.id)}. Arrow keys move it; Space or Enter drops it, Escape cancels.`;
     },
     onDragMove: () => {
@@ -205,12 +224,23 @@ export function ReportGrid<W extends GridWidget>({ widgets, editable, onLayout, 
       }}
     >
       <SortableContext items={ordered.map((p) => p.id)} strategy={rectSortingStrategy} disabled={!editable}>
-        <div ref={gridRef} data-testid="report-grid" className="grid grid-cols-1 gap-4 md:auto-rows-[90px] md:grid-cols-12">
+        <div
+          ref={gridRef}
+          data-testid="report-grid"
+          className="grid grid-cols-1 gap-4 md:auto-rows-[90px] md:grid-cols-12"
+        >
           {ordered.map(({ id, grid }) => {
             const widget = byId.get(id);
             if (!widget) return null;
             return (
-              <GridItem key={id} id={id} grid={grid} title={widget.title} editable={editable} resizing={resizing?.id === id}>
+              <GridItem
+                key={id}
+                id={id}
+                grid={grid}
+                title={widget.title}
+                editable={editable}
+                resizing={resizing?.id === id}
+              >
                 {(moveHandle) => renderWidget(widget, moveHandle)}
               </GridItem>
             );
@@ -224,10 +254,35 @@ export function ReportGrid<W extends GridWidget>({ widgets, editable, onLayout, 
 const handleClass =
   "touch-none rounded text-slate-500 hover:bg-slate-100 hover:text-slate-700 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-slate-200";
 
-function GridItem({ id, grid, title, editable, resizing, children }: { id: string; grid: Placed["grid"]; title: string; editable: boolean; resizing: boolean; children: (moveHandle: ReactNode) => ReactNode }) {
-  const { setNodeRef, setActivatorNodeRef, attributes, listeners, transform, transition, isDragging } = useSortable({ id, disabled: !editable, attributes: { roleDescription: "movable widget" } });
+function GridItem({
+  id,
+  grid,
+  title,
+  editable,
+  resizing,
+  children,
+}: {
+  id: string;
+  grid: Placed["grid"];
+  title: string;
+  editable: boolean;
+  resizing: boolean;
+  children: (moveHandle: ReactNode) => ReactNode;
+}) {
+  const { setNodeRef, setActivatorNodeRef, attributes, listeners, transform, transition, isDragging } = useSortable({
+    id,
+    disabled: !editable,
+    attributes: { roleDescription: "movable widget" },
+  });
   const moveHandle = editable && (
-    <button type="button" ref={setActivatorNodeRef} {...attributes} {...listeners} aria-label={`Move ${title}`} className={`${handleClass} flex h-7 min-w-7 cursor-grab items-center justify-center px-1 active:cursor-grabbing`}>
+    <button
+      type="button"
+      ref={setActivatorNodeRef}
+      {...attributes}
+      {...listeners}
+      aria-label={`Move ${title}`}
+      className={`${handleClass} flex h-7 min-w-7 cursor-grab items-center justify-center px-1 active:cursor-grabbing`}
+    >
       <svg aria-hidden="true" viewBox="0 0 16 16" className="h-4 w-4 fill-current">
         {[4, 8, 12].flatMap((y) => [6, 10].map((x) => <circle key={`${x}-${y}`} cx={x} cy={y} r={1.3} />))}
       </svg>
@@ -257,7 +312,11 @@ function GridItem({ id, grid, title, editable, resizing, children }: { id: strin
 }
 
 function ResizeHandle({ widgetId, title }: { widgetId: string; title: string }) {
-  const { setNodeRef, attributes, listeners } = useDraggable({ id: `resize:${widgetId}`, data: { resize: widgetId }, attributes: { roleDescription: "resize handle" } });
+  const { setNodeRef, attributes, listeners } = useDraggable({
+    id: `resize:${widgetId}`,
+    data: { resize: widgetId },
+    attributes: { roleDescription: "resize handle" },
+  });
   return (
     <button
       type="button"

@@ -20,16 +20,21 @@ const templates = [
   { id: "weekly_retention", name: "Weekly retention" },
 ];
 
-const button = "rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800";
+const button =
+  "rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800";
 
 export function ReportList({ projectId }: { projectId: string }) {
   const router = useRouter();
   const client = useQueryClient();
   const key = ["reports", projectId];
-  const reports = useQuery({ queryKey: key, queryFn: () => apiFetch<{ role: Role; reports: ReportSummary[] }>(`/api/v1/projects/${projectId}/reports`) });
+  const reports = useQuery({
+    queryKey: key,
+    queryFn: () => apiFetch<{ role: Role; reports: ReportSummary[] }>(`/api/v1/projects/${projectId}/reports`),
+  });
   const [name, setName] = useState("");
   const create = useMutation({
-    mutationFn: (body: { name: string } | { template: string }) => apiFetch<{ id: string }>(`/api/v1/projects/${projectId}/reports`, { body }),
+    mutationFn: (body: { name: string } | { template: string }) =>
+      apiFetch<{ id: string }>(`/api/v1/projects/${projectId}/reports`, { body }),
     onSuccess: (report) => router.push(`/projects/${projectId}/reports/${report.id}`),
   });
   const remove = useMutation({
@@ -38,7 +43,14 @@ export function ReportList({ projectId }: { projectId: string }) {
   });
 
   if (reports.isError) return <p role="alert">{reports.error.message}</p>;
-  if (!reports.data) return <div className="h-40 animate-pulse rounded-lg bg-slate-100 dark:bg-slate-800" aria-label="Loading" />;
+  if (!reports.data)
+    return (
+      <div
+        className="h-40 animate-pulse rounded-lg bg-slate-100 dark:bg-slate-800"
+        role="status"
+        aria-label="Loading"
+      />
+    );
   const canEdit = reports.data.role !== "viewer";
 
   return (
@@ -54,9 +66,16 @@ export function ReportList({ projectId }: { projectId: string }) {
           >
             <label className="flex flex-col gap-1 text-sm font-medium">
               New report name
-              <input value={name} onChange={(e) => setName(e.target.value)} className="rounded-md border border-slate-300 bg-transparent px-3 py-1.5 dark:border-slate-700" />
+              <input
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                className="rounded-md border border-slate-300 bg-transparent px-3 py-1.5 dark:border-slate-700"
+              />
             </label>
-            <button type="submit" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">
+            <button
+              type="submit"
+              className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500"
+            >
               Create report
             </button>
           </form>
@@ -68,7 +87,11 @@ export function ReportList({ projectId }: { projectId: string }) {
               </button>
             ))}
           </div>
-          {create.isError && <p role="alert" className="text-sm text-red-600">{create.error.message}</p>}
+          {create.isError && (
+            <p role="alert" className="text-sm text-red-600">
+              {create.error.message}
+            </p>
+          )}
         </div>
       )}
       {reports.data.reports.length === 0 ? (
@@ -83,7 +106,12 @@ export function ReportList({ projectId }: { projectId: string }) {
               <span className="flex items-center gap-3 text-sm text-slate-500">
                 {r.widgets} widgets
                 {canEdit && (
-                  <button type="button" className={button} onClick={() => confirm(`Delete "${r.name}"?`) && remove.mutate(r.id)} aria-label={`Delete report ${r.name}`}>
+                  <button
+                    type="button"
+                    className={button}
+                    onClick={() => confirm(`Delete "${r.name}"?`) && remove.mutate(r.id)}
+                    aria-label={`Delete report ${r.name}`}
+                  >
                     Delete
                   </button>
                 )}

@@ -32,8 +32,17 @@ export function WidgetCard({ widget, projectId, view, toolbar }: WidgetCardProps
   return (
     // On the 12-column grid the card fills its cell and scrolls what does not fit; in one column it
     // grows to its content. Editable cards keep their bottom-right corner for the resize handle.
-    <QueryPanel title={widget.title} projectId={projectId} query={widget.query} view={view} toolbar={toolbar} className={`md:h-full md:overflow-auto ${toolbar ? "md:pb-7" : ""}`}>
-      {(result) => <WidgetView result={result} viz={widget.viz} measureType={measureType} title={widget.title} titled />}
+    <QueryPanel
+      title={widget.title}
+      projectId={projectId}
+      query={widget.query}
+      view={view}
+      toolbar={toolbar}
+      className={`md:h-full md:overflow-auto ${toolbar ? "md:pb-7" : ""}`}
+    >
+      {(result) => (
+        <WidgetView result={result} viz={widget.viz} measureType={measureType} title={widget.title} titled />
+      )}
     </QueryPanel>
   );
 }

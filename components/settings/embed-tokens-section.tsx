@@ -13,12 +13,30 @@ export interface EmbedRow {
   revokedAt: string | null;
 }
 
-const control = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
-const sectionClass = "flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900";
+const control =
+  "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
+const sectionClass =
+  "flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900";
 
-export function EmbedTokensSection({ projectId, embeds, revokedJtis, onChange }: { projectId: string; embeds: EmbedRow[]; revokedJtis: RevokedJti[]; onChange: () => void }) {
-  const revokeEmbed = useMutation({ mutationFn: (id: string) => apiFetch(`/api/v1/projects/${projectId}/embeds/${id}`, { method: "DELETE" }), onSuccess: onChange });
-  const revokeJti = useMutation({ mutationFn: (jti: string) => apiFetch(`/api/v1/projects/${projectId}/embed-revocations`, { body: { jti } }), onSuccess: onChange });
+export function EmbedTokensSection({
+  projectId,
+  embeds,
+  revokedJtis,
+  onChange,
+}: {
+  projectId: string;
+  embeds: EmbedRow[];
+  revokedJtis: RevokedJti[];
+  onChange: () => void;
+}) {
+  const revokeEmbed = useMutation({
+    mutationFn: (id: string) => apiFetch(`/api/v1/projects/${projectId}/embeds/${id}`, { method: "DELETE" }),
+    onSuccess: onChange,
+  });
+  const revokeJti = useMutation({
+    mutationFn: (jti: string) => apiFetch(`/api/v1/projects/${projectId}/embed-revocations`, { body: { jti } }),
+    onSuccess: onChange,
+  });
   const error = revokeEmbed.error ?? revokeJti.error;
   return (
     <section aria-labelledby="embeds-heading" className={sectionClass}>
@@ -57,7 +75,10 @@ export function EmbedTokensSection({ projectId, embeds, revokedJtis, onChange }:
           Revoke a token your backend signed (its jti)
           <input name="jti" required maxLength={128} className={`${control} font-mono`} />
         </label>
-        <button type="submit" className="rounded-md border border-slate-300 px-3 py-1.5 text-sm text-red-600 dark:border-slate-700">
+        <button
+          type="submit"
+          className="rounded-md border border-slate-300 px-3 py-1.5 text-sm text-red-600 dark:border-slate-700"
+        >
           Revoke jti
         </button>
       </form>

@@ -13,20 +13,36 @@ export interface KeyRow {
   revokedAt: string | null;
 }
 
-const control = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
+const control =
+  "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
 
-export function KeysSection({ projectId, keys, onChange }: { projectId: string; keys: KeyRow[]; onChange: () => void }) {
+export function KeysSection({
+  projectId,
+  keys,
+  onChange,
+}: {
+  projectId: string;
+  keys: KeyRow[];
+  onChange: () => void;
+}) {
   const [created, setCreated] = useState<string | null>(null);
   const create = useMutation({
-    mutationFn: (body: { name: string; kind: string; allowed_origins: string[] }) => apiFetch<{ key: string }>(`/api/v1/projects/${projectId}/keys`, { body }),
+    mutationFn: (body: { name: string; kind: string; allowed_origins: string[] }) =>
+      apiFetch<{ key: string }>(`/api/v1/projects/${projectId}/keys`, { body }),
     onSuccess: (result) => {
       setCreated(result.key);
       onChange();
     },
   });
-  const revoke = useMutation({ mutationFn: (id: string) => apiFetch(`/api/v1/projects/${projectId}/keys/${id}`, { method: "DELETE" }), onSuccess: onChange });
+  const revoke = useMutation({
+    mutationFn: (id: string) => apiFetch(`/api/v1/projects/${projectId}/keys/${id}`, { method: "DELETE" }),
+    onSuccess: onChange,
+  });
   return (
-    <section aria-labelledby="keys-heading" className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+    <section
+      aria-labelledby="keys-heading"
+      className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+    >
       <h2 id="keys-heading" className="font-semibold">
         API keys
       </h2>
@@ -47,7 +63,11 @@ export function KeysSection({ projectId, keys, onChange }: { projectId: string; 
               {k.revokedAt && " · revoked"}
             </span>
             {!k.revokedAt && (
-              <button type="button" className="text-red-600" onClick={() => confirm(`Revoke ${k.name}?`) && revoke.mutate(k.id)}>
+              <button
+                type="button"
+                className="text-red-600"
+                onClick={() => confirm(`Revoke ${k.name}?`) && revoke.mutate(k.id)}
+              >
                 Revoke
               </button>
             )}
@@ -59,7 +79,10 @@ export function KeysSection({ projectId, keys, onChange }: { projectId: string; 
         onSubmit={(e) => {
           e.preventDefault();
           const form = new FormData(e.currentTarget);
-          const origins = String(form.get("origins")).split(",").map((o) => o.trim()).filter(Boolean);
+          const origins = String(form.get("origins"))
+            .split(",")
+            .map((o) => o.trim())
+            .filter(Boolean);
           create.mutate({ name: String(form.get("name")), kind: String(form.get("kind")), allowed_origins: origins });
         }}
       >
@@ -83,7 +106,11 @@ export function KeysSection({ projectId, keys, onChange }: { projectId: string; 
           Create key
         </button>
       </form>
-      {create.isError && <p role="alert" className="text-sm text-red-600">{create.error.message}</p>}
+      {create.isError && (
+        <p role="alert" className="text-sm text-red-600">
+          {create.error.message}
+        </p>
+      )}
     </section>
   );
 }

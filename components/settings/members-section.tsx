@@ -12,15 +12,36 @@ export interface MemberRow {
 }
 
 const roles: Role[] = ["owner", "admin", "analyst", "viewer"];
-const control = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
+const control =
+  "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
 
-export function MembersSection({ projectId, role, members, onChange }: { projectId: string; role: Role; members: MemberRow[]; onChange: () => void }) {
+export function MembersSection({
+  projectId,
+  role,
+  members,
+  onChange,
+}: {
+  projectId: string;
+  role: Role;
+  members: MemberRow[];
+  onChange: () => void;
+}) {
   const isOwner = role === "owner";
-  const upsert = useMutation({ mutationFn: (body: { email: string; role: Role; password?: string }) => apiFetch(`/api/v1/projects/${projectId}/members`, { body }), onSuccess: onChange });
-  const remove = useMutation({ mutationFn: (userId: string) => apiFetch(`/api/v1/projects/${projectId}/members/${userId}`, { method: "DELETE" }), onSuccess: onChange });
+  const upsert = useMutation({
+    mutationFn: (body: { email: string; role: Role; password?: string }) =>
+      apiFetch(`/api/v1/projects/${projectId}/members`, { body }),
+    onSuccess: onChange,
+  });
+  const remove = useMutation({
+    mutationFn: (userId: string) => apiFetch(`/api/v1/projects/${projectId}/members/${userId}`, { method: "DELETE" }),
+    onSuccess: onChange,
+  });
   const error = upsert.error ?? remove.error;
   return (
-    <section aria-labelledby="members-heading" className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+    <section
+      aria-labelledby="members-heading"
+      className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+    >
       <h2 id="members-heading" className="font-semibold">
         Members
       </h2>
@@ -30,12 +51,21 @@ export function MembersSection({ projectId, role, members, onChange }: { project
             <span>{m.email}</span>
             {isOwner ? (
               <span className="flex items-center gap-2">
-                <select aria-label={`Role of ${m.email}`} className={control} value={m.role} onChange={(e) => upsert.mutate({ email: m.email, role: e.target.value as Role })}>
+                <select
+                  aria-label={`Role of ${m.email}`}
+                  className={control}
+                  value={m.role}
+                  onChange={(e) => upsert.mutate({ email: m.email, role: e.target.value as Role })}
+                >
                   {roles.map((r) => (
                     <option key={r}>{r}</option>
                   ))}
                 </select>
-                <button type="button" className="text-red-600" onClick={() => confirm(`Remove ${m.email}?`) && remove.mutate(m.userId)}>
+                <button
+                  type="button"
+                  className="text-red-600"
+                  onClick={() => confirm(`Remove ${m.email}?`) && remove.mutate(m.userId)}
+                >
                   Remove
                 </button>
               </span>
@@ -52,7 +82,11 @@ export function MembersSection({ projectId, role, members, onChange }: { project
             e.preventDefault();
             const form = new FormData(e.currentTarget);
             const password = String(form.get("password"));
-            upsert.mutate({ email: String(form.get("email")), role: form.get("role") as Role, ...(password ? { password } : {}) });
+            upsert.mutate({
+              email: String(form.get("email")),
+              role: form.get("role") as Role,
+              ...(password ? { password } : {}),
+            });
             e.currentTarget.reset();
           }}
         >
@@ -77,7 +111,11 @@ export function MembersSection({ projectId, role, members, onChange }: { project
           </button>
         </form>
       )}
-      {error && <p role="alert" className="text-sm text-red-600">{error.message}</p>}
+      {error && (
+        <p role="alert" className="text-sm text-red-600">
+          {error.message}
+        </p>
+      )}
     </section>
   );
 }

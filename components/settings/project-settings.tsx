@@ -9,9 +9,9 @@ import type { RevokedJti } from "@/lib/embed/revocations";
 import type { EmbedSecretStatus } from "@/lib/embed/signing-secret";
 import type { Role } from "@/lib/workspace/schemas";
 import { EmbedSecretSection } from "./embed-secret-section";
-import { EmbedTokensSection, type EmbedRow } from "./embed-tokens-section";
-import { KeysSection, type KeyRow } from "./keys-section";
-import { MembersSection, type MemberRow } from "./members-section";
+import { type EmbedRow, EmbedTokensSection } from "./embed-tokens-section";
+import { type KeyRow, KeysSection } from "./keys-section";
+import { type MemberRow, MembersSection } from "./members-section";
 
 interface Settings {
   role: Role;
@@ -23,17 +23,23 @@ interface Settings {
   revokedJtis: RevokedJti[];
 }
 
-const control = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
-const sectionClass = "flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900";
+const control =
+  "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
+const sectionClass =
+  "flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900";
 
 export function ProjectSettings({ projectId }: { projectId: string }) {
   const client = useQueryClient();
   const key = ["settings", projectId];
-  const settings = useQuery({ queryKey: key, queryFn: () => apiFetch<Settings>(`/api/v1/projects/${projectId}/settings`) });
+  const settings = useQuery({
+    queryKey: key,
+    queryFn: () => apiFetch<Settings>(`/api/v1/projects/${projectId}/settings`),
+  });
   const refresh = () => client.invalidateQueries({ queryKey: key });
   const [saved, setSaved] = useState(false);
   const saveProject = useMutation({
-    mutationFn: (body: Record<string, string | null>) => apiFetch(`/api/v1/projects/${projectId}/settings`, { method: "PATCH", body }),
+    mutationFn: (body: Record<string, string | null>) =>
+      apiFetch(`/api/v1/projects/${projectId}/settings`, { method: "PATCH", body }),
     onSuccess: () => {
       setSaved(true);
       void refresh();
@@ -41,7 +47,14 @@ export function ProjectSettings({ projectId }: { projectId: string }) {
   });
 
   if (settings.isError) return <p role="alert">{settings.error.message}</p>;
-  if (!settings.data) return <div className="h-64 animate-pulse rounded-lg bg-slate-100 dark:bg-slate-800" aria-label="Loading" />;
+  if (!settings.data)
+    return (
+      <div
+        className="h-64 animate-pulse rounded-lg bg-slate-100 dark:bg-slate-800"
+        role="status"
+        aria-label="Loading"
+      />
+    );
   const { role, project } = settings.data;
   const isAdmin = role === "admin" || role === "owner";
 
@@ -56,7 +69,11 @@ export function ProjectSettings({ projectId }: { projectId: string }) {
           onSubmit={(e) => {
             e.preventDefault();
             const form = new FormData(e.currentTarget);
-            saveProject.mutate({ name: String(form.get("name")), timezone: String(form.get("timezone")), domain: String(form.get("domain")) || null });
+            saveProject.mutate({
+              name: String(form.get("name")),
+              timezone: String(form.get("timezone")),
+              domain: String(form.get("domain")) || null,
+            });
           }}
         >
           <label className="flex flex-col gap-1 text-sm font-medium">
@@ -77,15 +94,31 @@ export function ProjectSettings({ projectId }: { projectId: string }) {
             </button>
           )}
           {saved && <span className="text-sm text-emerald-600">Saved</span>}
-          {saveProject.isError && <span role="alert" className="text-sm text-red-600">{saveProject.error.message}</span>}
+          {saveProject.isError && (
+            <span role="alert" className="text-sm text-red-600">
+              {saveProject.error.message}
+            </span>
+          )}
         </form>
       </section>
       <MembersSection projectId={projectId} role={role} members={settings.data.members} onChange={refresh} />
       {isAdmin && <KeysSection projectId={projectId} keys={settings.data.keys} onChange={refresh} />}
       {isAdmin && settings.data.embedSecret && (
-        <EmbedSecretSection projectId={projectId} status={settings.data.embedSecret} maxLifetimeSeconds={project.embedTokenMaxLifetimeSeconds} onChange={refresh} />
+        <EmbedSecretSection
+          projectId={projectId}
+          status={settings.data.embedSecret}
+          maxLifetimeSeconds={project.embedTokenMaxLifetimeSeconds}
+          onChange={refresh}
+        />
       )}
-      {isAdmin && <EmbedTokensSection projectId={projectId} embeds={settings.data.embeds} revokedJtis={settings.data.revokedJtis} onChange={refresh} />}
+      {isAdmin && (
+        <EmbedTokensSection
+          projectId={projectId}
+          embeds={settings.data.embeds}
+          revokedJtis={settings.data.revokedJtis}
+          onChange={refresh}
+        />
+      )}
     </div>
   );
 }

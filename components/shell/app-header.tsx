@@ -14,7 +14,11 @@ export function AppHeader({ email }: { email: string }) {
         <div className="flex items-center gap-3 text-sm">
           <span className="hidden text-slate-500 sm:inline">{email}</span>
           <ThemeToggle />
-          <button type="button" onClick={() => signOut({ callbackUrl: "/signin" })} className="rounded-md px-2 py-1 hover:bg-slate-100 dark:hover:bg-slate-800">
+          <button
+            type="button"
+            onClick={() => signOut({ callbackUrl: "/signin" })}
+            className="rounded-md px-2 py-1 hover:bg-slate-100 dark:hover:bg-slate-800"
+          >
             Sign out
           </button>
         </div>

@@ -12,7 +12,12 @@ export function ThemeToggle() {
     localStorage.setItem("lumen-theme", next ? "dark" : "light");
   }
   return (
-    <button type="button" onClick={toggle} aria-pressed={dark} className="rounded-md px-2 py-1 hover:bg-slate-100 dark:hover:bg-slate-800">
+    <button
+      type="button"
+      onClick={toggle}
+      aria-pressed={dark}
+      className="rounded-md px-2 py-1 hover:bg-slate-100 dark:hover:bg-slate-800"
+    >
       {dark ? "Light theme" : "Dark theme"}
     </button>
   );

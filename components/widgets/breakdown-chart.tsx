@@ -2,7 +2,7 @@
 // A measure by dimension value: horizontal bars, a pie/donut or a ranked table. Rows can be
 // selected (drill-down filter) by mouse or keyboard; "Other" is greyed and not selectable.
 import type { BreakdownResult } from "@/lib/query/results";
-import { breakdownItems, type BreakdownItem } from "./breakdown-items";
+import { type BreakdownItem, breakdownItems } from "./breakdown-items";
 import { BreakdownPie } from "./breakdown-pie";
 import { dimensionLabel, formatMeasure, formatPercent, type MeasureType } from "./format";
 import { useLocale } from "./use-locale";
@@ -23,20 +23,52 @@ export interface BreakdownChartProps {
   onSelect?: (value: string | null) => void;
 }
 
-const selectableClass = "rounded outline-none hover:bg-slate-100 focus-visible:ring-2 focus-visible:ring-indigo-500 dark:hover:bg-slate-800";
+const selectableClass =
+  "rounded outline-none hover:bg-slate-100 focus-visible:ring-2 focus-visible:ring-indigo-500 dark:hover:bg-slate-800";
 
 /** The value's label, as a button when it can be selected. */
-function ItemName({ item, onSelect, className = "" }: { item: BreakdownItem; onSelect?: (value: string | null) => void; className?: string }) {
-  const text = <span className={`truncate ${item.other || item.value === null ? "italic text-slate-500 dark:text-slate-400" : ""}`}>{item.name}</span>;
+function ItemName({
+  item,
+  onSelect,
+  className = "",
+}: {
+  item: BreakdownItem;
+  onSelect?: (value: string | null) => void;
+  className?: string;
+}) {
+  const text = (
+    <span
+      className={`truncate ${item.other || item.value === null ? "italic text-slate-500 dark:text-slate-400" : ""}`}
+    >
+      {item.name}
+    </span>
+  );
   if (!onSelect || item.other) return <span className={`flex min-w-0 ${className}`}>{text}</span>;
   return (
-    <button type="button" onClick={() => onSelect(item.value)} title={`Filter by ${item.name}`} className={`flex min-w-0 text-left ${selectableClass} ${className}`}>
+    <button
+      type="button"
+      onClick={() => onSelect(item.value)}
+      title={`Filter by ${item.name}`}
+      className={`flex min-w-0 text-left ${selectableClass} ${className}`}
+    >
       {text}
     </button>
   );
 }
 
-function BreakdownBars({ items, label, measureType, locale, onSelect }: { items: BreakdownItem[]; label: string; measureType?: MeasureType; locale: string; onSelect?: (value: string | null) => void }) {
+function BreakdownBars({
+  items,
+  label,
+  measureType,
+  locale,
+  onSelect,
+}: {
+  items: BreakdownItem[];
+  label: string;
+  measureType?: MeasureType;
+  locale: string;
+  onSelect?: (value: string | null) => void;
+}) {
   const max = Math.max(0, ...items.map((item) => item.measure ?? 0));
   return (
     <ul aria-label={label} className="flex flex-col gap-1 text-sm">
@@ -45,18 +77,39 @@ function BreakdownBars({ items, label, measureType, locale, onSelect }: { items:
           <span
             aria-hidden="true"
             className="absolute inset-y-0 left-0 rounded"
-            style={{ width: `${max > 0 ? ((item.measure ?? 0) / max) * 100 : 0}%`, background: `color-mix(in srgb, ${item.color} 25%, transparent)` }}
+            style={{
+              width: `${max > 0 ? ((item.measure ?? 0) / max) * 100 : 0}%`,
+              background: `color-mix(in srgb, ${item.color} 25%, transparent)`,
+            }}
           />
           <ItemName item={item} onSelect={onSelect} className="relative -mx-1 flex-1 px-1" />
           <span className="relative font-medium tabular-nums">{formatMeasure(item.measure, measureType, locale)}</span>
-          {item.share !== null && <span className="relative w-12 text-right text-xs tabular-nums text-slate-500 dark:text-slate-400">{formatPercent(item.share, locale)}</span>}
+          {item.share !== null && (
+            <span className="relative w-12 text-right text-xs tabular-nums text-slate-500 dark:text-slate-400">
+              {formatPercent(item.share, locale)}
+            </span>
+          )}
         </li>
       ))}
     </ul>
   );
 }
 
-function BreakdownTable({ items, dimension, title, measureType, locale, onSelect }: { items: BreakdownItem[]; dimension: string; title: string; measureType?: MeasureType; locale: string; onSelect?: (value: string | null) => void }) {
+function BreakdownTable({
+  items,
+  dimension,
+  title,
+  measureType,
+  locale,
+  onSelect,
+}: {
+  items: BreakdownItem[];
+  dimension: string;
+  title: string;
+  measureType?: MeasureType;
+  locale: string;
+  onSelect?: (value: string | null) => void;
+}) {
   const shares = items.some((item) => item.share !== null);
   const th = "py-1.5 pr-3 font-medium";
   return (
@@ -64,21 +117,38 @@ function BreakdownTable({ items, dimension, title, measureType, locale, onSelect
       <caption className="sr-only">{`${title} by ${dimensionLabel(dimension)}`}</caption>
       <thead className="text-left text-slate-500 dark:text-slate-400">
         <tr>
-          <th scope="col" className={`${th} w-8`}>#</th>
-          <th scope="col" className={th}>{dimensionLabel(dimension)}</th>
-          <th scope="col" className={`${th} text-right`}>{title}</th>
-          {shares && <th scope="col" className={`${th} text-right`}>Share</th>}
+          <th scope="col" className={`${th} w-8`}>
+            #
+          </th>
+          <th scope="col" className={th}>
+            {dimensionLabel(dimension)}
+          </th>
+          <th scope="col" className={`${th} text-right`}>
+            {title}
+          </th>
+          {shares && (
+            <th scope="col" className={`${th} text-right`}>
+              Share
+            </th>
+          )}
         </tr>
       </thead>
       <tbody>
         {items.map((item, i) => (
-          <tr key={i} className={`border-t border-slate-100 dark:border-slate-800 ${item.other ? "bg-slate-50 dark:bg-slate-900" : ""}`}>
+          <tr
+            key={i}
+            className={`border-t border-slate-100 dark:border-slate-800 ${item.other ? "bg-slate-50 dark:bg-slate-900" : ""}`}
+          >
             <td className="py-1.5 pr-3 text-slate-500 dark:text-slate-400">{item.other ? "" : i + 1}</td>
             <th scope="row" className="max-w-0 py-1.5 pr-3 text-left font-normal">
               <ItemName item={item} onSelect={onSelect} className="-mx-1 px-1" />
             </th>
             <td className="py-1.5 pr-3 text-right">{formatMeasure(item.measure, measureType, locale)}</td>
-            {shares && <td className="py-1.5 pr-3 text-right text-slate-500 dark:text-slate-400">{formatPercent(item.share, locale)}</td>}
+            {shares && (
+              <td className="py-1.5 pr-3 text-right text-slate-500 dark:text-slate-400">
+                {formatPercent(item.share, locale)}
+              </td>
+            )}
           </tr>
         ))}
       </tbody>
@@ -86,11 +156,42 @@ function BreakdownTable({ items, dimension, title, measureType, locale, onSelect
   );
 }
 
-export function BreakdownChart({ result, variant = "bar", measureType, title = "Value", accent, locale, height = 240, onSelect }: BreakdownChartProps) {
+export function BreakdownChart({
+  result,
+  variant = "bar",
+  measureType,
+  title = "Value",
+  accent,
+  locale,
+  height = 240,
+  onSelect,
+}: BreakdownChartProps) {
   const lang = useLocale(locale);
   const items = breakdownItems(result, measureType, accent);
   const label = `${title} by ${dimensionLabel(result.dimension)}`;
-  if (variant === "table") return <BreakdownTable items={items} dimension={result.dimension} title={title} measureType={measureType} locale={lang} onSelect={onSelect} />;
-  if (variant === "bar") return <BreakdownBars items={items} label={label} measureType={measureType} locale={lang} onSelect={onSelect} />;
-  return <BreakdownPie items={items} label={label} donut={variant === "donut"} height={height} measureType={measureType} locale={lang} onSelect={onSelect} nameCell={(item) => <ItemName item={item} onSelect={onSelect} className="-mx-1 flex-1 px-1" />} />;
+  if (variant === "table")
+    return (
+      <BreakdownTable
+        items={items}
+        dimension={result.dimension}
+        title={title}
+        measureType={measureType}
+        locale={lang}
+        onSelect={onSelect}
+      />
+    );
+  if (variant === "bar")
+    return <BreakdownBars items={items} label={label} measureType={measureType} locale={lang} onSelect={onSelect} />;
+  return (
+    <BreakdownPie
+      items={items}
+      label={label}
+      donut={variant === "donut"}
+      height={height}
+      measureType={measureType}
+      locale={lang}
+      onSelect={onSelect}
+      nameCell={(item) => <ItemName item={item} onSelect={onSelect} className="-mx-1 flex-1 px-1" />}
+    />
+  );
 }

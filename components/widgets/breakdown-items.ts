@@ -25,6 +25,14 @@ export function breakdownItems(result: BreakdownResult, measureType?: MeasureTyp
     other: false,
     color: seriesColor(i, accent),
   }));
-  if (result.other !== null) items.push({ value: null, name: "Other", measure: result.other, share: share(result.other), other: true, color: OTHER_COLOR });
+  if (result.other !== null)
+    items.push({
+      value: null,
+      name: "Other",
+      measure: result.other,
+      share: share(result.other),
+      other: true,
+      color: OTHER_COLOR,
+    });
   return items;
 }

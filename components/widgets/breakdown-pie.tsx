@@ -25,7 +25,12 @@ export function BreakdownPie({ items, label, donut, height, measureType, locale,
     // Side by side only when the card is wide enough for the legend's labels (a container query, since cards vary in width).
     <div className="@container">
       <div className="flex flex-col items-center gap-4 @md:flex-row">
-        <div role="img" aria-label={summary} className="w-full max-w-56 shrink-0 text-slate-500 dark:text-slate-400" style={{ height }}>
+        <div
+          role="img"
+          aria-label={summary}
+          className="w-full max-w-56 shrink-0 text-slate-500 dark:text-slate-400"
+          style={{ height }}
+        >
           <ResponsiveContainer width="100%" height="100%">
             {/* No accessibility layer: the legend is the keyboard path, and role="img" must not contain focusable content (hence rootTabIndex too). */}
             <PieChart accessibilityLayer={false}>
@@ -48,7 +53,11 @@ export function BreakdownPie({ items, label, donut, height, measureType, locale,
                   <Cell key={i} fill={item.color} className={onSelect && !item.other ? "cursor-pointer" : undefined} />
                 ))}
               </Pie>
-              <Tooltip content={(props) => <ChartTooltip {...props} formatValue={(v) => formatMeasure(v, measureType, locale)} />} />
+              <Tooltip
+                content={(props) => (
+                  <ChartTooltip {...props} formatValue={(v) => formatMeasure(v, measureType, locale)} />
+                )}
+              />
             </PieChart>
           </ResponsiveContainer>
         </div>
@@ -58,7 +67,11 @@ export function BreakdownPie({ items, label, donut, height, measureType, locale,
               <span aria-hidden="true" className="size-2.5 shrink-0 rounded-full" style={{ background: item.color }} />
               {nameCell(item)}
               <span className="font-medium tabular-nums">{formatMeasure(item.measure, measureType, locale)}</span>
-              {item.share !== null && <span className="w-12 text-right text-xs tabular-nums text-slate-500 dark:text-slate-400">{formatPercent(item.share, locale)}</span>}
+              {item.share !== null && (
+                <span className="w-12 text-right text-xs tabular-nums text-slate-500 dark:text-slate-400">
+                  {formatPercent(item.share, locale)}
+                </span>
+              )}
             </li>
           ))}
         </ul>

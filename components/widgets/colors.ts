@@ -1,6 +1,15 @@
 // Series colours: mid-tone hues that keep contrast on both white and slate-950 backgrounds.
 // Embeds pass an `accent` (their brand colour), which replaces the first hue.
-export const PALETTE = ["#6366f1", "#14b8a6", "#f59e0b", "#ec4899", "#0ea5e9", "#8b5cf6", "#84cc16", "#f97316"] as const;
+export const PALETTE = [
+  "#6366f1",
+  "#14b8a6",
+  "#f59e0b",
+  "#ec4899",
+  "#0ea5e9",
+  "#8b5cf6",
+  "#84cc16",
+  "#f97316",
+] as const;
 
 /** "Other" is grey so it never reads as one more real group. */
 export const OTHER_COLOR = "#94a3b8";

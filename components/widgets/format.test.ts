@@ -1,11 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { dimensionLabel, formatBucketLabel, formatDuration, formatMeasure, formatNumber, formatPercent, isAdditive, NO_VALUE } from "./format";
+import {
+  dimensionLabel,
+  formatBucketLabel,
+  formatDuration,
+  formatMeasure,
+  formatNumber,
+  formatPercent,
+  isAdditive,
+  NO_VALUE,
+} from "./format";
 
 describe("formatNumber", () => {
   it("groups digits for the locale and keeps two decimals for small fractions", () => {
     expect(formatNumber(1234567, "en-US")).toBe("1,234,567");
     expect(formatNumber(1234567, "de-DE")).toBe("1.234.567");
-    expect(formatNumber(3.14159, "en-US")).toBe("3.14");
+    expect(formatNumber(Math.PI, "en-US")).toBe("3.14");
     expect(formatNumber(123.6, "en-US")).toBe("124");
   });
   it("abbreviates in compact mode and shows null as a dash", () => {

@@ -10,14 +10,21 @@ export const NO_VALUE = "–";
 export function formatNumber(value: number | null, locale?: string, compact = false): string {
   if (value === null || !Number.isFinite(value)) return NO_VALUE;
   const digits = Number.isInteger(value) || Math.abs(value) >= 100 ? 0 : 2;
-  return new Intl.NumberFormat(locale, compact ? { notation: "compact", maximumFractionDigits: 1 } : { maximumFractionDigits: digits }).format(value);
+  return new Intl.NumberFormat(
+    locale,
+    compact ? { notation: "compact", maximumFractionDigits: 1 } : { maximumFractionDigits: digits },
+  ).format(value);
 }
 
 /** A 0..1 fraction as a percentage; `signed` prefixes + for changes. */
 export function formatPercent(fraction: number | null, locale?: string, signed = false): string {
   if (fraction === null || !Number.isFinite(fraction)) return NO_VALUE;
   const digits = Math.abs(fraction) < 0.1 && fraction !== 0 ? 1 : 0;
-  return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: digits, signDisplay: signed ? "exceptZero" : "auto" }).format(fraction);
+  return new Intl.NumberFormat(locale, {
+    style: "percent",
+    maximumFractionDigits: digits,
+    signDisplay: signed ? "exceptZero" : "auto",
+  }).format(fraction);
 }
 
 /** Seconds as the two largest units: 45s, 3m 20s, 1h 5m, 2d 3h. */
@@ -25,7 +32,12 @@ export function formatDuration(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return NO_VALUE;
   let rest = Math.round(Math.abs(seconds));
   const parts: string[] = [];
-  for (const [unit, size] of [["d", 86_400], ["h", 3_600], ["m", 60], ["s", 1]] as const) {
+  for (const [unit, size] of [
+    ["d", 86_400],
+    ["h", 3_600],
+    ["m", 60],
+    ["s", 1],
+  ] as const) {
     const n = Math.floor(rest / size);
     rest -= n * size;
     if (n > 0 || (unit === "s" && parts.length === 0)) parts.push(`${n}${unit}`);
@@ -34,7 +46,12 @@ export function formatDuration(seconds: number | null): string {
 }
 
 /** A value of the given measure: bounce rate is a 0..1 fraction, session duration is in seconds. */
-export function formatMeasure(value: number | null, measureType: MeasureType = "count", locale?: string, compact = false): string {
+export function formatMeasure(
+  value: number | null,
+  measureType: MeasureType = "count",
+  locale?: string,
+  compact = false,
+): string {
   if (measureType === "bounce_rate") return formatPercent(value, locale);
   if (measureType === "avg_session_duration") return formatDuration(value);
   return formatNumber(value, locale, compact);
@@ -47,7 +64,10 @@ export function isAdditive(measureType: MeasureType = "count"): boolean {
 
 const labelFormats: Record<Interval, { short: Intl.DateTimeFormatOptions; long: Intl.DateTimeFormatOptions }> = {
   hour: { short: { hour: "numeric", minute: "2-digit" }, long: { dateStyle: "medium", timeStyle: "short" } },
-  day: { short: { month: "short", day: "numeric" }, long: { weekday: "short", month: "short", day: "numeric", year: "numeric" } },
+  day: {
+    short: { month: "short", day: "numeric" },
+    long: { weekday: "short", month: "short", day: "numeric", year: "numeric" },
+  },
   week: { short: { month: "short", day: "numeric" }, long: { month: "short", day: "numeric", year: "numeric" } },
   month: { short: { month: "short", year: "numeric" }, long: { month: "long", year: "numeric" } },
 };
@@ -56,7 +76,12 @@ const labelFormats: Record<Interval, { short: Intl.DateTimeFormatOptions; long: 
  * A bucket or cohort label ("YYYY-MM-DD" or "YYYY-MM-DDTHH:MI", wall-clock time in the project's
  * time zone) for the user's locale. Formatted as UTC so the viewer's own zone never shifts it.
  */
-export function formatBucketLabel(label: string, interval: Interval, locale?: string, style: "short" | "long" = "short"): string {
+export function formatBucketLabel(
+  label: string,
+  interval: Interval,
+  locale?: string,
+  style: "short" | "long" = "short",
+): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?/.exec(label);
   if (!m) return label;
   const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0)));

@@ -21,31 +21,63 @@ function StepFacts({ step, locale, stacked = false }: { step: FunnelStepResult; 
   const facts =
     step.index === 0
       ? ["Started the funnel"]
-      : [`${formatPercent(step.conversion_from_first, locale)} of first`, `${formatPercent(step.conversion_from_previous, locale)} from previous`, `${formatNumber(step.drop_off, locale)} dropped`];
-  return <span className="text-xs tabular-nums text-slate-500 dark:text-slate-400">{stacked ? facts.map((fact) => <span key={fact} className="block">{fact}</span>) : facts.join(" · ")}</span>;
+      : [
+          `${formatPercent(step.conversion_from_first, locale)} of first`,
+          `${formatPercent(step.conversion_from_previous, locale)} from previous`,
+          `${formatNumber(step.drop_off, locale)} dropped`,
+        ];
+  return (
+    <span className="text-xs tabular-nums text-slate-500 dark:text-slate-400">
+      {stacked
+        ? facts.map((fact) => (
+            <span key={fact} className="block">
+              {fact}
+            </span>
+          ))
+        : facts.join(" · ")}
+    </span>
+  );
 }
 
-function BreakdownTable({ groups, steps, locale }: { groups: NonNullable<FunnelResult["breakdown"]>; steps: FunnelStepResult[]; locale: string }) {
+function BreakdownTable({
+  groups,
+  steps,
+  locale,
+}: {
+  groups: NonNullable<FunnelResult["breakdown"]>;
+  steps: FunnelStepResult[];
+  locale: string;
+}) {
   return (
     <table className="mt-4 w-full text-xs tabular-nums">
       <caption className="sr-only">Funnel by group</caption>
       <thead className="text-left text-slate-500 dark:text-slate-400">
         <tr>
-          <th scope="col" className="py-1 pr-3 font-medium">Group</th>
+          <th scope="col" className="py-1 pr-3 font-medium">
+            Group
+          </th>
           {steps.map((step) => (
-            <th key={step.index} scope="col" className="py-1 pr-3 text-right font-medium">{step.label}</th>
+            <th key={step.index} scope="col" className="py-1 pr-3 text-right font-medium">
+              {step.label}
+            </th>
           ))}
         </tr>
       </thead>
       <tbody>
         {groups.map((group, i) => (
           <tr key={i} className="border-t border-slate-100 dark:border-slate-800">
-            <th scope="row" className={`py-1 pr-3 text-left font-normal ${group.other || group.value === null ? "italic text-slate-500 dark:text-slate-400" : ""}`}>
+            <th
+              scope="row"
+              className={`py-1 pr-3 text-left font-normal ${group.other || group.value === null ? "italic text-slate-500 dark:text-slate-400" : ""}`}
+            >
               {group.other ? "Other" : (group.value ?? "(none)")}
             </th>
             {group.steps.map((step) => (
               <td key={step.index} className="py-1 pr-3 text-right">
-                {formatNumber(step.count, locale)} <span className="text-slate-500 dark:text-slate-400">({formatPercent(step.conversion_from_first, locale)})</span>
+                {formatNumber(step.count, locale)}{" "}
+                <span className="text-slate-500 dark:text-slate-400">
+                  ({formatPercent(step.conversion_from_first, locale)})
+                </span>
               </td>
             ))}
           </tr>
@@ -55,7 +87,14 @@ function BreakdownTable({ groups, steps, locale }: { groups: NonNullable<FunnelR
   );
 }
 
-export function FunnelChart({ result, orientation = "horizontal", title = "Funnel", accent, locale, height = 200 }: FunnelChartProps) {
+export function FunnelChart({
+  result,
+  orientation = "horizontal",
+  title = "Funnel",
+  accent,
+  locale,
+  height = 200,
+}: FunnelChartProps) {
   const lang = useLocale(locale);
   const color = seriesColor(0, accent);
   const track = "bg-slate-100 dark:bg-slate-800";
@@ -67,7 +106,9 @@ export function FunnelChart({ result, orientation = "horizontal", title = "Funne
         {result.steps.map((step) => (
           <li key={step.index} className="flex flex-col gap-1">
             <div className="flex items-baseline justify-between gap-3">
-              <span className="truncate font-medium">{step.index + 1}. {step.label}</span>
+              <span className="truncate font-medium">
+                {step.index + 1}. {step.label}
+              </span>
               <span className="font-semibold tabular-nums">{formatNumber(step.count, lang)}</span>
             </div>
             <div aria-hidden="true" className={`h-3 overflow-hidden rounded ${track}`}>
@@ -78,13 +119,19 @@ export function FunnelChart({ result, orientation = "horizontal", title = "Funne
         ))}
       </ol>
     ) : (
-      <ol aria-label={title} className="grid gap-3 text-sm" style={{ gridTemplateColumns: `repeat(${result.steps.length}, minmax(0, 1fr))` }}>
+      <ol
+        aria-label={title}
+        className="grid gap-3 text-sm"
+        style={{ gridTemplateColumns: `repeat(${result.steps.length}, minmax(0, 1fr))` }}
+      >
         {result.steps.map((step) => (
           <li key={step.index} className="flex min-w-0 flex-col gap-1">
             <div aria-hidden="true" className={`flex items-end overflow-hidden rounded ${track}`} style={{ height }}>
               <div className="w-full rounded" style={{ height: `${share(step) * 100}%`, background: color }} />
             </div>
-            <span className="truncate font-medium" title={step.label}>{step.index + 1}. {step.label}</span>
+            <span className="truncate font-medium" title={step.label}>
+              {step.index + 1}. {step.label}
+            </span>
             <span className="font-semibold tabular-nums">{formatNumber(step.count, lang)}</span>
             <StepFacts step={step} locale={lang} stacked />
           </li>
@@ -94,7 +141,9 @@ export function FunnelChart({ result, orientation = "horizontal", title = "Funne
   return (
     <div>
       {steps}
-      {result.breakdown && result.breakdown.length > 0 && <BreakdownTable groups={result.breakdown} steps={result.steps} locale={lang} />}
+      {result.breakdown && result.breakdown.length > 0 && (
+        <BreakdownTable groups={result.breakdown} steps={result.steps} locale={lang} />
+      )}
     </div>
   );
 }

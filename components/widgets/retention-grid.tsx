@@ -20,20 +20,30 @@ export function RetentionGrid({ result, title = "Retention", accent, locale }: R
   return (
     <div className="overflow-x-auto">
       <table className="w-full border-separate border-spacing-0.5 text-xs tabular-nums">
-        <caption className="sr-only">{title}: share of each cohort active in each {result.period} after their first</caption>
+        <caption className="sr-only">
+          {title}: share of each cohort active in each {result.period} after their first
+        </caption>
         <thead className="text-slate-500 dark:text-slate-400">
           <tr>
-            <th scope="col" className="px-2 py-1 text-left font-medium">Cohort</th>
-            <th scope="col" className="px-2 py-1 text-right font-medium">Users</th>
+            <th scope="col" className="px-2 py-1 text-left font-medium">
+              Cohort
+            </th>
+            <th scope="col" className="px-2 py-1 text-right font-medium">
+              Users
+            </th>
             {Array.from({ length: periods }, (_, k) => (
-              <th key={k} scope="col" className="px-2 py-1 text-center font-medium">{unit} {k}</th>
+              <th key={k} scope="col" className="px-2 py-1 text-center font-medium">
+                {unit} {k}
+              </th>
             ))}
           </tr>
         </thead>
         <tbody>
           {result.cohorts.map((cohort) => (
             <tr key={cohort.start}>
-              <th scope="row" className="whitespace-nowrap px-2 py-1 text-left font-medium">{formatBucketLabel(cohort.label, result.period, lang)}</th>
+              <th scope="row" className="whitespace-nowrap px-2 py-1 text-left font-medium">
+                {formatBucketLabel(cohort.label, result.period, lang)}
+              </th>
               <td className="px-2 py-1 text-right">{formatNumber(cohort.size, lang)}</td>
               {Array.from({ length: periods }, (_, k) => {
                 const rate = cohort.rates[k] ?? null;

@@ -1,6 +1,17 @@
 "use client";
 // A measure over time: one series, or one per breakdown value plus "Other", as lines, bars or areas.
-import { Area, Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Area,
+  Bar,
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 import type { TrendResult } from "@/lib/query/results";
 import { ChartFigure } from "./chart-figure";
 import { ChartTooltip } from "./chart-tooltip";
@@ -26,7 +37,13 @@ export function seriesNames(result: TrendResult, title = "Value"): string[] {
   return result.series.map((s) => (s.other ? "Other" : (s.key ?? (result.series.length === 1 ? title : "(none)"))));
 }
 
-export function TrendTable({ result, measureType, title, locale, className = "" }: Omit<TrendChartProps, "variant" | "accent" | "height"> & { className?: string }) {
+export function TrendTable({
+  result,
+  measureType,
+  title,
+  locale,
+  className = "",
+}: Omit<TrendChartProps, "variant" | "accent" | "height"> & { className?: string }) {
   const lang = useLocale(locale);
   const names = seriesNames(result, title);
   return (
@@ -34,18 +51,26 @@ export function TrendTable({ result, measureType, title, locale, className = "" 
       {title && <caption className="sr-only">{title}</caption>}
       <thead className="text-left text-slate-500 dark:text-slate-400">
         <tr>
-          <th scope="col" className="py-1 pr-3 font-medium">{result.interval[0]!.toUpperCase() + result.interval.slice(1)}</th>
+          <th scope="col" className="py-1 pr-3 font-medium">
+            {result.interval[0]!.toUpperCase() + result.interval.slice(1)}
+          </th>
           {names.map((name, i) => (
-            <th key={i} scope="col" className="py-1 pr-3 text-right font-medium">{name}</th>
+            <th key={i} scope="col" className="py-1 pr-3 text-right font-medium">
+              {name}
+            </th>
           ))}
         </tr>
       </thead>
       <tbody>
         {result.buckets.map((bucket, row) => (
           <tr key={bucket.start} className="border-t border-slate-100 dark:border-slate-800">
-            <th scope="row" className="py-1 pr-3 text-left font-normal">{formatBucketLabel(bucket.label, result.interval, lang, "long")}</th>
+            <th scope="row" className="py-1 pr-3 text-left font-normal">
+              {formatBucketLabel(bucket.label, result.interval, lang, "long")}
+            </th>
             {result.series.map((s, i) => (
-              <td key={i} className="py-1 pr-3 text-right">{formatMeasure(s.values[row] ?? null, measureType, lang)}</td>
+              <td key={i} className="py-1 pr-3 text-right">
+                {formatMeasure(s.values[row] ?? null, measureType, lang)}
+              </td>
             ))}
           </tr>
         ))}
@@ -54,39 +79,115 @@ export function TrendTable({ result, measureType, title, locale, className = "" 
   );
 }
 
-export function TrendChart({ result, variant = "line", measureType, title, accent, locale, height = 280 }: TrendChartProps) {
+export function TrendChart({
+  result,
+  variant = "line",
+  measureType,
+  title,
+  accent,
+  locale,
+  height = 280,
+}: TrendChartProps) {
   const lang = useLocale(locale);
   const names = seriesNames(result, title);
   // Recharts keys data by property name; index keys avoid clashes with arbitrary breakdown values.
-  const data = result.buckets.map((bucket, row) => ({ label: bucket.label, ...Object.fromEntries(result.series.map((s, i) => [`s${i}`, s.values[row] ?? null])) }));
+  const data = result.buckets.map((bucket, row) => ({
+    label: bucket.label,
+    ...Object.fromEntries(result.series.map((s, i) => [`s${i}`, s.values[row] ?? null])),
+  }));
   // Stacking shows the total only when groups add up; unique users or averages overlap instead.
   const stackId = variant !== "line" && result.series.length > 1 && isAdditive(measureType) ? "stack" : undefined;
   const shortLabel = (label: string) => formatBucketLabel(label, result.interval, lang);
   const first = result.buckets[0];
   const last = result.buckets.at(-1);
-  const range = first && last ? `, ${result.buckets.length} ${result.interval}s from ${shortLabel(first.label)} to ${formatBucketLabel(last.label, result.interval, lang, "long")}` : "";
+  const range =
+    first && last
+      ? `, ${result.buckets.length} ${result.interval}s from ${shortLabel(first.label)} to ${formatBucketLabel(last.label, result.interval, lang, "long")}`
+      : "";
   const totals = result.series.map((s, i) => `${names[i]} ${formatMeasure(s.total, measureType, lang)}`).join("; ");
   const summary = `${variant[0]!.toUpperCase() + variant.slice(1)} chart${title ? ` of ${title}` : ""}${range}. Total: ${totals}.`;
 
   return (
-    <ChartFigure summary={summary} height={height} table={<TrendTable result={result} measureType={measureType} title={title} locale={lang} />}>
+    <ChartFigure
+      summary={summary}
+      height={height}
+      table={<TrendTable result={result} measureType={measureType} title={title} locale={lang} />}
+    >
       <ResponsiveContainer width="100%" height="100%">
         {/* No accessibility layer: a focusable SVG inside role="img" would be hidden interactive content; the table carries the data. */}
         <ComposedChart data={data} accessibilityLayer={false} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid vertical={false} stroke="currentColor" strokeOpacity={0.15} />
-          <XAxis dataKey="label" tickFormatter={shortLabel} tick={{ fill: "currentColor", fontSize: 12 }} tickLine={false} axisLine={{ stroke: "currentColor", strokeOpacity: 0.3 }} minTickGap={24} />
-          <YAxis width="auto" tickFormatter={(v: number) => formatMeasure(v, measureType, lang, true)} tick={{ fill: "currentColor", fontSize: 12 }} tickLine={false} axisLine={false} />
+          <XAxis
+            dataKey="label"
+            tickFormatter={shortLabel}
+            tick={{ fill: "currentColor", fontSize: 12 }}
+            tickLine={false}
+            axisLine={{ stroke: "currentColor", strokeOpacity: 0.3 }}
+            minTickGap={24}
+          />
+          <YAxis
+            width="auto"
+            tickFormatter={(v: number) => formatMeasure(v, measureType, lang, true)}
+            tick={{ fill: "currentColor", fontSize: 12 }}
+            tickLine={false}
+            axisLine={false}
+          />
           <Tooltip
             cursor={{ stroke: "currentColor", strokeOpacity: 0.3, fill: "currentColor", fillOpacity: 0.06 }}
-            content={(props) => <ChartTooltip {...props} formatLabel={(label) => formatBucketLabel(label, result.interval, lang, "long")} formatValue={(v) => formatMeasure(v, measureType, lang)} />}
+            content={(props) => (
+              <ChartTooltip
+                {...props}
+                formatLabel={(label) => formatBucketLabel(label, result.interval, lang, "long")}
+                formatValue={(v) => formatMeasure(v, measureType, lang)}
+              />
+            )}
           />
-          {result.series.length > 1 && <Legend iconType="circle" iconSize={8} itemSorter={null} formatter={(name: string) => <span className="text-xs text-slate-600 dark:text-slate-300">{name}</span>} />}
+          {result.series.length > 1 && (
+            <Legend
+              iconType="circle"
+              iconSize={8}
+              itemSorter={null}
+              formatter={(name: string) => <span className="text-xs text-slate-600 dark:text-slate-300">{name}</span>}
+            />
+          )}
           {result.series.map((s, i) => {
             const color = seriesColor(i, accent, s.other);
             const common = { dataKey: `s${i}`, name: names[i], isAnimationActive: false } as const;
-            if (variant === "bar") return <Bar {...common} key={i} fill={color} stackId={stackId} maxBarSize={32} radius={stackId ? 0 : [3, 3, 0, 0]} />;
-            if (variant === "area") return <Area {...common} key={i} type="monotone" stroke={color} fill={color} fillOpacity={0.15} strokeWidth={2} stackId={stackId} />;
-            return <Line {...common} key={i} type="monotone" stroke={color} strokeWidth={2} dot={false} strokeDasharray={s.other ? "4 3" : undefined} />;
+            if (variant === "bar")
+              return (
+                <Bar
+                  {...common}
+                  key={i}
+                  fill={color}
+                  stackId={stackId}
+                  maxBarSize={32}
+                  radius={stackId ? 0 : [3, 3, 0, 0]}
+                />
+              );
+            if (variant === "area")
+              return (
+                <Area
+                  {...common}
+                  key={i}
+                  type="monotone"
+                  stroke={color}
+                  fill={color}
+                  fillOpacity={0.15}
+                  strokeWidth={2}
+                  stackId={stackId}
+                />
+              );
+            return (
+              <Line
+                {...common}
+                key={i}
+                type="monotone"
+                stroke={color}
+                strokeWidth={2}
+                dot={false}
+                strokeDasharray={s.other ? "4 3" : undefined}
+              />
+            );
           })}
         </ComposedChart>
       </ResponsiveContainer>

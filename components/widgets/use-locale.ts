@@ -10,6 +10,10 @@ const subscribe = (onChange: () => void) => {
 };
 
 export function useLocale(explicit?: string): string {
-  const detected = useSyncExternalStore(subscribe, () => navigator.language, () => SERVER_LOCALE);
+  const detected = useSyncExternalStore(
+    subscribe,
+    () => navigator.language,
+    () => SERVER_LOCALE,
+  );
   return explicit ?? detected;
 }

@@ -17,7 +17,17 @@ export interface WidgetFrameProps {
   children?: React.ReactNode;
 }
 
-export function WidgetFrame({ title, actions, toolbar, loading = false, error = null, onRetry, empty = false, className = "", children }: WidgetFrameProps) {
+export function WidgetFrame({
+  title,
+  actions,
+  toolbar,
+  loading = false,
+  error = null,
+  onRetry,
+  empty = false,
+  className = "",
+  children,
+}: WidgetFrameProps) {
   let body = children;
   if (loading) {
     body = (
@@ -30,9 +40,15 @@ export function WidgetFrame({ title, actions, toolbar, loading = false, error = 
   } else if (error) {
     body = (
       <EmptyState title="Could not load this widget">
-        <p role="alert" className="max-w-sm text-xs">{typeof error === "string" ? error : error.message}</p>
+        <p role="alert" className="max-w-sm text-xs">
+          {typeof error === "string" ? error : error.message}
+        </p>
         {onRetry && (
-          <button type="button" onClick={onRetry} className="rounded-md border border-slate-300 px-3 py-1 text-sm font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
+          <button
+            type="button"
+            onClick={onRetry}
+            className="rounded-md border border-slate-300 px-3 py-1 text-sm font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+          >
             Retry
           </button>
         )}
@@ -42,7 +58,11 @@ export function WidgetFrame({ title, actions, toolbar, loading = false, error = 
     body = <EmptyState title="No data in this period" />;
   }
   return (
-    <section aria-label={title} aria-busy={loading} className={`flex min-w-0 flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900 ${className}`}>
+    <section
+      aria-label={title}
+      aria-busy={loading}
+      className={`flex min-w-0 flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900 ${className}`}
+    >
       {toolbar}
       {(title || actions) && (
         <header className="flex items-center justify-between gap-2">

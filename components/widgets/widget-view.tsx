@@ -53,18 +53,60 @@ export function isEmptyResult(result: QueryResult): boolean {
 
 // The result's kind decides the renderer; the viz only picks a variant where one applies, so a
 // saved viz that no longer fits the query (e.g. "pie" on a trend) still shows something sensible.
-export function WidgetView({ result, viz, measureType, title, titled = false, accent, locale, onSelect }: WidgetViewProps) {
+export function WidgetView({
+  result,
+  viz,
+  measureType,
+  title,
+  titled = false,
+  accent,
+  locale,
+  onSelect,
+}: WidgetViewProps) {
   const common = { measureType, title, accent, locale };
   switch (result.kind) {
     case "trend":
-      if (viz.type === "table") return <TrendTable result={result} measureType={measureType} title={title} locale={locale} />;
-      return <TrendChart result={result} {...common} variant={viz.type === "bar" || viz.type === "area" ? viz.type : "line"} height={viz.height} />;
+      if (viz.type === "table")
+        return <TrendTable result={result} measureType={measureType} title={title} locale={locale} />;
+      return (
+        <TrendChart
+          result={result}
+          {...common}
+          variant={viz.type === "bar" || viz.type === "area" ? viz.type : "line"}
+          height={viz.height}
+        />
+      );
     case "metric":
-      return <MetricCard result={result} measureType={measureType} label={titled ? undefined : title} invert={viz.invert} locale={locale} />;
+      return (
+        <MetricCard
+          result={result}
+          measureType={measureType}
+          label={titled ? undefined : title}
+          invert={viz.invert}
+          locale={locale}
+        />
+      );
     case "breakdown":
-      return <BreakdownChart result={result} {...common} variant={viz.type === "pie" || viz.type === "donut" || viz.type === "table" ? viz.type : "bar"} height={viz.height} onSelect={onSelect} />;
+      return (
+        <BreakdownChart
+          result={result}
+          {...common}
+          variant={viz.type === "pie" || viz.type === "donut" || viz.type === "table" ? viz.type : "bar"}
+          height={viz.height}
+          onSelect={onSelect}
+        />
+      );
     case "funnel":
-      return <FunnelChart result={result} title={title} accent={accent} locale={locale} orientation={viz.orientation} height={viz.height} />;
+      return (
+        <FunnelChart
+          result={result}
+          title={title}
+          accent={accent}
+          locale={locale}
+          orientation={viz.orientation}
+          height={viz.height}
+        />
+      );
     case "retention":
       return <RetentionGrid result={result} title={title} accent={accent} locale={locale} />;
   }

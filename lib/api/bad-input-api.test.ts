@@ -7,8 +7,8 @@ import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../auth/api-keys";
 import { closeDatabase, getPrisma } from "../db/client";
-import { createTenant, testBaseUrl, type Tenant } from "../testing/fixtures";
-import { signedInMember, type SignedInMember } from "../testing/members";
+import { createTenant, type Tenant, testBaseUrl } from "../testing/fixtures";
+import { type SignedInMember, signedInMember } from "../testing/members";
 
 let tenant: Tenant;
 let owner: SignedInMember;
@@ -23,7 +23,11 @@ const widgetBody = (filterValue: string = "/pricing") => ({
   query: { kind: "trend", event: "pageview", filters: [{ field: "path", op: "equals", value: filterValue }] },
 });
 
-function send(method: string, path: string, init: { cookie?: string; bearer?: string; body?: unknown; raw?: string } = {}): Promise<Response> {
+function send(
+  method: string,
+  path: string,
+  init: { cookie?: string; bearer?: string; body?: unknown; raw?: string } = {},
+): Promise<Response> {
   const body = init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body));
   return fetch(`${testBaseUrl()}${path}`, {
     method,
@@ -36,7 +40,11 @@ function send(method: string, path: string, init: { cookie?: string; bearer?: st
   });
 }
 
-async function expectError(response: Response, status: number, code: string): Promise<{ code: string; message: string }> {
+async function expectError(
+  response: Response,
+  status: number,
+  code: string,
+): Promise<{ code: string; message: string }> {
   const text = await response.text();
   expect({ status: response.status, body: text.slice(0, 300) }).toMatchObject({ status });
   const { error } = JSON.parse(text) as { error: { code: string; message: string } };
@@ -48,15 +56,46 @@ async function expectError(response: Response, status: number, code: string): Pr
 beforeAll(async () => {
   tenant = await createTenant();
   owner = await signedInMember(tenant.organizationId, "owner");
-  readKey = (await createApiKey({ organizationId: tenant.organizationId, projectId: tenant.projectId, kind: "read", name: "read" })).key;
-  adminKey = (await createApiKey({ organizationId: tenant.organizationId, projectId: tenant.projectId, kind: "admin", name: "admin" })).key;
-  const report = (await (await send("POST", `/api/v1/projects/${tenant.projectId}/reports`, { cookie: owner.cookie, body: { name: "Traffic" } })).json()) as { id: string };
-  const widget = (await (await send("POST", `/api/v1/reports/${report.id}/widgets`, { cookie: owner.cookie, body: widgetBody() })).json()) as { id: string };
-  const embed = await send("POST", "/api/v1/embeds", { bearer: adminKey, body: { report_id: report.id, editable: ["range", "country"], downloads: true, expires_in: 3600 } });
+  readKey = (
+    await createApiKey({
+      organizationId: tenant.organizationId,
+      projectId: tenant.projectId,
+      kind: "read",
+      name: "read",
+    })
+  ).key;
+  adminKey = (
+    await createApiKey({
+      organizationId: tenant.organizationId,
+      projectId: tenant.projectId,
+      kind: "admin",
+      name: "admin",
+    })
+  ).key;
+  const report = (await (
+    await send("POST", `/api/v1/projects/${tenant.projectId}/reports`, {
+      cookie: owner.cookie,
+      body: { name: "Traffic" },
+    })
+  ).json()) as { id: string };
+  const widget = (await (
+    await send("POST", `/api/v1/reports/${report.id}/widgets`, { cookie: owner.cookie, body: widgetBody() })
+  ).json()) as { id: string };
+  const embed = await send("POST", "/api/v1/embeds", {
+    bearer: adminKey,
+    body: { report_id: report.id, editable: ["range", "country"], downloads: true, expires_in: 3600 },
+  });
   expect(embed.status).toBe(201);
   const created = (await embed.json()) as { id: string; token: string };
   embedToken = created.token;
-  ids = { projectId: tenant.projectId, reportId: report.id, widgetId: widget.id, keyId: tenant.writeKeyId, userId: owner.userId, tokenId: created.id };
+  ids = {
+    projectId: tenant.projectId,
+    reportId: report.id,
+    widgetId: widget.id,
+    keyId: tenant.writeKeyId,
+    userId: owner.userId,
+    tokenId: created.id,
+  };
 });
 
 afterAll(async () => {
@@ -68,15 +107,47 @@ describe("ids that are not UUIDs", () => {
   // Every app route with an id in its path; each id is replaced in turn.
   const routes: { method: string; path: (i: Ids) => string; params: (keyof Ids)[]; body?: unknown }[] = [
     { method: "GET", path: (i) => `/api/v1/projects/${i.projectId}/settings`, params: ["projectId"] },
-    { method: "PATCH", path: (i) => `/api/v1/projects/${i.projectId}/settings`, params: ["projectId"], body: { name: "Renamed" } },
+    {
+      method: "PATCH",
+      path: (i) => `/api/v1/projects/${i.projectId}/settings`,
+      params: ["projectId"],
+      body: { name: "Renamed" },
+    },
     { method: "GET", path: (i) => `/api/v1/projects/${i.projectId}/reports`, params: ["projectId"] },
-    { method: "POST", path: (i) => `/api/v1/projects/${i.projectId}/reports`, params: ["projectId"], body: { name: "New" } },
+    {
+      method: "POST",
+      path: (i) => `/api/v1/projects/${i.projectId}/reports`,
+      params: ["projectId"],
+      body: { name: "New" },
+    },
     { method: "GET", path: (i) => `/api/v1/projects/${i.projectId}/stream`, params: ["projectId"] },
-    { method: "POST", path: (i) => `/api/v1/projects/${i.projectId}/keys`, params: ["projectId"], body: { name: "k", kind: "read" } },
-    { method: "DELETE", path: (i) => `/api/v1/projects/${i.projectId}/keys/${i.keyId}`, params: ["projectId", "keyId"] },
-    { method: "POST", path: (i) => `/api/v1/projects/${i.projectId}/members`, params: ["projectId"], body: { email: "someone@example.com", role: "viewer" } },
-    { method: "DELETE", path: (i) => `/api/v1/projects/${i.projectId}/members/${i.userId}`, params: ["projectId", "userId"] },
-    { method: "DELETE", path: (i) => `/api/v1/projects/${i.projectId}/embeds/${i.tokenId}`, params: ["projectId", "tokenId"] },
+    {
+      method: "POST",
+      path: (i) => `/api/v1/projects/${i.projectId}/keys`,
+      params: ["projectId"],
+      body: { name: "k", kind: "read" },
+    },
+    {
+      method: "DELETE",
+      path: (i) => `/api/v1/projects/${i.projectId}/keys/${i.keyId}`,
+      params: ["projectId", "keyId"],
+    },
+    {
+      method: "POST",
+      path: (i) => `/api/v1/projects/${i.projectId}/members`,
+      params: ["projectId"],
+      body: { email: "someone@example.com", role: "viewer" },
+    },
+    {
+      method: "DELETE",
+      path: (i) => `/api/v1/projects/${i.projectId}/members/${i.userId}`,
+      params: ["projectId", "userId"],
+    },
+    {
+      method: "DELETE",
+      path: (i) => `/api/v1/projects/${i.projectId}/embeds/${i.tokenId}`,
+      params: ["projectId", "tokenId"],
+    },
     { method: "GET", path: (i) => `/api/v1/reports/${i.reportId}`, params: ["reportId"] },
     { method: "PATCH", path: (i) => `/api/v1/reports/${i.reportId}`, params: ["reportId"], body: { name: "Renamed" } },
     { method: "DELETE", path: (i) => `/api/v1/reports/${i.reportId}`, params: ["reportId"] },
@@ -93,7 +164,10 @@ describe("ids that are not UUIDs", () => {
     it(`${route.method} ${route.path({ projectId: "{projectId}", reportId: "{id}", widgetId: "{id}", keyId: "{keyId}", userId: "{userId}", tokenId: "{tokenId}" })} answers 404`, async () => {
       for (const param of route.params) {
         for (const bad of badIds) {
-          const response = await send(route.method, route.path({ ...ids, [param]: bad }), { cookie: owner.cookie, body: route.body });
+          const response = await send(route.method, route.path({ ...ids, [param]: bad }), {
+            cookie: owner.cookie,
+            body: route.body,
+          });
           const error = await expectError(response, 404, "not_found");
           expect(error.message).toMatch(/must be a UUID/);
         }
@@ -108,7 +182,12 @@ describe("ids that are not UUIDs", () => {
 
   it("is a 404 page for the app's pages", async () => {
     for (const bad of ["not-a-uuid", "-".repeat(36)]) {
-      for (const path of [`/projects/${bad}`, `/projects/${bad}/reports`, `/projects/${bad}/settings`, `/projects/${ids.projectId}/reports/${bad}`]) {
+      for (const path of [
+        `/projects/${bad}`,
+        `/projects/${bad}/reports`,
+        `/projects/${bad}/settings`,
+        `/projects/${ids.projectId}/reports/${bad}`,
+      ]) {
         const response = await fetch(`${testBaseUrl()}${path}`, { headers: { cookie: owner.cookie } });
         expect({ path, status: response.status }).toEqual({ path, status: 404 });
       }
@@ -162,50 +241,139 @@ describe("text PostgreSQL cannot store", () => {
   const unstorable = ["nul\u0000here", "\ud800", "a\udc00b", "x\ud83d"];
 
   const bodies: { name: string; method: string; path: () => string; body: (s: string) => unknown }[] = [
-    { name: "report name", method: "POST", path: () => `/api/v1/projects/${ids.projectId}/reports`, body: (s) => ({ name: s }) },
-    { name: "report description", method: "PATCH", path: () => `/api/v1/reports/${ids.reportId}`, body: (s) => ({ description: s }) },
-    { name: "a key of the body", method: "POST", path: () => `/api/v1/projects/${ids.projectId}/reports`, body: (s) => ({ name: "fine", [s]: true }) },
-    { name: "widget title", method: "POST", path: () => `/api/v1/reports/${ids.reportId}/widgets`, body: (s) => ({ ...widgetBody(), title: s }) },
-    { name: "widget filter value", method: "POST", path: () => `/api/v1/reports/${ids.reportId}/widgets`, body: (s) => widgetBody(s) },
-    { name: "edited widget filter value", method: "PATCH", path: () => `/api/v1/widgets/${ids.widgetId}`, body: (s) => ({ query: widgetBody(s).query }) },
-    { name: "project name", method: "PATCH", path: () => `/api/v1/projects/${ids.projectId}/settings`, body: (s) => ({ name: s }) },
-    { name: "project domain", method: "PATCH", path: () => `/api/v1/projects/${ids.projectId}/settings`, body: (s) => ({ domain: s }) },
-    { name: "key name", method: "POST", path: () => `/api/v1/projects/${ids.projectId}/keys`, body: (s) => ({ name: s, kind: "read" }) },
-    { name: "new member's password", method: "POST", path: () => `/api/v1/projects/${ids.projectId}/members`, body: (s) => ({ email: `m-${randomUUID().slice(0, 8)}@example.com`, role: "viewer", password: `password-${s}` }) },
-    { name: "embed's locked filter", method: "POST", path: () => "/api/v1/embeds", body: (s) => ({ report_id: ids.reportId, params: { filters: [{ field: "path", op: "equals", value: s }] } }) },
+    {
+      name: "report name",
+      method: "POST",
+      path: () => `/api/v1/projects/${ids.projectId}/reports`,
+      body: (s) => ({ name: s }),
+    },
+    {
+      name: "report description",
+      method: "PATCH",
+      path: () => `/api/v1/reports/${ids.reportId}`,
+      body: (s) => ({ description: s }),
+    },
+    {
+      name: "a key of the body",
+      method: "POST",
+      path: () => `/api/v1/projects/${ids.projectId}/reports`,
+      body: (s) => ({ name: "fine", [s]: true }),
+    },
+    {
+      name: "widget title",
+      method: "POST",
+      path: () => `/api/v1/reports/${ids.reportId}/widgets`,
+      body: (s) => ({ ...widgetBody(), title: s }),
+    },
+    {
+      name: "widget filter value",
+      method: "POST",
+      path: () => `/api/v1/reports/${ids.reportId}/widgets`,
+      body: (s) => widgetBody(s),
+    },
+    {
+      name: "edited widget filter value",
+      method: "PATCH",
+      path: () => `/api/v1/widgets/${ids.widgetId}`,
+      body: (s) => ({ query: widgetBody(s).query }),
+    },
+    {
+      name: "project name",
+      method: "PATCH",
+      path: () => `/api/v1/projects/${ids.projectId}/settings`,
+      body: (s) => ({ name: s }),
+    },
+    {
+      name: "project domain",
+      method: "PATCH",
+      path: () => `/api/v1/projects/${ids.projectId}/settings`,
+      body: (s) => ({ domain: s }),
+    },
+    {
+      name: "key name",
+      method: "POST",
+      path: () => `/api/v1/projects/${ids.projectId}/keys`,
+      body: (s) => ({ name: s, kind: "read" }),
+    },
+    {
+      name: "new member's password",
+      method: "POST",
+      path: () => `/api/v1/projects/${ids.projectId}/members`,
+      body: (s) => ({ email: `m-${randomUUID().slice(0, 8)}@example.com`, role: "viewer", password: `password-${s}` }),
+    },
+    {
+      name: "embed's locked filter",
+      method: "POST",
+      path: () => "/api/v1/embeds",
+      body: (s) => ({ report_id: ids.reportId, params: { filters: [{ field: "path", op: "equals", value: s }] } }),
+    },
   ];
 
   for (const { name, method, path, body } of bodies) {
     it(`is a 400 in a ${name}`, async () => {
       for (const s of unstorable) {
-        const error = await expectError(await send(method, path(), { cookie: owner.cookie, body: body(s) }), 400, "invalid_request");
+        const error = await expectError(
+          await send(method, path(), { cookie: owner.cookie, body: body(s) }),
+          400,
+          "invalid_request",
+        );
         expect(error.message).toMatch(/NUL character .* unpaired UTF-16 surrogate/);
       }
     });
   }
 
   it("stores none of it, and accepts text with surrogate pairs", async () => {
-    const reports = await getPrisma().report.findMany({ where: { projectId: ids.projectId }, select: { name: true, description: true } });
-    expect(reports.some((r) => [r.name, r.description].some((t) => t !== null && (!t.isWellFormed() || t.includes("\0") || t.includes("\ufffd"))))).toBe(false);
-    const response = await send("POST", `/api/v1/projects/${ids.projectId}/reports`, { cookie: owner.cookie, body: { name: "Growth 📈 (ünïcödé)" } });
+    const reports = await getPrisma().report.findMany({
+      where: { projectId: ids.projectId },
+      select: { name: true, description: true },
+    });
+    expect(
+      reports.some((r) =>
+        [r.name, r.description].some(
+          (t) => t !== null && (!t.isWellFormed() || t.includes("\0") || t.includes("\ufffd")),
+        ),
+      ),
+    ).toBe(false);
+    const response = await send("POST", `/api/v1/projects/${ids.projectId}/reports`, {
+      cookie: owner.cookie,
+      body: { name: "Growth 📈 (ünïcödé)" },
+    });
     expect(response.status).toBe(201);
     expect(((await response.json()) as { name: string }).name).toBe("Growth 📈 (ünïcödé)");
   });
 
   const queries: { name: string; query: (s: string) => unknown }[] = [
     { name: "equals filter", query: (s) => ({ kind: "trend", filters: [{ field: "path", op: "equals", value: s }] }) },
-    { name: "property filter", query: (s) => ({ kind: "metric", filters: [{ field: "properties.plan", op: "not_equals", value: s }] }) },
-    { name: "contains filter", query: (s) => ({ kind: "breakdown", dimension: "path", filters: [{ field: "title", op: "contains", value: s }] }) },
-    { name: "in filter", query: (s) => ({ kind: "trend", filters: [{ field: "country", op: "in", value: ["FR", s] }] }) },
+    {
+      name: "property filter",
+      query: (s) => ({ kind: "metric", filters: [{ field: "properties.plan", op: "not_equals", value: s }] }),
+    },
+    {
+      name: "contains filter",
+      query: (s) => ({ kind: "breakdown", dimension: "path", filters: [{ field: "title", op: "contains", value: s }] }),
+    },
+    {
+      name: "in filter",
+      query: (s) => ({ kind: "trend", filters: [{ field: "country", op: "in", value: ["FR", s] }] }),
+    },
     { name: "event name", query: (s) => ({ kind: "metric", event: s }) },
-    { name: "funnel step", query: (s) => ({ kind: "funnel", steps: [{ event: "pageview" }, { event: "signup", filters: [{ field: "path", op: "equals", value: s }] }] }) },
+    {
+      name: "funnel step",
+      query: (s) => ({
+        kind: "funnel",
+        steps: [{ event: "pageview" }, { event: "signup", filters: [{ field: "path", op: "equals", value: s }] }],
+      }),
+    },
     { name: "retention event", query: (s) => ({ kind: "retention", start_event: s, return_event: "pageview" }) },
   ];
 
   for (const { name, query } of queries) {
     it(`is a 400 in a query's ${name}`, async () => {
       for (const s of unstorable) {
-        const response = await send("POST", "/api/v1/query", { bearer: readKey, body: { project_id: ids.projectId, query: query(s) } });
+        const response = await send("POST", "/api/v1/query", {
+          bearer: readKey,
+          body: { project_id: ids.projectId, query: query(s) },
+        });
         await expectError(response, 400, "invalid_request");
       }
     });
@@ -213,7 +381,11 @@ describe("text PostgreSQL cannot store", () => {
 
   it("is a 400 in an embed viewer's filter choice, and ignored by the embed page", async () => {
     for (const path of ["data?", "values?field=country&", `csv?widget=${ids.widgetId}&`, "stream?"]) {
-      await expectError(await send("GET", `/api/v1/embed/${embedToken}/${path}filter.country=FR%00`), 400, "invalid_request");
+      await expectError(
+        await send("GET", `/api/v1/embed/${embedToken}/${path}filter.country=FR%00`),
+        400,
+        "invalid_request",
+      );
     }
     const page = await fetch(`${testBaseUrl()}/embed/${embedToken}?filter.country=FR%00`);
     expect(page.status).toBe(200);
@@ -221,7 +393,11 @@ describe("text PostgreSQL cannot store", () => {
 
   it("is a 400 in a report data range or time zone", async () => {
     for (const query of ["tz=Europe%2FParis%00", "from=2026-01-01%00&to=2026-01-02"]) {
-      await expectError(await send("GET", `/api/v1/reports/${ids.reportId}/data?${query}`, { bearer: readKey }), 400, "invalid_request");
+      await expectError(
+        await send("GET", `/api/v1/reports/${ids.reportId}/data?${query}`, { bearer: readKey }),
+        400,
+        "invalid_request",
+      );
     }
   });
 });
@@ -249,7 +425,11 @@ describe("bodies nested hundreds of thousands deep", () => {
 
   it("are refused for a body that is not an object at all", async () => {
     for (const raw of ["null", "[]", '"text"', "42"]) {
-      await expectError(await send("POST", `/api/v1/projects/${ids.projectId}/reports`, { cookie: owner.cookie, raw }), 400, "invalid_request");
+      await expectError(
+        await send("POST", `/api/v1/projects/${ids.projectId}/reports`, { cookie: owner.cookie, raw }),
+        400,
+        "invalid_request",
+      );
     }
   });
 });

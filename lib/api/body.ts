@@ -10,7 +10,8 @@ const MAX_APP_BODY_DEPTH = 16;
 
 export async function readAppBody(request: Request, maxBytes = MAX_APP_BODY_BYTES): Promise<unknown> {
   const body = await readJsonBody(request, maxBytes);
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new ApiError("invalid_request", "The body must be a JSON object");
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new ApiError("invalid_request", "The body must be a JSON object");
   const problem = findJsonProblem(body, { maxDepth: MAX_APP_BODY_DEPTH, text: true });
   if (problem) throw invalidRequest([problem]);
   return body;

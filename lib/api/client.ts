@@ -19,6 +19,11 @@ export async function apiFetch<T>(url: string, init: { method?: string; body?: u
   });
   if (response.status === 204) return undefined as T;
   const body = (await response.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-  if (!response.ok) throw new ApiClientError(response.status, body?.error?.code ?? "internal_error", body?.error?.message ?? `Request failed (${response.status})`);
+  if (!response.ok)
+    throw new ApiClientError(
+      response.status,
+      body?.error?.code ?? "internal_error",
+      body?.error?.message ?? `Request failed (${response.status})`,
+    );
   return body as T;
 }

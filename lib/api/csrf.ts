@@ -27,7 +27,11 @@ function isOwnOrigin(origin: string, request: Request): boolean {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") return false;
   const configured = getEnv().NEXTAUTH_URL;
-  const candidates = [requestHost(request.headers), request.headers.get("host"), configured && new URL(configured).host];
+  const candidates = [
+    requestHost(request.headers),
+    request.headers.get("host"),
+    configured && new URL(configured).host,
+  ];
   return candidates.some((host) => {
     if (!host) return false;
     try {
@@ -47,14 +51,23 @@ export function assertNotCrossSiteWrite(request: Request): void {
   if (SAFE_METHODS.has(request.method) || bearerToken(request)) return;
   const site = request.headers.get("sec-fetch-site");
   if (site !== null && site !== "same-origin" && site !== "none") {
-    throw new ApiError("forbidden", `Cross-site request refused (Sec-Fetch-Site: ${site.slice(0, 20)}): changes can only be made from Lumen's own pages, or with an API key`);
+    throw new ApiError(
+      "forbidden",
+      `Cross-site request refused (Sec-Fetch-Site: ${site.slice(0, 20)}): changes can only be made from Lumen's own pages, or with an API key`,
+    );
   }
   const origin = request.headers.get("origin");
   if (origin !== null && !isOwnOrigin(origin, request)) {
-    throw new ApiError("forbidden", `Cross-origin request refused (Origin: ${origin.slice(0, 100)}): changes can only be made from Lumen's own pages, or with an API key`);
+    throw new ApiError(
+      "forbidden",
+      `Cross-origin request refused (Origin: ${origin.slice(0, 100)}): changes can only be made from Lumen's own pages, or with an API key`,
+    );
   }
   const mediaType = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
   if (hasBody(request) && mediaType !== "application/json") {
-    throw new ApiError("forbidden", `Send the body as application/json, not ${mediaType ?? "no content type"}: other types are refused as possible cross-site requests`);
+    throw new ApiError(
+      "forbidden",
+      `Send the body as application/json, not ${mediaType ?? "no content type"}: other types are refused as possible cross-site requests`,
+    );
   }
 }

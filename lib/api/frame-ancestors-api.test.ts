@@ -2,8 +2,8 @@
 // embed page keeps its own frame-ancestors (its allowed origins, else any page).
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { closeDatabase } from "../db/client";
-import { createTenant, testBaseUrl, type Tenant } from "../testing/fixtures";
-import { signedInMember, type SignedInMember } from "../testing/members";
+import { createTenant, type Tenant, testBaseUrl } from "../testing/fixtures";
+import { type SignedInMember, signedInMember } from "../testing/members";
 
 let tenant: Tenant;
 let admin: SignedInMember;
@@ -55,7 +55,11 @@ it("forbids framing the app's pages, redirects and API answers included", async 
   ];
   for (const path of paths) {
     const response = await get(path);
-    expect({ path, csp: response.headers.get("content-security-policy"), xfo: response.headers.get("x-frame-options") }).toEqual({ path, csp: "frame-ancestors 'none'", xfo: "DENY" });
+    expect({
+      path,
+      csp: response.headers.get("content-security-policy"),
+      xfo: response.headers.get("x-frame-options"),
+    }).toEqual({ path, csp: "frame-ancestors 'none'", xfo: "DENY" });
   }
 });
 
@@ -63,7 +67,9 @@ it("lets an embed be framed by its allowed origins (and Lumen's own preview) onl
   const token = await createEmbed(["https://shop.example", "https://docs.example:8443"]);
   const response = await get(`/embed/${token}`);
   expect(response.status).toBe(200);
-  expect(response.headers.get("content-security-policy")).toBe("frame-ancestors 'self' https://shop.example https://docs.example:8443");
+  expect(response.headers.get("content-security-policy")).toBe(
+    "frame-ancestors 'self' https://shop.example https://docs.example:8443",
+  );
   expect(response.headers.get("x-frame-options")).toBeNull();
 });
 

@@ -2,8 +2,8 @@
 // id parameters checked and cross-site writes refused before the handler runs.
 import { randomUUID } from "node:crypto";
 import { ZodError } from "zod";
-import { ApiError, invalidRequest } from "../errors";
 import { isDatabaseUnavailable } from "../db/client";
+import { ApiError, invalidRequest } from "../errors";
 import { log } from "../log";
 import { isUuid } from "../uuid";
 import { assertNotCrossSiteWrite } from "./csrf";
@@ -24,7 +24,10 @@ interface RouteOptions {
 const DB_RETRY_AFTER_SECONDS = "5";
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", ...headers } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", ...headers },
+  });
 }
 
 /** Long opaque path segments (tokens, keys) never reach the logs. */
@@ -43,7 +46,9 @@ async function assertIdParams(context: unknown): Promise<void> {
   for (const [name, value] of Object.entries(params)) {
     if ((name === "id" || name.endsWith("Id")) && !isUuid(value)) {
       const noun = name === "id" ? "item" : name.slice(0, -2);
-      throw new ApiError("not_found", `No such ${noun}: ${name} must be a UUID`, [{ path: name, message: "must be a UUID" }]);
+      throw new ApiError("not_found", `No such ${noun}: ${name} must be a UUID`, [
+        { path: name, message: "must be a UUID" },
+      ]);
     }
   }
 }
@@ -52,7 +57,9 @@ function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return error;
   if (error instanceof ZodError) return invalidRequest(error.issues);
   if (isDatabaseUnavailable(error)) {
-    return new ApiError("unavailable", "The database is unavailable; retry shortly", undefined, { "retry-after": DB_RETRY_AFTER_SECONDS });
+    return new ApiError("unavailable", "The database is unavailable; retry shortly", undefined, {
+      "retry-after": DB_RETRY_AFTER_SECONDS,
+    });
   }
   return undefined;
 }
@@ -72,7 +79,10 @@ export function defineRoute<Ctx = unknown>(handler: Handler<Ctx>, options: Route
       if (apiError) {
         response = json(apiError.status, apiError.toBody(), apiError.headers);
       } else {
-        log.error("unhandled error", { request_id: requestId, error: error instanceof Error ? error.stack : String(error) });
+        log.error("unhandled error", {
+          request_id: requestId,
+          error: error instanceof Error ? error.stack : String(error),
+        });
         response = json(500, new ApiError("internal_error", "Something went wrong on our side").toBody());
       }
     }

@@ -1,8 +1,8 @@
 // API keys: 192-bit random secrets, shown once, stored as SHA-256 hashes.
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import type { ApiKeyKind } from "../db/generated/enums";
 import { getPool, getPrisma } from "../db/client";
+import type { ApiKeyKind } from "../db/generated/enums";
 import { ApiError } from "../errors";
 
 const kindPrefix: Record<ApiKeyKind, string> = { write: "lmw_", read: "lmr_", admin: "lma_" };
@@ -30,7 +30,8 @@ export interface CreateApiKeyInput {
 
 /** Creates a key and returns it in clear text: the only time it is ever available. */
 export async function createApiKey(input: CreateApiKeyInput): Promise<{ id: string; key: string; prefix: string }> {
-  if (input.kind === "write" && !input.projectId) throw new ApiError("invalid_request", "A write key belongs to one project: give a project");
+  if (input.kind === "write" && !input.projectId)
+    throw new ApiError("invalid_request", "A write key belongs to one project: give a project");
   const key = generateApiKey(input.kind, input.entropy);
   const hash = hashApiKey(key);
   const prefix = key.slice(0, 12);
@@ -58,7 +59,10 @@ export function normalizeOrigin(origin: string): string {
 }
 
 export async function revokeApiKey(organizationId: string, id: string): Promise<void> {
-  const { count } = await getPrisma().apiKey.updateMany({ where: { id, organizationId, revokedAt: null }, data: { revokedAt: new Date() } });
+  const { count } = await getPrisma().apiKey.updateMany({
+    where: { id, organizationId, revokedAt: null },
+    data: { revokedAt: new Date() },
+  });
   if (count === 0) throw new ApiError("not_found", "No such active key in this organization");
   forgetWriteKey({ id });
 }
@@ -74,7 +78,10 @@ export interface AuthenticatedKey {
 }
 
 /** Resolves a presented key or throws 401; a key of the wrong kind is a 403. */
-export async function authenticateApiKey(presented: string | null | undefined, kind: ApiKeyKind): Promise<AuthenticatedKey> {
+export async function authenticateApiKey(
+  presented: string | null | undefined,
+  kind: ApiKeyKind,
+): Promise<AuthenticatedKey> {
   return lookUpKey(hashOfPresented(presented), kind);
 }
 
@@ -93,7 +100,8 @@ async function lookUpKey(hash: string, kind: ApiKeyKind): Promise<AuthenticatedK
   const row = rows[0];
   if (!row) throw new ApiError("unauthorized", "Unknown API key");
   if (row.revokedAt) throw new ApiError("unauthorized", "This API key has been revoked");
-  if (row.kind !== kind) throw new ApiError("forbidden", `This is a ${row.kind} key; this endpoint needs a ${kind} key`);
+  if (row.kind !== kind)
+    throw new ApiError("forbidden", `This is a ${row.kind} key; this endpoint needs a ${kind} key`);
   const { revokedAt: _revoked, ...key } = row;
   return key;
 }

@@ -4,11 +4,11 @@
 // answer 401 for both). The body keeps next-auth's `url` (its browser client reads it) next to
 // Lumen's error shape.
 import "server-only";
-import NextAuth from "next-auth";
 import { NextRequest } from "next/server";
+import NextAuth from "next-auth";
 import { getEnv } from "../env";
 import { BodyReader } from "../ingest/read-body";
-import { getAuthOptions, type AuthRequestState } from "./options";
+import { type AuthRequestState, getAuthOptions } from "./options";
 
 export type AuthRouteContext = { params: Promise<{ nextauth: string[] }> };
 
@@ -21,7 +21,9 @@ async function withBoundedBody(request: Request): Promise<NextRequest> {
   if (request.method !== "POST" || !request.body || !mediaType || !authMediaTypes.has(mediaType)) {
     return request instanceof NextRequest ? request : new NextRequest(request);
   }
-  const text = await BodyReader.open(request, MAX_AUTH_BODY_BYTES, { mediaTypes: authMediaTypes }).text({ allowBlank: true });
+  const text = await BodyReader.open(request, MAX_AUTH_BODY_BYTES, { mediaTypes: authMediaTypes }).text({
+    allowBlank: true,
+  });
   const headers = new Headers(request.headers);
   headers.delete("content-length");
   return new NextRequest(request.url, { method: request.method, headers, body: text });

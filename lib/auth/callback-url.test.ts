@@ -9,7 +9,20 @@ it("keeps paths of this site, with their query and fragment", () => {
 });
 
 it("falls back to the projects page for anything that could leave the site", () => {
-  for (const url of [null, "", "https://evil.example", "http://lumen.example.com/projects", "https://lumen.example.com.evil.example/", "//evil.example/x", "/\\evil.example", "\\\\evil.example", "/\t/evil.example", "javascript:alert(1)", "data:text/html,x", "http://[::1"]) {
+  for (const url of [
+    null,
+    "",
+    "https://evil.example",
+    "http://lumen.example.com/projects",
+    "https://lumen.example.com.evil.example/",
+    "//evil.example/x",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "/\t/evil.example",
+    "javascript:alert(1)",
+    "data:text/html,x",
+    "http://[::1",
+  ]) {
     expect(safeCallbackPath(url, origin), String(url)).toBe(DEFAULT_CALLBACK_PATH);
   }
 });

@@ -15,15 +15,25 @@ export interface CredentialsUser {
 type Verify = (password: string, stored: string) => Promise<boolean>;
 
 /** The user these credentials sign in, or null; `verify` is replaceable only so tests can watch it being called. */
-export async function checkCredentials(email: string, password: string, verify: Verify = verifyPassword): Promise<CredentialsUser | null> {
+export async function checkCredentials(
+  email: string,
+  password: string,
+  verify: Verify = verifyPassword,
+): Promise<CredentialsUser | null> {
   const prisma = getPrisma();
-  const user = await prisma.user.findUnique({ where: { email }, select: { id: true, email: true, name: true, passwordHash: true } });
+  const user = await prisma.user.findUnique({
+    where: { email },
+    select: { id: true, email: true, name: true, passwordHash: true },
+  });
   const stored = user?.passwordHash ?? (await dummyPasswordHash());
   const matches = await verify(password, stored);
   if (!user?.passwordHash || !matches) return null;
   if (passwordNeedsRehash(user.passwordHash)) {
     // Only if unchanged meanwhile: a password reset in between must not be overwritten.
-    await prisma.user.updateMany({ where: { id: user.id, passwordHash: user.passwordHash }, data: { passwordHash: await hashPassword(password) } });
+    await prisma.user.updateMany({
+      where: { id: user.id, passwordHash: user.passwordHash },
+      data: { passwordHash: await hashPassword(password) },
+    });
   }
   return { id: user.id, email: user.email, name: user.name };
 }

@@ -14,6 +14,9 @@ export function verifiedEmailOf(profile: unknown): string | null {
 /** From GitHub's GET /user/emails: the primary email if GitHub has verified it, else null. */
 export function primaryVerifiedGitHubEmail(emails: unknown): string | null {
   if (!Array.isArray(emails)) return null;
-  const primary = emails.find((e): e is { email: string } => !!e && typeof e === "object" && e.primary === true && e.verified === true && typeof e.email === "string");
+  const primary = emails.find(
+    (e): e is { email: string } =>
+      !!e && typeof e === "object" && e.primary === true && e.verified === true && typeof e.email === "string",
+  );
   return primary?.email ?? null;
 }

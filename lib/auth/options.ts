@@ -36,7 +36,9 @@ function oauthProviders(): NextAuthOptions["providers"] {
           url: "https://api.github.com/user",
           async request({ client, tokens }) {
             const profile = await client.userinfo(tokens.access_token!);
-            const response = await fetch("https://api.github.com/user/emails", { headers: { authorization: `token ${tokens.access_token}`, "user-agent": "lumen" } });
+            const response = await fetch("https://api.github.com/user/emails", {
+              headers: { authorization: `token ${tokens.access_token}`, "user-agent": "lumen" },
+            });
             const email = response.ok ? primaryVerifiedGitHubEmail(await response.json()) : null;
             return { ...profile, email: email ?? undefined, email_verified: email !== null };
           },
@@ -44,7 +46,8 @@ function oauthProviders(): NextAuthOptions["providers"] {
       }),
     );
   }
-  if (env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET) providers.push(GoogleProvider({ clientId: env.GOOGLE_CLIENT_ID, clientSecret: env.GOOGLE_CLIENT_SECRET }));
+  if (env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET)
+    providers.push(GoogleProvider({ clientId: env.GOOGLE_CLIENT_ID, clientSecret: env.GOOGLE_CLIENT_SECRET }));
   if (env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET) {
     providers.push({
       id: "oidc",
@@ -56,7 +59,11 @@ function oauthProviders(): NextAuthOptions["providers"] {
       checks: ["pkce", "state"],
       clientId: env.OIDC_CLIENT_ID,
       clientSecret: env.OIDC_CLIENT_SECRET,
-      profile: (profile: { sub: string; email: string; name?: string }) => ({ id: profile.sub, email: profile.email, name: profile.name ?? null }),
+      profile: (profile: { sub: string; email: string; name?: string }) => ({
+        id: profile.sub,
+        email: profile.email,
+        name: profile.name ?? null,
+      }),
     });
   }
   return providers;

@@ -18,7 +18,14 @@ it("verifies a hash of an older cost, and flags it for re-hashing", async () => 
 });
 
 it("refuses stored strings that are not its hashes, without computing anything huge", async () => {
-  for (const stored of ["", "bcrypt$x", "scrypt$1000$8$1$c2FsdA$aGFzaA", `scrypt$${2 ** 24}$8$1$c2FsdA$aGFzaA`, "scrypt$16384$0$1$c2FsdA$aGFzaA", "scrypt$16384$8$1$c2FsdA$aGFzaA$extra"]) {
+  for (const stored of [
+    "",
+    "bcrypt$x",
+    "scrypt$1000$8$1$c2FsdA$aGFzaA",
+    `scrypt$${2 ** 24}$8$1$c2FsdA$aGFzaA`,
+    "scrypt$16384$0$1$c2FsdA$aGFzaA",
+    "scrypt$16384$8$1$c2FsdA$aGFzaA$extra",
+  ]) {
     expect(await verifyPassword("x", stored), stored).toBe(false);
     expect(passwordNeedsRehash(stored)).toBe(true);
   }

@@ -39,7 +39,12 @@ function scrypt(password: string, salt: Buffer, { N, r, p }: ScryptParams): Prom
   // Node refuses when 128·N·r·p exceeds maxmem; leave room for its smaller buffers.
   const maxmem = 128 * N * r * p + 16 * 1024 * 1024;
   return withHashSlot(
-    () => new Promise((resolve, reject) => scryptCallback(password, salt, KEY_LENGTH, { N, r, p, maxmem }, (error, key) => (error ? reject(error) : resolve(key)))),
+    () =>
+      new Promise((resolve, reject) =>
+        scryptCallback(password, salt, KEY_LENGTH, { N, r, p, maxmem }, (error, key) =>
+          error ? reject(error) : resolve(key),
+        ),
+      ),
   );
 }
 
@@ -47,7 +52,12 @@ function parseHash(stored: string): { params: ScryptParams; salt: Buffer; hash: 
   const [scheme, n, r, p, salt, hash, ...rest] = stored.split("$");
   if (scheme !== "scrypt" || !salt || !hash || rest.length > 0) return null;
   const params = { N: Number(n), r: Number(r), p: Number(p) };
-  const valid = Number.isInteger(params.N) && params.N > 1 && params.N <= MAX_N && (params.N & (params.N - 1)) === 0 && [params.r, params.p].every((v) => Number.isInteger(v) && v >= 1 && v <= 16);
+  const valid =
+    Number.isInteger(params.N) &&
+    params.N > 1 &&
+    params.N <= MAX_N &&
+    (params.N & (params.N - 1)) === 0 &&
+    [params.r, params.p].every((v) => Number.isInteger(v) && v >= 1 && v <= 16);
   return valid ? { params, salt: Buffer.from(salt, "base64url"), hash: Buffer.from(hash, "base64url") } : null;
 }
 
@@ -73,7 +83,12 @@ export function scryptParamsOf(stored: string): ScryptParams | null {
 /** True for a hash made at another cost than the current one: sign-in re-hashes it. */
 export function passwordNeedsRehash(stored: string): boolean {
   const params = scryptParamsOf(stored);
-  return !params || params.N !== CURRENT_SCRYPT_PARAMS.N || params.r !== CURRENT_SCRYPT_PARAMS.r || params.p !== CURRENT_SCRYPT_PARAMS.p;
+  return (
+    !params ||
+    params.N !== CURRENT_SCRYPT_PARAMS.N ||
+    params.r !== CURRENT_SCRYPT_PARAMS.r ||
+    params.p !== CURRENT_SCRYPT_PARAMS.p
+  );
 }
 
 let dummyHash: Promise<string> | undefined;

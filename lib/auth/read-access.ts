@@ -7,7 +7,9 @@ import { authenticateApiKey, bearerToken } from "./api-keys";
 import { getRoleOrThrow } from "./roles";
 import { getSessionUser } from "./session";
 
-export type Reader = { kind: "key"; organizationId: string; projectId: string | null } | { kind: "user"; userId: string };
+export type Reader =
+  | { kind: "key"; organizationId: string; projectId: string | null }
+  | { kind: "user"; userId: string };
 
 export async function authenticateReader(request: Request): Promise<Reader> {
   const token = bearerToken(request);
@@ -27,7 +29,8 @@ export async function readableProjectOrganization(reader: Reader, projectId: str
   const project = await getPrisma().project.findUnique({ where: { id: projectId }, select: { organizationId: true } });
   if (!project) throw notFound();
   if (reader.kind === "key") {
-    if (project.organizationId !== reader.organizationId || (reader.projectId && reader.projectId !== projectId)) throw notFound();
+    if (project.organizationId !== reader.organizationId || (reader.projectId && reader.projectId !== projectId))
+      throw notFound();
   } else {
     await getRoleOrThrow(reader.userId, project.organizationId).catch(() => {
       throw notFound();

@@ -1,7 +1,7 @@
 // Signed-in members read their organization's projects through the query API; nobody else does.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { closeDatabase } from "../db/client";
-import { createMember, createTenant, postEvents, testBaseUrl, type Tenant } from "../testing/fixtures";
+import { createMember, createTenant, postEvents, type Tenant, testBaseUrl } from "../testing/fixtures";
 import { signInOverHttp } from "../testing/session";
 
 let a: Tenant;
@@ -24,7 +24,12 @@ function query(projectId: string, cookie?: string) {
   return fetch(`${testBaseUrl()}/api/v1/query`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) },
-    body: JSON.stringify({ project_id: projectId, query: { kind: "metric", event: "pageview" }, range: { relative: "today" }, timezone: "UTC" }),
+    body: JSON.stringify({
+      project_id: projectId,
+      query: { kind: "metric", event: "pageview" },
+      range: { relative: "today" },
+      timezone: "UTC",
+    }),
   });
 }
 

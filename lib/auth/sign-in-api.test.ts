@@ -54,7 +54,9 @@ describe("throttling", () => {
 
     // Another account is not affected, even from a client that took part.
     const other = await newUser();
-    await expect(signInOverHttp(other, PASSWORD, { clientAddress: newClient() })).resolves.toMatch(/next-auth.session-token=/);
+    await expect(signInOverHttp(other, PASSWORD, { clientAddress: newClient() })).resolves.toMatch(
+      /next-auth.session-token=/,
+    );
   });
 
   it(`refuses a client with 429 + Retry-After after ${CLIENT_FAILURE_LIMIT} failures over any accounts`, async () => {
@@ -64,13 +66,17 @@ describe("throttling", () => {
       const { response } = await postCredentials(`not-an-email-${i}`, "guess", { clientAddress: client });
       expect(response.status).toBe(401);
     }
-    const { response: last } = await postCredentials(`unknown-${randomUUID()}@example.com`, "guess", { clientAddress: client });
+    const { response: last } = await postCredentials(`unknown-${randomUUID()}@example.com`, "guess", {
+      clientAddress: client,
+    });
     expect(last.status).toBe(401);
 
     const email = await newUser();
     await expectThrottled((await postCredentials(email, PASSWORD, { clientAddress: client })).response);
     // The same account from another client signs in: the limit was the client's.
-    await expect(signInOverHttp(email, PASSWORD, { clientAddress: newClient() })).resolves.toMatch(/next-auth.session-token=/);
+    await expect(signInOverHttp(email, PASSWORD, { clientAddress: newClient() })).resolves.toMatch(
+      /next-auth.session-token=/,
+    );
   });
 
   it("keeps no email or client address in the throttling table", async () => {
@@ -86,10 +92,13 @@ describe("throttling", () => {
 
   it("a successful sign-in clears the account's failures", async () => {
     const email = await newUser();
-    for (let i = 0; i < ACCOUNT_FAILURE_LIMIT - 1; i++) expect((await postCredentials(email, "wrong", { clientAddress: newClient() })).response.status).toBe(401);
+    for (let i = 0; i < ACCOUNT_FAILURE_LIMIT - 1; i++)
+      expect((await postCredentials(email, "wrong", { clientAddress: newClient() })).response.status).toBe(401);
     await signInOverHttp(email, PASSWORD, { clientAddress: newClient() });
     expect((await postCredentials(email, "wrong", { clientAddress: newClient() })).response.status).toBe(401);
-    await expect(signInOverHttp(email, PASSWORD, { clientAddress: newClient() })).resolves.toMatch(/next-auth.session-token=/);
+    await expect(signInOverHttp(email, PASSWORD, { clientAddress: newClient() })).resolves.toMatch(
+      /next-auth.session-token=/,
+    );
   });
 });
 
@@ -105,7 +114,9 @@ describe("password hashes", () => {
     expect(upgraded).not.toBe(legacy);
     expect(scryptParamsOf(upgraded)).toEqual(CURRENT_SCRYPT_PARAMS);
     expect(await verifyPassword(PASSWORD, upgraded)).toBe(true);
-    await expect(signInOverHttp(email, PASSWORD, { clientAddress: newClient() })).resolves.toMatch(/next-auth.session-token=/);
+    await expect(signInOverHttp(email, PASSWORD, { clientAddress: newClient() })).resolves.toMatch(
+      /next-auth.session-token=/,
+    );
   });
 
   it("leaves an older hash alone when the password is wrong", async () => {
@@ -122,7 +133,12 @@ describe("callbackUrl", () => {
 
   it("sends a signed-in person to a path of this site whatever callbackUrl says", async () => {
     const email = await newUser();
-    for (const callbackUrl of ["https://evil.example/steal", "//evil.example/steal", "/\\evil.example", "javascript:alert(1)"]) {
+    for (const callbackUrl of [
+      "https://evil.example/steal",
+      "//evil.example/steal",
+      "/\\evil.example",
+      "javascript:alert(1)",
+    ]) {
       const { response } = await postCredentials(email, PASSWORD, { clientAddress: newClient(), callbackUrl });
       expect(response.status).toBe(200);
       const url = new URL(((await response.json()) as { url: string }).url);
@@ -133,16 +149,26 @@ describe("callbackUrl", () => {
 
   it("keeps a same-origin path, and redirects (without JSON) to this site only", async () => {
     const email = await newUser();
-    const kept = await postCredentials(email, PASSWORD, { clientAddress: newClient(), callbackUrl: "/projects/x?range=last_7_days" });
+    const kept = await postCredentials(email, PASSWORD, {
+      clientAddress: newClient(),
+      callbackUrl: "/projects/x?range=last_7_days",
+    });
     expect(((await kept.response.json()) as { url: string }).url).toBe(`${base().origin}/projects/x?range=last_7_days`);
 
-    const redirected = await postCredentials(email, PASSWORD, { clientAddress: newClient(), callbackUrl: "https://evil.example/", json: false });
+    const redirected = await postCredentials(email, PASSWORD, {
+      clientAddress: newClient(),
+      callbackUrl: "https://evil.example/",
+      json: false,
+    });
     expect(redirected.response.status).toBe(302);
     expect(new URL(redirected.response.headers.get("location")!).origin).toBe(base().origin);
   });
 
   it("does not send the sign-in page's callbackUrl elsewhere either", async () => {
-    const response = await fetch(`${testBaseUrl()}/api/auth/signin?callbackUrl=${encodeURIComponent("https://evil.example/")}`, { redirect: "manual" });
+    const response = await fetch(
+      `${testBaseUrl()}/api/auth/signin?callbackUrl=${encodeURIComponent("https://evil.example/")}`,
+      { redirect: "manual" },
+    );
     const location = new URL(response.headers.get("location")!, testBaseUrl());
     expect(location.origin).toBe(base().origin);
     const callbackUrl = location.searchParams.get("callbackUrl");

@@ -30,7 +30,9 @@ export interface SignInAttempt {
   account: string | null;
 }
 
-export type SignInGate = { allowed: true; attempt: SignInAttempt } | { allowed: false; retryAfterSeconds: number; subject: SubjectKind };
+export type SignInGate =
+  | { allowed: true; attempt: SignInAttempt }
+  | { allowed: false; retryAfterSeconds: number; subject: SubjectKind };
 
 function subjectHash(kind: SubjectKind, value: string): string {
   return createHmac("sha256", getInstanceSecret()).update(`lumen-sign-in:${kind}:${value}`).digest("hex");
@@ -65,7 +67,8 @@ export async function beginSignInAttempt(email: string | null, client: string | 
     if (ages.length < subject.limit) continue;
     // Room for one more once the limit-th most recent failure leaves the window.
     const retryAfterSeconds = Math.max(1, Math.ceil(SIGN_IN_WINDOW_SECONDS - ages[subject.limit - 1]!));
-    if (!refusal || retryAfterSeconds > refusal.retryAfterSeconds) refusal = { retryAfterSeconds, subject: subject.kind };
+    if (!refusal || retryAfterSeconds > refusal.retryAfterSeconds)
+      refusal = { retryAfterSeconds, subject: subject.kind };
   }
   if (refusal) {
     await prisma.$executeRaw`DELETE FROM sign_in_failures WHERE id = ANY(${ids}::bigint[])`;

@@ -12,7 +12,9 @@ const run = promisify(execFile);
 const tsx = path.resolve("node_modules/.bin/tsx");
 
 async function lumen(...args: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run(tsx, ["--conditions=react-server", "scripts/lumen.ts", ...args, "--json"], { env: process.env });
+  const { stdout } = await run(tsx, ["--conditions=react-server", "scripts/lumen.ts", ...args, "--json"], {
+    env: process.env,
+  });
   return JSON.parse(stdout.trim().split("\n").pop()!) as Record<string, unknown>;
 }
 
@@ -26,7 +28,17 @@ it("creates a workspace whose write key ingests", async () => {
   expect(org).toMatchObject({ slug });
 
   const email = `${slug}@example.com`;
-  const user = await lumen("create-user", "--email", email, "--password", "correct horse battery", "--org", slug, "--role", "analyst");
+  const user = await lumen(
+    "create-user",
+    "--email",
+    email,
+    "--password",
+    "correct horse battery",
+    "--org",
+    slug,
+    "--role",
+    "analyst",
+  );
   expect(user).toMatchObject({ email, role: "analyst" });
   const stored = await getPrisma().user.findUniqueOrThrow({ where: { email }, include: { memberships: true } });
   expect(await verifyPassword("correct horse battery", stored.passwordHash!)).toBe(true);
@@ -35,9 +47,22 @@ it("creates a workspace whose write key ingests", async () => {
   const project = await lumen("create-project", "--org", slug, "--name", "Docs site", "--timezone", "America/New_York");
   expect(project).toMatchObject({ timezone: "America/New_York" });
 
-  const key = await lumen("create-key", "--project", String(project.project_id), "--kind", "write", "--rate-limit", "700", "--event-rate-limit", "3000");
+  const key = await lumen(
+    "create-key",
+    "--project",
+    String(project.project_id),
+    "--kind",
+    "write",
+    "--rate-limit",
+    "700",
+    "--event-rate-limit",
+    "3000",
+  );
   expect(String(key.key)).toMatch(/^lmw_/);
-  expect(await getPrisma().apiKey.findUniqueOrThrow({ where: { id: String(key.key_id) } })).toMatchObject({ rateLimit: 700, eventRateLimit: 3000 });
+  expect(await getPrisma().apiKey.findUniqueOrThrow({ where: { id: String(key.key_id) } })).toMatchObject({
+    rateLimit: 700,
+    eventRateLimit: 3000,
+  });
   const response = await postEvents({ name: "from-cli-key" }, { key: String(key.key) });
   expect(response.status).toBe(202);
   const events = await getPrisma().event.findMany({ where: { projectId: String(project.project_id) } });
@@ -45,7 +70,20 @@ it("creates a workspace whose write key ingests", async () => {
 });
 
 it("reports bad input clearly and exits non-zero", async () => {
-  const failure = await run(tsx, ["--conditions=react-server", "scripts/lumen.ts", "create-project", "--org", "no-such-org-anywhere", "--name", "x", "--json"], { env: process.env }).catch((e: { code: number; stderr: string }) => e);
+  const failure = await run(
+    tsx,
+    [
+      "--conditions=react-server",
+      "scripts/lumen.ts",
+      "create-project",
+      "--org",
+      "no-such-org-anywhere",
+      "--name",
+      "x",
+      "--json",
+    ],
+    { env: process.env },
+  ).catch((e: { code: number; stderr: string }) => e);
   expect(failure).toMatchObject({ code: 1 });
   expect((failure as { stderr: string }).stderr).toMatch(/No organization "no-such-org-anywhere"/);
 });
@@ -53,10 +91,19 @@ it("reports bad input clearly and exits non-zero", async () => {
 it("loads an idempotent demo workspace", async () => {
   const slug = `demo-${randomUUID().slice(0, 8)}`;
   const first = await lumen("demo", "--org", slug, "--events", "3000");
-  expect(first).toMatchObject({ org_id: expect.any(String), project_id: expect.any(String), write_key: expect.stringMatching(/^lmw_/), read_key: expect.stringMatching(/^lmr_/), user: { email: expect.any(String), password: expect.any(String) } });
+  expect(first).toMatchObject({
+    org_id: expect.any(String),
+    project_id: expect.any(String),
+    write_key: expect.stringMatching(/^lmw_/),
+    read_key: expect.stringMatching(/^lmr_/),
+    user: { email: expect.any(String), password: expect.any(String) },
+  });
   const second = await lumen("demo", "--org", slug, "--events", "3000");
   expect(second).toEqual(first);
-  const events = await getPrisma().event.findMany({ where: { projectId: String(first.project_id) }, select: { name: true, userId: true, anonymousId: true } });
+  const events = await getPrisma().event.findMany({
+    where: { projectId: String(first.project_id) },
+    select: { name: true, userId: true, anonymousId: true },
+  });
   expect(events).toHaveLength(3000);
   const names = new Set(events.map((e) => e.name));
   expect([...names]).toEqual(expect.arrayContaining(["pageview", "signup", "purchase"]));

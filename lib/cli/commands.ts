@@ -4,7 +4,13 @@ import { createApiKey, revokeApiKey } from "../auth/api-keys";
 import { ensureDemoWorkspace } from "../demo/demo-workspace";
 import { getInstanceSecret } from "../secrets";
 import { roleSchema } from "../workspace/schemas";
-import { createProject, ensureOrganization, ensureUserWithRole, getOrganizationOrThrow, getProjectOrThrow } from "../workspace/workspace";
+import {
+  createProject,
+  ensureOrganization,
+  ensureUserWithRole,
+  getOrganizationOrThrow,
+  getProjectOrThrow,
+} from "../workspace/workspace";
 import { progressBar } from "./progress";
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -32,28 +38,57 @@ export const commands: Record<string, { usage: string; run: (flags: Flags) => Pr
     async run(flags) {
       const org = await getOrganizationOrThrow(text.parse(flags.org));
       const role = roleSchema.parse(flags.role ?? "viewer");
-      const user = await ensureUserWithRole(org.id, { email: text.parse(flags.email), password: text.parse(flags.password), name: optionalText.parse(flags.name) }, role);
-      return { json: { user_id: user.id, email: user.email, org_id: org.id, role }, lines: [`User ${user.email} is ${role} of ${org.slug}`] };
+      const user = await ensureUserWithRole(
+        org.id,
+        { email: text.parse(flags.email), password: text.parse(flags.password), name: optionalText.parse(flags.name) },
+        role,
+      );
+      return {
+        json: { user_id: user.id, email: user.email, org_id: org.id, role },
+        lines: [`User ${user.email} is ${role} of ${org.slug}`],
+      };
     },
   },
   "create-project": {
     usage: "create-project --org SLUG --name NAME [--timezone Europe/Paris] [--domain example.com]",
     async run(flags) {
       const org = await getOrganizationOrThrow(text.parse(flags.org));
-      const project = await createProject(org.id, { name: text.parse(flags.name), timezone: optionalText.parse(flags.timezone), domain: optionalText.parse(flags.domain) });
-      return { json: { project_id: project.id, org_id: org.id, timezone: project.timezone }, lines: [`Project ${project.name} (${project.id}) in ${org.slug}, time zone ${project.timezone}`] };
+      const project = await createProject(org.id, {
+        name: text.parse(flags.name),
+        timezone: optionalText.parse(flags.timezone),
+        domain: optionalText.parse(flags.domain),
+      });
+      return {
+        json: { project_id: project.id, org_id: org.id, timezone: project.timezone },
+        lines: [`Project ${project.name} (${project.id}) in ${org.slug}, time zone ${project.timezone}`],
+      };
     },
   },
   "create-key": {
-    usage: "create-key --kind write|read|admin (--project ID | --org SLUG) [--name NAME] [--origins https://a.com,https://b.com] [--rate-limit N] [--event-rate-limit N]",
+    usage:
+      "create-key --kind write|read|admin (--project ID | --org SLUG) [--name NAME] [--origins https://a.com,https://b.com] [--rate-limit N] [--event-rate-limit N]",
     async run(flags) {
       const kind = z.enum(["write", "read", "admin"]).parse(flags.kind);
       const project = flags.project ? await getProjectOrThrow(text.parse(flags.project)) : null;
       const org = project ? { id: project.organizationId } : await getOrganizationOrThrow(text.parse(flags.org));
-      const origins = optionalText.parse(flags.origins)?.split(",").map((o) => o.trim()).filter(Boolean) ?? [];
+      const origins =
+        optionalText
+          .parse(flags.origins)
+          ?.split(",")
+          .map((o) => o.trim())
+          .filter(Boolean) ?? [];
       const rateLimit = flags["rate-limit"] === undefined ? null : positiveInt.parse(flags["rate-limit"]);
-      const eventRateLimit = flags["event-rate-limit"] === undefined ? null : positiveInt.parse(flags["event-rate-limit"]);
-      const key = await createApiKey({ organizationId: org.id, projectId: project?.id ?? null, kind, name: optionalText.parse(flags.name) ?? `${kind} key`, allowedOrigins: origins, rateLimit, eventRateLimit });
+      const eventRateLimit =
+        flags["event-rate-limit"] === undefined ? null : positiveInt.parse(flags["event-rate-limit"]);
+      const key = await createApiKey({
+        organizationId: org.id,
+        projectId: project?.id ?? null,
+        kind,
+        name: optionalText.parse(flags.name) ?? `${kind} key`,
+        allowedOrigins: origins,
+        rateLimit,
+        eventRateLimit,
+      });
       return {
         json: { key_id: key.id, key: key.key, kind, org_id: org.id, project_id: project?.id ?? null },
         lines: [`Created ${kind} key ${key.id}. This is the only time it is shown:`, key.key],

@@ -2,7 +2,7 @@
 import path from "node:path";
 import { getEnv, setDatabaseUrl } from "../env";
 import { startEmbeddedPostgres } from "./embedded";
-import { prepareDatabase, type PrepareResult } from "./prepare";
+import { type PrepareResult, prepareDatabase } from "./prepare";
 
 export interface BootstrappedDatabase extends PrepareResult {
   url: string;

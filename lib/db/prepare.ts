@@ -1,7 +1,7 @@
 // Brings a database up to date before anything serves from it: migrations, then event partitions.
 import pg from "pg";
-import { applyMigrations, type MigrationPaths, defaultMigrationPaths } from "./schema-engine";
 import { ensureEventPartitions, ingestionWindow } from "./partitions";
+import { applyMigrations, defaultMigrationPaths, type MigrationPaths } from "./schema-engine";
 
 export interface PrepareResult {
   applied: string[];
@@ -13,14 +13,22 @@ export const MIN_SERVER_VERSION = 150000;
 
 /** Refuses a server older than MIN_SERVER_VERSION before anything is migrated, naming both versions. */
 export async function assertSupportedServer(client: Pick<pg.Client, "query">): Promise<void> {
-  const { rows } = await client.query<{ num: string; version: string }>("SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS version");
+  const { rows } = await client.query<{ num: string; version: string }>(
+    "SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS version",
+  );
   const { num, version } = rows[0]!;
   if (Number(num) < MIN_SERVER_VERSION) {
-    throw new Error(`Lumen needs PostgreSQL 15 or later; the server at DATABASE_URL is PostgreSQL ${version}. Upgrade it, or unset DATABASE_URL to use the embedded PostgreSQL.`);
+    throw new Error(
+      `Lumen needs PostgreSQL 15 or later; the server at DATABASE_URL is PostgreSQL ${version}. Upgrade it, or unset DATABASE_URL to use the embedded PostgreSQL.`,
+    );
   }
 }
 
-export async function prepareDatabase(url: string, maxEventAgeDays: number, paths: MigrationPaths = defaultMigrationPaths): Promise<PrepareResult> {
+export async function prepareDatabase(
+  url: string,
+  maxEventAgeDays: number,
+  paths: MigrationPaths = defaultMigrationPaths,
+): Promise<PrepareResult> {
   const check = new pg.Client({ connectionString: url });
   await check.connect();
   try {

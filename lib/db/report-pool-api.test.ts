@@ -8,7 +8,7 @@ import { getEnv } from "../env";
 import { eventRow } from "../ingest/event-row";
 import { writeEvents } from "../ingest/write-events";
 import { PRINCIPAL_LIMITS } from "../query/query-gate";
-import { startAppServer, type AppServer } from "../testing/app-server";
+import { type AppServer, startAppServer } from "../testing/app-server";
 import { createTenant, type Tenant } from "../testing/fixtures";
 import { closeDatabase, getPool } from "./client";
 import { ensureEventPartitions } from "./partitions";
@@ -18,7 +18,12 @@ const HOUR = 3_600_000;
  * Filtered sessions come from raw events (these carry no session id: window functions over every
  * actor's events): seconds of work when many run at once. Unfiltered, the session rollups answer.
  */
-const heavyQuery = { kind: "metric", measure: { type: "sessions" }, compare: false, filters: [{ field: "path", op: "contains", value: "/p/" }] };
+const heavyQuery = {
+  kind: "metric",
+  measure: { type: "sessions" },
+  compare: false,
+  filters: [{ field: "path", op: "contains", value: "/p/" }],
+};
 
 let tenant: Tenant;
 let keys: string[];
@@ -26,11 +31,21 @@ let server: AppServer;
 
 beforeAll(async () => {
   tenant = await createTenant();
-  keys = await Promise.all([0, 1, 2].map(async (i) => (await createApiKey({ organizationId: tenant.organizationId, kind: "read", name: `reader ${i}` })).key));
+  keys = await Promise.all(
+    [0, 1, 2].map(
+      async (i) =>
+        (await createApiKey({ organizationId: tenant.organizationId, kind: "read", name: `reader ${i}` })).key,
+    ),
+  );
   const now = Date.now();
   await ensureEventPartitions(getPool(), new Date(now - 3 * 24 * HOUR), new Date(now));
   const events = Array.from({ length: 100_000 }, (_, i) =>
-    eventRow({ name: i % 3 ? "pageview" : "click", timestamp: new Date(now - 2 * HOUR - (i % 50_000) * 2_000), userId: `u-${i % 10_000}`, path: `/p/${i % 200}` }),
+    eventRow({
+      name: i % 3 ? "pageview" : "click",
+      timestamp: new Date(now - 2 * HOUR - (i % 50_000) * 2_000),
+      userId: `u-${i % 10_000}`,
+      path: `/p/${i % 200}`,
+    }),
   );
   await writeEvents(getPool(), tenant.organizationId, tenant.projectId, events);
   server = await startAppServer({});
@@ -75,7 +90,10 @@ describe("separate pools", () => {
     const heavy = Array.from({ length: 12 }, (_, i) =>
       runHeavyQuery(keys[i % keys.length]!).then(async (response) => {
         answered++;
-        return { status: response.status, code: response.ok ? null : ((await response.json()) as { error: { code: string } }).error.code };
+        return {
+          status: response.status,
+          code: response.ok ? null : ((await response.json()) as { error: { code: string } }).error.code,
+        };
       }),
     );
     await expect.poll(activeHeavyQueries, { timeout: 20_000, interval: 50 }).toBeGreaterThanOrEqual(poolSize);

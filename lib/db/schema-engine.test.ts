@@ -100,12 +100,16 @@ describe("the WebAssembly schema engine, through lib/db/schema-engine.ts", () =>
     expect(await applyMigrations(url, paths)).toEqual(["20260101000000_init"]);
     expect(await applyMigrations(url, paths)).toEqual([]);
     expect(await query("SELECT fence_label(2) AS label")).toEqual([{ label: "many; really" }]);
-    expect(await query("SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL")).toEqual([{ migration_name: "20260101000000_init" }]);
+    expect(await query("SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL")).toEqual([
+      { migration_name: "20260101000000_init" },
+    ]);
   });
 
-  it("finds nothing to change between the migrated database and the schema (reading the catalogs' \"char\" columns)", async () => {
+  it('finds nothing to change between the migrated database and the schema (reading the catalogs\' "char" columns)', async () => {
     const sql = await diffDatabaseToSchema(url, [], paths);
-    expect(sql.trim() === "" || /^-- This is an empty migration/m.test(sql), `expected no changes, got:\n${sql}`).toBe(true);
+    expect(sql.trim() === "" || /^-- This is an empty migration/m.test(sql), `expected no changes, got:\n${sql}`).toBe(
+      true,
+    );
   });
 
   it("applies nothing of a migration that fails part-way", async () => {

@@ -15,12 +15,12 @@
 // What it relies on is checked when it runs (lib/db/library-internals.ts), and
 // lib/db/schema-engine.test.ts diffs and applies migrations on a scratch database: an upgrade that
 // breaks either fails there, by name.
-import { readFile, readdir } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
-import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from "@prisma/driver-adapter-utils";
+import pg from "pg";
 import { assertInternals } from "./library-internals";
 
 type WasmModule = typeof import("@prisma/schema-engine-wasm/schema_engine_bg");
@@ -44,12 +44,20 @@ async function loadWasm(): Promise<WasmModule> {
   assertInternals(`${WASM_PACKAGE}'s schema_engine_bg.js`, bindings, ["__wbg_set_wasm"], MODULE);
   assertInternals(`${WASM_PACKAGE}'s SchemaEngine`, bindings.SchemaEngine, ["new"], MODULE);
   const require = createRequire(import.meta.url);
-  const wasmPath = path.join(path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")), "schema_engine_bg.wasm");
+  const wasmPath = path.join(
+    path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")),
+    "schema_engine_bg.wasm",
+  );
   let instance: WebAssembly.Instance;
   try {
-    ({ instance } = await WebAssembly.instantiate(await readFile(wasmPath), { "./schema_engine_bg.js": bindings as unknown as WebAssembly.ModuleImports }));
+    ({ instance } = await WebAssembly.instantiate(await readFile(wasmPath), {
+      "./schema_engine_bg.js": bindings as unknown as WebAssembly.ModuleImports,
+    }));
   } catch (error) {
-    throw new Error(`${WASM_PACKAGE}: schema_engine_bg.wasm no longer instantiates against its JavaScript glue the way ${MODULE} does it (${error instanceof Error ? error.message : error})`, { cause: error });
+    throw new Error(
+      `${WASM_PACKAGE}: schema_engine_bg.wasm no longer instantiates against its JavaScript glue the way ${MODULE} does it (${error instanceof Error ? error.message : error})`,
+      { cause: error },
+    );
   }
   assertInternals(`${WASM_PACKAGE}'s schema_engine_bg.wasm`, instance.exports, ["__wbindgen_start"], MODULE);
   bindings.__wbg_set_wasm(instance.exports);
@@ -94,7 +102,10 @@ class WholeScriptPrismaPg extends PrismaPg {
       const result = await queryRaw(query);
       const raw = result as unknown as RawResult;
       // performIO marks every rows array it reads; queryRaw must hand that same array back.
-      if (!(charColumns in raw.rows)) throw new Error(`@prisma/adapter-pg's queryRaw no longer returns the rows its performIO read, which ${MODULE} relies on to type "char" columns: see its header`);
+      if (!(charColumns in raw.rows))
+        throw new Error(
+          `@prisma/adapter-pg's queryRaw no longer returns the rows its performIO read, which ${MODULE} relies on to type "char" columns: see its header`,
+        );
       for (const i of raw.rows[charColumns] ?? []) raw.columnTypes[i] = ColumnTypeEnum.Character;
       return result;
     };
@@ -141,7 +152,10 @@ export const defaultMigrationPaths: MigrationPaths = {
 
 async function readMigrations(migrationsDir: string) {
   const entries = await readdir(migrationsDir, { withFileTypes: true });
-  const dirs = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const dirs = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const lockPath = path.join(migrationsDir, "migration_lock.toml");
   return {
     baseDir: migrationsDir,
@@ -149,7 +163,13 @@ async function readMigrations(migrationsDir: string) {
     migrationDirectories: await Promise.all(
       dirs.map(async (dir) => ({
         path: dir,
-        migrationFile: { path: "migration.sql", content: { tag: "ok" as const, value: await readFile(path.join(migrationsDir, dir, "migration.sql"), "utf8") } },
+        migrationFile: {
+          path: "migration.sql",
+          content: {
+            tag: "ok" as const,
+            value: await readFile(path.join(migrationsDir, dir, "migration.sql"), "utf8"),
+          },
+        },
       })),
     ),
     shadowDbInitScript: "",
@@ -170,12 +190,20 @@ export async function applyMigrations(url: string, paths: MigrationPaths = defau
  * SQL that takes the database at `url` to the schema file. Tables Prisma does not model (the
  * monthly partitions of events) are passed as external so the diff leaves them alone.
  */
-export async function diffDatabaseToSchema(url: string, externalTables: string[], paths: MigrationPaths = defaultMigrationPaths): Promise<string> {
+export async function diffDatabaseToSchema(
+  url: string,
+  externalTables: string[],
+  paths: MigrationPaths = defaultMigrationPaths,
+): Promise<string> {
   const schemaText = await readFile(paths.schemaPath, "utf8");
   return withEngine(url, schemaText, async (engine) => {
     const result = await engine.diff({
       // "schemaDatasource" is the live database the engine is connected to (the adapter for `url`).
-      from: { tag: "schemaDatasource", files: [{ path: paths.schemaPath, content: schemaText }], configDir: path.dirname(paths.schemaPath) },
+      from: {
+        tag: "schemaDatasource",
+        files: [{ path: paths.schemaPath, content: schemaText }],
+        configDir: path.dirname(paths.schemaPath),
+      },
       to: { tag: "schemaDatamodel", files: [{ path: paths.schemaPath, content: schemaText }] },
       script: true,
       exitCode: null,

@@ -18,7 +18,8 @@ afterAll(async () => {
   await closeDatabase();
 });
 
-const pidOf = async (reader: Pick<pg.PoolClient, "query">) => (await reader.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
+const pidOf = async (reader: Pick<pg.PoolClient, "query">) =>
+  (await reader.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
 
 async function inSnapshot<T>(run: (db: pg.PoolClient) => Promise<T>): Promise<T> {
   const db = await getPool().connect();
@@ -33,7 +34,8 @@ async function inSnapshot<T>(run: (db: pg.PoolClient) => Promise<T>): Promise<T>
 
 it("gives readers on other server processes the caller's snapshot, not what committed after it", async () => {
   await inSnapshot(async (db) => {
-    const count = async (reader: Pick<pg.PoolClient, "query">) => (await reader.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
+    const count = async (reader: Pick<pg.PoolClient, "query">) =>
+      (await reader.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
     expect(await count(db)).toBe(1);
     await getPool().query(`INSERT INTO ${table} VALUES (2)`);
     expect(await count(getPool())).toBe(2);
@@ -48,7 +50,9 @@ it("gives readers on other server processes the caller's snapshot, not what comm
 });
 
 it("holds readers to the caller's statement_timeout, and gives the setting back with the transaction", async () => {
-  const timeoutOf = async (reader: Pick<pg.PoolClient, "query">) => (await reader.query<{ timeout: string }>("SELECT current_setting('statement_timeout') AS timeout")).rows[0]!.timeout;
+  const timeoutOf = async (reader: Pick<pg.PoolClient, "query">) =>
+    (await reader.query<{ timeout: string }>("SELECT current_setting('statement_timeout') AS timeout")).rows[0]!
+      .timeout;
   const serverDefault = await timeoutOf(getPool());
   let readerPids: number[] = [];
   await inSnapshot(async (db) => {
@@ -56,7 +60,11 @@ it("holds readers to the caller's statement_timeout, and gives the setting back 
     await withSnapshotReaders(db, 2, async (readers) => {
       readerPids = await Promise.all(readers.slice(1).map(pidOf));
       expect(await Promise.all(readers.map(timeoutOf))).toEqual(["50ms", "50ms", "50ms"]);
-      const slow = await Promise.all(readers.slice(1).map((reader) => reader.query("SELECT pg_sleep(5)").catch((error: { code?: string }) => error.code)));
+      const slow = await Promise.all(
+        readers
+          .slice(1)
+          .map((reader) => reader.query("SELECT pg_sleep(5)").catch((error: { code?: string }) => error.code)),
+      );
       expect(slow).toEqual(["57014", "57014"]);
     });
   });
@@ -64,10 +72,12 @@ it("holds readers to the caller's statement_timeout, and gives the setting back 
   const pool = getReaderPool();
   const clients = await Promise.all(Array.from({ length: pool.totalCount }, () => pool.connect()));
   try {
-    const returned = (await Promise.all(clients.map(async (client) => ({ pid: await pidOf(client), timeout: await timeoutOf(client) })))).filter((c) => readerPids.includes(c.pid));
+    const returned = (
+      await Promise.all(clients.map(async (client) => ({ pid: await pidOf(client), timeout: await timeoutOf(client) })))
+    ).filter((c) => readerPids.includes(c.pid));
     expect(returned.map((c) => c.timeout)).toEqual([serverDefault, serverDefault]);
   } finally {
-    clients.forEach((client) => client.release());
+    for (const client of clients) client.release();
   }
 });
 
@@ -80,7 +90,7 @@ it("runs the work on the caller alone when no reader is free, without waiting", 
       expect(readers).toEqual([db]);
     });
   } finally {
-    held.forEach((client) => client.release());
+    for (const client of held) client.release();
   }
 });
 
@@ -99,13 +109,20 @@ it("returns its readers to the pool outside any transaction, also when the work 
   const clients = await Promise.all(Array.from({ length: pool.totalCount }, () => pool.connect()));
   try {
     const states = await Promise.all(
-      clients.map(async (client) => (await client.query<{ pid: number; read_only: string }>("SELECT pg_backend_pid() AS pid, current_setting('transaction_read_only') AS read_only")).rows[0]!),
+      clients.map(
+        async (client) =>
+          (
+            await client.query<{ pid: number; read_only: string }>(
+              "SELECT pg_backend_pid() AS pid, current_setting('transaction_read_only') AS read_only",
+            )
+          ).rows[0]!,
+      ),
     );
     const returned = states.filter((state) => readerPids.includes(state.pid));
     expect(returned).toHaveLength(2);
     expect(returned.map((state) => state.read_only)).toEqual(["off", "off"]);
   } finally {
-    clients.forEach((client) => client.release());
+    for (const client of clients) client.release();
   }
 });
 

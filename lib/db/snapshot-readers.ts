@@ -26,7 +26,11 @@ interface Snapshot {
  * connection that is slow to come is left out, and `work` gets fewer readers (`db` alone at
  * worst). So queries holding main-pool connections never wait on each other's readers.
  */
-export async function withSnapshotReaders<T>(db: pg.PoolClient, extra: number, work: (readers: Reader[]) => Promise<T>): Promise<T> {
+export async function withSnapshotReaders<T>(
+  db: pg.PoolClient,
+  extra: number,
+  work: (readers: Reader[]) => Promise<T>,
+): Promise<T> {
   const pool = getReaderPool();
   const free = pool.idleCount + Math.max(0, (pool.options.max ?? 0) - pool.totalCount) - pool.waitingCount;
   const asked = Array.from({ length: Math.max(0, Math.min(extra, free)) }, () => pool.connect().catch(() => null));
@@ -53,7 +57,8 @@ async function exportSnapshot(db: pg.PoolClient): Promise<Snapshot> {
   );
   const { snapshot = "", isolation, timeout = "" } = rows[0] ?? {};
   // Under READ COMMITTED each of the caller's statements would read a newer snapshot than the readers.
-  if (isolation !== "repeatable read" && isolation !== "serializable") throw new Error(`snapshot readers need a REPEATABLE READ transaction, not ${isolation}`);
+  if (isolation !== "repeatable read" && isolation !== "serializable")
+    throw new Error(`snapshot readers need a REPEATABLE READ transaction, not ${isolation}`);
   if (!SNAPSHOT_ID.test(snapshot)) throw new Error(`unexpected snapshot id ${JSON.stringify(snapshot)}`);
   if (!TIMEOUT_SETTING.test(timeout)) throw new Error(`unexpected statement_timeout ${JSON.stringify(timeout)}`);
   return { id: snapshot, statementTimeout: timeout };
@@ -63,7 +68,9 @@ async function exportSnapshot(db: pg.PoolClient): Promise<Snapshot> {
 async function join(client: pg.PoolClient | null, snapshot: Snapshot): Promise<pg.PoolClient | null> {
   if (!client) return null;
   try {
-    await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${snapshot.id}'; SET LOCAL statement_timeout = '${snapshot.statementTimeout}'`);
+    await client.query(
+      `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${snapshot.id}'; SET LOCAL statement_timeout = '${snapshot.statementTimeout}'`,
+    );
     return client;
   } catch {
     client.release(true);

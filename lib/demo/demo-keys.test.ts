@@ -22,7 +22,9 @@ it("leaves a revoked demo key revoked, and replaces it with a new one that stays
   const first = await demo(slug);
   expect((await postEvents({ name: "before" }, { key: first.write_key })).status).toBe(202);
 
-  const revoked = await getPrisma().apiKey.findFirstOrThrow({ where: { organizationId: first.org_id, kind: "write", revokedAt: null } });
+  const revoked = await getPrisma().apiKey.findFirstOrThrow({
+    where: { organizationId: first.org_id, kind: "write", revokedAt: null },
+  });
   await commands["revoke-key"]!.run({ org: slug, id: revoked.id });
   expect((await postEvents({ name: "revoked" }, { key: first.write_key })).status).toBe(401);
 
@@ -37,5 +39,7 @@ it("leaves a revoked demo key revoked, and replaces it with a new one that stays
 });
 
 it("refuses a key id that is not a UUID with a clear message", async () => {
-  await expect(commands["revoke-key"]!.run({ org: "demo", id: "-".repeat(36) })).rejects.toThrow(/must be a key's id \(a UUID/);
+  await expect(commands["revoke-key"]!.run({ org: "demo", id: "-".repeat(36) })).rejects.toThrow(
+    /must be a key's id \(a UUID/,
+  );
 });

@@ -126,7 +126,8 @@ export function* generateDemoEvents(options: DemoOptions, chunkSize = 5000): Gen
       const views = 1 + Math.floor(random() ** 2 * 7);
       let sawPricing = false;
       for (let v = 0; !done && v < views; v++) {
-        const [path, title] = v === 0 && session === 0 && random() < 0.5 ? ["/", "Lumen — embedded analytics"] : weighted(random, pages);
+        const [path, title] =
+          v === 0 && session === 0 && random() < 0.5 ? ["/", "Lumen — embedded analytics"] : weighted(random, pages);
         sawPricing ||= path === "/pricing";
         const first = v === 0;
         done = emit({
@@ -144,16 +145,41 @@ export function* generateDemoEvents(options: DemoOptions, chunkSize = 5000): Gen
       }
       if (!done && !signedUp && sawPricing && random() < 0.35) {
         signedUp = true;
-        const plan = weighted(random, [["starter", 5], ["pro", 3], ["business", 1]] as const);
-        done = emit({ ...base, name: "signup", timestamp: new Date(at), properties: { plan, method: random() < 0.6 ? "email" : "google", account_id: `user-${visitor}` }, path: "/signup", title: "Sign up" });
+        const plan = weighted(random, [
+          ["starter", 5],
+          ["pro", 3],
+          ["business", 1],
+        ] as const);
+        done = emit({
+          ...base,
+          name: "signup",
+          timestamp: new Date(at),
+          properties: { plan, method: random() < 0.6 ? "email" : "google", account_id: `user-${visitor}` },
+          path: "/signup",
+          title: "Sign up",
+        });
         at += 30_000 + Math.floor(random() * 600_000);
         if (!done && random() < 0.4) {
           const amount = { starter: 9, pro: 29, business: 99 }[plan];
-          done = emit({ ...base, name: "purchase", timestamp: new Date(at), properties: { plan, amount, currency: "USD" }, path: "/checkout", title: "Checkout" });
+          done = emit({
+            ...base,
+            name: "purchase",
+            timestamp: new Date(at),
+            properties: { plan, amount, currency: "USD" },
+            path: "/checkout",
+            title: "Checkout",
+          });
         }
       }
       if (!done && random() < 0.15) {
-        done = emit({ ...base, name: "cta_click", timestamp: new Date(at), properties: { label: "Start free", location: "hero" }, path: "/", title: null });
+        done = emit({
+          ...base,
+          name: "cta_click",
+          timestamp: new Date(at),
+          properties: { label: "Start free", location: "hero" },
+          path: "/",
+          title: null,
+        });
       }
       if (random() > returnChance) break;
       returnChance *= 0.85;

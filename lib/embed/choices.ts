@@ -29,25 +29,37 @@ export function choicesKey(choices: ViewerChoices): string {
 }
 
 /** The choices a URL asks for, not yet validated; parameters that are not choices are left out. */
-export function rawChoicesFromSearchParams(params: URLSearchParams): { range?: Record<string, string | null>; filters: Record<string, string> } {
+export function rawChoicesFromSearchParams(params: URLSearchParams): {
+  range?: Record<string, string | null>;
+  filters: Record<string, string>;
+} {
   const relative = params.get("range");
   const from = params.get("from");
   const to = params.get("to");
   const filters: Record<string, string> = {};
-  for (const [key, value] of params) if (key.startsWith(FILTER_PREFIX)) filters[key.slice(FILTER_PREFIX.length)] = value;
+  for (const [key, value] of params)
+    if (key.startsWith(FILTER_PREFIX)) filters[key.slice(FILTER_PREFIX.length)] = value;
   return { range: relative !== null ? { relative } : from !== null || to !== null ? { from, to } : undefined, filters };
 }
 
 /** The fields these choices set that the embed does not let the viewer change. */
-export function nonEditableFields(choices: { range?: unknown; filters?: Record<string, unknown> }, editable: readonly EditableField[]): string[] {
+export function nonEditableFields(
+  choices: { range?: unknown; filters?: Record<string, unknown> },
+  editable: readonly EditableField[],
+): string[] {
   const allowed = editable as readonly string[];
   const range = choices.range !== undefined && !allowed.includes("range") ? ["range"] : [];
-  return [...range, ...Object.keys(choices.filters ?? {}).filter((field) => field === "range" || !allowed.includes(field))];
+  return [
+    ...range,
+    ...Object.keys(choices.filters ?? {}).filter((field) => field === "range" || !allowed.includes(field)),
+  ];
 }
 
 /** The choices without what the embed does not make editable (e.g. after a new token narrows it). */
 export function keepEditable(choices: ViewerChoices, editable: readonly EditableField[]): ViewerChoices {
-  const filters = Object.fromEntries(Object.entries(choices.filters).filter(([field]) => (editable as readonly string[]).includes(field)));
+  const filters = Object.fromEntries(
+    Object.entries(choices.filters).filter(([field]) => (editable as readonly string[]).includes(field)),
+  );
   return { ...(choices.range && editable.includes("range") ? { range: choices.range } : {}), filters };
 }
 

@@ -6,7 +6,7 @@ import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../auth/api-keys";
 import { closeDatabase, getPrisma } from "../db/client";
-import { createTenant, testBaseUrl, type Tenant } from "../testing/fixtures";
+import { createTenant, type Tenant, testBaseUrl } from "../testing/fixtures";
 import { signInOverHttp } from "../testing/session";
 import type { Role } from "../workspace/schemas";
 import { ensureUserWithRole } from "../workspace/workspace";
@@ -30,10 +30,17 @@ beforeAll(async () => {
     cookies[role] = await signInOverHttp(email, "tokens-password");
   }
   const report = await getPrisma().report.create({
-    data: { organizationId: tenant.organizationId, projectId: tenant.projectId, name: "Sales", widgets: { create: [{ title: "Events", query: { kind: "metric", compare: false }, viz: { type: "metric" } }] } },
+    data: {
+      organizationId: tenant.organizationId,
+      projectId: tenant.projectId,
+      name: "Sales",
+      widgets: { create: [{ title: "Events", query: { kind: "metric", compare: false }, viz: { type: "metric" } }] },
+    },
   });
   reportId = report.id;
-  secret = (await getPrisma().project.findUniqueOrThrow({ where: { id: tenant.projectId }, select: { embedSecret: true } })).embedSecret;
+  secret = (
+    await getPrisma().project.findUniqueOrThrow({ where: { id: tenant.projectId }, select: { embedSecret: true } })
+  ).embedSecret;
 });
 
 afterAll(async () => {
@@ -42,12 +49,19 @@ afterAll(async () => {
 
 /** Signs what a customer's backend would, with exactly the registered claims given. */
 function sign(times: { iat?: number; exp?: number; jti?: string }) {
-  return new SignJWT({ resource: { type: "report", id: reportId }, ...times }).setProtectedHeader({ alg: "HS256", kid: tenant.projectId }).sign(new TextEncoder().encode(secret));
+  return new SignJWT({ resource: { type: "report", id: reportId }, ...times })
+    .setProtectedHeader({ alg: "HS256", kid: tenant.projectId })
+    .sign(new TextEncoder().encode(secret));
 }
 
 async function answer(token: string) {
   const response = await fetch(`${testBaseUrl()}/api/v1/embed/${token}/data`);
-  return { status: response.status, body: (await response.json()) as { error?: { code: string; message: string; details: { path: string; message: string }[] } } };
+  return {
+    status: response.status,
+    body: (await response.json()) as {
+      error?: { code: string; message: string; details: { path: string; message: string }[] };
+    },
+  };
 }
 
 function call(role: Role, method: string, path: string, body?: unknown) {
@@ -63,7 +77,14 @@ describe("customer-signed tokens", () => {
     const now = nowSeconds();
     const withoutExp = await answer(await sign({ iat: now }));
     expect(withoutExp.status).toBe(401);
-    expect(withoutExp.body.error).toMatchObject({ code: "unauthorized", message: expect.stringMatching(/exp/), details: [{ path: "token", message: "invalid" }, { path: "token.exp", message: "required" }] });
+    expect(withoutExp.body.error).toMatchObject({
+      code: "unauthorized",
+      message: expect.stringMatching(/exp/),
+      details: [
+        { path: "token", message: "invalid" },
+        { path: "token.exp", message: "required" },
+      ],
+    });
     const withoutIat = await answer(await sign({ exp: now + HOUR }));
     expect(withoutIat.status).toBe(401);
     expect(withoutIat.body.error?.details[1]).toEqual({ path: "token.iat", message: "required" });
@@ -78,11 +99,16 @@ describe("customer-signed tokens", () => {
     expect(tooLong.body.error?.message).toMatch(/86400 seconds/);
     // An iat in the future would stretch the window: refused beyond a minute of clock skew.
     expect((await answer(await sign({ iat: now + 30, exp: now + HOUR }))).status).toBe(200);
-    expect((await answer(await sign({ iat: now + 24 * HOUR, exp: now + 48 * HOUR }))).body.error?.details[1]).toEqual({ path: "token.iat", message: "in the future" });
+    expect((await answer(await sign({ iat: now + 24 * HOUR, exp: now + 48 * HOUR }))).body.error?.details[1]).toEqual({
+      path: "token.iat",
+      message: "in the future",
+    });
 
     expect((await call("analyst", "PATCH", "/settings", { embed_token_max_lifetime_seconds: 600 })).status).toBe(403);
     expect((await call("admin", "PATCH", "/settings", { embed_token_max_lifetime_seconds: 30 })).status).toBe(400);
-    expect((await call("admin", "PATCH", "/settings", { embed_token_max_lifetime_seconds: 8 * 86_400 })).status).toBe(400);
+    expect((await call("admin", "PATCH", "/settings", { embed_token_max_lifetime_seconds: 8 * 86_400 })).status).toBe(
+      400,
+    );
     const saved = await call("admin", "PATCH", "/settings", { embed_token_max_lifetime_seconds: 600 });
     expect(saved.status).toBe(200);
     expect(await saved.json()).toMatchObject({ embedTokenMaxLifetimeSeconds: 600 });
@@ -119,7 +145,12 @@ describe("customer-signed tokens", () => {
     expect((await call("analyst", "GET", "/embed-revocations")).status).toBe(403);
 
     // The customer's backend may revoke with its admin key.
-    const adminKey = await createApiKey({ organizationId: tenant.organizationId, projectId: null, kind: "admin", name: "backend" });
+    const adminKey = await createApiKey({
+      organizationId: tenant.organizationId,
+      projectId: null,
+      kind: "admin",
+      name: "backend",
+    });
     const byKey = await fetch(`${testBaseUrl()}/api/v1/projects/${tenant.projectId}/embed-revocations`, {
       method: "POST",
       headers: { authorization: `Bearer ${adminKey.key}`, "content-type": "application/json" },
@@ -136,7 +167,9 @@ describe("embeds Lumen issues", () => {
     const stored = await getPrisma().embedToken.findUniqueOrThrow({ where: { id: embed.id } });
     expect(stored.expiresAt!.getTime() - Date.now()).toBeGreaterThan(29.9 * 86_400_000);
     expect((await answer(embed.token)).status).toBe(200);
-    const described = (await (await fetch(`${testBaseUrl()}/api/v1/embed/${embed.token}`)).json()) as { expires_in_ms: number };
+    const described = (await (await fetch(`${testBaseUrl()}/api/v1/embed/${embed.token}`)).json()) as {
+      expires_in_ms: number;
+    };
     expect(described.expires_in_ms).toBeGreaterThan(29.9 * 86_400_000);
   });
 });

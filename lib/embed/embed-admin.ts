@@ -3,7 +3,7 @@
 // backend), when the key is bound to no project or to this one. Anyone else sees a 404 for a project
 // of another organization, as if it did not exist, and a 403 when they are a member without the role.
 import { z } from "zod";
-import { authenticateApiKey, bearerToken, type AuthenticatedKey } from "../auth/api-keys";
+import { type AuthenticatedKey, authenticateApiKey, bearerToken } from "../auth/api-keys";
 import { assertRole } from "../auth/roles";
 import { requireUser } from "../auth/session";
 import { getPrisma } from "../db/client";
@@ -18,7 +18,11 @@ export async function readEmbedAdmin(request: Request): Promise<EmbedAdmin> {
 }
 
 /** Throws `missing` (a 404) for another organization's project, 403 for a member below admin. */
-export async function assertEmbedAdmin(admin: EmbedAdmin, project: { id: string; organizationId: string }, missing: ApiError): Promise<void> {
+export async function assertEmbedAdmin(
+  admin: EmbedAdmin,
+  project: { id: string; organizationId: string },
+  missing: ApiError,
+): Promise<void> {
   if ("key" in admin) {
     const { organizationId, projectId } = admin.key;
     if (organizationId !== project.organizationId || (projectId && projectId !== project.id)) throw missing;
@@ -32,10 +36,16 @@ export async function assertEmbedAdmin(admin: EmbedAdmin, project: { id: string;
 const projectIdSchema = z.guid();
 
 /** The project (id and organization) if this admin may manage its embeds; 404 for a malformed or unknown id. */
-export async function projectForEmbedAdmin(admin: EmbedAdmin, projectId: string): Promise<{ id: string; organizationId: string }> {
+export async function projectForEmbedAdmin(
+  admin: EmbedAdmin,
+  projectId: string,
+): Promise<{ id: string; organizationId: string }> {
   const missing = new ApiError("not_found", "No such project");
   if (!projectIdSchema.safeParse(projectId).success) throw missing;
-  const project = await getPrisma().project.findUnique({ where: { id: projectId }, select: { id: true, organizationId: true } });
+  const project = await getPrisma().project.findUnique({
+    where: { id: projectId },
+    select: { id: true, organizationId: true },
+  });
   if (!project) throw missing;
   await assertEmbedAdmin(admin, project, missing);
   return project;

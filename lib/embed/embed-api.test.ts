@@ -8,7 +8,7 @@ import { createApiKey } from "../auth/api-keys";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
 import { eventRow } from "../ingest/event-row";
 import { writeEvents } from "../ingest/write-events";
-import { createMember, createTenant, testBaseUrl, type Tenant } from "../testing/fixtures";
+import { createMember, createTenant, type Tenant, testBaseUrl } from "../testing/fixtures";
 import { createEmbed } from "./issue";
 import type { EmbedClaimsInput } from "./schemas";
 import { signEmbedToken } from "./tokens";
@@ -20,7 +20,13 @@ let reportId: string;
 let byCountryId: string;
 
 function purchase(customer: string, country: string) {
-  return eventRow({ name: "purchase", timestamp: new Date(Date.now() - 3_600_000), userId: `u-${randomUUID()}`, country, properties: { customer_id: customer } });
+  return eventRow({
+    name: "purchase",
+    timestamp: new Date(Date.now() - 3_600_000),
+    userId: `u-${randomUUID()}`,
+    country,
+    properties: { customer_id: customer },
+  });
 }
 
 beforeAll(async () => {
@@ -34,8 +40,18 @@ beforeAll(async () => {
       name: "Sales",
       widgets: {
         create: [
-          { title: "Purchases", query: { kind: "metric", event: "purchase", compare: false }, viz: { type: "metric" }, gridY: 0 },
-          { title: "By country", query: { kind: "breakdown", event: "purchase", dimension: "country" }, viz: { type: "bar" }, gridY: 1 },
+          {
+            title: "Purchases",
+            query: { kind: "metric", event: "purchase", compare: false },
+            viz: { type: "metric" },
+            gridY: 0,
+          },
+          {
+            title: "By country",
+            query: { kind: "breakdown", event: "purchase", dimension: "country" },
+            viz: { type: "bar" },
+            gridY: 1,
+          },
         ],
       },
     },
@@ -43,7 +59,13 @@ beforeAll(async () => {
   });
   reportId = report.id;
   byCountryId = report.widgets.find((w) => w.title === "By country")!.id;
-  await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [purchase("42", "DE"), purchase("42", "DE"), purchase("42", "FR"), purchase("7", "US"), purchase("7", "GB")]);
+  await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [
+    purchase("42", "DE"),
+    purchase("42", "DE"),
+    purchase("42", "FR"),
+    purchase("7", "US"),
+    purchase("7", "GB"),
+  ]);
 });
 
 afterAll(async () => {
@@ -57,7 +79,11 @@ function customerToken(extra: Partial<EmbedClaimsInput> = {}, expiresAt = new Da
     secret,
     {
       resource: { type: "report", id: reportId },
-      params: { filters: [{ field: "properties.customer_id", op: "equals", value: "42" }], range: { relative: "last_24_hours" }, timezone: "UTC" },
+      params: {
+        filters: [{ field: "properties.customer_id", op: "equals", value: "42" }],
+        range: { relative: "last_24_hours" },
+        timezone: "UTC",
+      },
       editable: ["country"],
       ...extra,
     },
@@ -77,7 +103,13 @@ describe("GET /api/v1/embed/{token}/values", () => {
     const response = await get(`/api/v1/embed/${token}/values?field=country`);
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("private, no-store");
-    expect(await response.json()).toEqual({ field: "country", values: [{ value: "DE", count: 2 }, { value: "FR", count: 1 }] });
+    expect(await response.json()).toEqual({
+      field: "country",
+      values: [
+        { value: "DE", count: 2 },
+        { value: "FR", count: 1 },
+      ],
+    });
     // Asking to widen: a filter on the locked property is no choice at all (400); a non-editable field is refused (403).
     expect((await get(`/api/v1/embed/${token}/values?field=country&filter.properties.customer_id=7`)).status).toBe(400);
     expect((await get(`/api/v1/embed/${token}/values?field=browser`)).status).toBe(403);
@@ -92,7 +124,11 @@ describe("GET /api/v1/embed/{token}/data", () => {
     const value = async (query: string) => {
       const response = await get(`/api/v1/embed/${token}/data${query}`);
       expect(response.status, query).toBe(200);
-      const body = (await response.json()) as { version: string; embed: unknown; widgets: { result: { value?: number } }[] };
+      const body = (await response.json()) as {
+        version: string;
+        embed: unknown;
+        widgets: { result: { value?: number } }[];
+      };
       return body.widgets[0]!.result.value;
     };
     expect(await value("")).toBe(3);
@@ -100,7 +136,10 @@ describe("GET /api/v1/embed/{token}/data", () => {
     expect(await value("?filter.country=US")).toBe(0);
     const notEditable = await get(`/api/v1/embed/${token}/data?range=last_90_days&filter.browser=Firefox`);
     expect(notEditable.status).toBe(403);
-    expect(await errorOf(notEditable)).toMatchObject({ code: "forbidden", message: "Not editable in this embed: range, browser" });
+    expect(await errorOf(notEditable)).toMatchObject({
+      code: "forbidden",
+      message: "Not editable in this embed: range, browser",
+    });
     expect((await get(`/api/v1/embed/${token}/data?range=forever`)).status).toBe(400);
   });
 
@@ -108,11 +147,25 @@ describe("GET /api/v1/embed/{token}/data", () => {
     const expired = await customerToken({}, new Date(Date.now() - 60_000));
     const response = await get(`/api/v1/embed/${expired}/data`);
     expect(response.status).toBe(401);
-    expect(await errorOf(response)).toMatchObject({ code: "unauthorized", details: [{ path: "token", message: "expired" }] });
-    expect(await errorOf(await get(`/api/v1/embed/not-a-token/data`))).toMatchObject({ code: "unauthorized", details: [{ path: "token", message: "invalid" }] });
+    expect(await errorOf(response)).toMatchObject({
+      code: "unauthorized",
+      details: [{ path: "token", message: "expired" }],
+    });
+    expect(await errorOf(await get(`/api/v1/embed/not-a-token/data`))).toMatchObject({
+      code: "unauthorized",
+      details: [{ path: "token", message: "invalid" }],
+    });
     // A kid that is no project id (36 dashes pass a loose pattern) is an invalid token, not a failed lookup.
-    const dashes = await signEmbedToken("-".repeat(36), secret, { resource: { type: "report", id: reportId } }, new Date(Date.now() + 60_000));
-    expect(await errorOf(await get(`/api/v1/embed/${dashes}/data`))).toMatchObject({ code: "unauthorized", details: [{ path: "token", message: "invalid" }] });
+    const dashes = await signEmbedToken(
+      "-".repeat(36),
+      secret,
+      { resource: { type: "report", id: reportId } },
+      new Date(Date.now() + 60_000),
+    );
+    expect(await errorOf(await get(`/api/v1/embed/${dashes}/data`))).toMatchObject({
+      code: "unauthorized",
+      details: [{ path: "token", message: "invalid" }],
+    });
     const page = await get(`/embed/${dashes}`);
     expect(page.status).toBe(200);
     expect(page.headers.get("content-security-policy")).toBe("frame-ancestors *");
@@ -122,7 +175,9 @@ describe("GET /api/v1/embed/{token}/data", () => {
 
 describe("GET /api/v1/embed/{token}", () => {
   it("describes what the token opens and allows", async () => {
-    const response = await get(`/api/v1/embed/${await customerToken({ downloads: true }, new Date(Date.now() + 3_600_000))}`);
+    const response = await get(
+      `/api/v1/embed/${await customerToken({ downloads: true }, new Date(Date.now() + 3_600_000))}`,
+    );
     const body = (await response.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ resource: { type: "report", id: reportId }, editable: ["country"], downloads: true });
     expect(body.expires_in_ms).toBeGreaterThan(3_500_000);
@@ -137,8 +192,12 @@ describe("GET /api/v1/embed/{token}/csv", () => {
     expect(response.headers.get("content-type")).toContain("text/csv");
     expect(response.headers.get("content-disposition")).toBe('attachment; filename="by-country.csv"');
     expect(await response.text()).toBe("country,value\nDE,2\nFR,1\n");
-    expect(await (await get(`/api/v1/embed/${allowed}/csv?widget=${byCountryId}&filter.country=FR`)).text()).toBe("country,value\nFR,1\n");
-    expect((await get(`/api/v1/embed/${allowed}/csv?widget=${byCountryId}&filter.properties.customer_id=7`)).status).toBe(400);
+    expect(await (await get(`/api/v1/embed/${allowed}/csv?widget=${byCountryId}&filter.country=FR`)).text()).toBe(
+      "country,value\nFR,1\n",
+    );
+    expect(
+      (await get(`/api/v1/embed/${allowed}/csv?widget=${byCountryId}&filter.properties.customer_id=7`)).status,
+    ).toBe(400);
     expect((await get(`/api/v1/embed/${allowed}/csv?widget=${randomUUID()}`)).status).toBe(404);
     expect((await get(`/api/v1/embed/${allowed}/csv?widget=nope`)).status).toBe(400);
 
@@ -156,10 +215,18 @@ describe("GET /embed/{token} headers", () => {
       expect(response.headers.get("referrer-policy")).toBe("no-referrer");
       return response.headers.get("content-security-policy");
     };
-    const stored = await createEmbed({ userId: adminId }, { report_id: reportId, allowed_origins: ["https://app.example.com/path", "http://localhost:8080"] }, testBaseUrl());
+    const stored = await createEmbed(
+      { userId: adminId },
+      { report_id: reportId, allowed_origins: ["https://app.example.com/path", "http://localhost:8080"] },
+      testBaseUrl(),
+    );
     expect(await csp(stored.token)).toBe("frame-ancestors 'self' https://app.example.com http://localhost:8080");
-    expect(await csp((await createEmbed({ userId: adminId }, { report_id: reportId }, testBaseUrl())).token)).toBe("frame-ancestors *");
-    expect(await csp(await customerToken({ allowed_origins: ["https://customer.example"] }))).toBe("frame-ancestors 'self' https://customer.example");
+    expect(await csp((await createEmbed({ userId: adminId }, { report_id: reportId }, testBaseUrl())).token)).toBe(
+      "frame-ancestors *",
+    );
+    expect(await csp(await customerToken({ allowed_origins: ["https://customer.example"] }))).toBe(
+      "frame-ancestors 'self' https://customer.example",
+    );
     expect(await csp(await customerToken())).toBe("frame-ancestors *");
     expect(await csp("not-a-token")).toBe("frame-ancestors *");
   });
@@ -183,7 +250,10 @@ function eventReader(response: Response) {
       const deadline = Date.now() + ms;
       while (Date.now() < deadline && !done(text)) {
         pending ??= reader.read();
-        const next = await Promise.race([pending, new Promise<null>((resolve) => setTimeout(() => resolve(null), deadline - Date.now()))]);
+        const next = await Promise.race([
+          pending,
+          new Promise<null>((resolve) => setTimeout(() => resolve(null), deadline - Date.now())),
+        ]);
         if (!next) break;
         pending = null;
         if (next.done) break;
@@ -227,23 +297,45 @@ describe("GET /api/v1/embed/{token}/stream", () => {
 
 describe("POST /api/v1/embeds with an API key", () => {
   const post = (key: string, body: unknown) =>
-    fetch(`${testBaseUrl()}/api/v1/embeds`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    fetch(`${testBaseUrl()}/api/v1/embeds`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
 
   it("lets a customer's backend create embeds with an admin key of the organization, and no other key", async () => {
-    const admin = await createApiKey({ organizationId: tenant.organizationId, projectId: null, kind: "admin", name: "backend" });
-    const created = await post(admin.key, { report_id: reportId, params: { filters: [{ field: "properties.customer_id", op: "equals", value: "42" }] } });
+    const admin = await createApiKey({
+      organizationId: tenant.organizationId,
+      projectId: null,
+      kind: "admin",
+      name: "backend",
+    });
+    const created = await post(admin.key, {
+      report_id: reportId,
+      params: { filters: [{ field: "properties.customer_id", op: "equals", value: "42" }] },
+    });
     expect(created.status).toBe(201);
     const { token, url } = (await created.json()) as { token: string; url: string };
     expect(url).toContain(`/embed/${token}`);
     const data = await fetch(`${testBaseUrl()}/api/v1/embed/${token}/data`);
     expect(data.status).toBe(200);
 
-    const read = await createApiKey({ organizationId: tenant.organizationId, projectId: null, kind: "read", name: "reporting" });
+    const read = await createApiKey({
+      organizationId: tenant.organizationId,
+      projectId: null,
+      kind: "read",
+      name: "reporting",
+    });
     expect((await post(read.key, { report_id: reportId })).status).toBe(403);
     expect((await post(tenant.writeKey, { report_id: reportId })).status).toBe(403);
     expect((await post("lma_not-a-key", { report_id: reportId })).status).toBe(401);
     const intruder = await createTenant();
-    const foreign = await createApiKey({ organizationId: intruder.organizationId, projectId: null, kind: "admin", name: "other" });
+    const foreign = await createApiKey({
+      organizationId: intruder.organizationId,
+      projectId: null,
+      kind: "admin",
+      name: "other",
+    });
     expect((await post(foreign.key, { report_id: reportId })).status).toBe(404);
   });
 });

@@ -4,13 +4,18 @@ import { z } from "zod";
 import { ApiError } from "../errors";
 import { csvFileName, resultToCsv } from "../query/csv";
 import type { QueryGate } from "../query/query-gate";
-import type { ViewerChoices } from "./schemas";
 import { loadEmbedWidgets } from "./embed-data";
+import type { ViewerChoices } from "./schemas";
 import type { VerifiedEmbed } from "./tokens";
 
 export const embedCsvQuerySchema = z.object({ widget: z.guid() });
 
-export async function embedWidgetCsv(embed: VerifiedEmbed, widgetId: string, choices: ViewerChoices, gate?: QueryGate): Promise<{ fileName: string; csv: string }> {
+export async function embedWidgetCsv(
+  embed: VerifiedEmbed,
+  widgetId: string,
+  choices: ViewerChoices,
+  gate?: QueryGate,
+): Promise<{ fileName: string; csv: string }> {
   if (!embed.claims.downloads) throw new ApiError("forbidden", "This embed does not allow downloads");
   const [widget] = await loadEmbedWidgets(embed, choices, widgetId, gate);
   if (!widget) throw new ApiError("not_found", "No such widget in this embed");

@@ -6,7 +6,7 @@
 import { chargeChoiceSet } from "./feed-budget";
 import { readChoicesStrictly } from "./read-choices";
 import type { ViewerChoices } from "./schemas";
-import { EmbedTokenError, verifyEmbedToken, type VerifiedEmbed } from "./tokens";
+import { EmbedTokenError, type VerifiedEmbed, verifyEmbedToken } from "./tokens";
 
 export async function verifyEmbedForApi(token: string): Promise<VerifiedEmbed> {
   return verifyEmbedToken(token).catch((error: unknown) => {

@@ -68,7 +68,9 @@ export class FeedBudget {
     if (claim) return claim;
     if (claims.size >= this.maxPerToken) {
       const freed = Math.min(...[...claims.values()].filter((c) => c.streams === 0).map((c) => c.until));
-      const retryAfter = Number.isFinite(freed) ? Math.max(1, Math.ceil((freed - now) / 1000)) : Math.ceil(this.recentMs / 1000);
+      const retryAfter = Number.isFinite(freed)
+        ? Math.max(1, Math.ceil((freed - now) / 1000))
+        : Math.ceil(this.recentMs / 1000);
       throw new ApiError(
         "rate_limited",
         `This embed already has ${this.maxPerToken} different views open (ranges and filters); close one or retry later`,

@@ -6,8 +6,8 @@ import { ApiError } from "../errors";
 import type { QueryGate } from "../query/query-gate";
 import { runQuery } from "../query/run-query";
 import { DIMENSIONS } from "../query/vocabulary";
-import type { ViewerChoices } from "./schemas";
 import { effectiveParams } from "./embed-data";
+import type { ViewerChoices } from "./schemas";
 import type { VerifiedEmbed } from "./tokens";
 
 export const MAX_FIELD_VALUES = 100;
@@ -19,19 +19,34 @@ export interface FieldValue {
   count: number;
 }
 
-export async function listFieldValues(embed: VerifiedEmbed, field: (typeof DIMENSIONS)[number], choices: ViewerChoices, gate?: QueryGate): Promise<FieldValue[]> {
-  if (!(embed.claims.editable as readonly string[]).includes(field)) throw new ApiError("forbidden", `Not editable in this embed: ${field}`);
+export async function listFieldValues(
+  embed: VerifiedEmbed,
+  field: (typeof DIMENSIONS)[number],
+  choices: ViewerChoices,
+  gate?: QueryGate,
+): Promise<FieldValue[]> {
+  if (!(embed.claims.editable as readonly string[]).includes(field))
+    throw new ApiError("forbidden", `Not editable in this embed: ${field}`);
   // The viewer's other filters are left out on purpose: the list offers every value they could pick instead.
   const { range, filters, timezone } = effectiveParams(embed, { range: choices.range, filters: {} });
   const { data } = await runQuery({
     organizationId: embed.organizationId,
     projectId: embed.projectId,
-    query: { kind: "breakdown", dimension: field, measure: { type: "count" }, limit: MAX_FIELD_VALUES, sort: "desc", filters },
+    query: {
+      kind: "breakdown",
+      dimension: field,
+      measure: { type: "count" },
+      limit: MAX_FIELD_VALUES,
+      sort: "desc",
+      filters,
+    },
     range,
     timezone,
     surface: "embed",
     gate,
   });
   if (data.kind !== "breakdown") throw new Error("a breakdown query answered with another kind");
-  return data.rows.filter((row): row is { value: string; measure: number } => row.value !== null && row.measure !== null).map((row) => ({ value: row.value, count: row.measure }));
+  return data.rows
+    .filter((row): row is { value: string; measure: number } => row.value !== null && row.measure !== null)
+    .map((row) => ({ value: row.value, count: row.measure }));
 }

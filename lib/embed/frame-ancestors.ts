@@ -37,7 +37,10 @@ export async function embedFrameAncestors(token: string): Promise<string> {
   // A jti naming a stored token is Lumen's (its stored origins rule); any other jti is the customer's own.
   if (!claims.jti || !z.guid().safeParse(claims.jti).success) return frameAncestorsValue(signed);
   try {
-    const { rows } = await getPool().query<{ allowed_origins: string[] }>("SELECT allowed_origins FROM embed_tokens WHERE id = $1::uuid AND project_id = $2::uuid", [claims.jti, projectId]);
+    const { rows } = await getPool().query<{ allowed_origins: string[] }>(
+      "SELECT allowed_origins FROM embed_tokens WHERE id = $1::uuid AND project_id = $2::uuid",
+      [claims.jti, projectId],
+    );
     return frameAncestorsValue(rows[0]?.allowed_origins ?? signed);
   } catch {
     return NOBODY;

@@ -56,13 +56,16 @@ export function choicesPayload(choices: ViewerChoices): ChoicesPayload {
 
 type Parsed = { ok: true; action: HostAction } | { ok: false; message: string };
 
-const isText = (value: unknown, max: number): value is string => typeof value === "string" && value.length > 0 && value.length <= max;
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isText = (value: unknown, max: number): value is string =>
+  typeof value === "string" && value.length > 0 && value.length <= max;
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 function parseRange(value: unknown): Range | null | undefined | "invalid" {
   if (value === undefined || value === null) return value;
   if (!isObject(value)) return "invalid";
-  if ((RELATIVE_RANGES as readonly unknown[]).includes(value.relative)) return { relative: value.relative as RelativeRange };
+  if ((RELATIVE_RANGES as readonly unknown[]).includes(value.relative))
+    return { relative: value.relative as RelativeRange };
   // Dates or ISO instants; their order and format are checked by the server.
   if (isText(value.from, 40) && isText(value.to, 40)) return { from: value.from, to: value.to };
   return "invalid";
@@ -72,7 +75,8 @@ function parseFilters(value: unknown): Record<string, string | null> | undefined
   if (value === undefined) return undefined;
   if (!isObject(value)) return "invalid";
   const entries = Object.entries(value);
-  if (entries.length > 20 || !entries.every(([field, v]) => field.length <= 100 && (v === null || isText(v, 500)))) return "invalid";
+  if (entries.length > 20 || !entries.every(([field, v]) => field.length <= 100 && (v === null || isText(v, 500))))
+    return "invalid";
   return value as Record<string, string | null>;
 }
 
@@ -80,18 +84,26 @@ function parseFilters(value: unknown): Record<string, string | null> | undefined
 export function parseHostAction(data: Record<string, unknown>): Parsed {
   switch (data.type) {
     case "set-theme":
-      return (THEME_MODES as readonly unknown[]).includes(data.mode) ? { ok: true, action: { type: "set-theme", mode: data.mode as ThemeMode } } : { ok: false, message: `mode: must be one of ${THEME_MODES.join(", ")}` };
+      return (THEME_MODES as readonly unknown[]).includes(data.mode)
+        ? { ok: true, action: { type: "set-theme", mode: data.mode as ThemeMode } }
+        : { ok: false, message: `mode: must be one of ${THEME_MODES.join(", ")}` };
     case "set-filter": {
       const range = parseRange(data.range);
       const filters = parseFilters(data.filters);
       if (range === "invalid") return { ok: false, message: "range: must be { relative } or { from, to }" };
-      if (filters === "invalid") return { ok: false, message: "filters: must map up to 20 fields to a value (up to 500 characters) or null" };
-      return { ok: true, action: { type: "set-filter", ...(range !== undefined ? { range } : {}), ...(filters ? { filters } : {}) } };
+      if (filters === "invalid")
+        return { ok: false, message: "filters: must map up to 20 fields to a value (up to 500 characters) or null" };
+      return {
+        ok: true,
+        action: { type: "set-filter", ...(range !== undefined ? { range } : {}), ...(filters ? { filters } : {}) },
+      };
     }
     case "refresh":
       return { ok: true, action: { type: "refresh" } };
     case "set-token":
-      return isText(data.token, 8_000) ? { ok: true, action: { type: "set-token", token: data.token } } : { ok: false, message: "token: must be a token string" };
+      return isText(data.token, 8_000)
+        ? { ok: true, action: { type: "set-token", token: data.token } }
+        : { ok: false, message: "token: must be a token string" };
     default:
       return { ok: false, message: `type: unknown action ${JSON.stringify(String(data.type)).slice(0, 60)}` };
   }

@@ -1,9 +1,9 @@
 // Creating an embed (an admin, or an admin API key of the organization): stores the token's
 // settings, signs it, and returns ready-to-paste HTML.
 import "server-only";
-import type { Prisma } from "../db/generated/client";
 import { normalizeOrigin } from "../auth/api-keys";
 import { getPrisma } from "../db/client";
+import type { Prisma } from "../db/generated/client";
 import { ApiError } from "../errors";
 import { assertEmbedAdmin, type EmbedAdmin } from "./embed-admin";
 import { createEmbedSchema } from "./schemas";
@@ -14,10 +14,16 @@ const projectColumns = { id: true, organizationId: true, embedSecret: true } as 
 async function resourceProject(reportId?: string, widgetId?: string) {
   const prisma = getPrisma();
   if (reportId) {
-    const report = await prisma.report.findUnique({ where: { id: reportId }, include: { project: { select: projectColumns } } });
+    const report = await prisma.report.findUnique({
+      where: { id: reportId },
+      include: { project: { select: projectColumns } },
+    });
     return report && { type: "report" as const, id: report.id, project: report.project };
   }
-  const widget = await prisma.widget.findUnique({ where: { id: widgetId }, include: { report: { include: { project: { select: projectColumns } } } } });
+  const widget = await prisma.widget.findUnique({
+    where: { id: widgetId },
+    include: { report: { include: { project: { select: projectColumns } } } },
+  });
   return widget && { type: "widget" as const, id: widget.id, project: widget.report.project };
 }
 
@@ -48,7 +54,13 @@ export async function createEmbed(creator: EmbedAdmin, input: unknown, origin: s
   const token = await signEmbedToken(
     resource.project.id,
     resource.project.embedSecret,
-    { resource: { type: resource.type, id: resource.id }, params: data.params, editable: data.editable, downloads: data.downloads, jti: stored.id },
+    {
+      resource: { type: resource.type, id: resource.id },
+      params: data.params,
+      editable: data.editable,
+      downloads: data.downloads,
+      jti: stored.id,
+    },
     expiresAt,
   );
   const url = `${origin}/embed/${token}`;

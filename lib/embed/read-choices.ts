@@ -4,13 +4,18 @@
 import { ApiError, invalidRequest } from "../errors";
 import { rangeSchema } from "../query/schemas";
 import { nonEditableFields, rawChoicesFromSearchParams } from "./choices";
-import { viewerChoicesSchema, type EditableField, type ViewerChoices } from "./schemas";
+import { type EditableField, type ViewerChoices, viewerChoicesSchema } from "./schemas";
 
 export function readChoicesStrictly(params: URLSearchParams, editable: readonly EditableField[]): ViewerChoices {
   const parsed = viewerChoicesSchema.safeParse(rawChoicesFromSearchParams(params));
   if (!parsed.success) throw invalidRequest(parsed.error.issues);
   const refused = nonEditableFields(parsed.data, editable);
-  if (refused.length) throw new ApiError("forbidden", `Not editable in this embed: ${refused.join(", ")}`, refused.map((field) => ({ path: field, message: "not editable in this embed" })));
+  if (refused.length)
+    throw new ApiError(
+      "forbidden",
+      `Not editable in this embed: ${refused.join(", ")}`,
+      refused.map((field) => ({ path: field, message: "not editable in this embed" })),
+    );
   return parsed.data;
 }
 

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { getPrisma } from "../db/client";
 import { ApiError } from "../errors";
 import { notifyAccessChanged } from "../realtime/access-watch";
-import { projectForEmbedAdmin, type EmbedAdmin } from "./embed-admin";
+import { type EmbedAdmin, projectForEmbedAdmin } from "./embed-admin";
 import { jtiSchema } from "./schemas";
 import { MAX_CLOCK_SKEW_SECONDS } from "./tokens";
 

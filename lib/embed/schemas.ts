@@ -11,7 +11,10 @@ export const embedParamsSchema = z.object({
 });
 
 /** What the viewer may change: the date range, and filters on these dimensions. */
-export const editableSchema = z.array(z.enum(["range", ...DIMENSIONS])).max(20).default([]);
+export const editableSchema = z
+  .array(z.enum(["range", ...DIMENSIONS]))
+  .max(20)
+  .default([]);
 
 /**
  * What a viewer chose, within what the embed makes editable: a range, and one value per dimension
@@ -24,8 +27,14 @@ export const viewerChoicesSchema = z.object({
 
 export const embedThemeSchema = z.object({
   mode: z.enum(["light", "dark", "auto"]).default("auto"),
-  accent: z.string().regex(/^#[0-9a-fA-F]{6}$/, "must be a #rrggbb colour").optional(),
-  font: z.string().regex(/^[\w\s,"'-]{1,100}$/, "must be a CSS font-family list").optional(),
+  accent: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, "must be a #rrggbb colour")
+    .optional(),
+  font: z
+    .string()
+    .regex(/^[\w\s,"'-]{1,100}$/, "must be a CSS font-family list")
+    .optional(),
   bordered: z.boolean().default(true),
   titled: z.boolean().default(true),
   transparent: z.boolean().default(false),
@@ -40,7 +49,11 @@ export const resourceSchema = z.object({ type: z.enum(["report", "widget"]), id:
 export const DEFAULT_ISSUED_LIFETIME_SECONDS = 30 * 86_400;
 
 /** A token's id: the stored token's for Lumen-issued ones, any the customer's backend picks for its own (to revoke one). */
-export const jtiSchema = z.string().min(1).max(128).regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces");
+export const jtiSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces");
 
 export const createEmbedSchema = z
   .object({
@@ -50,11 +63,19 @@ export const createEmbedSchema = z
     editable: editableSchema,
     theme: embedThemeSchema.default({ mode: "auto", bordered: true, titled: true, transparent: false }),
     /** Seconds; Lumen-issued tokens are stored and revocable, so they may outlive customer-signed ones. */
-    expires_in: z.number().int().min(60).max(10 * 365 * 86_400).default(DEFAULT_ISSUED_LIFETIME_SECONDS),
+    expires_in: z
+      .number()
+      .int()
+      .min(60)
+      .max(10 * 365 * 86_400)
+      .default(DEFAULT_ISSUED_LIFETIME_SECONDS),
     allowed_origins: allowedOriginsSchema.default([]),
     downloads: z.boolean().default(false),
   })
-  .refine((e) => !!e.report_id !== !!e.widget_id, { message: "give exactly one of report_id or widget_id", path: ["report_id"] });
+  .refine((e) => !!e.report_id !== !!e.widget_id, {
+    message: "give exactly one of report_id or widget_id",
+    path: ["report_id"],
+  });
 
 /** Claims of an embed token (Lumen-issued ones add jti = the stored token's id). exp and iat are read by lib/embed/tokens.ts. */
 export const embedClaimsSchema = z.object({

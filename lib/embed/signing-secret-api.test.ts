@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../auth/api-keys";
 import { closeDatabase, getPrisma } from "../db/client";
-import { createTenant, testBaseUrl, type Tenant } from "../testing/fixtures";
+import { createTenant, type Tenant, testBaseUrl } from "../testing/fixtures";
 import { signInOverHttp } from "../testing/session";
 import type { Role } from "../workspace/schemas";
 import { ensureUserWithRole } from "../workspace/workspace";
@@ -23,7 +23,12 @@ beforeAll(async () => {
     cookies[role] = await signInOverHttp(email, "secret-password");
   }
   const report = await getPrisma().report.create({
-    data: { organizationId: tenant.organizationId, projectId: tenant.projectId, name: "Sales", widgets: { create: [{ title: "Events", query: { kind: "metric", compare: false }, viz: { type: "metric" } }] } },
+    data: {
+      organizationId: tenant.organizationId,
+      projectId: tenant.projectId,
+      name: "Sales",
+      widgets: { create: [{ title: "Events", query: { kind: "metric", compare: false }, viz: { type: "metric" } }] },
+    },
   });
   reportId = report.id;
 });
@@ -32,7 +37,9 @@ afterAll(async () => {
   await closeDatabase();
 });
 
-const storedSecret = async () => (await getPrisma().project.findUniqueOrThrow({ where: { id: tenant.projectId }, select: { embedSecret: true } })).embedSecret;
+const storedSecret = async () =>
+  (await getPrisma().project.findUniqueOrThrow({ where: { id: tenant.projectId }, select: { embedSecret: true } }))
+    .embedSecret;
 
 function call(auth: { cookie: string } | { key: string }, method: string, path: string, body?: unknown) {
   return fetch(`${testBaseUrl()}${path}`, {
@@ -49,13 +56,25 @@ const as = (role: Role) => ({ cookie: cookies[role] });
 const secretPath = () => `/api/v1/projects/${tenant.projectId}/embed-secret`;
 
 /** A customer-signed token for the report, valid for an hour. */
-const tokenSignedWith = (secret: string) => signEmbedToken(tenant.projectId, secret, { resource: { type: "report", id: reportId } }, new Date(Date.now() + 3_600_000));
+const tokenSignedWith = (secret: string) =>
+  signEmbedToken(
+    tenant.projectId,
+    secret,
+    { resource: { type: "report", id: reportId } },
+    new Date(Date.now() + 3_600_000),
+  );
 const embedStatus = async (token: string) => (await fetch(`${testBaseUrl()}/api/v1/embed/${token}`)).status;
 
 describe("the embed secret's visibility", () => {
   it("is in no page or settings answer, for any role, unless asked for", async () => {
     const secret = await storedSecret();
-    const pages = ["/projects", `/projects/${tenant.projectId}`, `/projects/${tenant.projectId}/settings`, `/projects/${tenant.projectId}/reports`, `/projects/${tenant.projectId}/reports/${reportId}`];
+    const pages = [
+      "/projects",
+      `/projects/${tenant.projectId}`,
+      `/projects/${tenant.projectId}/settings`,
+      `/projects/${tenant.projectId}/reports`,
+      `/projects/${tenant.projectId}/reports/${reportId}`,
+    ];
     for (const role of ["viewer", "analyst", "admin", "owner"] as const) {
       const settings = await call(as(role), "GET", `/api/v1/projects/${tenant.projectId}/settings`);
       expect(settings.status, role).toBe(200);
@@ -89,15 +108,35 @@ describe("the embed secret's visibility", () => {
       expect(revealed.headers.get("cache-control")).toBe("no-store");
       expect(await revealed.json()).toMatchObject({ secret });
     }
-    const adminKey = await createApiKey({ organizationId: tenant.organizationId, projectId: null, kind: "admin", name: "backend" });
+    const adminKey = await createApiKey({
+      organizationId: tenant.organizationId,
+      projectId: null,
+      kind: "admin",
+      name: "backend",
+    });
     expect(await (await call({ key: adminKey.key }, "GET", secretPath())).json()).toMatchObject({ secret });
 
-    const readKey = await createApiKey({ organizationId: tenant.organizationId, projectId: null, kind: "read", name: "reporting" });
+    const readKey = await createApiKey({
+      organizationId: tenant.organizationId,
+      projectId: null,
+      kind: "read",
+      name: "reporting",
+    });
     expect((await call({ key: readKey.key }, "GET", secretPath())).status).toBe(403);
     const stranger = await createTenant();
-    const foreignKey = await createApiKey({ organizationId: stranger.organizationId, projectId: null, kind: "admin", name: "other" });
+    const foreignKey = await createApiKey({
+      organizationId: stranger.organizationId,
+      projectId: null,
+      kind: "admin",
+      name: "other",
+    });
     expect((await call({ key: foreignKey.key }, "GET", secretPath())).status).toBe(404);
-    const otherProjectKey = await createApiKey({ organizationId: tenant.organizationId, projectId: (await createTenantProject()).id, kind: "admin", name: "bound" });
+    const otherProjectKey = await createApiKey({
+      organizationId: tenant.organizationId,
+      projectId: (await createTenantProject()).id,
+      kind: "admin",
+      name: "bound",
+    });
     expect((await call({ key: otherProjectKey.key }, "GET", secretPath())).status).toBe(404);
     expect((await fetch(`${testBaseUrl()}${secretPath()}`)).status).toBe(401);
     expect((await call(as("admin"), "GET", "/api/v1/projects/not-a-project/embed-secret")).status).toBe(404);
@@ -106,7 +145,10 @@ describe("the embed secret's visibility", () => {
 
 /** Another project in the tenant's organization. */
 function createTenantProject() {
-  return getPrisma().project.create({ data: { organizationId: tenant.organizationId, name: `Other ${randomUUID().slice(0, 6)}` }, select: { id: true } });
+  return getPrisma().project.create({
+    data: { organizationId: tenant.organizationId, name: `Other ${randomUUID().slice(0, 6)}` },
+    select: { id: true },
+  });
 }
 
 describe("rotating the embed secret", () => {
@@ -127,16 +169,26 @@ describe("rotating the embed secret", () => {
     expect(await embedStatus(oldToken)).toBe(200);
     expect(await embedStatus(await tokenSignedWith(secret))).toBe(200);
     // A token signed with the old secret now lasts only as long as the grace period.
-    const described = (await (await fetch(`${testBaseUrl()}/api/v1/embed/${oldToken}`)).json()) as { expires_in_ms: number };
+    const described = (await (await fetch(`${testBaseUrl()}/api/v1/embed/${oldToken}`)).json()) as {
+      expires_in_ms: number;
+    };
     expect(described.expires_in_ms).toBeLessThanOrEqual(Date.parse(previous_valid_until) - Date.now() + 1000);
-    const settings = (await (await call(as("admin"), "GET", `/api/v1/projects/${tenant.projectId}/settings`)).json()) as { embedSecret: { previous_valid_until: string } };
+    const settings = (await (
+      await call(as("admin"), "GET", `/api/v1/projects/${tenant.projectId}/settings`)
+    ).json()) as { embedSecret: { previous_valid_until: string } };
     expect(settings.embedSecret.previous_valid_until).toBe(previous_valid_until);
 
     expect((await call(as("analyst"), "DELETE", `${secretPath()}/previous`)).status).toBe(403);
     expect((await call(as("owner"), "DELETE", `${secretPath()}/previous`)).status).toBe(204);
     const refused = await fetch(`${testBaseUrl()}/api/v1/embed/${oldToken}/data`);
     expect(refused.status).toBe(401);
-    expect(await refused.json()).toMatchObject({ error: { code: "unauthorized", message: expect.stringMatching(/rotated/), details: [{ path: "token", message: "expired" }] } });
+    expect(await refused.json()).toMatchObject({
+      error: {
+        code: "unauthorized",
+        message: expect.stringMatching(/rotated/),
+        details: [{ path: "token", message: "expired" }],
+      },
+    });
     expect(await embedStatus(await tokenSignedWith(secret))).toBe(200);
   });
 
@@ -147,11 +199,19 @@ describe("rotating the embed secret", () => {
   });
 
   it("refuses the old secret at once without a grace period, from an admin key too", async () => {
-    const adminKey = await createApiKey({ organizationId: tenant.organizationId, projectId: tenant.projectId, kind: "admin", name: "rotator" });
+    const adminKey = await createApiKey({
+      organizationId: tenant.organizationId,
+      projectId: tenant.projectId,
+      kind: "admin",
+      name: "rotator",
+    });
     const oldToken = await tokenSignedWith(await storedSecret());
     const rotated = await call({ key: adminKey.key }, "POST", `${secretPath()}/rotate`, { grace_seconds: 0 });
     expect(rotated.status).toBe(200);
-    const { secret, previous_valid_until } = (await rotated.json()) as { secret: string; previous_valid_until: string | null };
+    const { secret, previous_valid_until } = (await rotated.json()) as {
+      secret: string;
+      previous_valid_until: string | null;
+    };
     expect(previous_valid_until).toBeNull();
     expect(secret).toBe(await storedSecret());
     expect(await embedStatus(oldToken)).toBe(401);

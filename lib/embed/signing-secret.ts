@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { getPrisma } from "../db/client";
 import { notifyAccessChanged } from "../realtime/access-watch";
-import { projectForEmbedAdmin, type EmbedAdmin } from "./embed-admin";
+import { type EmbedAdmin, projectForEmbedAdmin } from "./embed-admin";
 
 export const DEFAULT_GRACE_SECONDS = 86_400;
 export const MAX_GRACE_SECONDS = 30 * 86_400;
@@ -39,7 +39,10 @@ const secretColumns = { embedSecret: true, embedSecretRotatedAt: true, embedSecr
 
 export function embedSecretStatus(project: Omit<SecretColumns, "embedSecret">, now = new Date()): EmbedSecretStatus {
   const until = project.embedSecretPreviousExpiresAt;
-  return { rotated_at: project.embedSecretRotatedAt?.toISOString() ?? null, previous_valid_until: until && until > now ? until.toISOString() : null };
+  return {
+    rotated_at: project.embedSecretRotatedAt?.toISOString() ?? null,
+    previous_valid_until: until && until > now ? until.toISOString() : null,
+  };
 }
 
 function revealed(project: SecretColumns): RevealedEmbedSecret {
@@ -57,7 +60,11 @@ export async function revealEmbedSecret(admin: EmbedAdmin, projectId: string): P
 }
 
 /** A new secret; the current one becomes the previous, verifying for the grace period (the one before is dropped). */
-export async function rotateEmbedSecret(admin: EmbedAdmin, projectId: string, input: unknown): Promise<RevealedEmbedSecret> {
+export async function rotateEmbedSecret(
+  admin: EmbedAdmin,
+  projectId: string,
+  input: unknown,
+): Promise<RevealedEmbedSecret> {
   const { grace_seconds } = rotateSecretSchema.parse(input);
   const project = await projectForEmbedAdmin(admin, projectId);
   // The app's clock, the one verification compares with. One statement, so two rotations at once

@@ -11,7 +11,7 @@ import { eventRow } from "../ingest/event-row";
 import { writeEvents } from "../ingest/write-events";
 import { startAppServer } from "../testing/app-server";
 import { readEventStream } from "../testing/event-stream";
-import { createTenant, testBaseUrl, type Tenant } from "../testing/fixtures";
+import { createTenant, type Tenant, testBaseUrl } from "../testing/fixtures";
 import { signInOverHttp } from "../testing/session";
 import { ensureUserWithRole } from "../workspace/workspace";
 import { createEmbed } from "./issue";
@@ -33,7 +33,16 @@ beforeAll(async () => {
   adminId = (await ensureUserWithRole(tenant.organizationId, { email, password: "stream-password" }, "admin")).id;
   adminCookie = await signInOverHttp(email, "stream-password");
   const report = await getPrisma().report.create({
-    data: { organizationId: tenant.organizationId, projectId: tenant.projectId, name: "Live", widgets: { create: [{ title: "Purchases", query: { kind: "metric", event: "purchase", compare: false }, viz: { type: "metric" } }] } },
+    data: {
+      organizationId: tenant.organizationId,
+      projectId: tenant.projectId,
+      name: "Live",
+      widgets: {
+        create: [
+          { title: "Purchases", query: { kind: "metric", event: "purchase", compare: false }, viz: { type: "metric" } },
+        ],
+      },
+    },
   });
   reportId = report.id;
 });
@@ -42,10 +51,17 @@ afterAll(async () => {
   await closeDatabase();
 });
 
-const currentSecret = async () => (await getPrisma().project.findUniqueOrThrow({ where: { id: tenant.projectId }, select: { embedSecret: true } })).embedSecret;
+const currentSecret = async () =>
+  (await getPrisma().project.findUniqueOrThrow({ where: { id: tenant.projectId }, select: { embedSecret: true } }))
+    .embedSecret;
 
 async function customerToken(extra: Partial<EmbedClaimsInput> = {}) {
-  return signEmbedToken(tenant.projectId, await currentSecret(), { resource: { type: "report", id: reportId }, editable: ["country"], ...extra }, new Date(Date.now() + 3_600_000));
+  return signEmbedToken(
+    tenant.projectId,
+    await currentSecret(),
+    { resource: { type: "report", id: reportId }, editable: ["country"], ...extra },
+    new Date(Date.now() + 3_600_000),
+  );
 }
 
 /** Opens the embed's stream over HTTP (on the app npm test started, unless told) and waits for its first data. */
@@ -84,7 +100,9 @@ describe("an open embed stream", () => {
     const event = await expectEnd(stream, "revoked");
     expect(JSON.parse(event.data)).toEqual({ reason: "revoked", message: "This embed link has been revoked." });
 
-    await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [eventRow({ name: "purchase", timestamp: new Date(), userId: `u-${randomUUID()}` })]);
+    await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [
+      eventRow({ name: "purchase", timestamp: new Date(), userId: `u-${randomUUID()}` }),
+    ]);
     expect(await otherStream.until("data", 10_000)).not.toBeNull();
     await otherStream.close();
   });
@@ -163,7 +181,11 @@ describe("the feed budget of one token", () => {
     await other.close();
 
     await streams.pop()!.close();
-    await expect.poll(async () => (await fetch(`${testBaseUrl()}/api/v1/embed/${token}/data?filter.country=extra`)).status, { timeout: 5_000 }).toBe(200);
+    await expect
+      .poll(async () => (await fetch(`${testBaseUrl()}/api/v1/embed/${token}/data?filter.country=extra`)).status, {
+        timeout: 5_000,
+      })
+      .toBe(200);
     await Promise.all(streams.map((s) => s.close()));
   });
 });

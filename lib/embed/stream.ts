@@ -7,11 +7,11 @@ import { log } from "../log";
 import { setLongTimeout } from "../long-timeout";
 import { getAccessWatch } from "../realtime/access-watch";
 import { openFeedStream, type StreamEnd } from "../realtime/sse";
-import { loadEmbedSnapshot, type EmbedSnapshot } from "./embed-data";
+import { type EmbedSnapshot, loadEmbedSnapshot } from "./embed-data";
 import { verifyEmbedRequest } from "./embed-request";
 import { feedKey, holdChoiceSet } from "./feed-budget";
 import type { ViewerChoices } from "./schemas";
-import { EmbedTokenError, verifyEmbedToken, type VerifiedEmbed } from "./tokens";
+import { EmbedTokenError, type VerifiedEmbed, verifyEmbedToken } from "./tokens";
 
 export interface EmbedStreamOptions {
   choices: ViewerChoices;
@@ -26,7 +26,9 @@ const EXPIRED: StreamEnd = { event: "expired" };
 
 /** How a stream ends when its token is no longer accepted: "expired" lets the host page renew it. */
 function endFor(error: EmbedTokenError): StreamEnd {
-  return error.reason === "expired" ? EXPIRED : { event: "revoked", data: { reason: error.reason, message: error.message } };
+  return error.reason === "expired"
+    ? EXPIRED
+    : { event: "revoked", data: { reason: error.reason, message: error.message } };
 }
 
 /**
@@ -34,7 +36,10 @@ function endFor(error: EmbedTokenError): StreamEnd {
  * by viewers arriving together, and a failed first read rejects (the route answers with an error
  * status). While open, the stream holds its choice set in the token's feed budget.
  */
-export async function embedStream(embed: VerifiedEmbed, { choices, lastEventId, signal, accessMark }: EmbedStreamOptions): Promise<ReadableStream<Uint8Array>> {
+export async function embedStream(
+  embed: VerifiedEmbed,
+  { choices, lastEventId, signal, accessMark }: EmbedStreamOptions,
+): Promise<ReadableStream<Uint8Array>> {
   const release = holdChoiceSet(embed, choices);
   const watch = getAccessWatch();
   const since = accessMark ?? watch.mark();
@@ -43,15 +48,24 @@ export async function embedStream(embed: VerifiedEmbed, { choices, lastEventId, 
   let cancelExpiry: (() => void) | undefined;
   const expireAt = (at: Date | null) => {
     cancelExpiry?.();
-    cancelExpiry = at ? setLongTimeout(() => endStream(EXPIRED), at.getTime() - Date.now(), { unref: true }) : undefined;
+    cancelExpiry = at
+      ? setLongTimeout(() => endStream(EXPIRED), at.getTime() - Date.now(), { unref: true })
+      : undefined;
   };
   expireAt(embed.expiresAt);
-  const unwatch = watch.watch({ projectId: embed.projectId, key: embed.token, jti: embed.jti, check: () => verifyEmbedToken(embed.token) }, since, (outcome) => {
-    // Still accepted, perhaps until another time (a rotation put its secret in a grace period).
-    if (outcome.ok) expireAt(outcome.value.expiresAt);
-    else if (outcome.error instanceof EmbedTokenError) endStream(endFor(outcome.error));
-    else log.warn("embed stream re-authorisation failed", { error: outcome.error instanceof Error ? outcome.error.message : String(outcome.error) });
-  });
+  const unwatch = watch.watch(
+    { projectId: embed.projectId, key: embed.token, jti: embed.jti, check: () => verifyEmbedToken(embed.token) },
+    since,
+    (outcome) => {
+      // Still accepted, perhaps until another time (a rotation put its secret in a grace period).
+      if (outcome.ok) expireAt(outcome.value.expiresAt);
+      else if (outcome.error instanceof EmbedTokenError) endStream(endFor(outcome.error));
+      else
+        log.warn("embed stream re-authorisation failed", {
+          error: outcome.error instanceof Error ? outcome.error.message : String(outcome.error),
+        });
+    },
+  );
   const cleanUp = () => {
     cancelExpiry?.();
     unwatch();
@@ -60,7 +74,13 @@ export async function embedStream(embed: VerifiedEmbed, { choices, lastEventId, 
   try {
     return await openFeedStream(
       { key: feedKey(embed, choices), projectId: embed.projectId, compute: () => loadEmbedSnapshot(embed, choices) },
-      { signal, lastEventId, serialize: (snapshot: EmbedSnapshot) => ({ id: snapshot.version, data: snapshot.json }), end: ended, onClose: cleanUp },
+      {
+        signal,
+        lastEventId,
+        serialize: (snapshot: EmbedSnapshot) => ({ id: snapshot.version, data: snapshot.json }),
+        end: ended,
+        onClose: cleanUp,
+      },
     );
   } catch (error) {
     cleanUp();

@@ -3,8 +3,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
-import { writeEvents } from "../ingest/write-events";
 import { eventRow } from "../ingest/event-row";
+import { writeEvents } from "../ingest/write-events";
 import { createMember, createTenant, earlierToday, type Tenant } from "../testing/fixtures";
 import { loadEmbedWidgets } from "./embed-data";
 import { createEmbed } from "./issue";
@@ -16,18 +16,38 @@ let reportId: string;
 let secret: string;
 
 function purchase(customer: string) {
-  return eventRow({ name: "purchase", timestamp: earlierToday(), userId: `u-${randomUUID()}`, properties: { customer_id: customer } });
+  return eventRow({
+    name: "purchase",
+    timestamp: earlierToday(),
+    userId: `u-${randomUUID()}`,
+    properties: { customer_id: customer },
+  });
 }
 
 beforeAll(async () => {
   tenant = await createTenant();
   adminId = (await createMember(tenant.organizationId, "admin")).id;
   const report = await getPrisma().report.create({
-    data: { organizationId: tenant.organizationId, projectId: tenant.projectId, name: "Sales", widgets: { create: [{ title: "Purchases", query: { kind: "metric", event: "purchase", compare: false }, viz: { type: "metric" } }] } },
+    data: {
+      organizationId: tenant.organizationId,
+      projectId: tenant.projectId,
+      name: "Sales",
+      widgets: {
+        create: [
+          { title: "Purchases", query: { kind: "metric", event: "purchase", compare: false }, viz: { type: "metric" } },
+        ],
+      },
+    },
   });
   reportId = report.id;
   secret = (await getPrisma().project.findUniqueOrThrow({ where: { id: tenant.projectId } })).embedSecret;
-  await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [purchase("42"), purchase("42"), purchase("7"), purchase("7"), purchase("7")]);
+  await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [
+    purchase("42"),
+    purchase("42"),
+    purchase("7"),
+    purchase("7"),
+    purchase("7"),
+  ]);
 });
 
 afterAll(async () => {
@@ -36,11 +56,16 @@ afterAll(async () => {
 
 const inAnHour = () => new Date(Date.now() + 3_600_000);
 
-const value = (widgets: Awaited<ReturnType<typeof loadEmbedWidgets>>) => (widgets[0]!.result as { value: number }).value;
+const value = (widgets: Awaited<ReturnType<typeof loadEmbedWidgets>>) =>
+  (widgets[0]!.result as { value: number }).value;
 
 describe("embed tokens", () => {
   it("issues a token that verifies and shows the report's data", async () => {
-    const embed = await createEmbed({ userId: adminId }, { report_id: reportId, params: { range: { relative: "today" }, timezone: "UTC" } }, "https://lumen.example");
+    const embed = await createEmbed(
+      { userId: adminId },
+      { report_id: reportId, params: { range: { relative: "today" }, timezone: "UTC" } },
+      "https://lumen.example",
+    );
     expect(embed.url).toBe(`https://lumen.example/embed/${embed.token}`);
     expect(embed.iframe_html).toContain(embed.url);
     const verified = await verifyEmbedToken(embed.token);
@@ -51,11 +76,21 @@ describe("embed tokens", () => {
   it("refuses tampered, expired, revoked and foreign tokens", async () => {
     const embed = await createEmbed({ userId: adminId }, { report_id: reportId }, "https://x");
     const [header, payload, signature] = embed.token.split(".");
-    const widened = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, "base64url").toString()), params: { filters: [], range: { relative: "this_year" } } })).toString("base64url");
+    const widened = Buffer.from(
+      JSON.stringify({
+        ...JSON.parse(Buffer.from(payload!, "base64url").toString()),
+        params: { filters: [], range: { relative: "this_year" } },
+      }),
+    ).toString("base64url");
     await expect(verifyEmbedToken(`${header}.${widened}.${signature}`)).rejects.toMatchObject({ reason: "invalid" });
     await expect(verifyEmbedToken("not-a-token")).rejects.toMatchObject({ reason: "invalid" });
 
-    const expired = await signEmbedToken(tenant.projectId, secret, { resource: { type: "report", id: reportId }, params: { filters: [] }, editable: [] }, new Date(Date.now() - 60_000));
+    const expired = await signEmbedToken(
+      tenant.projectId,
+      secret,
+      { resource: { type: "report", id: reportId }, params: { filters: [] }, editable: [] },
+      new Date(Date.now() - 60_000),
+    );
     await expect(verifyEmbedToken(expired)).rejects.toMatchObject({ reason: "expired" });
 
     await getPrisma().embedToken.update({ where: { id: embed.id }, data: { revokedAt: new Date() } });
@@ -64,18 +99,37 @@ describe("embed tokens", () => {
     // Signed with another project's secret, or naming another project's report: never data.
     const other = await createTenant();
     const otherSecret = (await getPrisma().project.findUniqueOrThrow({ where: { id: other.projectId } })).embedSecret;
-    const foreign = await signEmbedToken(other.projectId, otherSecret, { resource: { type: "report", id: reportId }, params: { filters: [] }, editable: [] }, inAnHour());
+    const foreign = await signEmbedToken(
+      other.projectId,
+      otherSecret,
+      { resource: { type: "report", id: reportId }, params: { filters: [] }, editable: [] },
+      inAnHour(),
+    );
     await expect(verifyEmbedToken(foreign)).rejects.toMatchObject({ reason: "invalid" });
-    const wrongKey = await signEmbedToken(tenant.projectId, otherSecret, { resource: { type: "report", id: reportId }, params: { filters: [] }, editable: [] }, inAnHour());
+    const wrongKey = await signEmbedToken(
+      tenant.projectId,
+      otherSecret,
+      { resource: { type: "report", id: reportId }, params: { filters: [] }, editable: [] },
+      inAnHour(),
+    );
     await expect(verifyEmbedToken(wrongKey)).rejects.toMatchObject({ reason: "invalid" });
   });
 
   it("keeps a customer-signed locked filter, whatever the viewer asks for", async () => {
-    const token = await signEmbedToken(tenant.projectId, secret, {
-      resource: { type: "report", id: reportId },
-      params: { filters: [{ field: "properties.customer_id", op: "equals", value: "42" }], range: { relative: "today" }, timezone: "UTC" },
-      editable: ["country"],
-    }, inAnHour());
+    const token = await signEmbedToken(
+      tenant.projectId,
+      secret,
+      {
+        resource: { type: "report", id: reportId },
+        params: {
+          filters: [{ field: "properties.customer_id", op: "equals", value: "42" }],
+          range: { relative: "today" },
+          timezone: "UTC",
+        },
+        editable: ["country"],
+      },
+      inAnHour(),
+    );
     const verified = await verifyEmbedToken(token);
     expect(value(await loadEmbedWidgets(verified))).toBe(2);
     // A viewer filter on a dimension the embed does not make editable is ignored; an editable one only narrows.

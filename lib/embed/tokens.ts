@@ -5,12 +5,18 @@
 // the project's maximum lifetime; one can still be revoked by its jti (lib/embed/revocations.ts).
 // After a rotation, the previous secret still verifies until its grace period ends.
 import "server-only";
-import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from "jose";
+import { decodeProtectedHeader, type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
 import { normalizeOrigin } from "../auth/api-keys";
 import { getPrisma } from "../db/client";
 import { ApiError, type ErrorDetail } from "../errors";
-import { embedClaimsSchema, embedThemeSchema, type EmbedClaims, type EmbedClaimsInput, type EmbedTheme } from "./schemas";
+import {
+  type EmbedClaims,
+  type EmbedClaimsInput,
+  type EmbedTheme,
+  embedClaimsSchema,
+  embedThemeSchema,
+} from "./schemas";
 
 export type EmbedFailure = "invalid" | "expired" | "revoked" | "not_found";
 
@@ -40,7 +46,10 @@ export class EmbedTokenError extends Error {
   /** 401 or 403, with the reason as the first detail so an open embed can tell "expired" (renew it) from the rest. */
   toApiError(): ApiError {
     const code = this.reason === "invalid" || this.reason === "expired" ? "unauthorized" : "forbidden";
-    return new ApiError(code, this.message, [{ path: "token", message: this.reason }, ...(this.claim ? [this.claim] : [])]);
+    return new ApiError(code, this.message, [
+      { path: "token", message: this.reason },
+      ...(this.claim ? [this.claim] : []),
+    ]);
   }
 }
 
@@ -49,7 +58,12 @@ function keyOf(secret: string): Uint8Array {
 }
 
 /** Signs a token; expiresAt is required for tokens that are not stored (customer-signed ones, in tests and examples). */
-export async function signEmbedToken(projectId: string, secret: string, claims: EmbedClaimsInput, expiresAt?: Date): Promise<string> {
+export async function signEmbedToken(
+  projectId: string,
+  secret: string,
+  claims: EmbedClaimsInput,
+  expiresAt?: Date,
+): Promise<string> {
   const jwt = new SignJWT({ ...claims }).setProtectedHeader({ alg: "HS256", kid: projectId }).setIssuedAt();
   if (expiresAt) jwt.setExpirationTime(Math.floor(expiresAt.getTime() / 1000));
   return jwt.sign(keyOf(secret));
@@ -93,13 +107,19 @@ interface ProjectSecrets {
 }
 
 /** The payload, and until when the secret that signed it is accepted (null: the current secret). */
-async function verifySignature(token: string, project: ProjectSecrets, now: Date): Promise<{ payload: JWTPayload; secretValidUntil: Date | null }> {
-  const attempt = async (secret: string) => (await jwtVerify(token, keyOf(secret), { algorithms: ["HS256"], currentDate: now })).payload;
+async function verifySignature(
+  token: string,
+  project: ProjectSecrets,
+  now: Date,
+): Promise<{ payload: JWTPayload; secretValidUntil: Date | null }> {
+  const attempt = async (secret: string) =>
+    (await jwtVerify(token, keyOf(secret), { algorithms: ["HS256"], currentDate: now })).payload;
   try {
     return { payload: await attempt(project.embedSecret), secretValidUntil: null };
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) throw new EmbedTokenError("expired");
-    if (!(error instanceof joseErrors.JWSSignatureVerificationFailed) || !project.embedSecretPrevious) throw new EmbedTokenError("invalid");
+    if (!(error instanceof joseErrors.JWSSignatureVerificationFailed) || !project.embedSecretPrevious)
+      throw new EmbedTokenError("invalid");
   }
   let payload: JWTPayload;
   try {
@@ -108,26 +128,42 @@ async function verifySignature(token: string, project: ProjectSecrets, now: Date
     throw new EmbedTokenError(error instanceof joseErrors.JWTExpired ? "expired" : "invalid");
   }
   const until = project.embedSecretPreviousExpiresAt;
-  if (!until || until <= now) throw new EmbedTokenError("expired", "This embed link has expired: the secret that signed it was rotated.");
+  if (!until || until <= now)
+    throw new EmbedTokenError("expired", "This embed link has expired: the secret that signed it was rotated.");
   return { payload, secretValidUntil: until };
 }
 
 /** The rules for tokens a customer's backend signs, which Lumen cannot revoke by id: short-lived, with a known start. */
 function assertCustomerLifetime(payload: JWTPayload, maxLifetimeSeconds: number, now: Date): void {
   if (payload.exp === undefined) {
-    throw new EmbedTokenError("invalid", "Embed tokens your backend signs must carry an expiry (exp).", { path: "token.exp", message: "required" });
+    throw new EmbedTokenError("invalid", "Embed tokens your backend signs must carry an expiry (exp).", {
+      path: "token.exp",
+      message: "required",
+    });
   }
   if (payload.iat === undefined) {
-    throw new EmbedTokenError("invalid", "Embed tokens your backend signs must carry the time they were issued (iat).", { path: "token.iat", message: "required" });
+    throw new EmbedTokenError(
+      "invalid",
+      "Embed tokens your backend signs must carry the time they were issued (iat).",
+      { path: "token.iat", message: "required" },
+    );
   }
   if (payload.iat > now.getTime() / 1000 + MAX_CLOCK_SKEW_SECONDS) {
-    throw new EmbedTokenError("invalid", "This embed token was issued in the future (iat): check the signing server's clock.", { path: "token.iat", message: "in the future" });
+    throw new EmbedTokenError(
+      "invalid",
+      "This embed token was issued in the future (iat): check the signing server's clock.",
+      { path: "token.iat", message: "in the future" },
+    );
   }
   if (payload.exp - payload.iat > maxLifetimeSeconds) {
-    throw new EmbedTokenError("invalid", `This embed token lives longer than the project allows: exp - iat must be at most ${maxLifetimeSeconds} seconds.`, {
-      path: "token.exp",
-      message: `exp - iat exceeds ${maxLifetimeSeconds} seconds`,
-    });
+    throw new EmbedTokenError(
+      "invalid",
+      `This embed token lives longer than the project allows: exp - iat must be at most ${maxLifetimeSeconds} seconds.`,
+      {
+        path: "token.exp",
+        message: `exp - iat exceeds ${maxLifetimeSeconds} seconds`,
+      },
+    );
   }
 }
 
@@ -142,7 +178,14 @@ export async function verifyEmbedToken(token: string, now = new Date()): Promise
   const prisma = getPrisma();
   const project = await prisma.project.findUnique({
     where: { id: projectId },
-    select: { id: true, organizationId: true, embedSecret: true, embedSecretPrevious: true, embedSecretPreviousExpiresAt: true, embedTokenMaxLifetimeSeconds: true },
+    select: {
+      id: true,
+      organizationId: true,
+      embedSecret: true,
+      embedSecretPrevious: true,
+      embedSecretPreviousExpiresAt: true,
+      embedTokenMaxLifetimeSeconds: true,
+    },
   });
   if (!project) throw new EmbedTokenError("invalid");
   const { payload, secretValidUntil } = await verifySignature(token, project, now);
@@ -153,18 +196,31 @@ export async function verifyEmbedToken(token: string, now = new Date()): Promise
   const exp = payload.exp === undefined ? null : new Date(payload.exp * 1000);
   let expiresAt = earliest(exp, secretValidUntil);
   const jti = claims.jti ?? null;
-  const stored = jti && z.guid().safeParse(jti).success ? await prisma.embedToken.findFirst({ where: { id: jti, projectId } }) : null;
+  const stored =
+    jti && z.guid().safeParse(jti).success
+      ? await prisma.embedToken.findFirst({ where: { id: jti, projectId } })
+      : null;
   if (stored) {
     if (stored.revokedAt) throw new EmbedTokenError("revoked");
     if (stored.expiresAt && stored.expiresAt <= now) throw new EmbedTokenError("expired");
     expiresAt = earliest(expiresAt, stored.expiresAt);
     allowedOrigins = stored.allowedOrigins;
     // The stored copy is authoritative for what Lumen issued.
-    claims = embedClaimsSchema.parse({ resource: claims.resource, params: stored.params, editable: stored.editable, theme: stored.theme, downloads: stored.downloads, jti: stored.id });
+    claims = embedClaimsSchema.parse({
+      resource: claims.resource,
+      params: stored.params,
+      editable: stored.editable,
+      theme: stored.theme,
+      downloads: stored.downloads,
+      jti: stored.id,
+    });
   } else {
     assertCustomerLifetime(payload, project.embedTokenMaxLifetimeSeconds, now);
     if (jti) {
-      const revoked = await prisma.embedTokenRevocation.findUnique({ where: { organizationId_projectId_jti: { organizationId: project.organizationId, projectId, jti } }, select: { jti: true } });
+      const revoked = await prisma.embedTokenRevocation.findUnique({
+        where: { organizationId_projectId_jti: { organizationId: project.organizationId, projectId, jti } },
+        select: { jti: true },
+      });
       if (revoked) throw new EmbedTokenError("revoked");
     }
   }
@@ -187,7 +243,12 @@ async function assertResourceInProject(resource: EmbedClaims["resource"], projec
   const owner =
     resource.type === "report"
       ? await prisma.report.findUnique({ where: { id: resource.id }, select: { projectId: true } })
-      : (await prisma.widget.findUnique({ where: { id: resource.id }, select: { report: { select: { projectId: true } } } }))?.report;
+      : (
+          await prisma.widget.findUnique({
+            where: { id: resource.id },
+            select: { report: { select: { projectId: true } } },
+          })
+        )?.report;
   if (!owner) throw new EmbedTokenError("not_found");
   if (owner.projectId !== projectId) throw new EmbedTokenError("invalid");
 }

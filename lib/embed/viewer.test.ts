@@ -7,13 +7,13 @@ import { closeDatabase, getPool, getPrisma } from "../db/client";
 import { eventRow } from "../ingest/event-row";
 import { writeEvents } from "../ingest/write-events";
 import { createTenant, type Tenant } from "../testing/fixtures";
-import type { ViewerChoices } from "./schemas";
 import { embedWidgetCsv } from "./embed-csv";
 import { loadEmbedSnapshot, loadEmbedWidgets } from "./embed-data";
-import { listFieldValues } from "./field-values";
 import { feedKey } from "./feed-budget";
+import { listFieldValues } from "./field-values";
+import type { ViewerChoices } from "./schemas";
 import { embedStream } from "./stream";
-import { signEmbedToken, verifyEmbedToken, type VerifiedEmbed } from "./tokens";
+import { signEmbedToken, type VerifiedEmbed, verifyEmbedToken } from "./tokens";
 
 let tenant: Tenant;
 let secret: string;
@@ -23,7 +23,13 @@ let byCountryId: string;
 const HOUR = 3_600_000;
 
 function purchase(customer: string, country: string, hoursAgo = 1) {
-  return eventRow({ name: "purchase", timestamp: new Date(Date.now() - hoursAgo * HOUR), userId: `u-${randomUUID()}`, country, properties: { customer_id: customer } });
+  return eventRow({
+    name: "purchase",
+    timestamp: new Date(Date.now() - hoursAgo * HOUR),
+    userId: `u-${randomUUID()}`,
+    country,
+    properties: { customer_id: customer },
+  });
 }
 
 beforeAll(async () => {
@@ -36,8 +42,18 @@ beforeAll(async () => {
       name: "Sales",
       widgets: {
         create: [
-          { title: "Purchases", query: { kind: "metric", event: "purchase", compare: false }, viz: { type: "metric" }, gridY: 0 },
-          { title: "By country", query: { kind: "breakdown", event: "purchase", dimension: "country" }, viz: { type: "bar" }, gridY: 1 },
+          {
+            title: "Purchases",
+            query: { kind: "metric", event: "purchase", compare: false },
+            viz: { type: "metric" },
+            gridY: 0,
+          },
+          {
+            title: "By country",
+            query: { kind: "breakdown", event: "purchase", dimension: "country" },
+            viz: { type: "bar" },
+            gridY: 1,
+          },
         ],
       },
     },
@@ -60,17 +76,29 @@ afterAll(async () => {
   await closeDatabase();
 });
 
-async function customerEmbed(extra: { downloads?: boolean; editable?: ("range" | "country" | "device")[] } = {}): Promise<VerifiedEmbed> {
-  const token = await signEmbedToken(tenant.projectId, secret, {
-    resource: { type: "report", id: reportId },
-    params: { filters: [{ field: "properties.customer_id", op: "equals", value: "42" }], range: { relative: "last_24_hours" }, timezone: "UTC" },
-    editable: extra.editable ?? ["range", "country"],
-    downloads: extra.downloads ?? false,
-  }, new Date(Date.now() + HOUR));
+async function customerEmbed(
+  extra: { downloads?: boolean; editable?: ("range" | "country" | "device")[] } = {},
+): Promise<VerifiedEmbed> {
+  const token = await signEmbedToken(
+    tenant.projectId,
+    secret,
+    {
+      resource: { type: "report", id: reportId },
+      params: {
+        filters: [{ field: "properties.customer_id", op: "equals", value: "42" }],
+        range: { relative: "last_24_hours" },
+        timezone: "UTC",
+      },
+      editable: extra.editable ?? ["range", "country"],
+      downloads: extra.downloads ?? false,
+    },
+    new Date(Date.now() + HOUR),
+  );
   return verifyEmbedToken(token);
 }
 
-const purchases = async (embed: VerifiedEmbed, choices: ViewerChoices) => ((await loadEmbedWidgets(embed, choices))[0]!.result as { value: number }).value;
+const purchases = async (embed: VerifiedEmbed, choices: ViewerChoices) =>
+  ((await loadEmbedWidgets(embed, choices))[0]!.result as { value: number }).value;
 
 describe("viewer choices", () => {
   it("narrow the locked data and never widen it", async () => {
@@ -99,10 +127,17 @@ describe("viewer choices", () => {
   });
 
   it("download as CSV only where allowed, with the same locks and choices", async () => {
-    await expect(embedWidgetCsv(await customerEmbed(), byCountryId, { filters: {} })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(embedWidgetCsv(await customerEmbed(), byCountryId, { filters: {} })).rejects.toMatchObject({
+      code: "forbidden",
+    });
     const embed = await customerEmbed({ downloads: true });
-    expect(await embedWidgetCsv(embed, byCountryId, { filters: {} })).toEqual({ fileName: "by-country.csv", csv: "country,value\nDE,2\nFR,1\n" });
-    expect((await embedWidgetCsv(embed, byCountryId, { filters: { country: "FR" } })).csv).toBe("country,value\nFR,1\n");
+    expect(await embedWidgetCsv(embed, byCountryId, { filters: {} })).toEqual({
+      fileName: "by-country.csv",
+      csv: "country,value\nDE,2\nFR,1\n",
+    });
+    expect((await embedWidgetCsv(embed, byCountryId, { filters: { country: "FR" } })).csv).toBe(
+      "country,value\nFR,1\n",
+    );
     await expect(embedWidgetCsv(embed, randomUUID(), { filters: {} })).rejects.toMatchObject({ code: "not_found" });
   });
 
@@ -115,7 +150,11 @@ describe("viewer choices", () => {
 });
 
 /** Reads a stream until `done(text)` holds for all read so far, or it ends; the deadline only stops a hang. */
-async function readUntil(stream: ReadableStream<Uint8Array>, done: (text: string) => boolean, ms = 15_000): Promise<string> {
+async function readUntil(
+  stream: ReadableStream<Uint8Array>,
+  done: (text: string) => boolean,
+  ms = 15_000,
+): Promise<string> {
   const reader = stream.getReader();
   const decoder = new TextDecoder();
   let text = "";
@@ -143,14 +182,24 @@ describe("the stream", () => {
   it("sends data versions as event ids, and nothing again to a viewer that has the current one", async () => {
     // A customer of this test's own: the purchase written below changes no other test's numbers.
     const customer = `stream-${randomUUID().slice(0, 8)}`;
-    const token = await signEmbedToken(tenant.projectId, secret, {
-      resource: { type: "report", id: reportId },
-      params: { filters: [{ field: "properties.customer_id", op: "equals", value: customer }], range: { relative: "last_24_hours" }, timezone: "UTC" },
-      editable: ["country"],
-    }, new Date(Date.now() + HOUR));
+    const token = await signEmbedToken(
+      tenant.projectId,
+      secret,
+      {
+        resource: { type: "report", id: reportId },
+        params: {
+          filters: [{ field: "properties.customer_id", op: "equals", value: customer }],
+          range: { relative: "last_24_hours" },
+          timezone: "UTC",
+        },
+        editable: ["country"],
+      },
+      new Date(Date.now() + HOUR),
+    );
     const embed = await verifyEmbedToken(token);
     const choices: ViewerChoices = { filters: { country: "DE" } };
-    const open = (lastEventId?: string) => embedStream(embed, { choices, lastEventId, signal: new AbortController().signal });
+    const open = (lastEventId?: string) =>
+      embedStream(embed, { choices, lastEventId, signal: new AbortController().signal });
     const { version } = await loadEmbedSnapshot(embed, choices);
     expect(dataIds(await readUntil(await open(), hasData))).toEqual([version]);
 
@@ -169,8 +218,19 @@ describe("the stream", () => {
   });
 
   it("says when the token expires, and ends", async () => {
-    const token = await signEmbedToken(tenant.projectId, secret, { resource: { type: "report", id: reportId } }, new Date(Date.now() + 2500));
-    const text = await readUntil(await embedStream(await verifyEmbedToken(token), { choices: { filters: {} }, signal: new AbortController().signal }), (read) => read.includes("event: expired"));
+    const token = await signEmbedToken(
+      tenant.projectId,
+      secret,
+      { resource: { type: "report", id: reportId } },
+      new Date(Date.now() + 2500),
+    );
+    const text = await readUntil(
+      await embedStream(await verifyEmbedToken(token), {
+        choices: { filters: {} },
+        signal: new AbortController().signal,
+      }),
+      (read) => read.includes("event: expired"),
+    );
     expect(text).toMatch(/event: data[\s\S]*event: expired/);
   });
 });

@@ -1,6 +1,7 @@
 // Derives the columns reports group by from an event's context and the request's user agent.
-import { UAParser } from "ua-parser-js";
+
 import { isbot } from "isbot";
+import { UAParser } from "ua-parser-js";
 import type { EventContext } from "./schemas";
 
 export interface ContextColumns {
@@ -81,7 +82,9 @@ export function extractContextColumns(context: EventContext | undefined, userAge
   const referrer = parseUrl(context?.page?.referrer);
   const pageHost = hostOf(pageUrl);
   const referrerHost = hostOf(referrer);
-  const utm = Object.fromEntries(utmKeys.map((k) => [k, context?.utm?.[k] || pageUrl?.searchParams.get(`utm_${k}`) || null])) as Partial<Record<(typeof utmKeys)[number], string | null>>;
+  const utm = Object.fromEntries(
+    utmKeys.map((k) => [k, context?.utm?.[k] || pageUrl?.searchParams.get(`utm_${k}`) || null]),
+  ) as Partial<Record<(typeof utmKeys)[number], string | null>>;
   const agent = userAgent ? parseUserAgent(userAgent) : null;
   const library = context?.library ? [context.library.name, context.library.version].filter(Boolean).join("/") : null;
   return {

@@ -55,6 +55,6 @@ function csvCell(value: Cell): string {
 /** The row as one line of the COPY's CSV, newline included. */
 export function csvLine(organizationId: string, projectId: string, row: EventRow): string {
   let line = `${organizationId},${projectId}`;
-  for (const [, read] of columns) line += "," + csvCell(read(row));
-  return line + "\n";
+  for (const [, read] of columns) line += `,${csvCell(read(row))}`;
+  return `${line}\n`;
 }

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { closeDatabase, getPrisma } from "../db/client";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "../db/embedded";
+import { type EmbeddedDatabase, startEmbeddedPostgres } from "../db/embedded";
 import { prepareDatabase } from "../db/prepare";
 import { setDatabaseUrl } from "../env";
 import { Lumen } from "../sdk/client";
@@ -22,7 +22,12 @@ let tenant: Tenant;
 
 function startDatabase(): Promise<EmbeddedDatabase> {
   // Persistent, so that stopping it keeps the data for the restart; the folder is removed at the end.
-  return startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), port: pgPort, database: "lumen_faults", persistent: true });
+  return startEmbeddedPostgres({
+    dataDir: path.join(dataDir, "pg"),
+    port: pgPort,
+    database: "lumen_faults",
+    persistent: true,
+  });
 }
 
 beforeAll(async () => {
@@ -60,7 +65,13 @@ function eventIdsFor(count: number, run: string): string[] {
 /** Watches the SDK's requests (it uses the global fetch): how many are on the wire, how many failed. */
 function watchIngestRequests() {
   const realFetch = globalThis.fetch;
-  const watch = { inFlight: 0, failed: 0, restore: () => void (globalThis.fetch = realFetch) };
+  const watch = {
+    inFlight: 0,
+    failed: 0,
+    restore: () => {
+      globalThis.fetch = realFetch;
+    },
+  };
   globalThis.fetch = async (input, init) => {
     if (!String(input instanceof Request ? input.url : input).endsWith("/api/v1/events")) return realFetch(input, init);
     watch.inFlight++;
@@ -81,12 +92,28 @@ it("loses and duplicates nothing when the server is killed with SIGKILL mid-inge
   const failures: Error[] = [];
   const watch = watchIngestRequests();
   try {
-    const sdk = new Lumen({ host: app.baseUrl, writeKey: tenant.writeKey, batchSize: 50, flushIntervalMs: 60_000, maxQueueSize: 10_000, maxRetries: 100, retryBaseMs: 20, maxRetryDelayMs: 200, onError: (error) => failures.push(error) });
-    for (const [i, eventId] of ids.entries()) sdk.track({ event_id: eventId, name: "fault_test", user_id: `u${i % 7}`, properties: { i } });
+    const sdk = new Lumen({
+      host: app.baseUrl,
+      writeKey: tenant.writeKey,
+      batchSize: 50,
+      flushIntervalMs: 60_000,
+      maxQueueSize: 10_000,
+      maxRetries: 100,
+      retryBaseMs: 20,
+      maxRetryDelayMs: 200,
+      onError: (error) => failures.push(error),
+    });
+    for (const [i, eventId] of ids.entries())
+      sdk.track({ event_id: eventId, name: "fault_test", user_id: `u${i % 7}`, properties: { i } });
     const sending = sdk.flush();
 
     // Kill once part of the events are in, while a batch is on the wire or being written.
-    await waitFor("a request in flight after the first events are stored", async () => (await storedEvents(ids)).rows >= 500 && watch.inFlight > 0, 30_000, 5);
+    await waitFor(
+      "a request in flight after the first events are stored",
+      async () => (await storedEvents(ids)).rows >= 500 && watch.inFlight > 0,
+      30_000,
+      5,
+    );
     await app.stop("SIGKILL");
     expect((await storedEvents(ids)).rows).toBeLessThan(ids.length);
     await app.start();
@@ -124,7 +151,15 @@ it("answers 503 + Retry-After while the database is stopped, and ingests again b
 
   db = await startDatabase();
   let status = 0;
-  await waitFor("ingestion to recover", async () => (status = (await post()).status) !== 503, 30_000, 100);
+  await waitFor(
+    "ingestion to recover",
+    async () => {
+      status = (await post()).status;
+      return status !== 503;
+    },
+    30_000,
+    100,
+  );
   expect(status).toBe(202);
   expect(app.running).toBe(true);
   expect((await fetch(`${app.baseUrl}/api/health`)).status).toBe(200);

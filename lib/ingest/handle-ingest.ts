@@ -4,7 +4,13 @@
 // with a bad key cannot make the server hold a megabyte for it. The body must arrive within
 // LUMEN_BODY_TIMEOUT_SECONDS of the request's start.
 import "server-only";
-import { assertOriginAllowed, authenticateWriteKey, bearerToken, forgetWriteKey, type WriteKey } from "../auth/api-keys";
+import {
+  assertOriginAllowed,
+  authenticateWriteKey,
+  bearerToken,
+  forgetWriteKey,
+  type WriteKey,
+} from "../auth/api-keys";
 import { getPool } from "../db/client";
 import { getEnv } from "../env";
 import { ApiError } from "../errors";
@@ -13,7 +19,7 @@ import { isObject, notAnObject } from "./prepare-batch";
 import { prepareOffThread } from "./prepare-pool";
 import { consumeEventBudget, consumeRateLimit } from "./rate-limit";
 import { BodyReader, parseJson } from "./read-body";
-import { MAX_BODY_BYTES, type IngestResponse } from "./schemas";
+import { type IngestResponse, MAX_BODY_BYTES } from "./schemas";
 import { senderFromRequest } from "./sender";
 import { writePreparedEvents } from "./write-events";
 
@@ -33,7 +39,9 @@ function keyInBody(text: string): string | null {
 
 /** A refusal sent before the body was read: the connection is closed rather than left to a sender still sending. */
 function closingConnection(error: unknown): unknown {
-  return error instanceof ApiError ? new ApiError(error.code, error.message, error.details, { ...error.headers, connection: "close" }) : error;
+  return error instanceof ApiError
+    ? new ApiError(error.code, error.message, error.details, { ...error.headers, connection: "close" })
+    : error;
 }
 
 async function admitKey(presented: string | null, request: Request): Promise<WriteKey & { projectId: string }> {
@@ -77,9 +85,15 @@ export async function handleIngestRequest(request: Request): Promise<IngestRespo
   });
   if ("error" in outcome) throw new ApiError(outcome.error.code, outcome.error.message, outcome.error.details);
   const { events, duplicates, bots, rejected } = outcome.batch;
-  consumeEventBudget(key.id, key.eventRateLimit ?? env.LUMEN_INGEST_EVENT_RATE_LIMIT, events.length + duplicates + bots + rejected.length);
+  consumeEventBudget(
+    key.id,
+    key.eventRateLimit ?? env.LUMEN_INGEST_EVENT_RATE_LIMIT,
+    events.length + duplicates + bots + rejected.length,
+  );
   try {
-    const accepted = await writePreparedEvents(getPool(), key.organizationId, key.projectId, events, { writeKeyHash: key.hash });
+    const accepted = await writePreparedEvents(getPool(), key.organizationId, key.projectId, events, {
+      writeKeyHash: key.hash,
+    });
     return { accepted, duplicates: duplicates + events.length - accepted, bots, rejected };
   } catch (error) {
     // Revoked since it was cached: the write refused it; look it up afresh next time.

@@ -3,9 +3,10 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey, revokeApiKey } from "../auth/api-keys";
 import { closeDatabase, getPrisma } from "../db/client";
-import { createTenant, postEvents, testBaseUrl, type Tenant } from "../testing/fixtures";
+import { createTenant, postEvents, type Tenant, testBaseUrl } from "../testing/fixtures";
 
-const chromeOnWindows = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+const chromeOnWindows =
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 const googlebot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
 
 let tenant: Tenant;
@@ -39,12 +40,19 @@ describe("accepting events", () => {
         user_id: "u-1",
         session_id: "s-1",
         context: {
-          page: { url: "https://shop.example.com/pricing?utm_source=newsletter&utm_medium=email&utm_campaign=nov", title: "Pricing", referrer: "https://www.google.com/search?q=x" },
+          page: {
+            url: "https://shop.example.com/pricing?utm_source=newsletter&utm_medium=email&utm_campaign=nov",
+            title: "Pricing",
+            referrer: "https://www.google.com/search?q=x",
+          },
           locale: "fr-FR",
           library: { name: "lumen-js", version: "1.2.0" },
         },
       },
-      { key: own.writeKey, headers: { "user-agent": chromeOnWindows, "x-test-country": "fr", "x-forwarded-for": "203.0.113.9" } },
+      {
+        key: own.writeKey,
+        headers: { "user-agent": chromeOnWindows, "x-test-country": "fr", "x-forwarded-for": "203.0.113.9" },
+      },
     );
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ accepted: 1, duplicates: 0, bots: 0, rejected: [] });
@@ -78,7 +86,10 @@ describe("accepting events", () => {
     const headers = { "user-agent": chromeOnWindows, "x-forwarded-for": "198.51.100.7" };
     await postEvents({ name: "pageview" }, { key: own.writeKey, headers });
     await postEvents({ name: "pageview" }, { key: own.writeKey, headers });
-    await postEvents({ name: "pageview" }, { key: own.writeKey, headers: { ...headers, "x-forwarded-for": "198.51.100.8" } });
+    await postEvents(
+      { name: "pageview" },
+      { key: own.writeKey, headers: { ...headers, "x-forwarded-for": "198.51.100.8" } },
+    );
     const rows = await eventsOf(own.projectId);
     expect(rows).toHaveLength(3);
     const ids = rows.map((r) => r.anonymousId);
@@ -89,7 +100,10 @@ describe("accepting events", () => {
   it("accepts a batch, and JSON sent as text/plain (what browsers send without a preflight)", async () => {
     const own = await createTenant();
     const body = JSON.stringify({ api_key: own.writeKey, events: [{ name: "a" }, { name: "b" }, { name: "c" }] });
-    const response = await postEvents(undefined, { raw: body, headers: { "content-type": "text/plain;charset=UTF-8" } });
+    const response = await postEvents(undefined, {
+      raw: body,
+      headers: { "content-type": "text/plain;charset=UTF-8" },
+    });
     expect(response.status).toBe(202);
     expect(await response.json()).toMatchObject({ accepted: 3, duplicates: 0, rejected: [] });
     expect((await eventsOf(own.projectId)).map((e) => e.name).sort()).toEqual(["a", "b", "c"]);
@@ -114,7 +128,10 @@ describe("accepting events", () => {
       { key: own.writeKey },
     );
     expect(response.status).toBe(202);
-    const result = (await response.json()) as { accepted: number; rejected: { index: number; code: string; message: string }[] };
+    const result = (await response.json()) as {
+      accepted: number;
+      rejected: { index: number; code: string; message: string }[];
+    };
     expect(result.accepted).toBe(2);
     expect(result.rejected.map((r) => [r.index, r.code])).toEqual([
       [1, "invalid_event"],
@@ -135,10 +152,24 @@ describe("accepting events", () => {
     const first = await postEvents({ events: [{ name: "x", event_id: eventId }] }, { key: own.writeKey });
     expect(await first.json()).toMatchObject({ accepted: 1, duplicates: 0 });
     // A retry whose corrected timestamp differs must still be recognised.
-    const retry = await postEvents({ sent_at: new Date(Date.now() - 5000).toISOString(), events: [{ name: "x", event_id: eventId, timestamp: new Date().toISOString() }] }, { key: own.writeKey });
+    const retry = await postEvents(
+      {
+        sent_at: new Date(Date.now() - 5000).toISOString(),
+        events: [{ name: "x", event_id: eventId, timestamp: new Date().toISOString() }],
+      },
+      { key: own.writeKey },
+    );
     expect(await retry.json()).toMatchObject({ accepted: 0, duplicates: 1 });
     const other = randomUUID();
-    const inBatch = await postEvents({ events: [{ name: "y", event_id: other }, { name: "y", event_id: other.toUpperCase() }] }, { key: own.writeKey });
+    const inBatch = await postEvents(
+      {
+        events: [
+          { name: "y", event_id: other },
+          { name: "y", event_id: other.toUpperCase() },
+        ],
+      },
+      { key: own.writeKey },
+    );
     expect(await inBatch.json()).toMatchObject({ accepted: 1, duplicates: 1 });
     expect(await eventsOf(own.projectId)).toHaveLength(2);
   });
@@ -149,7 +180,10 @@ describe("accepting events", () => {
     const skew = 2 * 3600_000;
     const clientNow = Date.now() - skew;
     const response = await postEvents(
-      { sent_at: new Date(clientNow).toISOString(), events: [{ name: "skewed", timestamp: new Date(clientNow - 600_000).toISOString() }] },
+      {
+        sent_at: new Date(clientNow).toISOString(),
+        events: [{ name: "skewed", timestamp: new Date(clientNow - 600_000).toISOString() }],
+      },
       { key: own.writeKey },
     );
     expect(await response.json()).toMatchObject({ accepted: 1 });
@@ -162,7 +196,10 @@ describe("accepting events", () => {
     const own = await createTenant();
     const bot = await postEvents({ name: "pageview" }, { key: own.writeKey, headers: { "user-agent": googlebot } });
     expect(await bot.json()).toMatchObject({ accepted: 0, bots: 1 });
-    const relayed = await postEvents({ events: [{ name: "pageview", context: { user_agent: googlebot } }, { name: "server-side" }] }, { key: own.writeKey, headers: { "user-agent": "curl/8.5.0" } });
+    const relayed = await postEvents(
+      { events: [{ name: "pageview", context: { user_agent: googlebot } }, { name: "server-side" }] },
+      { key: own.writeKey, headers: { "user-agent": "curl/8.5.0" } },
+    );
     expect(await relayed.json()).toMatchObject({ accepted: 1, bots: 1 });
     expect((await eventsOf(own.projectId)).map((e) => e.name)).toEqual(["server-side"]);
   });
@@ -178,7 +215,11 @@ describe("accepting events", () => {
   it("answers the CORS preflight for browsers", async () => {
     const response = await fetch(`${testBaseUrl()}/api/v1/events`, {
       method: "OPTIONS",
-      headers: { origin: "https://shop.example.com", "access-control-request-method": "POST", "access-control-request-headers": "content-type, authorization" },
+      headers: {
+        origin: "https://shop.example.com",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type, authorization",
+      },
     });
     expect(response.status).toBe(204);
     expect(response.headers.get("access-control-allow-origin")).toBe("https://shop.example.com");
@@ -200,12 +241,19 @@ describe("refusing whole requests", () => {
     expect(badSingle.status).toBe(400);
     expect((await errorOf(badSingle)).message).toMatch(/^name:/);
 
-    const tooMany = await postEvents({ events: Array.from({ length: 1001 }, () => ({ name: "e" })) }, { key: tenant.writeKey });
+    const tooMany = await postEvents(
+      { events: Array.from({ length: 1001 }, () => ({ name: "e" })) },
+      { key: tenant.writeKey },
+    );
     expect(tooMany.status).toBe(400);
     expect((await errorOf(tooMany)).message).toMatch(/at most 1000/);
 
     // A body that is not an object is refused as such, whatever the key (or its absence) says.
-    for (const [raw, key] of [["[]", tenant.writeKey], ["42", "lmw_unknownunknownunknownunknown00"], ["null", undefined]] as const) {
+    for (const [raw, key] of [
+      ["[]", tenant.writeKey],
+      ["42", "lmw_unknownunknownunknownunknown00"],
+      ["null", undefined],
+    ] as const) {
       const notObject = await postEvents(undefined, { key, raw });
       expect(notObject.status).toBe(400);
       expect((await errorOf(notObject)).message).toMatch(/event object/);
@@ -215,8 +263,17 @@ describe("refusing whole requests", () => {
   it("finds the key in the body wherever it is, first (as the tracker sends it) or after the events", async () => {
     const own = await createTenant();
     const headers = { "content-type": "text/plain;charset=UTF-8" };
-    const first = await postEvents(undefined, { raw: `{ "api_key" : "${own.writeKey}", "events": [{ "name": "first" }] }`, headers });
-    const last = await postEvents(undefined, { raw: JSON.stringify({ events: [{ name: "last", properties: { api_key: "lmw_not_this_one" } }], api_key: own.writeKey }), headers });
+    const first = await postEvents(undefined, {
+      raw: `{ "api_key" : "${own.writeKey}", "events": [{ "name": "first" }] }`,
+      headers,
+    });
+    const last = await postEvents(undefined, {
+      raw: JSON.stringify({
+        events: [{ name: "last", properties: { api_key: "lmw_not_this_one" } }],
+        api_key: own.writeKey,
+      }),
+      headers,
+    });
     expect([first.status, last.status]).toEqual([202, 202]);
     expect((await eventsOf(own.projectId)).map((e) => e.name).sort()).toEqual(["first", "last"]);
   });
@@ -247,9 +304,15 @@ describe("refusing whole requests", () => {
 
   it("403 for an origin the key does not allow, and for a read key", async () => {
     const own = await createTenant({ allowedOrigins: ["https://shop.example.com"] });
-    const allowed = await postEvents({ name: "x" }, { key: own.writeKey, headers: { origin: "https://shop.example.com" } });
+    const allowed = await postEvents(
+      { name: "x" },
+      { key: own.writeKey, headers: { origin: "https://shop.example.com" } },
+    );
     expect(allowed.status).toBe(202);
-    const denied = await postEvents({ name: "x" }, { key: own.writeKey, headers: { origin: "https://evil.example.net" } });
+    const denied = await postEvents(
+      { name: "x" },
+      { key: own.writeKey, headers: { origin: "https://evil.example.net" } },
+    );
     expect(denied.status).toBe(403);
     expect((await errorOf(denied)).code).toBe("forbidden");
 
@@ -265,7 +328,11 @@ describe("refusing whole requests", () => {
   });
 
   it("415 for content types other than JSON or text", async () => {
-    const response = await postEvents(undefined, { key: tenant.writeKey, raw: "name=x", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const response = await postEvents(undefined, {
+      key: tenant.writeKey,
+      raw: "name=x",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     expect(response.status).toBe(415);
     expect((await errorOf(response)).code).toBe("unsupported_media_type");
   });
@@ -290,7 +357,10 @@ describe("refusing whole requests", () => {
   it("never lets tenant A's key write into tenant B's project", async () => {
     const a = await createTenant();
     const b = await createTenant();
-    const response = await postEvents({ project_id: b.projectId, events: [{ name: "intrusion" }] }, { key: a.writeKey });
+    const response = await postEvents(
+      { project_id: b.projectId, events: [{ name: "intrusion" }] },
+      { key: a.writeKey },
+    );
     expect(response.status).toBe(403);
     const plain = await postEvents({ events: [{ name: "mine" }] }, { key: a.writeKey });
     expect(plain.status).toBe(202);

@@ -17,13 +17,21 @@ afterAll(async () => {
   await closeDatabase();
 });
 
-async function ingest(raw: string): Promise<{ status: number; body: IngestResponse & { error?: { code: string; message: string } } }> {
+async function ingest(
+  raw: string,
+): Promise<{ status: number; body: IngestResponse & { error?: { code: string; message: string } } }> {
   const response = await postEvents(null, { key: tenant.writeKey, raw });
-  return { status: response.status, body: (await response.json()) as IngestResponse & { error?: { code: string; message: string } } };
+  return {
+    status: response.status,
+    body: (await response.json()) as IngestResponse & { error?: { code: string; message: string } },
+  };
 }
 
 async function storedNames(marker: string): Promise<string[]> {
-  const events = await getPrisma().event.findMany({ where: { projectId: tenant.projectId, name: { startsWith: marker } }, select: { name: true } });
+  const events = await getPrisma().event.findMany({
+    where: { projectId: tenant.projectId, name: { startsWith: marker } },
+    select: { name: true },
+  });
   return events.map((e) => e.name).sort();
 }
 
@@ -43,11 +51,15 @@ it("rejects each event holding unpaired surrogates or NUL, wherever they are, an
   expect(status).toBe(202);
   expect(body.accepted).toBe(2);
   expect(body.rejected.map((r) => [r.index, r.code])).toEqual(bad.map((_, i) => [i + 1, "invalid_event"]));
-  expect(body.rejected[0]!.message).toMatch(/^properties\.plan: must not contain the NUL character .* unpaired UTF-16 surrogate/);
+  expect(body.rejected[0]!.message).toMatch(
+    /^properties\.plan: must not contain the NUL character .* unpaired UTF-16 surrogate/,
+  );
   expect(body.rejected[3]!.message).toMatch(/^name:/);
   expect(body.rejected[5]!.message).toMatch(/^context\.page\.title:/);
   expect(await storedNames(marker)).toEqual([`${marker}-1`, `${marker}-2`]);
-  const kept = await getPrisma().event.findFirstOrThrow({ where: { projectId: tenant.projectId, name: `${marker}-2` } });
+  const kept = await getPrisma().event.findFirstOrThrow({
+    where: { projectId: tenant.projectId, name: `${marker}-2` },
+  });
   expect(kept.properties).toEqual({ emoji: "👍", accents: "é" });
 });
 
@@ -66,7 +78,13 @@ it("rejects an event whose properties nest hundreds of thousands deep, and store
   const { status, body } = await ingest(raw);
   expect(status).toBe(202);
   expect(body.accepted).toBe(2);
-  expect(body.rejected).toEqual([{ index: 1, code: "invalid_event", message: expect.stringMatching(/^properties\.a(\[0\])+: must nest at most 8 levels$/) }]);
+  expect(body.rejected).toEqual([
+    {
+      index: 1,
+      code: "invalid_event",
+      message: expect.stringMatching(/^properties\.a(\[0\])+: must nest at most 8 levels$/),
+    },
+  ]);
   expect(await storedNames(marker)).toEqual([`${marker}-ok`, `${marker}-ok2`]);
 });
 
@@ -75,7 +93,10 @@ it("refuses with a 400 a single event nested that deep, or an envelope nested th
   const single = await ingest(`{"name":"deep","properties":{"a":${'{"b":'.repeat(levels)}1${"}".repeat(levels)}}}`);
   expect(single.status).toBe(400);
   expect(single.body.error?.message).toMatch(/must nest at most 8 levels/);
-  for (const raw of [`{"sent_at":${"[".repeat(4 * levels)}${"]".repeat(4 * levels)},"events":[{"name":"x"}]}`, "[".repeat(4 * levels) + "]".repeat(4 * levels)]) {
+  for (const raw of [
+    `{"sent_at":${"[".repeat(4 * levels)}${"]".repeat(4 * levels)},"events":[{"name":"x"}]}`,
+    "[".repeat(4 * levels) + "]".repeat(4 * levels),
+  ]) {
     const envelope = await ingest(raw);
     expect(envelope.status).toBe(400);
     expect(envelope.body.error?.code).toBe("invalid_request");

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, getPrisma } from "../db/client";
-import { createTenant, postEvents, testBaseUrl, type Tenant } from "../testing/fixtures";
+import { createTenant, postEvents, type Tenant, testBaseUrl } from "../testing/fixtures";
 import { startRawRequest } from "../testing/raw-http";
 
 let tenant: Tenant;
@@ -18,14 +18,27 @@ afterAll(async () => {
 
 function head(key: string | null, contentLength: number, extra = ""): string {
   const host = new URL(testBaseUrl()).host;
-  return [`POST /api/v1/events HTTP/1.1`, `Host: ${host}`, "Content-Type: application/json", `Content-Length: ${contentLength}`, ...(key ? [`Authorization: Bearer ${key}`] : []), extra].filter(Boolean).join("\r\n");
+  return [
+    `POST /api/v1/events HTTP/1.1`,
+    `Host: ${host}`,
+    "Content-Type: application/json",
+    `Content-Length: ${contentLength}`,
+    ...(key ? [`Authorization: Bearer ${key}`] : []),
+    extra,
+  ]
+    .filter(Boolean)
+    .join("\r\n");
 }
 
 const DECLARED = 900 * 1024;
 
 describe("a key in the header is checked before the body is read", () => {
   it("refuses an unknown key while almost all of a 900 KB body is still unsent", async () => {
-    const exchange = startRawRequest(testBaseUrl(), head("lmw_unknownunknownunknownunknown00", DECLARED), '{"events":[');
+    const exchange = startRawRequest(
+      testBaseUrl(),
+      head("lmw_unknownunknownunknownunknown00", DECLARED),
+      '{"events":[',
+    );
     const response = await exchange.response;
     expect(response.status).toBe(401);
     expect(JSON.parse(response.body)).toMatchObject({ error: { code: "unauthorized" } });
@@ -36,7 +49,11 @@ describe("a key in the header is checked before the body is read", () => {
 
   it("refuses a key from an origin it does not allow the same way", async () => {
     const own = await createTenant({ allowedOrigins: ["https://shop.example.com"] });
-    const exchange = startRawRequest(testBaseUrl(), head(own.writeKey, DECLARED, "Origin: https://evil.example.net"), '{"events":[');
+    const exchange = startRawRequest(
+      testBaseUrl(),
+      head(own.writeKey, DECLARED, "Origin: https://evil.example.net"),
+      '{"events":[',
+    );
     const response = await exchange.response;
     exchange.socket.destroy();
     expect(response.status).toBe(403);
@@ -72,7 +89,9 @@ describe("slow bodies", () => {
 });
 
 describe("events rate limit", () => {
-  const batch = (n: number) => ({ events: Array.from({ length: n }, () => ({ event_id: randomUUID(), name: "budgeted" })) });
+  const batch = (n: number) => ({
+    events: Array.from({ length: n }, () => ({ event_id: randomUUID(), name: "budgeted" })),
+  });
   const storedCount = (projectId: string) => getPrisma().event.count({ where: { projectId } });
 
   it("429 + Retry-After past a key's events per second, however few requests carry them; nothing of the refused batch stored", async () => {
@@ -81,7 +100,10 @@ describe("events rate limit", () => {
     const refused = await postEvents(batch(10), { key: own.writeKey });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
-    expect(((await refused.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: "rate_limited", message: expect.stringMatching(/10 events per second/) });
+    expect(((await refused.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: "rate_limited",
+      message: expect.stringMatching(/10 events per second/),
+    });
     expect(await storedCount(own.projectId)).toBe(10);
   });
 

@@ -71,7 +71,8 @@ function envelopeOf(text: string, projectId: string): { events: unknown[]; sentA
   }
   const batch = batchSchema.safeParse(body);
   if (!batch.success) throw invalidRequest(batch.error.issues);
-  if (batch.data.project_id && batch.data.project_id !== projectId) throw new ApiError("forbidden", "This key cannot write to that project");
+  if (batch.data.project_id && batch.data.project_id !== projectId)
+    throw new ApiError("forbidden", "This key cannot write to that project");
   return { events: batch.data.events, sentAt: batch.data.sent_at };
 }
 
@@ -92,14 +93,22 @@ function prepare(input: PrepareInput): PreparedBatch {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue ? formatIssuePath(issue.path) : "";
-      rejected.push({ index, code: "invalid_event", message: `${where ? `${where}: ` : ""}${issue?.message ?? "Invalid event"}` });
+      rejected.push({
+        index,
+        code: "invalid_event",
+        message: `${where ? `${where}: ` : ""}${issue?.message ?? "Invalid event"}`,
+      });
       continue;
     }
     const event = parsed.data;
     // The parsed event keeps only known fields, and its properties are at most 8 levels deep by now.
     const unstorable = checkText ? findJsonProblem(event, { maxDepth: Infinity, text: true }) : null;
     if (unstorable) {
-      rejected.push({ index, code: "invalid_event", message: `${formatIssuePath(unstorable.path)}: ${unstorable.message}` });
+      rejected.push({
+        index,
+        code: "invalid_event",
+        message: `${formatIssuePath(unstorable.path)}: ${unstorable.message}`,
+      });
       continue;
     }
     const timestamp = event.timestamp ? new Date(event.timestamp.getTime() + skewMs) : new Date(now);
@@ -110,7 +119,11 @@ function prepare(input: PrepareInput): PreparedBatch {
       continue;
     }
     if (timestamp.getTime() < now - input.maxAgeMs) {
-      rejected.push({ index, code: "timestamp_too_old", message: `timestamp ${timestamp.toISOString()} is older than the ingestion window` });
+      rejected.push({
+        index,
+        code: "timestamp_too_old",
+        message: `timestamp ${timestamp.toISOString()} is older than the ingestion window`,
+      });
       continue;
     }
     const userAgent = event.context?.user_agent ?? sender.userAgent;
@@ -124,7 +137,11 @@ function prepare(input: PrepareInput): PreparedBatch {
       continue;
     }
     seen.add(eventId);
-    const anonymousId = event.anonymous_id ?? (!event.user_id && sender.ip && input.salt ? visitorHashWithSalt(input.salt, projectId, sender.ip, userAgent ?? "") : null);
+    const anonymousId =
+      event.anonymous_id ??
+      (!event.user_id && sender.ip && input.salt
+        ? visitorHashWithSalt(input.salt, projectId, sender.ip, userAgent ?? "")
+        : null);
     const row = {
       eventId,
       name: event.name,

@@ -3,7 +3,7 @@
 // tests exercise the worker itself, through the built server.
 import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
-import { prepareBatch, type PrepareInput } from "./prepare-batch";
+import { type PrepareInput, prepareBatch } from "./prepare-batch";
 import { prepareOffThread } from "./prepare-pool";
 
 function input(text: string): PrepareInput {
@@ -24,20 +24,31 @@ it("prepares a batch as the calling thread would, and keeps doing so after the w
     JSON.stringify({
       sent_at: "2026-11-23T11:59:58Z",
       events: [
-        { event_id: randomUUID(), name: "pageview", timestamp: "2026-11-23T11:59:00Z", context: { page: { url: "https://shop.example/p?utm_source=news" } } },
+        {
+          event_id: randomUUID(),
+          name: "pageview",
+          timestamp: "2026-11-23T11:59:00Z",
+          context: { page: { url: "https://shop.example/p?utm_source=news" } },
+        },
         { event_id: randomUUID(), name: "" },
         { event_id: randomUUID(), name: "signup", user_id: "u-1" },
       ],
     }),
   );
   const expected = prepareBatch(batch);
-  expect(expected).toMatchObject({ batch: { duplicates: 0, bots: 0, rejected: [{ index: 1, code: "invalid_event" }] } });
+  expect(expected).toMatchObject({
+    batch: { duplicates: 0, bots: 0, rejected: [{ index: 1, code: "invalid_event" }] },
+  });
   expect("batch" in expected && expected.batch.events).toHaveLength(2);
   expect(await prepareOffThread(batch)).toEqual(expected);
   expect(await prepareOffThread(batch)).toEqual(expected);
 });
 
 it("hands back whole-body problems as data, for the request thread to answer", async () => {
-  expect(await prepareOffThread(input("{not json"))).toMatchObject({ error: { code: "invalid_request", message: expect.stringMatching(/Malformed JSON/) } });
-  expect(await prepareOffThread(input(JSON.stringify({ project_id: randomUUID(), events: [{ name: "x" }] })))).toMatchObject({ error: { code: "forbidden" } });
+  expect(await prepareOffThread(input("{not json"))).toMatchObject({
+    error: { code: "invalid_request", message: expect.stringMatching(/Malformed JSON/) },
+  });
+  expect(
+    await prepareOffThread(input(JSON.stringify({ project_id: randomUUID(), events: [{ name: "x" }] }))),
+  ).toMatchObject({ error: { code: "forbidden" } });
 });

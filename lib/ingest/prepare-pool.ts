@@ -4,7 +4,7 @@
 // dies, batches are prepared on the calling thread instead: same code, same answers.
 import { Worker } from "node:worker_threads";
 import { log } from "../log";
-import { prepareBatch, type PrepareInput, type PrepareOutcome } from "./prepare-batch";
+import { type PrepareInput, type PrepareOutcome, prepareBatch } from "./prepare-batch";
 
 type Waiting = { input: PrepareInput; resolve: (outcome: PrepareOutcome) => void; reject: (error: Error) => void };
 
@@ -16,7 +16,10 @@ let nextId = 0;
 const waiting = new Map<number, Waiting>();
 
 function retire(reason: unknown): void {
-  if (worker) log.warn("batch preparation moves to the request thread", { error: reason instanceof Error ? reason.message : String(reason) });
+  if (worker)
+    log.warn("batch preparation moves to the request thread", {
+      error: reason instanceof Error ? reason.message : String(reason),
+    });
   worker = null;
   // Anything the worker had not answered is prepared here.
   for (const [id, { input, resolve, reject }] of waiting) {

@@ -1,7 +1,7 @@
 // The worker thread that prepares ingestion batches (see prepare-pool.ts). An unexpected error fails
 // that one request (a 500, as on the request thread), not the worker.
 import { parentPort } from "node:worker_threads";
-import { prepareBatch, type PrepareInput } from "./prepare-batch";
+import { type PrepareInput, prepareBatch } from "./prepare-batch";
 
 parentPort?.on("message", ({ id, input }: { id: number; input: PrepareInput }) => {
   try {

@@ -42,11 +42,16 @@ function rateLimited(message: string, retryAfter: number): ApiError {
 /** One request of a key; 429 with Retry-After past `perSecond` requests per second. */
 export function consumeRateLimit(keyId: string, perSecond: number, now = performance.now()): void {
   const retryAfter = requestBuckets.take(keyId, perSecond, 1, now);
-  if (retryAfter !== null) throw rateLimited(`Rate limit of ${perSecond} requests per second exceeded for this key`, retryAfter);
+  if (retryAfter !== null)
+    throw rateLimited(`Rate limit of ${perSecond} requests per second exceeded for this key`, retryAfter);
 }
 
 /** A batch of `events` events of a key; 429 with Retry-After past `perSecond` events per second. */
 export function consumeEventBudget(keyId: string, perSecond: number, events: number, now = performance.now()): void {
   const retryAfter = eventBuckets.take(keyId, perSecond, events, now);
-  if (retryAfter !== null) throw rateLimited(`Rate limit of ${perSecond} events per second exceeded for this key: send this batch again after Retry-After`, retryAfter);
+  if (retryAfter !== null)
+    throw rateLimited(
+      `Rate limit of ${perSecond} events per second exceeded for this key: send this batch again after Retry-After`,
+      retryAfter,
+    );
 }

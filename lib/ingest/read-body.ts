@@ -39,8 +39,14 @@ export class BodyReader {
     const mediaTypes = options.mediaTypes ?? jsonMediaTypes;
     const mediaType = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
     if (!mediaType || !mediaTypes.has(mediaType)) {
-      const accepted = mediaTypes === jsonMediaTypes ? "application/json (or text/plain holding JSON)" : [...mediaTypes].join(" or ");
-      throw new ApiError("unsupported_media_type", `Send the body as ${accepted}, not ${mediaType ?? "no content type"}`, undefined, CLOSE);
+      const accepted =
+        mediaTypes === jsonMediaTypes ? "application/json (or text/plain holding JSON)" : [...mediaTypes].join(" or ");
+      throw new ApiError(
+        "unsupported_media_type",
+        `Send the body as ${accepted}, not ${mediaType ?? "no content type"}`,
+        undefined,
+        CLOSE,
+      );
     }
     if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw tooLarge(maxBytes);
     if (!request.body) throw emptyBody();
@@ -71,7 +77,9 @@ export class BodyReader {
   private async readChunk(): Promise<void> {
     const remaining = this.deadline - performance.now();
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), Math.max(0, remaining))));
+    const timedOut = new Promise<"timeout">(
+      (resolve) => (timer = setTimeout(() => resolve("timeout"), Math.max(0, remaining))),
+    );
     let result: ReadableStreamReadResult<Uint8Array> | "timeout";
     try {
       result = await Promise.race([this.reader.read(), timedOut]);
@@ -119,6 +127,9 @@ export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ApiError("invalid_request", `Malformed JSON: ${error instanceof SyntaxError ? error.message : "could not parse"}`);
+    throw new ApiError(
+      "invalid_request",
+      `Malformed JSON: ${error instanceof SyntaxError ? error.message : "could not parse"}`,
+    );
   }
 }

@@ -14,7 +14,9 @@ const identifier = z.string().min(1).max(200);
 const MAX_DATE_MS = 8.64e15;
 
 /** ISO-8601 with a zone offset, or milliseconds since the epoch. */
-const instant = z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative().max(MAX_DATE_MS)]).transform((v) => new Date(v));
+const instant = z
+  .union([z.iso.datetime({ offset: true }), z.number().int().nonnegative().max(MAX_DATE_MS)])
+  .transform((v) => new Date(v));
 
 type JsonObject = { [key: string]: z.core.util.JSONType };
 
@@ -23,26 +25,54 @@ type JsonObject = { [key: string]: z.core.util.JSONType };
 // event's validation together). The depth comes first, walked without recursion, so that nothing
 // recursive (JSON.stringify for the size, then for the row) meets a value nested thousands deep.
 // Unstorable text is checked per event in prepare-batch.ts, only in bodies that can hold it.
-const properties = z.custom<JsonObject>((value) => typeof value === "object" && value !== null && !Array.isArray(value), "must be a JSON object").superRefine((p, ctx) => {
-  const tooDeep = findJsonProblem(p, { maxDepth: MAX_PROPERTIES_DEPTH, text: false });
-  if (tooDeep) ctx.addIssue({ code: "custom", path: tooDeep.path, message: tooDeep.message });
-  else if (Object.keys(p).some((key) => key.length > 200)) ctx.addIssue({ code: "custom", message: "keys must be at most 200 characters" });
-  else if (Buffer.byteLength(JSON.stringify(p)) > MAX_PROPERTIES_BYTES) ctx.addIssue({ code: "custom", message: `must be at most ${MAX_PROPERTIES_BYTES} bytes as JSON` });
-});
+const properties = z
+  .custom<JsonObject>(
+    (value) => typeof value === "object" && value !== null && !Array.isArray(value),
+    "must be a JSON object",
+  )
+  .superRefine((p, ctx) => {
+    const tooDeep = findJsonProblem(p, { maxDepth: MAX_PROPERTIES_DEPTH, text: false });
+    if (tooDeep) ctx.addIssue({ code: "custom", path: tooDeep.path, message: tooDeep.message });
+    else if (Object.keys(p).some((key) => key.length > 200))
+      ctx.addIssue({ code: "custom", message: "keys must be at most 200 characters" });
+    else if (Buffer.byteLength(JSON.stringify(p)) > MAX_PROPERTIES_BYTES)
+      ctx.addIssue({ code: "custom", message: `must be at most ${MAX_PROPERTIES_BYTES} bytes as JSON` });
+  });
 
 export const eventContextSchema = z.object({
   page: z
     .object({ url: shortText(2048), path: shortText(1024), title: shortText(512), referrer: shortText(2048) })
     .partial()
     .optional(),
-  screen: z.object({ width: z.number().int().min(0).max(100_000), height: z.number().int().min(0).max(100_000) }).partial().optional(),
+  screen: z
+    .object({ width: z.number().int().min(0).max(100_000), height: z.number().int().min(0).max(100_000) })
+    .partial()
+    .optional(),
   locale: shortText(35).optional(),
   timezone: shortText(64).optional(),
-  utm: z.object({ source: shortText(200), medium: shortText(200), campaign: shortText(200), term: shortText(200), content: shortText(200) }).partial().optional(),
+  utm: z
+    .object({
+      source: shortText(200),
+      medium: shortText(200),
+      campaign: shortText(200),
+      term: shortText(200),
+      content: shortText(200),
+    })
+    .partial()
+    .optional(),
   library: z.object({ name: shortText(64), version: shortText(32).optional() }).optional(),
-  app: z.object({ name: shortText(200), version: shortText(64), build: shortText(64) }).partial().optional(),
-  os: z.object({ name: shortText(64), version: shortText(64) }).partial().optional(),
-  device: z.object({ type: shortText(32), manufacturer: shortText(64), model: shortText(64) }).partial().optional(),
+  app: z
+    .object({ name: shortText(200), version: shortText(64), build: shortText(64) })
+    .partial()
+    .optional(),
+  os: z
+    .object({ name: shortText(64), version: shortText(64) })
+    .partial()
+    .optional(),
+  device: z
+    .object({ type: shortText(32), manufacturer: shortText(64), model: shortText(64) })
+    .partial()
+    .optional(),
   /** The end user's browser, for server-side senders relaying a visitor's event. */
   user_agent: shortText(1024).optional(),
 });
@@ -63,7 +93,10 @@ export const batchSchema = z.object({
   /** Optional guard: if given, it must be the write key's own project. */
   project_id: z.guid().optional(),
   sent_at: instant.optional(),
-  events: z.array(z.unknown()).min(1, "must hold at least one event").max(MAX_EVENTS_PER_BATCH, `must hold at most ${MAX_EVENTS_PER_BATCH} events`),
+  events: z
+    .array(z.unknown())
+    .min(1, "must hold at least one event")
+    .max(MAX_EVENTS_PER_BATCH, `must hold at most ${MAX_EVENTS_PER_BATCH} events`),
 });
 
 export type EventInput = z.infer<typeof eventSchema>;

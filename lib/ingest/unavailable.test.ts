@@ -15,7 +15,11 @@ afterAll(async () => {
 it("POST /api/v1/events answers 503 with Retry-After", async () => {
   const { POST } = await import("../../app/api/v1/events/route");
   const response = await POST(
-    new Request("http://localhost/api/v1/events", { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer lmw_x" }, body: '{"name":"x"}' }),
+    new Request("http://localhost/api/v1/events", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer lmw_x" },
+      body: '{"name":"x"}',
+    }),
     undefined,
   );
   expect(response.status).toBe(503);

@@ -45,7 +45,8 @@ function commitAndNotify(projectId: string): string {
 }
 
 function refusedKey(error: unknown): ApiError | undefined {
-  if ((error as { code?: string }).code === KEY_REVOKED) return new ApiError("unauthorized", "This API key has been revoked");
+  if ((error as { code?: string }).code === KEY_REVOKED)
+    return new ApiError("unauthorized", "This API key has been revoked");
 }
 
 /** The statement that opens a write under a (cached) write key: it fails unless the key is still active for the project. */
@@ -60,7 +61,12 @@ function assertWriteKey(keyHash: string | undefined, projectId: string): string 
  * committed; a failed notification after that costs live viewers one update, not the request, and
  * only retires the connection. Rejects with the error that kept it from committing.
  */
-async function commitScript(client: pg.PoolClient, script: string, copies: Buffer[], retire: (error: Error) => void): Promise<void> {
+async function commitScript(
+  client: pg.PoolClient,
+  script: string,
+  copies: Buffer[],
+  retire: (error: Error) => void,
+): Promise<void> {
   const { tags, error } = await runCopyScript(client, script, copies);
   if (!error) return;
   if (tags.includes("COMMIT")) return retire(error);
@@ -84,7 +90,9 @@ export async function writePreparedEvents(
   if (events.length === 0) return 0;
   const client = await pool.connect();
   let broken: Error | undefined;
-  const retire = (error: Error) => void (broken = error);
+  const retire = (error: Error) => {
+    broken = error;
+  };
   const csvOf = (chosen: PreparedEvent[]) => Buffer.from(chosen.map((e) => e.csv).join(""));
   try {
     const keys = Buffer.from(events.map((e) => `${organizationId},${projectId},${e.eventId}\n`).join(""));
@@ -97,7 +105,9 @@ export async function writePreparedEvents(
     }
     const claimed = await client
       .query(`BEGIN; ${assertWriteKey(options.writeKeyHash, projectId)}`)
-      .then(() => client.query<{ event_id: string }>(claimSql, [organizationId, projectId, events.map((e) => e.eventId)]))
+      .then(() =>
+        client.query<{ event_id: string }>(claimSql, [organizationId, projectId, events.map((e) => e.eventId)]),
+      )
       .catch(async (error: Error) => {
         await client.query("ROLLBACK").catch(retire);
         throw refusedKey(error) ?? error;
@@ -116,6 +126,18 @@ export async function writePreparedEvents(
 }
 
 /** writePreparedEvents for rows not yet in CSV (demo data, tests, benchmarks). */
-export function writeEvents(pool: pg.Pool, organizationId: string, projectId: string, rows: EventRow[], options: { writeKeyHash?: string } = {}): Promise<number> {
-  return writePreparedEvents(pool, organizationId, projectId, rows.map((row) => ({ eventId: row.eventId, csv: csvLine(organizationId, projectId, row) })), options);
+export function writeEvents(
+  pool: pg.Pool,
+  organizationId: string,
+  projectId: string,
+  rows: EventRow[],
+  options: { writeKeyHash?: string } = {},
+): Promise<number> {
+  return writePreparedEvents(
+    pool,
+    organizationId,
+    projectId,
+    rows.map((row) => ({ eventId: row.eventId, csv: csvLine(organizationId, projectId, row) })),
+    options,
+  );
 }

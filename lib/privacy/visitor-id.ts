@@ -3,6 +3,13 @@
 import { createHash } from "node:crypto";
 
 export function visitorHashWithSalt(salt: Uint8Array, projectId: string, ip: string, userAgent: string): string {
-  const digest = createHash("sha256").update(salt).update(projectId).update("\0").update(ip).update("\0").update(userAgent).digest("base64url");
+  const digest = createHash("sha256")
+    .update(salt)
+    .update(projectId)
+    .update("\0")
+    .update(ip)
+    .update("\0")
+    .update(userAgent)
+    .digest("base64url");
   return `v_${digest.slice(0, 22)}`;
 }

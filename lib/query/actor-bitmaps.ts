@@ -2,8 +2,8 @@
 // appearance), and a set of actors is a bitmap over those numbers, cut into fixed-size chunks so
 // that bitmaps of different days line up bit for bit and PostgreSQL's bit_or / & / bit_count apply.
 // New actors arrive together, so a day's newcomers (a retention cohort) sit in a few chunks.
-import { tenantCondition, type QueryScope } from "./scope";
-import { sql, trusted, type Sql } from "./sql";
+import { type QueryScope, tenantCondition } from "./scope";
+import { type Sql, sql, trusted } from "./sql";
 
 /** Bits per chunk: an actor's chunk is number >> CHUNK_SHIFT, its bit number & (CHUNK_BITS - 1). */
 export const CHUNK_SHIFT = 15;
@@ -33,7 +33,11 @@ export function bitmapsFromNumbersSql(relation: string, keys: readonly string[])
  * covers yet (partial days, arrivals after the watermark): a known actor keeps its number, an actor
  * not numbered yet gets one after the project's last, so it lands in no stored bitmap's bits.
  */
-export function numberedActorsSql(scope: Pick<QueryScope, "organizationId" | "projectId">, relation: string, keys: readonly string[]): Sql {
+export function numberedActorsSql(
+  scope: Pick<QueryScope, "organizationId" | "projectId">,
+  relation: string,
+  keys: readonly string[],
+): Sql {
   const keyList = trusted(keys.map((k) => `x.${k}`).join(", "));
   return sql`
     SELECT ${keyList}, COALESCE(p.number, t.top + dense_rank() OVER (PARTITION BY p.number IS NULL ORDER BY x.a)) AS number

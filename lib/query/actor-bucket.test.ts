@@ -13,7 +13,9 @@ it("writes the actor bucket exactly as the events index defines it", async () =>
   try {
     await client.query("BEGIN");
     // PostgreSQL prints both expressions in its own normal form.
-    await client.query(`CREATE TEMP VIEW bucket_expression AS SELECT ${actorBucket("e").toQuery().text} AS bucket FROM events e`);
+    await client.query(
+      `CREATE TEMP VIEW bucket_expression AS SELECT ${actorBucket("e").toQuery().text} AS bucket FROM events e`,
+    );
     const { rows } = await client.query<{ query: string; index: string }>(
       "SELECT pg_get_viewdef('bucket_expression') AS query, pg_get_indexdef('events_name_actor_bucket_timestamp_idx'::regclass) AS index",
     );

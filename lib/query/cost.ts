@@ -30,7 +30,12 @@ type Interval = TrendQuery["interval"];
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 /** Average lengths (months of 30.44 days): a count off by one at the edges does not matter at these limits. */
-const intervalMs: Record<Interval, number> = { hour: HOUR_MS, day: DAY_MS, week: 7 * DAY_MS, month: 30.436875 * DAY_MS };
+const intervalMs: Record<Interval, number> = {
+  hour: HOUR_MS,
+  day: DAY_MS,
+  week: 7 * DAY_MS,
+  month: 30.436875 * DAY_MS,
+};
 const COARSER: Interval[] = ["hour", "day", "week", "month"];
 
 const count = (n: number) => n.toLocaleString("en-US");
@@ -65,7 +70,8 @@ function checkTrend(query: TrendQuery, range: ResolvedRange): CheckedQuery {
   const used = COARSER.slice(COARSER.indexOf(query.interval)).find(fits);
   const requested = bucketsIn(range, intervalMs[query.interval]);
   const why = `${count(requested)} ${query.interval} buckets x ${series} series is over the limit of ${count(QUERY_BUDGET.maxBuckets)} buckets per series and ${count(QUERY_BUDGET.maxCells)} buckets x series`;
-  if (!used) throw tooExpensive("query.interval", `Too many buckets even by month: ${why}; narrow the range or the breakdown`);
+  if (!used)
+    throw tooExpensive("query.interval", `Too many buckets even by month: ${why}; narrow the range or the breakdown`);
   if (used === query.interval) return { query };
   return { query: { ...query, interval: used }, intervalAdjusted: { requested: query.interval, used, reason: why } };
 }
@@ -73,11 +79,17 @@ function checkTrend(query: TrendQuery, range: ResolvedRange): CheckedQuery {
 function checkRetention(query: RetentionQuery, range: ResolvedRange): CheckedQuery {
   const cohorts = bucketsIn(range, intervalMs[query.period]);
   if (cohorts > QUERY_BUDGET.maxBuckets) {
-    throw tooExpensive("range", `${count(cohorts)} ${query.period} cohorts is over the limit of ${count(QUERY_BUDGET.maxBuckets)} cohorts; narrow the range or use weekly periods`);
+    throw tooExpensive(
+      "range",
+      `${count(cohorts)} ${query.period} cohorts is over the limit of ${count(QUERY_BUDGET.maxBuckets)} cohorts; narrow the range or use weekly periods`,
+    );
   }
   const cells = cohorts * (query.periods + 1);
   if (cells > QUERY_BUDGET.maxCells) {
-    throw tooExpensive("query.periods", `${count(cohorts)} cohorts x ${query.periods + 1} periods is over the limit of ${count(QUERY_BUDGET.maxCells)} cells; narrow the range or ask for fewer periods`);
+    throw tooExpensive(
+      "query.periods",
+      `${count(cohorts)} cohorts x ${query.periods + 1} periods is over the limit of ${count(QUERY_BUDGET.maxCells)} cells; narrow the range or ask for fewer periods`,
+    );
   }
   return { query };
 }
@@ -87,7 +99,10 @@ const windowUnitMs: Record<FunnelQuery["window"]["unit"], number> = { minute: 60
 function checkFunnel(query: FunnelQuery, range: ResolvedRange): CheckedQuery {
   const windowDays = (query.window.value * windowUnitMs[query.window.unit]) / DAY_MS;
   if (windowDays > QUERY_BUDGET.maxFunnelWindowDays) {
-    throw tooExpensive("query.window", `A conversion window of ${count(Math.ceil(windowDays))} days is over the limit of ${QUERY_BUDGET.maxFunnelWindowDays} days`);
+    throw tooExpensive(
+      "query.window",
+      `A conversion window of ${count(Math.ceil(windowDays))} days is over the limit of ${QUERY_BUDGET.maxFunnelWindowDays} days`,
+    );
   }
   const rangeDays = (range.to.getTime() - range.from.getTime()) / DAY_MS;
   const stepDays = Math.ceil(query.steps.length * (rangeDays + windowDays));
@@ -104,7 +119,10 @@ function checkFunnel(query: FunnelQuery, range: ResolvedRange): CheckedQuery {
 export function checkQueryCost(query: QueryDefinition, range: ResolvedRange): CheckedQuery {
   const days = (range.to.getTime() - range.from.getTime()) / DAY_MS;
   if (days > QUERY_BUDGET.maxRangeDays) {
-    throw tooExpensive("range", `A range of ${count(Math.ceil(days))} days is over the limit of ${count(QUERY_BUDGET.maxRangeDays)} days (10 years) per query`);
+    throw tooExpensive(
+      "range",
+      `A range of ${count(Math.ceil(days))} days is over the limit of ${count(QUERY_BUDGET.maxRangeDays)} days (10 years) per query`,
+    );
   }
   switch (query.kind) {
     case "trend":

@@ -14,7 +14,7 @@ export function resultToCsv(result: QueryResult): string {
   switch (result.kind) {
     case "trend":
       rows.push(["bucket", ...result.series.map((s) => (s.other ? "Other" : (s.key ?? "value")))]);
-      result.buckets.forEach((b, i) => rows.push([b.label, ...result.series.map((s) => s.values[i])]));
+      for (const [i, b] of result.buckets.entries()) rows.push([b.label, ...result.series.map((s) => s.values[i])]);
       break;
     case "metric":
       rows.push(["value", "previous", "change"], [result.value, result.previous, result.change]);
@@ -24,16 +24,27 @@ export function resultToCsv(result: QueryResult): string {
       if (result.other !== null) rows.push(["Other", result.other]);
       break;
     case "funnel":
-      rows.push(["step", "event", "count", "conversion_from_first", "drop_off"], ...result.steps.map((s) => [s.index + 1, s.event, s.count, s.conversion_from_first, s.drop_off]));
+      rows.push(
+        ["step", "event", "count", "conversion_from_first", "drop_off"],
+        ...result.steps.map((s) => [s.index + 1, s.event, s.count, s.conversion_from_first, s.drop_off]),
+      );
       break;
     case "retention":
-      rows.push(["cohort", "size", ...(result.cohorts[0]?.counts.map((_, k) => `${result.period}_${k}`) ?? [])], ...result.cohorts.map((c) => [c.label, c.size, ...c.counts]));
+      rows.push(
+        ["cohort", "size", ...(result.cohorts[0]?.counts.map((_, k) => `${result.period}_${k}`) ?? [])],
+        ...result.cohorts.map((c) => [c.label, c.size, ...c.counts]),
+      );
       break;
   }
-  return rows.map((r) => r.map(cell).join(",")).join("\n") + "\n";
+  return `${rows.map((r) => r.map(cell).join(",")).join("\n")}\n`;
 }
 
 /** A safe download file name from a title: "Sign-ups by week" -> "sign-ups-by-week.csv". */
 export function csvFileName(title: string): string {
-  return `${title.replace(/[^\w-]+/g, "-").replace(/^-+|-+$/g, "").toLowerCase() || "data"}.csv`;
+  return `${
+    title
+      .replace(/[^\w-]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .toLowerCase() || "data"
+  }.csv`;
 }

@@ -2,7 +2,7 @@
 // come only from the allow-list below; property paths and all values travel as parameters.
 import { ApiError } from "../errors";
 import type { Dimension, Filter } from "./schemas";
-import { join, sql, trusted, type Sql } from "./sql";
+import { join, type Sql, sql, trusted } from "./sql";
 
 const columns: Record<Exclude<Dimension, `properties.${string}`>, string> = {
   event: "name",
@@ -84,7 +84,10 @@ export function textFilterCondition(filter: Filter, text: Sql): Sql {
     case "is_not_set":
       return sql`${text} IS NULL`;
     default:
-      throw new ApiError("invalid_request", `query.filters: "${filter.op}" compares numbers and needs a properties.<name> field`);
+      throw new ApiError(
+        "invalid_request",
+        `query.filters: "${filter.op}" compares numbers and needs a properties.<name> field`,
+      );
   }
 }
 
@@ -112,10 +115,15 @@ function propertyFilterCondition(filter: Filter, path: `properties.${string}`, a
 }
 
 function filterCondition(filter: Filter, alias: string): Sql {
-  return isPropertyPath(filter.field) ? propertyFilterCondition(filter, filter.field, alias) : textFilterCondition(filter, dimensionText(filter.field, alias));
+  return isPropertyPath(filter.field)
+    ? propertyFilterCondition(filter, filter.field, alias)
+    : textFilterCondition(filter, dimensionText(filter.field, alias));
 }
 
 export function filtersCondition(filters: readonly Filter[], alias = "e"): Sql {
   if (filters.length === 0) return trusted("TRUE");
-  return join(filters.map((f) => sql`(${filterCondition(f, alias)})`), " AND ");
+  return join(
+    filters.map((f) => sql`(${filterCondition(f, alias)})`),
+    " AND ",
+  );
 }

@@ -3,30 +3,86 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, getPool } from "../db/client";
 import { ensureEventPartitions } from "../db/partitions";
-import { writeEvents, type EventRow } from "../ingest/write-events";
 import { eventRow } from "../ingest/event-row";
+import { type EventRow, writeEvents } from "../ingest/write-events";
 import { createTenant, type Tenant } from "../testing/fixtures";
 import { refreshRollups } from "./rollup-refresh";
 import { runQuery } from "./run-query";
-import { queryDefinitionSchema, type Filter, type QueryDefinitionInput, type QueryRange } from "./schemas";
+import { type Filter, type QueryDefinitionInput, type QueryRange, queryDefinitionSchema } from "./schemas";
 
 const days: QueryRange = { from: "2026-03-27", to: "2026-03-30" }; // Paris: [2026-03-26T23:00Z, 2026-03-30T22:00Z)
 const now = new Date("2026-04-15T12:00:00Z");
 
-type Seed = [actor: string, name: string, at: string, path: string | null, session: string | null, extra?: Partial<EventRow>];
+type Seed = [
+  actor: string,
+  name: string,
+  at: string,
+  path: string | null,
+  session: string | null,
+  extra?: Partial<EventRow>,
+];
 const chrome = { browser: "Chrome" };
 const seed: Seed[] = [
   ["u:alice", "pageview", "2026-03-27T08:00:00Z", "/", "a1", { ...chrome, country: "FR", referrerHost: "google.com" }],
   ["u:alice", "pageview", "2026-03-27T08:05:00Z", "/pricing", "a1", { ...chrome, country: "FR" }],
-  ["u:alice", "signup", "2026-03-27T08:10:00Z", "/signup", "a1", { ...chrome, country: "FR", properties: { plan: "pro", meta: { source: "ad" } } }],
-  ["u:alice", "purchase", "2026-03-29T08:00:00Z", "/checkout", "a2", { ...chrome, country: "FR", properties: { amount: 30 } }],
-  ["a:bob", "pageview", "2026-03-28T22:30:00Z", "/", null, { browser: "Firefox", country: "DE", utmSource: "newsletter" }],
+  [
+    "u:alice",
+    "signup",
+    "2026-03-27T08:10:00Z",
+    "/signup",
+    "a1",
+    { ...chrome, country: "FR", properties: { plan: "pro", meta: { source: "ad" } } },
+  ],
+  [
+    "u:alice",
+    "purchase",
+    "2026-03-29T08:00:00Z",
+    "/checkout",
+    "a2",
+    { ...chrome, country: "FR", properties: { amount: 30 } },
+  ],
+  [
+    "a:bob",
+    "pageview",
+    "2026-03-28T22:30:00Z",
+    "/",
+    null,
+    { browser: "Firefox", country: "DE", utmSource: "newsletter" },
+  ],
   ["a:bob", "pageview", "2026-03-28T22:50:00Z", "/docs", null, { browser: "Firefox", country: "DE" }],
   ["a:bob", "pageview", "2026-03-29T00:30:00Z", "/docs", null, { browser: "Firefox", country: "DE" }],
-  ["a:bob", "signup", "2026-03-29T01:30:00Z", "/signup", null, { browser: "Firefox", country: "DE", properties: { plan: "free" } }],
-  ["u:carol", "pageview", "2026-03-30T10:00:00Z", "/pricing", "c1", { browser: "Safari", country: "US", referrerHost: "news.ycombinator.com" }],
-  ["u:carol", "signup", "2026-03-30T10:01:00Z", "/signup", "c1", { browser: "Safari", country: "US", properties: { plan: "pro", meta: { source: "hn" } } }],
-  ["u:carol", "purchase", "2026-03-30T10:31:00Z", "/checkout", "c1", { browser: "Safari", country: "US", properties: { amount: 50 } }],
+  [
+    "a:bob",
+    "signup",
+    "2026-03-29T01:30:00Z",
+    "/signup",
+    null,
+    { browser: "Firefox", country: "DE", properties: { plan: "free" } },
+  ],
+  [
+    "u:carol",
+    "pageview",
+    "2026-03-30T10:00:00Z",
+    "/pricing",
+    "c1",
+    { browser: "Safari", country: "US", referrerHost: "news.ycombinator.com" },
+  ],
+  [
+    "u:carol",
+    "signup",
+    "2026-03-30T10:01:00Z",
+    "/signup",
+    "c1",
+    { browser: "Safari", country: "US", properties: { plan: "pro", meta: { source: "hn" } } },
+  ],
+  [
+    "u:carol",
+    "purchase",
+    "2026-03-30T10:31:00Z",
+    "/checkout",
+    "c1",
+    { browser: "Safari", country: "US", properties: { amount: 50 } },
+  ],
   ["u:dave", "pageview", "2026-03-26T22:30:00Z", "/", "d0", { ...chrome, country: "US" }], // 23:30 on the 26th in Paris: outside
   ["u:dave", "pageview", "2026-03-27T17:00:00Z", "/", "d1", { ...chrome, country: "US" }],
   ["a:erin", "pageview", "2026-03-29T22:30:00Z", "/", "e1", { browser: "Safari", country: "FR" }], // 00:30 on the 30th in Paris
@@ -35,7 +91,15 @@ const seed: Seed[] = [
 
 function rowOf([actor, name, at, path, session, extra]: Seed): EventRow {
   const [kind, id] = actor.split(":") as ["u" | "a", string];
-  return eventRow({ name, timestamp: new Date(at), userId: kind === "u" ? id : null, anonymousId: kind === "a" ? id : null, sessionId: session, path, ...extra });
+  return eventRow({
+    name,
+    timestamp: new Date(at),
+    userId: kind === "u" ? id : null,
+    anonymousId: kind === "a" ? id : null,
+    sessionId: session,
+    path,
+    ...extra,
+  });
 }
 
 let tenant: Tenant;
@@ -57,7 +121,14 @@ afterAll(async () => {
 /** Runs on raw events, and also from rollups where they can answer: the two must agree. */
 async function run(input: QueryDefinitionInput, options: { range?: QueryRange; timezone?: string } = {}) {
   const query = queryDefinitionSchema.parse(input);
-  const base = { organizationId: tenant.organizationId, projectId: tenant.projectId, query, range: options.range ?? days, timezone: options.timezone, now };
+  const base = {
+    organizationId: tenant.organizationId,
+    projectId: tenant.projectId,
+    query,
+    range: options.range ?? days,
+    timezone: options.timezone,
+    now,
+  };
   const raw = await runQuery({ ...base, useRollups: false });
   const auto = await runQuery(base);
   expect(auto.data).toEqual(raw.data);
@@ -70,7 +141,12 @@ describe("trend", () => {
     expect(result.usedRollups).toBe(true);
     expect(result.meta.range).toEqual({ from: "2026-03-26T23:00:00.000Z", to: "2026-03-30T22:00:00.000Z" });
     const data = result.data as { buckets: { label: string }[]; series: { values: number[]; total: number }[] };
-    expect(data.buckets.map((b) => b.label)).toEqual(["2026-03-27T00:00", "2026-03-28T00:00", "2026-03-29T00:00", "2026-03-30T00:00"]);
+    expect(data.buckets.map((b) => b.label)).toEqual([
+      "2026-03-27T00:00",
+      "2026-03-28T00:00",
+      "2026-03-29T00:00",
+      "2026-03-30T00:00",
+    ]);
     expect(data.series[0]!.values).toEqual([4, 2, 1, 2]);
     expect(data.series[0]!.total).toBe(9);
 
@@ -82,7 +158,12 @@ describe("trend", () => {
     const result = await run({ kind: "trend", interval: "hour" }, { range: { from: "2026-03-29", to: "2026-03-29" } });
     const data = result.data as { buckets: { label: string }[]; series: { values: number[] }[] };
     expect(data.buckets).toHaveLength(23);
-    expect(data.buckets.slice(0, 4).map((b) => b.label)).toEqual(["2026-03-29T00:00", "2026-03-29T01:00", "2026-03-29T03:00", "2026-03-29T04:00"]);
+    expect(data.buckets.slice(0, 4).map((b) => b.label)).toEqual([
+      "2026-03-29T00:00",
+      "2026-03-29T01:00",
+      "2026-03-29T03:00",
+      "2026-03-29T04:00",
+    ]);
     const byLabel = Object.fromEntries(data.buckets.map((b, i) => [b.label.slice(11), data.series[0]!.values[i]]));
     expect(byLabel).toMatchObject({ "00:00": 0, "01:00": 1, "03:00": 1, "10:00": 1, "23:00": 0 });
     expect(data.series[0]!.values.reduce((a, b) => a + b, 0)).toBe(3);
@@ -94,8 +175,15 @@ describe("trend", () => {
   });
 
   it("splits into the top series and other", async () => {
-    const result = await run({ kind: "trend", event: "pageview", interval: "day", breakdown: { dimension: "browser", limit: 1 } });
-    const series = (result.data as { series: { key: string | null; other: boolean; values: number[]; total: number }[] }).series;
+    const result = await run({
+      kind: "trend",
+      event: "pageview",
+      interval: "day",
+      breakdown: { dimension: "browser", limit: 1 },
+    });
+    const series = (
+      result.data as { series: { key: string | null; other: boolean; values: number[]; total: number }[] }
+    ).series;
     expect(series).toEqual([
       { key: "Chrome", other: false, values: [4, 0, 0, 0], total: 4 },
       { key: null, other: true, values: [0, 2, 1, 2], total: 5 },
@@ -116,7 +204,9 @@ describe("metric", () => {
     const result = await run({ kind: "metric", event: "pageview" });
     expect(result.data).toMatchObject({ value: 9, previous: 1, change: 8 });
     // The range lost an hour to DST (95 hours), so the previous period is 95 hours too.
-    expect(result.data).toMatchObject({ previous_range: { from: "2026-03-23T00:00:00.000Z", to: "2026-03-26T23:00:00.000Z" } });
+    expect(result.data).toMatchObject({
+      previous_range: { from: "2026-03-23T00:00:00.000Z", to: "2026-03-26T23:00:00.000Z" },
+    });
   });
 
   it.each([
@@ -146,11 +236,26 @@ describe("metric", () => {
   });
 
   it("filters on nested and numeric properties", async () => {
-    const nested = await run({ kind: "metric", event: "signup", compare: false, filters: [{ field: "properties.meta.source", op: "equals", value: "hn" }] });
+    const nested = await run({
+      kind: "metric",
+      event: "signup",
+      compare: false,
+      filters: [{ field: "properties.meta.source", op: "equals", value: "hn" }],
+    });
     expect((nested.data as { value: number }).value).toBe(1);
-    const numeric = await run({ kind: "metric", event: "purchase", compare: false, filters: [{ field: "properties.amount", op: "gt", value: 40 }] });
+    const numeric = await run({
+      kind: "metric",
+      event: "purchase",
+      compare: false,
+      filters: [{ field: "properties.amount", op: "gt", value: 40 }],
+    });
     expect((numeric.data as { value: number }).value).toBe(1);
-    const typed = await run({ kind: "metric", event: "purchase", compare: false, filters: [{ field: "properties.amount", op: "equals", value: "50" }] });
+    const typed = await run({
+      kind: "metric",
+      event: "purchase",
+      compare: false,
+      filters: [{ field: "properties.amount", op: "equals", value: "50" }],
+    });
     expect((typed.data as { value: number }).value).toBe(0);
   });
 });
@@ -158,12 +263,23 @@ describe("metric", () => {
 describe("breakdown", () => {
   it("sorts, keeps the top N and folds the rest into other", async () => {
     const result = await run({ kind: "breakdown", event: "pageview", dimension: "path", limit: 2 });
-    expect(result.data).toEqual({ kind: "breakdown", dimension: "path", rows: [{ value: "/", measure: 4 }, { value: "/docs", measure: 3 }], other: 2 });
+    expect(result.data).toEqual({
+      kind: "breakdown",
+      dimension: "path",
+      rows: [
+        { value: "/", measure: 4 },
+        { value: "/docs", measure: 3 },
+      ],
+      other: 2,
+    });
   });
 
   it("groups by a property", async () => {
     const result = await run({ kind: "breakdown", event: "signup", dimension: "properties.plan" });
-    expect((result.data as { rows: unknown[] }).rows).toEqual([{ value: "pro", measure: 2 }, { value: "free", measure: 1 }]);
+    expect((result.data as { rows: unknown[] }).rows).toEqual([
+      { value: "pro", measure: 2 },
+      { value: "free", measure: 1 },
+    ]);
   });
 
   it("counts unique users per referrer, with no referrer as its own row", async () => {
@@ -197,19 +313,39 @@ describe("funnel", () => {
   });
 
   it("includes a step exactly at the window's edge and excludes one just past it", async () => {
-    expect(counts((await run({ kind: "funnel", steps, window: { value: 31, unit: "minute" } })).data)).toEqual([6, 2, 1]);
-    expect(counts((await run({ kind: "funnel", steps, window: { value: 30, unit: "minute" } })).data)).toEqual([6, 2, 0]);
+    expect(counts((await run({ kind: "funnel", steps, window: { value: 31, unit: "minute" } })).data)).toEqual([
+      6, 2, 1,
+    ]);
+    expect(counts((await run({ kind: "funnel", steps, window: { value: 30, unit: "minute" } })).data)).toEqual([
+      6, 2, 0,
+    ]);
   });
 
   it("reports conversion and drop-off per step", async () => {
     const { data } = await run({ kind: "funnel", steps, window: { value: 1, unit: "hour" } });
-    expect((data as { steps: unknown[] }).steps[1]).toMatchObject({ count: 2, conversion_from_first: 2 / 6, conversion_from_previous: 2 / 6, drop_off: 4 });
-    expect((data as { steps: unknown[] }).steps[2]).toMatchObject({ count: 1, conversion_from_first: 1 / 6, conversion_from_previous: 1 / 2, drop_off: 1 });
+    expect((data as { steps: unknown[] }).steps[1]).toMatchObject({
+      count: 2,
+      conversion_from_first: 2 / 6,
+      conversion_from_previous: 2 / 6,
+      drop_off: 4,
+    });
+    expect((data as { steps: unknown[] }).steps[2]).toMatchObject({
+      count: 1,
+      conversion_from_first: 1 / 6,
+      conversion_from_previous: 1 / 2,
+      drop_off: 1,
+    });
   });
 
   it("breaks down by the first step's country, top N and other", async () => {
-    const { data } = await run({ kind: "funnel", steps, window: { value: 1, unit: "hour" }, breakdown: { dimension: "country", limit: 2 } });
-    const groups = (data as { breakdown: { value: string | null; other: boolean; steps: { count: number }[] }[] }).breakdown;
+    const { data } = await run({
+      kind: "funnel",
+      steps,
+      window: { value: 1, unit: "hour" },
+      breakdown: { dimension: "country", limit: 2 },
+    });
+    const groups = (data as { breakdown: { value: string | null; other: boolean; steps: { count: number }[] }[] })
+      .breakdown;
     expect(groups.map((g) => [g.value, g.other, g.steps.map((s) => s.count)])).toEqual([
       ["FR", false, [3, 1, 0]],
       ["US", false, [2, 1, 1]],
@@ -220,8 +356,16 @@ describe("funnel", () => {
 
 describe("retention", () => {
   it("groups users by their first day and follows them day by day", async () => {
-    const { data } = await run({ kind: "retention", start_event: "pageview", return_event: "pageview", period: "day", periods: 3 });
-    const cohorts = (data as { cohorts: { label: string; size: number; counts: (number | null)[]; rates: (number | null)[] }[] }).cohorts;
+    const { data } = await run({
+      kind: "retention",
+      start_event: "pageview",
+      return_event: "pageview",
+      period: "day",
+      periods: 3,
+    });
+    const cohorts = (
+      data as { cohorts: { label: string; size: number; counts: (number | null)[]; rates: (number | null)[] }[] }
+    ).cohorts;
     expect(cohorts.map((c) => [c.label, c.size, c.counts])).toEqual([
       ["2026-03-27", 3, [3, 0, 0, 0]],
       ["2026-03-28", 1, [1, 1, 0, null]],

@@ -17,5 +17,7 @@ export async function handleQueryRequest(request: Request) {
   const { project_id: projectId, query, range, timezone } = parsed.data;
   const organizationId = await readableProjectOrganization(reader, projectId);
   const { principal, surface } = principalOfReader(reader, request);
-  return withQueryGate(principal, surface, (caller) => runQuery({ organizationId, projectId, query, range, timezone, ...caller }));
+  return withQueryGate(principal, surface, (caller) =>
+    runQuery({ organizationId, projectId, query, range, timezone, ...caller }),
+  );
 }

@@ -1,11 +1,12 @@
 // A measure grouped by time bucket and/or dimension, over raw events. Event measures aggregate
 // events; session measures aggregate the sessions of lib/query/sessions.ts (bucketed by start,
 // grouped by the session's first event).
-import type { Dimension, Measure } from "./schemas";
+
 import { actorHash, dimensionText, propertyNumber } from "./fields";
-import { scopeCondition, type QueryScope } from "./scope";
+import type { Dimension, Measure } from "./schemas";
+import { type QueryScope, scopeCondition } from "./scope";
 import { sessionsSql } from "./sessions";
-import { sql, trusted, type Sql } from "./sql";
+import { type Sql, sql, trusted } from "./sql";
 
 export type Interval = "hour" | "day" | "week" | "month";
 
@@ -62,7 +63,9 @@ export function groupedMeasureSql(scope: QueryScope, measure: Measure, grouping:
   const session = isSessionMeasure(measure);
   const time = session ? sql`s.started_at` : sql`e.timestamp`;
   const dim = grouping.dimension ? (session ? sql`s.dim` : dimensionText(grouping.dimension, "e")) : null;
-  const bucket = grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${scope.timezone})` : sql`NULL::timestamptz`;
+  const bucket = grouping.interval
+    ? sql`date_trunc(${grouping.interval}, ${time}, ${scope.timezone})`
+    : sql`NULL::timestamptz`;
   let dimSelect = sql`NULL::text`;
   let isOther = sql`false`;
   if (dim && grouping.top) {
@@ -86,7 +89,14 @@ export function groupedMeasureSql(scope: QueryScope, measure: Measure, grouping:
 export type GroupedSql = typeof groupedMeasureSql;
 
 /** The top `limit` dimension values by the measure (ties broken by value, NULLs last). */
-export function topValuesSql(grouped: GroupedSql, scope: QueryScope, measure: Measure, dimension: Dimension, limit: number, order: "desc" | "asc" = "desc"): Sql {
+export function topValuesSql(
+  grouped: GroupedSql,
+  scope: QueryScope,
+  measure: Measure,
+  dimension: Dimension,
+  limit: number,
+  order: "desc" | "asc" = "desc",
+): Sql {
   return sql`
     SELECT dim, value FROM (${grouped(scope, measure, { dimension })}) g
     WHERE value IS NOT NULL

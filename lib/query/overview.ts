@@ -35,7 +35,12 @@ const byVisitors = (title: string, dimension: Dimension): BreakdownPanel => ({
 });
 
 export const BREAKDOWN_PANELS: BreakdownPanel[] = [
-  { title: "Top pages", dimension: "path", valueLabel: "Pageviews", query: { kind: "breakdown", dimension: "path", event: "pageview", limit: 10 } },
+  {
+    title: "Top pages",
+    dimension: "path",
+    valueLabel: "Pageviews",
+    query: { kind: "breakdown", dimension: "path", event: "pageview", limit: 10 },
+  },
   byVisitors("Referrers", "referrer"),
   byVisitors("UTM sources", "utm_source"),
   byVisitors("Countries", "country"),
@@ -46,19 +51,32 @@ export const BREAKDOWN_PANELS: BreakdownPanel[] = [
     title: "Custom events",
     dimension: "event",
     valueLabel: "Events",
-    query: { kind: "breakdown", dimension: "event", limit: 10, filters: [{ field: "event", op: "not_in", value: PASSIVE_EVENTS }] },
+    query: {
+      kind: "breakdown",
+      dimension: "event",
+      limit: 10,
+      filters: [{ field: "event", op: "not_in", value: PASSIVE_EVENTS }],
+    },
   },
 ];
 
-export const headlineQuery = (metric: HeadlineMetric): QueryDefinitionInput => ({ kind: "metric", measure: metric.measure, event: metric.event });
+export const headlineQuery = (metric: HeadlineMetric): QueryDefinitionInput => ({
+  kind: "metric",
+  measure: metric.measure,
+  event: metric.event,
+});
 
 export function trendQuery(metric: HeadlineMetric, range: QueryRange): QueryDefinitionInput {
-  const interval = "relative" in range && ["today", "yesterday", "last_24_hours"].includes(range.relative) ? "hour" : "day";
+  const interval =
+    "relative" in range && ["today", "yesterday", "last_24_hours"].includes(range.relative) ? "hour" : "day";
   return { kind: "trend", measure: metric.measure, event: metric.event, interval };
 }
 
 /** Whether the project has any data: asked once, over 90 days, whatever the view. */
-export const ANY_DATA_REQUEST = { query: { kind: "metric", compare: false } as QueryDefinitionInput, range: { relative: "last_90_days" } as QueryRange };
+export const ANY_DATA_REQUEST = {
+  query: { kind: "metric", compare: false } as QueryDefinitionInput,
+  range: { relative: "last_90_days" } as QueryRange,
+};
 
 /** The body a panel posts to /api/v1/query for a view: the panel's filters plus the view's, in the view's range. */
 export function panelRequest(query: QueryDefinitionInput, view: ViewState) {

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../auth/api-keys";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
-import { createTenant, postEvents, testBaseUrl, type Tenant } from "../testing/fixtures";
+import { createTenant, postEvents, type Tenant, testBaseUrl } from "../testing/fixtures";
 
 let a: Tenant & { readKey: string };
 let b: Tenant & { readKey: string };
@@ -24,7 +24,16 @@ function query(body: unknown, key?: string) {
 beforeAll(async () => {
   a = await tenantWithReadKey();
   b = await tenantWithReadKey();
-  await postEvents({ events: [{ name: "pageview", context: { page: { url: "https://a.example/x" } } }, { name: "pageview" }, { name: "signup" }] }, { key: a.writeKey });
+  await postEvents(
+    {
+      events: [
+        { name: "pageview", context: { page: { url: "https://a.example/x" } } },
+        { name: "pageview" },
+        { name: "signup" },
+      ],
+    },
+    { key: a.writeKey },
+  );
   await postEvents({ events: [{ name: "pageview" }] }, { key: b.writeKey });
 });
 
@@ -34,9 +43,20 @@ afterAll(async () => {
 
 describe("POST /api/v1/query", () => {
   it("answers with data and meta for the organization's read key", async () => {
-    const response = await query({ project_id: a.projectId, query: { kind: "metric", event: "pageview" }, range: { relative: "today" }, timezone: "UTC" }, a.readKey);
+    const response = await query(
+      {
+        project_id: a.projectId,
+        query: { kind: "metric", event: "pageview" },
+        range: { relative: "today" },
+        timezone: "UTC",
+      },
+      a.readKey,
+    );
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { data: { value: number }; meta: { took_ms: number; rollups: boolean; timezone: string; range: { from: string; to: string } } };
+    const body = (await response.json()) as {
+      data: { value: number };
+      meta: { took_ms: number; rollups: boolean; timezone: string; range: { from: string; to: string } };
+    };
     expect(body.data.value).toBe(2);
     expect(body.meta).toMatchObject({ timezone: "UTC", rollups: expect.any(Boolean), took_ms: expect.any(Number) });
     expect(new Date(body.meta.range.to).getTime() - new Date(body.meta.range.from).getTime()).toBe(86_400_000);
@@ -57,13 +77,20 @@ describe("POST /api/v1/query", () => {
   });
 
   it("names the invalid field in a 400", async () => {
-    const response = await query({ project_id: a.projectId, query: { kind: "funnel", steps: [{ event: "a" }, { event: "" }] } }, a.readKey);
+    const response = await query(
+      { project_id: a.projectId, query: { kind: "funnel", steps: [{ event: "a" }, { event: "" }] } },
+      a.readKey,
+    );
     expect(response.status).toBe(400);
-    const { error } = (await response.json()) as { error: { code: string; message: string; details: { path: string }[] } };
+    const { error } = (await response.json()) as {
+      error: { code: string; message: string; details: { path: string }[] };
+    };
     expect(error.code).toBe("invalid_request");
     expect(error.details[0]!.path).toBe("query.steps[1].event");
     const badKind = await query({ project_id: a.projectId, query: { kind: "pie" } }, a.readKey);
-    expect(((await badKind.json()) as { error: { details: { path: string }[] } }).error.details[0]!.path).toBe("query.kind");
+    expect(((await badKind.json()) as { error: { details: { path: string }[] } }).error.details[0]!.path).toBe(
+      "query.kind",
+    );
   });
 
   it("rejects SQL in property names and dimensions, and treats SQL in values as plain text", async () => {
@@ -72,19 +99,30 @@ describe("POST /api/v1/query", () => {
       a.readKey,
     );
     expect(injectedPath.status).toBe(400);
-    const injectedDimension = await query({ project_id: a.projectId, query: { kind: "breakdown", dimension: "path; DROP TABLE events" } }, a.readKey);
+    const injectedDimension = await query(
+      { project_id: a.projectId, query: { kind: "breakdown", dimension: "path; DROP TABLE events" } },
+      a.readKey,
+    );
     expect(injectedDimension.status).toBe(400);
     const injectedValue = await query(
       {
         project_id: a.projectId,
-        query: { kind: "metric", filters: [{ field: "path", op: "equals", value: "x' OR '1'='1" }, { field: "properties.plan", op: "in", value: ["a'); DROP TABLE events; --"] }] },
+        query: {
+          kind: "metric",
+          filters: [
+            { field: "path", op: "equals", value: "x' OR '1'='1" },
+            { field: "properties.plan", op: "in", value: ["a'); DROP TABLE events; --"] },
+          ],
+        },
         range: { relative: "today" },
       },
       a.readKey,
     );
     expect(injectedValue.status).toBe(200);
     expect(((await injectedValue.json()) as { data: { value: number } }).data.value).toBe(0);
-    const stillThere = await getPool().query("SELECT count(*)::int AS n FROM events WHERE project_id = $1", [a.projectId]);
+    const stillThere = await getPool().query("SELECT count(*)::int AS n FROM events WHERE project_id = $1", [
+      a.projectId,
+    ]);
     expect(stillThere.rows[0].n).toBe(3);
   });
 });
@@ -108,14 +146,21 @@ describe("GET /api/v1/reports/{id}/data", () => {
     const url = `${testBaseUrl()}/api/v1/reports/${report.id}/data?from=${today}&to=${today}&tz=UTC`;
     const response = await fetch(url, { headers: { authorization: `Bearer ${a.readKey}` } });
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { widgets: { title: string; data: { value?: number; rows?: { value: string; measure: number }[] } }[] };
+    const body = (await response.json()) as {
+      widgets: { title: string; data: { value?: number; rows?: { value: string; measure: number }[] } }[];
+    };
     expect(body.widgets.map((w) => w.title)).toEqual(["Pageviews", "Top events"]);
     expect(body.widgets[0]!.data.value).toBe(2);
-    expect(body.widgets[1]!.data.rows).toEqual([{ value: "pageview", measure: 2 }, { value: "signup", measure: 1 }]);
+    expect(body.widgets[1]!.data.rows).toEqual([
+      { value: "pageview", measure: 2 },
+      { value: "signup", measure: 1 },
+    ]);
 
     const other = await fetch(url, { headers: { authorization: `Bearer ${b.readKey}` } });
     expect(other.status).toBe(404);
-    const badTz = await fetch(`${testBaseUrl()}/api/v1/reports/${report.id}/data?tz=Mars/Olympus`, { headers: { authorization: `Bearer ${a.readKey}` } });
+    const badTz = await fetch(`${testBaseUrl()}/api/v1/reports/${report.id}/data?tz=Mars/Olympus`, {
+      headers: { authorization: `Bearer ${a.readKey}` },
+    });
     expect(badTz.status).toBe(400);
   });
 });

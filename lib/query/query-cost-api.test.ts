@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../auth/api-keys";
 import { closeDatabase, getPrisma } from "../db/client";
 import { createEmbed } from "../embed/issue";
-import { createTenant, testBaseUrl, type Tenant } from "../testing/fixtures";
+import { createTenant, type Tenant, testBaseUrl } from "../testing/fixtures";
 import { ensureUserWithRole } from "../workspace/workspace";
 
 let tenant: Tenant;
@@ -22,18 +22,40 @@ const TEN_YEARS = { from: "2016-01-01", to: "2025-12-31" };
 beforeAll(async () => {
   tenant = await createTenant();
   readKey = (await createApiKey({ organizationId: tenant.organizationId, kind: "read", name: "reader" })).key;
-  const adminId = (await ensureUserWithRole(tenant.organizationId, { email: `admin-${randomUUID().slice(0, 8)}@example.com`, password: "admin-password" }, "admin")).id;
+  const adminId = (
+    await ensureUserWithRole(
+      tenant.organizationId,
+      { email: `admin-${randomUUID().slice(0, 8)}@example.com`, password: "admin-password" },
+      "admin",
+    )
+  ).id;
   const report = (name: string, widget: { title: string; query: object }) =>
     getPrisma().report.create({
-      data: { organizationId: tenant.organizationId, projectId: tenant.projectId, name, widgets: { create: [{ ...widget, viz: { type: "line" }, gridY: 0 }] } },
+      data: {
+        organizationId: tenant.organizationId,
+        projectId: tenant.projectId,
+        name,
+        widgets: { create: [{ ...widget, viz: { type: "line" }, gridY: 0 }] },
+      },
       include: { widgets: true },
     });
-  const trend = await report("Hourly", { title: "Pageviews by hour", query: { kind: "trend", event: "pageview", interval: "hour" } });
-  const retention = await report("Daily retention", { title: "Come back daily", query: { kind: "retention", start_event: "signup", return_event: "pageview", period: "day" } });
+  const trend = await report("Hourly", {
+    title: "Pageviews by hour",
+    query: { kind: "trend", event: "pageview", interval: "hour" },
+  });
+  const retention = await report("Daily retention", {
+    title: "Come back daily",
+    query: { kind: "retention", start_event: "signup", return_event: "pageview", period: "day" },
+  });
   trendReportId = trend.id;
   trendWidgetId = trend.widgets[0]!.id;
   retentionReportId = retention.id;
-  const embed = (reportId: string) => createEmbed({ userId: adminId }, { report_id: reportId, editable: ["range", "country"], downloads: true, expires_in: 3600 }, testBaseUrl());
+  const embed = (reportId: string) =>
+    createEmbed(
+      { userId: adminId },
+      { report_id: reportId, editable: ["range", "country"], downloads: true, expires_in: 3600 },
+      testBaseUrl(),
+    );
   trendEmbed = (await embed(trend.id)).token;
   retentionEmbed = (await embed(retention.id)).token;
 });
@@ -53,7 +75,11 @@ function query(body: object) {
 const get = (path: string) => fetch(`${testBaseUrl()}${path}`, { headers: { authorization: `Bearer ${readKey}` } });
 
 async function errorOf(response: Response) {
-  return ((await response.json()) as { error: { code: string; message: string; details?: { path: string; message: string }[] } }).error;
+  return (
+    (await response.json()) as {
+      error: { code: string; message: string; details?: { path: string; message: string }[] };
+    }
+  ).error;
 }
 
 interface TrendAnswer {
@@ -73,13 +99,18 @@ describe("POST /api/v1/query: the cost budget", () => {
   });
 
   it("leaves a trend within budget alone", async () => {
-    const body = (await (await query({ query: { kind: "trend", interval: "hour" }, range: { relative: "last_7_days" } })).json()) as TrendAnswer;
+    const body = (await (
+      await query({ query: { kind: "trend", interval: "hour" }, range: { relative: "last_7_days" } })
+    ).json()) as TrendAnswer;
     expect(body.data.interval).toBe("hour");
     expect(body.meta.interval_adjusted).toBeUndefined();
   });
 
   it("refuses a range over ten years with 422 query_too_expensive naming the limit", async () => {
-    const response = await query({ query: { kind: "retention", start_event: "signup", return_event: "pageview", period: "day" }, range: { from: "1971-01-01", to: "2099-12-31" } });
+    const response = await query({
+      query: { kind: "retention", start_event: "signup", return_event: "pageview", period: "day" },
+      range: { from: "1971-01-01", to: "2099-12-31" },
+    });
     expect(response.status).toBe(422);
     const error = await errorOf(response);
     expect(error.code).toBe("query_too_expensive");
@@ -87,30 +118,60 @@ describe("POST /api/v1/query: the cost budget", () => {
   });
 
   it("refuses daily retention with more cohorts than the limit", async () => {
-    const response = await query({ query: { kind: "retention", start_event: "signup", return_event: "pageview", period: "day" }, range: TEN_YEARS });
+    const response = await query({
+      query: { kind: "retention", start_event: "signup", return_event: "pageview", period: "day" },
+      range: TEN_YEARS,
+    });
     expect(response.status).toBe(422);
-    expect(await errorOf(response)).toMatchObject({ code: "query_too_expensive", message: expect.stringMatching(/limit of 1,000 cohorts/) });
+    expect(await errorOf(response)).toMatchObject({
+      code: "query_too_expensive",
+      message: expect.stringMatching(/limit of 1,000 cohorts/),
+    });
   });
 
   it("refuses a huge funnel window, naming the limit", async () => {
-    const response = await query({ query: { kind: "funnel", steps: [{ event: "a" }, { event: "b" }], window: { value: 10_000, unit: "day" } }, range: { relative: "last_30_days" } });
+    const response = await query({
+      query: { kind: "funnel", steps: [{ event: "a" }, { event: "b" }], window: { value: 10_000, unit: "day" } },
+      range: { relative: "last_30_days" },
+    });
     expect(response.status).toBe(422);
-    expect(await errorOf(response)).toMatchObject({ code: "query_too_expensive", details: [{ path: "query.window", message: expect.stringMatching(/limit of 365 days/) }] });
+    expect(await errorOf(response)).toMatchObject({
+      code: "query_too_expensive",
+      details: [{ path: "query.window", message: expect.stringMatching(/limit of 365 days/) }],
+    });
   });
 
   it("refuses many steps over a long range and window (steps x window)", async () => {
     const steps = Array.from({ length: 10 }, (_, i) => ({ event: `step-${i}` }));
-    const response = await query({ query: { kind: "funnel", steps, window: { value: 365, unit: "day" } }, range: { from: "2020-01-01", to: "2022-12-31" } });
+    const response = await query({
+      query: { kind: "funnel", steps, window: { value: 365, unit: "day" } },
+      range: { from: "2020-01-01", to: "2022-12-31" },
+    });
     expect(response.status).toBe(422);
     expect((await errorOf(response)).message).toMatch(/days of events to read, over the limit of 10,000/);
   });
 
   it("refuses a huge breakdown limit with 400 naming the maximum, and coarsens a wide breakdown trend", async () => {
-    const huge = await query({ query: { kind: "trend", interval: "hour", breakdown: { dimension: "path", limit: 1_000_000 } }, range: { relative: "last_90_days" } });
+    const huge = await query({
+      query: { kind: "trend", interval: "hour", breakdown: { dimension: "path", limit: 1_000_000 } },
+      range: { relative: "last_90_days" },
+    });
     expect(huge.status).toBe(400);
-    expect(await errorOf(huge)).toMatchObject({ code: "invalid_request", details: [{ path: "query.breakdown.limit", message: expect.stringMatching(/100/) }] });
-    const wide = (await (await query({ query: { kind: "trend", interval: "day", breakdown: { dimension: "path", limit: 100 } }, range: { from: "2025-01-01", to: "2025-12-31" } })).json()) as TrendAnswer;
-    expect(wide.meta.interval_adjusted).toMatchObject({ requested: "day", used: "week", reason: expect.stringMatching(/101 series .* 20,000 buckets x series/) });
+    expect(await errorOf(huge)).toMatchObject({
+      code: "invalid_request",
+      details: [{ path: "query.breakdown.limit", message: expect.stringMatching(/100/) }],
+    });
+    const wide = (await (
+      await query({
+        query: { kind: "trend", interval: "day", breakdown: { dimension: "path", limit: 100 } },
+        range: { from: "2025-01-01", to: "2025-12-31" },
+      })
+    ).json()) as TrendAnswer;
+    expect(wide.meta.interval_adjusted).toMatchObject({
+      requested: "day",
+      used: "week",
+      reason: expect.stringMatching(/101 series .* 20,000 buckets x series/),
+    });
   });
 });
 
@@ -128,21 +189,34 @@ describe("dates outside 1970-01-01..2100-12-31 are a 400", () => {
   it.each(outOfRange)("POST /api/v1/query from $from to $to", async ({ from, to, path }) => {
     const response = await query({ query: { kind: "trend", interval: "hour" }, range: { from, to } });
     expect(response.status).toBe(400);
-    expect(await errorOf(response)).toMatchObject({ code: "invalid_request", details: expect.arrayContaining([{ path, message: "must be between 1970-01-01 and 2100-12-31" }]) });
+    expect(await errorOf(response)).toMatchObject({
+      code: "invalid_request",
+      details: expect.arrayContaining([{ path, message: "must be between 1970-01-01 and 2100-12-31" }]),
+    });
   });
 
   it("in the query definition's own range, and for offsets no time zone has", async () => {
     const inQuery = await query({ query: { kind: "metric", range: { from: "0000-01-01", to: "2020-01-01" } } });
     expect(await errorOf(inQuery)).toMatchObject({ code: "invalid_request", details: [{ path: "query.range.from" }] });
-    const offset = await query({ query: { kind: "metric" }, range: { from: "2020-01-01T00:00:00+15:00", to: "2020-02-01T00:00:00Z" } });
+    const offset = await query({
+      query: { kind: "metric" },
+      range: { from: "2020-01-01T00:00:00+15:00", to: "2020-02-01T00:00:00Z" },
+    });
     expect(offset.status).toBe(400);
     expect((await errorOf(offset)).message).toMatch(/UTC offset between -12:00 and \+14:00/);
   });
 
   it("a time zone Node knows but PostgreSQL does not is a 400 too, also with offset-carrying edges", async () => {
-    const response = await query({ query: { kind: "trend", interval: "day" }, timezone: "US/Pacific-New", range: { from: "2020-01-01T00:00:00Z", to: "2020-02-01T00:00:00Z" } });
+    const response = await query({
+      query: { kind: "trend", interval: "day" },
+      timezone: "US/Pacific-New",
+      range: { from: "2020-01-01T00:00:00Z", to: "2020-02-01T00:00:00Z" },
+    });
     expect(response.status).toBe(400);
-    expect(await errorOf(response)).toMatchObject({ code: "invalid_request", details: [{ path: "range", message: "cannot be resolved in this time zone" }] });
+    expect(await errorOf(response)).toMatchObject({
+      code: "invalid_request",
+      details: [{ path: "range", message: "cannot be resolved in this time zone" }],
+    });
   });
 
   it.each(outOfRange.slice(0, 3))("GET /api/v1/reports/{id}/data from $from to $to", async ({ from, to }) => {
@@ -171,7 +245,11 @@ describe("reports and embeds: the same budget", () => {
     const coarse = await get(`/api/v1/reports/${trendReportId}/data?from=${TEN_YEARS.from}&to=${TEN_YEARS.to}&tz=UTC`);
     expect(coarse.status).toBe(200);
     const body = (await coarse.json()) as { widgets: (TrendAnswer & { title: string })[] };
-    expect(body.widgets[0]).toMatchObject({ title: "Pageviews by hour", data: { interval: "week" }, meta: { interval_adjusted: { requested: "hour", used: "week" } } });
+    expect(body.widgets[0]).toMatchObject({
+      title: "Pageviews by hour",
+      data: { interval: "week" },
+      meta: { interval_adjusted: { requested: "hour", used: "week" } },
+    });
     const refused = await get(`/api/v1/reports/${retentionReportId}/data?from=${TEN_YEARS.from}&to=${TEN_YEARS.to}`);
     expect(refused.status).toBe(422);
     const error = await errorOf(refused);
@@ -183,10 +261,15 @@ describe("reports and embeds: the same budget", () => {
     const range = `from=${TEN_YEARS.from}&to=${TEN_YEARS.to}`;
     const trend = await fetch(`${testBaseUrl()}/api/v1/embed/${trendEmbed}/data?${range}`);
     expect(trend.status).toBe(200);
-    expect(((await trend.json()) as { widgets: { result: { interval: string } }[] }).widgets[0]!.result.interval).toBe("week");
+    expect(((await trend.json()) as { widgets: { result: { interval: string } }[] }).widgets[0]!.result.interval).toBe(
+      "week",
+    );
     const csv = await fetch(`${testBaseUrl()}/api/v1/embed/${trendEmbed}/csv?widget=${trendWidgetId}&${range}`);
     expect(csv.status).toBe(200);
-    expect((await fetch(`${testBaseUrl()}/api/v1/embed/${trendEmbed}/values?field=country&from=1971-01-01&to=2099-12-31`)).status).toBe(422);
+    expect(
+      (await fetch(`${testBaseUrl()}/api/v1/embed/${trendEmbed}/values?field=country&from=1971-01-01&to=2099-12-31`))
+        .status,
+    ).toBe(422);
     const retention = await fetch(`${testBaseUrl()}/api/v1/embed/${retentionEmbed}/data?${range}`);
     expect(retention.status).toBe(422);
     expect((await errorOf(retention)).message).toMatch(/limit of 1,000 cohorts/);

@@ -34,7 +34,16 @@ it("runs at most `running` of one principal's queries at once; the rest wait the
   const { running } = PRINCIPAL_LIMITS.app;
   const queries = Array.from({ length: running + 3 }, () => heldQuery());
   const started: number[] = [];
-  const request = withQueryGate(principal, "app", ({ gate }) => Promise.all(queries.map((q, i) => gate.run(async () => (started.push(i), q.done)))));
+  const request = withQueryGate(principal, "app", ({ gate }) =>
+    Promise.all(
+      queries.map((q, i) =>
+        gate.run(async () => {
+          started.push(i);
+          return q.done;
+        }),
+      ),
+    ),
+  );
   await settle();
   expect(started).toEqual(Array.from({ length: running }, (_, i) => i));
   queries[1]!.finish();

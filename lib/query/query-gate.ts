@@ -62,7 +62,11 @@ export function embedPrincipal(token: string): string {
 }
 
 /** Admits one request of `principal` (or answers 429), and runs `work` with a gate for its queries. */
-export async function withQueryGate<T>(principal: string, surface: QuerySurface, work: (caller: Required<QueryCaller>) => Promise<T>): Promise<T> {
+export async function withQueryGate<T>(
+  principal: string,
+  surface: QuerySurface,
+  work: (caller: Required<QueryCaller>) => Promise<T>,
+): Promise<T> {
   const limits = PRINCIPAL_LIMITS[surface];
   const state = principals.get(principal) ?? { requests: 0, running: 0, waiting: [] };
   if (state.requests >= limits.requests) {
@@ -87,7 +91,13 @@ export async function withQueryGate<T>(principal: string, surface: QuerySurface,
   }
 }
 
-async function runInTurn<T>(principal: string, state: PrincipalState, running: number, isOpen: () => boolean, work: () => Promise<T>): Promise<T> {
+async function runInTurn<T>(
+  principal: string,
+  state: PrincipalState,
+  running: number,
+  isOpen: () => boolean,
+  work: () => Promise<T>,
+): Promise<T> {
   if (!isOpen()) throw new Error("query gate used after its request ended");
   if (state.running < running) state.running++;
   else await new Promise<void>((resolve) => state.waiting.push(resolve));
@@ -105,7 +115,8 @@ async function runInTurn<T>(principal: string, state: PrincipalState, running: n
 }
 
 function forgetIfIdle(principal: string, state: PrincipalState): void {
-  if (state.requests === 0 && state.running === 0 && state.waiting.length === 0 && principals.get(principal) === state) principals.delete(principal);
+  if (state.requests === 0 && state.running === 0 && state.waiting.length === 0 && principals.get(principal) === state)
+    principals.delete(principal);
 }
 
 /** Principals with admitted requests or running queries in this process (for tests). */

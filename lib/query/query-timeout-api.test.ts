@@ -11,8 +11,8 @@ import { ensureEventPartitions } from "../db/partitions";
 import { createEmbed } from "../embed/issue";
 import { eventRow } from "../ingest/event-row";
 import { writeEvents } from "../ingest/write-events";
-import { startAppServer, type AppServer } from "../testing/app-server";
-import { createTenant, testBaseUrl, type Tenant } from "../testing/fixtures";
+import { type AppServer, startAppServer } from "../testing/app-server";
+import { createTenant, type Tenant, testBaseUrl } from "../testing/fixtures";
 import { signInOverHttp } from "../testing/session";
 import { ensureUserWithRole } from "../workspace/workspace";
 
@@ -34,13 +34,29 @@ beforeAll(async () => {
   const now = Date.now();
   await ensureEventPartitions(getPool(), new Date(now - 3 * 24 * HOUR), new Date(now));
   const events = Array.from({ length: 20_000 }, (_, i) =>
-    eventRow({ name: i % 3 ? "pageview" : "click", timestamp: new Date(now - 2 * HOUR - (i % 2_000) * 30_000), userId: `u-${i % 500}`, path: `/p/${i % 50}` }),
+    eventRow({
+      name: i % 3 ? "pageview" : "click",
+      timestamp: new Date(now - 2 * HOUR - (i % 2_000) * 30_000),
+      userId: `u-${i % 500}`,
+      path: `/p/${i % 50}`,
+    }),
   );
   await writeEvents(getPool(), tenant.organizationId, tenant.projectId, events);
   const report = await getPrisma().report.create({
-    data: { organizationId: tenant.organizationId, projectId: tenant.projectId, name: "Sessions", widgets: { create: [{ title: "Sessions", query: sessionsQuery, viz: { type: "metric" }, gridY: 0 }] } },
+    data: {
+      organizationId: tenant.organizationId,
+      projectId: tenant.projectId,
+      name: "Sessions",
+      widgets: { create: [{ title: "Sessions", query: sessionsQuery, viz: { type: "metric" }, gridY: 0 }] },
+    },
   });
-  embedToken = (await createEmbed({ userId: adminId }, { report_id: report.id, params: { range: { relative: "last_7_days" } }, expires_in: 3600 }, testBaseUrl())).token;
+  embedToken = (
+    await createEmbed(
+      { userId: adminId },
+      { report_id: report.id, params: { range: { relative: "last_7_days" } }, expires_in: 3600 },
+      testBaseUrl(),
+    )
+  ).token;
   cookie = await signInOverHttp(email, "member-password");
   tight = await startAppServer({ LUMEN_API_QUERY_TIMEOUT_MS: "1", LUMEN_EMBED_QUERY_TIMEOUT_MS: "1" });
 }, 120_000);
@@ -63,7 +79,9 @@ async function expectTimeout(response: Response, surface: string) {
   expect(response.headers.get("retry-after")).toBe("30");
   const { error } = (await response.json()) as { error: { code: string; message: string } };
   expect(error.code).toBe("query_timeout");
-  expect(error.message).toBe(`The query ran longer than the 0.001 s allowed for ${surface}; narrow its range or simplify it`);
+  expect(error.message).toBe(
+    `The query ran longer than the 0.001 s allowed for ${surface}; narrow its range or simplify it`,
+  );
 }
 
 describe("statement_timeout per surface", () => {

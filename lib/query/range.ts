@@ -4,7 +4,7 @@ import "server-only";
 import type pg from "pg";
 import { ApiError } from "../errors";
 import type { QueryRange } from "./schemas";
-import { sql, type Sql } from "./sql";
+import { type Sql, sql } from "./sql";
 import { addInZone } from "./zone-time";
 
 export interface ResolvedRange {
@@ -55,16 +55,26 @@ function bounds(range: QueryRange, tz: string, now: Date): [Sql, Sql] {
  * still refuse the dates or the zone (a data exception, SQLSTATE class 22: e.g. a zone Node's Intl
  * knows but the server's zone database does not), the caller asked for it: a 400, not a 500.
  */
-export async function resolveRange(db: Pick<pg.Pool, "query">, range: QueryRange, tz: string, now: Date): Promise<ResolvedRange> {
+export async function resolveRange(
+  db: Pick<pg.Pool, "query">,
+  range: QueryRange,
+  tz: string,
+  now: Date,
+): Promise<ResolvedRange> {
   const [from, to] = bounds(range, tz, now);
   try {
     // The zone is used here even when the edges carry offsets, so an unknown one fails here, as a 400.
-    const { rows } = await db.query<{ from: Date; to: Date }>(sql`SELECT ${from} AS "from", ${to} AS "to", now() AT TIME ZONE ${tz} AS local_now`.toQuery());
+    const { rows } = await db.query<{ from: Date; to: Date }>(
+      sql`SELECT ${from} AS "from", ${to} AS "to", now() AT TIME ZONE ${tz} AS local_now`.toQuery(),
+    );
     const row = rows[0]!;
     return { from: row.from, to: row.to };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (typeof code === "string" && code.startsWith("22")) throw new ApiError("invalid_request", "The range cannot be resolved in this time zone", [{ path: "range", message: "cannot be resolved in this time zone" }]);
+    if (typeof code === "string" && code.startsWith("22"))
+      throw new ApiError("invalid_request", "The range cannot be resolved in this time zone", [
+        { path: "range", message: "cannot be resolved in this time zone" },
+      ]);
     throw error;
   }
 }

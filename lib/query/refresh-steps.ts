@@ -69,12 +69,21 @@ interface Step {
   target: string;
 }
 
-async function foldStep(pool: pg.Pool, spec: SteppedFold, wait: boolean, target: string | null, stepMs: number): Promise<Step> {
+async function foldStep(
+  pool: pg.Pool,
+  spec: SteppedFold,
+  wait: boolean,
+  target: string | null,
+  stepMs: number,
+): Promise<Step> {
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
     const lock = wait ? "pg_advisory_xact_lock" : "pg_try_advisory_xact_lock";
-    const { rows: locked } = await client.query<{ ok: boolean | string }>(`SELECT ${lock}(hashtext($1))::text <> 'false' AS ok`, [spec.lock]);
+    const { rows: locked } = await client.query<{ ok: boolean | string }>(
+      `SELECT ${lock}(hashtext($1))::text <> 'false' AS ok`,
+      [spec.lock],
+    );
     if (!locked[0]?.ok) {
       await client.query("ROLLBACK");
       return { rowsWritten: 0, watermark: null, done: true, target: target ?? "" };
@@ -84,7 +93,12 @@ async function foldStep(pool: pg.Pool, spec: SteppedFold, wait: boolean, target:
     const { low, high } = bounds[0]!;
     // The first step fixes how far this refresh goes: later steps do not chase newer arrivals.
     const end = target ?? high;
-    const { rows: stepEnd } = await client.query<{ upto: string; advance: boolean; last: boolean }>(stepEndSql, [low, end, high, stepMs]);
+    const { rows: stepEnd } = await client.query<{ upto: string; advance: boolean; last: boolean }>(stepEndSql, [
+      low,
+      end,
+      high,
+      stepMs,
+    ]);
     const { upto, advance, last } = stepEnd[0]!;
     const rowsWritten = await spec.fold(client, advance ? { low, upto } : null);
     await client.query("COMMIT");
@@ -102,14 +116,19 @@ async function foldStep(pool: pg.Pool, spec: SteppedFold, wait: boolean, target:
  * the lock; `wait` blocks for it instead, so everything committed before the call is folded when it
  * returns (what a caller that just wrote events needs).
  */
-export async function foldInSteps(pool: pg.Pool, spec: SteppedFold, options: { wait?: boolean } = {}): Promise<SteppedFoldResult> {
+export async function foldInSteps(
+  pool: pg.Pool,
+  spec: SteppedFold,
+  options: { wait?: boolean } = {},
+): Promise<SteppedFoldResult> {
   let rowsWritten = 0;
   let watermark: string | null = null;
   let target: string | null = null;
   let stepMs = FIRST_STEP_MS;
   for (;;) {
     const step = await foldStep(pool, spec, options.wait ?? false, target, stepMs);
-    if (step.watermark === null) return { rowsWritten, watermark: watermark ? new Date(watermark) : null, skipped: rowsWritten === 0 };
+    if (step.watermark === null)
+      return { rowsWritten, watermark: watermark ? new Date(watermark) : null, skipped: rowsWritten === 0 };
     rowsWritten += step.rowsWritten;
     watermark = step.watermark;
     target = step.target;

@@ -7,7 +7,14 @@ export const trendResultSchema = z.object({
   kind: z.literal("trend"),
   interval: z.enum(["hour", "day", "week", "month"]),
   buckets: z.array(bucketSchema),
-  series: z.array(z.object({ key: z.string().nullable(), other: z.boolean(), values: z.array(z.number().nullable()), total: z.number().nullable() })),
+  series: z.array(
+    z.object({
+      key: z.string().nullable(),
+      other: z.boolean(),
+      values: z.array(z.number().nullable()),
+      total: z.number().nullable(),
+    }),
+  ),
 });
 
 export const metricResultSchema = z.object({
@@ -38,16 +45,32 @@ const funnelStepResultSchema = z.object({
 export const funnelResultSchema = z.object({
   kind: z.literal("funnel"),
   steps: z.array(funnelStepResultSchema),
-  breakdown: z.array(z.object({ value: z.string().nullable(), other: z.boolean(), steps: z.array(funnelStepResultSchema) })).nullable(),
+  breakdown: z
+    .array(z.object({ value: z.string().nullable(), other: z.boolean(), steps: z.array(funnelStepResultSchema) }))
+    .nullable(),
 });
 
 export const retentionResultSchema = z.object({
   kind: z.literal("retention"),
   period: z.enum(["day", "week"]),
-  cohorts: z.array(z.object({ start: z.string(), label: z.string(), size: z.number(), counts: z.array(z.number().nullable()), rates: z.array(z.number().nullable()) })),
+  cohorts: z.array(
+    z.object({
+      start: z.string(),
+      label: z.string(),
+      size: z.number(),
+      counts: z.array(z.number().nullable()),
+      rates: z.array(z.number().nullable()),
+    }),
+  ),
 });
 
-export const queryResultSchema = z.discriminatedUnion("kind", [trendResultSchema, metricResultSchema, breakdownResultSchema, funnelResultSchema, retentionResultSchema]);
+export const queryResultSchema = z.discriminatedUnion("kind", [
+  trendResultSchema,
+  metricResultSchema,
+  breakdownResultSchema,
+  funnelResultSchema,
+  retentionResultSchema,
+]);
 
 export type TrendResult = z.infer<typeof trendResultSchema>;
 export type MetricResult = z.infer<typeof metricResultSchema>;

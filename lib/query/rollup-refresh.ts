@@ -4,8 +4,8 @@
 // (lib/query/refresh-steps.ts).
 import "server-only";
 import type pg from "pg";
-import { foldInSteps, type SteppedFold, type SteppedFoldResult } from "./refresh-steps";
 import { bitmapsFromNumbersSql } from "./actor-bitmaps";
+import { foldInSteps, type SteppedFold, type SteppedFoldResult } from "./refresh-steps";
 import { ROLLED_DIMENSIONS } from "./rollups";
 import { refreshSessions } from "./session-refresh";
 
@@ -16,7 +16,9 @@ const groupingSets = ["()", ...rolledColumns.map((column) => `(${column})`)].joi
 const allLeftOut = (1 << rolledColumns.length) - 1;
 const dimensionOfSet = [
   `WHEN ${allLeftOut} THEN ''`,
-  ...Object.keys(ROLLED_DIMENSIONS).map((dimension, i) => `WHEN ${allLeftOut - (1 << (rolledColumns.length - 1 - i))} THEN '${dimension}'`),
+  ...Object.keys(ROLLED_DIMENSIONS).map(
+    (dimension, i) => `WHEN ${allLeftOut - (1 << (rolledColumns.length - 1 - i))} THEN '${dimension}'`,
+  ),
 ].join(" ");
 
 // Folds (low, high] and reports which projects gained events, for the daily bitmaps. Hashing only:
@@ -216,25 +218,41 @@ ON CONFLICT (project_id) DO UPDATE SET timezone = EXCLUDED.timezone`;
  */
 async function analyzeActorsIfGrown(client: pg.PoolClient, numbered: number): Promise<void> {
   if (numbered === 0) return;
-  const { rows } = await client.query<{ reltuples: number }>("SELECT reltuples FROM pg_class WHERE oid = 'project_actors'::regclass");
+  const { rows } = await client.query<{ reltuples: number }>(
+    "SELECT reltuples FROM pg_class WHERE oid = 'project_actors'::regclass",
+  );
   const known = rows[0]?.reltuples ?? -1;
   if (known < 0 || numbered > known / 10) await client.query("ANALYZE project_actors");
 }
 
 /** Rebuilds every day of projects whose bitmaps are missing or in another time zone; ORs in what (low, upto] brought for the others. */
-async function refreshBitmaps(client: pg.PoolClient, projects: string[], arrivals: { low: string; upto: string } | null): Promise<void> {
+async function refreshBitmaps(
+  client: pg.PoolClient,
+  projects: string[],
+  arrivals: { low: string; upto: string } | null,
+): Promise<void> {
   await client.query(eligibleSql, [projects]);
   for (const statement of clearRebuiltSql) await client.query(statement);
-  const { rows } = await client.query<{ organization_id: string; project_id: string; timezone: string; day: string }>(rebuiltDaysSql);
+  const { rows } = await client.query<{ organization_id: string; project_id: string; timezone: string; day: string }>(
+    rebuiltDaysSql,
+  );
   for (let i = 0; i < rows.length; i += REBUILD_DAYS_PER_STATEMENT) {
     const batch = rows.slice(i, i + REBUILD_DAYS_PER_STATEMENT);
-    const days = [batch.map((r) => r.organization_id), batch.map((r) => r.project_id), batch.map((r) => r.timezone), batch.map((r) => r.day)];
+    const days = [
+      batch.map((r) => r.organization_id),
+      batch.map((r) => r.project_id),
+      batch.map((r) => r.timezone),
+      batch.map((r) => r.day),
+    ];
     await analyzeActorsIfGrown(client, (await client.query(numberActorsSql, days)).rowCount ?? 0);
     await client.query(bitmapsSql, days);
     await client.query(dimensionBitmapsSql, days);
   }
   if (arrivals && projects.length > 0) {
-    await analyzeActorsIfGrown(client, (await client.query(numberArrivalsSql, [arrivals.low, arrivals.upto])).rowCount ?? 0);
+    await analyzeActorsIfGrown(
+      client,
+      (await client.query(numberArrivalsSql, [arrivals.low, arrivals.upto])).rowCount ?? 0,
+    );
     await client.query(bitmapArrivalsSql, [arrivals.low, arrivals.upto]);
     await client.query(dimensionBitmapArrivalsSql, [arrivals.low, arrivals.upto]);
   }

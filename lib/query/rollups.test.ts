@@ -1,16 +1,23 @@
 // Rollups give exactly the raw-event answer on the demo data set, and late events reach their hour.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
-import { withSnapshotReaders } from "../db/snapshot-readers";
 import { ensureEventPartitions } from "../db/partitions";
+import { withSnapshotReaders } from "../db/snapshot-readers";
 import { generateDemoEvents } from "../demo/generate-events";
-import { writeEvents } from "../ingest/write-events";
 import { eventRow } from "../ingest/event-row";
+import { writeEvents } from "../ingest/write-events";
 import { createTenant, type Tenant } from "../testing/fixtures";
+import { type ReaderSupply, runRetention } from "./kinds/retention";
 import { refreshRollups } from "./rollup-refresh";
 import { runQuery } from "./run-query";
-import { runRetention, type ReaderSupply } from "./kinds/retention";
-import { queryDefinitionSchema, retentionQuerySchema, type Filter, type QueryDefinitionInput, type QueryRange, type RetentionQuery } from "./schemas";
+import {
+  type Filter,
+  type QueryDefinitionInput,
+  type QueryRange,
+  queryDefinitionSchema,
+  type RetentionQuery,
+  retentionQuerySchema,
+} from "./schemas";
 
 let tenant: Tenant;
 const now = new Date();
@@ -45,46 +52,92 @@ const queries: QueryDefinitionInput[] = [
   { kind: "metric", measure: { type: "unique_users" }, filters: [{ field: "country", op: "in", value: ["US", "DE"] }] },
   { kind: "breakdown", dimension: "path", event: "pageview" },
   { kind: "breakdown", dimension: "utm_source", measure: { type: "unique_users" }, limit: 3 },
-  { kind: "breakdown", dimension: "device", filters: [{ field: "device", op: "not_equals", value: "desktop" }, { field: "event", op: "equals", value: "pageview" }] },
+  {
+    kind: "breakdown",
+    dimension: "device",
+    filters: [
+      { field: "device", op: "not_equals", value: "desktop" },
+      { field: "event", op: "equals", value: "pageview" },
+    ],
+  },
   { kind: "breakdown", dimension: "event", measure: { type: "unique_users" } },
   // Unique users by day, week, month or in total: the daily actor bitmaps where the time zone is the project's.
   { kind: "trend", interval: "day", measure: { type: "unique_users" } },
   { kind: "trend", interval: "week", event: "pageview", measure: { type: "unique_users" } },
-  { kind: "trend", interval: "month", measure: { type: "unique_users" }, filters: [{ field: "event", op: "in", value: ["signup", "purchase"] }] },
+  {
+    kind: "trend",
+    interval: "month",
+    measure: { type: "unique_users" },
+    filters: [{ field: "event", op: "in", value: ["signup", "purchase"] }],
+  },
   { kind: "metric", measure: { type: "unique_users" } },
-  { kind: "metric", event: "signup", measure: { type: "unique_users" }, filters: [{ field: "event", op: "not_equals", value: "pageview" }] },
+  {
+    kind: "metric",
+    event: "signup",
+    measure: { type: "unique_users" },
+    filters: [{ field: "event", op: "not_equals", value: "pageview" }],
+  },
   // Unique users per dimension value: the daily per-value bitmaps where the time zone is the project's.
   { kind: "breakdown", dimension: "country", measure: { type: "unique_users" }, limit: 3 },
   { kind: "breakdown", dimension: "referrer", measure: { type: "unique_users" }, limit: 10 },
-  { kind: "breakdown", dimension: "device", measure: { type: "unique_users" }, filters: [{ field: "device", op: "not_equals", value: "desktop" }] },
-  { kind: "trend", interval: "week", measure: { type: "unique_users" }, filters: [{ field: "country", op: "equals", value: "US" }] },
+  {
+    kind: "breakdown",
+    dimension: "device",
+    measure: { type: "unique_users" },
+    filters: [{ field: "device", op: "not_equals", value: "desktop" }],
+  },
+  {
+    kind: "trend",
+    interval: "week",
+    measure: { type: "unique_users" },
+    filters: [{ field: "country", op: "equals", value: "US" }],
+  },
   { kind: "trend", interval: "day", measure: { type: "unique_users" }, breakdown: { dimension: "browser", limit: 2 } },
 ];
 
 describe.each(["UTC", "Europe/Paris", "America/New_York"])("in %s", (timezone) => {
-  it.each(queries.map((q) => [JSON.stringify(q), q]))("rollups answer %s exactly as raw events do", async (_, query) => {
-    const { raw, rolled } = await both(query, timezone);
-    expect(rolled.meta.rollups).toBe(true);
-    expect(raw.meta.rollups).toBe(false);
-    expect(rolled.data).toEqual(raw.data);
-  });
+  it.each(queries.map((q) => [JSON.stringify(q), q]))(
+    "rollups answer %s exactly as raw events do",
+    async (_, query) => {
+      const { raw, rolled } = await both(query, timezone);
+      expect(rolled.meta.rollups).toBe(true);
+      expect(raw.meta.rollups).toBe(false);
+      expect(rolled.data).toEqual(raw.data);
+    },
+  );
 });
 
 it("reads the daily actor bitmaps in the project's time zone, and hourly rollups for partial days at the ends", async () => {
-  const state = await getPool().query("SELECT timezone FROM rollup_daily_state WHERE project_id = $1", [tenant.projectId]);
+  const state = await getPool().query("SELECT timezone FROM rollup_daily_state WHERE project_id = $1", [
+    tenant.projectId,
+  ]);
   expect(state.rows).toEqual([{ timezone: "Europe/Paris" }]);
-  const days = await getPool().query("SELECT count(DISTINCT day)::int AS n FROM event_actor_bitmaps WHERE project_id = $1 AND name = ''", [tenant.projectId]);
+  const days = await getPool().query(
+    "SELECT count(DISTINCT day)::int AS n FROM event_actor_bitmaps WHERE project_id = $1 AND name = ''",
+    [tenant.projectId],
+  );
   expect(days.rows[0].n).toBeGreaterThan(30);
   // Hour-aligned but not at Paris midnights: partial days at both ends.
   const from = new Date(Math.floor(now.getTime() / 86_400_000) * 86_400_000 - 12 * 86_400_000 + 5 * 3_600_000);
-  const range = { from: from.toISOString(), to: new Date(from.getTime() + 9 * 86_400_000 + 7 * 3_600_000).toISOString() };
-  const values = await getPool().query("SELECT count(DISTINCT (dimension, value))::int AS n FROM dimension_actor_bitmaps WHERE project_id = $1 AND timezone = 'Europe/Paris'", [tenant.projectId]);
+  const range = {
+    from: from.toISOString(),
+    to: new Date(from.getTime() + 9 * 86_400_000 + 7 * 3_600_000).toISOString(),
+  };
+  const values = await getPool().query(
+    "SELECT count(DISTINCT (dimension, value))::int AS n FROM dimension_actor_bitmaps WHERE project_id = $1 AND timezone = 'Europe/Paris'",
+    [tenant.projectId],
+  );
   expect(values.rows[0].n).toBeGreaterThan(20);
   for (const query of [
     { kind: "metric", measure: { type: "unique_users" }, compare: false },
     { kind: "trend", interval: "day", event: "pageview", measure: { type: "unique_users" } },
     { kind: "breakdown", dimension: "utm_source", measure: { type: "unique_users" } },
-    { kind: "trend", interval: "day", measure: { type: "unique_users" }, filters: [{ field: "os", op: "in", value: ["iOS", "Android"] }] },
+    {
+      kind: "trend",
+      interval: "day",
+      measure: { type: "unique_users" },
+      filters: [{ field: "os", op: "in", value: ["iOS", "Android"] }],
+    },
   ] as QueryDefinitionInput[]) {
     const { raw, rolled } = await both(query, "Europe/Paris", range);
     expect(rolled.meta.rollups).toBe(true);
@@ -94,7 +147,11 @@ it("reads the daily actor bitmaps in the project's time zone, and hourly rollups
 
 it("counts a one-day total straight from that day's bitmaps", async () => {
   for (const event of [undefined, "pageview"]) {
-    const { raw, rolled } = await both({ kind: "metric", event, measure: { type: "unique_users" }, compare: true }, "Europe/Paris", { relative: "yesterday" });
+    const { raw, rolled } = await both(
+      { kind: "metric", event, measure: { type: "unique_users" }, compare: true },
+      "Europe/Paris",
+      { relative: "yesterday" },
+    );
     expect(rolled.meta.rollups).toBe(true);
     expect(rolled.data).toEqual(raw.data);
     expect((rolled.data as { value: number }).value).toBeGreaterThan(0);
@@ -104,9 +161,18 @@ it("counts a one-day total straight from that day's bitmaps", async () => {
 it("answers retention from the daily bitmaps exactly as from raw events, and only without filters", async () => {
   // Raw events answer in one pass of per-user period masks up to 63 periods, per (user, period) beyond.
   const retention: [QueryDefinitionInput, QueryRange][] = [
-    [{ kind: "retention", start_event: "pageview", return_event: "pageview", period: "week", periods: 4 }, { relative: "last_30_days" }],
-    [{ kind: "retention", start_event: "signup", return_event: "purchase", period: "day", periods: 10 }, { relative: "last_30_days" }],
-    [{ kind: "retention", start_event: "pageview", return_event: "signup", period: "day", periods: 12 }, { relative: "last_90_days" }],
+    [
+      { kind: "retention", start_event: "pageview", return_event: "pageview", period: "week", periods: 4 },
+      { relative: "last_30_days" },
+    ],
+    [
+      { kind: "retention", start_event: "signup", return_event: "purchase", period: "day", periods: 10 },
+      { relative: "last_30_days" },
+    ],
+    [
+      { kind: "retention", start_event: "pageview", return_event: "signup", period: "day", periods: 12 },
+      { relative: "last_90_days" },
+    ],
   ];
   for (const [query, range] of retention) {
     const { raw, rolled } = await both(query, "Europe/Paris", range);
@@ -115,7 +181,15 @@ it("answers retention from the daily bitmaps exactly as from raw events, and onl
     expect(rolled.data).toEqual(raw.data);
     expect((rolled.data as { cohorts: { size: number }[] }).cohorts.some((c) => c.size > 0)).toBe(true);
   }
-  const filtered = await both({ kind: "retention", start_event: "pageview", return_event: "pageview", filters: [{ field: "country", op: "equals", value: "US" }] }, "Europe/Paris");
+  const filtered = await both(
+    {
+      kind: "retention",
+      start_event: "pageview",
+      return_event: "pageview",
+      filters: [{ field: "country", op: "equals", value: "US" }],
+    },
+    "Europe/Paris",
+  );
   expect(filtered.rolled.meta.rollups).toBe(false);
   const otherZone = await both({ kind: "retention", start_event: "pageview", return_event: "pageview" }, "UTC");
   expect(otherZone.rolled.meta.rollups).toBe(false);
@@ -127,13 +201,42 @@ it("answers raw retention the same in one pass, bucket by bucket, and with the b
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     const from = new Date(now.getTime() - 30 * 86_400_000);
     const cases: [RetentionQuery, Filter[]][] = [
-      [retentionQuerySchema.parse({ kind: "retention", start_event: "pageview", return_event: "pageview", period: "week", periods: 4 }), []],
-      [retentionQuerySchema.parse({ kind: "retention", start_event: "pageview", return_event: "signup", period: "day", periods: 12 }), [{ field: "country", op: "equals", value: "US" }]],
+      [
+        retentionQuerySchema.parse({
+          kind: "retention",
+          start_event: "pageview",
+          return_event: "pageview",
+          period: "week",
+          periods: 4,
+        }),
+        [],
+      ],
+      [
+        retentionQuerySchema.parse({
+          kind: "retention",
+          start_event: "pageview",
+          return_event: "signup",
+          period: "day",
+          periods: 12,
+        }),
+        [{ field: "country", op: "equals", value: "US" }],
+      ],
     ];
     for (const [query, filters] of cases) {
-      const scope = { organizationId: tenant.organizationId, projectId: tenant.projectId, from, to: now, timezone: "Europe/Paris", filters };
+      const scope = {
+        organizationId: tenant.organizationId,
+        projectId: tenant.projectId,
+        from,
+        to: now,
+        timezone: "Europe/Paris",
+        filters,
+      };
       let shared = 0;
-      const readers: ReaderSupply = (work) => withSnapshotReaders(client, 2, (r) => ((shared = r.length), work(r)));
+      const readers: ReaderSupply = (work) =>
+        withSnapshotReaders(client, 2, (r) => {
+          shared = r.length;
+          return work(r);
+        });
       // A range this small is one pass over all users, without extra readers.
       const onePass = await runRetention(client, scope, query, now, { kind: "raw", readers });
       expect(shared).toBe(0);
@@ -152,16 +255,25 @@ it("answers raw retention the same in one pass, bucket by bucket, and with the b
 });
 
 it("rebuilds the daily bitmaps in a project's new time zone, keeping every actor's number", async () => {
-  const numbersOf = async () => (await getPool().query("SELECT actor, number FROM project_actors WHERE project_id = $1 ORDER BY number", [tenant.projectId])).rows;
+  const numbersOf = async () =>
+    (
+      await getPool().query("SELECT actor, number FROM project_actors WHERE project_id = $1 ORDER BY number", [
+        tenant.projectId,
+      ])
+    ).rows;
   const before = await numbersOf();
   await getPrisma().project.update({ where: { id: tenant.projectId }, data: { timezone: "America/New_York" } });
   try {
     await refreshRollups(getPool(), { wait: true });
     expect(await numbersOf()).toEqual(before);
-    const state = await getPool().query("SELECT timezone FROM rollup_daily_state WHERE project_id = $1", [tenant.projectId]);
+    const state = await getPool().query("SELECT timezone FROM rollup_daily_state WHERE project_id = $1", [
+      tenant.projectId,
+    ]);
     expect(state.rows).toEqual([{ timezone: "America/New_York" }]);
     for (const table of ["event_actor_bitmaps", "dimension_actor_bitmaps"]) {
-      const zones = await getPool().query(`SELECT DISTINCT timezone FROM ${table} WHERE project_id = $1`, [tenant.projectId]);
+      const zones = await getPool().query(`SELECT DISTINCT timezone FROM ${table} WHERE project_id = $1`, [
+        tenant.projectId,
+      ]);
       expect(zones.rows).toEqual([{ timezone: "America/New_York" }]);
     }
     for (const query of queries.filter((q) => "measure" in q && q.measure?.type === "unique_users")) {
@@ -183,15 +295,28 @@ it("numbers every actor once, densely, and counts arrivals after the refresh (ne
     "SELECT count(DISTINCT COALESCE(user_id, anonymous_id))::int AS n FROM events WHERE project_id = $1 AND received_at <= (SELECT watermark FROM rollup_state)",
     [tenant.projectId],
   );
-  expect(numbers.rows[0]).toEqual({ n: actors.rows[0].n, distinct_numbers: actors.rows[0].n, low: 0, high: actors.rows[0].n - 1 });
+  expect(numbers.rows[0]).toEqual({
+    n: actors.rows[0].n,
+    distinct_numbers: actors.rows[0].n,
+    low: 0,
+    high: actors.rows[0].n - 1,
+  });
 
-  const known = await getPool().query("SELECT user_id, anonymous_id FROM events WHERE project_id = $1 AND name = 'pageview' LIMIT 1", [tenant.projectId]);
+  const known = await getPool().query(
+    "SELECT user_id, anonymous_id FROM events WHERE project_id = $1 AND name = 'pageview' LIMIT 1",
+    [tenant.projectId],
+  );
   const at = new Date(now.getTime() - 60_000);
   await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [
     eventRow({ name: "pageview", timestamp: at, userId: "bitmap-newcomer-1" }),
     eventRow({ name: "pageview", timestamp: at, userId: "bitmap-newcomer-2" }),
     eventRow({ name: "signup", timestamp: at, userId: "bitmap-newcomer-1" }),
-    eventRow({ name: "pageview", timestamp: at, userId: known.rows[0].user_id, anonymousId: known.rows[0].anonymous_id }),
+    eventRow({
+      name: "pageview",
+      timestamp: at,
+      userId: known.rows[0].user_id,
+      anonymousId: known.rows[0].anonymous_id,
+    }),
   ]);
   const arrivals = [
     { kind: "metric", measure: { type: "unique_users" }, compare: true },
@@ -209,16 +334,25 @@ it("numbers every actor once, densely, and counts arrivals after the refresh (ne
     const { raw, rolled } = await both(query, "Europe/Paris");
     expect(rolled.data).toEqual(raw.data);
   }
-  const newcomers = await getPool().query("SELECT number FROM project_actors WHERE project_id = $1 AND number > $2", [tenant.projectId, numbers.rows[0].high]);
+  const newcomers = await getPool().query("SELECT number FROM project_actors WHERE project_id = $1 AND number > $2", [
+    tenant.projectId,
+    numbers.rows[0].high,
+  ]);
   expect(newcomers.rows).toHaveLength(2);
 });
 
 it("falls back to raw events where rollups cannot answer", async () => {
   const kolkata = await both({ kind: "metric" }, "Asia/Kolkata");
   expect(kolkata.rolled.meta.rollups).toBe(false);
-  const property = await both({ kind: "metric", filters: [{ field: "properties.plan", op: "equals", value: "pro" }] }, "UTC");
+  const property = await both(
+    { kind: "metric", filters: [{ field: "properties.plan", op: "equals", value: "pro" }] },
+    "UTC",
+  );
   expect(property.rolled.meta.rollups).toBe(false);
-  const sessions = await both({ kind: "metric", measure: { type: "sessions" }, filters: [{ field: "country", op: "equals", value: "US" }] }, "UTC");
+  const sessions = await both(
+    { kind: "metric", measure: { type: "sessions" }, filters: [{ field: "country", op: "equals", value: "US" }] },
+    "UTC",
+  );
   expect(sessions.rolled.meta.rollups).toBe(false);
 });
 
@@ -234,7 +368,10 @@ it("counts a late event (old timestamp, arriving now) at once, and folds it into
   expect(before.rolled.meta.rollups).toBe(true);
   expect((before.rolled.data as { value: number }).value).toBe(1);
   await refreshRollups(getPool(), { wait: true });
-  const folded = await getPool().query("SELECT events FROM event_rollups WHERE project_id = $1 AND name = 'late_signal' AND dimension = '' AND bucket = $2", [tenant.projectId, hour]);
+  const folded = await getPool().query(
+    "SELECT events FROM event_rollups WHERE project_id = $1 AND name = 'late_signal' AND dimension = '' AND bucket = $2",
+    [tenant.projectId, hour],
+  );
   expect(folded.rows).toEqual([{ events: "1" }]);
   const { raw, rolled } = await both(query, "UTC", range);
   expect(rolled.meta.rollups).toBe(true);

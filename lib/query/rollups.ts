@@ -9,8 +9,8 @@ import { bitmapsFromNumbersSql, numberedActorsSql } from "./actor-bitmaps";
 import { actorHash, dimensionText, textFilterCondition } from "./fields";
 import type { GroupedSql, Grouping } from "./measure";
 import type { Dimension, Filter, Measure, QueryDefinition } from "./schemas";
-import { scopeCondition, tenantCondition, type QueryScope } from "./scope";
-import { join, sql, trusted, type Sql } from "./sql";
+import { type QueryScope, scopeCondition, tenantCondition } from "./scope";
+import { join, type Sql, sql, trusted } from "./sql";
 import { addInZone } from "./zone-time";
 
 /** Query dimension -> events column, for the dimensions kept in rollups. */
@@ -73,7 +73,11 @@ function dailyBitmapsSql(scope: QueryScope): Sql {
 }
 
 /** Rollups answer count and unique users of trend/metric/breakdown on rolled dimensions, hour-aligned ranges and whole-hour time zones. */
-export async function rollupPlanIfAnswerable(db: Pick<pg.Pool, "query">, scope: QueryScope, query: QueryDefinition): Promise<RollupPlan | null> {
+export async function rollupPlanIfAnswerable(
+  db: Pick<pg.Pool, "query">,
+  scope: QueryScope,
+  query: QueryDefinition,
+): Promise<RollupPlan | null> {
   if (query.kind !== "trend" && query.kind !== "metric" && query.kind !== "breakdown") return null;
   if (query.measure.type !== "count" && query.measure.type !== "unique_users") return null;
   if (rollupDimension(query.filters, groupByOf(query)) === null) return null;
@@ -92,7 +96,11 @@ export async function rollupPlanIfAnswerable(db: Pick<pg.Pool, "query">, scope: 
  * bitmaps hold no columns to filter on), the range from one local midnight to another in the project's time
  * zone, and that zone whole-hour throughout. Returns the watermark, else null.
  */
-export async function retentionDailyWatermark(db: Pick<pg.Pool, "query">, scope: QueryScope, query: QueryDefinition): Promise<string | null> {
+export async function retentionDailyWatermark(
+  db: Pick<pg.Pool, "query">,
+  scope: QueryScope,
+  query: QueryDefinition,
+): Promise<string | null> {
   if (query.kind !== "retention" || scope.filters.length > 0) return null;
   const { rows } = await db.query<{ ok: boolean; watermark: string | null }>(
     sql`SELECT date_trunc('day', ${scope.from}::timestamptz, ${scope.timezone}) = ${scope.from}::timestamptz
@@ -109,7 +117,9 @@ export async function retentionDailyWatermark(db: Pick<pg.Pool, "query">, scope:
  * after. The watermark is a literal parameter (not a subquery) so the planner sees how few rows
  * arrived since and reads them through the received_at BRIN index.
  */
-export const rollupGroupedSql = ({ watermark, daily }: RollupPlan): GroupedSql => (scope: QueryScope, measure: Measure, grouping: Grouping): Sql => {
+export const rollupGroupedSql =
+  ({ watermark, daily }: RollupPlan): GroupedSql =>
+  (scope: QueryScope, measure: Measure, grouping: Grouping): Sql => {
     const dimension = rollupDimension(scope.filters, grouping.dimension);
     if (dimension === null) throw new Error("query not answerable from rollups");
     const unique = measure.type === "unique_users";
@@ -123,9 +133,13 @@ export const rollupGroupedSql = ({ watermark, daily }: RollupPlan): GroupedSql =
     }
 
     // Buckets are computed before actor lists are unnested: once per rollup row, not per actor.
-    const bucketOf = (time: Sql) => (grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${scope.timezone})` : sql`NULL::timestamptz`);
-    const rollupDim = grouping.dimension === "event" ? sql`r.name` : grouping.dimension ? sql`NULLIF(r.value, '')` : sql`NULL::text`;
-    const rollupFilters = scope.filters.map((f) => textFilterCondition(f, f.field === "event" ? sql`r.name` : sql`NULLIF(r.value, '')`));
+    const bucketOf = (time: Sql) =>
+      grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${scope.timezone})` : sql`NULL::timestamptz`;
+    const rollupDim =
+      grouping.dimension === "event" ? sql`r.name` : grouping.dimension ? sql`NULLIF(r.value, '')` : sql`NULL::text`;
+    const rollupFilters = scope.filters.map((f) =>
+      textFilterCondition(f, f.field === "event" ? sql`r.name` : sql`NULLIF(r.value, '')`),
+    );
     const rollupRows = sql`
       SELECT ${bucketOf(sql`r.bucket`)} AS b, ${rollupDim} AS dim, ${unique ? sql`0::bigint` : sql`r.events`} AS n, ${unique ? sql`unnest(r.actors)` : sql`NULL::bigint`} AS a
       FROM event_rollups r
@@ -160,8 +174,7 @@ export const rollupGroupedSql = ({ watermark, daily }: RollupPlan): GroupedSql =
       FROM ${rows}
       GROUP BY 1, 2, 3
       HAVING sum(u.n) > 0`;
-};
-
+  };
 
 /** (from_day, to_day): the whole local days inside the range; the hours outside them are read hourly. */
 function wholeDaysSql(scope: QueryScope): Sql {
@@ -180,13 +193,20 @@ function wholeDaysSql(scope: QueryScope): Sql {
  */
 function dailyUniqueUsersSql(watermark: string, scope: QueryScope, grouping: Grouping): Sql {
   const tz = scope.timezone;
-  const bucketOf = (time: Sql) => (grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${tz})` : sql`NULL::timestamptz`);
+  const bucketOf = (time: Sql) =>
+    grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${tz})` : sql`NULL::timestamptz`;
   const namesOf = (alias: string) => {
     const column = trusted(`${alias}.name`);
-    return [scope.event === undefined ? sql`TRUE` : sql`${column} = ${scope.event}`, ...scope.filters.map((f) => textFilterCondition(f, column))];
+    return [
+      scope.event === undefined ? sql`TRUE` : sql`${column} = ${scope.event}`,
+      ...scope.filters.map((f) => textFilterCondition(f, column)),
+    ];
   };
   // '' holds every event's actors; a name filter must OR the matching names' own bitmaps instead.
-  const dailyNames = scope.event === undefined && scope.filters.length === 0 ? sql`x.name = ''` : join([sql`x.name <> ''`, ...namesOf("x")], " AND ");
+  const dailyNames =
+    scope.event === undefined && scope.filters.length === 0
+      ? sql`x.name = ''`
+      : join([sql`x.name <> ''`, ...namesOf("x")], " AND ");
   const dayStart = sql`(x.day::timestamp AT TIME ZONE ${tz})`;
   return sql`
     WITH whole AS (${wholeDaysSql(scope)}),
@@ -225,10 +245,17 @@ function dailyUniqueUsersSql(watermark: string, scope: QueryScope, grouping: Gro
  * both turned into bitmaps on the fly. A group's count is the bit count of the OR of its bitmaps:
  * the cost follows the bitmaps' chunks, not the number of visitors.
  */
-function dailyUniqueUsersByValueSql(watermark: string, scope: QueryScope, grouping: Grouping, dimension: RolledDimension): Sql {
+function dailyUniqueUsersByValueSql(
+  watermark: string,
+  scope: QueryScope,
+  grouping: Grouping,
+  dimension: RolledDimension,
+): Sql {
   const tz = scope.timezone;
-  const bucketOf = (time: Sql) => (grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${tz})` : sql`NULL::timestamptz`);
-  const valueFilters = (value: Sql) => join([sql`TRUE`, ...scope.filters.map((f) => textFilterCondition(f, value))], " AND ");
+  const bucketOf = (time: Sql) =>
+    grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${tz})` : sql`NULL::timestamptz`;
+  const valueFilters = (value: Sql) =>
+    join([sql`TRUE`, ...scope.filters.map((f) => textFilterCondition(f, value))], " AND ");
   const dayStart = sql`(x.day::timestamp AT TIME ZONE ${tz})`;
   let dimSelect: Sql = grouping.dimension ? sql`u.v` : sql`NULL::text`;
   let isOther: Sql = sql`false`;

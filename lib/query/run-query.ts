@@ -16,9 +16,9 @@ import { DEFAULT_RANGE, resolveRange } from "./range";
 import type { QueryResult } from "./results";
 import { retentionDailyWatermark, rollupGroupedSql, rollupPlanIfAnswerable } from "./rollups";
 import type { QueryDefinition, QueryRange } from "./schemas";
-import { sessionRollupGroupedSql, sessionRollupPlanIfAnswerable } from "./session-rollups";
 import type { QueryScope } from "./scope";
-import { DEFAULT_SURFACE, statementTimeoutMs, surfaceLabel, type QueryCaller, type QuerySurface } from "./surfaces";
+import { sessionRollupGroupedSql, sessionRollupPlanIfAnswerable } from "./session-rollups";
+import { DEFAULT_SURFACE, type QueryCaller, type QuerySurface, statementTimeoutMs, surfaceLabel } from "./surfaces";
 
 /**
  * Raw retention shares its actor buckets with this many more connections on the query's snapshot:
@@ -61,8 +61,14 @@ async function connectForReport(): Promise<pg.PoolClient> {
   try {
     return await pool.connect();
   } catch (error) {
-    if (pool.totalCount >= (pool.options.max ?? 0) && error instanceof Error && /timeout exceeded when trying to connect/i.test(error.message)) {
-      throw new ApiError("unavailable", "Every report connection of this server is busy; retry shortly", undefined, { "retry-after": "5" });
+    if (
+      pool.totalCount >= (pool.options.max ?? 0) &&
+      error instanceof Error &&
+      /timeout exceeded when trying to connect/i.test(error.message)
+    ) {
+      throw new ApiError("unavailable", "Every report connection of this server is busy; retry shortly", undefined, {
+        "retry-after": "5",
+      });
     }
     throw error;
   }
@@ -89,9 +95,14 @@ async function inSnapshot<T>(surface: QuerySurface, run: (db: pg.PoolClient) => 
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
     if ((error as { code?: unknown }).code === QUERY_CANCELED) {
-      throw new ApiError("query_timeout", `The query ran longer than the ${timeoutMs / 1000} s allowed for ${surfaceLabel[surface]}; narrow its range or simplify it`, undefined, {
-        "retry-after": "30",
-      });
+      throw new ApiError(
+        "query_timeout",
+        `The query ran longer than the ${timeoutMs / 1000} s allowed for ${surfaceLabel[surface]}; narrow its range or simplify it`,
+        undefined,
+        {
+          "retry-after": "30",
+        },
+      );
     }
     throw error;
   } finally {
@@ -109,7 +120,12 @@ export async function runQuery(input: RunQueryInput): Promise<{ data: QueryResul
   return input.gate ? input.gate.run(run) : run();
 }
 
-async function runInSnapshot(db: pg.PoolClient, input: RunQueryInput, project: { organizationId: string; id: string; timezone: string }, started: number) {
+async function runInSnapshot(
+  db: pg.PoolClient,
+  input: RunQueryInput,
+  project: { organizationId: string; id: string; timezone: string },
+  started: number,
+) {
   const timezone = input.timezone ?? input.query.timezone ?? project.timezone;
   const now = input.now ?? new Date();
   const range = await resolveRange(db, input.range ?? input.query.range ?? DEFAULT_RANGE, timezone, now);
@@ -128,13 +144,19 @@ async function runInSnapshot(db: pg.PoolClient, input: RunQueryInput, project: {
     // for far larger scans. Two workers and a leader that only gathers and finalizes, rather than
     // three processes on two cores (the funnel 1.67 -> 1.60 s). Retention read bucket by bucket
     // shares its work among snapshot readers instead (see RETENTION_EXTRA_READERS).
-    await db.query("SET LOCAL parallel_setup_cost = 10; SET LOCAL parallel_tuple_cost = 0.001; SET LOCAL parallel_leader_participation = off");
+    await db.query(
+      "SET LOCAL parallel_setup_cost = 10; SET LOCAL parallel_tuple_cost = 0.001; SET LOCAL parallel_leader_participation = off",
+    );
   }
   const plan = input.useRollups === false ? null : await rollupPlanIfAnswerable(db, scope, query);
   const sessionPlan = input.useRollups === false || plan ? null : await sessionRollupPlanIfAnswerable(db, scope, query);
   const retentionWatermark = input.useRollups === false ? null : await retentionDailyWatermark(db, scope, query);
   const rollups = plan !== null || sessionPlan !== null || retentionWatermark !== null;
-  const grouped = plan ? rollupGroupedSql(plan) : sessionPlan ? sessionRollupGroupedSql(sessionPlan) : groupedMeasureSql;
+  const grouped = plan
+    ? rollupGroupedSql(plan)
+    : sessionPlan
+      ? sessionRollupGroupedSql(sessionPlan)
+      : groupedMeasureSql;
   let data: QueryResult;
   switch (query.kind) {
     case "trend":
@@ -150,7 +172,15 @@ async function runInSnapshot(db: pg.PoolClient, input: RunQueryInput, project: {
       data = await runFunnel(db, scope, query);
       break;
     case "retention":
-      data = await runRetention(db, scope, query, now, retentionWatermark ? { kind: "daily", watermark: retentionWatermark } : { kind: "raw", readers: (work) => withSnapshotReaders(db, RETENTION_EXTRA_READERS, work) });
+      data = await runRetention(
+        db,
+        scope,
+        query,
+        now,
+        retentionWatermark
+          ? { kind: "daily", watermark: retentionWatermark }
+          : { kind: "raw", readers: (work) => withSnapshotReaders(db, RETENTION_EXTRA_READERS, work) },
+      );
       break;
   }
   return {

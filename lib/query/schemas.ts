@@ -21,8 +21,29 @@ const scalar = z.union([storableText().max(500), z.number().finite(), z.boolean(
 export const filterSchema = z
   .object({
     field: dimensionSchema,
-    op: z.enum(["equals", "not_equals", "contains", "not_contains", "in", "not_in", "is_set", "is_not_set", "gt", "gte", "lt", "lte"]),
-    value: z.union([scalar, z.array(z.union([storableText().max(500), z.number().finite()])).min(1).max(100)]).optional(),
+    op: z.enum([
+      "equals",
+      "not_equals",
+      "contains",
+      "not_contains",
+      "in",
+      "not_in",
+      "is_set",
+      "is_not_set",
+      "gt",
+      "gte",
+      "lt",
+      "lte",
+    ]),
+    value: z
+      .union([
+        scalar,
+        z
+          .array(z.union([storableText().max(500), z.number().finite()]))
+          .min(1)
+          .max(100),
+      ])
+      .optional(),
   })
   .superRefine((filter, ctx) => {
     const needs = {
@@ -46,7 +67,12 @@ export const filterSchema = z
       (needs === "string" && typeof v === "string") ||
       (needs === "array" && Array.isArray(v)) ||
       (needs === "number" && typeof v === "number");
-    if (!ok) ctx.addIssue({ code: "custom", path: ["value"], message: `"${filter.op}" needs ${needs === "none" ? "no value" : `a ${needs} value`}` });
+    if (!ok)
+      ctx.addIssue({
+        code: "custom",
+        path: ["value"],
+        message: `"${filter.op}" needs ${needs === "none" ? "no value" : `a ${needs} value`}`,
+      });
   });
 
 export const measureSchema = z.discriminatedUnion("type", [
@@ -74,11 +100,13 @@ const isoDate = z.iso.date();
 
 /** Why a range edge is refused, or null. One reason at most, so a bad format is not also "out of range". */
 function rangeEdgeProblem(value: string): string | null {
-  if (!isoDate.safeParse(value).success && !isoDateTime.safeParse(value).success) return "must be an ISO date (2026-01-31) or date-time with offset (2026-01-31T12:00:00Z)";
+  if (!isoDate.safeParse(value).success && !isoDateTime.safeParse(value).success)
+    return "must be an ISO date (2026-01-31) or date-time with offset (2026-01-31T12:00:00Z)";
   const day = value.slice(0, 10);
   if (day < EARLIEST_DATE || day > LATEST_DATE) return `must be between ${EARLIEST_DATE} and ${LATEST_DATE}`;
   const [, sign, hours, minutes] = offsetPattern.exec(value) ?? [];
-  if (sign !== undefined && Number(hours) * 60 + Number(minutes) > (sign === "+" ? 14 * 60 : 12 * 60)) return "must have a UTC offset between -12:00 and +14:00";
+  if (sign !== undefined && Number(hours) * 60 + Number(minutes) > (sign === "+" ? 14 * 60 : 12 * 60))
+    return "must have a UTC offset between -12:00 and +14:00";
   return null;
 }
 
@@ -92,10 +120,16 @@ export const rangeSchema = z.union([
   z
     .object({ from: rangeEdgeSchema, to: rangeEdgeSchema })
     // Bare dates are whole days with `to` inclusive, so a one-day range has from == to.
-    .refine((r) => rangeEdgeProblem(r.from) !== null || rangeEdgeProblem(r.to) !== null || (isDate(r.from) && isDate(r.to) ? r.from <= r.to : new Date(r.from) < new Date(r.to)), {
-      message: "from must be before to",
-      path: ["to"],
-    }),
+    .refine(
+      (r) =>
+        rangeEdgeProblem(r.from) !== null ||
+        rangeEdgeProblem(r.to) !== null ||
+        (isDate(r.from) && isDate(r.to) ? r.from <= r.to : new Date(r.from) < new Date(r.to)),
+      {
+        message: "from must be before to",
+        path: ["to"],
+      },
+    ),
 ]);
 
 export const timezoneSchema = z.string().refine(isValidTimeZone, "must be an IANA time zone such as Europe/Paris");
@@ -136,12 +170,18 @@ export const breakdownQuerySchema = z.object({
   ...common,
 });
 
-export const funnelStepSchema = z.object({ event: eventName, filters: z.array(filterSchema).max(10).default([]), label: z.string().max(200).optional() });
+export const funnelStepSchema = z.object({
+  event: eventName,
+  filters: z.array(filterSchema).max(10).default([]),
+  label: z.string().max(200).optional(),
+});
 
 export const funnelQuerySchema = z.object({
   kind: z.literal("funnel"),
   steps: z.array(funnelStepSchema).min(2).max(10),
-  window: z.object({ value: z.number().int().min(1).max(10_000), unit: z.enum(["minute", "hour", "day"]) }).default({ value: 7, unit: "day" }),
+  window: z
+    .object({ value: z.number().int().min(1).max(10_000), unit: z.enum(["minute", "hour", "day"]) })
+    .default({ value: 7, unit: "day" }),
   breakdown: z.object({ dimension: dimensionSchema, limit: limit.default(5) }).optional(),
   ...common,
 });
@@ -155,7 +195,13 @@ export const retentionQuerySchema = z.object({
   ...common,
 });
 
-export const queryDefinitionSchema = z.discriminatedUnion("kind", [trendQuerySchema, metricQuerySchema, breakdownQuerySchema, funnelQuerySchema, retentionQuerySchema]);
+export const queryDefinitionSchema = z.discriminatedUnion("kind", [
+  trendQuerySchema,
+  metricQuerySchema,
+  breakdownQuerySchema,
+  funnelQuerySchema,
+  retentionQuerySchema,
+]);
 
 export const queryRequestSchema = z.object({
   project_id: z.guid(),

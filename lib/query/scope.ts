@@ -1,7 +1,8 @@
 // What every compiled query is bounded by: one organization, one project, a time range, filters.
-import type { Filter } from "./schemas";
+
 import { filtersCondition } from "./fields";
-import { sql, trusted, type Sql } from "./sql";
+import type { Filter } from "./schemas";
+import { type Sql, sql, trusted } from "./sql";
 
 export interface QueryScope {
   organizationId: string;

@@ -9,8 +9,7 @@ import "server-only";
 import type pg from "pg";
 import { foldInSteps, type SteppedFold, type SteppedFoldResult } from "./refresh-steps";
 import { durationMicrosSql, isInteractionSql, isPageviewSql } from "./sessions";
-import { sql, trusted, type Sql } from "./sql";
-
+import { type Sql, sql, trusted } from "./sql";
 
 // The arrivals of (low, upto], as fragments: one row per session and UTC hour.
 const arrivalsSql = (low: string, upto: string) => sql`
@@ -23,7 +22,9 @@ FROM events e
 WHERE e.received_at > ${low}::timestamptz AND e.received_at <= ${upto}::timestamptz AND e.session_id IS NOT NULL
 GROUP BY 1, 2, 3, 4`;
 
-const touchedCte = trusted(`touched AS (SELECT DISTINCT organization_id, project_id, session_id FROM session_arrivals)`);
+const touchedCte = trusted(
+  `touched AS (SELECT DISTINCT organization_id, project_id, session_id FROM session_arrivals)`,
+);
 
 /** Per hour, the counts of a set of single-hour sessions (rows of first_at, last_at, pageviews, interactions). */
 const hourlyCountsColumns = sql`

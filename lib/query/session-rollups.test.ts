@@ -9,7 +9,7 @@ import { writeEvents } from "../ingest/write-events";
 import { createTenant, type Tenant } from "../testing/fixtures";
 import { refreshRollups } from "./rollup-refresh";
 import { runQuery } from "./run-query";
-import { queryDefinitionSchema, type QueryDefinitionInput, type QueryRange } from "./schemas";
+import { type QueryDefinitionInput, type QueryRange, queryDefinitionSchema } from "./schemas";
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -60,22 +60,34 @@ const sessionQueries: QueryDefinitionInput[] = [
 ];
 
 describe.each(["UTC", "Europe/Paris", "America/New_York"])("in %s", (timezone) => {
-  it.each(sessionQueries.map((q) => [JSON.stringify(q), q]))("session rollups answer %s exactly as raw events do", async (_, query) => {
-    const { raw, rolled } = await both(query, timezone);
-    expect(rolled.meta.rollups).toBe(true);
-    expect(raw.meta.rollups).toBe(false);
-    expect(rolled.data).toEqual(raw.data);
-  });
+  it.each(sessionQueries.map((q) => [JSON.stringify(q), q]))(
+    "session rollups answer %s exactly as raw events do",
+    async (_, query) => {
+      const { raw, rolled } = await both(query, timezone);
+      expect(rolled.meta.rollups).toBe(true);
+      expect(raw.meta.rollups).toBe(false);
+      expect(rolled.data).toEqual(raw.data);
+    },
+  );
 });
 
 it("cuts a session spanning hours where the range starts or ends, as raw events do", async () => {
   const ranges = [
     { from: new Date(spanHour.getTime() - 4 * HOUR).toISOString(), to: spanHour.toISOString() },
     { from: spanHour.toISOString(), to: new Date(spanHour.getTime() + 4 * HOUR).toISOString() },
-    { from: new Date(spanHour.getTime() - 4 * HOUR).toISOString(), to: new Date(spanHour.getTime() + 4 * HOUR).toISOString() },
+    {
+      from: new Date(spanHour.getTime() - 4 * HOUR).toISOString(),
+      to: new Date(spanHour.getTime() + 4 * HOUR).toISOString(),
+    },
   ];
-  const spanning = await getPool().query("SELECT hour, spans FROM session_fragments WHERE project_id = $1 AND session_id = 'span-1' ORDER BY hour", [tenant.projectId]);
-  expect(spanning.rows).toEqual([{ hour: new Date(spanHour.getTime() - HOUR), spans: true }, { hour: spanHour, spans: true }]);
+  const spanning = await getPool().query(
+    "SELECT hour, spans FROM session_fragments WHERE project_id = $1 AND session_id = 'span-1' ORDER BY hour",
+    [tenant.projectId],
+  );
+  expect(spanning.rows).toEqual([
+    { hour: new Date(spanHour.getTime() - HOUR), spans: true },
+    { hour: spanHour, spans: true },
+  ]);
   for (const range of ranges) {
     for (const measure of ["sessions", "bounce_rate", "avg_session_duration"] as const) {
       const { raw, rolled } = await both({ kind: "metric", measure: { type: measure } }, "UTC", range);
@@ -95,7 +107,12 @@ it("counts events that arrived after the refresh at once, whether they extend a 
   const later = new Date(Math.max(hour.getTime() + HOUR + 60_000, lastAt.getTime() + 1000));
   await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [
     eventRow({ name: "cta_click", timestamp: later, sessionId }),
-    eventRow({ name: "pageview", timestamp: new Date(now.getTime() - 2 * DAY), sessionId: "late-new-session", anonymousId: "late-visitor" }),
+    eventRow({
+      name: "pageview",
+      timestamp: new Date(now.getTime() - 2 * DAY),
+      sessionId: "late-new-session",
+      anonymousId: "late-visitor",
+    }),
     eventRow({ name: "pageview", timestamp: new Date(now.getTime() - 3 * DAY), userId: "late-server-user" }),
   ]);
   const queries: QueryDefinitionInput[] = [
@@ -109,7 +126,10 @@ it("counts events that arrived after the refresh at once, whether they extend a 
     expect(rolled.data).toEqual(raw.data);
   }
   await refreshRollups(getPool(), { wait: true });
-  const fragments = await getPool().query("SELECT spans FROM session_fragments WHERE project_id = $1 AND session_id = $2", [tenant.projectId, sessionId]);
+  const fragments = await getPool().query(
+    "SELECT spans FROM session_fragments WHERE project_id = $1 AND session_id = $2",
+    [tenant.projectId, sessionId],
+  );
   expect(fragments.rows).toEqual([{ spans: true }, { spans: true }]);
   for (const query of queries) {
     const { raw, rolled } = await both(query, "Europe/Paris");
@@ -118,7 +138,10 @@ it("counts events that arrived after the refresh at once, whether they extend a 
 });
 
 it("leaves filtered and broken-down session queries to raw events", async () => {
-  const filtered = await both({ kind: "metric", measure: { type: "sessions" }, filters: [{ field: "country", op: "equals", value: "US" }] }, "UTC");
+  const filtered = await both(
+    { kind: "metric", measure: { type: "sessions" }, filters: [{ field: "country", op: "equals", value: "US" }] },
+    "UTC",
+  );
   expect(filtered.rolled.meta.rollups).toBe(false);
   const byEvent = await both({ kind: "metric", event: "pageview", measure: { type: "bounce_rate" } }, "UTC");
   expect(byEvent.rolled.meta.rollups).toBe(false);

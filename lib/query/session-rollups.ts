@@ -10,11 +10,17 @@
 import "server-only";
 import type pg from "pg";
 import type { GroupedSql, Grouping } from "./measure";
-import type { Measure, QueryDefinition } from "./schemas";
-import { scopeCondition, tenantCondition, type QueryScope } from "./scope";
-import { durationMicrosSql, idlessSessionEventsSql, isInteractionSql, isPageviewSql, sessionColumnsSql } from "./sessions";
-import { sql, type Sql } from "./sql";
 import { wholeHoursSql } from "./rollups";
+import type { Measure, QueryDefinition } from "./schemas";
+import { type QueryScope, scopeCondition, tenantCondition } from "./scope";
+import {
+  durationMicrosSql,
+  idlessSessionEventsSql,
+  isInteractionSql,
+  isPageviewSql,
+  sessionColumnsSql,
+} from "./sessions";
+import { type Sql, sql } from "./sql";
 
 export interface SessionRollupPlan {
   /** The session watermark, as exact text. */
@@ -24,7 +30,11 @@ export interface SessionRollupPlan {
 const SESSION_MEASURES = new Set(["sessions", "bounce_rate", "avg_session_duration"]);
 
 /** Session rollups answer trend and metric queries of a session measure with no event, filter or breakdown. */
-export async function sessionRollupPlanIfAnswerable(db: Pick<pg.Pool, "query">, scope: QueryScope, query: QueryDefinition): Promise<SessionRollupPlan | null> {
+export async function sessionRollupPlanIfAnswerable(
+  db: Pick<pg.Pool, "query">,
+  scope: QueryScope,
+  query: QueryDefinition,
+): Promise<SessionRollupPlan | null> {
   if (query.kind !== "trend" && query.kind !== "metric") return null;
   if (!SESSION_MEASURES.has(query.measure.type) || scope.event !== undefined || scope.filters.length > 0) return null;
   if (query.kind === "trend" && query.breakdown) return null;
@@ -52,19 +62,23 @@ function aggregate(measure: Measure): Sql {
 }
 
 /** Rows (bucket, dim, is_other, value) like groupedMeasureSql's, for the session measures above. */
-export const sessionRollupGroupedSql = ({ watermark }: SessionRollupPlan): GroupedSql => (scope: QueryScope, measure: Measure, grouping: Grouping): Sql => {
-  if (grouping.dimension !== undefined || scope.event !== undefined || scope.filters.length > 0) throw new Error("query not answerable from session rollups");
-  const bucketOf = (time: Sql) => (grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${scope.timezone})` : sql`NULL::timestamptz`);
-  const inRange = sql`${tenantCondition(scope, "f")} AND f.hour >= ${scope.from}::timestamptz AND f.hour < ${scope.to}::timestamptz`;
-  // A spanning session with hours outside the range is cut by it: recombined from its fragments inside.
-  const cutByRange = sql`(f.first_hour < ${scope.from}::timestamptz OR f.last_hour >= ${scope.to}::timestamptz)`;
-  const touchedSingleHour = sql`
+export const sessionRollupGroupedSql =
+  ({ watermark }: SessionRollupPlan): GroupedSql =>
+  (scope: QueryScope, measure: Measure, grouping: Grouping): Sql => {
+    if (grouping.dimension !== undefined || scope.event !== undefined || scope.filters.length > 0)
+      throw new Error("query not answerable from session rollups");
+    const bucketOf = (time: Sql) =>
+      grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${scope.timezone})` : sql`NULL::timestamptz`;
+    const inRange = sql`${tenantCondition(scope, "f")} AND f.hour >= ${scope.from}::timestamptz AND f.hour < ${scope.to}::timestamptz`;
+    // A spanning session with hours outside the range is cut by it: recombined from its fragments inside.
+    const cutByRange = sql`(f.first_hour < ${scope.from}::timestamptz OR f.last_hour >= ${scope.to}::timestamptz)`;
+    const touchedSingleHour = sql`
     SELECT f.* FROM session_fragments f JOIN touched t ON t.session_id = f.session_id
     WHERE ${inRange} AND NOT f.spans`;
-  const asSession = (started: Sql, durationUs: Sql, pageviews: Sql, interactions: Sql, sign: Sql) => sql`
+    const asSession = (started: Sql, durationUs: Sql, pageviews: Sql, interactions: Sql, sign: Sql) => sql`
     SELECT ${bucketOf(started)} AS b, ${sign} AS n, ${sign} * (${pageviews} > 0)::int AS pageview_sessions,
            ${sign} * (${pageviews} = 1 AND ${interactions} = 0)::int AS bounces, ${sign} * ${durationUs} AS duration_us`;
-  return sql`
+    return sql`
     WITH tail AS MATERIALIZED (
       SELECT e.session_id, e.timestamp AS ts, e.name FROM events e
       WHERE ${scopeCondition(scope)} AND e.received_at > ${watermark}::timestamptz AND e.session_id IS NOT NULL
@@ -111,4 +125,4 @@ export const sessionRollupGroupedSql = ({ watermark }: SessionRollupPlan): Group
     ) u
     GROUP BY u.b
     HAVING sum(u.n) > 0`;
-};
+  };

@@ -3,11 +3,12 @@
 // events from the same actor (user id, else anonymous id). Keeping the two apart is what lets the
 // session rollups (lib/query/session-rollups.ts) fold sessions by id as events arrive, and read the
 // rare id-less events raw.
-import type { Dimension } from "./schemas";
+
 import { dimensionText } from "./fields";
-import { scopeCondition, type QueryScope } from "./scope";
 import { PASSIVE_EVENTS } from "./passive-events";
-import { sql, type Sql } from "./sql";
+import type { Dimension } from "./schemas";
+import { type QueryScope, scopeCondition } from "./scope";
+import { type Sql, sql } from "./sql";
 
 export const SESSION_TIMEOUT = "30 minutes";
 
@@ -16,7 +17,8 @@ export const isPageviewSql = (name: Sql) => sql`(${name} = 'pageview')`;
 export const isInteractionSql = (name: Sql) => sql`(${name} <> ALL(${PASSIVE_EVENTS}::text[]))`;
 
 /** A session's length, in whole microseconds: integer sums keep rollup and raw averages bit-identical. */
-export const durationMicrosSql = (first: Sql, last: Sql) => sql`(extract(epoch FROM ${last} - ${first}) * 1000000)::bigint`;
+export const durationMicrosSql = (first: Sql, last: Sql) =>
+  sql`(extract(epoch FROM ${last} - ${first}) * 1000000)::bigint`;
 
 /** Rows (ts, name, dim, session_key) of the events in scope that carry no session id, keyed by gap. */
 export function idlessSessionEventsSql(scope: QueryScope, dim: Sql): Sql {

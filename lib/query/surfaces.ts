@@ -20,7 +20,11 @@ export const DEFAULT_SURFACE: QuerySurface = "app";
 
 export function statementTimeoutMs(surface: QuerySurface): number {
   const env = getEnv();
-  return { app: env.LUMEN_QUERY_TIMEOUT_MS, api: env.LUMEN_API_QUERY_TIMEOUT_MS, embed: env.LUMEN_EMBED_QUERY_TIMEOUT_MS }[surface];
+  return {
+    app: env.LUMEN_QUERY_TIMEOUT_MS,
+    api: env.LUMEN_API_QUERY_TIMEOUT_MS,
+    embed: env.LUMEN_EMBED_QUERY_TIMEOUT_MS,
+  }[surface];
 }
 
 export const surfaceLabel: Record<QuerySurface, string> = { app: "the app", api: "API keys", embed: "embeds" };

@@ -16,7 +16,9 @@ describe("view state in the URL", () => {
   });
 
   it("falls back to the default for unknown or malformed params", () => {
-    expect(parseViewState(new URLSearchParams("range=forever&f=nope:equals:x&f=path:sideways:x"))).toEqual(DEFAULT_VIEW);
+    expect(parseViewState(new URLSearchParams("range=forever&f=nope:equals:x&f=path:sideways:x"))).toEqual(
+      DEFAULT_VIEW,
+    );
     expect(serializeViewState(DEFAULT_VIEW).toString()).toBe("");
   });
 

@@ -1,6 +1,6 @@
 // A dashboard view (range + filters) as URL search params, so every view is a shareable link.
 // Filters travel as repeated `f=field:op:value` params (value JSON-encoded when not a plain string).
-import { filterSchema, rangeSchema, RELATIVE_RANGES, type Filter, type QueryRange } from "./schemas";
+import { type Filter, filterSchema, type QueryRange, RELATIVE_RANGES, rangeSchema } from "./schemas";
 
 export interface ViewState {
   range: QueryRange;
@@ -14,7 +14,12 @@ function parseFilter(raw: string): Filter | null {
   const [field, op, ...rest] = raw.split(":");
   const text = rest.join(":");
   let value: unknown = text === "" ? undefined : text;
-  if (text.startsWith("[") || text === "true" || text === "false" || (text !== "" && !Number.isNaN(Number(text)) && (op === "gt" || op === "gte" || op === "lt" || op === "lte"))) {
+  if (
+    text.startsWith("[") ||
+    text === "true" ||
+    text === "false" ||
+    (text !== "" && !Number.isNaN(Number(text)) && (op === "gt" || op === "gte" || op === "lt" || op === "lte"))
+  ) {
     try {
       value = JSON.parse(text);
     } catch {
@@ -26,7 +31,8 @@ function parseFilter(raw: string): Filter | null {
 }
 
 function serializeFilter(filter: Filter): string {
-  const value = filter.value === undefined ? "" : typeof filter.value === "string" ? filter.value : JSON.stringify(filter.value);
+  const value =
+    filter.value === undefined ? "" : typeof filter.value === "string" ? filter.value : JSON.stringify(filter.value);
   return `${filter.field}:${filter.op}:${value}`;
 }
 
@@ -35,10 +41,18 @@ export function parseViewState(params: URLSearchParams): ViewState {
   const from = params.get("from");
   const to = params.get("to");
   let range = DEFAULT_VIEW.range;
-  const candidate = from && to ? { from, to } : relative && (RELATIVE_RANGES as readonly string[]).includes(relative) ? { relative } : null;
+  const candidate =
+    from && to
+      ? { from, to }
+      : relative && (RELATIVE_RANGES as readonly string[]).includes(relative)
+        ? { relative }
+        : null;
   const parsed = candidate ? rangeSchema.safeParse(candidate) : null;
   if (parsed?.success) range = parsed.data;
-  const filters = params.getAll("f").map(parseFilter).filter((f): f is Filter => f !== null);
+  const filters = params
+    .getAll("f")
+    .map(parseFilter)
+    .filter((f): f is Filter => f !== null);
   return { range, filters };
 }
 

@@ -41,7 +41,19 @@ export const DIMENSION_LABELS: Record<BuiltInDimension, string> = {
   app_version: "App version",
 };
 
-export const RELATIVE_RANGES = ["last_5_minutes", "today", "yesterday", "last_24_hours", "last_7_days", "last_30_days", "last_90_days", "this_week", "this_month", "last_month", "this_year"] as const;
+export const RELATIVE_RANGES = [
+  "last_5_minutes",
+  "today",
+  "yesterday",
+  "last_24_hours",
+  "last_7_days",
+  "last_30_days",
+  "last_90_days",
+  "this_week",
+  "this_month",
+  "last_month",
+  "this_year",
+] as const;
 
 export type RelativeRange = (typeof RELATIVE_RANGES)[number];
 

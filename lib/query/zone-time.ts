@@ -2,7 +2,7 @@
 // date_add(timestamptz, interval, zone) and a zone argument to generate_series; 15 has neither, so
 // days, weeks, months and years are added to the local wall-clock time and converted back (the same
 // conversion those functions use), and hours, being absolute, are added to the instant.
-import { sql, type Sql } from "./sql";
+import { type Sql, sql } from "./sql";
 
 /** `t` plus `interval` (days, weeks, months or years) in the zone's calendar, DST included. */
 export function addInZone(t: Sql, interval: Sql, tz: string): Sql {

@@ -2,7 +2,7 @@
 // token's) streams, one check per key however many streams share it, a check at once for a stream
 // authorised before a notice it could not hear, and late answers of older checks ignored.
 import { expect, it } from "vitest";
-import { AccessWatch, type AccessNotices, type AccessOutcome } from "./access-watch";
+import { type AccessNotices, type AccessOutcome, AccessWatch } from "./access-watch";
 
 function notices() {
   let hear: (payload: string | null) => void = () => undefined;
@@ -25,7 +25,19 @@ it("re-checks the changed project's streams once per key, and only the jti's whe
   const checks: string[] = [];
   const outcomes: string[] = [];
   const register = (projectId: string, key: string, jti: string | null, name: string) =>
-    watch.watch({ projectId, key, jti, check: async () => (checks.push(key), key) }, watch.mark(), (o: AccessOutcome<string>) => outcomes.push(`${name}:${o.ok}`));
+    watch.watch(
+      {
+        projectId,
+        key,
+        jti,
+        check: async () => {
+          checks.push(key);
+          return key;
+        },
+      },
+      watch.mark(),
+      (o: AccessOutcome<string>) => outcomes.push(`${name}:${o.ok}`),
+    );
   register(P1, "token-a", "jti-a", "a1");
   register(P1, "token-a", "jti-a", "a2");
   register(P1, "token-b", "jti-b", "b");
@@ -58,7 +70,11 @@ it("checks at once a stream authorised before a notice, and ignores an older che
   send(JSON.stringify({ project_id: P1 }));
   const answers: ((value: string) => void)[] = [];
   const seen: string[] = [];
-  watch.watch({ projectId: P1, key: "k", jti: null, check: () => new Promise<string>((resolve) => answers.push(resolve)) }, since, (o) => seen.push(o.ok ? o.value : "refused"));
+  watch.watch(
+    { projectId: P1, key: "k", jti: null, check: () => new Promise<string>((resolve) => answers.push(resolve)) },
+    since,
+    (o) => seen.push(o.ok ? o.value : "refused"),
+  );
   expect(answers).toHaveLength(1);
   send(JSON.stringify({ project_id: P1 }));
   expect(answers).toHaveLength(2);

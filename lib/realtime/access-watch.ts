@@ -68,12 +68,16 @@ export class AccessWatch {
     }
     const watcher: Watcher = { check, onOutcome: onOutcome as Watcher["onOutcome"], applied: since };
     let watchers = this.byProject.get(check.projectId);
-    if (!watchers) this.byProject.set(check.projectId, (watchers = new Set()));
+    if (!watchers) {
+      watchers = new Set();
+      this.byProject.set(check.projectId, watchers);
+    }
     watchers.add(watcher);
     if (this.notices !== since) this.run([watcher]);
     return () => {
       watchers.delete(watcher);
-      if (watchers.size === 0 && this.byProject.get(check.projectId) === watchers) this.byProject.delete(check.projectId);
+      if (watchers.size === 0 && this.byProject.get(check.projectId) === watchers)
+        this.byProject.delete(check.projectId);
     };
   }
 

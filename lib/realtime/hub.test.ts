@@ -33,7 +33,10 @@ it("recomputes a clock-dependent feed on its own schedule, with no change, and c
   let computed = 0;
   const received: number[] = [];
   const start = Date.now();
-  const stop = hub.subscribe({ key: "live", projectId: "p1", refreshMs: 30_000, compute: async () => ++computed }, (value) => received.push(value));
+  const stop = hub.subscribe(
+    { key: "live", projectId: "p1", refreshMs: 30_000, compute: async () => ++computed },
+    (value) => received.push(value),
+  );
   hub.subscribe({ key: "live", projectId: "p1", compute: async () => -1 }, () => undefined);
   expect(hub.stats()).toEqual({ feeds: 1, viewers: 2, computations: 0 });
 

@@ -66,7 +66,15 @@ export class RealtimeHub {
     let state = this.feeds.get(feed.key);
     if (!state) {
       // A new subscriber reads the current value itself, so the feed starts out fresh.
-      state = { key: feed.key, projectId: feed.projectId, compute: feed.compute, listeners: new Set(), refreshMs: feed.refreshMs, computedAt: Date.now(), runs: 0 };
+      state = {
+        key: feed.key,
+        projectId: feed.projectId,
+        compute: feed.compute,
+        listeners: new Set(),
+        refreshMs: feed.refreshMs,
+        computedAt: Date.now(),
+        runs: 0,
+      };
       this.feeds.set(feed.key, state);
     }
     state.listeners.add(listener as Listener);
@@ -146,7 +154,10 @@ export class RealtimeHub {
   async tick(now = Date.now()): Promise<void> {
     const changed = new Set(this.dirty);
     this.dirty.clear();
-    const due = [...this.feeds.values()].filter((feed) => changed.has(feed.projectId) || (feed.refreshMs !== undefined && now - feed.computedAt >= feed.refreshMs));
+    const due = [...this.feeds.values()].filter(
+      (feed) =>
+        changed.has(feed.projectId) || (feed.refreshMs !== undefined && now - feed.computedAt >= feed.refreshMs),
+    );
     await Promise.all(
       due.map(async (feed) => {
         try {

@@ -12,7 +12,11 @@ it("changes the data version on a change of the project's data, not on a clock r
     key: "project-live-p1",
     projectId: "p1",
     refreshMs: 30_000,
-    compute: withDataVersion(async () => ({ active_visitors: visitors++, events_last_minute: 0, computed_at: new Date().toISOString() })),
+    compute: withDataVersion(async () => ({
+      active_visitors: visitors++,
+      events_last_minute: 0,
+      computed_at: new Date().toISOString(),
+    })),
   };
   const received: ProjectLive[] = [];
   hub.subscribe(feed, (value) => received.push(value));
@@ -34,6 +38,10 @@ it("changes the data version on a change of the project's data, not on a clock r
   expect(received[1]!.data_version).not.toBe(first.data_version);
 
   // A feed started afresh (its last viewer had left) cannot know what changed meanwhile: a new version.
-  const again = withDataVersion(async () => ({ active_visitors: 0, events_last_minute: 0, computed_at: new Date().toISOString() }));
+  const again = withDataVersion(async () => ({
+    active_visitors: 0,
+    events_last_minute: 0,
+    computed_at: new Date().toISOString(),
+  }));
   expect((await again({ changed: false })).data_version).not.toBe(received[1]!.data_version);
 });

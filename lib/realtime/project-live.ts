@@ -46,19 +46,35 @@ async function computeProjectLive(organizationId: string, projectId: string): Pr
   // with the same metrics asked through the query API.
   const [visitors, events] = await Promise.all([
     runQuery({ ...scope, query: activeVisitors, range: { relative: "last_5_minutes" } }),
-    runQuery({ ...scope, query: eventCount, range: { from: new Date(now.getTime() - 60_000).toISOString(), to: now.toISOString() } }),
+    runQuery({
+      ...scope,
+      query: eventCount,
+      range: { from: new Date(now.getTime() - 60_000).toISOString(), to: now.toISOString() },
+    }),
   ]);
   const value = (result: typeof visitors) => (result.data.kind === "metric" ? (result.data.value ?? 0) : 0);
   return { active_visitors: value(visitors), events_last_minute: value(events), computed_at: now.toISOString() };
 }
 
 export function projectLiveFeed(organizationId: string, projectId: string): Feed<ProjectLive> {
-  return { key: JSON.stringify(["project-live", projectId]), projectId, refreshMs: REFRESH_MS, compute: withDataVersion(() => computeProjectLive(organizationId, projectId)) };
+  return {
+    key: JSON.stringify(["project-live", projectId]),
+    projectId,
+    refreshMs: REFRESH_MS,
+    compute: withDataVersion(() => computeProjectLive(organizationId, projectId)),
+  };
 }
 
 /** The stream for a member of the project's organization (any role); anyone else gets a 404. */
-export async function openProjectLiveStream(userId: string, projectId: string, request: { signal: AbortSignal; lastEventId: string | null }): Promise<ReadableStream<Uint8Array>> {
+export async function openProjectLiveStream(
+  userId: string,
+  projectId: string,
+  request: { signal: AbortSignal; lastEventId: string | null },
+): Promise<ReadableStream<Uint8Array>> {
   const access = await getProjectForUser(userId, projectId);
   if (!access) throw new ApiError("not_found", "No such project");
-  return openFeedStream(projectLiveFeed(access.project.organizationId, projectId), { ...request, maxAgeMs: MAX_STREAM_MS });
+  return openFeedStream(projectLiveFeed(access.project.organizationId, projectId), {
+    ...request,
+    maxAgeMs: MAX_STREAM_MS,
+  });
 }

@@ -3,12 +3,13 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { closeDatabase } from "../db/client";
-import { createMember, createTenant, postEvents, testBaseUrl, type Tenant } from "../testing/fixtures";
+import { createMember, createTenant, postEvents, type Tenant, testBaseUrl } from "../testing/fixtures";
 import { signInOverHttp } from "../testing/session";
 import { projectLiveSchema } from "./schemas";
-import { SseParser, type ServerSentEvent } from "./sse-parser";
+import { type ServerSentEvent, SseParser } from "./sse-parser";
 
-const chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+const chrome =
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 let tenant: Tenant;
 let viewer: string;
 let outsider: string;
@@ -32,12 +33,16 @@ async function* events(response: Response): AsyncGenerator<ServerSentEvent> {
   const parser = new SseParser();
   const decoder = new TextDecoder();
   const reader = response.body!.getReader();
-  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) yield* parser.push(decoder.decode(chunk.value, { stream: true }));
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+    yield* parser.push(decoder.decode(chunk.value, { stream: true }));
 }
 
 it("streams a member's live numbers and updates them after ingestion", async () => {
   const abort = new AbortController();
-  const response = await fetch(streamUrl(tenant.projectId), { headers: { cookie: viewer, "last-event-id": "41" }, signal: abort.signal });
+  const response = await fetch(streamUrl(tenant.projectId), {
+    headers: { cookie: viewer, "last-event-id": "41" },
+    signal: abort.signal,
+  });
   expect(response.status).toBe(200);
   expect(response.headers.get("content-type")).toContain("text/event-stream");
   const stream = events(response);
@@ -47,7 +52,16 @@ it("streams a member's live numbers and updates them after ingestion", async () 
   const firstValue = projectLiveSchema.parse(JSON.parse(first.data));
   expect(firstValue).toMatchObject({ active_visitors: 0, events_last_minute: 0 });
 
-  const posted = await postEvents({ events: [{ name: "pageview", anonymous_id: "a1" }, { name: "pageview", anonymous_id: "a2" }, { name: "click", anonymous_id: "a2" }] }, { key: tenant.writeKey, headers: { "user-agent": chrome } });
+  const posted = await postEvents(
+    {
+      events: [
+        { name: "pageview", anonymous_id: "a1" },
+        { name: "pageview", anonymous_id: "a2" },
+        { name: "click", anonymous_id: "a2" },
+      ],
+    },
+    { key: tenant.writeKey, headers: { "user-agent": chrome } },
+  );
   expect(posted.status).toBe(202);
   const update = (await stream.next()).value!;
   const updated = projectLiveSchema.parse(JSON.parse(update.data));

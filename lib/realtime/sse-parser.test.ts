@@ -4,7 +4,9 @@ import { SseParser } from "./sse-parser";
 
 it("parses events, multi-line data, ids, retry and comments", () => {
   const parser = new SseParser();
-  const events = parser.push('retry: 2000\n\n: heartbeat\n\nid: 7\nevent: data\ndata: {"a":1}\n\ndata: one\ndata:two\n\n');
+  const events = parser.push(
+    'retry: 2000\n\n: heartbeat\n\nid: 7\nevent: data\ndata: {"a":1}\n\ndata: one\ndata:two\n\n',
+  );
   expect(events).toEqual([
     { type: "data", data: '{"a":1}', lastEventId: "7" },
     { type: "message", data: "one\ntwo", lastEventId: "7" },

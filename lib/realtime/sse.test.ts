@@ -2,8 +2,8 @@
 // Last-Event-ID, heartbeats, and nothing left subscribed once the client goes away.
 import { expect, it } from "vitest";
 import { RealtimeHub } from "./hub";
-import { SseParser, type ServerSentEvent } from "./sse-parser";
 import { openFeedStream } from "./sse";
+import { type ServerSentEvent, SseParser } from "./sse-parser";
 
 function reader(stream: ReadableStream<Uint8Array>) {
   const source = stream.getReader();
@@ -55,12 +55,15 @@ it("sends the current value, then each recomputation, numbering on from Last-Eve
 it("follows the first value with what the hub pushed while it was being computed", async () => {
   const hub = new RealtimeHub();
   let calls = 0;
-  let releaseFirst = () => undefined as void;
+  let releaseFirst: () => void = () => undefined;
   const feed = {
     key: "slow",
     projectId: "p1",
     // The stream's own first computation is slow; a recomputation after a change lands meanwhile.
-    compute: () => (++calls === 1 ? new Promise<string>((resolve) => (releaseFirst = () => resolve("before"))) : Promise.resolve("after")),
+    compute: () =>
+      ++calls === 1
+        ? new Promise<string>((resolve) => (releaseFirst = () => resolve("before")))
+        : Promise.resolve("after"),
   };
   const opening = openFeedStream(feed, { signal: new AbortController().signal, hub });
   hub.markChanged("p1");
@@ -73,7 +76,12 @@ it("follows the first value with what the hub pushed while it was being computed
 
 it("beats to keep proxies from closing it, and ends after its maximum age", async () => {
   const hub = new RealtimeHub();
-  const events = reader(await openFeedStream({ key: "k", projectId: "p1", compute: async () => 1 }, { signal: new AbortController().signal, heartbeatMs: 20, maxAgeMs: 120, hub }));
+  const events = reader(
+    await openFeedStream(
+      { key: "k", projectId: "p1", compute: async () => 1 },
+      { signal: new AbortController().signal, heartbeatMs: 20, maxAgeMs: 120, hub },
+    ),
+  );
   await events.next();
   expect(await events.ended()).toBe(true);
   expect(events.text()).toContain(": heartbeat\n\n");
@@ -92,7 +100,12 @@ it("ends with the event it is given from outside, and says once that it closed",
   let endWith: (end: { event: string; data?: Record<string, unknown> }) => void = () => undefined;
   const end = new Promise<{ event: string; data?: Record<string, unknown> }>((resolve) => (endWith = resolve));
   let closed = 0;
-  const events = reader(await openFeedStream({ key: "k", projectId: "p1", compute: async () => 1 }, { signal: new AbortController().signal, end, onClose: () => closed++, hub }));
+  const events = reader(
+    await openFeedStream(
+      { key: "k", projectId: "p1", compute: async () => 1 },
+      { signal: new AbortController().signal, end, onClose: () => closed++, hub },
+    ),
+  );
   await events.next();
   endWith({ event: "revoked", data: { reason: "revoked" } });
   expect(await events.next()).toMatchObject({ type: "revoked", data: '{"reason":"revoked"}' });

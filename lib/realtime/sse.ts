@@ -2,8 +2,8 @@
 // hub pushes, heartbeats so proxies keep the connection open, and an optional end after which the
 // client reconnects (and so is authorised again), or an end decided from outside (access withdrawn).
 import { z } from "zod";
-import { getRealtimeHub, type Feed, type RealtimeHub } from "./hub";
 import { setLongTimeout } from "../long-timeout";
+import { type Feed, getRealtimeHub, type RealtimeHub } from "./hub";
 
 export const SSE_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",
@@ -17,7 +17,12 @@ const HEARTBEAT_MS = 15_000;
 const RETRY_MS = 2_000;
 
 // Ids count up across reconnects: a client sends its last one back and numbering continues.
-const lastEventIdSchema = z.coerce.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER - 1).catch(0);
+const lastEventIdSchema = z.coerce
+  .number()
+  .int()
+  .nonnegative()
+  .max(Number.MAX_SAFE_INTEGER - 1)
+  .catch(0);
 
 /** The last event of a stream that ends, telling the client why (e.g. "expired", "revoked"). */
 export interface StreamEnd {
@@ -58,7 +63,10 @@ export interface FeedStreamOptions<T> {
  * between follow it. If that first value fails, this rejects before any byte is sent (the route
  * answers with an error status rather than a broken stream).
  */
-export async function openFeedStream<T>(feed: Feed<T>, options: FeedStreamOptions<T>): Promise<ReadableStream<Uint8Array>> {
+export async function openFeedStream<T>(
+  feed: Feed<T>,
+  options: FeedStreamOptions<T>,
+): Promise<ReadableStream<Uint8Array>> {
   const { signal, maxAgeMs, endEvent, end, onClose, heartbeatMs = HEARTBEAT_MS, hub = getRealtimeHub() } = options;
   const pending: T[] = [];
   let deliver: (value: T) => void = (value) => pending.push(value);
@@ -73,7 +81,8 @@ export async function openFeedStream<T>(feed: Feed<T>, options: FeedStreamOption
 
   const encoder = new TextEncoder();
   let counter = lastEventIdSchema.parse(options.lastEventId ?? 0);
-  const serialize = options.serialize ?? ((value: T): FeedEvent => ({ id: String(++counter), data: JSON.stringify(value) }));
+  const serialize =
+    options.serialize ?? ((value: T): FeedEvent => ({ id: String(++counter), data: JSON.stringify(value) }));
   let sentId = options.lastEventId ?? null;
   let stop: () => void = unsubscribe;
   return new ReadableStream<Uint8Array>({

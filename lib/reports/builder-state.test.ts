@@ -1,8 +1,16 @@
 import { describe, expect, it } from "vitest";
+import {
+  type BuilderAction,
+  type BuilderState,
+  builderReducer,
+  fromWidget,
+  initialBuilderState,
+  toWidgetInput,
+} from "./builder-state";
 import { widgetInputSchema } from "./schemas";
-import { builderReducer, fromWidget, initialBuilderState, toWidgetInput, type BuilderAction, type BuilderState } from "./builder-state";
 
-const apply = (actions: BuilderAction[], state: BuilderState = initialBuilderState) => actions.reduce(builderReducer, state);
+const apply = (actions: BuilderAction[], state: BuilderState = initialBuilderState) =>
+  actions.reduce(builderReducer, state);
 
 describe("widget builder form state", () => {
   it("produces a valid widget for every kind", () => {
@@ -14,7 +22,10 @@ describe("widget builder form state", () => {
   });
 
   it("keeps a visualisation that fits the new kind and replaces one that does not", () => {
-    const bar = apply([{ type: "set", field: "viz", value: "bar" }, { type: "kind", kind: "breakdown" }]);
+    const bar = apply([
+      { type: "set", field: "viz", value: "bar" },
+      { type: "kind", kind: "breakdown" },
+    ]);
     expect(bar.viz).toBe("bar");
     expect(apply([{ type: "kind", kind: "metric" }], bar).viz).toBe("metric");
     expect(apply([{ type: "kind", kind: "funnel" }], bar).viz).toBe("funnel");
@@ -31,20 +42,37 @@ describe("widget builder form state", () => {
     ]);
     expect(toWidgetInput(state)).toEqual({
       title: "purchase by country",
-      query: { kind: "breakdown", event: "purchase", measure: { type: "sum", property: "properties.amount" }, dimension: "country", limit: 10, filters: [{ field: "browser", op: "equals", value: "Chrome" }] },
+      query: {
+        kind: "breakdown",
+        event: "purchase",
+        measure: { type: "sum", property: "properties.amount" },
+        dimension: "country",
+        limit: 10,
+        filters: [{ field: "browser", op: "equals", value: "Chrome" }],
+      },
       viz: { type: "bar" },
     });
   });
 
   it("keeps funnels between 2 and 10 steps", () => {
-    const two = apply([{ type: "kind", kind: "funnel" }, { type: "remove-step", index: 0 }]);
+    const two = apply([
+      { type: "kind", kind: "funnel" },
+      { type: "remove-step", index: 0 },
+    ]);
     expect(two.steps).toHaveLength(2);
     const three = apply([{ type: "add-step" }, { type: "step", index: 2, event: "purchase" }], two);
-    expect(toWidgetInput(three).query).toMatchObject({ steps: [{ event: "pageview" }, { event: "signup" }, { event: "purchase" }] });
+    expect(toWidgetInput(three).query).toMatchObject({
+      steps: [{ event: "pageview" }, { event: "signup" }, { event: "purchase" }],
+    });
   });
 
   it("round-trips a saved widget back into the form", () => {
-    const state = apply([{ type: "kind", kind: "trend" }, { type: "set", field: "interval", value: "week" }, { type: "set", field: "event", value: "signup" }, { type: "set", field: "title", value: "Signups" }]);
+    const state = apply([
+      { type: "kind", kind: "trend" },
+      { type: "set", field: "interval", value: "week" },
+      { type: "set", field: "event", value: "signup" },
+      { type: "set", field: "title", value: "Signups" },
+    ]);
     const saved = toWidgetInput(state);
     expect(toWidgetInput(fromWidget(saved.title, saved.query, saved.viz))).toEqual(saved);
   });

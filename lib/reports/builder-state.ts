@@ -66,7 +66,11 @@ export function builderReducer(state: BuilderState, action: BuilderAction): Buil
       return { ...state, [action.field]: action.value };
     case "kind":
       // A visualisation that does not fit the new kind falls back to that kind's default.
-      return { ...state, kind: action.kind, viz: vizForKind[action.kind].includes(state.viz) ? state.viz : vizForKind[action.kind][0]! };
+      return {
+        ...state,
+        kind: action.kind,
+        viz: vizForKind[action.kind].includes(state.viz) ? state.viz : vizForKind[action.kind][0]!,
+      };
     case "step":
       return { ...state, steps: state.steps.map((s, i) => (i === action.index ? action.event : s)) };
     case "add-step":
@@ -98,38 +102,85 @@ export function toQuery(state: BuilderState): QueryDefinitionInput {
     case "metric":
       return { kind: "metric", event, measure: measureOf(state), filters };
     case "breakdown":
-      return { kind: "breakdown", event, measure: measureOf(state), dimension: state.dimension, limit: state.limit, filters };
+      return {
+        kind: "breakdown",
+        event,
+        measure: measureOf(state),
+        dimension: state.dimension,
+        limit: state.limit,
+        filters,
+      };
     case "funnel":
-      return { kind: "funnel", steps: state.steps.map((e) => ({ event: e.trim() })), window: { value: state.windowDays, unit: "day" }, filters };
+      return {
+        kind: "funnel",
+        steps: state.steps.map((e) => ({ event: e.trim() })),
+        window: { value: state.windowDays, unit: "day" },
+        filters,
+      };
     case "retention":
-      return { kind: "retention", start_event: state.startEvent.trim(), return_event: state.returnEvent.trim(), period: state.period, filters };
+      return {
+        kind: "retention",
+        start_event: state.startEvent.trim(),
+        return_event: state.returnEvent.trim(),
+        period: state.period,
+        filters,
+      };
   }
 }
 
 function defaultTitle(state: BuilderState): string {
-  const subject = state.kind === "funnel" ? state.steps.join(" → ") : state.kind === "retention" ? `${state.startEvent} retention` : state.event || "All events";
+  const subject =
+    state.kind === "funnel"
+      ? state.steps.join(" → ")
+      : state.kind === "retention"
+        ? `${state.startEvent} retention`
+        : state.event || "All events";
   return state.kind === "breakdown" ? `${subject} by ${state.dimension}` : subject;
 }
 
 export function toWidgetInput(state: BuilderState): WidgetInput {
-  return { title: state.title.trim() || defaultTitle(state), query: toQuery(state), viz: { type: state.viz, ...(state.measure === "bounce_rate" ? { invert: true } : {}) } };
+  return {
+    title: state.title.trim() || defaultTitle(state),
+    query: toQuery(state),
+    viz: { type: state.viz, ...(state.measure === "bounce_rate" ? { invert: true } : {}) },
+  };
 }
 
 /** Rebuilds the form from a saved widget (for editing); unknown shapes keep the defaults. */
 export function fromWidget(title: string, query: QueryDefinitionInput, viz: Viz): BuilderState {
-  const base: BuilderState = { ...initialBuilderState, title, kind: query.kind, viz: viz.type, filters: query.filters ?? [] };
+  const base: BuilderState = {
+    ...initialBuilderState,
+    title,
+    kind: query.kind,
+    viz: viz.type,
+    filters: query.filters ?? [],
+  };
   switch (query.kind) {
     case "trend":
     case "metric":
     case "breakdown": {
       const measure = query.measure ?? { type: "count" };
       const property = "property" in measure ? measure.property.replace(/^properties\./, "") : "";
-      const extra = query.kind === "trend" ? { interval: query.interval ?? "day" } : query.kind === "breakdown" ? { dimension: query.dimension, limit: query.limit ?? 10 } : {};
+      const extra =
+        query.kind === "trend"
+          ? { interval: query.interval ?? "day" }
+          : query.kind === "breakdown"
+            ? { dimension: query.dimension, limit: query.limit ?? 10 }
+            : {};
       return { ...base, event: query.event ?? "", measure: measure.type, property, ...extra };
     }
     case "funnel":
-      return { ...base, steps: query.steps.map((s) => s.event), windowDays: query.window?.unit === "day" ? query.window.value : 7 };
+      return {
+        ...base,
+        steps: query.steps.map((s) => s.event),
+        windowDays: query.window?.unit === "day" ? query.window.value : 7,
+      };
     case "retention":
-      return { ...base, startEvent: query.start_event, returnEvent: query.return_event, period: query.period ?? "week" };
+      return {
+        ...base,
+        startEvent: query.start_event,
+        returnEvent: query.return_event,
+        period: query.period ?? "week",
+      };
   }
 }

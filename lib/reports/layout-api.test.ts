@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { closeDatabase, getPrisma } from "../db/client";
-import { createMember, createTenant, testBaseUrl, type Tenant } from "../testing/fixtures";
+import { createMember, createTenant, type Tenant, testBaseUrl } from "../testing/fixtures";
 import { signInOverHttp } from "../testing/session";
 import { findOverlap, type Placed } from "./layout";
 
@@ -20,7 +20,11 @@ beforeAll(async () => {
     const member = await createMember(organizationId, role, "layout-password-123");
     return signInOverHttp(member.email, member.password);
   };
-  [analyst, viewer, outsider] = await Promise.all([sign(tenant.organizationId, "analyst"), sign(tenant.organizationId, "viewer"), sign(other.organizationId, "owner")]);
+  [analyst, viewer, outsider] = await Promise.all([
+    sign(tenant.organizationId, "analyst"),
+    sign(tenant.organizationId, "viewer"),
+    sign(other.organizationId, "owner"),
+  ]);
 });
 
 afterAll(async () => {
@@ -36,20 +40,27 @@ function call(path: string, cookie: string | null, init: { method?: string; body
 }
 
 async function newReport(): Promise<string> {
-  const response = await call(`/api/v1/projects/${tenant.projectId}/reports`, analyst, { body: { name: `Layout ${randomUUID().slice(0, 6)}` } });
+  const response = await call(`/api/v1/projects/${tenant.projectId}/reports`, analyst, {
+    body: { name: `Layout ${randomUUID().slice(0, 6)}` },
+  });
   expect(response.status).toBe(201);
   return ((await response.json()) as { id: string }).id;
 }
 
 async function addWidget(reportId: string, title: string, viz = "line", grid?: object): Promise<string> {
   const query = viz === "metric" ? { kind: "metric" } : { kind: "trend", interval: "day" };
-  const response = await call(`/api/v1/reports/${reportId}/widgets`, analyst, { body: { title, query, viz: { type: viz }, ...(grid ? { grid } : {}) } });
+  const response = await call(`/api/v1/reports/${reportId}/widgets`, analyst, {
+    body: { title, query, viz: { type: viz }, ...(grid ? { grid } : {}) },
+  });
   expect(response.status).toBe(201);
   return ((await response.json()) as { id: string }).id;
 }
 
 async function layoutOf(reportId: string): Promise<Placed[]> {
-  const widgets = await getPrisma().widget.findMany({ where: { reportId }, orderBy: [{ gridY: "asc" }, { gridX: "asc" }] });
+  const widgets = await getPrisma().widget.findMany({
+    where: { reportId },
+    orderBy: [{ gridY: "asc" }, { gridX: "asc" }],
+  });
   return widgets.map((w) => ({ id: w.title, grid: { x: w.gridX, y: w.gridY, w: w.gridW, h: w.gridH } }));
 }
 
@@ -69,7 +80,13 @@ it("places new widgets after the last one, beside it when the row has room, and 
   });
 
   expect((await call(`/api/v1/widgets/${second}/duplicate`, analyst, { body: {} })).status).toBe(201);
-  expect((await layoutOf(reportId)).map((p) => p.id)).toEqual(["chart 1", "chart 2", "chart 2 (copy)", "metric 1", "metric 2"]);
+  expect((await layoutOf(reportId)).map((p) => p.id)).toEqual([
+    "chart 1",
+    "chart 2",
+    "chart 2 (copy)",
+    "metric 1",
+    "metric 2",
+  ]);
   expect(findOverlap(await layoutOf(reportId))).toBeNull();
 
   // Deleting closes the gap; a widget given a grid goes to that place in the order.
@@ -86,18 +103,38 @@ it("saves a layout, packs in widgets it leaves out, and refuses overlapping or m
   const a = await addWidget(reportId, "a");
   const b = await addWidget(reportId, "b");
   const c = await addWidget(reportId, "c");
-  const put = (cookie: string | null, widgets: unknown) => call(`/api/v1/reports/${reportId}/layout`, cookie, { method: "PUT", body: { widgets } });
+  const put = (cookie: string | null, widgets: unknown) =>
+    call(`/api/v1/reports/${reportId}/layout`, cookie, { method: "PUT", body: { widgets } });
 
-  expect((await put(analyst, [{ id: c, grid: { x: 0, y: 0, w: 12, h: 3 } }, { id: a, grid: { x: 0, y: 3, w: 6, h: 4 } }])).status).toBe(204);
+  expect(
+    (
+      await put(analyst, [
+        { id: c, grid: { x: 0, y: 0, w: 12, h: 3 } },
+        { id: a, grid: { x: 0, y: 3, w: 6, h: 4 } },
+      ])
+    ).status,
+  ).toBe(204);
   // b was left out: it keeps its place (row 0) in the reading order, packed in without overlapping.
   const saved = await layoutOf(reportId);
   expect(saved.map((p) => p.id)).toEqual(["c", "b", "a"]);
   expect(findOverlap(saved)).toBeNull();
 
   for (const [widgets, path] of [
-    [[{ id: a, grid: { x: 0, y: 0, w: 6, h: 4 } }, { id: b, grid: { x: 3, y: 2, w: 6, h: 4 } }], "widgets"],
+    [
+      [
+        { id: a, grid: { x: 0, y: 0, w: 6, h: 4 } },
+        { id: b, grid: { x: 3, y: 2, w: 6, h: 4 } },
+      ],
+      "widgets",
+    ],
     [[{ id: a, grid: { x: 8, y: 0, w: 6, h: 4 } }], "widgets[0].grid.w"],
-    [[{ id: a, grid: { x: 0, y: 0, w: 6, h: 4 } }, { id: a, grid: { x: 6, y: 0, w: 6, h: 4 } }], "widgets"],
+    [
+      [
+        { id: a, grid: { x: 0, y: 0, w: 6, h: 4 } },
+        { id: a, grid: { x: 6, y: 0, w: 6, h: 4 } },
+      ],
+      "widgets",
+    ],
     [[{ id: a, grid: { x: 0, y: 0, w: 0, h: 4 } }], "widgets[0].grid.w"],
     [[{ id: randomUUID(), grid: { x: 0, y: 0, w: 6, h: 4 } }], undefined],
   ] as const) {
@@ -124,7 +161,9 @@ it("lets only analysts and above of the report's organization change its layout 
   for (const [cookie, status, code] of cases) {
     for (const response of [
       await call(`/api/v1/reports/${reportId}/layout`, cookie, { method: "PUT", body: layout }),
-      await call(`/api/v1/reports/${reportId}/widgets`, cookie, { body: { title: "x", query: { kind: "metric" }, viz: { type: "metric" } } }),
+      await call(`/api/v1/reports/${reportId}/widgets`, cookie, {
+        body: { title: "x", query: { kind: "metric" }, viz: { type: "metric" } },
+      }),
       await call(`/api/v1/widgets/${a}`, cookie, { method: "PATCH", body: { grid: { x: 6, y: 0, w: 6, h: 4 } } }),
       await call(`/api/v1/widgets/${a}/duplicate`, cookie, { body: {} }),
       await call(`/api/v1/widgets/${a}`, cookie, { method: "DELETE" }),

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { findOverlap, indexOf, insert, move, normalize, pack, readingOrder, resize, type Placed } from "./layout";
+import { findOverlap, indexOf, insert, move, normalize, type Placed, pack, readingOrder, resize } from "./layout";
 
 const grid = (items: Placed[]) => Object.fromEntries(items.map((i) => [i.id, i.grid]));
 
@@ -57,7 +57,12 @@ it("appends a new widget beside the last one when the row has room, moving no ot
   const half: Placed[] = [{ id: "a", grid: { x: 0, y: 0, w: 6, h: 4 } }];
   const added = insert(half, { id: "new", size: { w: 6, h: 4 } });
   expect(grid(added)).toEqual({ a: { x: 0, y: 0, w: 6, h: 4 }, new: { x: 6, y: 0, w: 6, h: 4 } });
-  expect(insert(traffic, { id: "copy", size: { w: 6, h: 2 } }, 2).find((i) => i.id === "copy")!.grid).toEqual({ x: 6, y: 2, w: 6, h: 2 });
+  expect(insert(traffic, { id: "copy", size: { w: 6, h: 2 } }, 2).find((i) => i.id === "copy")!.grid).toEqual({
+    x: 6,
+    y: 2,
+    w: 6,
+    h: 2,
+  });
 });
 
 it("finds two widgets sharing a cell", () => {

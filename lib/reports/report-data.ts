@@ -1,11 +1,11 @@
 // Runs every widget of a saved report with one range and time zone.
 import "server-only";
 import { z } from "zod";
-import { readableProjectOrganization, type Reader } from "../auth/read-access";
+import { type Reader, readableProjectOrganization } from "../auth/read-access";
 import { getPrisma } from "../db/client";
 import { ApiError, invalidRequest } from "../errors";
 import { runQuery } from "../query/run-query";
-import { queryDefinitionSchema, rangeSchema, timezoneSchema, type QueryRange } from "../query/schemas";
+import { type QueryRange, queryDefinitionSchema, rangeSchema, timezoneSchema } from "../query/schemas";
 import type { QueryCaller } from "../query/surfaces";
 
 export const reportDataParamsSchema = z.object({
@@ -31,7 +31,12 @@ function forWidget(error: unknown, index: number, title: string): unknown {
   return new ApiError(error.code, `Widget "${title}": ${error.message}`, details, error.headers);
 }
 
-export async function getReportData(reader: Reader, reportId: string, options: { range?: QueryRange; timezone?: string }, caller: QueryCaller) {
+export async function getReportData(
+  reader: Reader,
+  reportId: string,
+  options: { range?: QueryRange; timezone?: string },
+  caller: QueryCaller,
+) {
   const report = await getPrisma().report.findUnique({
     where: { id: reportId },
     include: { widgets: { orderBy: [{ gridY: "asc" }, { gridX: "asc" }] } },
@@ -44,8 +49,19 @@ export async function getReportData(reader: Reader, reportId: string, options: {
   const widgets = await Promise.all(
     report.widgets.map(async (widget, index) => {
       const query = queryDefinitionSchema.safeParse(widget.query);
-      if (!query.success) return { id: widget.id, title: widget.title, error: { code: "invalid_query", message: query.error.issues[0]?.message ?? "Invalid query" } };
-      const result = await runQuery({ organizationId, projectId: report.projectId, query: query.data, ...options, ...caller }).catch((error: unknown) => {
+      if (!query.success)
+        return {
+          id: widget.id,
+          title: widget.title,
+          error: { code: "invalid_query", message: query.error.issues[0]?.message ?? "Invalid query" },
+        };
+      const result = await runQuery({
+        organizationId,
+        projectId: report.projectId,
+        query: query.data,
+        ...options,
+        ...caller,
+      }).catch((error: unknown) => {
         throw forWidget(error, index, widget.title);
       });
       return { id: widget.id, title: widget.title, ...result };

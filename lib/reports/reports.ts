@@ -2,13 +2,13 @@
 // Every change of positions leaves a packed layout (lib/reports/layout.ts): nothing overlaps.
 import "server-only";
 import { randomUUID } from "node:crypto";
-import type { Prisma } from "../db/generated/client";
-import { getPrisma } from "../db/client";
-import { ApiError } from "../errors";
 import { assertRole, getRoleOrThrow } from "../auth/roles";
+import { getPrisma } from "../db/client";
+import type { Prisma } from "../db/generated/client";
+import { ApiError } from "../errors";
 import type { Role } from "../workspace/schemas";
 import { findOverlap, indexOf, insert, normalize, type Placed, type Size } from "./layout";
-import { layoutSchema, reportInputSchema, widgetInputSchema, widgetPatchSchema, type Grid } from "./schemas";
+import { type Grid, layoutSchema, reportInputSchema, widgetInputSchema, widgetPatchSchema } from "./schemas";
 
 const notFound = () => new ApiError("not_found", "No such report");
 
@@ -20,7 +20,10 @@ async function projectOrThrow(projectId: string) {
 
 /** The report if the user is a member of its organization (404 otherwise), with the user's role. */
 export async function getReportForUser(userId: string, reportId: string) {
-  const report = await getPrisma().report.findUnique({ where: { id: reportId }, include: { widgets: { orderBy: [{ gridY: "asc" }, { gridX: "asc" }, { createdAt: "asc" }, { id: "asc" }] } } });
+  const report = await getPrisma().report.findUnique({
+    where: { id: reportId },
+    include: { widgets: { orderBy: [{ gridY: "asc" }, { gridX: "asc" }, { createdAt: "asc" }, { id: "asc" }] } },
+  });
   if (!report) throw notFound();
   const role = await getRoleOrThrow(userId, report.organizationId).catch(() => {
     throw notFound();
@@ -34,7 +37,10 @@ async function editableReport(userId: string, reportId: string) {
   return { report, role };
 }
 
-export async function listReports(userId: string, projectId: string): Promise<{ role: Role; reports: { id: string; name: string; updatedAt: Date; widgets: number }[] }> {
+export async function listReports(
+  userId: string,
+  projectId: string,
+): Promise<{ role: Role; reports: { id: string; name: string; updatedAt: Date; widgets: number }[] }> {
   const project = await projectOrThrow(projectId);
   const role = await getRoleOrThrow(userId, project.organizationId);
   const reports = await getPrisma().report.findMany({
@@ -42,14 +48,19 @@ export async function listReports(userId: string, projectId: string): Promise<{ 
     orderBy: { updatedAt: "desc" },
     include: { _count: { select: { widgets: true } } },
   });
-  return { role, reports: reports.map((r) => ({ id: r.id, name: r.name, updatedAt: r.updatedAt, widgets: r._count.widgets })) };
+  return {
+    role,
+    reports: reports.map((r) => ({ id: r.id, name: r.name, updatedAt: r.updatedAt, widgets: r._count.widgets })),
+  };
 }
 
 export async function createReport(userId: string, projectId: string, input: unknown) {
   const data = reportInputSchema.parse(input);
   const project = await projectOrThrow(projectId);
   await assertRole(userId, project.organizationId, "analyst");
-  return getPrisma().report.create({ data: { organizationId: project.organizationId, projectId, name: data.name, description: data.description ?? null } });
+  return getPrisma().report.create({
+    data: { organizationId: project.organizationId, projectId, name: data.name, description: data.description ?? null },
+  });
 }
 
 export async function updateReport(userId: string, reportId: string, input: unknown) {
@@ -80,15 +91,22 @@ function orderIndexAt(layout: Placed[], grid: Grid): number {
  * each start from the other's result. `change` gets the widgets' current grids and returns the new
  * layout for them (and for any widget it creates); only grids that moved are written.
  */
-async function changeLayout<T>(reportId: string, change: (layout: Placed[], tx: Tx) => Promise<{ layout: Placed[]; result: T }>): Promise<T> {
+async function changeLayout<T>(
+  reportId: string,
+  change: (layout: Placed[], tx: Tx) => Promise<{ layout: Placed[]; result: T }>,
+): Promise<T> {
   return getPrisma().$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM reports WHERE id = ${reportId}::uuid FOR UPDATE`;
-    const widgets = await tx.widget.findMany({ where: { reportId }, select: { id: true, gridX: true, gridY: true, gridW: true, gridH: true } });
+    const widgets = await tx.widget.findMany({
+      where: { reportId },
+      select: { id: true, gridX: true, gridY: true, gridW: true, gridH: true },
+    });
     const before = new Map(widgets.map((w) => [w.id, placedOf(w).grid]));
     const { layout, result } = await change(widgets.map(placedOf), tx);
     for (const { id, grid } of layout) {
       const old = before.get(id);
-      if (old && (old.x !== grid.x || old.y !== grid.y || old.w !== grid.w || old.h !== grid.h)) await tx.widget.update({ where: { id }, data: gridData(grid) });
+      if (old && (old.x !== grid.x || old.y !== grid.y || old.w !== grid.w || old.h !== grid.h))
+        await tx.widget.update({ where: { id }, data: gridData(grid) });
     }
     await tx.report.update({ where: { id: reportId }, data: { updatedAt: new Date() } });
     return result;
@@ -105,7 +123,15 @@ export async function addWidget(userId: string, reportId: string, input: unknown
     const layout = insert(current, { id, size }, data.grid ? orderIndexAt(current, data.grid) : current.length);
     const grid = layout.find((p) => p.id === id)!.grid;
     const widget = await tx.widget.create({
-      data: { id, organizationId: report.organizationId, reportId, title: data.title, query: data.query as Prisma.InputJsonValue, viz: data.viz, ...gridData(grid) },
+      data: {
+        id,
+        organizationId: report.organizationId,
+        reportId,
+        title: data.title,
+        query: data.query as Prisma.InputJsonValue,
+        viz: data.viz,
+        ...gridData(grid),
+      },
     });
     return { layout, result: widget };
   });
@@ -177,11 +203,18 @@ export async function saveLayout(userId: string, reportId: string, input: unknow
   const { widgets } = layoutSchema.parse(input);
   await editableReport(userId, reportId);
   const overlap = findOverlap(widgets);
-  if (overlap) throw new ApiError("invalid_request", `widgets: ${overlap[0]} and ${overlap[1]} overlap`, [{ path: "widgets", message: "Two widgets overlap" }]);
+  if (overlap)
+    throw new ApiError("invalid_request", `widgets: ${overlap[0]} and ${overlap[1]} overlap`, [
+      { path: "widgets", message: "Two widgets overlap" },
+    ]);
   await changeLayout(reportId, async (current) => {
     const own = new Set(current.map((p) => p.id));
-    if (widgets.some((w) => !own.has(w.id))) throw new ApiError("invalid_request", "widgets: every id must be a widget of this report");
+    if (widgets.some((w) => !own.has(w.id)))
+      throw new ApiError("invalid_request", "widgets: every id must be a widget of this report");
     const requested = new Map(widgets.map((w) => [w.id, w.grid]));
-    return { layout: normalize(current.map((p) => ({ id: p.id, grid: requested.get(p.id) ?? p.grid }))), result: undefined };
+    return {
+      layout: normalize(current.map((p) => ({ id: p.id, grid: requested.get(p.id) ?? p.grid }))),
+      result: undefined,
+    };
   });
 }

@@ -17,7 +17,10 @@ export const gridSchema = z
     w: z.number().int().min(1).max(12),
     h: z.number().int().min(1).max(12),
   })
-  .refine((grid) => grid.x + grid.w <= 12, { message: "x + w must be at most 12 (the grid has 12 columns)", path: ["w"] });
+  .refine((grid) => grid.x + grid.w <= 12, {
+    message: "x + w must be at most 12 (the grid has 12 columns)",
+    path: ["w"],
+  });
 
 export const reportInputSchema = z.object({
   name: z.string().trim().min(1).max(200),
@@ -37,7 +40,9 @@ export const layoutSchema = z.object({
   widgets: z
     .array(z.object({ id: z.guid(), grid: gridSchema }))
     .max(100)
-    .refine((widgets) => new Set(widgets.map((w) => w.id)).size === widgets.length, { message: "each widget may appear once" }),
+    .refine((widgets) => new Set(widgets.map((w) => w.id)).size === widgets.length, {
+      message: "each widget may appear once",
+    }),
 });
 
 export type Viz = z.infer<typeof vizSchema>;

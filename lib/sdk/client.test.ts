@@ -9,7 +9,17 @@ import { Lumen } from "./index";
 
 interface Received {
   authorization?: string;
-  body: { sent_at: string; events: { event_id: string; name: string; timestamp: string; user_id?: string; properties?: Record<string, unknown>; context?: { library?: { name: string } } }[] };
+  body: {
+    sent_at: string;
+    events: {
+      event_id: string;
+      name: string;
+      timestamp: string;
+      user_id?: string;
+      properties?: Record<string, unknown>;
+      context?: { library?: { name: string } };
+    }[];
+  };
 }
 
 let server: Server;
@@ -32,7 +42,13 @@ beforeEach(async () => {
     const { status, headers } = script.shift() ?? { status: 202 };
     const events = received.at(-1)!.body.events;
     response.writeHead(status, { "content-type": "application/json", ...headers });
-    response.end(JSON.stringify(status === 202 ? { accepted: events.length, duplicates: 0, bots: 0, rejected: [] } : { error: { code: "x", message: "scripted" } }));
+    response.end(
+      JSON.stringify(
+        status === 202
+          ? { accepted: events.length, duplicates: 0, bots: 0, rejected: [] }
+          : { error: { code: "x", message: "scripted" } },
+      ),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   host = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -93,7 +109,13 @@ describe("retries", () => {
   it("retries network errors, then gives up after maxRetries and reports it", async () => {
     await new Promise((resolve) => server.close(resolve));
     const errors: Error[] = [];
-    const lumen = new Lumen({ host, writeKey: "k", maxRetries: 2, retryBaseMs: 5, onError: (error) => errors.push(error) });
+    const lumen = new Lumen({
+      host,
+      writeKey: "k",
+      maxRetries: 2,
+      retryBaseMs: 5,
+      onError: (error) => errors.push(error),
+    });
     lumen.track({ name: "lost" });
     await lumen.flush();
     expect(lumen.dropped).toBe(1);

@@ -49,7 +49,15 @@ export class Lumen {
   };
 
   constructor(options: LumenOptions) {
-    this.options = { batchSize: 100, flushIntervalMs: 5000, maxQueueSize: 10_000, maxRetries: 5, retryBaseMs: 500, maxRetryDelayMs: 30_000, ...options };
+    this.options = {
+      batchSize: 100,
+      flushIntervalMs: 5000,
+      maxQueueSize: 10_000,
+      maxRetries: 5,
+      retryBaseMs: 500,
+      maxRetryDelayMs: 30_000,
+      ...options,
+    };
     this.endpoint = new URL("/api/v1/events", options.host).href;
     process.on("beforeExit", this.flushBeforeExit);
   }
@@ -72,7 +80,11 @@ export class Lumen {
   }
 
   /** Records who a user is: a `$identify` event whose properties are the traits. */
-  identify(userId: string, traits?: Record<string, unknown>, event: Omit<TrackEvent, "name" | "user_id" | "properties"> = {}): void {
+  identify(
+    userId: string,
+    traits?: Record<string, unknown>,
+    event: Omit<TrackEvent, "name" | "user_id" | "properties"> = {},
+  ): void {
     this.track({ ...event, name: "$identify", user_id: userId, properties: traits as TrackEvent["properties"] });
   }
 
@@ -107,7 +119,11 @@ export class Lumen {
         });
         if (response.ok) {
           const result = (await response.json()) as IngestResponse;
-          if (result.rejected.length > 0) this.giveUp(new Error(`Lumen rejected ${result.rejected.length} events: ${result.rejected[0]!.message}`), result.rejected.map((r) => events[r.index]!));
+          if (result.rejected.length > 0)
+            this.giveUp(
+              new Error(`Lumen rejected ${result.rejected.length} events: ${result.rejected[0]!.message}`),
+              result.rejected.map((r) => events[r.index]!),
+            );
           return;
         }
         failure = new Error(`Lumen answered ${response.status}: ${await response.text()}`);
@@ -118,7 +134,9 @@ export class Lumen {
         failure = error instanceof Error ? error : new Error(String(error));
       }
       if (attempt >= this.options.maxRetries) return this.giveUp(failure, events);
-      const delay = retryAfterMs ?? backoffDelay(attempt, { baseMs: this.options.retryBaseMs, maxMs: this.options.maxRetryDelayMs });
+      const delay =
+        retryAfterMs ??
+        backoffDelay(attempt, { baseMs: this.options.retryBaseMs, maxMs: this.options.maxRetryDelayMs });
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }

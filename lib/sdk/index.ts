@@ -1,3 +1,4 @@
 // Lumen's Node SDK: `import { Lumen } from "lumen/lib/sdk"`.
-export { Lumen, SDK_VERSION, type LumenOptions, type TrackEvent } from "./client";
+
 export type { EventInput, IngestResponse } from "../ingest/schemas";
+export { Lumen, type LumenOptions, SDK_VERSION, type TrackEvent } from "./client";

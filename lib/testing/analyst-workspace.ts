@@ -2,21 +2,32 @@
 import type { Page } from "@playwright/test";
 import { getPool } from "../db/client";
 import { ensureEventPartitions } from "../db/partitions";
-import { writeEvents, type EventRow } from "../ingest/write-events";
-import type { Role } from "../workspace/schemas";
 import { eventRow } from "../ingest/event-row";
+import { type EventRow, writeEvents } from "../ingest/write-events";
+import type { Role } from "../workspace/schemas";
 import { createMember, createTenant, type Tenant } from "./fixtures";
 
 const DAY = 86_400_000;
 
 function event(actor: string, name: string, at: Date, path: string, extra: Partial<EventRow> = {}): EventRow {
-  return eventRow({ name, timestamp: at, userId: actor, sessionId: `${actor}-${at.toISOString().slice(0, 10)}`, path, deviceType: "desktop", ...extra });
+  return eventRow({
+    name,
+    timestamp: at,
+    userId: actor,
+    sessionId: `${actor}-${at.toISOString().slice(0, 10)}`,
+    path,
+    deviceType: "desktop",
+    ...extra,
+  });
 }
 
 /** Known numbers: last 30 days 4 pageviews by 3 visitors; last 7 days 3 pageviews by 2; "/docs" 1 pageview. */
-export async function seedAnalystWorkspace(role: Role = "analyst"): Promise<Tenant & { email: string; password: string }> {
+export async function seedAnalystWorkspace(
+  role: Role = "analyst",
+): Promise<Tenant & { email: string; password: string }> {
   const tenant = await createTenant();
-  const noon = (daysAgo: number, hour: number) => new Date(Math.floor(Date.now() / DAY) * DAY - daysAgo * DAY + hour * 3_600_000);
+  const noon = (daysAgo: number, hour: number) =>
+    new Date(Math.floor(Date.now() / DAY) * DAY - daysAgo * DAY + hour * 3_600_000);
   await ensureEventPartitions(getPool(), new Date(Date.now() - 40 * DAY), new Date());
   await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [
     event("u1", "pageview", noon(2, 10), "/", { browser: "Chrome", country: "FR", referrerHost: "google.com" }),

@@ -1,6 +1,6 @@
 // Reads a server-sent events response over real HTTP event by event (lib/realtime/sse-parser), so
 // tests wait on what a stream says, with a deadline, rather than sleeping.
-import { SseParser, type ServerSentEvent } from "../realtime/sse-parser";
+import { type ServerSentEvent, SseParser } from "../realtime/sse-parser";
 
 export interface EventStreamReader {
   /** The next event of this type (earlier ones are skipped), or null if the stream ends first; rejects past the deadline. */
@@ -24,7 +24,9 @@ export function readEventStream(response: Response): EventStreamReader {
     while (queue.length === 0 && !done) {
       pending ??= reader.read();
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), Math.max(0, deadline - Date.now()))));
+      const timeout = new Promise<"timeout">(
+        (resolve) => (timer = setTimeout(() => resolve("timeout"), Math.max(0, deadline - Date.now()))),
+      );
       const chunk = await Promise.race([pending, timeout]);
       clearTimeout(timer);
       if (chunk === "timeout") throw new Error("no event before the deadline");

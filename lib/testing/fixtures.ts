@@ -25,15 +25,26 @@ export interface Tenant {
   writeKeyId: string;
 }
 
-export async function createTenant(keyOptions: { allowedOrigins?: string[]; rateLimit?: number; eventRateLimit?: number } = {}): Promise<Tenant> {
+export async function createTenant(
+  keyOptions: { allowedOrigins?: string[]; rateLimit?: number; eventRateLimit?: number } = {},
+): Promise<Tenant> {
   const slug = `t-${randomUUID().slice(0, 12)}`;
   const org = await ensureOrganization({ name: `Test ${slug}`, slug });
   const project = await createProject(org.id, { name: "Site", timezone: "Europe/Paris" });
-  const key = await createApiKey({ organizationId: org.id, projectId: project.id, kind: "write", name: "test", ...keyOptions });
+  const key = await createApiKey({
+    organizationId: org.id,
+    projectId: project.id,
+    kind: "write",
+    name: "test",
+    ...keyOptions,
+  });
   return { organizationId: org.id, projectId: project.id, writeKey: key.key, writeKeyId: key.id };
 }
 
-export async function postEvents(body: unknown, init: { key?: string; headers?: Record<string, string>; raw?: string } = {}): Promise<Response> {
+export async function postEvents(
+  body: unknown,
+  init: { key?: string; headers?: Record<string, string>; raw?: string } = {},
+): Promise<Response> {
   return fetch(`${testBaseUrl()}/api/v1/events`, {
     method: "POST",
     headers: {
@@ -52,9 +63,16 @@ const memberPasswordHashes = new Map<string, Promise<string>>();
  * production cost takes about a second of CPU, so each password is hashed once per test process and
  * its hash shared by the users made with it (unique salts matter between real users, not here).
  */
-export async function createMember(organizationId: string, role: Role, password = "member-password-123"): Promise<{ id: string; email: string; password: string }> {
+export async function createMember(
+  organizationId: string,
+  role: Role,
+  password = "member-password-123",
+): Promise<{ id: string; email: string; password: string }> {
   let passwordHash = memberPasswordHashes.get(password);
-  if (!passwordHash) memberPasswordHashes.set(password, (passwordHash = hashPassword(password)));
+  if (!passwordHash) {
+    passwordHash = hashPassword(password);
+    memberPasswordHashes.set(password, passwordHash);
+  }
   const email = `${role}-${randomUUID().slice(0, 8)}@example.com`;
   const prisma = getPrisma();
   const user = await prisma.user.create({ data: { email, passwordHash: await passwordHash } });

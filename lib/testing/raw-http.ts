@@ -23,7 +23,12 @@ function parse(buffer: Buffer): RawResponse | null {
   const end = buffer.indexOf("\r\n\r\n");
   if (end < 0) return null;
   const [statusLine, ...lines] = buffer.subarray(0, end).toString("latin1").split("\r\n");
-  const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(":")).trim().toLowerCase(), line.slice(line.indexOf(":") + 1).trim()]));
+  const headers = Object.fromEntries(
+    lines.map((line) => [
+      line.slice(0, line.indexOf(":")).trim().toLowerCase(),
+      line.slice(line.indexOf(":") + 1).trim(),
+    ]),
+  );
   const rest = buffer.subarray(end + 4);
   let body: Buffer;
   if (headers["transfer-encoding"] === "chunked") {
@@ -61,7 +66,9 @@ export function startRawRequest(baseUrl: string, head: string, firstBodyBytes = 
       if (parsed) resolve(parsed);
     });
     socket.on("error", reject);
-    socket.once("close", () => reject(new Error(`connection closed before a full response: ${received.toString("latin1").slice(0, 200)}`)));
+    socket.once("close", () =>
+      reject(new Error(`connection closed before a full response: ${received.toString("latin1").slice(0, 200)}`)),
+    );
   });
   const write = (chunk: string) => {
     if (socket.destroyed || socket.writableEnded) return;

@@ -14,7 +14,11 @@ export interface CredentialsPostOptions {
 }
 
 /** One POST to the credentials callback, with a fresh CSRF token; the response and the cookies sent. */
-export async function postCredentials(email: string, password: string, options: CredentialsPostOptions = {}): Promise<{ response: Response; jar: string[] }> {
+export async function postCredentials(
+  email: string,
+  password: string,
+  options: CredentialsPostOptions = {},
+): Promise<{ response: Response; jar: string[] }> {
   const forwarded: Record<string, string> = options.clientAddress ? { "x-forwarded-for": options.clientAddress } : {};
   const csrf = await fetch(`${testBaseUrl()}/api/auth/csrf`, { headers: forwarded });
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
@@ -23,12 +27,22 @@ export async function postCredentials(email: string, password: string, options: 
     method: "POST",
     redirect: "manual",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.join("; "), ...forwarded },
-    body: new URLSearchParams({ csrfToken, email, password, ...(options.callbackUrl ? { callbackUrl: options.callbackUrl } : {}), ...(options.json === false ? {} : { json: "true" }) }),
+    body: new URLSearchParams({
+      csrfToken,
+      email,
+      password,
+      ...(options.callbackUrl ? { callbackUrl: options.callbackUrl } : {}),
+      ...(options.json === false ? {} : { json: "true" }),
+    }),
   });
   return { response, jar };
 }
 
-export async function signInOverHttp(email: string, password: string, options: CredentialsPostOptions = {}): Promise<string> {
+export async function signInOverHttp(
+  email: string,
+  password: string,
+  options: CredentialsPostOptions = {},
+): Promise<string> {
   const { response, jar } = await postCredentials(email, password, options);
   const session = cookiesOf(response).find((c) => c.startsWith("next-auth.session-token="));
   if (!session) throw new Error(`sign-in failed for ${email} (status ${response.status})`);

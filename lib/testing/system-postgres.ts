@@ -23,12 +23,26 @@ export function hasSystemPostgres(binDir: string): boolean {
 function runAsServerUser(binDir: string, args: string[]): void {
   const asRoot = process.getuid?.() === 0;
   const command = asRoot ? "su" : path.join(binDir, args[0]!);
-  const argv = asRoot ? ["postgres", "-s", "/bin/sh", "-c", [path.join(binDir, args[0]!), ...args.slice(1)].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" ")] : args.slice(1);
+  const argv = asRoot
+    ? [
+        "postgres",
+        "-s",
+        "/bin/sh",
+        "-c",
+        [path.join(binDir, args[0]!), ...args.slice(1)].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" "),
+      ]
+    : args.slice(1);
   const result = spawnSync(command, argv, { encoding: "utf8" });
-  if (result.status !== 0) throw new Error(`${args[0]} failed (exit ${result.status}): ${result.stderr || result.stdout}`);
+  if (result.status !== 0)
+    throw new Error(`${args[0]} failed (exit ${result.status}): ${result.stderr || result.stdout}`);
 }
 
-export async function startSystemPostgres(binDir: string, dataDir: string, port: number, database: string): Promise<SystemPostgres> {
+export async function startSystemPostgres(
+  binDir: string,
+  dataDir: string,
+  port: number,
+  database: string,
+): Promise<SystemPostgres> {
   await mkdir(dataDir, { recursive: true });
   await chmod(dataDir, 0o700);
   if (process.getuid?.() === 0) {
@@ -36,7 +50,17 @@ export async function startSystemPostgres(binDir: string, dataDir: string, port:
     await chown(dataDir, uid, gid);
   }
   runAsServerUser(binDir, ["initdb", "-D", dataDir, "-A", "trust", "-U", "postgres", "--encoding=UTF8"]);
-  runAsServerUser(binDir, ["pg_ctl", "-D", dataDir, "-o", `-p ${port} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=200 -c jit=off`, "-w", "-l", path.join(dataDir, "server.log"), "start"]);
+  runAsServerUser(binDir, [
+    "pg_ctl",
+    "-D",
+    dataDir,
+    "-o",
+    `-p ${port} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=200 -c jit=off`,
+    "-w",
+    "-l",
+    path.join(dataDir, "server.log"),
+    "start",
+  ]);
   const admin = new pg.Client({ connectionString: `postgresql://postgres@127.0.0.1:${port}/postgres` });
   await admin.connect();
   let version = "";

@@ -26,7 +26,8 @@ function onClick(event: MouseEvent): void {
   const tagged = enabled("clicks") && target.closest("[data-lumen-event]");
   if (tagged) {
     const properties: Properties = {};
-    for (const { name, value } of tagged.attributes) if (name.startsWith("data-lumen-prop-")) properties[name.slice(16)] = value;
+    for (const { name, value } of tagged.attributes)
+      if (name.startsWith("data-lumen-prop-")) properties[name.slice(16)] = value;
     track((tagged as HTMLElement).dataset.lumenEvent || "click", properties);
   }
   const link = target.closest("a[href]") as HTMLAnchorElement | null;
@@ -60,7 +61,6 @@ export function startAutocapture(): void {
   addEventListener("visibilitychange", () => {
     countEngagement();
     flush(); // hidden: the page may never come back
-
   });
   addEventListener("pagehide", () => {
     leavePage();

@@ -13,13 +13,20 @@ export function demoUrl(tenant: Tenant, path = "/tracker-demo", query: Record<st
 }
 
 export function eventsOf(tenant: Tenant) {
-  return getPrisma().event.findMany({ where: { projectId: tenant.projectId }, orderBy: [{ timestamp: "asc" }, { receivedAt: "asc" }] });
+  return getPrisma().event.findMany({
+    where: { projectId: tenant.projectId },
+    orderBy: [{ timestamp: "asc" }, { receivedAt: "asc" }],
+  });
 }
 
 export type StoredEvent = Awaited<ReturnType<typeof eventsOf>>[number];
 
 /** Polls the database until `ready` holds for the tenant's events, and returns them. */
-export async function waitForEvents(tenant: Tenant, ready: (events: StoredEvent[]) => boolean, timeout = 15_000): Promise<StoredEvent[]> {
+export async function waitForEvents(
+  tenant: Tenant,
+  ready: (events: StoredEvent[]) => boolean,
+  timeout = 15_000,
+): Promise<StoredEvent[]> {
   let events: StoredEvent[] = [];
   await expect
     .poll(
@@ -36,7 +43,13 @@ export async function waitForEvents(tenant: Tenant, ready: (events: StoredEvent[
 export const named = (events: StoredEvent[], name: string) => events.filter((event) => event.name === name);
 
 export interface SentBatch {
-  events: { event_id: string; name: string; anonymous_id?: string; properties?: Record<string, unknown>; context?: { page?: { url?: string; path?: string } } }[];
+  events: {
+    event_id: string;
+    name: string;
+    anonymous_id?: string;
+    properties?: Record<string, unknown>;
+    context?: { page?: { url?: string; path?: string } };
+  }[];
 }
 
 export interface IngestRecorder {
@@ -78,7 +91,8 @@ export const flushTracker = (page: Page) => page.evaluate(() => window.lumen?.fl
 export const waitForTracker = (page: Page) => page.waitForFunction(() => !!window.lumen);
 
 /** The events the tracker keeps in localStorage for a later flush (or a later page). */
-export const storedQueue = (page: Page) => page.evaluate(() => JSON.parse(localStorage.getItem("lumen_queue") || "[]") as SentBatch["events"]);
+export const storedQueue = (page: Page) =>
+  page.evaluate(() => JSON.parse(localStorage.getItem("lumen_queue") || "[]") as SentBatch["events"]);
 
 export const MARKER = "e2e_marker";
 
@@ -92,11 +106,19 @@ export const MARKER = "e2e_marker";
 export async function sendMarker(page: Page, tenant: Tenant, recorder: IngestRecorder): Promise<void> {
   const eventId = randomUUID();
   const status = await page.evaluate(
-    async ([key, id, name]) => (await fetch("/api/v1/events", { method: "POST", body: JSON.stringify({ api_key: key, events: [{ event_id: id, name }] }) })).status,
+    async ([key, id, name]) =>
+      (
+        await fetch("/api/v1/events", {
+          method: "POST",
+          body: JSON.stringify({ api_key: key, events: [{ event_id: id, name }] }),
+        })
+      ).status,
     [tenant.writeKey, eventId, MARKER] as const,
   );
   expect(status, "the marker event was accepted").toBe(202);
-  await expect.poll(() => recorder.batches().some((batch) => batch.events.some((event) => event.event_id === eventId))).toBe(true);
+  await expect
+    .poll(() => recorder.batches().some((batch) => batch.events.some((event) => event.event_id === eventId)))
+    .toBe(true);
   await expect.poll(() => recorder.inFlight()).toBe(0);
 }
 

@@ -6,12 +6,16 @@ describe("cleanUrl", () => {
     expect(cleanUrl("https://shop.example.com/p?token=1&utm_source=news&q=x&utm_medium=email#top")).toBe(
       "https://shop.example.com/p?utm_source=news&utm_medium=email",
     );
-    expect(cleanUrl("https://shop.example.com/p?utm_campaign=fall&session=9")).toBe("https://shop.example.com/p?utm_campaign=fall");
+    expect(cleanUrl("https://shop.example.com/p?utm_campaign=fall&session=9")).toBe(
+      "https://shop.example.com/p?utm_campaign=fall",
+    );
     expect(cleanUrl("https://shop.example.com/p?a=1")).toBe("https://shop.example.com/p");
   });
 
   it("scrubs emails, plain or percent-encoded", () => {
-    expect(cleanUrl("https://x.com/users/ana.b+1@mail.example.org/edit?utm_term=bob%40x.io")).toBe("https://x.com/users/[email]/edit?utm_term=[email]");
+    expect(cleanUrl("https://x.com/users/ana.b+1@mail.example.org/edit?utm_term=bob%40x.io")).toBe(
+      "https://x.com/users/[email]/edit?utm_term=[email]",
+    );
   });
 });
 

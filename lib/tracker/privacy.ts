@@ -16,4 +16,5 @@ export function cleanUrl(href: string): string {
 }
 
 // Glob-ish: "*" matches any characters, "/" included (e.g. /admin*, /blog/*/draft); the rest is literal.
-export const globToRegExp = (glob: string): RegExp => RegExp("^" + glob.replace(/\W/g, "\\$&").replace(/\\\*/g, ".*") + "$");
+export const globToRegExp = (glob: string): RegExp =>
+  RegExp("^" + glob.replace(/\W/g, "\\$&").replace(/\\\*/g, ".*") + "$");

@@ -14,15 +14,19 @@ const MAX_QUEUED = 200;
 let queue: WireEvent[] = JSON.parse(readItem("queue") || "[]");
 let failures = 0;
 let retryAt = 0;
+// biome-ignore lint/correctness/noUnusedVariables: read by `||=` in schedule(); Biome misses compound reads.
 let timer: ReturnType<typeof setTimeout> | 0 = 0;
 
 // setTimeout runs a delay past 2^31-1 ms at once, so a huge Retry-After would spin: wait at most
 // 2e9 ms at a time; flush() then finds retryAt still ahead and waits again.
 function schedule(ms: number): void {
-  timer ||= setTimeout(() => {
-    timer = 0;
-    flush();
-  }, Math.min(ms, 2e9));
+  timer ||= setTimeout(
+    () => {
+      timer = 0;
+      flush();
+    },
+    Math.min(ms, 2e9),
+  );
 }
 
 function save(): void {
@@ -53,14 +57,15 @@ export async function flush(): Promise<void> {
       const response = await fetch(endpoint, { method: "POST", body, keepalive: true });
       // 429 and 5xx may pass; any other answer (even a 4xx: bad key, invalid event) is final. `*` makes
       // the header a number (no header: 0, so the backoff below) in fewer bytes than Number().
-      if (response.status == 429 || response.status > 499) throw (response.headers.get("retry-after") as unknown as number) * 1000;
+      if (response.status == 429 || response.status > 499)
+        throw (response.headers.get("retry-after") as unknown as number) * 1000;
       failures = 0;
     } catch (retryAfterMs) {
       // Network errors (offline too) land here, as NaN. Exponential backoff, 1-2 s, 2-4 s... up to 32-64 s, with
       // jitter so that clients cut off together do not all come back together: lib/backoff.ts's curve
       // (base 2 s, largest step 64 s), written out here because importing it would cost bytes the
       // tracker's 2,000-byte budget does not have.
-      retryAt = Date.now() + (+(retryAfterMs as number) || (1 + Math.random()) * 1000 << Math.min(failures++, 5));
+      retryAt = Date.now() + (+(retryAfterMs as number) || ((1 + Math.random()) * 1000) << Math.min(failures++, 5));
       queue.unshift(...batch);
       save();
     }

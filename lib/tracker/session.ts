@@ -7,7 +7,7 @@ const SESSION_TIMEOUT_MS = 30 * 60_000;
 
 const stored = readItem("session", true)?.split(" ");
 export let sessionId = stored?.[0];
-let lastSeen = +stored?.[1]!;
+let lastSeen = +(stored?.[1] as string);
 
 /** Extends the session to now; true when that starts a new one. */
 export function touchSession(): boolean {

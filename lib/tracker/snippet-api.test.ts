@@ -2,8 +2,8 @@
 // lumen.js from Lumen's origin as the browser reached it, https behind a TLS-terminating proxy.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { closeDatabase } from "../db/client";
-import { createTenant, testBaseUrl, type Tenant } from "../testing/fixtures";
-import { signedInMember, type SignedInMember } from "../testing/members";
+import { createTenant, type Tenant, testBaseUrl } from "../testing/fixtures";
+import { type SignedInMember, signedInMember } from "../testing/members";
 
 let tenant: Tenant;
 let viewer: SignedInMember;
@@ -19,7 +19,9 @@ afterAll(async () => {
 
 /** The origin the overview page hands to its snippet (a prop in the page's server-rendered payload). */
 async function snippetOrigin(headers: Record<string, string>): Promise<string | undefined> {
-  const response = await fetch(`${testBaseUrl()}/projects/${tenant.projectId}`, { headers: { cookie: viewer.cookie, ...headers } });
+  const response = await fetch(`${testBaseUrl()}/projects/${tenant.projectId}`, {
+    headers: { cookie: viewer.cookie, ...headers },
+  });
   expect(response.status).toBe(200);
   return /\\"origin\\":\\"([^"\\]+)\\"/.exec(await response.text())?.[1];
 }
@@ -27,7 +29,9 @@ async function snippetOrigin(headers: Record<string, string>): Promise<string | 
 it("uses https when the proxy in front says the browser used it", async () => {
   const host = new URL(testBaseUrl()).host;
   expect(await snippetOrigin({ "x-forwarded-proto": "https" })).toBe(`https://${host}`);
-  expect(await snippetOrigin({ "x-forwarded-proto": "https", "x-forwarded-host": "stats.example.com" })).toBe("https://stats.example.com");
+  expect(await snippetOrigin({ "x-forwarded-proto": "https", "x-forwarded-host": "stats.example.com" })).toBe(
+    "https://stats.example.com",
+  );
 });
 
 it("uses http only where the browser did", async () => {

@@ -9,6 +9,8 @@ describe("trackerSnippet", () => {
   });
 
   it("escapes what could break out of the attributes", () => {
-    expect(trackerSnippet({ host: "http://localhost:3000", writeKey: 'a"><script>' })).toContain('data-key="a&quot;>&lt;script>"');
+    expect(trackerSnippet({ host: "http://localhost:3000", writeKey: 'a"><script>' })).toContain(
+      'data-key="a&quot;>&lt;script>"',
+    );
   });
 });

@@ -3,7 +3,7 @@
 import { afterAll, expect, it } from "vitest";
 import { closeDatabase, getPrisma } from "../db/client";
 import { createTenant, testBaseUrl } from "../testing/fixtures";
-import { signedInMember, type SignedInMember } from "../testing/members";
+import { type SignedInMember, signedInMember } from "../testing/members";
 import { ensureUserWithRole } from "./workspace";
 
 afterAll(async () => {
@@ -19,16 +19,24 @@ function setRole(actor: SignedInMember, projectId: string, member: SignedInMembe
 }
 
 function remove(actor: SignedInMember, projectId: string, member: SignedInMember): Promise<Response> {
-  return fetch(`${testBaseUrl()}/api/v1/projects/${projectId}/members/${member.userId}`, { method: "DELETE", headers: { cookie: actor.cookie } });
+  return fetch(`${testBaseUrl()}/api/v1/projects/${projectId}/members/${member.userId}`, {
+    method: "DELETE",
+    headers: { cookie: actor.cookie },
+  });
 }
 
 async function ownersOf(organizationId: string): Promise<string[]> {
-  return (await getPrisma().membership.findMany({ where: { organizationId, role: "owner" }, select: { userId: true } })).map((m) => m.userId);
+  return (
+    await getPrisma().membership.findMany({ where: { organizationId, role: "owner" }, select: { userId: true } })
+  ).map((m) => m.userId);
 }
 
 async function twoOwners() {
   const tenant = await createTenant();
-  const [a, b] = await Promise.all([signedInMember(tenant.organizationId, "owner"), signedInMember(tenant.organizationId, "owner")]);
+  const [a, b] = await Promise.all([
+    signedInMember(tenant.organizationId, "owner"),
+    signedInMember(tenant.organizationId, "owner"),
+  ]);
   return { tenant, a, b };
 }
 
@@ -52,14 +60,19 @@ it("refuses to demote or remove the last owner, and lets them hand over first", 
 it("refuses the same through the operator's tools (CLI create-user)", async () => {
   const tenant = await createTenant();
   const owner = await signedInMember(tenant.organizationId, "owner");
-  await expect(ensureUserWithRole(tenant.organizationId, { email: owner.email, password: "another-password" }, "viewer")).rejects.toThrow(/at least one owner/);
+  await expect(
+    ensureUserWithRole(tenant.organizationId, { email: owner.email, password: "another-password" }, "viewer"),
+  ).rejects.toThrow(/at least one owner/);
   expect(await ownersOf(tenant.organizationId)).toEqual([owner.userId]);
 });
 
 it("keeps one owner when two owners demote each other at the same moment", async () => {
   for (let round = 0; round < 3; round++) {
     const { tenant, a, b } = await twoOwners();
-    const responses = await Promise.all([setRole(a, tenant.projectId, b, "admin"), setRole(b, tenant.projectId, a, "admin")]);
+    const responses = await Promise.all([
+      setRole(a, tenant.projectId, b, "admin"),
+      setRole(b, tenant.projectId, a, "admin"),
+    ]);
     expect(responses.map((r) => r.status).sort()).toEqual([200, 403]);
     expect(await ownersOf(tenant.organizationId)).toHaveLength(1);
   }
@@ -68,7 +81,10 @@ it("keeps one owner when two owners demote each other at the same moment", async
 it("keeps one owner when an owner demotes themself and the other owner at the same moment", async () => {
   for (let round = 0; round < 3; round++) {
     const { tenant, a, b } = await twoOwners();
-    const responses = await Promise.all([setRole(a, tenant.projectId, a, "viewer"), setRole(a, tenant.projectId, b, "viewer")]);
+    const responses = await Promise.all([
+      setRole(a, tenant.projectId, a, "viewer"),
+      setRole(a, tenant.projectId, b, "viewer"),
+    ]);
     expect(responses.map((r) => r.status).sort()).toEqual([200, 403]);
     expect(await ownersOf(tenant.organizationId)).toHaveLength(1);
   }

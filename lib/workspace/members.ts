@@ -8,7 +8,7 @@ import { hashPassword } from "../auth/password";
 import { assertRole } from "../auth/roles";
 import { getPrisma } from "../db/client";
 import { ApiError } from "../errors";
-import { roleSchema, userInputSchema, type Role } from "./schemas";
+import { type Role, roleSchema, userInputSchema } from "./schemas";
 
 export const memberInputSchema = z.object({
   email: z.email().transform((e) => e.toLowerCase()),
@@ -23,11 +23,19 @@ type MembershipChange = { role: Role } | { remove: true };
  * Gives `memberId` a role in the organization (adding them) or removes them. With `actorId`, that
  * user must be an owner when the change is made (checked under the lock, not before it).
  */
-export async function changeMembership(organizationId: string, memberId: string, change: MembershipChange, actorId?: string): Promise<void> {
+export async function changeMembership(
+  organizationId: string,
+  memberId: string,
+  change: MembershipChange,
+  actorId?: string,
+): Promise<void> {
   await getPrisma().$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM organizations WHERE id = ${organizationId}::uuid FOR NO KEY UPDATE`;
     if (actorId) {
-      const actor = await tx.membership.findUnique({ where: { organizationId_userId: { organizationId, userId: actorId } }, select: { role: true } });
+      const actor = await tx.membership.findUnique({
+        where: { organizationId_userId: { organizationId, userId: actorId } },
+        select: { role: true },
+      });
       if (!actor) throw new ApiError("not_found", "No such organization");
       if (actor.role !== "owner") throw new ApiError("forbidden", `This needs the owner role; you are ${actor.role}`);
     }
@@ -35,11 +43,19 @@ export async function changeMembership(organizationId: string, memberId: string,
     const target = await tx.membership.findUnique({ where: key, select: { role: true } });
     if (!target && "remove" in change) throw new ApiError("not_found", "No such member");
     if (target?.role === "owner" && ("remove" in change || change.role !== "owner")) {
-      const otherOwners = await tx.membership.count({ where: { organizationId, role: "owner", NOT: { userId: memberId } } });
-      if (otherOwners === 0) throw new ApiError("forbidden", "An organization keeps at least one owner: make someone else owner first");
+      const otherOwners = await tx.membership.count({
+        where: { organizationId, role: "owner", NOT: { userId: memberId } },
+      });
+      if (otherOwners === 0)
+        throw new ApiError("forbidden", "An organization keeps at least one owner: make someone else owner first");
     }
     if ("remove" in change) await tx.membership.delete({ where: key });
-    else await tx.membership.upsert({ where: key, update: { role: change.role }, create: { organizationId, userId: memberId, role: change.role } });
+    else
+      await tx.membership.upsert({
+        where: key,
+        update: { role: change.role },
+        create: { organizationId, userId: memberId, role: change.role },
+      });
   });
 }
 
@@ -57,7 +73,9 @@ export async function upsertMember(actorId: string, projectId: string, input: un
   await assertRole(actorId, organizationId, "owner");
   const prisma = getPrisma();
   let user = await prisma.user.findUnique({ where: { email: data.email } });
-  user ??= await prisma.user.create({ data: { email: data.email, passwordHash: data.password ? await hashPassword(data.password) : null } });
+  user ??= await prisma.user.create({
+    data: { email: data.email, passwordHash: data.password ? await hashPassword(data.password) : null },
+  });
   await changeMembership(organizationId, user.id, { role: data.role }, actorId);
   return { userId: user.id, email: user.email, role: data.role };
 }

@@ -13,14 +13,23 @@ export async function listProjectsForUser(userId: string) {
     include: { organization: { include: { projects: { select: projectColumns, orderBy: { createdAt: "asc" } } } } },
     orderBy: { createdAt: "asc" },
   });
-  return memberships.map((m) => ({ organization: { id: m.organization.id, name: m.organization.name }, role: m.role, projects: m.organization.projects }));
+  return memberships.map((m) => ({
+    organization: { id: m.organization.id, name: m.organization.name },
+    role: m.role,
+    projects: m.organization.projects,
+  }));
 }
 
 /** The project and the user's role, or null when they are not a member of its organization. */
-export async function getProjectForUser(userId: string, projectId: string): Promise<{ project: { id: string; name: string; timezone: string; organizationId: string }; role: Role } | null> {
+export async function getProjectForUser(
+  userId: string,
+  projectId: string,
+): Promise<{ project: { id: string; name: string; timezone: string; organizationId: string }; role: Role } | null> {
   if (!isUuid(projectId)) return null;
   const project = await getPrisma().project.findUnique({ where: { id: projectId }, select: projectColumns });
   if (!project) return null;
-  const membership = await getPrisma().membership.findUnique({ where: { organizationId_userId: { organizationId: project.organizationId, userId } } });
+  const membership = await getPrisma().membership.findUnique({
+    where: { organizationId_userId: { organizationId: project.organizationId, userId } },
+  });
   return membership ? { project, role: membership.role } : null;
 }

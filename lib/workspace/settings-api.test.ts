@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { closeDatabase, getPrisma } from "../db/client";
-import { createMember, createTenant, postEvents, testBaseUrl, type Tenant } from "../testing/fixtures";
+import { createMember, createTenant, postEvents, type Tenant, testBaseUrl } from "../testing/fixtures";
 import { signInOverHttp } from "../testing/session";
 import type { Role } from "./schemas";
 
@@ -44,12 +44,22 @@ it("lets an admin create a write key that ingests, shown once, and revoke it", a
 
 it("lets only an owner manage members, and keeps the last owner", async () => {
   const email = `new-${randomUUID().slice(0, 8)}@example.com`;
-  expect((await call("admin", "POST", "/members", { email, role: "viewer", password: "new-member-password" })).status).toBe(403);
-  expect((await call("owner", "POST", "/members", { email, role: "viewer", password: "new-member-password" })).status).toBe(200);
+  expect(
+    (await call("admin", "POST", "/members", { email, role: "viewer", password: "new-member-password" })).status,
+  ).toBe(403);
+  expect(
+    (await call("owner", "POST", "/members", { email, role: "viewer", password: "new-member-password" })).status,
+  ).toBe(200);
   const user = await getPrisma().user.findUniqueOrThrow({ where: { email } });
-  expect(await getPrisma().membership.findUnique({ where: { organizationId_userId: { organizationId: tenant.organizationId, userId: user.id } } })).toMatchObject({ role: "viewer" });
+  expect(
+    await getPrisma().membership.findUnique({
+      where: { organizationId_userId: { organizationId: tenant.organizationId, userId: user.id } },
+    }),
+  ).toMatchObject({ role: "viewer" });
   expect((await call("owner", "DELETE", `/members/${user.id}`)).status).toBe(204);
-  const owner = await getPrisma().membership.findFirstOrThrow({ where: { organizationId: tenant.organizationId, role: "owner" } });
+  const owner = await getPrisma().membership.findFirstOrThrow({
+    where: { organizationId: tenant.organizationId, role: "owner" },
+  });
   expect((await call("owner", "DELETE", `/members/${owner.userId}`)).status).toBe(403);
 });
 
@@ -59,5 +69,8 @@ it("validates project changes and refuses analysts", async () => {
   expect(bad.status).toBe(400);
   expect(((await bad.json()) as { error: { details: { path: string }[] } }).error.details[0]!.path).toBe("timezone");
   expect((await call("admin", "PATCH", "/settings", { name: "Renamed", timezone: "Asia/Tokyo" })).status).toBe(200);
-  expect(await getPrisma().project.findUniqueOrThrow({ where: { id: tenant.projectId } })).toMatchObject({ name: "Renamed", timezone: "Asia/Tokyo" });
+  expect(await getPrisma().project.findUniqueOrThrow({ where: { id: tenant.projectId } })).toMatchObject({
+    name: "Renamed",
+    timezone: "Asia/Tokyo",
+  });
 });

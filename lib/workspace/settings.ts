@@ -4,17 +4,25 @@
 // (lib/embed/signing-secret.ts), so project rows are always read column by column here.
 import "server-only";
 import { z } from "zod";
-import { assertRole, getRoleOrThrow } from "../auth/roles";
 import { createApiKey, normalizeOrigin, revokeApiKey } from "../auth/api-keys";
+import { assertRole, getRoleOrThrow } from "../auth/roles";
 import { getPrisma } from "../db/client";
-import { ApiError } from "../errors";
 import { listRevokedJtis, MAX_TOKEN_LIFETIME_CEILING_SECONDS } from "../embed/revocations";
 import { embedSecretStatus } from "../embed/signing-secret";
+import { ApiError } from "../errors";
 import { notifyAccessChanged } from "../realtime/access-watch";
 import { isValidTimeZone } from "./schemas";
 
 /** What any member may see of a project. */
-const projectColumns = { id: true, organizationId: true, name: true, timezone: true, domain: true, embedTokenMaxLifetimeSeconds: true, createdAt: true } as const;
+const projectColumns = {
+  id: true,
+  organizationId: true,
+  name: true,
+  timezone: true,
+  domain: true,
+  embedTokenMaxLifetimeSeconds: true,
+  createdAt: true,
+} as const;
 
 async function organizationOfProject(projectId: string): Promise<string> {
   const project = await getPrisma().project.findUnique({ where: { id: projectId }, select: { organizationId: true } });
@@ -29,12 +37,33 @@ export async function getProjectSettings(userId: string, projectId: string) {
   const isAdmin = role === "admin" || role === "owner";
   const [project, members, keys, embeds, secret, revokedJtis] = await Promise.all([
     prisma.project.findUniqueOrThrow({ where: { id: projectId }, select: projectColumns }),
-    prisma.membership.findMany({ where: { organizationId }, include: { user: { select: { id: true, email: true, name: true } } }, orderBy: { createdAt: "asc" } }),
+    prisma.membership.findMany({
+      where: { organizationId },
+      include: { user: { select: { id: true, email: true, name: true } } },
+      orderBy: { createdAt: "asc" },
+    }),
     role === "admin" || role === "owner"
-      ? prisma.apiKey.findMany({ where: { organizationId, OR: [{ projectId }, { projectId: null }] }, orderBy: { createdAt: "desc" }, select: { id: true, name: true, kind: true, prefix: true, allowedOrigins: true, createdAt: true, revokedAt: true } })
+      ? prisma.apiKey.findMany({
+          where: { organizationId, OR: [{ projectId }, { projectId: null }] },
+          orderBy: { createdAt: "desc" },
+          select: {
+            id: true,
+            name: true,
+            kind: true,
+            prefix: true,
+            allowedOrigins: true,
+            createdAt: true,
+            revokedAt: true,
+          },
+        })
       : [],
     isAdmin ? prisma.embedToken.findMany({ where: { organizationId, projectId }, orderBy: { createdAt: "desc" } }) : [],
-    isAdmin ? prisma.project.findUniqueOrThrow({ where: { id: projectId }, select: { embedSecretRotatedAt: true, embedSecretPreviousExpiresAt: true } }) : null,
+    isAdmin
+      ? prisma.project.findUniqueOrThrow({
+          where: { id: projectId },
+          select: { embedSecretRotatedAt: true, embedSecretPreviousExpiresAt: true },
+        })
+      : null,
     isAdmin ? listRevokedJtis(organizationId, projectId) : [],
   ]);
   return {
@@ -60,7 +89,11 @@ export const projectPatchSchema = z.object({
 export async function updateProject(userId: string, projectId: string, input: unknown) {
   const { embed_token_max_lifetime_seconds, ...data } = projectPatchSchema.parse(input);
   await assertRole(userId, await organizationOfProject(projectId), "admin");
-  const project = await getPrisma().project.update({ where: { id: projectId }, data: { ...data, embedTokenMaxLifetimeSeconds: embed_token_max_lifetime_seconds }, select: projectColumns });
+  const project = await getPrisma().project.update({
+    where: { id: projectId },
+    data: { ...data, embedTokenMaxLifetimeSeconds: embed_token_max_lifetime_seconds },
+    select: projectColumns,
+  });
   // A shorter maximum refuses open customer-signed tokens that now live too long: their streams end.
   if (embed_token_max_lifetime_seconds !== undefined) await notifyAccessChanged({ project_id: projectId });
   return project;
@@ -76,7 +109,13 @@ export async function createProjectKey(userId: string, projectId: string, input:
   const data = keyInputSchema.parse(input);
   const organizationId = await organizationOfProject(projectId);
   await assertRole(userId, organizationId, "admin");
-  return createApiKey({ organizationId, projectId, kind: data.kind, name: data.name, allowedOrigins: data.allowed_origins });
+  return createApiKey({
+    organizationId,
+    projectId,
+    kind: data.kind,
+    name: data.name,
+    allowedOrigins: data.allowed_origins,
+  });
 }
 
 export async function revokeProjectKey(userId: string, projectId: string, keyId: string) {

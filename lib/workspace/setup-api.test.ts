@@ -9,7 +9,11 @@ import { ensureUserWithRole } from "./workspace";
 beforeAll(async () => {
   // The shared test database may hold no user yet when this file runs first.
   const tenant = await createTenant();
-  await ensureUserWithRole(tenant.organizationId, { email: `setup-${randomUUID().slice(0, 8)}@example.com`, password: "setup-password" }, "owner");
+  await ensureUserWithRole(
+    tenant.organizationId,
+    { email: `setup-${randomUUID().slice(0, 8)}@example.com`, password: "setup-password" },
+    "owner",
+  );
 });
 
 afterAll(async () => {
@@ -23,7 +27,13 @@ function postSetup(body: string, contentType = "application/json"): Promise<Resp
 it("answers 409 once set up, and creates nothing", async () => {
   const slug = `late-${randomUUID().slice(0, 8)}`;
   const email = `${slug}@example.com`;
-  const response = await postSetup(JSON.stringify({ organization: { name: "Late", slug }, user: { email, password: "a-long-password" }, project: { name: "Site" } }));
+  const response = await postSetup(
+    JSON.stringify({
+      organization: { name: "Late", slug },
+      user: { email, password: "a-long-password" },
+      project: { name: "Site" },
+    }),
+  );
   expect(response.status).toBe(409);
   const { error } = (await response.json()) as { error: { code: string; message: string } };
   expect(error).toEqual({ code: "conflict", message: expect.stringMatching(/already set up/) });

@@ -1,9 +1,9 @@
 // First run: when no user exists yet, create the first owner, their organization and a project.
 import "server-only";
 import { z } from "zod";
+import { hashPassword } from "../auth/password";
 import { getPrisma } from "../db/client";
 import { ApiError } from "../errors";
-import { hashPassword } from "../auth/password";
 import { organizationInputSchema, projectInputSchema, userInputSchema } from "./schemas";
 
 export const setupInputSchema = z.object({
@@ -32,9 +32,18 @@ export async function runFirstSetup(input: z.infer<typeof setupInputSchema>) {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('lumen_first_setup'))`;
     if ((await tx.user.count()) > 0) throw alreadySetUp();
     const organization = await tx.organization.create({ data: input.organization });
-    const user = await tx.user.create({ data: { email: input.user.email, name: input.user.name ?? null, passwordHash } });
+    const user = await tx.user.create({
+      data: { email: input.user.email, name: input.user.name ?? null, passwordHash },
+    });
     await tx.membership.create({ data: { organizationId: organization.id, userId: user.id, role: "owner" } });
-    const project = await tx.project.create({ data: { organizationId: organization.id, name: input.project.name, timezone: input.project.timezone, domain: input.project.domain ?? null } });
+    const project = await tx.project.create({
+      data: {
+        organizationId: organization.id,
+        name: input.project.name,
+        timezone: input.project.timezone,
+        domain: input.project.domain ?? null,
+      },
+    });
     return { organization_id: organization.id, project_id: project.id, user_id: user.id };
   });
 }

@@ -1,18 +1,19 @@
 // Organizations, users, memberships and projects: creation and look-up by what operators type.
+
+import { hashPassword } from "../auth/password";
 import { getPrisma } from "../db/client";
 import { ApiError } from "../errors";
-import { hashPassword } from "../auth/password";
 import { isUuid } from "../uuid";
 import { changeMembership } from "./members";
 import {
-  organizationInputSchema,
-  projectInputSchema,
-  roleSchema,
-  userInputSchema,
   type OrganizationInput,
+  organizationInputSchema,
   type ProjectInput,
+  projectInputSchema,
   type Role,
+  roleSchema,
   type UserInput,
+  userInputSchema,
 } from "./schemas";
 
 /** Creates the organization, or returns the existing one with that slug. */
@@ -23,7 +24,9 @@ export async function ensureOrganization(input: OrganizationInput) {
 
 /** Accepts an organization's id or slug. */
 export async function getOrganizationOrThrow(idOrSlug: string) {
-  const org = await getPrisma().organization.findFirst({ where: isUuid(idOrSlug) ? { OR: [{ id: idOrSlug }, { slug: idOrSlug }] } : { slug: idOrSlug } });
+  const org = await getPrisma().organization.findFirst({
+    where: isUuid(idOrSlug) ? { OR: [{ id: idOrSlug }, { slug: idOrSlug }] } : { slug: idOrSlug },
+  });
   if (!org) throw new ApiError("not_found", `No organization "${idOrSlug}"`);
   return org;
 }
@@ -43,7 +46,9 @@ export async function ensureUserWithRole(organizationId: string, input: UserInpu
 
 export async function createProject(organizationId: string, input: ProjectInput) {
   const data = projectInputSchema.parse(input);
-  return getPrisma().project.create({ data: { organizationId, name: data.name, timezone: data.timezone, domain: data.domain ?? null } });
+  return getPrisma().project.create({
+    data: { organizationId, name: data.name, timezone: data.timezone, domain: data.domain ?? null },
+  });
 }
 
 /** Returns the organization's project with that name, creating it if missing. */

@@ -10,16 +10,20 @@ export function SpaNavigation({ query }: { query: string }) {
       <span>
         Now at <code data-testid="current-path">{pathname}</code>
       </span>
-      <button className="rounded border px-3" onClick={() => push("/tracker-demo/pricing")}>
+      <button type="button" className="rounded border px-3" onClick={() => push("/tracker-demo/pricing")}>
         Pricing (pushState)
       </button>
-      <button className="rounded border px-3" onClick={() => history.replaceState(null, "", "/tracker-demo/pricing/annual" + query)}>
+      <button
+        type="button"
+        className="rounded border px-3"
+        onClick={() => history.replaceState(null, "", `/tracker-demo/pricing/annual${query}`)}
+      >
         Annual billing (replaceState)
       </button>
-      <button className="rounded border px-3" onClick={() => push("/tracker-demo/private/settings")}>
+      <button type="button" className="rounded border px-3" onClick={() => push("/tracker-demo/private/settings")}>
         Private settings (pushState)
       </button>
-      <button className="rounded border px-3" onClick={() => history.back()}>
+      <button type="button" className="rounded border px-3" onClick={() => history.back()}>
         Back
       </button>
     </nav>

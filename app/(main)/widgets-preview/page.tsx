@@ -2,25 +2,61 @@
 // Every widget with fixed sample results, in light and dark, for visual checks and e2e/widgets.spec.ts.
 // Static: no data fetching, no database.
 import { useState } from "react";
-import type { BreakdownResult, FunnelResult, FunnelStepResult, MetricResult, RetentionResult, TrendResult } from "@/lib/query/results";
 import { WidgetFrame } from "@/components/widgets/widget-frame";
 import { WidgetView } from "@/components/widgets/widget-view";
+import type {
+  BreakdownResult,
+  FunnelResult,
+  FunnelStepResult,
+  MetricResult,
+  RetentionResult,
+  TrendResult,
+} from "@/lib/query/results";
 
 const days = Array.from({ length: 14 }, (_, i) => `2025-03-${String(i + 1).padStart(2, "0")}`);
 const buckets = days.map((day) => ({ start: `${day}T00:00:00.000Z`, label: `${day}T00:00` }));
-const wave = (base: number, amp: number, phase = 0) => days.map((_, i) => Math.round(base + amp * Math.sin(i / 2 + phase) + i * base * 0.02));
-const series = (key: string | null, values: number[], other = false) => ({ key, other, values, total: values.reduce((a, b) => a + b, 0) });
+const wave = (base: number, amp: number, phase = 0) =>
+  days.map((_, i) => Math.round(base + amp * Math.sin(i / 2 + phase) + i * base * 0.02));
+const series = (key: string | null, values: number[], other = false) => ({
+  key,
+  other,
+  values,
+  total: values.reduce((a, b) => a + b, 0),
+});
 
 const pageviews: TrendResult = { kind: "trend", interval: "day", buckets, series: [series(null, wave(1200, 300))] };
 const bySource: TrendResult = {
   kind: "trend",
   interval: "day",
   buckets,
-  series: [series("google", wave(500, 120)), series("twitter", wave(220, 80, 1)), series(null, wave(150, 40, 2)), series(null, wave(90, 30, 3), true)],
+  series: [
+    series("google", wave(500, 120)),
+    series("twitter", wave(220, 80, 1)),
+    series(null, wave(150, 40, 2)),
+    series(null, wave(90, 30, 3), true),
+  ],
 };
-const visitors: MetricResult = { kind: "metric", value: 48_213, previous: 41_020, change: 48_213 / 41_020 - 1, previous_range: { from: "2025-02-15T00:00:00Z", to: "2025-03-01T00:00:00Z" } };
-const bounce: MetricResult = { kind: "metric", value: 0.382, previous: 0.415, change: 0.382 / 0.415 - 1, previous_range: null };
-const duration: MetricResult = { kind: "metric", value: 200, previous: 230, change: 200 / 230 - 1, previous_range: null };
+const visitors: MetricResult = {
+  kind: "metric",
+  value: 48_213,
+  previous: 41_020,
+  change: 48_213 / 41_020 - 1,
+  previous_range: { from: "2025-02-15T00:00:00Z", to: "2025-03-01T00:00:00Z" },
+};
+const bounce: MetricResult = {
+  kind: "metric",
+  value: 0.382,
+  previous: 0.415,
+  change: 0.382 / 0.415 - 1,
+  previous_range: null,
+};
+const duration: MetricResult = {
+  kind: "metric",
+  value: 200,
+  previous: 230,
+  change: 200 / 230 - 1,
+  previous_range: null,
+};
 const pages: BreakdownResult = {
   kind: "breakdown",
   dimension: "path",
@@ -42,7 +78,10 @@ const step = (index: number, label: string, count: number, first: number, previo
   conversion_from_previous: count / previous,
   drop_off: index === 0 ? 0 : previous - count,
 });
-const steps = (counts: number[]) => counts.map((c, i) => step(i, ["Viewed pricing", "Started signup", "Activated"][i]!, c, counts[0]!, counts[Math.max(0, i - 1)]!));
+const steps = (counts: number[]) =>
+  counts.map((c, i) =>
+    step(i, ["Viewed pricing", "Started signup", "Activated"][i]!, c, counts[0]!, counts[Math.max(0, i - 1)]!),
+  );
 const signup: FunnelResult = {
   kind: "funnel",
   steps: steps([5200, 2080, 936]),
@@ -57,9 +96,17 @@ const retention: RetentionResult = {
   period: "week",
   cohorts: [0, 1, 2, 3, 4].map((w) => {
     const size = [412, 380, 455, 398, 120][w]!;
-    const counts = [0, 1, 2, 3, 4, 5].map((k) => (w + k > 4 ? null : Math.round(size * (k === 0 ? 1 : 0.45 * 0.8 ** k))));
+    const counts = [0, 1, 2, 3, 4, 5].map((k) =>
+      w + k > 4 ? null : Math.round(size * (k === 0 ? 1 : 0.45 * 0.8 ** k)),
+    );
     const label = `2025-02-${String(3 + w * 7).padStart(2, "0")}`;
-    return { start: `${label}T00:00:00.000Z`, label, size, counts, rates: counts.map((c) => (c === null ? null : c / size)) };
+    return {
+      start: `${label}T00:00:00.000Z`,
+      label,
+      size,
+      counts,
+      rates: counts.map((c) => (c === null ? null : c / size)),
+    };
   }),
 };
 
@@ -73,9 +120,27 @@ function Gallery({ accent }: { accent?: string }) {
         <WidgetView result={pageviews} viz={{ type: "line" }} title="Pageviews" {...common} />
       </WidgetFrame>
       <WidgetFrame title="Visitors">
-        <WidgetView result={visitors} viz={{ type: "metric" }} measureType="unique_users" title="Visitors" {...common} />
-        <WidgetView result={bounce} viz={{ type: "metric" }} measureType="bounce_rate" title="Bounce rate" {...common} />
-        <WidgetView result={duration} viz={{ type: "metric" }} measureType="avg_session_duration" title="Session duration" {...common} />
+        <WidgetView
+          result={visitors}
+          viz={{ type: "metric" }}
+          measureType="unique_users"
+          title="Visitors"
+          {...common}
+        />
+        <WidgetView
+          result={bounce}
+          viz={{ type: "metric" }}
+          measureType="bounce_rate"
+          title="Bounce rate"
+          {...common}
+        />
+        <WidgetView
+          result={duration}
+          viz={{ type: "metric" }}
+          measureType="avg_session_duration"
+          title="Session duration"
+          {...common}
+        />
       </WidgetFrame>
       <WidgetFrame title="Visits by source (bar)">
         <WidgetView result={bySource} viz={{ type: "bar" }} title="Visits by source" {...common} />
@@ -83,7 +148,14 @@ function Gallery({ accent }: { accent?: string }) {
       <WidgetFrame title="Visits by source (area)">
         <WidgetView result={bySource} viz={{ type: "area" }} title="Visits by source" {...common} />
       </WidgetFrame>
-      <WidgetFrame title="Top pages (bars)" actions={<p className="text-xs text-slate-500" aria-live="polite">{selected !== undefined && `Selected: ${selected ?? "(none)"}`}</p>}>
+      <WidgetFrame
+        title="Top pages (bars)"
+        actions={
+          <p className="text-xs text-slate-500" aria-live="polite">
+            {selected !== undefined && `Selected: ${selected ?? "(none)"}`}
+          </p>
+        }
+      >
         <WidgetView result={pages} viz={{ type: "bar" }} title="Pageviews" onSelect={setSelected} {...common} />
       </WidgetFrame>
       <WidgetFrame title="Top pages (donut)">
@@ -99,13 +171,22 @@ function Gallery({ accent }: { accent?: string }) {
         <WidgetView result={signup} viz={{ type: "funnel" }} title="Signup funnel" {...common} />
       </WidgetFrame>
       <WidgetFrame title="Signup funnel (vertical)">
-        <WidgetView result={{ ...signup, breakdown: null }} viz={{ type: "funnel", orientation: "vertical", height: 160 }} title="Signup funnel (vertical)" {...common} />
+        <WidgetView
+          result={{ ...signup, breakdown: null }}
+          viz={{ type: "funnel", orientation: "vertical", height: 160 }}
+          title="Signup funnel (vertical)"
+          {...common}
+        />
       </WidgetFrame>
       <WidgetFrame title="Weekly retention" className="md:col-span-2">
         <WidgetView result={retention} viz={{ type: "retention" }} title="Weekly retention" {...common} />
       </WidgetFrame>
       <WidgetFrame title="Loading" loading />
-      <WidgetFrame title="Failing" error={`Query timed out (retried ${retries}×)`} onRetry={() => setRetries((n) => n + 1)} />
+      <WidgetFrame
+        title="Failing"
+        error={`Query timed out (retried ${retries}×)`}
+        onRetry={() => setRetries((n) => n + 1)}
+      />
       <WidgetFrame title="Empty" empty />
     </div>
   );

@@ -10,5 +10,9 @@ export const dynamic = "force-dynamic";
 
 export const GET = defineRoute(async () => {
   const db = await checkDatabase();
-  return json(db === "up" ? 200 : 503, { status: db === "up" ? "ok" : "degraded", db, realtime: getRealtimeHub().stats() }, { "cache-control": "no-store" });
+  return json(
+    db === "up" ? 200 : 503,
+    { status: db === "up" ? "ok" : "degraded", db, realtime: getRealtimeHub().stats() },
+    { "cache-control": "no-store" },
+  );
 });

@@ -1,14 +1,19 @@
 // breakdown: a measure by dimension value, sorted, the top N and everything else as "other".
 import "server-only";
 import type pg from "pg";
+import { type GroupedSql, groupedMeasureSql, topValuesSql } from "../measure";
 import type { BreakdownResult } from "../results";
 import type { BreakdownQuery } from "../schemas";
-import { groupedMeasureSql, topValuesSql, type GroupedSql } from "../measure";
 import type { QueryScope } from "../scope";
 
 type Db = Pick<pg.Pool, "query">;
 
-export async function runBreakdown(db: Db, scope: QueryScope, query: BreakdownQuery, grouped: GroupedSql = groupedMeasureSql): Promise<BreakdownResult> {
+export async function runBreakdown(
+  db: Db,
+  scope: QueryScope,
+  query: BreakdownQuery,
+  grouped: GroupedSql = groupedMeasureSql,
+): Promise<BreakdownResult> {
   const { rows: top } = await db.query<{ dim: string | null; value: number | null }>(
     topValuesSql(grouped, scope, query.measure, query.dimension, query.limit, query.sort).toQuery(),
   );
@@ -17,5 +22,10 @@ export async function runBreakdown(db: Db, scope: QueryScope, query: BreakdownQu
     grouped(scope, query.measure, { dimension: query.dimension, top: top.map((r) => r.dim) }).toQuery(),
   );
   const other = rows.find((r) => r.is_other)?.value ?? null;
-  return { kind: "breakdown", dimension: query.dimension, rows: top.map((r) => ({ value: r.dim, measure: r.value })), other };
+  return {
+    kind: "breakdown",
+    dimension: query.dimension,
+    rows: top.map((r) => ({ value: r.dim, measure: r.value })),
+    other,
+  };
 }

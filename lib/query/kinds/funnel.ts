@@ -3,11 +3,11 @@
 // past the range's end, so a conversion that started in range is not cut off.
 import "server-only";
 import type pg from "pg";
+import { actorHash, dimensionText, filtersCondition } from "../fields";
 import type { FunnelResult, FunnelStepResult } from "../results";
 import type { FunnelQuery } from "../schemas";
-import { actorHash, dimensionText, filtersCondition } from "../fields";
-import { scopeCondition, tenantCondition, type QueryScope } from "../scope";
-import { join, sql, trusted, type Sql } from "../sql";
+import { type QueryScope, scopeCondition, tenantCondition } from "../scope";
+import { join, type Sql, sql, trusted } from "../sql";
 
 type Db = Pick<pg.Pool, "query">;
 
@@ -67,7 +67,9 @@ export async function runFunnel(db: Db, scope: QueryScope, query: FunnelQuery): 
   let breakdown: FunnelResult["breakdown"] = null;
   if (query.breakdown) {
     // Each user falls in exactly one group (their first step-1 event's value), so groups add up.
-    const ranked = [...rows].sort((a, b) => countsOf(b)[0]! - countsOf(a)[0]! || String(a.dim).localeCompare(String(b.dim)));
+    const ranked = [...rows].sort(
+      (a, b) => countsOf(b)[0]! - countsOf(a)[0]! || String(a.dim).localeCompare(String(b.dim)),
+    );
     const top = ranked.slice(0, query.breakdown.limit);
     const rest = ranked.slice(query.breakdown.limit);
     breakdown = top.map((row) => ({ value: row.dim, other: false, steps: describeSteps(query, countsOf(row)) }));

@@ -3,12 +3,12 @@
 // happened yet are null, not zero.
 import "server-only";
 import type pg from "pg";
+import { bitmapsFromNumbersSql, numberedActorsSql } from "../actor-bitmaps";
+import { ACTOR_BUCKETS, actorBucket, actorHash, filtersCondition } from "../fields";
 import type { RetentionResult } from "../results";
 import type { RetentionQuery } from "../schemas";
-import { ACTOR_BUCKETS, actorBucket, actorHash, filtersCondition } from "../fields";
-import { tenantCondition, type QueryScope } from "../scope";
-import { bitmapsFromNumbersSql, numberedActorsSql } from "../actor-bitmaps";
-import { join, sql, trusted, type Sql } from "../sql";
+import { type QueryScope, tenantCondition } from "../scope";
+import { join, type Sql, sql, trusted } from "../sql";
 import { addInZone, seriesInZone } from "../zone-time";
 
 type Db = Pick<pg.Pool, "query">;
@@ -87,7 +87,12 @@ function maskEventsSql(scope: QueryScope, query: RetentionQuery, starts: Date[],
  * 2.9 s -> 2.2 s). Buckets also split without overlap among readers: nothing to merge but pattern
  * counts (two readers: 1.1 s).
  */
-function maskPatternsSql(scope: QueryScope, query: RetentionQuery, starts: Date[], buckets: { first: number; last: number } | null): Sql {
+function maskPatternsSql(
+  scope: QueryScope,
+  query: RetentionQuery,
+  starts: Date[],
+  buckets: { first: number; last: number } | null,
+): Sql {
   const filters = filtersCondition(scope.filters);
   const users = sql`
     SELECT min(r.i) FILTER (WHERE r.starts) - 1 AS c, bit_or(1::bigint << (r.i - 1)) FILTER (WHERE r.returns) AS returned
@@ -100,7 +105,9 @@ function maskPatternsSql(scope: QueryScope, query: RetentionQuery, starts: Date[
       OFFSET 0
     ) r
     GROUP BY r.actor`;
-  const from = buckets ? sql`generate_series(${buckets.first}::int, ${buckets.last}::int) AS b(bucket) CROSS JOIN LATERAL (${users}) u` : sql`(${users}) u`;
+  const from = buckets
+    ? sql`generate_series(${buckets.first}::int, ${buckets.last}::int) AS b(bucket) CROSS JOIN LATERAL (${users}) u`
+    : sql`(${users}) u`;
   // Only the periods the report shows: fewer distinct patterns to count and send back.
   const shown = query.periods + 1 >= MASK_PERIODS ? -1n : (1n << BigInt(query.periods + 1)) - 1n;
   return sql`SELECT u.c, (u.returned >> u.c) & ${String(shown)}::bigint AS later, count(*)::int AS users FROM ${from} WHERE u.c IS NOT NULL GROUP BY 1, 2`;
@@ -124,7 +131,13 @@ async function expectedEvents(db: Db, scope: QueryScope, query: RetentionQuery, 
  * The patterns of every user: in one pass for a small range, else bucket by bucket with the buckets
  * shared out among the readers (connections on one snapshot).
  */
-async function maskPatterns(db: Db, source: RetentionSource & { kind: "raw" }, scope: QueryScope, query: RetentionQuery, starts: Date[]): Promise<Pattern[]> {
+async function maskPatterns(
+  db: Db,
+  source: RetentionSource & { kind: "raw" },
+  scope: QueryScope,
+  query: RetentionQuery,
+  starts: Date[],
+): Promise<Pattern[]> {
   if ((await expectedEvents(db, scope, query, starts)) < (source.minEventsForBuckets ?? MIN_EVENTS_FOR_BUCKETS)) {
     return (await db.query<Pattern>(maskPatternsSql(scope, query, starts, null).toQuery())).rows;
   }
@@ -148,7 +161,10 @@ async function maskPatterns(db: Db, source: RetentionSource & { kind: "raw" }, s
 
 /** The CTEs `sizes` and `returns` from the pattern counts: a cohort's size, and its users back k periods later. */
 function maskCohortsSql(query: RetentionQuery, starts: Date[], patterns: Pattern[]): Sql {
-  const returnedIn = Array.from({ length: query.periods + 1 }, (_, k) => sql`sum(CASE WHEN (later >> ${trusted(String(k))}) & 1 = 1 THEN users ELSE 0 END)::int`);
+  const returnedIn = Array.from(
+    { length: query.periods + 1 },
+    (_, k) => sql`sum(CASE WHEN (later >> ${trusted(String(k))}) & 1 = 1 THEN users ELSE 0 END)::int`,
+  );
   return sql`
     patterns AS (SELECT * FROM unnest(${patterns.map((p) => p.c)}::int[], ${patterns.map((p) => p.later)}::bigint[], ${patterns.map((p) => p.users)}::int[]) AS p(c, later, users)),
     by_cohort AS (SELECT c, sum(users)::int AS size, ARRAY[${join(returnedIn, ", ")}] AS ns FROM patterns GROUP BY c),
@@ -208,7 +224,13 @@ function bitmapCohortsSql(scope: QueryScope, query: RetentionQuery, watermark: s
     ),`;
 }
 
-export async function runRetention(db: Db, scope: QueryScope, query: RetentionQuery, now: Date, source: RetentionSource = { kind: "raw" }): Promise<RetentionResult> {
+export async function runRetention(
+  db: Db,
+  scope: QueryScope,
+  query: RetentionQuery,
+  now: Date,
+  source: RetentionSource = { kind: "raw" },
+): Promise<RetentionResult> {
   const tz = scope.timezone;
   const days = daysPerPeriod(query);
   // Every period's start, DST included: the cohorts listed, and the masks' bit positions.
@@ -221,8 +243,7 @@ export async function runRetention(db: Db, scope: QueryScope, query: RetentionQu
   if (source.kind === "daily") cohorts = bitmapCohortsSql(scope, query, source.watermark);
   else if (starts.length > 0 && starts.length <= MASK_PERIODS) {
     cohorts = maskCohortsSql(query, starts, await maskPatterns(db, source, scope, query, starts));
-  }
-  else cohorts = rawCohortsSql(scope, query);
+  } else cohorts = rawCohortsSql(scope, query);
   const text = sql`
     WITH ${cohorts}
     periods AS (SELECT unnest(${starts}::timestamptz[]) AS cohort)
@@ -233,7 +254,14 @@ export async function runRetention(db: Db, scope: QueryScope, query: RetentionQu
     LEFT JOIN sizes s USING (cohort)
     LEFT JOIN (SELECT cohort, array_agg(n ORDER BY k) AS ks, array_agg(k ORDER BY k) AS kk FROM returns WHERE k <= ${query.periods} AND n > 0 GROUP BY cohort) r USING (cohort)
     ORDER BY p.cohort`;
-  const { rows } = await db.query<{ cohort: Date; label: string; size: number; ks: number[]; kk: number[]; starts: Date[] }>(text.toQuery());
+  const { rows } = await db.query<{
+    cohort: Date;
+    label: string;
+    size: number;
+    ks: number[];
+    kk: number[];
+    starts: Date[];
+  }>(text.toQuery());
   const horizon = Math.min(now.getTime(), scope.to.getTime());
   return {
     kind: "retention",

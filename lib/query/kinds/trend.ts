@@ -1,9 +1,9 @@
 // trend: a measure per time bucket (empty buckets are zero), optionally split into top-N series + "other".
 import "server-only";
 import type pg from "pg";
+import { type GroupedSql, groupedMeasureSql, type Interval, topValuesSql } from "../measure";
 import type { TrendResult } from "../results";
 import type { TrendQuery } from "../schemas";
-import { groupedMeasureSql, topValuesSql, type GroupedSql, type Interval } from "../measure";
 import type { QueryScope } from "../scope";
 import { sql } from "../sql";
 import { seriesInZone } from "../zone-time";
@@ -31,20 +31,33 @@ function emptyValue(query: TrendQuery): number | null {
   return ["count", "unique_users", "sessions", "sum"].includes(query.measure.type) ? 0 : null;
 }
 
-export async function runTrend(db: Db, scope: QueryScope, query: TrendQuery, groupedSql: GroupedSql = groupedMeasureSql): Promise<TrendResult> {
+export async function runTrend(
+  db: Db,
+  scope: QueryScope,
+  query: TrendQuery,
+  groupedSql: GroupedSql = groupedMeasureSql,
+): Promise<TrendResult> {
   const buckets = await bucketsOf(db, scope, query.interval);
   const index = new Map(buckets.map((b, i) => [b.start, i]));
   let top: (string | null)[] | undefined;
   if (query.breakdown) {
-    const { rows } = await db.query<{ dim: string | null }>(topValuesSql(groupedSql, scope, query.measure, query.breakdown.dimension, query.breakdown.limit).toQuery());
+    const { rows } = await db.query<{ dim: string | null }>(
+      topValuesSql(groupedSql, scope, query.measure, query.breakdown.dimension, query.breakdown.limit).toQuery(),
+    );
     top = rows.map((r) => r.dim);
   }
-  const grouped = groupedSql(scope, query.measure, { interval: query.interval, dimension: query.breakdown?.dimension, top });
+  const grouped = groupedSql(scope, query.measure, {
+    interval: query.interval,
+    dimension: query.breakdown?.dimension,
+    top,
+  });
   const [{ rows }, totals] = await Promise.all([
     db.query<Row>(grouped.toQuery()),
     db.query<Row>(groupedSql(scope, query.measure, { dimension: query.breakdown?.dimension, top }).toQuery()),
   ]);
-  const keys: { key: string | null; other: boolean }[] = query.breakdown ? [...(top ?? []).map((key) => ({ key, other: false }))] : [{ key: null, other: false }];
+  const keys: { key: string | null; other: boolean }[] = query.breakdown
+    ? [...(top ?? []).map((key) => ({ key, other: false }))]
+    : [{ key: null, other: false }];
   if (query.breakdown && rows.some((r) => r.is_other)) keys.push({ key: null, other: true });
   const fill = emptyValue(query);
   const series = keys.map(({ key, other }) => {
@@ -59,4 +72,3 @@ export async function runTrend(db: Db, scope: QueryScope, query: TrendQuery, gro
   });
   return { kind: "trend", interval: query.interval, buckets, series };
 }
-

@@ -10,7 +10,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, getPrisma } from "../../../lib/db/client";
-import { createTenant, testBaseUrl, type Tenant } from "../../../lib/testing/fixtures";
+import { createTenant, type Tenant, testBaseUrl } from "../../../lib/testing/fixtures";
 
 const run = promisify(execFile);
 const client = process.env.LUMEN_CPP_CLIENT;
@@ -28,7 +28,10 @@ interface Counters {
 class OutageProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
-  constructor(readonly port: number, private readonly target: URL) {}
+  constructor(
+    readonly port: number,
+    private readonly target: URL,
+  ) {}
 
   async up(): Promise<void> {
     this.server = createServer((inbound) => {
@@ -77,18 +80,35 @@ afterAll(async () => {
 });
 
 async function eventsOfRun(runId: string) {
-  return getPrisma().event.findMany({ where: { projectId: tenant.projectId, properties: { path: ["run_id"], equals: runId } } });
+  return getPrisma().event.findMany({
+    where: { projectId: tenant.projectId, properties: { path: ["run_id"], equals: runId } },
+  });
 }
 
 describe.skipIf(!client)("C++ SDK against the real server", () => {
   it("delivers events with their fields", async () => {
     const runId = randomUUID();
-    const counters = await runClient(["--endpoint", testBaseUrl(), "--write-key", tenant.writeKey, "--events", "25", "--run-id", runId]);
+    const counters = await runClient([
+      "--endpoint",
+      testBaseUrl(),
+      "--write-key",
+      tenant.writeKey,
+      "--events",
+      "25",
+      "--run-id",
+      runId,
+    ]);
     expect(counters).toMatchObject({ tracked: 25, sent: 25, dropped: 0 });
     const events = await eventsOfRun(runId);
     expect(events).toHaveLength(25);
-    expect(new Set(events.map((e) => (e.properties as { index: number }).index))).toEqual(new Set(Array.from({ length: 25 }, (_, i) => i)));
-    expect(events[0]).toMatchObject({ name: "integration_event", organizationId: tenant.organizationId, library: expect.stringMatching(/^lumen-cpp\//) });
+    expect(new Set(events.map((e) => (e.properties as { index: number }).index))).toEqual(
+      new Set(Array.from({ length: 25 }, (_, i) => i)),
+    );
+    expect(events[0]).toMatchObject({
+      name: "integration_event",
+      organizationId: tenant.organizationId,
+      library: expect.stringMatching(/^lumen-cpp\//),
+    });
     expect(events[0]!.os).toBeTruthy();
     expect(events[0]!.deviceType).toBe("desktop");
     // Client timestamps, corrected for skew, are close to when the program ran.
@@ -101,8 +121,29 @@ describe.skipIf(!client)("C++ SDK against the real server", () => {
     await proxy.up();
     const endpoint = `http://127.0.0.1:${proxy.port}`;
     const total = 200;
-    const common = ["--endpoint", endpoint, "--write-key", tenant.writeKey, "--storage", storage, "--run-id", runId, "--retry-initial-ms", "100", "--retry-max-ms", "500"];
-    const during = runClient([...common, "--events", String(total), "--delay-ms", "10", "--shutdown-timeout-ms", "1500"]);
+    const common = [
+      "--endpoint",
+      endpoint,
+      "--write-key",
+      tenant.writeKey,
+      "--storage",
+      storage,
+      "--run-id",
+      runId,
+      "--retry-initial-ms",
+      "100",
+      "--retry-max-ms",
+      "500",
+    ];
+    const during = runClient([
+      ...common,
+      "--events",
+      String(total),
+      "--delay-ms",
+      "10",
+      "--shutdown-timeout-ms",
+      "1500",
+    ]);
     await new Promise((r) => setTimeout(r, 600));
     await proxy.down();
     const first = await during;

@@ -4,15 +4,15 @@
 // page, never data; so does a choice set past the token's feed budget (lib/embed/feed-budget.ts).
 // Headers: next.config.mjs (no-store, no-referrer) and proxy.ts (frame-ancestors).
 import type { Metadata } from "next";
-import { EmbedApp } from "@/components/embed/embed-app";
 import type { Snapshot } from "@/components/embed/embed-api";
+import { EmbedApp } from "@/components/embed/embed-app";
 import { describeEmbed } from "@/lib/embed/describe";
 import { loadEmbedSnapshot } from "@/lib/embed/embed-data";
 import { chargeChoiceSet } from "@/lib/embed/feed-budget";
-import { ApiError } from "@/lib/errors";
 import { readEditableChoices } from "@/lib/embed/read-choices";
 import { embedThemeSchema } from "@/lib/embed/schemas";
 import { EmbedTokenError, verifyEmbedToken } from "@/lib/embed/tokens";
+import { ApiError } from "@/lib/errors";
 import { embedPrincipal, withQueryGate } from "@/lib/query/query-gate";
 
 export const dynamic = "force-dynamic";
@@ -22,11 +22,32 @@ export const metadata: Metadata = { title: "Lumen embed", robots: { index: false
 // the viewer's system preference in an inline script that runs before the widgets paint.
 const autoTheme = `try{if(matchMedia("(prefers-color-scheme: dark)").matches)document.getElementById("lumen-embed").classList.add("dark")}catch(e){}`;
 
-function Shell({ mode, transparent = false, children }: { mode: "light" | "dark" | "auto"; transparent?: boolean; children: React.ReactNode }) {
+function Shell({
+  mode,
+  transparent = false,
+  children,
+}: {
+  mode: "light" | "dark" | "auto";
+  transparent?: boolean;
+  children: React.ReactNode;
+}) {
   return (
-    <div id="lumen-embed" data-theme={mode} className={mode === "dark" ? "dark" : undefined} style={{ colorScheme: mode === "auto" ? "light dark" : mode }} suppressHydrationWarning>
-      {mode === "auto" && <script dangerouslySetInnerHTML={{ __html: autoTheme }} />}
-      <div className={`min-h-screen text-slate-900 dark:text-slate-100 ${transparent ? "" : "bg-white dark:bg-slate-950"}`}>{children}</div>
+    <div
+      id="lumen-embed"
+      data-theme={mode}
+      className={mode === "dark" ? "dark" : undefined}
+      style={{ colorScheme: mode === "auto" ? "light dark" : mode }}
+      suppressHydrationWarning
+    >
+      {mode === "auto" && (
+        // biome-ignore lint/security/noDangerouslySetInnerHtml: a constant script of ours (no user data) that sets the theme before paint.
+        <script dangerouslySetInnerHTML={{ __html: autoTheme }} />
+      )}
+      <div
+        className={`min-h-screen text-slate-900 dark:text-slate-100 ${transparent ? "" : "bg-white dark:bg-slate-950"}`}
+      >
+        {children}
+      </div>
     </div>
   );
 }
@@ -34,7 +55,11 @@ function Shell({ mode, transparent = false, children }: { mode: "light" | "dark"
 function EmbedError({ mode, message }: { mode: "light" | "dark" | "auto"; message: string }) {
   return (
     <Shell mode={mode}>
-      <main role="alert" data-testid="embed-error" className="flex min-h-40 items-center justify-center p-6 text-sm text-slate-600 dark:text-slate-300">
+      <main
+        role="alert"
+        data-testid="embed-error"
+        className="flex min-h-40 items-center justify-center p-6 text-sm text-slate-600 dark:text-slate-300"
+      >
         {message}
       </main>
     </Shell>
@@ -49,24 +74,35 @@ function toSearchParams(query: SearchParams): URLSearchParams {
   return params;
 }
 
-export default async function EmbedPage({ params, searchParams }: { params: Promise<{ token: string }>; searchParams: Promise<SearchParams> }) {
+export default async function EmbedPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ token: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const { token } = await params;
   const query = toSearchParams(await searchParams);
-  let embed;
-  let choices;
+  let embed: Awaited<ReturnType<typeof verifyEmbedToken>>;
+  let choices: ReturnType<typeof readEditableChoices>;
   try {
     embed = await verifyEmbedToken(token);
     choices = readEditableChoices(query, embed.claims.editable);
     chargeChoiceSet(embed, choices);
   } catch (error) {
-    const message = error instanceof EmbedTokenError || (error instanceof ApiError && error.code === "rate_limited") ? error.message : "This embed could not be loaded.";
+    const message =
+      error instanceof EmbedTokenError || (error instanceof ApiError && error.code === "rate_limited")
+        ? error.message
+        : "This embed could not be loaded.";
     return <EmbedError mode="auto" message={message} />;
   }
   const requested = embedThemeSchema.shape.mode.unwrap().safeParse(query.get("theme"));
   const mode = requested.success ? requested.data : embed.theme.mode;
   let initial: Snapshot;
   try {
-    initial = await withQueryGate(embedPrincipal(token), "embed", ({ gate }) => loadEmbedSnapshot(embed, choices, gate));
+    initial = await withQueryGate(embedPrincipal(token), "embed", ({ gate }) =>
+      loadEmbedSnapshot(embed, choices, gate),
+    );
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     // Too many of this token's page views at once: the page comes without data, and its live feed

@@ -14,16 +14,24 @@ export default async function ProjectsPage() {
   return (
     <div className="flex flex-col gap-8">
       <h1 className="text-2xl font-semibold">Projects</h1>
-      {organizations.length === 0 && <p>You are not a member of any organization yet. Ask an owner or admin to add you.</p>}
+      {organizations.length === 0 && (
+        <p>You are not a member of any organization yet. Ask an owner or admin to add you.</p>
+      )}
       {organizations.map(({ organization, role, projects }) => (
         <section key={organization.id} aria-labelledby={`org-${organization.id}`}>
-          <h2 id={`org-${organization.id}`} className="mb-3 text-sm font-semibold uppercase tracking-wide text-slate-500">
+          <h2
+            id={`org-${organization.id}`}
+            className="mb-3 text-sm font-semibold uppercase tracking-wide text-slate-500"
+          >
             {organization.name} <span className="font-normal normal-case">· {role}</span>
           </h2>
           <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
             {projects.map((p) => (
               <li key={p.id}>
-                <Link href={`/projects/${p.id}`} className="block rounded-lg border border-slate-200 bg-white p-4 hover:border-indigo-400 dark:border-slate-800 dark:bg-slate-900">
+                <Link
+                  href={`/projects/${p.id}`}
+                  className="block rounded-lg border border-slate-200 bg-white p-4 hover:border-indigo-400 dark:border-slate-800 dark:bg-slate-900"
+                >
                   <span className="font-medium">{p.name}</span>
                   <span className="block text-sm text-slate-500">{p.timezone}</span>
                 </Link>

@@ -7,17 +7,35 @@ import { SpaNavigation } from "../spa-navigation";
 
 export const metadata: Metadata = { title: "Tracker demo" };
 
-const SETTINGS = ["host", "consent", "respect-dnt", "exclude", "forms", "pageviews", "sessions", "clicks", "outbound", "downloads", "scroll"];
+const SETTINGS = [
+  "host",
+  "consent",
+  "respect-dnt",
+  "exclude",
+  "forms",
+  "pageviews",
+  "sessions",
+  "clicks",
+  "outbound",
+  "downloads",
+  "scroll",
+];
 
-type Props = { params: Promise<{ slug?: string[] }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+type Props = {
+  params: Promise<{ slug?: string[] }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
 
 export default async function TrackerDemoPage({ params, searchParams }: Props) {
   const { slug = [] } = await params;
   const query = await searchParams;
   const key = typeof query.key === "string" ? query.key : "";
-  const settings = SETTINGS.filter((name) => typeof query[name] === "string").map((name) => [name, query[name] as string]);
+  const settings = SETTINGS.filter((name) => typeof query[name] === "string").map((name) => [
+    name,
+    query[name] as string,
+  ]);
   // Links keep the key and settings, so every page of the demo is tracked the same way.
-  const keep = "?" + new URLSearchParams([["key", key], ...settings]).toString();
+  const keep = `?${new URLSearchParams([["key", key], ...settings]).toString()}`;
   const dataAttributes = Object.fromEntries(settings.map(([name, value]) => [`data-${name}`, value]));
 
   return (
@@ -26,8 +44,8 @@ export default async function TrackerDemoPage({ params, searchParams }: Props) {
       <h1 className="text-3xl font-semibold">Tracker demo</h1>
       {!key && <p className="text-red-600">Add ?key=YOUR_WRITE_KEY to the URL to send events.</p>}
       <p className="text-slate-600 dark:text-slate-300">
-        Page <code>/{["tracker-demo", ...slug].join("/")}</code> as first loaded. Everything you do here is sent to Lumen by
-        lumen.js.
+        Page <code>/{["tracker-demo", ...slug].join("/")}</code> as first loaded. Everything you do here is sent to
+        Lumen by lumen.js.
       </p>
 
       <SpaNavigation query={keep} />
@@ -36,7 +54,13 @@ export default async function TrackerDemoPage({ params, searchParams }: Props) {
         <h2 id="actions" className="w-full font-medium">
           Tracked actions
         </h2>
-        <button className="rounded bg-slate-900 px-3 py-1 text-white" data-lumen-event="signup_click" data-lumen-prop-plan="pro" data-lumen-prop-source="hero">
+        <button
+          type="button"
+          className="rounded bg-slate-900 px-3 py-1 text-white"
+          data-lumen-event="signup_click"
+          data-lumen-prop-plan="pro"
+          data-lumen-prop-source="hero"
+        >
           Start free trial
         </button>
         <a className="underline" href={`/tracker-demo/docs${keep}`}>

@@ -2,7 +2,7 @@
 // next-auth guards its own form posts with its CSRF token (double-submit cookie), so the app's
 // same-origin JSON rule for cookie-authenticated writes (lib/api/csrf.ts) is not applied here.
 import { defineRoute } from "@/lib/api/route";
-import { handleAuthRequest, type AuthRouteContext } from "@/lib/auth/auth-route";
+import { type AuthRouteContext, handleAuthRequest } from "@/lib/auth/auth-route";
 
 const handler = defineRoute<AuthRouteContext>(handleAuthRequest, { crossSite: true });
 

@@ -1,8 +1,9 @@
 // POST /api/v1/embeds: create a signed embed for a report or widget, as a signed-in admin or with an
 // admin API key (Authorization: Bearer lma_…, for the customer's backend); returns the token, its
 // URL and ready-to-paste iframe and script snippets.
-import { defineRoute, json } from "@/lib/api/route";
+
 import { readAppBody } from "@/lib/api/body";
+import { defineRoute, json } from "@/lib/api/route";
 import { readEmbedAdmin } from "@/lib/embed/embed-admin";
 import { createEmbed } from "@/lib/embed/issue";
 

@@ -14,6 +14,12 @@ function corsHeaders(request: Request): Record<string, string> {
 }
 
 // Browsers post here from customers' sites, with a write key rather than a cookie: cross-site by design.
-export const POST = defineRoute(async (request) => json(202, await handleIngestRequest(request)), { headers: corsHeaders, crossSite: true });
+export const POST = defineRoute(async (request) => json(202, await handleIngestRequest(request)), {
+  headers: corsHeaders,
+  crossSite: true,
+});
 
-export const OPTIONS = defineRoute(async () => new Response(null, { status: 204 }), { headers: corsHeaders, crossSite: true });
+export const OPTIONS = defineRoute(async () => new Response(null, { status: 204 }), {
+  headers: corsHeaders,
+  crossSite: true,
+});

@@ -2,4 +2,6 @@
 import { defineRoute, json } from "@/lib/api/route";
 import { handleQueryRequest } from "@/lib/query/handle-query";
 
-export const POST = defineRoute(async (request) => json(200, await handleQueryRequest(request), { "cache-control": "no-store" }));
+export const POST = defineRoute(async (request) =>
+  json(200, await handleQueryRequest(request), { "cache-control": "no-store" }),
+);

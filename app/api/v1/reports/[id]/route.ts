@@ -1,6 +1,7 @@
 // GET/PATCH/DELETE /api/v1/reports/{id}: a report with its widgets; rename or delete it (analyst+).
-import { defineRoute, json } from "@/lib/api/route";
+
 import { readAppBody } from "@/lib/api/body";
+import { defineRoute, json } from "@/lib/api/route";
 import { requireUser } from "@/lib/auth/session";
 import { deleteReport, getReportForUser, updateReport } from "@/lib/reports/reports";
 

@@ -1,6 +1,7 @@
 // PATCH/DELETE /api/v1/widgets/{id}: edit a widget (title, query, viz, grid) or delete it (analyst+).
-import { defineRoute, json } from "@/lib/api/route";
+
 import { readAppBody } from "@/lib/api/body";
+import { defineRoute, json } from "@/lib/api/route";
 import { requireUser } from "@/lib/auth/session";
 import { deleteWidget, updateWidget } from "@/lib/reports/reports";
 

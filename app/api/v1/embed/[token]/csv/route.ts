@@ -11,8 +11,14 @@ export const GET = defineRoute<{ params: Promise<{ token: string }> }>(async (re
   const { token } = await params;
   const { embed, choices, url } = await readEmbedRequest(request, token);
   const { widget } = embedCsvQuerySchema.parse({ widget: url.searchParams.get("widget") ?? undefined });
-  const { fileName, csv } = await withQueryGate(embedPrincipal(token), "embed", ({ gate }) => embedWidgetCsv(embed, widget, choices, gate));
+  const { fileName, csv } = await withQueryGate(embedPrincipal(token), "embed", ({ gate }) =>
+    embedWidgetCsv(embed, widget, choices, gate),
+  );
   return new Response(csv, {
-    headers: { ...EMBED_API_HEADERS, "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${fileName}"` },
+    headers: {
+      ...EMBED_API_HEADERS,
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="${fileName}"`,
+    },
   });
 });

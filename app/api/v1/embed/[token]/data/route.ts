@@ -12,6 +12,12 @@ export const dynamic = "force-dynamic";
 export const GET = defineRoute<{ params: Promise<{ token: string }> }>(async (request, { params }) => {
   const { token } = await params;
   const { embed, choices } = await readEmbedRequest(request, token);
-  const snapshot = await withQueryGate(embedPrincipal(token), "embed", ({ gate }) => loadEmbedSnapshot(embed, choices, gate));
-  return json(200, { version: snapshot.version, embed: describeEmbed(embed), widgets: snapshot.widgets }, EMBED_API_HEADERS);
+  const snapshot = await withQueryGate(embedPrincipal(token), "embed", ({ gate }) =>
+    loadEmbedSnapshot(embed, choices, gate),
+  );
+  return json(
+    200,
+    { version: snapshot.version, embed: describeEmbed(embed), widgets: snapshot.widgets },
+    EMBED_API_HEADERS,
+  );
 });

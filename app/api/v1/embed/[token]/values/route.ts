@@ -11,6 +11,8 @@ export const GET = defineRoute<{ params: Promise<{ token: string }> }>(async (re
   const { token } = await params;
   const { embed, choices, url } = await readEmbedRequest(request, token);
   const { field } = fieldValuesQuerySchema.parse({ field: url.searchParams.get("field") ?? undefined });
-  const values = await withQueryGate(embedPrincipal(token), "embed", ({ gate }) => listFieldValues(embed, field, choices, gate));
+  const values = await withQueryGate(embedPrincipal(token), "embed", ({ gate }) =>
+    listFieldValues(embed, field, choices, gate),
+  );
   return json(200, { field, values }, EMBED_API_HEADERS);
 });

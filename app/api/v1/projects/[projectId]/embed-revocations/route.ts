@@ -1,8 +1,9 @@
 // GET/POST /api/v1/projects/{projectId}/embed-revocations: the jtis of customer-signed embed tokens
 // revoked one by one, and { jti } to revoke one (owner/admin, or an admin API key). A revoked token
 // is refused from then on, and its open streams end within a second.
-import { defineRoute, json } from "@/lib/api/route";
+
 import { readAppBody } from "@/lib/api/body";
+import { defineRoute, json } from "@/lib/api/route";
 import { readEmbedAdmin } from "@/lib/embed/embed-admin";
 import { listRevokedJtisForAdmin, revokeCustomerJti } from "@/lib/embed/revocations";
 

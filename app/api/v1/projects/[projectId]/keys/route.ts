@@ -1,6 +1,7 @@
 // POST /api/v1/projects/{projectId}/keys: create an API key (admin+); the response is the only time it is shown.
-import { defineRoute, json } from "@/lib/api/route";
+
 import { readAppBody } from "@/lib/api/body";
+import { defineRoute, json } from "@/lib/api/route";
 import { requireUser } from "@/lib/auth/session";
 import { createProjectKey } from "@/lib/workspace/settings";
 

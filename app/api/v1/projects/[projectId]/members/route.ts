@@ -1,6 +1,7 @@
 // POST /api/v1/projects/{projectId}/members: add a member of the project's organization or change their role (owner).
-import { defineRoute, json } from "@/lib/api/route";
+
 import { readAppBody } from "@/lib/api/body";
+import { defineRoute, json } from "@/lib/api/route";
 import { requireUser } from "@/lib/auth/session";
 import { upsertMember } from "@/lib/workspace/members";
 

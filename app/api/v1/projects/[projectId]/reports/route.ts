@@ -1,7 +1,8 @@
 // GET/POST /api/v1/projects/{projectId}/reports: list a project's reports, create one (analyst+),
 // optionally from a template ({ template: "traffic" | "signup_funnel" | "weekly_retention" }).
-import { defineRoute, json } from "@/lib/api/route";
+
 import { readAppBody } from "@/lib/api/body";
+import { defineRoute, json } from "@/lib/api/route";
 import { requireUser } from "@/lib/auth/session";
 import { createReport, listReports } from "@/lib/reports/reports";
 import { createReportFromTemplate } from "@/lib/reports/templates";
@@ -17,6 +18,9 @@ export const POST = defineRoute<Context>(async (request, { params }) => {
   const user = await requireUser();
   const { projectId } = await params;
   const body = (await readAppBody(request)) as { template?: unknown };
-  const report = body.template !== undefined ? await createReportFromTemplate(user.id, projectId, body.template) : await createReport(user.id, projectId, body);
+  const report =
+    body.template !== undefined
+      ? await createReportFromTemplate(user.id, projectId, body.template)
+      : await createReport(user.id, projectId, body);
   return json(201, report);
 });

@@ -1,6 +1,7 @@
 // GET/PATCH /api/v1/projects/{projectId}/settings: project, members, keys and embeds; edit the project (admin+).
-import { defineRoute, json } from "@/lib/api/route";
+
 import { readAppBody } from "@/lib/api/body";
+import { defineRoute, json } from "@/lib/api/route";
 import { requireUser } from "@/lib/auth/session";
 import { getProjectSettings, updateProject } from "@/lib/workspace/settings";
 

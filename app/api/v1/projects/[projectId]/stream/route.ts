@@ -11,6 +11,9 @@ export const dynamic = "force-dynamic";
 
 export const GET = defineRoute<{ params: Promise<{ projectId: string }> }>(async (request, { params }) => {
   const user = await requireUser();
-  const stream = await openProjectLiveStream(user.id, (await params).projectId, { signal: request.signal, lastEventId: request.headers.get("last-event-id") });
+  const stream = await openProjectLiveStream(user.id, (await params).projectId, {
+    signal: request.signal,
+    lastEventId: request.headers.get("last-event-id"),
+  });
   return new Response(stream, { headers: SSE_HEADERS });
 });

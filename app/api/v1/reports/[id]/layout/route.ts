@@ -1,6 +1,7 @@
 // PUT /api/v1/reports/{id}/layout: save every widget's grid after a move or resize (analyst+); no overlaps.
-import { defineRoute } from "@/lib/api/route";
+
 import { readAppBody } from "@/lib/api/body";
+import { defineRoute } from "@/lib/api/route";
 import { requireUser } from "@/lib/auth/session";
 import { saveLayout } from "@/lib/reports/reports";
 

@@ -1,7 +1,8 @@
 // POST /api/v1/reports/{id}/widgets: add a widget (title, query, viz, grid?) to a report (analyst+), placed
 // after the last widget in the first slot where it fits (or at the grid's place in the order).
-import { defineRoute, json } from "@/lib/api/route";
+
 import { readAppBody } from "@/lib/api/body";
+import { defineRoute, json } from "@/lib/api/route";
 import { requireUser } from "@/lib/auth/session";
 import { addWidget } from "@/lib/reports/reports";
 

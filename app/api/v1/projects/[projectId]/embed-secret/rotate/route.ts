@@ -1,8 +1,9 @@
 // POST /api/v1/projects/{projectId}/embed-secret/rotate { grace_seconds?: 0..2592000 (default 86400) }:
 // a new embed signing secret (owner/admin, or an admin API key); the previous one keeps verifying for
 // the grace period (0: not at all, and its tokens' open streams end now). Answers with the new secret.
-import { defineRoute, json } from "@/lib/api/route";
+
 import { readAppBody } from "@/lib/api/body";
+import { defineRoute, json } from "@/lib/api/route";
 import { readEmbedAdmin } from "@/lib/embed/embed-admin";
 import { rotateEmbedSecret } from "@/lib/embed/signing-secret";
 

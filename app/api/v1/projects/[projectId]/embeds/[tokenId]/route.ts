@@ -4,8 +4,10 @@ import { defineRoute } from "@/lib/api/route";
 import { readEmbedAdmin } from "@/lib/embed/embed-admin";
 import { revokeIssuedEmbed } from "@/lib/embed/revocations";
 
-export const DELETE = defineRoute<{ params: Promise<{ projectId: string; tokenId: string }> }>(async (request, { params }) => {
-  const { projectId, tokenId } = await params;
-  await revokeIssuedEmbed(await readEmbedAdmin(request), projectId, tokenId);
-  return new Response(null, { status: 204 });
-});
+export const DELETE = defineRoute<{ params: Promise<{ projectId: string; tokenId: string }> }>(
+  async (request, { params }) => {
+    const { projectId, tokenId } = await params;
+    await revokeIssuedEmbed(await readEmbedAdmin(request), projectId, tokenId);
+    return new Response(null, { status: 204 });
+  },
+);
