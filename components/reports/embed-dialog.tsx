@@ -60,6 +60,7 @@ export function EmbedDialog({
   const [days, setDays] = useState(30);
   const [editable, setEditable] = useState<EditableField[]>([]);
   const [downloads, setDownloads] = useState(false);
+  const [compare, setCompare] = useState(false);
   const [origins, setOrigins] = useState("");
   const create = useMutation({
     mutationFn: () =>
@@ -70,6 +71,7 @@ export function EmbedDialog({
           expires_in: days * 86_400,
           editable,
           downloads,
+          ...(compare ? { params: { compare: true } } : {}),
           // One origin per line (or separated by spaces or commas); none means any site may embed it.
           allowed_origins: origins.split(/[\s,]+/).filter(Boolean),
         },
@@ -130,6 +132,10 @@ export function EmbedDialog({
       <label className="flex items-center gap-1.5 text-sm">
         <input type="checkbox" checked={downloads} onChange={(e) => setDownloads(e.target.checked)} />
         Allow CSV downloads
+      </label>
+      <label className="flex items-center gap-1.5 text-sm">
+        <input type="checkbox" checked={compare} onChange={(e) => setCompare(e.target.checked)} />
+        Charts compare with the previous period (a dashed line)
       </label>
       <label className="flex flex-col gap-1 text-sm font-medium">
         Allowed sites (one origin per line, e.g. https://app.example.com; empty: any site)

@@ -7,6 +7,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { WidgetBuilder } from "@/components/builder/widget-builder";
 import { ActiveNow } from "@/components/dashboard/active-now";
+import { CompareToggle } from "@/components/filters/compare-toggle";
 import { FilterChips } from "@/components/filters/filter-chips";
 import { RangePicker } from "@/components/filters/range-picker";
 import { useProjectLive } from "@/components/hooks/use-project-live";
@@ -116,6 +117,10 @@ export function ReportBoard({ projectId, reportId }: { projectId: string; report
         <div className="flex flex-wrap items-center gap-2">
           <ActiveNow {...live} />
           <RangePicker range={view.range} onChange={(range) => setView((current) => ({ ...current, range }))} />
+          <CompareToggle
+            checked={!!view.compare}
+            onChange={(compare) => setView((current) => ({ ...current, compare }))}
+          />
           {canEmbed && (
             <button
               type="button"

@@ -24,13 +24,18 @@ export interface EmbedWidgetData {
 export function effectiveParams(
   embed: VerifiedEmbed,
   choices: ViewerChoices,
-): { range?: QueryRange; filters: Filter[]; timezone?: string } {
+): { range?: QueryRange; filters: Filter[]; timezone?: string; compare: boolean } {
   const { params, editable } = embed.claims;
   const allowed = keepEditable(choices, editable);
   const extra = Object.entries(allowed.filters).map(
     ([field, value]): Filter => ({ field: field as Filter["field"], op: "equals", value }),
   );
-  return { range: allowed.range ?? params.range, filters: [...params.filters, ...extra], timezone: params.timezone };
+  return {
+    range: allowed.range ?? params.range,
+    filters: [...params.filters, ...extra],
+    timezone: params.timezone,
+    compare: params.compare ?? false,
+  };
 }
 
 /** On the embed surface (its statement timeout), in the token's turn when a request holds its gate (lib/query/query-gate.ts). */
@@ -49,7 +54,7 @@ export async function loadEmbedWidgets(
         : { id: resource.id, organizationId: embed.organizationId },
     orderBy: [{ gridY: "asc" }, { gridX: "asc" }],
   });
-  const { range, filters, timezone } = effectiveParams(embed, choices);
+  const { range, filters, timezone, compare } = effectiveParams(embed, choices);
   return Promise.all(
     widgets.map(async (widget): Promise<EmbedWidgetData> => {
       const parsed = queryDefinitionSchema.safeParse(widget.query);
@@ -61,7 +66,11 @@ export async function loadEmbedWidgets(
           result: null,
           error: "This widget's query is invalid.",
         };
-      const query = { ...parsed.data, filters: [...parsed.data.filters, ...filters] };
+      const query = {
+        ...parsed.data,
+        filters: [...parsed.data.filters, ...filters],
+        ...(compare && parsed.data.kind === "trend" ? { compare: true } : {}),
+      };
       const { data } = await runQuery({
         organizationId: embed.organizationId,
         projectId: embed.projectId,

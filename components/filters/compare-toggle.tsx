@@ -1,0 +1,16 @@
+"use client";
+// "Compare to previous period": trends also draw the previous period as a dashed line. Part of the
+// view (the URL's compare=previous), like the range and filters.
+export function CompareToggle({ checked, onChange }: { checked: boolean; onChange: (compare: boolean) => void }) {
+  return (
+    <label className="flex items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
+      <input
+        type="checkbox"
+        className="size-4 accent-indigo-600"
+        checked={checked}
+        onChange={(e) => onChange(e.target.checked)}
+      />
+      Compare to previous period
+    </label>
+  );
+}
