@@ -10,7 +10,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, getPrisma } from "../../../lib/db/client";
-import { createTenant, type Tenant, testBaseUrl } from "../../../lib/testing/fixtures";
+import { createTenant, type Tenant, testBaseUrl } from "../../../testing/fixtures";
 
 const run = promisify(execFile);
 const client = process.env.LUMEN_CPP_CLIENT;
