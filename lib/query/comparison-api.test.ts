@@ -3,13 +3,13 @@
 // server lets a request hold (X-Lumen-Test-Now: lib/clock.ts), compares like with like, and takes
 // conversion filters, locked ones included; bad ones are a 400 naming the field.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMember, createTenant, type Tenant, testBaseUrl } from "../../testing/fixtures";
 import { createApiKey } from "../auth/api-keys";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
 import { ensureEventPartitions } from "../db/partitions";
 import { createEmbed } from "../embed/issue";
 import { eventRow } from "../ingest/event-row";
 import { writeEvents } from "../ingest/write-events";
-import { createMember, createTenant, type Tenant, testBaseUrl } from "../testing/fixtures";
 
 const NOW = "2026-11-18T13:37:00.000Z"; // 14:37 in Paris, the project's zone
 let tenant: Tenant & { readKey: string };

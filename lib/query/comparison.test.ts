@@ -4,11 +4,11 @@
 // by bucket. Project time zone Europe/Paris (UTC+1 in November, UTC+2 until 2026-10-25); the clock
 // is held at Wednesday 2026-11-18 14:37 in Paris.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTenant, type Tenant } from "../../testing/fixtures";
 import { closeDatabase, getPool } from "../db/client";
 import { ensureEventPartitions } from "../db/partitions";
 import { eventRow } from "../ingest/event-row";
 import { writeEvents } from "../ingest/write-events";
-import { createTenant, type Tenant } from "../testing/fixtures";
 import { resolveRange } from "./range";
 import type { MetricResult, TrendResult } from "./results";
 import { refreshRollups } from "./rollup-refresh";

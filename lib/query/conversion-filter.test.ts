@@ -3,12 +3,12 @@
 // tenant-bound, answered from raw events even where rollups answer the unfiltered query, and equal
 // either way. Project time zone Europe/Paris; DST starts there on 2026-03-29 at 02:00.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTenant, type Tenant } from "../../testing/fixtures";
 import { closeDatabase, getPool } from "../db/client";
 import { ensureEventPartitions } from "../db/partitions";
 import { ApiError } from "../errors";
 import { eventRow } from "../ingest/event-row";
 import { type EventRow, writeEvents } from "../ingest/write-events";
-import { createTenant, type Tenant } from "../testing/fixtures";
 import type { BreakdownResult, FunnelResult, MetricResult, RetentionResult, TrendResult } from "./results";
 import { refreshRollups } from "./rollup-refresh";
 import { runQuery } from "./run-query";
