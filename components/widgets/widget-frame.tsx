@@ -1,7 +1,7 @@
 // The card around a widget: title, and the loading / error / empty states, so every dashboard and
 // embed handles them the same way. Pass the widget as children; it renders only when there is data.
 import { EmptyState } from "@/components/ui/empty-state";
-import { Skeleton } from "@/components/ui/skeleton";
+import { type SkeletonShape, WidgetSkeleton } from "./widget-skeleton";
 
 export interface WidgetFrameProps {
   title?: string;
@@ -10,6 +10,8 @@ export interface WidgetFrameProps {
   /** Controls on a row of their own above the title (move, edit, delete): they never cover it or the actions. */
   toolbar?: React.ReactNode;
   loading?: boolean;
+  /** The outline shown while loading, about the size of what will replace it. */
+  skeleton?: SkeletonShape;
   error?: Error | string | null;
   onRetry?: () => void;
   empty?: boolean;
@@ -22,6 +24,7 @@ export function WidgetFrame({
   actions,
   toolbar,
   loading = false,
+  skeleton,
   error = null,
   onRetry,
   empty = false,
@@ -31,10 +34,9 @@ export function WidgetFrame({
   let body = children;
   if (loading) {
     body = (
-      <div className="flex flex-col gap-3">
+      <div>
         <span className="sr-only">Loading…</span>
-        <Skeleton className="h-6 w-1/3" />
-        <Skeleton className="h-40 w-full" />
+        <WidgetSkeleton shape={skeleton} />
       </div>
     );
   } else if (error) {
@@ -65,7 +67,8 @@ export function WidgetFrame({
     >
       {toolbar}
       {(title || actions) && (
-        <header className="flex items-center justify-between gap-2">
+        // As tall as its buttons whether they show yet or not: the card keeps its height when data arrives.
+        <header className="flex min-h-6 items-center justify-between gap-2">
           {title && <h3 className="min-w-0 truncate text-sm font-semibold">{title}</h3>}
           {actions}
         </header>
