@@ -3,7 +3,7 @@
 import type { ButtonHTMLAttributes } from "react";
 
 export type ButtonVariant = "primary" | "secondary" | "danger" | "quiet";
-export type ButtonSize = "sm" | "md";
+export type ButtonSize = "sm" | "md" | "icon";
 
 const base =
   "inline-flex shrink-0 items-center justify-center gap-1.5 rounded-md font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 disabled:cursor-not-allowed disabled:opacity-60";
@@ -21,6 +21,8 @@ const variants: Record<ButtonVariant, string> = {
 const sizes: Record<ButtonSize, string> = {
   sm: "px-2 py-1 text-xs",
   md: "px-3 py-1.5 text-sm",
+  /** A square for one icon: give the button an aria-label (and a title, the pointer's tooltip). */
+  icon: "h-7 w-7 p-0",
 };
 
 export function buttonClass({
