@@ -3,7 +3,7 @@
 // browser's by default) and optional domain; then on to its settings to install the tracker.
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { TimeZoneSelect } from "@/components/settings/time-zone-select";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/field";
@@ -27,9 +27,14 @@ export function NewProjectForm({
     const own = Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (own && zones.includes(own)) setTimezone(own);
   }, [zones]);
+  // Set at once on submit (the pending state renders a moment later): a double click makes one project.
+  const submitting = useRef(false);
   const create = useMutation({
     mutationFn: (body: { organization_id: string; name: string; timezone: string; domain?: string }) =>
       apiFetch<{ id: string }>("/api/v1/projects", { body }),
+    onError: () => {
+      submitting.current = false;
+    },
     onSuccess: (project) => {
       router.push(`/projects/${project.id}/settings`);
       router.refresh();
@@ -41,7 +46,8 @@ export function NewProjectForm({
       className="flex max-w-md flex-col gap-4"
       onSubmit={(e) => {
         e.preventDefault();
-        if (create.isPending || create.isSuccess) return;
+        if (submitting.current) return;
+        submitting.current = true;
         const form = new FormData(e.currentTarget);
         const domain = String(form.get("domain") ?? "").trim();
         create.mutate({

@@ -40,6 +40,8 @@ export function KeysSection({
   onCreated?: (key: CreatedKey) => void;
 }) {
   const form = useRef<HTMLFormElement>(null);
+  // Set at once on submit (the pending state renders a moment later): a double click makes one key.
+  const submitting = useRef(false);
   const [created, setCreated] = useState<CreatedKey | null>(null);
   const create = useMutation({
     mutationFn: (body: { name: string; kind: KeyKind; allowed_origins: string[] }) =>
@@ -51,6 +53,9 @@ export function KeysSection({
       form.current?.reset();
       onCreated?.(key);
       onChange();
+    },
+    onSettled: () => {
+      submitting.current = false;
     },
   });
   const revoke = useMutation({
@@ -103,7 +108,8 @@ export function KeysSection({
         className="flex flex-wrap items-start gap-3"
         onSubmit={(e) => {
           e.preventDefault();
-          if (create.isPending) return;
+          if (submitting.current) return;
+          submitting.current = true;
           const data = new FormData(e.currentTarget);
           const origins = String(data.get("origins"))
             .split(/[\s,]+/)
