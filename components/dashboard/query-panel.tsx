@@ -56,7 +56,7 @@ export function QueryPanel<R extends QueryResult>({
         <button
           type="button"
           onClick={() => downloadCsv(data, title)}
-          className="shrink-0 rounded px-2 py-1 text-xs text-slate-500 hover:bg-slate-100 dark:hover:bg-slate-800"
+          className="shrink-0 rounded px-2 py-1 text-xs text-slate-600 hover:bg-slate-100 dark:text-slate-400 dark:hover:bg-slate-800"
           aria-label={`Export ${title} as CSV`}
         >
           CSV

@@ -4,10 +4,10 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
-import { TimeZoneSelect } from "@/components/settings/time-zone-select";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
+import { TimeZoneSelect } from "@/components/ui/time-zone-select";
 import { apiFetch, fieldError } from "@/lib/api/client";
 
 export function NewProjectForm({

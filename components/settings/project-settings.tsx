@@ -11,6 +11,7 @@ import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import { Skeleton } from "@/components/ui/skeleton";
+import { TimeZoneSelect } from "@/components/ui/time-zone-select";
 import { apiFetch, fieldError } from "@/lib/api/client";
 import type { RevokedJti } from "@/lib/embed/revocations";
 import type { EmbedSecretStatus } from "@/lib/embed/signing-secret";
@@ -21,7 +22,6 @@ import { InstallSection } from "./install-section";
 import { type CreatedKey, type KeyRow, KeysSection } from "./keys-section";
 import { type MemberRow, MembersSection } from "./members-section";
 import { SettingsSection } from "./settings-section";
-import { TimeZoneSelect } from "./time-zone-select";
 
 interface Settings {
   role: Role;

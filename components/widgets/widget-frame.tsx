@@ -1,5 +1,6 @@
 // The card around a widget: title, and the loading / error / empty states, so every dashboard and
 // embed handles them the same way. Pass the widget as children; it renders only when there is data.
+import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { type SkeletonShape, WidgetSkeleton } from "./widget-skeleton";
 
@@ -46,13 +47,9 @@ export function WidgetFrame({
           {typeof error === "string" ? error : error.message}
         </p>
         {onRetry && (
-          <button
-            type="button"
-            onClick={onRetry}
-            className="rounded-md border border-slate-300 px-3 py-1 text-sm font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
-          >
+          <Button size="sm" onClick={onRetry}>
             Retry
-          </button>
+          </Button>
         )}
       </EmptyState>
     );

@@ -3,7 +3,7 @@
 // comes from the server where the page is rendered there (the same on both sides of hydration), else
 // from this browser; the current value is always an option.
 import { useMemo } from "react";
-import { Select } from "@/components/ui/field";
+import { Select } from "./field";
 
 export function browserTimeZones(): string[] {
   return typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
