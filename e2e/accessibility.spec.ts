@@ -69,7 +69,8 @@ for (const theme of ["light", "dark"] as const) {
       [
         "overview",
         `/projects/${ws.projectId}`,
-        () => expect(page.getByRole("region", { name: "Top pages" }).getByRole("table")).toBeVisible(),
+        () =>
+          expect(page.getByRole("region", { name: "Top pages" }).getByRole("table")).toBeVisible({ timeout: 15_000 }),
       ],
       [
         "reports",
@@ -79,12 +80,13 @@ for (const theme of ["light", "dark"] as const) {
       [
         "report",
         `/projects/${ws.projectId}/reports/${report.id}`,
-        () => expect(page.getByRole("region", { name: "By country" }).getByRole("table")).toBeVisible(),
+        () =>
+          expect(page.getByRole("region", { name: "By country" }).getByRole("table")).toBeVisible({ timeout: 15_000 }),
       ],
       [
         "settings",
         `/projects/${ws.projectId}/settings`,
-        () => expect(page.getByTestId("installation-status")).toContainText("Installed"),
+        () => expect(page.getByTestId("installation-status")).toContainText("Installed", { timeout: 15_000 }),
       ],
       ["new project", "/projects/new", () => expect(page.getByRole("form", { name: "New project" })).toBeVisible()],
     ];
@@ -92,7 +94,7 @@ for (const theme of ["light", "dark"] as const) {
       await page.goto(path);
       await ready();
       // No skeleton left: the colours checked are the loaded page's.
-      await expect(page.getByTestId("widget-skeleton")).toHaveCount(0);
+      await expect(page.getByTestId("widget-skeleton")).toHaveCount(0, { timeout: 15_000 });
       expect(await contrastViolations(page), name).toEqual([]);
     }
   });

@@ -61,7 +61,7 @@ test("a duplicate name is refused beside the field, which says it is invalid", a
   await form.getByRole("button", { name: "Create project" }).click();
   await expect(name).toHaveAttribute("aria-invalid", "true");
   await expect(name).toHaveAccessibleDescription(/Another project of this organization has this name/);
-  await expect(page.getByRole("alert")).toContainText('A project named "site" already exists');
+  await expect(form.getByRole("alert")).toContainText('A project named "site" already exists');
   expect(await getPrisma().project.count({ where: { organizationId: ws.organizationId } })).toBe(1);
 });
 

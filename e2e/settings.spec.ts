@@ -58,7 +58,7 @@ test("install and verify: the snippets carry a new write key, and the check turn
   await page.goto(`/projects/${tenant.projectId}/settings`);
   const install = page.getByRole("region", { name: "Install and verify" });
   const status = install.getByTestId("installation-status");
-  await expect(status).toHaveText(/No events yet/);
+  await expect(status).toHaveText(/No events yet/, { timeout: 15_000 });
   await expect(install).toContainText('data-key="YOUR_WRITE_KEY"');
 
   await install.getByRole("button", { name: "Create a write key for these snippets" }).click();
@@ -81,7 +81,7 @@ test("install and verify: the snippets carry a new write key, and the check turn
   await page.context().clearCookies();
   await signIn(page, viewer.email, viewer.password);
   await page.goto(`/projects/${tenant.projectId}/settings`);
-  await expect(status).toHaveText(/Latest: pageview/);
+  await expect(status).toHaveText(/Latest: pageview/, { timeout: 15_000 });
   await expect(install.getByRole("button", { name: /Create a write key/ })).toHaveCount(0);
   await expect(install).toContainText("Ask an owner or admin");
 });
