@@ -4,7 +4,7 @@
 import { createRequire } from "node:module";
 import { expect, type Page, test } from "@playwright/test";
 import { getPrisma } from "../lib/db/client";
-import { seedAnalystWorkspace, signIn } from "../lib/testing/analyst-workspace";
+import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
 
 const axeSource = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
@@ -70,7 +70,7 @@ for (const theme of ["light", "dark"] as const) {
         "overview",
         `/projects/${ws.projectId}`,
         () =>
-          expect(page.getByRole("region", { name: "Top pages" }).getByRole("table")).toBeVisible({ timeout: 15_000 }),
+          expect(page.getByRole("region", { name: "Top pages" }).getByRole("table")).toBeVisible(),
       ],
       [
         "reports",
@@ -81,12 +81,12 @@ for (const theme of ["light", "dark"] as const) {
         "report",
         `/projects/${ws.projectId}/reports/${report.id}`,
         () =>
-          expect(page.getByRole("region", { name: "By country" }).getByRole("table")).toBeVisible({ timeout: 15_000 }),
+          expect(page.getByRole("region", { name: "By country" }).getByRole("table")).toBeVisible(),
       ],
       [
         "settings",
         `/projects/${ws.projectId}/settings`,
-        () => expect(page.getByTestId("installation-status")).toContainText("Installed", { timeout: 15_000 }),
+        () => expect(page.getByTestId("installation-status")).toContainText("Installed"),
       ],
       ["new project", "/projects/new", () => expect(page.getByRole("form", { name: "New project" })).toBeVisible()],
     ];
@@ -94,7 +94,7 @@ for (const theme of ["light", "dark"] as const) {
       await page.goto(path);
       await ready();
       // No skeleton left: the colours checked are the loaded page's.
-      await expect(page.getByTestId("widget-skeleton")).toHaveCount(0, { timeout: 15_000 });
+      await expect(page.getByTestId("widget-skeleton")).toHaveCount(0);
       expect(await contrastViolations(page), name).toEqual([]);
     }
   });

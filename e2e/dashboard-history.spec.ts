@@ -2,7 +2,7 @@
 // Forward redoes it), and the skeletons shown while the first numbers load are about as tall as
 // what replaces them, so nothing jumps when the data arrives.
 import { expect, type Page, type Route, test } from "@playwright/test";
-import { seedAnalystWorkspace, signIn } from "../lib/testing/analyst-workspace";
+import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
 
 const metric = (page: Page, name: string) =>
   page.getByRole("region", { name, exact: true }).getByTestId("metric-value");

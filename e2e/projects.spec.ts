@@ -3,7 +3,7 @@
 // admin cannot create projects, in the UI or on the server.
 import { expect, test } from "@playwright/test";
 import { getPrisma } from "../lib/db/client";
-import { seedAnalystWorkspace, signIn } from "../lib/testing/analyst-workspace";
+import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
 
 test("an admin creates a project with its time zone, then switches between projects with the keyboard", async ({
   page,

@@ -335,7 +335,7 @@ test("a report's embed draws the report's grid, and one column in a narrow frame
     await page.setContent(`<iframe src="${embed.url}" style="width:${width}px;height:1200px;border:0"></iframe>`);
     const frame = page.frameLocator("iframe");
     const card = (title: string) => frame.getByRole("region", { name: title, exact: true });
-    await expect(card("Right").getByTestId("metric-value")).toHaveText("1", { timeout: 15_000 });
+    await expect(card("Right").getByTestId("metric-value")).toHaveText("1");
     return { wide: await box(card("Wide")), left: await box(card("Left")), right: await box(card("Right")) };
   };
 

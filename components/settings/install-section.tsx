@@ -9,7 +9,7 @@ import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { FormError } from "@/components/ui/form-error";
 import { apiFetch } from "@/lib/api/client";
-import { trackerSnippet } from "@/lib/tracker/snippet";
+import { trackerSnippet } from "@/lib/install/snippet";
 import type { InstallationStatus } from "@/lib/workspace/projects";
 import { SettingsSection } from "./settings-section";
 
@@ -18,7 +18,7 @@ const KEY_PLACEHOLDER = "YOUR_WRITE_KEY";
 export const installationKey = (projectId: string) => [...projectQueriesKey(projectId), "installation"] as const;
 
 function nodeExample(host: string, key: string): string {
-  return `// lib/sdk from the Lumen repository (TypeScript, Node 20+)
+  return `// sdk/node from the Lumen repository (TypeScript, Node 20+)
 import { Lumen } from "./lumen-sdk";
 
 const lumen = new Lumen({ host: "${host}", writeKey: "${key}" });

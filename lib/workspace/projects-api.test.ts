@@ -2,9 +2,9 @@
 // per organization), nobody else; every member can list theirs and check whether events arrive.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { createMember, createTenant, postEvents, type Tenant, testBaseUrl } from "../../testing/fixtures";
+import { signInOverHttp } from "../../testing/session";
 import { closeDatabase, getPrisma } from "../db/client";
-import { createMember, createTenant, postEvents, type Tenant, testBaseUrl } from "../testing/fixtures";
-import { signInOverHttp } from "../testing/session";
 import type { Role } from "./schemas";
 
 let tenant: Tenant;
