@@ -69,8 +69,7 @@ for (const theme of ["light", "dark"] as const) {
       [
         "overview",
         `/projects/${ws.projectId}`,
-        () =>
-          expect(page.getByRole("region", { name: "Top pages" }).getByRole("table")).toBeVisible(),
+        () => expect(page.getByRole("region", { name: "Top pages" }).getByRole("table")).toBeVisible(),
       ],
       [
         "reports",
@@ -80,8 +79,7 @@ for (const theme of ["light", "dark"] as const) {
       [
         "report",
         `/projects/${ws.projectId}/reports/${report.id}`,
-        () =>
-          expect(page.getByRole("region", { name: "By country" }).getByRole("table")).toBeVisible(),
+        () => expect(page.getByRole("region", { name: "By country" }).getByRole("table")).toBeVisible(),
       ],
       [
         "settings",
