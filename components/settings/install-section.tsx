@@ -102,6 +102,7 @@ export function InstallSection({
   writeKey,
   canCreateKey,
   creatingKey,
+  createKeyError,
   onCreateKey,
 }: {
   projectId: string;
@@ -111,6 +112,7 @@ export function InstallSection({
   writeKey: string | null;
   canCreateKey: boolean;
   creatingKey: boolean;
+  createKeyError: Error | null;
   onCreateKey: () => void;
 }) {
   const host = new URL(origin).origin;
@@ -144,6 +146,7 @@ export function InstallSection({
           ) : (
             <p>Ask an owner or admin of the project for one.</p>
           )}
+          <FormError error={createKeyError} className="w-full" />
         </div>
       )}
       <div className="grid gap-4 lg:grid-cols-3">

@@ -154,9 +154,9 @@ export function ProjectSettings({ projectId, origin }: { projectId: string; orig
         writeKey={writeKey}
         canCreateKey={isAdmin}
         creatingKey={snippetKey.isPending}
+        createKeyError={snippetKey.error}
         onCreateKey={() => snippetKey.mutate()}
       />
-      <FormError error={snippetKey.error} />
       <MembersSection projectId={projectId} role={role} members={settings.data.members} onChange={refresh} />
       {isAdmin && (
         <KeysSection projectId={projectId} keys={settings.data.keys} onChange={refresh} onCreated={keyMade} />
