@@ -3,6 +3,8 @@
 // across the full width; the widget toolbar beside, never over, the title and the CSV button at
 // every width; on a phone-sized screen one column of cards that neither overlap nor cut off their
 // numbers; and the report's embed drawn on the same grid (one column in a narrow frame).
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { expect, type Locator, type Page, test } from "@playwright/test";
 import { getPool, getPrisma } from "../lib/db/client";
 import { createEmbed } from "../lib/embed/issue";
@@ -331,8 +333,19 @@ test("a report's embed draws the report's grid, and one column in a narrow frame
   ]);
   const admin = await getPrisma().user.findUniqueOrThrow({ where: { email: ws.email } });
   const embed = await createEmbed({ userId: admin.id }, { report_id: reportId }, baseURL!);
+  // A host page on another origin (a local one: Chromium keeps public pages from framing local
+  // addresses), framing the embed at a given width.
+  const host = createServer((request, response) => {
+    const width = Number(new URL(request.url ?? "/", "http://localhost").searchParams.get("width"));
+    response.writeHead(200, { "content-type": "text/html" });
+    response.end(`<!doctype html><iframe src="${embed.url}" style="width:${width}px;height:1200px;border:0"></iframe>`);
+  });
+  await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
+  // An open server never keeps the worker alive, whatever the test's outcome.
+  host.unref();
+  const hostOrigin = `http://localhost:${(host.address() as AddressInfo).port}`;
   const boxesIn = async (width: number) => {
-    await page.setContent(`<iframe src="${embed.url}" style="width:${width}px;height:1200px;border:0"></iframe>`);
+    await page.goto(`${hostOrigin}/?width=${width}`);
     const frame = page.frameLocator("iframe");
     const card = (title: string) => frame.getByRole("region", { name: title, exact: true });
     await expect(card("Right").getByTestId("metric-value")).toHaveText("1");
@@ -353,6 +366,7 @@ test("a report's embed draws the report's grid, and one column in a narrow frame
 
   // A phone-sized frame: one column in the saved order, each card the frame's width.
   const narrow = await boxesIn(390);
+  host.close();
   const column = [narrow.wide, narrow.left, narrow.right];
   for (const [i, b] of column.entries()) {
     expect(b.width).toBeGreaterThan(390 - 2 * 16);
