@@ -7,6 +7,7 @@ import { ApiError, invalidRequest } from "../errors";
 import { log } from "../log";
 import { isUuid } from "../uuid";
 import { assertNotCrossSiteWrite } from "./csrf";
+import { runInRequestContext } from "./request-context";
 
 export interface RouteMeta {
   requestId: string;
@@ -73,7 +74,7 @@ export function defineRoute<Ctx = unknown>(handler: Handler<Ctx>, options: Route
     try {
       await assertIdParams(context);
       if (!options.crossSite) assertNotCrossSiteWrite(request);
-      response = await handler(request, context, { requestId });
+      response = await runInRequestContext({ requestId }, () => handler(request, context, { requestId }));
     } catch (error) {
       const apiError = toApiError(error);
       if (apiError) {
