@@ -3,7 +3,7 @@
 // by action and by person (both kept in the URL, so a view can be shared), a page at a time.
 import { useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { EmptyState } from "@/components/ui/empty-state";
 import { apiFetch } from "@/lib/api/client";
 import type { AuditActorChoice } from "@/lib/audit/audit-log";
@@ -29,12 +29,21 @@ export function AuditLog({ projectId, actors }: { projectId: string; actors: Aud
   const searchParams = useSearchParams();
   const action = searchParams.get("action") ?? "";
   const actor = searchParams.get("actor") ?? "";
+  const actionId = useId();
+  const actorId = useId();
 
+  // router.push lands asynchronously: a second change before the first reached the URL builds on
+  // the pending query, not on the URL's older one (as useViewState does for dashboards).
+  const pending = useRef<string | null>(null);
+  useEffect(() => {
+    if (pending.current === searchParams.toString()) pending.current = null;
+  }, [searchParams]);
   const setFilter = (name: "action" | "actor", value: string) => {
-    const next = new URLSearchParams(searchParams);
+    const next = new URLSearchParams(pending.current ?? searchParams.toString());
     if (value) next.set(name, value);
     else next.delete(name);
     const query = next.toString();
+    pending.current = query;
     router.push(query ? `${pathname}?${query}` : pathname, { scroll: false });
   };
 
@@ -50,9 +59,14 @@ export function AuditLog({ projectId, actors }: { projectId: string; actors: Aud
           </p>
         </div>
         <div className="flex flex-wrap items-end gap-3">
-          <label className="flex flex-col gap-1 text-sm font-medium">
-            Action
-            <select value={action} onChange={(e) => setFilter("action", e.target.value)} className={control}>
+          <div className="flex flex-col gap-1 text-sm font-medium">
+            <label htmlFor={actionId}>Action</label>
+            <select
+              id={actionId}
+              value={action}
+              onChange={(e) => setFilter("action", e.target.value)}
+              className={control}
+            >
               <option value="">All actions</option>
               {actionGroups.map((group) => (
                 <optgroup key={group.key} label={group.label}>
@@ -65,10 +79,10 @@ export function AuditLog({ projectId, actors }: { projectId: string; actors: Aud
                 </optgroup>
               ))}
             </select>
-          </label>
-          <label className="flex flex-col gap-1 text-sm font-medium">
-            Person
-            <select value={actor} onChange={(e) => setFilter("actor", e.target.value)} className={control}>
+          </div>
+          <div className="flex flex-col gap-1 text-sm font-medium">
+            <label htmlFor={actorId}>Person</label>
+            <select id={actorId} value={actor} onChange={(e) => setFilter("actor", e.target.value)} className={control}>
               <option value="">Everyone</option>
               {actors.map((a) => (
                 <option key={a.id} value={a.id}>
@@ -76,7 +90,7 @@ export function AuditLog({ projectId, actors }: { projectId: string; actors: Aud
                 </option>
               ))}
             </select>
-          </label>
+          </div>
         </div>
       </div>
       {/* A new filter starts again from the newest entries. */}
