@@ -9,7 +9,7 @@ import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
 import { createMember } from "../testing/fixtures";
 
 test("an admin reads the log, filters it by action and person, and pages to older entries", async ({ page }) => {
-  // Seeding 30 entries, a sign-in and nine page states: a budget for a loaded two-core machine.
+  // Seeding 30 entries, a sign-in and nine page states: more than the 60 s of one navigation-heavy test.
   test.setTimeout(90_000);
   const ws = await seedAnalystWorkspace("admin");
   const admin = await getPrisma().user.findUniqueOrThrow({ where: { email: ws.email } });
@@ -64,7 +64,6 @@ test("an admin reads the log, filters it by action and person, and pages to olde
 });
 
 test("a viewer has no audit log, in the page or through the API", async ({ page }) => {
-  test.setTimeout(60_000);
   const ws = await seedAnalystWorkspace("viewer");
   await signIn(page, ws.email, ws.password);
   await page.goto(`/projects/${ws.projectId}/settings`);

@@ -341,5 +341,6 @@ describe("the CLI", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+    // A CLI process (tsx compiles it, then it connects and works) takes several seconds on a loaded machine.
+  }, 120_000);
 });
