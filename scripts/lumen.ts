@@ -1,6 +1,8 @@
 // `npm run lumen -- <command> [--flags] [--json]`: the operator CLI. Run without a command for help.
+import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { ZodError } from "zod";
+import { runInRequestContext } from "../lib/api/request-context";
 import { commands } from "../lib/cli/commands";
 import { bootstrapDatabase } from "../lib/db/bootstrap";
 import { closeDatabase } from "../lib/db/client";
@@ -37,6 +39,9 @@ async function main(): Promise<number> {
     "id",
     "events",
     "days",
+    "user-id",
+    "anonymous-id",
+    "out",
   ];
   const { positionals, values } = parseArgs({
     allowPositionals: true,
@@ -53,8 +58,10 @@ async function main(): Promise<number> {
   }
   const db = await bootstrapDatabase();
   try {
-    const result = await command.run(values);
-    console.log(values.json ? JSON.stringify(result.json) : result.lines.join("\n"));
+    // One id per run, which the audit log records with each of its entries.
+    const result = await runInRequestContext({ requestId: `cli-${randomUUID()}` }, () => command.run(values));
+    const print = result.summaryToStderr ? console.error : console.log;
+    print(values.json ? JSON.stringify(result.json) : result.lines.join("\n"));
     if (!values.json && db.applied.length) console.error(`Applied migrations: ${db.applied.join(", ")}`);
     return 0;
   } finally {

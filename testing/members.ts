@@ -1,7 +1,8 @@
 // A fresh user with a role in an organization, signed in over HTTP: for tests that act as them.
-import { randomUUID } from "node:crypto";
+// Made with createMember, whose password hash is computed once per test process: a hash at the
+// production cost takes seconds of CPU on a loaded machine, and the sign-in costs one more.
 import type { Role } from "../lib/workspace/schemas";
-import { ensureUserWithRole } from "../lib/workspace/workspace";
+import { createMember } from "./fixtures";
 import { signInOverHttp } from "./session";
 
 export interface SignedInMember {
@@ -11,8 +12,6 @@ export interface SignedInMember {
 }
 
 export async function signedInMember(organizationId: string, role: Role): Promise<SignedInMember> {
-  const email = `${role}-${randomUUID().slice(0, 8)}@example.com`;
-  const password = `pw-${randomUUID()}`;
-  const user = await ensureUserWithRole(organizationId, { email, password }, role);
-  return { userId: user.id, email, cookie: await signInOverHttp(email, password) };
+  const { id, email, password } = await createMember(organizationId, role);
+  return { userId: id, email, cookie: await signInOverHttp(email, password) };
 }

@@ -8,6 +8,7 @@ import { ApiError, invalidRequest } from "../errors";
 import { log } from "../log";
 import { isUuid } from "../uuid";
 import { assertNotCrossSiteWrite } from "./csrf";
+import { runInRequestContext } from "./request-context";
 
 export interface RouteMeta {
   requestId: string;
@@ -74,7 +75,9 @@ export function defineRoute<Ctx = unknown>(handler: Handler<Ctx>, options: Route
     try {
       await assertIdParams(context);
       if (!options.crossSite) assertNotCrossSiteWrite(request);
-      response = await withRequestClock(request, () => handler(request, context, { requestId }));
+      response = await runInRequestContext({ requestId }, () =>
+        withRequestClock(request, () => handler(request, context, { requestId })),
+      );
     } catch (error) {
       const apiError = toApiError(error);
       if (apiError) {

@@ -1,6 +1,7 @@
 // API keys: 192-bit random secrets, shown once, stored as SHA-256 hashes.
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
+import { type AuditActor, OPERATOR, recordAudit } from "../audit/record";
 import { getPool, getPrisma } from "../db/client";
 import type { ApiKeyKind } from "../db/generated/enums";
 import { ApiError } from "../errors";
@@ -26,6 +27,8 @@ export interface CreateApiKeyInput {
   eventRateLimit?: number | null;
   /** Derive the key from these bytes instead of fresh randomness (the demo workspace, which must be idempotent). */
   entropy?: Buffer;
+  /** Who creates it, for the audit log; omitted: the operator (the CLI, a script). */
+  actor?: AuditActor;
 }
 
 /** Creates a key and returns it in clear text: the only time it is ever available. */
@@ -35,21 +38,33 @@ export async function createApiKey(input: CreateApiKeyInput): Promise<{ id: stri
   const key = generateApiKey(input.kind, input.entropy);
   const hash = hashApiKey(key);
   const prefix = key.slice(0, 12);
-  const row = await getPrisma().apiKey.upsert({
-    where: { hash },
-    // Only the demo's derived keys can meet an existing row; a revoked key stays revoked.
-    update: {},
-    create: {
+  const row = await getPrisma().$transaction(async (tx) => {
+    const [created] = await tx.apiKey.createManyAndReturn({
+      data: {
+        organizationId: input.organizationId,
+        projectId: input.projectId ?? null,
+        kind: input.kind,
+        name: input.name,
+        prefix,
+        hash,
+        allowedOrigins: (input.allowedOrigins ?? []).map(normalizeOrigin),
+        rateLimit: input.rateLimit ?? null,
+        eventRateLimit: input.eventRateLimit ?? null,
+      },
+      // Only the demo's derived keys can meet an existing row: it is returned as it is (a revoked key stays revoked).
+      skipDuplicates: true,
+      select: { id: true },
+    });
+    if (!created) return tx.apiKey.findUniqueOrThrow({ where: { hash }, select: { id: true } });
+    await recordAudit(tx, {
       organizationId: input.organizationId,
       projectId: input.projectId ?? null,
-      kind: input.kind,
-      name: input.name,
-      prefix,
-      hash,
-      allowedOrigins: (input.allowedOrigins ?? []).map(normalizeOrigin),
-      rateLimit: input.rateLimit ?? null,
-      eventRateLimit: input.eventRateLimit ?? null,
-    },
+      actor: input.actor ?? OPERATOR,
+      action: "api_key.created",
+      target: { type: "api_key", id: created.id },
+      details: { name: input.name, kind: input.kind, prefix },
+    });
+    return created;
   });
   return { id: row.id, key, prefix };
 }
@@ -59,12 +74,23 @@ export function normalizeOrigin(origin: string): string {
   return `${url.protocol}//${url.host}`.toLowerCase();
 }
 
-export async function revokeApiKey(organizationId: string, id: string): Promise<void> {
-  const { count } = await getPrisma().apiKey.updateMany({
-    where: { id, organizationId, revokedAt: null },
-    data: { revokedAt: new Date() },
+export async function revokeApiKey(organizationId: string, id: string, actor: AuditActor = OPERATOR): Promise<void> {
+  await getPrisma().$transaction(async (tx) => {
+    const [revoked] = await tx.apiKey.updateManyAndReturn({
+      where: { id, organizationId, revokedAt: null },
+      data: { revokedAt: new Date() },
+      select: { projectId: true, name: true, kind: true, prefix: true },
+    });
+    if (!revoked) throw new ApiError("not_found", "No such active key in this organization");
+    await recordAudit(tx, {
+      organizationId,
+      projectId: revoked.projectId,
+      actor,
+      action: "api_key.revoked",
+      target: { type: "api_key", id },
+      details: { name: revoked.name, kind: revoked.kind, prefix: revoked.prefix },
+    });
   });
-  if (count === 0) throw new ApiError("not_found", "No such active key in this organization");
   forgetWriteKey({ id });
 }
 

@@ -1,7 +1,12 @@
 // The operator CLI's commands: each takes parsed flags and returns what to print.
+import { createWriteStream } from "node:fs";
+import { Readable, Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { z } from "zod";
+import { OPERATOR } from "../audit/record";
 import { createApiKey, revokeApiKey } from "../auth/api-keys";
 import { ensureDemoWorkspace } from "../demo/demo-workspace";
+import { openPersonExport, personExportQuerySchema } from "../privacy/export";
 import { getInstanceSecret } from "../secrets";
 import { roleSchema } from "../workspace/schemas";
 import {
@@ -23,6 +28,8 @@ const keyId = z.guid("must be a key's id (a UUID, as create-key printed it)");
 export interface CommandResult {
   json: Record<string, unknown>;
   lines: string[];
+  /** The command wrote its data to standard output: its summary goes to standard error. */
+  summaryToStderr?: boolean;
 }
 
 export const commands: Record<string, { usage: string; run: (flags: Flags) => Promise<CommandResult> }> = {
@@ -104,6 +111,44 @@ export const commands: Record<string, { usage: string; run: (flags: Flags) => Pr
       return { json: { revoked: flags.id }, lines: [`Revoked key ${String(flags.id)}`] };
     },
   },
+  "export-person": {
+    usage:
+      "export-person --project ID (--user-id ID | --anonymous-id ID) [--out FILE]   (NDJSON; standard output without --out)",
+    async run(flags) {
+      const project = await getProjectOrThrow(text.parse(flags.project));
+      const { person } = personExportQuerySchema.parse({
+        project_id: project.id,
+        user_id: flags["user-id"],
+        anonymous_id: flags["anonymous-id"],
+      });
+      const exported = await openPersonExport({
+        organizationId: project.organizationId,
+        projectId: project.id,
+        person,
+        actor: OPERATOR,
+      });
+      const out = optionalText.parse(flags.out);
+      let events = 0;
+      const counted = exported.body.pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, controller) {
+            for (const byte of chunk) if (byte === 10) events++;
+            controller.enqueue(chunk);
+          },
+        }),
+      );
+      // Written with backpressure: the next rows are fetched once the file or pipe has taken these.
+      const target = out ? createWriteStream(out, { mode: 0o600 }) : nonClosing(process.stdout);
+      await pipeline(Readable.fromWeb(counted as import("node:stream/web").ReadableStream<Uint8Array>), target);
+      return {
+        json: { events, out: out ?? null, file_name: exported.filename },
+        lines: [
+          `Exported ${events} events of that ${person.kind === "user_id" ? "user" : "anonymous id"}${out ? ` to ${out}` : ""}`,
+        ],
+        summaryToStderr: !out,
+      };
+    },
+  },
   demo: {
     usage: "demo [--events 200000] [--org demo] [--days 90]",
     async run(flags) {
@@ -133,3 +178,12 @@ export const commands: Record<string, { usage: string; run: (flags: Flags) => Pr
     },
   },
 };
+
+/** Standard output stays open after a pipeline into it (the summary may follow on standard error). */
+function nonClosing(stream: NodeJS.WritableStream): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      stream.write(chunk, callback);
+    },
+  });
+}

@@ -1,11 +1,12 @@
 // Creating an embed (an admin, or an admin API key of the organization): stores the token's
 // settings, signs it, and returns ready-to-paste HTML.
 import "server-only";
+import { actorOfAdmin, recordAudit } from "../audit/record";
+import { type AdminPrincipal, assertAdminOfProject } from "../auth/admin-access";
 import { normalizeOrigin } from "../auth/api-keys";
 import { getPrisma } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { ApiError } from "../errors";
-import { assertEmbedAdmin, type EmbedAdmin } from "./embed-admin";
 import { createEmbedSchema } from "./schemas";
 import { signEmbedToken } from "./tokens";
 
@@ -28,28 +29,48 @@ async function resourceProject(reportId?: string, widgetId?: string) {
 }
 
 /** The creator is a signed-in user (an admin of the organization) or an admin key. */
-export async function createEmbed(creator: EmbedAdmin, input: unknown, origin: string) {
+export async function createEmbed(creator: AdminPrincipal, input: unknown, origin: string) {
   const data = createEmbedSchema.parse(input);
   const resource = await resourceProject(data.report_id, data.widget_id);
   // Another organization's (or, for a project-bound key, another project's) report is indistinguishable from a missing one.
   const missing = new ApiError("not_found", "No such report or widget");
   if (!resource) throw missing;
-  await assertEmbedAdmin(creator, resource.project, missing);
+  await assertAdminOfProject(creator, resource.project, missing);
   const expiresAt = new Date(Date.now() + data.expires_in * 1000);
-  const stored = await getPrisma().embedToken.create({
-    data: {
+  const allowedOrigins = data.allowed_origins.map(normalizeOrigin);
+  const stored = await getPrisma().$transaction(async (tx) => {
+    const stored = await tx.embedToken.create({
+      data: {
+        organizationId: resource.project.organizationId,
+        projectId: resource.project.id,
+        reportId: resource.type === "report" ? resource.id : null,
+        widgetId: resource.type === "widget" ? resource.id : null,
+        scope: resource.type,
+        params: data.params as Prisma.InputJsonValue,
+        editable: data.editable,
+        theme: data.theme,
+        downloads: data.downloads,
+        allowedOrigins,
+        expiresAt,
+      },
+      select: { id: true },
+    });
+    // The locked params are left out: their filter values are event data (a customer's id, say).
+    await recordAudit(tx, {
       organizationId: resource.project.organizationId,
       projectId: resource.project.id,
-      reportId: resource.type === "report" ? resource.id : null,
-      widgetId: resource.type === "widget" ? resource.id : null,
-      scope: resource.type,
-      params: data.params as Prisma.InputJsonValue,
-      editable: data.editable,
-      theme: data.theme,
-      downloads: data.downloads,
-      allowedOrigins: data.allowed_origins.map(normalizeOrigin),
-      expiresAt,
-    },
+      actor: actorOfAdmin(creator),
+      action: "embed.created",
+      target: { type: "embed", id: stored.id },
+      details: {
+        [`${resource.type}_id`]: resource.id,
+        editable: data.editable,
+        downloads: data.downloads,
+        allowed_origins: allowedOrigins,
+        expires_at: expiresAt.toISOString(),
+      },
+    });
+    return stored;
   });
   const token = await signEmbedToken(
     resource.project.id,

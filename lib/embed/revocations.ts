@@ -2,10 +2,11 @@
 // (by its jti, kept in a per-project list). Either way the token is refused from then on and its
 // streams, open in any process, end within a second (lib/realtime/access-watch.ts).
 import { z } from "zod";
+import { actorOfAdmin, recordAudit } from "../audit/record";
+import { type AdminPrincipal, projectForAdmin } from "../auth/admin-access";
 import { getPrisma } from "../db/client";
 import { ApiError } from "../errors";
 import { notifyAccessChanged } from "../realtime/access-watch";
-import { type EmbedAdmin, projectForEmbedAdmin } from "./embed-admin";
 import { jtiSchema } from "./schemas";
 import { MAX_CLOCK_SKEW_SECONDS } from "./tokens";
 
@@ -24,15 +25,24 @@ export interface RevokedJti {
 const tokenIdSchema = z.guid();
 
 /** Revokes an embed Lumen issued. */
-export async function revokeIssuedEmbed(admin: EmbedAdmin, projectId: string, tokenId: string): Promise<void> {
-  const project = await projectForEmbedAdmin(admin, projectId);
+export async function revokeIssuedEmbed(admin: AdminPrincipal, projectId: string, tokenId: string): Promise<void> {
+  const project = await projectForAdmin(admin, projectId);
   const missing = new ApiError("not_found", "No such active embed token");
   if (!tokenIdSchema.safeParse(tokenId).success) throw missing;
-  const { count } = await getPrisma().embedToken.updateMany({
-    where: { id: tokenId, organizationId: project.organizationId, projectId: project.id, revokedAt: null },
-    data: { revokedAt: new Date() },
+  await getPrisma().$transaction(async (tx) => {
+    const { count } = await tx.embedToken.updateMany({
+      where: { id: tokenId, organizationId: project.organizationId, projectId: project.id, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+    if (count === 0) throw missing;
+    await recordAudit(tx, {
+      organizationId: project.organizationId,
+      projectId: project.id,
+      actor: actorOfAdmin(admin),
+      action: "embed.revoked",
+      target: { type: "embed", id: tokenId },
+    });
   });
-  if (count === 0) throw missing;
   await notifyAccessChanged({ project_id: project.id, jti: tokenId });
 }
 
@@ -44,21 +54,27 @@ function toRevokedJti(row: { jti: string; revokedAt: Date; expiresAt: Date }): R
  * Revokes every customer-signed token carrying this jti. The entry outlives any such token: one
  * issued up to now lives at most the largest maximum lifetime a project can set, plus clock skew.
  */
-export async function revokeCustomerJti(admin: EmbedAdmin, projectId: string, input: unknown): Promise<RevokedJti> {
+export async function revokeCustomerJti(admin: AdminPrincipal, projectId: string, input: unknown): Promise<RevokedJti> {
   const { jti } = revokeJtiSchema.parse(input);
-  const project = await projectForEmbedAdmin(admin, projectId);
+  const project = await projectForAdmin(admin, projectId);
   const now = new Date();
   const expiresAt = new Date(now.getTime() + (MAX_TOKEN_LIFETIME_CEILING_SECONDS + MAX_CLOCK_SKEW_SECONDS) * 1000);
-  const prisma = getPrisma();
   const where = { organizationId: project.organizationId, projectId: project.id };
-  const [, row] = await prisma.$transaction([
-    prisma.embedTokenRevocation.deleteMany({ where: { ...where, expiresAt: { lte: now } } }),
-    prisma.embedTokenRevocation.upsert({
+  const row = await getPrisma().$transaction(async (tx) => {
+    await tx.embedTokenRevocation.deleteMany({ where: { ...where, expiresAt: { lte: now } } });
+    const row = await tx.embedTokenRevocation.upsert({
       where: { organizationId_projectId_jti: { ...where, jti } },
       update: { expiresAt },
       create: { ...where, jti, revokedAt: now, expiresAt },
-    }),
-  ]);
+    });
+    await recordAudit(tx, {
+      ...where,
+      actor: actorOfAdmin(admin),
+      action: "embed.jti_revoked",
+      target: { type: "embed_jti", id: jti },
+    });
+    return row;
+  });
   await notifyAccessChanged({ project_id: project.id, jti });
   return toRevokedJti(row);
 }
@@ -73,7 +89,7 @@ export async function listRevokedJtis(organizationId: string, projectId: string,
   return rows.map(toRevokedJti);
 }
 
-export async function listRevokedJtisForAdmin(admin: EmbedAdmin, projectId: string): Promise<RevokedJti[]> {
-  const project = await projectForEmbedAdmin(admin, projectId);
+export async function listRevokedJtisForAdmin(admin: AdminPrincipal, projectId: string): Promise<RevokedJti[]> {
+  const project = await projectForAdmin(admin, projectId);
   return listRevokedJtis(project.organizationId, project.id);
 }

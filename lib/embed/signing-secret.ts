@@ -6,9 +6,10 @@
 // reads select their columns without it.
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { actorOfAdmin, recordAudit } from "../audit/record";
+import { type AdminPrincipal, projectForAdmin } from "../auth/admin-access";
 import { getPrisma } from "../db/client";
 import { notifyAccessChanged } from "../realtime/access-watch";
-import { type EmbedAdmin, projectForEmbedAdmin } from "./embed-admin";
 
 export const DEFAULT_GRACE_SECONDS = 86_400;
 export const MAX_GRACE_SECONDS = 30 * 86_400;
@@ -54,41 +55,75 @@ function newSecret(): string {
   return randomBytes(32).toString("hex");
 }
 
-export async function revealEmbedSecret(admin: EmbedAdmin, projectId: string): Promise<RevealedEmbedSecret> {
-  const project = await projectForEmbedAdmin(admin, projectId);
-  return revealed(await getPrisma().project.findUniqueOrThrow({ where: { id: project.id }, select: secretColumns }));
+/** Read in the transaction that records the reveal: no secret leaves unrecorded. */
+export async function revealEmbedSecret(admin: AdminPrincipal, projectId: string): Promise<RevealedEmbedSecret> {
+  const project = await projectForAdmin(admin, projectId);
+  return getPrisma().$transaction(async (tx) => {
+    const row = await tx.project.findUniqueOrThrow({ where: { id: project.id }, select: secretColumns });
+    await recordAudit(tx, {
+      organizationId: project.organizationId,
+      projectId: project.id,
+      actor: actorOfAdmin(admin),
+      action: "embed_secret.revealed",
+      target: { type: "embed_secret", id: project.id },
+    });
+    return revealed(row);
+  });
 }
 
 /** A new secret; the current one becomes the previous, verifying for the grace period (the one before is dropped). */
 export async function rotateEmbedSecret(
-  admin: EmbedAdmin,
+  admin: AdminPrincipal,
   projectId: string,
   input: unknown,
 ): Promise<RevealedEmbedSecret> {
   const { grace_seconds } = rotateSecretSchema.parse(input);
-  const project = await projectForEmbedAdmin(admin, projectId);
+  const project = await projectForAdmin(admin, projectId);
   // The app's clock, the one verification compares with. One statement, so two rotations at once
   // cannot both keep the same previous secret.
   const now = Date.now();
-  const [row] = await getPrisma().$queryRaw<SecretColumns[]>`
-    UPDATE projects
-    SET embed_secret_previous = embed_secret,
-        embed_secret = ${newSecret()},
-        embed_secret_previous_expires_at = ${new Date(now + grace_seconds * 1000)},
-        embed_secret_rotated_at = ${new Date(now)}
-    WHERE id = ${project.id}::uuid
-    RETURNING embed_secret AS "embedSecret", embed_secret_rotated_at AS "embedSecretRotatedAt", embed_secret_previous_expires_at AS "embedSecretPreviousExpiresAt"`;
+  const previousValidUntil = new Date(now + grace_seconds * 1000);
+  const row = await getPrisma().$transaction(async (tx) => {
+    const [row] = await tx.$queryRaw<SecretColumns[]>`
+      UPDATE projects
+      SET embed_secret_previous = embed_secret,
+          embed_secret = ${newSecret()},
+          embed_secret_previous_expires_at = ${previousValidUntil},
+          embed_secret_rotated_at = ${new Date(now)}
+      WHERE id = ${project.id}::uuid
+      RETURNING embed_secret AS "embedSecret", embed_secret_rotated_at AS "embedSecretRotatedAt", embed_secret_previous_expires_at AS "embedSecretPreviousExpiresAt"`;
+    await recordAudit(tx, {
+      organizationId: project.organizationId,
+      projectId: project.id,
+      actor: actorOfAdmin(admin),
+      action: "embed_secret.rotated",
+      target: { type: "embed_secret", id: project.id },
+      details: { grace_seconds, previous_valid_until: previousValidUntil.toISOString() },
+    });
+    return row;
+  });
   // Streams of tokens signed with the secret dropped now (or at once, without grace) end; the others learn their new end.
   await notifyAccessChanged({ project_id: project.id });
   return revealed(row!);
 }
 
 /** Ends the previous secret's grace period now (the customer's backend has switched). */
-export async function retirePreviousEmbedSecret(admin: EmbedAdmin, projectId: string): Promise<void> {
-  const project = await projectForEmbedAdmin(admin, projectId);
-  const { count } = await getPrisma().project.updateMany({
-    where: { id: project.id, embedSecretPreviousExpiresAt: { gt: new Date() } },
-    data: { embedSecretPreviousExpiresAt: new Date() },
+export async function retirePreviousEmbedSecret(admin: AdminPrincipal, projectId: string): Promise<void> {
+  const project = await projectForAdmin(admin, projectId);
+  const retired = await getPrisma().$transaction(async (tx) => {
+    const { count } = await tx.project.updateMany({
+      where: { id: project.id, embedSecretPreviousExpiresAt: { gt: new Date() } },
+      data: { embedSecretPreviousExpiresAt: new Date() },
+    });
+    if (count > 0)
+      await recordAudit(tx, {
+        organizationId: project.organizationId,
+        projectId: project.id,
+        actor: actorOfAdmin(admin),
+        action: "embed_secret.previous_retired",
+        target: { type: "embed_secret", id: project.id },
+      });
+    return count > 0;
   });
-  if (count > 0) await notifyAccessChanged({ project_id: project.id });
+  if (retired) await notifyAccessChanged({ project_id: project.id });
 }

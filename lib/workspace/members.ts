@@ -4,6 +4,7 @@
 // the owners the previous ones left, so two owners demoting each other at once leave one of them.
 // (FOR NO KEY UPDATE: rows that reference the organization, events included, are still written meanwhile.)
 import { z } from "zod";
+import { type AuditRecord, OPERATOR, recordAudit, userActor } from "../audit/record";
 import { hashPassword } from "../auth/password";
 import { assertRole } from "../auth/roles";
 import { getPrisma } from "../db/client";
@@ -21,7 +22,8 @@ type MembershipChange = { role: Role } | { remove: true };
 
 /**
  * Gives `memberId` a role in the organization (adding them) or removes them. With `actorId`, that
- * user must be an owner when the change is made (checked under the lock, not before it).
+ * user must be an owner when the change is made (checked under the lock, not before it); without
+ * it, the operator (the CLI) makes the change. A real change is recorded in the audit log.
  */
 export async function changeMembership(
   organizationId: string,
@@ -56,7 +58,22 @@ export async function changeMembership(
         update: { role: change.role },
         create: { organizationId, userId: memberId, role: change.role },
       });
+    if (!("remove" in change) && target?.role === change.role) return;
+    const { email } = await tx.user.findUniqueOrThrow({ where: { id: memberId }, select: { email: true } });
+    await recordAudit(tx, {
+      organizationId,
+      actor: actorId ? userActor(actorId) : OPERATOR,
+      target: { type: "user", id: memberId },
+      ...membershipEntry(email, target?.role ?? null, "remove" in change ? null : change.role),
+    });
   });
+}
+
+/** What the audit log says of a role going from `from` to `to` (null: not a member). */
+function membershipEntry(email: string, from: Role | null, to: Role | null): Pick<AuditRecord, "action" | "details"> {
+  if (from && to) return { action: "member.role_changed", details: { email, from, to } };
+  if (to) return { action: "member.added", details: { email, role: to } };
+  return { action: "member.removed", details: { email, role: from } };
 }
 
 async function organizationOfProject(projectId: string): Promise<string> {

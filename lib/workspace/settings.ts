@@ -4,6 +4,7 @@
 // (lib/embed/signing-secret.ts), so project rows are always read column by column here.
 import "server-only";
 import { z } from "zod";
+import { recordAudit, settingsChanges, userActor } from "../audit/record";
 import { createApiKey, normalizeOrigin, revokeApiKey } from "../auth/api-keys";
 import { assertRole, getRoleOrThrow } from "../auth/roles";
 import { getPrisma } from "../db/client";
@@ -88,15 +89,52 @@ export const projectPatchSchema = z.object({
 
 export async function updateProject(userId: string, projectId: string, input: unknown) {
   const { embed_token_max_lifetime_seconds, ...data } = projectPatchSchema.parse(input);
-  await assertRole(userId, await organizationOfProject(projectId), "admin");
-  const project = await getPrisma().project.update({
-    where: { id: projectId },
-    data: { ...data, embedTokenMaxLifetimeSeconds: embed_token_max_lifetime_seconds },
-    select: projectColumns,
+  const organizationId = await organizationOfProject(projectId);
+  await assertRole(userId, organizationId, "admin");
+  const { project, changes } = await getPrisma().$transaction(async (tx) => {
+    // Locked, so two concurrent edits each record the values they really replaced.
+    await tx.$queryRaw`SELECT id FROM projects WHERE id = ${projectId}::uuid FOR NO KEY UPDATE`;
+    const before = await tx.project.findUniqueOrThrow({ where: { id: projectId }, select: projectColumns });
+    const project = await tx.project.update({
+      where: { id: projectId },
+      data: { ...data, embedTokenMaxLifetimeSeconds: embed_token_max_lifetime_seconds },
+      select: projectColumns,
+    });
+    const changes = settingsChanges(auditedSettings(before), auditedSettings(project), {
+      name: "value",
+      timezone: "value",
+      domain: "value",
+      embed_token_max_lifetime_seconds: "value",
+    });
+    if (Object.keys(changes).length > 0)
+      await recordAudit(tx, {
+        organizationId,
+        projectId,
+        actor: userActor(userId),
+        action: "project.settings_changed",
+        target: { type: "project", id: projectId },
+        details: { changes },
+      });
+    return { project, changes };
   });
   // A shorter maximum refuses open customer-signed tokens that now live too long: their streams end.
-  if (embed_token_max_lifetime_seconds !== undefined) await notifyAccessChanged({ project_id: projectId });
+  if (changes.embed_token_max_lifetime_seconds) await notifyAccessChanged({ project_id: projectId });
   return project;
+}
+
+/** A project's settings as the audit log names them (the API's field names). */
+function auditedSettings(project: {
+  name: string;
+  timezone: string;
+  domain: string | null;
+  embedTokenMaxLifetimeSeconds: number;
+}) {
+  return {
+    name: project.name,
+    timezone: project.timezone,
+    domain: project.domain,
+    embed_token_max_lifetime_seconds: project.embedTokenMaxLifetimeSeconds,
+  };
 }
 
 export const keyInputSchema = z.object({
@@ -115,11 +153,12 @@ export async function createProjectKey(userId: string, projectId: string, input:
     kind: data.kind,
     name: data.name,
     allowedOrigins: data.allowed_origins,
+    actor: userActor(userId),
   });
 }
 
 export async function revokeProjectKey(userId: string, projectId: string, keyId: string) {
   const organizationId = await organizationOfProject(projectId);
   await assertRole(userId, organizationId, "admin");
-  await revokeApiKey(organizationId, keyId);
+  await revokeApiKey(organizationId, keyId, userActor(userId));
 }

@@ -1,6 +1,7 @@
 // First run: when no user exists yet, create the first owner, their organization and a project.
 import "server-only";
 import { z } from "zod";
+import { recordAudit, userActor } from "../audit/record";
 import { hashPassword } from "../auth/password";
 import { getPrisma } from "../db/client";
 import { ApiError } from "../errors";
@@ -36,6 +37,22 @@ export async function runFirstSetup(input: z.infer<typeof setupInputSchema>) {
       data: { email: input.user.email, name: input.user.name ?? null, passwordHash },
     });
     await tx.membership.create({ data: { organizationId: organization.id, userId: user.id, role: "owner" } });
+    // The first owner set it up: the log of the new organization starts with them.
+    const actor = userActor(user.id);
+    await recordAudit(tx, {
+      organizationId: organization.id,
+      actor,
+      action: "organization.created",
+      target: { type: "organization", id: organization.id },
+      details: { name: organization.name, slug: organization.slug },
+    });
+    await recordAudit(tx, {
+      organizationId: organization.id,
+      actor,
+      action: "member.added",
+      target: { type: "user", id: user.id },
+      details: { email: user.email, role: "owner" },
+    });
     const project = await tx.project.create({
       data: {
         organizationId: organization.id,
@@ -43,6 +60,14 @@ export async function runFirstSetup(input: z.infer<typeof setupInputSchema>) {
         timezone: input.project.timezone,
         domain: input.project.domain ?? null,
       },
+    });
+    await recordAudit(tx, {
+      organizationId: organization.id,
+      projectId: project.id,
+      actor,
+      action: "project.created",
+      target: { type: "project", id: project.id },
+      details: { name: project.name, timezone: project.timezone },
     });
     return { organization_id: organization.id, project_id: project.id, user_id: user.id };
   });

@@ -1,5 +1,6 @@
 // Organizations, users, memberships and projects: creation and look-up by what operators type.
 
+import { OPERATOR, recordAudit } from "../audit/record";
 import { hashPassword } from "../auth/password";
 import { getPrisma } from "../db/client";
 import { ApiError } from "../errors";
@@ -16,10 +17,21 @@ import {
   userInputSchema,
 } from "./schemas";
 
-/** Creates the organization, or returns the existing one with that slug. */
+/** Creates the organization (the operator's act, in its audit log), or returns the existing one with that slug. */
 export async function ensureOrganization(input: OrganizationInput) {
   const data = organizationInputSchema.parse(input);
-  return getPrisma().organization.upsert({ where: { slug: data.slug }, update: {}, create: data });
+  return getPrisma().$transaction(async (tx) => {
+    const [created] = await tx.organization.createManyAndReturn({ data, skipDuplicates: true });
+    if (!created) return tx.organization.findUniqueOrThrow({ where: { slug: data.slug } });
+    await recordAudit(tx, {
+      organizationId: created.id,
+      actor: OPERATOR,
+      action: "organization.created",
+      target: { type: "organization", id: created.id },
+      details: { name: created.name, slug: created.slug },
+    });
+    return created;
+  });
 }
 
 /** Accepts an organization's id or slug. */

@@ -4,10 +4,10 @@
 
 import { readAppBody } from "@/lib/api/body";
 import { defineRoute, json } from "@/lib/api/route";
-import { readEmbedAdmin } from "@/lib/embed/embed-admin";
+import { readAdminPrincipal } from "@/lib/auth/admin-access";
 import { createEmbed } from "@/lib/embed/issue";
 
 export const POST = defineRoute(async (request) => {
-  const creator = await readEmbedAdmin(request);
+  const creator = await readAdminPrincipal(request);
   return json(201, await createEmbed(creator, await readAppBody(request), new URL(request.url).origin));
 });

@@ -4,7 +4,7 @@
 
 import { readAppBody } from "@/lib/api/body";
 import { defineRoute, json } from "@/lib/api/route";
-import { readEmbedAdmin } from "@/lib/embed/embed-admin";
+import { readAdminPrincipal } from "@/lib/auth/admin-access";
 import { listRevokedJtisForAdmin, revokeCustomerJti } from "@/lib/embed/revocations";
 
 type Context = { params: Promise<{ projectId: string }> };
@@ -12,10 +12,12 @@ type Context = { params: Promise<{ projectId: string }> };
 export const dynamic = "force-dynamic";
 
 export const GET = defineRoute<Context>(async (request, { params }) => {
-  return json(200, { revoked: await listRevokedJtisForAdmin(await readEmbedAdmin(request), (await params).projectId) });
+  return json(200, {
+    revoked: await listRevokedJtisForAdmin(await readAdminPrincipal(request), (await params).projectId),
+  });
 });
 
 export const POST = defineRoute<Context>(async (request, { params }) => {
-  const admin = await readEmbedAdmin(request);
+  const admin = await readAdminPrincipal(request);
   return json(201, await revokeCustomerJti(admin, (await params).projectId, await readAppBody(request)));
 });

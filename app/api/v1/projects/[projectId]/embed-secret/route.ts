@@ -2,12 +2,12 @@
 // or an admin API key), with when it was last rotated and until when the previous one verifies.
 // The only place the secret is ever returned, besides the answer to a rotation.
 import { defineRoute, json } from "@/lib/api/route";
-import { readEmbedAdmin } from "@/lib/embed/embed-admin";
+import { readAdminPrincipal } from "@/lib/auth/admin-access";
 import { revealEmbedSecret } from "@/lib/embed/signing-secret";
 
 export const dynamic = "force-dynamic";
 
 export const GET = defineRoute<{ params: Promise<{ projectId: string }> }>(async (request, { params }) => {
-  const revealed = await revealEmbedSecret(await readEmbedAdmin(request), (await params).projectId);
+  const revealed = await revealEmbedSecret(await readAdminPrincipal(request), (await params).projectId);
   return json(200, revealed, { "cache-control": "no-store" });
 });

@@ -4,11 +4,11 @@
 
 import { readAppBody } from "@/lib/api/body";
 import { defineRoute, json } from "@/lib/api/route";
-import { readEmbedAdmin } from "@/lib/embed/embed-admin";
+import { readAdminPrincipal } from "@/lib/auth/admin-access";
 import { rotateEmbedSecret } from "@/lib/embed/signing-secret";
 
 export const POST = defineRoute<{ params: Promise<{ projectId: string }> }>(async (request, { params }) => {
-  const admin = await readEmbedAdmin(request);
+  const admin = await readAdminPrincipal(request);
   const rotated = await rotateEmbedSecret(admin, (await params).projectId, await readAppBody(request));
   return json(200, rotated, { "cache-control": "no-store" });
 });
