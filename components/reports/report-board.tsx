@@ -5,6 +5,7 @@
 // the role for every change.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { AlertMeLink } from "@/components/alerts/alert-me-link";
 import { WidgetBuilder } from "@/components/builder/widget-builder";
 import { ActiveNow } from "@/components/dashboard/active-now";
 import { FilterChips } from "@/components/filters/filter-chips";
@@ -198,6 +199,7 @@ export function ReportBoard({ projectId, reportId }: { projectId: string; report
                 >
                   {moveHandle}
                   <span className="flex-1" />
+                  <AlertMeLink projectId={projectId} title={widget.title} query={widget.query} className={small} />
                   <button
                     type="button"
                     className={small}

@@ -1,4 +1,4 @@
-// A project's pages: tabs for the overview and reports; 404 for anyone outside its organization.
+// A project's pages: tabs for the overview, reports, alerts and settings; 404 for anyone outside its organization.
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { getSessionUser } from "@/lib/auth/session";
@@ -27,6 +27,9 @@ export default async function ProjectLayout({
           </Link>
           <Link className={tab} href={`/projects/${projectId}/reports`}>
             Reports
+          </Link>
+          <Link className={tab} href={`/projects/${projectId}/alerts`}>
+            Alerts
           </Link>
           <Link className={tab} href={`/projects/${projectId}/settings`}>
             Settings
