@@ -140,8 +140,12 @@ async function channels(ws: Workspace) {
   return { webhook, ids: [webhook.id, slack.id, email.id, inApp.id] };
 }
 
-function createRule(ws: Workspace, name: string, channelIds: string[], extra: Record<string, unknown> = {}) {
-  return api<{ id: string }>(live(), ws, "POST", "/api/v1/alerts", {
+/**
+ * Creates a short-window rule and waits for its first evaluation: by then the evaluating process
+ * watches its project, so a spike is evaluated as it is ingested (not only at the next minute).
+ */
+async function createRule(ws: Workspace, name: string, channelIds: string[], extra: Record<string, unknown> = {}) {
+  const rule = await api<{ id: string }>(live(), ws, "POST", "/api/v1/alerts", {
     project_id: ws.tenant.projectId,
     name,
     query: { kind: "trend", event: "error", measure: { type: "count" }, interval: "hour" },
@@ -150,6 +154,15 @@ function createRule(ws: Workspace, name: string, channelIds: string[], extra: Re
     channel_ids: channelIds,
     ...extra,
   });
+  await waitFor(
+    "the rule's first evaluation",
+    async () =>
+      (await api<{ last_evaluated_at: string | null }>(live(), ws, "GET", `/api/v1/alerts/${rule.id}`))
+        .last_evaluated_at !== null,
+    WAIT_MS,
+    100,
+  );
+  return rule;
 }
 
 async function inAppStates(ws: Workspace, ruleId: string): Promise<string[]> {

@@ -23,7 +23,6 @@ const LEASE_TTL_MS = 15_000;
 const TICK_MS = 1_000;
 /** How often ingestion-triggered evaluations run at most: the hub itself coalesces a project's changes per 250 ms. */
 const TRIGGER_TICK_MS = 250;
-const WATCH_REFRESH_MS = 5_000;
 const OUTBOX_POLL_MS = 1_000;
 const MINUTE = 60_000;
 /** Missed minutes evaluated per rule after downtime: older ones are past any rolling window worth paging about. */
@@ -40,7 +39,6 @@ export class AlertScheduler {
   readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private leader = false;
   private readonly watches = new Map<string, () => void>();
-  private watchesRefreshedAt = 0;
   private readonly changedProjects = new Set<string>();
   readonly outbox = new OutboxDrainer();
 
@@ -65,7 +63,8 @@ export class AlertScheduler {
   private async tick(): Promise<void> {
     if (!this.leader) return;
     try {
-      if (Date.now() - this.watchesRefreshedAt >= WATCH_REFRESH_MS) await this.refreshWatches();
+      // Every tick (one small query), so a new rule is watched by the time it is first evaluated.
+      await this.refreshWatches();
       await this.evaluateDueMinutes(alertNow());
     } catch (error) {
       log.warn("alert evaluation failed", { error: message(error) });
@@ -123,7 +122,6 @@ export class AlertScheduler {
 
   /** Watches the projects that have short-window rules on the realtime hub (and no others). */
   private async refreshWatches(): Promise<void> {
-    this.watchesRefreshedAt = Date.now();
     const { rows } = await getPool().query<{ project_id: string }>(
       `SELECT DISTINCT project_id FROM alert_rules WHERE enabled AND ${SHORT_WINDOW_SQL}`,
     );
