@@ -133,7 +133,14 @@ export async function updateRule(actor: AlertActor, id: string, body: unknown) {
 export async function deleteRule(actor: AlertActor, id: string): Promise<void> {
   const { rule, access } = await ruleWithAccess(actor, id);
   assertCanEditRule(access, rule.createdBy);
-  await getPrisma().alertRule.delete({ where: { id: rule.id } });
+  const prisma = getPrisma();
+  // What it had not sent yet is not sent after it is gone; what was sent stays in the channels' logs.
+  await prisma.$transaction([
+    prisma.alertNotification.deleteMany({
+      where: { organizationId: rule.organizationId, ruleId: rule.id, status: "pending" },
+    }),
+    prisma.alertRule.delete({ where: { id: rule.id } }),
+  ]);
 }
 
 const HISTORY_EVALUATIONS = 200;

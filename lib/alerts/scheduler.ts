@@ -88,6 +88,14 @@ export class AlertScheduler {
           notified = ((await evaluateRule(rule, new Date(at), { slot: true })).notifications ?? 0) > 0 || notified;
         } catch (error) {
           log.warn("alert rule evaluation failed", { rule_id: rule.id, error: message(error) });
+          // Tried again at the next minute, not at every tick until then (a query that keeps failing
+          // would otherwise run every second).
+          await getPool()
+            .query("UPDATE alert_rules SET evaluated_until = GREATEST(evaluated_until, $2) WHERE id = $1", [
+              rule.id,
+              minute,
+            ])
+            .catch(() => undefined);
           break;
         }
       }
