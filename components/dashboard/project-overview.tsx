@@ -48,6 +48,7 @@ export function ProjectOverview({ projectId, origin }: { projectId: string; orig
             projectId={projectId}
             view={view}
             query={headlineQuery(h)}
+            skeleton={{ kind: "metric" }}
           >
             {(result) => (
               <button
@@ -62,14 +63,27 @@ export function ProjectOverview({ projectId, origin }: { projectId: string; orig
           </QueryPanel>
         ))}
       </div>
-      <QueryPanel<TrendResult> title={`${selected.label} over time`} projectId={projectId} view={view} query={trend}>
+      <QueryPanel<TrendResult>
+        title={`${selected.label} over time`}
+        projectId={projectId}
+        view={view}
+        query={trend}
+        skeleton={{ kind: "chart", height: 280 }}
+      >
         {(result) => (
           <TrendChart result={result} variant="area" measureType={selected.measure.type} title={selected.label} />
         )}
       </QueryPanel>
       <div className="grid gap-4 md:grid-cols-2">
         {BREAKDOWN_PANELS.map((b) => (
-          <QueryPanel<BreakdownResult> key={b.title} title={b.title} projectId={projectId} view={view} query={b.query}>
+          <QueryPanel<BreakdownResult>
+            key={b.title}
+            title={b.title}
+            projectId={projectId}
+            view={view}
+            query={b.query}
+            skeleton={{ kind: "table", rows: 5 }}
+          >
             {(result) => (
               <BreakdownChart
                 result={result}

@@ -31,7 +31,7 @@ export function MetricCard({
     good === null
       ? "text-slate-500 dark:text-slate-400"
       : good
-        ? "text-emerald-600 dark:text-emerald-400"
+        ? "text-emerald-700 dark:text-emerald-400"
         : "text-rose-600 dark:text-rose-400";
   return (
     <div className="@container flex min-w-0 flex-col gap-1">

@@ -7,6 +7,7 @@ import type { QueryGate } from "../query/query-gate";
 import type { QueryResult } from "../query/results";
 import { runQuery } from "../query/run-query";
 import { type Filter, type QueryRange, queryDefinitionSchema } from "../query/schemas";
+import type { Grid } from "../reports/schemas";
 import { keepEditable, NO_CHOICES } from "./choices";
 import type { ViewerChoices } from "./schemas";
 import type { VerifiedEmbed } from "./tokens";
@@ -14,6 +15,8 @@ import type { VerifiedEmbed } from "./tokens";
 export interface EmbedWidgetData {
   id: string;
   title: string;
+  /** Its place on the report's 12-column grid, so a report embed is laid out as the report is. */
+  grid: Grid;
   viz: unknown;
   measureType?: string;
   result: QueryResult | null;
@@ -53,10 +56,12 @@ export async function loadEmbedWidgets(
   return Promise.all(
     widgets.map(async (widget): Promise<EmbedWidgetData> => {
       const parsed = queryDefinitionSchema.safeParse(widget.query);
+      const grid = { x: widget.gridX, y: widget.gridY, w: widget.gridW, h: widget.gridH };
       if (!parsed.success)
         return {
           id: widget.id,
           title: widget.title,
+          grid,
           viz: widget.viz,
           result: null,
           error: "This widget's query is invalid.",
@@ -74,6 +79,7 @@ export async function loadEmbedWidgets(
       return {
         id: widget.id,
         title: widget.title,
+        grid,
         viz: widget.viz,
         measureType: "measure" in query ? query.measure.type : undefined,
         result: data,
