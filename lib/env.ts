@@ -40,6 +40,15 @@ export const envSchema = z.object({
   LUMEN_TEST_CLOCK: z.stringbool().default(false),
   /** Distinct live feeds (choice sets: ranges, filters) one embed token may have open at once on a process. */
   LUMEN_EMBED_MAX_FEEDS_PER_TOKEN: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** Evaluate alert rules and deliver their notifications in this process (one evaluator at a time across processes, by lease). */
+  LUMEN_ALERTS: z.stringbool().default(true),
+  /** SMTP server for alert emails, e.g. smtp://user:password@mail.example.com:587 (smtps:// for TLS from the start). */
+  LUMEN_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+    .optional(),
+  /** The From of alert emails. */
+  LUMEN_SMTP_FROM: z.string().min(3).default("Lumen alerts <alerts@localhost>"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** The app's public URL, for sign-in callbacks; npm run dev / npm start default it to http://localhost:PORT. */
   NEXTAUTH_URL: z.url().optional(),

@@ -144,6 +144,9 @@ async function main(): Promise<number> {
       LUMEN_TEST_PAGES: "1",
       // Browser tests of "today" hold the app's clock at a chosen instant (lib/clock.ts).
       LUMEN_TEST_CLOCK: "1",
+      // Alert evaluation runs in one process at a time (a lease): the alert tests start app processes
+      // of their own for it (lib/alerts/*-api.test.ts), so the shared app and other tests' servers leave it to them.
+      LUMEN_ALERTS: "false",
       LUMEN_TEST_BASE_URL: baseUrl,
       NEXTAUTH_URL: baseUrl,
       NEXT_TELEMETRY_DISABLED: "1",

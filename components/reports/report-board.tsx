@@ -5,6 +5,7 @@
 // the role for every change.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { AlertMeLink } from "@/components/alerts/alert-me-link";
 import { WidgetBuilder } from "@/components/builder/widget-builder";
 import { ActiveNow } from "@/components/dashboard/active-now";
 import { CompareToggle } from "@/components/filters/compare-toggle";
@@ -12,7 +13,7 @@ import { FilterChips } from "@/components/filters/filter-chips";
 import { RangePicker } from "@/components/filters/range-picker";
 import { useProjectLive } from "@/components/hooks/use-project-live";
 import { useViewState } from "@/components/hooks/use-view-state";
-import { Button } from "@/components/ui/button";
+import { Button, buttonClass } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
 import { Skeleton } from "@/components/ui/skeleton";
 import { apiFetch } from "@/lib/api/client";
@@ -211,6 +212,12 @@ export function ReportBoard({ projectId, reportId }: { projectId: string; report
                 >
                   {moveHandle}
                   <span className="flex-1" />
+                  <AlertMeLink
+                    projectId={projectId}
+                    title={widget.title}
+                    query={widget.query}
+                    className={buttonClass({ variant: "quiet", size: "sm" })}
+                  />
                   <Button
                     size="icon"
                     variant="quiet"
