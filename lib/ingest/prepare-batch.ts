@@ -3,9 +3,10 @@
 // of I/O, so it can run on a worker thread (prepare-pool.ts) while the request thread serves HTTP.
 import { randomUUID } from "node:crypto";
 import { ApiError, formatIssuePath, invalidRequest } from "../errors";
+import { Scrubber, type ScrubCounts, type ScrubPolicy } from "../privacy/scrub";
 import { visitorHashWithSalt } from "../privacy/visitor-id";
 import { findJsonProblem, mayHoldUnstorableText } from "../text";
-import { extractContextColumns, isBotUserAgent } from "./enrich";
+import { type ContextColumns, extractContextColumns, isBotUserAgent } from "./enrich";
 import { csvLine } from "./event-csv";
 import { parseJson } from "./read-body";
 import { batchSchema, eventSchema, type Rejection } from "./schemas";
@@ -29,6 +30,8 @@ export interface PrepareInput {
   maxFutureMs: number;
   /** Today's visitor-hash salt; null when the sender has no IP to hash. */
   salt: Uint8Array | null;
+  /** The project's scrubbing: what is masked and which property keys are dropped before storage. */
+  scrub: ScrubPolicy;
 }
 
 export interface PreparedBatch {
@@ -36,6 +39,8 @@ export interface PreparedBatch {
   duplicates: number;
   bots: number;
   rejected: Rejection[];
+  /** What scrubbing masked and dropped in the events prepared. */
+  scrubbed: ScrubCounts;
 }
 
 /** A whole-body problem travels as data (a worker thread cannot throw ApiErrors across). */
@@ -76,6 +81,22 @@ function envelopeOf(text: string, projectId: string): { events: unknown[]; sentA
   return { events: batch.data.events, sentAt: batch.data.sent_at };
 }
 
+/** The columns taken from the page, scrubbed: its path, title and utm values, and the referrer's host. */
+function scrubContext(scrubber: Scrubber, columns: ContextColumns): ContextColumns {
+  const text = (value: string | null) => (value === null ? null : scrubber.text(value));
+  return {
+    ...columns,
+    path: text(columns.path),
+    title: text(columns.title),
+    referrerHost: columns.referrerHost === null ? null : scrubber.host(columns.referrerHost),
+    utmSource: text(columns.utmSource),
+    utmMedium: text(columns.utmMedium),
+    utmCampaign: text(columns.utmCampaign),
+    utmTerm: text(columns.utmTerm),
+    utmContent: text(columns.utmContent),
+  };
+}
+
 function prepare(input: PrepareInput): PreparedBatch {
   const { now, sender, organizationId, projectId } = input;
   const { events, sentAt } = envelopeOf(input.text, projectId);
@@ -85,6 +106,7 @@ function prepare(input: PrepareInput): PreparedBatch {
   const rejected: Rejection[] = [];
   const prepared: PreparedEvent[] = [];
   const seen = new Set<string>();
+  const scrubber = new Scrubber(input.scrub);
   let duplicates = 0;
   let bots = 0;
 
@@ -142,6 +164,7 @@ function prepare(input: PrepareInput): PreparedBatch {
       (!event.user_id && sender.ip && input.salt
         ? visitorHashWithSalt(input.salt, projectId, sender.ip, userAgent ?? "")
         : null);
+    const context = extractContextColumns(event.context, userAgent);
     const row = {
       eventId,
       name: event.name,
@@ -149,11 +172,11 @@ function prepare(input: PrepareInput): PreparedBatch {
       userId: event.user_id ?? null,
       anonymousId,
       sessionId: event.session_id ?? null,
-      properties: event.properties ?? {},
+      properties: scrubber.idle ? (event.properties ?? {}) : scrubber.json(event.properties ?? {}),
       country: sender.country,
-      ...extractContextColumns(event.context, userAgent),
+      ...(scrubber.idle ? context : scrubContext(scrubber, context)),
     };
     prepared.push({ eventId, csv: csvLine(organizationId, projectId, row) });
   }
-  return { events: prepared, duplicates, bots, rejected };
+  return { events: prepared, duplicates, bots, rejected, scrubbed: scrubber.counts };
 }

@@ -3,6 +3,7 @@
 // tests exercise the worker itself, through the built server.
 import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
+import { DEFAULT_SCRUB_POLICY } from "../privacy/scrub";
 import { type PrepareInput, prepareBatch } from "./prepare-batch";
 import { prepareOffThread } from "./prepare-pool";
 
@@ -16,6 +17,7 @@ function input(text: string): PrepareInput {
     maxAgeMs: 7 * 86_400_000,
     maxFutureMs: 3_600_000,
     salt: new Uint8Array(32).fill(7),
+    scrub: DEFAULT_SCRUB_POLICY,
   };
 }
 

@@ -110,6 +110,8 @@ export const ingestResponseSchema = z.object({
   duplicates: z.number().int(),
   bots: z.number().int(),
   rejected: z.array(rejectionSchema),
+  /** What scrubbing masked (email, phone, card, ip) and the property keys dropped; absent when nothing was. */
+  scrubbed: z.partialRecord(z.enum(["email", "phone", "card", "ip", "dropped_keys"]), z.number().int()).optional(),
 });
 
 export type IngestResponse = z.infer<typeof ingestResponseSchema>;

@@ -1,0 +1,55 @@
+// A project's privacy settings as the API, the settings page and the CLI exchange them: scrubbing,
+// dropped property keys, the consent purge and retention. Importable from client code.
+import { z } from "zod";
+import { SCRUB_CLASSES } from "./scrub";
+
+export const MAX_RAW_RETENTION_MONTHS = 120;
+export const MAX_AGGREGATE_RETENTION_MONTHS = 240;
+export const DEFAULT_RAW_RETENTION_MONTHS = 25;
+export const DEFAULT_AGGREGATE_RETENTION_MONTHS = 60;
+const MAX_DROPPED_KEYS = 100;
+
+const scrubbingSchema = z.object(
+  Object.fromEntries(SCRUB_CLASSES.map((kind) => [kind, z.boolean()])) as Record<
+    (typeof SCRUB_CLASSES)[number],
+    z.ZodBoolean
+  >,
+);
+
+const propertyKey = z.string().trim().min(1, "must not be empty").max(200);
+
+export const retentionInputSchema = z.object({
+  raw_events_months: z.number().int().min(1).max(MAX_RAW_RETENTION_MONTHS),
+  aggregates_months: z.number().int().min(1).max(MAX_AGGREGATE_RETENTION_MONTHS),
+});
+
+/** PATCH body: any subset; retention months are checked together once merged with the current ones. */
+export const privacyPatchSchema = z
+  .object({
+    scrubbing: scrubbingSchema.partial(),
+    dropped_property_keys: z
+      .array(propertyKey)
+      .max(MAX_DROPPED_KEYS)
+      .transform((keys) => [...new Map(keys.map((key) => [key.toLowerCase(), key])).values()]),
+    purge_on_consent_withdrawal: z.boolean(),
+    retention: retentionInputSchema.partial(),
+  })
+  .partial()
+  .strict();
+
+export type PrivacyPatch = z.infer<typeof privacyPatchSchema>;
+
+export interface PrivacySettings {
+  project_id: string;
+  /** true: the class is masked before storage. */
+  scrubbing: Record<(typeof SCRUB_CLASSES)[number], boolean>;
+  dropped_property_keys: string[];
+  purge_on_consent_withdrawal: boolean;
+  retention: {
+    raw_events_months: number;
+    aggregates_months: number;
+    /** The oldest instant kept under the policy today (the start of a UTC month). */
+    raw_events_kept_from: string;
+    aggregates_kept_from: string;
+  };
+}
