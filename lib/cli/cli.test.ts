@@ -4,9 +4,9 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, expect, it } from "vitest";
+import { postEvents } from "../../testing/fixtures";
 import { verifyPassword } from "../auth/password";
 import { closeDatabase, getPrisma } from "../db/client";
-import { postEvents } from "../testing/fixtures";
 
 const run = promisify(execFile);
 const tsx = path.resolve("node_modules/.bin/tsx");
