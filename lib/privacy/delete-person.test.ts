@@ -15,7 +15,7 @@ import { type EventRow, writeEvents } from "../ingest/write-events";
 import { refreshRollups } from "../query/rollup-refresh";
 import { runQuery } from "../query/run-query";
 import { type QueryDefinitionInput, type QueryRange, queryDefinitionSchema } from "../query/schemas";
-import { createTenant, type Tenant } from "../testing/fixtures";
+import { createTenant, type Tenant } from "../../testing/fixtures";
 import { deletePersonEvents } from "./delete-person";
 
 const now = new Date("2026-04-15T12:00:00Z");
