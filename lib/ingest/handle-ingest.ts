@@ -15,6 +15,7 @@ import {
 import { getPool } from "../db/client";
 import { getEnv } from "../env";
 import { ApiError } from "../errors";
+import { recordConsents } from "../privacy/consent";
 import { ingestPrivacyOf } from "../privacy/settings";
 import { dailySalt } from "../privacy/visitor-hash";
 import { isObject, notAnObject } from "./prepare-batch";
@@ -87,19 +88,27 @@ export async function handleIngestRequest(request: Request): Promise<IngestRespo
     scrub: privacy.scrub,
   });
   if ("error" in outcome) throw new ApiError(outcome.error.code, outcome.error.message, outcome.error.details);
-  const { events, duplicates, bots, rejected, scrubbed } = outcome.batch;
+  const { events, consents, duplicates, bots, rejected, scrubbed } = outcome.batch;
   consumeEventBudget(
     key.id,
     key.eventRateLimit ?? env.LUMEN_INGEST_EVENT_RATE_LIMIT,
-    events.length + duplicates + bots + rejected.length,
+    events.length + consents.length + duplicates + bots + rejected.length,
   );
   try {
-    const accepted = await writePreparedEvents(getPool(), key.organizationId, key.projectId, events, {
+    const written = await writePreparedEvents(getPool(), key.organizationId, key.projectId, events, {
       writeKeyHash: key.hash,
     });
+    // Consent changes go to the consent trail, after the events they may follow (a withdrawal's purge deletes those too).
+    const { recorded } = await recordConsents(
+      getPool(),
+      { ...key, purgeOnWithdrawal: privacy.purgeOnConsentWithdrawal },
+      consents,
+      { writeKeyHash: key.hash },
+    );
+    const accepted = written + recorded;
     return {
       accepted,
-      duplicates: duplicates + events.length - accepted,
+      duplicates: duplicates + events.length + consents.length - accepted,
       bots,
       rejected,
       ...(Object.keys(scrubbed).length > 0 ? { scrubbed } : {}),

@@ -9,7 +9,7 @@ import { visitorHashWithSalt } from "../privacy/visitor-id";
 import { findJsonProblem, mayHoldUnstorableText } from "../text";
 import { type ContextColumns, extractContextColumns, isBotUserAgent } from "./enrich";
 import { csvLine } from "./event-csv";
-import { batchSchema, eventSchema, type Rejection } from "./schemas";
+import { batchSchema, CONSENT_EVENT, type ConsentChange, eventSchema, type Rejection } from "./schemas";
 import type { PreparedEvent } from "./write-events";
 
 /** What the server knows about the sender; none of it is stored as-is. */
@@ -34,8 +34,20 @@ export interface PrepareInput {
   scrub: ScrubPolicy;
 }
 
+/** A consent change for the consent trail (lib/privacy/consent.ts): plain data, to cross from the worker. */
+export interface PreparedConsent {
+  eventId: string;
+  userId: string | null;
+  anonymousId: string | null;
+  state: ConsentChange["state"];
+  source: string;
+  /** ISO instant of the change, corrected like an event's timestamp. */
+  recordedAt: string;
+}
+
 export interface PreparedBatch {
   events: PreparedEvent[];
+  consents: PreparedConsent[];
   duplicates: number;
   bots: number;
   rejected: Rejection[];
@@ -105,6 +117,7 @@ function prepare(input: PrepareInput): PreparedBatch {
   const checkText = mayHoldUnstorableText(input.text);
   const rejected: Rejection[] = [];
   const prepared: PreparedEvent[] = [];
+  const consents: PreparedConsent[] = [];
   const seen = new Set<string>();
   const scrubber = new Scrubber(input.scrub);
   let duplicates = 0;
@@ -131,6 +144,14 @@ function prepare(input: PrepareInput): PreparedBatch {
         code: "invalid_event",
         message: `${formatIssuePath(unstorable.path)}: ${unstorable.message}`,
       });
+      continue;
+    }
+    if ((event.name === CONSENT_EVENT) !== (event.consent !== undefined)) {
+      const message =
+        event.name === CONSENT_EVENT
+          ? `consent: required on ${CONSENT_EVENT} events ({ "state": "granted" | "denied" | "pending" })`
+          : `consent: only ${CONSENT_EVENT} events carry a consent change`;
+      rejected.push({ index, code: "invalid_event", message });
       continue;
     }
     const timestamp = event.timestamp ? new Date(event.timestamp.getTime() + skewMs) : new Date(now);
@@ -164,6 +185,21 @@ function prepare(input: PrepareInput): PreparedBatch {
       (!event.user_id && sender.ip && input.salt
         ? visitorHashWithSalt(input.salt, projectId, sender.ip, userAgent ?? "")
         : null);
+    if (event.consent) {
+      if (!event.user_id && !anonymousId) {
+        rejected.push({ index, code: "invalid_event", message: "a consent change needs user_id or anonymous_id" });
+        continue;
+      }
+      consents.push({
+        eventId,
+        userId: event.user_id ?? null,
+        anonymousId,
+        state: event.consent.state,
+        source: event.consent.source ?? event.context?.library?.name ?? "api",
+        recordedAt: timestamp.toISOString(),
+      });
+      continue;
+    }
     const context = extractContextColumns(event.context, userAgent);
     const row = {
       eventId,
@@ -178,5 +214,5 @@ function prepare(input: PrepareInput): PreparedBatch {
     };
     prepared.push({ eventId, csv: csvLine(organizationId, projectId, row) });
   }
-  return { events: prepared, duplicates, bots, rejected, scrubbed: scrubber.counts };
+  return { events: prepared, consents, duplicates, bots, rejected, scrubbed: scrubber.counts };
 }

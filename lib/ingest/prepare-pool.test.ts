@@ -54,3 +54,23 @@ it("hands back whole-body problems as data, for the request thread to answer", a
     await prepareOffThread(input(JSON.stringify({ project_id: randomUUID(), events: [{ name: "x" }] }))),
   ).toMatchObject({ error: { code: "forbidden" } });
 });
+
+it("takes consent changes apart from events, and refuses one with no one to attribute it to", async () => {
+  const consent = (fields: Record<string, unknown>) => ({ event_id: randomUUID(), name: "$consent", ...fields });
+  const batch = {
+    events: [consent({ consent: { state: "denied" }, user_id: "u-1" }), consent({ consent: { state: "granted" } })],
+  };
+  const noAddress = { ...input(JSON.stringify(batch)), sender: { userAgent: null, ip: null, country: null } };
+  const outcome = prepareBatch(noAddress);
+  expect(outcome).toMatchObject({
+    batch: {
+      events: [],
+      consents: [{ userId: "u-1", anonymousId: null, state: "denied", source: "api" }],
+      rejected: [{ index: 1, code: "invalid_event", message: "a consent change needs user_id or anonymous_id" }],
+    },
+  });
+  // With an address, the change without ids is the visitor's of today's hash, as an event would be.
+  expect(prepareBatch(input(JSON.stringify(batch)))).toMatchObject({
+    batch: { consents: [{ userId: "u-1" }, { userId: null, anonymousId: expect.stringMatching(/^v_/) }] },
+  });
+});

@@ -8,6 +8,7 @@
 // events before she signed in, and events that arrive after the rollups were refreshed.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTenant, type Tenant } from "../../testing/fixtures";
 import { closeDatabase, getPool } from "../db/client";
 import { ensureEventPartitions } from "../db/partitions";
 import { eventRow } from "../ingest/event-row";
@@ -15,7 +16,6 @@ import { type EventRow, writeEvents } from "../ingest/write-events";
 import { refreshRollups } from "../query/rollup-refresh";
 import { runQuery } from "../query/run-query";
 import { type QueryDefinitionInput, type QueryRange, queryDefinitionSchema } from "../query/schemas";
-import { createTenant, type Tenant } from "../../testing/fixtures";
 import { deletePersonEvents } from "./delete-person";
 
 const now = new Date("2026-04-15T12:00:00Z");

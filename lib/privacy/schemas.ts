@@ -53,3 +53,9 @@ export interface PrivacySettings {
     aggregates_kept_from: string;
   };
 }
+
+/** Whose consent trail: exactly one identifier. */
+export const personQuerySchema = z.union([
+  z.object({ user_id: z.string().min(1).max(200), anonymous_id: z.undefined().optional() }),
+  z.object({ anonymous_id: z.string().min(1).max(200), user_id: z.undefined().optional() }),
+]);

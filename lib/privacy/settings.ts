@@ -4,9 +4,10 @@
 // reads them through a per-process cache: an edit applies at once in the process that saved it and
 // within a minute in the others (as write keys' origins and limits do).
 import "server-only";
-import { getPrisma } from "../db/client";
+import { getPool, getPrisma } from "../db/client";
 import { type EmbedAdmin, projectForEmbedAdmin } from "../embed/embed-admin";
 import { ApiError } from "../errors";
+import { type ProjectRetention, planRetention } from "./retention";
 import { retentionHorizons } from "./retention-policy";
 import { type PrivacySettings, privacyPatchSchema } from "./schemas";
 import { SCRUB_CLASSES, type ScrubClass, type ScrubPolicy } from "./scrub";
@@ -61,9 +62,17 @@ export async function updatePrivacySettings(
 ): Promise<PrivacySettings> {
   const patch = privacyPatchSchema.parse(input);
   const project = await projectForEmbedAdmin(admin, projectId);
+  return applyPrivacyPatch(project.id, patch);
+}
+
+/** Changes the settings with no authorisation of its own: for callers that did it (the API above) or need none (the operator CLI). */
+export async function applyPrivacyPatch(projectId: string, input: unknown): Promise<PrivacySettings> {
+  const patch = privacyPatchSchema.parse(input);
+  const project = { id: projectId };
   const prisma = getPrisma();
   const updated = await prisma.$transaction(async (tx) => {
-    const current = await tx.project.findUniqueOrThrow({ where: { id: project.id }, select: privacyColumns });
+    const current = await tx.project.findUnique({ where: { id: project.id }, select: privacyColumns });
+    if (!current) throw new ApiError("not_found", "No such project");
     const raw = patch.retention?.raw_events_months ?? current.rawRetentionMonths;
     const aggregates = patch.retention?.aggregates_months ?? current.aggregateRetentionMonths;
     // Aggregates are derived from raw events: keeping them for less time than the events is a mistake.
@@ -90,6 +99,16 @@ export async function updatePrivacySettings(
   });
   ingestCache.delete(project.id);
   return settingsOf(updated);
+}
+
+/** The dry run for one project: what enforcing its retention now would delete. */
+export async function previewRetention(
+  admin: EmbedAdmin,
+  projectId: string,
+): Promise<{ now: string; project: ProjectRetention }> {
+  const project = await projectForEmbedAdmin(admin, projectId);
+  const plan = await planRetention(getPool(), { projectId: project.id });
+  return { now: plan.now, project: plan.projects[0]! };
 }
 
 /** What ingestion applies to a project's events. */

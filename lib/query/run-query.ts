@@ -5,6 +5,8 @@ import type pg from "pg";
 import { getPrisma, getReportPool } from "../db/client";
 import { withSnapshotReaders } from "../db/snapshot-readers";
 import { ApiError } from "../errors";
+import { clampToRetention, type RetentionNotice } from "../privacy/retention-clamp";
+import type { RetentionMonths } from "../privacy/retention-policy";
 import { checkQueryCost, type IntervalAdjustment } from "./cost";
 import { runBreakdown } from "./kinds/breakdown";
 import { runFunnel } from "./kinds/funnel";
@@ -12,7 +14,7 @@ import { runMetric } from "./kinds/metric";
 import { runRetention } from "./kinds/retention";
 import { runTrend } from "./kinds/trend";
 import { groupedMeasureSql } from "./measure";
-import { DEFAULT_RANGE, resolveRange } from "./range";
+import { DEFAULT_RANGE, previousRange, resolveRange } from "./range";
 import type { QueryResult } from "./results";
 import { retentionDailyWatermark, rollupGroupedSql, rollupPlanIfAnswerable } from "./rollups";
 import type { QueryDefinition, QueryRange } from "./schemas";
@@ -46,6 +48,8 @@ export interface QueryMeta {
   range: { from: string; to: string };
   /** Present when a trend's interval was made coarser to stay within its cost budget (lib/query/cost.ts). */
   interval_adjusted?: IntervalAdjustment;
+  /** Present when the range reached back past what retention keeps (lib/privacy/retention-clamp.ts). */
+  retention?: RetentionNotice;
 }
 
 export async function getProjectInOrganization(organizationId: string, projectId: string) {
@@ -123,13 +127,14 @@ export async function runQuery(input: RunQueryInput): Promise<{ data: QueryResul
 async function runInSnapshot(
   db: pg.PoolClient,
   input: RunQueryInput,
-  project: { organizationId: string; id: string; timezone: string },
+  project: { organizationId: string; id: string; timezone: string } & RetentionMonths,
   started: number,
 ) {
   const timezone = input.timezone ?? input.query.timezone ?? project.timezone;
   const now = input.now ?? new Date();
   const range = await resolveRange(db, input.range ?? input.query.range ?? DEFAULT_RANGE, timezone, now);
-  const { query, intervalAdjusted } = checkQueryCost(input.query, range);
+  const { query: costed, intervalAdjusted } = checkQueryCost(input.query, range);
+  let query = costed;
   const scope: QueryScope = {
     organizationId: project.organizationId,
     projectId: project.id,
@@ -152,6 +157,17 @@ async function runInSnapshot(
   const sessionPlan = input.useRollups === false || plan ? null : await sessionRollupPlanIfAnswerable(db, scope, query);
   const retentionWatermark = input.useRollups === false ? null : await retentionDailyWatermark(db, scope, query);
   const rollups = plan !== null || sessionPlan !== null || retentionWatermark !== null;
+  // Privacy hook: a range reaching back past retention is clamped (session rollups read id-less sessions raw).
+  const kept = await clampToRetention(db, project, scope, {
+    timezone,
+    now,
+    fromAggregates: plan !== null || retentionWatermark !== null,
+    previousFrom: query.kind === "metric" && query.compare ? previousRange(scope).from : undefined,
+  });
+  if (kept.notice) {
+    scope.from = kept.from;
+    if (query.kind === "metric" && kept.notice.comparison_dropped) query = { ...query, compare: false };
+  }
   const grouped = plan
     ? rollupGroupedSql(plan)
     : sessionPlan
@@ -189,8 +205,9 @@ async function runInSnapshot(
       took_ms: Math.round((performance.now() - started) * 10) / 10,
       rollups,
       timezone,
-      range: { from: range.from.toISOString(), to: range.to.toISOString() },
+      range: { from: scope.from.toISOString(), to: scope.to.toISOString() },
       ...(intervalAdjusted ? { interval_adjusted: intervalAdjusted } : {}),
+      ...(kept.notice ? { retention: kept.notice } : {}),
     },
   };
 }

@@ -43,6 +43,7 @@ CREATE TABLE "person_deletions" (
     "error" TEXT,
     "requested_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "started_at" TIMESTAMPTZ(3),
+    "heartbeat_at" TIMESTAMPTZ(3),
     "finished_at" TIMESTAMPTZ(3),
 
     CONSTRAINT "person_deletions_pkey" PRIMARY KEY ("id")
