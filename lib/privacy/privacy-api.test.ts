@@ -2,6 +2,7 @@
 // ingestion with the project's settings, the consent trail and the purge on withdrawal.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Lumen } from "../../sdk/node";
 import { waitFor } from "../../testing/app-server";
 import { createMember, createTenant, postEvents, type Tenant, testBaseUrl } from "../../testing/fixtures";
 import { signInOverHttp } from "../../testing/session";
@@ -303,6 +304,21 @@ describe("the consent trail", () => {
     expect((await call(as("viewer"), "GET", `/api/v1/projects/${tenant.projectId}/consents?user_id=u-9`)).status).toBe(
       403,
     );
+  });
+
+  it("takes decisions from the Node SDK, named by it", async () => {
+    const own = await createTenant();
+    const key = (await createApiKey({ organizationId: own.organizationId, kind: "admin", name: "k" })).key;
+    const lumen = new Lumen({ host: testBaseUrl(), writeKey: own.writeKey });
+    lumen.consent({ user_id: "sdk-user" }, "granted", { timestamp: new Date(Date.now() - 60_000) });
+    lumen.consent({ user_id: "sdk-user" }, "denied", { source: "account-settings" });
+    expect(() => lumen.consent({}, "granted")).toThrow(/user_id or an anonymous_id/);
+    await lumen.shutdown();
+    expect(lumen.dropped).toBe(0);
+    expect(await trail(own.projectId, "user_id=sdk-user", key)).toMatchObject([
+      { state: "granted", source: "lumen-node" },
+      { state: "denied", source: "account-settings" },
+    ]);
   });
 
   it("is append-only: no update or delete but a person's erasure", async () => {
