@@ -12,6 +12,7 @@ import { EmbedSecretSection } from "./embed-secret-section";
 import { type EmbedRow, EmbedTokensSection } from "./embed-tokens-section";
 import { type KeyRow, KeysSection } from "./keys-section";
 import { type MemberRow, MembersSection } from "./members-section";
+import { PrivacySection } from "./privacy-section";
 
 interface Settings {
   role: Role;
@@ -111,6 +112,7 @@ export function ProjectSettings({ projectId }: { projectId: string }) {
           onChange={refresh}
         />
       )}
+      {isAdmin && <PrivacySection projectId={projectId} />}
       {isAdmin && (
         <EmbedTokensSection
           projectId={projectId}

@@ -16,6 +16,7 @@ import type pg from "pg";
 import { getEnv } from "../env";
 import { log } from "../log";
 import { type RetentionMonths, retentionHorizons } from "./retention-policy";
+import type { ProjectRetention, RetentionCounts } from "./schemas";
 
 const BATCH_ROWS = 5_000;
 const DROP_LOCK_TIMEOUT = "2s";
@@ -125,20 +126,6 @@ async function droppablePartitions(
     if (allowed) droppable.push({ ...partition, projects });
   }
   return droppable;
-}
-
-export interface RetentionCounts {
-  raw_events: number;
-  event_keys: number;
-  event_rollups: number;
-  daily_bitmaps: number;
-  session_rollups: number;
-}
-
-export interface ProjectRetention extends RetentionCounts {
-  project_id: string;
-  raw_events_before: string;
-  aggregates_before: string;
 }
 
 export interface RetentionPlan {

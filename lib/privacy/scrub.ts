@@ -8,16 +8,9 @@
 // Speed: most values are short words, paths and numbers. One pass over a string's characters tells
 // which patterns could match at all (an "@", enough digits, a dot or colons); only those run.
 import { isIP, isIPv6 } from "node:net";
+import { SCRUB_CLASSES, SCRUB_MASKS, type ScrubClass } from "./schemas";
 
-export const SCRUB_CLASSES = ["email", "phone", "card", "ip"] as const;
-export type ScrubClass = (typeof SCRUB_CLASSES)[number];
-
-export const SCRUB_MASKS: Record<ScrubClass, string> = {
-  email: "[email]",
-  phone: "[phone]",
-  card: "[card]",
-  ip: "[ip]",
-};
+export { SCRUB_CLASSES, type ScrubClass };
 
 /** A project's scrubbing: the classes masked and the property keys never stored (matched case-insensitively). */
 export interface ScrubPolicy {

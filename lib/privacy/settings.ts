@@ -7,9 +7,9 @@ import "server-only";
 import { getPool, getPrisma } from "../db/client";
 import { type EmbedAdmin, projectForEmbedAdmin } from "../embed/embed-admin";
 import { ApiError } from "../errors";
-import { type ProjectRetention, planRetention } from "./retention";
+import { planRetention } from "./retention";
 import { retentionHorizons } from "./retention-policy";
-import { type PrivacySettings, privacyPatchSchema } from "./schemas";
+import { type PrivacySettings, type ProjectRetention, privacyPatchSchema } from "./schemas";
 import { SCRUB_CLASSES, type ScrubClass, type ScrubPolicy } from "./scrub";
 
 const privacyColumns = {
