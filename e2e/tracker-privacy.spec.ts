@@ -1,7 +1,8 @@
-// lumen.js privacy: Do Not Track, Global Privacy Control, consent modes, no cookies, emails and
-// query strings kept out, excluded paths and the beforeSend hook.
+// lumen.js privacy: Do Not Track, Global Privacy Control, consent modes and the consent trail, no
+// cookies, emails and query strings kept out, excluded paths and the beforeSend hook.
 import { type BrowserContext, expect, test } from "@playwright/test";
-import { closeDatabase } from "../lib/db/client";
+import { closeDatabase, getPool, getPrisma } from "../lib/db/client";
+import { applyPrivacyPatch } from "../lib/privacy/settings";
 import { createTenant } from "../testing/fixtures";
 import {
   demoUrl,
@@ -50,6 +51,9 @@ for (const [signal, property, value] of [
     await page.goto(demoUrl(tenant));
     await waitForTracker(page);
     await browseAround(page);
+    // Not even a consent decision is sent.
+    await page.evaluate(() => window.lumen!.consent("granted"));
+    await flushTracker(page);
     await sendMarker(page, tenant, sent);
     expect(sent.names()).toEqual([[MARKER]]);
     expect(await storedNames(tenant)).toEqual([MARKER]);
@@ -60,7 +64,16 @@ for (const [signal, property, value] of [
   });
 }
 
-test("consent('denied') sends nothing and keeps nothing", async ({ page }) => {
+/** The tenant's consent trail, oldest first. */
+const trailOf = async (tenant: { projectId: string }) =>
+  (
+    await getPool().query<{ state: string; anonymous_id: string | null; source: string }>(
+      "SELECT state::text, anonymous_id, source FROM consent_records WHERE project_id = $1 ORDER BY recorded_at",
+      [tenant.projectId],
+    )
+  ).rows;
+
+test("consent('denied') sends the decision only, and keeps nothing", async ({ page }) => {
   const tenant = await createTenant();
   const sent = recordIngestRequests(page);
   await page.goto(demoUrl(tenant, "/tracker-demo", { consent: "pending" }));
@@ -70,10 +83,15 @@ test("consent('denied') sends nothing and keeps nothing", async ({ page }) => {
   await browseAround(page);
   await page.reload(); // the decision is remembered
   await waitForTracker(page);
+  await page.evaluate(() => window.lumen!.consent("denied")); // repeated: not a change, not sent
   await browseAround(page);
   await sendMarker(page, tenant, sent);
-  expect(sent.names()).toEqual([[MARKER]]);
+  expect(sent.names()).toEqual([["$consent"], [MARKER]]);
   expect(await storedNames(tenant)).toEqual([MARKER]);
+  // No stored id before the decision: the server's daily visitor hash stands for the visitor.
+  expect(await trailOf(tenant)).toEqual([
+    { state: "denied", anonymous_id: expect.stringMatching(/^v_/), source: "lumen-js" },
+  ]);
   expect(
     await page.evaluate(() =>
       Object.keys(localStorage).filter(
@@ -87,13 +105,42 @@ test("optOut() stops tracking for good on this browser", async ({ page }) => {
   const tenant = await createTenant();
   await page.goto(demoUrl(tenant));
   await waitForTracker(page);
-  await page.evaluate(() => window.lumen!.optOut());
+  await flushTracker(page);
   const sent = recordIngestRequests(page);
+  await page.evaluate(() => window.lumen!.optOut());
   await page.reload();
   await waitForTracker(page);
   await browseAround(page);
   await sendMarker(page, tenant, sent);
-  expect(sent.names()).toEqual([[MARKER]]);
+  expect(sent.names()).toEqual([["$consent"], [MARKER]]);
+});
+
+test("granting then withdrawing consent is kept in the trail, and purges the visitor where the project says so", async ({
+  page,
+}) => {
+  const tenant = await createTenant();
+  await applyPrivacyPatch(tenant.projectId, { purge_on_consent_withdrawal: true });
+  await page.goto(demoUrl(tenant, "/tracker-demo", { consent: "pending" }));
+  await waitForTracker(page);
+  await page.evaluate(() => window.lumen!.consent(true));
+  await page.getByRole("button", { name: "Start free trial" }).click();
+  await flushTracker(page);
+  const anonymousId = await page.evaluate(() => localStorage.getItem("lumen_aid"));
+  await waitForEvents(tenant, (rows) => rows.some((row) => row.anonymousId === anonymousId));
+  await page.evaluate(() => window.lumen!.consent(false));
+  await flushTracker(page);
+  await expect
+    .poll(() => trailOf(tenant))
+    .toEqual([
+      { state: "granted", anonymous_id: anonymousId, source: "lumen-js" },
+      { state: "denied", anonymous_id: anonymousId, source: "lumen-js" },
+    ]);
+  await expect
+    .poll(async () =>
+      (await getPrisma().personDeletion.findMany({ where: { projectId: tenant.projectId } })).map((job) => job.status),
+    )
+    .toEqual(["done"]);
+  expect((await eventsOf(tenant)).filter((event) => event.anonymousId === anonymousId)).toEqual([]);
 });
 
 test("consent pending holds events in memory; granted sends them and keeps an anonymous id", async ({

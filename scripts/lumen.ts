@@ -42,11 +42,14 @@ async function main(): Promise<number> {
     "user-id",
     "anonymous-id",
     "out",
+    "raw-months",
+    "aggregate-months",
   ];
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: {
       json: { type: "boolean" },
+      "dry-run": { type: "boolean" },
       ...Object.fromEntries(stringFlags.map((flag) => [flag, { type: "string" as const }])),
     },
   });

@@ -21,6 +21,7 @@ import { type EmbedRow, EmbedTokensSection } from "./embed-tokens-section";
 import { InstallSection } from "./install-section";
 import { type CreatedKey, type KeyRow, KeysSection } from "./keys-section";
 import { type MemberRow, MembersSection } from "./members-section";
+import { PrivacySection } from "./privacy-section";
 import { SettingsSection } from "./settings-section";
 
 interface Settings {
@@ -169,6 +170,7 @@ export function ProjectSettings({ projectId, origin }: { projectId: string; orig
           onChange={refresh}
         />
       )}
+      {isAdmin && <PrivacySection projectId={projectId} />}
       {isAdmin && (
         <EmbedTokensSection
           projectId={projectId}

@@ -5,8 +5,12 @@ import { pipeline } from "node:stream/promises";
 import { z } from "zod";
 import { OPERATOR } from "../audit/record";
 import { createApiKey, revokeApiKey } from "../auth/api-keys";
+import { getPool } from "../db/client";
 import { ensureDemoWorkspace } from "../demo/demo-workspace";
 import { openPersonExport, personExportQuerySchema } from "../privacy/export";
+import { enforceRetention, planRetention } from "../privacy/retention";
+import type { ProjectRetention } from "../privacy/schemas";
+import { applyPrivacyPatch } from "../privacy/settings";
 import { getInstanceSecret } from "../secrets";
 import { roleSchema } from "../workspace/schemas";
 import {
@@ -170,6 +174,56 @@ export const commands: Record<string, { usage: string; run: (flags: Flags) => Pr
       };
     },
   },
+  retention: {
+    usage:
+      "retention [--dry-run] [--project ID]   (enforces every project's retention now; --dry-run shows what would go)",
+    async run(flags) {
+      const projectId = flags.project === undefined ? undefined : z.guid("must be a project id").parse(flags.project);
+      if (flags["dry-run"] || projectId) {
+        if (!flags["dry-run"]) throw new Error("--project only narrows a --dry-run: enforcing covers every project");
+        const plan = await planRetention(getPool(), { projectId });
+        return {
+          json: { dry_run: true, ...plan },
+          lines: [
+            `Dry run at ${plan.now}: nothing is deleted.`,
+            ...plan.partitions.map((p) => `Would drop partition ${p.name} (${p.from.slice(0, 7)})`),
+            ...plan.projects.map((p) => describeRetention(p, "would delete")),
+            ...(plan.partitions.length + plan.projects.length === 0 ? ["Nothing is past retention."] : []),
+          ],
+        };
+      }
+      const report = await enforceRetention(getPool());
+      if (!report) throw new Error("Another process is enforcing retention right now; try again shortly");
+      return {
+        json: { dry_run: false, ...report },
+        lines: [
+          `Enforced retention at ${report.now}.`,
+          ...report.partitions_dropped.map((name) => `Dropped partition ${name}`),
+          ...report.projects.map((p) => describeRetention(p, "deleted")),
+        ],
+      };
+    },
+  },
+  "set-retention": {
+    usage: "set-retention --project ID [--raw-months N] [--aggregate-months N]",
+    async run(flags) {
+      const projectId = z.guid("must be a project id").parse(flags.project);
+      const retention = {
+        raw_events_months: flags["raw-months"] === undefined ? undefined : positiveInt.parse(flags["raw-months"]),
+        aggregates_months:
+          flags["aggregate-months"] === undefined ? undefined : positiveInt.parse(flags["aggregate-months"]),
+      };
+      const settings = await applyPrivacyPatch(projectId, { retention });
+      const { raw_events_months, aggregates_months, raw_events_kept_from, aggregates_kept_from } = settings.retention;
+      return {
+        json: { project_id: projectId, ...settings.retention },
+        lines: [
+          `Raw events: ${raw_events_months} months (kept from ${raw_events_kept_from.slice(0, 10)})`,
+          `Aggregates: ${aggregates_months} months (kept from ${aggregates_kept_from.slice(0, 10)})`,
+        ],
+      };
+    },
+  },
   migrate: {
     usage: "migrate",
     async run() {
@@ -186,4 +240,8 @@ function nonClosing(stream: NodeJS.WritableStream): Writable {
       stream.write(chunk, callback);
     },
   });
+}
+
+function describeRetention(p: ProjectRetention, verb: string): string {
+  return `Project ${p.project_id}: ${verb} ${p.raw_events} raw events before ${p.raw_events_before.slice(0, 10)}, ${p.event_keys} ledger entries; ${p.event_rollups} rollup rows, ${p.daily_bitmaps} bitmap rows and ${p.session_rollups} session rows before ${p.aggregates_before.slice(0, 10)}`;
 }

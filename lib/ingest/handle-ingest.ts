@@ -15,6 +15,8 @@ import {
 import { getPool } from "../db/client";
 import { getEnv } from "../env";
 import { ApiError } from "../errors";
+import { recordConsents } from "../privacy/consent";
+import { ingestPrivacyOf } from "../privacy/settings";
 import { dailySalt } from "../privacy/visitor-hash";
 import { isObject, notAnObject } from "./prepare-batch";
 import { prepareOffThread } from "./prepare-pool";
@@ -73,6 +75,7 @@ export async function handleIngestRequest(request: Request): Promise<IngestRespo
 
   const now = new Date();
   const sender = senderFromRequest(request, env.LUMEN_COUNTRY_HEADER);
+  const privacy = await ingestPrivacyOf(key.projectId);
   const outcome = await prepareOffThread({
     text,
     organizationId: key.organizationId,
@@ -82,19 +85,34 @@ export async function handleIngestRequest(request: Request): Promise<IngestRespo
     maxAgeMs: env.LUMEN_MAX_EVENT_AGE_DAYS * 86_400_000,
     maxFutureMs: env.LUMEN_MAX_FUTURE_SECONDS * 1000,
     salt: sender.ip ? await dailySalt(now) : null,
+    scrub: privacy.scrub,
   });
   if ("error" in outcome) throw new ApiError(outcome.error.code, outcome.error.message, outcome.error.details);
-  const { events, duplicates, bots, rejected } = outcome.batch;
+  const { events, consents, duplicates, bots, rejected, scrubbed } = outcome.batch;
   consumeEventBudget(
     key.id,
     key.eventRateLimit ?? env.LUMEN_INGEST_EVENT_RATE_LIMIT,
-    events.length + duplicates + bots + rejected.length,
+    events.length + consents.length + duplicates + bots + rejected.length,
   );
   try {
-    const accepted = await writePreparedEvents(getPool(), key.organizationId, key.projectId, events, {
+    const written = await writePreparedEvents(getPool(), key.organizationId, key.projectId, events, {
       writeKeyHash: key.hash,
     });
-    return { accepted, duplicates: duplicates + events.length - accepted, bots, rejected };
+    // Consent changes go to the consent trail, after the events they may follow (a withdrawal's purge deletes those too).
+    const { recorded } = await recordConsents(
+      getPool(),
+      { ...key, purgeOnWithdrawal: privacy.purgeOnConsentWithdrawal },
+      consents,
+      { writeKeyHash: key.hash },
+    );
+    const accepted = written + recorded;
+    return {
+      accepted,
+      duplicates: duplicates + events.length + consents.length - accepted,
+      bots,
+      rejected,
+      ...(Object.keys(scrubbed).length > 0 ? { scrubbed } : {}),
+    };
   } catch (error) {
     // Revoked since it was cached: the write refused it; look it up afresh next time.
     if (error instanceof ApiError && error.code === "unauthorized") forgetWriteKey({ hash: key.hash });

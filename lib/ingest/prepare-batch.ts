@@ -4,11 +4,12 @@
 import { randomUUID } from "node:crypto";
 import { parseJson } from "../api/read-body";
 import { ApiError, formatIssuePath, invalidRequest } from "../errors";
+import { Scrubber, type ScrubCounts, type ScrubPolicy } from "../privacy/scrub";
 import { visitorHashWithSalt } from "../privacy/visitor-id";
 import { findJsonProblem, mayHoldUnstorableText } from "../text";
-import { extractContextColumns, isBotUserAgent } from "./enrich";
+import { type ContextColumns, extractContextColumns, isBotUserAgent } from "./enrich";
 import { csvLine } from "./event-csv";
-import { batchSchema, eventSchema, type Rejection } from "./schemas";
+import { batchSchema, CONSENT_EVENT, type ConsentChange, eventSchema, type Rejection } from "./schemas";
 import type { PreparedEvent } from "./write-events";
 
 /** What the server knows about the sender; none of it is stored as-is. */
@@ -29,13 +30,29 @@ export interface PrepareInput {
   maxFutureMs: number;
   /** Today's visitor-hash salt; null when the sender has no IP to hash. */
   salt: Uint8Array | null;
+  /** The project's scrubbing: what is masked and which property keys are dropped before storage. */
+  scrub: ScrubPolicy;
+}
+
+/** A consent change for the consent trail (lib/privacy/consent.ts): plain data, to cross from the worker. */
+export interface PreparedConsent {
+  eventId: string;
+  userId: string | null;
+  anonymousId: string | null;
+  state: ConsentChange["state"];
+  source: string;
+  /** ISO instant of the change, corrected like an event's timestamp. */
+  recordedAt: string;
 }
 
 export interface PreparedBatch {
   events: PreparedEvent[];
+  consents: PreparedConsent[];
   duplicates: number;
   bots: number;
   rejected: Rejection[];
+  /** What scrubbing masked and dropped in the events prepared. */
+  scrubbed: ScrubCounts;
 }
 
 /** A whole-body problem travels as data (a worker thread cannot throw ApiErrors across). */
@@ -76,6 +93,22 @@ function envelopeOf(text: string, projectId: string): { events: unknown[]; sentA
   return { events: batch.data.events, sentAt: batch.data.sent_at };
 }
 
+/** The columns taken from the page, scrubbed: its path, title and utm values, and the referrer's host. */
+function scrubContext(scrubber: Scrubber, columns: ContextColumns): ContextColumns {
+  const text = (value: string | null) => (value === null ? null : scrubber.text(value));
+  return {
+    ...columns,
+    path: text(columns.path),
+    title: text(columns.title),
+    referrerHost: columns.referrerHost === null ? null : scrubber.host(columns.referrerHost),
+    utmSource: text(columns.utmSource),
+    utmMedium: text(columns.utmMedium),
+    utmCampaign: text(columns.utmCampaign),
+    utmTerm: text(columns.utmTerm),
+    utmContent: text(columns.utmContent),
+  };
+}
+
 function prepare(input: PrepareInput): PreparedBatch {
   const { now, sender, organizationId, projectId } = input;
   const { events, sentAt } = envelopeOf(input.text, projectId);
@@ -84,7 +117,9 @@ function prepare(input: PrepareInput): PreparedBatch {
   const checkText = mayHoldUnstorableText(input.text);
   const rejected: Rejection[] = [];
   const prepared: PreparedEvent[] = [];
+  const consents: PreparedConsent[] = [];
   const seen = new Set<string>();
+  const scrubber = new Scrubber(input.scrub);
   let duplicates = 0;
   let bots = 0;
 
@@ -109,6 +144,14 @@ function prepare(input: PrepareInput): PreparedBatch {
         code: "invalid_event",
         message: `${formatIssuePath(unstorable.path)}: ${unstorable.message}`,
       });
+      continue;
+    }
+    if ((event.name === CONSENT_EVENT) !== (event.consent !== undefined)) {
+      const message =
+        event.name === CONSENT_EVENT
+          ? `consent: required on ${CONSENT_EVENT} events ({ "state": "granted" | "denied" | "pending" })`
+          : `consent: only ${CONSENT_EVENT} events carry a consent change`;
+      rejected.push({ index, code: "invalid_event", message });
       continue;
     }
     const timestamp = event.timestamp ? new Date(event.timestamp.getTime() + skewMs) : new Date(now);
@@ -142,6 +185,22 @@ function prepare(input: PrepareInput): PreparedBatch {
       (!event.user_id && sender.ip && input.salt
         ? visitorHashWithSalt(input.salt, projectId, sender.ip, userAgent ?? "")
         : null);
+    if (event.consent) {
+      if (!event.user_id && !anonymousId) {
+        rejected.push({ index, code: "invalid_event", message: "a consent change needs user_id or anonymous_id" });
+        continue;
+      }
+      consents.push({
+        eventId,
+        userId: event.user_id ?? null,
+        anonymousId,
+        state: event.consent.state,
+        source: event.consent.source ?? event.context?.library?.name ?? "api",
+        recordedAt: timestamp.toISOString(),
+      });
+      continue;
+    }
+    const context = extractContextColumns(event.context, userAgent);
     const row = {
       eventId,
       name: event.name,
@@ -149,11 +208,11 @@ function prepare(input: PrepareInput): PreparedBatch {
       userId: event.user_id ?? null,
       anonymousId,
       sessionId: event.session_id ?? null,
-      properties: event.properties ?? {},
+      properties: scrubber.idle ? (event.properties ?? {}) : scrubber.json(event.properties ?? {}),
       country: sender.country,
-      ...extractContextColumns(event.context, userAgent),
+      ...(scrubber.idle ? context : scrubContext(scrubber, context)),
     };
     prepared.push({ eventId, csv: csvLine(organizationId, projectId, row) });
   }
-  return { events: prepared, duplicates, bots, rejected };
+  return { events: prepared, consents, duplicates, bots, rejected, scrubbed: scrubber.counts };
 }

@@ -3,6 +3,7 @@
 // tests exercise the worker itself, through the built server.
 import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
+import { DEFAULT_SCRUB_POLICY } from "../privacy/scrub";
 import { type PrepareInput, prepareBatch } from "./prepare-batch";
 import { prepareOffThread } from "./prepare-pool";
 
@@ -16,6 +17,7 @@ function input(text: string): PrepareInput {
     maxAgeMs: 7 * 86_400_000,
     maxFutureMs: 3_600_000,
     salt: new Uint8Array(32).fill(7),
+    scrub: DEFAULT_SCRUB_POLICY,
   };
 }
 
@@ -51,4 +53,24 @@ it("hands back whole-body problems as data, for the request thread to answer", a
   expect(
     await prepareOffThread(input(JSON.stringify({ project_id: randomUUID(), events: [{ name: "x" }] }))),
   ).toMatchObject({ error: { code: "forbidden" } });
+});
+
+it("takes consent changes apart from events, and refuses one with no one to attribute it to", async () => {
+  const consent = (fields: Record<string, unknown>) => ({ event_id: randomUUID(), name: "$consent", ...fields });
+  const batch = {
+    events: [consent({ consent: { state: "denied" }, user_id: "u-1" }), consent({ consent: { state: "granted" } })],
+  };
+  const noAddress = { ...input(JSON.stringify(batch)), sender: { userAgent: null, ip: null, country: null } };
+  const outcome = prepareBatch(noAddress);
+  expect(outcome).toMatchObject({
+    batch: {
+      events: [],
+      consents: [{ userId: "u-1", anonymousId: null, state: "denied", source: "api" }],
+      rejected: [{ index: 1, code: "invalid_event", message: "a consent change needs user_id or anonymous_id" }],
+    },
+  });
+  // With an address, the change without ids is the visitor's of today's hash, as an event would be.
+  expect(prepareBatch(input(JSON.stringify(batch)))).toMatchObject({
+    batch: { consents: [{ userId: "u-1" }, { userId: null, anonymousId: expect.stringMatching(/^v_/) }] },
+  });
 });

@@ -77,6 +77,15 @@ export const eventContextSchema = z.object({
   user_agent: shortText(1024).optional(),
 });
 
+/** The name of a consent change: kept in the consent trail (lib/privacy/consent.ts), never among events. */
+export const CONSENT_EVENT = "$consent";
+
+export const consentChangeSchema = z.object({
+  state: z.enum(["granted", "denied", "pending"]),
+  /** What asked: a banner, a settings page... (defaults to the sending library's name, else "api"). */
+  source: z.string().trim().min(1).max(64).optional(),
+});
+
 export const eventSchema = z.object({
   event_id: z.guid().optional(),
   name: z.string().min(1).max(200),
@@ -86,6 +95,8 @@ export const eventSchema = z.object({
   session_id: identifier.nullish(),
   properties: properties.optional(),
   context: eventContextSchema.optional(),
+  /** Only on $consent events: the person's new consent state. */
+  consent: consentChangeSchema.optional(),
 });
 
 export const batchSchema = z.object({
@@ -101,6 +112,7 @@ export const batchSchema = z.object({
 
 export type EventInput = z.infer<typeof eventSchema>;
 export type EventContext = z.infer<typeof eventContextSchema>;
+export type ConsentChange = z.infer<typeof consentChangeSchema>;
 export type BatchInput = z.infer<typeof batchSchema>;
 
 export const rejectionSchema = z.object({ index: z.number().int(), code: z.string(), message: z.string() });
@@ -110,6 +122,8 @@ export const ingestResponseSchema = z.object({
   duplicates: z.number().int(),
   bots: z.number().int(),
   rejected: z.array(rejectionSchema),
+  /** What scrubbing masked (email, phone, card, ip) and the property keys dropped; absent when nothing was. */
+  scrubbed: z.partialRecord(z.enum(["email", "phone", "card", "ip", "dropped_keys"]), z.number().int()).optional(),
 });
 
 export type IngestResponse = z.infer<typeof ingestResponseSchema>;

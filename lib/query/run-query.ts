@@ -6,6 +6,8 @@ import { requestNow } from "../clock";
 import { getPrisma, getReportPool } from "../db/client";
 import { withSnapshotReaders } from "../db/snapshot-readers";
 import { ApiError } from "../errors";
+import { clampToRetention, type RetentionNotice } from "../privacy/retention-clamp";
+import type { RetentionMonths } from "../privacy/retention-policy";
 import { assertConversionRateDefined, rollupsMayAnswer } from "./conversion-filter";
 import { checkQueryCost, type IntervalAdjustment } from "./cost";
 import { runBreakdown } from "./kinds/breakdown";
@@ -48,6 +50,8 @@ export interface QueryMeta {
   range: { from: string; to: string };
   /** Present when a trend's interval was made coarser to stay within its cost budget (lib/query/cost.ts). */
   interval_adjusted?: IntervalAdjustment;
+  /** Present when the range reached back past what retention keeps (lib/privacy/retention-clamp.ts). */
+  retention?: RetentionNotice;
 }
 
 export async function getProjectInOrganization(organizationId: string, projectId: string) {
@@ -125,7 +129,7 @@ export async function runQuery(input: RunQueryInput): Promise<{ data: QueryResul
 async function runInSnapshot(
   db: pg.PoolClient,
   input: RunQueryInput,
-  project: { organizationId: string; id: string; timezone: string },
+  project: { organizationId: string; id: string; timezone: string } & RetentionMonths,
   started: number,
 ) {
   const timezone = input.timezone ?? input.query.timezone ?? project.timezone;
@@ -136,8 +140,9 @@ async function runInSnapshot(
     timezone,
     now,
   );
-  const { query, intervalAdjusted } = checkQueryCost(input.query, range);
-  assertConversionRateDefined(query);
+  const { query: costed, intervalAdjusted } = checkQueryCost(input.query, range);
+  assertConversionRateDefined(costed);
+  let query = costed;
   const scope: QueryScope = {
     organizationId: project.organizationId,
     projectId: project.id,
@@ -161,6 +166,17 @@ async function runInSnapshot(
   const sessionPlan = raw || plan ? null : await sessionRollupPlanIfAnswerable(db, scope, query);
   const retentionWatermark = raw ? null : await retentionDailyWatermark(db, scope, query);
   const rollups = plan !== null || sessionPlan !== null || retentionWatermark !== null;
+  // Privacy hook: a range reaching back past retention is clamped (session rollups read id-less sessions raw).
+  const kept = await clampToRetention(db, project, scope, {
+    timezone,
+    now,
+    fromAggregates: plan !== null || retentionWatermark !== null,
+    previousFrom: query.kind === "metric" && query.compare ? previous.from : undefined,
+  });
+  if (kept.notice) {
+    scope.from = kept.from;
+    if (query.kind === "metric" && kept.notice.comparison_dropped) query = { ...query, compare: false };
+  }
   const grouped = plan
     ? rollupGroupedSql(plan)
     : sessionPlan
@@ -198,8 +214,9 @@ async function runInSnapshot(
       took_ms: Math.round((performance.now() - started) * 10) / 10,
       rollups,
       timezone,
-      range: { from: range.from.toISOString(), to: range.to.toISOString() },
+      range: { from: scope.from.toISOString(), to: scope.to.toISOString() },
       ...(intervalAdjusted ? { interval_adjusted: intervalAdjusted } : {}),
+      ...(kept.notice ? { retention: kept.notice } : {}),
     },
   };
 }

@@ -5,7 +5,7 @@ import { readItem, writeItem } from "./storage";
 import type { ConsentState } from "./types";
 import { uuid } from "./uuid";
 
-const doNotTrack = enabled("respectDnt") && (navigator.doNotTrack == "1" || navigator.globalPrivacyControl);
+export const doNotTrack = enabled("respectDnt") && (navigator.doNotTrack == "1" || navigator.globalPrivacyControl);
 
 /** null (no data-consent, no decision): counted without any stored id, by the server's daily hash. */
 export let consent = (readItem("consent") || initialConsent) as ConsentState | null;

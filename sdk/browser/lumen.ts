@@ -1,9 +1,9 @@
 // lumen.js: the browser tracker's entry point. Builds window.lumen, records the first pageview,
 // and sends whatever an earlier page left queued.
 import { navigate, startAutocapture } from "./autocapture";
-import { setConsent } from "./identity";
+import { anonymousId, consent, setConsent } from "./identity";
 import { flush } from "./queue";
-import { identify, track } from "./track";
+import { identify, reportConsent, track } from "./track";
 import type { LumenApi } from "./types";
 
 const api: LumenApi = (window.lumen = {
@@ -11,7 +11,10 @@ const api: LumenApi = (window.lumen = {
   identify,
   page: () => navigate(true),
   consent(state: Parameters<LumenApi["consent"]>[0]) {
+    const [previous, previousId] = [consent, anonymousId()];
     setConsent(state);
+    // Changes only: sites may repeat a remembered decision on every page.
+    if (consent != previous) reportConsent(previousId);
     flush();
   },
   optOut: () => api.consent(false),

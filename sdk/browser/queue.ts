@@ -44,8 +44,8 @@ export function enqueue(event: WireEvent): void {
 
 /** Sends the oldest batch, then (soon) the next. On pagehide the keepalive request outlives the page. */
 export async function flush(): Promise<void> {
-  // Denied or Do Not Track keeps nothing; pending consent keeps events in memory only.
-  if (!trackingAllowed()) queue = [];
+  // Denied or Do Not Track keeps nothing but consent decisions; pending consent keeps events in memory only.
+  if (!trackingAllowed()) queue = queue.filter((event) => event.consent);
   if (consent == "pending") return;
   // Nothing goes out while backing off; the queue waits in storage, for this page or the next.
   const batch = retryAt > Date.now() ? [] : queue.splice(0, BATCH_SIZE);

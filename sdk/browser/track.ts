@@ -1,7 +1,7 @@
 // track(): builds the event from the page, session and identity, and only enqueues it (sending is
 // batched), so it costs microseconds on the caller's path.
 import { enabled, excludedPaths } from "./config";
-import { anonymousId, trackingAllowed } from "./identity";
+import { anonymousId, consent, doNotTrack, trackingAllowed } from "./identity";
 import { cleanUrl, globToRegExp, scrubEmails } from "./privacy";
 import { enqueue } from "./queue";
 import { sessionId, touchSession } from "./session";
@@ -50,4 +50,22 @@ export function track(name: string, properties?: Properties): void {
 export function identify(id: string, traits?: Properties): void {
   userId = id;
   track("$identify", traits);
+}
+
+/**
+ * A consent decision goes to the server's consent trail (a $consent event) with the anonymous id it
+ * concerns: the one it withdraws, or the one it grants. Not under Do Not Track, where nothing is
+ * sent; the queue keeps it through a withdrawal, which drops everything else.
+ */
+export function reportConsent(previousId?: string): void {
+  if (isSecureContext && !doNotTrack)
+    enqueue({
+      event_id: uuid(),
+      name: "$consent",
+      timestamp: Date.now(),
+      user_id: userId,
+      anonymous_id: previousId || anonymousId(),
+      consent: { state: consent! },
+      context: { library },
+    });
 }

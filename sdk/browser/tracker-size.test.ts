@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { buildTracker, gzippedSize, TRACKER_OUTPUT } from "./build";
 
-const BUDGET_BYTES = 2000;
+const BUDGET_BYTES = 2100;
 
 describe("public/lumen.js", () => {
   it(`is under ${BUDGET_BYTES} bytes minified and gzipped (level 9)`, async () => {

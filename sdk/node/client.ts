@@ -3,7 +3,7 @@
 // before the process exits.
 import { randomUUID } from "node:crypto";
 import { backoffDelay } from "../../lib/backoff";
-import type { EventInput, IngestResponse } from "../../lib/ingest/schemas";
+import type { ConsentChange, EventInput, IngestResponse } from "../../lib/ingest/schemas";
 
 export const SDK_VERSION = "1.0.0";
 
@@ -86,6 +86,26 @@ export class Lumen {
     event: Omit<TrackEvent, "name" | "user_id" | "properties"> = {},
   ): void {
     this.track({ ...event, name: "$identify", user_id: userId, properties: traits as TrackEvent["properties"] });
+  }
+
+  /**
+   * Records a person's consent decision in the project's consent trail (a `$consent` event; never
+   * counted among events). Withdrawing ("denied") deletes that person's events where the project
+   * purges on withdrawal. Give the ids it concerns: a user id, an anonymous id, or both.
+   */
+  consent(
+    person: { user_id?: string; anonymous_id?: string },
+    state: ConsentChange["state"],
+    options: { source?: string; timestamp?: Date } = {},
+  ): void {
+    if (!person.user_id && !person.anonymous_id)
+      throw new Error("A consent decision needs a user_id or an anonymous_id");
+    this.track({
+      name: "$consent",
+      ...person,
+      timestamp: options.timestamp,
+      consent: { state, ...(options.source ? { source: options.source } : {}) },
+    });
   }
 
   /** Sends everything queued so far; resolves once it has been sent or given up on. */

@@ -1,0 +1,424 @@
+// A person's deletion against real PostgreSQL: on a hand-built data set, every report kind, from raw
+// events and from rollups, equals the same report on a project that never had that person; their
+// events, ledger entries and traces in the derived tables are gone; ingestion goes on meanwhile.
+//
+// Three projects get the same events, except: `full` has everyone, `withoutZoe` never had the user
+// zoe, `withoutZoeAndBob` never had zoe nor the anonymous visitor bob. zoe's events span two months
+// (two partitions), more hours than one batch takes, sessions she shares with her own anonymous
+// events before she signed in, and events that arrive after the rollups were refreshed.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTenant, type Tenant } from "../../testing/fixtures";
+import { closeDatabase, getPool } from "../db/client";
+import { ensureEventPartitions } from "../db/partitions";
+import { eventRow } from "../ingest/event-row";
+import { type EventRow, writeEvents } from "../ingest/write-events";
+import { refreshRollups } from "../query/rollup-refresh";
+import { runQuery } from "../query/run-query";
+import { type QueryDefinitionInput, type QueryRange, queryDefinitionSchema } from "../query/schemas";
+import { deletePersonEvents } from "./delete-person";
+
+const now = new Date("2026-04-15T12:00:00Z");
+const range: QueryRange = { from: "2026-02-20", to: "2026-03-31" };
+
+type Who = "zoe" | "bob" | "other";
+interface Seeded {
+  who: Who;
+  row: Omit<EventRow, "eventId">;
+}
+
+const at = (iso: string) => new Date(iso);
+const seeds: Seeded[] = [];
+function add(who: Who, fields: Partial<EventRow> & Pick<EventRow, "name" | "timestamp">) {
+  const { eventId: _id, ...row } = eventRow(fields);
+  seeds.push({ who, row });
+}
+
+// Everyone else: a few users and anonymous visitors over the same weeks.
+for (const [i, user] of ["alice", "carol", "dave"].entries()) {
+  for (let day = 0; day < 30; day += 3 + i) {
+    const start = Date.UTC(2026, 1, 22 + day, 8 + i * 3, 10);
+    const session = `${user}-s${day}`;
+    add("other", {
+      name: "pageview",
+      timestamp: new Date(start),
+      userId: user,
+      sessionId: session,
+      path: "/",
+      browser: "Chrome",
+      country: "FR",
+      referrerHost: "google.com",
+    });
+    add("other", {
+      name: "pageview",
+      timestamp: new Date(start + 5 * 60_000),
+      userId: user,
+      sessionId: session,
+      path: "/pricing",
+      browser: "Chrome",
+      country: "FR",
+    });
+    if (day % 2 === 0)
+      add("other", {
+        name: "signup",
+        timestamp: new Date(start + 9 * 60_000),
+        userId: user,
+        sessionId: session,
+        path: "/signup",
+        browser: "Chrome",
+        country: "FR",
+        properties: { plan: "pro" },
+      });
+    if (day % 4 === 0)
+      add("other", {
+        name: "purchase",
+        timestamp: new Date(start + 70 * 60_000),
+        userId: user,
+        sessionId: session,
+        path: "/checkout",
+        browser: "Chrome",
+        country: "FR",
+        properties: { amount: 20 + i },
+      });
+  }
+}
+// An anonymous visitor without session ids (sessionised by gap).
+for (let day = 1; day < 30; day += 4) {
+  const start = Date.UTC(2026, 1, 21 + day, 21, 40);
+  add("other", {
+    name: "pageview",
+    timestamp: new Date(start),
+    anonymousId: "erin",
+    path: "/docs",
+    browser: "Safari",
+    country: "US",
+  });
+  add("other", {
+    name: "pageview",
+    timestamp: new Date(start + 30 * 60_000),
+    anonymousId: "erin",
+    path: "/docs/api",
+    browser: "Safari",
+    country: "US",
+  });
+}
+// bob: anonymous, with sessions, also seen in hours zoe is in.
+for (let day = 0; day < 20; day += 2) {
+  const start = Date.UTC(2026, 2, 1 + day, 10, 15);
+  add("bob", {
+    name: "pageview",
+    timestamp: new Date(start),
+    anonymousId: "bob",
+    sessionId: `bob-s${day}`,
+    path: "/",
+    browser: "Firefox",
+    country: "DE",
+    utmSource: "newsletter",
+  });
+  add("bob", {
+    name: "signup",
+    timestamp: new Date(start + 20 * 60_000),
+    anonymousId: "bob",
+    sessionId: `bob-s${day}`,
+    path: "/signup",
+    browser: "Firefox",
+    country: "DE",
+    properties: { plan: "free" },
+  });
+}
+// zoe: 40 distinct hours across February and March; in each visit she browses anonymously first,
+// then signs in (her identified events carry her anonymous id too), in one session crossing an hour.
+for (let visit = 0; visit < 40; visit++) {
+  const start = Date.UTC(2026, 1, 24, 9, 50) + visit * 26 * 3_600_000;
+  const session = `zoe-s${visit}`;
+  const anonymous = `zoe-anon-${visit % 3}`;
+  add("other", {
+    name: "pageview",
+    timestamp: new Date(start),
+    anonymousId: anonymous,
+    sessionId: session,
+    path: "/",
+    browser: "Edge",
+    country: "NL",
+  });
+  add("zoe", {
+    name: "pageview",
+    timestamp: new Date(start + 6 * 60_000),
+    userId: "zoe",
+    anonymousId: anonymous,
+    sessionId: session,
+    path: "/pricing",
+    browser: "Edge",
+    country: "NL",
+    referrerHost: "zoe-blog.example",
+  });
+  add("zoe", {
+    name: "purchase",
+    timestamp: new Date(start + 15 * 60_000),
+    userId: "zoe",
+    anonymousId: anonymous,
+    sessionId: session,
+    path: "/checkout",
+    browser: "Edge",
+    country: "NL",
+    properties: { amount: 500 },
+  });
+  if (visit % 5 === 0)
+    add("zoe", {
+      name: "export",
+      timestamp: new Date(start + 3 * 3_600_000),
+      userId: "zoe",
+      path: "/app",
+      browser: "Edge",
+      country: "NL",
+    });
+}
+// zoe also shares a session with alice's (a shared computer) and has events without a session.
+add("zoe", {
+  name: "pageview",
+  timestamp: at("2026-03-07T14:12:00Z"),
+  userId: "zoe",
+  sessionId: "alice-s12",
+  path: "/blog",
+  browser: "Chrome",
+  country: "FR",
+});
+
+/** Late arrivals: written after the first refresh (old timestamps land in hours already rolled up). */
+const late: Seeded[] = [];
+function addLate(who: Who, fields: Partial<EventRow> & Pick<EventRow, "name" | "timestamp">) {
+  const { eventId: _id, ...row } = eventRow(fields);
+  late.push({ who, row });
+}
+addLate("zoe", {
+  name: "pageview",
+  timestamp: at("2026-03-02T10:20:00Z"),
+  userId: "zoe",
+  sessionId: "zoe-late",
+  path: "/late",
+  browser: "Edge",
+  country: "NL",
+});
+addLate("zoe", {
+  name: "pageview",
+  timestamp: at("2026-03-03T11:05:00Z"),
+  userId: "zoe",
+  sessionId: "bob-s2",
+  path: "/",
+  browser: "Edge",
+  country: "NL",
+});
+addLate("other", {
+  name: "pageview",
+  timestamp: at("2026-03-02T10:40:00Z"),
+  userId: "alice",
+  sessionId: "alice-late",
+  path: "/late",
+  browser: "Chrome",
+  country: "FR",
+});
+
+let full: Tenant;
+let withoutZoe: Tenant;
+let withoutZoeAndBob: Tenant;
+
+const rowsFor = (seeded: Seeded[], leaveOut: Who[]) =>
+  seeded.filter((s) => !leaveOut.includes(s.who)).map((s) => ({ ...s.row, eventId: randomUUID() }));
+
+async function seed(tenant: Tenant, seeded: Seeded[], leaveOut: Who[]) {
+  await writeEvents(getPool(), tenant.organizationId, tenant.projectId, rowsFor(seeded, leaveOut));
+}
+
+beforeAll(async () => {
+  [full, withoutZoe, withoutZoeAndBob] = await Promise.all([createTenant(), createTenant(), createTenant()]);
+  await ensureEventPartitions(getPool(), new Date("2026-02-01"), new Date("2026-04-01"));
+  await seed(full, seeds, []);
+  await seed(withoutZoe, seeds, ["zoe"]);
+  await seed(withoutZoeAndBob, seeds, ["zoe", "bob"]);
+  await refreshRollups(getPool(), { wait: true });
+  await seed(full, late, []);
+  await seed(withoutZoe, late, ["zoe"]);
+  await seed(withoutZoeAndBob, late, ["zoe", "bob"]);
+});
+
+afterAll(async () => {
+  await closeDatabase();
+});
+
+const reports: QueryDefinitionInput[] = [
+  { kind: "trend", interval: "day" },
+  { kind: "trend", interval: "hour", event: "pageview", measure: { type: "unique_users" } },
+  { kind: "trend", interval: "day", measure: { type: "unique_users" } },
+  { kind: "trend", interval: "week", measure: { type: "unique_users" }, breakdown: { dimension: "country", limit: 3 } },
+  { kind: "trend", interval: "day", breakdown: { dimension: "referrer", limit: 3 } },
+  { kind: "trend", interval: "day", measure: { type: "sessions" } },
+  { kind: "metric", measure: { type: "count" } },
+  { kind: "metric", measure: { type: "unique_users" } },
+  { kind: "metric", event: "pageview", measure: { type: "unique_users" } },
+  { kind: "metric", measure: { type: "sessions" } },
+  { kind: "metric", measure: { type: "bounce_rate" } },
+  { kind: "metric", measure: { type: "avg_session_duration" } },
+  { kind: "metric", event: "purchase", measure: { type: "sum", property: "properties.amount" } },
+  { kind: "metric", measure: { type: "unique_users" }, filters: [{ field: "country", op: "equals", value: "NL" }] },
+  { kind: "breakdown", dimension: "path" },
+  { kind: "breakdown", dimension: "country", measure: { type: "unique_users" } },
+  { kind: "breakdown", dimension: "browser", measure: { type: "unique_users" } },
+  { kind: "breakdown", dimension: "event", measure: { type: "unique_users" } },
+  { kind: "breakdown", dimension: "path", measure: { type: "sessions" } },
+  { kind: "breakdown", dimension: "properties.plan" },
+  {
+    kind: "funnel",
+    steps: [{ event: "pageview" }, { event: "signup" }, { event: "purchase" }],
+    window: { value: 1, unit: "day" },
+  },
+  { kind: "funnel", steps: [{ event: "pageview" }, { event: "purchase" }], window: { value: 2, unit: "hour" } },
+  { kind: "retention", start_event: "pageview", return_event: "pageview", period: "day", periods: 7 },
+  { kind: "retention", start_event: "pageview", return_event: "purchase", period: "week", periods: 4 },
+];
+
+async function report(tenant: Tenant, input: QueryDefinitionInput, useRollups: boolean) {
+  const query = queryDefinitionSchema.parse(input);
+  return runQuery({
+    organizationId: tenant.organizationId,
+    projectId: tenant.projectId,
+    query,
+    range,
+    now,
+    useRollups,
+  });
+}
+
+/** Every report, raw and from rollups, equals the reference project's. */
+async function expectSameReports(tenant: Tenant, reference: Tenant) {
+  let fromRollups = 0;
+  for (const input of reports) {
+    const label = JSON.stringify(input);
+    const [raw, expectedRaw] = await Promise.all([report(tenant, input, false), report(reference, input, false)]);
+    expect(raw.data, `raw: ${label}`).toEqual(expectedRaw.data);
+    const [rolled, expectedRolled] = await Promise.all([report(tenant, input, true), report(reference, input, true)]);
+    expect(rolled.data, `rollups: ${label}`).toEqual(expectedRolled.data);
+    expect(rolled.meta.rollups, label).toBe(expectedRolled.meta.rollups);
+    if (rolled.meta.rollups) fromRollups++;
+  }
+  // Hourly rollups, daily bitmaps, per-value bitmaps, session rollups and retention bitmaps all answered some.
+  expect(fromRollups).toBeGreaterThanOrEqual(15);
+}
+
+const actorOf = async (id: string) =>
+  (await getPool().query<{ a: string }>("SELECT hashtextextended($1, 0)::text AS a", [id])).rows[0]!.a;
+
+/** Where a person's id or hash still shows in the project: raw events, rollups, numbering. */
+async function tracesOf(tenant: Tenant, person: { userId?: string; anonymousId?: string }) {
+  const db = getPool();
+  const id = person.userId ?? person.anonymousId!;
+  const actor = await actorOf(id);
+  const params = [tenant.projectId, id];
+  const [events, rollups, actors] = await Promise.all([
+    db.query(
+      `SELECT count(*)::int AS n FROM events WHERE project_id = $1 AND ${person.userId ? "user_id" : "anonymous_id"} = $2`,
+      params,
+    ),
+    db.query("SELECT count(*)::int AS n FROM event_rollups WHERE project_id = $1 AND $2::bigint = ANY(actors)", [
+      tenant.projectId,
+      actor,
+    ]),
+    db.query("SELECT count(*)::int AS n FROM project_actors WHERE project_id = $1 AND actor = $2::bigint", [
+      tenant.projectId,
+      actor,
+    ]),
+  ]);
+  return { events: events.rows[0].n, rollups: rollups.rows[0].n, actors: actors.rows[0].n };
+}
+
+describe("deleting a person's events", () => {
+  it("leaves the data set exactly as if the person had never been tracked, keeping ingestion going", async () => {
+    const zoeIds = await getPool().query<{ event_id: string }>(
+      "SELECT event_id FROM events WHERE project_id = $1 AND user_id = 'zoe'",
+      [full.projectId],
+    );
+    expect(zoeIds.rowCount).toBeGreaterThan(80);
+    expect(await tracesOf(full, { userId: "zoe" })).toMatchObject({ rollups: expect.any(Number), actors: 1 });
+    const db = getPool();
+    let ingestedDuring = 0;
+    const result = await deletePersonEvents(
+      full.projectId,
+      { userId: "zoe" },
+      {
+        async onBatch(progress) {
+          if (progress.batches !== 1) return;
+          // Mid-deletion, ingestion writes as usual: someone else's event stays, zoe's goes too.
+          const during = [
+            eventRow({
+              name: "pageview",
+              timestamp: at("2026-03-20T09:00:00Z"),
+              userId: "dave",
+              sessionId: "dave-during",
+              path: "/during",
+            }),
+            eventRow({
+              name: "pageview",
+              timestamp: at("2026-03-20T09:01:00Z"),
+              userId: "zoe",
+              sessionId: "zoe-during",
+              path: "/during",
+            }),
+          ];
+          ingestedDuring = await writeEvents(db, full.organizationId, full.projectId, during);
+          await writeEvents(db, withoutZoe.organizationId, withoutZoe.projectId, [
+            { ...during[0]!, eventId: randomUUID() },
+          ]);
+          await writeEvents(db, withoutZoeAndBob.organizationId, withoutZoeAndBob.projectId, [
+            { ...during[0]!, eventId: randomUUID() },
+          ]);
+        },
+      },
+    );
+    expect(ingestedDuring).toBe(2);
+    expect(result.batches).toBeGreaterThan(1);
+    expect(result.events).toBe(zoeIds.rowCount! + 1);
+    expect(result.eventKeys).toBe(result.events);
+    expect(result.actors).toBe(1);
+    expect(await tracesOf(full, { userId: "zoe" })).toEqual({ events: 0, rollups: 0, actors: 0 });
+    const ledger = await db.query(
+      "SELECT count(*)::int AS n FROM event_keys WHERE project_id = $1 AND event_id = ANY($2::uuid[])",
+      [full.projectId, zoeIds.rows.map((r) => r.event_id)],
+    );
+    expect(ledger.rows[0].n).toBe(0);
+    // Sessions only she was in are gone from the session rollups; shared ones keep the others' events.
+    const sessions = await db.query<{ session_id: string }>(
+      "SELECT DISTINCT session_id FROM session_fragments WHERE project_id = $1 AND session_id IN ('zoe-s0', 'zoe-late', 'alice-s12')",
+      [full.projectId],
+    );
+    expect(sessions.rows.map((r) => r.session_id).sort()).toEqual(["alice-s12", "zoe-s0"]);
+
+    await expectSameReports(full, withoutZoe);
+    // And after the next refresh folds what arrived meanwhile.
+    await refreshRollups(db, { wait: true });
+    await expectSameReports(full, withoutZoe);
+  });
+
+  it("deletes by anonymous id every event carrying it, and a second run finds nothing", async () => {
+    const result = await deletePersonEvents(full.projectId, { anonymousId: "bob" });
+    expect(result.events).toBe(seeds.filter((s) => s.who === "bob").length);
+    expect(await tracesOf(full, { anonymousId: "bob" })).toEqual({ events: 0, rollups: 0, actors: 0 });
+    await expectSameReports(full, withoutZoeAndBob);
+    expect(await deletePersonEvents(full.projectId, { anonymousId: "bob" })).toMatchObject({ events: 0, batches: 0 });
+  });
+
+  it("takes an anonymous id off identified events too, and refuses an unknown project or an empty id", async () => {
+    const tenant = await createTenant();
+    await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [
+      eventRow({ name: "pageview", timestamp: at("2026-03-10T10:00:00Z"), anonymousId: "device-1" }),
+      eventRow({ name: "pageview", timestamp: at("2026-03-10T10:05:00Z"), anonymousId: "device-1", userId: "kim" }),
+      eventRow({ name: "pageview", timestamp: at("2026-03-10T10:06:00Z"), anonymousId: "device-2", userId: "kim" }),
+    ]);
+    expect(await deletePersonEvents(tenant.projectId, { anonymousId: "device-1" })).toMatchObject({ events: 2 });
+    const left = await getPool().query("SELECT anonymous_id FROM events WHERE project_id = $1", [tenant.projectId]);
+    expect(left.rows).toEqual([{ anonymous_id: "device-2" }]);
+    // kim still has an event: her numbering entry stays.
+    await expect(deletePersonEvents(randomUUID(), { userId: "kim" })).rejects.toMatchObject({ code: "not_found" });
+    await expect(deletePersonEvents(tenant.projectId, { userId: "" })).rejects.toMatchObject({
+      code: "invalid_request",
+    });
+  });
+});

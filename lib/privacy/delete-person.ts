@@ -1,0 +1,277 @@
+// Deleting one person's events: every raw event carrying their id, in every partition, their
+// idempotency ledger entries (event_keys), and their traces in every table derived from raw events,
+// so that afterwards every report, from rollups or raw, equals the report computed as if that person
+// had never been tracked. The building block of consent purges (lib/privacy/deletion-jobs.ts) and of
+// deletion requests.
+//
+// How, without locking ingestion:
+// 1. The person's events are found (a read, no locks): by user id through the actor index (an
+//    event's actor is the hash of its user id), by anonymous id by reading the project's events.
+// 2. They are deleted in batches, each its own short transaction of at most BATCH_EVENTS events
+//    within BATCH_HOURS distinct hours. A batch takes both refresh locks (the refreshes wait for it,
+//    ingestion does not), deletes the rows and their ledger entries, then recomputes from raw every
+//    derived row those events were part of (DERIVED_TABLES). A report's snapshot sees each hour
+//    either before or after, never half-done.
+// 3. Steps 1-2 repeat until a search finds nothing: events of the person that arrived meanwhile go too.
+// 4. The person's entries in the actor numbering (project_actors) lose their hash once no event of
+//    theirs is left; the number stays taken, so no later visitor inherits a bit of it.
+import "server-only";
+import type pg from "pg";
+import { getPool } from "../db/client";
+import { ApiError } from "../errors";
+import { EVENTS_CHANNEL } from "../realtime/hub";
+import {
+  type DeletedEvents,
+  rebuildDailyBitmaps,
+  recomputeHourlyRollups,
+  recomputeSessions,
+} from "./recompute-derived";
+
+/** Whose events: all events carrying this user id, or all events carrying this anonymous id. */
+export type PersonId = { userId: string } | { anonymousId: string };
+
+interface DerivedTable {
+  tables: readonly string[];
+  /** Brings the tables in line with raw events after the rows in `deleted` went; returns what it recomputed. */
+  recompute(client: pg.PoolClient, deleted: DeletedEvents): Promise<number>;
+}
+
+/**
+ * Every table derived from raw events, in the order they are recomputed (a table built from
+ * another comes after it). A new derived table belongs here, or a person's deletion leaves their
+ * traces in it. project_actors is handled once at the end (step 4 above).
+ */
+export const DERIVED_TABLES: readonly DerivedTable[] = [
+  { tables: ["event_rollups"], recompute: recomputeHourlyRollups },
+  { tables: ["event_actor_bitmaps", "dimension_actor_bitmaps"], recompute: rebuildDailyBitmaps },
+  { tables: ["session_fragments", "session_hourly"], recompute: recomputeSessions },
+];
+
+/** The refreshes' advisory locks (lib/query/rollup-refresh.ts, session-refresh.ts): the watermarks hold still. */
+const REFRESH_LOCKS = ["lumen_rollup_refresh", "lumen_session_refresh"];
+
+/** Events per batch transaction, and distinct UTC hours (each recomputed with all its events). */
+const BATCH_EVENTS = 2_000;
+const BATCH_HOURS = 24;
+/** Event keys read per search: memory stays bounded whatever the person's history. */
+const SEARCH_LIMIT = 100_000;
+
+export interface PersonDeletionResult {
+  events: number;
+  eventKeys: number;
+  /** Hours of hourly rollups recomputed (an hour touched by several batches counts each time). */
+  hours: number;
+  days: number;
+  sessions: number;
+  /** project_actors entries whose hash was erased. */
+  actors: number;
+  batches: number;
+}
+
+export interface DeletePersonOptions {
+  pool?: pg.Pool;
+  /** Called after each batch commits (progress for jobs; tests interleave work). */
+  onBatch?: (progress: PersonDeletionResult) => void | Promise<void>;
+}
+
+interface EventKey {
+  ts: string;
+  event_id: string;
+}
+
+/**
+ * The search for the person's remaining events, oldest first. The rows are found first (a
+ * materialized CTE), then sorted: with ORDER BY ... LIMIT on the scan itself, the planner may walk
+ * the project's whole primary key in time order instead of using the actor index.
+ */
+function searchQuery(tenant: { organizationId: string; projectId: string }, person: PersonId) {
+  const found = (where: string) => `
+    WITH found AS MATERIALIZED (
+      SELECT e.timestamp, e.event_id FROM events e WHERE e.organization_id = $1 AND e.project_id = $2 AND ${where}
+    )
+    SELECT timestamp::text AS ts, event_id FROM found ORDER BY timestamp LIMIT ${SEARCH_LIMIT}`;
+  // By user id: the actor index (organization, project, name, actor bucket, timestamp) holds its hash.
+  if ("userId" in person)
+    return {
+      text: found(`(e.actor & 63)::smallint = (hashtextextended($3, 0) & 63)::smallint
+        AND e.actor = hashtextextended($3, 0) AND e.user_id = $3`),
+      values: [tenant.organizationId, tenant.projectId, person.userId],
+    };
+  // An anonymous id also rides along on identified events (whose actor is the user id): read them all.
+  return {
+    text: found("e.anonymous_id = $3"),
+    values: [tenant.organizationId, tenant.projectId, person.anonymousId],
+  };
+}
+
+/** The next batch: up to BATCH_EVENTS keys within BATCH_HOURS distinct hours. */
+function nextBatch(keys: EventKey[], from: number): EventKey[] {
+  const hours = new Set<string>();
+  let end = from;
+  while (end < keys.length && end - from < BATCH_EVENTS) {
+    const hour = keys[end]!.ts.slice(0, 13);
+    if (!hours.has(hour) && hours.size === BATCH_HOURS) break;
+    hours.add(hour);
+    end++;
+  }
+  return keys.slice(from, end);
+}
+
+const DELETED_TABLE = "person_deleted";
+
+/** One batch, in one transaction: rows, ledger entries, derived tables. Returns what it did and the actors it saw. */
+async function deleteBatch(
+  client: pg.PoolClient,
+  tenant: { organizationId: string; projectId: string },
+  keys: EventKey[],
+): Promise<{ events: number; eventKeys: number; recomputed: number[]; actors: string[] }> {
+  await client.query("BEGIN");
+  try {
+    for (const lock of REFRESH_LOCKS) await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [lock]);
+    await client.query("SET LOCAL work_mem = '128MB'");
+    await client.query(
+      `CREATE TEMP TABLE ${DELETED_TABLE} (event_id uuid, ts timestamptz, received_at timestamptz, session_id text, actor bigint) ON COMMIT DROP`,
+    );
+    const deleted = await client.query(
+      `WITH keys AS (SELECT * FROM unnest($3::timestamptz[], $4::uuid[]) AS k(ts, event_id)),
+       gone AS (
+         DELETE FROM events e USING keys k
+         WHERE e.organization_id = $1 AND e.project_id = $2 AND e.timestamp = k.ts AND e.event_id = k.event_id
+         RETURNING e.event_id, e.timestamp, e.received_at, e.session_id, e.actor
+       )
+       INSERT INTO ${DELETED_TABLE} SELECT * FROM gone`,
+      [tenant.organizationId, tenant.projectId, keys.map((k) => k.ts), keys.map((k) => k.event_id)],
+    );
+    const ledger = await client.query(
+      `DELETE FROM event_keys k USING ${DELETED_TABLE} d
+       WHERE k.organization_id = $1 AND k.project_id = $2 AND k.event_id = d.event_id`,
+      [tenant.organizationId, tenant.projectId],
+    );
+    const { rows } = await client.query<{ rollups: string | null; sessions: string | null }>(
+      `SELECT (SELECT watermark::text FROM rollup_state WHERE id = 1 AND isfinite(watermark)) AS rollups,
+              (SELECT watermark::text FROM session_state WHERE id = 1 AND isfinite(watermark)) AS sessions`,
+    );
+    const context: DeletedEvents = {
+      ...tenant,
+      rollupWatermark: rows[0]?.rollups ?? null,
+      sessionWatermark: rows[0]?.sessions ?? null,
+      table: DELETED_TABLE,
+    };
+    const recomputed: number[] = [];
+    for (const derived of DERIVED_TABLES) recomputed.push(await derived.recompute(client, context));
+    const actors = await client.query<{ actor: string }>(
+      `SELECT DISTINCT actor::text FROM ${DELETED_TABLE} WHERE actor IS NOT NULL`,
+    );
+    // Live dashboards and embeds of the project read again (their data version changes).
+    if (deleted.rowCount) await client.query("SELECT pg_notify($1, $2)", [EVENTS_CHANNEL, tenant.projectId]);
+    await client.query("COMMIT");
+    return {
+      events: deleted.rowCount ?? 0,
+      eventKeys: ledger.rowCount ?? 0,
+      recomputed,
+      actors: actors.rows.map((r) => r.actor),
+    };
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
+}
+
+// A hash no event can be given knowingly: the lowest bigint plus the actor's number, so each erased
+// entry of a project stays distinct.
+const ERASED_ACTOR = "(-9223372036854775807 - 1 + p.number)";
+
+/**
+ * Erases the hash of each actor seen with no event left in the project: under the rollup lock, so no
+ * refresh numbers one of their events meanwhile. Their bits are gone from every bitmap built from
+ * raw events (their days were rebuilt); the number stays taken, so no later visitor inherits a bit
+ * of it in aggregates kept longer than the raw events.
+ */
+async function eraseActors(
+  client: pg.PoolClient,
+  tenant: { organizationId: string; projectId: string },
+  actors: string[],
+): Promise<number> {
+  if (actors.length === 0) return 0;
+  await client.query("BEGIN");
+  try {
+    await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [REFRESH_LOCKS[0]]);
+    const erased = await client.query(
+      `UPDATE project_actors p SET actor = ${ERASED_ACTOR}
+       WHERE p.organization_id = $1 AND p.project_id = $2 AND p.actor = ANY($3::bigint[])
+         AND NOT EXISTS (
+           SELECT 1 FROM events e
+           WHERE e.organization_id = $1 AND e.project_id = $2 AND (e.actor & 63)::smallint = (p.actor & 63)::smallint AND e.actor = p.actor
+         )`,
+      [tenant.organizationId, tenant.projectId, actors],
+    );
+    await client.query("COMMIT");
+    return erased.rowCount ?? 0;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Deletes every event of the person in the project (in every partition), their ledger entries and
+ * their traces in the derived tables. Ingestion keeps running meanwhile; events of the person that
+ * arrive during the deletion are deleted too, those arriving after it returns are not.
+ */
+export async function deletePersonEvents(
+  projectId: string,
+  person: PersonId,
+  options: DeletePersonOptions = {},
+): Promise<PersonDeletionResult> {
+  if (!("userId" in person ? person.userId : person.anonymousId))
+    throw new ApiError("invalid_request", "A person's deletion needs a user id or an anonymous id");
+  const pool = options.pool ?? getPool();
+  const project = await pool.query<{ organization_id: string }>("SELECT organization_id FROM projects WHERE id = $1", [
+    projectId,
+  ]);
+  const organizationId = project.rows[0]?.organization_id;
+  if (!organizationId) throw new ApiError("not_found", "No such project");
+  const tenant = { organizationId, projectId };
+  const result: PersonDeletionResult = {
+    events: 0,
+    eventKeys: 0,
+    hours: 0,
+    days: 0,
+    sessions: 0,
+    actors: 0,
+    batches: 0,
+  };
+  const actors = new Set<string>();
+  const client = await pool.connect();
+  try {
+    const search = searchQuery(tenant, person);
+    let stalled = false;
+    for (;;) {
+      const { rows: keys } = await client.query<EventKey>(search);
+      if (keys.length === 0) break;
+      const before = result.events;
+      for (let from = 0; from < keys.length; ) {
+        const batch = nextBatch(keys, from);
+        from += batch.length;
+        const done = await deleteBatch(client, tenant, batch);
+        result.events += done.events;
+        result.eventKeys += done.eventKeys;
+        result.hours += done.recomputed[0] ?? 0;
+        result.days += done.recomputed[1] ?? 0;
+        result.sessions += done.recomputed[2] ?? 0;
+        result.batches++;
+        for (const actor of done.actors) actors.add(actor);
+        await options.onBatch?.({ ...result });
+      }
+      // Found but none deleted: a concurrent deletion took them first (the next search comes back
+      // empty), or something is wrong, and searching again would loop.
+      if (result.events === before && stalled)
+        throw new Error("events of the person were found but none could be deleted");
+      stalled = result.events === before;
+    }
+    result.actors = await eraseActors(client, tenant, [...actors]);
+    return result;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,83 @@
+// A project's privacy settings as the API, the settings page and the CLI exchange them: scrubbing,
+// dropped property keys, the consent purge and retention. Importable from client code.
+import { z } from "zod";
+
+/** What scrubbing masks (lib/privacy/scrub.ts), and the text it leaves in place. */
+export const SCRUB_CLASSES = ["email", "phone", "card", "ip"] as const;
+export type ScrubClass = (typeof SCRUB_CLASSES)[number];
+
+export const SCRUB_MASKS: Record<ScrubClass, string> = {
+  email: "[email]",
+  phone: "[phone]",
+  card: "[card]",
+  ip: "[ip]",
+};
+
+export const MAX_RAW_RETENTION_MONTHS = 120;
+export const MAX_AGGREGATE_RETENTION_MONTHS = 240;
+export const DEFAULT_RAW_RETENTION_MONTHS = 25;
+export const DEFAULT_AGGREGATE_RETENTION_MONTHS = 60;
+const MAX_DROPPED_KEYS = 100;
+
+const scrubbingSchema = z.object(
+  Object.fromEntries(SCRUB_CLASSES.map((kind) => [kind, z.boolean()])) as Record<ScrubClass, z.ZodBoolean>,
+);
+
+const propertyKey = z.string().trim().min(1, "must not be empty").max(200);
+
+export const retentionInputSchema = z.object({
+  raw_events_months: z.number().int().min(1).max(MAX_RAW_RETENTION_MONTHS),
+  aggregates_months: z.number().int().min(1).max(MAX_AGGREGATE_RETENTION_MONTHS),
+});
+
+/** PATCH body: any subset; retention months are checked together once merged with the current ones. */
+export const privacyPatchSchema = z
+  .object({
+    scrubbing: scrubbingSchema.partial(),
+    dropped_property_keys: z
+      .array(propertyKey)
+      .max(MAX_DROPPED_KEYS)
+      .transform((keys) => [...new Map(keys.map((key) => [key.toLowerCase(), key])).values()]),
+    purge_on_consent_withdrawal: z.boolean(),
+    retention: retentionInputSchema.partial(),
+  })
+  .partial()
+  .strict();
+
+export type PrivacyPatch = z.infer<typeof privacyPatchSchema>;
+
+export interface PrivacySettings {
+  project_id: string;
+  /** true: the class is masked before storage. */
+  scrubbing: Record<ScrubClass, boolean>;
+  dropped_property_keys: string[];
+  purge_on_consent_withdrawal: boolean;
+  retention: {
+    raw_events_months: number;
+    aggregates_months: number;
+    /** The oldest instant kept under the policy today (the start of a UTC month). */
+    raw_events_kept_from: string;
+    aggregates_kept_from: string;
+  };
+}
+
+/** Whose consent trail: exactly one identifier. */
+export const personQuerySchema = z.union([
+  z.object({ user_id: z.string().min(1).max(200), anonymous_id: z.undefined().optional() }),
+  z.object({ anonymous_id: z.string().min(1).max(200), user_id: z.undefined().optional() }),
+]);
+
+/** What retention deletes for a project (a dry run counts it; enforcing reports it). */
+export interface RetentionCounts {
+  raw_events: number;
+  event_keys: number;
+  event_rollups: number;
+  daily_bitmaps: number;
+  session_rollups: number;
+}
+
+export interface ProjectRetention extends RetentionCounts {
+  project_id: string;
+  raw_events_before: string;
+  aggregates_before: string;
+}
