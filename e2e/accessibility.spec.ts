@@ -55,7 +55,7 @@ async function seedReport(organizationId: string, projectId: string) {
 
 for (const theme of ["light", "dark"] as const) {
   test(`secondary text has at least AA contrast on every page, ${theme} theme`, async ({ page }) => {
-    // Seven pages, each loaded and checked: about a minute on a busy machine.
+    // Eight pages, each loaded and checked: about a minute on a busy machine.
     test.setTimeout(150_000);
     const ws = await seedAnalystWorkspace("owner");
     const report = await seedReport(ws.organizationId, ws.projectId);
@@ -88,6 +88,11 @@ for (const theme of ["light", "dark"] as const) {
         () => expect(page.getByTestId("installation-status")).toContainText("Installed"),
       ],
       ["new project", "/projects/new", () => expect(page.getByRole("form", { name: "New project" })).toBeVisible()],
+      [
+        "audit log",
+        `/projects/${ws.projectId}/settings/audit-log`,
+        () => expect(page.getByRole("region", { name: "Audit log" }).getByRole("table")).toBeVisible(),
+      ],
     ];
     for (const [name, path, ready] of pages) {
       await page.goto(path);

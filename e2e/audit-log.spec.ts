@@ -14,7 +14,8 @@ test("an admin reads the log, filters it by action and person, and pages to olde
   const ws = await seedAnalystWorkspace("admin");
   const admin = await getPrisma().user.findUniqueOrThrow({ where: { email: ws.email } });
   const owner = await createMember(ws.organizationId, "owner", "e2e-password-123");
-  // The tenant's set-up made 2 entries (the organization, its write key); 28 more by the owner, then one by the admin.
+  // The tenant's set-up made 3 entries (the organization, the project, its write key); 28 more by the
+  // owner, then one by the admin.
   for (let i = 0; i < 14; i++) {
     const key = await createApiKey({
       organizationId: ws.organizationId,
@@ -38,7 +39,7 @@ test("an admin reads the log, filters it by action and person, and pages to olde
   await expect(rows.first()).toContainText(ws.email);
 
   await page.getByRole("button", { name: "Older" }).click();
-  await expect(rows).toHaveCount(6);
+  await expect(rows).toHaveCount(7);
   await expect(rows.last()).toContainText("Organization created");
   await expect(rows.last()).toContainText("Operator (CLI)");
   await expect(page.getByRole("button", { name: "Older" })).toBeDisabled();

@@ -4,6 +4,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
+import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { apiFetch } from "@/lib/api/client";
 import type { AuditActorChoice } from "@/lib/audit/audit-log";
@@ -13,8 +14,6 @@ import { actionGroups, actionLabels, actionsOfGroup, describeActor, describeDeta
 const PAGE_SIZE = 25;
 const control =
   "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
-const button =
-  "rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium disabled:opacity-40 dark:border-slate-700";
 
 /** The URL's `action`: one action, or a group's key standing for all of its actions. */
 function actionsOf(choice: string): AuditAction[] {
@@ -54,7 +53,7 @@ export function AuditLog({ projectId, actors }: { projectId: string; actors: Aud
           <h2 id="audit-heading" className="text-lg font-semibold">
             Audit log
           </h2>
-          <p className="text-sm text-slate-500">
+          <p className="text-sm text-slate-600 dark:text-slate-400">
             Who did what in this project and its organization. Entries cannot be changed or deleted.
           </p>
         </div>
@@ -134,7 +133,7 @@ function AuditEntries({ projectId, actions, actorId }: { projectId: string; acti
       ) : (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
           <table className="w-full text-left text-sm">
-            <thead className="border-b border-slate-200 text-xs uppercase text-slate-500 dark:border-slate-800">
+            <thead className="border-b border-slate-200 text-xs uppercase text-slate-600 dark:border-slate-800 dark:text-slate-400">
               <tr>
                 <th scope="col" className="px-3 py-2">
                   When
@@ -162,7 +161,9 @@ function AuditEntries({ projectId, actions, actorId }: { projectId: string; acti
                   <td className="px-3 py-2">{describeActor(entry.actor)}</td>
                   <td className="px-3 py-2">{actionLabels[entry.action] ?? entry.action}</td>
                   <td className="break-all px-3 py-2 text-slate-600 dark:text-slate-300">{describeDetails(entry)}</td>
-                  <td className="px-3 py-2 font-mono text-xs text-slate-500">{entry.request_id ?? ""}</td>
+                  <td className="px-3 py-2 font-mono text-xs text-slate-600 dark:text-slate-400">
+                    {entry.request_id ?? ""}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -170,22 +171,12 @@ function AuditEntries({ projectId, actions, actorId }: { projectId: string; acti
         </div>
       )}
       <div className="flex items-center justify-end gap-2">
-        <button
-          type="button"
-          className={button}
-          disabled={cursors.length === 1}
-          onClick={() => setCursors((c) => c.slice(0, -1))}
-        >
+        <Button disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
           Newer
-        </button>
-        <button
-          type="button"
-          className={button}
-          disabled={!next_cursor}
-          onClick={() => next_cursor && setCursors((c) => [...c, next_cursor])}
-        >
+        </Button>
+        <Button disabled={!next_cursor} onClick={() => next_cursor && setCursors((c) => [...c, next_cursor])}>
           Older
-        </button>
+        </Button>
       </div>
     </div>
   );

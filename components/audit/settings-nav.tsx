@@ -1,5 +1,6 @@
 "use client";
-// Tabs within a project's settings for owners and admins: the settings, and the audit log.
+// Tabs within a project's settings for owners and admins: the settings, and the audit log. The
+// current one is underlined (not marked by colour alone) and carries aria-current.
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
@@ -18,7 +19,7 @@ export function SettingsNav({ projectId }: { projectId: string }) {
             key={tab.href}
             href={tab.href}
             aria-current={current ? "page" : undefined}
-            className={`-mb-px border-b-2 px-3 py-1.5 text-sm font-medium ${
+            className={`-mb-px border-b-2 px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-indigo-500 ${
               current
                 ? "border-indigo-600 text-indigo-700 dark:text-indigo-300"
                 : "border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100"

@@ -77,6 +77,19 @@ describe("each audited action, done over the API", () => {
       return { response, entry: entry as (typeof done)[number] };
     }
 
+    const created = await act(
+      "project.created",
+      "POST",
+      "/api/v1/projects",
+      { name: "Docs", timezone: "Europe/Berlin", organization_id: tenant.organizationId },
+      201,
+    );
+    const { id: newProjectId } = (await created.response.json()) as { id: string };
+    created.entry.check = (e) => {
+      expect(e.project_id).toBe(newProjectId);
+      expect(e.target).toEqual({ type: "project", id: newProjectId });
+      expect(e.details).toEqual({ name: "Docs", timezone: "Europe/Berlin" });
+    };
     const key = await act("api_key.created", "POST", `${p}/keys`, { name: "backend", kind: "admin" }, 201);
     const { id: keyId, key: keyValue } = (await key.response.json()) as { id: string; key: string };
     key.entry.check = (e) => {
@@ -144,7 +157,7 @@ describe("each audited action, done over the API", () => {
     expect(unchanged.status).toBe(200);
     expect((await call({ cookie: owner.cookie }, "DELETE", `${p}/keys/${keyId}`)).status).toBe(404);
 
-    const entries = await readAll({ cookie: owner.cookie }, `project_id=${tenant.projectId}`);
+    const entries = await readAll({ cookie: owner.cookie }, `organization_id=${tenant.organizationId}`);
     const ours = entries.filter((e) => e.actor.user_id === owner.userId);
     expect(ours.map((e) => e.action)).toEqual(done.map((d) => d.action).reverse());
     for (const { requestId, action, check } of done) {

@@ -3,6 +3,7 @@
 // columns pages show: never the embed secret (lib/embed/signing-secret.ts).
 import "server-only";
 import { z } from "zod";
+import { recordAudit, userActor } from "../audit/record";
 import { assertRole, getRoleOrThrow } from "../auth/roles";
 import { getPrisma } from "../db/client";
 import { ApiError } from "../errors";
@@ -45,10 +46,19 @@ export async function createProjectForUser(userId: string, input: unknown) {
       throw new ApiError("conflict", `A project named "${data.name}" already exists in this organization`, [
         { path: "name", message: "Another project of this organization has this name" },
       ]);
-    return tx.project.create({
+    const project = await tx.project.create({
       data: { organizationId, name: data.name, timezone: data.timezone, domain: data.domain || null },
       select: projectColumns,
     });
+    await recordAudit(tx, {
+      organizationId,
+      projectId: project.id,
+      actor: userActor(userId),
+      action: "project.created",
+      target: { type: "project", id: project.id },
+      details: { name: project.name, timezone: project.timezone },
+    });
+    return project;
   });
 }
 

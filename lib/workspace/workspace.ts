@@ -56,10 +56,22 @@ export async function ensureUserWithRole(organizationId: string, input: UserInpu
   return user;
 }
 
+/** The operator's way (the CLI, scripts): recorded as theirs in the audit log. */
 export async function createProject(organizationId: string, input: ProjectInput) {
   const data = projectInputSchema.parse(input);
-  return getPrisma().project.create({
-    data: { organizationId, name: data.name, timezone: data.timezone, domain: data.domain ?? null },
+  return getPrisma().$transaction(async (tx) => {
+    const project = await tx.project.create({
+      data: { organizationId, name: data.name, timezone: data.timezone, domain: data.domain ?? null },
+    });
+    await recordAudit(tx, {
+      organizationId,
+      projectId: project.id,
+      actor: OPERATOR,
+      action: "project.created",
+      target: { type: "project", id: project.id },
+      details: { name: project.name, timezone: project.timezone },
+    });
+    return project;
   });
 }
 
