@@ -19,6 +19,7 @@ import "server-only";
 import type pg from "pg";
 import { getPool } from "../db/client";
 import { ApiError } from "../errors";
+import { ROLLED_DIMENSIONS } from "../query/rollups";
 import { EVENTS_CHANNEL } from "../realtime/hub";
 import {
   type DeletedEvents,
@@ -61,7 +62,8 @@ export interface PersonDeletionResult {
   eventKeys: number;
   /** Hours of hourly rollups recomputed (an hour touched by several batches counts each time). */
   hours: number;
-  days: number;
+  /** Daily bitmaps (per name or dimension value, per chunk) the person's bits were taken out of. */
+  bitmaps: number;
   sessions: number;
   /** project_actors entries whose hash was erased. */
   actors: number;
@@ -118,6 +120,9 @@ function nextBatch(keys: EventKey[], from: number): EventKey[] {
 }
 
 const DELETED_TABLE = "person_deleted";
+/** What the derived tables need of each deleted row (recompute-derived.ts). */
+const rolledColumns = [...new Set(Object.values(ROLLED_DIMENSIONS))];
+const deletedColumns = ["event_id", "timestamp", "received_at", "session_id", "actor", "name", ...rolledColumns];
 
 /** One batch, in one transaction: rows, ledger entries, derived tables. Returns what it did and the actors it saw. */
 async function deleteBatch(
@@ -129,15 +134,18 @@ async function deleteBatch(
   try {
     for (const lock of REFRESH_LOCKS) await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [lock]);
     await client.query("SET LOCAL work_mem = '128MB'");
+    // Shaped like events (the rows' own types), with the timestamp as ts.
     await client.query(
-      `CREATE TEMP TABLE ${DELETED_TABLE} (event_id uuid, ts timestamptz, received_at timestamptz, session_id text, actor bigint) ON COMMIT DROP`,
+      `CREATE TEMP TABLE ${DELETED_TABLE} ON COMMIT DROP AS SELECT ${deletedColumns.join(", ")} FROM events WITH NO DATA;
+       ALTER TABLE ${DELETED_TABLE} RENAME COLUMN "timestamp" TO ts`,
     );
+    // By primary key, the timestamps first: the executor reads only the partitions they fall in. Event
+    // ids are unique in a project, so matching any of the batch's ids is matching the batch.
     const deleted = await client.query(
-      `WITH keys AS (SELECT * FROM unnest($3::timestamptz[], $4::uuid[]) AS k(ts, event_id)),
-       gone AS (
-         DELETE FROM events e USING keys k
-         WHERE e.organization_id = $1 AND e.project_id = $2 AND e.timestamp = k.ts AND e.event_id = k.event_id
-         RETURNING e.event_id, e.timestamp, e.received_at, e.session_id, e.actor
+      `WITH gone AS (
+         DELETE FROM events e
+         WHERE e.organization_id = $1 AND e.project_id = $2 AND e.timestamp = ANY($3::timestamptz[]) AND e.event_id = ANY($4::uuid[])
+         RETURNING ${deletedColumns.map((column) => `e.${column}`).join(", ")}
        )
        INSERT INTO ${DELETED_TABLE} SELECT * FROM gone`,
       [tenant.organizationId, tenant.projectId, keys.map((k) => k.ts), keys.map((k) => k.event_id)],
@@ -236,7 +244,7 @@ export async function deletePersonEvents(
     events: 0,
     eventKeys: 0,
     hours: 0,
-    days: 0,
+    bitmaps: 0,
     sessions: 0,
     actors: 0,
     batches: 0,
@@ -257,7 +265,7 @@ export async function deletePersonEvents(
         result.events += done.events;
         result.eventKeys += done.eventKeys;
         result.hours += done.recomputed[0] ?? 0;
-        result.days += done.recomputed[1] ?? 0;
+        result.bitmaps += done.recomputed[1] ?? 0;
         result.sessions += done.recomputed[2] ?? 0;
         result.batches++;
         for (const actor of done.actors) actors.add(actor);
