@@ -9,9 +9,10 @@
 //    event's actor is the hash of its user id), by anonymous id by reading the project's events.
 // 2. They are deleted in batches, each its own short transaction of at most BATCH_EVENTS events
 //    within BATCH_HOURS distinct hours. A batch takes both refresh locks (the refreshes wait for it,
-//    ingestion does not), deletes the rows and their ledger entries, then recomputes from raw every
-//    derived row those events were part of (DERIVED_TABLES). A report's snapshot sees each hour
-//    either before or after, never half-done.
+//    ingestion does not), deletes the rows and their ledger entries, then brings every derived row
+//    those events were part of back in line with the events that remain (DERIVED_TABLES,
+//    recompute-derived.ts). A report's snapshot sees each batch either before or after, never
+//    half-done: no hour is left marked for later recomputation with stale numbers meanwhile.
 // 3. Steps 1-2 repeat until a search finds nothing: events of the person that arrived meanwhile go too.
 // 4. The person's entries in the actor numbering (project_actors) lose their hash once no event of
 //    theirs is left; the number stays taken, so no later visitor inherits a bit of it.
@@ -191,9 +192,9 @@ const ERASED_ACTOR = "(-9223372036854775807 - 1 + p.number)";
 
 /**
  * Erases the hash of each actor seen with no event left in the project: under the rollup lock, so no
- * refresh numbers one of their events meanwhile. Their bits are gone from every bitmap built from
- * raw events (their days were rebuilt); the number stays taken, so no later visitor inherits a bit
- * of it in aggregates kept longer than the raw events.
+ * refresh numbers one of their events meanwhile. Their bits are gone from every bitmap of the days
+ * their events were in; the number stays taken, so no later visitor inherits a bit of it in
+ * aggregates kept longer than the raw events.
  */
 async function eraseActors(
   client: pg.PoolClient,
