@@ -1,7 +1,7 @@
 "use client";
 // Adds filters (field, operator, value) to a widget; lists and removes them.
 import { useState } from "react";
-import { DIMENSIONS, type Filter, filterSchema } from "@/lib/query/schemas";
+import { CONVERSION_FIELD, DIMENSIONS, type Filter, filterSchema } from "@/lib/query/schemas";
 
 const ops = ["equals", "not_equals", "contains", "not_contains", "in", "is_set", "is_not_set", "gt", "lt"] as const;
 const control = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900";
@@ -60,6 +60,8 @@ export function FilterEditor({
             <option key={d} value={d} />
           ))}
           <option value="properties." />
+          {/* A conversion filter: the visitors who did the event named as the value (equals, in, not_equals, not_in). */}
+          <option value={CONVERSION_FIELD} label="Visitors who did (event name as value)" />
         </datalist>
         <select
           aria-label="Filter operator"

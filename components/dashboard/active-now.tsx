@@ -21,7 +21,7 @@ export function ActiveNow({ live, status }: ProjectLiveState) {
         <span data-testid="active-now">{live ? live.active_visitors.toLocaleString() : "–"}</span> active now
       </span>
       {live && (
-        <span className="text-slate-400 dark:text-slate-500">
+        <span className="text-slate-600 dark:text-slate-400">
           · <span data-testid="events-last-minute">{live.events_last_minute.toLocaleString()}</span> events in the last
           minute
         </span>

@@ -190,9 +190,10 @@ export function EmbedApp(props: EmbedAppProps) {
           {expired ? "This embed link has expired." : problem}
         </p>
       )}
-      <main className="grid gap-4 p-3" aria-busy={feed.loading}>
+      <main className="p-3" aria-busy={feed.loading}>
         <WidgetList
           widgets={feed.widgets}
+          layout={description.resource.type}
           token={token}
           choices={choices}
           downloads={description.downloads}

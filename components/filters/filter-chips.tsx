@@ -1,9 +1,18 @@
 "use client";
 // The filters applied to every widget, each removable.
-import type { Filter } from "@/lib/query/schemas";
+import { CONVERSION_FIELD, type Filter } from "@/lib/query/schemas";
 
-function describe(filter: Filter): string {
+/** A conversion filter keeps visitors, not events: "Visitors who did signup". */
+const conversionWords: Partial<Record<Filter["op"], string>> = {
+  equals: "Visitors who did",
+  in: "Visitors who did one of",
+  not_equals: "Visitors who did not do",
+  not_in: "Visitors who did none of",
+};
+
+export function describe(filter: Filter): string {
   const value = Array.isArray(filter.value) ? filter.value.join(", ") : String(filter.value ?? "");
+  if (filter.field === CONVERSION_FIELD) return `${conversionWords[filter.op] ?? filter.op} ${value}`;
   const op = {
     equals: "is",
     not_equals: "is not",

@@ -6,6 +6,7 @@ import {
   formatMeasure,
   formatNumber,
   formatPercent,
+  formatPoints,
   isAdditive,
   NO_VALUE,
 } from "./format";
@@ -83,5 +84,20 @@ describe("dimensionLabel", () => {
     expect(dimensionLabel("path")).toBe("Path");
     expect(dimensionLabel("utm_source")).toBe("Utm source");
     expect(dimensionLabel("properties.plan.tier")).toBe("Plan tier");
+  });
+});
+
+describe("formatPoints", () => {
+  it("tells a change of rate in signed percentage points", () => {
+    expect(formatPoints(0.021, "en-US")).toBe("+2.1 pp");
+    expect(formatPoints(0.38 - 0.415, "en-US")).toBe("-3.5 pp");
+    expect(formatPoints(0, "en-US")).toBe("0.0 pp");
+    expect(formatPoints(0.0215, "de-DE")).toBe("+2,2 pp");
+    expect(formatPoints(null)).toBe(NO_VALUE);
+  });
+
+  it("formats every rate measure as a percentage", () => {
+    expect(formatMeasure(0.125, "conversion_rate", "en-US")).toBe("13%");
+    expect(formatMeasure(0.4, "bounce_rate", "en-US")).toBe("40%");
   });
 });

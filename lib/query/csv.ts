@@ -12,12 +12,19 @@ function cell(value: unknown): string {
 export function resultToCsv(result: QueryResult): string {
   const rows: unknown[][] = [];
   switch (result.kind) {
-    case "trend":
-      rows.push(["bucket", ...result.series.map((s) => (s.other ? "Other" : (s.key ?? "value")))]);
-      for (const [i, b] of result.buckets.entries()) rows.push([b.label, ...result.series.map((s) => s.values[i])]);
+    case "trend": {
+      const names = result.series.map((s) => (s.other ? "Other" : (s.key ?? "value")));
+      const previous = result.previous?.series ?? [];
+      rows.push(["bucket", ...names, ...previous.map((_, i) => `${names[i]} (previous period)`)]);
+      for (const [i, b] of result.buckets.entries())
+        rows.push([b.label, ...result.series.map((s) => s.values[i]), ...previous.map((s) => s.values[i])]);
       break;
+    }
     case "metric":
-      rows.push(["value", "previous", "change"], [result.value, result.previous, result.change]);
+      rows.push(
+        ["value", "previous", "change", "change_unit"],
+        [result.value, result.previous, result.change, result.change_unit],
+      );
       break;
     case "breakdown":
       rows.push([result.dimension, "value"], ...result.rows.map((r) => [r.value ?? "(none)", r.measure]));

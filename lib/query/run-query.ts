@@ -2,11 +2,13 @@
 // rollups or raw events, and returns the data with metadata about how it was answered.
 import "server-only";
 import type pg from "pg";
+import { requestNow } from "../clock";
 import { getPrisma, getReportPool } from "../db/client";
 import { withSnapshotReaders } from "../db/snapshot-readers";
 import { ApiError } from "../errors";
 import { clampToRetention, type RetentionNotice } from "../privacy/retention-clamp";
 import type { RetentionMonths } from "../privacy/retention-policy";
+import { assertConversionRateDefined, rollupsMayAnswer } from "./conversion-filter";
 import { checkQueryCost, type IntervalAdjustment } from "./cost";
 import { runBreakdown } from "./kinds/breakdown";
 import { runFunnel } from "./kinds/funnel";
@@ -14,7 +16,7 @@ import { runMetric } from "./kinds/metric";
 import { runRetention } from "./kinds/retention";
 import { runTrend } from "./kinds/trend";
 import { groupedMeasureSql } from "./measure";
-import { DEFAULT_RANGE, previousRange, resolveRange } from "./range";
+import { DEFAULT_RANGE, resolveRange } from "./range";
 import type { QueryResult } from "./results";
 import { retentionDailyWatermark, rollupGroupedSql, rollupPlanIfAnswerable } from "./rollups";
 import type { QueryDefinition, QueryRange } from "./schemas";
@@ -131,10 +133,16 @@ async function runInSnapshot(
   started: number,
 ) {
   const timezone = input.timezone ?? input.query.timezone ?? project.timezone;
-  const now = input.now ?? new Date();
-  const range = await resolveRange(db, input.range ?? input.query.range ?? DEFAULT_RANGE, timezone, now);
+  const now = input.now ?? requestNow();
+  const { previous, ...range } = await resolveRange(
+    db,
+    input.range ?? input.query.range ?? DEFAULT_RANGE,
+    timezone,
+    now,
+  );
   const { query: costed, intervalAdjusted } = checkQueryCost(input.query, range);
   let query = costed;
+  assertConversionRateDefined(query);
   const scope: QueryScope = {
     organizationId: project.organizationId,
     projectId: project.id,
@@ -153,20 +161,24 @@ async function runInSnapshot(
       "SET LOCAL parallel_setup_cost = 10; SET LOCAL parallel_tuple_cost = 0.001; SET LOCAL parallel_leader_participation = off",
     );
   }
-  const plan = input.useRollups === false ? null : await rollupPlanIfAnswerable(db, scope, query);
-  const sessionPlan = input.useRollups === false || plan ? null : await sessionRollupPlanIfAnswerable(db, scope, query);
-  const retentionWatermark = input.useRollups === false ? null : await retentionDailyWatermark(db, scope, query);
+  const raw = input.useRollups === false || !rollupsMayAnswer(query);
+  const plan = raw ? null : await rollupPlanIfAnswerable(db, scope, query);
+  const sessionPlan = raw || plan ? null : await sessionRollupPlanIfAnswerable(db, scope, query);
+  const retentionWatermark = raw ? null : await retentionDailyWatermark(db, scope, query);
   const rollups = plan !== null || sessionPlan !== null || retentionWatermark !== null;
-  // Privacy hook: a range reaching back past retention is clamped (session rollups read id-less sessions raw).
+  // Privacy hook: a range reaching back past retention is clamped (session rollups read id-less
+  // sessions raw), and a comparison with a period past it dropped (lib/privacy/retention-clamp.ts).
+  const compares = (query.kind === "metric" || query.kind === "trend") && query.compare;
   const kept = await clampToRetention(db, project, scope, {
     timezone,
     now,
     fromAggregates: plan !== null || retentionWatermark !== null,
-    previousFrom: query.kind === "metric" && query.compare ? previousRange(scope).from : undefined,
+    previousFrom: compares ? previous.from : undefined,
   });
   if (kept.notice) {
     scope.from = kept.from;
-    if (query.kind === "metric" && kept.notice.comparison_dropped) query = { ...query, compare: false };
+    if (kept.notice.comparison_dropped && (query.kind === "metric" || query.kind === "trend"))
+      query = { ...query, compare: false };
   }
   const grouped = plan
     ? rollupGroupedSql(plan)
@@ -176,10 +188,10 @@ async function runInSnapshot(
   let data: QueryResult;
   switch (query.kind) {
     case "trend":
-      data = await runTrend(db, scope, query, grouped);
+      data = await runTrend(db, scope, query, now, previous, grouped);
       break;
     case "metric":
-      data = await runMetric(db, scope, query, grouped);
+      data = await runMetric(db, scope, query, previous, grouped);
       break;
     case "breakdown":
       data = await runBreakdown(db, scope, query, grouped);
