@@ -6,7 +6,11 @@
 // the same rules.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { apiFetch } from "@/lib/api/client";
+import { Button } from "@/components/ui/button";
+import { Checkbox, Field, Input } from "@/components/ui/field";
+import { FormError } from "@/components/ui/form-error";
+import { Skeleton } from "@/components/ui/skeleton";
+import { apiFetch, fieldError } from "@/lib/api/client";
 import {
   MAX_AGGREGATE_RETENTION_MONTHS,
   MAX_RAW_RETENTION_MONTHS,
@@ -16,11 +20,7 @@ import {
   SCRUB_CLASSES,
   SCRUB_MASKS,
 } from "@/lib/privacy/schemas";
-
-const control =
-  "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
-const sectionClass =
-  "flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900";
+import { SettingsSection } from "./settings-section";
 
 const CLASS_LABELS: Record<(typeof SCRUB_CLASSES)[number], string> = {
   email: "Email addresses",
@@ -48,30 +48,24 @@ export function PrivacySection({ projectId }: { projectId: string }) {
     mutationFn: () =>
       apiFetch<{ now: string; project: ProjectRetention }>(`/api/v1/projects/${projectId}/retention/preview`),
   });
-
-  if (settings.isError)
-    return (
-      <section aria-labelledby="privacy-heading" className={sectionClass}>
-        <h2 id="privacy-heading" className="font-semibold">
-          Privacy and retention
-        </h2>
-        <p role="alert" className="text-sm text-red-600">
-          {settings.error.message}
-        </p>
-      </section>
-    );
   const current = settings.data;
+
   return (
-    <section aria-labelledby="privacy-heading" className={sectionClass}>
-      <h2 id="privacy-heading" className="font-semibold">
-        Privacy and retention
-      </h2>
+    <SettingsSection
+      id="privacy"
+      title="Privacy and retention"
+      description={
+        <p>
+          Personal data is masked on the server before anything is stored: in properties, page paths, titles, utm values
+          and referrers.
+        </p>
+      }
+    >
+      <FormError error={settings.error} />
       {!current ? (
-        <div
-          className="h-32 animate-pulse rounded-md bg-slate-100 dark:bg-slate-800"
-          role="status"
-          aria-label="Loading"
-        />
+        settings.isError ? null : (
+          <Skeleton className="h-32" />
+        )
       ) : (
         <form
           key={JSON.stringify(current)}
@@ -94,80 +88,74 @@ export function PrivacySection({ projectId }: { projectId: string }) {
             });
           }}
         >
-          <fieldset className="flex flex-col gap-1 text-sm">
-            <legend className="mb-1 font-medium">
-              Masked before storage (in properties, page paths, titles, utm values and referrers)
-            </legend>
+          <fieldset className="flex flex-col gap-1">
+            <legend className="mb-1 text-sm font-medium">Masked before storage</legend>
             {SCRUB_CLASSES.map((kind) => (
-              <label key={kind} className="flex items-center gap-2">
-                <input type="checkbox" name={`scrub-${kind}`} defaultChecked={current.scrubbing[kind]} />
-                {CLASS_LABELS[kind]} <span className="text-slate-500">→ {SCRUB_MASKS[kind]}</span>
-              </label>
+              <Checkbox
+                key={kind}
+                name={`scrub-${kind}`}
+                defaultChecked={current.scrubbing[kind]}
+                label={
+                  <>
+                    {CLASS_LABELS[kind]}{" "}
+                    <span className="text-slate-600 dark:text-slate-400">→ {SCRUB_MASKS[kind]}</span>
+                  </>
+                }
+              />
             ))}
           </fieldset>
-          <label className="flex flex-col gap-1 text-sm font-medium">
-            Property keys never stored (comma-separated, any depth, any case)
-            <input
-              name="dropped"
-              defaultValue={current.dropped_property_keys.join(", ")}
-              placeholder="password, ssn"
-              className={control}
-            />
-          </label>
-          <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" name="purge" defaultChecked={current.purge_on_consent_withdrawal} />
-            Delete a person&apos;s events when they withdraw consent (the consent trail keeps the withdrawal)
-          </label>
-          <div className="flex flex-wrap items-end gap-3">
-            <label className="flex flex-col gap-1 text-sm font-medium">
-              Keep raw events (months)
-              <input
+          <Field
+            label="Property keys never stored"
+            hint="Comma-separated; dropped at any depth, whatever their case."
+            error={fieldError(save.error, "dropped_property_keys")}
+          >
+            <Input name="dropped" defaultValue={current.dropped_property_keys.join(", ")} placeholder="password, ssn" />
+          </Field>
+          <Checkbox
+            name="purge"
+            defaultChecked={current.purge_on_consent_withdrawal}
+            label="Delete a person's events when they withdraw consent (the consent trail keeps the withdrawal)"
+          />
+          <div className="flex flex-wrap items-start gap-3">
+            <Field label="Keep raw events (months)" error={fieldError(save.error, "retention.raw_events_months")}>
+              <Input
                 name="raw-months"
                 type="number"
                 min={1}
                 max={MAX_RAW_RETENTION_MONTHS}
                 required
                 defaultValue={current.retention.raw_events_months}
-                className={control}
               />
-            </label>
-            <label className="flex flex-col gap-1 text-sm font-medium">
-              Keep aggregates (months)
-              <input
+            </Field>
+            <Field label="Keep aggregates (months)" error={fieldError(save.error, "retention.aggregates_months")}>
+              <Input
                 name="aggregate-months"
                 type="number"
                 min={1}
                 max={MAX_AGGREGATE_RETENTION_MONTHS}
                 required
                 defaultValue={current.retention.aggregates_months}
-                className={control}
               />
-            </label>
-            <button type="submit" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white">
-              Save privacy settings
-            </button>
-            {saved && <span className="text-sm text-emerald-600">Saved</span>}
+            </Field>
           </div>
           <p className="text-sm text-slate-600 dark:text-slate-400">
             Raw events are kept from {day(current.retention.raw_events_kept_from)}, aggregates from{" "}
             {day(current.retention.aggregates_kept_from)}. Reports reaching further back start where their data does,
             and say so.
           </p>
-          {save.isError && (
-            <p role="alert" className="text-sm text-red-600">
-              {save.error.message}
-            </p>
-          )}
+          <div className="flex flex-wrap items-center gap-3">
+            <Button type="submit" variant="primary" disabled={save.isPending}>
+              Save privacy settings
+            </Button>
+            {saved && <span className="text-sm text-emerald-700 dark:text-emerald-400">Saved</span>}
+          </div>
+          <FormError error={save.error} />
         </form>
       )}
       <div className="flex flex-col gap-2 text-sm">
-        <button
-          type="button"
-          onClick={() => preview.mutate()}
-          className="self-start rounded-md border border-slate-300 px-3 py-1.5 dark:border-slate-700"
-        >
+        <Button className="self-start" onClick={() => preview.mutate()} disabled={preview.isPending}>
           Preview what retention would delete now
-        </button>
+        </Button>
         {preview.data && (
           <p data-testid="retention-preview">
             {preview.data.project.raw_events.toLocaleString()} raw events before{" "}
@@ -177,12 +165,8 @@ export function PrivacySection({ projectId }: { projectId: string }) {
             {day(preview.data.project.aggregates_before)}.
           </p>
         )}
-        {preview.isError && (
-          <p role="alert" className="text-red-600">
-            {preview.error.message}
-          </p>
-        )}
+        <FormError error={preview.error} />
       </div>
-    </section>
+    </SettingsSection>
   );
 }

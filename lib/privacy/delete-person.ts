@@ -9,9 +9,10 @@
 //    event's actor is the hash of its user id), by anonymous id by reading the project's events.
 // 2. They are deleted in batches, each its own short transaction of at most BATCH_EVENTS events
 //    within BATCH_HOURS distinct hours. A batch takes both refresh locks (the refreshes wait for it,
-//    ingestion does not), deletes the rows and their ledger entries, then recomputes from raw every
-//    derived row those events were part of (DERIVED_TABLES). A report's snapshot sees each hour
-//    either before or after, never half-done.
+//    ingestion does not), deletes the rows and their ledger entries, then brings every derived row
+//    those events were part of back in line with the events that remain (DERIVED_TABLES,
+//    recompute-derived.ts). A report's snapshot sees each batch either before or after, never
+//    half-done: no hour is left marked for later recomputation with stale numbers meanwhile.
 // 3. Steps 1-2 repeat until a search finds nothing: events of the person that arrived meanwhile go too.
 // 4. The person's entries in the actor numbering (project_actors) lose their hash once no event of
 //    theirs is left; the number stays taken, so no later visitor inherits a bit of it.
@@ -19,6 +20,7 @@ import "server-only";
 import type pg from "pg";
 import { getPool } from "../db/client";
 import { ApiError } from "../errors";
+import { ROLLED_DIMENSIONS } from "../query/rollups";
 import { EVENTS_CHANNEL } from "../realtime/hub";
 import {
   type DeletedEvents,
@@ -61,7 +63,8 @@ export interface PersonDeletionResult {
   eventKeys: number;
   /** Hours of hourly rollups recomputed (an hour touched by several batches counts each time). */
   hours: number;
-  days: number;
+  /** Daily bitmaps (per name or dimension value, per chunk) the person's bits were taken out of. */
+  bitmaps: number;
   sessions: number;
   /** project_actors entries whose hash was erased. */
   actors: number;
@@ -118,6 +121,9 @@ function nextBatch(keys: EventKey[], from: number): EventKey[] {
 }
 
 const DELETED_TABLE = "person_deleted";
+/** What the derived tables need of each deleted row (recompute-derived.ts). */
+const rolledColumns = [...new Set(Object.values(ROLLED_DIMENSIONS))];
+const deletedColumns = ["event_id", "timestamp", "received_at", "session_id", "actor", "name", ...rolledColumns];
 
 /** One batch, in one transaction: rows, ledger entries, derived tables. Returns what it did and the actors it saw. */
 async function deleteBatch(
@@ -129,15 +135,18 @@ async function deleteBatch(
   try {
     for (const lock of REFRESH_LOCKS) await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [lock]);
     await client.query("SET LOCAL work_mem = '128MB'");
+    // Shaped like events (the rows' own types), with the timestamp as ts.
     await client.query(
-      `CREATE TEMP TABLE ${DELETED_TABLE} (event_id uuid, ts timestamptz, received_at timestamptz, session_id text, actor bigint) ON COMMIT DROP`,
+      `CREATE TEMP TABLE ${DELETED_TABLE} ON COMMIT DROP AS SELECT ${deletedColumns.join(", ")} FROM events WITH NO DATA;
+       ALTER TABLE ${DELETED_TABLE} RENAME COLUMN "timestamp" TO ts`,
     );
+    // By primary key, the timestamps first: the executor reads only the partitions they fall in. Event
+    // ids are unique in a project, so matching any of the batch's ids is matching the batch.
     const deleted = await client.query(
-      `WITH keys AS (SELECT * FROM unnest($3::timestamptz[], $4::uuid[]) AS k(ts, event_id)),
-       gone AS (
-         DELETE FROM events e USING keys k
-         WHERE e.organization_id = $1 AND e.project_id = $2 AND e.timestamp = k.ts AND e.event_id = k.event_id
-         RETURNING e.event_id, e.timestamp, e.received_at, e.session_id, e.actor
+      `WITH gone AS (
+         DELETE FROM events e
+         WHERE e.organization_id = $1 AND e.project_id = $2 AND e.timestamp = ANY($3::timestamptz[]) AND e.event_id = ANY($4::uuid[])
+         RETURNING ${deletedColumns.map((column) => `e.${column}`).join(", ")}
        )
        INSERT INTO ${DELETED_TABLE} SELECT * FROM gone`,
       [tenant.organizationId, tenant.projectId, keys.map((k) => k.ts), keys.map((k) => k.event_id)],
@@ -183,9 +192,9 @@ const ERASED_ACTOR = "(-9223372036854775807 - 1 + p.number)";
 
 /**
  * Erases the hash of each actor seen with no event left in the project: under the rollup lock, so no
- * refresh numbers one of their events meanwhile. Their bits are gone from every bitmap built from
- * raw events (their days were rebuilt); the number stays taken, so no later visitor inherits a bit
- * of it in aggregates kept longer than the raw events.
+ * refresh numbers one of their events meanwhile. Their bits are gone from every bitmap of the days
+ * their events were in; the number stays taken, so no later visitor inherits a bit of it in
+ * aggregates kept longer than the raw events.
  */
 async function eraseActors(
   client: pg.PoolClient,
@@ -236,7 +245,7 @@ export async function deletePersonEvents(
     events: 0,
     eventKeys: 0,
     hours: 0,
-    days: 0,
+    bitmaps: 0,
     sessions: 0,
     actors: 0,
     batches: 0,
@@ -257,7 +266,7 @@ export async function deletePersonEvents(
         result.events += done.events;
         result.eventKeys += done.eventKeys;
         result.hours += done.recomputed[0] ?? 0;
-        result.days += done.recomputed[1] ?? 0;
+        result.bitmaps += done.recomputed[1] ?? 0;
         result.sessions += done.recomputed[2] ?? 0;
         result.batches++;
         for (const actor of done.actors) actors.add(actor);

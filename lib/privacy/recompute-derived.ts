@@ -1,13 +1,15 @@
 // Brings the tables derived from raw events back in line with them after some events were deleted
-// (a person's deletion, lib/privacy/delete-person.ts): the hours, days and sessions those events
-// touched are computed again from the events that remain, exactly as the refreshes would have
-// computed them had the deleted events never arrived. Each function runs inside the deleting
-// transaction, which holds both refresh locks, so the watermarks cannot move meanwhile: a derived
-// table holds the events that arrived up to its watermark, and is recomputed from exactly those.
+// (a person's deletion, lib/privacy/delete-person.ts), to exactly what the refreshes would hold had
+// those events never arrived: the hourly rollups and daily bitmaps lose what the deleted events put
+// in them (counts, and the actors with no other event left in a group), the sessions they were in
+// are computed again from the events that remain. The cost follows the deleted events, not the
+// traffic of the hours they fall in. Each function runs inside the deleting transaction, which holds
+// both refresh locks, so the watermarks cannot move meanwhile: a derived table holds the events
+// that arrived up to its watermark, and only deleted events that had are taken out of it.
 //
-// The statements follow the refreshes' own (lib/query/rollup-refresh.ts, session-refresh.ts) on a
-// different selection of events: by hour or session instead of by arrival. The privacy tests hold
-// every report, from rollups and raw, to the answer on a data set that never had the person.
+// The keys and values follow the refreshes' own (lib/query/rollup-refresh.ts, session-refresh.ts).
+// The privacy tests hold every report, from rollups and raw, to the answer on a data set that
+// never had the person.
 import "server-only";
 import type pg from "pg";
 import { bitmapsFromNumbersSql } from "../query/actor-bitmaps";
@@ -23,7 +25,7 @@ export interface DeletedEvents {
   rollupWatermark: string | null;
   /** session_state's watermark, or null. */
   sessionWatermark: string | null;
-  /** A temp table of the deleted rows: event_id, ts, received_at, session_id, actor. */
+  /** A temp table of the deleted rows: event_id, ts, received_at, session_id, actor, name and the rolled dimensions' columns. */
   table: string;
 }
 
@@ -36,127 +38,161 @@ async function run(client: pg.PoolClient, statement: Sql): Promise<pg.QueryResul
 
 // --- Hourly rollups (event_rollups) --------------------------------------------------------------
 
-// The refresh's grouping: one grouping set per rolled dimension and () for the totals, told apart
-// by GROUPING(...), whose bit for a column is set when the set leaves it out.
-const rolledColumns = Object.values(ROLLED_DIMENSIONS).map((column) => `e.${column}`);
-const allLeftOut = (1 << rolledColumns.length) - 1;
-const dimensionOfSet = [
-  `WHEN ${allLeftOut} THEN ''`,
-  ...Object.keys(ROLLED_DIMENSIONS).map(
-    (dimension, i) => `WHEN ${allLeftOut - (1 << (rolledColumns.length - 1 - i))} THEN '${dimension}'`,
-  ),
-].join(" ");
-const groupingSets = ["()", ...rolledColumns.map((column) => `(${column})`)].join(", ");
+// A row's value of each rolled dimension, and '' for the totals (dimension ''), as event_rollups
+// keys them ('' also stands for no value).
+const groupValues = (alias: string) =>
+  [
+    "('', '')",
+    ...Object.entries(ROLLED_DIMENSIONS).map(
+      ([dimension, column]) => `('${dimension}', COALESCE(${alias}.${column}::text, ''))`,
+    ),
+  ].join(", ");
+const dimensionValueSql = (alias: string) =>
+  `CASE g.dimension WHEN '' THEN '' ${Object.entries(ROLLED_DIMENSIONS)
+    .map(([dimension, column]) => `WHEN '${dimension}' THEN COALESCE(${alias}.${column}::text, '')`)
+    .join(" ")} END`;
 
-/** The UTC hours whose rollups held deleted events: those that arrived up to the rollup watermark. */
-async function affectedHours(client: pg.PoolClient, d: DeletedEvents): Promise<string[]> {
-  if (d.rollupWatermark === null) return [];
-  const { rows } = await run(
-    client,
-    sql`SELECT DISTINCT date_trunc('hour', ts, 'UTC')::text AS hour FROM ${trusted(d.table)} WHERE received_at <= ${d.rollupWatermark}::timestamptz ORDER BY 1`,
-  );
-  return rows.map((r: { hour: string }) => r.hour);
-}
-
-/** Recomputes the touched hours' rollups from the events that arrived up to the watermark; returns how many hours. */
+/**
+ * Takes the deleted events (those folded: arrived up to the watermark) out of their hours' rollups:
+ * each group (hour, dimension, event name, value) loses their count, and the actors of theirs that
+ * have no other folded event in that group leave its actor list (found through the actor index: the
+ * same name, actor bucket and hour). Exactly what folding the remaining events would give, at a
+ * cost that follows the deleted events, not the hours' traffic. A group left with no event goes,
+ * as the refresh stores none. Returns how many hours.
+ */
 export async function recomputeHourlyRollups(client: pg.PoolClient, d: DeletedEvents): Promise<number> {
-  const hours = await affectedHours(client, d);
-  if (hours.length === 0) return 0;
+  if (d.rollupWatermark === null) return 0;
+  const groups = await run(
+    client,
+    sql`
+CREATE TEMP TABLE person_rollup_groups ON COMMIT DROP AS
+SELECT date_trunc('hour', x.ts, 'UTC') AS bucket, v.dimension, x.name, v.value, x.actor, count(*) AS events
+FROM ${trusted(d.table)} x CROSS JOIN LATERAL (VALUES ${trusted(groupValues("x"))}) v(dimension, value)
+WHERE x.received_at <= ${d.rollupWatermark}::timestamptz
+GROUP BY 1, 2, 3, 4, 5`,
+  );
+  if (!groups.rowCount) {
+    await client.query("DROP TABLE person_rollup_groups");
+    return 0;
+  }
+  const key = (alias: string) =>
+    sql`r.dimension = ${trusted(alias)}.dimension AND r.bucket = ${trusted(alias)}.bucket AND r.name = ${trusted(alias)}.name AND r.value = ${trusted(alias)}.value`;
   await run(
     client,
-    sql`DELETE FROM event_rollups r WHERE ${tenant(d, "r")} AND r.bucket = ANY(${hours}::timestamptz[])`,
+    sql`
+UPDATE event_rollups r SET events = r.events - c.events
+FROM (SELECT bucket, dimension, name, value, sum(events)::bigint AS events FROM person_rollup_groups GROUP BY 1, 2, 3, 4) c
+WHERE ${tenant(d, "r")} AND ${key("c")}`,
   );
   await run(
     client,
     sql`
-WITH hours AS (SELECT unnest(${hours}::timestamptz[]) AS hour),
-pairs AS (
-  SELECT e.organization_id, e.project_id, date_trunc('hour', e.timestamp, 'UTC') AS bucket, e.name, e.actor,
-         GROUPING(${trusted(rolledColumns.join(", "))}) AS left_out, COALESCE(${trusted(rolledColumns.join(", "))}, '') AS value, count(*) AS events
-  FROM hours h
-  JOIN events e ON ${tenant(d, "e")} AND e.timestamp >= h.hour AND e.timestamp < h.hour + interval '1 hour'
-  WHERE e.received_at <= ${d.rollupWatermark}::timestamptz
-  GROUP BY e.organization_id, e.project_id, 3, e.name, e.actor, GROUPING SETS (${trusted(groupingSets)})
-),
-groups AS (
-  SELECT organization_id, project_id, CASE left_out ${trusted(dimensionOfSet)} END AS dimension, bucket, name, value,
-         sum(events)::bigint AS events, array_agg(actor) FILTER (WHERE actor IS NOT NULL) AS actors
-  FROM pairs
-  GROUP BY organization_id, project_id, left_out, bucket, name, value
+WITH gone AS MATERIALIZED (
+  SELECT g.bucket, g.dimension, g.name, g.value, array_agg(g.actor) AS actors
+  FROM person_rollup_groups g
+  WHERE g.actor IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM events e
+    WHERE ${tenant(d, "e")} AND e.name = g.name AND (e.actor & 63)::smallint = (g.actor & 63)::smallint
+      AND e.timestamp >= g.bucket AND e.timestamp < g.bucket + interval '1 hour' AND e.actor = g.actor
+      AND e.received_at <= ${d.rollupWatermark}::timestamptz AND ${trusted(dimensionValueSql("e"))} = g.value
+  )
+  GROUP BY 1, 2, 3, 4
 )
-INSERT INTO event_rollups (organization_id, project_id, dimension, bucket, name, value, events, actors)
-SELECT organization_id, project_id, dimension, bucket, name, value, events, COALESCE(ARRAY(SELECT DISTINCT a FROM unnest(actors) a ORDER BY a), '{}')
-FROM groups`,
+UPDATE event_rollups r SET actors = ARRAY(SELECT a FROM unnest(r.actors) a WHERE a <> ALL(gone.actors) ORDER BY a)
+FROM gone
+WHERE ${tenant(d, "r")} AND ${key("gone")}`,
   );
-  return hours.length;
+  const hours = await run(
+    client,
+    sql`
+WITH hours AS MATERIALIZED (SELECT DISTINCT bucket FROM person_rollup_groups),
+emptied AS (
+  DELETE FROM event_rollups r USING hours h WHERE ${tenant(d, "r")} AND r.bucket = h.bucket AND r.events <= 0
+)
+SELECT count(*)::int AS n FROM hours`,
+  );
+  await client.query("DROP TABLE person_rollup_groups");
+  return (hours.rows[0] as { n: number }).n;
 }
 
 // --- Daily actor bitmaps (event_actor_bitmaps, dimension_actor_bitmaps) --------------------------
 
 /**
- * The local days of those hours, when the project's bitmaps are built in its time zone (otherwise
- * the refresh rebuilds all of them anyway, and queries do not read them meanwhile).
+ * The project's bitmap time zone, when its bitmaps are built in its time zone (otherwise the
+ * refresh rebuilds all of them anyway, and queries do not read them meanwhile).
  */
-async function affectedDays(
-  client: pg.PoolClient,
-  d: DeletedEvents,
-): Promise<{ timezone: string; days: string[] } | null> {
-  const hours = await affectedHours(client, d);
-  if (hours.length === 0) return null;
+async function bitmapZone(client: pg.PoolClient, d: DeletedEvents): Promise<string | null> {
   const { rows } = await run(
     client,
-    sql`SELECT s.timezone, ARRAY(SELECT DISTINCT (h AT TIME ZONE s.timezone)::date::text FROM unnest(${hours}::timestamptz[]) h ORDER BY 1) AS days
-        FROM rollup_daily_state s JOIN projects p ON p.id = s.project_id AND p.timezone = s.timezone
+    sql`SELECT s.timezone FROM rollup_daily_state s JOIN projects p ON p.id = s.project_id AND p.timezone = s.timezone
         WHERE s.project_id = ${d.projectId}::uuid`,
   );
-  const row = rows[0] as { timezone: string; days: string[] } | undefined;
-  return row ? { timezone: row.timezone, days: row.days } : null;
+  return (rows[0] as { timezone: string } | undefined)?.timezone ?? null;
 }
 
+// Each rolled dimension's value on a deleted row ('' for none, as in event_rollups).
+const deletedValues = Object.entries(ROLLED_DIMENSIONS)
+  .map(([dimension, column]) => `('${dimension}', COALESCE(x.${column}::text, ''))`)
+  .join(", ");
+
 /**
- * Rebuilds the touched days' bitmaps from their hourly rollups (recomputed first), per event name
- * and per dimension value; returns how many days.
+ * Takes out of the daily bitmaps the deleted events' actors where the (recomputed) hourly rollups of
+ * that day no longer hold them: in the bitmaps of their event names and of "any event", and of their
+ * value of each rolled dimension. Nothing else changes: rollups after a deletion hold a subset of
+ * the actors they held, and only the deleted events' actors can have left. The bits go by masks
+ * (one per bitmap: several actors may share one), and a bitmap left empty goes, as the refresh
+ * stores none. Returns how many bitmaps changed.
  */
 export async function rebuildDailyBitmaps(client: pg.PoolClient, d: DeletedEvents): Promise<number> {
-  const zoneDays = await affectedDays(client, d);
-  if (!zoneDays) return 0;
-  const { timezone, days } = zoneDays;
-  for (const table of ["event_actor_bitmaps", "dimension_actor_bitmaps"]) {
-    await run(
+  if (d.rollupWatermark === null) return 0;
+  const timezone = await bitmapZone(client, d);
+  if (timezone === null) return 0;
+  const dayHours = sql`r.bucket >= (g.day::timestamp AT TIME ZONE ${timezone}) AND r.bucket < ((g.day + 1)::timestamp AT TIME ZONE ${timezone})`;
+  const gone = (groups: string, join: string) => sql`
+    SELECT DISTINCT (x.ts AT TIME ZONE ${timezone})::date AS day, ${trusted(groups)}, x.actor
+    FROM ${trusted(d.table)} x CROSS JOIN LATERAL ${trusted(join)}
+    WHERE x.received_at <= ${d.rollupWatermark}::timestamptz AND x.actor IS NOT NULL`;
+  // Per bitmap (keys, chunk): a mask of the actors who left it. Each step is computed once
+  // (MATERIALIZED): a plan that rescans the masks per bitmap row of the project took minutes.
+  const clear = async (table: string, keys: string[], goneSql: Sql, stillThere: Sql) => {
+    const match = keys.map((k) => `b.${k} = m.${k}`).join(" AND ");
+    const changed = await run(
       client,
-      sql`DELETE FROM ${trusted(table)} x WHERE ${tenant(d, "x")} AND x.timezone = ${timezone} AND x.day = ANY(${days}::date[])`,
+      sql`
+WITH gone AS MATERIALIZED (${goneSql}),
+stale AS MATERIALIZED (
+  SELECT ${trusted(keys.map((k) => `g.${k}`).join(", "))}, p.number
+  FROM gone g JOIN project_actors p ON ${tenant(d, "p")} AND p.actor = g.actor
+  WHERE NOT EXISTS (SELECT 1 FROM event_rollups r WHERE ${tenant(d, "r")} AND ${dayHours} AND ${stillThere} AND g.actor = ANY(r.actors))
+),
+masks AS MATERIALIZED (${trusted(bitmapsFromNumbersSql("stale", keys))})
+UPDATE ${trusted(table)} b SET bits = b.bits & ~m.bits
+FROM masks m
+WHERE ${tenant(d, "b")} AND b.timezone = ${timezone} AND ${trusted(match)} AND b.chunk = m.chunk
+RETURNING ${trusted(keys.map((k) => `b.${k}`).join(", "))}, b.chunk, bit_count(b.bits) = 0 AS empty`,
     );
-  }
-  // Each day's hours of rollups, with their actors' numbers (every actor of a rollup has one).
-  const dayRows = (dimension: Sql) => sql`
-    FROM unnest(${days}::date[]) AS d(day)
-    JOIN event_rollups r ON ${tenant(d, "r")} AND ${dimension}
-     AND r.bucket >= (d.day::timestamp AT TIME ZONE ${timezone}) AND r.bucket < ((d.day + 1)::timestamp AT TIME ZONE ${timezone})
-    CROSS JOIN LATERAL unnest(r.actors) a
-    JOIN project_actors p ON ${tenant(d, "p")} AND p.actor = a`;
-  await run(
-    client,
-    sql`
-WITH members AS (
-  SELECT DISTINCT ${d.organizationId}::uuid AS organization_id, ${d.projectId}::uuid AS project_id, ${timezone}::text AS timezone, d.day, n.name, p.number
-  ${dayRows(sql`r.dimension = ''`)}
-  CROSS JOIN LATERAL (VALUES (r.name), ('')) n(name)
-)
-INSERT INTO event_actor_bitmaps (organization_id, project_id, timezone, day, name, chunk, bits)
-${trusted(bitmapsFromNumbersSql("members", ["organization_id", "project_id", "timezone", "day", "name"]))}`,
+    const emptied = (changed.rows as { empty: boolean }[]).filter((row) => row.empty).length;
+    if (emptied > 0)
+      await run(
+        client,
+        sql`DELETE FROM ${trusted(table)} b WHERE ${tenant(d, "b")} AND b.timezone = ${timezone} AND bit_count(b.bits) = 0
+            AND b.day = ANY(ARRAY(SELECT DISTINCT (x.ts AT TIME ZONE ${timezone})::date FROM ${trusted(d.table)} x))`,
+      );
+    return changed.rowCount ?? 0;
+  };
+  const names = await clear(
+    "event_actor_bitmaps",
+    ["day", "name"],
+    gone("n.name", "(VALUES (x.name), ('')) n(name)"),
+    sql`r.dimension = '' AND (g.name = '' OR r.name = g.name)`,
   );
-  await run(
-    client,
-    sql`
-WITH members AS (
-  SELECT DISTINCT ${d.organizationId}::uuid AS organization_id, ${d.projectId}::uuid AS project_id, ${timezone}::text AS timezone, d.day,
-         r.dimension COLLATE "C" AS dimension, r.value COLLATE "C" AS value, p.number
-  ${dayRows(sql`r.dimension <> ''`)}
-)
-INSERT INTO dimension_actor_bitmaps (organization_id, project_id, timezone, dimension, day, value, chunk, bits)
-${trusted(bitmapsFromNumbersSql("members", ["organization_id", "project_id", "timezone", "dimension", "day", "value"]))}`,
+  const values = await clear(
+    "dimension_actor_bitmaps",
+    ["day", "dimension", "value"],
+    gone("v.dimension, v.value", `(VALUES ${deletedValues}) v(dimension, value)`),
+    sql`r.dimension = g.dimension AND r.value = g.value`,
   );
-  return days.length;
+  return names + values;
 }
 
 // --- Session rollups (session_fragments, session_hourly) -----------------------------------------

@@ -166,16 +166,19 @@ async function runInSnapshot(
   const sessionPlan = raw || plan ? null : await sessionRollupPlanIfAnswerable(db, scope, query);
   const retentionWatermark = raw ? null : await retentionDailyWatermark(db, scope, query);
   const rollups = plan !== null || sessionPlan !== null || retentionWatermark !== null;
-  // Privacy hook: a range reaching back past retention is clamped (session rollups read id-less sessions raw).
+  // Privacy hook: a range reaching back past retention is clamped (session rollups read id-less
+  // sessions raw), and a comparison with a period past it dropped (lib/privacy/retention-clamp.ts).
+  const compares = (query.kind === "metric" || query.kind === "trend") && query.compare;
   const kept = await clampToRetention(db, project, scope, {
     timezone,
     now,
     fromAggregates: plan !== null || retentionWatermark !== null,
-    previousFrom: query.kind === "metric" && query.compare ? previous.from : undefined,
+    previousFrom: compares ? previous.from : undefined,
   });
   if (kept.notice) {
     scope.from = kept.from;
-    if (query.kind === "metric" && kept.notice.comparison_dropped) query = { ...query, compare: false };
+    if (kept.notice.comparison_dropped && (query.kind === "metric" || query.kind === "trend"))
+      query = { ...query, compare: false };
   }
   const grouped = plan
     ? rollupGroupedSql(plan)
