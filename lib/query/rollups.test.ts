@@ -284,7 +284,9 @@ it("rebuilds the daily bitmaps in a project's new time zone, keeping every actor
     await getPrisma().project.update({ where: { id: tenant.projectId }, data: { timezone: "Europe/Paris" } });
     await refreshRollups(getPool(), { wait: true });
   }
-});
+  // Two full rebuilds of 35 days of bitmaps: 5 s on a quiet machine, past 30 s at load 20. A timeout
+  // here would leave the project in New York's zone while the next tests run.
+}, 180_000);
 
 it("numbers every actor once, densely, and counts arrivals after the refresh (new actors and known ones) exactly", async () => {
   const numbers = await getPool().query(
