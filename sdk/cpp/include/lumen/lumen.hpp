@@ -124,6 +124,19 @@ struct Config {
 
   ContextOptions context;
 
+  // App lifecycle: "$app_installed" on the first start with this storage_path (remembered there;
+  // never without one), "$app_opened" at every start and "$app_closed" at shutdown(). The app
+  // reports the rest with foreground(), background() and screen(). Lifecycle, screen and crash
+  // events carry app_version and app_build as properties too (context.app has them on every event).
+  bool track_lifecycle = false;
+  // Crashes (needs storage_path; Linux and macOS): fatal signals (SIGSEGV, SIGABRT, SIGBUS, SIGFPE,
+  // SIGILL) and uncaught exceptions are written by async-signal-safe code to a file opened in
+  // advance, then the signal is re-raised with its default action. The next start sends one
+  // "$crash" event per record (symbol-free stack addresses, app version, build, uptime) with an
+  // event id derived from the record, so it is counted once however often it is resent.
+  // Process-wide: only the first client that asks installs the handlers.
+  bool capture_crashes = false;
+
   // Test mode: payloads are logged (logger, or stderr) instead of sent.
   bool test_mode = false;
   // Custom transport (tests, proxies, platform HTTP stacks). Overrides the
@@ -162,6 +175,12 @@ class Client {
   // Forget the user id (e.g. on logout); later events carry no user_id.
   void reset();
 
+  // A screen view: "$screen" with properties screen_name plus `properties`. Same rules as track().
+  bool screen(std::string_view name, Properties properties = {});
+  // The app came to the foreground / went to the background: "$app_foreground" / "$app_background".
+  bool foreground();
+  bool background();
+
   void set_consent(Consent consent);
   Consent consent() const;
 
@@ -186,6 +205,9 @@ bool init(Config config);
 bool track(std::string_view name, Properties properties = {});
 bool identify(std::string_view user_id, Properties traits = {});
 void reset();
+bool screen(std::string_view name, Properties properties = {});
+bool foreground();
+bool background();
 void set_consent(Consent consent);
 bool flush(std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
 bool shutdown(std::chrono::milliseconds timeout = std::chrono::milliseconds(3000));
