@@ -10,8 +10,12 @@
 //   lumen::shutdown(std::chrono::seconds(3));
 //
 // Every function here is thread-safe, never throws and never performs I/O on
-// the calling thread: track()/identify() validate and enqueue, a single
-// background worker thread per Client batches, persists and sends.
+// the calling thread: track()/identify()/screen() validate and enqueue, a single
+// background worker thread per Client batches, persists and sends. (The Client
+// constructor only touches a few small files in storage_path: the consent
+// decision, the install marker, the crash record.)
+//
+// Native-UI widgets (embed tokens, live subscriptions): lumen/embed.hpp.
 #pragma once
 
 #include <chrono>
