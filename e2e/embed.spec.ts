@@ -289,11 +289,16 @@ test("a viewer narrows an editable embed with its filter bar, and the URL may pr
   const frame = page.frameLocator("iframe");
   await expect(purchases(frame)).toHaveText("3");
   // The value list comes from the server under the token's locks: never another customer's countries.
+  // Countries read as names; the options' values (and the filter sent) stay codes.
   await expect(frame.getByRole("combobox", { name: "Country", exact: true }).locator("option")).toHaveText([
     "All",
-    "DE",
-    "FR",
+    "Germany",
+    "France",
   ]);
+  // The range the embed shows until the viewer picks one is named: the token's locked range.
+  await expect(frame.getByRole("combobox", { name: "Date range" }).locator("option").first()).toHaveText(
+    "Last 24 hours (default)",
+  );
   await frame.getByRole("combobox", { name: "Country", exact: true }).selectOption("DE");
   await expect(purchases(frame)).toHaveText("2");
   await frame.getByRole("combobox", { name: "Date range" }).selectOption("last_7_days");

@@ -69,7 +69,14 @@ export function ProjectOverview({ projectId, origin }: { projectId: string; orig
       </QueryPanel>
       <div className="grid gap-4 md:grid-cols-2">
         {BREAKDOWN_PANELS.map((b) => (
-          <QueryPanel<BreakdownResult> key={b.title} title={b.title} projectId={projectId} view={view} query={b.query}>
+          <QueryPanel<BreakdownResult>
+            key={b.title}
+            title={b.title}
+            projectId={projectId}
+            view={view}
+            query={b.query}
+            valueHeading={b.valueLabel}
+          >
             {(result) => (
               <BreakdownChart
                 result={result}

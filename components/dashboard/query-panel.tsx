@@ -8,7 +8,7 @@ import { isEmptyResult } from "@/components/widgets/widget-view";
 import type { QueryResult } from "@/lib/query/results";
 import type { QueryDefinitionInput, QueryRange } from "@/lib/query/schemas";
 import type { ViewState } from "@/lib/query/view-state";
-import { rangeLabel } from "@/lib/query/vocabulary";
+import { measureLabel, rangeLabel } from "@/lib/query/vocabulary";
 import { downloadCsv } from "./csv";
 
 interface QueryPanelProps<R extends QueryResult> {
@@ -17,6 +17,8 @@ interface QueryPanelProps<R extends QueryResult> {
   query: QueryDefinitionInput;
   view: ViewState;
   range?: QueryRange;
+  /** What the measured column is called in the CSV export ("Pageviews"); by default the measure's name. */
+  valueHeading?: string;
   /** Controls on their own row above the title (a report widget's move, edit, delete). */
   toolbar?: ReactNode;
   className?: string;
@@ -29,6 +31,7 @@ export function QueryPanel<R extends QueryResult>({
   query,
   view,
   range,
+  valueHeading,
   toolbar,
   className = "",
   children,
@@ -51,7 +54,13 @@ export function QueryPanel<R extends QueryResult>({
       {data && (
         <button
           type="button"
-          onClick={() => downloadCsv(data, title)}
+          onClick={() =>
+            downloadCsv(
+              data,
+              title,
+              valueHeading ?? ("measure" in query && query.measure ? measureLabel(query.measure) : undefined),
+            )
+          }
           className="shrink-0 rounded px-2 py-1 text-xs text-slate-500 hover:bg-slate-100 dark:hover:bg-slate-800"
           aria-label={`Export ${title} as CSV`}
         >

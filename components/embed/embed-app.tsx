@@ -179,7 +179,13 @@ export function EmbedApp(props: EmbedAppProps) {
   return (
     <div ref={root} data-feed={feed.mode} style={props.font ? { fontFamily: props.font } : undefined}>
       {description.editable.length > 0 && (
-        <FilterBar token={token} editable={description.editable} choices={choices} onChange={changeChoices} />
+        <FilterBar
+          token={token}
+          editable={description.editable}
+          defaultRange={description.default_range}
+          choices={choices}
+          onChange={changeChoices}
+        />
       )}
       {(expired || problem) && (
         <p

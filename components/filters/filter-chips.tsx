@@ -1,28 +1,14 @@
 "use client";
-// The filters applied to every widget, each removable.
+// The filters applied to every widget, each removable, read as sentences ("Country is France"):
+// the URL keeps the stored values ("FR").
+import { useLocale } from "@/components/widgets/use-locale";
 import type { Filter } from "@/lib/query/schemas";
-
-function describe(filter: Filter): string {
-  const value = Array.isArray(filter.value) ? filter.value.join(", ") : String(filter.value ?? "");
-  const op = {
-    equals: "is",
-    not_equals: "is not",
-    contains: "contains",
-    not_contains: "does not contain",
-    in: "is one of",
-    not_in: "is none of",
-    is_set: "is set",
-    is_not_set: "is not set",
-    gt: ">",
-    gte: "≥",
-    lt: "<",
-    lte: "≤",
-  }[filter.op];
-  return `${filter.field} ${op}${value ? ` ${value}` : ""}`;
-}
+import { filterLabel } from "@/lib/query/vocabulary";
 
 export function FilterChips({ filters, onRemove }: { filters: Filter[]; onRemove: (index: number) => void }) {
+  const locale = useLocale();
   if (filters.length === 0) return null;
+  const describe = (filter: Filter) => filterLabel(filter, locale);
   return (
     <ul aria-label="Filters" className="flex flex-wrap gap-2">
       {filters.map((filter, i) => (

@@ -97,9 +97,9 @@ export function EmbedDialog({
         <label className="flex flex-col gap-1 text-sm font-medium">
           Theme
           <select className={control} value={mode} onChange={(e) => setMode(e.target.value as typeof mode)}>
-            <option value="auto">auto (viewer&apos;s system)</option>
-            <option value="light">light</option>
-            <option value="dark">dark</option>
+            <option value="auto">Automatic (the viewer&apos;s system setting)</option>
+            <option value="light">Light</option>
+            <option value="dark">Dark</option>
           </select>
         </label>
         <label className="flex flex-col gap-1 text-sm font-medium">

@@ -4,6 +4,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { formatCount } from "@/components/widgets/format";
+import { useLocale } from "@/components/widgets/use-locale";
 import { apiFetch } from "@/lib/api/client";
 import type { Role } from "@/lib/workspace/schemas";
 
@@ -26,6 +28,7 @@ const button =
 export function ReportList({ projectId }: { projectId: string }) {
   const router = useRouter();
   const client = useQueryClient();
+  const locale = useLocale();
   const key = ["reports", projectId];
   const reports = useQuery({
     queryKey: key,
@@ -104,7 +107,7 @@ export function ReportList({ projectId }: { projectId: string }) {
                 {r.name}
               </Link>
               <span className="flex items-center gap-3 text-sm text-slate-500">
-                {r.widgets} widgets
+                {formatCount(r.widgets, { one: "widget", other: "widgets" }, locale)}
                 {canEdit && (
                   <button
                     type="button"

@@ -13,10 +13,11 @@ import {
   YAxis,
 } from "recharts";
 import type { TrendResult } from "@/lib/query/results";
+import { dimensionValueLabel, INTERVAL_LABELS } from "@/lib/query/vocabulary";
 import { ChartFigure } from "./chart-figure";
 import { ChartTooltip } from "./chart-tooltip";
 import { seriesColor } from "./colors";
-import { formatBucketLabel, formatMeasure, isAdditive, type MeasureType } from "./format";
+import { formatBucketLabel, formatCount, formatMeasure, isAdditive, type MeasureType } from "./format";
 import { useLocale } from "./use-locale";
 
 export type TrendVariant = "line" | "bar" | "area";
@@ -32,10 +33,21 @@ export interface TrendChartProps {
   height?: number;
 }
 
-/** Display names: breakdown values, "(none)" for a null value, "Other" for the folded rest. */
-export function seriesNames(result: TrendResult, title = "Value"): string[] {
-  return result.series.map((s) => (s.other ? "Other" : (s.key ?? (result.series.length === 1 ? title : "(none)"))));
+/** Display names: breakdown values as people read them (with the name of the "no value" group), "Other" for the folded rest. */
+export function seriesNames(result: TrendResult, title = "Value", locale?: string): string[] {
+  return result.series.map((s) => {
+    if (s.other) return "Other";
+    if (!result.dimension && result.series.length === 1) return title;
+    return dimensionValueLabel(result.dimension ?? "", s.key, locale);
+  });
 }
+
+const intervalNouns = {
+  hour: { one: "hour", other: "hours" },
+  day: { one: "day", other: "days" },
+  week: { one: "week", other: "weeks" },
+  month: { one: "month", other: "months" },
+} as const;
 
 export function TrendTable({
   result,
@@ -45,14 +57,14 @@ export function TrendTable({
   className = "",
 }: Omit<TrendChartProps, "variant" | "accent" | "height"> & { className?: string }) {
   const lang = useLocale(locale);
-  const names = seriesNames(result, title);
+  const names = seriesNames(result, title, lang);
   return (
     <table className={`w-full text-sm tabular-nums ${className}`}>
       {title && <caption className="sr-only">{title}</caption>}
       <thead className="text-left text-slate-500 dark:text-slate-400">
         <tr>
           <th scope="col" className="py-1 pr-3 font-medium">
-            {result.interval[0]!.toUpperCase() + result.interval.slice(1)}
+            {INTERVAL_LABELS[result.interval]}
           </th>
           {names.map((name, i) => (
             <th key={i} scope="col" className="py-1 pr-3 text-right font-medium">
@@ -89,7 +101,7 @@ export function TrendChart({
   height = 280,
 }: TrendChartProps) {
   const lang = useLocale(locale);
-  const names = seriesNames(result, title);
+  const names = seriesNames(result, title, lang);
   // Recharts keys data by property name; index keys avoid clashes with arbitrary breakdown values.
   const data = result.buckets.map((bucket, row) => ({
     label: bucket.label,
@@ -102,7 +114,7 @@ export function TrendChart({
   const last = result.buckets.at(-1);
   const range =
     first && last
-      ? `, ${result.buckets.length} ${result.interval}s from ${shortLabel(first.label)} to ${formatBucketLabel(last.label, result.interval, lang, "long")}`
+      ? `, ${formatCount(result.buckets.length, intervalNouns[result.interval], lang)} from ${shortLabel(first.label)} to ${formatBucketLabel(last.label, result.interval, lang, "long")}`
       : "";
   const totals = result.series.map((s, i) => `${names[i]} ${formatMeasure(s.total, measureType, lang)}`).join("; ");
   const summary = `${variant[0]!.toUpperCase() + variant.slice(1)} chart${title ? ` of ${title}` : ""}${range}. Total: ${totals}.`;

@@ -14,7 +14,44 @@ describe("resultToCsv", () => {
       ],
       other: 4,
     });
-    expect(csv).toBe(["path,value", '"/a,""b""",3', `"'=HYPERLINK(""x"")",-2`, "(none),1", "Other,4", ""].join("\n"));
+    expect(csv).toBe(["Page,Value", '"/a,""b""",3', `"'=HYPERLINK(""x"")",-2`, "Not set,1", "Other,4", ""].join("\n"));
+  });
+
+  it("heads columns in the widgets' words and keeps stored values in the cells", () => {
+    const breakdown = resultToCsv(
+      {
+        kind: "breakdown",
+        dimension: "referrer",
+        rows: [
+          { value: "google.com", measure: 3 },
+          { value: null, measure: 2 },
+        ],
+        other: null,
+      },
+      { valueHeading: "Visitors" },
+    );
+    expect(breakdown).toBe("Referrer,Visitors\ngoogle.com,3\nDirect / none,2\n");
+    const byCountry = resultToCsv(
+      {
+        kind: "trend",
+        interval: "day",
+        dimension: "country",
+        buckets: [{ start: "2026-03-05T00:00:00.000Z", label: "2026-03-05" }],
+        series: [
+          { key: "FR", other: false, values: [4], total: 4 },
+          { key: null, other: false, values: [1], total: 1 },
+          { key: null, other: true, values: [2], total: 2 },
+        ],
+      },
+      { locale: "en-US" },
+    );
+    expect(byCountry).toBe("Day,France,Unknown,Other\n2026-03-05,4,1,2\n");
+    const retention = resultToCsv({
+      kind: "retention",
+      period: "week",
+      cohorts: [{ start: "2026-03-02", label: "2026-03-02", size: 5, counts: [5, 2], rates: [1, 0.4] }],
+    });
+    expect(retention.split("\n")[0]).toBe("Cohort,Users,Week 0,Week 1");
   });
 
   it("names files after the title", () => {

@@ -70,5 +70,11 @@ export async function runTrend(
     const totalRow = totals.rows.find((r) => r.is_other === other && (other || r.dim === key));
     return { key, other, values, total: totalRow?.value ?? fill };
   });
-  return { kind: "trend", interval: query.interval, buckets, series };
+  return {
+    kind: "trend",
+    interval: query.interval,
+    dimension: query.breakdown?.dimension ?? null,
+    buckets,
+    series,
+  };
 }
