@@ -75,6 +75,8 @@ export function QueryPanel<R extends QueryResult>({
       actions={actions}
       toolbar={toolbar}
       loading={!data && !result.isError}
+      // The previous view's data, shown while this view's query runs (placeholderData in useQueryResult).
+      pending={result.isPlaceholderData}
       error={result.isError ? result.error : null}
       onRetry={() => void result.refetch()}
       empty={!!data && isEmptyResult(data)}

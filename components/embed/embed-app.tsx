@@ -196,7 +196,12 @@ export function EmbedApp(props: EmbedAppProps) {
           {expired ? "This embed link has expired." : problem}
         </p>
       )}
-      <main className="grid gap-4 p-3" aria-busy={feed.loading}>
+      {/* Until the viewer's new choice is answered, the widgets show the previous one's data: dimmed. */}
+      <main
+        className={`grid gap-4 p-3 transition-opacity ${feed.loading ? "opacity-40 delay-150 duration-200" : ""}`}
+        aria-busy={feed.loading}
+        data-pending={feed.loading || undefined}
+      >
         <WidgetList
           widgets={feed.widgets}
           token={token}

@@ -1,5 +1,7 @@
 "use client";
-// Runs a query definition for the dashboard's current view; the cache key holds every input.
+// Runs a query definition for the dashboard's current view; the cache key holds every input. When
+// the view changes, the previous view's data stays on screen (isPlaceholderData) until the new
+// answer arrives, and panels show it as pending (QueryPanel), never as the new view's numbers.
 import { useQuery } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api/client";
 import type { QueryResult } from "@/lib/query/results";
