@@ -56,17 +56,9 @@ test("an analyst builds a report with one widget of each kind, reorders it, and 
     await builder.getByRole("button", { name: "Save widget" }).click();
     await expect(builder).toBeHidden();
   }
-  await addWidget(
-    "metric",
-    () => builder.getByLabel("Event (empty for all events)").fill("pageview"),
-    "Pageview count",
-  );
-  await addWidget(
-    "trend",
-    () => builder.getByLabel("Event (empty for all events)").fill("pageview"),
-    "Pageviews per day",
-  );
-  await addWidget("breakdown", () => builder.getByLabel("Dimension").selectOption("country"), "By country");
+  await addWidget("metric", () => builder.getByLabel("Event", { exact: true }).fill("pageview"), "Pageview count");
+  await addWidget("trend", () => builder.getByLabel("Event", { exact: true }).fill("pageview"), "Pageviews per day");
+  await addWidget("breakdown", () => builder.getByLabel("Break down by").selectOption("country"), "By country");
   await addWidget(
     "funnel",
     async () => {

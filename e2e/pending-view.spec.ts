@@ -135,3 +135,30 @@ test("a report's widgets are pending after a range change until their answers ar
   await expect(count).toHaveAttribute("aria-busy", "false");
   await expect(page.getByRole("region", { name: "By country" })).toHaveAttribute("aria-busy", "false");
 });
+
+test("the builder's preview is pending while the edited query runs, and the form stays usable", async ({ page }) => {
+  const ws = await seedAnalystWorkspace();
+  const report = await getPrisma().report.create({
+    data: { organizationId: ws.organizationId, projectId: ws.projectId, name: "Preview" },
+  });
+  await signIn(page, ws.email, ws.password);
+  await page.goto(`/projects/${ws.projectId}/reports/${report.id}`);
+  await page.getByRole("button", { name: "Add widget" }).click();
+  const builder = page.getByRole("form", { name: "Widget builder" });
+  await builder.getByLabel("Kind").selectOption("metric");
+  await builder.getByLabel("Event", { exact: true }).fill("pageview");
+  const preview = builder.getByRole("region", { name: "Preview" });
+  await expect(preview.getByTestId("metric-value")).toHaveText("4");
+
+  const queries = await holdQueries(page, (body) => body.query.event === "signup");
+  await builder.getByLabel("Event", { exact: true }).fill("signup");
+  await expect.poll(() => queries.held.length).toBe(1);
+  const panel = preview.locator("section[aria-busy]");
+  await expect(panel).toHaveAttribute("aria-busy", "true");
+  await expect(panel.getByTestId("widget-updating")).toBeVisible();
+  await expect(preview.getByTestId("metric-value")).toHaveText("4");
+  await builder.getByLabel("Title", { exact: true }).fill("Signups");
+  queries.release();
+  await expect(preview.getByTestId("metric-value")).toHaveText("1");
+  await expect(panel).toHaveAttribute("aria-busy", "false");
+});

@@ -166,14 +166,13 @@ export function ReportBoard({ projectId, reportId }: { projectId: string; report
                 : undefined
             }
             saving={saveWidget.isPending}
+            saveError={saveWidget.error}
             onSave={(input) => saveWidget.mutate(input)}
-            onCancel={() => setEditing(null)}
+            onCancel={() => {
+              saveWidget.reset();
+              setEditing(null);
+            }}
           />
-          {saveWidget.isError && (
-            <p role="alert" className="mt-2 text-sm text-red-600">
-              {saveWidget.error.message}
-            </p>
-          )}
         </div>
       )}
       {widgets.length === 0 && !editing && (

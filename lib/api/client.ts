@@ -5,6 +5,8 @@ export class ApiClientError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The fields at fault, when the server named them (400 invalid_request). */
+    readonly details: { path: string; message: string }[] = [],
   ) {
     super(message);
   }
@@ -18,12 +20,15 @@ export async function apiFetch<T>(url: string, init: { method?: string; body?: u
     credentials: "same-origin",
   });
   if (response.status === 204) return undefined as T;
-  const body = (await response.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+  const body = (await response.json().catch(() => null)) as {
+    error?: { code: string; message: string; details?: { path: string; message: string }[] };
+  } | null;
   if (!response.ok)
     throw new ApiClientError(
       response.status,
       body?.error?.code ?? "internal_error",
       body?.error?.message ?? `Request failed (${response.status})`,
+      body?.error?.details,
     );
   return body as T;
 }
