@@ -9,6 +9,9 @@ import { writeEvents } from "../lib/ingest/write-events";
 import { seedAnalystWorkspace, signIn } from "../lib/testing/analyst-workspace";
 
 test.use({ locale: "en-US" });
+// Each test signs in, opens a report and drives the builder field by field: about 15 s on a busy
+// 2-core machine.
+test.describe.configure({ timeout: 60_000 });
 
 type Workspace = Awaited<ReturnType<typeof seedAnalystWorkspace>>;
 
@@ -133,11 +136,12 @@ test("choices read as words, and the project's events, properties and values are
   const filters = builder.getByRole("group", { name: "Filters" });
   await filters.getByLabel("Field").selectOption("country");
   const value = filters.getByRole("combobox", { name: "Value" });
+  const valueList = filters.getByRole("listbox", { name: "Value: suggestions" });
   await value.focus();
   await page.keyboard.press("ArrowDown");
-  await expect(filters.getByRole("option").first()).toContainText(/France \(FR\)|Germany \(DE\)|United States \(US\)/);
+  await expect(valueList.getByRole("option").first()).toContainText(/^France \(FR\)/);
   await page.keyboard.type("fr");
-  await expect(filters.getByRole("option")).toHaveText([/^France \(FR\)/]);
+  await expect(valueList.getByRole("option")).toHaveText([/^France \(FR\)/]);
   await page.keyboard.press("ArrowDown");
   await page.keyboard.press("Enter");
   await expect(value).toHaveValue("FR");
@@ -206,6 +210,9 @@ test("a funnel gets step names, conditions on a step and a breakdown, and they s
   const value = conditions.getByRole("combobox", { name: "Value" });
   await value.focus();
   await page.keyboard.press("ArrowDown");
+  await expect(
+    conditions.getByRole("listbox", { name: "Value: suggestions" }).getByRole("option", { selected: true }),
+  ).toContainText("pro");
   await page.keyboard.press("Enter");
   await expect(value).toHaveValue("pro");
   await conditions.getByRole("button", { name: "Add condition" }).click();

@@ -141,6 +141,8 @@ export function SuggestInput({
             show();
           }}
           onClick={show}
+          // Asked for when the field is entered, so they are there by the first key.
+          onFocus={() => setTouched(true)}
           onKeyDown={onKeyDown}
           onBlur={() => setOpen(false)}
         />
