@@ -555,7 +555,7 @@ test("CSV downloads carry the locks and choices, and exist only where the embed 
   await link.focus();
   const [download] = await Promise.all([page.waitForEvent("download"), page.keyboard.press("Enter")]);
   expect(download.suggestedFilename()).toBe("by-country.csv");
-  expect(await readFile((await download.path())!, "utf8")).toBe("country,value\nFR,1\n");
+  expect(await readFile((await download.path())!, "utf8")).toBe("Country,Events\nFR,1\n");
 
   const refused = await createEmbed({ userId: adminId }, { report_id: reportId, params: customer42 }, baseURL!);
   await page.goto(refused.url);

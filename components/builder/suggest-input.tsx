@@ -125,7 +125,7 @@ export function SuggestInput({
           role="combobox"
           aria-autocomplete="list"
           aria-expanded={expanded}
-          aria-controls={listId}
+          aria-controls={expanded ? listId : undefined}
           aria-activedescendant={activeOption >= 0 ? `${listId}-${activeOption}` : undefined}
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? errorId : undefined}
@@ -146,15 +146,15 @@ export function SuggestInput({
           onKeyDown={onKeyDown}
           onBlur={() => setOpen(false)}
         />
-        <div
-          id={listId}
-          role="listbox"
-          aria-label={`${label}: suggestions`}
-          hidden={!expanded}
-          className="absolute z-30 mt-1 max-h-60 w-full min-w-48 overflow-auto rounded-md border border-slate-200 bg-white py-1 text-sm font-normal shadow-lg dark:border-slate-700 dark:bg-slate-900"
-        >
-          {expanded &&
-            options.map((s, i) => (
+        {/* In the page only while shown: a closed list is no second element answering to the field's label. */}
+        {expanded && (
+          <div
+            id={listId}
+            role="listbox"
+            aria-label={`${label}: suggestions`}
+            className="absolute z-30 mt-1 max-h-60 w-full min-w-48 overflow-auto rounded-md border border-slate-200 bg-white py-1 text-sm font-normal shadow-lg dark:border-slate-700 dark:bg-slate-900"
+          >
+            {options.map((s, i) => (
               // biome-ignore lint/a11y/useFocusableInteractive: options of a combobox stay in the field's focus (aria-activedescendant), as the ARIA pattern asks.
               // biome-ignore lint/a11y/useKeyWithClickEvents: the keyboard moves through options from the field (arrow keys, Enter).
               <div
@@ -173,7 +173,8 @@ export function SuggestInput({
                 </span>
               </div>
             ))}
-        </div>
+          </div>
+        )}
       </div>
       {error && (
         <p id={errorId} className="text-xs font-normal text-red-700 dark:text-red-300">
