@@ -501,6 +501,8 @@ test("an embed open when an admin revokes it in settings stops at once and tells
   const settings = await context.newPage();
   await signIn(settings, ws.email, ws.password);
   await settings.goto(`/projects/${ws.projectId}/settings`);
+  // The list says what each embed shows.
+  await expect(settings.getByRole("region", { name: "Embed tokens" })).toContainText("Report “Revocable”");
   await settings
     .getByRole("region", { name: "Embed tokens" })
     .getByRole("button", { name: "Revoke", exact: true })
