@@ -10,6 +10,7 @@
 // Both run on the report pool in the caller's query turn, bounded by the surface's statement timeout.
 import "server-only";
 import { z } from "zod";
+import { storableText } from "../text";
 import { columnName } from "./fields";
 import type { QueryGate } from "./query-gate";
 import { ROLLED_DIMENSIONS } from "./rollups";
@@ -28,8 +29,6 @@ export const MAX_SUGGESTIONS = 100;
 /** Property names usable in a query's properties.<path> (lib/query/schemas.ts). */
 const PROPERTY_SEGMENT = "^[A-Za-z0-9_$-]{1,64}$";
 
-export const SUGGESTION_KINDS = ["event", "property_key", "property_value", "dimension_value"] as const;
-
 /** A property given as "plan", "plan.tier" or "properties.plan": the query's path for it. */
 const propertyKeySchema = z
   .string()
@@ -47,11 +46,7 @@ export const suggestionsRequestSchema = z.discriminatedUnion("kind", [
 
 const commonSchema = z.object({
   /** Text the suggestions contain (any case); those starting with it come first. */
-  prefix: z
-    .string()
-    .max(200)
-    .refine((text) => !text.includes("\u0000"), "must not contain the NUL character")
-    .default(""),
+  prefix: storableText().max(200).default(""),
   limit: z.coerce.number().int().min(1).max(MAX_SUGGESTIONS).default(20),
 });
 
