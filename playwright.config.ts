@@ -12,6 +12,12 @@ export default defineConfig({
   fullyParallel: true,
   workers: 2,
   retries: 0,
+  // Assertions wait on conditions; on a loaded two-core machine (CI, or several suites at once) a
+  // first render can take longer than Playwright's default 5 s, and a longer wait costs nothing when
+  // the condition holds early.
+  expect: { timeout: 15_000 },
+  // A test of several navigations and drags gets twice Playwright's default for the same reason.
+  timeout: 60_000,
   reporter: process.env.CI ? "line" : "list",
   use: {
     baseURL,

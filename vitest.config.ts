@@ -15,6 +15,8 @@ export default defineConfig({
       "app/**/*.test.ts",
       "components/**/*.test.{ts,tsx}",
       "scripts/**/*.test.ts",
+      "sdk/node/**/*.test.ts",
+      "sdk/browser/**/*.test.ts",
       "sdk/cpp/tests/*.test.ts",
     ],
     testTimeout: 30_000,

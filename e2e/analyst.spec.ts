@@ -2,7 +2,7 @@
 // builder, layout persistence, roles and tenant isolation.
 import { expect, type Page, test } from "@playwright/test";
 import { getPrisma } from "../lib/db/client";
-import { seedAnalystWorkspace, signIn } from "../lib/testing/analyst-workspace";
+import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
 
 /** A metric card's big number: the first paragraph of its panel (the title is a heading). */
 function metric(page: Page, name: string) {

@@ -3,7 +3,7 @@
 // early; viewers get no trace of it.
 import { expect, test } from "@playwright/test";
 import { getPrisma } from "../lib/db/client";
-import { seedAnalystWorkspace, signIn } from "../lib/testing/analyst-workspace";
+import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
 
 const secretOf = async (projectId: string) =>
   getPrisma().project.findUniqueOrThrow({

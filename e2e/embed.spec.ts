@@ -8,8 +8,8 @@ import { createEmbed } from "../lib/embed/issue";
 import { signEmbedToken } from "../lib/embed/tokens";
 import { eventRow } from "../lib/ingest/event-row";
 import { writeEvents } from "../lib/ingest/write-events";
-import { seedAnalystWorkspace, signIn } from "../lib/testing/analyst-workspace";
-import { createMember, createTenant, earlierToday } from "../lib/testing/fixtures";
+import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
+import { createMember, createTenant, earlierToday } from "../testing/fixtures";
 
 let host: Server;
 let hostOrigin = "";

@@ -3,8 +3,8 @@
 // (the same feed that moves "active now"), within the budget the embed test allows.
 import { expect, type Page, test } from "@playwright/test";
 import { getPrisma } from "../lib/db/client";
-import { seedAnalystWorkspace, signIn } from "../lib/testing/analyst-workspace";
-import { postEvents } from "../lib/testing/fixtures";
+import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
+import { postEvents } from "../testing/fixtures";
 
 const chrome =
   "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";

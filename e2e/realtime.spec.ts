@@ -2,8 +2,8 @@
 // ingestion API show up in "active now" without a reload, well within the 30 s the overview
 // used to poll at.
 import { expect, test } from "@playwright/test";
-import { seedAnalystWorkspace, signIn } from "../lib/testing/analyst-workspace";
-import { postEvents } from "../lib/testing/fixtures";
+import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
+import { postEvents } from "../testing/fixtures";
 
 const chrome =
   "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";

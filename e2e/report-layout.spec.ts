@@ -7,8 +7,8 @@ import { getPool, getPrisma } from "../lib/db/client";
 import { eventRow } from "../lib/ingest/event-row";
 import { writeEvents } from "../lib/ingest/write-events";
 import type { Grid } from "../lib/reports/schemas";
-import { seedAnalystWorkspace, signIn } from "../lib/testing/analyst-workspace";
-import { earlierToday } from "../lib/testing/fixtures";
+import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
+import { earlierToday } from "../testing/fixtures";
 
 type Workspace = Awaited<ReturnType<typeof seedAnalystWorkspace>>;
 interface Box {

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { ACCOUNT_FAILURE_LIMIT } from "../lib/auth/sign-in-throttle";
-import { createMember, createTenant, testBaseUrl } from "../lib/testing/fixtures";
+import { createMember, createTenant, testBaseUrl } from "../testing/fixtures";
 
 const PASSWORD = "e2e-password-123";
 

@@ -2,7 +2,7 @@
 // localStorage), are retried with backoff honouring Retry-After, and are stored exactly once.
 import { expect, type Route, test } from "@playwright/test";
 import { closeDatabase } from "../lib/db/client";
-import { createTenant } from "../lib/testing/fixtures";
+import { createTenant } from "../testing/fixtures";
 import {
   demoUrl,
   eventsOf,
@@ -15,7 +15,7 @@ import {
   storedQueue,
   waitForEvents,
   waitForTracker,
-} from "../lib/tracker/e2e-support";
+} from "../testing/tracker";
 
 test.afterAll(async () => {
   await closeDatabase();

@@ -2,7 +2,7 @@
 // query strings kept out, excluded paths and the beforeSend hook.
 import { type BrowserContext, expect, test } from "@playwright/test";
 import { closeDatabase } from "../lib/db/client";
-import { createTenant } from "../lib/testing/fixtures";
+import { createTenant } from "../testing/fixtures";
 import {
   demoUrl,
   eventsOf,
@@ -13,7 +13,7 @@ import {
   sendMarker,
   waitForEvents,
   waitForTracker,
-} from "../lib/tracker/e2e-support";
+} from "../testing/tracker";
 
 test.afterAll(async () => {
   await closeDatabase();

@@ -2,7 +2,7 @@
 // and the cost of track().
 import { expect, test } from "@playwright/test";
 import { closeDatabase } from "../lib/db/client";
-import { createTenant } from "../lib/testing/fixtures";
+import { createTenant } from "../testing/fixtures";
 import {
   demoUrl,
   flushTracker,
@@ -11,7 +11,7 @@ import {
   recordIngestRequests,
   waitForEvents,
   waitForTracker,
-} from "../lib/tracker/e2e-support";
+} from "../testing/tracker";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -196,7 +196,7 @@ test("batches events into few requests", async ({ page }) => {
   expect(sent.names().map((names) => names.length)).toEqual([2, 11]);
 });
 
-// How fast track() is, is a measurement (printed here, budgeted in lib/tracker/README.md), not an
+// How fast track() is, is a measurement (printed here, budgeted in sdk/browser/README.md), not an
 // assertion: timings in a shared CI browser are noise. What is asserted is that a burst of calls
 // is sent in batches and every event is stored exactly once.
 test("a burst of track() calls is batched and every event is stored once", async ({ page }) => {

@@ -3,7 +3,7 @@
 import { expect, test } from "@playwright/test";
 import { getPrisma } from "../lib/db/client";
 import { createReportFromTemplate } from "../lib/reports/templates";
-import { seedAnalystWorkspace, signIn } from "../lib/testing/analyst-workspace";
+import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
 
 test("a widget with its own range shows it next to its title, and one without shows none", async ({ page }) => {
   const ws = await seedAnalystWorkspace("analyst");

@@ -3,7 +3,7 @@
 // clients cut off together (a restarted server, a network blip) spread out when they come back
 // while each still slows down as failures go on. Pure, so browser code (the live streams of the
 // overview and of embeds) and the Node SDK share it. The browser tracker keeps an inlined copy of
-// the same curve: this module would cost bytes its size budget does not have (lib/tracker/queue.ts).
+// the same curve: this module would cost bytes its size budget does not have (sdk/browser/queue.ts).
 
 export interface BackoffPolicy {
   /** The first retry's step (it waits between half of it and all of it). */

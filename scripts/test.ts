@@ -15,8 +15,8 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { startEmbeddedPostgres } from "../lib/db/embedded";
 import { prepareDatabase } from "../lib/db/prepare";
-import { AppServer, freePort } from "../lib/testing/app-server";
-import { debianPostgresBin, hasSystemPostgres, startSystemPostgres } from "../lib/testing/system-postgres";
+import { AppServer, freePort } from "../testing/app-server";
+import { debianPostgresBin, hasSystemPostgres, startSystemPostgres } from "../testing/system-postgres";
 
 const { values: flags, positionals: extraArgs } = parseArgs({
   allowPositionals: true,
@@ -105,7 +105,7 @@ async function testOnPostgres15(env: NodeJS.ProcessEnv, dataDir: string): Promis
 
 /** Format, lint and types: fast, so a slip fails in seconds rather than after the build. */
 async function runStaticChecks(): Promise<number> {
-  const lint = await run(bin("biome"), ["ci", "."], process.env);
+  const lint = await run(bin("biome"), ["ci", "--error-on-warnings", "."], process.env);
   if (lint !== 0) {
     console.error("Biome found format or lint problems: `npm run format` fixes the formatting and the safe fixes.");
     return lint;

@@ -1,6 +1,6 @@
 // Shown when a project has no events yet: how to start sending them. `origin` is Lumen's as the
 // visitor reached it (https behind a TLS proxy: lib/api/request-origin.ts).
-import { trackerSnippet } from "@/lib/tracker/snippet";
+import { trackerSnippet } from "@/lib/install/snippet";
 
 export function TrackerSnippet({ origin, projectId }: { origin: string; projectId: string }) {
   const snippet = trackerSnippet({ host: origin, writeKey: "YOUR_WRITE_KEY" });

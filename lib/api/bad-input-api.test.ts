@@ -5,10 +5,10 @@
 import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTenant, type Tenant, testBaseUrl } from "../../testing/fixtures";
+import { type SignedInMember, signedInMember } from "../../testing/members";
 import { createApiKey } from "../auth/api-keys";
 import { closeDatabase, getPrisma } from "../db/client";
-import { createTenant, type Tenant, testBaseUrl } from "../testing/fixtures";
-import { type SignedInMember, signedInMember } from "../testing/members";
 
 let tenant: Tenant;
 let owner: SignedInMember;

@@ -1,8 +1,8 @@
 // JSON bodies of the app's own API routes: small JSON objects, never nested deeper than the app's
 // own shapes, and holding only text PostgreSQL can store (a 400 naming the place otherwise).
 import { ApiError, invalidRequest } from "../errors";
-import { readJsonBody } from "../ingest/read-body";
 import { findJsonProblem } from "../text";
+import { readJsonBody } from "./read-body";
 
 const MAX_APP_BODY_BYTES = 256 * 1024;
 /** The deepest body the app sends is a widget's filter list (body.query.filters[i].value[j]: 5 levels). */

@@ -2,10 +2,10 @@
 // cookie is refused (403) unless the browser says it comes from Lumen's own origin and its body is
 // JSON; API-key calls and ingestion (CORS, sendBeacon's text/plain) keep working from anywhere.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTenant, postEvents, type Tenant, testBaseUrl } from "../../testing/fixtures";
+import { type SignedInMember, signedInMember } from "../../testing/members";
 import { createApiKey } from "../auth/api-keys";
 import { closeDatabase, getPrisma } from "../db/client";
-import { createTenant, postEvents, type Tenant, testBaseUrl } from "../testing/fixtures";
-import { type SignedInMember, signedInMember } from "../testing/members";
 
 const FOREIGN = "https://evil.example";
 

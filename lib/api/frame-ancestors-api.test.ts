@@ -1,9 +1,9 @@
 // Clickjacking over real HTTP: the app's own pages (and API answers) forbid every frame, while each
 // embed page keeps its own frame-ancestors (its allowed origins, else any page).
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { createTenant, type Tenant, testBaseUrl } from "../../testing/fixtures";
+import { type SignedInMember, signedInMember } from "../../testing/members";
 import { closeDatabase } from "../db/client";
-import { createTenant, type Tenant, testBaseUrl } from "../testing/fixtures";
-import { type SignedInMember, signedInMember } from "../testing/members";
 
 let tenant: Tenant;
 let admin: SignedInMember;

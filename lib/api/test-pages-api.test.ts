@@ -6,7 +6,7 @@ import { once } from "node:events";
 import { createServer } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { testBaseUrl } from "../testing/fixtures";
+import { testBaseUrl } from "../../testing/fixtures";
 
 const TEST_PAGES = [
   "/tracker-demo",

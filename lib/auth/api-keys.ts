@@ -37,7 +37,8 @@ export async function createApiKey(input: CreateApiKeyInput): Promise<{ id: stri
   const prefix = key.slice(0, 12);
   const row = await getPrisma().apiKey.upsert({
     where: { hash },
-    update: { revokedAt: null },
+    // Only the demo's derived keys can meet an existing row; a revoked key stays revoked.
+    update: {},
     create: {
       organizationId: input.organizationId,
       projectId: input.projectId ?? null,

@@ -6,8 +6,8 @@
 import "server-only";
 import { NextRequest } from "next/server";
 import NextAuth from "next-auth";
+import { BodyReader } from "../api/read-body";
 import { getEnv } from "../env";
-import { BodyReader } from "../ingest/read-body";
 import { type AuthRequestState, getAuthOptions } from "./options";
 
 export type AuthRouteContext = { params: Promise<{ nextauth: string[] }> };

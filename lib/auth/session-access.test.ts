@@ -1,8 +1,8 @@
 // Signed-in members read their organization's projects through the query API; nobody else does.
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { createMember, createTenant, postEvents, type Tenant, testBaseUrl } from "../../testing/fixtures";
+import { signInOverHttp } from "../../testing/session";
 import { closeDatabase } from "../db/client";
-import { createMember, createTenant, postEvents, type Tenant, testBaseUrl } from "../testing/fixtures";
-import { signInOverHttp } from "../testing/session";
 
 let a: Tenant;
 let b: Tenant;

@@ -2,9 +2,9 @@
 // re-hashing of older hashes, and callbackUrl kept on this site.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMember, createTenant, testBaseUrl } from "../../testing/fixtures";
+import { postCredentials, signInOverHttp } from "../../testing/session";
 import { closeDatabase, getPrisma } from "../db/client";
-import { createMember, createTenant, testBaseUrl } from "../testing/fixtures";
-import { postCredentials, signInOverHttp } from "../testing/session";
 import { CURRENT_SCRYPT_PARAMS, hashPassword, scryptParamsOf, verifyPassword } from "./password";
 import { ACCOUNT_FAILURE_LIMIT, CLIENT_FAILURE_LIMIT, SIGN_IN_WINDOW_SECONDS } from "./sign-in-throttle";
 

@@ -3,10 +3,10 @@ import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { promisify } from "node:util";
-import { afterAll, expect, it } from "vitest";
+import { afterAll, expect, it, vi } from "vitest";
+import { postEvents } from "../../testing/fixtures";
 import { verifyPassword } from "../auth/password";
 import { closeDatabase, getPrisma } from "../db/client";
-import { postEvents } from "../testing/fixtures";
 
 const run = promisify(execFile);
 const tsx = path.resolve("node_modules/.bin/tsx");
@@ -17,6 +17,10 @@ async function lumen(...args: string[]): Promise<Record<string, unknown>> {
   });
   return JSON.parse(stdout.trim().split("\n").pop()!) as Record<string, unknown>;
 }
+
+// Each step starts a CLI process (tsx compiles the CLI, which then connects and works): several
+// seconds each on a loaded two-core machine, so these tests get more than the default 30 s.
+vi.setConfig({ testTimeout: 120_000 });
 
 afterAll(async () => {
   await closeDatabase();

@@ -3,13 +3,13 @@
 // connection while events are posted; each post answers 202 before any of those queries has
 // answered. And one key's concurrent queries are capped: the excess gets 429 with Retry-After.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AppServer, startAppServer } from "../../testing/app-server";
+import { createTenant, type Tenant } from "../../testing/fixtures";
 import { createApiKey } from "../auth/api-keys";
 import { getEnv } from "../env";
 import { eventRow } from "../ingest/event-row";
 import { writeEvents } from "../ingest/write-events";
 import { PRINCIPAL_LIMITS } from "../query/query-gate";
-import { type AppServer, startAppServer } from "../testing/app-server";
-import { createTenant, type Tenant } from "../testing/fixtures";
 import { closeDatabase, getPool } from "./client";
 import { ensureEventPartitions } from "./partitions";
 

@@ -3,9 +3,9 @@
 // them); the keys are tried over HTTP.
 import { randomUUID } from "node:crypto";
 import { afterAll, expect, it } from "vitest";
+import { postEvents } from "../../testing/fixtures";
 import { commands } from "../cli/commands";
 import { closeDatabase, getPrisma } from "../db/client";
-import { postEvents } from "../testing/fixtures";
 
 afterAll(async () => {
   await closeDatabase();

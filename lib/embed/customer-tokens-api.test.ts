@@ -4,10 +4,10 @@
 import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTenant, type Tenant, testBaseUrl } from "../../testing/fixtures";
+import { signInOverHttp } from "../../testing/session";
 import { createApiKey } from "../auth/api-keys";
 import { closeDatabase, getPrisma } from "../db/client";
-import { createTenant, type Tenant, testBaseUrl } from "../testing/fixtures";
-import { signInOverHttp } from "../testing/session";
 import type { Role } from "../workspace/schemas";
 import { ensureUserWithRole } from "../workspace/workspace";
 import { createEmbed } from "./issue";

@@ -3,12 +3,12 @@
 // page's frame-ancestors follow the embed, and the stream honours Last-Event-ID.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMember, createTenant, type Tenant, testBaseUrl } from "../../testing/fixtures";
 import { redactPath } from "../api/route";
 import { createApiKey } from "../auth/api-keys";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
 import { eventRow } from "../ingest/event-row";
 import { writeEvents } from "../ingest/write-events";
-import { createMember, createTenant, type Tenant, testBaseUrl } from "../testing/fixtures";
 import { createEmbed } from "./issue";
 import type { EmbedClaimsInput } from "./schemas";
 import { signEmbedToken } from "./tokens";

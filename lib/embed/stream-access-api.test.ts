@@ -5,14 +5,14 @@
 // distinct feeds: 429 with Retry-After.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAppServer } from "../../testing/app-server";
+import { readEventStream } from "../../testing/event-stream";
+import { createTenant, type Tenant, testBaseUrl } from "../../testing/fixtures";
+import { signInOverHttp } from "../../testing/session";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
 import { getEnv } from "../env";
 import { eventRow } from "../ingest/event-row";
 import { writeEvents } from "../ingest/write-events";
-import { startAppServer } from "../testing/app-server";
-import { readEventStream } from "../testing/event-stream";
-import { createTenant, type Tenant, testBaseUrl } from "../testing/fixtures";
-import { signInOverHttp } from "../testing/session";
 import { ensureUserWithRole } from "../workspace/workspace";
 import { createEmbed } from "./issue";
 import { revokeIssuedEmbed } from "./revocations";

@@ -2,10 +2,10 @@
 // parameters that the viewer cannot widen.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMember, createTenant, earlierToday, type Tenant } from "../../testing/fixtures";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
 import { eventRow } from "../ingest/event-row";
 import { writeEvents } from "../ingest/write-events";
-import { createMember, createTenant, earlierToday, type Tenant } from "../testing/fixtures";
 import { loadEmbedWidgets } from "./embed-data";
 import { createEmbed } from "./issue";
 import { signEmbedToken, verifyEmbedToken } from "./tokens";

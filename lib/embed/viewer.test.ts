@@ -3,10 +3,10 @@
 // stream honours Last-Event-ID.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTenant, type Tenant } from "../../testing/fixtures";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
 import { eventRow } from "../ingest/event-row";
 import { writeEvents } from "../ingest/write-events";
-import { createTenant, type Tenant } from "../testing/fixtures";
 import { embedWidgetCsv } from "./embed-csv";
 import { loadEmbedSnapshot, loadEmbedWidgets } from "./embed-data";
 import { feedKey } from "./feed-budget";

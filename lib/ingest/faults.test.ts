@@ -6,13 +6,13 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { Lumen } from "../../sdk/node/client";
+import { AppServer, freePort, waitFor } from "../../testing/app-server";
+import { createTenant, type Tenant } from "../../testing/fixtures";
 import { closeDatabase, getPrisma } from "../db/client";
 import { type EmbeddedDatabase, startEmbeddedPostgres } from "../db/embedded";
 import { prepareDatabase } from "../db/prepare";
 import { setDatabaseUrl } from "../env";
-import { Lumen } from "../sdk/client";
-import { AppServer, freePort, waitFor } from "../testing/app-server";
-import { createTenant, type Tenant } from "../testing/fixtures";
 
 let dataDir: string;
 let pgPort: number;

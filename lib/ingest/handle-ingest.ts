@@ -4,6 +4,7 @@
 // with a bad key cannot make the server hold a megabyte for it. The body must arrive within
 // LUMEN_BODY_TIMEOUT_SECONDS of the request's start.
 import "server-only";
+import { BodyReader, parseJson } from "../api/read-body";
 import {
   assertOriginAllowed,
   authenticateWriteKey,
@@ -18,7 +19,6 @@ import { dailySalt } from "../privacy/visitor-hash";
 import { isObject, notAnObject } from "./prepare-batch";
 import { prepareOffThread } from "./prepare-pool";
 import { consumeEventBudget, consumeRateLimit } from "./rate-limit";
-import { BodyReader, parseJson } from "./read-body";
 import { type IngestResponse, MAX_BODY_BYTES } from "./schemas";
 import { senderFromRequest } from "./sender";
 import { writePreparedEvents } from "./write-events";

@@ -1,9 +1,9 @@
 // POST /api/v1/events over real HTTP against the app and a real PostgreSQL.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTenant, postEvents, type Tenant, testBaseUrl } from "../../testing/fixtures";
 import { createApiKey, revokeApiKey } from "../auth/api-keys";
 import { closeDatabase, getPrisma } from "../db/client";
-import { createTenant, postEvents, type Tenant, testBaseUrl } from "../testing/fixtures";
 
 const chromeOnWindows =
   "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";

@@ -3,8 +3,8 @@
 // rejected by index in the 202 while the batch's good events are stored; never a 500.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { createTenant, postEvents, type Tenant } from "../../testing/fixtures";
 import { closeDatabase, getPrisma } from "../db/client";
-import { createTenant, postEvents, type Tenant } from "../testing/fixtures";
 import type { IngestResponse } from "./schemas";
 
 let tenant: Tenant;

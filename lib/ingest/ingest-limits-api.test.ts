@@ -2,9 +2,9 @@
 // bodies are cut with 408, and events are rate-limited per key as well as requests.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTenant, postEvents, type Tenant, testBaseUrl } from "../../testing/fixtures";
+import { startRawRequest } from "../../testing/raw-http";
 import { closeDatabase, getPrisma } from "../db/client";
-import { createTenant, postEvents, type Tenant, testBaseUrl } from "../testing/fixtures";
-import { startRawRequest } from "../testing/raw-http";
 
 let tenant: Tenant;
 

@@ -2,12 +2,12 @@
 // clock-corrected, bot-filtered, deduplicated within the batch and enriched. Synchronous and free
 // of I/O, so it can run on a worker thread (prepare-pool.ts) while the request thread serves HTTP.
 import { randomUUID } from "node:crypto";
+import { parseJson } from "../api/read-body";
 import { ApiError, formatIssuePath, invalidRequest } from "../errors";
 import { visitorHashWithSalt } from "../privacy/visitor-id";
 import { findJsonProblem, mayHoldUnstorableText } from "../text";
 import { extractContextColumns, isBotUserAgent } from "./enrich";
 import { csvLine } from "./event-csv";
-import { parseJson } from "./read-body";
 import { batchSchema, eventSchema, type Rejection } from "./schemas";
 import type { PreparedEvent } from "./write-events";
 

@@ -2,9 +2,9 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { createTenant, type Tenant } from "../../testing/fixtures";
 import { createApiKey, hashApiKey, revokeApiKey } from "../auth/api-keys";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
-import { createTenant, type Tenant } from "../testing/fixtures";
 import { extractContextColumns } from "./enrich";
 import { type EventRow, writeEvents } from "./write-events";
 

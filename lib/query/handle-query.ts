@@ -1,9 +1,9 @@
 // POST /api/v1/query, end to end: read access, the validated request, then the query in its
 // reader's turn (a read key is the "api" surface, a signed-in member the "app").
 import "server-only";
+import { readJsonBody } from "../api/read-body";
 import { authenticateReader, readableProjectOrganization } from "../auth/read-access";
 import { invalidRequest } from "../errors";
-import { readJsonBody } from "../ingest/read-body";
 import { principalOfReader, withQueryGate } from "./query-gate";
 import { runQuery } from "./run-query";
 import { queryRequestSchema } from "./schemas";

@@ -1,8 +1,8 @@
 // The query API over HTTP: read keys, tenant isolation, validation, and injection attempts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTenant, postEvents, type Tenant, testBaseUrl } from "../../testing/fixtures";
 import { createApiKey } from "../auth/api-keys";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
-import { createTenant, postEvents, type Tenant, testBaseUrl } from "../testing/fixtures";
 
 let a: Tenant & { readKey: string };
 let b: Tenant & { readKey: string };

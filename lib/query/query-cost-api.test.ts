@@ -3,10 +3,10 @@
 // query_too_expensive naming the limit), and refuses dates outside 1970-2100 with a 400, never a 500.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTenant, type Tenant, testBaseUrl } from "../../testing/fixtures";
 import { createApiKey } from "../auth/api-keys";
 import { closeDatabase, getPrisma } from "../db/client";
 import { createEmbed } from "../embed/issue";
-import { createTenant, type Tenant, testBaseUrl } from "../testing/fixtures";
 import { ensureUserWithRole } from "../workspace/workspace";
 
 let tenant: Tenant;

@@ -5,15 +5,15 @@
 // signed-in member there and for the API key on the main server.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AppServer, startAppServer } from "../../testing/app-server";
+import { createTenant, type Tenant, testBaseUrl } from "../../testing/fixtures";
+import { signInOverHttp } from "../../testing/session";
 import { createApiKey } from "../auth/api-keys";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
 import { ensureEventPartitions } from "../db/partitions";
 import { createEmbed } from "../embed/issue";
 import { eventRow } from "../ingest/event-row";
 import { writeEvents } from "../ingest/write-events";
-import { type AppServer, startAppServer } from "../testing/app-server";
-import { createTenant, type Tenant, testBaseUrl } from "../testing/fixtures";
-import { signInOverHttp } from "../testing/session";
 import { ensureUserWithRole } from "../workspace/workspace";
 
 const HOUR = 3_600_000;

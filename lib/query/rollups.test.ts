@@ -1,12 +1,12 @@
 // Rollups give exactly the raw-event answer on the demo data set, and late events reach their hour.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTenant, type Tenant } from "../../testing/fixtures";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
 import { ensureEventPartitions } from "../db/partitions";
 import { withSnapshotReaders } from "../db/snapshot-readers";
 import { generateDemoEvents } from "../demo/generate-events";
 import { eventRow } from "../ingest/event-row";
 import { writeEvents } from "../ingest/write-events";
-import { createTenant, type Tenant } from "../testing/fixtures";
 import { type ReaderSupply, runRetention } from "./kinds/retention";
 import { refreshRollups } from "./rollup-refresh";
 import { runQuery } from "./run-query";

@@ -1,12 +1,12 @@
 // Session measures from the session rollups equal the raw answer: sessions within one hour, sessions
 // spanning hours cut by the range, events without a session id, and arrivals after the watermark.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTenant, type Tenant } from "../../testing/fixtures";
 import { closeDatabase, getPool } from "../db/client";
 import { ensureEventPartitions } from "../db/partitions";
 import { generateDemoEvents } from "../demo/generate-events";
 import { eventRow } from "../ingest/event-row";
 import { writeEvents } from "../ingest/write-events";
-import { createTenant, type Tenant } from "../testing/fixtures";
 import { refreshRollups } from "./rollup-refresh";
 import { runQuery } from "./run-query";
 import { type QueryDefinitionInput, type QueryRange, queryDefinitionSchema } from "./schemas";

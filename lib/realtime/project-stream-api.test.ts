@@ -2,9 +2,9 @@
 // their updates after ingestion, with a new data version; everyone else gets the error shape, never a stream.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { createMember, createTenant, postEvents, type Tenant, testBaseUrl } from "../../testing/fixtures";
+import { signInOverHttp } from "../../testing/session";
 import { closeDatabase } from "../db/client";
-import { createMember, createTenant, postEvents, type Tenant, testBaseUrl } from "../testing/fixtures";
-import { signInOverHttp } from "../testing/session";
 import { projectLiveSchema } from "./schemas";
 import { type ServerSentEvent, SseParser } from "./sse-parser";
 

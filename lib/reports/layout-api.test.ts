@@ -3,9 +3,9 @@
 // analysts and above of the report's own organization may change it.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { createMember, createTenant, type Tenant, testBaseUrl } from "../../testing/fixtures";
+import { signInOverHttp } from "../../testing/session";
 import { closeDatabase, getPrisma } from "../db/client";
-import { createMember, createTenant, type Tenant, testBaseUrl } from "../testing/fixtures";
-import { signInOverHttp } from "../testing/session";
 import { findOverlap, type Placed } from "./layout";
 
 let tenant: Tenant;

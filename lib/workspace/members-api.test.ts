@@ -1,9 +1,9 @@
 // The last owner of an organization stays, over real HTTP: it cannot be demoted or removed, not
 // even by two owners demoting or removing each other at the same moment.
 import { afterAll, expect, it } from "vitest";
+import { createTenant, testBaseUrl } from "../../testing/fixtures";
+import { type SignedInMember, signedInMember } from "../../testing/members";
 import { closeDatabase, getPrisma } from "../db/client";
-import { createTenant, testBaseUrl } from "../testing/fixtures";
-import { type SignedInMember, signedInMember } from "../testing/members";
 import { ensureUserWithRole } from "./workspace";
 
 afterAll(async () => {

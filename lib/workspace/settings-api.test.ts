@@ -1,9 +1,9 @@
 // Settings over HTTP: roles decide who may add members, create keys and change the project.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { createMember, createTenant, postEvents, type Tenant, testBaseUrl } from "../../testing/fixtures";
+import { signInOverHttp } from "../../testing/session";
 import { closeDatabase, getPrisma } from "../db/client";
-import { createMember, createTenant, postEvents, type Tenant, testBaseUrl } from "../testing/fixtures";
-import { signInOverHttp } from "../testing/session";
 import type { Role } from "./schemas";
 
 let tenant: Tenant;

@@ -2,8 +2,8 @@
 // nothing written.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { createTenant, testBaseUrl } from "../../testing/fixtures";
 import { closeDatabase, getPrisma } from "../db/client";
-import { createTenant, testBaseUrl } from "../testing/fixtures";
 import { ensureUserWithRole } from "./workspace";
 
 beforeAll(async () => {

@@ -10,7 +10,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, getPrisma } from "../../../lib/db/client";
-import { createTenant, type Tenant, testBaseUrl } from "../../../lib/testing/fixtures";
+import { waitFor } from "../../../testing/app-server";
+import { createTenant, type Tenant, testBaseUrl } from "../../../testing/fixtures";
 
 const run = promisify(execFile);
 const client = process.env.LUMEN_CPP_CLIENT;
@@ -144,7 +145,8 @@ describe.skipIf(!client)("C++ SDK against the real server", () => {
       "--shutdown-timeout-ms",
       "1500",
     ]);
-    await new Promise((r) => setTimeout(r, 600));
+    // The outage starts once part of the run has arrived (the client tracks for about 2 s).
+    await waitFor("the first events of the run", async () => (await eventsOfRun(runId)).length > 0, 30_000, 20);
     await proxy.down();
     const first = await during;
     expect(first.persisted).toBeGreaterThan(0);

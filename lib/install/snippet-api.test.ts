@@ -1,9 +1,9 @@
 // The tracker snippet the dashboard shows a project without events, over real HTTP: it loads
 // lumen.js from Lumen's origin as the browser reached it, https behind a TLS-terminating proxy.
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { createTenant, type Tenant, testBaseUrl } from "../../testing/fixtures";
+import { type SignedInMember, signedInMember } from "../../testing/members";
 import { closeDatabase } from "../db/client";
-import { createTenant, type Tenant, testBaseUrl } from "../testing/fixtures";
-import { type SignedInMember, signedInMember } from "../testing/members";
 
 let tenant: Tenant;
 let viewer: SignedInMember;

@@ -2,8 +2,8 @@
 // (exponential backoff with jitter, honouring Retry-After), flushed on demand, on shutdown and
 // before the process exits.
 import { randomUUID } from "node:crypto";
-import { backoffDelay } from "../backoff";
-import type { EventInput, IngestResponse } from "../ingest/schemas";
+import { backoffDelay } from "../../lib/backoff";
+import type { EventInput, IngestResponse } from "../../lib/ingest/schemas";
 
 export const SDK_VERSION = "1.0.0";
 

@@ -1,10 +1,10 @@
 // A workspace with known events for the analyst app's browser tests, and a sign-in helper.
 import type { Page } from "@playwright/test";
-import { getPool } from "../db/client";
-import { ensureEventPartitions } from "../db/partitions";
-import { eventRow } from "../ingest/event-row";
-import { type EventRow, writeEvents } from "../ingest/write-events";
-import type { Role } from "../workspace/schemas";
+import { getPool } from "../lib/db/client";
+import { ensureEventPartitions } from "../lib/db/partitions";
+import { eventRow } from "../lib/ingest/event-row";
+import { type EventRow, writeEvents } from "../lib/ingest/write-events";
+import type { Role } from "../lib/workspace/schemas";
 import { createMember, createTenant, type Tenant } from "./fixtures";
 
 const DAY = 86_400_000;

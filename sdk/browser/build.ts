@@ -1,4 +1,4 @@
-// Builds public/lumen.js from lib/tracker/lumen.ts: `npm run build:tracker`. The size test rebuilds
+// Builds public/lumen.js from sdk/browser/lumen.ts: `npm run build:tracker`. The size test rebuilds
 // in memory with buildTracker() and fails when the committed file is stale.
 import { writeFile } from "node:fs/promises";
 import path from "node:path";

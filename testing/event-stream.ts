@@ -1,6 +1,6 @@
 // Reads a server-sent events response over real HTTP event by event (lib/realtime/sse-parser), so
 // tests wait on what a stream says, with a deadline, rather than sleeping.
-import { type ServerSentEvent, SseParser } from "../realtime/sse-parser";
+import { type ServerSentEvent, SseParser } from "../lib/realtime/sse-parser";
 
 export interface EventStreamReader {
   /** The next event of this type (earlier ones are skipped), or null if the stream ends first; rejects past the deadline. */

@@ -1,7 +1,7 @@
 // A fresh user with a role in an organization, signed in over HTTP: for tests that act as them.
 import { randomUUID } from "node:crypto";
-import type { Role } from "../workspace/schemas";
-import { ensureUserWithRole } from "../workspace/workspace";
+import type { Role } from "../lib/workspace/schemas";
+import { ensureUserWithRole } from "../lib/workspace/workspace";
 import { signInOverHttp } from "./session";
 
 export interface SignedInMember {

@@ -1,6 +1,6 @@
 // The tracker's wire types: the ingestion API's own schema, as JSON (timestamps in epoch ms).
 import type { z } from "zod";
-import type { eventContextSchema, eventSchema } from "../ingest/schemas";
+import type { eventContextSchema, eventSchema } from "../../lib/ingest/schemas";
 
 export type WireEvent = z.input<typeof eventSchema>;
 export type PageContext = NonNullable<z.input<typeof eventContextSchema>["page"]>;

@@ -1,4 +1,4 @@
-// public/lumen.js is committed: it must stay within its size budget and match lib/tracker's source.
+// public/lumen.js is committed: it must stay within its size budget and match sdk/browser's source.
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { buildTracker, gzippedSize, TRACKER_OUTPUT } from "./build";
@@ -11,7 +11,7 @@ describe("public/lumen.js", () => {
     expect(size, `lumen.js is ${size} bytes gzipped`).toBeLessThan(BUDGET_BYTES);
   });
 
-  it("is up to date with lib/tracker (run `npm run build:tracker`)", async () => {
+  it("is up to date with sdk/browser (run `npm run build:tracker`)", async () => {
     expect(await readFile(TRACKER_OUTPUT, "utf8")).toBe(await buildTracker());
   });
 });

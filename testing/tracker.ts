@@ -3,8 +3,8 @@
 // has sent all it is going to (no test waits a fixed time for something not to happen).
 import { randomUUID } from "node:crypto";
 import { expect, type Page, type Request } from "@playwright/test";
-import { getPrisma } from "../db/client";
-import type { Tenant } from "../testing/fixtures";
+import { getPrisma } from "../lib/db/client";
+import type { Tenant } from "./fixtures";
 
 export const INGEST_URL = "**/api/v1/events";
 
@@ -125,8 +125,12 @@ export async function sendMarker(page: Page, tenant: Tenant, recorder: IngestRec
 /** Records the names of the events the page's tracker builds, through its public beforeSend hook. */
 export async function observeTracking(page: Page): Promise<() => Promise<string[]>> {
   await page.evaluate(() => {
-    const seen: string[] = ((window as unknown as { tracked: string[] }).tracked = []);
-    window.lumen!.beforeSend = (event) => (seen.push(event.name), event);
+    const seen: string[] = [];
+    (window as unknown as { tracked: string[] }).tracked = seen;
+    window.lumen!.beforeSend = (event) => {
+      seen.push(event.name);
+      return event;
+    };
   });
   return () => page.evaluate(() => (window as unknown as { tracked: string[] }).tracked);
 }

@@ -1,10 +1,10 @@
 // Test fixtures: each test seeds its own organization, so tests never see each other's data.
 import { randomUUID } from "node:crypto";
-import { createApiKey } from "../auth/api-keys";
-import { hashPassword } from "../auth/password";
-import { getPrisma } from "../db/client";
-import type { Role } from "../workspace/schemas";
-import { createProject, ensureOrganization } from "../workspace/workspace";
+import { createApiKey } from "../lib/auth/api-keys";
+import { hashPassword } from "../lib/auth/password";
+import { getPrisma } from "../lib/db/client";
+import type { Role } from "../lib/workspace/schemas";
+import { createProject, ensureOrganization } from "../lib/workspace/workspace";
 
 export function testBaseUrl(): string {
   const url = process.env.LUMEN_TEST_BASE_URL;
