@@ -6,7 +6,7 @@ import { expect, type Page, test } from "@playwright/test";
 import { getPool, getPrisma } from "../lib/db/client";
 import { eventRow } from "../lib/ingest/event-row";
 import { writeEvents } from "../lib/ingest/write-events";
-import { seedAnalystWorkspace, signIn } from "../lib/testing/analyst-workspace";
+import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
 
 test.use({ locale: "en-US" });
 // Each test signs in, opens a report and drives the builder field by field: about 15 s on a busy

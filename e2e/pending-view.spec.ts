@@ -4,7 +4,7 @@
 // The query API is held with page.route, so the pending state is observed, not raced.
 import { expect, type Page, type Request, type Route, test } from "@playwright/test";
 import { getPrisma } from "../lib/db/client";
-import { seedAnalystWorkspace, signIn } from "../lib/testing/analyst-workspace";
+import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
 
 const metric = (page: Page, name: string) =>
   page.getByRole("region", { name, exact: true }).getByTestId("metric-value");

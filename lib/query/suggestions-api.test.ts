@@ -1,9 +1,9 @@
 // GET /api/v1/projects/{id}/suggestions over HTTP: the project's event names, property keys and
 // values, most frequent first; only to readers of the project, never another tenant's; bad input 400.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTenant, postEvents, type Tenant, testBaseUrl } from "../../testing/fixtures";
 import { createApiKey } from "../auth/api-keys";
 import { closeDatabase } from "../db/client";
-import { createTenant, postEvents, type Tenant, testBaseUrl } from "../testing/fixtures";
 
 let a: Tenant & { readKey: string };
 let b: Tenant & { readKey: string };
