@@ -9,9 +9,6 @@ import { writeEvents } from "../lib/ingest/write-events";
 import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
 
 test.use({ locale: "en-US" });
-// Each test signs in, opens a report and drives the builder field by field: about 15 s on a busy
-// 2-core machine.
-test.describe.configure({ timeout: 60_000 });
 
 type Workspace = Awaited<ReturnType<typeof seedAnalystWorkspace>>;
 
