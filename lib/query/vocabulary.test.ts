@@ -80,5 +80,7 @@ describe("measures, kinds and filters", () => {
       "Device is one of Mobile, Tablet",
     );
     expect(filterLabel({ field: "properties.amount", op: "gt", value: 10 })).toBe("Amount is more than 10");
+    expect(filterLabel({ field: "performed", op: "equals", value: "signup" })).toBe("Visitors who did signup");
+    expect(filterLabel({ field: "performed", op: "not_in", value: ["a", "b"] })).toBe("Visitors who did none of a, b");
   });
 });

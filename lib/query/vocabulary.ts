@@ -224,12 +224,26 @@ export const FILTER_OP_LABELS: Record<FilterOp, string> = {
   lte: "is at most",
 };
 
-/** A filter as a sentence: "Country is France", "Page contains /docs", "Plan is set". */
+/**
+ * The conversion filter's field ("performed": the visitors who did an event, lib/query/schemas.ts
+ * where it exists) keeps visitors, not events, so it reads as a phrase of its own per operator.
+ */
+const CONVERSION_FIELD = "performed";
+const CONVERSION_PHRASES: Partial<Record<FilterOp, string>> = {
+  equals: "Visitors who did",
+  in: "Visitors who did one of",
+  not_equals: "Visitors who did not do",
+  not_in: "Visitors who did none of",
+};
+
+/** A filter as a sentence: "Country is France", "Page contains /docs", "Plan is set", "Visitors who did signup". */
 export function filterLabel(
   filter: { field: string; op: FilterOp; value?: string | number | boolean | (string | number)[] },
   locale?: string,
 ): string {
   const { field, op, value } = filter;
+  if (field === CONVERSION_FIELD)
+    return `${CONVERSION_PHRASES[op] ?? `Visitors: ${FILTER_OP_LABELS[op]}`} ${(Array.isArray(value) ? value : [value]).join(", ")}`;
   if (value === undefined) return `${dimensionLabel(field)} ${FILTER_OP_LABELS[op]}`;
   const shown = (Array.isArray(value) ? value : [value]).map((v) =>
     typeof v === "string" ? dimensionValueLabel(field, v, locale) : String(v),
