@@ -1,9 +1,13 @@
 // A report's layout in Chromium: widgets moved and resized with the mouse, with a finger and with
 // the keyboard alone, each saved on the server and shown again after a reload; new widgets placed
-// across the full width; the widget toolbar beside, never over, the title and the CSV button; and on
-// a phone-sized screen one column of cards that neither overlap nor cut off their numbers.
+// across the full width; the widget toolbar beside, never over, the title and the CSV button at
+// every width; on a phone-sized screen one column of cards that neither overlap nor cut off their
+// numbers; and the report's embed drawn on the same grid (one column in a narrow frame).
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { expect, type Locator, type Page, test } from "@playwright/test";
 import { getPool, getPrisma } from "../lib/db/client";
+import { createEmbed } from "../lib/embed/issue";
 import { eventRow } from "../lib/ingest/event-row";
 import { writeEvents } from "../lib/ingest/write-events";
 import type { Grid } from "../lib/reports/schemas";
@@ -268,41 +272,106 @@ test("new widgets go beside the last one across the full width", async ({ page }
   expect(second.x + second.width).toBeGreaterThan((await box(page.getByTestId("report-grid"))).width * 0.9);
 });
 
-test("the widget toolbar has its own row: it covers neither the title nor the CSV button, and a metric's title shows once", async ({
-  page,
-}) => {
-  const ws = await seedAnalystWorkspace();
+const toolbarReport = [
+  {
+    title: "Pageviews with a long title that fills the card",
+    grid: { x: 0, y: 0, w: 3, h: 2 },
+    ...count("pageview"),
+  },
+  { title: "Signups", grid: { x: 3, y: 0, w: 3, h: 2 }, ...count("signup") },
+  { title: "Pageviews per day", grid: { x: 6, y: 0, w: 6, h: 4 }, ...trend },
+];
+
+for (const width of [390, 768, 1024, 1440]) {
+  test(`at ${width} px the widget toolbar covers neither the title nor the CSV button, and a metric's title shows once`, async ({
+    page,
+  }) => {
+    await page.setViewportSize({ width, height: 900 });
+    const ws = await seedAnalystWorkspace();
+    const reportId = await seedReport(ws, toolbarReport);
+    await openReport(page, ws, reportId);
+    for (const { title } of toolbarReport) {
+      const card = page.getByRole("region", { name: title, exact: true });
+      const heading = card.getByRole("heading", { name: title });
+      const csv = card.getByRole("button", { name: `Export ${title} as CSV` });
+      await expect(csv).toBeVisible();
+      const controls = [
+        card.getByRole("button", { name: `Move ${title}` }),
+        card.getByRole("button", { name: `Edit ${title}` }),
+        card.getByRole("button", { name: `Duplicate ${title}` }),
+        card.getByRole("button", { name: `Delete ${title}` }),
+      ];
+      const toolbar = await box(card.getByRole("group", { name: `${title}: widget controls` }));
+      const cardBox = await box(card);
+      expectNoOverlap([toolbar, await box(heading)]);
+      expectNoOverlap([toolbar, await box(csv)]);
+      expectNoOverlap([await box(heading), await box(csv)]);
+      expectNoOverlap(await Promise.all(controls.map(box)));
+      // Every control lies inside its card and can be clicked where it is drawn: nothing is on top of it.
+      for (const control of [csv, ...controls]) {
+        expectInside(await box(control), cardBox, `${title}: ${await control.getAttribute("aria-label")}`);
+        await control.click({ trial: true });
+      }
+      // Nothing to scroll sideways inside the card.
+      expect(await card.evaluate((e) => e.scrollWidth <= e.clientWidth + 1)).toBe(true);
+    }
+    await expect(
+      page.getByRole("region", { name: "Signups", exact: true }).getByText("Signups", { exact: true }),
+    ).toHaveCount(1);
+    await expect(page.getByRole("region", { name: "Signups", exact: true }).getByTestId("metric-value")).toHaveText(
+      "1",
+    );
+  });
+}
+
+test("a report's embed draws the report's grid, and one column in a narrow frame", async ({ page, baseURL }) => {
+  const ws = await seedAnalystWorkspace("admin");
   const reportId = await seedReport(ws, [
-    {
-      title: "Pageviews with a long title that fills the card",
-      grid: { x: 0, y: 0, w: 3, h: 2 },
-      ...count("pageview"),
-    },
-    { title: "Signups", grid: { x: 3, y: 0, w: 3, h: 2 }, ...count("signup") },
-    { title: "Pageviews per day", grid: { x: 6, y: 0, w: 6, h: 4 }, ...trend },
+    { title: "Wide", grid: { x: 0, y: 0, w: 12, h: 2 }, ...count("pageview") },
+    { title: "Left", grid: { x: 0, y: 2, w: 6, h: 4 }, ...trend },
+    { title: "Right", grid: { x: 6, y: 2, w: 6, h: 4 }, ...count("signup") },
   ]);
-  await openReport(page, ws, reportId);
-  for (const title of ["Pageviews with a long title that fills the card", "Signups", "Pageviews per day"]) {
-    const card = page.getByRole("region", { name: title, exact: true });
-    const heading = card.getByRole("heading", { name: title });
-    const csv = card.getByRole("button", { name: `Export ${title} as CSV` });
-    await expect(csv).toBeVisible();
-    const toolbar = await box(card.getByRole("group", { name: `${title}: widget controls` }));
-    expectNoOverlap([toolbar, await box(heading)]);
-    expectNoOverlap([toolbar, await box(csv)]);
-    expectNoOverlap([await box(heading), await box(csv)]);
-    // Every control can be clicked where it is drawn: nothing lies on top of it.
-    for (const control of [
-      csv,
-      card.getByRole("button", { name: `Edit ${title}` }),
-      card.getByRole("button", { name: `Move ${title}` }),
-    ])
-      await control.click({ trial: true });
+  const admin = await getPrisma().user.findUniqueOrThrow({ where: { email: ws.email } });
+  const embed = await createEmbed({ userId: admin.id }, { report_id: reportId }, baseURL!);
+  // A host page on another origin (a local one: Chromium keeps public pages from framing local
+  // addresses), framing the embed at a given width.
+  const host = createServer((request, response) => {
+    const width = Number(new URL(request.url ?? "/", "http://localhost").searchParams.get("width"));
+    response.writeHead(200, { "content-type": "text/html" });
+    response.end(`<!doctype html><iframe src="${embed.url}" style="width:${width}px;height:1200px;border:0"></iframe>`);
+  });
+  await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
+  // An open server never keeps the worker alive, whatever the test's outcome.
+  host.unref();
+  const hostOrigin = `http://localhost:${(host.address() as AddressInfo).port}`;
+  const boxesIn = async (width: number) => {
+    await page.goto(`${hostOrigin}/?width=${width}`);
+    const frame = page.frameLocator("iframe");
+    const card = (title: string) => frame.getByRole("region", { name: title, exact: true });
+    await expect(card("Right").getByTestId("metric-value")).toHaveText("1");
+    return { wide: await box(card("Wide")), left: await box(card("Left")), right: await box(card("Right")) };
+  };
+
+  // A wide frame: the report's grid. "Wide" spans the row; "Left" and "Right" share the next one.
+  const wide = await boxesIn(1200);
+  expect(wide.left.y).toBeCloseTo(wide.right.y, 0);
+  expect(wide.left.height).toBeCloseTo(wide.right.height, 0);
+  expect(wide.right.x).toBeGreaterThan(wide.left.x + wide.left.width);
+  expect(wide.left.y).toBeGreaterThanOrEqual(wide.wide.y + wide.wide.height);
+  expect(wide.wide.width).toBeGreaterThan(wide.left.width + wide.right.width);
+  // Rows as tall as the report's: "Left" spans 4 rows of 90 px with 3 gaps of 16 px, "Wide" 2 rows.
+  expect(wide.left.height).toBeCloseTo(4 * 90 + 3 * 16, 0);
+  expect(wide.wide.height).toBeCloseTo(2 * 90 + 16, 0);
+  expectNoOverlap([wide.wide, wide.left, wide.right]);
+
+  // A phone-sized frame: one column in the saved order, each card the frame's width.
+  const narrow = await boxesIn(390);
+  host.close();
+  const column = [narrow.wide, narrow.left, narrow.right];
+  for (const [i, b] of column.entries()) {
+    expect(b.width).toBeGreaterThan(390 - 2 * 16);
+    if (i > 0) expect(b.y).toBeGreaterThanOrEqual(column[i - 1]!.y + column[i - 1]!.height);
   }
-  await expect(
-    page.getByRole("region", { name: "Signups", exact: true }).getByText("Signups", { exact: true }),
-  ).toHaveCount(1);
-  await expect(page.getByRole("region", { name: "Signups", exact: true }).getByTestId("metric-value")).toHaveText("1");
 });
 
 test.describe("on a phone", () => {

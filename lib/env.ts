@@ -36,6 +36,8 @@ export const envSchema = z.object({
     .optional(),
   /** Serves the test-only pages (/tracker-demo, /widgets-preview) from a production build; the test runner sets it. */
   LUMEN_TEST_PAGES: z.stringbool().default(false),
+  /** Lets a request set the clock its report queries run on (X-Lumen-Test-Now, lib/clock.ts); the test runner sets it. Never in production. */
+  LUMEN_TEST_CLOCK: z.stringbool().default(false),
   /** Distinct live feeds (choice sets: ranges, filters) one embed token may have open at once on a process. */
   LUMEN_EMBED_MAX_FEEDS_PER_TOKEN: z.coerce.number().int().min(1).max(10_000).default(20),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),

@@ -142,6 +142,8 @@ async function main(): Promise<number> {
       LUMEN_COUNTRY_HEADER: "x-test-country",
       // The browser tests drive the tracker demo and the widget gallery, which production builds hide.
       LUMEN_TEST_PAGES: "1",
+      // Browser tests of "today" hold the app's clock at a chosen instant (lib/clock.ts).
+      LUMEN_TEST_CLOCK: "1",
       LUMEN_TEST_BASE_URL: baseUrl,
       NEXTAUTH_URL: baseUrl,
       NEXT_TELEMETRY_DISABLED: "1",

@@ -21,7 +21,7 @@ export default function HomePage() {
   -d '{"name":"signup","properties":{"plan":"pro"}}'`}
         </pre>
       </section>
-      <p className="text-sm text-slate-500">
+      <p className="text-sm text-slate-600 dark:text-slate-400">
         Health:{" "}
         <a className="underline" href="/api/health">
           /api/health

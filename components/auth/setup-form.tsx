@@ -3,8 +3,12 @@ import { useRouter } from "next/navigation";
 // First-run form: the first owner, their organization and a first project, then signs them in.
 import { signIn } from "next-auth/react";
 import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Field, Input } from "@/components/ui/field";
+import { FormError } from "@/components/ui/form-error";
+import { TimeZoneSelect } from "@/components/ui/time-zone-select";
 
-const input = "rounded-md border border-slate-300 bg-transparent px-3 py-2 dark:border-slate-700";
+const input = "px-3 py-2 text-base";
 
 function slugify(name: string): string {
   return (
@@ -16,7 +20,7 @@ function slugify(name: string): string {
   );
 }
 
-export function SetupForm({ defaultTimezone }: { defaultTimezone: string }) {
+export function SetupForm({ defaultTimezone, zones }: { defaultTimezone: string; zones: string[] }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -47,43 +51,29 @@ export function SetupForm({ defaultTimezone }: { defaultTimezone: string }) {
   }
 
   return (
-    <form action={submit} className="flex flex-col gap-4">
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        Your name
-        <input name="name" autoComplete="name" className={input} />
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        Email
-        <input name="email" type="email" required autoComplete="email" className={input} />
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        Password (8 characters or more)
-        <input name="password" type="password" required minLength={8} autoComplete="new-password" className={input} />
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        Organization
-        <input name="organization" required className={input} />
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        First project (your site or app)
-        <input name="project" required defaultValue="Website" className={input} />
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        Time zone for reports
-        <input name="timezone" required defaultValue={defaultTimezone} className={input} />
-      </label>
-      {error && (
-        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
-          {error}
-        </p>
-      )}
-      <button
-        type="submit"
-        disabled={pending}
-        className="rounded-md bg-indigo-600 px-3 py-2 font-medium text-white hover:bg-indigo-500 disabled:opacity-60"
-      >
+    <form action={submit} aria-label="Set up Lumen" className="flex flex-col gap-4">
+      <Field label="Your name">
+        <Input name="name" autoComplete="name" className={input} />
+      </Field>
+      <Field label="Email">
+        <Input name="email" type="email" required autoComplete="email" className={input} />
+      </Field>
+      <Field label="Password" hint="8 characters or more">
+        <Input name="password" type="password" required minLength={8} autoComplete="new-password" className={input} />
+      </Field>
+      <Field label="Organization">
+        <Input name="organization" required className={input} />
+      </Field>
+      <Field label="First project" hint="Your site or app">
+        <Input name="project" required defaultValue="Website" className={input} />
+      </Field>
+      <Field label="Time zone for reports">
+        <TimeZoneSelect name="timezone" zones={zones} defaultValue={defaultTimezone} className={input} />
+      </Field>
+      <FormError error={error} />
+      <Button type="submit" variant="primary" disabled={pending} className="py-2 text-base">
         {pending ? "Creating…" : "Create workspace"}
-      </button>
+      </Button>
     </form>
   );
 }

@@ -5,6 +5,9 @@ import { useRouter, useSearchParams } from "next/navigation";
 // Retry-After of a throttled attempt and say how long to wait.
 import { getCsrfToken, signIn } from "next-auth/react";
 import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Field, Input } from "@/components/ui/field";
+import { FormError } from "@/components/ui/form-error";
 import { safeCallbackPath } from "@/lib/auth/callback-url";
 
 function waitText(seconds: number): string {
@@ -63,48 +66,27 @@ export function SignInForm({ providers }: { providers: { id: string; name: strin
   }
 
   return (
-    <form action={submit} className="flex flex-col gap-4">
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        Email
-        <input
-          name="email"
-          type="email"
-          required
-          autoComplete="email"
-          className="rounded-md border border-slate-300 bg-transparent px-3 py-2 dark:border-slate-700"
-        />
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        Password
-        <input
+    <form action={submit} aria-label="Sign in" className="flex flex-col gap-4">
+      <Field label="Email">
+        <Input name="email" type="email" required autoComplete="email" className="px-3 py-2 text-base" />
+      </Field>
+      <Field label="Password">
+        <Input
           name="password"
           type="password"
           required
           autoComplete="current-password"
-          className="rounded-md border border-slate-300 bg-transparent px-3 py-2 dark:border-slate-700"
+          className="px-3 py-2 text-base"
         />
-      </label>
-      {error && (
-        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
-          {error}
-        </p>
-      )}
-      <button
-        type="submit"
-        disabled={pending}
-        className="rounded-md bg-indigo-600 px-3 py-2 font-medium text-white hover:bg-indigo-500 disabled:opacity-60"
-      >
+      </Field>
+      <FormError error={error} />
+      <Button type="submit" variant="primary" disabled={pending} className="py-2 text-base">
         {pending ? "Signing in…" : "Sign in"}
-      </button>
+      </Button>
       {providers.map((p) => (
-        <button
-          key={p.id}
-          type="button"
-          onClick={() => signIn(p.id, { callbackUrl: callbackPath() })}
-          className="rounded-md border border-slate-300 px-3 py-2 dark:border-slate-700"
-        >
+        <Button key={p.id} onClick={() => signIn(p.id, { callbackUrl: callbackPath() })} className="py-2 text-base">
           Continue with {p.name}
-        </button>
+        </Button>
       ))}
     </form>
   );

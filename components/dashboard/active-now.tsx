@@ -24,7 +24,7 @@ export function ActiveNow({ live, status }: ProjectLiveState) {
         <span data-testid="active-now">{live ? formatNumber(live.active_visitors, locale) : "–"}</span> active now
       </span>
       {live && (
-        <span className="text-slate-400 dark:text-slate-500">
+        <span className="text-slate-600 dark:text-slate-400">
           · <span data-testid="events-last-minute">{formatNumber(live.events_last_minute, locale)}</span>{" "}
           {pluralForm(live.events_last_minute, { one: "event", other: "events" }, locale)} in the last minute
         </span>

@@ -1,8 +1,11 @@
 "use client";
 // The project overview that works with no set-up: headline metrics with comparison, a trend of the
-// selected metric, and breakdowns; clicking a row filters every panel (drill-down). State lives in the URL.
+// selected metric (with the previous period on request), and breakdowns; clicking a row filters
+// every panel (drill-down), clicking a custom event keeps the visitors who did it (a conversion
+// filter, with their conversion rate). State lives in the URL.
 // Live: the project's stream refetches the panels when events arrive (useProjectLive).
 import { useState } from "react";
+import { CompareToggle } from "@/components/filters/compare-toggle";
 import { FilterChips } from "@/components/filters/filter-chips";
 import { RangePicker } from "@/components/filters/range-picker";
 import { useProjectLive } from "@/components/hooks/use-project-live";
@@ -11,48 +14,69 @@ import { useViewState } from "@/components/hooks/use-view-state";
 import { BreakdownChart } from "@/components/widgets/breakdown-chart";
 import { MetricCard } from "@/components/widgets/metric-card";
 import { TrendChart } from "@/components/widgets/trend-chart";
-import { ANY_DATA_REQUEST, BREAKDOWN_PANELS, HEADLINE_METRICS, headlineQuery, trendQuery } from "@/lib/query/overview";
+import {
+  ANY_DATA_REQUEST,
+  BREAKDOWN_PANELS,
+  type BreakdownPanel,
+  headlineMetricsFor,
+  headlineQuery,
+  trendQuery,
+} from "@/lib/query/overview";
 import type { BreakdownResult, MetricResult, TrendResult } from "@/lib/query/results";
-import type { Dimension } from "@/lib/query/schemas";
-import { withDrillDown, withoutFilter } from "@/lib/query/view-state";
+import { withConversion, withDrillDown, withoutFilter } from "@/lib/query/view-state";
 import { ActiveNow } from "./active-now";
 import { QueryPanel } from "./query-panel";
 import { TrackerSnippet } from "./tracker-snippet";
 
 export function ProjectOverview({ projectId, origin }: { projectId: string; origin: string }) {
   const [view, setView] = useViewState();
-  const [selected, setSelected] = useState(HEADLINE_METRICS[0]!);
+  const metrics = headlineMetricsFor(view);
+  const [selectedKey, setSelectedKey] = useState(metrics[0]!.key);
+  const selected = metrics.find((m) => m.key === selectedKey) ?? metrics[0]!;
   const live = useProjectLive(projectId);
   const anyData = useQueryResult<MetricResult>(projectId, ANY_DATA_REQUEST.query, {
     range: ANY_DATA_REQUEST.range,
     filters: [],
   });
   const trend = trendQuery(selected, view.range);
-  const drill = (dimension: Dimension) => (value: string | null) =>
-    setView((current) => withDrillDown(current, dimension, value));
+  const drill = (panel: BreakdownPanel) => (value: string | null) =>
+    setView((current) =>
+      panel.selects === "visitors" && value !== null
+        ? withConversion(current, value)
+        : withDrillDown(current, panel.dimension, value),
+    );
 
   if (anyData.data && anyData.data.data.value === 0) return <TrackerSnippet origin={origin} projectId={projectId} />;
 
   return (
     <div className="flex flex-col gap-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <RangePicker range={view.range} onChange={(range) => setView((current) => ({ ...current, range }))} />
+        <div className="flex flex-wrap items-center gap-3">
+          <RangePicker range={view.range} onChange={(range) => setView((current) => ({ ...current, range }))} />
+          <CompareToggle
+            checked={!!view.compare}
+            onChange={(compare) => setView((current) => ({ ...current, compare }))}
+          />
+        </div>
         <ActiveNow {...live} />
       </div>
       <FilterChips filters={view.filters} onRemove={(i) => setView((current) => withoutFilter(current, i))} />
-      <div className="grid grid-cols-2 gap-3 md:grid-cols-5">
-        {HEADLINE_METRICS.map((h) => (
+      <div
+        className={`grid grid-cols-2 gap-3 ${metrics.length > 5 ? "md:grid-cols-3 xl:grid-cols-6" : "md:grid-cols-5"}`}
+      >
+        {metrics.map((h) => (
           <QueryPanel<MetricResult>
             key={h.key}
             title={h.label}
             projectId={projectId}
             view={view}
             query={headlineQuery(h)}
+            skeleton={{ kind: "metric" }}
           >
             {(result) => (
               <button
                 type="button"
-                onClick={() => setSelected(h)}
+                onClick={() => setSelectedKey(h.key)}
                 aria-pressed={selected.key === h.key}
                 className="w-full min-w-0 text-left"
               >
@@ -62,7 +86,13 @@ export function ProjectOverview({ projectId, origin }: { projectId: string; orig
           </QueryPanel>
         ))}
       </div>
-      <QueryPanel<TrendResult> title={`${selected.label} over time`} projectId={projectId} view={view} query={trend}>
+      <QueryPanel<TrendResult>
+        title={`${selected.label} over time`}
+        projectId={projectId}
+        view={view}
+        query={trend}
+        skeleton={{ kind: "chart", height: 280 }}
+      >
         {(result) => (
           <TrendChart result={result} variant="area" measureType={selected.measure.type} title={selected.label} />
         )}
@@ -75,6 +105,7 @@ export function ProjectOverview({ projectId, origin }: { projectId: string; orig
             projectId={projectId}
             view={view}
             query={b.query}
+            skeleton={{ kind: "table", rows: 5 }}
             valueHeading={b.valueLabel}
           >
             {(result) => (
@@ -83,7 +114,7 @@ export function ProjectOverview({ projectId, origin }: { projectId: string; orig
                 variant="table"
                 measureType={b.query.measure?.type ?? "count"}
                 title={b.valueLabel}
-                onSelect={drill(b.dimension)}
+                onSelect={drill(b)}
               />
             )}
           </QueryPanel>

@@ -4,6 +4,7 @@
 import type { ReactNode } from "react";
 import { useQueryResult } from "@/components/hooks/use-query-result";
 import { WidgetFrame } from "@/components/widgets/widget-frame";
+import type { SkeletonShape } from "@/components/widgets/widget-skeleton";
 import { isEmptyResult } from "@/components/widgets/widget-view";
 import type { QueryResult } from "@/lib/query/results";
 import type { QueryDefinitionInput, QueryRange } from "@/lib/query/schemas";
@@ -21,6 +22,8 @@ interface QueryPanelProps<R extends QueryResult> {
   valueHeading?: string;
   /** Controls on their own row above the title (a report widget's move, edit, delete). */
   toolbar?: ReactNode;
+  /** The outline shown while the first result loads (components/widgets/widget-skeleton.tsx). */
+  skeleton?: SkeletonShape;
   className?: string;
   children: (result: R) => ReactNode;
 }
@@ -33,6 +36,7 @@ export function QueryPanel<R extends QueryResult>({
   range,
   valueHeading,
   toolbar,
+  skeleton,
   className = "",
   children,
 }: QueryPanelProps<R>) {
@@ -61,7 +65,7 @@ export function QueryPanel<R extends QueryResult>({
               valueHeading ?? ("measure" in query && query.measure ? measureLabel(query.measure) : undefined),
             )
           }
-          className="shrink-0 rounded px-2 py-1 text-xs text-slate-500 hover:bg-slate-100 dark:hover:bg-slate-800"
+          className="shrink-0 rounded px-2 py-1 text-xs text-slate-600 hover:bg-slate-100 dark:text-slate-400 dark:hover:bg-slate-800"
           aria-label={`Export ${title} as CSV`}
         >
           CSV
@@ -75,6 +79,7 @@ export function QueryPanel<R extends QueryResult>({
       actions={actions}
       toolbar={toolbar}
       loading={!data && !result.isError}
+      skeleton={skeleton}
       // The previous view's data, shown while this view's query runs (placeholderData in useQueryResult).
       pending={result.isPlaceholderData}
       error={result.isError ? result.error : null}

@@ -13,11 +13,14 @@ export function TrackerSnippet({ origin, projectId }: { origin: string; projectI
         No events yet
       </h2>
       <p className="mt-1 text-slate-600 dark:text-slate-300">
-        Add the tracker to your site (create a write key in{" "}
-        <a className="underline" href={`/projects/${projectId}/settings`}>
-          settings
-        </a>
-        ), or send events to the API.
+        Add the tracker to your site, or send events to the API:{" "}
+        <a
+          className="text-indigo-700 underline dark:text-indigo-300"
+          href={`/projects/${projectId}/settings#install-heading`}
+        >
+          Settings → Install and verify
+        </a>{" "}
+        has the snippets with a write key, and shows when the first event arrives.
       </p>
       <pre className="mt-3 overflow-x-auto rounded bg-slate-100 p-3 text-sm dark:bg-slate-900">{snippet}</pre>
     </section>

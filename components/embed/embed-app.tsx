@@ -198,12 +198,13 @@ export function EmbedApp(props: EmbedAppProps) {
       )}
       {/* Until the viewer's new choice is answered, the widgets show the previous one's data: dimmed. */}
       <main
-        className={`grid gap-4 p-3 transition-opacity ${feed.loading ? "opacity-40 delay-150 duration-200" : ""}`}
+        className={`p-3 transition-opacity ${feed.loading ? "opacity-40 delay-150 duration-200" : ""}`}
         aria-busy={feed.loading}
         data-pending={feed.loading || undefined}
       >
         <WidgetList
           widgets={feed.widgets}
+          layout={description.resource.type}
           token={token}
           choices={choices}
           downloads={description.downloads}

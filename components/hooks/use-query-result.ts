@@ -1,13 +1,15 @@
 "use client";
-// Runs a query definition for the dashboard's current view; the cache key holds every input. When
-// the view changes, the previous view's data stays on screen (isPlaceholderData) until the new
-// answer arrives, and panels show it as pending (QueryPanel), never as the new view's numbers.
+// Runs a query definition for the dashboard's current view (its filters added to the query's, its
+// range unless the query keeps its own, its previous-period comparison on trends); the cache key
+// holds every input. When the view changes, the previous view's data stays on screen
+// (isPlaceholderData) until the new answer arrives, and panels show it as pending (QueryPanel),
+// never as the new view's numbers.
 import { useQuery } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api/client";
 import type { QueryResult } from "@/lib/query/results";
 import type { QueryMeta } from "@/lib/query/run-query";
 import type { QueryDefinitionInput, QueryRange } from "@/lib/query/schemas";
-import type { ViewState } from "@/lib/query/view-state";
+import { queryInView, type ViewState } from "@/lib/query/view-state";
 
 export interface QueryResponse<R extends QueryResult = QueryResult> {
   data: R;
@@ -23,7 +25,7 @@ export function useQueryResult<R extends QueryResult = QueryResult>(
   view: ViewState,
   options: { range?: QueryRange } = {},
 ) {
-  const merged = { ...query, filters: [...(query.filters ?? []), ...view.filters] };
+  const merged = queryInView(query, view);
   const range = options.range ?? ("range" in query && query.range ? query.range : view.range);
   return useQuery({
     queryKey: [...projectQueriesKey(projectId), merged, range],

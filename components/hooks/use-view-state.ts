@@ -1,5 +1,6 @@
 "use client";
-// The dashboard view (range + filters) read from and written to the URL.
+// The dashboard view (range + filters) read from and written to the URL. Each change is a history
+// entry of its own, so the browser's Back undoes a filter or a range change and Forward redoes it.
 import { usePathname, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef } from "react";
 import { parseViewState, serializeViewState, type ViewState } from "@/lib/query/view-state";
@@ -8,7 +9,7 @@ import { parseViewState, serializeViewState, type ViewState } from "@/lib/query/
  * Changes are written with the History API, which Next.js's router follows (useSearchParams updates)
  * without asking the server for the page again: router.replace() re-rendered the project's server
  * components first (session and project look-ups, 0.6-0.9 s), and the panels' queries, keyed by the
- * view, could not start until that round trip ended. Each change is a history entry, so Back undoes it.
+ * view, could not start until that round trip ended.
  *
  * Changes are functions of the current view. The router applies a URL change in a transition, so a
  * change made before the previous one reached useSearchParams (a drill-down clicked right after a

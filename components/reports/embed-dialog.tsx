@@ -4,7 +4,11 @@
 // preview and copy buttons for the iframe and the loader-script snippets.
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import { apiFetch } from "@/lib/api/client";
+import { Button } from "@/components/ui/button";
+import { CopyButton } from "@/components/ui/copy-button";
+import { Checkbox, Field, Input, Select, Textarea } from "@/components/ui/field";
+import { FormError } from "@/components/ui/form-error";
+import { apiFetch, fieldError } from "@/lib/api/client";
 import type { EditableField } from "@/lib/embed/schemas";
 import { DIMENSION_LABELS, DIMENSIONS } from "@/lib/query/vocabulary";
 
@@ -14,35 +18,19 @@ interface CreatedEmbed {
   script_html: string;
 }
 
-const control =
-  "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
 const EDITABLE_CHOICES: { field: EditableField; label: string }[] = [
   { field: "range", label: "Date range" },
   ...DIMENSIONS.map((d) => ({ field: d, label: DIMENSION_LABELS[d] })),
 ];
 
-function CopyField({ label, value }: { label: string; value: string }) {
-  const [copied, setCopied] = useState(false);
+function CopyField({ label, copyLabel, value }: { label: string; copyLabel: string; value: string }) {
   return (
-    <div className="flex flex-col gap-1 text-sm">
-      <span className="font-medium">{label}</span>
-      <div className="flex gap-2">
-        <textarea
-          readOnly
-          aria-label={label}
-          value={value}
-          rows={2}
-          className={`${control} flex-1 font-mono text-xs`}
-        />
-        <button
-          type="button"
-          className="rounded-md border border-slate-300 px-2 dark:border-slate-700"
-          onClick={() => navigator.clipboard.writeText(value).then(() => setCopied(true))}
-        >
-          {copied ? "Copied" : "Copy"}
-        </button>
+    <Field label={label}>
+      <div className="flex items-start gap-2">
+        <Textarea readOnly value={value} rows={2} className="flex-1 font-mono text-xs" />
+        <CopyButton value={value} aria-label={copyLabel} />
       </div>
-    </div>
+    </Field>
   );
 }
 
@@ -60,6 +48,7 @@ export function EmbedDialog({
   const [days, setDays] = useState(30);
   const [editable, setEditable] = useState<EditableField[]>([]);
   const [downloads, setDownloads] = useState(false);
+  const [compare, setCompare] = useState(false);
   const [origins, setOrigins] = useState("");
   const create = useMutation({
     mutationFn: () =>
@@ -70,6 +59,7 @@ export function EmbedDialog({
           expires_in: days * 86_400,
           editable,
           downloads,
+          ...(compare ? { params: { compare: true } } : {}),
           // One origin per line (or separated by spaces or commas); none means any site may embed it.
           allowed_origins: origins.split(/[\s,]+/).filter(Boolean),
         },
@@ -82,89 +72,65 @@ export function EmbedDialog({
       aria-label="Embed this report"
       className="flex flex-col gap-3 rounded-lg border border-indigo-200 bg-white p-4 dark:border-indigo-900 dark:bg-slate-900"
     >
-      <div className="flex flex-wrap items-end gap-3">
-        <label className="flex flex-col gap-1 text-sm font-medium">
-          What to embed
-          <select className={control} value={widgetId} onChange={(e) => setWidgetId(e.target.value)}>
+      <div className="flex flex-wrap items-start gap-3">
+        <Field label="What to embed">
+          <Select value={widgetId} onChange={(e) => setWidgetId(e.target.value)}>
             <option value="">The whole report</option>
             {widgets.map((w) => (
               <option key={w.id} value={w.id}>
                 Widget: {w.title}
               </option>
             ))}
-          </select>
-        </label>
-        <label className="flex flex-col gap-1 text-sm font-medium">
-          Theme
-          <select className={control} value={mode} onChange={(e) => setMode(e.target.value as typeof mode)}>
+          </Select>
+        </Field>
+        <Field label="Theme">
+          <Select value={mode} onChange={(e) => setMode(e.target.value as typeof mode)}>
             <option value="auto">Automatic (the viewer&apos;s system setting)</option>
             <option value="light">Light</option>
             <option value="dark">Dark</option>
-          </select>
-        </label>
-        <label className="flex flex-col gap-1 text-sm font-medium">
-          Expires after (days)
-          <input
-            type="number"
-            min={1}
-            max={3650}
-            className={control}
-            value={days}
-            onChange={(e) => setDays(Number(e.target.value))}
-          />
-        </label>
+          </Select>
+        </Field>
+        <Field label="Expires after (days)" error={fieldError(create.error, "expires_in")}>
+          <Input type="number" min={1} max={3650} value={days} onChange={(e) => setDays(Number(e.target.value))} />
+        </Field>
       </div>
       <fieldset className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
         <legend className="mb-1 font-medium">Viewers may change</legend>
         {EDITABLE_CHOICES.map(({ field, label }) => (
-          <label key={field} className="flex items-center gap-1.5">
-            <input
-              type="checkbox"
-              checked={editable.includes(field)}
-              onChange={(e) => toggle(field, e.target.checked)}
-            />
-            {label}
-          </label>
+          <Checkbox
+            key={field}
+            label={label}
+            checked={editable.includes(field)}
+            onChange={(e) => toggle(field, e.target.checked)}
+          />
         ))}
       </fieldset>
-      <label className="flex items-center gap-1.5 text-sm">
-        <input type="checkbox" checked={downloads} onChange={(e) => setDownloads(e.target.checked)} />
-        Allow CSV downloads
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        Allowed sites (one origin per line, e.g. https://app.example.com; empty: any site)
-        <textarea
-          className={`${control} font-mono text-xs`}
-          rows={2}
-          value={origins}
-          onChange={(e) => setOrigins(e.target.value)}
-        />
-      </label>
+      <Checkbox label="Allow CSV downloads" checked={downloads} onChange={(e) => setDownloads(e.target.checked)} />
+      <Checkbox
+        label="Charts compare with the previous period (a dashed line)"
+        checked={compare}
+        onChange={(e) => setCompare(e.target.checked)}
+      />
+      <Field
+        label="Allowed sites"
+        hint="One origin per line, e.g. https://app.example.com; empty: any site"
+        error={fieldError(create.error, "allowed_origins")}
+      >
+        <Textarea className="font-mono text-xs" rows={2} value={origins} onChange={(e) => setOrigins(e.target.value)} />
+      </Field>
       <div className="flex gap-3">
-        <button
-          type="button"
-          onClick={() => create.mutate()}
-          className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500"
-        >
+        <Button variant="primary" onClick={() => create.mutate()} disabled={create.isPending}>
           Create embed
-        </button>
-        <button
-          type="button"
-          onClick={onClose}
-          className="rounded-md px-3 py-1.5 text-sm hover:bg-slate-100 dark:hover:bg-slate-800"
-        >
+        </Button>
+        <Button variant="quiet" onClick={onClose}>
           Close
-        </button>
+        </Button>
       </div>
-      {create.isError && (
-        <p role="alert" className="text-sm text-red-600">
-          {create.error.message}
-        </p>
-      )}
+      <FormError error={create.error} />
       {create.data && (
         <>
-          <CopyField label="Iframe" value={create.data.iframe_html} />
-          <CopyField label="Script (auto-resizing)" value={create.data.script_html} />
+          <CopyField label="Iframe" copyLabel="Copy the iframe tag" value={create.data.iframe_html} />
+          <CopyField label="Script (auto-resizing)" copyLabel="Copy the script tag" value={create.data.script_html} />
           {/* Same origin as this page, which an embed limited to other sites still allows ('self'). */}
           <iframe
             title="Embed preview"

@@ -7,10 +7,14 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { WidgetBuilder } from "@/components/builder/widget-builder";
 import { ActiveNow } from "@/components/dashboard/active-now";
+import { CompareToggle } from "@/components/filters/compare-toggle";
 import { FilterChips } from "@/components/filters/filter-chips";
 import { RangePicker } from "@/components/filters/range-picker";
 import { useProjectLive } from "@/components/hooks/use-project-live";
 import { useViewState } from "@/components/hooks/use-view-state";
+import { Button } from "@/components/ui/button";
+import { FormError } from "@/components/ui/form-error";
+import { Skeleton } from "@/components/ui/skeleton";
 import { apiFetch } from "@/lib/api/client";
 import { withoutFilter } from "@/lib/query/view-state";
 import { fromWidget } from "@/lib/reports/builder-state";
@@ -21,8 +25,42 @@ import { EmbedDialog } from "./embed-dialog";
 import { ReportGrid } from "./report-grid";
 import { WidgetCard, type WidgetRecord } from "./widget-card";
 
-const small =
-  "rounded px-1.5 py-0.5 text-xs text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-slate-300 dark:hover:bg-slate-800";
+/** The widget toolbar's actions, as icons (16 px, current colour) so the row fits the narrowest card. */
+const ICONS = {
+  edit: "M11.3 2.3a1 1 0 0 1 1.4 0l1 1a1 1 0 0 1 0 1.4L6 12.4 3 13l.6-3z",
+  duplicate: "M5 5V3h8v8h-2M3 5h8v8H3z",
+  delete: "M3 4.5h10M6.5 4.5V3h3v1.5M4.5 4.5l.7 8.5h5.6l.7-8.5",
+} as const;
+
+function ToolbarIcon({ name }: { name: keyof typeof ICONS }) {
+  return (
+    <svg
+      aria-hidden="true"
+      viewBox="0 0 16 16"
+      className="h-4 w-4 fill-none stroke-current"
+      strokeWidth={1.5}
+      strokeLinejoin="round"
+    >
+      <path d={ICONS[name]} />
+    </svg>
+  );
+}
+
+/** The page's outline while the report loads: its title bar and a row of two cards. */
+function ReportSkeleton() {
+  return (
+    <div role="status" aria-label="Loading" className="flex flex-col gap-4">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <Skeleton className="h-8 w-56" />
+        <Skeleton className="h-8 w-72" />
+      </div>
+      <div className="grid gap-4 md:grid-cols-2">
+        <Skeleton className="h-[408px]" />
+        <Skeleton className="hidden h-[408px] md:block" />
+      </div>
+    </div>
+  );
+}
 
 interface ReportResponse {
   role: Role;
@@ -83,15 +121,8 @@ export function ReportBoard({ projectId, reportId }: { projectId: string; report
     onSettled: refresh,
   });
 
-  if (report.isError) return <p role="alert">{report.error.message}</p>;
-  if (!report.data)
-    return (
-      <div
-        className="h-64 animate-pulse rounded-lg bg-slate-100 dark:bg-slate-800"
-        role="status"
-        aria-label="Loading"
-      />
-    );
+  if (report.isError) return <FormError error={report.error} />;
+  if (!report.data) return <ReportSkeleton />;
   const { role } = report.data;
   const widgets = report.data.report.widgets;
   const canEdit = role !== "viewer";
@@ -116,37 +147,21 @@ export function ReportBoard({ projectId, reportId }: { projectId: string; report
         <div className="flex flex-wrap items-center gap-2">
           <ActiveNow {...live} />
           <RangePicker range={view.range} onChange={(range) => setView((current) => ({ ...current, range }))} />
-          {canEmbed && (
-            <button
-              type="button"
-              onClick={() => setEmbedding(true)}
-              className="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
-            >
-              Embed
-            </button>
-          )}
+          <CompareToggle
+            checked={!!view.compare}
+            onChange={(compare) => setView((current) => ({ ...current, compare }))}
+          />
+          {canEmbed && <Button onClick={() => setEmbedding(true)}>Embed</Button>}
           {canEdit && (
-            <button
-              type="button"
-              onClick={() => setEditing({ mode: "new" })}
-              className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500"
-            >
+            <Button variant="primary" onClick={() => setEditing({ mode: "new" })}>
               Add widget
-            </button>
+            </Button>
           )}
         </div>
       </div>
       <FilterChips filters={view.filters} onRemove={(i) => setView((current) => withoutFilter(current, i))} />
-      {layout.isError && (
-        <p role="alert" className="text-sm text-red-600">
-          Could not save the layout: {layout.error.message}
-        </p>
-      )}
-      {widgetAction.isError && (
-        <p role="alert" className="text-sm text-red-600">
-          {widgetAction.error.message}
-        </p>
-      )}
+      <FormError error={layout.isError && `Could not save the layout: ${layout.error.message}`} />
+      <FormError error={widgetAction.error} />
       {embedding && (
         <EmbedDialog
           reportId={reportId}
@@ -176,7 +191,9 @@ export function ReportBoard({ projectId, reportId }: { projectId: string; report
         </div>
       )}
       {widgets.length === 0 && !editing && (
-        <p className="text-slate-500">This report has no widgets yet.{canEdit ? " Add one to get started." : ""}</p>
+        <p className="text-slate-600 dark:text-slate-400">
+          This report has no widgets yet.{canEdit ? " Add one to get started." : ""}
+        </p>
       )}
       <ReportGrid
         widgets={widgets}
@@ -197,32 +214,35 @@ export function ReportBoard({ projectId, reportId }: { projectId: string; report
                 >
                   {moveHandle}
                   <span className="flex-1" />
-                  <button
-                    type="button"
-                    className={small}
+                  <Button
+                    size="icon"
+                    variant="quiet"
                     onClick={() => setEditing({ mode: "edit", widget })}
                     aria-label={`Edit ${widget.title}`}
+                    title="Edit"
                   >
-                    Edit
-                  </button>
-                  <button
-                    type="button"
-                    className={small}
+                    <ToolbarIcon name="edit" />
+                  </Button>
+                  <Button
+                    size="icon"
+                    variant="quiet"
                     onClick={() => widgetAction.mutate({ id: widget.id, action: "duplicate" })}
                     aria-label={`Duplicate ${widget.title}`}
+                    title="Duplicate"
                   >
-                    Duplicate
-                  </button>
-                  <button
-                    type="button"
-                    className={small}
+                    <ToolbarIcon name="duplicate" />
+                  </Button>
+                  <Button
+                    size="icon"
+                    variant="quiet"
                     onClick={() =>
                       confirm(`Delete "${widget.title}"?`) && widgetAction.mutate({ id: widget.id, action: "delete" })
                     }
                     aria-label={`Delete ${widget.title}`}
+                    title="Delete"
                   >
-                    Delete
-                  </button>
+                    <ToolbarIcon name="delete" />
+                  </Button>
                 </div>
               )
             }

@@ -27,7 +27,8 @@ import {
 } from "@dnd-kit/core";
 import { rectSortingStrategy, SortableContext, sortableKeyboardCoordinates, useSortable } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
-import { type CSSProperties, type ReactNode, useMemo, useRef, useState } from "react";
+import { type ReactNode, useMemo, useRef, useState } from "react";
+import { cellClass, cellStyle, GAP_PX, gridClass, ROW_PX } from "@/components/widgets/grid-cell";
 import {
   COLUMNS,
   clampSize,
@@ -39,10 +40,6 @@ import {
   resize,
   type Size,
 } from "@/lib/reports/layout";
-
-/** One grid row in pixels (md:auto-rows-[90px]); rows and columns are 16 px apart (gap-4). */
-const ROW_PX = 90;
-const GAP_PX = 16;
 
 export interface GridWidget {
   id: string;
@@ -224,11 +221,7 @@ export function ReportGrid<W extends GridWidget>({ widgets, editable, onLayout, 
       }}
     >
       <SortableContext items={ordered.map((p) => p.id)} strategy={rectSortingStrategy} disabled={!editable}>
-        <div
-          ref={gridRef}
-          data-testid="report-grid"
-          className="grid grid-cols-1 gap-4 md:auto-rows-[90px] md:grid-cols-12"
-        >
+        <div ref={gridRef} data-testid="report-grid" className={gridClass}>
           {ordered.map(({ id, grid }) => {
             const widget = byId.get(id);
             if (!widget) return null;
@@ -295,15 +288,8 @@ function GridItem({
       data-widget-title={title}
       // Placed only on the 12-column grid, whose rows have a height; in one column the cards follow
       // the saved order, each as tall as its content.
-      className={`relative min-w-0 md:[grid-column:var(--col)] md:[grid-row:var(--row)] ${isDragging || resizing ? "z-10" : ""}`}
-      style={
-        {
-          "--col": `${grid.x + 1} / span ${grid.w}`,
-          "--row": `${grid.y + 1} / span ${grid.h}`,
-          transform: CSS.Translate.toString(transform),
-          transition,
-        } as CSSProperties
-      }
+      className={`${cellClass} ${isDragging || resizing ? "z-10" : ""}`}
+      style={{ ...cellStyle(grid), transform: CSS.Translate.toString(transform), transition }}
     >
       {children(moveHandle)}
       {editable && <ResizeHandle widgetId={id} title={title} />}

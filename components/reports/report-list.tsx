@@ -4,9 +4,13 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Field, Input } from "@/components/ui/field";
+import { FormError } from "@/components/ui/form-error";
+import { Skeleton } from "@/components/ui/skeleton";
 import { formatCount } from "@/components/widgets/format";
 import { useLocale } from "@/components/widgets/use-locale";
-import { apiFetch } from "@/lib/api/client";
+import { apiFetch, fieldError } from "@/lib/api/client";
 import type { Role } from "@/lib/workspace/schemas";
 
 interface ReportSummary {
@@ -22,8 +26,23 @@ const templates = [
   { id: "weekly_retention", name: "Weekly retention" },
 ];
 
-const button =
-  "rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800";
+/** The list's outline while it loads: the create bar and three rows. */
+function ReportListSkeleton({ rows = 3 }: { rows?: number }) {
+  return (
+    <div role="status" aria-label="Loading" className="flex flex-col gap-6">
+      <Skeleton className="h-[138px] w-full" />
+      <div className="flex flex-col divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900">
+        {Array.from({ length: rows }, (_, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: identical placeholder rows, never reordered.
+          <div key={i} className="flex h-[62px] items-center justify-between gap-3 px-4">
+            <Skeleton className="h-5 w-48" />
+            <Skeleton className="h-5 w-32" />
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}
 
 export function ReportList({ projectId }: { projectId: string }) {
   const router = useRouter();
@@ -45,15 +64,8 @@ export function ReportList({ projectId }: { projectId: string }) {
     onSuccess: () => client.invalidateQueries({ queryKey: key }),
   });
 
-  if (reports.isError) return <p role="alert">{reports.error.message}</p>;
-  if (!reports.data)
-    return (
-      <div
-        className="h-40 animate-pulse rounded-lg bg-slate-100 dark:bg-slate-800"
-        role="status"
-        aria-label="Loading"
-      />
-    );
+  if (reports.isError) return <FormError error={reports.error} />;
+  if (!reports.data) return <ReportListSkeleton />;
   const canEdit = reports.data.role !== "viewer";
 
   return (
@@ -61,44 +73,35 @@ export function ReportList({ projectId }: { projectId: string }) {
       {canEdit && (
         <div className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
           <form
-            className="flex flex-wrap items-end gap-2"
+            aria-label="New report"
+            className="flex flex-wrap items-start gap-3"
             onSubmit={(e) => {
               e.preventDefault();
               if (name.trim()) create.mutate({ name: name.trim() });
             }}
           >
-            <label className="flex flex-col gap-1 text-sm font-medium">
-              New report name
-              <input
-                value={name}
-                onChange={(e) => setName(e.target.value)}
-                className="rounded-md border border-slate-300 bg-transparent px-3 py-1.5 dark:border-slate-700"
-              />
-            </label>
-            <button
-              type="submit"
-              className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500"
-            >
+            <Field label="New report name" error={fieldError(create.error, "name")}>
+              <Input value={name} onChange={(e) => setName(e.target.value)} maxLength={200} />
+            </Field>
+            <Button type="submit" variant="primary" className="mt-6" disabled={create.isPending}>
               Create report
-            </button>
+            </Button>
           </form>
           <div className="flex flex-wrap items-center gap-2 text-sm">
-            <span className="text-slate-500">Or start from a template:</span>
+            <span className="text-slate-600 dark:text-slate-400">Or start from a template:</span>
             {templates.map((t) => (
-              <button key={t.id} type="button" className={button} onClick={() => create.mutate({ template: t.id })}>
+              <Button key={t.id} onClick={() => create.mutate({ template: t.id })} disabled={create.isPending}>
                 {t.name}
-              </button>
+              </Button>
             ))}
           </div>
-          {create.isError && (
-            <p role="alert" className="text-sm text-red-600">
-              {create.error.message}
-            </p>
-          )}
+          <FormError error={create.error} />
         </div>
       )}
       {reports.data.reports.length === 0 ? (
-        <p className="text-slate-500">No reports yet.{canEdit ? " Create one above, or start from a template." : ""}</p>
+        <p className="text-slate-600 dark:text-slate-400">
+          No reports yet.{canEdit ? " Create one above, or start from a template." : ""}
+        </p>
       ) : (
         <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900">
           {reports.data.reports.map((r) => (
@@ -106,17 +109,17 @@ export function ReportList({ projectId }: { projectId: string }) {
               <Link href={`/projects/${projectId}/reports/${r.id}`} className="font-medium hover:underline">
                 {r.name}
               </Link>
-              <span className="flex items-center gap-3 text-sm text-slate-500">
+              <span className="flex items-center gap-3 text-sm text-slate-600 dark:text-slate-400">
                 {formatCount(r.widgets, { one: "widget", other: "widgets" }, locale)}
                 {canEdit && (
-                  <button
-                    type="button"
-                    className={button}
+                  <Button
+                    variant="danger"
+                    size="sm"
                     onClick={() => confirm(`Delete "${r.name}"?`) && remove.mutate(r.id)}
                     aria-label={`Delete report ${r.name}`}
                   >
                     Delete
-                  </button>
+                  </Button>
                 )}
               </span>
             </li>

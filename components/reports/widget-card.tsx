@@ -3,6 +3,7 @@
 // shared widget components (the same ones embeds use). The card's title is the widget's only one.
 import type { ReactNode } from "react";
 import { QueryPanel } from "@/components/dashboard/query-panel";
+import { skeletonForViz } from "@/components/widgets/widget-skeleton";
 import { WidgetView } from "@/components/widgets/widget-view";
 import type { QueryDefinitionInput } from "@/lib/query/schemas";
 import type { ViewState } from "@/lib/query/view-state";
@@ -38,6 +39,7 @@ export function WidgetCard({ widget, projectId, view, toolbar }: WidgetCardProps
       query={widget.query}
       view={view}
       toolbar={toolbar}
+      skeleton={skeletonForViz(widget.viz)}
       className={`md:h-full md:overflow-auto ${toolbar ? "md:pb-7" : ""}`}
     >
       {(result) => (

@@ -4,13 +4,13 @@
 // early, and the longest lifetime accepted from tokens the customer's backend signs.
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import { apiFetch } from "@/lib/api/client";
+import { Button } from "@/components/ui/button";
+import { CopyButton } from "@/components/ui/copy-button";
+import { Field, Input, Select } from "@/components/ui/field";
+import { FormError } from "@/components/ui/form-error";
+import { apiFetch, fieldError } from "@/lib/api/client";
 import type { EmbedSecretStatus, RevealedEmbedSecret } from "@/lib/embed/signing-secret";
-
-const control =
-  "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
-const sectionClass =
-  "flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900";
+import { SettingsSection } from "./settings-section";
 
 const GRACE_CHOICES = [
   { seconds: 86_400, label: "Old secret keeps working for 24 hours" },
@@ -58,15 +58,17 @@ export function EmbedSecretSection({
   });
   const error = reveal.error ?? rotate.error ?? retire.error ?? saveLifetime.error;
   return (
-    <section aria-labelledby="embed-secret-heading" className={sectionClass}>
-      <h2 id="embed-secret-heading" className="font-semibold">
-        Embed signing secret
-      </h2>
-      <p className="text-sm text-slate-600 dark:text-slate-400">
-        Your backend signs its own embed tokens with this secret (HS256, header <code>kid</code> = project id). Anyone
-        holding it can sign any embed of this project: keep it on your server.
-        {status.rotated_at && ` Last rotated ${new Date(status.rotated_at).toLocaleString()}.`}
-      </p>
+    <SettingsSection
+      id="embed-secret"
+      title="Embed signing secret"
+      description={
+        <p>
+          Your backend signs its own embed tokens with this secret (HS256, header <code>kid</code> = project id). Anyone
+          holding it can sign any embed of this project: keep it on your server.
+          {status.rotated_at && ` Last rotated ${new Date(status.rotated_at).toLocaleString()}.`}
+        </p>
+      }
+    >
       {shown ? (
         <div className="flex flex-wrap items-center gap-2">
           <code
@@ -75,89 +77,74 @@ export function EmbedSecretSection({
           >
             {shown}
           </code>
-          <button
-            type="button"
-            className="text-sm text-indigo-600"
-            onClick={() => void navigator.clipboard.writeText(shown)}
-          >
-            Copy
-          </button>
-          <button type="button" className="text-sm text-slate-600" onClick={() => setShown(null)}>
+          <CopyButton value={shown} size="sm" />
+          <Button size="sm" variant="quiet" onClick={() => setShown(null)}>
             Hide
-          </button>
+          </Button>
         </div>
       ) : (
-        <button
-          type="button"
-          className="self-start rounded-md border border-slate-300 px-3 py-1.5 text-sm dark:border-slate-700"
-          onClick={() => reveal.mutate()}
-        >
+        <Button className="self-start" onClick={() => reveal.mutate()} disabled={reveal.isPending}>
           Reveal secret
-        </button>
+        </Button>
       )}
-      <div className="flex flex-wrap items-end gap-2">
-        <label className="flex flex-col gap-1 text-sm font-medium">
-          Grace period
-          <select className={control} value={grace} onChange={(e) => setGrace(Number(e.target.value))}>
+      <div className="flex flex-wrap items-end gap-3">
+        <Field label="Grace period">
+          <Select value={grace} onChange={(e) => setGrace(Number(e.target.value))}>
             {GRACE_CHOICES.map((c) => (
               <option key={c.seconds} value={c.seconds}>
                 {c.label}
               </option>
             ))}
-          </select>
-        </label>
-        <button
-          type="button"
-          className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white"
+          </Select>
+        </Field>
+        <Button
+          variant="primary"
+          disabled={rotate.isPending}
           onClick={() =>
             confirm("Rotate the embed signing secret? Your backend must switch to the new one.") && rotate.mutate()
           }
         >
           Rotate secret
-        </button>
+        </Button>
       </div>
       {status.previous_valid_until && (
         <p role="status" className="flex flex-wrap items-center gap-2 text-sm">
           Tokens signed with the previous secret still work until{" "}
           {new Date(status.previous_valid_until).toLocaleString()}.
-          <button
-            type="button"
-            className="text-red-600"
+          <Button
+            size="sm"
+            variant="danger"
             onClick={() => confirm("Refuse the previous secret now?") && retire.mutate()}
           >
             Retire it now
-          </button>
+          </Button>
         </p>
       )}
       <form
-        className="flex flex-wrap items-end gap-2"
+        aria-label="Token lifetime"
+        className="flex flex-wrap items-start gap-3"
         onSubmit={(e) => {
           e.preventDefault();
           saveLifetime.mutate(Math.round(Number(new FormData(e.currentTarget).get("minutes")) * 60));
         }}
       >
-        <label className="flex flex-col gap-1 text-sm font-medium">
-          Longest lifetime of tokens your backend signs (minutes, exp - iat)
-          <input
-            name="minutes"
-            type="number"
-            min={1}
-            max={10_080}
-            required
-            defaultValue={maxLifetimeSeconds / 60}
-            className={control}
-          />
-        </label>
-        <button type="submit" className="rounded-md border border-slate-300 px-3 py-1.5 text-sm dark:border-slate-700">
+        <Field
+          label="Longest lifetime of tokens your backend signs (minutes)"
+          hint="exp - iat of each token; at most 7 days (10,080 minutes)"
+          error={fieldError(saveLifetime.error, "embed_token_max_lifetime_seconds")}
+        >
+          <Input name="minutes" type="number" min={1} max={10_080} required defaultValue={maxLifetimeSeconds / 60} />
+        </Field>
+        <Button type="submit" className="mt-6" disabled={saveLifetime.isPending}>
           Save lifetime
-        </button>
-        {saveLifetime.isSuccess && <span className="text-sm text-emerald-600">Saved</span>}
+        </Button>
+        {saveLifetime.isSuccess && (
+          <span aria-live="polite" className="mt-7 text-sm text-emerald-700 dark:text-emerald-400">
+            Saved
+          </span>
+        )}
       </form>
-      {error && (
-        <p role="alert" className="text-sm text-red-600">
-          {error.message}
-        </p>
-      )}
-    </section>
+      <FormError error={error} />
+    </SettingsSection>
   );
 }

@@ -2,8 +2,13 @@
 // Embed tokens, for owners and admins: the embeds Lumen issued (revocable), and tokens the customer's
 // backend signed, revoked one by one by their jti. A revoked embed's open pages stop within a second.
 import { useMutation } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api/client";
+import { useRef } from "react";
+import { Button } from "@/components/ui/button";
+import { Field, Input } from "@/components/ui/field";
+import { FormError } from "@/components/ui/form-error";
+import { apiFetch, fieldError } from "@/lib/api/client";
 import type { RevokedJti } from "@/lib/embed/revocations";
+import { SettingsSection } from "./settings-section";
 
 export interface EmbedRow {
   id: string;
@@ -16,11 +21,6 @@ export interface EmbedRow {
   expiresAt: string | null;
   revokedAt: string | null;
 }
-
-const control =
-  "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
-const sectionClass =
-  "flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900";
 
 export function EmbedTokensSection({
   projectId,
@@ -37,22 +37,23 @@ export function EmbedTokensSection({
     mutationFn: (id: string) => apiFetch(`/api/v1/projects/${projectId}/embeds/${id}`, { method: "DELETE" }),
     onSuccess: onChange,
   });
+  const jtiForm = useRef<HTMLFormElement>(null);
   const revokeJti = useMutation({
     mutationFn: (jti: string) => apiFetch(`/api/v1/projects/${projectId}/embed-revocations`, { body: { jti } }),
-    onSuccess: onChange,
+    onSuccess: () => {
+      jtiForm.current?.reset();
+      onChange();
+    },
   });
   const error = revokeEmbed.error ?? revokeJti.error;
   return (
-    <section aria-labelledby="embeds-heading" className={sectionClass}>
-      <h2 id="embeds-heading" className="font-semibold">
-        Embed tokens
-      </h2>
+    <SettingsSection id="embeds" title="Embed tokens">
       {embeds.length === 0 ? (
-        <p className="text-sm text-slate-500">No embeds yet.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">No embeds yet.</p>
       ) : (
-        <ul className="divide-y divide-slate-200 text-sm dark:divide-slate-800">
+        <ul aria-label="Embeds" className="divide-y divide-slate-200 text-sm dark:divide-slate-800">
           {embeds.map((t) => (
-            <li key={t.id} className="flex items-center justify-between py-2">
+            <li key={t.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
               <span>
                 {t.widgetTitle !== null
                   ? `Widget “${t.widgetTitle}” of report “${t.reportName}”`
@@ -62,32 +63,29 @@ export function EmbedTokensSection({
                 {t.revokedAt && " · revoked"}
               </span>
               {!t.revokedAt && (
-                <button type="button" className="text-red-600" onClick={() => revokeEmbed.mutate(t.id)}>
+                <Button size="sm" variant="danger" onClick={() => revokeEmbed.mutate(t.id)}>
                   Revoke
-                </button>
+                </Button>
               )}
             </li>
           ))}
         </ul>
       )}
       <form
-        className="flex flex-wrap items-end gap-2"
+        ref={jtiForm}
+        aria-label="Revoke a token your backend signed"
+        className="flex flex-wrap items-start gap-3"
         onSubmit={(e) => {
           e.preventDefault();
           revokeJti.mutate(String(new FormData(e.currentTarget).get("jti")).trim());
-          e.currentTarget.reset();
         }}
       >
-        <label className="flex flex-col gap-1 text-sm font-medium">
-          Revoke a token your backend signed (its jti)
-          <input name="jti" required maxLength={128} className={`${control} font-mono`} />
-        </label>
-        <button
-          type="submit"
-          className="rounded-md border border-slate-300 px-3 py-1.5 text-sm text-red-600 dark:border-slate-700"
-        >
+        <Field label="Revoke a token your backend signed (its jti)" error={fieldError(revokeJti.error, "jti")}>
+          <Input name="jti" required maxLength={128} className="font-mono" />
+        </Field>
+        <Button type="submit" variant="danger" className="mt-6" disabled={revokeJti.isPending}>
           Revoke jti
-        </button>
+        </Button>
       </form>
       {revokedJtis.length > 0 && (
         <ul aria-label="Revoked jtis" className="divide-y divide-slate-200 text-sm dark:divide-slate-800">
@@ -98,11 +96,7 @@ export function EmbedTokensSection({
           ))}
         </ul>
       )}
-      {error && (
-        <p role="alert" className="text-sm text-red-600">
-          {error.message}
-        </p>
-      )}
-    </section>
+      <FormError error={error} />
+    </SettingsSection>
   );
 }

@@ -1,37 +1,61 @@
 "use client";
-// API keys: create (the key is shown once, here), list by prefix, revoke.
+// API keys: create (the key is shown once, here, with a Copy button), list by prefix, revoke. The form
+// empties once a key is made and is disabled while it is being made, so one click makes one key.
 import { useMutation } from "@tanstack/react-query";
-import { useState } from "react";
-import { apiFetch } from "@/lib/api/client";
+import { useRef, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { CopyButton } from "@/components/ui/copy-button";
+import { Field, Input, Select } from "@/components/ui/field";
+import { FormError } from "@/components/ui/form-error";
+import { apiFetch, fieldError } from "@/lib/api/client";
+import { SettingsSection } from "./settings-section";
+
+export type KeyKind = "write" | "read" | "admin";
 
 export interface KeyRow {
   id: string;
   name: string;
-  kind: "write" | "read" | "admin";
+  kind: KeyKind;
   prefix: string;
   allowedOrigins: string[];
   revokedAt: string | null;
 }
 
-const control =
-  "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
+export interface CreatedKey {
+  id: string;
+  key: string;
+  kind: KeyKind;
+}
 
 export function KeysSection({
   projectId,
   keys,
   onChange,
+  onCreated,
 }: {
   projectId: string;
   keys: KeyRow[];
   onChange: () => void;
+  /** A key was made: its clear text, which the page may use (the install snippet) but never gets again. */
+  onCreated?: (key: CreatedKey) => void;
 }) {
-  const [created, setCreated] = useState<string | null>(null);
+  const form = useRef<HTMLFormElement>(null);
+  // Set at once on submit (the pending state renders a moment later): a double click makes one key.
+  const submitting = useRef(false);
+  const [created, setCreated] = useState<CreatedKey | null>(null);
   const create = useMutation({
-    mutationFn: (body: { name: string; kind: string; allowed_origins: string[] }) =>
-      apiFetch<{ key: string }>(`/api/v1/projects/${projectId}/keys`, { body }),
-    onSuccess: (result) => {
-      setCreated(result.key);
+    mutationFn: (body: { name: string; kind: KeyKind; allowed_origins: string[] }) =>
+      apiFetch<{ id: string; key: string }>(`/api/v1/projects/${projectId}/keys`, { body }).then(
+        (answer): CreatedKey => ({ ...answer, kind: body.kind }),
+      ),
+    onSuccess: (key) => {
+      setCreated(key);
+      form.current?.reset();
+      onCreated?.(key);
       onChange();
+    },
+    onSettled: () => {
+      submitting.current = false;
     },
   });
   const revoke = useMutation({
@@ -39,22 +63,25 @@ export function KeysSection({
     onSuccess: onChange,
   });
   return (
-    <section
-      aria-labelledby="keys-heading"
-      className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
-    >
-      <h2 id="keys-heading" className="font-semibold">
-        API keys
-      </h2>
+    <SettingsSection id="keys" title="API keys">
       {created && (
-        <div role="status" className="rounded-md bg-amber-50 p-3 text-sm dark:bg-amber-950">
-          Copy this key now; it will not be shown again:
-          <code className="mt-1 block break-all font-mono" data-testid="new-key">
-            {created}
-          </code>
+        <div
+          role="status"
+          className="flex flex-col gap-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-50"
+        >
+          <p>Copy this key now: it is shown only this once.</p>
+          <div className="flex flex-wrap items-center gap-2">
+            <code className="min-w-0 flex-1 break-all font-mono" data-testid="new-key">
+              {created.key}
+            </code>
+            <CopyButton value={created.key} label="Copy key" size="sm" />
+            <Button size="sm" variant="quiet" onClick={() => setCreated(null)}>
+              Done
+            </Button>
+          </div>
         </div>
       )}
-      <ul className="divide-y divide-slate-200 text-sm dark:divide-slate-800">
+      <ul aria-label="Keys" className="divide-y divide-slate-200 text-sm dark:divide-slate-800">
         {keys.map((k) => (
           <li key={k.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
             <span>
@@ -63,54 +90,59 @@ export function KeysSection({
               {k.revokedAt && " · revoked"}
             </span>
             {!k.revokedAt && (
-              <button
-                type="button"
-                className="text-red-600"
+              <Button
+                size="sm"
+                variant="danger"
+                aria-label={`Revoke ${k.name}`}
                 onClick={() => confirm(`Revoke ${k.name}?`) && revoke.mutate(k.id)}
               >
                 Revoke
-              </button>
+              </Button>
             )}
           </li>
         ))}
       </ul>
       <form
-        className="flex flex-wrap items-end gap-2"
+        ref={form}
+        aria-label="Create an API key"
+        className="flex flex-wrap items-start gap-3"
         onSubmit={(e) => {
           e.preventDefault();
-          const form = new FormData(e.currentTarget);
-          const origins = String(form.get("origins"))
-            .split(",")
-            .map((o) => o.trim())
+          if (submitting.current) return;
+          submitting.current = true;
+          const data = new FormData(e.currentTarget);
+          const origins = String(data.get("origins"))
+            .split(/[\s,]+/)
             .filter(Boolean);
-          create.mutate({ name: String(form.get("name")), kind: String(form.get("kind")), allowed_origins: origins });
+          create.mutate({
+            name: String(data.get("name")),
+            kind: data.get("kind") as KeyKind,
+            allowed_origins: origins,
+          });
         }}
       >
-        <label className="flex flex-col gap-1 text-sm font-medium">
-          Key name
-          <input name="name" required className={control} />
-        </label>
-        <label className="flex flex-col gap-1 text-sm font-medium">
-          Kind
-          <select name="kind" className={control}>
+        <Field label="Key name" error={fieldError(create.error, "name")}>
+          <Input name="name" required maxLength={200} />
+        </Field>
+        <Field label="Kind">
+          <Select name="kind" defaultValue="write">
             <option value="write">write (ingestion)</option>
             <option value="read">read (query API)</option>
             <option value="admin">admin (create embeds from your server)</option>
-          </select>
-        </label>
-        <label className="flex flex-col gap-1 text-sm font-medium">
-          Allowed origins (comma-separated, optional)
-          <input name="origins" placeholder="https://example.com" className={control} />
-        </label>
-        <button type="submit" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white">
-          Create key
-        </button>
+          </Select>
+        </Field>
+        <Field
+          label="Allowed origins"
+          hint="Optional, comma-separated: only pages on these sites may send with this key"
+          error={fieldError(create.error, "allowed_origins")}
+        >
+          <Input name="origins" placeholder="https://example.com" />
+        </Field>
+        <Button type="submit" variant="primary" disabled={create.isPending} className="mt-6">
+          {create.isPending ? "Creating…" : "Create key"}
+        </Button>
       </form>
-      {create.isError && (
-        <p role="alert" className="text-sm text-red-600">
-          {create.error.message}
-        </p>
-      )}
-    </section>
+      <FormError error={create.error ?? revoke.error} />
+    </SettingsSection>
   );
 }

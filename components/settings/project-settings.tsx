@@ -1,17 +1,27 @@
 "use client";
-// Project settings: the project itself, members and roles, API keys, the embed signing secret and
-// embed tokens. Sections and controls follow the user's role; the server enforces the same rules
-// (and sends admins' sections only to admins).
+// Project settings: the project itself, install and verify, members and roles, API keys, the embed
+// signing secret and embed tokens. Sections and controls follow the user's role; the server enforces
+// the same rules (and sends admins' sections only to admins). The page follows the project's live
+// stream, so the installation check updates as events arrive.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { apiFetch } from "@/lib/api/client";
+import { useProjectLive } from "@/components/hooks/use-project-live";
+import { Button } from "@/components/ui/button";
+import { Field, Input } from "@/components/ui/field";
+import { FormError } from "@/components/ui/form-error";
+import { Skeleton } from "@/components/ui/skeleton";
+import { TimeZoneSelect } from "@/components/ui/time-zone-select";
+import { apiFetch, fieldError } from "@/lib/api/client";
 import type { RevokedJti } from "@/lib/embed/revocations";
 import type { EmbedSecretStatus } from "@/lib/embed/signing-secret";
 import type { Role } from "@/lib/workspace/schemas";
 import { EmbedSecretSection } from "./embed-secret-section";
 import { type EmbedRow, EmbedTokensSection } from "./embed-tokens-section";
-import { type KeyRow, KeysSection } from "./keys-section";
+import { InstallSection } from "./install-section";
+import { type CreatedKey, type KeyRow, KeysSection } from "./keys-section";
 import { type MemberRow, MembersSection } from "./members-section";
+import { SettingsSection } from "./settings-section";
 
 interface Settings {
   role: Role;
@@ -23,86 +33,134 @@ interface Settings {
   revokedJtis: RevokedJti[];
 }
 
-const control =
-  "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
-const sectionClass =
-  "flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900";
+/** The first sections' outline while the settings load: about as tall as what replaces it. */
+function SettingsSkeleton() {
+  return (
+    <div role="status" aria-label="Loading" className="flex flex-col gap-6">
+      {[
+        ["h-9", "w-24"],
+        ["h-40", "w-40"],
+      ].map(([body, heading]) => (
+        <div
+          key={body}
+          className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+        >
+          <Skeleton className={`h-6 ${heading}`} />
+          <Skeleton className={`${body} w-full`} />
+        </div>
+      ))}
+    </div>
+  );
+}
 
-export function ProjectSettings({ projectId }: { projectId: string }) {
+function ProjectSection({
+  projectId,
+  project,
+  isAdmin,
+  onChange,
+}: {
+  projectId: string;
+  project: Settings["project"];
+  isAdmin: boolean;
+  onChange: () => void;
+}) {
+  const router = useRouter();
+  const save = useMutation({
+    mutationFn: (body: { name: string; timezone: string; domain: string | null }) =>
+      apiFetch(`/api/v1/projects/${projectId}/settings`, { method: "PATCH", body }),
+    onSuccess: () => {
+      onChange();
+      // The name also heads the page and the project switcher, which the server renders.
+      router.refresh();
+    },
+  });
+  return (
+    <SettingsSection id="project" title="Project">
+      <form
+        aria-label="Project"
+        className="flex flex-wrap items-start gap-3"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const form = new FormData(e.currentTarget);
+          save.mutate({
+            name: String(form.get("name")),
+            timezone: String(form.get("timezone")),
+            domain: String(form.get("domain")) || null,
+          });
+        }}
+      >
+        <Field label="Name" error={fieldError(save.error, "name")}>
+          <Input name="name" required maxLength={200} defaultValue={project.name} disabled={!isAdmin} />
+        </Field>
+        <Field
+          label="Time zone"
+          hint="Days in reports start at midnight here"
+          error={fieldError(save.error, "timezone")}
+        >
+          <TimeZoneSelect name="timezone" defaultValue={project.timezone} disabled={!isAdmin} />
+        </Field>
+        <Field label="Domain" error={fieldError(save.error, "domain")}>
+          <Input name="domain" defaultValue={project.domain ?? ""} disabled={!isAdmin} placeholder="example.com" />
+        </Field>
+        {isAdmin && (
+          <Button type="submit" variant="primary" className="mt-6" disabled={save.isPending}>
+            Save
+          </Button>
+        )}
+        {save.isSuccess && (
+          <span aria-live="polite" className="mt-7 text-sm text-emerald-700 dark:text-emerald-400">
+            Saved
+          </span>
+        )}
+      </form>
+      <FormError error={save.error} />
+    </SettingsSection>
+  );
+}
+
+export function ProjectSettings({ projectId, origin }: { projectId: string; origin: string }) {
   const client = useQueryClient();
   const key = ["settings", projectId];
+  useProjectLive(projectId);
   const settings = useQuery({
     queryKey: key,
     queryFn: () => apiFetch<Settings>(`/api/v1/projects/${projectId}/settings`),
   });
   const refresh = () => client.invalidateQueries({ queryKey: key });
-  const [saved, setSaved] = useState(false);
-  const saveProject = useMutation({
-    mutationFn: (body: Record<string, string | null>) =>
-      apiFetch(`/api/v1/projects/${projectId}/settings`, { method: "PATCH", body }),
-    onSuccess: () => {
-      setSaved(true);
+  const [writeKey, setWriteKey] = useState<string | null>(null);
+  const keyMade = (made: CreatedKey) => made.kind === "write" && setWriteKey(made.key);
+  const snippetKey = useMutation({
+    mutationFn: () =>
+      apiFetch<{ id: string; key: string }>(`/api/v1/projects/${projectId}/keys`, {
+        body: { name: "Website tracker", kind: "write", allowed_origins: [] },
+      }),
+    onSuccess: (made) => {
+      setWriteKey(made.key);
       void refresh();
     },
   });
 
-  if (settings.isError) return <p role="alert">{settings.error.message}</p>;
-  if (!settings.data)
-    return (
-      <div
-        className="h-64 animate-pulse rounded-lg bg-slate-100 dark:bg-slate-800"
-        role="status"
-        aria-label="Loading"
-      />
-    );
+  if (settings.isError) return <FormError error={settings.error} />;
+  if (!settings.data) return <SettingsSkeleton />;
   const { role, project } = settings.data;
   const isAdmin = role === "admin" || role === "owner";
 
   return (
     <div className="flex flex-col gap-6">
-      <section aria-labelledby="project-heading" className={sectionClass}>
-        <h2 id="project-heading" className="font-semibold">
-          Project
-        </h2>
-        <form
-          className="flex flex-wrap items-end gap-3"
-          onSubmit={(e) => {
-            e.preventDefault();
-            const form = new FormData(e.currentTarget);
-            saveProject.mutate({
-              name: String(form.get("name")),
-              timezone: String(form.get("timezone")),
-              domain: String(form.get("domain")) || null,
-            });
-          }}
-        >
-          <label className="flex flex-col gap-1 text-sm font-medium">
-            Name
-            <input name="name" defaultValue={project.name} disabled={!isAdmin} className={control} />
-          </label>
-          <label className="flex flex-col gap-1 text-sm font-medium">
-            Time zone
-            <input name="timezone" defaultValue={project.timezone} disabled={!isAdmin} className={control} />
-          </label>
-          <label className="flex flex-col gap-1 text-sm font-medium">
-            Domain
-            <input name="domain" defaultValue={project.domain ?? ""} disabled={!isAdmin} className={control} />
-          </label>
-          {isAdmin && (
-            <button type="submit" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white">
-              Save
-            </button>
-          )}
-          {saved && <span className="text-sm text-emerald-600">Saved</span>}
-          {saveProject.isError && (
-            <span role="alert" className="text-sm text-red-600">
-              {saveProject.error.message}
-            </span>
-          )}
-        </form>
-      </section>
+      <ProjectSection projectId={projectId} project={project} isAdmin={isAdmin} onChange={refresh} />
+      <InstallSection
+        projectId={projectId}
+        origin={origin}
+        writeKey={writeKey}
+        canCreateKey={isAdmin}
+        creatingKey={snippetKey.isPending}
+        createKeyError={snippetKey.error}
+        onCreateKey={() => snippetKey.mutate()}
+      />
       <MembersSection projectId={projectId} role={role} members={settings.data.members} onChange={refresh} />
-      {isAdmin && <KeysSection projectId={projectId} keys={settings.data.keys} onChange={refresh} />}
+      {isAdmin && (
+        <KeysSection projectId={projectId} keys={settings.data.keys} onChange={refresh} onCreated={keyMade} />
+      )}
       {isAdmin && settings.data.embedSecret && (
         <EmbedSecretSection
           projectId={projectId}

@@ -12,7 +12,7 @@ export function AppHeader({ email }: { email: string }) {
           Lumen
         </Link>
         <div className="flex items-center gap-3 text-sm">
-          <span className="hidden text-slate-500 sm:inline">{email}</span>
+          <span className="hidden text-slate-600 sm:inline dark:text-slate-400">{email}</span>
           <ThemeToggle />
           <button
             type="button"

@@ -86,7 +86,7 @@ function BreakdownBars({
           <ItemName item={item} onSelect={onSelect} className="relative -mx-1 flex-1 px-1" />
           <span className="relative font-medium tabular-nums">{formatMeasure(item.measure, measureType, locale)}</span>
           {item.share !== null && (
-            <span className="relative w-12 text-right text-xs tabular-nums text-slate-500 dark:text-slate-400">
+            <span className="relative w-12 text-right text-xs tabular-nums text-slate-600 dark:text-slate-400">
               {formatPercent(item.share, locale)}
             </span>
           )}

@@ -6,6 +6,7 @@ import {
   formatMeasure,
   formatNumber,
   formatPercent,
+  formatPoints,
   isAdditive,
   NO_VALUE,
 } from "./format";
@@ -87,5 +88,20 @@ describe("formatCount", () => {
     expect(formatCount(1204, { one: "event", other: "events" }, "en-US")).toBe("1,204 events");
     // French counts zero as singular.
     expect(formatCount(0, { one: "widget", other: "widgets" }, "fr-FR")).toBe("0 widget");
+  });
+});
+
+describe("formatPoints", () => {
+  it("tells a change of rate in signed percentage points", () => {
+    expect(formatPoints(0.021, "en-US")).toBe("+2.1 pp");
+    expect(formatPoints(0.38 - 0.415, "en-US")).toBe("-3.5 pp");
+    expect(formatPoints(0, "en-US")).toBe("0.0 pp");
+    expect(formatPoints(0.0215, "de-DE")).toBe("+2,2 pp");
+    expect(formatPoints(null)).toBe(NO_VALUE);
+  });
+
+  it("formats every rate measure as a percentage", () => {
+    expect(formatMeasure(0.125, "conversion_rate", "en-US")).toBe("13%");
+    expect(formatMeasure(0.4, "bounce_rate", "en-US")).toBe("40%");
   });
 });

@@ -1,4 +1,5 @@
 // Pure formatting helpers shared by every widget, so dashboards and embeds print numbers the same way.
+import { isRateMeasure } from "@/lib/query/measure-semantics";
 import type { Measure } from "@/lib/query/schemas";
 
 export type MeasureType = Measure["type"];
@@ -27,6 +28,17 @@ export function formatPercent(fraction: number | null, locale?: string, signed =
   }).format(fraction);
 }
 
+/** A difference of two rates (0..1 fractions) in percentage points, signed: 0.021 -> "+2.1 pp". */
+export function formatPoints(difference: number | null, locale?: string): string {
+  if (difference === null || !Number.isFinite(difference)) return NO_VALUE;
+  const points = new Intl.NumberFormat(locale, {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+    signDisplay: "exceptZero",
+  }).format(difference * 100);
+  return `${points} pp`;
+}
+
 /** Seconds as the two largest units: 45s, 3m 20s, 1h 5m, 2d 3h. */
 export function formatDuration(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return NO_VALUE;
@@ -52,7 +64,7 @@ export function formatMeasure(
   locale?: string,
   compact = false,
 ): string {
-  if (measureType === "bounce_rate") return formatPercent(value, locale);
+  if (isRateMeasure(measureType)) return formatPercent(value, locale);
   if (measureType === "avg_session_duration") return formatDuration(value);
   return formatNumber(value, locale, compact);
 }

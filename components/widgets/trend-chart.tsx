@@ -1,5 +1,7 @@
 "use client";
-// A measure over time: one series, or one per breakdown value plus "Other", as lines, bars or areas.
+// A measure over time: one series, or one per breakdown value plus "Other", as lines, bars or areas;
+// with the previous period (a compared trend), each series' previous values as a dashed line, bucket
+// by bucket. Buckets still to come are null: no line is drawn there, rather than a fall to zero.
 import {
   Area,
   Bar,
@@ -42,6 +44,15 @@ export function seriesNames(result: TrendResult, title = "Value", locale?: strin
   });
 }
 
+/** Names of the previous period's series: "Previous period" alone, else "<series> (previous period)". */
+export function previousSeriesNames(result: TrendResult, title = "Value", locale?: string): string[] {
+  if (!result.previous) return [];
+  const names = seriesNames(result, title, locale);
+  return result.previous.series.map((_, i) =>
+    result.series.length === 1 ? "Previous period" : `${names[i]} (previous period)`,
+  );
+}
+
 const intervalNouns = {
   hour: { one: "hour", other: "hours" },
   day: { one: "day", other: "days" },
@@ -57,7 +68,8 @@ export function TrendTable({
   className = "",
 }: Omit<TrendChartProps, "variant" | "accent" | "height"> & { className?: string }) {
   const lang = useLocale(locale);
-  const names = seriesNames(result, title, lang);
+  const names = [...seriesNames(result, title, lang), ...previousSeriesNames(result, title, lang)];
+  const series = [...result.series, ...(result.previous?.series ?? [])];
   return (
     <table className={`w-full text-sm tabular-nums ${className}`}>
       {title && <caption className="sr-only">{title}</caption>}
@@ -79,7 +91,7 @@ export function TrendTable({
             <th scope="row" className="py-1 pr-3 text-left font-normal">
               {formatBucketLabel(bucket.label, result.interval, lang, "long")}
             </th>
-            {result.series.map((s, i) => (
+            {series.map((s, i) => (
               <td key={i} className="py-1 pr-3 text-right">
                 {formatMeasure(s.values[row] ?? null, measureType, lang)}
               </td>
@@ -103,9 +115,11 @@ export function TrendChart({
   const lang = useLocale(locale);
   const names = seriesNames(result, title, lang);
   // Recharts keys data by property name; index keys avoid clashes with arbitrary breakdown values.
+  const previousNames = previousSeriesNames(result, title, lang);
   const data = result.buckets.map((bucket, row) => ({
     label: bucket.label,
     ...Object.fromEntries(result.series.map((s, i) => [`s${i}`, s.values[row] ?? null])),
+    ...Object.fromEntries((result.previous?.series ?? []).map((s, i) => [`p${i}`, s.values[row] ?? null])),
   }));
   // Stacking shows the total only when groups add up; unique users or averages overlap instead.
   const stackId = variant !== "line" && result.series.length > 1 && isAdditive(measureType) ? "stack" : undefined;
@@ -117,7 +131,10 @@ export function TrendChart({
       ? `, ${formatCount(result.buckets.length, intervalNouns[result.interval], lang)} from ${shortLabel(first.label)} to ${formatBucketLabel(last.label, result.interval, lang, "long")}`
       : "";
   const totals = result.series.map((s, i) => `${names[i]} ${formatMeasure(s.total, measureType, lang)}`).join("; ");
-  const summary = `${variant[0]!.toUpperCase() + variant.slice(1)} chart${title ? ` of ${title}` : ""}${range}. Total: ${totals}.`;
+  const previousTotals = (result.previous?.series ?? [])
+    .map((s, i) => `${previousNames[i]} ${formatMeasure(s.total, measureType, lang)}`)
+    .join("; ");
+  const summary = `${variant[0]!.toUpperCase() + variant.slice(1)} chart${title ? ` of ${title}` : ""}${range}. Total: ${totals}.${previousTotals ? ` Dashed: ${previousTotals}.` : ""}`;
 
   return (
     <ChartFigure
@@ -154,7 +171,7 @@ export function TrendChart({
               />
             )}
           />
-          {result.series.length > 1 && (
+          {(result.series.length > 1 || result.previous) && (
             <Legend
               iconType="circle"
               iconSize={8}
@@ -201,6 +218,21 @@ export function TrendChart({
               />
             );
           })}
+          {result.previous?.series.map((s, i) => (
+            <Line
+              key={`p${i}`}
+              dataKey={`p${i}`}
+              name={previousNames[i]}
+              isAnimationActive={false}
+              className="lumen-previous-period"
+              type="monotone"
+              stroke={seriesColor(i, accent, s.other)}
+              strokeOpacity={0.6}
+              strokeWidth={1.5}
+              strokeDasharray="5 4"
+              dot={false}
+            />
+          ))}
         </ComposedChart>
       </ResponsiveContainer>
     </ChartFigure>

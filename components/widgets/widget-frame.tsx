@@ -1,8 +1,9 @@
 // The card around a widget: title, and the loading / pending / error / empty states, so every
 // dashboard and embed handles them the same way. Pass the widget as children; it renders only when
 // there is data.
+import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Skeleton } from "@/components/ui/skeleton";
+import { type SkeletonShape, WidgetSkeleton } from "./widget-skeleton";
 
 export interface WidgetFrameProps {
   title?: string;
@@ -11,6 +12,8 @@ export interface WidgetFrameProps {
   /** Controls on a row of their own above the title (move, edit, delete): they never cover it or the actions. */
   toolbar?: React.ReactNode;
   loading?: boolean;
+  /** The outline shown while loading, about the size of what will replace it. */
+  skeleton?: SkeletonShape;
   /**
    * The children show the previous view's data while the current view's is on its way (a range or
    * filter just changed): they are dimmed and the card says it is updating, so old numbers never
@@ -29,6 +32,7 @@ export function WidgetFrame({
   actions,
   toolbar,
   loading = false,
+  skeleton,
   pending = false,
   error = null,
   onRetry,
@@ -39,10 +43,9 @@ export function WidgetFrame({
   let body = children;
   if (loading) {
     body = (
-      <div className="flex flex-col gap-3">
+      <div>
         <span className="sr-only">Loading…</span>
-        <Skeleton className="h-6 w-1/3" />
-        <Skeleton className="h-40 w-full" />
+        <WidgetSkeleton shape={skeleton} />
       </div>
     );
   } else if (error) {
@@ -52,13 +55,9 @@ export function WidgetFrame({
           {typeof error === "string" ? error : error.message}
         </p>
         {onRetry && (
-          <button
-            type="button"
-            onClick={onRetry}
-            className="rounded-md border border-slate-300 px-3 py-1 text-sm font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
-          >
+          <Button size="sm" onClick={onRetry}>
             Retry
-          </button>
+          </Button>
         )}
       </EmptyState>
     );
@@ -75,7 +74,8 @@ export function WidgetFrame({
     >
       {toolbar}
       {(title || actions) && (
-        <header className="flex items-center justify-between gap-2">
+        // As tall as its buttons whether they show yet or not: the card keeps its height when data arrives.
+        <header className="flex min-h-6 items-center justify-between gap-2">
           {title && <h3 className="min-w-0 truncate text-sm font-semibold">{title}</h3>}
           {showsPending && <UpdatingBadge />}
           {actions}

@@ -2,6 +2,7 @@
 // id parameters checked and cross-site writes refused before the handler runs.
 import { randomUUID } from "node:crypto";
 import { ZodError } from "zod";
+import { withRequestClock } from "../clock";
 import { isDatabaseUnavailable } from "../db/client";
 import { ApiError, invalidRequest } from "../errors";
 import { log } from "../log";
@@ -73,7 +74,7 @@ export function defineRoute<Ctx = unknown>(handler: Handler<Ctx>, options: Route
     try {
       await assertIdParams(context);
       if (!options.crossSite) assertNotCrossSiteWrite(request);
-      response = await handler(request, context, { requestId });
+      response = await withRequestClock(request, () => handler(request, context, { requestId }));
     } catch (error) {
       const apiError = toApiError(error);
       if (apiError) {

@@ -7,6 +7,7 @@ import type { QueryGate } from "../query/query-gate";
 import type { QueryResult } from "../query/results";
 import { runQuery } from "../query/run-query";
 import { type Filter, type QueryRange, queryDefinitionSchema } from "../query/schemas";
+import type { Grid } from "../reports/schemas";
 import { keepEditable, NO_CHOICES } from "./choices";
 import type { ViewerChoices } from "./schemas";
 import type { VerifiedEmbed } from "./tokens";
@@ -14,6 +15,8 @@ import type { VerifiedEmbed } from "./tokens";
 export interface EmbedWidgetData {
   id: string;
   title: string;
+  /** Its place on the report's 12-column grid, so a report embed is laid out as the report is. */
+  grid: Grid;
   viz: unknown;
   measureType?: string;
   result: QueryResult | null;
@@ -24,13 +27,18 @@ export interface EmbedWidgetData {
 export function effectiveParams(
   embed: VerifiedEmbed,
   choices: ViewerChoices,
-): { range?: QueryRange; filters: Filter[]; timezone?: string } {
+): { range?: QueryRange; filters: Filter[]; timezone?: string; compare: boolean } {
   const { params, editable } = embed.claims;
   const allowed = keepEditable(choices, editable);
   const extra = Object.entries(allowed.filters).map(
     ([field, value]): Filter => ({ field: field as Filter["field"], op: "equals", value }),
   );
-  return { range: allowed.range ?? params.range, filters: [...params.filters, ...extra], timezone: params.timezone };
+  return {
+    range: allowed.range ?? params.range,
+    filters: [...params.filters, ...extra],
+    timezone: params.timezone,
+    compare: params.compare ?? false,
+  };
 }
 
 /** On the embed surface (its statement timeout), in the token's turn when a request holds its gate (lib/query/query-gate.ts). */
@@ -49,19 +57,25 @@ export async function loadEmbedWidgets(
         : { id: resource.id, organizationId: embed.organizationId },
     orderBy: [{ gridY: "asc" }, { gridX: "asc" }],
   });
-  const { range, filters, timezone } = effectiveParams(embed, choices);
+  const { range, filters, timezone, compare } = effectiveParams(embed, choices);
   return Promise.all(
     widgets.map(async (widget): Promise<EmbedWidgetData> => {
       const parsed = queryDefinitionSchema.safeParse(widget.query);
+      const grid = { x: widget.gridX, y: widget.gridY, w: widget.gridW, h: widget.gridH };
       if (!parsed.success)
         return {
           id: widget.id,
           title: widget.title,
+          grid,
           viz: widget.viz,
           result: null,
           error: "This widget's query is invalid.",
         };
-      const query = { ...parsed.data, filters: [...parsed.data.filters, ...filters] };
+      const query = {
+        ...parsed.data,
+        filters: [...parsed.data.filters, ...filters],
+        ...(compare && parsed.data.kind === "trend" ? { compare: true } : {}),
+      };
       const { data } = await runQuery({
         organizationId: embed.organizationId,
         projectId: embed.projectId,
@@ -74,6 +88,7 @@ export async function loadEmbedWidgets(
       return {
         id: widget.id,
         title: widget.title,
+        grid,
         viz: widget.viz,
         measureType: "measure" in query ? query.measure.type : undefined,
         result: data,

@@ -8,6 +8,8 @@ export const embedParamsSchema = z.object({
   filters: z.array(filterSchema).max(20).default([]),
   range: rangeSchema.optional(),
   timezone: timezoneSchema.optional(),
+  /** Trend widgets also draw the previous period, bucket by bucket (as the app's "Compare to previous period"). */
+  compare: z.boolean().optional(),
 });
 
 /** What the viewer may change: the date range, and filters on these dimensions. */

@@ -4,7 +4,8 @@
 // period, a funnel reads each later step over the range plus its window. Each is bounded here:
 //   - range: at most maxRangeDays, ten years (with leap days and a zone's offset changes to spare):
 //     every kind scans the range, a metric twice (the previous period).
-//   - trend: at most maxBuckets per series, and maxCells buckets x series (top N + "other").
+//   - trend: at most maxBuckets per series, and maxCells buckets x series (top N + "other", twice
+//     with the previous period).
 //     Rather than refuse, the interval is made coarser (hour -> day -> week -> month) and the
 //     answer's meta says so; refused (422 query_too_expensive) only when even months are too many.
 //   - retention: at most maxBuckets cohorts and maxCells cohorts x (periods + 1). Not coarsened:
@@ -62,7 +63,8 @@ function bucketsIn(range: ResolvedRange, unitMs: number): number {
 }
 
 function checkTrend(query: TrendQuery, range: ResolvedRange): CheckedQuery {
-  const series = query.breakdown ? query.breakdown.limit + 1 : 1;
+  // The previous period, when compared, is as many series again.
+  const series = (query.breakdown ? query.breakdown.limit + 1 : 1) * (query.compare ? 2 : 1);
   const fits = (interval: Interval) => {
     const buckets = bucketsIn(range, intervalMs[interval]);
     return buckets <= QUERY_BUDGET.maxBuckets && buckets * series <= QUERY_BUDGET.maxCells;

@@ -54,6 +54,35 @@ describe("resultToCsv", () => {
     expect(retention.split("\n")[0]).toBe("Cohort,Users,Week 0,Week 1");
   });
 
+  it("writes a compared trend's previous period beside each series, and a metric's change with its unit", () => {
+    const trend = resultToCsv({
+      kind: "trend",
+      interval: "hour",
+      buckets: [
+        { start: "2026-11-18T13:00:00.000Z", label: "2026-11-18T14:00" },
+        { start: "2026-11-18T14:00:00.000Z", label: "2026-11-18T15:00" },
+      ],
+      series: [{ key: null, other: false, values: [2, null], total: 2 }],
+      previous: {
+        range: { from: "2026-11-16T23:00:00.000Z", to: "2026-11-17T23:00:00.000Z" },
+        buckets: [null, null],
+        series: [{ key: null, other: false, values: [4, 0], total: 4 }],
+      },
+    });
+    expect(trend).toBe(
+      ["Hour,Value,Value (previous period)", "2026-11-18T14:00,2,4", "2026-11-18T15:00,,0", ""].join("\n"),
+    );
+    const metric = resultToCsv({
+      kind: "metric",
+      value: 0.75,
+      previous: 0.6,
+      change: 0.15,
+      change_unit: "points",
+      previous_range: null,
+    });
+    expect(metric).toBe(["Value,Previous period,Change,Change unit", "0.75,0.6,0.15,points", ""].join("\n"));
+  });
+
   it("names files after the title", () => {
     expect(csvFileName("Sign-ups by week!")).toBe("sign-ups-by-week.csv");
     expect(csvFileName("***")).toBe("data.csv");

@@ -22,17 +22,24 @@ export function resultToCsv(result: QueryResult, options: { valueHeading?: strin
     case "trend": {
       const dimension = result.dimension ?? "";
       const single = !result.dimension && result.series.length === 1;
+      const names = result.series.map((s) =>
+        s.other ? "Other" : single ? valueHeading : dimensionValueLabel(dimension, s.key, options.locale),
+      );
+      const previous = result.previous?.series ?? [];
       rows.push([
         INTERVAL_LABELS[result.interval],
-        ...result.series.map((s) =>
-          s.other ? "Other" : single ? valueHeading : dimensionValueLabel(dimension, s.key, options.locale),
-        ),
+        ...names,
+        ...previous.map((_, i) => `${names[i]} (previous period)`),
       ]);
-      for (const [i, b] of result.buckets.entries()) rows.push([b.label, ...result.series.map((s) => s.values[i])]);
+      for (const [i, b] of result.buckets.entries())
+        rows.push([b.label, ...result.series.map((s) => s.values[i]), ...previous.map((s) => s.values[i])]);
       break;
     }
     case "metric":
-      rows.push([valueHeading, "Previous period", "Change"], [result.value, result.previous, result.change]);
+      rows.push(
+        [valueHeading, "Previous period", "Change", "Change unit"],
+        [result.value, result.previous, result.change, result.change_unit],
+      );
       break;
     case "breakdown":
       rows.push(

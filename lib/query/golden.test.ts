@@ -200,12 +200,12 @@ describe("trend", () => {
 });
 
 describe("metric", () => {
-  it("compares with the previous period of equal length", async () => {
+  it("compares with the previous period of as many local days", async () => {
     const result = await run({ kind: "metric", event: "pageview" });
-    expect(result.data).toMatchObject({ value: 9, previous: 1, change: 8 });
-    // The range lost an hour to DST (95 hours), so the previous period is 95 hours too.
+    expect(result.data).toMatchObject({ value: 9, previous: 1, change: 8, change_unit: "relative" });
+    // The 4 Paris days before, midnight to midnight: 96 hours, where DST made the range itself 95.
     expect(result.data).toMatchObject({
-      previous_range: { from: "2026-03-23T00:00:00.000Z", to: "2026-03-26T23:00:00.000Z" },
+      previous_range: { from: "2026-03-22T23:00:00.000Z", to: "2026-03-26T23:00:00.000Z" },
     });
   });
 

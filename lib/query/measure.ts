@@ -2,6 +2,7 @@
 // events; session measures aggregate the sessions of lib/query/sessions.ts (bucketed by start,
 // grouped by the session's first event).
 
+import { conversionRateSql } from "./conversion-filter";
 import { actorHash, dimensionText, propertyNumber } from "./fields";
 import type { Dimension, Measure } from "./schemas";
 import { type QueryScope, scopeCondition } from "./scope";
@@ -60,6 +61,7 @@ function topGroup(dim: Sql, top: (string | null)[]): { inTop: Sql } {
 
 /** Rows of (bucket?, dim?, is_other, value) for the measure over the scope. */
 export function groupedMeasureSql(scope: QueryScope, measure: Measure, grouping: Grouping): Sql {
+  if (measure.type === "conversion_rate") return conversionRateSql(groupedMeasureSql, scope, grouping);
   const session = isSessionMeasure(measure);
   const time = session ? sql`s.started_at` : sql`e.timestamp`;
   const dim = grouping.dimension ? (session ? sql`s.dim` : dimensionText(grouping.dimension, "e")) : null;

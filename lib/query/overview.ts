@@ -2,7 +2,7 @@
 // (components/dashboard/project-overview.tsx) and bench/query.ts times exactly what they send.
 import { PASSIVE_EVENTS } from "./passive-events";
 import type { Dimension, Measure, QueryDefinitionInput, QueryRange } from "./schemas";
-import type { ViewState } from "./view-state";
+import { convertedEvents, queryInView, type ViewState } from "./view-state";
 
 export interface HeadlineMetric {
   key: string;
@@ -19,11 +19,28 @@ export const HEADLINE_METRICS: HeadlineMetric[] = [
   { key: "duration", label: "Session duration", measure: { type: "avg_session_duration" } },
 ];
 
+/** Shown while the view keeps the visitors who did an event: they, over all the range's visitors. */
+export const CONVERSION_RATE_METRIC: HeadlineMetric = {
+  key: "conversion",
+  label: "Conversion rate",
+  measure: { type: "conversion_rate" },
+};
+
+/** The headline metrics of a view: the conversion rate joins them under a conversion filter. */
+export function headlineMetricsFor(view: ViewState): HeadlineMetric[] {
+  return convertedEvents(view).length ? [...HEADLINE_METRICS, CONVERSION_RATE_METRIC] : HEADLINE_METRICS;
+}
+
 export interface BreakdownPanel {
   title: string;
   dimension: Dimension;
   /** What the table's value column is called. */
   valueLabel: string;
+  /**
+   * What clicking a row keeps: the events with that value (a drill-down filter), or, for event
+   * names, the visitors who did that event (a conversion filter: lib/query/conversion-filter.ts).
+   */
+  selects?: "events" | "visitors";
   query: QueryDefinitionInput & { kind: "breakdown" };
 }
 
@@ -51,6 +68,7 @@ export const BREAKDOWN_PANELS: BreakdownPanel[] = [
     title: "Custom events",
     dimension: "event",
     valueLabel: "Events",
+    selects: "visitors",
     query: {
       kind: "breakdown",
       dimension: "event",
@@ -80,14 +98,17 @@ export const ANY_DATA_REQUEST = {
 
 /** The body a panel posts to /api/v1/query for a view: the panel's filters plus the view's, in the view's range. */
 export function panelRequest(query: QueryDefinitionInput, view: ViewState) {
-  return { query: { ...query, filters: [...(query.filters ?? []), ...view.filters] }, range: view.range };
+  return { query: queryInView(query, view), range: view.range };
 }
 
 /** Every query the overview sends for a view with a selected headline metric, as the dashboard sends them together. */
 export function overviewRequests(view: ViewState, selected: HeadlineMetric = HEADLINE_METRICS[0]!) {
   return [
     { title: "Any data", ...ANY_DATA_REQUEST },
-    ...HEADLINE_METRICS.map((metric) => ({ title: metric.label, ...panelRequest(headlineQuery(metric), view) })),
+    ...headlineMetricsFor(view).map((metric) => ({
+      title: metric.label,
+      ...panelRequest(headlineQuery(metric), view),
+    })),
     { title: `${selected.label} over time`, ...panelRequest(trendQuery(selected, view.range), view) },
     ...BREAKDOWN_PANELS.map((panel) => ({ title: panel.title, ...panelRequest(panel.query, view) })),
   ];

@@ -3,27 +3,41 @@ import { z } from "zod";
 
 const bucketSchema = z.object({ start: z.string(), label: z.string() });
 
+const trendSeriesSchema = z.object({
+  key: z.string().nullable(),
+  other: z.boolean(),
+  /** One per bucket; null where the measure is undefined (a rate without sessions) or the bucket is still to come. */
+  values: z.array(z.number().nullable()),
+  total: z.number().nullable(),
+});
+
 export const trendResultSchema = z.object({
   kind: z.literal("trend"),
   interval: z.enum(["hour", "day", "week", "month"]),
   /** The breakdown's dimension when the series are its values, so they can be labelled ("FR" → "France"). */
   dimension: z.string().nullable().optional(),
   buckets: z.array(bucketSchema),
-  series: z.array(
-    z.object({
-      key: z.string().nullable(),
-      other: z.boolean(),
-      values: z.array(z.number().nullable()),
-      total: z.number().nullable(),
-    }),
-  ),
+  series: z.array(trendSeriesSchema),
+  /**
+   * With `compare`: the whole previous period, bucket by bucket against the current buckets (the
+   * i-th day, hour... of each, counted on the local clock); null where it has no such bucket.
+   */
+  previous: z
+    .object({
+      range: z.object({ from: z.string(), to: z.string() }),
+      buckets: z.array(bucketSchema.nullable()),
+      series: z.array(trendSeriesSchema),
+    })
+    .optional(),
 });
 
 export const metricResultSchema = z.object({
   kind: z.literal("metric"),
   value: z.number().nullable(),
   previous: z.number().nullable(),
+  /** relative: (value - previous) / previous; points: value - previous, for rates (0.021 = 2.1 percentage points). */
   change: z.number().nullable(),
+  change_unit: z.enum(["relative", "points"]),
   previous_range: z.object({ from: z.string(), to: z.string() }).nullable(),
 });
 

@@ -6,10 +6,11 @@
 import "server-only";
 import type pg from "pg";
 import { bitmapsFromNumbersSql, numberedActorsSql } from "./actor-bitmaps";
+import { rolledHours, unrolledEventsSql } from "./edge-hours";
 import { actorHash, dimensionText, textFilterCondition } from "./fields";
 import type { GroupedSql, Grouping } from "./measure";
 import type { Dimension, Filter, Measure, QueryDefinition } from "./schemas";
-import { type QueryScope, scopeCondition, tenantCondition } from "./scope";
+import { type QueryScope, tenantCondition } from "./scope";
 import { join, type Sql, sql, trusted } from "./sql";
 import { addInZone } from "./zone-time";
 
@@ -28,7 +29,7 @@ export const ROLLED_DIMENSIONS = {
 
 type RolledDimension = keyof typeof ROLLED_DIMENSIONS;
 
-function isRolled(dimension: Dimension): dimension is RolledDimension {
+function isRolled(dimension: string): dimension is RolledDimension {
   return dimension in ROLLED_DIMENSIONS;
 }
 
@@ -72,7 +73,10 @@ function dailyBitmapsSql(scope: QueryScope): Sql {
   return sql`EXISTS (SELECT 1 FROM rollup_daily_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone})`;
 }
 
-/** Rollups answer count and unique users of trend/metric/breakdown on rolled dimensions, hour-aligned ranges and whole-hour time zones. */
+/**
+ * Rollups answer count and unique users of trend/metric/breakdown on rolled dimensions in whole-hour
+ * time zones (a range's partial hours at either end are read raw: lib/query/edge-hours.ts).
+ */
 export async function rollupPlanIfAnswerable(
   db: Pick<pg.Pool, "query">,
   scope: QueryScope,
@@ -81,8 +85,6 @@ export async function rollupPlanIfAnswerable(
   if (query.kind !== "trend" && query.kind !== "metric" && query.kind !== "breakdown") return null;
   if (query.measure.type !== "count" && query.measure.type !== "unique_users") return null;
   if (rollupDimension(query.filters, groupByOf(query)) === null) return null;
-  const hourAligned = (d: Date) => d.getTime() % 3_600_000 === 0;
-  if (!hourAligned(scope.from) || !hourAligned(scope.to)) return null;
   const { rows } = await db.query<{ whole_hours: boolean; watermark: string | null; daily: boolean }>(
     sql`SELECT ${wholeHoursSql(sql`${scope.from}::timestamptz`, sql`${scope.to}::timestamptz`, scope.timezone)} AS whole_hours,
         ${watermarkSql} AS watermark, ${dailyBitmapsSql(scope)} AS daily`.toQuery(),
@@ -137,6 +139,7 @@ export const rollupGroupedSql =
       grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${scope.timezone})` : sql`NULL::timestamptz`;
     const rollupDim =
       grouping.dimension === "event" ? sql`r.name` : grouping.dimension ? sql`NULLIF(r.value, '')` : sql`NULL::text`;
+    const hours = rolledHours(scope);
     const rollupFilters = scope.filters.map((f) =>
       textFilterCondition(f, f.field === "event" ? sql`r.name` : sql`NULLIF(r.value, '')`),
     );
@@ -144,14 +147,15 @@ export const rollupGroupedSql =
       SELECT ${bucketOf(sql`r.bucket`)} AS b, ${rollupDim} AS dim, ${unique ? sql`0::bigint` : sql`r.events`} AS n, ${unique ? sql`unnest(r.actors)` : sql`NULL::bigint`} AS a
       FROM event_rollups r
       WHERE ${tenantCondition(scope, "r")} AND r.dimension = ${dimension}
-        AND r.bucket >= ${scope.from}::timestamptz AND r.bucket < ${scope.to}::timestamptz
+        AND r.bucket >= ${hours.from}::timestamptz AND r.bucket < ${hours.to}::timestamptz
         ${scope.event === undefined ? sql`` : sql`AND r.name = ${scope.event}`}
         ${rollupFilters.length ? sql`AND ${join(rollupFilters, " AND ")}` : sql``}`;
     const rawDim = grouping.dimension ? dimensionText(grouping.dimension, "e") : sql`NULL::text`;
-    const rawRows = sql`
-      SELECT ${bucketOf(sql`e.timestamp`)} AS b, ${rawDim} AS dim, 1::bigint AS n, ${unique ? actorHash("e") : sql`NULL::bigint`} AS a
-      FROM events e
-      WHERE ${scopeCondition(scope)} AND e.received_at > ${watermark}::timestamptz`;
+    const rawRows = unrolledEventsSql(
+      scope,
+      watermark,
+      sql`${bucketOf(sql`e.timestamp`)} AS b, ${rawDim} AS dim, 1::bigint AS n, ${unique ? actorHash("e") : sql`NULL::bigint`} AS a`,
+    );
 
     let dimSelect: Sql = sql`u.dim`;
     let isOther: Sql = sql`false`;
@@ -208,6 +212,7 @@ function dailyUniqueUsersSql(watermark: string, scope: QueryScope, grouping: Gro
       ? sql`x.name = ''`
       : join([sql`x.name <> ''`, ...namesOf("x")], " AND ");
   const dayStart = sql`(x.day::timestamp AT TIME ZONE ${tz})`;
+  const hours = rolledHours(scope);
   return sql`
     WITH whole AS (${wholeDaysSql(scope)}),
     days AS (
@@ -218,12 +223,10 @@ function dailyUniqueUsersSql(watermark: string, scope: QueryScope, grouping: Gro
     extra AS (
       SELECT ${bucketOf(sql`r.bucket`)} AS b, unnest(r.actors) AS a
       FROM event_rollups r, whole w
-      WHERE ${tenantCondition(scope, "r")} AND r.dimension = '' AND r.bucket >= ${scope.from}::timestamptz AND r.bucket < ${scope.to}::timestamptz
+      WHERE ${tenantCondition(scope, "r")} AND r.dimension = '' AND r.bucket >= ${hours.from}::timestamptz AND r.bucket < ${hours.to}::timestamptz
         AND NOT (r.bucket >= w.from_day AND r.bucket < w.to_day) AND ${join(namesOf("r"), " AND ")}
       UNION ALL
-      SELECT ${bucketOf(sql`e.timestamp`)}, ${actorHash("e")}
-      FROM events e
-      WHERE ${scopeCondition(scope)} AND e.received_at > ${watermark}::timestamptz
+      ${unrolledEventsSql(scope, watermark, sql`${bucketOf(sql`e.timestamp`)}, ${actorHash("e")}`)}
     ),
     numbered AS (${numberedActorsSql(scope, "extra", ["b"])}),
     extra_bitmaps AS (${trusted(bitmapsFromNumbersSql("numbered", ["b"]))}),
@@ -257,6 +260,7 @@ function dailyUniqueUsersByValueSql(
   const valueFilters = (value: Sql) =>
     join([sql`TRUE`, ...scope.filters.map((f) => textFilterCondition(f, value))], " AND ");
   const dayStart = sql`(x.day::timestamp AT TIME ZONE ${tz})`;
+  const hours = rolledHours(scope);
   let dimSelect: Sql = grouping.dimension ? sql`u.v` : sql`NULL::text`;
   let isOther: Sql = sql`false`;
   if (grouping.top) {
@@ -276,12 +280,10 @@ function dailyUniqueUsersByValueSql(
     extra AS (
       SELECT ${bucketOf(sql`r.bucket`)} AS b, NULLIF(r.value, '') AS v, unnest(r.actors) AS a
       FROM event_rollups r, whole w
-      WHERE ${tenantCondition(scope, "r")} AND r.dimension = ${dimension} AND r.bucket >= ${scope.from}::timestamptz AND r.bucket < ${scope.to}::timestamptz
+      WHERE ${tenantCondition(scope, "r")} AND r.dimension = ${dimension} AND r.bucket >= ${hours.from}::timestamptz AND r.bucket < ${hours.to}::timestamptz
         AND NOT (r.bucket >= w.from_day AND r.bucket < w.to_day) AND ${valueFilters(sql`NULLIF(r.value, '')`)}
       UNION ALL
-      SELECT ${bucketOf(sql`e.timestamp`)}, ${dimensionText(dimension, "e")}, ${actorHash("e")}
-      FROM events e
-      WHERE ${scopeCondition(scope)} AND e.received_at > ${watermark}::timestamptz
+      ${unrolledEventsSql(scope, watermark, sql`${bucketOf(sql`e.timestamp`)}, ${dimensionText(dimension, "e")}, ${actorHash("e")}`)}
     ),
     numbered AS (${numberedActorsSql(scope, "extra", ["b", "v"])}),
     extra_bitmaps AS (${trusted(bitmapsFromNumbersSql("numbered", ["b", "v"]))}),

@@ -2,9 +2,11 @@
 // rollups or raw events, and returns the data with metadata about how it was answered.
 import "server-only";
 import type pg from "pg";
+import { requestNow } from "../clock";
 import { getPrisma, getReportPool } from "../db/client";
 import { withSnapshotReaders } from "../db/snapshot-readers";
 import { ApiError } from "../errors";
+import { assertConversionRateDefined, rollupsMayAnswer } from "./conversion-filter";
 import { checkQueryCost, type IntervalAdjustment } from "./cost";
 import { runBreakdown } from "./kinds/breakdown";
 import { runFunnel } from "./kinds/funnel";
@@ -127,9 +129,15 @@ async function runInSnapshot(
   started: number,
 ) {
   const timezone = input.timezone ?? input.query.timezone ?? project.timezone;
-  const now = input.now ?? new Date();
-  const range = await resolveRange(db, input.range ?? input.query.range ?? DEFAULT_RANGE, timezone, now);
+  const now = input.now ?? requestNow();
+  const { previous, ...range } = await resolveRange(
+    db,
+    input.range ?? input.query.range ?? DEFAULT_RANGE,
+    timezone,
+    now,
+  );
   const { query, intervalAdjusted } = checkQueryCost(input.query, range);
+  assertConversionRateDefined(query);
   const scope: QueryScope = {
     organizationId: project.organizationId,
     projectId: project.id,
@@ -148,9 +156,10 @@ async function runInSnapshot(
       "SET LOCAL parallel_setup_cost = 10; SET LOCAL parallel_tuple_cost = 0.001; SET LOCAL parallel_leader_participation = off",
     );
   }
-  const plan = input.useRollups === false ? null : await rollupPlanIfAnswerable(db, scope, query);
-  const sessionPlan = input.useRollups === false || plan ? null : await sessionRollupPlanIfAnswerable(db, scope, query);
-  const retentionWatermark = input.useRollups === false ? null : await retentionDailyWatermark(db, scope, query);
+  const raw = input.useRollups === false || !rollupsMayAnswer(query);
+  const plan = raw ? null : await rollupPlanIfAnswerable(db, scope, query);
+  const sessionPlan = raw || plan ? null : await sessionRollupPlanIfAnswerable(db, scope, query);
+  const retentionWatermark = raw ? null : await retentionDailyWatermark(db, scope, query);
   const rollups = plan !== null || sessionPlan !== null || retentionWatermark !== null;
   const grouped = plan
     ? rollupGroupedSql(plan)
@@ -160,10 +169,10 @@ async function runInSnapshot(
   let data: QueryResult;
   switch (query.kind) {
     case "trend":
-      data = await runTrend(db, scope, query, grouped);
+      data = await runTrend(db, scope, query, now, previous, grouped);
       break;
     case "metric":
-      data = await runMetric(db, scope, query, grouped);
+      data = await runMetric(db, scope, query, previous, grouped);
       break;
     case "breakdown":
       data = await runBreakdown(db, scope, query, grouped);

@@ -18,9 +18,19 @@ export const dimensionSchema = z.union([z.enum(DIMENSIONS), propertyPathSchema])
 
 const scalar = z.union([storableText().max(500), z.number().finite(), z.boolean()]);
 
+/**
+ * The conversion filter's field (lib/query/conversion-filter.ts): `{ field: "performed", op:
+ * "equals", value: "signup" }` keeps the events of the visitors who did signup in the range;
+ * `in` any of several events, `not_equals` / `not_in` the visitors who did not.
+ */
+export const CONVERSION_FIELD = "performed";
+const CONVERSION_OPS = ["equals", "not_equals", "in", "not_in"];
+/** Conversion filters one query may hold: each is a semi-join over the range's events of that name. */
+export const MAX_CONVERSION_FILTERS = 3;
+
 export const filterSchema = z
   .object({
-    field: dimensionSchema,
+    field: z.union([dimensionSchema, z.literal(CONVERSION_FIELD)]),
     op: z.enum([
       "equals",
       "not_equals",
@@ -61,6 +71,13 @@ export const filterSchema = z
       lte: "number",
     }[filter.op];
     const v = filter.value;
+    if (filter.field === CONVERSION_FIELD) {
+      const names = Array.isArray(v) ? v : [v];
+      if (!CONVERSION_OPS.includes(filter.op))
+        ctx.addIssue({ code: "custom", path: ["op"], message: `"performed" takes ${CONVERSION_OPS.join(", ")}` });
+      else if (!names.every((name) => typeof name === "string" && name.length >= 1 && name.length <= 200))
+        ctx.addIssue({ code: "custom", path: ["value"], message: '"performed" needs event names (1-200 characters)' });
+    }
     const ok =
       (needs === "none" && v === undefined) ||
       (needs === "scalar" && v !== undefined && !Array.isArray(v)) ||
@@ -81,6 +98,8 @@ export const measureSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("sessions") }),
   z.object({ type: z.literal("bounce_rate") }),
   z.object({ type: z.literal("avg_session_duration") }),
+  /** Visitors who did the event of the query's conversion filter, as a share of all its visitors. */
+  z.object({ type: z.literal("conversion_rate") }),
   z.object({ type: z.enum(["sum", "avg", "min", "max"]), property: propertyPathSchema }),
 ]);
 
@@ -137,8 +156,15 @@ export const timezoneSchema = z.string().refine(isValidTimeZone, "must be an IAN
 const eventName = storableText().min(1).max(200);
 const limit = z.number().int().min(1).max(100);
 
+const filtersSchema = z
+  .array(filterSchema)
+  .max(20)
+  .refine((filters) => filters.filter((f) => f.field === CONVERSION_FIELD).length <= MAX_CONVERSION_FILTERS, {
+    message: `at most ${MAX_CONVERSION_FILTERS} "performed" filters`,
+  });
+
 const common = {
-  filters: z.array(filterSchema).max(20).default([]),
+  filters: filtersSchema.default([]),
   range: rangeSchema.optional(),
   timezone: timezoneSchema.optional(),
 };
@@ -149,6 +175,8 @@ export const trendQuerySchema = z.object({
   measure: measureSchema.default({ type: "count" }),
   interval: z.enum(["hour", "day", "week", "month"]).default("day"),
   breakdown: z.object({ dimension: dimensionSchema, limit: limit.default(5) }).optional(),
+  /** Also answer the previous period, bucket by bucket (drawn as a dashed line). */
+  compare: z.boolean().default(false),
   ...common,
 });
 
@@ -172,7 +200,16 @@ export const breakdownQuerySchema = z.object({
 
 export const funnelStepSchema = z.object({
   event: eventName,
-  filters: z.array(filterSchema).max(10).default([]),
+  // A step's filters narrow its events; who did what is the query's filters' business.
+  filters: z
+    .array(
+      filterSchema.refine((f) => f.field !== CONVERSION_FIELD, {
+        message: '"performed" applies to the whole query: put it in the query\'s filters',
+        path: ["field"],
+      }),
+    )
+    .max(10)
+    .default([]),
   label: z.string().max(200).optional(),
 });
 

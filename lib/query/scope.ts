@@ -1,6 +1,6 @@
 // What every compiled query is bounded by: one organization, one project, a time range, filters.
 
-import { filtersCondition } from "./fields";
+import { allFiltersCondition } from "./conversion-filter";
 import type { Filter } from "./schemas";
 import { type Sql, sql, trusted } from "./sql";
 
@@ -23,7 +23,7 @@ export function tenantCondition(scope: Pick<QueryScope, "organizationId" | "proj
 export function scopeCondition(scope: QueryScope, alias = "e"): Sql {
   const a = trustedAlias(alias);
   const byName = scope.event === undefined ? sql`TRUE` : sql`${a}.name = ${scope.event}`;
-  return sql`${tenantCondition(scope, alias)} AND ${a}.timestamp >= ${scope.from}::timestamptz AND ${a}.timestamp < ${scope.to}::timestamptz AND ${byName} AND ${filtersCondition(scope.filters, alias)}`;
+  return sql`${tenantCondition(scope, alias)} AND ${a}.timestamp >= ${scope.from}::timestamptz AND ${a}.timestamp < ${scope.to}::timestamptz AND ${byName} AND ${allFiltersCondition(scope, alias)}`;
 }
 
 function trustedAlias(alias: string): Sql {

@@ -1,18 +1,20 @@
 // Answering session measures (sessions, bounce rate, session duration) from the session rollups
-// (lib/query/session-refresh.ts) for unfiltered queries over hour-aligned ranges in whole-hour time
-// zones. Exactly the raw answer (lib/query/sessions.ts), whose sessions are cut by the range:
+// (lib/query/session-refresh.ts) for unfiltered queries in whole-hour time zones. Exactly the raw
+// answer (lib/query/sessions.ts), whose sessions are cut by the range:
 // - sessions within one hour are counted in session_hourly: wholly in or out of any such range;
 // - sessions spanning hours that the range holds whole are read from their first fragment, which
 //   carries the whole session's aggregates; those it cuts are recombined from their fragments inside;
-// - sessions touched by events that arrived after the watermark are taken out of the counts and
-//   recombined from their fragments and those raw events;
+// - sessions touched by events that arrived after the watermark, or by events in the partial hours
+//   at the ends of a range that does not start or end on the hour (lib/query/edge-hours.ts), are
+//   taken out of the counts and recombined from their fragments in the whole hours and those raw events;
 // - events without a session id are sessionised raw (few: the partial index finds them).
 import "server-only";
 import type pg from "pg";
+import { rolledHours, unrolledEventsSql } from "./edge-hours";
 import type { GroupedSql, Grouping } from "./measure";
 import { wholeHoursSql } from "./rollups";
 import type { Measure, QueryDefinition } from "./schemas";
-import { type QueryScope, scopeCondition, tenantCondition } from "./scope";
+import { type QueryScope, tenantCondition } from "./scope";
 import {
   durationMicrosSql,
   idlessSessionEventsSql,
@@ -38,8 +40,6 @@ export async function sessionRollupPlanIfAnswerable(
   if (query.kind !== "trend" && query.kind !== "metric") return null;
   if (!SESSION_MEASURES.has(query.measure.type) || scope.event !== undefined || scope.filters.length > 0) return null;
   if (query.kind === "trend" && query.breakdown) return null;
-  const hourAligned = (d: Date) => d.getTime() % 3_600_000 === 0;
-  if (!hourAligned(scope.from) || !hourAligned(scope.to)) return null;
   const { rows } = await db.query<{ whole_hours: boolean; watermark: string | null }>(
     sql`SELECT ${wholeHoursSql(sql`${scope.from}::timestamptz`, sql`${scope.to}::timestamptz`, scope.timezone)} AS whole_hours,
         (SELECT watermark::text FROM session_state WHERE id = 1 AND isfinite(watermark)) AS watermark`.toQuery(),
@@ -69,9 +69,11 @@ export const sessionRollupGroupedSql =
       throw new Error("query not answerable from session rollups");
     const bucketOf = (time: Sql) =>
       grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${scope.timezone})` : sql`NULL::timestamptz`;
-    const inRange = sql`${tenantCondition(scope, "f")} AND f.hour >= ${scope.from}::timestamptz AND f.hour < ${scope.to}::timestamptz`;
-    // A spanning session with hours outside the range is cut by it: recombined from its fragments inside.
-    const cutByRange = sql`(f.first_hour < ${scope.from}::timestamptz OR f.last_hour >= ${scope.to}::timestamptz)`;
+    // The whole hours of the range; its partial hours at either end are read raw, as arrivals are.
+    const hours = rolledHours(scope);
+    const inRange = sql`${tenantCondition(scope, "f")} AND f.hour >= ${hours.from}::timestamptz AND f.hour < ${hours.to}::timestamptz`;
+    // A spanning session with hours outside the whole hours is cut by the range: recombined from its fragments inside.
+    const cutByRange = sql`(f.first_hour < ${hours.from}::timestamptz OR f.last_hour >= ${hours.to}::timestamptz)`;
     const touchedSingleHour = sql`
     SELECT f.* FROM session_fragments f JOIN touched t ON t.session_id = f.session_id
     WHERE ${inRange} AND NOT f.spans`;
@@ -80,8 +82,7 @@ export const sessionRollupGroupedSql =
            ${sign} * (${pageviews} = 1 AND ${interactions} = 0)::int AS bounces, ${sign} * ${durationUs} AS duration_us`;
     return sql`
     WITH tail AS MATERIALIZED (
-      SELECT e.session_id, e.timestamp AS ts, e.name FROM events e
-      WHERE ${scopeCondition(scope)} AND e.received_at > ${watermark}::timestamptz AND e.session_id IS NOT NULL
+      ${unrolledEventsSql(scope, watermark, sql`e.session_id, e.timestamp AS ts, e.name`, sql`e.session_id IS NOT NULL`)}
     ),
     touched AS MATERIALIZED (SELECT DISTINCT session_id FROM tail),
     cut AS MATERIALIZED (
@@ -91,7 +92,7 @@ export const sessionRollupGroupedSql =
     pieces AS (
       SELECT f.session_id, f.first_at, f.last_at, f.pageviews, f.interactions
       FROM cut c JOIN session_fragments f ON ${tenantCondition(scope, "f")} AND f.session_id = c.session_id
-      WHERE f.hour >= ${scope.from}::timestamptz AND f.hour < ${scope.to}::timestamptz
+      WHERE f.hour >= ${hours.from}::timestamptz AND f.hour < ${hours.to}::timestamptz
       UNION ALL
       SELECT session_id, first_at, last_at, pageviews, interactions FROM (${touchedSingleHour}) s
       UNION ALL
@@ -113,7 +114,7 @@ export const sessionRollupGroupedSql =
     FROM (
       SELECT ${bucketOf(sql`h.hour`)} AS b, h.sessions AS n, h.pageview_sessions, h.bounces, h.duration_us
       FROM session_hourly h
-      WHERE ${tenantCondition(scope, "h")} AND h.hour >= ${scope.from}::timestamptz AND h.hour < ${scope.to}::timestamptz
+      WHERE ${tenantCondition(scope, "h")} AND h.hour >= ${hours.from}::timestamptz AND h.hour < ${hours.to}::timestamptz
       UNION ALL
       ${asSession(sql`s.hour`, durationMicrosSql(sql`s.first_at`, sql`s.last_at`), sql`s.pageviews`, sql`s.interactions`, sql`-1`)} FROM (${touchedSingleHour}) s
       UNION ALL

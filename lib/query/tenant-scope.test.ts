@@ -8,6 +8,7 @@ import { runMetric } from "./kinds/metric";
 import { runRetention } from "./kinds/retention";
 import { runTrend } from "./kinds/trend";
 import { groupedMeasureSql } from "./measure";
+import type { ComparisonRange } from "./range";
 import { rollupGroupedSql } from "./rollups";
 import {
   breakdownQuerySchema,
@@ -32,6 +33,13 @@ const scope: QueryScope = {
   timezone: "UTC",
   filters: [],
 };
+const comparison: ComparisonRange = {
+  from: new Date("2025-12-25T00:00:00Z"),
+  to: new Date("2026-01-01T00:00:00Z"),
+  comparableTo: new Date("2025-12-28T12:34:56Z"),
+  shift: { calendar: true, interval: "7 days" },
+};
+const now = new Date("2026-01-04T12:34:56Z");
 
 it("binds every events and rollups reference to the organization and project", async () => {
   const sent: { text: string; values: unknown[] }[] = [];
@@ -48,16 +56,29 @@ it("binds every events and rollups reference to the organization and project", a
     rollupGroupedSql({ watermark: "2026-01-05 00:00:00+00", daily: true }),
   ];
   for (const g of grouped) {
-    await runTrend(recording, scope, trendQuerySchema.parse({ kind: "trend", breakdown: { dimension: "path" } }), g);
+    await runTrend(
+      recording,
+      scope,
+      trendQuerySchema.parse({ kind: "trend", breakdown: { dimension: "path" }, compare: true }),
+      now,
+      comparison,
+      g,
+    );
     await runMetric(
       recording,
       scope,
       metricQuerySchema.parse({ kind: "metric", measure: { type: "unique_users" } }),
+      comparison,
       g,
     );
     await runBreakdown(recording, scope, breakdownQuerySchema.parse({ kind: "breakdown", dimension: "country" }), g);
   }
-  await runMetric(recording, scope, metricQuerySchema.parse({ kind: "metric", measure: { type: "bounce_rate" } }));
+  await runMetric(
+    recording,
+    scope,
+    metricQuerySchema.parse({ kind: "metric", measure: { type: "bounce_rate" } }),
+    comparison,
+  );
   await runFunnel(
     recording,
     scope,

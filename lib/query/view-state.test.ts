@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_VIEW, parseViewState, serializeViewState, withDrillDown, withoutFilter } from "./view-state";
+import {
+  convertedEvents,
+  DEFAULT_VIEW,
+  parseViewState,
+  serializeViewState,
+  withConversion,
+  withDrillDown,
+  withoutFilter,
+} from "./view-state";
 
 describe("view state in the URL", () => {
   it("round-trips ranges and filters, including values with colons and lists", () => {
@@ -28,5 +36,25 @@ describe("view state in the URL", () => {
     expect(twice.filters).toEqual([{ field: "path", op: "equals", value: "/docs" }]);
     expect(withDrillDown(twice, "referrer", null).filters).toHaveLength(2);
     expect(withoutFilter(twice, 0).filters).toEqual([]);
+  });
+
+  it("keeps the previous-period comparison in the URL", () => {
+    const compared = { ...DEFAULT_VIEW, compare: true };
+    expect(serializeViewState(compared).toString()).toBe("compare=previous");
+    expect(parseViewState(serializeViewState(compared))).toEqual(compared);
+    expect(parseViewState(new URLSearchParams("compare=yes")).compare).toBeUndefined();
+  });
+
+  it("filters by who did an event: one conversion filter at a time, in the URL like any filter", () => {
+    const once = withConversion(withDrillDown(DEFAULT_VIEW, "country", "FR"), "signup");
+    const twice = withConversion(once, "purchase");
+    expect(twice.filters).toEqual([
+      { field: "country", op: "equals", value: "FR" },
+      { field: "performed", op: "equals", value: "purchase" },
+    ]);
+    expect(serializeViewState(twice).getAll("f")).toEqual(["country:equals:FR", "performed:equals:purchase"]);
+    expect(parseViewState(serializeViewState(twice))).toEqual(twice);
+    expect(convertedEvents(twice)).toEqual(["purchase"]);
+    expect(convertedEvents(withDrillDown(DEFAULT_VIEW, "event", "signup"))).toEqual([]);
   });
 });

@@ -1,11 +1,24 @@
-// A dashboard view (range + filters) as URL search params, so every view is a shareable link.
-// Filters travel as repeated `f=field:op:value` params (value JSON-encoded when not a plain string).
-import { type Filter, filterSchema, type QueryRange, RELATIVE_RANGES, rangeSchema } from "./schemas";
+// A dashboard view (range + filters, and whether trends show the previous period) as URL search
+// params, so every view is a shareable link. Filters travel as repeated `f=field:op:value` params
+// (value JSON-encoded when not a plain string); the comparison as `compare=previous`.
+import {
+  CONVERSION_FIELD,
+  type Filter,
+  filterSchema,
+  type QueryDefinitionInput,
+  type QueryRange,
+  RELATIVE_RANGES,
+  rangeSchema,
+} from "./schemas";
 
 export interface ViewState {
   range: QueryRange;
   filters: Filter[];
+  /** Trends also draw the previous period, bucket by bucket (a dashed line). */
+  compare?: boolean;
 }
+
+const COMPARE_PREVIOUS = "previous";
 
 const DEFAULT_RELATIVE = "last_30_days";
 export const DEFAULT_VIEW: ViewState = { range: { relative: DEFAULT_RELATIVE }, filters: [] };
@@ -53,7 +66,7 @@ export function parseViewState(params: URLSearchParams): ViewState {
     .getAll("f")
     .map(parseFilter)
     .filter((f): f is Filter => f !== null);
-  return { range, filters };
+  return { range, filters, ...(params.get("compare") === COMPARE_PREVIOUS ? { compare: true } : {}) };
 }
 
 export function serializeViewState(view: ViewState): URLSearchParams {
@@ -65,6 +78,7 @@ export function serializeViewState(view: ViewState): URLSearchParams {
     params.set("to", view.range.to);
   }
   for (const filter of view.filters) params.append("f", serializeFilter(filter));
+  if (view.compare) params.set("compare", COMPARE_PREVIOUS);
   return params;
 }
 
@@ -77,4 +91,30 @@ export function withDrillDown(view: ViewState, field: Filter["field"], value: st
 
 export function withoutFilter(view: ViewState, index: number): ViewState {
   return { ...view, filters: view.filters.filter((_, i) => i !== index) };
+}
+
+/**
+ * Keeps the visitors who did this event (a conversion filter, replacing any other "did" filter):
+ * what clicking a custom event does, so every panel shows those visitors rather than only the
+ * event itself.
+ */
+export function withConversion(view: ViewState, event: string): ViewState {
+  const others = view.filters.filter((f) => f.field !== CONVERSION_FIELD);
+  return { ...view, filters: [...others, { field: CONVERSION_FIELD, op: "equals", value: event }] };
+}
+
+/** The event names of the view's conversion filters that keep visitors who did them (equals, in). */
+export function convertedEvents(view: ViewState): string[] {
+  return view.filters
+    .filter((f) => f.field === CONVERSION_FIELD && (f.op === "equals" || f.op === "in"))
+    .flatMap((f) => (Array.isArray(f.value) ? f.value.map(String) : [String(f.value)]));
+}
+
+/** A panel's query in a view: the view's filters after its own, and on trends the previous period when the view compares. */
+export function queryInView(query: QueryDefinitionInput, view: ViewState): QueryDefinitionInput {
+  return {
+    ...query,
+    filters: [...(query.filters ?? []), ...view.filters],
+    ...(view.compare && query.kind === "trend" ? { compare: true } : {}),
+  };
 }

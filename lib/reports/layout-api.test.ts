@@ -98,6 +98,21 @@ it("places new widgets after the last one, beside it when the row has room, and 
   expect(findOverlap(after)).toBeNull();
 });
 
+it("puts a new widget in the first free slot of the grid: the gap beside a metric before a full-width chart", async () => {
+  const reportId = await newReport();
+  await addWidget(reportId, "metric 1", "metric");
+  await addWidget(reportId, "wide", "line", { x: 0, y: 2, w: 12, h: 4 });
+  await addWidget(reportId, "metric 2", "metric");
+  // A chart is taller than the gap left beside the metrics: it goes below the wide one, moving nothing.
+  await addWidget(reportId, "chart", "line");
+  expect(await grids(reportId)).toEqual({
+    "metric 1": { x: 0, y: 0, w: 3, h: 2 },
+    "metric 2": { x: 3, y: 0, w: 3, h: 2 },
+    wide: { x: 0, y: 2, w: 12, h: 4 },
+    chart: { x: 0, y: 6, w: 6, h: 4 },
+  });
+});
+
 it("saves a layout, packs in widgets it leaves out, and refuses overlapping or malformed ones with a 400", async () => {
   const reportId = await newReport();
   const a = await addWidget(reportId, "a");

@@ -1,5 +1,16 @@
 import { expect, it } from "vitest";
-import { findOverlap, indexOf, insert, move, normalize, type Placed, pack, readingOrder, resize } from "./layout";
+import {
+  findOverlap,
+  firstFreeSlot,
+  indexOf,
+  insert,
+  move,
+  normalize,
+  type Placed,
+  pack,
+  readingOrder,
+  resize,
+} from "./layout";
 
 const grid = (items: Placed[]) => Object.fromEntries(items.map((i) => [i.id, i.grid]));
 
@@ -63,6 +74,34 @@ it("appends a new widget beside the last one when the row has room, moving no ot
     w: 6,
     h: 2,
   });
+});
+
+it("gives a new widget the first free slot of the grid that moves no other widget", () => {
+  // An empty report: the top-left corner; then beside the last widget while its row has room.
+  expect(firstFreeSlot([], { w: 6, h: 4 })).toEqual({ index: 0, grid: { x: 0, y: 0, w: 6, h: 4 } });
+  const half: Placed[] = [{ id: "a", grid: { x: 0, y: 0, w: 6, h: 4 } }];
+  expect(firstFreeSlot(half, { w: 6, h: 4 })).toEqual({ index: 1, grid: { x: 6, y: 0, w: 6, h: 4 } });
+
+  // A metric, then a full-width chart: the row beside the metric is free, and a new metric takes it.
+  const gap: Placed[] = [
+    { id: "metric", grid: { x: 0, y: 0, w: 3, h: 2 } },
+    { id: "wide", grid: { x: 0, y: 2, w: 12, h: 4 } },
+  ];
+  const slot = firstFreeSlot(gap, { w: 3, h: 2 });
+  expect(slot).toEqual({ index: 1, grid: { x: 3, y: 0, w: 3, h: 2 } });
+  const filled = insert(gap, { id: "new", size: { w: 3, h: 2 } }, slot.index);
+  expect(grid(filled)).toEqual({ ...grid(gap), new: { x: 3, y: 0, w: 3, h: 2 } });
+
+  // A chart taller than that gap would push the wide one down: it goes after it instead.
+  expect(firstFreeSlot(gap, { w: 6, h: 4 })).toEqual({ index: 2, grid: { x: 0, y: 6, w: 6, h: 4 } });
+
+  // Beside a tall widget, under a short one.
+  expect(firstFreeSlot(traffic, { w: 6, h: 2 }).grid).toEqual({ x: 0, y: 8, w: 6, h: 2 });
+  const tall: Placed[] = [
+    { id: "tall", grid: { x: 0, y: 0, w: 6, h: 4 } },
+    { id: "short", grid: { x: 6, y: 0, w: 6, h: 2 } },
+  ];
+  expect(firstFreeSlot(tall, { w: 3, h: 2 })).toEqual({ index: 2, grid: { x: 6, y: 2, w: 3, h: 2 } });
 });
 
 it("finds two widgets sharing a cell", () => {

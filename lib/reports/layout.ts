@@ -84,6 +84,32 @@ export function resize(items: readonly Placed[], id: string, size: Size): Placed
   return pack(readingOrder(items).map((item) => (item.id === id ? { id, size } : sized(item))));
 }
 
+/**
+ * Where a new widget of this size goes: the first slot of the grid, in reading order, that it can
+ * take without moving any other widget: beside the last one when its row has room, or in a gap
+ * left beside a taller widget or before a wider one. Returns its place in the order (for `insert`)
+ * and the grid it gets there. Appending always qualifies (a packed prefix never moves), so there
+ * is always an answer.
+ */
+export function firstFreeSlot(items: readonly Placed[], size: Size): { index: number; grid: Grid } {
+  const NEW = "(the new widget)";
+  const before = new Map(normalize(items).map((p) => [p.id, p.grid]));
+  const same = (a: Grid, b: Grid | undefined) => !!b && a.x === b.x && a.y === b.y && a.w === b.w && a.h === b.h;
+  let best: { index: number; grid: Grid } | null = null;
+  for (let index = 0; index <= items.length; index++) {
+    const layout = insert(items, { id: NEW, size }, index);
+    if (!layout.every((p) => p.id === NEW || same(p.grid, before.get(p.id)))) continue;
+    const grid = layout.find((p) => p.id === NEW)!.grid;
+    if (!best || grid.y < best.grid.y || (grid.y === best.grid.y && grid.x < best.grid.x)) best = { index, grid };
+  }
+  return best!;
+}
+
+/** How many widgets come before this place in reading order: where a widget put there goes in the order. */
+export function orderIndexAt(items: readonly Placed[], grid: Pick<Grid, "x" | "y">): number {
+  return items.filter((p) => p.grid.y < grid.y || (p.grid.y === grid.y && p.grid.x < grid.x)).length;
+}
+
 /** Inserts a widget at `index` in the order (the end when omitted). */
 export function insert(items: readonly Placed[], item: { id: string; size: Size }, index = items.length): Placed[] {
   const order = readingOrder(items).map(sized);

@@ -7,7 +7,7 @@ import { getPrisma } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { ApiError } from "../errors";
 import type { Role } from "../workspace/schemas";
-import { findOverlap, indexOf, insert, normalize, type Placed, type Size } from "./layout";
+import { findOverlap, firstFreeSlot, indexOf, insert, normalize, orderIndexAt, type Placed, type Size } from "./layout";
 import { type Grid, layoutSchema, reportInputSchema, widgetInputSchema, widgetPatchSchema } from "./schemas";
 
 const notFound = () => new ApiError("not_found", "No such report");
@@ -81,11 +81,6 @@ const placedOf = (w: GridRow): Placed => ({ id: w.id, grid: { x: w.gridX, y: w.g
 const gridData = (grid: Grid) => ({ gridX: grid.x, gridY: grid.y, gridW: grid.w, gridH: grid.h });
 const defaultSize = (viz: { type: string }): Size => (viz.type === "metric" ? { w: 3, h: 2 } : { w: 6, h: 4 });
 
-/** How many of the layout's widgets come before this position in reading order: where a widget put there goes in the order. */
-function orderIndexAt(layout: Placed[], grid: Grid): number {
-  return layout.filter((p) => p.grid.y < grid.y || (p.grid.y === grid.y && p.grid.x < grid.x)).length;
-}
-
 /**
  * Changes a report's layout with its row locked, so concurrent changes (two widgets added at once)
  * each start from the other's result. `change` gets the widgets' current grids and returns the new
@@ -113,14 +108,15 @@ async function changeLayout<T>(
   });
 }
 
-/** Adds a widget: at the given grid's place in the order when there is one, else after the last widget, in the first slot where it fits. */
+/** Adds a widget: at the given grid's place in the order when there is one, else in the first free slot of the grid where it fits. */
 export async function addWidget(userId: string, reportId: string, input: unknown) {
   const data = widgetInputSchema.parse(input);
   const { report } = await editableReport(userId, reportId);
   const id = randomUUID();
   const size = data.grid ? { w: data.grid.w, h: data.grid.h } : defaultSize(data.viz);
   return changeLayout(reportId, async (current, tx) => {
-    const layout = insert(current, { id, size }, data.grid ? orderIndexAt(current, data.grid) : current.length);
+    const index = data.grid ? orderIndexAt(current, data.grid) : firstFreeSlot(current, size).index;
+    const layout = insert(current, { id, size }, index);
     const grid = layout.find((p) => p.id === id)!.grid;
     const widget = await tx.widget.create({
       data: {

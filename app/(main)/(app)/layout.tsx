@@ -1,6 +1,7 @@
 // Everything behind sign-in: unauthenticated visitors go to /signin.
 import { redirect } from "next/navigation";
 import { AppHeader } from "@/components/shell/app-header";
+import { SkipLink } from "@/components/shell/skip-link";
 import { getSessionUser } from "@/lib/auth/session";
 
 export const dynamic = "force-dynamic";
@@ -10,8 +11,11 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   if (!user) redirect("/signin");
   return (
     <div className="min-h-screen bg-slate-50 dark:bg-slate-950">
+      <SkipLink />
       <AppHeader email={user.email} />
-      <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6">{children}</main>
+      <main id="main-content" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 focus:outline-none sm:px-6">
+        {children}
+      </main>
     </div>
   );
 }

@@ -42,13 +42,15 @@ const visitors: MetricResult = {
   value: 48_213,
   previous: 41_020,
   change: 48_213 / 41_020 - 1,
+  change_unit: "relative",
   previous_range: { from: "2025-02-15T00:00:00Z", to: "2025-03-01T00:00:00Z" },
 };
 const bounce: MetricResult = {
   kind: "metric",
   value: 0.382,
   previous: 0.415,
-  change: 0.382 / 0.415 - 1,
+  change: 0.382 - 0.415,
+  change_unit: "points",
   previous_range: null,
 };
 const duration: MetricResult = {
@@ -56,6 +58,7 @@ const duration: MetricResult = {
   value: 200,
   previous: 230,
   change: 200 / 230 - 1,
+  change_unit: "relative",
   previous_range: null,
 };
 const pages: BreakdownResult = {

@@ -3,6 +3,7 @@
 // past the range's end, so a conversion that started in range is not cut off.
 import "server-only";
 import type pg from "pg";
+import { eventFilters } from "../conversion-filter";
 import { actorHash, dimensionText, filtersCondition } from "../fields";
 import type { FunnelResult, FunnelStepResult } from "../results";
 import type { FunnelQuery } from "../schemas";
@@ -28,7 +29,7 @@ function stepsSql(scope: QueryScope, query: FunnelQuery): Sql {
       SELECT p.actor, min(e.timestamp) AS t, p.t0, p.dim
       FROM ${prev} p JOIN events e ON ${actorHash("e")} = p.actor AND e.timestamp > p.t AND e.timestamp <= p.t0 + ${window}
       WHERE ${tenantCondition(scope)} AND e.timestamp >= ${scope.from}::timestamptz AND e.timestamp < ${scope.to}::timestamptz + ${window}
-        AND e.name = ${step.event} AND ${filtersCondition([...scope.filters, ...step.filters])}
+        AND e.name = ${step.event} AND ${filtersCondition(eventFilters([...scope.filters, ...step.filters]))}
       GROUP BY p.actor, p.t0, p.dim)`);
   });
   // Each step's users counted per group in one pass, then joined on the group (NULL-safe).

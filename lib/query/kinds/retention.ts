@@ -4,7 +4,8 @@
 import "server-only";
 import type pg from "pg";
 import { bitmapsFromNumbersSql, numberedActorsSql } from "../actor-bitmaps";
-import { ACTOR_BUCKETS, actorBucket, actorHash, filtersCondition } from "../fields";
+import { allFiltersCondition } from "../conversion-filter";
+import { ACTOR_BUCKETS, actorBucket, actorHash } from "../fields";
 import type { RetentionResult } from "../results";
 import type { RetentionQuery } from "../schemas";
 import { type QueryScope, tenantCondition } from "../scope";
@@ -37,7 +38,7 @@ function rawCohortsSql(scope: QueryScope, query: RetentionQuery): Sql {
   const days = daysPerPeriod(query);
   return sql`
     activity AS (
-      SELECT ${actorHash("e")} AS actor, e.timestamp AS t, e.name, ${filtersCondition(scope.filters)} AS matches
+      SELECT ${actorHash("e")} AS actor, e.timestamp AS t, e.name, ${allFiltersCondition(scope)} AS matches
       FROM events e
       WHERE ${tenantCondition(scope)} AND e.timestamp >= date_trunc(${query.period}, ${scope.from}::timestamptz, ${tz}) AND e.timestamp < ${scope.to}::timestamptz
         AND e.name IN (${query.start_event}, ${query.return_event}) AND e.actor IS NOT NULL
@@ -93,7 +94,7 @@ function maskPatternsSql(
   starts: Date[],
   buckets: { first: number; last: number } | null,
 ): Sql {
-  const filters = filtersCondition(scope.filters);
+  const filters = allFiltersCondition(scope);
   const users = sql`
     SELECT min(r.i) FILTER (WHERE r.starts) - 1 AS c, bit_or(1::bigint << (r.i - 1)) FILTER (WHERE r.returns) AS returned
     FROM (

@@ -1,7 +1,9 @@
-// The projects of every organization the user belongs to.
+// The projects of every organization the user belongs to; owners and admins start new ones here.
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { buttonClass } from "@/components/ui/button";
+import { hasRole } from "@/lib/auth/roles";
 import { getSessionUser } from "@/lib/auth/session";
 import { listProjectsForUser } from "@/lib/workspace/projects-for-user";
 
@@ -19,21 +21,32 @@ export default async function ProjectsPage() {
       )}
       {organizations.map(({ organization, role, projects }) => (
         <section key={organization.id} aria-labelledby={`org-${organization.id}`}>
-          <h2
-            id={`org-${organization.id}`}
-            className="mb-3 text-sm font-semibold uppercase tracking-wide text-slate-500"
-          >
-            {organization.name} <span className="font-normal normal-case">· {role}</span>
-          </h2>
+          <div className="mb-3 flex flex-wrap items-center justify-between gap-3">
+            <h2
+              id={`org-${organization.id}`}
+              className="text-sm font-semibold tracking-wide text-slate-600 uppercase dark:text-slate-400"
+            >
+              {organization.name} <span className="font-normal normal-case">· {role}</span>
+            </h2>
+            {hasRole(role, "admin") && (
+              <Link
+                href={`/projects/new?organization=${organization.id}`}
+                className={buttonClass({ size: "sm" })}
+                aria-label={`New project in ${organization.name}`}
+              >
+                New project
+              </Link>
+            )}
+          </div>
           <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
             {projects.map((p) => (
               <li key={p.id}>
                 <Link
                   href={`/projects/${p.id}`}
-                  className="block rounded-lg border border-slate-200 bg-white p-4 hover:border-indigo-400 dark:border-slate-800 dark:bg-slate-900"
+                  className="block rounded-lg border border-slate-200 bg-white p-4 hover:border-indigo-400 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:border-slate-800 dark:bg-slate-900"
                 >
                   <span className="font-medium">{p.name}</span>
-                  <span className="block text-sm text-slate-500">{p.timezone}</span>
+                  <span className="block text-sm text-slate-600 dark:text-slate-400">{p.timezone}</span>
                 </Link>
               </li>
             ))}

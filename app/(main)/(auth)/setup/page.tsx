@@ -14,7 +14,7 @@ export default async function SetupPage() {
         <h1 className="text-2xl font-semibold">Welcome to Lumen</h1>
         <p className="mt-1 text-slate-600 dark:text-slate-300">Create the first owner account and your organization.</p>
       </div>
-      <SetupForm defaultTimezone="UTC" />
+      <SetupForm defaultTimezone="UTC" zones={Intl.supportedValuesOf("timeZone")} />
     </main>
   );
 }

@@ -1,0 +1,87 @@
+// Conversion filters (`{ field: "performed", op: "equals", value: "signup" }`): the events of the
+// actors (user id, else anonymous id) who did, or did not do, an event in the query's range. An
+// actor-level restriction on top of the event filters: "visitors who did signup" keeps every event
+// of those visitors, so their pageviews, sessions, sources and other events are all there, where an
+// event filter (`event equals signup`) keeps only the signup events themselves.
+//
+// Each filter is one semi-join (anti-join for not_equals / not_in) with the range's events of those
+// names, which the (organization, project, name, actor bucket, timestamp) index holds with their
+// actor: its cost follows those events, bounded by the range budget (lib/query/cost.ts), the
+// statement timeout and MAX_CONVERSION_FILTERS. Rollups keep no actor per event, so queries with a
+// conversion filter read raw events (the planner's guard: rollupsMayAnswer).
+//
+// The conversion rate (measure `conversion_rate`) is the visitors the filters keep over the visitors
+// without them (same range and event filters), per bucket and dimension value like any measure.
+import { ApiError } from "../errors";
+import { actorHash, filtersCondition } from "./fields";
+import type { GroupedSql, Grouping } from "./measure";
+import { CONVERSION_FIELD, type Filter, type QueryDefinition } from "./schemas";
+import { type QueryScope, tenantCondition } from "./scope";
+import { join, type Sql, sql, trusted } from "./sql";
+
+export function isConversionFilter(filter: Filter): boolean {
+  return filter.field === CONVERSION_FIELD;
+}
+
+/** The filters that narrow events, without the conversion filters. */
+export function eventFilters(filters: readonly Filter[]): Filter[] {
+  return filters.filter((f) => !isConversionFilter(f));
+}
+
+export function hasConversionFilter(filters: readonly Filter[]): boolean {
+  return filters.some(isConversionFilter);
+}
+
+const positive = (filter: Filter) => filter.op === "equals" || filter.op === "in";
+
+function didEventSql(scope: QueryScope, filter: Filter, alias: string): Sql {
+  const names = (Array.isArray(filter.value) ? filter.value : [filter.value]).map(String);
+  const performed = sql`
+    SELECT p.actor FROM events p
+    WHERE ${tenantCondition(scope, "p")} AND p.timestamp >= ${scope.from}::timestamptz AND p.timestamp < ${scope.to}::timestamptz
+      AND p.name = ANY(${names}::text[]) AND p.actor IS NOT NULL`;
+  const actor = actorHash(alias);
+  // An anti-join for "did not": an event without an actor is of no one who did it.
+  return positive(filter) ? sql`${actor} IN (${performed})` : sql`NOT EXISTS (${performed} AND p.actor = ${actor})`;
+}
+
+/** The scope's conversion filters on the events of `alias`: TRUE when it has none. */
+export function conversionCondition(scope: QueryScope, alias = "e"): Sql {
+  const conditions = scope.filters.filter(isConversionFilter).map((f) => didEventSql(scope, f, alias));
+  return conditions.length ? join(conditions, " AND ") : trusted("TRUE");
+}
+
+/** The event filters and the conversion filters of a scope, on the events of `alias`. */
+export function allFiltersCondition(scope: QueryScope, alias = "e"): Sql {
+  return sql`${filtersCondition(eventFilters(scope.filters), alias)} AND ${conversionCondition(scope, alias)}`;
+}
+
+/** Rollups cannot tell which actor did what: a query with a conversion filter is answered from raw events. */
+export function rollupsMayAnswer(query: QueryDefinition): boolean {
+  return !hasConversionFilter(query.filters);
+}
+
+/** The conversion rate needs something to convert to: a filter keeping the visitors who did an event. */
+export function assertConversionRateDefined(query: QueryDefinition): void {
+  if (!("measure" in query) || query.measure.type !== "conversion_rate") return;
+  if (query.filters.some((f) => isConversionFilter(f) && positive(f))) return;
+  throw new ApiError("invalid_request", 'conversion_rate needs a "performed" filter (equals or in) to convert to', [
+    { path: "query.measure", message: 'conversion_rate needs a "performed" equals or in filter' },
+  ]);
+}
+
+/**
+ * Rows (bucket, dim, is_other, value) of the conversion rate: per group, the unique users the scope
+ * keeps over the unique users it keeps without its conversion filters. Every group of the first is
+ * one of the second, which has a visitor in each of its groups.
+ */
+export function conversionRateSql(grouped: GroupedSql, scope: QueryScope, grouping: Grouping): Sql {
+  const visitors = { type: "unique_users" } as const;
+  const converted = grouped(scope, visitors, grouping);
+  const all = grouped({ ...scope, filters: eventFilters(scope.filters) }, visitors, grouping);
+  return sql`
+    SELECT a.bucket, a.dim, a.is_other, COALESCE(c.value, 0) / a.value AS value
+    FROM (${all}) a
+    LEFT JOIN (${converted}) c
+      ON c.bucket IS NOT DISTINCT FROM a.bucket AND c.dim IS NOT DISTINCT FROM a.dim AND c.is_other = a.is_other`;
+}
