@@ -247,3 +247,46 @@ test("a funnel gets step names, conditions on a step and a breakdown, and they s
   await expect(builder.getByLabel("Break down by (first step's value)")).toHaveValue("country");
   await expect(builder.getByLabel("Window unit")).toHaveValue("hour");
 });
+
+test("a conversion rate asks for the visitors who did an event, offered by name, and shows their share", async ({
+  page,
+}) => {
+  const ws = await seedAnalystWorkspace();
+  const reportId = await openReport(page, ws);
+  await page.getByRole("button", { name: "Add widget" }).click();
+  const builder = page.getByRole("form", { name: "Widget builder" });
+  await builder.getByLabel("Kind").selectOption("metric");
+  await builder.getByLabel("Measure").selectOption("conversion_rate");
+  await builder.getByLabel("Title", { exact: true }).fill("Signed up");
+  await builder.getByRole("button", { name: "Save widget" }).click();
+  const filters = builder.getByRole("group", { name: "Filters" });
+  await expect(filters).toContainText("A conversion rate needs a “Visitors who did” filter to convert to");
+
+  await filters.getByLabel("Field").selectOption("performed");
+  await expect(filters.getByLabel("Condition").locator("option")).toHaveText([
+    "did",
+    "did one of",
+    "did not do",
+    "did none of",
+  ]);
+  const value = filters.getByRole("combobox", { name: "Value" });
+  await value.focus();
+  await page.keyboard.type("sign");
+  await expect(filters.getByRole("listbox", { name: "Value: suggestions" }).getByRole("option")).toHaveText([
+    /^signup/,
+  ]);
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await filters.getByRole("button", { name: "Add condition" }).click();
+  await expect(filters.getByRole("list", { name: "Filters" })).toHaveText(/Visitors who did signup/);
+  await expect(filters).not.toContainText("needs a");
+  await builder.getByRole("button", { name: "Save widget" }).click();
+  await expect(builder).toBeHidden();
+  expect(await savedQuery(reportId, "Signed up")).toMatchObject({
+    kind: "metric",
+    measure: { type: "conversion_rate" },
+    filters: [{ field: "performed", op: "equals", value: "signup" }],
+  });
+  // One of the three visitors of the last 30 days signed up.
+  await expect(page.getByRole("region", { name: "Signed up" }).getByTestId("metric-value")).toHaveText("33%");
+});

@@ -1,19 +1,24 @@
 "use client";
 // Picks what to group or filter by: a built-in dimension by its name ("UTM source", "Country"), or
-// a property of the events, whose key the project's own keys are offered for.
+// a property of the events, whose key the project's own keys are offered for; for filters, also the
+// visitors who did an event (the conversion filter).
 import { useId } from "react";
-import type { Dimension } from "@/lib/query/schemas";
+import { CONVERSION_FIELD, type Dimension } from "@/lib/query/schemas";
 import { DIMENSION_LABELS, DIMENSIONS } from "@/lib/query/vocabulary";
 import { controlClass, fieldClass, SuggestInput } from "./suggest-input";
 
 const PROPERTY = "property";
 const NONE = "";
 
-interface DimensionPickerProps {
+type Field = Dimension | typeof CONVERSION_FIELD;
+
+interface DimensionPickerProps<T extends Field> {
   projectId: string;
   label: string;
-  value: Dimension | null;
-  onChange: (value: Dimension | null) => void;
+  value: T | null;
+  onChange: (value: T | null) => void;
+  /** Offer the conversion filter's field as well ("Visitors who did an event"); for filters only. */
+  withConversion?: boolean;
   /** Offer "none" under this name (e.g. "Don't split"): the value is then null. */
   noneLabel?: string;
   /** Leave "Event" out where it makes no sense. */
@@ -21,15 +26,16 @@ interface DimensionPickerProps {
   error?: string;
 }
 
-export function DimensionPicker({
+export function DimensionPicker<T extends Field = Dimension>({
   projectId,
   label,
   value,
   onChange,
+  withConversion,
   noneLabel,
   withoutEvent = false,
   error,
-}: DimensionPickerProps) {
+}: DimensionPickerProps<T>) {
   const id = useId();
   const isProperty = value?.startsWith("properties.") ?? false;
   const property = isProperty ? value!.slice("properties.".length) : "";
@@ -45,9 +51,10 @@ export function DimensionPicker({
           aria-invalid={error && !isProperty ? true : undefined}
           onChange={(e) => {
             const next = e.target.value;
+            // The options are the fields T allows: built-in dimensions, a property, and the conversion field only when asked for.
             if (next === NONE) onChange(null);
-            else if (next === PROPERTY) onChange(`properties.${property}`);
-            else onChange(next as Dimension);
+            else if (next === PROPERTY) onChange(`properties.${property}` as T);
+            else onChange(next as T);
           }}
         >
           {noneLabel !== undefined && <option value={NONE}>{noneLabel}</option>}
@@ -57,6 +64,7 @@ export function DimensionPicker({
             </option>
           ))}
           <option value={PROPERTY}>A property of the event…</option>
+          {withConversion && <option value={CONVERSION_FIELD}>Visitors who did an event…</option>}
         </select>
       </div>
       {isProperty && (
@@ -66,7 +74,7 @@ export function DimensionPicker({
           label={`${label}: property`}
           value={property}
           placeholder="plan"
-          onChange={(key) => onChange(`properties.${key.trim().replace(/^properties\./, "")}`)}
+          onChange={(key) => onChange(`properties.${key.trim().replace(/^properties\./, "")}` as T)}
           error={error}
         />
       )}

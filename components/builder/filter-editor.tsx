@@ -5,7 +5,7 @@
 // "FR", shown as "France").
 import { useState } from "react";
 import { useLocale } from "@/components/widgets/use-locale";
-import { type Dimension, type Filter, filterSchema } from "@/lib/query/schemas";
+import { CONVERSION_FIELD, type Filter, filterSchema } from "@/lib/query/schemas";
 import { dimensionValueLabel, FILTER_OP_LABELS, type FilterOp, filterLabel } from "@/lib/query/vocabulary";
 import { DimensionPicker } from "./dimension-picker";
 import { controlClass, fieldClass, SuggestInput } from "./suggest-input";
@@ -24,9 +24,19 @@ const TEXT_OPS: FilterOp[] = [
 const NUMBER_OPS: FilterOp[] = ["gt", "gte", "lt", "lte"];
 const NO_VALUE_OPS: FilterOp[] = ["is_set", "is_not_set"];
 const LIST_OPS: FilterOp[] = ["in", "not_in"];
+/** The conversion filter keeps visitors: its operators read as what they did. */
+const CONVERSION_OPS: FilterOp[] = ["equals", "in", "not_equals", "not_in"];
+const CONVERSION_OP_LABELS: Partial<Record<FilterOp, string>> = {
+  equals: "did",
+  in: "did one of",
+  not_equals: "did not do",
+  not_in: "did none of",
+};
 
-function sourceFor(field: Dimension): SuggestionSource | null {
-  if (field === "event") return { kind: "event" };
+type Field = Filter["field"];
+
+function sourceFor(field: Field): SuggestionSource | null {
+  if (field === "event" || field === CONVERSION_FIELD) return { kind: "event" };
   if (field.startsWith("properties."))
     return field.length > "properties.".length ? { kind: "property_value", key: field } : null;
   return { kind: "dimension_value", key: field };
@@ -52,7 +62,7 @@ function typedValue(op: FilterOp, text: string, jsonType: string | undefined): F
 }
 
 /** What is missing before the condition can be added, in words; null when it can. */
-function valueProblem(op: FilterOp, text: string, field: Dimension): string | null {
+function valueProblem(op: FilterOp, text: string, field: Field): string | null {
   if (field === "properties.") return "Name the property first.";
   if (NO_VALUE_OPS.includes(op)) return null;
   if (NUMBER_OPS.includes(op)) return Number.isFinite(Number(text)) && text.trim() !== "" ? null : "Enter a number.";
@@ -72,7 +82,7 @@ interface FilterEditorProps {
 
 export function FilterEditor({ projectId, legend, filters, onAdd, onRemove, error }: FilterEditorProps) {
   const locale = useLocale();
-  const [field, setField] = useState<Dimension>("path");
+  const [field, setField] = useState<Field>("path");
   const [op, setOp] = useState<FilterOp>("equals");
   const [value, setValue] = useState("");
   const [chosenType, setChosenType] = useState<string | undefined>(undefined);
@@ -83,7 +93,8 @@ export function FilterEditor({ projectId, legend, filters, onAdd, onRemove, erro
   const jsonType = chosenType ?? keys.suggestions.find((s) => s.value === propertyKey)?.type;
   const listOp = LIST_OPS.includes(op);
   const lastItem = listOp ? (value.split(",").at(-1) ?? "").trim() : value;
-  const ops = isProperty ? [...TEXT_OPS, ...NUMBER_OPS] : TEXT_OPS;
+  const conversion = field === CONVERSION_FIELD;
+  const ops = conversion ? CONVERSION_OPS : isProperty ? [...TEXT_OPS, ...NUMBER_OPS] : TEXT_OPS;
   const problem = valueProblem(op, value, field);
   const candidate = filterSchema.safeParse({ field, op, value: typedValue(op, value, jsonType) });
   const canAdd = problem === null && candidate.success;
@@ -114,15 +125,22 @@ export function FilterEditor({ projectId, legend, filters, onAdd, onRemove, erro
       )}
       {error && <p className="text-xs text-red-700 dark:text-red-300">{error}</p>}
       <div className="grid grid-cols-1 gap-2 rounded-md border border-dashed border-slate-300 p-2 sm:grid-cols-2 dark:border-slate-700">
-        <DimensionPicker
+        <DimensionPicker<Field>
           projectId={projectId}
           label="Field"
           value={field}
+          withConversion
           onChange={(next) => {
-            const dimension = next ?? "path";
-            setField(dimension);
+            const chosen = next ?? "path";
+            setField(chosen);
             setChosenType(undefined);
-            if (!dimension.startsWith("properties.") && NUMBER_OPS.includes(op)) setOp("equals");
+            const allowed =
+              chosen === CONVERSION_FIELD
+                ? CONVERSION_OPS
+                : chosen.startsWith("properties.")
+                  ? [...TEXT_OPS, ...NUMBER_OPS]
+                  : TEXT_OPS;
+            if (!allowed.includes(op)) setOp("equals");
           }}
         />
         <label className={fieldClass}>
@@ -130,7 +148,7 @@ export function FilterEditor({ projectId, legend, filters, onAdd, onRemove, erro
           <select className={controlClass} value={op} onChange={(e) => setOp(e.target.value as FilterOp)}>
             {ops.map((o) => (
               <option key={o} value={o}>
-                {FILTER_OP_LABELS[o]}
+                {(conversion ? CONVERSION_OP_LABELS[o] : undefined) ?? FILTER_OP_LABELS[o]}
               </option>
             ))}
           </select>

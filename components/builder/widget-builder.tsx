@@ -23,7 +23,7 @@ import {
   VIZ_LABELS,
   WINDOW_UNIT_LABELS,
 } from "@/lib/query/vocabulary";
-import { builderProblems, problemsFromApiDetails } from "@/lib/reports/builder-errors";
+import { problemsFromApiDetails, widgetProblems } from "@/lib/reports/builder-errors";
 import {
   type BuilderAction,
   type BuilderState,
@@ -37,7 +37,7 @@ import {
   vizForKind,
   type WindowUnit,
 } from "@/lib/reports/builder-state";
-import { type WidgetInput, widgetInputSchema } from "@/lib/reports/schemas";
+import type { WidgetInput } from "@/lib/reports/schemas";
 import { DimensionPicker } from "./dimension-picker";
 import { FilterEditor } from "./filter-editor";
 import { controlClass, fieldClass, SuggestInput } from "./suggest-input";
@@ -84,15 +84,15 @@ export function WidgetBuilder({
   const firstField = useRef<HTMLInputElement>(null);
 
   const input = toWidgetInput(state);
-  const valid = widgetInputSchema.safeParse(input);
-  const problems = valid.success ? {} : builderProblems(valid.error.issues);
+  const problems = widgetProblems(input);
+  const valid = Object.keys(problems).length === 0;
   const serverProblems =
     saveError instanceof ApiClientError && saveError.details.length ? problemsFromApiDetails(saveError.details) : {};
   const problemOf = (field: string): string | undefined =>
     (submitted || changed.has(field) ? problems[field] : undefined) ?? serverProblems[field];
   const formProblem =
     problemOf("form") ?? (saveError && !Object.keys(serverProblems).length ? saveError.message : undefined);
-  const preview = useDeferredValue(valid.success ? input : null);
+  const preview = useDeferredValue(valid ? input : null);
 
   // Opened below the fold (editing a widget lower down): bring it into view, ready to type; on close,
   // focus goes back to the button that opened it.
@@ -124,7 +124,7 @@ export function WidgetBuilder({
       className="grid scroll-mt-4 gap-6 lg:grid-cols-[minmax(0,24rem)_1fr]"
       onSubmit={(e) => {
         e.preventDefault();
-        if (valid.success) return onSave(input);
+        if (valid) return onSave(input);
         setSubmitted(true);
         // The first field at fault, once its message is rendered.
         requestAnimationFrame(() => form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());

@@ -1,7 +1,7 @@
 // Validation problems of the widget builder read as sentences beside their field, whether the
 // builder's own check or the API found them.
 import { describe, expect, it } from "vitest";
-import { builderProblems, parseIssuePath, problemsFromApiDetails } from "./builder-errors";
+import { builderProblems, parseIssuePath, problemsFromApiDetails, widgetProblems } from "./builder-errors";
 import { initialBuilderState, toWidgetInput } from "./builder-state";
 import { widgetInputSchema } from "./schemas";
 
@@ -69,6 +69,20 @@ describe("builderProblems", () => {
   });
 });
 
+describe("widgetProblems", () => {
+  it("asks a conversion rate for a filter of the visitors who did an event, and is empty once it has one", () => {
+    const rate = toWidgetInput({ ...initialBuilderState, kind: "metric", viz: "metric", measure: "conversion_rate" });
+    expect(widgetProblems(rate)).toEqual({
+      filters: "A conversion rate needs a “Visitors who did” filter to convert to: add one under Filters.",
+    });
+    const withFilter = {
+      ...rate,
+      query: { ...rate.query, filters: [{ field: "performed" as const, op: "equals" as const, value: "signup" }] },
+    };
+    expect(widgetProblems(withFilter)).toEqual({});
+  });
+});
+
 describe("problemsFromApiDetails", () => {
   it("reads the API's detail paths back into fields", () => {
     expect(parseIssuePath("query.steps[1].event")).toEqual(["query", "steps", 1, "event"]);
@@ -76,10 +90,12 @@ describe("problemsFromApiDetails", () => {
       problemsFromApiDetails([
         { path: "query.steps[1].event", message: "Too small: expected string to have >=1 characters" },
         { path: "title", message: "Too big: expected string to have <=200 characters" },
+        { path: "query.measure", message: 'conversion_rate needs a "performed" equals or in filter' },
       ]),
     ).toEqual({
       "steps.1.event": "Choose the event of step 2.",
       title: "Keep the title to 200 characters or fewer.",
+      filters: "A conversion rate needs a “Visitors who did” filter to convert to: add one under Filters.",
     });
   });
 });

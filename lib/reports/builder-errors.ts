@@ -3,7 +3,12 @@
 // small: expected string to have >=1 characters"); this maps each to the builder's field and says
 // what to do ("Choose the event of step 2."). The API's 400 details (paths such as
 // "query.steps[1].event") map the same way, so a refusal by the server lands on the same field.
+import { CONVERSION_FIELD } from "../query/schemas";
 import { UNSTORABLE_TEXT_MESSAGE } from "../text";
+import { type WidgetInput, widgetInputSchema } from "./schemas";
+
+const CONVERSION_RATE_NEEDS_FILTER =
+  "A conversion rate needs a “Visitors who did” filter to convert to: add one under Filters.";
 
 /** A builder field an error is shown beside ("steps.1.event" for step 2's event), or "form" for the whole widget. */
 export type BuilderField = string;
@@ -45,6 +50,7 @@ function describeIssue(issue: ValidationIssue): [BuilderField, string] {
     case "event":
       return ["event", "An event name has at most 200 characters."];
     case "measure":
+      if (issue.message.includes("conversion_rate")) return ["filters", CONVERSION_RATE_NEEDS_FILTER];
       return [
         "property",
         "Name a numeric property, such as amount or order.total (letters, digits, _, $ and -, up to 5 levels).",
@@ -125,6 +131,22 @@ export function builderProblems(issues: readonly ValidationIssue[]): Record<Buil
     const [field, message] = describeIssue(issue);
     problems[field] ??= message;
   }
+  return problems;
+}
+
+/**
+ * Every problem of a widget input, by field: the schema's, and what only a run would find (a
+ * conversion rate without a "Visitors who did" filter to convert to). Empty when it can be saved.
+ */
+export function widgetProblems(input: WidgetInput): Record<BuilderField, string> {
+  const parsed = widgetInputSchema.safeParse(input);
+  const problems = parsed.success ? {} : builderProblems(parsed.error.issues);
+  const { query } = input;
+  const convertsTo = (query.filters ?? []).some(
+    (f) => f.field === CONVERSION_FIELD && (f.op === "equals" || f.op === "in"),
+  );
+  if ("measure" in query && query.measure?.type === "conversion_rate" && !convertsTo)
+    problems.filters ??= CONVERSION_RATE_NEEDS_FILTER;
   return problems;
 }
 
