@@ -182,10 +182,13 @@ export function ReportBoard({ projectId, reportId }: { projectId: string; report
                 : undefined
             }
             saving={saveWidget.isPending}
+            saveError={saveWidget.error}
             onSave={(input) => saveWidget.mutate(input)}
-            onCancel={() => setEditing(null)}
+            onCancel={() => {
+              saveWidget.reset();
+              setEditing(null);
+            }}
           />
-          <FormError error={saveWidget.error} className="mt-2" />
         </div>
       )}
       {widgets.length === 0 && !editing && (
