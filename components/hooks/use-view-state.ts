@@ -7,7 +7,7 @@ import { parseViewState, serializeViewState, type ViewState } from "@/lib/query/
 
 /**
  * Changes are written with the History API, which Next.js's router follows (useSearchParams updates)
- * without asking the server for the page again: router.replace() re-rendered the project's server
+ * without asking the server for the page again: router.push() re-rendered the project's server
  * components first (session and project look-ups, 0.6-0.9 s), and the panels' queries, keyed by the
  * view, could not start until that round trip ended.
  *
