@@ -84,14 +84,14 @@ test("the report list counts widgets with the noun in the right form", async ({ 
         organizationId: ws.organizationId,
         projectId: ws.projectId,
         name,
-        widgets: { create: widgets.map((w) => ({ ...w, organizationId: ws.organizationId })) },
+        widgets: { create: [...widgets] },
       },
     });
   }
   await signIn(page, ws.email, ws.password);
   await page.goto(`/projects/${ws.projectId}/reports`);
   const row = (name: string) => page.getByRole("listitem").filter({ hasText: name });
-  await expect(row("One chart")).toContainText(/\b1 widget\b(?!s)/);
+  await expect(row("One chart")).toContainText(/1 widget(?!s)/);
   await expect(row("Two charts")).toContainText("2 widgets");
   await expect(row("Empty")).toContainText("0 widgets");
 });

@@ -51,6 +51,7 @@ async function moveLeft(page: Page, title: string) {
   await page.keyboard.press("Space");
   await expect(page.locator('[id^="DndLiveRegion"]')).toContainText(`Picked up ${title}`);
   await page.keyboard.press("ArrowLeft");
+  await expect(page.locator('[id^="DndLiveRegion"]')).toContainText(`${title} would go to position`);
   await page.keyboard.press("Space");
   await expect(page.locator('[id^="DndLiveRegion"]')).toContainText(`${title} dropped at position`);
 }
@@ -74,29 +75,37 @@ test("two quick layout saves reach the server one after the other, and the last 
   page,
 }) => {
   const { reportId, idOfC, layoutUrl } = await openReport(page);
+  // The test stores each save itself (route.fetch) before answering the page: a save the page sends
+  // while an earlier one is still unanswered is logged between that one's "sent" and "saved".
   const events: string[] = [];
-  let holdFirst: (route: Route) => void = () => {};
-  const firstHeld = new Promise<Route>((resolve) => {
-    holdFirst = resolve;
+  let firstArrived: () => void = () => {};
+  const firstHeld = new Promise<void>((resolve) => {
+    firstArrived = resolve;
+  });
+  let releaseFirst: () => void = () => {};
+  const firstReleased = new Promise<void>((resolve) => {
+    releaseFirst = resolve;
   });
   let requests = 0;
   await page.route(layoutUrl, async (route) => {
-    events.push(`sent ${describeSave(route.request().postDataJSON(), idOfC)}`);
+    const save = describeSave(route.request().postDataJSON(), idOfC);
+    events.push(`sent ${save}`);
     requests += 1;
-    if (requests === 1) holdFirst(route);
-    else await route.continue();
-  });
-  page.on("requestfinished", (request) => {
-    if (request.url().endsWith(`/reports/${reportId}/layout`))
-      events.push(`saved ${describeSave(request.postDataJSON(), idOfC)}`);
+    if (requests === 1) {
+      firstArrived();
+      await firstReleased;
+    }
+    const response = await route.fetch();
+    events.push(`saved ${save}`);
+    await route.fulfill({ response });
   });
 
   await moveLeft(page, "C");
-  const first = await firstHeld;
+  await firstHeld;
   // The second drop is made while the first save is still on its way: the page shows it at once.
   await moveLeft(page, "C");
   await expect.poll(() => shownOrder(page)).toEqual(["C", "A", "B"]);
-  await first.continue();
+  releaseFirst();
 
   await expect.poll(() => events).toHaveLength(4);
   expect(events).toEqual(["sent C at 4", "saved C at 4", "sent C at 0", "saved C at 0"]);

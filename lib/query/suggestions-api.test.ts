@@ -2,6 +2,7 @@
 // values, most frequent first; only to readers of the project, never another tenant's; bad input 400.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTenant, postEvents, type Tenant, testBaseUrl } from "../../testing/fixtures";
+import { signedInMember } from "../../testing/members";
 import { createApiKey } from "../auth/api-keys";
 import { closeDatabase } from "../db/client";
 
@@ -20,9 +21,10 @@ interface Answer {
   source: string;
 }
 
-function suggest(projectId: string, params: Record<string, string>, key?: string) {
+/** Asked with a read key (Bearer) or a signed-in member's session cookie. */
+function suggest(projectId: string, params: Record<string, string>, key?: string, cookie?: string) {
   return fetch(`${testBaseUrl()}/api/v1/projects/${projectId}/suggestions?${new URLSearchParams(params)}`, {
-    headers: key ? { authorization: `Bearer ${key}` } : {},
+    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(cookie ? { cookie } : {}) },
   });
 }
 
@@ -139,6 +141,33 @@ describe("GET /api/v1/projects/{id}/suggestions", () => {
     expect(((await otherKey.json()) as { error: { code: string } }).error.code).toBe("not_found");
     expect((await suggest(a.projectId, { kind: "event" }, a.writeKey)).status).toBe(403);
     expect((await suggest("not-a-uuid", { kind: "event" }, a.readKey)).status).toBe(404);
+  });
+
+  it("answers signed-in members of the project's organization, whatever their role, and no one else's", async () => {
+    const viewer = await signedInMember(a.organizationId, "viewer");
+    const mine = await suggest(a.projectId, { kind: "event" }, undefined, viewer.cookie);
+    expect(mine.status).toBe(200);
+    expect(((await mine.json()) as Answer).suggestions.map((s) => s.value)).toContain("pageview");
+
+    const outsider = await signedInMember(b.organizationId, "owner");
+    const kinds: Record<string, string>[] = [
+      { kind: "event" },
+      { kind: "property_key" },
+      { kind: "property_value", key: "plan" },
+      { kind: "dimension_value", key: "path" },
+    ];
+    for (const params of kinds) {
+      const response = await suggest(a.projectId, params, undefined, outsider.cookie);
+      expect(response.status, JSON.stringify(params)).toBe(404);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe("not_found");
+    }
+    // Each tenant's suggestions hold only its own events.
+    const own = await suggest(b.projectId, { kind: "property_value", key: "plan" }, undefined, outsider.cookie);
+    expect(((await own.json()) as Answer).suggestions.map((s) => s.value)).toEqual(["enterprise"]);
+    const events = await values({ kind: "event", prefix: "secret" });
+    expect(events.suggestions).toEqual([]);
+    const plans = await values({ kind: "property_value", key: "plan" });
+    expect(plans.suggestions.map((s) => s.value)).not.toContain("enterprise");
   });
 
   it("refuses bad input with 400 and a message naming the parameter", async () => {
