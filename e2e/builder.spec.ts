@@ -56,9 +56,7 @@ async function savedQuery(reportId: string, title: string) {
   return widget.query as Record<string, unknown>;
 }
 
-test("editing a widget lower down brings the builder into view, focused, and gives focus back on close", async ({
-  page,
-}) => {
+async function expectBuilderOpensInView(page: Page) {
   const ws = await seedAnalystWorkspace();
   await openReport(
     page,
@@ -76,6 +74,22 @@ test("editing a widget lower down brings the builder into view, focused, and giv
   await expect(builder).toBeHidden();
   await expect(edit).toBeFocused();
   await expect(edit).toBeInViewport();
+}
+
+test("editing a widget lower down brings the builder into view, focused, and gives focus back on close", async ({
+  page,
+}) => {
+  await expectBuilderOpensInView(page);
+});
+
+test.describe("on a phone-sized screen", () => {
+  test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+
+  test("editing a widget lower down brings the builder into view, focused, and gives focus back on close", async ({
+    page,
+  }) => {
+    await expectBuilderOpensInView(page);
+  });
 });
 
 test("choices read as words, and the project's events, properties and values are suggested by keyboard", async ({

@@ -94,6 +94,29 @@ test("a range change on the overview queries at once and shows every panel pendi
   await expect(metric(page, "Pageviews")).toHaveText("3");
 });
 
+test.describe("on a phone-sized screen", () => {
+  test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+
+  test("a range change shows a panel pending at once, and its new number when answered", async ({ page }) => {
+    const ws = await seedAnalystWorkspace();
+    await signIn(page, ws.email, ws.password);
+    await page.goto(`/projects/${ws.projectId}`);
+    await expect(metric(page, "Pageviews")).toHaveText("4");
+
+    const queries = await holdQueries(page, (body) => body.range?.relative === "last_7_days");
+    await page.getByLabel("Date range").selectOption("last_7_days");
+    await expect.poll(() => queries.held.length).toBeGreaterThan(0);
+    const pageviews = page.getByRole("region", { name: "Pageviews", exact: true });
+    await expect(pageviews).toHaveAttribute("aria-busy", "true");
+    await expect(pageviews.getByTestId("widget-updating")).toBeVisible();
+    await expect(metric(page, "Pageviews")).toHaveText("4");
+
+    queries.release();
+    await expect(metric(page, "Pageviews")).toHaveText("3");
+    await expect(pageviews).toHaveAttribute("aria-busy", "false");
+  });
+});
+
 test("a report's widgets are pending after a range change until their answers arrive", async ({ page }) => {
   const ws = await seedAnalystWorkspace("viewer");
   const report = await getPrisma().report.create({
