@@ -4,9 +4,11 @@
 // (lib/alerts/schemas.ts) and its message is shown as it is.
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
+import { formatCount } from "@/components/widgets/format";
 import type { AlertCondition, AlertQuery } from "@/lib/alerts/schemas";
 import { apiFetch } from "@/lib/api/client";
-import { button, type ChannelView, control, type RuleView } from "./api";
+import { MEASURE_LABELS } from "@/lib/query/vocabulary";
+import { button, CHANNEL_KIND_LABELS, type ChannelView, control, type RuleView } from "./api";
 
 const MEASURES = ["count", "unique_users", "sessions", "bounce_rate", "avg_session_duration"] as const;
 type ConditionType = AlertCondition["type"];
@@ -110,14 +112,16 @@ export function RuleForm({
             >
               {MEASURES.map((m) => (
                 <option key={m} value={m}>
-                  {m.replaceAll("_", " ")}
+                  {MEASURE_LABELS[m]}
                 </option>
               ))}
             </select>
           </label>
         )}
         {query.filters.length > 0 && (
-          <span className="text-sm text-slate-500">{query.filters.length} filter(s) from the widget</span>
+          <span className="text-sm text-slate-500">
+            {formatCount(query.filters.length, { one: "filter", other: "filters" })} from the widget
+          </span>
         )}
       </fieldset>
       <fieldset className="flex flex-wrap items-end gap-3">
@@ -286,7 +290,7 @@ export function RuleForm({
                 )
               }
             />
-            {channel.name} ({channel.kind.replace("_", "-")})
+            {channel.name} ({CHANNEL_KIND_LABELS[channel.kind]})
           </label>
         ))}
       </fieldset>
