@@ -3,7 +3,7 @@
 // window, the condition, the channels and the anti-flapping settings. The server validates again
 // (lib/alerts/schemas.ts) and its message is shown as it is.
 import { useMutation } from "@tanstack/react-query";
-import { useState } from "react";
+import { useId, useState } from "react";
 import { formatCount } from "@/components/widgets/format";
 import type { AlertCondition, AlertQuery } from "@/lib/alerts/schemas";
 import { apiFetch } from "@/lib/api/client";
@@ -35,6 +35,7 @@ export function RuleForm({
   draft?: RuleDraft;
   onDone: () => void;
 }) {
+  const measureId = useId();
   const [name, setName] = useState(rule?.name ?? draft?.name ?? "");
   const [query, setQuery] = useState<AlertQuery>(
     rule?.query ?? draft?.query ?? { kind: "metric", event: "pageview", measure: { type: "count" }, filters: [] },
@@ -103,9 +104,11 @@ export function RuleForm({
           />
         </label>
         {simpleMeasure && (
-          <label className="flex flex-col gap-1 text-sm">
-            Measure
+          // Labelled by id, not by wrapping: a wrapping label's text would take in the options' words.
+          <div className="flex flex-col gap-1 text-sm">
+            <label htmlFor={measureId}>Measure</label>
             <select
+              id={measureId}
               className={control}
               value={query.measure.type}
               onChange={(e) => setQuery({ ...query, measure: { type: e.target.value as (typeof MEASURES)[number] } })}
@@ -116,7 +119,7 @@ export function RuleForm({
                 </option>
               ))}
             </select>
-          </label>
+          </div>
         )}
         {query.filters.length > 0 && (
           <span className="text-sm text-slate-500">
