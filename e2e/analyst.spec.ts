@@ -38,8 +38,9 @@ test("the overview shows the known totals, follows the date range and drills dow
 });
 
 test("an analyst builds a report with one widget of each kind, reorders it, and it persists", async ({ page }) => {
-  // Five widgets built through the UI, each saved and queried: about 20 s on a busy 2-core machine.
-  test.setTimeout(60_000);
+  // Five widgets built through the UI, each saved and queried, each builder asking for suggestions
+  // and a preview: about 25 s alone, past 60 s on a 2-core machine running the whole suite.
+  test.setTimeout(120_000);
   const ws = await seedAnalystWorkspace();
   await signIn(page, ws.email, ws.password);
   await page.goto(`/projects/${ws.projectId}/reports`);
