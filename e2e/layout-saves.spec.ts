@@ -5,6 +5,7 @@ import { expect, type Page, type Route, test } from "@playwright/test";
 import { getPrisma } from "../lib/db/client";
 import type { Grid } from "../lib/reports/schemas";
 import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
+import { keyboardSensorListening } from "../testing/dnd-kit";
 
 type Workspace = Awaited<ReturnType<typeof seedAnalystWorkspace>>;
 
@@ -45,19 +46,12 @@ async function savedGrids(reportId: string): Promise<Record<string, Grid>> {
 const shownOrder = (page: Page) =>
   page.getByTestId("widget").evaluateAll((elements) => elements.map((e) => e.getAttribute("data-widget-title")));
 
-/**
- * dnd-kit's keyboard sensor starts listening for arrow keys in a timer set when a widget is picked
- * up, and Chromium runs input events before waiting timers: a timer set after it has run once this
- * one fires (timers of equal delay fire in the order set), so the next key is heard.
- */
-const afterPickUpTimer = (page: Page) => page.evaluate(() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
-
 /** Moves a widget one place to the left with the keyboard alone and drops it there. */
 async function moveLeft(page: Page, title: string) {
   await page.getByRole("button", { name: `Move ${title}` }).focus();
   await page.keyboard.press("Space");
   await expect(page.locator('[id^="DndLiveRegion"]')).toContainText(`Picked up ${title}`);
-  await afterPickUpTimer(page);
+  await keyboardSensorListening(page);
   await page.keyboard.press("ArrowLeft");
   await expect(page.locator('[id^="DndLiveRegion"]')).toContainText(`${title} would go to position`);
   await page.keyboard.press("Space");
