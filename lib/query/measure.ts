@@ -52,7 +52,8 @@ function sessionAggregate(measure: Measure): Sql {
   }
 }
 
-function topGroup(dim: Sql, top: (string | null)[]): { inTop: Sql } {
+/** Whether a group's dimension value is one of the top values (NULL being "no value"). */
+export function topGroup(dim: Sql, top: (string | null)[]): { inTop: Sql } {
   const values = top.filter((v): v is string => v !== null);
   const hasNull = top.includes(null);
   return { inTop: sql`COALESCE((${dim} IS NULL AND ${hasNull}::boolean) OR ${dim} = ANY(${values}::text[]), false)` };

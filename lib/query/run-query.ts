@@ -14,10 +14,10 @@ import { runTrend } from "./kinds/trend";
 import { groupedMeasureSql } from "./measure";
 import { DEFAULT_RANGE, resolveRange } from "./range";
 import type { QueryResult } from "./results";
-import { retentionDailyWatermark, rollupGroupedSql, rollupPlanIfAnswerable } from "./rollups";
+import { retentionDailyWatermark } from "./rollups";
 import type { QueryDefinition, QueryRange } from "./schemas";
 import type { QueryScope } from "./scope";
-import { sessionRollupGroupedSql, sessionRollupPlanIfAnswerable } from "./session-rollups";
+import { groupedSourceFor } from "./sources";
 import { DEFAULT_SURFACE, type QueryCaller, type QuerySurface, statementTimeoutMs, surfaceLabel } from "./surfaces";
 
 /**
@@ -148,15 +148,13 @@ async function runInSnapshot(
       "SET LOCAL parallel_setup_cost = 10; SET LOCAL parallel_tuple_cost = 0.001; SET LOCAL parallel_leader_participation = off",
     );
   }
-  const plan = input.useRollups === false ? null : await rollupPlanIfAnswerable(db, scope, query);
-  const sessionPlan = input.useRollups === false || plan ? null : await sessionRollupPlanIfAnswerable(db, scope, query);
+  const source =
+    input.useRollups === false || query.kind === "funnel" || query.kind === "retention"
+      ? { grouped: groupedMeasureSql, rollups: false }
+      : await groupedSourceFor(db, scope, query);
   const retentionWatermark = input.useRollups === false ? null : await retentionDailyWatermark(db, scope, query);
-  const rollups = plan !== null || sessionPlan !== null || retentionWatermark !== null;
-  const grouped = plan
-    ? rollupGroupedSql(plan)
-    : sessionPlan
-      ? sessionRollupGroupedSql(sessionPlan)
-      : groupedMeasureSql;
+  const rollups = source.rollups || retentionWatermark !== null;
+  const { grouped } = source;
   let data: QueryResult;
   switch (query.kind) {
     case "trend":

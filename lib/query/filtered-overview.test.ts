@@ -1,0 +1,191 @@
+// Every panel of the overview (lib/query/overview.ts), unfiltered and with the drill-down filters an
+// analyst clicks, answers from derived sources exactly what raw events answer: on the demo data set,
+// plus events that arrive after the refresh.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeDatabase, getPool, getPrisma } from "../db/client";
+import { ensureEventPartitions } from "../db/partitions";
+import { generateDemoEvents } from "../demo/generate-events";
+import { eventRow } from "../ingest/event-row";
+import { writeEvents } from "../ingest/write-events";
+import { createTenant, type Tenant } from "../testing/fixtures";
+import { overviewRequests } from "./overview";
+import { refreshRollups } from "./rollup-refresh";
+import { runQuery } from "./run-query";
+import { type Filter, type QueryDefinitionInput, type QueryRange, queryDefinitionSchema } from "./schemas";
+
+const DAY = 86_400_000;
+let tenant: Tenant;
+const now = new Date();
+
+beforeAll(async () => {
+  tenant = await createTenant();
+  await ensureEventPartitions(getPool(), new Date(now.getTime() - 40 * DAY), now);
+  for (const chunk of generateDemoEvents({ seed: `filtered-${tenant.projectId}`, events: 12_000, days: 35, now })) {
+    await writeEvents(getPool(), tenant.organizationId, tenant.projectId, chunk);
+  }
+  await refreshRollups(getPool(), { wait: true });
+});
+
+afterAll(async () => {
+  await closeDatabase();
+});
+
+async function both(
+  input: QueryDefinitionInput,
+  range: QueryRange = { relative: "last_30_days" },
+  timezone = "Europe/Paris",
+) {
+  const query = queryDefinitionSchema.parse(input);
+  const base = { organizationId: tenant.organizationId, projectId: tenant.projectId, query, range, timezone, now };
+  const [raw, rolled] = await Promise.all([runQuery({ ...base, useRollups: false }), runQuery(base)]);
+  return { raw, rolled };
+}
+
+/** The views timed by bench/overview.ts, and more an analyst reaches by clicking rows. */
+const VIEWS: Record<string, Filter[]> = {
+  "no filter": [],
+  page: [{ field: "path", op: "equals", value: "/pricing" }],
+  referrer: [{ field: "referrer", op: "equals", value: "google.com" }],
+  "no referrer": [{ field: "referrer", op: "is_not_set" }],
+  country: [{ field: "country", op: "equals", value: "US" }],
+  device: [{ field: "device", op: "equals", value: "mobile" }],
+  "page + device": [
+    { field: "path", op: "equals", value: "/pricing" },
+    { field: "device", op: "equals", value: "mobile" },
+  ],
+  "country + browser": [
+    { field: "country", op: "equals", value: "DE" },
+    { field: "browser", op: "equals", value: "Chrome" },
+  ],
+  event: [{ field: "event", op: "equals", value: "signup" }],
+  property: [{ field: "properties.plan", op: "equals", value: "pro" }],
+};
+
+/** Panels each view answers from derived sources (the rest read raw events, still exactly). */
+const COUNT_PANELS = ["Any data", "Pageviews", "Top pages", "Custom events"];
+const VISITOR_BREAKDOWNS = ["Referrers", "UTM sources", "Countries", "Browsers", "Operating systems", "Devices"];
+const DERIVED: Record<string, string[]> = {
+  "no filter": ["*"],
+  page: [...COUNT_PANELS, "Visitors", "Visitors over time"],
+  referrer: [...COUNT_PANELS, "Visitors", "Visitors over time", "Referrers"],
+  "no referrer": [...COUNT_PANELS, "Visitors", "Visitors over time", "Referrers"],
+  country: [...COUNT_PANELS, "Visitors", "Visitors over time", "Countries"],
+  device: [...COUNT_PANELS, "Visitors", "Visitors over time", "Devices"],
+  "page + device": COUNT_PANELS,
+  "country + browser": COUNT_PANELS,
+  event: [...COUNT_PANELS, "Visitors", "Visitors over time", ...VISITOR_BREAKDOWNS],
+  property: ["Any data"],
+};
+
+describe.each(Object.entries(VIEWS))("the overview filtered by %s", (view, filters) => {
+  const requests = overviewRequests({ range: { relative: "last_30_days" }, filters });
+  it.each(requests.map((r) => [r.title, r] as const))("answers %s exactly as raw events do", async (title, r) => {
+    const { raw, rolled } = await both(r.query, r.range);
+    expect(rolled.data).toEqual(raw.data);
+    const derived = DERIVED[view]!;
+    if (derived.includes("*") || derived.includes(title)) expect(rolled.meta.rollups).toBe(true);
+  });
+});
+
+it("counts any combination of rolled dimensions over whole days, in a half-hour time zone too", async () => {
+  const queries: QueryDefinitionInput[] = [
+    {
+      kind: "breakdown",
+      dimension: "path",
+      event: "pageview",
+      filters: [
+        { field: "country", op: "in", value: ["US", "FR"] },
+        { field: "device", op: "not_equals", value: "desktop" },
+      ],
+    },
+    {
+      kind: "trend",
+      interval: "week",
+      breakdown: { dimension: "utm_source", limit: 2 },
+      filters: [{ field: "path", op: "contains", value: "DOC" }],
+    },
+    {
+      kind: "metric",
+      filters: [
+        { field: "referrer", op: "is_set" },
+        { field: "event", op: "not_in", value: ["pageview"] },
+      ],
+    },
+    {
+      kind: "trend",
+      interval: "month",
+      event: "pageview",
+      filters: [{ field: "os", op: "not_contains", value: "os" }],
+    },
+  ];
+  for (const query of queries) {
+    const { raw, rolled } = await both(query);
+    expect(rolled.meta.rollups).toBe(true);
+    expect(rolled.data).toEqual(raw.data);
+  }
+  await getPrisma().project.update({ where: { id: tenant.projectId }, data: { timezone: "Asia/Kolkata" } });
+  try {
+    await refreshRollups(getPool(), { wait: true });
+    const zones = await getPool().query(
+      "SELECT DISTINCT timezone FROM event_counts_daily WHERE project_id = $1 UNION ALL SELECT timezone FROM event_counts_state WHERE project_id = $1",
+      [tenant.projectId],
+    );
+    expect(zones.rows).toEqual([{ timezone: "Asia/Kolkata" }, { timezone: "Asia/Kolkata" }]);
+    for (const query of queries) {
+      const { raw, rolled } = await both(query, { relative: "last_30_days" }, "Asia/Kolkata");
+      expect(rolled.meta.rollups).toBe(true);
+      expect(rolled.data).toEqual(raw.data);
+    }
+    // Not whole local days, or another time zone than the counts': raw events.
+    const hours = await both(queries[0]!, { from: "2026-01-01T10:00:00Z", to: "2026-01-03T00:00:00Z" }, "Asia/Kolkata");
+    expect(hours.rolled.meta.rollups).toBe(false);
+    const elsewhere = await both(queries[0]!, { relative: "last_7_days" }, "UTC");
+    expect(elsewhere.rolled.meta.rollups).toBe(false);
+    expect(elsewhere.rolled.data).toEqual(elsewhere.raw.data);
+  } finally {
+    await getPrisma().project.update({ where: { id: tenant.projectId }, data: { timezone: "Europe/Paris" } });
+    await refreshRollups(getPool(), { wait: true });
+  }
+});
+
+it("counts events that arrived after the refresh at once, late ones in their own day, and folds them in", async () => {
+  const query: QueryDefinitionInput = {
+    kind: "breakdown",
+    dimension: "path",
+    event: "pageview",
+    filters: [
+      { field: "country", op: "equals", value: "NZ" },
+      { field: "device", op: "equals", value: "mobile" },
+    ],
+  };
+  await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [
+    eventRow({
+      name: "pageview",
+      timestamp: new Date(now.getTime() - 60_000),
+      anonymousId: "kiwi",
+      path: "/",
+      country: "NZ",
+      deviceType: "mobile",
+    }),
+    eventRow({
+      name: "pageview",
+      timestamp: new Date(now.getTime() - 9 * DAY),
+      anonymousId: "kiwi",
+      path: "/pricing",
+      country: "NZ",
+      deviceType: "mobile",
+    }),
+  ]);
+  const before = await both(query);
+  expect(before.rolled.meta.rollups).toBe(true);
+  expect(before.rolled.data).toEqual(before.raw.data);
+  expect((before.rolled.data as { rows: unknown[] }).rows).toHaveLength(2);
+  await refreshRollups(getPool(), { wait: true });
+  const after = await both(query);
+  expect(after.rolled.data).toEqual(before.raw.data);
+  const stored = await getPool().query(
+    "SELECT sum(events)::int AS n FROM event_counts_daily WHERE project_id = $1 AND country = 'NZ'",
+    [tenant.projectId],
+  );
+  expect(stored.rows).toEqual([{ n: 2 }]);
+});
