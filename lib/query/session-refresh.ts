@@ -1,91 +1,195 @@
 // Keeps the session rollups current: folds the events that arrived since the session watermark (by
-// received_at) into per-hour fragments of their sessions, and keeps session_hourly counting exactly
-// the sessions that lie within one hour. A session's aggregates merge (min, max, sums), and arrivals
-// only ever join events to a session, so a touched session is taken out of the counts, its
-// fragments merged, and put back in. Folded in bounded steps, one refresher at a time
-// (lib/query/refresh-steps.ts). Events without a session id are not folded: queries
-// sessionise them by gap from raw events (lib/query/sessions.ts).
+// received_at) into fragments of their sessions (one per UTC hour and combination of country,
+// device, browser and os, with each path, referrer and utm_source value's aggregates inside), and
+// keeps session_counts counting every session's selected parts (session-selectors.ts) by their first
+// and last hour. A part's aggregates merge (min, max, sums), and arrivals only ever join events to a
+// session, so a touched session's parts are taken out of the counts, its fragments merged, and its
+// parts put back: one statement applies the difference. Folded in bounded steps, one refresher at a
+// time (lib/query/refresh-steps.ts). Events without a session id are not folded: queries sessionise
+// them by gap from raw events (lib/query/sessions.ts).
 import "server-only";
 import type pg from "pg";
 import { foldInSteps, type SteppedFold, type SteppedFoldResult } from "./refresh-steps";
+import { KEY_DIMENSIONS, KEY_ROW, PROFILE_DIMENSIONS } from "./session-selectors";
 import { durationMicrosSql, isInteractionSql, isPageviewSql } from "./sessions";
-import { type Sql, sql, trusted } from "./sql";
+import { sql, trusted } from "./sql";
 
-// The arrivals of (low, upto], as fragments: one row per session and UTC hour.
-const arrivalsSql = (low: string, upto: string) => sql`
-CREATE TEMP TABLE session_arrivals ON COMMIT DROP AS
+const profileColumns = Object.keys(PROFILE_DIMENSIONS);
+const profileList = profileColumns.join(", ");
+const keyValues = (alias: string) =>
+  Object.keys(KEY_DIMENSIONS)
+    .map((dimension) => `('${dimension}', ${alias}.${dimension})`)
+    .join(", ");
+/** A fragment's key row field, for a fragment alias and a subscript. */
+const keyField = (alias: string, i: string, field: keyof typeof KEY_ROW) => `${alias}.keys[${i}][${KEY_ROW[field]}]`;
+/** Milliseconds from a fragment's hour to an instant in it: exact for millisecond timestamps. */
+const msInHour = (instant: string) => `(extract(epoch FROM ${instant} - hour) * 1000)::int`;
+
+// The arrivals of (low, upto], one row per event with its fragment and key values ("" for none).
+const arrivalEventsSql = (low: string, upto: string) => sql`
+CREATE TEMP TABLE session_arrival_events ON COMMIT DROP AS
 SELECT e.organization_id, e.project_id, e.session_id, date_trunc('hour', e.timestamp, 'UTC') AS hour,
-       min(e.timestamp) AS first_at, max(e.timestamp) AS last_at,
-       (count(*) FILTER (WHERE ${isPageviewSql(sql`e.name`)}))::int AS pageviews,
-       (count(*) FILTER (WHERE ${isInteractionSql(sql`e.name`)}))::int AS interactions
+       ${trusted(
+         Object.entries(PROFILE_DIMENSIONS)
+           .map(([dimension, { column }]) => `COALESCE(e.${column}::text, '') AS ${dimension}`)
+           .join(", "),
+       )},
+       ${trusted(
+         Object.entries(KEY_DIMENSIONS)
+           .map(([dimension, column]) => `COALESCE(e.${column}, '') AS ${dimension}`)
+           .join(", "),
+       )},
+       e.timestamp AS ts, ${isPageviewSql(sql`e.name`)}::int AS pageviews, ${isInteractionSql(sql`e.name`)}::int AS interactions
 FROM events e
-WHERE e.received_at > ${low}::timestamptz AND e.received_at <= ${upto}::timestamptz AND e.session_id IS NOT NULL
-GROUP BY 1, 2, 3, 4`;
+WHERE e.received_at > ${low}::timestamptz AND e.received_at <= ${upto}::timestamptz AND e.session_id IS NOT NULL`;
 
-const touchedCte = trusted(
-  `touched AS (SELECT DISTINCT organization_id, project_id, session_id FROM session_arrivals)`,
-);
+// New key values get their ids (only the missing ones: a conflict would still draw from the sequence).
+const newKeyValuesSql = `
+INSERT INTO session_key_values (organization_id, project_id, dimension, value)
+SELECT DISTINCT a.organization_id, a.project_id, k.dimension, k.value
+FROM session_arrival_events a CROSS JOIN LATERAL (VALUES ${keyValues("a")}) k(dimension, value)
+WHERE NOT EXISTS (
+  SELECT 1 FROM session_key_values v
+  WHERE v.organization_id = a.organization_id AND v.project_id = a.project_id AND v.dimension = k.dimension AND v.value = k.value
+)`;
 
-/** Per hour, the counts of a set of single-hour sessions (rows of first_at, last_at, pageviews, interactions). */
-const hourlyCountsColumns = sql`
-  count(*) AS sessions,
-  count(*) FILTER (WHERE f.pageviews > 0) AS pageview_sessions,
-  count(*) FILTER (WHERE f.pageviews = 1 AND f.interactions = 0) AS bounces,
-  COALESCE(sum(${durationMicrosSql(sql`f.first_at`, sql`f.last_at`)}), 0)::bigint AS duration_us`;
-
-const touchedSingleHourSql = sql`
-  FROM session_fragments f
-  JOIN touched t ON t.organization_id = f.organization_id AND t.project_id = f.project_id AND t.session_id = f.session_id
-  WHERE NOT f.spans
-  GROUP BY f.organization_id, f.project_id, f.hour`;
-
-// 1. Touched sessions that lay within one hour leave the counts (they may change or span hours now).
-const uncountSql: Sql = sql`
-WITH ${touchedCte},
-counted AS (SELECT f.organization_id, f.project_id, f.hour, ${hourlyCountsColumns} ${touchedSingleHourSql})
-UPDATE session_hourly h
-SET sessions = h.sessions - c.sessions, pageview_sessions = h.pageview_sessions - c.pageview_sessions,
-    bounces = h.bounces - c.bounces, duration_us = h.duration_us - c.duration_us
-FROM counted c
-WHERE h.organization_id = c.organization_id AND h.project_id = c.project_id AND h.hour = c.hour`;
-
-// 2. The arrivals merge into their fragments.
-const mergeSql = `
-INSERT INTO session_fragments AS f (organization_id, project_id, session_id, hour, first_at, last_at, pageviews, interactions)
-SELECT organization_id, project_id, session_id, hour, first_at, last_at, pageviews, interactions FROM session_arrivals
-ON CONFLICT (organization_id, project_id, session_id, hour) DO UPDATE
-SET first_at = LEAST(f.first_at, EXCLUDED.first_at), last_at = GREATEST(f.last_at, EXCLUDED.last_at),
-    pageviews = f.pageviews + EXCLUDED.pageviews, interactions = f.interactions + EXCLUDED.interactions`;
-
-// 3. Every fragment of a session spanning hours says so (only those are read by range at query
-// time), and carries the session's extent and whole aggregates: a range holding all of it reads them
-// from its first fragment.
-const markSpansSql: Sql = sql`
-WITH ${touchedCte},
-sessions AS (
-  SELECT f.organization_id, f.project_id, f.session_id, count(*) > 1 AS spans, min(f.hour) AS first_hour, max(f.hour) AS last_hour,
-         min(f.first_at) AS first_at, max(f.last_at) AS last_at, sum(f.pageviews)::int AS pageviews, sum(f.interactions)::int AS interactions
-  FROM session_fragments f
-  JOIN touched t ON t.organization_id = f.organization_id AND t.project_id = f.project_id AND t.session_id = f.session_id
-  GROUP BY 1, 2, 3
+// The arrivals as fragments: aggregates per key value, and the fragment's own from its path rows
+// (every event has exactly one path value, "" included).
+const arrivalFragmentsSql = `
+CREATE TEMP TABLE session_arrivals ON COMMIT DROP AS
+WITH keyed AS (
+  SELECT a.organization_id, a.project_id, a.session_id, a.hour, ${profileColumns.map((c) => `a.${c}`).join(", ")}, k.dimension, v.id,
+         min(a.ts) AS first_at, max(a.ts) AS last_at, sum(a.pageviews)::int AS pageviews, sum(a.interactions)::int AS interactions
+  FROM session_arrival_events a
+  CROSS JOIN LATERAL (VALUES ${keyValues("a")}) k(dimension, value)
+  JOIN session_key_values v ON v.organization_id = a.organization_id AND v.project_id = a.project_id AND v.dimension = k.dimension AND v.value = k.value
+  GROUP BY 1, 2, 3, 4, ${profileColumns.map((_, i) => i + 5).join(", ")}, k.dimension, v.id
 )
-UPDATE session_fragments f
-SET spans = s.spans,
-    first_hour = CASE WHEN s.spans THEN s.first_hour END, last_hour = CASE WHEN s.spans THEN s.last_hour END,
-    session_first_at = CASE WHEN s.spans THEN s.first_at END, session_last_at = CASE WHEN s.spans THEN s.last_at END,
-    session_pageviews = CASE WHEN s.spans THEN s.pageviews END, session_interactions = CASE WHEN s.spans THEN s.interactions END
-FROM sessions s
-WHERE f.organization_id = s.organization_id AND f.project_id = s.project_id AND f.session_id = s.session_id
-  AND (s.spans OR f.spans)`;
+SELECT organization_id, project_id, session_id, hour, ${profileList},
+       min(first_at) AS first_at, max(last_at) AS last_at,
+       (sum(pageviews) FILTER (WHERE dimension = 'path'))::int AS pageviews,
+       (sum(interactions) FILTER (WHERE dimension = 'path'))::int AS interactions,
+       array_agg(ARRAY[id, ${msInHour("first_at")}, ${msInHour("last_at")}, pageviews, interactions] ORDER BY id) AS keys
+FROM keyed
+GROUP BY 1, 2, 3, 4, ${profileColumns.map((_, i) => i + 5).join(", ")}`;
 
-// 4. Touched sessions within one hour are counted again, as they are now.
-const recountSql: Sql = sql`
-WITH ${touchedCte}
-INSERT INTO session_hourly AS h (organization_id, project_id, hour, sessions, pageview_sessions, bounces, duration_us)
-SELECT f.organization_id, f.project_id, f.hour, ${hourlyCountsColumns} ${touchedSingleHourSql}
-ON CONFLICT (organization_id, project_id, hour) DO UPDATE
-SET sessions = h.sessions + EXCLUDED.sessions, pageview_sessions = h.pageview_sessions + EXCLUDED.pageview_sessions,
-    bounces = h.bounces + EXCLUDED.bounces, duration_us = h.duration_us + EXCLUDED.duration_us`;
+const touchedSql = `
+CREATE TEMP TABLE session_touched ON COMMIT DROP AS
+SELECT DISTINCT organization_id, project_id, session_id FROM session_arrivals`;
+
+/**
+ * The counts of the touched sessions' selected parts as their fragments are now, per selector and
+ * first and last hour, times `sign`: the whole session (key ""), each key value's events, each with
+ * no profile ("") and with each profile dimension's value the whole session keeps (none if mixed).
+ */
+const touchedCountsSql = (sign: number) => `
+WITH frags AS MATERIALIZED (
+  SELECT f.* FROM session_fragments f
+  JOIN session_touched t ON t.organization_id = f.organization_id AND t.project_id = f.project_id AND t.session_id = f.session_id
+),
+entries AS (
+  SELECT organization_id, project_id, session_id, hour, '' AS key_dimension, '' AS key_value, first_at, last_at, pageviews, interactions
+  FROM frags
+  UNION ALL
+  SELECT f.organization_id, f.project_id, f.session_id, f.hour, v.dimension, v.value,
+         f.hour + ${keyField("f", "i", "first")} * interval '1 millisecond', f.hour + ${keyField("f", "i", "last")} * interval '1 millisecond',
+         ${keyField("f", "i", "pageviews")}, ${keyField("f", "i", "interactions")}
+  FROM frags f CROSS JOIN LATERAL generate_subscripts(f.keys, 1) AS i
+  JOIN session_key_values v ON v.id = ${keyField("f", "i", "id")}
+),
+parts AS (
+  SELECT organization_id, project_id, session_id, key_dimension, key_value, min(hour) AS first_hour, max(hour) AS last_hour,
+         ${durationMicrosSql(trusted("min(first_at)"), trusted("max(last_at)")).toQuery().text} AS duration_us,
+         sum(pageviews) AS pageviews, sum(interactions) AS interactions
+  FROM entries GROUP BY 1, 2, 3, 4, 5
+),
+profiles AS (
+  SELECT organization_id, project_id, session_id,
+         ${profileColumns.map((c) => `CASE WHEN count(DISTINCT ${c}) = 1 THEN min(${c}) END AS ${c}`).join(", ")}
+  FROM frags GROUP BY 1, 2, 3
+)
+SELECT p.organization_id, p.project_id, p.key_dimension, p.key_value, q.dimension AS profile_dimension, q.value AS profile_value,
+       p.first_hour, p.last_hour, ${sign} * count(*) AS sessions, ${sign} * count(*) FILTER (WHERE p.pageviews > 0) AS pageview_sessions,
+       ${sign} * count(*) FILTER (WHERE p.pageviews = 1 AND p.interactions = 0) AS bounces, ${sign} * sum(p.duration_us) AS duration_us
+FROM parts p
+JOIN profiles r ON r.organization_id = p.organization_id AND r.project_id = p.project_id AND r.session_id = p.session_id
+CROSS JOIN LATERAL (VALUES ('', ''), ${profileColumns.map((c) => `('${c}', r.${c})`).join(", ")}) q(dimension, value)
+WHERE q.value IS NOT NULL
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
+
+// 1. What the touched sessions count for now, to be taken out.
+const uncountSql = `CREATE TEMP TABLE session_count_changes ON COMMIT DROP AS ${touchedCountsSql(-1)}`;
+
+// 2. The arrivals merge into their fragments, key rows included.
+const mergeSql = `
+INSERT INTO session_fragments AS f (organization_id, project_id, session_id, hour, ${profileList}, first_at, last_at, pageviews, interactions, keys)
+SELECT organization_id, project_id, session_id, hour, ${profileList}, first_at, last_at, pageviews, interactions, keys FROM session_arrivals
+ON CONFLICT (organization_id, project_id, session_id, hour, ${profileList}) DO UPDATE
+SET first_at = LEAST(f.first_at, EXCLUDED.first_at), last_at = GREATEST(f.last_at, EXCLUDED.last_at),
+    pageviews = f.pageviews + EXCLUDED.pageviews, interactions = f.interactions + EXCLUDED.interactions,
+    keys = (
+      SELECT array_agg(ARRAY[id, lo, hi, pageviews, interactions] ORDER BY id)
+      FROM (
+        SELECT k.keys[i][${KEY_ROW.id}] AS id, min(k.keys[i][${KEY_ROW.first}]) AS lo, max(k.keys[i][${KEY_ROW.last}]) AS hi,
+               sum(k.keys[i][${KEY_ROW.pageviews}])::int AS pageviews, sum(k.keys[i][${KEY_ROW.interactions}])::int AS interactions
+        FROM (VALUES (f.keys), (EXCLUDED.keys)) k(keys) CROSS JOIN LATERAL generate_subscripts(k.keys, 1) AS i
+        GROUP BY 1
+      ) merged
+    )`;
+
+// 3. Every fragment of a touched session carries whether the session spans hours (with its first
+// and last hour) and in which profile dimensions its events differ; the longest span per project
+// bounds how far back a query looks for the sessions its range cuts.
+const sessionShapeSql = `
+WITH shapes AS (
+  SELECT f.organization_id, f.project_id, f.session_id, min(f.hour) AS first_hour, max(f.hour) AS last_hour,
+         (${Object.entries(PROFILE_DIMENSIONS)
+           .map(([c, { bit }]) => `CASE WHEN count(DISTINCT f.${c}) > 1 THEN ${bit} ELSE 0 END`)
+           .join(" | ")})::smallint AS mixed
+  FROM session_fragments f
+  JOIN session_touched t ON t.organization_id = f.organization_id AND t.project_id = f.project_id AND t.session_id = f.session_id
+  GROUP BY 1, 2, 3
+),
+reshaped AS (
+  UPDATE session_fragments f
+  SET spans = s.first_hour < s.last_hour,
+      first_hour = CASE WHEN s.first_hour < s.last_hour THEN s.first_hour END,
+      last_hour = CASE WHEN s.first_hour < s.last_hour THEN s.last_hour END,
+      mixed = s.mixed
+  FROM shapes s
+  WHERE f.organization_id = s.organization_id AND f.project_id = s.project_id AND f.session_id = s.session_id
+    AND (f.spans <> (s.first_hour < s.last_hour) OR f.first_hour IS DISTINCT FROM s.first_hour OR f.last_hour IS DISTINCT FROM s.last_hour OR f.mixed <> s.mixed)
+)
+INSERT INTO session_spans AS x (organization_id, project_id, longest_hours)
+SELECT organization_id, project_id, max(extract(epoch FROM last_hour - first_hour) / 3600)::int FROM shapes
+WHERE first_hour < last_hour GROUP BY 1, 2
+ON CONFLICT (project_id) DO UPDATE SET longest_hours = GREATEST(x.longest_hours, EXCLUDED.longest_hours)`;
+
+// 4. What they count for now goes in; the differences are applied and counts that reach zero removed.
+const recountSql = `INSERT INTO session_count_changes ${touchedCountsSql(1)}`;
+
+const countKey =
+  "organization_id, project_id, key_dimension, key_value, profile_dimension, profile_value, first_hour, last_hour";
+const applyCountsSql = `
+INSERT INTO session_counts AS c (${countKey}, sessions, pageview_sessions, bounces, duration_us)
+SELECT ${countKey}, sum(sessions), sum(pageview_sessions), sum(bounces), sum(duration_us)
+FROM session_count_changes
+GROUP BY ${countKey}
+HAVING sum(sessions) <> 0 OR sum(pageview_sessions) <> 0 OR sum(bounces) <> 0 OR sum(duration_us) <> 0
+ON CONFLICT (${countKey}) DO UPDATE
+SET sessions = c.sessions + EXCLUDED.sessions, pageview_sessions = c.pageview_sessions + EXCLUDED.pageview_sessions,
+    bounces = c.bounces + EXCLUDED.bounces, duration_us = c.duration_us + EXCLUDED.duration_us`;
+
+const dropEmptyCountsSql = `
+DELETE FROM session_counts c
+USING (SELECT DISTINCT ${countKey} FROM session_count_changes) k
+WHERE (${countKey
+  .split(", ")
+  .map((col) => `c.${col}`)
+  .join(", ")}) = (${countKey
+  .split(", ")
+  .map((col) => `k.${col}`)
+  .join(", ")}) AND c.sessions = 0`;
 
 const sessionFold: SteppedFold = {
   stateTable: "session_state",
@@ -94,13 +198,14 @@ const sessionFold: SteppedFold = {
   stepRows: { low: 50_000, high: 400_000 },
   async fold(client, window) {
     if (!window) return 0;
-    const fragments = (await client.query(arrivalsSql(window.low, window.upto).toQuery())).rowCount ?? 0;
+    await client.query(arrivalEventsSql(window.low, window.upto).toQuery());
+    await client.query(newKeyValuesSql);
+    const fragments = (await client.query(arrivalFragmentsSql)).rowCount ?? 0;
     if (fragments > 0) {
-      await client.query("ANALYZE session_arrivals");
-      await client.query(uncountSql.toQuery());
-      await client.query(mergeSql);
-      await client.query(markSpansSql.toQuery());
-      await client.query(recountSql.toQuery());
+      await client.query(touchedSql);
+      await client.query("ANALYZE session_arrivals; ANALYZE session_touched");
+      for (const statement of [uncountSql, mergeSql, sessionShapeSql, recountSql, applyCountsSql, dropEmptyCountsSql])
+        await client.query(statement);
     }
     await client.query("UPDATE session_state SET watermark = $1::timestamptz WHERE id = 1", [window.upto]);
     return fragments;
