@@ -64,16 +64,16 @@ const VIEWS: Record<string, Filter[]> = {
 /** Panels each view answers from derived sources (the rest read raw events, still exactly). */
 const COUNT_PANELS = ["Any data", "Pageviews", "Top pages", "Custom events"];
 const VISITOR_BREAKDOWNS = ["Referrers", "UTM sources", "Countries", "Browsers", "Operating systems", "Devices"];
-const SESSION_PANELS = ["Sessions", "Bounce rate", "Session duration"];
 const DERIVED: Record<string, string[]> = {
   "no filter": ["*"],
-  page: [...COUNT_PANELS, ...SESSION_PANELS, "Visitors", "Visitors over time"],
-  referrer: [...COUNT_PANELS, ...SESSION_PANELS, "Visitors", "Visitors over time", "Referrers"],
-  "no referrer": [...COUNT_PANELS, ...SESSION_PANELS, "Visitors", "Visitors over time", "Referrers"],
-  country: [...COUNT_PANELS, ...SESSION_PANELS, "Visitors", "Visitors over time", "Countries"],
-  device: [...COUNT_PANELS, ...SESSION_PANELS, "Visitors", "Visitors over time", "Devices"],
-  "page + device": [...COUNT_PANELS, ...SESSION_PANELS],
-  "country + browser": COUNT_PANELS,
+  page: ["*"],
+  referrer: ["*"],
+  "no referrer": ["*"],
+  country: ["*"],
+  device: ["*"],
+  "page + device": ["*"],
+  // Two profile dimensions: sessions read raw events.
+  "country + browser": [...COUNT_PANELS, "Visitors", "Visitors over time", ...VISITOR_BREAKDOWNS],
   event: [...COUNT_PANELS, "Visitors", "Visitors over time", ...VISITOR_BREAKDOWNS],
   property: ["Any data"],
 };

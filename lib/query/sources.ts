@@ -4,6 +4,7 @@
 import "server-only";
 import type pg from "pg";
 import { countCubeGroupedSql, countCubePlanIfAnswerable } from "./count-cube";
+import { filteredVisitorsGroupedSql, filteredVisitorsPlanIfAnswerable } from "./filtered-visitors";
 import { type GroupedSql, groupedMeasureSql } from "./measure";
 import { rollupGroupedSql, rollupPlanIfAnswerable } from "./rollups";
 import type { QueryDefinition } from "./schemas";
@@ -19,10 +20,16 @@ export interface GroupedSource {
 type Db = Pick<pg.Pool, "query">;
 
 /**
- * In order of preference: the hourly rollups (a rolled dimension's own rows), the daily counts (any
- * combination of rolled dimensions, whole days), the session rollups, raw events.
+ * In order of preference: unique users from intersections of the daily per-value bitmaps (when
+ * filtered on another dimension than the one broken down by, or on several), the hourly rollups (a
+ * rolled dimension's own rows and bitmaps), the daily counts (any combination of rolled dimensions,
+ * whole days), the session rollups, raw events.
  */
 const planners: ((db: Db, scope: QueryScope, query: QueryDefinition) => Promise<GroupedSql | null>)[] = [
+  async (db, scope, query) => {
+    const plan = await filteredVisitorsPlanIfAnswerable(db, scope, query);
+    return plan && filteredVisitorsGroupedSql(plan);
+  },
   async (db, scope, query) => {
     const plan = await rollupPlanIfAnswerable(db, scope, query);
     return plan && rollupGroupedSql(plan);
