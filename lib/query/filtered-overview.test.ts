@@ -23,8 +23,93 @@ beforeAll(async () => {
   for (const chunk of generateDemoEvents({ seed: `filtered-${tenant.projectId}`, events: 12_000, days: 35, now })) {
     await writeEvents(getPool(), tenant.organizationId, tenant.projectId, chunk);
   }
+  // Actors that change device or country within a day ("mixed" that day), one of them across days.
+  await writeEvents(getPool(), tenant.organizationId, tenant.projectId, mixedDay(new Date(now.getTime() - 10 * DAY)));
   await refreshRollups(getPool(), { wait: true });
 });
+
+const web = { browser: "Chrome", os: "Android" };
+/** Events of three actors around `day`: on a phone then a desktop, in the US then in France, and pure one day, mixed the next. */
+function mixedDay(day: Date) {
+  const at = (minutes: number) => new Date(day.getTime() + minutes * 60_000);
+  return [
+    eventRow({
+      ...web,
+      name: "pageview",
+      timestamp: at(0),
+      anonymousId: "mixed-a",
+      path: "/pricing",
+      deviceType: "mobile",
+      country: "US",
+      referrerHost: "google.com",
+    }),
+    eventRow({
+      ...web,
+      name: "pageview",
+      timestamp: at(90),
+      anonymousId: "mixed-a",
+      path: "/",
+      deviceType: "desktop",
+      country: "US",
+    }),
+    eventRow({
+      ...web,
+      name: "signup",
+      timestamp: at(95),
+      anonymousId: "mixed-a",
+      path: "/signup",
+      deviceType: "desktop",
+      country: "US",
+    }),
+    eventRow({
+      ...web,
+      name: "pageview",
+      timestamp: at(10),
+      anonymousId: "mixed-b",
+      path: "/docs",
+      deviceType: "mobile",
+      country: "FR",
+      referrerHost: "google.com",
+    }),
+    eventRow({
+      ...web,
+      name: "pageview",
+      timestamp: at(20),
+      anonymousId: "mixed-b",
+      path: "/pricing",
+      deviceType: "mobile",
+      country: "US",
+    }),
+    eventRow({
+      ...web,
+      name: "pageview",
+      timestamp: at(-DAY / 60_000 + 30),
+      anonymousId: "mixed-c",
+      path: "/pricing",
+      deviceType: "tablet",
+      country: "DE",
+    }),
+    eventRow({
+      ...web,
+      name: "pageview",
+      timestamp: at(30),
+      anonymousId: "mixed-c",
+      path: "/pricing",
+      deviceType: "tablet",
+      country: "DE",
+    }),
+    eventRow({
+      ...web,
+      name: "pageview",
+      timestamp: at(40),
+      anonymousId: "mixed-c",
+      path: "/",
+      deviceType: "tablet",
+      country: "US",
+      utmSource: "newsletter",
+    }),
+  ];
+}
 
 afterAll(async () => {
   await closeDatabase();
@@ -190,3 +275,65 @@ it("counts events that arrived after the refresh at once, late ones in their own
   );
   expect(stored.rows).toEqual([{ n: 2 }]);
 });
+
+it("counts actors mixed in a day from their own events, also when an arrival makes one mixed", async () => {
+  const mixed = await getPool().query(
+    "SELECT count(DISTINCT number)::int AS actors FROM mixed_actor_days WHERE project_id = $1",
+    [tenant.projectId],
+  );
+  expect(mixed.rows[0].actors).toBeGreaterThanOrEqual(3);
+  const day = new Date(now.getTime() - 6 * DAY);
+  const at = (minutes: number) => new Date(day.getTime() + minutes * 60_000);
+  // Pure when folded; a later arrival on a tablet in another country makes the day mixed.
+  await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [
+    eventRow({
+      ...web,
+      name: "pageview",
+      timestamp: at(0),
+      anonymousId: "turns-mixed",
+      path: "/pricing",
+      deviceType: "mobile",
+      country: "US",
+    }),
+    eventRow({
+      ...web,
+      name: "pageview",
+      timestamp: at(5),
+      anonymousId: "turns-mixed",
+      path: "/docs",
+      deviceType: "mobile",
+      country: "US",
+    }),
+  ]);
+  await refreshRollups(getPool(), { wait: true });
+  await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [
+    eventRow({
+      ...web,
+      name: "pageview",
+      timestamp: at(50),
+      anonymousId: "turns-mixed",
+      path: "/features",
+      deviceType: "tablet",
+      country: "CA",
+    }),
+  ]);
+  const views = Object.entries(VIEWS).filter(([view]) =>
+    ["page", "country", "device", "page + device", "country + browser"].includes(view),
+  );
+  const check = async () => {
+    for (const [, filters] of views) {
+      for (const r of overviewRequests({ range: { relative: "last_30_days" }, filters })) {
+        const { raw, rolled } = await both(r.query, r.range);
+        expect(rolled.data, JSON.stringify(r)).toEqual(raw.data);
+      }
+    }
+  };
+  await check();
+  await refreshRollups(getPool(), { wait: true });
+  const rows = await getPool().query(
+    "SELECT DISTINCT device FROM mixed_actor_days d JOIN project_actors a USING (organization_id, project_id, number) WHERE d.project_id = $1 AND a.actor = hashtextextended('turns-mixed', 0) ORDER BY 1",
+    [tenant.projectId],
+  );
+  expect(rows.rows).toEqual([{ device: "mobile" }, { device: "tablet" }]);
+  await check();
+}, 120_000);
