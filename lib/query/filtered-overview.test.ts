@@ -26,7 +26,7 @@ beforeAll(async () => {
   // Actors that change device or country within a day ("mixed" that day), one of them across days.
   await writeEvents(getPool(), tenant.organizationId, tenant.projectId, mixedDay(new Date(now.getTime() - 10 * DAY)));
   await refreshRollups(getPool(), { wait: true });
-});
+}, 180_000);
 
 const web = { browser: "Chrome", os: "Android" };
 /** Events of three actors around `day`: on a phone then a desktop, in the US then in France, and pure one day, mixed the next. */
@@ -336,4 +336,92 @@ it("counts actors mixed in a day from their own events, also when an arrival mak
   );
   expect(rows.rows).toEqual([{ device: "mobile" }, { device: "tablet" }]);
   await check();
+}, 120_000);
+
+it("keeps referrers of a page exact as arrivals come: a page first seen from a referrer, then without one, and the reverse", async () => {
+  const day = new Date(now.getTime() - 4 * DAY);
+  const at = (minutes: number) => new Date(day.getTime() + minutes * 60_000);
+  const landing = { ...web, deviceType: "mobile", country: "US" };
+  await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [
+    eventRow({
+      ...landing,
+      name: "pageview",
+      timestamp: at(0),
+      anonymousId: "lands-first",
+      path: "/pricing",
+      referrerHost: "t.co",
+      utmSource: "twitter",
+    }),
+    eventRow({ ...landing, name: "pageview", timestamp: at(0), anonymousId: "lands-later", path: "/pricing" }),
+  ]);
+  await refreshRollups(getPool(), { wait: true });
+  await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [
+    eventRow({ ...landing, name: "pageview", timestamp: at(30), anonymousId: "lands-first", path: "/pricing" }),
+    eventRow({
+      ...landing,
+      name: "pageview",
+      timestamp: at(30),
+      anonymousId: "lands-later",
+      path: "/pricing",
+      referrerHost: "t.co",
+      utmSource: "twitter",
+    }),
+    eventRow({
+      ...landing,
+      name: "pageview",
+      timestamp: at(40),
+      anonymousId: "lands-only",
+      path: "/pricing",
+      referrerHost: "t.co",
+    }),
+  ]);
+  const queries: QueryDefinitionInput[] = [
+    { kind: "breakdown", dimension: "referrer", measure: { type: "unique_users" }, filters: VIEWS.page },
+    { kind: "breakdown", dimension: "utm_source", measure: { type: "unique_users" }, filters: VIEWS.page },
+    { kind: "breakdown", dimension: "utm_source", measure: { type: "unique_users" }, filters: VIEWS["no referrer"] },
+    {
+      kind: "breakdown",
+      dimension: "path",
+      measure: { type: "unique_users" },
+      filters: [{ field: "referrer", op: "equals", value: "t.co" }],
+    },
+    {
+      kind: "trend",
+      interval: "day",
+      measure: { type: "unique_users" },
+      filters: [...VIEWS.page!, { field: "referrer", op: "is_not_set" }],
+    },
+  ];
+  const check = async () => {
+    for (const query of queries) {
+      const { raw, rolled } = await both(query);
+      expect(rolled.meta.rollups, JSON.stringify(query)).toBe(true);
+      expect(rolled.data, JSON.stringify(query)).toEqual(raw.data);
+    }
+  };
+  await check();
+  await refreshRollups(getPool(), { wait: true });
+  await check();
+});
+
+it("rebuilds the mixed actors and the pairs in a project's new time zone", async () => {
+  await getPrisma().project.update({ where: { id: tenant.projectId }, data: { timezone: "America/New_York" } });
+  try {
+    await refreshRollups(getPool(), { wait: true });
+    for (const table of ["mixed_actor_state", "pair_state"]) {
+      const state = await getPool().query(`SELECT timezone FROM ${table} WHERE project_id = $1`, [tenant.projectId]);
+      expect(state.rows).toEqual([{ timezone: "America/New_York" }]);
+    }
+    for (const view of ["page", "page + device", "country + browser"]) {
+      for (const r of overviewRequests({ range: { relative: "last_30_days" }, filters: VIEWS[view]! })) {
+        if (!["Referrers", "UTM sources", "Countries", "Browsers", "Devices"].includes(r.title)) continue;
+        const { raw, rolled } = await both(r.query, r.range, "America/New_York");
+        expect(rolled.meta.rollups).toBe(true);
+        expect(rolled.data).toEqual(raw.data);
+      }
+    }
+  } finally {
+    await getPrisma().project.update({ where: { id: tenant.projectId }, data: { timezone: "Europe/Paris" } });
+    await refreshRollups(getPool(), { wait: true });
+  }
 }, 120_000);

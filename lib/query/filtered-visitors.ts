@@ -7,13 +7,15 @@
 // (mixed_actor_bitmaps) and adds them back from their own events (mixed_actor_days); the daily
 // results are ORed over the range and counted. Events of at most one other dimension (path,
 // referrer, a UTM field, or the event name) may be filtered or broken down on: two of those on one
-// event is not an intersection of per-value sets. What arrived after the watermark is read raw.
+// event is not an intersection of per-value sets, except for the pairs kept apart for it
+// (pair-bitmaps-refresh.ts). What arrived after the watermark is read raw.
 // Only over whole local days of the time zone the bitmaps are in; otherwise other sources answer.
 import "server-only";
 import type pg from "pg";
 import { bitmapsFromNumbersSql, numberedActorsSql } from "./actor-bitmaps";
 import { actorHash, dimensionText, textFilterCondition } from "./fields";
 import { type GroupedSql, type Grouping, topGroup } from "./measure";
+import { BITMAP_PAIRS, type BitmapPair, pairName } from "./pair-bitmaps-refresh";
 import { ROLLED_DIMENSIONS } from "./rollups";
 import type { Dimension, Filter, Measure, QueryDefinition } from "./schemas";
 import { type QueryScope, scopeCondition, tenantCondition } from "./scope";
@@ -47,6 +49,8 @@ interface Selection {
   /** Filters per rolled dimension. */
   byDimension: Map<RolledDimension, Filter[]>;
   groupBy: RolledDimension | undefined;
+  /** The kept pair (pair-bitmaps-refresh.ts) when two dimensions that vary within a visit are involved. */
+  pair: BitmapPair | null;
 }
 
 function groupByOf(query: QueryDefinition): Dimension | undefined {
@@ -71,8 +75,9 @@ function selectionOf(scope: Pick<QueryScope, "event" | "filters">, groupBy: Dime
     else return null;
   }
   const varying = new Set([...byDimension.keys(), ...(groupBy ? [groupBy] : [])].filter((d) => !isProfileDimension(d)));
-  if (varying.size + (names.length > 0 ? 1 : 0) > 1) return null;
-  return { names, byDimension, groupBy };
+  if (varying.size + (names.length > 0 ? 1 : 0) <= 1) return { names, byDimension, groupBy, pair: null };
+  const pair = BITMAP_PAIRS.find((p) => varying.size === 2 && p.every((d) => varying.has(d)));
+  return pair && names.length === 0 ? { names, byDimension, groupBy, pair } : null;
 }
 
 /**
@@ -99,7 +104,9 @@ export async function filteredVisitorsPlanIfAnswerable(
     sql`SELECT date_trunc('day', ${scope.from}::timestamptz, ${scope.timezone}) = ${scope.from}::timestamptz
              AND date_trunc('day', ${scope.to}::timestamptz, ${scope.timezone}) = ${scope.to}::timestamptz
              AND EXISTS (SELECT 1 FROM rollup_daily_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone})
-             AND EXISTS (SELECT 1 FROM mixed_actor_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone}) AS ok,
+             AND EXISTS (SELECT 1 FROM mixed_actor_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone})
+             AND (${selection.pair === null}::boolean
+               OR EXISTS (SELECT 1 FROM pair_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone})) AS ok,
         (SELECT watermark::text FROM rollup_state WHERE id = 1 AND isfinite(watermark)) AS watermark`.toQuery(),
   );
   const row = rows[0];
@@ -115,6 +122,7 @@ export const filteredVisitorsGroupedSql =
     const selection = measure.type === "unique_users" ? selectionOf(scope, grouping.dimension) : null;
     if (!selection || grouping.interval === "hour") throw new Error("query not answerable from filtered bitmaps");
     const { names, byDimension, groupBy } = selection;
+    const { pair } = selection;
     const tz = scope.timezone;
     const bucketOf = (time: Sql) =>
       grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${tz})` : sql`NULL::timestamptz`;
@@ -122,10 +130,33 @@ export const filteredVisitorsGroupedSql =
     const days = sql`x.timezone = ${tz} AND x.day >= ${localDay(scope.from)} AND x.day < ${localDay(scope.to)}`;
     const valueFilters = (dimension: RolledDimension, value: Sql) =>
       allOf((byDimension.get(dimension) ?? []).map((f) => textFilterCondition(f, value)));
+    const inPair = (dimension: RolledDimension | undefined) =>
+      pair !== null && dimension !== undefined && (pair as readonly string[]).includes(dimension);
 
     // One bitmap per day and chunk per condition (the OR of the values it keeps); the breakdown's
     // dimension keeps its values apart (v).
     const factors: Sql[] = [];
+    if (pair) {
+      // Both dimensions of the pair at once: its values' bitmaps for a second value, and the first
+      // value's bitmap without the "complete" actors for no second value (if the filters keep none).
+      const [first, second] = pair;
+      const valueOf = (dimension: RolledDimension, value: Sql) => (groupBy === dimension ? value : sql`NULL::text`);
+      factors.push(sql`
+        SELECT day, chunk, v, bit_or(bits) AS bits FROM (
+          SELECT x.day, x.chunk, ${groupBy === first ? sql`NULLIF(x.a_value, '')` : valueOf(second, sql`x.b_value`)} AS v, x.bits
+          FROM pair_actor_bitmaps x
+          WHERE ${tenantCondition(scope, "x")} AND ${days} AND x.pair = ${pairName(pair)}
+            AND ${valueFilters(first, sql`NULLIF(x.a_value, '')`)} AND ${valueFilters(second, sql`x.b_value`)}
+          UNION ALL
+          SELECT x.day, x.chunk, ${valueOf(first, sql`NULLIF(x.value, '')`)}, CASE WHEN c.bits IS NULL THEN x.bits ELSE x.bits & ~c.bits END
+          FROM dimension_actor_bitmaps x
+          LEFT JOIN pair_complete_bitmaps c ON ${tenantCondition(scope, "c")} AND c.timezone = x.timezone AND c.pair = ${pairName(pair)}
+           AND c.day = x.day AND c.a_value = x.value AND c.chunk = x.chunk
+          WHERE ${tenantCondition(scope, "x")} AND ${days} AND x.dimension = ${first} AND ${valueFilters(first, sql`NULLIF(x.value, '')`)}
+            AND COALESCE(${valueFilters(second, sql`NULL::text`)}, false)
+        ) p
+        GROUP BY 1, 2, 3`);
+    }
     if (names.length > 0) {
       factors.push(sql`
         SELECT x.day, x.chunk, NULL::text AS v, bit_or(x.bits) AS bits FROM event_actor_bitmaps x
@@ -133,13 +164,13 @@ export const filteredVisitorsGroupedSql =
         GROUP BY 1, 2`);
     }
     for (const dimension of byDimension.keys()) {
-      if (dimension === groupBy) continue;
+      if (dimension === groupBy || inPair(dimension)) continue;
       factors.push(sql`
         SELECT x.day, x.chunk, NULL::text AS v, bit_or(x.bits) AS bits FROM dimension_actor_bitmaps x
         WHERE ${tenantCondition(scope, "x")} AND ${days} AND x.dimension = ${dimension} AND ${valueFilters(dimension, sql`NULLIF(x.value, '')`)}
         GROUP BY 1, 2`);
     }
-    if (groupBy) {
+    if (groupBy && !inPair(groupBy)) {
       factors.push(sql`
         SELECT x.day, x.chunk, NULLIF(x.value, '') AS v, x.bits FROM dimension_actor_bitmaps x
         WHERE ${tenantCondition(scope, "x")} AND ${days} AND x.dimension = ${groupBy} AND ${valueFilters(groupBy, sql`NULLIF(x.value, '')`)}`);
@@ -153,7 +184,8 @@ export const filteredVisitorsGroupedSql =
     const joins = rest.map(
       (f) => sql`JOIN (${f.sql}) ${f.alias} ON ${f.alias}.day = f0.day AND ${f.alias}.chunk = f0.chunk`,
     );
-    const breakdownValue = groupBy ? trusted(`f${factors.length - 1}.v`) : sql`NULL::text`;
+    // The pair's factor comes first and carries the breakdown's values when they are its own.
+    const breakdownValue = groupBy ? trusted(`f${inPair(groupBy) ? 0 : factors.length - 1}.v`) : sql`NULL::text`;
 
     // The mixed actors' own events, and the arrivals after the watermark, as bitmaps built on the fly.
     const comboValue = (dimension: RolledDimension) => trusted(`NULLIF(x.${dimension}, '')`);
