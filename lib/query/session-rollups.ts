@@ -179,7 +179,7 @@ export const sessionRollupGroupedSql =
     const countsRows = sql`
       SELECT ${bucketOf(sql`c.first_hour`)} AS b, c.sessions AS n, c.pageview_sessions, c.bounces, c.duration_us
       FROM session_counts c
-      WHERE ${tenantCondition(scope, "c")} AND c.key_dimension = ${key?.dimension ?? ""} AND c.key_value = ${key?.value ?? ""}
+      WHERE ${tenantCondition(scope, "c")} AND c.key_id = ${keyId ?? sql`0`}
         AND c.profile_dimension = ${profile?.dimension ?? ""} AND ${passes(sql`NULLIF(c.profile_value, '')`)}
         AND c.first_hour >= ${from} AND c.first_hour < ${to} AND c.last_hour < ${to}`;
     return sql`

@@ -54,8 +54,7 @@ CREATE UNIQUE INDEX "session_key_values_organization_id_project_id_dimension_val
 CREATE TABLE "session_counts" (
     "organization_id" UUID NOT NULL,
     "project_id" UUID NOT NULL,
-    "key_dimension" TEXT NOT NULL,
-    "key_value" TEXT NOT NULL,
+    "key_id" INTEGER NOT NULL,
     "profile_dimension" TEXT NOT NULL,
     "profile_value" TEXT NOT NULL,
     "first_hour" TIMESTAMPTZ(3) NOT NULL,
@@ -65,7 +64,7 @@ CREATE TABLE "session_counts" (
     "bounces" BIGINT NOT NULL,
     "duration_us" BIGINT NOT NULL,
 
-    CONSTRAINT "session_counts_pkey" PRIMARY KEY ("organization_id","project_id","key_dimension","key_value","profile_dimension","profile_value","first_hour","last_hour")
+    CONSTRAINT "session_counts_pkey" PRIMARY KEY ("organization_id","project_id","key_id","profile_dimension","profile_value","first_hour","last_hour")
 );
 
 CREATE TABLE "session_spans" (
