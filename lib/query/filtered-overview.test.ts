@@ -425,3 +425,27 @@ it("rebuilds the mixed actors and the pairs in a project's new time zone", async
     await refreshRollups(getPool(), { wait: true });
   }
 }, 120_000);
+
+it("answers a breakdown's top values and the rest together, largest or smallest first", async () => {
+  const queries: QueryDefinitionInput[] = [
+    { kind: "breakdown", dimension: "country", measure: { type: "unique_users" }, limit: 3, filters: VIEWS.page },
+    {
+      kind: "breakdown",
+      dimension: "path",
+      measure: { type: "unique_users" },
+      limit: 2,
+      sort: "asc",
+      filters: VIEWS.device,
+    },
+    { kind: "breakdown", dimension: "referrer", measure: { type: "unique_users" }, limit: 2, filters: VIEWS.page },
+    { kind: "breakdown", dimension: "browser", measure: { type: "unique_users" }, limit: 1, sort: "asc" },
+    { kind: "breakdown", dimension: "path", event: "pageview", limit: 4, sort: "asc", filters: VIEWS.country },
+    { kind: "breakdown", dimension: "event", limit: 1, filters: [...VIEWS.device!, ...VIEWS.country!] },
+  ];
+  for (const query of queries) {
+    const { raw, rolled } = await both(query);
+    expect(rolled.meta.rollups, JSON.stringify(query)).toBe(true);
+    expect(rolled.data, JSON.stringify(query)).toEqual(raw.data);
+    expect((rolled.data as { other: number | null }).other, JSON.stringify(query)).toBeGreaterThan(0);
+  }
+});

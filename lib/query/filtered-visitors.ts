@@ -13,8 +13,9 @@
 import "server-only";
 import type pg from "pg";
 import { bitmapsFromNumbersSql, numberedActorsSql } from "./actor-bitmaps";
+import { bitmapGroupsSql, bitmapTopAndOtherSql } from "./bitmap-results";
 import { actorHash, dimensionText, textFilterCondition } from "./fields";
-import { type GroupedSql, type Grouping, topGroup } from "./measure";
+import type { GroupedSql, Grouping, TopAndOtherSql } from "./measure";
 import { BITMAP_PAIRS, type BitmapPair, pairName } from "./pair-bitmaps-refresh";
 import { ROLLED_DIMENSIONS } from "./rollups";
 import type { Dimension, Filter, Measure, QueryDefinition } from "./schemas";
@@ -115,33 +116,51 @@ export async function filteredVisitorsPlanIfAnswerable(
 
 const allOf = (conditions: Sql[]) => join([sql`TRUE`, ...conditions], " AND ");
 
-/** Rows (bucket, dim, is_other, value) like groupedMeasureSql's, for unique users. */
-export const filteredVisitorsGroupedSql =
-  ({ watermark }: FilteredVisitorsPlan): GroupedSql =>
-  (scope: QueryScope, measure: Measure, grouping: Grouping): Sql => {
-    const selection = measure.type === "unique_users" ? selectionOf(scope, grouping.dimension) : null;
-    if (!selection || grouping.interval === "hour") throw new Error("query not answerable from filtered bitmaps");
-    const { names, byDimension, groupBy } = selection;
-    const { pair } = selection;
-    const tz = scope.timezone;
-    const bucketOf = (time: Sql) =>
-      grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${tz})` : sql`NULL::timestamptz`;
-    const localDay = (instant: Date) => sql`(${instant}::timestamptz AT TIME ZONE ${tz})::date`;
-    const days = sql`x.timezone = ${tz} AND x.day >= ${localDay(scope.from)} AND x.day < ${localDay(scope.to)}`;
-    const valueFilters = (dimension: RolledDimension, value: Sql) =>
-      allOf((byDimension.get(dimension) ?? []).map((f) => textFilterCondition(f, value)));
-    const inPair = (dimension: RolledDimension | undefined) =>
-      pair !== null && dimension !== undefined && (pair as readonly string[]).includes(dimension);
+/** Rows (bucket, dim, is_other, value) like groupedMeasureSql's, for unique users; a breakdown's top and "other" in one statement. */
+export const filteredVisitorsGroupedSql = ({ watermark }: FilteredVisitorsPlan): GroupedSql =>
+  Object.assign(
+    (scope: QueryScope, measure: Measure, grouping: Grouping): Sql => {
+      const { ctes, rows } = filteredVisitorRows(watermark, scope, measure, grouping.interval, grouping.dimension);
+      return bitmapGroupsSql(ctes, rows, grouping.top);
+    },
+    {
+      topAndOther: ((scope, measure, dimension, limit, order) => {
+        const { ctes, rows } = filteredVisitorRows(watermark, scope, measure, undefined, dimension);
+        return bitmapTopAndOtherSql(ctes, rows, limit, order);
+      }) satisfies TopAndOtherSql,
+    },
+  );
 
-    // One bitmap per day and chunk per condition (the OR of the values it keeps); the breakdown's
-    // dimension keeps its values apart (v).
-    const factors: Sql[] = [];
-    if (pair) {
-      // Both dimensions of the pair at once: its values' bitmaps for a second value, and the first
-      // value's bitmap without the "complete" actors for no second value (if the filters keep none).
-      const [first, second] = pair;
-      const valueOf = (dimension: RolledDimension, value: Sql) => (groupBy === dimension ? value : sql`NULL::text`);
-      factors.push(sql`
+/** The CTEs and rows (b, v, chunk, bits) of the filtered intersections, per bucket and breakdown value. */
+function filteredVisitorRows(
+  watermark: string,
+  scope: QueryScope,
+  measure: Measure,
+  interval: Grouping["interval"],
+  dimension: Dimension | undefined,
+): { ctes: Sql; rows: Sql } {
+  const selection = measure.type === "unique_users" ? selectionOf(scope, dimension) : null;
+  if (!selection || interval === "hour") throw new Error("query not answerable from filtered bitmaps");
+  const { names, byDimension, groupBy } = selection;
+  const { pair } = selection;
+  const tz = scope.timezone;
+  const bucketOf = (time: Sql) => (interval ? sql`date_trunc(${interval}, ${time}, ${tz})` : sql`NULL::timestamptz`);
+  const localDay = (instant: Date) => sql`(${instant}::timestamptz AT TIME ZONE ${tz})::date`;
+  const days = sql`x.timezone = ${tz} AND x.day >= ${localDay(scope.from)} AND x.day < ${localDay(scope.to)}`;
+  const valueFilters = (dimension: RolledDimension, value: Sql) =>
+    allOf((byDimension.get(dimension) ?? []).map((f) => textFilterCondition(f, value)));
+  const inPair = (dimension: RolledDimension | undefined) =>
+    pair !== null && dimension !== undefined && (pair as readonly string[]).includes(dimension);
+
+  // One bitmap per day and chunk per condition (the OR of the values it keeps); the breakdown's
+  // dimension keeps its values apart (v).
+  const factors: Sql[] = [];
+  if (pair) {
+    // Both dimensions of the pair at once: its values' bitmaps for a second value, and the first
+    // value's bitmap without the "complete" actors for no second value (if the filters keep none).
+    const [first, second] = pair;
+    const valueOf = (dimension: RolledDimension, value: Sql) => (groupBy === dimension ? value : sql`NULL::text`);
+    factors.push(sql`
         SELECT day, chunk, v, bit_or(bits) AS bits FROM (
           SELECT x.day, x.chunk, ${groupBy === first ? sql`NULLIF(x.a_value, '')` : valueOf(second, sql`x.b_value`)} AS v, x.bits
           FROM pair_actor_bitmaps x
@@ -156,55 +175,48 @@ export const filteredVisitorsGroupedSql =
             AND COALESCE(${valueFilters(second, sql`NULL::text`)}, false)
         ) p
         GROUP BY 1, 2, 3`);
-    }
-    if (names.length > 0) {
-      factors.push(sql`
+  }
+  if (names.length > 0) {
+    factors.push(sql`
         SELECT x.day, x.chunk, NULL::text AS v, bit_or(x.bits) AS bits FROM event_actor_bitmaps x
         WHERE ${tenantCondition(scope, "x")} AND ${days} AND x.name <> '' AND ${allOf(names)}
         GROUP BY 1, 2`);
-    }
-    for (const dimension of byDimension.keys()) {
-      if (dimension === groupBy || inPair(dimension)) continue;
-      factors.push(sql`
+  }
+  for (const dimension of byDimension.keys()) {
+    if (dimension === groupBy || inPair(dimension)) continue;
+    factors.push(sql`
         SELECT x.day, x.chunk, NULL::text AS v, bit_or(x.bits) AS bits FROM dimension_actor_bitmaps x
         WHERE ${tenantCondition(scope, "x")} AND ${days} AND x.dimension = ${dimension} AND ${valueFilters(dimension, sql`NULLIF(x.value, '')`)}
         GROUP BY 1, 2`);
-    }
-    if (groupBy && !inPair(groupBy)) {
-      factors.push(sql`
+  }
+  if (groupBy && !inPair(groupBy)) {
+    factors.push(sql`
         SELECT x.day, x.chunk, NULLIF(x.value, '') AS v, x.bits FROM dimension_actor_bitmaps x
         WHERE ${tenantCondition(scope, "x")} AND ${days} AND x.dimension = ${groupBy} AND ${valueFilters(groupBy, sql`NULLIF(x.value, '')`)}`);
-    }
-    const [first, ...rest] = factors.map((f, i) => ({ sql: f, alias: trusted(`f${i}`) }));
-    if (!first) throw new Error("query not answerable from filtered bitmaps");
-    const intersected = join(
-      factors.map((_, i) => trusted(`f${i}.bits`)),
-      " & ",
-    );
-    const joins = rest.map(
-      (f) => sql`JOIN (${f.sql}) ${f.alias} ON ${f.alias}.day = f0.day AND ${f.alias}.chunk = f0.chunk`,
-    );
-    // The pair's factor comes first and carries the breakdown's values when they are its own.
-    const breakdownValue = groupBy ? trusted(`f${inPair(groupBy) ? 0 : factors.length - 1}.v`) : sql`NULL::text`;
+  }
+  const [first, ...rest] = factors.map((f, i) => ({ sql: f, alias: trusted(`f${i}`) }));
+  if (!first) throw new Error("query not answerable from filtered bitmaps");
+  const intersected = join(
+    factors.map((_, i) => trusted(`f${i}.bits`)),
+    " & ",
+  );
+  const joins = rest.map(
+    (f) => sql`JOIN (${f.sql}) ${f.alias} ON ${f.alias}.day = f0.day AND ${f.alias}.chunk = f0.chunk`,
+  );
+  // The pair's factor comes first and carries the breakdown's values when they are its own.
+  const breakdownValue = groupBy ? trusted(`f${inPair(groupBy) ? 0 : factors.length - 1}.v`) : sql`NULL::text`;
 
-    // The mixed actors' own events, and the arrivals after the watermark, as bitmaps built on the fly.
-    const comboValue = (dimension: RolledDimension) => trusted(`NULLIF(x.${dimension}, '')`);
-    const mixedConditions = [
-      ...names,
-      ...[...byDimension.entries()].flatMap(([dimension, filters]) =>
-        filters.map((f) => textFilterCondition(f, comboValue(dimension))),
-      ),
-    ];
-    let dimSelect: Sql = sql`u.v`;
-    let isOther: Sql = sql`false`;
-    if (grouping.top) {
-      const { inTop } = topGroup(sql`u.v`, grouping.top);
-      dimSelect = sql`CASE WHEN ${inTop} THEN u.v END`;
-      isOther = sql`NOT ${inTop}`;
-    }
-    const dayStart = (alias: string) => sql`(${trusted(`${alias}.day`)}::timestamp AT TIME ZONE ${tz})`;
-    return sql`
-    WITH mixed AS (
+  // The mixed actors' own events, and the arrivals after the watermark, as bitmaps built on the fly.
+  const comboValue = (dimension: RolledDimension) => trusted(`NULLIF(x.${dimension}, '')`);
+  const mixedConditions = [
+    ...names,
+    ...[...byDimension.entries()].flatMap(([dimension, filters]) =>
+      filters.map((f) => textFilterCondition(f, comboValue(dimension))),
+    ),
+  ];
+  const dayStart = (alias: string) => sql`(${trusted(`${alias}.day`)}::timestamp AT TIME ZONE ${tz})`;
+  const ctes = sql`
+    mixed AS (
       SELECT x.day, x.chunk, x.bits FROM mixed_actor_bitmaps x WHERE ${tenantCondition(scope, "x")} AND ${days}
     ),
     cells AS (
@@ -226,14 +238,9 @@ export const filteredVisitorsGroupedSql =
       UNION ALL
       ${numberedActorsSql(scope, "tail", ["b", "v"])}
     ),
-    extra_bitmaps AS (${trusted(bitmapsFromNumbersSql("numbered", ["b", "v"]))}),
-    unions AS (
-      SELECT u.b, ${dimSelect} AS dim, ${isOther} AS is_other, bit_or(u.bits) AS bits
-      FROM (SELECT b, v, chunk, bits FROM cells UNION ALL SELECT b, v, chunk, bits FROM extra_bitmaps) u
-      GROUP BY 1, 2, 3, u.chunk
-    )
-    SELECT b AS bucket, dim, is_other, sum(bit_count(bits))::float8 AS value
-    FROM unions
-    GROUP BY 1, 2, 3
-    HAVING sum(bit_count(bits)) > 0`;
+    extra_bitmaps AS (${trusted(bitmapsFromNumbersSql("numbered", ["b", "v"]))})`;
+  return {
+    ctes,
+    rows: sql`(SELECT b, v, chunk, bits FROM cells UNION ALL SELECT b, v, chunk, bits FROM extra_bitmaps)`,
   };
+}
