@@ -159,15 +159,15 @@ function filteredVisitorRows(
     // Both dimensions of the pair at once: its values' bitmaps for a second value, and the first
     // value's bitmap without the "complete" actors for no second value (if the filters keep none).
     const [first, second] = pair;
-    const valueOf = (dimension: RolledDimension, value: Sql) => (groupBy === dimension ? value : sql`NULL::text`);
+    const valueIf = (dimension: RolledDimension, value: Sql) => (groupBy === dimension ? value : sql`NULL::text`);
     factors.push(sql`
         SELECT day, chunk, v, bit_or(bits) AS bits FROM (
-          SELECT x.day, x.chunk, ${groupBy === first ? sql`NULLIF(x.a_value, '')` : valueOf(second, sql`x.b_value`)} AS v, x.bits
+          SELECT x.day, x.chunk, ${groupBy === first ? sql`NULLIF(x.a_value, '')` : valueIf(second, sql`x.b_value`)} AS v, x.bits
           FROM pair_actor_bitmaps x
           WHERE ${tenantCondition(scope, "x")} AND ${days} AND x.pair = ${pairName(pair)}
             AND ${valueFilters(first, sql`NULLIF(x.a_value, '')`)} AND ${valueFilters(second, sql`x.b_value`)}
           UNION ALL
-          SELECT x.day, x.chunk, ${valueOf(first, sql`NULLIF(x.value, '')`)}, CASE WHEN c.bits IS NULL THEN x.bits ELSE x.bits & ~c.bits END
+          SELECT x.day, x.chunk, ${valueIf(first, sql`NULLIF(x.value, '')`)}, CASE WHEN c.bits IS NULL THEN x.bits ELSE x.bits & ~c.bits END
           FROM dimension_actor_bitmaps x
           LEFT JOIN pair_complete_bitmaps c ON ${tenantCondition(scope, "c")} AND c.timezone = x.timezone AND c.pair = ${pairName(pair)}
            AND c.day = x.day AND c.a_value = x.value AND c.chunk = x.chunk

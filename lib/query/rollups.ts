@@ -286,24 +286,24 @@ function dailyUniqueUsersByValueRows(
   const bucketOf = (time: Sql) => (interval ? sql`date_trunc(${interval}, ${time}, ${tz})` : sql`NULL::timestamptz`);
   const valueFilters = (value: Sql) =>
     join([sql`TRUE`, ...scope.filters.map((f) => textFilterCondition(f, value))], " AND ");
-  const valueOf = (value: Sql) => (byValue ? value : sql`NULL::text`);
+  const valueIf = (value: Sql) => (byValue ? value : sql`NULL::text`);
   const dayStart = sql`(x.day::timestamp AT TIME ZONE ${tz})`;
   const ctes = sql`
     whole AS MATERIALIZED (${wholeDaysSql(scope)}),
     days AS (
-      SELECT ${bucketOf(dayStart)} AS b, ${valueOf(sql`NULLIF(x.value, '')`)} AS v, x.chunk, x.bits
+      SELECT ${bucketOf(dayStart)} AS b, ${valueIf(sql`NULLIF(x.value, '')`)} AS v, x.chunk, x.bits
       FROM dimension_actor_bitmaps x, whole w
       WHERE ${tenantCondition(scope, "x")} AND x.timezone = ${tz} AND x.dimension = ${dimension}
         AND x.day >= (w.from_day AT TIME ZONE ${tz})::date AND x.day < (w.to_day AT TIME ZONE ${tz})::date
         AND ${valueFilters(sql`NULLIF(x.value, '')`)}
     ),
     extra AS (
-      SELECT ${bucketOf(sql`r.bucket`)} AS b, ${valueOf(sql`NULLIF(r.value, '')`)} AS v, unnest(r.actors) AS a
+      SELECT ${bucketOf(sql`r.bucket`)} AS b, ${valueIf(sql`NULLIF(r.value, '')`)} AS v, unnest(r.actors) AS a
       FROM event_rollups r, whole w
       WHERE ${tenantCondition(scope, "r")} AND r.dimension = ${dimension} AND ${partialDayHoursSql(scope, sql`r.bucket`)}
         AND ${valueFilters(sql`NULLIF(r.value, '')`)}
       UNION ALL
-      SELECT ${bucketOf(sql`e.timestamp`)}, ${valueOf(dimensionText(dimension, "e"))}, ${actorHash("e")}
+      SELECT ${bucketOf(sql`e.timestamp`)}, ${valueIf(dimensionText(dimension, "e"))}, ${actorHash("e")}
       FROM events e
       WHERE ${scopeCondition(scope)} AND e.received_at > ${watermark}::timestamptz
     ),
