@@ -21,14 +21,13 @@ const profileColumns = Object.keys(PROFILE_DIMENSIONS);
 const profileList = profileColumns.join(", ");
 const fragmentKey = `organization_id, project_id, session_id, hour, ${profileList}`;
 /** Milliseconds from a fragment's hour to an instant in it: exact for millisecond timestamps. */
-const msInHour = (instant: string) => `(extract(epoch FROM ${instant} - hour) * 1000)::int`;
+const msInHour = (instant: string, hour: string) => `(extract(epoch FROM ${instant} - ${hour}) * 1000)::int`;
 const countKey = "organization_id, project_id, key_id, profile_dimension, profile_value, first_hour, last_hour";
 const durationUs = durationMicrosSql(trusted("min(first_at)"), trusted("max(last_at)")).toQuery().text;
 
-// 1. The arrivals of (low, upto], one row per event and key dimension, with the fragment it joins
-// ("" for no value).
-const arrivalEventsSql = (low: string, upto: string) => sql`
-CREATE TEMP TABLE session_arrival_events ON COMMIT DROP AS
+// 1. The arrivals of (low, upto], aggregated per fragment and key value ("" for no value).
+const arrivalKeysSql = (low: string, upto: string) => sql`
+CREATE TEMP TABLE session_arrival_keys ON COMMIT DROP AS
 SELECT e.organization_id, e.project_id, e.session_id COLLATE "C" AS session_id, date_trunc('hour', e.timestamp, 'UTC') AS hour,
        ${trusted(
          Object.entries(PROFILE_DIMENSIONS)
@@ -36,20 +35,23 @@ SELECT e.organization_id, e.project_id, e.session_id COLLATE "C" AS session_id, 
            .join(", "),
        )},
        k.dimension COLLATE "C" AS dimension, k.value COLLATE "C" AS value,
-       e.timestamp AS ts, ${isPageviewSql(sql`e.name`)}::int AS pageviews, ${isInteractionSql(sql`e.name`)}::int AS interactions
+       min(e.timestamp) AS first_at, max(e.timestamp) AS last_at,
+       (count(*) FILTER (WHERE ${isPageviewSql(sql`e.name`)}))::int AS pageviews,
+       (count(*) FILTER (WHERE ${isInteractionSql(sql`e.name`)}))::int AS interactions
 FROM events e
 CROSS JOIN LATERAL (VALUES ${trusted(
   Object.entries(KEY_DIMENSIONS)
     .map(([dimension, column]) => `('${dimension}', COALESCE(e.${column}, ''))`)
     .join(", "),
 )}) k(dimension, value)
-WHERE e.received_at > ${low}::timestamptz AND e.received_at <= ${upto}::timestamptz AND e.session_id IS NOT NULL`;
+WHERE e.received_at > ${low}::timestamptz AND e.received_at <= ${upto}::timestamptz AND e.session_id IS NOT NULL
+GROUP BY ${trusted(Array.from({ length: 4 + profileColumns.length + 2 }, (_, n) => n + 1).join(", "))}`;
 
 // 2. Their key values' ids, new ones numbered first (only the missing ones: a conflict would still
 // draw from the sequence).
 const arrivalKeyIdsSql = [
   `CREATE TEMP TABLE session_arrival_values ON COMMIT DROP AS
-   SELECT DISTINCT organization_id, project_id, dimension, value FROM session_arrival_events`,
+   SELECT DISTINCT organization_id, project_id, dimension, value FROM session_arrival_keys`,
   `INSERT INTO session_key_values (organization_id, project_id, dimension, value)
    SELECT a.organization_id, a.project_id, a.dimension, a.value FROM session_arrival_values a
    WHERE NOT EXISTS (
@@ -62,29 +64,30 @@ const arrivalKeyIdsSql = [
   "ANALYZE session_arrival_ids",
 ];
 
-// 3. The arrivals as fragments: aggregates per key value, and the fragment's own from its path rows
-// (every event has exactly one path value, "" included).
+// 3. The arrivals as fragments, the fragment's own aggregates from its path rows (every event has
+// exactly one path value, "" included).
 const arrivalFragmentsSql = `
 CREATE TEMP TABLE session_arrivals ON COMMIT DROP AS
-WITH keyed AS (
-  SELECT a.organization_id, a.project_id, a.session_id, a.hour, ${profileColumns.map((c) => `a.${c}`).join(", ")},
-         i.id, a.dimension = 'path' AS whole,
-         min(a.ts) AS first_at, max(a.ts) AS last_at, sum(a.pageviews)::int AS pageviews, sum(a.interactions)::int AS interactions
-  FROM session_arrival_events a
-  JOIN session_arrival_ids i ON i.organization_id = a.organization_id AND i.project_id = a.project_id AND i.dimension = a.dimension AND i.value = a.value
-  GROUP BY ${Array.from({ length: 4 + profileColumns.length + 2 }, (_, n) => n + 1).join(", ")}
-)
-SELECT ${fragmentKey},
-       min(first_at) AS first_at, max(last_at) AS last_at,
-       (sum(pageviews) FILTER (WHERE whole))::int AS pageviews, (sum(interactions) FILTER (WHERE whole))::int AS interactions,
-       array_agg(ARRAY[id, ${msInHour("first_at")}, ${msInHour("last_at")}, pageviews, interactions]) AS keys
-FROM keyed
-GROUP BY ${fragmentKey}`;
+SELECT ${profileColumns.map((c) => `a.${c}`).join(", ")}, a.organization_id, a.project_id, a.session_id, a.hour,
+       min(a.first_at) AS first_at, max(a.last_at) AS last_at,
+       (sum(a.pageviews) FILTER (WHERE a.dimension = 'path'))::int AS pageviews,
+       (sum(a.interactions) FILTER (WHERE a.dimension = 'path'))::int AS interactions,
+       array_agg(ARRAY[i.id, ${msInHour("a.first_at", "a.hour")}, ${msInHour("a.last_at", "a.hour")}, a.pageviews, a.interactions]) AS keys
+FROM session_arrival_keys a
+JOIN session_arrival_ids i ON i.organization_id = a.organization_id AND i.project_id = a.project_id AND i.dimension = a.dimension AND i.value = a.value
+GROUP BY ${fragmentKey
+  .split(", ")
+  .map((c) => `a.${c}`)
+  .join(", ")}`;
 
-// In the stored tables' collation, so joins with them match on the session id.
+// The sessions the arrivals touch, in the stored tables' collation (joins with them match on the
+// session id), and whether they had fragments before: those that did not are read from the arrivals.
 const touchedSql = `
 CREATE TEMP TABLE session_touched ON COMMIT DROP AS
-SELECT DISTINCT organization_id, project_id, session_id COLLATE "default" AS session_id FROM session_arrivals`;
+SELECT t.*, EXISTS (
+  SELECT 1 FROM session_fragments f WHERE f.organization_id = t.organization_id AND f.project_id = t.project_id AND f.session_id = t.session_id
+) AS existed
+FROM (SELECT DISTINCT organization_id, project_id, session_id COLLATE "default" AS session_id FROM session_arrivals) t`;
 
 /**
  * Statements adding to session_count_changes what the touched sessions' parts count for as their
@@ -97,7 +100,18 @@ const touchedCountsSql = (sign: number) => [
    SELECT f.organization_id, f.project_id, f.session_id COLLATE "C" AS session_id, f.hour, ${profileColumns.map((c) => `f.${c} COLLATE "C" AS ${c}`).join(", ")},
           f.first_at, f.last_at, f.pageviews, f.interactions, f.keys
    FROM session_fragments f
-   JOIN session_touched t ON t.organization_id = f.organization_id AND t.project_id = f.project_id AND t.session_id = f.session_id`,
+   JOIN session_touched t ON t.organization_id = f.organization_id AND t.project_id = f.project_id AND t.session_id = f.session_id
+   WHERE t.existed
+   ${
+     sign > 0
+       ? `UNION ALL
+   SELECT a.organization_id, a.project_id, a.session_id, a.hour, ${profileColumns.map((c) => `a.${c}`).join(", ")},
+          a.first_at, a.last_at, a.pageviews, a.interactions, a.keys
+   FROM session_arrivals a
+   JOIN session_touched t ON t.organization_id = a.organization_id AND t.project_id = a.project_id AND t.session_id = a.session_id COLLATE "default"
+   WHERE NOT t.existed`
+       : ""
+   }`,
   `CREATE TEMP TABLE session_touched_parts ON COMMIT DROP AS
    SELECT organization_id, project_id, session_id, key_id, min(hour) AS first_hour, max(hour) AS last_hour,
           ${durationUs} AS duration_us, sum(pageviews) AS pageviews, sum(interactions) AS interactions
@@ -161,20 +175,30 @@ SET first_at = LEAST(f.first_at, EXCLUDED.first_at), last_at = GREATEST(f.last_a
 // bounds how far back a query looks for the sessions its range cuts.
 const sessionShapeSql = [
   `CREATE TEMP TABLE session_shapes ON COMMIT DROP AS
-   SELECT f.organization_id, f.project_id, f.session_id, min(f.hour) < max(f.hour) AS spans,
-          CASE WHEN min(f.hour) < max(f.hour) THEN min(f.hour) END AS first_hour,
-          CASE WHEN min(f.hour) < max(f.hour) THEN max(f.hour) END AS last_hour,
+   SELECT organization_id, project_id, session_id, min(hour) < max(hour) AS spans,
+          CASE WHEN min(hour) < max(hour) THEN min(hour) END AS first_hour,
+          CASE WHEN min(hour) < max(hour) THEN max(hour) END AS last_hour,
           (${Object.entries(PROFILE_DIMENSIONS)
-            .map(([c, { bit }]) => `CASE WHEN min(f.${c} COLLATE "C") < max(f.${c} COLLATE "C") THEN ${bit} ELSE 0 END`)
+            .map(([c, { bit }]) => `CASE WHEN min(${c}) < max(${c}) THEN ${bit} ELSE 0 END`)
             .join(" | ")})::smallint AS mixed
-   FROM session_fragments f
-   JOIN session_touched t ON t.organization_id = f.organization_id AND t.project_id = f.project_id AND t.session_id = f.session_id
+   FROM (
+     SELECT f.organization_id, f.project_id, f.session_id, f.hour, ${profileColumns.map((c) => `f.${c} COLLATE "C" AS ${c}`).join(", ")}
+     FROM session_fragments f
+     JOIN session_touched t ON t.organization_id = f.organization_id AND t.project_id = f.project_id AND t.session_id = f.session_id
+     WHERE t.existed
+     UNION ALL
+     SELECT a.organization_id, a.project_id, a.session_id COLLATE "default", a.hour, ${profileColumns.map((c) => `a.${c}`).join(", ")}
+     FROM session_arrivals a
+     JOIN session_touched t ON t.organization_id = a.organization_id AND t.project_id = a.project_id AND t.session_id = a.session_id COLLATE "default"
+     WHERE NOT t.existed
+   ) f
    GROUP BY 1, 2, 3`,
-  // Only sessions that span hours or mix values have anything but the defaults to write.
+  // Only sessions that span hours or mix values have anything but the defaults to write (arrivals
+  // never make a session span fewer hours or mix fewer values).
   `UPDATE session_fragments f
    SET spans = s.spans, first_hour = s.first_hour, last_hour = s.last_hour, mixed = s.mixed
    FROM session_shapes s
-   WHERE (s.spans OR s.mixed <> 0 OR f.spans OR f.mixed <> 0)
+   WHERE (s.spans OR s.mixed <> 0)
      AND f.organization_id = s.organization_id AND f.project_id = s.project_id AND f.session_id = s.session_id
      AND (f.spans <> s.spans OR f.first_hour IS DISTINCT FROM s.first_hour OR f.last_hour IS DISTINCT FROM s.last_hour OR f.mixed <> s.mixed)`,
   `INSERT INTO session_spans AS x (organization_id, project_id, longest_hours)
@@ -194,8 +218,9 @@ const applyCountsSql = [
    ON CONFLICT (${countKey}) DO UPDATE
    SET sessions = c.sessions + EXCLUDED.sessions, pageview_sessions = c.pageview_sessions + EXCLUDED.pageview_sessions,
        bounces = c.bounces + EXCLUDED.bounces, duration_us = c.duration_us + EXCLUDED.duration_us`,
+  // Only counts that went down can have reached zero.
   `DELETE FROM session_counts c USING session_count_sums k
-   WHERE (${countKey
+   WHERE k.sessions < 0 AND (${countKey
      .split(", ")
      .map((col) => `c.${col}`)
      .join(", ")}) = (${countKey
@@ -215,7 +240,7 @@ const sessionFold: SteppedFold = {
     // hundreds of thousands of rows to group them (measured: 3.3 s of a 6.6 s statement), where
     // hashing them takes a fraction of that.
     await client.query("SET LOCAL enable_sort = off");
-    await client.query(arrivalEventsSql(window.low, window.upto).toQuery());
+    await client.query(arrivalKeysSql(window.low, window.upto).toQuery());
     for (const statement of arrivalKeyIdsSql) await client.query(statement);
     const fragments = (await client.query(arrivalFragmentsSql)).rowCount ?? 0;
     if (fragments > 0) {
