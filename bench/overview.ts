@@ -84,7 +84,7 @@ async function main(): Promise<number> {
   }
   log(`Refresh (rollups and sessions) caught up in ${fmt(performance.now() - refreshStarted)} ms`);
   await pool.query("VACUUM (ANALYZE) session_fragments");
-  await pool.query("VACUUM (ANALYZE) session_hourly");
+  await pool.query("VACUUM (ANALYZE) session_counts");
 
   const now = new Date();
   const results: { view: string; wall: number[]; panels: Map<string, PanelTiming> }[] = [];

@@ -1,10 +1,14 @@
 // Keeps event_rollups current: folds in the events that arrived since the watermark (by
 // received_at), so late events land in their own (old) hour, then ORs the same events into the
-// daily actor bitmaps of their local days. Folded in bounded steps, one refresher at a time
+// daily actor bitmaps of their local days (and finds the day's mixed actors: mixed-actors-refresh.ts)
+// and adds them to the daily counts (count-cube-refresh.ts). Folded in bounded steps, one refresher at a time
 // (lib/query/refresh-steps.ts).
 import "server-only";
 import type pg from "pg";
 import { bitmapsFromNumbersSql } from "./actor-bitmaps";
+import { refreshEventCounts } from "./count-cube-refresh";
+import { refreshMixedActors } from "./mixed-actors-refresh";
+import { preparePairArrivals, refreshPairBitmaps } from "./pair-bitmaps-refresh";
 import { foldInSteps, type SteppedFold, type SteppedFoldResult } from "./refresh-steps";
 import { ROLLED_DIMENSIONS } from "./rollups";
 import { refreshSessions } from "./session-refresh";
@@ -269,8 +273,13 @@ const rollupFold: SteppedFold = {
     const folded = window
       ? (await client.query<{ rows_written: number; projects: string[] }>(foldSql, [window.low, window.upto])).rows[0]!
       : { rows_written: 0, projects: [] };
+    // The pairs need to know who was in the daily bitmaps before these arrivals.
+    await preparePairArrivals(client, window);
     // Also with nothing new to fold: a project whose time zone changed still needs its days rebuilt.
     await refreshBitmaps(client, folded.projects, window);
+    await refreshMixedActors(client, folded.projects, window);
+    await refreshPairBitmaps(client, folded.projects, window);
+    await refreshEventCounts(client, folded.projects, window);
     return folded.rows_written;
   },
 };
