@@ -1,16 +1,17 @@
 // Answering count measures from event_counts_daily (lib/query/count-cube-refresh.ts): trends by
 // day, week or month, metrics and breakdowns whose filters and breakdown are on the event name and
-// the rolled dimensions, in any combination, over whole local days of the project's time zone.
-// What arrived after the rollup watermark is read raw in the same snapshot, so the answer is the
-// raw-event answer. Used where the hourly rollups cannot answer (a filter on another dimension
+// the rolled dimensions, in any combination, in the project's time zone: its whole local days from
+// the counts; what arrived after the rollup watermark, and the partial days at either end of a range
+// (edge-days.ts), raw in the same snapshot, so the answer is the raw-event answer. Used where the hourly rollups cannot answer (a filter on another dimension
 // than the breakdown's, two filters): a few thousand rows a day instead of the events.
 import "server-only";
 import type pg from "pg";
+import { undailiedEventsSql, wholeDaysCondition } from "./edge-days";
 import { dimensionText, textFilterCondition } from "./fields";
 import { type GroupedSql, type Grouping, topGroup } from "./measure";
 import { ROLLED_DIMENSIONS } from "./rollups";
 import { CONVERSION_FIELD, type Dimension, type Filter, type Measure, type QueryDefinition } from "./schemas";
-import { type QueryScope, scopeCondition, tenantCondition } from "./scope";
+import { type QueryScope, tenantCondition } from "./scope";
 import { join, type Sql, sql, trusted } from "./sql";
 
 export interface CountCubePlan {
@@ -48,7 +49,7 @@ function groupByOf(query: QueryDefinition): Dimension | undefined {
   return undefined;
 }
 
-/** The counts answer a count over whole local days, filtered and grouped on the name and rolled dimensions. */
+/** The counts answer a count in their time zone, filtered and grouped on the name and rolled dimensions. */
 export async function countCubePlanIfAnswerable(
   db: Pick<pg.Pool, "query">,
   scope: QueryScope,
@@ -59,14 +60,12 @@ export async function countCubePlanIfAnswerable(
   const groupBy = groupByOf(query);
   if (groupBy !== undefined && cubeValue(groupBy) === null) return null;
   if (!scope.filters.every(isCubeFilter)) return null;
-  const { rows } = await db.query<{ whole_days: boolean; built: boolean; watermark: string | null }>(
-    sql`SELECT date_trunc('day', ${scope.from}::timestamptz, ${scope.timezone}) = ${scope.from}::timestamptz
-             AND date_trunc('day', ${scope.to}::timestamptz, ${scope.timezone}) = ${scope.to}::timestamptz AS whole_days,
-        EXISTS (SELECT 1 FROM event_counts_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone}) AS built,
+  const { rows } = await db.query<{ built: boolean; watermark: string | null }>(
+    sql`SELECT EXISTS (SELECT 1 FROM event_counts_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone}) AS built,
         (SELECT watermark::text FROM rollup_state WHERE id = 1 AND isfinite(watermark)) AS watermark`.toQuery(),
   );
   const row = rows[0];
-  return row?.whole_days && row.built && row.watermark ? { watermark: row.watermark } : null;
+  return row?.built && row.watermark ? { watermark: row.watermark } : null;
 }
 
 /** Rows (bucket, dim, is_other, value) like groupedMeasureSql's, for a count. */
@@ -79,10 +78,9 @@ export const countCubeGroupedSql =
     const tz = scope.timezone;
     const bucketOf = (time: Sql) =>
       grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${tz})` : sql`NULL::timestamptz`;
-    const localDay = (instant: Date) => sql`(${instant}::timestamptz AT TIME ZONE ${tz})::date`;
     const conditions = [
       tenantCondition(scope, "c"),
-      sql`c.timezone = ${tz} AND c.day >= ${localDay(scope.from)} AND c.day < ${localDay(scope.to)}`,
+      sql`c.timezone = ${tz} AND ${wholeDaysCondition(scope, sql`c.day`)}`,
       ...(scope.event === undefined ? [] : [sql`c.name = ${scope.event}`]),
       ...scope.filters.map((f) => textFilterCondition(f, cubeField(f)!)),
     ];
@@ -101,9 +99,7 @@ export const countCubeGroupedSql =
         FROM event_counts_daily c
         WHERE ${join(conditions, " AND ")}
         UNION ALL
-        SELECT ${bucketOf(sql`e.timestamp`)}, ${rawDim}, 1
-        FROM events e
-        WHERE ${scopeCondition(scope)} AND e.received_at > ${watermark}::timestamptz
+        ${undailiedEventsSql(scope, watermark, sql`${bucketOf(sql`e.timestamp`)}, ${rawDim}, 1`)}
       ) u
       GROUP BY 1, 2, 3
       HAVING sum(u.n) > 0`;

@@ -209,6 +209,25 @@ it("counts any combination of rolled dimensions over whole days, in a half-hour 
     expect(rolled.meta.rollups).toBe(true);
     expect(rolled.data).toEqual(raw.data);
   }
+  // Visitors under two filters over ranges cut inside days: whole days from the intersections, the rest raw.
+  const day = (offset: number) => new Date(now.getTime() - offset * DAY).toISOString().slice(0, 10);
+  const visitors: QueryDefinitionInput = {
+    kind: "breakdown",
+    dimension: "country",
+    measure: { type: "unique_users" },
+    filters: [
+      { field: "path", op: "equals", value: "/pricing" },
+      { field: "device", op: "equals", value: "mobile" },
+    ],
+  };
+  for (const cut of [
+    { from: `${day(12)}T10:00:00Z`, to: `${day(3)}T13:30:00Z` },
+    { from: `${day(10)}T04:00:00Z`, to: `${day(10)}T17:00:00Z` },
+  ]) {
+    const { raw, rolled } = await both(visitors, cut);
+    expect(rolled.meta.rollups, JSON.stringify(cut)).toBe(true);
+    expect(rolled.data, JSON.stringify(cut)).toEqual(raw.data);
+  }
   await getPrisma().project.update({ where: { id: tenant.projectId }, data: { timezone: "Asia/Kolkata" } });
   try {
     await refreshRollups(getPool(), { wait: true });
@@ -222,9 +241,19 @@ it("counts any combination of rolled dimensions over whole days, in a half-hour 
       expect(rolled.meta.rollups).toBe(true);
       expect(rolled.data).toEqual(raw.data);
     }
-    // Not whole local days, or another time zone than the counts': raw events.
-    const hours = await both(queries[0]!, { from: "2026-01-01T10:00:00Z", to: "2026-01-03T00:00:00Z" }, "Asia/Kolkata");
-    expect(hours.rolled.meta.rollups).toBe(false);
+    // Ranges cut inside local days at either end, or inside one day: the whole days from the counts,
+    // the partial ones raw (lib/query/edge-days.ts).
+    for (const cut of [
+      { from: `${day(12)}T10:00:00Z`, to: `${day(3)}T00:00:00Z` },
+      { from: `${day(10)}T04:00:00Z`, to: `${day(10)}T17:00:00Z` },
+    ]) {
+      for (const query of queries) {
+        const { raw, rolled } = await both(query, cut, "Asia/Kolkata");
+        expect(rolled.meta.rollups, JSON.stringify(cut)).toBe(true);
+        expect(rolled.data, JSON.stringify(cut)).toEqual(raw.data);
+      }
+    }
+    // Another time zone than the counts': raw events.
     const elsewhere = await both(queries[0]!, { relative: "last_7_days" }, "UTC");
     expect(elsewhere.rolled.meta.rollups).toBe(false);
     expect(elsewhere.rolled.data).toEqual(elsewhere.raw.data);

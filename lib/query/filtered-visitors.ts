@@ -8,18 +8,20 @@
 // results are ORed over the range and counted. Events of at most one other dimension (path,
 // referrer, a UTM field, or the event name) may be filtered or broken down on: two of those on one
 // event is not an intersection of per-value sets, except for the pairs kept apart for it
-// (pair-bitmaps-refresh.ts). What arrived after the watermark is read raw.
-// Only over whole local days of the time zone the bitmaps are in; otherwise other sources answer.
+// (pair-bitmaps-refresh.ts). What arrived after the watermark is read raw, and so are the partial
+// days at either end of a range that does not start or end at a local midnight (edge-days.ts). Only
+// in the time zone the bitmaps are in; otherwise other sources answer.
 import "server-only";
 import type pg from "pg";
 import { bitmapsFromNumbersSql, numberedActorsSql } from "./actor-bitmaps";
 import { bitmapGroupsSql, bitmapTopAndOtherSql } from "./bitmap-results";
+import { undailiedEventsSql, wholeDaysCondition } from "./edge-days";
 import { actorHash, dimensionText, textFilterCondition } from "./fields";
 import type { GroupedSql, Grouping, TopAndOtherSql } from "./measure";
 import { BITMAP_PAIRS, type BitmapPair, pairName } from "./pair-bitmaps-refresh";
 import { ROLLED_DIMENSIONS } from "./rollups";
 import { CONVERSION_FIELD, type Dimension, type Filter, type Measure, type QueryDefinition } from "./schemas";
-import { type QueryScope, scopeCondition, tenantCondition } from "./scope";
+import { type QueryScope, tenantCondition } from "./scope";
 import { isProfileDimension } from "./session-selectors";
 import { join, type Sql, sql, trusted } from "./sql";
 
@@ -102,9 +104,7 @@ export async function filteredVisitorsPlanIfAnswerable(
   const selection = selectionOf(scope, groupByOf(query));
   if (!selection || answeredByValueBitmaps(selection)) return null;
   const { rows } = await db.query<{ ok: boolean; watermark: string | null }>(
-    sql`SELECT date_trunc('day', ${scope.from}::timestamptz, ${scope.timezone}) = ${scope.from}::timestamptz
-             AND date_trunc('day', ${scope.to}::timestamptz, ${scope.timezone}) = ${scope.to}::timestamptz
-             AND EXISTS (SELECT 1 FROM rollup_daily_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone})
+    sql`SELECT EXISTS (SELECT 1 FROM rollup_daily_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone})
              AND EXISTS (SELECT 1 FROM mixed_actor_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone})
              AND (${selection.pair === null}::boolean
                OR EXISTS (SELECT 1 FROM pair_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone})) AS ok,
@@ -145,8 +145,7 @@ function filteredVisitorRows(
   const { pair } = selection;
   const tz = scope.timezone;
   const bucketOf = (time: Sql) => (interval ? sql`date_trunc(${interval}, ${time}, ${tz})` : sql`NULL::timestamptz`);
-  const localDay = (instant: Date) => sql`(${instant}::timestamptz AT TIME ZONE ${tz})::date`;
-  const days = sql`x.timezone = ${tz} AND x.day >= ${localDay(scope.from)} AND x.day < ${localDay(scope.to)}`;
+  const days = sql`x.timezone = ${tz} AND ${wholeDaysCondition(scope, sql`x.day`)}`;
   const valueFilters = (dimension: RolledDimension, value: Sql) =>
     allOf((byDimension.get(dimension) ?? []).map((f) => textFilterCondition(f, value)));
   const inPair = (dimension: RolledDimension | undefined) =>
@@ -227,9 +226,7 @@ function filteredVisitorRows(
       LEFT JOIN mixed m ON m.day = f0.day AND m.chunk = f0.chunk
     ),
     tail AS (
-      SELECT ${bucketOf(sql`e.timestamp`)} AS b, ${groupBy ? dimensionText(groupBy, "e") : sql`NULL::text`} AS v, ${actorHash("e")} AS a
-      FROM events e
-      WHERE ${scopeCondition(scope)} AND e.received_at > ${watermark}::timestamptz
+      ${undailiedEventsSql(scope, watermark, sql`${bucketOf(sql`e.timestamp`)} AS b, ${groupBy ? dimensionText(groupBy, "e") : sql`NULL::text`} AS v, ${actorHash("e")} AS a`)}
     ),
     numbered AS (
       SELECT ${bucketOf(dayStart("x"))} AS b, ${groupBy ? comboValue(groupBy) : sql`NULL::text`} AS v, x.number

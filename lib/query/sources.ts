@@ -34,8 +34,9 @@ interface Planner {
 /**
  * In order of preference: unique users from intersections of the daily per-value bitmaps (when
  * filtered on another dimension than the one broken down by, or on several), the hourly rollups (a
- * rolled dimension's own rows and bitmaps), the daily counts (any combination of rolled dimensions,
- * whole days), the session rollups, raw events.
+ * rolled dimension's own rows and bitmaps), the daily counts (any combination of rolled dimensions),
+ * the session rollups, raw events. The hourly sources read a range's partial hours raw
+ * (edge-hours.ts), the daily ones its partial days (edge-days.ts).
  */
 const planners: Planner[] = [
   {
@@ -70,9 +71,9 @@ const planners: Planner[] = [
 
 /**
  * The first source that answers the query over every one of `scopes` (the query's range, then the
- * previous periods it is compared with, which it reads through the same source: a source of whole
- * days cannot answer "yesterday until now"). Plans hold only what the snapshot fixes (watermarks),
- * so the first scope's serves them all.
+ * previous periods it is compared with, which it reads through the same source: each source checks
+ * what it needs of a range, the time zone's whole hours throughout for the hourly ones). Plans hold
+ * only what the snapshot fixes (watermarks), so the first scope's serves them all.
  */
 export async function groupedSourceFor(
   db: Db,
