@@ -2,6 +2,7 @@
 // Runs a query definition for the dashboard's current view; the cache key holds every input.
 import { useQuery } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api/client";
+import { panelRequest } from "@/lib/query/overview";
 import type { QueryResult } from "@/lib/query/results";
 import type { QueryMeta } from "@/lib/query/run-query";
 import type { QueryDefinitionInput, QueryRange } from "@/lib/query/schemas";
@@ -21,8 +22,7 @@ export function useQueryResult<R extends QueryResult = QueryResult>(
   view: ViewState,
   options: { range?: QueryRange } = {},
 ) {
-  const merged = { ...query, filters: [...(query.filters ?? []), ...view.filters] };
-  const range = options.range ?? ("range" in query && query.range ? query.range : view.range);
+  const { query: merged, range } = panelRequest(query, view, options.range);
   return useQuery({
     queryKey: [...projectQueriesKey(projectId), merged, range],
     queryFn: () =>
