@@ -186,12 +186,14 @@ async function main(): Promise<number> {
     const plans: string[] = [];
     const stats = installProfile(flags.explain ?? [], plans);
     const started = performance.now();
-    // Stopped early (Ctrl-C), it still says where the time went so far.
-    process.once("SIGINT", () => {
-      console.log(`\nInterrupted after ${seconds(performance.now() - started)}; ${loadAverage()}`);
+    // Stopped early (Ctrl-C, kill), it still says where the time went so far.
+    const interrupted = (signal: string) => {
+      console.log(`\n${signal} after ${seconds(performance.now() - started)}; ${loadAverage()}`);
       printProfile(stats, plans);
       void db.stop().finally(() => process.exit(130));
-    });
+    };
+    process.once("SIGINT", interrupted);
+    process.once("SIGTERM", interrupted);
     const refresh = await refreshUntilCaughtUp();
     const { rows: sizes } = await getPool().query<{ name: string; size: string; rows: string }>(
       `SELECT relname AS name, pg_size_pretty(pg_total_relation_size(oid)) AS size, reltuples::bigint AS rows

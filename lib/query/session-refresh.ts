@@ -91,7 +91,7 @@ const sessionFold: SteppedFold = {
   stateTable: "session_state",
   lock: "lumen_session_refresh",
   workMem: "128MB",
-  stepRows: { low: 50_000, high: 400_000 },
+  stepEvents: { low: 100_000, high: 400_000 },
   async fold(client, window) {
     if (!window) return 0;
     const fragments = (await client.query(arrivalsSql(window.low, window.upto).toQuery())).rowCount ?? 0;
