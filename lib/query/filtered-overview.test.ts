@@ -126,7 +126,7 @@ async function both(
   return { raw, rolled };
 }
 
-/** The views timed by bench/overview.ts, and more an analyst reaches by clicking rows. */
+/** The views timed by bench/query.ts (overview), and more an analyst reaches by clicking rows. */
 const VIEWS: Record<string, Filter[]> = {
   "no filter": [],
   page: [{ field: "path", op: "equals", value: "/pricing" }],

@@ -29,13 +29,20 @@ FROM (
 ) b`;
 }
 
-// A step's end: at most stepMs past the watermark (from the first arrival on a first refresh), and
-// never past the refresh's target or the bounds.
+// Where a step starts: the watermark, or just before the first arrival on a first refresh.
+const stepStartSql = `
+SELECT (CASE WHEN isfinite($1::timestamptz) THEN $1::timestamptz
+             ELSE (SELECT min(received_at) FROM events) - interval '1 millisecond' END)::text AS start`;
+
+// A step's end: at most stepMs past its start, and never past the refresh's target or the bounds.
 const stepEndSql = `
 SELECT upto::text, upto > $1::timestamptz AS advance, upto >= $2::timestamptz AS last
-FROM (SELECT LEAST($2::timestamptz, $3::timestamptz, start + $4 * interval '1 millisecond') AS upto
-      FROM (SELECT CASE WHEN isfinite($1::timestamptz) THEN $1::timestamptz
-                        ELSE (SELECT min(received_at) FROM events) - interval '1 millisecond' END AS start) f) s`;
+FROM (SELECT LEAST($2::timestamptz, $3::timestamptz, $4::timestamptz + $5 * interval '1 millisecond') AS upto) s`;
+
+// The events of (low, upto], counted no further than one past the most a step may take.
+const stepEventsSql = `
+SELECT count(*)::int AS events
+FROM (SELECT 1 FROM events WHERE received_at > $1::timestamptz AND received_at <= $2::timestamptz LIMIT $3) s`;
 
 const FIRST_STEP_MS = 60_000;
 
@@ -45,8 +52,11 @@ export interface SteppedFold {
   /** The advisory lock's name: one refresher of this kind at a time. */
   lock: string;
   workMem: string;
-  /** Rows one step aims to write: large enough to be efficient, small enough to stay in memory. */
-  stepRows: { low: number; high: number };
+  /**
+   * Events one step aims to fold: enough that a statement's fixed costs do not dominate, few enough
+   * that its grouping stays in memory. A step longer than a millisecond never takes more than `high`.
+   */
+  stepEvents: { low: number; high: number };
   /**
    * Folds (low, upto] in the step's transaction and moves the watermark to upto; with `window` null
    * (nothing new) it may still do upkeep. Resolves to the rows it wrote.
@@ -63,6 +73,9 @@ export interface SteppedFoldResult {
 
 interface Step {
   rowsWritten: number;
+  /** The step's length in milliseconds of received_at, once shrunk to hold at most stepEvents.high. */
+  stepMs: number;
+  events: number;
   /** The watermark after this step; null when another refresher held the lock. */
   watermark: string | null;
   done: boolean;
@@ -74,8 +87,9 @@ async function foldStep(
   spec: SteppedFold,
   wait: boolean,
   target: string | null,
-  stepMs: number,
+  requestedMs: number,
 ): Promise<Step> {
+  let stepMs = requestedMs;
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
@@ -86,23 +100,38 @@ async function foldStep(
     );
     if (!locked[0]?.ok) {
       await client.query("ROLLBACK");
-      return { rowsWritten: 0, watermark: null, done: true, target: target ?? "" };
+      return { rowsWritten: 0, stepMs, events: 0, watermark: null, done: true, target: target ?? "" };
     }
     await client.query(`SET LOCAL work_mem = '${spec.workMem}'`);
     const { rows: bounds } = await client.query<{ low: string; high: string }>(boundsSql(spec.stateTable));
     const { low, high } = bounds[0]!;
     // The first step fixes how far this refresh goes: later steps do not chase newer arrivals.
     const end = target ?? high;
-    const { rows: stepEnd } = await client.query<{ upto: string; advance: boolean; last: boolean }>(stepEndSql, [
-      low,
-      end,
-      high,
-      stepMs,
-    ]);
-    const { upto, advance, last } = stepEnd[0]!;
+    // Events arrive in bursts (a backfill of history, a bulk import): a step holding more than
+    // `high` is halved until it does not, before anything is folded.
+    const { rows: started } = await client.query<{ start: string | null }>(stepStartSql, [low]);
+    let step: { upto: string; advance: boolean; last: boolean; events: number };
+    for (;;) {
+      const { rows } = await client.query<{ upto: string; advance: boolean; last: boolean }>(stepEndSql, [
+        low,
+        end,
+        high,
+        started[0]!.start,
+        stepMs,
+      ]);
+      const { rows: counted } = await client.query<{ events: number }>(stepEventsSql, [
+        low,
+        rows[0]!.upto,
+        spec.stepEvents.high + 1,
+      ]);
+      step = { ...rows[0]!, events: counted[0]!.events };
+      if (step.events <= spec.stepEvents.high || stepMs === 1) break;
+      stepMs = Math.max(1, Math.floor(stepMs / 2));
+    }
+    const { upto, advance, last, events } = step;
     const rowsWritten = await spec.fold(client, advance ? { low, upto } : null);
     await client.query("COMMIT");
-    return { rowsWritten, watermark: advance ? upto : low, done: !advance || last, target: end };
+    return { rowsWritten, stepMs, events, watermark: advance ? upto : low, done: !advance || last, target: end };
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;
@@ -133,7 +162,6 @@ export async function foldInSteps(
     watermark = step.watermark;
     target = step.target;
     if (step.done) return { rowsWritten, watermark: new Date(watermark), skipped: false };
-    if (step.rowsWritten > spec.stepRows.high) stepMs = Math.max(1, Math.floor(stepMs / 2));
-    else if (step.rowsWritten < spec.stepRows.low) stepMs *= 2;
+    stepMs = step.events < spec.stepEvents.low ? step.stepMs * 2 : step.stepMs;
   }
 }

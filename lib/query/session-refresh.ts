@@ -235,7 +235,7 @@ const sessionFold: SteppedFold = {
   stateTable: "session_state",
   lock: "lumen_session_refresh",
   workMem: "128MB",
-  stepRows: { low: 50_000, high: 400_000 },
+  stepEvents: { low: 100_000, high: 400_000 },
   async fold(client, window) {
     if (!window) return 0;
     // Its temporary tables have no statistics: unsure of their sizes, the planner would sort a step's
