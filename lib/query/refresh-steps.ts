@@ -17,7 +17,7 @@ import { READ_ONLY_POOL_NAMES } from "../db/client";
 function boundsSql(stateTable: string): string {
   const readOnly = READ_ONLY_POOL_NAMES.map((name) => `'${name}'`).join(", ");
   return `
-SELECT low::text AS low, high::text AS high
+SELECT low::text AS low, high::text AS high, (now() - interval '1 millisecond')::text AS goal
 FROM (
   SELECT s.watermark AS low,
          LEAST(now(), COALESCE((
@@ -79,6 +79,8 @@ interface Step {
   /** The watermark after this step; null when another refresher held the lock. */
   watermark: string | null;
   done: boolean;
+  /** Done short of the target: a write transaction older than the target was still open. */
+  held: boolean;
   target: string;
 }
 
@@ -100,13 +102,16 @@ async function foldStep(
     );
     if (!locked[0]?.ok) {
       await client.query("ROLLBACK");
-      return { rowsWritten: 0, stepMs, events: 0, watermark: null, done: true, target: target ?? "" };
+      return { rowsWritten: 0, stepMs, events: 0, watermark: null, done: true, held: false, target: target ?? "" };
     }
     await client.query(`SET LOCAL work_mem = '${spec.workMem}'`);
-    const { rows: bounds } = await client.query<{ low: string; high: string }>(boundsSql(spec.stateTable));
-    const { low, high } = bounds[0]!;
-    // The first step fixes how far this refresh goes: later steps do not chase newer arrivals.
-    const end = target ?? high;
+    const { rows: bounds } = await client.query<{ low: string; high: string; goal: string }>(
+      boundsSql(spec.stateTable),
+    );
+    const { low, high, goal } = bounds[0]!;
+    // The first step fixes how far this refresh goes: later steps do not chase newer arrivals. A
+    // waiting caller's refresh goes up to its own start, whatever write transactions hold `high` back.
+    const end = target ?? (wait ? goal : high);
     // Events arrive in bursts (a backfill of history, a bulk import): a step holding more than
     // `high` is halved until it does not, before anything is folded.
     const { rows: started } = await client.query<{ start: string | null }>(stepStartSql, [low]);
@@ -131,7 +136,15 @@ async function foldStep(
     const { upto, advance, last, events } = step;
     const rowsWritten = await spec.fold(client, advance ? { low, upto } : null);
     await client.query("COMMIT");
-    return { rowsWritten, stepMs, events, watermark: advance ? upto : low, done: !advance || last, target: end };
+    return {
+      rowsWritten,
+      stepMs,
+      events,
+      watermark: advance ? upto : low,
+      done: !advance || last,
+      held: !advance && !last,
+      target: end,
+    };
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;
@@ -141,9 +154,17 @@ async function foldStep(
 }
 
 /**
+ * How long a waiting refresh waits for write transactions older than its call to end (their events
+ * would become visible behind the watermark) before it returns short of its target.
+ */
+const HELD_WAIT_MS = 20_000;
+const HELD_POLL_MS = 100;
+
+/**
  * Folds in what arrived since the watermark. The background job skips when another refresher holds
- * the lock; `wait` blocks for it instead, so everything committed before the call is folded when it
- * returns (what a caller that just wrote events needs).
+ * the lock; `wait` blocks for it instead, and for write transactions older than the call (another
+ * refresh's, a person's deletion, a bulk import: they bound how far a fold may go), so everything
+ * committed before the call is folded when it returns (what a caller that just wrote events needs).
  */
 export async function foldInSteps(
   pool: pg.Pool,
@@ -154,6 +175,7 @@ export async function foldInSteps(
   let watermark: string | null = null;
   let target: string | null = null;
   let stepMs = FIRST_STEP_MS;
+  const started = performance.now();
   for (;;) {
     const step = await foldStep(pool, spec, options.wait ?? false, target, stepMs);
     if (step.watermark === null)
@@ -161,6 +183,10 @@ export async function foldInSteps(
     rowsWritten += step.rowsWritten;
     watermark = step.watermark;
     target = step.target;
+    if (step.held && performance.now() - started < HELD_WAIT_MS) {
+      await new Promise((resolve) => setTimeout(resolve, HELD_POLL_MS));
+      continue;
+    }
     if (step.done) return { rowsWritten, watermark: new Date(watermark), skipped: false };
     stepMs = step.events < spec.stepEvents.low ? step.stepMs * 2 : step.stepMs;
   }
