@@ -4,13 +4,15 @@
 //   npm run bench:ingest -- [--url http://127.0.0.1:3000] [--key lmw_...] [--events 200000]
 //                           [--batch 100] [--concurrency 4] [--warmup 50] [--database-url postgresql://...]
 //                           [--skip-copy] [--json]
+//   npm run bench:ingest -- --rate 2800 --duration 600 [--project-id UUID]   (refresh lag at a fixed rate)
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { copyFrom } from "../lib/db/copy-from";
+import { type Post, rateSummary, runAtRate } from "./ingest-rate";
 import { type BenchBatch, generateBatch } from "./payloads";
 import { cpuSeconds, machineCpu, parentPid, pidListeningOn, treeCpuSeconds } from "./proc-stats";
 
@@ -25,6 +27,11 @@ const usage = `Usage: npm run bench:ingest -- [options]
   --database-url URL    the server's database, for the key, the row counts and COPY (default
                         $DATABASE_URL, else the embedded PostgreSQL on $LUMEN_PG_PORT or 54329)
   --skip-copy           do not run the COPY reference load
+  --rate N              instead: send N events/s on schedule (an open loop) for --duration seconds and
+                        sample how far the server's refresh watermarks lag behind, once a second
+  --duration S          seconds of ingestion at --rate (default 600)
+  --project-id UUID     write to this existing project (a key is made for it) instead of a fresh one,
+                        e.g. the query benchmark's, so the refresh folds into a large project's rollups
   --json                also print the results as one JSON object on the last line
 `;
 
@@ -45,6 +52,9 @@ const { values: flags } = (() => {
         warmup: { type: "string", default: "50" },
         "database-url": { type: "string" },
         "skip-copy": { type: "boolean", default: false },
+        rate: { type: "string" },
+        duration: { type: "string", default: "600" },
+        "project-id": { type: "string" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -73,6 +83,8 @@ const options = {
   batch: integer("batch", flags.batch, 1, 1000),
   concurrency: integer("concurrency", flags.concurrency, 1, 1024),
   warmup: integer("warmup", flags.warmup, 0),
+  rate: flags.rate === undefined ? null : integer("rate", flags.rate, 1),
+  duration: integer("duration", flags.duration, 1),
   databaseUrl:
     flags["database-url"] ??
     process.env.DATABASE_URL ??
@@ -126,6 +138,15 @@ function measureCpu(): () => CpuReport {
     };
   };
 }
+
+const cpuLine = (c: CpuReport) =>
+  `machine ${c.machineBusyPercent === null ? "?" : `${fmt(c.machineBusyPercent)}%`} busy (all ${availableParallelism()} cores = 100%); server ${c.serverCores === null ? "?" : fmt(c.serverCores, 2)} cores, PostgreSQL ${c.databaseCores === null ? "?" : fmt(c.databaseCores, 2)} cores, this load generator ${fmt(c.benchCores, 2)} cores`;
+
+/** The load averages as `uptime` prints them: on a shared machine every number is read with them. */
+const loadLine = () =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(", ")}`;
 
 // ---------------------------------------------------------------------------------------------
 // HTTP: one keep-alive connection per client, so latency is the server's plus the loopback.
@@ -290,6 +311,33 @@ function csvField(value: string | null | undefined): string {
 
 // ---------------------------------------------------------------------------------------------
 
+/** --rate: the server's refresh watermarks sampled while events arrive on schedule (bench/ingest-rate.ts). */
+async function runRefreshLag(db: pg.Client, key: string, keyNote: string, rate: number): Promise<void> {
+  const rateOptions = {
+    rate,
+    duration: options.duration,
+    batch: options.batch,
+    maxInFlight: Math.max(options.concurrency, 16),
+  };
+  const post: Post = (body, userAgent, i) =>
+    request("POST", endpoint, body, {
+      authorization: `Bearer ${key}`,
+      "content-type": "application/json",
+      "user-agent": userAgent,
+      "x-forwarded-for": `198.51.100.${(i % 250) + 1}`,
+    });
+  console.log("Lumen refresh lag at a fixed ingestion rate");
+  console.log(`  server     ${endpoint.href} (${keyNote})`);
+  console.log(`  database   ${redactUrl(options.databaseUrl)}; ${loadLine()}`);
+  const cpu = measureCpu();
+  const result = await runAtRate(post, db, rateOptions);
+  const rows: [string, string][] = [...rateSummary(result, rateOptions), ["CPU", cpuLine(cpu())], ["load", loadLine()]];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log("");
+  for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
+  if (flags.json) console.log(JSON.stringify({ ...rateOptions, ...result, latenciesMs: undefined }));
+}
+
 async function main(): Promise<void> {
   // The lib modules read DATABASE_URL through getEnv(), so it is set before they are loaded.
   process.env.DATABASE_URL = options.databaseUrl;
@@ -346,22 +394,37 @@ async function main(): Promise<void> {
     apiProjectId = row.project_id;
     keyNote = `given key ${key.slice(0, 12)}…${row.rate_limit ? `, its own rate limit ${fmt(row.rate_limit)} requests/s` : ", server's LUMEN_INGEST_RATE_LIMIT applies"}${row.event_rate_limit ? `, ${fmt(row.event_rate_limit)} events/s` : ", server's LUMEN_INGEST_EVENT_RATE_LIMIT applies"}`;
   } else {
+    const given = flags["project-id"];
+    const existing = given
+      ? (
+          await db.query<{ organization_id: string }>("SELECT organization_id FROM projects WHERE id = $1::uuid", [
+            given,
+          ])
+        ).rows[0]
+      : undefined;
+    if (given && !existing) fail(`no project ${given} in ${redactUrl(options.databaseUrl)}`);
     const slug = `bench-${runId}`;
-    const org = await ensureOrganization({ name: `Ingest benchmark ${runId}`, slug });
-    const project = await createProject(org.id, { name: `Ingest benchmark ${runId} (API)` });
+    const org = existing ? null : await ensureOrganization({ name: `Ingest benchmark ${runId}`, slug });
+    organizationId = existing?.organization_id ?? org!.id;
+    apiProjectId = given ?? (await createProject(organizationId, { name: `Ingest benchmark ${runId} (API)` })).id;
     // The key's own limits override LUMEN_INGEST_RATE_LIMIT and LUMEN_INGEST_EVENT_RATE_LIMIT, so the run is not throttled.
     const created = await createApiKey({
-      organizationId: org.id,
-      projectId: project.id,
+      organizationId,
+      projectId: apiProjectId,
       kind: "write",
       name: `ingest benchmark ${runId}`,
       rateLimit: 1_000_000,
       eventRateLimit: 1_000_000_000,
     });
     key = created.key;
-    organizationId = org.id;
-    apiProjectId = project.id;
-    keyNote = `fresh organization ${slug}, key ${created.prefix}… with rate limits 1,000,000 requests/s and 1,000,000,000 events/s`;
+    keyNote = `${existing ? `project ${given}` : `fresh organization ${slug}`}, key ${created.prefix}… with rate limits 1,000,000 requests/s and 1,000,000,000 events/s`;
+  }
+  if (options.rate !== null) {
+    await runRefreshLag(db, key, keyNote, options.rate);
+    agent.destroy();
+    await db.end();
+    await closeDatabase();
+    return;
   }
   const copyProjectId = flags["skip-copy"]
     ? null
@@ -465,7 +528,9 @@ async function main(): Promise<void> {
   process.stdout.write(
     `  API run    ${fmt(options.events)} events, ${options.concurrency} concurrent client${options.concurrency === 1 ? "" : "s"}… `,
   );
+  const loadAtStart = loadLine();
   const api = await runRequests(work, key, options.concurrency);
+  const loadAtEnd = loadLine();
   const apiSeconds = api.wallMs / 1000;
   const apiRate = options.events / apiSeconds;
   console.log(`done in ${fmt(apiSeconds, 2)} s`);
@@ -535,9 +600,6 @@ async function main(): Promise<void> {
   const ratio = copy ? (100 * apiRate) / copy.rate : null;
   const ratioMet = ratio !== null && ratio >= 25;
   const p99Met = p.p99 < 100;
-  const cpuLine = (c: CpuReport) =>
-    `machine ${c.machineBusyPercent === null ? "?" : `${fmt(c.machineBusyPercent)}%`} busy (all ${availableParallelism()} cores = 100%); server ${c.serverCores === null ? "?" : fmt(c.serverCores, 2)} cores, PostgreSQL ${c.databaseCores === null ? "?" : fmt(c.databaseCores, 2)} cores, this load generator ${fmt(c.benchCores, 2)} cores`;
-
   const rows: [string, string][] = [
     ["events", fmt(options.events)],
     ["batch", `${fmt(options.batch)} events per request`],
@@ -557,6 +619,7 @@ async function main(): Promise<void> {
       `${fmt(p.max, 1)} ms, ${fmt(api.slowest.atMs / 1000, 1)} s into the run (mean ${fmt(p.mean, 1)} ms)`,
     ],
     ["CPU, API run", cpuLine(api.cpu)],
+    ["load", `${loadAtStart} before the API run, ${loadAtEnd} after it`],
     [
       "rows stored (API)",
       `${fmt(storedByRun)} of ${fmt(options.events)} sent ${rowsOk ? "(OK)" : "(MISMATCH)"}; event_keys ${fmt(keysAfter - rowsBefore - warmupEvents)}; replies: accepted ${fmt(api.accepted)}, duplicates ${api.duplicates}, bots ${api.bots}, rejected ${api.rejected}`,

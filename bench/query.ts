@@ -1,35 +1,47 @@
-// Query benchmark: loads (or reuses) a large demo event history for one project, folds it into the
-// hourly rollups, then times each query kind with and without rollups. Run by hand; it prints
-// numbers, it is not a test. See bench/README.md ("Query benchmark").
+// Query benchmark: loads (or reuses) a large demo event history for one project, refreshes its
+// rollups, then times exactly what the app sends (bench/app-requests.ts): the overview with and
+// without drill-down filters, report boards and embeds, each page's requests fired together.
+// Run by hand; it prints numbers, it is not a test. See bench/README.md.
 //
-//   npx tsx --conditions=react-server bench/query.ts [--events 10000000] [--days 90] [--runs 20] [--org bench-query]
-//                          [--warmup 1] [--refresh-every 0] [--only substr] [--explain] [--json]
+//   npx tsx --conditions=react-server bench/query.ts [--events 10000000] [--days 90] [--runs 10] [--org bench-query]
+//                          [--warmup 1] [--refresh-every 0] [--only TEXT] [--compare] [--explain TEXT] [--json]
 import { writeFileSync } from "node:fs";
 import { isDeepStrictEqual, parseArgs } from "node:util";
 import { bootstrapDatabase } from "../lib/db/bootstrap";
-import { closeDatabase, getPool } from "../lib/db/client";
-import { copyFrom } from "../lib/db/copy-from";
-import { ensureEventPartitions } from "../lib/db/partitions";
-import { generateDemoEvents } from "../lib/demo/generate-events";
-import { csvColumns, csvLine } from "../lib/ingest/event-csv";
-import { refreshRollups } from "../lib/query/rollup-refresh";
-import { runQuery } from "../lib/query/run-query";
-import { type QueryDefinitionInput, type QueryRange, queryDefinitionSchema } from "../lib/query/schemas";
-import { ensureOrganization, ensureProject } from "../lib/workspace/workspace";
+import { closeDatabase, getPool, getReportPool } from "../lib/db/client";
+import { type AppView, answerAt, appViews } from "./app-requests";
+import {
+  benchWorkspace,
+  countEvents,
+  fmt,
+  type GenerateStats,
+  generate,
+  loadAverage,
+  log,
+  percentile,
+  refreshUntilCaughtUp,
+  seconds,
+  serverSettings,
+  type Workspace,
+} from "./dataset";
 import { explainStatements, installCapture } from "./query-explain";
 
 const usage = `Usage: npx tsx --conditions=react-server bench/query.ts [options]
 
   --events N          events the project should hold (default 10000000); generated only if it holds fewer
   --days N            days of history to generate, ending today (default 90)
-  --runs N            timed runs per query and source (default 20)
-  --warmup N          untimed runs before the timed ones, per query and source (default 1)
+  --runs N            timed runs per view (default 10)
+  --warmup N          untimed runs before the timed ones, per view (default 1)
   --org SLUG          organization slug of the benchmark workspace (default bench-query)
   --refresh-every N   also refresh rollups after every N events moved into events (in time
                       order, a day at a time), as the server's maintenance loop would during a
                       live load (default 0: once, after generating)
-  --only TEXT         run only the query rows whose name contains TEXT (repeatable)
-  --explain           after timing, EXPLAIN (ANALYZE, BUFFERS) every statement of each row once
+  --only TEXT         time only the views whose name contains TEXT (repeatable), e.g. "overview",
+                      "overview: page", "report", "embed"
+  --compare           also answer every query body once from raw events and check it equals the
+                      rollups' answer (slow: raw answers take seconds each at 10M events)
+  --explain TEXT      after timing, EXPLAIN (ANALYZE, BUFFERS) every statement of the requests whose
+                      "view / title" contains TEXT (repeatable)
   --explain-out FILE  write the EXPLAIN output to FILE instead of stdout
   --json              also print the results as one JSON object on the last line
 
@@ -47,12 +59,13 @@ const { values: flags } = (() => {
       options: {
         events: { type: "string", default: "10000000" },
         days: { type: "string", default: "90" },
-        runs: { type: "string", default: "20" },
+        runs: { type: "string", default: "10" },
         warmup: { type: "string", default: "1" },
         org: { type: "string", default: "bench-query" },
         "refresh-every": { type: "string", default: "0" },
         only: { type: "string", multiple: true },
-        explain: { type: "boolean", default: false },
+        compare: { type: "boolean", default: false },
+        explain: { type: "string", multiple: true },
         "explain-out": { type: "string" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -84,326 +97,118 @@ const options = {
   refreshEvery: integer("refresh-every", flags["refresh-every"], 0),
   org: flags.org,
   only: flags.only ?? [],
+  explain: flags.explain ?? [],
 };
 
-const DAY_MS = 86_400_000;
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const seconds = (ms: number) => `${fmt(ms / 1000, 1)} s`;
-const log = (line: string) => process.stderr.write(`${line}\n`);
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  // Nearest rank: the smallest value with at least p% of the samples at or below it.
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-function duration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
-}
-
 // ---------------------------------------------------------------------------------------------
-// Data set
+// Timing a view: its requests fired together, as a browser fires them, each timed on its own.
 
-interface Workspace {
-  organizationId: string;
-  projectId: string;
+interface RequestResult {
+  title: string;
+  /** Sorted ms of the timed runs that answered. */
+  ms: number[];
+  failures: string[];
+  /** meta.rollups of the answers: true, false, "mixed", or null when the route does not say. */
+  rollups: boolean | "mixed" | null;
 }
 
-async function countEvents(ws: Workspace): Promise<number> {
-  const { rows } = await getPool().query<{ n: string }>(
-    "SELECT count(*) AS n FROM events WHERE organization_id = $1::uuid AND project_id = $2::uuid",
-    [ws.organizationId, ws.projectId],
-  );
-  return Number(rows[0]!.n);
+interface ViewResult {
+  view: AppView;
+  /** Sorted wall times, from firing the first request to the last answer. */
+  wall: number[];
+  requests: RequestResult[];
+  met: boolean;
 }
 
-interface RefreshStats {
-  calls: number;
-  rowsWritten: number;
-  ms: number;
-}
-
-/** Calls refreshRollups until a call writes nothing; returns the calls, rows and wall time. */
-async function refreshUntilCaughtUp(): Promise<RefreshStats> {
-  const started = performance.now();
-  let calls = 0;
-  let rowsWritten = 0;
-  for (;;) {
-    const callStarted = performance.now();
-    const result = await refreshRollups(getPool());
-    calls++;
-    if (result.skipped)
-      fail("another process holds the rollup refresh lock (is a Lumen server running on this database?)");
-    rowsWritten += result.rowsWritten;
-    log(
-      `  refresh call ${calls}: ${fmt(result.rowsWritten)} rollup rows in ${seconds(performance.now() - callStarted)}`,
-    );
-    if (result.rowsWritten === 0) break;
-    // The watermark stops just before now(): wait past it so the next call sees nothing new.
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return { calls, rowsWritten, ms: performance.now() - started };
-}
-
-interface GenerateStats {
-  generated: number;
-  stored: number;
-  ms: number;
-  refresh: RefreshStats;
-}
-
-// Live ingestion stores events in the order they arrive: close to time order, with received_at
-// rising along it. The physical layout follows (index-only scans visit heap pages in order; the
-// BRIN index on received_at that the rollup refresh and the rollups' raw tail use stays tight). The
-// generator goes visitor by visitor across the whole history, so its events are first copied into
-// a temporary staging table, then moved into events a day at a time in time order, each day in its own
-// transaction (its received_at), event_keys claimed as the write path does.
-const moveDaySql = `
-WITH claimed AS (
-  INSERT INTO event_keys (organization_id, project_id, event_id)
-  SELECT organization_id, project_id, event_id FROM bench_arrivals WHERE "timestamp" >= $1 AND "timestamp" < $2
-  ON CONFLICT DO NOTHING
-  RETURNING event_id
-)
-INSERT INTO events (${csvColumns})
-SELECT ${csvColumns} FROM bench_arrivals JOIN claimed USING (event_id)
-WHERE "timestamp" >= $1 AND "timestamp" < $2
-ORDER BY "timestamp"`;
-
-async function generate(ws: Workspace, now: Date, target: number): Promise<GenerateStats> {
-  const pool = getPool();
-  await ensureEventPartitions(
-    pool,
-    new Date(now.getTime() - (options.days + 1) * DAY_MS),
-    new Date(now.getTime() + 31 * DAY_MS),
-  );
-  const started = performance.now();
-  const refresh: RefreshStats = { calls: 0, rowsWritten: 0, ms: 0 };
-  let generated = 0;
-  let stored = 0;
-  const client = await pool.connect();
-  try {
-    await client.query("CREATE TEMP TABLE bench_arrivals (LIKE events INCLUDING DEFAULTS)");
-    const seed = `bench-query:${options.org}`;
-    let lastReport = { at: started, generated: 0 };
-    function* csvChunks(): Generator<Buffer> {
-      for (const chunk of generateDemoEvents({ seed, events: target, days: options.days, now })) {
-        yield Buffer.from(chunk.map((row) => csvLine(ws.organizationId, ws.projectId, row)).join(""));
-        generated += chunk.length;
-        const t = performance.now();
-        if (t - lastReport.at >= 5000) {
-          const avgRate = (generated * 1000) / (t - started);
-          log(
-            `  generate: ${fmt(generated)} / ${fmt(target)} (${fmt((100 * generated) / target)}%)  ${fmt(avgRate)} rows/s, ETA ${duration(((target - generated) * 1000) / avgRate)}`,
-          );
-          lastReport = { at: t, generated };
-        }
-      }
-    }
-    await copyFrom(client, `COPY bench_arrivals (${csvColumns}) FROM STDIN WITH (FORMAT csv)`, csvChunks());
-    await client.query('CREATE INDEX ON bench_arrivals ("timestamp")');
-    const span = await client.query<{ first: Date | null; last: Date | null }>(
-      'SELECT min("timestamp") AS first, max("timestamp") AS last FROM bench_arrivals',
-    );
-    const { first, last } = span.rows[0]!;
-    let nextRefresh = options.refreshEvery || Infinity;
-    const moveStarted = performance.now();
-    for (
-      let day = first ? Math.floor(first.getTime() / DAY_MS) * DAY_MS : Infinity;
-      last && day <= last.getTime();
-      day += DAY_MS
-    ) {
-      const moved = await client.query(moveDaySql, [new Date(day), new Date(day + DAY_MS)]);
-      stored += moved.rowCount ?? 0;
-      if (new Date(day).getUTCDate() === 1 || day + DAY_MS > last.getTime()) {
-        log(
-          `  arrive in time order: through ${new Date(day).toISOString().slice(0, 10)}, ${fmt(stored)} new events, ${fmt((stored * 1000) / (performance.now() - moveStarted))} rows/s`,
-        );
-      }
-      if (stored >= nextRefresh) {
-        const r = await refreshUntilCaughtUp();
-        refresh.calls += r.calls;
-        refresh.rowsWritten += r.rowsWritten;
-        refresh.ms += r.ms;
-        nextRefresh += options.refreshEvery;
-      }
-    }
-    await client.query("DROP TABLE bench_arrivals");
-  } finally {
-    client.release();
-  }
-  return { generated, stored, ms: performance.now() - started - refresh.ms, refresh };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Queries
-
-type Source = "rollups" | "raw";
-
-interface QueryCase {
-  name: string;
-  query: QueryDefinitionInput;
-  range: QueryRange;
-  /** Sources to time: rollups (useRollups default) and/or raw (useRollups: false). */
-  sources: Source[];
-  /** p95 target in ms and the source it applies to. */
-  target?: { source: Source; p95Ms: number };
-}
-
-function isoDate(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
-
-function cases(now: Date): QueryCase[] {
-  const last30: QueryRange = { relative: "last_30_days" };
-  const last90: QueryRange = { relative: "last_90_days" };
-  // 8 whole weeks ending today (UTC project): bare dates are whole days, `to` inclusive.
-  const weeks8: QueryRange = { from: isoDate(new Date(now.getTime() - 55 * DAY_MS)), to: isoDate(now) };
-  return [
-    {
-      name: "trend count/day 30d",
-      query: { kind: "trend", event: "pageview", interval: "day" },
-      range: last30,
-      sources: ["rollups", "raw"],
-      target: { source: "rollups", p95Ms: 150 },
-    },
-    {
-      name: "trend unique_users/day 30d",
-      query: { kind: "trend", event: "pageview", interval: "day", measure: { type: "unique_users" } },
-      range: last30,
-      sources: ["rollups", "raw"],
-      target: { source: "rollups", p95Ms: 150 },
-    },
-    {
-      name: "metric count 30d +compare",
-      query: { kind: "metric", event: "pageview", compare: true },
-      range: last30,
-      sources: ["rollups", "raw"],
-      target: { source: "rollups", p95Ms: 150 },
-    },
-    {
-      name: "metric unique_users 30d +compare",
-      query: { kind: "metric", measure: { type: "unique_users" }, compare: true },
-      range: last30,
-      sources: ["rollups", "raw"],
-      target: { source: "rollups", p95Ms: 150 },
-    },
-    {
-      name: "breakdown path top10 30d",
-      query: { kind: "breakdown", event: "pageview", dimension: "path", limit: 10 },
-      range: last30,
-      sources: ["rollups", "raw"],
-      target: { source: "rollups", p95Ms: 150 },
-    },
-    {
-      name: "funnel 3 steps 7d window 30d",
-      query: {
-        kind: "funnel",
-        steps: [{ event: "pageview" }, { event: "signup" }, { event: "purchase" }],
-        window: { value: 7, unit: "day" },
-      },
-      range: last30,
-      sources: ["raw"],
-      target: { source: "raw", p95Ms: 2000 },
-    },
-    {
-      name: "retention weekly x8 90d",
-      query: { kind: "retention", start_event: "pageview", return_event: "pageview", period: "week", periods: 8 },
-      range: last90,
-      sources: ["rollups", "raw"],
-      target: { source: "raw", p95Ms: 2000 },
-    },
-    {
-      name: "retention weekly x8 56d",
-      query: { kind: "retention", start_event: "pageview", return_event: "pageview", period: "week", periods: 8 },
-      range: weeks8,
-      sources: ["rollups", "raw"],
-      target: { source: "raw", p95Ms: 2000 },
-    },
-  ];
-}
-
-interface RowResult {
-  name: string;
-  kind: string;
-  source: Source;
-  runs: number;
-  p50: number;
-  p95: number;
-  max: number;
-  /** meta.rollups of every timed run (all equal in practice; "mixed" otherwise). */
-  rollups: boolean | "mixed";
-  /** The server-side meta.took_ms p50, for comparison with the client-side timing. */
-  tookP50: number;
-  target: number | null;
-  met: boolean | null;
-}
-
-async function timeCase(ws: Workspace, now: Date, c: QueryCase, source: Source) {
-  const query = queryDefinitionSchema.parse(c.query);
-  const input = {
-    organizationId: ws.organizationId,
-    projectId: ws.projectId,
-    query,
-    range: c.range,
-    now,
-    ...(source === "raw" ? { useRollups: false } : {}),
-  };
-  for (let i = 0; i < options.warmup; i++) await runQuery(input);
-  const times: number[] = [];
-  const took: number[] = [];
-  const rollups = new Set<boolean>();
-  let data: unknown;
-  for (let i = 0; i < options.runs; i++) {
+async function timeView(view: AppView): Promise<ViewResult> {
+  const requests: RequestResult[] = view.requests.map((r) => ({
+    title: r.title,
+    ms: [],
+    failures: [],
+    rollups: null,
+  }));
+  const seen = requests.map(() => new Set<boolean | null>());
+  const wall: number[] = [];
+  for (let run = 0; run < options.warmup + options.runs; run++) {
     const started = performance.now();
-    const result = await runQuery(input);
-    times.push(performance.now() - started);
-    took.push(result.meta.took_ms);
-    rollups.add(result.meta.rollups);
-    data = result.data;
+    const answers = await Promise.all(
+      view.requests.map(async (r) => {
+        const t = performance.now();
+        try {
+          const { rollups } = await r.send();
+          return { ms: performance.now() - t, rollups, failure: null };
+        } catch (error) {
+          return { ms: performance.now() - t, rollups: null, failure: String(error) };
+        }
+      }),
+    );
+    if (run < options.warmup) continue;
+    wall.push(performance.now() - started);
+    answers.forEach((a, i) => {
+      const result = requests[i]!;
+      if (a.failure) result.failures.push(a.failure);
+      else {
+        result.ms.push(a.ms);
+        seen[i]!.add(a.rollups);
+      }
+    });
   }
-  times.sort((a, b) => a - b);
-  took.sort((a, b) => a - b);
-  const target = c.target && c.target.source === source ? c.target.p95Ms : null;
-  const p95 = percentile(times, 95);
-  const row: RowResult = {
-    name: c.name,
-    kind: query.kind,
-    source,
-    runs: times.length,
-    p50: percentile(times, 50),
-    p95,
-    max: times[times.length - 1]!,
-    rollups: rollups.size === 1 ? [...rollups][0]! : "mixed",
-    tookP50: percentile(took, 50),
-    target,
-    met: target === null ? null : p95 < target,
-  };
-  return { row, data };
+  wall.sort((a, b) => a - b);
+  requests.forEach((r, i) => {
+    r.ms.sort((a, b) => a - b);
+    r.rollups = seen[i]!.size === 1 ? [...seen[i]!][0]! : seen[i]!.size > 1 ? "mixed" : null;
+  });
+  const { requestP95Ms, wholeP95Ms } = view.target;
+  const met =
+    requests.every((r) => r.failures.length === 0) &&
+    percentile(wall, 95) < wholeP95Ms &&
+    (requestP95Ms === null || requests.every((r) => percentile(r.ms, 95) < requestP95Ms));
+  return { view, wall, requests, met };
 }
 
-function pad(text: string, width: number, right = false): string {
-  return right ? text.padStart(width) : text.padEnd(width);
+const source = (rollups: RequestResult["rollups"]) =>
+  rollups === null ? "" : rollups === "mixed" ? "mixed" : rollups ? "rollups" : "raw";
+
+function printView(result: ViewResult): void {
+  const { view, wall, requests } = result;
+  const failed = requests.reduce((n, r) => n + r.failures.length, 0);
+  const only = requests.length === 1 ? requests[0]! : null;
+  console.log(
+    `\n## ${view.name}: whole p50 ${fmt(percentile(wall, 50))} ms, p95 ${fmt(percentile(wall, 95))} ms (${options.runs} runs, ${only ? `one request${only.rollups === null ? "" : `, ${source(only.rollups)}`}` : `${requests.length} requests together`})${failed ? `, ${failed} failed` : ""}  [${loadAverage()}]`,
+  );
+  if (only && !only.failures.length) return;
+  const slowest = [...requests].sort((a, b) => percentile(b.ms, 95) - percentile(a.ms, 95));
+  for (const r of slowest) {
+    const failures = r.failures.length ? `  FAILED ${r.failures.length}x: ${r.failures[0]}` : "";
+    console.log(
+      `  ${r.title.padEnd(28)} p50 ${fmt(percentile(r.ms, 50)).padStart(7)}  p95 ${fmt(percentile(r.ms, 95)).padStart(7)} ms  ${source(r.rollups)}${failures}`,
+    );
+  }
 }
 
-function printTable(rows: RowResult[]): void {
-  const header = ["query", "source", "runs", "p50 ms", "p95 ms", "max ms", "meta.rollups", "target", "met"];
-  const body = rows.map((r) => [
-    r.name,
-    r.source,
-    String(r.runs),
-    fmt(r.p50, 1),
-    fmt(r.p95, 1),
-    fmt(r.max, 1),
-    String(r.rollups),
-    r.target === null ? "-" : `p95 < ${fmt(r.target)} ms`,
-    r.met === null ? "-" : r.met ? "yes" : "NO",
-  ]);
+function printSummary(results: ViewResult[]): void {
+  const header = ["view", "whole p50", "whole p95", "slowest request p95", "raw", "failed", "target", "met"];
+  const body = results.map(({ view, wall, requests, met }) => {
+    const slowest = requests.reduce((a, b) => (percentile(b.ms, 95) > percentile(a.ms, 95) ? b : a));
+    const { requestP95Ms, wholeP95Ms } = view.target;
+    return [
+      view.name,
+      fmt(percentile(wall, 50)),
+      fmt(percentile(wall, 95)),
+      requests.length > 1 ? `${fmt(percentile(slowest.ms, 95))} (${slowest.title})` : "-",
+      requests.some((r) => r.rollups !== null) ? String(requests.filter((r) => r.rollups === false).length) : "-",
+      String(requests.reduce((n, r) => n + r.failures.length, 0)),
+      `${requestP95Ms === null ? "" : `each < ${fmt(requestP95Ms)}, `}whole < ${fmt(wholeP95Ms)}`,
+      met ? "yes" : "NO",
+    ];
+  });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const numeric = new Set([2, 3, 4, 5]);
-  const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i]!, numeric.has(i))).join("  ");
+  const numeric = new Set([1, 2, 4, 5]);
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ");
+  console.log(
+    `\nSummary (ms, p50/p95 by nearest rank over ${options.runs} runs; raw: requests not answered from rollups)\n`,
+  );
   console.log(line(header));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const b of body) console.log(line(b));
@@ -411,53 +216,62 @@ function printTable(rows: RowResult[]): void {
 
 // ---------------------------------------------------------------------------------------------
 
-async function settings(): Promise<Record<string, string>> {
-  const { rows } = await getPool().query<{ name: string; setting: string; unit: string | null }>(
-    "SELECT name, setting, unit FROM pg_settings WHERE name IN ('server_version', 'shared_buffers', 'work_mem', 'max_parallel_workers_per_gather', 'effective_cache_size', 'jit')",
-  );
-  return Object.fromEntries(
-    rows.map((r) => [
-      r.name,
-      r.unit === "8kB"
-        ? `${(Number(r.setting) * 8) / 1024} MB`
-        : r.unit === "kB"
-          ? `${Number(r.setting) / 1024} MB`
-          : r.setting,
-    ]),
-  );
+interface Comparison {
+  title: string;
+  rawMs: number;
+  equal: boolean;
 }
 
-async function sizes(): Promise<{ events: string; eventKeys: string; rollups: string; rollupRows: number }> {
-  const { rows } = await getPool().query<{ events: string; event_keys: string; rollups: string; rollup_rows: string }>(
-    `SELECT pg_size_pretty((SELECT sum(pg_total_relation_size(inhrelid)) FROM pg_inherits WHERE inhparent = 'events'::regclass)) AS events,
-            pg_size_pretty(pg_total_relation_size('event_keys')) AS event_keys,
-            pg_size_pretty(pg_total_relation_size('event_rollups')) AS rollups,
-            (SELECT count(*) FROM event_rollups) AS rollup_rows`,
-  );
-  const r = rows[0]!;
-  return { events: r.events, eventKeys: r.event_keys, rollups: r.rollups, rollupRows: Number(r.rollup_rows) };
+/** Every distinct query body answered once with rollups and once from raw events, at one `now`. */
+async function compareWithRaw(ws: Workspace, results: ViewResult[]): Promise<Comparison[]> {
+  const now = new Date();
+  const done = new Map<string, Comparison>();
+  for (const { view } of results) {
+    for (const r of view.requests) {
+      if (!r.body) continue;
+      const key = JSON.stringify(r.body);
+      if (done.has(key)) continue;
+      const title = `${view.name} / ${r.title}`;
+      log(`Comparing with raw: ${title}...`);
+      const rolled = await answerAt(ws, r.body, now, true);
+      const started = performance.now();
+      const raw = await answerAt(ws, r.body, now, false);
+      done.set(key, { title, rawMs: performance.now() - started, equal: isDeepStrictEqual(rolled, raw) });
+    }
+  }
+  return [...done.values()];
+}
+
+async function explain(results: ViewResult[]): Promise<string[]> {
+  const out: string[] = [];
+  const capture = installCapture();
+  for (const { view } of results) {
+    for (const r of view.requests) {
+      const title = `${view.name} / ${r.title}`;
+      if (!options.explain.some((e) => title.includes(e))) continue;
+      const { statements } = await capture.capture(() => r.send());
+      out.push(`\n==== ${title}: ${statements.length} statements ====`);
+      out.push(...(await explainStatements(getReportPool(), statements)));
+    }
+  }
+  return out;
 }
 
 async function main(): Promise<number> {
   const db = await bootstrapDatabase();
+  let cleanUp = async () => {};
   try {
     const pool = getPool();
-    const org = await ensureOrganization({ name: `Query benchmark (${options.org})`, slug: options.org });
-    const project = await ensureProject(org.id, {
-      name: "Query benchmark",
-      timezone: "UTC",
-      domain: "bench.lumen.local",
-    });
-    const ws: Workspace = { organizationId: org.id, projectId: project.id };
-    const pg = await settings();
-    console.log(`Query benchmark: org ${options.org}, project ${project.id}`);
+    const ws = await benchWorkspace(options.org);
+    const pg = await serverSettings();
+    console.log(`Query benchmark: org ${options.org}, project ${ws.projectId}; ${loadAverage()}`);
     console.log(
       `PostgreSQL ${pg.server_version} (${db.embedded ? "embedded" : "DATABASE_URL"}): shared_buffers ${pg.shared_buffers}, work_mem ${pg.work_mem}, max_parallel_workers_per_gather ${pg.max_parallel_workers_per_gather}, jit ${pg.jit}`,
     );
 
     // 1. Data: reuse the project's events when it already holds enough.
-    const startNow = new Date();
-    let held = await countEvents(ws);
+    const heldBefore = await countEvents(ws);
+    let held = heldBefore;
     let generation: GenerateStats | null = null;
     if (held >= options.events) {
       log(`Reusing ${fmt(held)} events already stored for this project (>= ${fmt(options.events)}).`);
@@ -465,14 +279,14 @@ async function main(): Promise<number> {
       log(
         `Generating ${fmt(options.events)} events over ${options.days} days (project holds ${fmt(held)}; event ids are deterministic, so rows already stored are skipped)...`,
       );
-      generation = await generate(ws, startNow, options.events);
+      generation = await generate(ws, new Date(), options);
       held = await countEvents(ws);
-      log(
-        `Generated ${fmt(generation.generated)} events (${fmt(generation.stored)} new) in ${seconds(generation.ms)}: ${fmt((generation.generated * 1000) / generation.ms)} rows/s.`,
+      console.log(
+        `Generation: ${fmt(generation.generated)} events (${fmt(generation.stored)} new) in ${seconds(generation.ms)}, ${fmt((generation.generated * 1000) / generation.ms)} rows/s`,
       );
     }
 
-    // 2. Rollups: fold everything received so far, until a call writes nothing.
+    // 2. Rollups, bitmaps and session rollups: fold everything received so far.
     log("Refreshing rollups...");
     const refresh = await refreshUntilCaughtUp();
     const refreshTotal = {
@@ -480,133 +294,87 @@ async function main(): Promise<number> {
       rowsWritten: refresh.rowsWritten + (generation?.refresh.rowsWritten ?? 0),
       ms: refresh.ms + (generation?.refresh.ms ?? 0),
     };
-    log(
-      `Rollup refresh: ${fmt(refreshTotal.rowsWritten)} rows written in ${refreshTotal.calls} calls, ${seconds(refreshTotal.ms)}.`,
+    console.log(
+      `Refresh: ${seconds(refreshTotal.ms)} for ${fmt(refreshTotal.rowsWritten)} rollup rows in ${refreshTotal.calls} calls${generation && heldBefore === 0 && !options.refreshEvery ? " (a backfill: all of it just generated)" : ""}${options.refreshEvery ? ` (every ${fmt(options.refreshEvery)} events during generation, then once more)` : ""}; ${loadAverage()}`,
     );
 
-    // 3. Steady state: what autovacuum would reach after a bulk load (statistics, visibility map).
+    // 3. Steady state: what autovacuum reaches after a bulk load (statistics, visibility map, BRIN
+    // summaries), for every table, so plans are stable between runs.
     const vacuumStarted = performance.now();
-    await pool.query("VACUUM (ANALYZE) events");
-    await pool.query("VACUUM (ANALYZE) event_rollups");
-    const vacuumMs = performance.now() - vacuumStarted;
-    log(`VACUUM (ANALYZE) events, event_rollups: ${seconds(vacuumMs)}.`);
-
+    await pool.query("VACUUM (ANALYZE)");
+    console.log(`VACUUM (ANALYZE): ${seconds(performance.now() - vacuumStarted)}`);
     const span = await pool.query<{ first: Date; last: Date }>(
       "SELECT min(timestamp) AS first, max(timestamp) AS last FROM events WHERE organization_id = $1::uuid AND project_id = $2::uuid",
       [ws.organizationId, ws.projectId],
     );
-    const size = await sizes();
     console.log(
       `Events: ${fmt(held)} for this project, ${span.rows[0]!.first?.toISOString() ?? "-"} .. ${span.rows[0]!.last?.toISOString() ?? "-"}`,
     );
-    console.log(
-      `Sizes: events ${size.events} (all projects, with indexes), event_keys ${size.eventKeys}, event_rollups ${size.rollups} (${fmt(size.rollupRows)} rows)`,
-    );
-    if (generation) {
-      console.log(
-        `Generation: ${fmt(generation.generated)} events (${fmt(generation.stored)} new) in ${seconds(generation.ms)}, ${fmt((generation.generated * 1000) / generation.ms)} rows/s`,
-      );
-    }
-    console.log(
-      `Rollup refresh: ${seconds(refreshTotal.ms)} for ${fmt(refreshTotal.rowsWritten)} rollup rows in ${refreshTotal.calls} calls${options.refreshEvery ? ` (every ${fmt(options.refreshEvery)} events during generation, then once more)` : ""}; VACUUM ANALYZE ${seconds(vacuumMs)}`,
-    );
 
-    // 4. Queries.
-    const now = new Date();
-    const selected = cases(now).filter(
-      (c) => options.only.length === 0 || options.only.some((o) => c.name.includes(o)),
+    // 4. What the app sends.
+    const prepared = await appViews(ws, options.org);
+    cleanUp = prepared.cleanUp;
+    const selected = prepared.views.filter(
+      (v) => options.only.length === 0 || options.only.some((o) => v.name.includes(o)),
     );
-    const rows: RowResult[] = [];
-    const answers = new Map<string, Partial<Record<Source, unknown>>>();
-    for (const c of selected) {
-      for (const source of c.sources) {
-        log(`Timing ${c.name} (${source}), ${options.warmup} warm-up + ${options.runs} runs...`);
-        const { row, data } = await timeCase(ws, now, c, source);
-        rows.push(row);
-        answers.set(c.name, { ...answers.get(c.name), [source]: data });
-        log(
-          `  p50 ${fmt(row.p50, 1)} ms, p95 ${fmt(row.p95, 1)} ms, max ${fmt(row.max, 1)} ms, meta.rollups ${row.rollups}`,
-        );
-      }
+    if (selected.length === 0) fail(`no view matches --only ${options.only.join(", ")}`);
+    const results: ViewResult[] = [];
+    for (const view of selected) {
+      log(`Timing ${view.name}, ${options.warmup} warm-up + ${options.runs} runs...`);
+      const result = await timeView(view);
+      results.push(result);
+      printView(result);
+    }
+    printSummary(results);
+
+    const comparisons = flags.compare ? await compareWithRaw(ws, results) : [];
+    if (comparisons.length) {
+      const unequal = comparisons.filter((c) => !c.equal);
+      console.log(
+        `\nRollup answers equal raw answers: ${unequal.length ? `NO for ${unequal.map((c) => c.title).join(", ")}` : `yes (${comparisons.length} of ${comparisons.length} distinct queries)`}`,
+      );
+      for (const c of comparisons) console.log(`  raw ${fmt(c.rawMs).padStart(7)} ms  ${c.title}`);
     }
 
-    console.log(
-      `\nQuery timings (${options.runs} runs each after ${options.warmup} warm-up, ms from performance.now() around runQuery; now = ${now.toISOString()}, time zone UTC)\n`,
-    );
-    printTable(rows);
-
-    const mismatches = [...answers]
-      .filter(([, a]) => a.rollups !== undefined && a.raw !== undefined && !isDeepStrictEqual(a.rollups, a.raw))
-      .map(([name]) => name);
-    const compared = [...answers].filter(([, a]) => a.rollups !== undefined && a.raw !== undefined).length;
-    if (compared)
-      console.log(
-        `\nRollup answers equal raw answers: ${mismatches.length ? `NO for ${mismatches.join(", ")}` : `yes (${compared} of ${compared} queries)`}`,
-      );
-    const notRolled = rows.filter((r) => r.source === "rollups" && r.rollups !== true);
-    if (notRolled.length) console.log(`WARNING: rollups did not answer ${notRolled.map((r) => r.name).join(", ")}`);
-
-    console.log("\nTargets:");
-    for (const r of rows.filter((x) => x.target !== null)) {
-      console.log(
-        `  ${r.met ? "met    " : "MISSED "} ${r.name} (${r.source}): p95 ${fmt(r.p95, 1)} ms, target < ${fmt(r.target!)} ms`,
-      );
-    }
-
-    // 5. Optional: EXPLAIN (ANALYZE, BUFFERS) of every statement of each row, for diagnosis.
-    if (flags.explain) {
-      const out: string[] = [];
-      const capture = installCapture();
-      for (const c of selected) {
-        for (const source of c.sources) {
-          const query = queryDefinitionSchema.parse(c.query);
-          const { statements } = await capture.capture(() =>
-            runQuery({
-              organizationId: ws.organizationId,
-              projectId: ws.projectId,
-              query,
-              range: c.range,
-              now,
-              ...(source === "raw" ? { useRollups: false } : {}),
-            }),
-          );
-          out.push(`\n==== ${c.name} (${source}): ${statements.length} statements ====`);
-          out.push(...(await explainStatements(pool, statements)));
-        }
-      }
+    if (options.explain.length) {
+      const out = await explain(results);
       if (flags["explain-out"]) {
         writeFileSync(flags["explain-out"], `${out.join("\n")}\n`);
         console.log(`\nEXPLAIN output written to ${flags["explain-out"]}`);
-      } else {
-        console.log(out.join("\n"));
-      }
+      } else console.log(out.join("\n"));
     }
 
     if (flags.json) {
       console.log(
         JSON.stringify({
           events: held,
-          days: options.days,
           runs: options.runs,
-          generation: generation && {
-            generated: generation.generated,
-            stored: generation.stored,
-            ms: Math.round(generation.ms),
-            rows_per_s: Math.round((generation.generated * 1000) / generation.ms),
-          },
-          rollup_refresh: {
+          refresh: {
             ms: Math.round(refreshTotal.ms),
             calls: refreshTotal.calls,
             rows_written: refreshTotal.rowsWritten,
           },
-          sizes: size,
           settings: pg,
-          rows,
+          views: results.map((r) => ({
+            view: r.view.name,
+            wall_p50: percentile(r.wall, 50),
+            wall_p95: percentile(r.wall, 95),
+            met: r.met,
+            requests: r.requests.map((q) => ({
+              title: q.title,
+              p50: percentile(q.ms, 50),
+              p95: percentile(q.ms, 95),
+              failures: q.failures.length,
+              rollups: q.rollups,
+            })),
+          })),
+          comparisons,
         }),
       );
     }
-    return rows.some((r) => r.met === false) ? 3 : 0;
+    return results.some((r) => !r.met) || comparisons.some((c) => !c.equal) ? 3 : 0;
   } finally {
+    await cleanUp();
     await closeDatabase();
     await db.stop();
   }

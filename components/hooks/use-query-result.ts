@@ -6,10 +6,11 @@
 // never as the new view's numbers.
 import { useQuery } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api/client";
+import { panelRequest } from "@/lib/query/overview";
 import type { QueryResult } from "@/lib/query/results";
 import type { QueryMeta } from "@/lib/query/run-query";
 import type { QueryDefinitionInput, QueryRange } from "@/lib/query/schemas";
-import { queryInView, type ViewState } from "@/lib/query/view-state";
+import type { ViewState } from "@/lib/query/view-state";
 
 export interface QueryResponse<R extends QueryResult = QueryResult> {
   data: R;
@@ -25,8 +26,7 @@ export function useQueryResult<R extends QueryResult = QueryResult>(
   view: ViewState,
   options: { range?: QueryRange } = {},
 ) {
-  const merged = queryInView(query, view);
-  const range = options.range ?? ("range" in query && query.range ? query.range : view.range);
+  const { query: merged, range } = panelRequest(query, view, options.range);
   return useQuery({
     queryKey: [...projectQueriesKey(projectId), merged, range],
     queryFn: () =>

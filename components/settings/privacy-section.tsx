@@ -160,7 +160,8 @@ export function PrivacySection({ projectId }: { projectId: string }) {
           <p data-testid="retention-preview">
             {preview.data.project.raw_events.toLocaleString()} raw events before{" "}
             {day(preview.data.project.raw_events_before)} and {preview.data.project.event_rollups.toLocaleString()}{" "}
-            rollup rows, {preview.data.project.daily_bitmaps.toLocaleString()} bitmap rows and{" "}
+            rollup rows, {preview.data.project.daily_bitmaps.toLocaleString()} bitmap rows,{" "}
+            {preview.data.project.daily_counts.toLocaleString()} daily count rows and{" "}
             {preview.data.project.session_rollups.toLocaleString()} session rows before{" "}
             {day(preview.data.project.aggregates_before)}.
           </p>

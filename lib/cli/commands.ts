@@ -243,5 +243,5 @@ function nonClosing(stream: NodeJS.WritableStream): Writable {
 }
 
 function describeRetention(p: ProjectRetention, verb: string): string {
-  return `Project ${p.project_id}: ${verb} ${p.raw_events} raw events before ${p.raw_events_before.slice(0, 10)}, ${p.event_keys} ledger entries; ${p.event_rollups} rollup rows, ${p.daily_bitmaps} bitmap rows and ${p.session_rollups} session rows before ${p.aggregates_before.slice(0, 10)}`;
+  return `Project ${p.project_id}: ${verb} ${p.raw_events} raw events before ${p.raw_events_before.slice(0, 10)}, ${p.event_keys} ledger entries; ${p.event_rollups} rollup rows, ${p.daily_bitmaps} bitmap rows, ${p.daily_counts} daily count rows and ${p.session_rollups} session rows before ${p.aggregates_before.slice(0, 10)}`;
 }

@@ -276,6 +276,36 @@ const reports: QueryDefinitionInput[] = [
   { kind: "retention", start_event: "pageview", return_event: "purchase", period: "week", periods: 4 },
 ];
 
+const pricing = { field: "path", op: "equals", value: "/pricing" } as const;
+const netherlands = { field: "country", op: "equals", value: "NL" } as const;
+const zoesBlog = { field: "referrer", op: "equals", value: "zoe-blog.example" } as const;
+const noDevice = { field: "device", op: "is_not_set" } as const;
+
+/**
+ * The overview under drill-down filters (a page, a referrer, a country, a device, and two at once),
+ * each panel answered from the tables built for them: daily counts, intersections of per-value
+ * bitmaps (mixed actors apart), pair bitmaps and session rollups per selector.
+ */
+const drillDowns: QueryDefinitionInput[] = [
+  { kind: "metric", measure: { type: "count" }, filters: [pricing, netherlands] },
+  { kind: "breakdown", dimension: "path", filters: [netherlands] },
+  { kind: "breakdown", dimension: "event", filters: [zoesBlog] },
+  { kind: "trend", interval: "day", breakdown: { dimension: "country", limit: 3 }, filters: [pricing] },
+  { kind: "metric", measure: { type: "unique_users" }, filters: [pricing, netherlands] },
+  { kind: "metric", measure: { type: "unique_users" }, filters: [netherlands, noDevice] },
+  { kind: "trend", interval: "day", measure: { type: "unique_users" }, filters: [pricing] },
+  { kind: "breakdown", dimension: "country", measure: { type: "unique_users" }, filters: [pricing] },
+  { kind: "breakdown", dimension: "browser", measure: { type: "unique_users" }, filters: [zoesBlog] },
+  { kind: "breakdown", dimension: "referrer", measure: { type: "unique_users" }, filters: [pricing] },
+  { kind: "breakdown", dimension: "path", measure: { type: "unique_users" }, filters: [netherlands] },
+  { kind: "breakdown", dimension: "utm_source", measure: { type: "unique_users" }, filters: [pricing] },
+  { kind: "breakdown", dimension: "device", measure: { type: "unique_users" }, filters: [pricing, netherlands] },
+  { kind: "metric", measure: { type: "sessions" }, filters: [pricing] },
+  { kind: "metric", measure: { type: "bounce_rate" }, filters: [netherlands] },
+  { kind: "metric", measure: { type: "avg_session_duration" }, filters: [pricing, netherlands] },
+  { kind: "trend", interval: "day", measure: { type: "sessions" }, filters: [zoesBlog, noDevice] },
+];
+
 async function report(tenant: Tenant, input: QueryDefinitionInput, useRollups: boolean) {
   const query = queryDefinitionSchema.parse(input);
   return runQuery({
@@ -302,6 +332,15 @@ async function expectSameReports(tenant: Tenant, reference: Tenant) {
   }
   // Hourly rollups, daily bitmaps, per-value bitmaps, session rollups and retention bitmaps all answered some.
   expect(fromRollups).toBeGreaterThanOrEqual(15);
+  for (const input of drillDowns) {
+    const label = JSON.stringify(input);
+    const [raw, expectedRaw] = await Promise.all([report(tenant, input, false), report(reference, input, false)]);
+    expect(raw.data, `raw: ${label}`).toEqual(expectedRaw.data);
+    const rolled = await report(tenant, input, true);
+    // Every drill-down is answered from a derived source, and exactly as raw events answer it.
+    expect(rolled.meta.rollups, label).toBe(true);
+    expect(rolled.data, `derived: ${label}`).toEqual(expectedRaw.data);
+  }
 }
 
 const actorOf = async (id: string) =>
@@ -330,6 +369,32 @@ async function tracesOf(tenant: Tenant, person: { userId?: string; anonymousId?:
   return { events: events.rows[0].n, rollups: rollups.rows[0].n, actors: actors.rows[0].n };
 }
 
+/** Rows of the derived tables that still name zoe's own referrer (only her events carried it). */
+async function zoesBlogRows(tenant: Tenant): Promise<Record<string, number>> {
+  const tables = {
+    event_rollups: "value",
+    dimension_actor_bitmaps: "value",
+    event_counts_daily: "referrer",
+    mixed_actor_days: "referrer",
+    pair_actor_bitmaps: "a_value",
+    session_key_values: "value",
+  };
+  const counts: Record<string, number> = {};
+  for (const [table, column] of Object.entries(tables)) {
+    const { rows } = await getPool().query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${table} WHERE project_id = $1 AND ${column} = 'zoe-blog.example'`,
+      [tenant.projectId],
+    );
+    counts[table] = rows[0]!.n;
+  }
+  const pairs = await getPool().query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM pair_actor_bitmaps WHERE project_id = $1 AND b_value = 'zoe-blog.example'",
+    [tenant.projectId],
+  );
+  counts.pair_actor_bitmaps! += pairs.rows[0]!.n;
+  return counts;
+}
+
 describe("deleting a person's events", () => {
   it("leaves the data set exactly as if the person had never been tracked, keeping ingestion going", async () => {
     const zoeIds = await getPool().query<{ event_id: string }>(
@@ -338,6 +403,9 @@ describe("deleting a person's events", () => {
     );
     expect(zoeIds.rowCount).toBeGreaterThan(80);
     expect(await tracesOf(full, { userId: "zoe" })).toMatchObject({ rollups: expect.any(Number), actors: 1 });
+    const named = await zoesBlogRows(full);
+    for (const table of ["event_rollups", "dimension_actor_bitmaps", "event_counts_daily", "session_key_values"])
+      expect(named[table], table).toBeGreaterThan(0);
     const db = getPool();
     let ingestedDuring = 0;
     const result = await deletePersonEvents(
@@ -379,6 +447,10 @@ describe("deleting a person's events", () => {
     expect(result.eventKeys).toBe(result.events);
     expect(result.actors).toBe(1);
     expect(await tracesOf(full, { userId: "zoe" })).toEqual({ events: 0, rollups: 0, actors: 0 });
+    expect(
+      Object.values(await zoesBlogRows(full)).every((n) => n === 0),
+      JSON.stringify(await zoesBlogRows(full)),
+    ).toBe(true);
     const ledger = await db.query(
       "SELECT count(*)::int AS n FROM event_keys WHERE project_id = $1 AND event_id = ANY($2::uuid[])",
       [full.projectId, zoeIds.rows.map((r) => r.event_id)],

@@ -25,6 +25,8 @@ import { EVENTS_CHANNEL } from "../realtime/hub";
 import {
   type DeletedEvents,
   rebuildDailyBitmaps,
+  recomputeDailyCounts,
+  recomputeFilteredBitmaps,
   recomputeHourlyRollups,
   recomputeSessions,
 } from "./recompute-derived";
@@ -32,21 +34,36 @@ import {
 /** Whose events: all events carrying this user id, or all events carrying this anonymous id. */
 export type PersonId = { userId: string } | { anonymousId: string };
 
+/** The counters of PersonDeletionResult a derived table's recomputation adds to. */
+type RecomputedCounter = "hours" | "bitmaps" | "counts" | "sessions";
+
 interface DerivedTable {
   tables: readonly string[];
   /** Brings the tables in line with raw events after the rows in `deleted` went; returns what it recomputed. */
   recompute(client: pg.PoolClient, deleted: DeletedEvents): Promise<number>;
+  counter: RecomputedCounter;
 }
 
 /**
  * Every table derived from raw events, in the order they are recomputed (a table built from
  * another comes after it). A new derived table belongs here, or a person's deletion leaves their
- * traces in it. project_actors is handled once at the end (step 4 above).
+ * traces in it (the per-project state tables, session_spans included, hold none of them).
+ * project_actors is handled once at the end (step 4 above).
  */
 export const DERIVED_TABLES: readonly DerivedTable[] = [
-  { tables: ["event_rollups"], recompute: recomputeHourlyRollups },
-  { tables: ["event_actor_bitmaps", "dimension_actor_bitmaps"], recompute: rebuildDailyBitmaps },
-  { tables: ["session_fragments", "session_hourly"], recompute: recomputeSessions },
+  { tables: ["event_rollups"], recompute: recomputeHourlyRollups, counter: "hours" },
+  { tables: ["event_actor_bitmaps", "dimension_actor_bitmaps"], recompute: rebuildDailyBitmaps, counter: "bitmaps" },
+  {
+    tables: ["mixed_actor_bitmaps", "mixed_actor_days", "pair_actor_bitmaps", "pair_complete_bitmaps"],
+    recompute: recomputeFilteredBitmaps,
+    counter: "bitmaps",
+  },
+  { tables: ["event_counts_daily"], recompute: recomputeDailyCounts, counter: "counts" },
+  {
+    tables: ["session_fragments", "session_counts", "session_key_values"],
+    recompute: recomputeSessions,
+    counter: "sessions",
+  },
 ];
 
 /** The refreshes' advisory locks (lib/query/rollup-refresh.ts, session-refresh.ts): the watermarks hold still. */
@@ -63,8 +80,10 @@ export interface PersonDeletionResult {
   eventKeys: number;
   /** Hours of hourly rollups recomputed (an hour touched by several batches counts each time). */
   hours: number;
-  /** Daily bitmaps (per name or dimension value, per chunk) the person's bits were taken out of. */
+  /** Daily bitmaps (per name, dimension value or pair of values, per chunk) changed, and mixed actor days looked at. */
   bitmaps: number;
+  /** Daily count combinations (event_counts_daily) the person's events were taken out of. */
+  counts: number;
   sessions: number;
   /** project_actors entries whose hash was erased. */
   actors: number;
@@ -246,6 +265,7 @@ export async function deletePersonEvents(
     eventKeys: 0,
     hours: 0,
     bitmaps: 0,
+    counts: 0,
     sessions: 0,
     actors: 0,
     batches: 0,
@@ -265,9 +285,9 @@ export async function deletePersonEvents(
         const done = await deleteBatch(client, tenant, batch);
         result.events += done.events;
         result.eventKeys += done.eventKeys;
-        result.hours += done.recomputed[0] ?? 0;
-        result.bitmaps += done.recomputed[1] ?? 0;
-        result.sessions += done.recomputed[2] ?? 0;
+        DERIVED_TABLES.forEach((derived, i) => {
+          result[derived.counter] += done.recomputed[i] ?? 0;
+        });
         result.batches++;
         for (const actor of done.actors) actors.add(actor);
         await options.onBatch?.({ ...result });

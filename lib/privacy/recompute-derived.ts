@@ -13,9 +13,18 @@
 import "server-only";
 import type pg from "pg";
 import { bitmapsFromNumbersSql } from "../query/actor-bitmaps";
+import { COUNT_CUBE_COLUMNS } from "../query/count-cube-refresh";
+import { recomputeMixedActors } from "../query/mixed-actors-refresh";
+import { BITMAP_PAIRS, pairName } from "../query/pair-bitmaps-refresh";
 import { ROLLED_DIMENSIONS } from "../query/rollups";
-import { durationMicrosSql, isInteractionSql, isPageviewSql } from "../query/sessions";
+import { refoldSessions } from "../query/session-refresh";
+import { KEY_DIMENSIONS } from "../query/session-selectors";
 import { type Sql, sql, trusted } from "../query/sql";
+
+/** The rolled dimensions (the daily counts' columns besides the name) and their events columns. */
+const countCubeDimensions = COUNT_CUBE_COLUMNS.filter((c) => c !== "name").map(
+  (dimension) => [dimension, ROLLED_DIMENSIONS[dimension]] as const,
+);
 
 /** What the deleting transaction knows: the project, the watermarks, and the deleted rows in a temp table. */
 export interface DeletedEvents {
@@ -195,97 +204,229 @@ RETURNING ${trusted(keys.map((k) => `b.${k}`).join(", "))}, b.chunk, bit_count(b
   return names + values;
 }
 
-// --- Session rollups (session_fragments, session_hourly) -----------------------------------------
+// --- Daily counts (event_counts_daily) ------------------------------------------------------------
 
-/** Per hour, the counts of the single-hour sessions among fragments f. */
-const hourlyCounts = sql`
-  count(*) AS sessions,
-  count(*) FILTER (WHERE f.pageviews > 0) AS pageview_sessions,
-  count(*) FILTER (WHERE f.pageviews = 1 AND f.interactions = 0) AS bounces,
-  COALESCE(sum(${durationMicrosSql(sql`f.first_at`, sql`f.last_at`)}), 0)::bigint AS duration_us`;
+/**
+ * Takes the deleted events (those folded: arrived up to the rollup watermark) out of the daily
+ * counts of the time zone they are complete in: each combination of name and rolled dimension
+ * values loses their count, and one left with none goes, as the refresh stores none. Returns how
+ * many combinations changed.
+ */
+export async function recomputeDailyCounts(client: pg.PoolClient, d: DeletedEvents): Promise<number> {
+  if (d.rollupWatermark === null) return 0;
+  const columns = trusted(COUNT_CUBE_COLUMNS.join(", "));
+  const key = trusted(COUNT_CUBE_COLUMNS.map((c) => `c.${c} = x.${c}`).join(" AND "));
+  const cells = await run(
+    client,
+    sql`
+CREATE TEMP TABLE person_count_cells ON COMMIT DROP AS
+SELECT s.timezone, (x.ts AT TIME ZONE s.timezone)::date AS day,
+       ${trusted(["x.name", ...countCubeDimensions.map(([dimension, column]) => `COALESCE(x.${column}::text, '') AS ${dimension}`)].join(", "))},
+       count(*) AS events
+FROM ${trusted(d.table)} x JOIN event_counts_state s ON s.project_id = ${d.projectId}::uuid
+WHERE x.received_at <= ${d.rollupWatermark}::timestamptz
+GROUP BY 1, 2, ${columns}`,
+  );
+  if (cells.rowCount) {
+    const cell = sql`${tenant(d, "c")} AND c.timezone = x.timezone AND c.day = x.day AND ${key}`;
+    await run(
+      client,
+      sql`UPDATE event_counts_daily c SET events = c.events - x.events FROM person_count_cells x WHERE ${cell}`,
+    );
+    await run(client, sql`DELETE FROM event_counts_daily c USING person_count_cells x WHERE ${cell} AND c.events <= 0`);
+  }
+  await client.query("DROP TABLE person_count_cells");
+  return cells.rowCount ?? 0;
+}
+
+// --- Mixed actors and pair bitmaps (mixed_actor_*, pair_*) --------------------------------------
+
+/** The deleted events' actors per local day of the bitmaps' zone, with their numbers (the bits they hold). */
+async function deletedActorDays(client: pg.PoolClient, d: DeletedEvents, timezone: string): Promise<number> {
+  const made = await run(
+    client,
+    sql`
+CREATE TEMP TABLE person_actor_days ON COMMIT DROP AS
+SELECT DISTINCT p.organization_id, p.project_id, ${timezone}::text AS timezone, (x.ts AT TIME ZONE ${timezone})::date AS day, x.actor, p.number
+FROM ${trusted(d.table)} x JOIN project_actors p ON ${tenant(d, "p")} AND p.actor = x.actor
+WHERE x.received_at <= ${d.rollupWatermark}::timestamptz AND x.actor IS NOT NULL`,
+  );
+  return made.rowCount ?? 0;
+}
+
+/**
+ * After the daily bitmaps lost the deleted events' actors: the mixed actors of the cells those
+ * actors' bits are in are found again from the per-value bitmaps, and their own rows of each day
+ * (mixed_actor_days) read again from the events left, if they are still mixed that day.
+ */
+async function recomputeMixed(client: pg.PoolClient, d: DeletedEvents, timezone: string): Promise<number> {
+  const { rows } = await run(
+    client,
+    sql`SELECT EXISTS (SELECT 1 FROM mixed_actor_state s WHERE s.project_id = ${d.projectId}::uuid AND s.timezone = ${timezone}) AS built`,
+  );
+  if (!(rows[0] as { built: boolean }).built) return 0;
+  return recomputeMixedActors(client, "person_actor_days", d.rollupWatermark!);
+}
+
+// Each deleted row's (pair, first dimension, first value, second value), as the pair refresh keys them.
+const pairValuesOf = (alias: string) =>
+  BITMAP_PAIRS.map(
+    (pair) =>
+      `('${pairName(pair)}', COALESCE(${alias}.${ROLLED_DIMENSIONS[pair[0]]}, ''), COALESCE(${alias}.${ROLLED_DIMENSIONS[pair[1]]}, ''))`,
+  ).join(", ");
+
+/**
+ * Brings the pair bitmaps of the deleted events' (day, pair, first value, actor) in line with the
+ * events of that actor left that day: the actor stays in a second value's bitmap if one of them
+ * still has both values, and is in "complete" exactly when some have the first value and all of
+ * those a second one (a deleted event without a second value may put it back in).
+ */
+async function recomputePairs(client: pg.PoolClient, d: DeletedEvents, timezone: string): Promise<number> {
+  const { rows } = await run(
+    client,
+    sql`SELECT EXISTS (SELECT 1 FROM pair_state s WHERE s.project_id = ${d.projectId}::uuid AND s.timezone = ${timezone}) AS built`,
+  );
+  if (!(rows[0] as { built: boolean }).built) return 0;
+  await run(
+    client,
+    sql`
+CREATE TEMP TABLE person_pair_deleted ON COMMIT DROP AS
+SELECT DISTINCT a.day, v.pair, v.a_value, v.b_value, a.actor, a.number
+FROM ${trusted(d.table)} x
+JOIN person_actor_days a ON a.actor = x.actor AND a.day = (x.ts AT TIME ZONE ${timezone})::date
+CROSS JOIN LATERAL (VALUES ${trusted(pairValuesOf("x"))}) v(pair, a_value, b_value)
+WHERE x.received_at <= ${d.rollupWatermark}::timestamptz`,
+  );
+  await run(
+    client,
+    sql`
+CREATE TEMP TABLE person_pair_left ON COMMIT DROP AS
+SELECT c.day, c.pair, c.a_value, c.number,
+       COALESCE(array_agg(DISTINCT l.b_value) FILTER (WHERE l.b_value <> ''), '{}') AS b_values,
+       count(l.b_value) > 0 AND bool_and(l.b_value <> '') AS complete
+FROM (SELECT DISTINCT day, pair, a_value, actor, number FROM person_pair_deleted) c
+LEFT JOIN LATERAL (
+  SELECT v.b_value FROM events e CROSS JOIN LATERAL (VALUES ${trusted(pairValuesOf("e"))}) v(pair, a_value, b_value)
+  WHERE ${tenant(d, "e")} AND (e.actor & 63)::smallint = (c.actor & 63)::smallint AND e.actor = c.actor
+    AND e.timestamp >= (c.day::timestamp AT TIME ZONE ${timezone}) AND e.timestamp < ((c.day + 1)::timestamp AT TIME ZONE ${timezone})
+    AND e.received_at <= ${d.rollupWatermark}::timestamptz AND v.pair = c.pair AND v.a_value = c.a_value
+) l ON true
+GROUP BY 1, 2, 3, 4`,
+  );
+  const pairKeys = ["day", "pair", "a_value", "b_value"];
+  const completeKeys = ["day", "pair", "a_value"];
+  const masked = (keys: string[], alias: string) =>
+    trusted([...keys.map((k) => `${alias}.${k} = m.${k}`), `${alias}.chunk = m.chunk`].join(" AND "));
+  const cleared = await run(
+    client,
+    sql`
+WITH stale AS MATERIALIZED (
+  SELECT DISTINCT x.day, x.pair, x.a_value, x.b_value, x.number
+  FROM person_pair_deleted x JOIN person_pair_left l ON l.day = x.day AND l.pair = x.pair AND l.a_value = x.a_value AND l.number = x.number
+  WHERE x.b_value <> '' AND NOT (x.b_value = ANY(l.b_values))
+),
+masks AS MATERIALIZED (${trusted(bitmapsFromNumbersSql("stale", pairKeys))})
+UPDATE pair_actor_bitmaps b SET bits = b.bits & ~m.bits
+FROM masks m
+WHERE ${tenant(d, "b")} AND b.timezone = ${timezone} AND ${masked(pairKeys, "b")}`,
+  );
+  const unset = await run(
+    client,
+    sql`
+WITH stale AS MATERIALIZED (SELECT day, pair, a_value, number FROM person_pair_left WHERE NOT complete),
+masks AS MATERIALIZED (${trusted(bitmapsFromNumbersSql("stale", completeKeys))})
+UPDATE pair_complete_bitmaps b SET bits = b.bits & ~m.bits
+FROM masks m
+WHERE ${tenant(d, "b")} AND b.timezone = ${timezone} AND ${masked(completeKeys, "b")}`,
+  );
+  const set = await run(
+    client,
+    sql`
+WITH members AS MATERIALIZED (SELECT day, pair, a_value, number FROM person_pair_left WHERE complete),
+masks AS MATERIALIZED (${trusted(bitmapsFromNumbersSql("members", completeKeys))})
+INSERT INTO pair_complete_bitmaps AS b (organization_id, project_id, timezone, day, pair, a_value, chunk, bits)
+SELECT ${d.organizationId}::uuid, ${d.projectId}::uuid, ${timezone}, day, pair, a_value, chunk, bits FROM masks
+ON CONFLICT (organization_id, project_id, timezone, pair, day, a_value, chunk) DO UPDATE SET bits = b.bits | EXCLUDED.bits`,
+  );
+  for (const table of ["pair_actor_bitmaps", "pair_complete_bitmaps"])
+    await run(
+      client,
+      sql`DELETE FROM ${trusted(table)} b WHERE ${tenant(d, "b")} AND b.timezone = ${timezone} AND bit_count(b.bits) = 0
+          AND b.day = ANY(ARRAY(SELECT DISTINCT day FROM person_pair_left))`,
+    );
+  await client.query("DROP TABLE person_pair_deleted, person_pair_left");
+  return (cleared.rowCount ?? 0) + (unset.rowCount ?? 0) + (set.rowCount ?? 0);
+}
+
+/**
+ * The tables built beside the daily bitmaps for drill-down filters (lib/query/filtered-visitors.ts):
+ * brought in line after rebuildDailyBitmaps took the deleted events' actors out. Returns how many
+ * bitmaps or actors changed.
+ */
+export async function recomputeFilteredBitmaps(client: pg.PoolClient, d: DeletedEvents): Promise<number> {
+  if (d.rollupWatermark === null) return 0;
+  const timezone = await bitmapZone(client, d);
+  if (timezone === null) return 0;
+  if ((await deletedActorDays(client, d, timezone)) === 0) {
+    await client.query("DROP TABLE person_actor_days");
+    return 0;
+  }
+  const changed = (await recomputeMixed(client, d, timezone)) + (await recomputePairs(client, d, timezone));
+  await client.query("DROP TABLE person_actor_days");
+  return changed;
+}
+
+// --- Session rollups (session_fragments, session_counts) -----------------------------------------
 
 /**
  * Recomputes the sessions that held deleted events (those folded: arrived up to the session
- * watermark): out of the hourly counts, fragments rebuilt from the events left in their hours,
- * spans marked, back into the counts. A session left without events disappears.
+ * watermark): their parts come out of the counts, their fragments are folded again from the events
+ * left in the hours they had events in (session-refresh.ts's own statements), and the counts take
+ * them back. A session left without events disappears.
  */
 export async function recomputeSessions(client: pg.PoolClient, d: DeletedEvents): Promise<number> {
   if (d.sessionWatermark === null) return 0;
   const touched = await run(
     client,
     sql`CREATE TEMP TABLE person_sessions ON COMMIT DROP AS
-        SELECT DISTINCT session_id FROM ${trusted(d.table)}
+        SELECT DISTINCT ${d.organizationId}::uuid AS organization_id, ${d.projectId}::uuid AS project_id, session_id
+        FROM ${trusted(d.table)}
         WHERE session_id IS NOT NULL AND received_at <= ${d.sessionWatermark}::timestamptz`,
   );
   if (!touched.rowCount) {
     await client.query("DROP TABLE person_sessions");
     return 0;
   }
-  const singleHour = sql`
-    FROM session_fragments f JOIN person_sessions t ON t.session_id = f.session_id
-    WHERE ${tenant(d, "f")} AND NOT f.spans
-    GROUP BY f.hour`;
-  await run(
-    client,
-    sql`
-WITH counted AS (SELECT f.hour, ${hourlyCounts} ${singleHour})
-UPDATE session_hourly h
-SET sessions = h.sessions - c.sessions, pageview_sessions = h.pageview_sessions - c.pageview_sessions,
-    bounces = h.bounces - c.bounces, duration_us = h.duration_us - c.duration_us
-FROM counted c
-WHERE ${tenant(d, "h")} AND h.hour = c.hour`,
-  );
   // The hours the sessions had events in: where what is left of them can be.
   await run(
     client,
-    sql`
-CREATE TEMP TABLE person_session_hours ON COMMIT DROP AS
-WITH gone AS (
-  DELETE FROM session_fragments f USING person_sessions t
-  WHERE ${tenant(d, "f")} AND f.session_id = t.session_id
-  RETURNING f.hour
-)
-SELECT DISTINCT hour FROM gone`,
+    sql`CREATE TEMP TABLE person_session_hours ON COMMIT DROP AS
+        SELECT DISTINCT f.hour FROM session_fragments f JOIN person_sessions t ON t.session_id = f.session_id
+        WHERE ${tenant(d, "f")}`,
   );
+  await refoldSessions(
+    client,
+    "person_sessions",
+    sql`person_session_hours h JOIN events e ON ${tenant(d, "e")} AND e.timestamp >= h.hour AND e.timestamp < h.hour + interval '1 hour'`,
+    sql`e.session_id IN (SELECT session_id FROM person_sessions) AND e.received_at <= ${d.sessionWatermark}::timestamptz`,
+  );
+  // Key values (pages, referrers, sources) no session part is counted under any more go: their text
+  // may be the person's own (a profile page), and every key of a fragment is counted.
   await run(
     client,
     sql`
-INSERT INTO session_fragments (organization_id, project_id, session_id, hour, first_at, last_at, pageviews, interactions)
-SELECT e.organization_id, e.project_id, e.session_id, h.hour, min(e.timestamp), max(e.timestamp),
-       (count(*) FILTER (WHERE ${isPageviewSql(sql`e.name`)}))::int, (count(*) FILTER (WHERE ${isInteractionSql(sql`e.name`)}))::int
-FROM person_session_hours h
-JOIN events e ON ${tenant(d, "e")} AND e.timestamp >= h.hour AND e.timestamp < h.hour + interval '1 hour'
-JOIN person_sessions t ON t.session_id = e.session_id
-WHERE e.received_at <= ${d.sessionWatermark}::timestamptz
-GROUP BY e.organization_id, e.project_id, e.session_id, h.hour`,
+DELETE FROM session_key_values v
+USING (
+  SELECT DISTINCT k.dimension, k.value FROM ${trusted(d.table)} x
+  CROSS JOIN LATERAL (VALUES ${trusted(
+    Object.entries(KEY_DIMENSIONS)
+      .map(([dimension, column]) => `('${dimension}', COALESCE(x.${column}, ''))`)
+      .join(", "),
+  )}) k(dimension, value)
+) g
+WHERE ${tenant(d, "v")} AND v.dimension = g.dimension AND v.value = g.value
+  AND NOT EXISTS (SELECT 1 FROM session_counts c WHERE ${tenant(d, "c")} AND c.key_id = v.id)`,
   );
-  await run(
-    client,
-    sql`
-WITH sessions AS (
-  SELECT f.session_id, count(*) > 1 AS spans, min(f.hour) AS first_hour, max(f.hour) AS last_hour,
-         min(f.first_at) AS first_at, max(f.last_at) AS last_at, sum(f.pageviews)::int AS pageviews, sum(f.interactions)::int AS interactions
-  FROM session_fragments f JOIN person_sessions t ON t.session_id = f.session_id
-  WHERE ${tenant(d, "f")}
-  GROUP BY f.session_id
-)
-UPDATE session_fragments f
-SET spans = s.spans,
-    first_hour = CASE WHEN s.spans THEN s.first_hour END, last_hour = CASE WHEN s.spans THEN s.last_hour END,
-    session_first_at = CASE WHEN s.spans THEN s.first_at END, session_last_at = CASE WHEN s.spans THEN s.last_at END,
-    session_pageviews = CASE WHEN s.spans THEN s.pageviews END, session_interactions = CASE WHEN s.spans THEN s.interactions END
-FROM sessions s
-WHERE ${tenant(d, "f")} AND f.session_id = s.session_id AND s.spans`,
-  );
-  await run(
-    client,
-    sql`
-INSERT INTO session_hourly AS h (organization_id, project_id, hour, sessions, pageview_sessions, bounces, duration_us)
-SELECT ${d.organizationId}::uuid, ${d.projectId}::uuid, f.hour, ${hourlyCounts} ${singleHour}
-ON CONFLICT (organization_id, project_id, hour) DO UPDATE
-SET sessions = h.sessions + EXCLUDED.sessions, pageview_sessions = h.pageview_sessions + EXCLUDED.pageview_sessions,
-    bounces = h.bounces + EXCLUDED.bounces, duration_us = h.duration_us + EXCLUDED.duration_us`,
-  );
-  await client.query("DROP TABLE person_sessions; DROP TABLE person_session_hours");
+  await client.query("DROP TABLE person_sessions, person_session_hours");
   return touched.rowCount;
 }

@@ -12,7 +12,7 @@ import { writeEvents } from "../ingest/write-events";
 import { refreshRollups } from "../query/rollup-refresh";
 import { runQuery } from "../query/run-query";
 import { type QueryDefinitionInput, type QueryRange, queryDefinitionSchema } from "../query/schemas";
-import { enforceRetention, planRetention } from "./retention";
+import { AGGREGATE_TABLES, enforceRetention, planRetention } from "./retention";
 import { applyPrivacyPatch } from "./settings";
 
 const now = new Date("2019-07-15T12:00:00Z");
@@ -107,14 +107,28 @@ describe("retention", () => {
         event_keys: 12,
         event_rollups: await rollupsBefore(short, "2019-03-01"),
         daily_bitmaps: expect.any(Number),
-        session_rollups: 8, // January and February: two single-hour sessions a month, each a fragment and an hour's counts
+        daily_counts: expect.any(Number),
+        // January and February: two single-hour sessions a month, each a fragment and its parts' counts.
+        session_rollups:
+          (await countOf("SELECT count(*) AS n FROM session_fragments WHERE project_id = $1 AND hour < '2019-03-01'", [
+            short.projectId,
+          ])) +
+          (await countOf(
+            "SELECT count(*) AS n FROM session_counts WHERE project_id = $1 AND first_hour < '2019-03-01'",
+            [short.projectId],
+          )),
       },
     ]);
     expect(plan.projects[0]!.event_rollups).toBeGreaterThan(0);
     expect(plan.projects[0]!.daily_bitmaps).toBeGreaterThan(0);
+    expect(plan.projects[0]!.daily_counts).toBeGreaterThan(0);
+    expect(plan.projects[0]!.session_rollups).toBeGreaterThan(4);
     const everything = await planRetention(getPool(), { now });
     expect(everything.partitions.map((p) => p.name)).toEqual(["events_p2019_01", "events_p2019_02", "events_p2019_04"]);
-    expect(everything.projects.map((p) => p.project_id)).toEqual([short.projectId]);
+    // Projects of other test files share the database: of these two, only the short one has anything to go.
+    const listed = everything.projects.map((p) => p.project_id);
+    expect(listed).toContain(short.projectId);
+    expect(listed).not.toContain(long.projectId);
     expect(await eventsBefore(short, "2019-05-01")).toBe(12);
   });
 
@@ -156,12 +170,30 @@ describe("retention", () => {
         short.projectId,
       ]),
     ).toBe(0);
+    // Every aggregate table, the drill-downs' included: nothing before the horizon, March kept.
+    for (const [table, column] of Object.values(AGGREGATE_TABLES).flat()) {
+      const before = column === "day" ? "2019-03-02" : "2019-03-01";
+      expect(
+        await countOf(`SELECT count(*) AS n FROM ${table} WHERE project_id = $1 AND ${column} < $2`, [
+          short.projectId,
+          before,
+        ]),
+        table,
+      ).toBe(0);
+    }
+    for (const table of ["event_counts_daily", "session_counts", "dimension_actor_bitmaps"]) {
+      expect(
+        await countOf(`SELECT count(*) AS n FROM ${table} WHERE project_id = $1`, [short.projectId]),
+        table,
+      ).toBeGreaterThan(0);
+    }
     // A second run finds nothing more.
     expect((await planRetention(getPool(), { now, projectId: short.projectId })).projects[0]).toMatchObject({
       raw_events: 0,
       event_keys: 0,
       event_rollups: 0,
       daily_bitmaps: 0,
+      daily_counts: 0,
       session_rollups: 0,
     });
   });

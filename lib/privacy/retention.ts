@@ -135,6 +135,31 @@ export interface RetentionPlan {
   projects: ProjectRetention[];
 }
 
+/**
+ * The aggregate tables retention expires past the aggregate horizon, each with the column it is
+ * expired by (an instant, or a local day of the project's zone), under the report's headings. Every
+ * table the refreshes derive from events belongs here (session_key_values and the per-project state
+ * tables hold no time: they stay).
+ */
+export const AGGREGATE_TABLES = {
+  event_rollups: [["event_rollups", "bucket"]],
+  daily_bitmaps: [
+    ["event_actor_bitmaps", "day"],
+    ["dimension_actor_bitmaps", "day"],
+    ["mixed_actor_bitmaps", "day"],
+    ["pair_actor_bitmaps", "day"],
+    ["pair_complete_bitmaps", "day"],
+  ],
+  daily_counts: [
+    ["event_counts_daily", "day"],
+    ["mixed_actor_days", "day"],
+  ],
+  session_rollups: [
+    ["session_fragments", "hour"],
+    ["session_counts", "first_hour"],
+  ],
+} as const satisfies Record<string, readonly (readonly [string, string])[]>;
+
 const count = async (db: pg.Pool | pg.PoolClient, text: string, values: unknown[]) =>
   Number((await db.query<{ n: string }>(text, values)).rows[0]?.n ?? 0);
 
@@ -145,7 +170,13 @@ async function countsOf(
   maxFutureMs: number,
 ): Promise<RetentionCounts> {
   const tenant = [h.organizationId, h.projectId];
-  const [rawEvents, eventKeys, rollups, bitmaps, sessions] = await Promise.all([
+  const sumOf = (tables: readonly (readonly [string, string])[], before: unknown) =>
+    count(
+      db,
+      `SELECT ${tables.map(([table, column]) => `(SELECT count(*) FROM ${table} WHERE organization_id = $1 AND project_id = $2 AND ${column} < $3)`).join(" + ")} AS n`,
+      [...tenant, before],
+    );
+  const [rawEvents, eventKeys, rollups, bitmaps, dailyCounts, sessions] = await Promise.all([
     count(db, "SELECT count(*) AS n FROM events WHERE organization_id = $1 AND project_id = $2 AND timestamp < $3", [
       ...tenant,
       h.rawBefore,
@@ -155,29 +186,17 @@ async function countsOf(
       "SELECT count(*) AS n FROM event_keys WHERE organization_id = $1 AND project_id = $2 AND received_at < $3",
       [...tenant, new Date(h.rawBefore.getTime() - maxFutureMs)],
     ),
-    count(
-      db,
-      "SELECT count(*) AS n FROM event_rollups WHERE organization_id = $1 AND project_id = $2 AND bucket < $3",
-      [...tenant, h.aggregatesBefore],
-    ),
-    count(
-      db,
-      `SELECT (SELECT count(*) FROM event_actor_bitmaps WHERE organization_id = $1 AND project_id = $2 AND day < $3::date)
-            + (SELECT count(*) FROM dimension_actor_bitmaps WHERE organization_id = $1 AND project_id = $2 AND day < $3::date) AS n`,
-      [...tenant, h.bitmapDaysBefore],
-    ),
-    count(
-      db,
-      `SELECT (SELECT count(*) FROM session_fragments WHERE organization_id = $1 AND project_id = $2 AND hour < $3)
-            + (SELECT count(*) FROM session_hourly WHERE organization_id = $1 AND project_id = $2 AND hour < $3) AS n`,
-      [...tenant, h.aggregatesBefore],
-    ),
+    sumOf(AGGREGATE_TABLES.event_rollups, h.aggregatesBefore),
+    sumOf(AGGREGATE_TABLES.daily_bitmaps, h.bitmapDaysBefore),
+    sumOf(AGGREGATE_TABLES.daily_counts, h.bitmapDaysBefore),
+    sumOf(AGGREGATE_TABLES.session_rollups, h.aggregatesBefore),
   ]);
   return {
     raw_events: rawEvents,
     event_keys: eventKeys,
     event_rollups: rollups,
     daily_bitmaps: bitmaps,
+    daily_counts: dailyCounts,
     session_rollups: sessions,
   };
 }
@@ -288,31 +307,22 @@ export async function enforceRetention(db: pg.Pool, options: { now?: Date } = {}
       const projects: ProjectRetention[] = [];
       for (const h of horizons) {
         const tenant = [h.organizationId, h.projectId];
+        const expire = async (tables: readonly (readonly [string, string])[], before: unknown) => {
+          let n = 0;
+          for (const [table, column] of tables)
+            n += await deleteInBatches(db, deleteByCtid(table, `${column} < $3`), [...tenant, before]);
+          return n;
+        };
         const counts: RetentionCounts = {
           raw_events: await deleteInBatches(db, deleteRawSql, [...tenant, h.rawBefore]),
           event_keys: await deleteInBatches(db, deleteByCtid("event_keys", "received_at < $3"), [
             ...tenant,
             new Date(h.rawBefore.getTime() - maxFutureMs),
           ]),
-          event_rollups: await deleteInBatches(db, deleteByCtid("event_rollups", "bucket < $3"), [
-            ...tenant,
-            h.aggregatesBefore,
-          ]),
-          daily_bitmaps:
-            (await deleteInBatches(db, deleteByCtid("event_actor_bitmaps", "day < $3::date"), [
-              ...tenant,
-              h.bitmapDaysBefore,
-            ])) +
-            (await deleteInBatches(db, deleteByCtid("dimension_actor_bitmaps", "day < $3::date"), [
-              ...tenant,
-              h.bitmapDaysBefore,
-            ])),
-          session_rollups:
-            (await deleteInBatches(db, deleteByCtid("session_fragments", "hour < $3"), [
-              ...tenant,
-              h.aggregatesBefore,
-            ])) +
-            (await deleteInBatches(db, deleteByCtid("session_hourly", "hour < $3"), [...tenant, h.aggregatesBefore])),
+          event_rollups: await expire(AGGREGATE_TABLES.event_rollups, h.aggregatesBefore),
+          daily_bitmaps: await expire(AGGREGATE_TABLES.daily_bitmaps, h.bitmapDaysBefore),
+          daily_counts: await expire(AGGREGATE_TABLES.daily_counts, h.bitmapDaysBefore),
+          session_rollups: await expire(AGGREGATE_TABLES.session_rollups, h.aggregatesBefore),
         };
         if (Object.values(counts).some((n) => n > 0)) projects.push(projectEntry(h, counts));
       }

@@ -72,7 +72,11 @@ export interface RetentionCounts {
   raw_events: number;
   event_keys: number;
   event_rollups: number;
+  /** Daily actor bitmaps: per name, per dimension value, per pair of values, and the mixed actors'. */
   daily_bitmaps: number;
+  /** Daily counts (event_counts_daily) and the mixed actors' own daily rows (mixed_actor_days). */
+  daily_counts: number;
+  /** Session fragments and session counts. */
   session_rollups: number;
 }
 

@@ -9,23 +9,45 @@ import { type Sql, sql, trusted } from "./sql";
 export const CHUNK_SHIFT = 15;
 export const CHUNK_BITS = 1 << CHUNK_SHIFT;
 
+/** A chunk is built from 64-bit words: its bit n is bit 63 - n % 64 of word n / 64. */
+const CHUNK_WORDS = CHUNK_BITS / 64;
+
 /**
- * SQL selecting (keys..., chunk, bits) from a relation with the columns keys... and `number`: one
- * bitmap per key group and chunk. Each set bit becomes a run of '0's closing in '1' (its gap from the
- * previous bit), the runs are concatenated in order and padded to the chunk size, and that text is
- * read as a bit string: linear in the chunk's size, no per-bit function calls.
+ * Chunks with at most this many non-zero words are the OR of their words placed one at a time (a
+ * cost per word: a chunk-sized copy); denser ones are read from hexadecimal text (a cost per chunk:
+ * 8,192 digits). Measured on chunks of 20 and of 40 words: about as fast either way.
+ */
+const SPARSE_CHUNK_WORDS = 16;
+
+/**
+ * SQL selecting (keys..., chunk, bits) from a relation with the columns keys... and `number`
+ * (repeats allowed): one bitmap per key group and chunk. Everything is grouped by hashing, each
+ * chunk's few words ordered on their own: sorting all rows by keys, chunk and number compared the
+ * keys they share on nearly every comparison (a day's dimension values, 443k rows: 14 s sorted,
+ * 2.6 s hashed). A dense chunk is its words in hexadecimal, each gap of zero words written as zeros,
+ * read as one bit string: 2.3x faster than a character per bit (5,000-bit chunks).
  */
 export function bitmapsFromNumbersSql(relation: string, keys: readonly string[]): string {
   const keyList = keys.join(", ");
-  const within = `number & ${CHUNK_BITS - 1}`;
+  const words = "unnest(words, ws) AS u(word, w)";
   return `
-    SELECT ${keyList}, chunk, rpad(string_agg(lpad('1', gap::int, '0'), '' ORDER BY bit), ${CHUNK_BITS}, '0')::varbit AS bits
+    SELECT ${keyList}, chunk,
+           CASE WHEN cardinality(words) <= ${SPARSE_CHUNK_WORDS}
+                THEN (SELECT bit_or(overlay(repeat('0', ${CHUNK_BITS})::varbit PLACING w::bit(64) FROM word * 64 + 1)) FROM ${words})
+                ELSE (SELECT ('x' || string_agg(repeat('0', 16 * (word - previous - 1)) || lpad(to_hex(w), 16, '0'), '' ORDER BY word)
+                              || repeat('0', 16 * (${CHUNK_WORDS - 1} - max(word))))::varbit
+                      FROM (SELECT word, w, lag(word, 1, -1) OVER (ORDER BY word) AS previous FROM ${words}) s)
+           END AS bits
     FROM (
-      SELECT ${keyList}, number >> ${CHUNK_SHIFT} AS chunk, ${within} AS bit,
-             (${within}) - lag(${within}, 1, -1) OVER (PARTITION BY ${keyList}, number >> ${CHUNK_SHIFT} ORDER BY number) AS gap
-      FROM (SELECT DISTINCT ${keyList}, number FROM ${relation}) distinct_numbers
-    ) gaps
-    GROUP BY ${keyList}, chunk`;
+      SELECT ${keyList}, chunk, array_agg(word) AS words, array_agg(w) AS ws
+      FROM (
+        SELECT ${keyList}, number >> ${CHUNK_SHIFT} AS chunk, ((number & ${CHUNK_BITS - 1}) >> 6)::int AS word,
+               bit_or(1::bigint << (63 - (number & 63))::int) AS w
+        FROM ${relation}
+        GROUP BY ${keyList}, number >> ${CHUNK_SHIFT}, (number & ${CHUNK_BITS - 1}) >> 6
+      ) by_word
+      GROUP BY ${keyList}, chunk
+    ) by_chunk`;
 }
 
 /**

@@ -53,7 +53,8 @@ function sessionAggregate(measure: Measure): Sql {
   }
 }
 
-function topGroup(dim: Sql, top: (string | null)[]): { inTop: Sql } {
+/** Whether a group's dimension value is one of the top values (NULL being "no value"). */
+export function topGroup(dim: Sql, top: (string | null)[]): { inTop: Sql } {
   const values = top.filter((v): v is string => v !== null);
   const hasNull = top.includes(null);
   return { inTop: sql`COALESCE((${dim} IS NULL AND ${hasNull}::boolean) OR ${dim} = ANY(${values}::text[]), false)` };
@@ -87,8 +88,45 @@ export function groupedMeasureSql(scope: QueryScope, measure: Measure, grouping:
     GROUP BY 1, 2, 3`;
 }
 
-/** Builds grouped-measure SQL from some source: raw events (above) or rollups (lib/query/rollups). */
-export type GroupedSql = typeof groupedMeasureSql;
+/**
+ * Rows (dim, value, is_other) of a breakdown in one statement: the top `limit` values, ordered as
+ * topValuesSql orders them, then everything else as one group; null where the source cannot.
+ */
+export type TopAndOtherSql = (
+  scope: QueryScope,
+  measure: Measure,
+  dimension: Dimension,
+  limit: number,
+  order: "desc" | "asc",
+) => Sql | null;
+
+/**
+ * Builds grouped-measure SQL from some source: raw events (above) or rollups (lib/query/rollups).
+ * A source may also answer a breakdown's top values and "other" in one statement.
+ */
+export type GroupedSql = typeof groupedMeasureSql & { topAndOther?: TopAndOtherSql };
+
+/**
+ * For counts, which add up over dimension values: "other" is the sum of the values outside the top
+ * (every event has one value), so one statement over the grouped rows answers both.
+ */
+export const countTopAndOtherSql =
+  (grouped: GroupedSql): TopAndOtherSql =>
+  (scope, measure, dimension, limit, order) => {
+    if (measure.type !== "count") return null;
+    return sql`
+      WITH ranked AS (
+        SELECT dim, value, row_number() OVER (ORDER BY value ${trusted(order === "asc" ? "ASC" : "DESC")}, dim ASC NULLS LAST) AS rank
+        FROM (${grouped(scope, measure, { dimension })}) g
+        WHERE value IS NOT NULL
+      )
+      SELECT dim, value, is_other FROM (
+        SELECT dim, value, false AS is_other, rank FROM ranked WHERE rank <= ${limit}
+        UNION ALL
+        SELECT NULL, sum(value), true, NULL FROM ranked WHERE rank > ${limit} HAVING count(*) > 0
+      ) t
+      ORDER BY is_other, rank`;
+  };
 
 /** The top `limit` dimension values by the measure (ties broken by value, NULLs last). */
 export function topValuesSql(

@@ -96,9 +96,16 @@ export const ANY_DATA_REQUEST = {
   range: { relative: "last_90_days" } as QueryRange,
 };
 
-/** The body a panel posts to /api/v1/query for a view: the panel's filters plus the view's, in the view's range. */
-export function panelRequest(query: QueryDefinitionInput, view: ViewState) {
-  return { query: queryInView(query, view), range: view.range };
+/**
+ * The body a panel posts to /api/v1/query for a view (components/hooks/use-query-result.ts): the
+ * panel's query in the view (its filters added, its comparison on trends: queryInView), in the range
+ * given, else the query's own (a saved widget's), else the view's.
+ */
+export function panelRequest(query: QueryDefinitionInput, view: ViewState, range?: QueryRange) {
+  return {
+    query: queryInView(query, view),
+    range: range ?? ("range" in query && query.range ? query.range : view.range),
+  };
 }
 
 /** Every query the overview sends for a view with a selected headline metric, as the dashboard sends them together. */

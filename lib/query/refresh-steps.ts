@@ -17,7 +17,7 @@ import { READ_ONLY_POOL_NAMES } from "../db/client";
 function boundsSql(stateTable: string): string {
   const readOnly = READ_ONLY_POOL_NAMES.map((name) => `'${name}'`).join(", ");
   return `
-SELECT low::text AS low, high::text AS high
+SELECT low::text AS low, high::text AS high, (now() - interval '1 millisecond')::text AS goal
 FROM (
   SELECT s.watermark AS low,
          LEAST(now(), COALESCE((
@@ -29,13 +29,20 @@ FROM (
 ) b`;
 }
 
-// A step's end: at most stepMs past the watermark (from the first arrival on a first refresh), and
-// never past the refresh's target or the bounds.
+// Where a step starts: the watermark, or just before the first arrival on a first refresh.
+const stepStartSql = `
+SELECT (CASE WHEN isfinite($1::timestamptz) THEN $1::timestamptz
+             ELSE (SELECT min(received_at) FROM events) - interval '1 millisecond' END)::text AS start`;
+
+// A step's end: at most stepMs past its start, and never past the refresh's target or the bounds.
 const stepEndSql = `
 SELECT upto::text, upto > $1::timestamptz AS advance, upto >= $2::timestamptz AS last
-FROM (SELECT LEAST($2::timestamptz, $3::timestamptz, start + $4 * interval '1 millisecond') AS upto
-      FROM (SELECT CASE WHEN isfinite($1::timestamptz) THEN $1::timestamptz
-                        ELSE (SELECT min(received_at) FROM events) - interval '1 millisecond' END AS start) f) s`;
+FROM (SELECT LEAST($2::timestamptz, $3::timestamptz, $4::timestamptz + $5 * interval '1 millisecond') AS upto) s`;
+
+// The events of (low, upto], counted no further than one past the most a step may take.
+const stepEventsSql = `
+SELECT count(*)::int AS events
+FROM (SELECT 1 FROM events WHERE received_at > $1::timestamptz AND received_at <= $2::timestamptz LIMIT $3) s`;
 
 const FIRST_STEP_MS = 60_000;
 
@@ -45,8 +52,11 @@ export interface SteppedFold {
   /** The advisory lock's name: one refresher of this kind at a time. */
   lock: string;
   workMem: string;
-  /** Rows one step aims to write: large enough to be efficient, small enough to stay in memory. */
-  stepRows: { low: number; high: number };
+  /**
+   * Events one step aims to fold: enough that a statement's fixed costs do not dominate, few enough
+   * that its grouping stays in memory. A step longer than a millisecond never takes more than `high`.
+   */
+  stepEvents: { low: number; high: number };
   /**
    * Folds (low, upto] in the step's transaction and moves the watermark to upto; with `window` null
    * (nothing new) it may still do upkeep. Resolves to the rows it wrote.
@@ -63,9 +73,14 @@ export interface SteppedFoldResult {
 
 interface Step {
   rowsWritten: number;
+  /** The step's length in milliseconds of received_at, once shrunk to hold at most stepEvents.high. */
+  stepMs: number;
+  events: number;
   /** The watermark after this step; null when another refresher held the lock. */
   watermark: string | null;
   done: boolean;
+  /** Done short of the target: a write transaction older than the target was still open. */
+  held: boolean;
   target: string;
 }
 
@@ -74,8 +89,9 @@ async function foldStep(
   spec: SteppedFold,
   wait: boolean,
   target: string | null,
-  stepMs: number,
+  requestedMs: number,
 ): Promise<Step> {
+  let stepMs = requestedMs;
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
@@ -86,23 +102,49 @@ async function foldStep(
     );
     if (!locked[0]?.ok) {
       await client.query("ROLLBACK");
-      return { rowsWritten: 0, watermark: null, done: true, target: target ?? "" };
+      return { rowsWritten: 0, stepMs, events: 0, watermark: null, done: true, held: false, target: target ?? "" };
     }
     await client.query(`SET LOCAL work_mem = '${spec.workMem}'`);
-    const { rows: bounds } = await client.query<{ low: string; high: string }>(boundsSql(spec.stateTable));
-    const { low, high } = bounds[0]!;
-    // The first step fixes how far this refresh goes: later steps do not chase newer arrivals.
-    const end = target ?? high;
-    const { rows: stepEnd } = await client.query<{ upto: string; advance: boolean; last: boolean }>(stepEndSql, [
-      low,
-      end,
-      high,
-      stepMs,
-    ]);
-    const { upto, advance, last } = stepEnd[0]!;
+    const { rows: bounds } = await client.query<{ low: string; high: string; goal: string }>(
+      boundsSql(spec.stateTable),
+    );
+    const { low, high, goal } = bounds[0]!;
+    // The first step fixes how far this refresh goes: later steps do not chase newer arrivals. A
+    // waiting caller's refresh goes up to its own start, whatever write transactions hold `high` back.
+    const end = target ?? (wait ? goal : high);
+    // Events arrive in bursts (a backfill of history, a bulk import): a step holding more than
+    // `high` is halved until it does not, before anything is folded.
+    const { rows: started } = await client.query<{ start: string | null }>(stepStartSql, [low]);
+    let step: { upto: string; advance: boolean; last: boolean; events: number };
+    for (;;) {
+      const { rows } = await client.query<{ upto: string; advance: boolean; last: boolean }>(stepEndSql, [
+        low,
+        end,
+        high,
+        started[0]!.start,
+        stepMs,
+      ]);
+      const { rows: counted } = await client.query<{ events: number }>(stepEventsSql, [
+        low,
+        rows[0]!.upto,
+        spec.stepEvents.high + 1,
+      ]);
+      step = { ...rows[0]!, events: counted[0]!.events };
+      if (step.events <= spec.stepEvents.high || stepMs === 1) break;
+      stepMs = Math.max(1, Math.floor(stepMs / 2));
+    }
+    const { upto, advance, last, events } = step;
     const rowsWritten = await spec.fold(client, advance ? { low, upto } : null);
     await client.query("COMMIT");
-    return { rowsWritten, watermark: advance ? upto : low, done: !advance || last, target: end };
+    return {
+      rowsWritten,
+      stepMs,
+      events,
+      watermark: advance ? upto : low,
+      done: !advance || last,
+      held: !advance && !last,
+      target: end,
+    };
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;
@@ -112,9 +154,17 @@ async function foldStep(
 }
 
 /**
+ * How long a waiting refresh waits for write transactions older than its call to end (their events
+ * would become visible behind the watermark) before it returns short of its target.
+ */
+const HELD_WAIT_MS = 20_000;
+const HELD_POLL_MS = 100;
+
+/**
  * Folds in what arrived since the watermark. The background job skips when another refresher holds
- * the lock; `wait` blocks for it instead, so everything committed before the call is folded when it
- * returns (what a caller that just wrote events needs).
+ * the lock; `wait` blocks for it instead, and for write transactions older than the call (another
+ * refresh's, a person's deletion, a bulk import: they bound how far a fold may go), so everything
+ * committed before the call is folded when it returns (what a caller that just wrote events needs).
  */
 export async function foldInSteps(
   pool: pg.Pool,
@@ -125,6 +175,7 @@ export async function foldInSteps(
   let watermark: string | null = null;
   let target: string | null = null;
   let stepMs = FIRST_STEP_MS;
+  const started = performance.now();
   for (;;) {
     const step = await foldStep(pool, spec, options.wait ?? false, target, stepMs);
     if (step.watermark === null)
@@ -132,8 +183,11 @@ export async function foldInSteps(
     rowsWritten += step.rowsWritten;
     watermark = step.watermark;
     target = step.target;
+    if (step.held && performance.now() - started < HELD_WAIT_MS) {
+      await new Promise((resolve) => setTimeout(resolve, HELD_POLL_MS));
+      continue;
+    }
     if (step.done) return { rowsWritten, watermark: new Date(watermark), skipped: false };
-    if (step.rowsWritten > spec.stepRows.high) stepMs = Math.max(1, Math.floor(stepMs / 2));
-    else if (step.rowsWritten < spec.stepRows.low) stepMs *= 2;
+    stepMs = step.events < spec.stepEvents.low ? step.stepMs * 2 : step.stepMs;
   }
 }

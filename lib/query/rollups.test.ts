@@ -352,7 +352,11 @@ it("falls back to raw events where rollups cannot answer", async () => {
   );
   expect(property.rolled.meta.rollups).toBe(false);
   const sessions = await both(
-    { kind: "metric", measure: { type: "sessions" }, filters: [{ field: "country", op: "equals", value: "US" }] },
+    {
+      kind: "metric",
+      measure: { type: "sessions" },
+      filters: [{ field: "properties.plan", op: "equals", value: "pro" }],
+    },
     "UTC",
   );
   expect(sessions.rolled.meta.rollups).toBe(false);

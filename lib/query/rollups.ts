@@ -6,9 +6,10 @@
 import "server-only";
 import type pg from "pg";
 import { bitmapsFromNumbersSql, numberedActorsSql } from "./actor-bitmaps";
+import { bitmapGroupsSql, bitmapTopAndOtherSql } from "./bitmap-results";
 import { rolledHours, unrolledEventsSql } from "./edge-hours";
 import { actorHash, dimensionText, textFilterCondition } from "./fields";
-import type { GroupedSql, Grouping } from "./measure";
+import type { GroupedSql, Grouping, TopAndOtherSql } from "./measure";
 import type { Dimension, Filter, Measure, QueryDefinition } from "./schemas";
 import { type QueryScope, tenantCondition } from "./scope";
 import { join, type Sql, sql, trusted } from "./sql";
@@ -119,8 +120,21 @@ export async function retentionDailyWatermark(
  * after. The watermark is a literal parameter (not a subquery) so the planner sees how few rows
  * arrived since and reads them through the received_at BRIN index.
  */
-export const rollupGroupedSql =
-  ({ watermark, daily }: RollupPlan): GroupedSql =>
+export const rollupGroupedSql = (plan: RollupPlan): GroupedSql =>
+  Object.assign(rollupGroupedSqlOf(plan), { topAndOther: rollupTopAndOtherSql(plan) });
+
+/** Unique users by value from the per-value daily bitmaps answer a breakdown's top and "other" in one statement. */
+const rollupTopAndOtherSql =
+  ({ watermark, daily }: RollupPlan): TopAndOtherSql =>
+  (scope, measure, dimension, limit, order) => {
+    const byValue = scope.event === undefined && scope.filters.every((f) => f.field === dimension);
+    if (measure.type !== "unique_users" || !daily || !byValue || !isRolled(dimension)) return null;
+    const { ctes, rows } = dailyUniqueUsersByValueRows(watermark, scope, undefined, dimension, true);
+    return bitmapTopAndOtherSql(ctes, rows, limit, order);
+  };
+
+const rollupGroupedSqlOf =
+  ({ watermark, daily }: RollupPlan) =>
   (scope: QueryScope, measure: Measure, grouping: Grouping): Sql => {
     const dimension = rollupDimension(scope.filters, grouping.dimension);
     if (dimension === null) throw new Error("query not answerable from rollups");
@@ -130,7 +144,14 @@ export const rollupGroupedSql =
       // Per-value bitmaps hold every event's actors: no event name may narrow them.
       const byValue = scope.event === undefined && scope.filters.every((f) => f.field === dimension);
       if (dimension !== "" && byValue && (grouping.dimension === undefined || grouping.dimension === dimension)) {
-        return dailyUniqueUsersByValueSql(watermark, scope, grouping, dimension);
+        const { ctes, rows } = dailyUniqueUsersByValueRows(
+          watermark,
+          scope,
+          grouping.interval,
+          dimension,
+          grouping.dimension !== undefined,
+        );
+        return bitmapGroupsSql(ctes, rows, grouping.top);
       }
     }
 
@@ -180,6 +201,19 @@ export const rollupGroupedSql =
       HAVING sum(u.n) > 0`;
   };
 
+/**
+ * The range's whole hours (lib/query/edge-hours.ts) outside its whole local days (CTE `whole`,
+ * alias w), as two disjoint ranges of `bucket` the index reads directly: a whole-day range has none,
+ * a range inside one day (from_day after to_day) only the first.
+ */
+function partialDayHoursSql(scope: QueryScope, bucket: Sql): Sql {
+  const hours = rolledHours(scope);
+  const from = sql`${hours.from}::timestamptz`;
+  const to = sql`${hours.to}::timestamptz`;
+  return sql`((${bucket} >= ${from} AND ${bucket} < least(w.from_day, ${to}))
+    OR (${bucket} >= greatest(w.to_day, w.from_day, ${from}) AND ${bucket} < ${to}))`;
+}
+
 /** (from_day, to_day): the whole local days inside the range; the hours outside them are read hourly. */
 function wholeDaysSql(scope: QueryScope): Sql {
   const tz = scope.timezone;
@@ -212,19 +246,18 @@ function dailyUniqueUsersSql(watermark: string, scope: QueryScope, grouping: Gro
       ? sql`x.name = ''`
       : join([sql`x.name <> ''`, ...namesOf("x")], " AND ");
   const dayStart = sql`(x.day::timestamp AT TIME ZONE ${tz})`;
-  const hours = rolledHours(scope);
   return sql`
-    WITH whole AS (${wholeDaysSql(scope)}),
+    WITH whole AS MATERIALIZED (${wholeDaysSql(scope)}),
     days AS (
       SELECT ${bucketOf(dayStart)} AS b, x.chunk, x.bits
       FROM event_actor_bitmaps x, whole w
-      WHERE ${tenantCondition(scope, "x")} AND x.timezone = ${tz} AND ${dayStart} >= w.from_day AND ${dayStart} < w.to_day AND ${dailyNames}
+      WHERE ${tenantCondition(scope, "x")} AND x.timezone = ${tz}
+        AND x.day >= (w.from_day AT TIME ZONE ${tz})::date AND x.day < (w.to_day AT TIME ZONE ${tz})::date AND ${dailyNames}
     ),
     extra AS (
       SELECT ${bucketOf(sql`r.bucket`)} AS b, unnest(r.actors) AS a
       FROM event_rollups r, whole w
-      WHERE ${tenantCondition(scope, "r")} AND r.dimension = '' AND r.bucket >= ${hours.from}::timestamptz AND r.bucket < ${hours.to}::timestamptz
-        AND NOT (r.bucket >= w.from_day AND r.bucket < w.to_day) AND ${join(namesOf("r"), " AND ")}
+      WHERE ${tenantCondition(scope, "r")} AND r.dimension = '' AND ${partialDayHoursSql(scope, sql`r.bucket`)} AND ${join(namesOf("r"), " AND ")}
       UNION ALL
       ${unrolledEventsSql(scope, watermark, sql`${bucketOf(sql`e.timestamp`)}, ${actorHash("e")}`)}
     ),
@@ -246,54 +279,43 @@ function dailyUniqueUsersSql(watermark: string, scope: QueryScope, grouping: Gro
  * day, week, month or over the range: whole local days from dimension_actor_bitmaps, the partial
  * days at the ends from the hourly rollups and the arrivals after the watermark from raw events,
  * both turned into bitmaps on the fly. A group's count is the bit count of the OR of its bitmaps:
- * the cost follows the bitmaps' chunks, not the number of visitors.
+ * the cost follows the bitmaps' chunks, not the number of visitors. Returns the CTEs and the rows
+ * (b, v, chunk, bits) they yield, v being the value when `byValue`.
  */
-function dailyUniqueUsersByValueSql(
+function dailyUniqueUsersByValueRows(
   watermark: string,
   scope: QueryScope,
-  grouping: Grouping,
+  interval: Grouping["interval"],
   dimension: RolledDimension,
-): Sql {
+  byValue: boolean,
+): { ctes: Sql; rows: Sql } {
   const tz = scope.timezone;
-  const bucketOf = (time: Sql) =>
-    grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${tz})` : sql`NULL::timestamptz`;
+  const bucketOf = (time: Sql) => (interval ? sql`date_trunc(${interval}, ${time}, ${tz})` : sql`NULL::timestamptz`);
   const valueFilters = (value: Sql) =>
     join([sql`TRUE`, ...scope.filters.map((f) => textFilterCondition(f, value))], " AND ");
+  const valueIf = (value: Sql) => (byValue ? value : sql`NULL::text`);
   const dayStart = sql`(x.day::timestamp AT TIME ZONE ${tz})`;
-  const hours = rolledHours(scope);
-  let dimSelect: Sql = grouping.dimension ? sql`u.v` : sql`NULL::text`;
-  let isOther: Sql = sql`false`;
-  if (grouping.top) {
-    const values = grouping.top.filter((v): v is string => v !== null);
-    const inTop = sql`COALESCE((u.v IS NULL AND ${grouping.top.includes(null)}::boolean) OR u.v = ANY(${values}::text[]), false)`;
-    dimSelect = sql`CASE WHEN ${inTop} THEN u.v END`;
-    isOther = sql`NOT ${inTop}`;
-  }
-  return sql`
-    WITH whole AS (${wholeDaysSql(scope)}),
+  const ctes = sql`
+    whole AS MATERIALIZED (${wholeDaysSql(scope)}),
     days AS (
-      SELECT ${bucketOf(dayStart)} AS b, NULLIF(x.value, '') AS v, x.chunk, x.bits
+      SELECT ${bucketOf(dayStart)} AS b, ${valueIf(sql`NULLIF(x.value, '')`)} AS v, x.chunk, x.bits
       FROM dimension_actor_bitmaps x, whole w
       WHERE ${tenantCondition(scope, "x")} AND x.timezone = ${tz} AND x.dimension = ${dimension}
-        AND ${dayStart} >= w.from_day AND ${dayStart} < w.to_day AND ${valueFilters(sql`NULLIF(x.value, '')`)}
+        AND x.day >= (w.from_day AT TIME ZONE ${tz})::date AND x.day < (w.to_day AT TIME ZONE ${tz})::date
+        AND ${valueFilters(sql`NULLIF(x.value, '')`)}
     ),
     extra AS (
-      SELECT ${bucketOf(sql`r.bucket`)} AS b, NULLIF(r.value, '') AS v, unnest(r.actors) AS a
+      SELECT ${bucketOf(sql`r.bucket`)} AS b, ${valueIf(sql`NULLIF(r.value, '')`)} AS v, unnest(r.actors) AS a
       FROM event_rollups r, whole w
-      WHERE ${tenantCondition(scope, "r")} AND r.dimension = ${dimension} AND r.bucket >= ${hours.from}::timestamptz AND r.bucket < ${hours.to}::timestamptz
-        AND NOT (r.bucket >= w.from_day AND r.bucket < w.to_day) AND ${valueFilters(sql`NULLIF(r.value, '')`)}
+      WHERE ${tenantCondition(scope, "r")} AND r.dimension = ${dimension} AND ${partialDayHoursSql(scope, sql`r.bucket`)}
+        AND ${valueFilters(sql`NULLIF(r.value, '')`)}
       UNION ALL
-      ${unrolledEventsSql(scope, watermark, sql`${bucketOf(sql`e.timestamp`)}, ${dimensionText(dimension, "e")}, ${actorHash("e")}`)}
+      ${unrolledEventsSql(scope, watermark, sql`${bucketOf(sql`e.timestamp`)}, ${valueIf(dimensionText(dimension, "e"))}, ${actorHash("e")}`)}
     ),
     numbered AS (${numberedActorsSql(scope, "extra", ["b", "v"])}),
-    extra_bitmaps AS (${trusted(bitmapsFromNumbersSql("numbered", ["b", "v"]))}),
-    unions AS (
-      SELECT u.b, ${dimSelect} AS dim, ${isOther} AS is_other, bit_or(u.bits) AS bits
-      FROM (SELECT b, v, chunk, bits FROM days UNION ALL SELECT b, v, chunk, bits FROM extra_bitmaps) u
-      GROUP BY 1, 2, 3, u.chunk
-    )
-    SELECT b AS bucket, dim, is_other, sum(bit_count(bits))::float8 AS value
-    FROM unions
-    GROUP BY 1, 2, 3
-    HAVING sum(bit_count(bits)) > 0`;
+    extra_bitmaps AS (${trusted(bitmapsFromNumbersSql("numbered", ["b", "v"]))})`;
+  return {
+    ctes,
+    rows: sql`(SELECT b, v, chunk, bits FROM days UNION ALL SELECT b, v, chunk, bits FROM extra_bitmaps)`,
+  };
 }

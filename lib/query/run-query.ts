@@ -15,13 +15,12 @@ import { runFunnel } from "./kinds/funnel";
 import { runMetric } from "./kinds/metric";
 import { runRetention } from "./kinds/retention";
 import { runTrend } from "./kinds/trend";
-import { groupedMeasureSql } from "./measure";
 import { DEFAULT_RANGE, resolveRange } from "./range";
 import type { QueryResult } from "./results";
-import { retentionDailyWatermark, rollupGroupedSql, rollupPlanIfAnswerable } from "./rollups";
+import { retentionDailyWatermark } from "./rollups";
 import type { QueryDefinition, QueryRange } from "./schemas";
 import type { QueryScope } from "./scope";
-import { sessionRollupGroupedSql, sessionRollupPlanIfAnswerable } from "./session-rollups";
+import { groupedSourceFor, RAW_SOURCE } from "./sources";
 import { DEFAULT_SURFACE, type QueryCaller, type QuerySurface, statementTimeoutMs, surfaceLabel } from "./surfaces";
 
 /**
@@ -161,18 +160,24 @@ async function runInSnapshot(
       "SET LOCAL parallel_setup_cost = 10; SET LOCAL parallel_tuple_cost = 0.001; SET LOCAL parallel_leader_participation = off",
     );
   }
+  // A comparison reads its previous period through the same source: every period must be answerable by it.
+  const compares = (query.kind === "metric" || query.kind === "trend") && query.compare;
+  const comparedScopes: QueryScope[] = !compares
+    ? []
+    : [{ ...scope, from: previous.from, to: query.kind === "metric" ? previous.comparableTo : previous.to }];
   const raw = input.useRollups === false || !rollupsMayAnswer(query);
-  const plan = raw ? null : await rollupPlanIfAnswerable(db, scope, query);
-  const sessionPlan = raw || plan ? null : await sessionRollupPlanIfAnswerable(db, scope, query);
+  const source =
+    raw || query.kind === "funnel" || query.kind === "retention"
+      ? RAW_SOURCE
+      : await groupedSourceFor(db, [scope, ...comparedScopes], query);
   const retentionWatermark = raw ? null : await retentionDailyWatermark(db, scope, query);
-  const rollups = plan !== null || sessionPlan !== null || retentionWatermark !== null;
+  const rollups = source.rollups || retentionWatermark !== null;
   // Privacy hook: a range reaching back past retention is clamped (session rollups read id-less
   // sessions raw), and a comparison with a period past it dropped (lib/privacy/retention-clamp.ts).
-  const compares = (query.kind === "metric" || query.kind === "trend") && query.compare;
   const kept = await clampToRetention(db, project, scope, {
     timezone,
     now,
-    fromAggregates: plan !== null || retentionWatermark !== null,
+    fromAggregates: source.fromAggregates || retentionWatermark !== null,
     previousFrom: compares ? previous.from : undefined,
   });
   if (kept.notice) {
@@ -180,11 +185,7 @@ async function runInSnapshot(
     if (kept.notice.comparison_dropped && (query.kind === "metric" || query.kind === "trend"))
       query = { ...query, compare: false };
   }
-  const grouped = plan
-    ? rollupGroupedSql(plan)
-    : sessionPlan
-      ? sessionRollupGroupedSql(sessionPlan)
-      : groupedMeasureSql;
+  const { grouped } = source;
   let data: QueryResult;
   switch (query.kind) {
     case "trend":

@@ -1,106 +1,266 @@
 // Keeps the session rollups current: folds the events that arrived since the session watermark (by
-// received_at) into per-hour fragments of their sessions, and keeps session_hourly counting exactly
-// the sessions that lie within one hour. A session's aggregates merge (min, max, sums), and arrivals
-// only ever join events to a session, so a touched session is taken out of the counts, its
-// fragments merged, and put back in. Folded in bounded steps, one refresher at a time
-// (lib/query/refresh-steps.ts). Events without a session id are not folded: queries
-// sessionise them by gap from raw events (lib/query/sessions.ts).
+// received_at) into fragments of their sessions (one per UTC hour and combination of country,
+// device, browser and os, with each path, referrer and utm_source value's aggregates inside), and
+// keeps session_counts counting every session's selected parts (session-selectors.ts) by their first
+// and last hour. A part's aggregates merge (min, max, sums), and arrivals only ever join events to a
+// session, so a touched session's parts are taken out of the counts, its fragments merged, and its
+// parts put back: one statement applies the difference. Folded in bounded steps, one refresher at a
+// time (lib/query/refresh-steps.ts). Events without a session id are not folded: queries sessionise
+// them by gap from raw events (lib/query/sessions.ts).
+//
+// Each stage is its own temporary table, with text keys compared bytewise (COLLATE "C"): the planner
+// then hashes a step's hundreds of thousands of rows instead of sorting them by locale.
 import "server-only";
 import type pg from "pg";
 import { foldInSteps, type SteppedFold, type SteppedFoldResult } from "./refresh-steps";
+import { KEY_DIMENSIONS, KEY_ROW, PROFILE_DIMENSIONS } from "./session-selectors";
 import { durationMicrosSql, isInteractionSql, isPageviewSql } from "./sessions";
 import { type Sql, sql, trusted } from "./sql";
 
-// The arrivals of (low, upto], as fragments: one row per session and UTC hour.
-const arrivalsSql = (low: string, upto: string) => sql`
-CREATE TEMP TABLE session_arrivals ON COMMIT DROP AS
-SELECT e.organization_id, e.project_id, e.session_id, date_trunc('hour', e.timestamp, 'UTC') AS hour,
+const profileColumns = Object.keys(PROFILE_DIMENSIONS);
+const profileList = profileColumns.join(", ");
+const fragmentKey = `organization_id, project_id, session_id, hour, ${profileList}`;
+/** Milliseconds from a fragment's hour to an instant in it: exact for millisecond timestamps. */
+const msInHour = (instant: string, hour: string) => `(extract(epoch FROM ${instant} - ${hour}) * 1000)::int`;
+const countKey = "organization_id, project_id, key_id, profile_dimension, profile_value, first_hour, last_hour";
+const durationUs = durationMicrosSql(trusted("min(first_at)"), trusted("max(last_at)")).toQuery().text;
+
+// 1. The arrivals of (low, upto], aggregated per fragment and key value ("" for no value). `events`
+// names the events read (alias e) and `condition` picks them (person deletion refolds sessions
+// from the events of theirs that are left: refoldSessions).
+const arrivalKeysSql = (events: Sql, condition: Sql) => sql`
+CREATE TEMP TABLE session_arrival_keys ON COMMIT DROP AS
+SELECT e.organization_id, e.project_id, e.session_id COLLATE "C" AS session_id, date_trunc('hour', e.timestamp, 'UTC') AS hour,
+       ${trusted(
+         Object.entries(PROFILE_DIMENSIONS)
+           .map(([dimension, { column }]) => `COALESCE(e.${column}::text, '') COLLATE "C" AS ${dimension}`)
+           .join(", "),
+       )},
+       k.dimension COLLATE "C" AS dimension, k.value COLLATE "C" AS value,
        min(e.timestamp) AS first_at, max(e.timestamp) AS last_at,
        (count(*) FILTER (WHERE ${isPageviewSql(sql`e.name`)}))::int AS pageviews,
        (count(*) FILTER (WHERE ${isInteractionSql(sql`e.name`)}))::int AS interactions
-FROM events e
-WHERE e.received_at > ${low}::timestamptz AND e.received_at <= ${upto}::timestamptz AND e.session_id IS NOT NULL
-GROUP BY 1, 2, 3, 4`;
+FROM ${events}
+CROSS JOIN LATERAL (VALUES ${trusted(
+  Object.entries(KEY_DIMENSIONS)
+    .map(([dimension, column]) => `('${dimension}', COALESCE(e.${column}, ''))`)
+    .join(", "),
+)}) k(dimension, value)
+WHERE ${condition} AND e.session_id IS NOT NULL
+GROUP BY ${trusted(Array.from({ length: 4 + profileColumns.length + 2 }, (_, n) => n + 1).join(", "))}`;
 
-const touchedCte = trusted(
-  `touched AS (SELECT DISTINCT organization_id, project_id, session_id FROM session_arrivals)`,
-);
+// 2. Their key values' ids, new ones numbered first (only the missing ones: a conflict would still
+// draw from the sequence).
+const arrivalKeyIdsSql = [
+  `CREATE TEMP TABLE session_arrival_values ON COMMIT DROP AS
+   SELECT DISTINCT organization_id, project_id, dimension, value FROM session_arrival_keys`,
+  `INSERT INTO session_key_values (organization_id, project_id, dimension, value)
+   SELECT a.organization_id, a.project_id, a.dimension, a.value FROM session_arrival_values a
+   WHERE NOT EXISTS (
+     SELECT 1 FROM session_key_values v
+     WHERE v.organization_id = a.organization_id AND v.project_id = a.project_id AND v.dimension = a.dimension AND v.value = a.value
+   )`,
+  `CREATE TEMP TABLE session_arrival_ids ON COMMIT DROP AS
+   SELECT a.organization_id, a.project_id, a.dimension, a.value, v.id FROM session_arrival_values a
+   JOIN session_key_values v ON v.organization_id = a.organization_id AND v.project_id = a.project_id AND v.dimension = a.dimension AND v.value = a.value`,
+  "ANALYZE session_arrival_ids",
+];
 
-/** Per hour, the counts of a set of single-hour sessions (rows of first_at, last_at, pageviews, interactions). */
-const hourlyCountsColumns = sql`
-  count(*) AS sessions,
-  count(*) FILTER (WHERE f.pageviews > 0) AS pageview_sessions,
-  count(*) FILTER (WHERE f.pageviews = 1 AND f.interactions = 0) AS bounces,
-  COALESCE(sum(${durationMicrosSql(sql`f.first_at`, sql`f.last_at`)}), 0)::bigint AS duration_us`;
+// 3. The arrivals as fragments, the fragment's own aggregates from its path rows (every event has
+// exactly one path value, "" included).
+const arrivalFragmentsSql = `
+CREATE TEMP TABLE session_arrivals ON COMMIT DROP AS
+SELECT ${profileColumns.map((c) => `a.${c}`).join(", ")}, a.organization_id, a.project_id, a.session_id, a.hour,
+       min(a.first_at) AS first_at, max(a.last_at) AS last_at,
+       (sum(a.pageviews) FILTER (WHERE a.dimension = 'path'))::int AS pageviews,
+       (sum(a.interactions) FILTER (WHERE a.dimension = 'path'))::int AS interactions,
+       array_agg(ARRAY[i.id, ${msInHour("a.first_at", "a.hour")}, ${msInHour("a.last_at", "a.hour")}, a.pageviews, a.interactions]) AS keys
+FROM session_arrival_keys a
+JOIN session_arrival_ids i ON i.organization_id = a.organization_id AND i.project_id = a.project_id AND i.dimension = a.dimension AND i.value = a.value
+GROUP BY ${fragmentKey
+  .split(", ")
+  .map((c) => `a.${c}`)
+  .join(", ")}`;
 
-const touchedSingleHourSql = sql`
-  FROM session_fragments f
-  JOIN touched t ON t.organization_id = f.organization_id AND t.project_id = f.project_id AND t.session_id = f.session_id
-  WHERE NOT f.spans
-  GROUP BY f.organization_id, f.project_id, f.hour`;
+// The sessions the arrivals touch, in the stored tables' collation (joins with them match on the
+// session id), and whether they had fragments before: those that did not are read from the arrivals.
+const touchedSql = `
+CREATE TEMP TABLE session_touched ON COMMIT DROP AS
+SELECT t.*, EXISTS (
+  SELECT 1 FROM session_fragments f WHERE f.organization_id = t.organization_id AND f.project_id = t.project_id AND f.session_id = t.session_id
+) AS existed
+FROM (SELECT DISTINCT organization_id, project_id, session_id COLLATE "default" AS session_id FROM session_arrivals) t`;
 
-// 1. Touched sessions that lay within one hour leave the counts (they may change or span hours now).
-const uncountSql: Sql = sql`
-WITH ${touchedCte},
-counted AS (SELECT f.organization_id, f.project_id, f.hour, ${hourlyCountsColumns} ${touchedSingleHourSql})
-UPDATE session_hourly h
-SET sessions = h.sessions - c.sessions, pageview_sessions = h.pageview_sessions - c.pageview_sessions,
-    bounces = h.bounces - c.bounces, duration_us = h.duration_us - c.duration_us
-FROM counted c
-WHERE h.organization_id = c.organization_id AND h.project_id = c.project_id AND h.hour = c.hour`;
+/**
+ * Statements adding to session_count_changes what the touched sessions' parts count for as their
+ * fragments are now, times `sign`: per part (the whole session, key id 0, and each key value's
+ * events) and profile ("" and each profile dimension's value the whole session keeps; none if mixed),
+ * by the part's first and last hour.
+ */
+const touchedCountsSql = (sign: number) => [
+  `CREATE TEMP TABLE session_touched_fragments ON COMMIT DROP AS
+   SELECT f.organization_id, f.project_id, f.session_id COLLATE "C" AS session_id, f.hour, ${profileColumns.map((c) => `f.${c} COLLATE "C" AS ${c}`).join(", ")},
+          f.first_at, f.last_at, f.pageviews, f.interactions, f.keys
+   FROM session_fragments f
+   JOIN session_touched t ON t.organization_id = f.organization_id AND t.project_id = f.project_id AND t.session_id = f.session_id
+   WHERE t.existed
+   ${
+     sign > 0
+       ? `UNION ALL
+   SELECT a.organization_id, a.project_id, a.session_id, a.hour, ${profileColumns.map((c) => `a.${c}`).join(", ")},
+          a.first_at, a.last_at, a.pageviews, a.interactions, a.keys
+   FROM session_arrivals a
+   JOIN session_touched t ON t.organization_id = a.organization_id AND t.project_id = a.project_id AND t.session_id = a.session_id COLLATE "default"
+   WHERE NOT t.existed`
+       : ""
+   }`,
+  `CREATE TEMP TABLE session_touched_parts ON COMMIT DROP AS
+   SELECT organization_id, project_id, session_id, key_id, min(hour) AS first_hour, max(hour) AS last_hour,
+          ${durationUs} AS duration_us, sum(pageviews) AS pageviews, sum(interactions) AS interactions
+   FROM (
+     SELECT organization_id, project_id, session_id, hour, 0 AS key_id, first_at, last_at, pageviews, interactions
+     FROM session_touched_fragments
+     UNION ALL
+     SELECT f.organization_id, f.project_id, f.session_id, f.hour, f.keys[i][${KEY_ROW.id}],
+            f.hour + f.keys[i][${KEY_ROW.first}] * interval '1 millisecond', f.hour + f.keys[i][${KEY_ROW.last}] * interval '1 millisecond',
+            f.keys[i][${KEY_ROW.pageviews}], f.keys[i][${KEY_ROW.interactions}]
+     FROM session_touched_fragments f CROSS JOIN LATERAL generate_subscripts(f.keys, 1) AS i
+   ) entries
+   GROUP BY 1, 2, 3, 4`,
+  `CREATE TEMP TABLE session_touched_profiles ON COMMIT DROP AS
+   SELECT organization_id, project_id, session_id,
+          ${profileColumns.map((c) => `CASE WHEN min(${c}) = max(${c}) THEN min(${c}) END AS ${c}`).join(", ")}
+   FROM session_touched_fragments GROUP BY 1, 2, 3`,
+  // Counted per part and whole profile first, then once per profile dimension: most sessions share a profile.
+  `INSERT INTO session_count_changes (${countKey}, sessions, pageview_sessions, bounces, duration_us)
+   SELECT c.organization_id, c.project_id, c.key_id, q.dimension, q.value, c.first_hour, c.last_hour,
+          ${sign} * sum(c.sessions), ${sign} * sum(c.pageview_sessions), ${sign} * sum(c.bounces), ${sign} * sum(c.duration_us)
+   FROM (
+     SELECT p.organization_id, p.project_id, p.key_id, p.first_hour, p.last_hour, ${profileColumns.map((c) => `r.${c}`).join(", ")},
+            count(*) AS sessions, count(*) FILTER (WHERE p.pageviews > 0) AS pageview_sessions,
+            count(*) FILTER (WHERE p.pageviews = 1 AND p.interactions = 0) AS bounces, sum(p.duration_us) AS duration_us
+     FROM session_touched_parts p
+     JOIN session_touched_profiles r ON r.organization_id = p.organization_id AND r.project_id = p.project_id AND r.session_id = p.session_id
+     GROUP BY ${Array.from({ length: 5 + profileColumns.length }, (_, n) => n + 1).join(", ")}
+   ) c
+   CROSS JOIN LATERAL (VALUES ('', ''), ${profileColumns.map((c) => `('${c}', c.${c})`).join(", ")}) q(dimension, value)
+   WHERE q.value IS NOT NULL
+   GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+  "DROP TABLE session_touched_fragments, session_touched_parts, session_touched_profiles",
+];
 
-// 2. The arrivals merge into their fragments.
+const changesSql = `
+CREATE TEMP TABLE session_count_changes (
+  organization_id uuid, project_id uuid, key_id int, profile_dimension text COLLATE "C", profile_value text COLLATE "C",
+  first_hour timestamptz, last_hour timestamptz, sessions bigint, pageview_sessions bigint, bounces bigint, duration_us bigint
+) ON COMMIT DROP`;
+
+// 4. The arrivals merge into their fragments, key rows included.
 const mergeSql = `
-INSERT INTO session_fragments AS f (organization_id, project_id, session_id, hour, first_at, last_at, pageviews, interactions)
-SELECT organization_id, project_id, session_id, hour, first_at, last_at, pageviews, interactions FROM session_arrivals
-ON CONFLICT (organization_id, project_id, session_id, hour) DO UPDATE
+INSERT INTO session_fragments AS f (${fragmentKey}, first_at, last_at, pageviews, interactions, keys)
+SELECT ${fragmentKey}, first_at, last_at, pageviews, interactions, keys FROM session_arrivals
+ON CONFLICT (${fragmentKey}) DO UPDATE
 SET first_at = LEAST(f.first_at, EXCLUDED.first_at), last_at = GREATEST(f.last_at, EXCLUDED.last_at),
-    pageviews = f.pageviews + EXCLUDED.pageviews, interactions = f.interactions + EXCLUDED.interactions`;
+    pageviews = f.pageviews + EXCLUDED.pageviews, interactions = f.interactions + EXCLUDED.interactions,
+    keys = (
+      SELECT array_agg(ARRAY[id, lo, hi, pageviews, interactions])
+      FROM (
+        SELECT k.keys[i][${KEY_ROW.id}] AS id, min(k.keys[i][${KEY_ROW.first}]) AS lo, max(k.keys[i][${KEY_ROW.last}]) AS hi,
+               sum(k.keys[i][${KEY_ROW.pageviews}])::int AS pageviews, sum(k.keys[i][${KEY_ROW.interactions}])::int AS interactions
+        FROM (VALUES (f.keys), (EXCLUDED.keys)) k(keys) CROSS JOIN LATERAL generate_subscripts(k.keys, 1) AS i
+        GROUP BY 1
+      ) merged
+    )`;
 
-// 3. Every fragment of a session spanning hours says so (only those are read by range at query
-// time), and carries the session's extent and whole aggregates: a range holding all of it reads them
-// from its first fragment.
-const markSpansSql: Sql = sql`
-WITH ${touchedCte},
-sessions AS (
-  SELECT f.organization_id, f.project_id, f.session_id, count(*) > 1 AS spans, min(f.hour) AS first_hour, max(f.hour) AS last_hour,
-         min(f.first_at) AS first_at, max(f.last_at) AS last_at, sum(f.pageviews)::int AS pageviews, sum(f.interactions)::int AS interactions
-  FROM session_fragments f
-  JOIN touched t ON t.organization_id = f.organization_id AND t.project_id = f.project_id AND t.session_id = f.session_id
-  GROUP BY 1, 2, 3
-)
-UPDATE session_fragments f
-SET spans = s.spans,
-    first_hour = CASE WHEN s.spans THEN s.first_hour END, last_hour = CASE WHEN s.spans THEN s.last_hour END,
-    session_first_at = CASE WHEN s.spans THEN s.first_at END, session_last_at = CASE WHEN s.spans THEN s.last_at END,
-    session_pageviews = CASE WHEN s.spans THEN s.pageviews END, session_interactions = CASE WHEN s.spans THEN s.interactions END
-FROM sessions s
-WHERE f.organization_id = s.organization_id AND f.project_id = s.project_id AND f.session_id = s.session_id
-  AND (s.spans OR f.spans)`;
+// 5. Every fragment of a touched session carries whether the session spans hours (with its first
+// and last hour) and in which profile dimensions its events differ; the longest span per project
+// bounds how far back a query looks for the sessions its range cuts.
+const sessionShapeSql = [
+  `CREATE TEMP TABLE session_shapes ON COMMIT DROP AS
+   SELECT organization_id, project_id, session_id, min(hour) < max(hour) AS spans,
+          CASE WHEN min(hour) < max(hour) THEN min(hour) END AS first_hour,
+          CASE WHEN min(hour) < max(hour) THEN max(hour) END AS last_hour,
+          (${Object.entries(PROFILE_DIMENSIONS)
+            .map(([c, { bit }]) => `CASE WHEN min(${c}) < max(${c}) THEN ${bit} ELSE 0 END`)
+            .join(" | ")})::smallint AS mixed
+   FROM (
+     SELECT f.organization_id, f.project_id, f.session_id, f.hour, ${profileColumns.map((c) => `f.${c} COLLATE "C" AS ${c}`).join(", ")}
+     FROM session_fragments f
+     JOIN session_touched t ON t.organization_id = f.organization_id AND t.project_id = f.project_id AND t.session_id = f.session_id
+     WHERE t.existed
+     UNION ALL
+     SELECT a.organization_id, a.project_id, a.session_id COLLATE "default", a.hour, ${profileColumns.map((c) => `a.${c}`).join(", ")}
+     FROM session_arrivals a
+     JOIN session_touched t ON t.organization_id = a.organization_id AND t.project_id = a.project_id AND t.session_id = a.session_id COLLATE "default"
+     WHERE NOT t.existed
+   ) f
+   GROUP BY 1, 2, 3`,
+  // Only sessions that span hours or mix values have anything but the defaults to write (arrivals
+  // never make a session span fewer hours or mix fewer values).
+  `UPDATE session_fragments f
+   SET spans = s.spans, first_hour = s.first_hour, last_hour = s.last_hour, mixed = s.mixed
+   FROM session_shapes s
+   WHERE (s.spans OR s.mixed <> 0)
+     AND f.organization_id = s.organization_id AND f.project_id = s.project_id AND f.session_id = s.session_id
+     AND (f.spans <> s.spans OR f.first_hour IS DISTINCT FROM s.first_hour OR f.last_hour IS DISTINCT FROM s.last_hour OR f.mixed <> s.mixed)`,
+  `INSERT INTO session_spans AS x (organization_id, project_id, longest_hours)
+   SELECT organization_id, project_id, max(extract(epoch FROM last_hour - first_hour) / 3600)::int FROM session_shapes
+   WHERE spans GROUP BY 1, 2
+   ON CONFLICT (project_id) DO UPDATE SET longest_hours = GREATEST(x.longest_hours, EXCLUDED.longest_hours)`,
+];
 
-// 4. Touched sessions within one hour are counted again, as they are now.
-const recountSql: Sql = sql`
-WITH ${touchedCte}
-INSERT INTO session_hourly AS h (organization_id, project_id, hour, sessions, pageview_sessions, bounces, duration_us)
-SELECT f.organization_id, f.project_id, f.hour, ${hourlyCountsColumns} ${touchedSingleHourSql}
-ON CONFLICT (organization_id, project_id, hour) DO UPDATE
-SET sessions = h.sessions + EXCLUDED.sessions, pageview_sessions = h.pageview_sessions + EXCLUDED.pageview_sessions,
-    bounces = h.bounces + EXCLUDED.bounces, duration_us = h.duration_us + EXCLUDED.duration_us`;
+// 6. The differences are applied, and counts that reach zero removed.
+const applyCountsSql = [
+  `CREATE TEMP TABLE session_count_sums ON COMMIT DROP AS
+   SELECT ${countKey}, sum(sessions) AS sessions, sum(pageview_sessions) AS pageview_sessions, sum(bounces) AS bounces, sum(duration_us) AS duration_us
+   FROM session_count_changes GROUP BY ${countKey}
+   HAVING sum(sessions) <> 0 OR sum(pageview_sessions) <> 0 OR sum(bounces) <> 0 OR sum(duration_us) <> 0`,
+  `INSERT INTO session_counts AS c (${countKey}, sessions, pageview_sessions, bounces, duration_us)
+   SELECT ${countKey}, sessions, pageview_sessions, bounces, duration_us FROM session_count_sums
+   ON CONFLICT (${countKey}) DO UPDATE
+   SET sessions = c.sessions + EXCLUDED.sessions, pageview_sessions = c.pageview_sessions + EXCLUDED.pageview_sessions,
+       bounces = c.bounces + EXCLUDED.bounces, duration_us = c.duration_us + EXCLUDED.duration_us`,
+  // Only counts that went down can have reached zero.
+  `DELETE FROM session_counts c USING session_count_sums k
+   WHERE k.sessions < 0 AND (${countKey
+     .split(", ")
+     .map((col) => `c.${col}`)
+     .join(", ")}) = (${countKey
+     .split(", ")
+     .map((col) => `k.${col}`)
+     .join(", ")}) AND c.sessions = 0`,
+];
 
 const sessionFold: SteppedFold = {
   stateTable: "session_state",
   lock: "lumen_session_refresh",
   workMem: "128MB",
-  stepRows: { low: 50_000, high: 400_000 },
+  stepEvents: { low: 100_000, high: 400_000 },
   async fold(client, window) {
     if (!window) return 0;
-    const fragments = (await client.query(arrivalsSql(window.low, window.upto).toQuery())).rowCount ?? 0;
+    // Its temporary tables have no statistics: unsure of their sizes, the planner would sort a step's
+    // hundreds of thousands of rows to group them (measured: 3.3 s of a 6.6 s statement), where
+    // hashing them takes a fraction of that.
+    await client.query("SET LOCAL enable_sort = off");
+    await client.query(
+      arrivalKeysSql(
+        sql`events e`,
+        sql`e.received_at > ${window.low}::timestamptz AND e.received_at <= ${window.upto}::timestamptz`,
+      ).toQuery(),
+    );
+    for (const statement of arrivalKeyIdsSql) await client.query(statement);
+    const fragments = (await client.query(arrivalFragmentsSql)).rowCount ?? 0;
     if (fragments > 0) {
-      await client.query("ANALYZE session_arrivals");
-      await client.query(uncountSql.toQuery());
-      await client.query(mergeSql);
-      await client.query(markSpansSql.toQuery());
-      await client.query(recountSql.toQuery());
+      const statements = [
+        touchedSql,
+        changesSql,
+        ...touchedCountsSql(-1),
+        mergeSql,
+        ...sessionShapeSql,
+        ...touchedCountsSql(1),
+        ...applyCountsSql,
+      ];
+      for (const statement of statements) await client.query(statement);
     }
     await client.query("UPDATE session_state SET watermark = $1::timestamptz WHERE id = 1", [window.upto]);
     return fragments;
@@ -110,4 +270,38 @@ const sessionFold: SteppedFold = {
 /** Folds in what arrived since the last session refresh; `wait` blocks for a running one instead of skipping. */
 export function refreshSessions(pool: pg.Pool, options: { wait?: boolean } = {}): Promise<SteppedFoldResult> {
   return foldInSteps(pool, sessionFold, options);
+}
+
+/**
+ * Takes the sessions of `sessions` (a table of organization_id, project_id, session_id) out of the
+ * session rollups and folds them in again from the events `events` and `condition` select (alias
+ * e, up to the session watermark): what the refresh would hold had the other events of those
+ * sessions never arrived. Key values stay numbered (ids are never reused). For a person's deletion
+ * (lib/privacy/recompute-derived.ts), in its transaction, under the session refresh's lock.
+ */
+export async function refoldSessions(
+  client: pg.PoolClient,
+  sessions: string,
+  events: Sql,
+  condition: Sql,
+): Promise<void> {
+  await client.query(`
+    CREATE TEMP TABLE session_touched ON COMMIT DROP AS
+    SELECT DISTINCT organization_id, project_id, session_id, true AS existed FROM ${sessions}`);
+  await client.query(changesSql);
+  for (const statement of touchedCountsSql(-1)) await client.query(statement);
+  await client.query(`
+    DELETE FROM session_fragments f USING session_touched t
+    WHERE f.organization_id = t.organization_id AND f.project_id = t.project_id AND f.session_id = t.session_id`);
+  await client.query("DROP TABLE session_touched");
+  await client.query(arrivalKeysSql(events, condition).toQuery());
+  for (const statement of arrivalKeyIdsSql) await client.query(statement);
+  const fragments = (await client.query(arrivalFragmentsSql)).rowCount ?? 0;
+  // Nothing existed any more: touchedSql marks every session new, counted from its refolded fragments.
+  const refold = fragments > 0 ? [touchedSql, mergeSql, ...sessionShapeSql, ...touchedCountsSql(1)] : [];
+  for (const statement of [...refold, ...applyCountsSql]) await client.query(statement);
+  await client.query(
+    "DROP TABLE session_arrival_keys, session_arrival_values, session_arrival_ids, session_arrivals, session_count_changes, session_count_sums",
+  );
+  if (fragments > 0) await client.query("DROP TABLE session_touched, session_shapes");
 }

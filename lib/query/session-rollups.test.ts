@@ -9,7 +9,7 @@ import { eventRow } from "../ingest/event-row";
 import { writeEvents } from "../ingest/write-events";
 import { refreshRollups } from "./rollup-refresh";
 import { runQuery } from "./run-query";
-import { type QueryDefinitionInput, type QueryRange, queryDefinitionSchema } from "./schemas";
+import { type Filter, type QueryDefinitionInput, type QueryRange, queryDefinitionSchema } from "./schemas";
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -137,12 +137,239 @@ it("counts events that arrived after the refresh at once, whether they extend a 
   }
 });
 
-it("leaves filtered and broken-down session queries to raw events", async () => {
-  const filtered = await both(
-    { kind: "metric", measure: { type: "sessions" }, filters: [{ field: "country", op: "equals", value: "US" }] },
-    "UTC",
+it("leaves session queries it cannot select to raw events", async () => {
+  const cases: QueryDefinitionInput[] = [
+    { kind: "metric", event: "pageview", measure: { type: "bounce_rate" } },
+    // Two values' events together, two profile dimensions, two key dimensions, a property.
+    { kind: "metric", measure: { type: "sessions" }, filters: [{ field: "path", op: "in", value: ["/", "/docs"] }] },
+    {
+      kind: "metric",
+      measure: { type: "sessions" },
+      filters: [
+        { field: "country", op: "equals", value: "US" },
+        { field: "device", op: "equals", value: "mobile" },
+      ],
+    },
+    {
+      kind: "metric",
+      measure: { type: "sessions" },
+      filters: [
+        { field: "path", op: "equals", value: "/" },
+        { field: "referrer", op: "equals", value: "google.com" },
+      ],
+    },
+    { kind: "metric", measure: { type: "sessions" }, filters: [{ field: "path", op: "equals", value: "" }] },
+    {
+      kind: "metric",
+      measure: { type: "sessions" },
+      filters: [{ field: "properties.plan", op: "equals", value: "pro" }],
+    },
+  ];
+  for (const query of cases) {
+    const { raw, rolled } = await both(query, "UTC");
+    expect(rolled.meta.rollups).toBe(false);
+    expect(rolled.data).toEqual(raw.data);
+  }
+  const breakdown = await both({ kind: "breakdown", measure: { type: "sessions" }, dimension: "path" }, "UTC");
+  expect(breakdown.rolled.meta.rollups).toBe(false);
+});
+
+describe("filtered on a key value or a profile dimension", () => {
+  /** An hour boundary 15 days back: sessions written across it, and ranges that cut them there. */
+  const edge = new Date(Math.floor((now.getTime() - 15 * DAY) / HOUR) * HOUR);
+  const at = (minutes: number) => new Date(edge.getTime() + minutes * 60_000);
+  const visitor = { anonymousId: "filtered-visitor", country: "US", browser: "Safari", os: "iOS" };
+
+  beforeAll(async () => {
+    await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [
+      // /pricing seen before and after the boundary (its part spans the hours), / only after it.
+      eventRow({
+        ...visitor,
+        name: "pageview",
+        timestamp: at(-10),
+        sessionId: "keys-1",
+        path: "/pricing",
+        referrerHost: "google.com",
+        deviceType: "mobile",
+      }),
+      eventRow({
+        ...visitor,
+        name: "pageview",
+        timestamp: at(5),
+        sessionId: "keys-1",
+        path: "/",
+        deviceType: "mobile",
+      }),
+      eventRow({
+        ...visitor,
+        name: "pageview",
+        timestamp: at(20),
+        sessionId: "keys-1",
+        path: "/pricing",
+        deviceType: "mobile",
+      }),
+      eventRow({
+        ...visitor,
+        name: "cta_click",
+        timestamp: at(25),
+        sessionId: "keys-1",
+        path: "/",
+        deviceType: "mobile",
+      }),
+      // A session on a phone, then a tablet, within one hour: mixed in device.
+      eventRow({
+        ...visitor,
+        name: "pageview",
+        timestamp: at(-50),
+        sessionId: "mixed-1",
+        path: "/pricing",
+        deviceType: "mobile",
+      }),
+      eventRow({
+        ...visitor,
+        name: "pageview",
+        timestamp: at(-40),
+        sessionId: "mixed-1",
+        path: "/pricing",
+        deviceType: "tablet",
+      }),
+      eventRow({
+        ...visitor,
+        name: "signup",
+        timestamp: at(-35),
+        sessionId: "mixed-1",
+        path: "/signup",
+        deviceType: "tablet",
+      }),
+      // Across the boundary and two countries.
+      eventRow({
+        ...visitor,
+        name: "pageview",
+        timestamp: at(-5),
+        sessionId: "mixed-2",
+        path: "/docs",
+        country: "US",
+        deviceType: "desktop",
+      }),
+      eventRow({
+        ...visitor,
+        name: "pageview",
+        timestamp: at(15),
+        sessionId: "mixed-2",
+        path: "/docs",
+        country: "FR",
+        deviceType: "desktop",
+      }),
+    ]);
+    await refreshRollups(getPool(), { wait: true });
+  });
+
+  const filters: Filter[][] = [
+    [{ field: "path", op: "equals", value: "/pricing" }],
+    [{ field: "referrer", op: "equals", value: "google.com" }],
+    [{ field: "referrer", op: "is_not_set" }],
+    [{ field: "utm_source", op: "equals", value: "newsletter" }],
+    [{ field: "device", op: "equals", value: "mobile" }],
+    [{ field: "device", op: "equals", value: "tablet" }],
+    [{ field: "country", op: "in", value: ["US", "FR"] }],
+    [{ field: "country", op: "equals", value: "FR" }],
+    [{ field: "browser", op: "not_equals", value: "Chrome" }],
+    [{ field: "os", op: "contains", value: "OS" }],
+    [
+      { field: "path", op: "equals", value: "/pricing" },
+      { field: "device", op: "equals", value: "mobile" },
+    ],
+    [
+      { field: "referrer", op: "equals", value: "google.com" },
+      { field: "country", op: "equals", value: "US" },
+    ],
+    [
+      { field: "path", op: "equals", value: "/docs" },
+      { field: "country", op: "not_in", value: ["DE"] },
+      { field: "country", op: "is_set" },
+    ],
+  ];
+  const ranges: QueryRange[] = [
+    { relative: "last_30_days" },
+    { from: new Date(edge.getTime() - 4 * HOUR).toISOString(), to: edge.toISOString() },
+    { from: edge.toISOString(), to: new Date(edge.getTime() + 4 * HOUR).toISOString() },
+    { from: new Date(edge.getTime() - 2 * DAY).toISOString(), to: new Date(edge.getTime() + 2 * DAY).toISOString() },
+  ];
+
+  async function expectExact(queries: QueryDefinitionInput[], rangesToRun: QueryRange[], timezone = "UTC") {
+    for (const query of queries) {
+      for (const range of rangesToRun) {
+        const { raw, rolled } = await both(query, timezone, range);
+        expect(rolled.meta.rollups, JSON.stringify([query, range])).toBe(true);
+        expect(rolled.data, JSON.stringify([query, range])).toEqual(raw.data);
+      }
+    }
+  }
+
+  const measuresOf = (f: Filter[]): QueryDefinitionInput[] => [
+    { kind: "metric", measure: { type: "sessions" }, filters: f },
+    { kind: "metric", measure: { type: "bounce_rate" }, filters: f },
+    { kind: "metric", measure: { type: "avg_session_duration" }, filters: f },
+    { kind: "trend", interval: "day", measure: { type: "sessions" }, filters: f },
+    { kind: "trend", interval: "hour", measure: { type: "avg_session_duration" }, filters: f },
+  ];
+
+  it.each(filters.map((f) => [JSON.stringify(f), f] as const))(
+    "answers %s exactly as raw events do, cutting sessions where the range does",
+    async (_, f) => {
+      await expectExact(measuresOf(f), ranges);
+    },
   );
-  expect(filtered.rolled.meta.rollups).toBe(false);
-  const byEvent = await both({ kind: "metric", event: "pageview", measure: { type: "bounce_rate" } }, "UTC");
-  expect(byEvent.rolled.meta.rollups).toBe(false);
+
+  it("answers in other time zones", async () => {
+    for (const timezone of ["Europe/Paris", "America/New_York"]) {
+      await expectExact(
+        [
+          { kind: "trend", interval: "week", measure: { type: "bounce_rate" }, filters: filters[0] },
+          { kind: "metric", measure: { type: "sessions" }, filters: filters[10] },
+        ],
+        [{ relative: "last_30_days" }],
+        timezone,
+      );
+    }
+  });
+
+  it("counts events that arrived after the refresh at once: a part extended past an hour, a session turned mixed, a new one", async () => {
+    await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [
+      eventRow({
+        ...visitor,
+        name: "pageview",
+        timestamp: at(70),
+        sessionId: "keys-1",
+        path: "/pricing",
+        deviceType: "mobile",
+      }),
+      eventRow({
+        ...visitor,
+        name: "pageview",
+        timestamp: at(30),
+        sessionId: "keys-1",
+        path: "/docs",
+        deviceType: "tablet",
+      }),
+      eventRow({
+        ...visitor,
+        name: "pageview",
+        timestamp: at(-20),
+        sessionId: "arrived-1",
+        path: "/pricing",
+        referrerHost: "google.com",
+        deviceType: "mobile",
+      }),
+    ]);
+    const queries = filters.flatMap((f) => [measuresOf(f)[0]!, measuresOf(f)[2]!]);
+    await expectExact(queries, ranges);
+    await refreshRollups(getPool(), { wait: true });
+    await expectExact(queries, ranges);
+    const mixed = await getPool().query(
+      "SELECT DISTINCT mixed FROM session_fragments WHERE project_id = $1 AND session_id = 'keys-1'",
+      [tenant.projectId],
+    );
+    expect(mixed.rows).toEqual([{ mixed: 2 }]);
+  }, 120_000);
 });

@@ -2,6 +2,8 @@
 // each reference to those tables comes with its own organization_id and project_id parameters.
 import { afterAll, expect, it } from "vitest";
 import { closeDatabase, getPool } from "../db/client";
+import { countCubeGroupedSql } from "./count-cube";
+import { filteredVisitorsGroupedSql } from "./filtered-visitors";
 import { runBreakdown } from "./kinds/breakdown";
 import { runFunnel } from "./kinds/funnel";
 import { runMetric } from "./kinds/metric";
@@ -18,10 +20,28 @@ import {
   trendQuerySchema,
 } from "./schemas";
 import type { QueryScope } from "./scope";
+import { sessionRollupGroupedSql, sessionSelectorOf } from "./session-rollups";
 
 afterAll(async () => {
   await closeDatabase();
 });
+
+/** Tables holding tenant data that queries read. */
+const TABLES = [
+  "events",
+  "event_rollups",
+  "event_actor_bitmaps",
+  "project_actors",
+  "dimension_actor_bitmaps",
+  "event_counts_daily",
+  "mixed_actor_bitmaps",
+  "mixed_actor_days",
+  "pair_actor_bitmaps",
+  "pair_complete_bitmaps",
+  "session_fragments",
+  "session_counts",
+  "session_key_values",
+].join("|");
 
 const org = "11111111-1111-4111-8111-111111111111";
 const project = "22222222-2222-4222-8222-222222222222";
@@ -50,10 +70,11 @@ it("binds every events and rollups reference to the organization and project", a
       return pool.query(q);
     },
   } as unknown as typeof pool;
+  const watermark = "2026-01-05 00:00:00+00";
   const grouped = [
     groupedMeasureSql,
-    rollupGroupedSql({ watermark: "2026-01-05 00:00:00+00", daily: false }),
-    rollupGroupedSql({ watermark: "2026-01-05 00:00:00+00", daily: true }),
+    rollupGroupedSql({ watermark, daily: false }),
+    rollupGroupedSql({ watermark, daily: true }),
   ];
   for (const g of grouped) {
     await runTrend(
@@ -79,6 +100,46 @@ it("binds every events and rollups reference to the organization and project", a
     metricQuerySchema.parse({ kind: "metric", measure: { type: "bounce_rate" } }),
     comparison,
   );
+  // The filtered overview's sources: daily counts, intersections of per-value bitmaps (with a pair),
+  // session rollups selected by a key and a profile value.
+  const filtered: QueryScope = {
+    ...scope,
+    filters: [
+      { field: "path", op: "equals", value: "/pricing" },
+      { field: "device", op: "equals", value: "mobile" },
+    ],
+  };
+  await runBreakdown(
+    recording,
+    filtered,
+    breakdownQuerySchema.parse({ kind: "breakdown", dimension: "country", filters: filtered.filters }),
+    countCubeGroupedSql({ watermark }),
+  );
+  for (const dimension of ["country", "referrer"]) {
+    await runBreakdown(
+      recording,
+      filtered,
+      breakdownQuerySchema.parse({
+        kind: "breakdown",
+        dimension,
+        measure: { type: "unique_users" },
+        filters: filtered.filters,
+      }),
+      filteredVisitorsGroupedSql({ watermark }),
+    );
+  }
+  await runMetric(
+    recording,
+    filtered,
+    metricQuerySchema.parse({
+      kind: "metric",
+      measure: { type: "bounce_rate" },
+      filters: filtered.filters,
+      compare: true,
+    }),
+    comparison,
+    sessionRollupGroupedSql({ watermark, selector: sessionSelectorOf(filtered.filters)!, longestHours: 3 }),
+  );
   await runFunnel(
     recording,
     scope,
@@ -92,14 +153,10 @@ it("binds every events and rollups reference to the organization and project", a
   await runRetention(recording, scope, retention, new Date());
   await runRetention(recording, scope, retention, new Date(), { kind: "raw", minEventsForBuckets: 0 });
 
-  const reading = sent.filter((q) =>
-    /\b(events|event_rollups|event_actor_bitmaps|project_actors) [a-z]\b/.test(q.text),
-  );
+  const reading = sent.filter((q) => new RegExp(`\\b(${TABLES}) [a-z]\\b`).test(q.text));
   expect(reading.length).toBeGreaterThan(10);
   for (const { text, values } of reading) {
-    const references = [
-      ...text.matchAll(/\b(?:FROM|JOIN) (?:events|event_rollups|event_actor_bitmaps|project_actors) ([a-z])\b/g),
-    ];
+    const references = [...text.matchAll(new RegExp(`\\b(?:FROM|JOIN) (?:${TABLES}) ([a-z])\\b`, "g"))];
     expect(references.length).toBeGreaterThan(0);
     for (const [, alias] of references) {
       const bound = new RegExp(
@@ -113,9 +170,7 @@ it("binds every events and rollups reference to the organization and project", a
         expect(values[Number(projectParam) - 1]).toBe(project);
       }
     }
-    const unbound = (
-      text.match(/\b(?:FROM|JOIN) (?:events|event_rollups|event_actor_bitmaps|project_actors) [a-z]\b/g) ?? []
-    ).length;
+    const unbound = (text.match(new RegExp(`\\b(?:FROM|JOIN) (?:${TABLES}) [a-z]\\b`, "g")) ?? []).length;
     const bounds = (text.match(/\b[a-z]\.organization_id = \$\d+::uuid AND [a-z]\.project_id = \$\d+::uuid/g) ?? [])
       .length;
     expect(bounds, text).toBeGreaterThanOrEqual(unbound);

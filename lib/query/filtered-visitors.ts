@@ -1,0 +1,243 @@
+// Unique users under drill-down filters, from the daily per-value bitmaps: visitors by country of
+// the /pricing page, visitors of one page on mobile, visitors by browser of one country. An actor
+// did an event matching "path = /pricing and country = US" that day exactly when it is in both
+// values' bitmaps, provided all its events that day had one country (device, browser, os): the
+// profile dimensions nearly every actor keeps all day. So per day and chunk the query ANDs the
+// bitmaps of the filters' values (and of each breakdown value), leaves out that day's mixed actors
+// (mixed_actor_bitmaps) and adds them back from their own events (mixed_actor_days); the daily
+// results are ORed over the range and counted. Events of at most one other dimension (path,
+// referrer, a UTM field, or the event name) may be filtered or broken down on: two of those on one
+// event is not an intersection of per-value sets, except for the pairs kept apart for it
+// (pair-bitmaps-refresh.ts). What arrived after the watermark is read raw, and so are the partial
+// days at either end of a range that does not start or end at a local midnight (edge-days.ts). Only
+// in the time zone the bitmaps are in; otherwise other sources answer.
+import "server-only";
+import type pg from "pg";
+import { bitmapsFromNumbersSql, numberedActorsSql } from "./actor-bitmaps";
+import { bitmapGroupsSql, bitmapTopAndOtherSql } from "./bitmap-results";
+import { undailiedEventsSql, wholeDaysCondition } from "./edge-days";
+import { actorHash, dimensionText, textFilterCondition } from "./fields";
+import type { GroupedSql, Grouping, TopAndOtherSql } from "./measure";
+import { BITMAP_PAIRS, type BitmapPair, pairName } from "./pair-bitmaps-refresh";
+import { ROLLED_DIMENSIONS } from "./rollups";
+import { CONVERSION_FIELD, type Dimension, type Filter, type Measure, type QueryDefinition } from "./schemas";
+import { type QueryScope, tenantCondition } from "./scope";
+import { isProfileDimension } from "./session-selectors";
+import { join, type Sql, sql, trusted } from "./sql";
+
+type RolledDimension = keyof typeof ROLLED_DIMENSIONS;
+
+export interface FilteredVisitorsPlan {
+  /** The rollup watermark, as exact text. */
+  watermark: string;
+}
+
+/** The operators textFilterCondition compiles (numeric comparisons are for properties). */
+const TEXT_OPERATORS = new Set<Filter["op"]>([
+  "equals",
+  "not_equals",
+  "contains",
+  "not_contains",
+  "in",
+  "not_in",
+  "is_set",
+  "is_not_set",
+]);
+
+const isRolled = (dimension: Dimension): dimension is RolledDimension => dimension in ROLLED_DIMENSIONS;
+
+interface Selection {
+  /** Filters on the event name (the query's event included). */
+  names: Sql[];
+  /** Filters per rolled dimension. */
+  byDimension: Map<RolledDimension, Filter[]>;
+  groupBy: RolledDimension | undefined;
+  /** The kept pair (pair-bitmaps-refresh.ts) when two dimensions that vary within a visit are involved. */
+  pair: BitmapPair | null;
+}
+
+function groupByOf(query: QueryDefinition): Dimension | undefined {
+  if (query.kind === "trend") return query.breakdown?.dimension;
+  if (query.kind === "breakdown") return query.dimension;
+  return undefined;
+}
+
+/**
+ * The filters and breakdown as per-dimension conditions, when the bitmaps can answer them: every
+ * filter a text condition on the name or a rolled dimension, the breakdown (if any) a rolled
+ * dimension, and at most one dimension other than the profile ones, the name counting as one.
+ */
+function selectionOf(scope: Pick<QueryScope, "event" | "filters">, groupBy: Dimension | undefined): Selection | null {
+  if (groupBy !== undefined && !isRolled(groupBy)) return null;
+  const names: Sql[] = scope.event === undefined ? [] : [sql`x.name = ${scope.event}`];
+  const byDimension = new Map<RolledDimension, Filter[]>();
+  for (const filter of scope.filters) {
+    if (!TEXT_OPERATORS.has(filter.op) || filter.field === CONVERSION_FIELD) return null;
+    if (filter.field === "event") names.push(textFilterCondition(filter, sql`x.name`));
+    else if (isRolled(filter.field)) byDimension.set(filter.field, [...(byDimension.get(filter.field) ?? []), filter]);
+    else return null;
+  }
+  const varying = new Set([...byDimension.keys(), ...(groupBy ? [groupBy] : [])].filter((d) => !isProfileDimension(d)));
+  if (varying.size + (names.length > 0 ? 1 : 0) <= 1) return { names, byDimension, groupBy, pair: null };
+  const pair = BITMAP_PAIRS.find((p) => varying.size === 2 && p.every((d) => varying.has(d)));
+  return pair && names.length === 0 ? { names, byDimension, groupBy, pair } : null;
+}
+
+/**
+ * Whether the existing daily bitmaps answer the query straight (rollups.ts): no filters but on the
+ * breakdown's own dimension, or only on the event name without a breakdown.
+ */
+function answeredByValueBitmaps(selection: Selection): boolean {
+  const dimensions = [...selection.byDimension.keys()];
+  if (selection.names.length > 0) return dimensions.length === 0 && selection.groupBy === undefined;
+  return dimensions.length === 0 || (dimensions.length === 1 && (selection.groupBy ?? dimensions[0]) === dimensions[0]);
+}
+
+/** Unique users of trends (by day, week or month), metrics and breakdowns the filtered intersections answer. */
+export async function filteredVisitorsPlanIfAnswerable(
+  db: Pick<pg.Pool, "query">,
+  scope: QueryScope,
+  query: QueryDefinition,
+): Promise<FilteredVisitorsPlan | null> {
+  if (query.kind !== "trend" && query.kind !== "metric" && query.kind !== "breakdown") return null;
+  if (query.measure.type !== "unique_users" || (query.kind === "trend" && query.interval === "hour")) return null;
+  const selection = selectionOf(scope, groupByOf(query));
+  if (!selection || answeredByValueBitmaps(selection)) return null;
+  const { rows } = await db.query<{ ok: boolean; watermark: string | null }>(
+    sql`SELECT EXISTS (SELECT 1 FROM rollup_daily_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone})
+             AND EXISTS (SELECT 1 FROM mixed_actor_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone})
+             AND (${selection.pair === null}::boolean
+               OR EXISTS (SELECT 1 FROM pair_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone})) AS ok,
+        (SELECT watermark::text FROM rollup_state WHERE id = 1 AND isfinite(watermark)) AS watermark`.toQuery(),
+  );
+  const row = rows[0];
+  return row?.ok && row.watermark ? { watermark: row.watermark } : null;
+}
+
+const allOf = (conditions: Sql[]) => join([sql`TRUE`, ...conditions], " AND ");
+
+/** Rows (bucket, dim, is_other, value) like groupedMeasureSql's, for unique users; a breakdown's top and "other" in one statement. */
+export const filteredVisitorsGroupedSql = ({ watermark }: FilteredVisitorsPlan): GroupedSql =>
+  Object.assign(
+    (scope: QueryScope, measure: Measure, grouping: Grouping): Sql => {
+      const { ctes, rows } = filteredVisitorRows(watermark, scope, measure, grouping.interval, grouping.dimension);
+      return bitmapGroupsSql(ctes, rows, grouping.top);
+    },
+    {
+      topAndOther: ((scope, measure, dimension, limit, order) => {
+        const { ctes, rows } = filteredVisitorRows(watermark, scope, measure, undefined, dimension);
+        return bitmapTopAndOtherSql(ctes, rows, limit, order);
+      }) satisfies TopAndOtherSql,
+    },
+  );
+
+/** The CTEs and rows (b, v, chunk, bits) of the filtered intersections, per bucket and breakdown value. */
+function filteredVisitorRows(
+  watermark: string,
+  scope: QueryScope,
+  measure: Measure,
+  interval: Grouping["interval"],
+  dimension: Dimension | undefined,
+): { ctes: Sql; rows: Sql } {
+  const selection = measure.type === "unique_users" ? selectionOf(scope, dimension) : null;
+  if (!selection || interval === "hour") throw new Error("query not answerable from filtered bitmaps");
+  const { names, byDimension, groupBy } = selection;
+  const { pair } = selection;
+  const tz = scope.timezone;
+  const bucketOf = (time: Sql) => (interval ? sql`date_trunc(${interval}, ${time}, ${tz})` : sql`NULL::timestamptz`);
+  const days = sql`x.timezone = ${tz} AND ${wholeDaysCondition(scope, sql`x.day`)}`;
+  const valueFilters = (dimension: RolledDimension, value: Sql) =>
+    allOf((byDimension.get(dimension) ?? []).map((f) => textFilterCondition(f, value)));
+  const inPair = (dimension: RolledDimension | undefined) =>
+    pair !== null && dimension !== undefined && (pair as readonly string[]).includes(dimension);
+
+  // One bitmap per day and chunk per condition (the OR of the values it keeps); the breakdown's
+  // dimension keeps its values apart (v).
+  const factors: Sql[] = [];
+  if (pair) {
+    // Both dimensions of the pair at once: its values' bitmaps for a second value, and the first
+    // value's bitmap without the "complete" actors for no second value (if the filters keep none).
+    const [first, second] = pair;
+    const valueIf = (dimension: RolledDimension, value: Sql) => (groupBy === dimension ? value : sql`NULL::text`);
+    factors.push(sql`
+        SELECT day, chunk, v, bit_or(bits) AS bits FROM (
+          SELECT x.day, x.chunk, ${groupBy === first ? sql`NULLIF(x.a_value, '')` : valueIf(second, sql`x.b_value`)} AS v, x.bits
+          FROM pair_actor_bitmaps x
+          WHERE ${tenantCondition(scope, "x")} AND ${days} AND x.pair = ${pairName(pair)}
+            AND ${valueFilters(first, sql`NULLIF(x.a_value, '')`)} AND ${valueFilters(second, sql`x.b_value`)}
+          UNION ALL
+          SELECT x.day, x.chunk, ${valueIf(first, sql`NULLIF(x.value, '')`)}, CASE WHEN c.bits IS NULL THEN x.bits ELSE x.bits & ~c.bits END
+          FROM dimension_actor_bitmaps x
+          LEFT JOIN pair_complete_bitmaps c ON ${tenantCondition(scope, "c")} AND c.timezone = x.timezone AND c.pair = ${pairName(pair)}
+           AND c.day = x.day AND c.a_value = x.value AND c.chunk = x.chunk
+          WHERE ${tenantCondition(scope, "x")} AND ${days} AND x.dimension = ${first} AND ${valueFilters(first, sql`NULLIF(x.value, '')`)}
+            AND COALESCE(${valueFilters(second, sql`NULL::text`)}, false)
+        ) p
+        GROUP BY 1, 2, 3`);
+  }
+  if (names.length > 0) {
+    factors.push(sql`
+        SELECT x.day, x.chunk, NULL::text AS v, bit_or(x.bits) AS bits FROM event_actor_bitmaps x
+        WHERE ${tenantCondition(scope, "x")} AND ${days} AND x.name <> '' AND ${allOf(names)}
+        GROUP BY 1, 2`);
+  }
+  for (const dimension of byDimension.keys()) {
+    if (dimension === groupBy || inPair(dimension)) continue;
+    factors.push(sql`
+        SELECT x.day, x.chunk, NULL::text AS v, bit_or(x.bits) AS bits FROM dimension_actor_bitmaps x
+        WHERE ${tenantCondition(scope, "x")} AND ${days} AND x.dimension = ${dimension} AND ${valueFilters(dimension, sql`NULLIF(x.value, '')`)}
+        GROUP BY 1, 2`);
+  }
+  if (groupBy && !inPair(groupBy)) {
+    factors.push(sql`
+        SELECT x.day, x.chunk, NULLIF(x.value, '') AS v, x.bits FROM dimension_actor_bitmaps x
+        WHERE ${tenantCondition(scope, "x")} AND ${days} AND x.dimension = ${groupBy} AND ${valueFilters(groupBy, sql`NULLIF(x.value, '')`)}`);
+  }
+  const [first, ...rest] = factors.map((f, i) => ({ sql: f, alias: trusted(`f${i}`) }));
+  if (!first) throw new Error("query not answerable from filtered bitmaps");
+  const intersected = join(
+    factors.map((_, i) => trusted(`f${i}.bits`)),
+    " & ",
+  );
+  const joins = rest.map(
+    (f) => sql`JOIN (${f.sql}) ${f.alias} ON ${f.alias}.day = f0.day AND ${f.alias}.chunk = f0.chunk`,
+  );
+  // The pair's factor comes first and carries the breakdown's values when they are its own.
+  const breakdownValue = groupBy ? trusted(`f${inPair(groupBy) ? 0 : factors.length - 1}.v`) : sql`NULL::text`;
+
+  // The mixed actors' own events, and the arrivals after the watermark, as bitmaps built on the fly.
+  const comboValue = (dimension: RolledDimension) => trusted(`NULLIF(x.${dimension}, '')`);
+  const mixedConditions = [
+    ...names,
+    ...[...byDimension.entries()].flatMap(([dimension, filters]) =>
+      filters.map((f) => textFilterCondition(f, comboValue(dimension))),
+    ),
+  ];
+  const dayStart = (alias: string) => sql`(${trusted(`${alias}.day`)}::timestamp AT TIME ZONE ${tz})`;
+  const ctes = sql`
+    mixed AS (
+      SELECT x.day, x.chunk, x.bits FROM mixed_actor_bitmaps x WHERE ${tenantCondition(scope, "x")} AND ${days}
+    ),
+    cells AS (
+      SELECT ${bucketOf(dayStart("f0"))} AS b, ${breakdownValue} AS v, f0.chunk,
+             CASE WHEN m.bits IS NULL THEN ${intersected} ELSE (${intersected}) & ~m.bits END AS bits
+      FROM (${first.sql}) f0
+      ${join(joins, "\n")}
+      LEFT JOIN mixed m ON m.day = f0.day AND m.chunk = f0.chunk
+    ),
+    tail AS (
+      ${undailiedEventsSql(scope, watermark, sql`${bucketOf(sql`e.timestamp`)} AS b, ${groupBy ? dimensionText(groupBy, "e") : sql`NULL::text`} AS v, ${actorHash("e")} AS a`)}
+    ),
+    numbered AS (
+      SELECT ${bucketOf(dayStart("x"))} AS b, ${groupBy ? comboValue(groupBy) : sql`NULL::text`} AS v, x.number
+      FROM mixed_actor_days x
+      WHERE ${tenantCondition(scope, "x")} AND ${days} AND ${allOf(mixedConditions)}
+      UNION ALL
+      ${numberedActorsSql(scope, "tail", ["b", "v"])}
+    ),
+    extra_bitmaps AS (${trusted(bitmapsFromNumbersSql("numbered", ["b", "v"]))})`;
+  return {
+    ctes,
+    rows: sql`(SELECT b, v, chunk, bits FROM cells UNION ALL SELECT b, v, chunk, bits FROM extra_bitmaps)`,
+  };
+}

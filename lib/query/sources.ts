@@ -1,0 +1,91 @@
+// Which source answers a trend, metric or breakdown: the first of the derived sources that can
+// answer it exactly (each checks the query's shape and its own completeness in the query's
+// snapshot), else raw events. Every source yields the same rows (bucket, dim, is_other, value).
+import "server-only";
+import type pg from "pg";
+import { countCubeGroupedSql, countCubePlanIfAnswerable } from "./count-cube";
+import { filteredVisitorsGroupedSql, filteredVisitorsPlanIfAnswerable } from "./filtered-visitors";
+import { type GroupedSql, groupedMeasureSql } from "./measure";
+import { rollupGroupedSql, rollupPlanIfAnswerable } from "./rollups";
+import type { QueryDefinition } from "./schemas";
+import type { QueryScope } from "./scope";
+import { sessionRollupGroupedSql, sessionRollupPlanIfAnswerable } from "./session-rollups";
+
+export interface GroupedSource {
+  grouped: GroupedSql;
+  /** Whether a derived source answers (reported as meta.rollups). */
+  rollups: boolean;
+  /**
+   * Whether the answer comes from aggregates alone, so retention keeps its range back to the
+   * aggregate horizon (lib/privacy/retention-clamp.ts); the session rollups read id-less sessions raw.
+   */
+  fromAggregates: boolean;
+}
+
+export const RAW_SOURCE: GroupedSource = { grouped: groupedMeasureSql, rollups: false, fromAggregates: false };
+
+type Db = Pick<pg.Pool, "query">;
+
+interface Planner {
+  plan: (db: Db, scope: QueryScope, query: QueryDefinition) => Promise<GroupedSql | null>;
+  fromAggregates: boolean;
+}
+
+/**
+ * In order of preference: unique users from intersections of the daily per-value bitmaps (when
+ * filtered on another dimension than the one broken down by, or on several), the hourly rollups (a
+ * rolled dimension's own rows and bitmaps), the daily counts (any combination of rolled dimensions),
+ * the session rollups, raw events. The hourly sources read a range's partial hours raw
+ * (edge-hours.ts), the daily ones its partial days (edge-days.ts).
+ */
+const planners: Planner[] = [
+  {
+    plan: async (db, scope, query) => {
+      const plan = await filteredVisitorsPlanIfAnswerable(db, scope, query);
+      return plan && filteredVisitorsGroupedSql(plan);
+    },
+    fromAggregates: true,
+  },
+  {
+    plan: async (db, scope, query) => {
+      const plan = await rollupPlanIfAnswerable(db, scope, query);
+      return plan && rollupGroupedSql(plan);
+    },
+    fromAggregates: true,
+  },
+  {
+    plan: async (db, scope, query) => {
+      const plan = await countCubePlanIfAnswerable(db, scope, query);
+      return plan && countCubeGroupedSql(plan);
+    },
+    fromAggregates: true,
+  },
+  {
+    plan: async (db, scope, query) => {
+      const plan = await sessionRollupPlanIfAnswerable(db, scope, query);
+      return plan && sessionRollupGroupedSql(plan);
+    },
+    fromAggregates: false,
+  },
+];
+
+/**
+ * The first source that answers the query over every one of `scopes` (the query's range, then the
+ * previous periods it is compared with, which it reads through the same source: each source checks
+ * what it needs of a range, the time zone's whole hours throughout for the hourly ones). Plans hold
+ * only what the snapshot fixes (watermarks), so the first scope's serves them all.
+ */
+export async function groupedSourceFor(
+  db: Db,
+  [scope, ...others]: [QueryScope, ...QueryScope[]],
+  query: QueryDefinition,
+): Promise<GroupedSource> {
+  for (const { plan, fromAggregates } of planners) {
+    const grouped = await plan(db, scope, query);
+    if (!grouped) continue;
+    let all = true;
+    for (const other of others) all = all && (await plan(db, other, query)) !== null;
+    if (all) return { grouped, rollups: true, fromAggregates };
+  }
+  return RAW_SOURCE;
+}
