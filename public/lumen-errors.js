@@ -1,0 +1,3 @@
+(()=>{var l=/[\w.+-]+(@|%40)[\w.-]+\.\w+/g,g=r=>r.replace(l,"[email]");var p=/(\b[a-z][\w+.-]*:\/\/[^\s?#)]*)[?#][^\s)]*?(:\d+:\d+)?(?=[\s)]|$)/gi,n=r=>g(r.replace(p,"$1$2"));function c(r,t,s){let e=window.lumen;e?.track(r,t),s&&e?.flush()}var d=10,m=5,u=0;function a(r,t,s,e){if(u++>=d)return;let i=String(t?.stack||"").split(`
+`).filter(o=>/:\d+:\d+\)?$/.test(o)).slice(0,m).map(o=>n(o.trim().replace(/^at /,"")));c("js_error",{kind:r,message:n(String(s)).slice(0,500),source:e&&n(e),stack:i.join(`
+`),top_frame:i[0]||e&&n(e)||""})}addEventListener("error",r=>a("error",r.error,r.message,r.filename&&`${r.filename}:${r.lineno}:${r.colno}`));addEventListener("unhandledrejection",({reason:r})=>a("unhandledrejection",r,r instanceof Error?r.message:String(r)));})();
