@@ -136,7 +136,35 @@ export function WidgetBuilder({
             )}
           </>
         )}
-        {state.kind === "trend" && (
+        {state.kind === "vitals" && (
+          <label className={field}>
+            Group by
+            <select
+              className={control}
+              value={state.groupBy}
+              onChange={(e) => set({ type: "set", field: "groupBy", value: e.target.value })}
+            >
+              <option value="">nothing (all pages)</option>
+              <option value="page">page</option>
+              <option value="device">device</option>
+              <option value="browser">browser</option>
+            </select>
+          </label>
+        )}
+        {(state.kind === "vitals" || state.kind === "errors") && (
+          <label className={field}>
+            Rows (at most 100)
+            <input
+              type="number"
+              min={1}
+              max={100}
+              className={control}
+              value={state.limit}
+              onChange={(e) => set({ type: "set", field: "limit", value: Number(e.target.value) })}
+            />
+          </label>
+        )}
+        {(state.kind === "trend" || state.kind === "errors") && (
           <label className={field}>
             Interval
             <select

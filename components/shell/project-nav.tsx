@@ -10,6 +10,12 @@ export function projectSections(projectId: string) {
   return [
     { name: "Overview", href: base, within: (path: string) => path === base },
     { name: "Reports", href: `${base}/reports`, within: (path: string) => path.startsWith(`${base}/reports`) },
+    {
+      name: "Performance",
+      href: `${base}/performance`,
+      within: (path: string) => path.startsWith(`${base}/performance`),
+    },
+    { name: "Errors", href: `${base}/errors`, within: (path: string) => path.startsWith(`${base}/errors`) },
     { name: "Alerts", href: `${base}/alerts`, within: (path: string) => path.startsWith(`${base}/alerts`) },
     { name: "Settings", href: `${base}/settings`, within: (path: string) => path.startsWith(`${base}/settings`) },
   ];

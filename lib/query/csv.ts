@@ -1,6 +1,6 @@
 // Any query result as CSV: one header row, then the numbers as the widgets show them. Shared by the
 // dashboard's in-browser export and the embed's download endpoint.
-import type { QueryResult } from "./results";
+import { type QueryResult, VITAL_METRICS } from "./results";
 
 function cell(value: unknown): string {
   let text = value === null || value === undefined ? "" : String(value);
@@ -40,6 +40,36 @@ export function resultToCsv(result: QueryResult): string {
       rows.push(
         ["cohort", "size", ...(result.cohorts[0]?.counts.map((_, k) => `${result.period}_${k}`) ?? [])],
         ...result.cohorts.map((c) => [c.label, c.size, ...c.counts]),
+      );
+      break;
+    case "vitals": {
+      const columns = ["samples", "p50", "p75", "p95", "good", "needs_improvement", "poor"] as const;
+      rows.push([
+        result.group_by ?? "group",
+        "page_loads",
+        ...VITAL_METRICS.flatMap((metric) => columns.map((column) => `${metric}_${column}`)),
+      ]);
+      for (const row of result.rows)
+        rows.push([
+          row.value ?? (result.group_by ? "(none)" : "all"),
+          row.samples,
+          ...VITAL_METRICS.flatMap((metric) => columns.map((column) => row.metrics[metric]?.[column] ?? null)),
+        ]);
+      break;
+    }
+    case "errors":
+      rows.push(
+        ["fingerprint", "message", "kind", "top_frame", "count", "users", "first_seen", "last_seen"],
+        ...result.groups.map((g) => [
+          g.fingerprint,
+          g.message,
+          g.kind,
+          g.top_frame,
+          g.count,
+          g.users,
+          g.first_seen,
+          g.last_seen,
+        ]),
       );
       break;
   }

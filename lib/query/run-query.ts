@@ -10,6 +10,7 @@ import { clampToRetention, type RetentionNotice } from "../privacy/retention-cla
 import type { RetentionMonths } from "../privacy/retention-policy";
 import { assertConversionRateDefined, rollupsMayAnswer } from "./conversion-filter";
 import { checkQueryCost, type IntervalAdjustment } from "./cost";
+import { runErrors } from "./errors";
 import { runBreakdown } from "./kinds/breakdown";
 import { runFunnel } from "./kinds/funnel";
 import { runMetric } from "./kinds/metric";
@@ -23,6 +24,7 @@ import type { QueryDefinition, QueryRange } from "./schemas";
 import type { QueryScope } from "./scope";
 import { sessionRollupGroupedSql, sessionRollupPlanIfAnswerable } from "./session-rollups";
 import { DEFAULT_SURFACE, type QueryCaller, type QuerySurface, statementTimeoutMs, surfaceLabel } from "./surfaces";
+import { runVitals } from "./vitals";
 
 /**
  * Raw retention shares its actor buckets with this many more connections on the query's snapshot:
@@ -209,6 +211,12 @@ async function runInSnapshot(
           ? { kind: "daily", watermark: retentionWatermark }
           : { kind: "raw", readers: (work) => withSnapshotReaders(db, RETENTION_EXTRA_READERS, work) },
       );
+      break;
+    case "vitals":
+      data = await runVitals(db, scope, query);
+      break;
+    case "errors":
+      data = await runErrors(db, scope, query);
       break;
   }
   return {

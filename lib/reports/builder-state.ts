@@ -20,6 +20,8 @@ export interface BuilderState {
   startEvent: string;
   returnEvent: string;
   period: "day" | "week";
+  /** Vitals: one row per page, device or browser, or "" for one row overall. */
+  groupBy: "" | "page" | "device" | "browser";
   filters: Filter[];
 }
 
@@ -30,6 +32,8 @@ export const vizForKind: Record<Kind, Viz["type"][]> = {
   breakdown: ["bar", "pie", "donut", "table"],
   funnel: ["funnel", "table"],
   retention: ["retention", "table"],
+  vitals: ["vitals"],
+  errors: ["errors"],
 };
 
 export const initialBuilderState: BuilderState = {
@@ -47,6 +51,7 @@ export const initialBuilderState: BuilderState = {
   startEvent: "pageview",
   returnEvent: "pageview",
   period: "week",
+  groupBy: "page",
   filters: [],
 };
 
@@ -125,10 +130,16 @@ export function toQuery(state: BuilderState): QueryDefinitionInput {
         period: state.period,
         filters,
       };
+    case "vitals":
+      return { kind: "vitals", group_by: state.groupBy || undefined, limit: state.limit, filters };
+    case "errors":
+      return { kind: "errors", interval: state.interval, limit: state.limit, filters };
   }
 }
 
 function defaultTitle(state: BuilderState): string {
+  if (state.kind === "vitals") return state.groupBy ? `Web vitals by ${state.groupBy}` : "Web vitals";
+  if (state.kind === "errors") return "JavaScript errors";
   const subject =
     state.kind === "funnel"
       ? state.steps.join(" → ")
@@ -182,5 +193,9 @@ export function fromWidget(title: string, query: QueryDefinitionInput, viz: Viz)
         returnEvent: query.return_event,
         period: query.period ?? "week",
       };
+    case "vitals":
+      return { ...base, groupBy: query.group_by ?? "", limit: query.limit ?? 20 };
+    case "errors":
+      return { ...base, interval: query.interval ?? "day", limit: query.limit ?? 20 };
   }
 }

@@ -10,8 +10,10 @@ const MAX_PER_PAGE = 10;
 const MAX_FRAMES = 5;
 let count = 0;
 
+/** `message` is the event's (an error event's says "Uncaught Error: ..."): an Error's own message is preferred. */
 function report(kind: string, error: unknown, message: string, source?: string): void {
   if (count++ >= MAX_PER_PAGE) return;
+  if (error instanceof Error) message = error.message;
   // Stack lines with a position are frames (V8 "at f (url:1:2)", Gecko and WebKit "f@url:1:2").
   const frames = String((error as Error | undefined)?.stack || "")
     .split("\n")
@@ -30,6 +32,4 @@ function report(kind: string, error: unknown, message: string, source?: string):
 addEventListener("error", (event) =>
   report("error", event.error, event.message, event.filename && `${event.filename}:${event.lineno}:${event.colno}`),
 );
-addEventListener("unhandledrejection", ({ reason }) =>
-  report("unhandledrejection", reason, reason instanceof Error ? reason.message : String(reason)),
-);
+addEventListener("unhandledrejection", ({ reason }) => report("unhandledrejection", reason, String(reason)));

@@ -19,7 +19,7 @@ export function VitalsDemoControls({ imageUrl }: { imageUrl: string }) {
   return (
     <>
       {loaded && (
-        <div role="status" className="h-[150px] rounded bg-amber-100 p-4 text-amber-900">
+        <div role="status" className="h-[300px] rounded bg-amber-100 p-4 text-amber-900">
           Late banner: it pushed the page down when the image arrived.
         </div>
       )}
