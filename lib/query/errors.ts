@@ -57,10 +57,10 @@ interface GroupRow {
 
 export async function runErrors(db: Db, scope: QueryScope, query: ErrorsQuery): Promise<ErrorsResult> {
   const errors = fingerprintedSql(scope);
-  const [buckets, groups, totals] = await Promise.all([
-    bucketsOf(db, scope, query.interval),
-    db.query<GroupRow>(
-      sql`SELECT fingerprint,
+  // One after another: the statements share the query's snapshot connection.
+  const buckets = await bucketsOf(db, scope, query.interval);
+  const groups = await db.query<GroupRow>(
+    sql`SELECT fingerprint,
             (array_agg(message ORDER BY timestamp DESC))[1] AS message,
             (array_agg(error_kind ORDER BY timestamp DESC))[1] AS error_kind,
             min(top_frame) AS top_frame,
@@ -70,11 +70,10 @@ export async function runErrors(db: Db, scope: QueryScope, query: ErrorsQuery): 
           GROUP BY fingerprint
           ORDER BY count(*) DESC, fingerprint
           LIMIT ${query.limit}`.toQuery(),
-    ),
-    db.query<{ count: string; users: string }>(
-      sql`SELECT count(*) AS count, count(DISTINCT actor) AS users FROM (${errors}) f`.toQuery(),
-    ),
-  ]);
+  );
+  const totals = await db.query<{ count: string; users: string }>(
+    sql`SELECT count(*) AS count, count(DISTINCT actor) AS users FROM (${errors}) f`.toQuery(),
+  );
   const top = groups.rows.map((row) => row.fingerprint);
   const { rows: trendRows } = await db.query<{ fingerprint: string; bucket: Date; count: string }>(
     sql`SELECT fingerprint, date_trunc(${query.interval}, timestamp, ${scope.timezone}) AS bucket, count(*) AS count
