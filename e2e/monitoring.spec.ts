@@ -8,7 +8,15 @@ import { closeDatabase } from "../lib/db/client";
 import type { ErrorsResult } from "../lib/query/results";
 import { signIn } from "../testing/analyst-workspace";
 import { createMember, createTenant, type Tenant } from "../testing/fixtures";
-import { flushTracker, MARKER, named, recordIngestRequests, sendMarker, waitForEvents } from "../testing/tracker";
+import {
+  demoUrl,
+  flushTracker,
+  MARKER,
+  named,
+  recordIngestRequests,
+  sendMarker,
+  waitForEvents,
+} from "../testing/tracker";
 
 test.afterAll(async () => {
   await closeDatabase();
@@ -129,4 +137,27 @@ test("the Performance page shows the page's p75 with its rating", async ({ page 
   const byPage = page.getByRole("table", { name: /Web vitals by page/ });
   await expect(byPage.getByRole("row", { name: /\/tracker-demo\/vitals/ })).toContainText(/\d( ms| s)/);
   await expect(page.getByRole("img", { name: /Ratings of page loads: Largest Contentful Paint p75/ })).toBeVisible();
+});
+
+test("lumen-forms.js sends form submissions, which the core alone does not", async ({ page }) => {
+  const tenant = await createTenant();
+  const sent = recordIngestRequests(page);
+  for (const modules of [undefined, "forms"]) {
+    await page.goto(demoUrl(tenant, "/tracker-demo", modules ? { modules } : {}));
+    await modulesLoaded(page);
+    // The submission stays on the page, so the flush below is the one that would carry it.
+    await page.evaluate(() =>
+      document.getElementById("newsletter")!.addEventListener("submit", (e) => e.preventDefault()),
+    );
+    await page.getByLabel("Newsletter").fill("ana@example.com");
+    await page.getByRole("button", { name: "Subscribe" }).click();
+    await flushTracker(page);
+  }
+  await sendMarker(page, tenant, sent);
+  const submits = sent.batches().flatMap((batch) => batch.events.filter((event) => event.name === "form_submit"));
+  expect(submits).toHaveLength(1);
+  expect(submits[0]!.properties).toEqual({
+    id: "newsletter",
+    action: new URL("/tracker-demo/thanks", page.url()).href,
+  });
 });
