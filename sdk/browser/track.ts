@@ -22,8 +22,6 @@ export function enterPage(url: string): void {
   const referrer = currentPage ? currentPage.url : document.referrer && cleanUrl(document.referrer);
   currentPage = { url, path: new URL(url).pathname, title: scrubEmails(document.title), referrer };
 }
-// Only context the server stores (screen size and time zone have no column yet); it derives utm_*,
-// the referrer's host, browser, OS and device from the page URL, the referrer and the user agent.
 
 export function track(name: string, properties?: Properties): void {
   if (!trackingAllowed() || excluded.test(currentPage.path!)) return;
@@ -39,6 +37,8 @@ export function track(name: string, properties?: Properties): void {
     session_id: sessionId,
     // Round-tripping the JSON scrubs emails at any depth (they never contain quotes or backslashes).
     properties: properties && JSON.parse(scrubEmails(JSON.stringify(properties))),
+    // Only context the server stores (screen size and time zone have no column yet); it derives utm_*,
+    // the referrer's host, browser, OS and device from the page URL, the referrer and the user agent.
     context: { page: currentPage, locale: navigator.language, library },
   };
   const beforeSend = lumen.beforeSend; // lumen.ts sets window.lumen before any event
