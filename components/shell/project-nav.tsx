@@ -30,7 +30,7 @@ export function ProjectNav({ projectId }: { projectId: string }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Project">
-      <ul className="flex gap-1">
+      <ul className="flex flex-wrap gap-1">
         {projectSections(projectId).map((section) => {
           const current = section.href === pathname ? "page" : section.within(pathname) ? "true" : undefined;
           return (
