@@ -217,7 +217,6 @@ export function WidgetBuilder({
             )}
           </>
         )}
-
         {state.kind === "metric" && (
           <label className="flex items-center gap-2 text-sm">
             <input type="checkbox" checked={state.compare} onChange={(e) => set("compare", e.target.checked)} />
@@ -225,7 +224,36 @@ export function WidgetBuilder({
           </label>
         )}
 
-        {state.kind === "trend" && (
+        {state.kind === "vitals" && (
+          <label className={fieldClass}>
+            Group by
+            <select
+              className={controlClass}
+              value={state.groupBy}
+              onChange={(e) => set("groupBy", e.target.value as BuilderState["groupBy"])}
+            >
+              <option value="">Nothing (all pages)</option>
+              <option value="page">Page</option>
+              <option value="device">Device</option>
+              <option value="browser">Browser</option>
+            </select>
+          </label>
+        )}
+        {(state.kind === "vitals" || state.kind === "errors") && (
+          <label className={fieldClass}>
+            Rows (at most 100)
+            <input
+              type="number"
+              min={1}
+              max={100}
+              className={controlClass}
+              value={state.limit}
+              onChange={(e) => set("limit", Number(e.target.value))}
+            />
+          </label>
+        )}
+
+        {(state.kind === "trend" || state.kind === "errors") && (
           <label className={fieldClass}>
             Interval
             <select

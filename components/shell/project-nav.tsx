@@ -10,6 +10,12 @@ export function projectSections(projectId: string) {
   return [
     { name: "Overview", href: base, within: (path: string) => path === base },
     { name: "Reports", href: `${base}/reports`, within: (path: string) => path.startsWith(`${base}/reports`) },
+    {
+      name: "Performance",
+      href: `${base}/performance`,
+      within: (path: string) => path.startsWith(`${base}/performance`),
+    },
+    { name: "Errors", href: `${base}/errors`, within: (path: string) => path.startsWith(`${base}/errors`) },
     { name: "Alerts", href: `${base}/alerts`, within: (path: string) => path.startsWith(`${base}/alerts`) },
     { name: "Settings", href: `${base}/settings`, within: (path: string) => path.startsWith(`${base}/settings`) },
   ];
@@ -24,7 +30,7 @@ export function ProjectNav({ projectId }: { projectId: string }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Project">
-      <ul className="flex gap-1">
+      <ul className="flex flex-wrap gap-1">
         {projectSections(projectId).map((section) => {
           const current = section.href === pathname ? "page" : section.within(pathname) ? "true" : undefined;
           return (

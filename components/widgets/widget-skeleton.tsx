@@ -21,6 +21,8 @@ export function skeletonForViz(viz: { type: string; height?: number }): Skeleton
       return { kind: "chart", height: viz.height ?? 280 };
     case "table":
     case "retention":
+    case "vitals":
+    case "errors":
       return { kind: "table", rows: 5 };
     case "pie":
     case "donut":

@@ -3,13 +3,26 @@
 // the matching renderer out.
 import type { QueryResult } from "@/lib/query/results";
 import { BreakdownChart } from "./breakdown-chart";
+import { ErrorsTable } from "./errors-table";
 import type { MeasureType } from "./format";
 import { FunnelChart } from "./funnel-chart";
 import { MetricCard } from "./metric-card";
 import { RetentionGrid } from "./retention-grid";
 import { TrendChart, TrendTable } from "./trend-chart";
+import { VitalsTable } from "./vitals-table";
 
-export type VizType = "line" | "bar" | "area" | "pie" | "donut" | "table" | "metric" | "funnel" | "retention";
+export type VizType =
+  | "line"
+  | "bar"
+  | "area"
+  | "pie"
+  | "donut"
+  | "table"
+  | "metric"
+  | "funnel"
+  | "retention"
+  | "vitals"
+  | "errors";
 
 export interface Viz {
   type: VizType;
@@ -48,6 +61,10 @@ export function isEmptyResult(result: QueryResult): boolean {
       return (result.steps[0]?.count ?? 0) === 0;
     case "retention":
       return result.cohorts.every((c) => c.size === 0);
+    case "vitals":
+      return result.rows.length === 0;
+    case "errors":
+      return result.groups.length === 0;
   }
 }
 
@@ -109,5 +126,9 @@ export function WidgetView({
       );
     case "retention":
       return <RetentionGrid result={result} title={title} accent={accent} locale={locale} />;
+    case "vitals":
+      return <VitalsTable result={result} title={title} locale={locale} />;
+    case "errors":
+      return <ErrorsTable result={result} title={title} accent={accent} locale={locale} />;
   }
 }

@@ -12,6 +12,8 @@ const TEST_PAGES = [
   "/tracker-demo",
   "/tracker-demo/pricing/annual?key=x",
   "/tracker-demo/report.csv",
+  "/tracker-demo/vitals",
+  "/tracker-demo/slow-image.svg",
   "/widgets-preview",
 ];
 

@@ -10,13 +10,14 @@
 //     answer's meta says so; refused (422 query_too_expensive) only when even months are too many.
 //   - retention: at most maxBuckets cohorts and maxCells cohorts x (periods + 1). Not coarsened:
 //     a weekly table answers another question than a daily one.
+//   - errors: its trend as a trend's, one series per group (the limit): coarsened the same way.
 //   - funnel: a window of at most maxFunnelWindowDays (a year, as other products allow), and
 //     steps x (range + window), the days of events its steps read, at most maxFunnelStepDays.
 // Breakdown limits (at most 100) and retention periods (at most 52) are bounded by the schema.
 // 1,000 points is more than a chart has pixels across; 20,000 cells are about 1 MB of JSON.
 import { ApiError } from "../errors";
 import type { ResolvedRange } from "./range";
-import type { FunnelQuery, QueryDefinition, RetentionQuery, TrendQuery } from "./schemas";
+import type { ErrorsQuery, FunnelQuery, QueryDefinition, RetentionQuery, TrendQuery } from "./schemas";
 
 export const QUERY_BUDGET = {
   maxRangeDays: 3_660,
@@ -62,9 +63,10 @@ function bucketsIn(range: ResolvedRange, unitMs: number): number {
   return Math.max(1, Math.ceil((range.to.getTime() - range.from.getTime()) / unitMs));
 }
 
-function checkTrend(query: TrendQuery, range: ResolvedRange): CheckedQuery {
-  // The previous period, when compared, is as many series again.
-  const series = (query.breakdown ? query.breakdown.limit + 1 : 1) * (query.compare ? 2 : 1);
+function checkTrend(query: TrendQuery | ErrorsQuery, range: ResolvedRange): CheckedQuery {
+  // The previous period, when compared, is as many series again; errors have one per group.
+  const series =
+    query.kind === "errors" ? query.limit : (query.breakdown ? query.breakdown.limit + 1 : 1) * (query.compare ? 2 : 1);
   const fits = (interval: Interval) => {
     const buckets = bucketsIn(range, intervalMs[interval]);
     return buckets <= QUERY_BUDGET.maxBuckets && buckets * series <= QUERY_BUDGET.maxCells;
@@ -128,6 +130,7 @@ export function checkQueryCost(query: QueryDefinition, range: ResolvedRange): Ch
   }
   switch (query.kind) {
     case "trend":
+    case "errors":
       return checkTrend(query, range);
     case "retention":
       return checkRetention(query, range);
@@ -135,6 +138,7 @@ export function checkQueryCost(query: QueryDefinition, range: ResolvedRange): Ch
       return checkFunnel(query, range);
     case "metric":
     case "breakdown":
+    case "vitals":
       return { query };
   }
 }

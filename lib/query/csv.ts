@@ -1,6 +1,6 @@
 // Any query result as CSV: one header row, then the numbers as the widgets show them. Shared by the
 // dashboard's in-browser export and the embed's download endpoint.
-import type { QueryResult } from "./results";
+import { type QueryResult, VITAL_METRICS } from "./results";
 import { dimensionLabel, dimensionValueLabel, INTERVAL_LABELS, missingValueLabel } from "./vocabulary";
 
 function cell(value: unknown): string {
@@ -62,11 +62,42 @@ export function resultToCsv(result: QueryResult, options: { valueHeading?: strin
       );
       break;
     }
+    case "vitals": {
+      const columns = ["samples", "p50", "p75", "p95", "good", "needs_improvement", "poor"] as const;
+      rows.push([
+        result.group_by ? (VITALS_GROUP_HEADINGS[result.group_by] ?? result.group_by) : "Group",
+        "Page loads",
+        ...VITAL_METRICS.flatMap((metric) => columns.map((column) => `${metric}_${column}`)),
+      ]);
+      for (const row of result.rows)
+        rows.push([
+          row.value ?? (result.group_by ? "(none)" : "All"),
+          row.samples,
+          ...VITAL_METRICS.flatMap((metric) => columns.map((column) => row.metrics[metric]?.[column] ?? null)),
+        ]);
+      break;
+    }
+    case "errors":
+      rows.push(
+        ["Fingerprint", "Message", "Kind", "Top frame", "Errors", "Users", "First seen", "Last seen"],
+        ...result.groups.map((g) => [
+          g.fingerprint,
+          g.message,
+          g.kind,
+          g.top_frame,
+          g.count,
+          g.users,
+          g.first_seen,
+          g.last_seen,
+        ]),
+      );
+      break;
   }
   return `${rows.map((r) => r.map(cell).join(",")).join("\n")}\n`;
 }
 
 const PERIOD_NOUNS = { day: "Day", week: "Week" } as const;
+const VITALS_GROUP_HEADINGS: Record<string, string> = { page: "Page", device: "Device", browser: "Browser" };
 
 /** A safe download file name from a title: "Sign-ups by week" -> "sign-ups-by-week.csv". */
 export function csvFileName(title: string): string {

@@ -82,12 +82,71 @@ export const retentionResultSchema = z.object({
   ),
 });
 
+/** One metric over a group's page loads: percentiles and the shares rated good / needs improvement / poor. */
+const vitalStatsSchema = z.object({
+  samples: z.number(),
+  p50: z.number(),
+  p75: z.number(),
+  p95: z.number(),
+  /** Shares of samples (0-1) by the published thresholds; null for metrics without them (load). */
+  good: z.number().nullable(),
+  needs_improvement: z.number().nullable(),
+  poor: z.number().nullable(),
+});
+
+export const VITAL_METRICS = ["lcp", "inp", "cls", "fcp", "ttfb", "load"] as const;
+export type VitalMetric = (typeof VITAL_METRICS)[number];
+
+export const vitalsResultSchema = z.object({
+  kind: z.literal("vitals"),
+  group_by: z.enum(["page", "device", "browser"]).nullable(),
+  rows: z.array(
+    z.object({
+      /** The page, device type or browser; null for the ungrouped row or where it is unknown. */
+      value: z.string().nullable(),
+      /** Page loads that reported (web_vitals events). */
+      samples: z.number(),
+      /** null where no page load of the group measured the metric. */
+      metrics: z.object(
+        Object.fromEntries(VITAL_METRICS.map((m) => [m, vitalStatsSchema.nullable()])) as {
+          [M in VitalMetric]: z.ZodNullable<typeof vitalStatsSchema>;
+        },
+      ),
+    }),
+  ),
+});
+
+export const errorsResultSchema = z.object({
+  kind: z.literal("errors"),
+  interval: z.enum(["hour", "day", "week", "month"]),
+  buckets: z.array(bucketSchema),
+  total: z.object({ count: z.number(), users: z.number() }),
+  groups: z.array(
+    z.object({
+      fingerprint: z.string(),
+      /** The latest occurrence's message, and its kind (error or unhandledrejection). */
+      message: z.string(),
+      kind: z.string().nullable(),
+      top_frame: z.string(),
+      count: z.number(),
+      users: z.number(),
+      /** Within the query's range. */
+      first_seen: z.string(),
+      last_seen: z.string(),
+      /** Occurrences per bucket. */
+      trend: z.array(z.number()),
+    }),
+  ),
+});
+
 export const queryResultSchema = z.discriminatedUnion("kind", [
   trendResultSchema,
   metricResultSchema,
   breakdownResultSchema,
   funnelResultSchema,
   retentionResultSchema,
+  vitalsResultSchema,
+  errorsResultSchema,
 ]);
 
 export type TrendResult = z.infer<typeof trendResultSchema>;
@@ -96,4 +155,7 @@ export type BreakdownResult = z.infer<typeof breakdownResultSchema>;
 export type FunnelResult = z.infer<typeof funnelResultSchema>;
 export type FunnelStepResult = z.infer<typeof funnelStepResultSchema>;
 export type RetentionResult = z.infer<typeof retentionResultSchema>;
+export type VitalsResult = z.infer<typeof vitalsResultSchema>;
+export type VitalStats = z.infer<typeof vitalStatsSchema>;
+export type ErrorsResult = z.infer<typeof errorsResultSchema>;
 export type QueryResult = z.infer<typeof queryResultSchema>;

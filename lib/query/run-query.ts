@@ -10,6 +10,7 @@ import { clampToRetention, type RetentionNotice } from "../privacy/retention-cla
 import type { RetentionMonths } from "../privacy/retention-policy";
 import { assertConversionRateDefined, rollupsMayAnswer } from "./conversion-filter";
 import { checkQueryCost, type IntervalAdjustment } from "./cost";
+import { runErrors } from "./errors";
 import { runBreakdown } from "./kinds/breakdown";
 import { runFunnel } from "./kinds/funnel";
 import { runMetric } from "./kinds/metric";
@@ -22,6 +23,7 @@ import type { QueryDefinition, QueryRange } from "./schemas";
 import type { QueryScope } from "./scope";
 import { groupedSourceFor, RAW_SOURCE } from "./sources";
 import { DEFAULT_SURFACE, type QueryCaller, type QuerySurface, statementTimeoutMs, surfaceLabel } from "./surfaces";
+import { runVitals } from "./vitals";
 
 /**
  * Raw retention shares its actor buckets with this many more connections on the query's snapshot:
@@ -210,6 +212,12 @@ async function runInSnapshot(
           ? { kind: "daily", watermark: retentionWatermark }
           : { kind: "raw", readers: (work) => withSnapshotReaders(db, RETENTION_EXTRA_READERS, work) },
       );
+      break;
+    case "vitals":
+      data = await runVitals(db, scope, query);
+      break;
+    case "errors":
+      data = await runErrors(db, scope, query);
       break;
   }
   return {

@@ -232,12 +232,32 @@ export const retentionQuerySchema = z.object({
   ...common,
 });
 
+/** Web vitals from lumen-vitals.js's web_vitals events (lib/query/vitals.ts): percentiles and rating shares. */
+export const vitalsQuerySchema = z.object({
+  kind: z.literal("vitals"),
+  /** One row per page (path), device type or browser, the busiest first; none: one row for everything. */
+  group_by: z.enum(["page", "device", "browser"]).optional(),
+  limit: limit.default(20),
+  ...common,
+});
+
+/** JavaScript errors from lumen-errors.js's js_error events grouped by fingerprint (lib/query/errors.ts). */
+export const errorsQuerySchema = z.object({
+  kind: z.literal("errors"),
+  limit: limit.default(20),
+  /** The trend's buckets: made coarser when the range has too many (lib/query/cost.ts). */
+  interval: z.enum(["hour", "day", "week", "month"]).default("day"),
+  ...common,
+});
+
 export const queryDefinitionSchema = z.discriminatedUnion("kind", [
   trendQuerySchema,
   metricQuerySchema,
   breakdownQuerySchema,
   funnelQuerySchema,
   retentionQuerySchema,
+  vitalsQuerySchema,
+  errorsQuerySchema,
 ]);
 
 export const queryRequestSchema = z.object({
@@ -256,6 +276,8 @@ export type MetricQuery = z.infer<typeof metricQuerySchema>;
 export type BreakdownQuery = z.infer<typeof breakdownQuerySchema>;
 export type FunnelQuery = z.infer<typeof funnelQuerySchema>;
 export type RetentionQuery = z.infer<typeof retentionQuerySchema>;
+export type VitalsQuery = z.infer<typeof vitalsQuerySchema>;
+export type ErrorsQuery = z.infer<typeof errorsQuerySchema>;
 export type QueryDefinition = z.infer<typeof queryDefinitionSchema>;
 export type QueryDefinitionInput = z.input<typeof queryDefinitionSchema>;
 export type QueryRequest = z.infer<typeof queryRequestSchema>;

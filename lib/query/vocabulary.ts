@@ -164,7 +164,7 @@ export function measureLabel(measure: { type: MeasureType; property?: string }):
   return `${word} of ${measure.property.replace(/^properties\./, "")}`;
 }
 
-export const QUERY_KINDS = ["trend", "metric", "breakdown", "funnel", "retention"] as const;
+export const QUERY_KINDS = ["trend", "metric", "breakdown", "funnel", "retention", "vitals", "errors"] as const;
 export type QueryKind = (typeof QUERY_KINDS)[number];
 
 export const KIND_LABELS: Record<QueryKind, string> = {
@@ -173,6 +173,8 @@ export const KIND_LABELS: Record<QueryKind, string> = {
   breakdown: "Top values",
   funnel: "Funnel",
   retention: "Retention",
+  vitals: "Web vitals",
+  errors: "JavaScript errors",
 };
 
 export const VIZ_LABELS = {
@@ -185,6 +187,8 @@ export const VIZ_LABELS = {
   metric: "Number",
   funnel: "Funnel bars",
   retention: "Cohort grid",
+  vitals: "Vitals table",
+  errors: "Error groups",
 } as const;
 
 export const INTERVAL_LABELS = { hour: "Hour", day: "Day", week: "Week", month: "Month" } as const;

@@ -51,6 +51,8 @@ export interface BuilderState {
   returnEvent: string;
   period: RetentionQuery["period"];
   periods: number;
+  /** Vitals: one row per page, device or browser, or "" for one row overall. */
+  groupBy: "" | "page" | "device" | "browser";
   filters: Filter[];
   /** A range of the widget's own, whatever the page's; null: the page's range. */
   range: QueryRange | null;
@@ -65,6 +67,8 @@ export const vizForKind: Record<Kind, Viz["type"][]> = {
   breakdown: ["bar", "pie", "donut", "table"],
   funnel: ["funnel", "table"],
   retention: ["retention", "table"],
+  vitals: ["vitals"],
+  errors: ["errors"],
 };
 
 export const MIN_STEPS = 2;
@@ -99,6 +103,7 @@ export const initialBuilderState: BuilderState = {
   returnEvent: "pageview",
   period: "week",
   periods: 8,
+  groupBy: "page",
   filters: [],
   range: null,
   timezone: null,
@@ -228,6 +233,10 @@ export function toQuery(state: BuilderState): QueryDefinitionInput {
         periods: state.periods,
         ...common,
       };
+    case "vitals":
+      return { kind: "vitals", group_by: state.groupBy || undefined, limit: state.limit, ...common };
+    case "errors":
+      return { kind: "errors", interval: state.interval, limit: state.limit, ...common };
   }
 }
 
@@ -250,6 +259,10 @@ function defaultTitle(state: BuilderState): string {
       return `${state.event || "All events"}${by(state.splitBy)}`;
     case "metric":
       return state.event || "All events";
+    case "vitals":
+      return state.groupBy ? `Web vitals by ${state.groupBy}` : "Web vitals";
+    case "errors":
+      return "JavaScript errors";
   }
 }
 
@@ -307,5 +320,9 @@ export function fromWidget(title: string, query: QueryDefinitionInput, viz: Viz)
         period: query.period ?? "week",
         periods: query.periods ?? initialBuilderState.periods,
       };
+    case "vitals":
+      return { ...base, groupBy: query.group_by ?? "", limit: query.limit ?? 20 };
+    case "errors":
+      return { ...base, interval: query.interval ?? "day", limit: query.limit ?? 20 };
   }
 }

@@ -2,7 +2,19 @@
 import { z } from "zod";
 import { queryDefinitionSchema } from "../query/schemas";
 
-export const VIZ_TYPES = ["line", "bar", "area", "pie", "donut", "table", "metric", "funnel", "retention"] as const;
+export const VIZ_TYPES = [
+  "line",
+  "bar",
+  "area",
+  "pie",
+  "donut",
+  "table",
+  "metric",
+  "funnel",
+  "retention",
+  "vitals",
+  "errors",
+] as const;
 
 export const vizSchema = z.object({
   type: z.enum(VIZ_TYPES),

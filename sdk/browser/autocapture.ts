@@ -1,6 +1,7 @@
 // Automatic events: pageviews (single-page apps included), tagged clicks, outbound links, downloads,
-// form submissions, and the scroll depth and engagement (page_leave) of a page when it is left.
-import { autoForms, enabled } from "./config";
+// and the scroll depth and engagement (page_leave) of a page when it is left. Form submissions are
+// the opt-in module modules/forms.ts (lumen-forms.js).
+import { enabled } from "./config";
 import { countEngagement, leavePage, measureScroll } from "./page";
 import { cleanUrl } from "./privacy";
 import { flush } from "./queue";
@@ -39,14 +40,8 @@ function onClick(event: MouseEvent): void {
   if (name) track(name, { url: cleanUrl(link.href) });
 }
 
-function onSubmit(event: SubmitEvent): void {
-  const form = event.target as HTMLFormElement;
-  track("form_submit", { id: form.id, action: cleanUrl(form.action) });
-}
-
 export function startAutocapture(): void {
   addEventListener("click", onClick, true);
-  if (autoForms) addEventListener("submit", onSubmit, true);
   addEventListener("scroll", measureScroll); // scroll listeners cannot block scrolling: passive anyway
   // Single-page apps: the router changes the URL through the History API, or the visitor goes back/forward.
   for (const method of ["pushState", "replaceState"] as const) {

@@ -7,12 +7,10 @@ export const writeKey = settings.key;
 /** data-host: the origin to send to, e.g. https://stats.example.com; by default the script's own. */
 export const endpoint = new URL("/api/v1/events", settings.host || script.src).href;
 export const initialConsent = settings.consent;
-export const excludedPaths = settings.exclude?.split(",") ?? [];
+export const excludedPaths = settings.exclude || "";
 
 /**
  * Automatic captures and defaults are on unless their attribute says "false": data-pageviews,
  * data-sessions, data-clicks, data-outbound, data-downloads, data-scroll, data-respect-dnt (as respectDnt).
  */
 export const enabled = (name: string): boolean => settings[name] != "false";
-/** Forms are opt-in: a submit can be sensitive, and some sites submit on every keystroke. */
-export const autoForms = settings.forms == "true";

@@ -6,20 +6,21 @@ import { flush } from "./queue";
 import { identify, reportConsent, track } from "./track";
 import type { LumenApi } from "./types";
 
-const api: LumenApi = (window.lumen = {
+window.lumen = {
   track,
   identify,
   page: () => navigate(true),
   consent(state: Parameters<LumenApi["consent"]>[0]) {
-    const [previous, previousId] = [consent, anonymousId()];
+    const previous = consent;
+    const previousId = anonymousId();
     setConsent(state);
     // Changes only: sites may repeat a remembered decision on every page.
     if (consent != previous) reportConsent(previousId);
     flush();
   },
-  optOut: () => api.consent(false),
+  optOut: () => lumen.consent(false),
   flush,
-});
+};
 
 startAutocapture();
 navigate();

@@ -15,6 +15,20 @@ export function cleanUrl(href: string): string {
   return scrubEmails(url.href);
 }
 
-// Glob-ish: "*" matches any characters, "/" included (e.g. /admin*, /blog/*/draft); the rest is literal.
-export const globToRegExp = (glob: string): RegExp =>
-  RegExp("^" + glob.replace(/\W/g, "\\$&").replace(/\\\*/g, ".*") + "$");
+// Comma-separated globs, one RegExp matching a whole path that any of them matches: "*" matches any
+// characters, "/" included (e.g. /admin*,/blog/*/draft); the rest is literal. "" matches no path.
+export const globsToRegExp = (globs: string): RegExp =>
+  RegExp(
+    "^(" +
+      globs
+        .replace(/[^\w*,]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/,/g, "|") +
+      ")$",
+  );
+
+// A URL's query string and fragment, up to a stack frame's ":line:col" (kept) or the URL's end.
+const URL_QUERY = /(\b[a-z][\w+.-]*:\/\/[^\s?#)]*)[?#][^\s)]*?(:\d+:\d+)?(?=[\s)]|$)/gi;
+
+/** Error messages and stack frames without URLs' query strings and fragments, and without emails. */
+export const scrubErrorText = (text: string): string => scrubEmails(text.replace(URL_QUERY, "$1$2"));

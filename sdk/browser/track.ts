@@ -2,14 +2,14 @@
 // batched), so it costs microseconds on the caller's path.
 import { enabled, excludedPaths } from "./config";
 import { anonymousId, consent, doNotTrack, trackingAllowed } from "./identity";
-import { cleanUrl, globToRegExp, scrubEmails } from "./privacy";
+import { cleanUrl, globsToRegExp, scrubEmails } from "./privacy";
 import { enqueue } from "./queue";
 import { sessionId, touchSession } from "./session";
 import type { PageContext, Properties, WireEvent } from "./types";
 import { uuid } from "./uuid";
-import { TRACKER_VERSION } from "./version";
+import { library } from "./version";
 
-const excluded = excludedPaths.map(globToRegExp);
+const excluded = globsToRegExp(excludedPaths);
 
 /** Memory only: sites call identify() on each page while the user is signed in. */
 let userId: string | undefined;
@@ -22,12 +22,9 @@ export function enterPage(url: string): void {
   const referrer = currentPage ? currentPage.url : document.referrer && cleanUrl(document.referrer);
   currentPage = { url, path: new URL(url).pathname, title: scrubEmails(document.title), referrer };
 }
-// Only context the server stores (screen size and time zone have no column yet); it derives utm_*,
-// the referrer's host, browser, OS and device from the page URL, the referrer and the user agent.
-const library = { name: "lumen-js", version: TRACKER_VERSION };
 
 export function track(name: string, properties?: Properties): void {
-  if (!trackingAllowed() || excluded.some((pattern) => pattern.test(currentPage.path!))) return;
+  if (!trackingAllowed() || excluded.test(currentPage.path!)) return;
   // The first event of a session comes after a session_start (this call does not start another).
   if (touchSession() && enabled("sessions")) track("session_start");
   let event: WireEvent | null = {
@@ -40,9 +37,11 @@ export function track(name: string, properties?: Properties): void {
     session_id: sessionId,
     // Round-tripping the JSON scrubs emails at any depth (they never contain quotes or backslashes).
     properties: properties && JSON.parse(scrubEmails(JSON.stringify(properties))),
+    // Only context the server stores (screen size and time zone have no column yet); it derives utm_*,
+    // the referrer's host, browser, OS and device from the page URL, the referrer and the user agent.
     context: { page: currentPage, locale: navigator.language, library },
   };
-  const beforeSend = window.lumen?.beforeSend;
+  const beforeSend = lumen.beforeSend; // lumen.ts sets window.lumen before any event
   if (beforeSend) event = beforeSend(event);
   if (event) enqueue(event);
 }

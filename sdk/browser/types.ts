@@ -27,6 +27,8 @@ declare global {
   interface Window {
     lumen?: LumenApi;
   }
+  /** window.lumen as a global: set by lumen.ts before any event is tracked. */
+  var lumen: LumenApi;
   interface Navigator {
     globalPrivacyControl?: boolean;
   }

@@ -1,6 +1,7 @@
 // A page that loads /lumen.js the way a customer's site would, with the write key from the URL
 // (/tracker-demo?key=...). Other query parameters named like the script's data- settings are passed
-// on to it, so the browser tests can try each mode. Any path under /tracker-demo renders it, so
+// on to it, so the browser tests can try each mode; ?modules=forms,errors adds those opt-in modules
+// (lumen-forms.js...). Any path under /tracker-demo renders it, so
 // single-page navigations (pushState) land on real URLs that also survive a reload.
 import type { Metadata } from "next";
 import { SpaNavigation } from "../spa-navigation";
@@ -12,7 +13,6 @@ const SETTINGS = [
   "consent",
   "respect-dnt",
   "exclude",
-  "forms",
   "pageviews",
   "sessions",
   "clicks",
@@ -34,13 +34,17 @@ export default async function TrackerDemoPage({ params, searchParams }: Props) {
     name,
     query[name] as string,
   ]);
+  const modules = typeof query.modules === "string" ? query.modules.split(",").filter((m) => /^[a-z]+$/.test(m)) : [];
   // Links keep the key and settings, so every page of the demo is tracked the same way.
-  const keep = `?${new URLSearchParams([["key", key], ...settings]).toString()}`;
+  const keep = `?${new URLSearchParams([["key", key], ...settings, ...(modules.length ? [["modules", modules.join(",")]] : [])]).toString()}`;
   const dataAttributes = Object.fromEntries(settings.map(([name, value]) => [`data-${name}`, value]));
 
   return (
     <main className="mx-auto flex max-w-3xl flex-col gap-6 px-6 py-12">
       <script defer src="/lumen.js" data-key={key} {...dataAttributes} />
+      {modules.map((name) => (
+        <script key={name} defer src={`/lumen-${name}.js`} />
+      ))}
       <h1 className="text-3xl font-semibold">Tracker demo</h1>
       {!key && <p className="text-red-600">Add ?key=YOUR_WRITE_KEY to the URL to send events.</p>}
       <p className="text-slate-600 dark:text-slate-300">

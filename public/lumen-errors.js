@@ -1,0 +1,3 @@
+(()=>{var l=/[\w.+-]+(@|%40)[\w.-]+\.\w+/g,g=r=>r.replace(l,"[email]");var p=/(\b[a-z][\w+.-]*:\/\/[^\s?#)]*)[?#][^\s)]*?(:\d+:\d+)?(?=[\s)]|$)/gi,t=r=>g(r.replace(p,"$1$2"));function c(r,e,s){let n=window.lumen;n?.track(r,e),s&&n?.flush()}var d=10,f=5,m=0;function a(r,e,s,n){if(m++>=d)return;e instanceof Error&&(s=e.message);let o=String(e?.stack||"").split(`
+`).filter(i=>/:\d+:\d+\)?$/.test(i)).slice(0,f).map(i=>t(i.trim().replace(/^at /,"")));c("js_error",{kind:r,message:t(String(s)).slice(0,500),source:n&&t(n),stack:o.join(`
+`),top_frame:o[0]||n&&t(n)||""})}addEventListener("error",r=>a("error",r.error,r.message,r.filename&&`${r.filename}:${r.lineno}:${r.colno}`));addEventListener("unhandledrejection",({reason:r})=>a("unhandledrejection",r,String(r)));})();

@@ -1,0 +1,1 @@
+(()=>{var c=/[\w.+-]+(@|%40)[\w.-]+\.\w+/g,i=e=>e.replace(c,"[email]");function t(e){let r=new URL(e);return r.hash="",r.search=r.search.replace(/[?&](?!utm_)[^&]*/g,"").slice(1),i(r.href)}function s(e,r,o){let n=window.lumen;n?.track(e,r),o&&n?.flush()}addEventListener("submit",({target:e})=>{let r=e;s("form_submit",{id:r.id,action:t(r.action)})},!0);})();
