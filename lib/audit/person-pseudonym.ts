@@ -9,7 +9,7 @@ import { getInstanceSecret } from "../secrets";
 
 export type PersonIdKind = "user_id" | "anonymous_id";
 
-// Derived once per process: ingestion computes a pseudonym per event when suppression is on.
+// Derived once per process rather than for every pseudonym.
 let derivedKey: Buffer | undefined;
 
 export function personPseudonym(projectId: string, kind: PersonIdKind, id: string): string {

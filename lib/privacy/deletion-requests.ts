@@ -3,8 +3,8 @@
 // and their traces in everything derived, and shows where it is. A request for a person who already
 // has a job waiting answers that job rather than queueing another.
 //
-// The person's id enters the job only until it is done; the job, the audit log and the suppression
-// list (suppression.ts) name them by pseudonym. Every request puts the person on the suppression
+// The person's id enters the job only until it is done; the job and the audit log name them by
+// pseudonym, the suppression list (suppression.ts) by a keyed hash of its own. Every request puts the person on the suppression
 // list, which ingestion consults while the project's setting is on, so turning it on later also
 // keeps out those deleted before.
 import "server-only";
@@ -22,7 +22,7 @@ import {
   deletionListQuerySchema,
   deletionRequestSchema,
 } from "./schemas";
-import { noteSuppression } from "./suppression";
+import { noteSuppression, suppressionHash } from "./suppression";
 
 const jobColumns = {
   id: true,
@@ -92,6 +92,7 @@ export async function queuePersonDeletion(
 ): Promise<QueuedDeletion> {
   const { organizationId, projectId } = tenant;
   const pseudonym = personPseudonym(projectId, person.kind, person.id);
+  const personHash = suppressionHash(projectId, person.kind, person.id);
   const queued = await getPrisma().$transaction(async (tx) => {
     // Two requests for one person at once: the second waits here and then finds the first's job.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`person deletion ${projectId} ${pseudonym}`}, 0))`;
@@ -114,8 +115,8 @@ export async function queuePersonDeletion(
       select: jobColumns,
     });
     await tx.$executeRaw`
-      INSERT INTO person_suppressions (organization_id, project_id, person_pseudonym)
-      VALUES (${organizationId}::uuid, ${projectId}::uuid, ${pseudonym}) ON CONFLICT DO NOTHING`;
+      INSERT INTO person_suppressions (organization_id, project_id, person_hash)
+      VALUES (${organizationId}::uuid, ${projectId}::uuid, ${personHash}) ON CONFLICT DO NOTHING`;
     await recordAudit(tx, {
       organizationId,
       projectId,
@@ -126,7 +127,7 @@ export async function queuePersonDeletion(
     });
     return { job: viewOf(job), created: true };
   });
-  noteSuppression(projectId, pseudonym);
+  noteSuppression(projectId, personHash);
   if (queued.created && startNow) runDeletionJobsSoon();
   return queued;
 }

@@ -17,6 +17,7 @@ import { runQuery } from "../query/run-query";
 import { type QueryDefinitionInput, queryDefinitionSchema } from "../query/schemas";
 import type { Role } from "../workspace/schemas";
 import type { DeletionJobPage, DeletionJobView } from "./schemas";
+import { suppressionHash } from "./suppression";
 
 let tenant: Tenant;
 let adminKey: string;
@@ -460,12 +461,12 @@ describe("suppression", () => {
       { user_id: "stays", anonymous_id: "other-device" },
     ]);
 
-    // The list keeps pseudonyms only: no id of anyone.
+    // The list keeps keyed hashes only: no id of anyone.
     const list = await getPool().query("SELECT * FROM person_suppressions WHERE project_id = $1", [own.projectId]);
-    expect(list.rows.map((row) => row.person_pseudonym).sort()).toEqual(
+    expect(list.rows.map((row) => row.person_hash).sort()).toEqual(
       [
-        personPseudonym(own.projectId, "user_id", "gone"),
-        personPseudonym(own.projectId, "anonymous_id", "gone-device"),
+        suppressionHash(own.projectId, "user_id", "gone"),
+        suppressionHash(own.projectId, "anonymous_id", "gone-device"),
       ].sort(),
     );
     expect(JSON.stringify(list.rows)).not.toContain("gone");

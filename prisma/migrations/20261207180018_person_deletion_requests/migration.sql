@@ -9,10 +9,10 @@ ALTER TABLE "projects" ADD COLUMN     "suppress_deleted_persons" BOOLEAN NOT NUL
 CREATE TABLE "person_suppressions" (
     "organization_id" UUID NOT NULL,
     "project_id" UUID NOT NULL,
-    "person_pseudonym" TEXT NOT NULL,
+    "person_hash" TEXT NOT NULL,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "person_suppressions_pkey" PRIMARY KEY ("project_id","person_pseudonym")
+    CONSTRAINT "person_suppressions_pkey" PRIMARY KEY ("project_id","person_hash")
 );
 
 -- CreateIndex
