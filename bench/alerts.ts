@@ -112,6 +112,8 @@ async function main(): Promise<void> {
       LUMEN_DATA_DIR: dataDir,
       LUMEN_ALERTS: "true",
       LUMEN_LOG_LEVEL: "warn",
+      // The receiver listens on 127.0.0.1, an internal address webhooks may not reach unless allowed.
+      LUMEN_OUTBOUND_ALLOWED_HOSTS: "127.0.0.1",
     });
     const results: { cadence: number; short: number }[] = [];
     for (let run = 1; run <= runs; run++) {

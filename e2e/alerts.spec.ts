@@ -53,3 +53,38 @@ test("an analyst creates an alert from a widget, mutes it and reads its history"
   await expect(channels).toBeVisible();
   await expect(page.getByRole("form", { name: "New channel" })).toHaveCount(0);
 });
+
+test("an owner adds a webhook channel, edits it, rotates its secret, and is refused an internal URL", async ({
+  page,
+}) => {
+  const ws = await seedAnalystWorkspace("owner");
+  await signIn(page, ws.email, ws.password);
+  await page.goto(`/projects/${ws.projectId}/alerts`);
+  const form = page.getByRole("form", { name: "New channel" });
+  await form.getByLabel("Channel name").fill("Ops");
+  await form.getByLabel("URL").fill("http://169.254.169.254/latest/meta-data/");
+  await form.getByRole("button", { name: "Add channel" }).click();
+  await expect(form.getByRole("alert")).toContainText("inside Lumen's own network");
+
+  await form.getByLabel("URL").fill("https://hooks.example.com/lumen");
+  await form.getByRole("button", { name: "Add channel" }).click();
+  const channels = page.getByRole("region", { name: "Channels" });
+  const firstSecret = await channels.getByRole("status").locator("code").textContent();
+  expect(firstSecret).toMatch(/^[0-9a-f]{64}$/);
+
+  await channels.getByRole("button", { name: "Edit" }).click();
+  const editor = channels.getByRole("form", { name: "Edit Ops" });
+  await editor.getByLabel("Channel name").fill("Ops on call");
+  await editor.getByLabel("URL").fill("https://hooks.example.com/on-call");
+  await editor.getByRole("button", { name: "Save" }).click();
+  await expect(channels.getByText("https://hooks.example.com/on-call")).toBeVisible();
+  await expect(channels.getByText("Ops on call")).toBeVisible();
+
+  await channels.getByRole("button", { name: "Edit" }).click();
+  page.once("dialog", (dialog) => dialog.accept());
+  await channels.getByRole("form", { name: "Edit Ops on call" }).getByRole("button", { name: "Rotate secret" }).click();
+  await expect(channels.getByRole("status").locator("code")).not.toHaveText(firstSecret ?? "");
+  const saved = await getPrisma().alertChannel.findFirstOrThrow({ where: { projectId: ws.projectId } });
+  expect(saved.secret).toBe(await channels.getByRole("status").locator("code").textContent());
+  expect(saved.config).toEqual({ url: "https://hooks.example.com/on-call" });
+});

@@ -47,6 +47,11 @@ export const envSchema = z.object({
     .string()
     .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
     .optional(),
+  /**
+   * Host names alert webhooks and Slack channels may reach even when they resolve to internal
+   * addresses (comma-separated, e.g. chat.corp.internal): every other internal destination is refused (lib/net/outbound.ts).
+   */
+  LUMEN_OUTBOUND_ALLOWED_HOSTS: z.string().optional(),
   /** The From of alert emails. */
   LUMEN_SMTP_FROM: z.string().min(3).default("Lumen alerts <alerts@localhost>"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),

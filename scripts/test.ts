@@ -147,6 +147,8 @@ async function main(): Promise<number> {
       // Alert evaluation runs in one process at a time (a lease): the alert tests start app processes
       // of their own for it (lib/alerts/*-api.test.ts), so the shared app and other tests' servers leave it to them.
       LUMEN_ALERTS: "false",
+      // The alert tests' receivers listen on 127.0.0.1, which webhooks may not reach otherwise (lib/net/outbound.ts).
+      LUMEN_OUTBOUND_ALLOWED_HOSTS: "127.0.0.1",
       LUMEN_TEST_BASE_URL: baseUrl,
       NEXTAUTH_URL: baseUrl,
       NEXT_TELEMETRY_DISABLED: "1",

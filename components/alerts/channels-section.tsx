@@ -1,10 +1,11 @@
 "use client";
 // Alert channels: the list (everyone), and for admins adding one (a webhook's signing secret is
-// shown once, here), sending a test to each, and removing them.
+// shown once, here), editing, sending a test to each, and removing them.
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { apiFetch } from "@/lib/api/client";
 import { button, type ChannelView, card, control } from "./api";
+import { ChannelEditor } from "./channel-editor";
 
 type Kind = ChannelView["kind"];
 
@@ -24,6 +25,7 @@ export function ChannelsSection({
   const [target, setTarget] = useState("");
   const [secret, setSecret] = useState<string | null>(null);
   const [tested, setTested] = useState<Record<string, string>>({});
+  const [editing, setEditing] = useState<string | null>(null);
   const create = useMutation({
     mutationFn: () =>
       apiFetch<{ secret?: string }>("/api/v1/alerts/channels", {
@@ -80,6 +82,9 @@ export function ChannelsSection({
             {tested[channel.id] && <span role="status">{tested[channel.id]}</span>}
             {canManage && (
               <>
+                <button type="button" className={button} onClick={() => setEditing(channel.id)}>
+                  Edit
+                </button>
                 <button type="button" className={button} onClick={() => test.mutate(channel.id)}>
                   Send test
                 </button>
@@ -91,6 +96,14 @@ export function ChannelsSection({
                   Remove
                 </button>
               </>
+            )}
+            {canManage && editing === channel.id && (
+              <ChannelEditor
+                channel={channel}
+                onSaved={onChange}
+                onSecret={setSecret}
+                onClose={() => setEditing(null)}
+              />
             )}
           </li>
         ))}

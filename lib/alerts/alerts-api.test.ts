@@ -5,7 +5,7 @@ import { HttpReceiver } from "../../testing/alert-receivers";
 import { createTenant, type Tenant, testBaseUrl } from "../../testing/fixtures";
 import { type SignedInMember, signedInMember } from "../../testing/members";
 import { createApiKey } from "../auth/api-keys";
-import { closeDatabase } from "../db/client";
+import { closeDatabase, getPrisma } from "../db/client";
 import { verifySignature } from "./signature";
 
 type Auth = { cookie: string } | { key: string };
@@ -220,6 +220,114 @@ describe("channels", () => {
       ((await (await call(analyst, "GET", `/api/v1/alerts/${ruleId}`)).json()) as { channel_ids: string[] })
         .channel_ids,
     ).toEqual([]);
+  });
+
+  it("are edited by admins: renamed, pointed elsewhere, and a webhook's secret rotated and shown once", async () => {
+    const created = (await (
+      await call(owner, "POST", "/api/v1/alerts/channels", {
+        project_id: tenant.projectId,
+        name: "Edit me",
+        kind: "webhook",
+        url: `${receiver.url}/before`,
+      })
+    ).json()) as { id: string; secret: string };
+    const path = `/api/v1/alerts/channels/${created.id}`;
+    expect((await call(analyst, "PATCH", path, { name: "Mine now" })).status).toBe(403);
+    const outsider = await createTenant();
+    const outsiderOwner = await signedInMember(outsider.organizationId, "owner");
+    expect((await call(outsiderOwner, "PATCH", path, { name: "Theirs" })).status).toBe(404);
+
+    const edited = await call(owner, "PATCH", path, { name: "Edited", url: `${receiver.url}/after` });
+    expect(edited.status).toBe(200);
+    const editedBody = (await edited.json()) as Record<string, unknown>;
+    expect(editedBody).toMatchObject({ name: "Edited", config: { url: `${receiver.url}/after` } });
+    expect(editedBody).not.toHaveProperty("secret");
+
+    const rotated = (await (await call(owner, "PATCH", path, { rotate_secret: true })).json()) as { secret: string };
+    expect(rotated.secret).toMatch(/^[0-9a-f]{64}$/);
+    expect(rotated.secret).not.toBe(created.secret);
+    expect(await (await call(owner, "POST", `${path}/test`)).json()).toMatchObject({ ok: true });
+    const [received] = receiver.on("/after");
+    const headers = received?.headers ?? {};
+    const signed = (secret: string) =>
+      verifySignature(
+        secret,
+        String(headers["x-lumen-timestamp"]),
+        received?.body ?? "",
+        String(headers["x-lumen-signature"]),
+      );
+    expect([signed(rotated.secret), signed(created.secret)]).toEqual([true, false]);
+
+    const email = (await (
+      await call(owner, "POST", "/api/v1/alerts/channels", {
+        project_id: tenant.projectId,
+        name: "Mail",
+        kind: "email",
+        to: ["ops@example.com"],
+      })
+    ).json()) as { id: string };
+    for (const body of [{ url: `${receiver.url}/x` }, { rotate_secret: true }, {}, { kind: "slack" }]) {
+      const response = await call(owner, "PATCH", `/api/v1/alerts/channels/${email.id}`, body);
+      expect(response.status, JSON.stringify(body)).toBe(400);
+    }
+    const recipients = await call(owner, "PATCH", `/api/v1/alerts/channels/${email.id}`, { to: ["team@example.com"] });
+    expect(await recipients.json()).toMatchObject({ config: { to: ["team@example.com"] } });
+  });
+
+  it("refuses destinations inside the server's network, when saved and again when sending", async () => {
+    const port = new URL(receiver.url).port;
+    // The test runner allows 127.0.0.1 itself (LUMEN_OUTBOUND_ALLOWED_HOSTS) for its receivers: every
+    // other way to the machine or its network is refused.
+    const internal = [
+      `http://localhost:${port}/hook`,
+      `http://127.0.0.2:${port}/hook`,
+      `http://0177.0.0.2:${port}/hook`,
+      `http://[::1]:${port}/hook`,
+      `http://[::ffff:127.0.0.1]:${port}/hook`,
+      `http://0.0.0.0:${port}/hook`,
+      "http://169.254.169.254/latest/meta-data/",
+      "http://10.0.0.7/hook",
+      "http://192.168.1.1/hook",
+      "https://[fd00::1]/hook",
+    ];
+    for (const url of internal) {
+      const response = await call(owner, "POST", "/api/v1/alerts/channels", {
+        project_id: tenant.projectId,
+        name: "Inside",
+        kind: "slack",
+        url,
+      });
+      expect(response.status, url).toBe(400);
+      const { error } = (await response.json()) as { error: { code: string; details: { path: string }[] } };
+      expect(error.code).toBe("invalid_request");
+      expect(error.details[0]?.path).toBe("url");
+    }
+
+    const outside = (await (
+      await call(owner, "POST", "/api/v1/alerts/channels", {
+        project_id: tenant.projectId,
+        name: "Outside",
+        kind: "webhook",
+        url: `${receiver.url}/outside`,
+      })
+    ).json()) as { id: string };
+    const moved = await call(owner, "PATCH", `/api/v1/alerts/channels/${outside.id}`, {
+      url: `http://localhost:${port}/outside`,
+    });
+    expect(moved.status).toBe(400);
+
+    // A destination saved before it was refused (or whose name now resolves inside) is refused when sent to.
+    await getPrisma().alertChannel.update({
+      where: { id: outside.id },
+      data: { config: { url: `http://localhost:${port}/outside` } },
+    });
+    const tested = (await (await call(owner, "POST", `/api/v1/alerts/channels/${outside.id}/test`)).json()) as {
+      ok: boolean;
+      error: string;
+    };
+    expect(tested.ok).toBe(false);
+    expect(tested.error).toMatch(/internal address/);
+    expect(receiver.on("/outside")).toEqual([]);
   });
 
   it("refuses channel settings that are not what their kind needs", async () => {

@@ -7,13 +7,14 @@ import { randomBytes } from "node:crypto";
 import { getPrisma } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { ApiError } from "../errors";
+import { assertPublicDestination, OutboundDestinationError } from "../net/outbound";
 import { isUuid } from "../uuid";
 import { type AlertActor, assertCanManageAlerts, canManageAlerts, type ProjectAccess, projectAccess } from "./access";
 import { alertNow } from "./clock";
 import { alertLink } from "./link";
 import { sendTest } from "./outbox";
 import type { AlertPayload } from "./payload";
-import { alertChannelCreateSchema } from "./schemas";
+import { alertChannelCreateSchema, alertChannelUpdateSchema } from "./schemas";
 
 type ChannelRecord = Prisma.AlertChannelGetPayload<object>;
 
@@ -37,17 +38,33 @@ export async function listChannels(actor: AlertActor, projectId: unknown) {
   return { channels: channels.map((channel) => describeChannel(channel, access)) };
 }
 
+/** Refuses a webhook or Slack URL on the server's own network, as a bad `url` (lib/net/outbound.ts). */
+async function assertDestination(url: string | undefined): Promise<void> {
+  if (url === undefined) return;
+  try {
+    await assertPublicDestination(url);
+  } catch (error) {
+    if (!(error instanceof OutboundDestinationError)) throw error;
+    throw new ApiError("invalid_request", "This URL points inside Lumen's own network", [
+      { path: "url", message: error.message },
+    ]);
+  }
+}
+
+const newSecret = () => randomBytes(32).toString("hex");
+
 export async function createChannel(actor: AlertActor, body: unknown) {
   const input = alertChannelCreateSchema.parse(body);
   const access = await projectAccess(actor, input.project_id);
   assertCanManageAlerts(access);
+  await assertDestination("url" in input ? input.url : undefined);
   const config =
     input.kind === "webhook" || input.kind === "slack"
       ? { url: input.url }
       : input.kind === "email"
         ? { to: input.to }
         : {};
-  const secret = input.kind === "webhook" ? randomBytes(32).toString("hex") : null;
+  const secret = input.kind === "webhook" ? newSecret() : null;
   const channel = await getPrisma().alertChannel.create({
     data: {
       organizationId: access.organizationId,
@@ -76,6 +93,36 @@ async function managedChannel(
   });
   assertCanManageAlerts(access);
   return { channel, access };
+}
+
+/** Renames a channel, changes where it sends, or rotates a webhook's secret (answered once, like at creation). */
+export async function updateChannel(actor: AlertActor, id: string, body: unknown) {
+  const { channel, access } = await managedChannel(actor, id);
+  const update = alertChannelUpdateSchema.parse(body);
+  const misplaced = (
+    [
+      ["url", channel.kind === "webhook" || channel.kind === "slack"],
+      ["to", channel.kind === "email"],
+      ["rotate_secret", channel.kind === "webhook"],
+    ] as const
+  ).filter(([field, fits]) => update[field] !== undefined && !fits);
+  if (misplaced.length > 0)
+    throw new ApiError(
+      "invalid_request",
+      `A ${channel.kind} channel has no such setting`,
+      misplaced.map(([field]) => ({ path: field, message: `not a setting of a ${channel.kind} channel` })),
+    );
+  await assertDestination(update.url);
+  const secret = update.rotate_secret ? newSecret() : undefined;
+  const updated = await getPrisma().alertChannel.update({
+    where: { id: channel.id },
+    data: {
+      name: update.name,
+      config: update.url ? { url: update.url } : update.to ? { to: update.to } : undefined,
+      secret,
+    },
+  });
+  return { ...describeChannel(updated, access), ...(secret ? { secret } : {}) };
 }
 
 export async function deleteChannel(actor: AlertActor, id: string): Promise<void> {

@@ -105,6 +105,17 @@ export const alertChannelCreateSchema = z.discriminatedUnion("kind", [
   z.object({ project_id: z.guid(), name, kind: z.literal("in_app") }).strict(),
 ]);
 
+/** A channel's changes: its kind stays; `rotate_secret` gives a webhook a new signing secret, shown once. */
+export const alertChannelUpdateSchema = z
+  .object({
+    name: name.optional(),
+    url: httpUrl.optional(),
+    to: z.array(z.email()).min(1).max(20).optional(),
+    rotate_secret: z.literal(true).optional(),
+  })
+  .strict()
+  .refine((update) => Object.keys(update).length > 0, { message: "give at least one change" });
+
 export const ALERT_STATES = ["ok", "firing", "resolved"] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
 

@@ -4,6 +4,7 @@
 import "server-only";
 import nodemailer, { type Transporter } from "nodemailer";
 import { getEnv } from "../env";
+import { postOutbound } from "../net/outbound";
 import { type AlertPayload, describeComparison, summarize } from "./payload";
 import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signPayload, TIMESTAMP_HEADER } from "./signature";
 
@@ -28,23 +29,17 @@ function configUrl(config: unknown): string {
 
 async function post(url: string, body: string, headers: Record<string, string>): Promise<SendResult> {
   try {
-    const response = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", "user-agent": "Lumen-Alerts/1", ...headers },
+    const { status } = await postOutbound(
+      url,
       body,
-      redirect: "manual",
-      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
-    });
-    await response.body?.cancel();
-    return response.ok
-      ? { ok: true, statusCode: response.status }
-      : { ok: false, statusCode: response.status, error: `The receiver answered ${response.status}` };
+      { "content-type": "application/json", "user-agent": "Lumen-Alerts/1", ...headers },
+      SEND_TIMEOUT_MS,
+    );
+    return status >= 200 && status < 300
+      ? { ok: true, statusCode: status }
+      : { ok: false, statusCode: status, error: `The receiver answered ${status}` };
   } catch (error) {
-    return {
-      ok: false,
-      error:
-        error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error),
-    };
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
 }
 
