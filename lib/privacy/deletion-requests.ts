@@ -150,7 +150,7 @@ export async function requestPersonDeletion(admin: AdminPrincipal, input: unknow
   );
 }
 
-/** One job, for whoever may administer its project (anyone else: 404, as if it did not exist). */
+/** One job, for whoever may administer its project (anyone else: 404, as if it did not exist); null: the operator CLI. */
 export async function getDeletionJob(admin: AdminPrincipal | null, id: string): Promise<DeletionJobView> {
   const missing = new ApiError("not_found", "No such deletion");
   if (!isUuid(id)) throw missing;
@@ -160,7 +160,7 @@ export async function getDeletionJob(admin: AdminPrincipal | null, id: string): 
   return viewOf(row);
 }
 
-/** A project's jobs, newest first; `cursor` is the previous page's next_cursor (the last job's id). */
+/** A project's jobs, newest first; `cursor` is the previous page's next_cursor (the last job's id). null admin: the operator CLI. */
 export async function listDeletionJobs(admin: AdminPrincipal | null, input: unknown): Promise<DeletionJobPage> {
   const query = deletionListQuerySchema.parse(input);
   const projectId = admin ? (await projectForAdmin(admin, query.project_id)).id : query.project_id;
