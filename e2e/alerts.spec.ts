@@ -28,13 +28,13 @@ test("an analyst creates an alert from a widget, mutes it and reads its history"
   const form = page.getByRole("form", { name: "New alert rule" });
   await expect(form.getByLabel("Name")).toHaveValue("Signups");
   await expect(form.getByLabel("Event")).toHaveValue("signup");
-  await expect(form.getByText("1 filter(s) from the widget")).toBeVisible();
+  await expect(form.getByText("1 filter from the widget")).toBeVisible();
   await form.getByLabel("Threshold").fill("5");
   await form.getByRole("button", { name: "Create rule" }).click();
 
   const item = page.getByRole("listitem", { name: "Signups" });
   await expect(item.getByText("ok", { exact: true })).toBeVisible();
-  await expect(item.getByText("signup · count · above 5, last 60 min")).toBeVisible();
+  await expect(item.getByText("signup · Events · above 5, last 60 min")).toBeVisible();
   const saved = await getPrisma().alertRule.findFirstOrThrow({ where: { projectId: ws.projectId } });
   expect(saved.definition).toMatchObject({
     query: { kind: "metric", event: "signup", filters: [{ field: "country", op: "equals", value: "FR" }] },

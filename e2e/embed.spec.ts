@@ -289,11 +289,16 @@ test("a viewer narrows an editable embed with its filter bar, and the URL may pr
   const frame = page.frameLocator("iframe");
   await expect(purchases(frame)).toHaveText("3");
   // The value list comes from the server under the token's locks: never another customer's countries.
+  // Countries read as names; the options' values (and the filter sent) stay codes.
   await expect(frame.getByRole("combobox", { name: "Country", exact: true }).locator("option")).toHaveText([
     "All",
-    "DE",
-    "FR",
+    "Germany",
+    "France",
   ]);
+  // The range the embed shows until the viewer picks one is named: the token's locked range.
+  await expect(frame.getByRole("combobox", { name: "Date range" }).locator("option").first()).toHaveText(
+    "Last 24 hours (default)",
+  );
   await frame.getByRole("combobox", { name: "Country", exact: true }).selectOption("DE");
   await expect(purchases(frame)).toHaveText("2");
   await frame.getByRole("combobox", { name: "Date range" }).selectOption("last_7_days");
@@ -496,6 +501,8 @@ test("an embed open when an admin revokes it in settings stops at once and tells
   const settings = await context.newPage();
   await signIn(settings, ws.email, ws.password);
   await settings.goto(`/projects/${ws.projectId}/settings`);
+  // The list says what each embed shows.
+  await expect(settings.getByRole("region", { name: "Embed tokens" })).toContainText("Report “Revocable”");
   await settings
     .getByRole("region", { name: "Embed tokens" })
     .getByRole("button", { name: "Revoke", exact: true })
@@ -550,7 +557,7 @@ test("CSV downloads carry the locks and choices, and exist only where the embed 
   await link.focus();
   const [download] = await Promise.all([page.waitForEvent("download"), page.keyboard.press("Enter")]);
   expect(download.suggestedFilename()).toBe("by-country.csv");
-  expect(await readFile((await download.path())!, "utf8")).toBe("country,value\nFR,1\n");
+  expect(await readFile((await download.path())!, "utf8")).toBe("Country,Events\nFR,1\n");
 
   const refused = await createEmbed({ userId: adminId }, { report_id: reportId, params: customer42 }, baseURL!);
   await page.goto(refused.url);

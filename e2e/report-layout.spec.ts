@@ -12,6 +12,7 @@ import { eventRow } from "../lib/ingest/event-row";
 import { writeEvents } from "../lib/ingest/write-events";
 import type { Grid } from "../lib/reports/schemas";
 import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
+import { keyboardSensorListening } from "../testing/dnd-kit";
 import { earlierToday } from "../testing/fixtures";
 
 type Workspace = Awaited<ReturnType<typeof seedAnalystWorkspace>>;
@@ -207,6 +208,7 @@ test("the keyboard alone picks up, moves, resizes, drops and cancels, announcing
   await page.getByRole("button", { name: "Move C" }).focus();
   await page.keyboard.press("Space");
   await expect(announced).toContainText("Picked up C, position 3 of 3");
+  await keyboardSensorListening(page);
   await page.keyboard.press("ArrowLeft");
   await expect(announced).toContainText("C would go to position 2 of 3");
   await page.keyboard.press("Space");
@@ -218,6 +220,7 @@ test("the keyboard alone picks up, moves, resizes, drops and cancels, announcing
   await page.getByRole("button", { name: "Move A" }).focus();
   await page.keyboard.press("Enter");
   await expect(announced).toContainText("Picked up A");
+  await keyboardSensorListening(page);
   await page.keyboard.press("ArrowRight");
   await expect(announced).toContainText("A would go to position 2 of 3");
   await page.keyboard.press("Escape");
@@ -228,6 +231,7 @@ test("the keyboard alone picks up, moves, resizes, drops and cancels, announcing
   await page.getByRole("button", { name: "Resize A" }).focus();
   await page.keyboard.press("Enter");
   await expect(announced).toContainText("Resizing A: 4 of 12 columns wide, 3 rows high");
+  await keyboardSensorListening(page);
   await page.keyboard.press("ArrowRight");
   await expect(announced).toContainText("5 of 12 columns wide");
   await page.keyboard.press("ArrowRight");
@@ -241,6 +245,8 @@ test("the keyboard alone picks up, moves, resizes, drops and cancels, announcing
   // Escape during a resize keeps the old size.
   await page.getByRole("button", { name: "Resize B" }).focus();
   await page.keyboard.press("Space");
+  await expect(announced).toContainText("Resizing B: 4 of 12 columns wide");
+  await keyboardSensorListening(page);
   await page.keyboard.press("ArrowLeft");
   await expect(announced).toContainText("3 of 12 columns wide");
   await page.keyboard.press("Escape");

@@ -25,10 +25,15 @@ test.describe("widgets preview", () => {
     await expect(table.getByRole("row")).toHaveCount(15);
 
     const bars = widget(light, "Visits by source (bar)").getByRole("img", {
-      name: /^Bar chart of Visits by source, .* Total: google [\d,]+; twitter [\d,]+; \(none\) [\d,]+; Other [\d,]+\.$/,
+      name: /^Bar chart of Visits by source, .* Total: google [\d,]+; twitter [\d,]+; Direct \/ none [\d,]+; Other [\d,]+\.$/,
     });
     await expect(bars.locator("svg .recharts-bar-rectangle").first()).toBeVisible();
-    await expect(bars.locator(".recharts-legend-item-text")).toHaveText(["google", "twitter", "(none)", "Other"]);
+    await expect(bars.locator(".recharts-legend-item-text")).toHaveText([
+      "google",
+      "twitter",
+      "Direct / none",
+      "Other",
+    ]);
     await expect(
       widget(light, "Visits by source (area)")
         .getByRole("img", { name: /^Area chart of Visits by source/ })
@@ -50,14 +55,15 @@ test.describe("widgets preview", () => {
 
   test("breakdown rows call back on click and on Enter; Other is not selectable", async ({ page }) => {
     const bars = widget(light, "Top pages (bars)");
-    await expect(bars.getByRole("list", { name: "Pageviews by Path" }).getByRole("listitem")).toHaveCount(6);
+    await expect(bars.getByRole("list", { name: "Pageviews by Page" }).getByRole("listitem")).toHaveCount(6);
     await bars.getByRole("button", { name: "/pricing" }).click();
     await expect(light.getByText("Selected: /pricing")).toBeVisible();
-    await bars.getByRole("button", { name: "(none)" }).click();
+    // The group of pageviews without a path is named for what it is, and selecting it passes null.
+    await bars.getByRole("button", { name: "Not set" }).click();
     await expect(light.getByText("Selected: (none)")).toBeVisible();
     await expect(bars.getByRole("button", { name: "Other" })).toHaveCount(0);
 
-    const table = widget(light, "Top pages (table)").getByRole("table", { name: "Pageviews by Path" });
+    const table = widget(light, "Top pages (table)").getByRole("table", { name: "Pageviews by Page" });
     await expect(table.getByRole("row")).toHaveCount(7);
     await expect(table.getByRole("row", { name: /Other/ })).toContainText("9.3%");
     await table.getByRole("button", { name: "/docs/getting-started" }).focus();
@@ -67,7 +73,7 @@ test.describe("widgets preview", () => {
     const donut = widget(light, "Top pages (donut)");
     await expect(
       donut
-        .getByRole("img", { name: /^Donut chart of Pageviews by Path: \/ 8,210 \(44%\); \/pricing 4,320 \(23%\);/ })
+        .getByRole("img", { name: /^Donut chart of Pageviews by Page: \/ 8,210 \(44%\); \/pricing 4,320 \(23%\);/ })
         .locator("svg .recharts-pie-sector"),
     ).toHaveCount(6);
     await donut.getByRole("button", { name: "/blog/launch" }).click();

@@ -6,6 +6,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { alertQuerySchema } from "@/lib/alerts/schemas";
 import { apiFetch } from "@/lib/api/client";
+import { measureLabel } from "@/lib/query/vocabulary";
 import { button, type ChannelView, card, type InAppNotification, type RuleView } from "./api";
 import { ChannelsSection } from "./channels-section";
 import { type RuleDraft, RuleForm } from "./rule-form";
@@ -149,8 +150,7 @@ export function AlertsPage({
                   </span>
                 </div>
                 <p className="text-sm text-slate-600 dark:text-slate-400">
-                  {rule.query.event ?? "any event"} · {rule.query.measure.type.replaceAll("_", " ")} ·{" "}
-                  {describeCondition(rule)}
+                  {rule.query.event ?? "any event"} · {measureLabel(rule.query.measure)} · {describeCondition(rule)}
                 </p>
                 <div className="flex flex-wrap gap-1">
                   <button

@@ -20,6 +20,14 @@ export interface RuleView {
   can_edit: boolean;
 }
 
+/** How people read a channel's kind. */
+export const CHANNEL_KIND_LABELS: Record<ChannelView["kind"], string> = {
+  webhook: "Webhook",
+  slack: "Slack",
+  email: "Email",
+  in_app: "In-app",
+};
+
 export interface ChannelView {
   id: string;
   name: string;

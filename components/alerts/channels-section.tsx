@@ -4,7 +4,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { apiFetch } from "@/lib/api/client";
-import { button, type ChannelView, card, control } from "./api";
+import { button, CHANNEL_KIND_LABELS, type ChannelView, card, control } from "./api";
 import { ChannelEditor } from "./channel-editor";
 
 type Kind = ChannelView["kind"];
@@ -75,7 +75,7 @@ export function ChannelsSection({
         {channels.map((channel) => (
           <li key={channel.id} className="flex flex-wrap items-center gap-2 py-2">
             <span className="font-medium">{channel.name}</span>
-            <span className="text-slate-500">{channel.kind.replace("_", "-")}</span>
+            <span className="text-slate-500">{CHANNEL_KIND_LABELS[channel.kind]}</span>
             {channel.config?.url && <span className="truncate text-slate-500">{channel.config.url}</span>}
             {channel.config?.to && <span className="text-slate-500">{channel.config.to.join(", ")}</span>}
             <span className="flex-1" />

@@ -3,10 +3,12 @@
 // window, the condition, the channels and the anti-flapping settings. The server validates again
 // (lib/alerts/schemas.ts) and its message is shown as it is.
 import { useMutation } from "@tanstack/react-query";
-import { useState } from "react";
+import { useId, useState } from "react";
+import { formatCount } from "@/components/widgets/format";
 import type { AlertCondition, AlertQuery } from "@/lib/alerts/schemas";
 import { apiFetch } from "@/lib/api/client";
-import { button, type ChannelView, control, type RuleView } from "./api";
+import { MEASURE_LABELS } from "@/lib/query/vocabulary";
+import { button, CHANNEL_KIND_LABELS, type ChannelView, control, type RuleView } from "./api";
 
 const MEASURES = ["count", "unique_users", "sessions", "bounce_rate", "avg_session_duration"] as const;
 type ConditionType = AlertCondition["type"];
@@ -33,6 +35,7 @@ export function RuleForm({
   draft?: RuleDraft;
   onDone: () => void;
 }) {
+  const measureId = useId();
   const [name, setName] = useState(rule?.name ?? draft?.name ?? "");
   const [query, setQuery] = useState<AlertQuery>(
     rule?.query ?? draft?.query ?? { kind: "metric", event: "pageview", measure: { type: "count" }, filters: [] },
@@ -101,23 +104,27 @@ export function RuleForm({
           />
         </label>
         {simpleMeasure && (
-          <label className="flex flex-col gap-1 text-sm">
-            Measure
+          // Labelled by id, not by wrapping: a wrapping label's text would take in the options' words.
+          <div className="flex flex-col gap-1 text-sm">
+            <label htmlFor={measureId}>Measure</label>
             <select
+              id={measureId}
               className={control}
               value={query.measure.type}
               onChange={(e) => setQuery({ ...query, measure: { type: e.target.value as (typeof MEASURES)[number] } })}
             >
               {MEASURES.map((m) => (
                 <option key={m} value={m}>
-                  {m.replaceAll("_", " ")}
+                  {MEASURE_LABELS[m]}
                 </option>
               ))}
             </select>
-          </label>
+          </div>
         )}
         {query.filters.length > 0 && (
-          <span className="text-sm text-slate-500">{query.filters.length} filter(s) from the widget</span>
+          <span className="text-sm text-slate-500">
+            {formatCount(query.filters.length, { one: "filter", other: "filters" })} from the widget
+          </span>
         )}
       </fieldset>
       <fieldset className="flex flex-wrap items-end gap-3">
@@ -286,7 +293,7 @@ export function RuleForm({
                 )
               }
             />
-            {channel.name} ({channel.kind.replace("_", "-")})
+            {channel.name} ({CHANNEL_KIND_LABELS[channel.kind]})
           </label>
         ))}
       </fieldset>

@@ -3,9 +3,12 @@
 // project's stream as events arrive (the page opens it once: useProjectLive). The dot is green
 // while the stream is connected, and then the page's numbers are live.
 import type { ProjectLiveState } from "@/components/hooks/use-project-live";
+import { formatNumber, pluralForm } from "@/components/widgets/format";
+import { useLocale } from "@/components/widgets/use-locale";
 
 export function ActiveNow({ live, status }: ProjectLiveState) {
   const connected = status === "open";
+  const locale = useLocale();
   return (
     <p
       className="flex items-center gap-2 text-sm text-slate-600 dark:text-slate-300"
@@ -18,12 +21,12 @@ export function ActiveNow({ live, status }: ProjectLiveState) {
         aria-hidden
       />
       <span>
-        <span data-testid="active-now">{live ? live.active_visitors.toLocaleString() : "–"}</span> active now
+        <span data-testid="active-now">{live ? formatNumber(live.active_visitors, locale) : "–"}</span> active now
       </span>
       {live && (
         <span className="text-slate-600 dark:text-slate-400">
-          · <span data-testid="events-last-minute">{live.events_last_minute.toLocaleString()}</span> events in the last
-          minute
+          · <span data-testid="events-last-minute">{formatNumber(live.events_last_minute, locale)}</span>{" "}
+          {pluralForm(live.events_last_minute, { one: "event", other: "events" }, locale)} in the last minute
         </span>
       )}
     </p>

@@ -2,8 +2,9 @@
 import { csvFileName, resultToCsv } from "@/lib/query/csv";
 import type { QueryResult } from "@/lib/query/results";
 
-export function downloadCsv(result: QueryResult, name: string): void {
-  const url = URL.createObjectURL(new Blob([resultToCsv(result)], { type: "text/csv;charset=utf-8" }));
+export function downloadCsv(result: QueryResult, name: string, valueHeading?: string): void {
+  const csv = resultToCsv(result, { valueHeading, locale: navigator.language });
+  const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
   const link = Object.assign(document.createElement("a"), { href: url, download: csvFileName(name) });
   link.click();
   URL.revokeObjectURL(url);

@@ -106,6 +106,7 @@ export function ProjectOverview({ projectId, origin }: { projectId: string; orig
             view={view}
             query={b.query}
             skeleton={{ kind: "table", rows: 5 }}
+            valueHeading={b.valueLabel}
           >
             {(result) => (
               <BreakdownChart

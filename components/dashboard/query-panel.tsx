@@ -9,7 +9,7 @@ import { isEmptyResult } from "@/components/widgets/widget-view";
 import type { QueryResult } from "@/lib/query/results";
 import type { QueryDefinitionInput, QueryRange } from "@/lib/query/schemas";
 import type { ViewState } from "@/lib/query/view-state";
-import { rangeLabel } from "@/lib/query/vocabulary";
+import { measureLabel, rangeLabel } from "@/lib/query/vocabulary";
 import { downloadCsv } from "./csv";
 
 interface QueryPanelProps<R extends QueryResult> {
@@ -18,6 +18,8 @@ interface QueryPanelProps<R extends QueryResult> {
   query: QueryDefinitionInput;
   view: ViewState;
   range?: QueryRange;
+  /** What the measured column is called in the CSV export ("Pageviews"); by default the measure's name. */
+  valueHeading?: string;
   /** Controls on their own row above the title (a report widget's move, edit, delete). */
   toolbar?: ReactNode;
   /** The outline shown while the first result loads (components/widgets/widget-skeleton.tsx). */
@@ -32,6 +34,7 @@ export function QueryPanel<R extends QueryResult>({
   query,
   view,
   range,
+  valueHeading,
   toolbar,
   skeleton,
   className = "",
@@ -55,7 +58,13 @@ export function QueryPanel<R extends QueryResult>({
       {data && (
         <button
           type="button"
-          onClick={() => downloadCsv(data, title)}
+          onClick={() =>
+            downloadCsv(
+              data,
+              title,
+              valueHeading ?? ("measure" in query && query.measure ? measureLabel(query.measure) : undefined),
+            )
+          }
           className="shrink-0 rounded px-2 py-1 text-xs text-slate-600 hover:bg-slate-100 dark:text-slate-400 dark:hover:bg-slate-800"
           aria-label={`Export ${title} as CSV`}
         >
@@ -71,6 +80,8 @@ export function QueryPanel<R extends QueryResult>({
       toolbar={toolbar}
       loading={!data && !result.isError}
       skeleton={skeleton}
+      // The previous view's data, shown while this view's query runs (placeholderData in useQueryResult).
+      pending={result.isPlaceholderData}
       error={result.isError ? result.error : null}
       onRetry={() => void result.refetch()}
       empty={!!data && isEmptyResult(data)}

@@ -179,7 +179,13 @@ export function EmbedApp(props: EmbedAppProps) {
   return (
     <div ref={root} data-feed={feed.mode} style={props.font ? { fontFamily: props.font } : undefined}>
       {description.editable.length > 0 && (
-        <FilterBar token={token} editable={description.editable} choices={choices} onChange={changeChoices} />
+        <FilterBar
+          token={token}
+          editable={description.editable}
+          defaultRange={description.default_range}
+          choices={choices}
+          onChange={changeChoices}
+        />
       )}
       {(expired || problem) && (
         <p
@@ -190,7 +196,12 @@ export function EmbedApp(props: EmbedAppProps) {
           {expired ? "This embed link has expired." : problem}
         </p>
       )}
-      <main className="p-3" aria-busy={feed.loading}>
+      {/* Until the viewer's new choice is answered, the widgets show the previous one's data: dimmed. */}
+      <main
+        className={`p-3 transition-opacity ${feed.loading ? "opacity-40 delay-150 duration-200" : ""}`}
+        aria-busy={feed.loading}
+        data-pending={feed.loading || undefined}
+      >
         <WidgetList
           widgets={feed.widgets}
           layout={description.resource.type}

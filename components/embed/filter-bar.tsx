@@ -2,9 +2,18 @@
 // The embed's compact filter bar, shown only for what the embed makes editable: a date range preset
 // and, per editable dimension, a select of the values the token's locks let this viewer see.
 import { useEffect, useId, useState } from "react";
+import { useLocale } from "@/components/widgets/use-locale";
 import type { ChoicesChange } from "@/lib/embed/choices";
 import type { EditableField, ViewerChoices } from "@/lib/embed/schemas";
-import { type BuiltInDimension, DIMENSION_LABELS, RANGE_LABELS, type RelativeRange } from "@/lib/query/vocabulary";
+import type { QueryRange } from "@/lib/query/schemas";
+import {
+  type BuiltInDimension,
+  DIMENSION_LABELS,
+  dimensionValueLabel,
+  RANGE_LABELS,
+  type RelativeRange,
+  rangeLabel,
+} from "@/lib/query/vocabulary";
 import { embedApiUrl, getJson } from "./embed-api";
 
 const PRESET_RANGES: RelativeRange[] = [
@@ -28,11 +37,13 @@ const control =
 interface FilterBarProps {
   token: string;
   editable: readonly EditableField[];
+  /** What the embed shows until the viewer picks a range (named in the "default" option). */
+  defaultRange: QueryRange;
   choices: ViewerChoices;
   onChange: (change: ChoicesChange) => void;
 }
 
-export function FilterBar({ token, editable, choices, onChange }: FilterBarProps) {
+export function FilterBar({ token, editable, defaultRange, choices, onChange }: FilterBarProps) {
   const dimensions = editable.filter((field): field is BuiltInDimension => field !== "range");
   return (
     // biome-ignore lint/a11y/useSemanticElements: a flex row that must wrap; a fieldset sizes to min-content and would not.
@@ -42,7 +53,7 @@ export function FilterBar({ token, editable, choices, onChange }: FilterBarProps
       data-testid="embed-filters"
       className="flex flex-wrap items-end gap-2 px-3 pt-3"
     >
-      {editable.includes("range") && <RangeSelect choices={choices} onChange={onChange} />}
+      {editable.includes("range") && <RangeSelect defaultRange={defaultRange} choices={choices} onChange={onChange} />}
       {dimensions.map((field) => (
         <ValueSelect key={field} token={token} field={field} choices={choices} onChange={onChange} />
       ))}
@@ -50,7 +61,11 @@ export function FilterBar({ token, editable, choices, onChange }: FilterBarProps
   );
 }
 
-function RangeSelect({ choices, onChange }: Pick<FilterBarProps, "choices" | "onChange">) {
+function RangeSelect({
+  defaultRange,
+  choices,
+  onChange,
+}: Pick<FilterBarProps, "defaultRange" | "choices" | "onChange">) {
   const id = useId();
   const range = choices.range;
   const value = !range ? "" : "relative" in range ? range.relative : "custom";
@@ -66,14 +81,14 @@ function RangeSelect({ choices, onChange }: Pick<FilterBarProps, "choices" | "on
           onChange({ range: e.target.value ? { relative: e.target.value as RelativeRange } : null })
         }
       >
-        <option value="">Default</option>
+        <option value="">{`${rangeLabel(defaultRange)} (default)`}</option>
         {Object.entries(PRESETS).map(([preset, label]) => (
           <option key={preset} value={preset}>
             {label}
           </option>
         ))}
         {range && "relative" in range && !(range.relative in PRESETS) && (
-          <option value={range.relative}>{range.relative.replaceAll("_", " ")}</option>
+          <option value={range.relative}>{RANGE_LABELS[range.relative]}</option>
         )}
         {range && "from" in range && (
           <option value="custom">{`${range.from.slice(0, 10)} – ${range.to.slice(0, 10)}`}</option>
@@ -88,8 +103,9 @@ function ValueSelect({
   field,
   choices,
   onChange,
-}: Omit<FilterBarProps, "editable"> & { field: BuiltInDimension }) {
+}: Omit<FilterBarProps, "editable" | "defaultRange"> & { field: BuiltInDimension }) {
   const id = useId();
+  const locale = useLocale();
   const selected = choices.filters[field] ?? "";
   const values = useFieldValues(token, field, choices.range);
   const options = selected && !values.includes(selected) ? [selected, ...values] : values;
@@ -105,7 +121,7 @@ function ValueSelect({
         <option value="">All</option>
         {options.map((value) => (
           <option key={value} value={value}>
-            {value}
+            {dimensionValueLabel(field, value, locale)}
           </option>
         ))}
       </select>

@@ -5,7 +5,7 @@ import { useEffect, useState } from "react";
 import { Checkbox } from "@/components/ui/field";
 
 export function CompareToggle({ checked, onChange }: { checked: boolean; onChange: (compare: boolean) => void }) {
-  // The URL changes a moment after the click (router.replace): show the new state at once.
+  // The URL reaches the view a moment after the click (the router applies it in a transition): show the new state at once.
   const [on, setOn] = useState(checked);
   useEffect(() => setOn(checked), [checked]);
   return (

@@ -1,37 +1,14 @@
 "use client";
-// The filters applied to every widget, each removable.
-import { CONVERSION_FIELD, type Filter } from "@/lib/query/schemas";
-
-/** A conversion filter keeps visitors, not events: "Visitors who did signup". */
-const conversionWords: Partial<Record<Filter["op"], string>> = {
-  equals: "Visitors who did",
-  in: "Visitors who did one of",
-  not_equals: "Visitors who did not do",
-  not_in: "Visitors who did none of",
-};
-
-export function describe(filter: Filter): string {
-  const value = Array.isArray(filter.value) ? filter.value.join(", ") : String(filter.value ?? "");
-  if (filter.field === CONVERSION_FIELD) return `${conversionWords[filter.op] ?? filter.op} ${value}`;
-  const op = {
-    equals: "is",
-    not_equals: "is not",
-    contains: "contains",
-    not_contains: "does not contain",
-    in: "is one of",
-    not_in: "is none of",
-    is_set: "is set",
-    is_not_set: "is not set",
-    gt: ">",
-    gte: "≥",
-    lt: "<",
-    lte: "≤",
-  }[filter.op];
-  return `${filter.field} ${op}${value ? ` ${value}` : ""}`;
-}
+// The filters applied to every widget, each removable, read as sentences ("Country is France"):
+// the URL keeps the stored values ("FR").
+import { useLocale } from "@/components/widgets/use-locale";
+import type { Filter } from "@/lib/query/schemas";
+import { filterLabel } from "@/lib/query/vocabulary";
 
 export function FilterChips({ filters, onRemove }: { filters: Filter[]; onRemove: (index: number) => void }) {
+  const locale = useLocale();
   if (filters.length === 0) return null;
+  const describe = (filter: Filter) => filterLabel(filter, locale);
   return (
     <ul aria-label="Filters" className="flex flex-wrap gap-2">
       {filters.map((filter, i) => (

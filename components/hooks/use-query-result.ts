@@ -1,7 +1,9 @@
 "use client";
 // Runs a query definition for the dashboard's current view (its filters added to the query's, its
 // range unless the query keeps its own, its previous-period comparison on trends); the cache key
-// holds every input.
+// holds every input. When the view changes, the previous view's data stays on screen
+// (isPlaceholderData) until the new answer arrives, and panels show it as pending (QueryPanel),
+// never as the new view's numbers.
 import { useQuery } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api/client";
 import type { QueryResult } from "@/lib/query/results";

@@ -85,9 +85,9 @@ export function EmbedDialog({
         </Field>
         <Field label="Theme">
           <Select value={mode} onChange={(e) => setMode(e.target.value as typeof mode)}>
-            <option value="auto">auto (viewer&apos;s system)</option>
-            <option value="light">light</option>
-            <option value="dark">dark</option>
+            <option value="auto">Automatic (the viewer&apos;s system setting)</option>
+            <option value="light">Light</option>
+            <option value="dark">Dark</option>
           </Select>
         </Field>
         <Field label="Expires after (days)" error={fieldError(create.error, "expires_in")}>

@@ -101,9 +101,15 @@ export function ReportBoard({ projectId, reportId }: { projectId: string; report
     mutationFn: (name: string) => apiFetch(`/api/v1/reports/${reportId}`, { method: "PATCH", body: { name } }),
     onSuccess: refresh,
   });
+  // Layout saves go one at a time in the order made (one scope per report): two quick drops sent
+  // together could land in either order and leave the first arrangement saved. Each is keepalive,
+  // so a drop made just before leaving the page is still saved.
+  const layoutKey = ["report-layout", reportId];
   const layout = useMutation({
+    mutationKey: layoutKey,
+    scope: { id: `report-layout:${reportId}` },
     mutationFn: (items: Placed[]) =>
-      apiFetch(`/api/v1/reports/${reportId}/layout`, { method: "PUT", body: { widgets: items } }),
+      apiFetch(`/api/v1/reports/${reportId}/layout`, { method: "PUT", body: { widgets: items }, keepalive: true }),
     onMutate: async (items) => {
       // Show the new arrangement at once; the server copy follows (an older read in flight must not undo it).
       await client.cancelQueries({ queryKey: key });
@@ -119,7 +125,9 @@ export function ReportBoard({ projectId, reportId }: { projectId: string; report
           },
       );
     },
-    onSettled: refresh,
+    // Only the last queued save reads the server's copy back: reading it between two saves would
+    // show the older arrangement again until the next one lands.
+    onSettled: () => (client.isMutating({ mutationKey: layoutKey }) === 1 ? refresh() : undefined),
   });
 
   if (report.isError) return <FormError error={report.error} />;
@@ -182,10 +190,13 @@ export function ReportBoard({ projectId, reportId }: { projectId: string; report
                 : undefined
             }
             saving={saveWidget.isPending}
+            saveError={saveWidget.error}
             onSave={(input) => saveWidget.mutate(input)}
-            onCancel={() => setEditing(null)}
+            onCancel={() => {
+              saveWidget.reset();
+              setEditing(null);
+            }}
           />
-          <FormError error={saveWidget.error} className="mt-2" />
         </div>
       )}
       {widgets.length === 0 && !editing && (

@@ -8,6 +8,8 @@ import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import { Skeleton } from "@/components/ui/skeleton";
+import { formatCount } from "@/components/widgets/format";
+import { useLocale } from "@/components/widgets/use-locale";
 import { apiFetch, fieldError } from "@/lib/api/client";
 import type { Role } from "@/lib/workspace/schemas";
 
@@ -45,6 +47,7 @@ function ReportListSkeleton({ rows = 3 }: { rows?: number }) {
 export function ReportList({ projectId }: { projectId: string }) {
   const router = useRouter();
   const client = useQueryClient();
+  const locale = useLocale();
   const key = ["reports", projectId];
   const reports = useQuery({
     queryKey: key,
@@ -107,7 +110,7 @@ export function ReportList({ projectId }: { projectId: string }) {
                 {r.name}
               </Link>
               <span className="flex items-center gap-3 text-sm text-slate-600 dark:text-slate-400">
-                {r.widgets} widgets
+                {formatCount(r.widgets, { one: "widget", other: "widgets" }, locale)}
                 {canEdit && (
                   <Button
                     variant="danger"

@@ -13,6 +13,10 @@ import { SettingsSection } from "./settings-section";
 export interface EmbedRow {
   id: string;
   scope: string;
+  /** The report it shows, or the widget's report. */
+  reportName: string | null;
+  /** The widget, for an embed of one widget. */
+  widgetTitle: string | null;
   createdAt: string;
   expiresAt: string | null;
   revokedAt: string | null;
@@ -51,7 +55,10 @@ export function EmbedTokensSection({
           {embeds.map((t) => (
             <li key={t.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
               <span>
-                {t.scope} · created {new Date(t.createdAt).toLocaleDateString()}
+                {t.widgetTitle !== null
+                  ? `Widget “${t.widgetTitle}” of report “${t.reportName}”`
+                  : `Report “${t.reportName}”`}{" "}
+                · created {new Date(t.createdAt).toLocaleDateString()}
                 {t.expiresAt && ` · expires ${new Date(t.expiresAt).toLocaleDateString()}`}
                 {t.revokedAt && " · revoked"}
               </span>

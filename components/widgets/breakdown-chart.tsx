@@ -2,9 +2,10 @@
 // A measure by dimension value: horizontal bars, a pie/donut or a ranked table. Rows can be
 // selected (drill-down filter) by mouse or keyboard; "Other" is greyed and not selectable.
 import type { BreakdownResult } from "@/lib/query/results";
+import { dimensionLabel } from "@/lib/query/vocabulary";
 import { type BreakdownItem, breakdownItems } from "./breakdown-items";
 import { BreakdownPie } from "./breakdown-pie";
-import { dimensionLabel, formatMeasure, formatPercent, type MeasureType } from "./format";
+import { formatMeasure, formatPercent, type MeasureType } from "./format";
 import { useLocale } from "./use-locale";
 
 export type BreakdownVariant = "bar" | "pie" | "donut" | "table";
@@ -19,7 +20,7 @@ export interface BreakdownChartProps {
   locale?: string;
   /** Pie/donut height in pixels; bars and tables grow with their rows. */
   height?: number;
-  /** Called with the clicked value (null for "(none)"), e.g. to add an equals / is_not_set filter. */
+  /** Called with the clicked stored value (null for the "no value" group), e.g. to add an equals / is_not_set filter. */
   onSelect?: (value: string | null) => void;
 }
 
@@ -167,7 +168,7 @@ export function BreakdownChart({
   onSelect,
 }: BreakdownChartProps) {
   const lang = useLocale(locale);
-  const items = breakdownItems(result, measureType, accent);
+  const items = breakdownItems(result, measureType, accent, lang);
   const label = `${title} by ${dimensionLabel(result.dimension)}`;
   if (variant === "table")
     return (

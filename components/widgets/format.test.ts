@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
-  dimensionLabel,
   formatBucketLabel,
+  formatCount,
   formatDuration,
   formatMeasure,
   formatNumber,
@@ -79,11 +79,15 @@ describe("formatBucketLabel", () => {
   });
 });
 
-describe("dimensionLabel", () => {
-  it("turns dimensions and property paths into headings", () => {
-    expect(dimensionLabel("path")).toBe("Path");
-    expect(dimensionLabel("utm_source")).toBe("Utm source");
-    expect(dimensionLabel("properties.plan.tier")).toBe("Plan tier");
+describe("formatCount", () => {
+  it("picks the noun's plural form from the locale's rules and groups digits", () => {
+    const widgets = { one: "widget", other: "widgets" };
+    expect(formatCount(1, widgets, "en-US")).toBe("1 widget");
+    expect(formatCount(0, widgets, "en-US")).toBe("0 widgets");
+    expect(formatCount(2, widgets, "en-US")).toBe("2 widgets");
+    expect(formatCount(1204, { one: "event", other: "events" }, "en-US")).toBe("1,204 events");
+    // French counts zero as singular.
+    expect(formatCount(0, { one: "widget", other: "widgets" }, "fr-FR")).toBe("0 widget");
   });
 });
 

@@ -101,8 +101,17 @@ export function formatBucketLabel(
   return interval === "week" && style === "long" ? `Week of ${text}` : text;
 }
 
-/** A dimension as a column heading: "utm_source" → "Utm source", "properties.plan" → "Plan". */
-export function dimensionLabel(dimension: string): string {
-  const name = dimension.replace(/^properties\./, "").replace(/[_.]/g, " ");
-  return name.charAt(0).toUpperCase() + name.slice(1);
+export interface Noun {
+  one: string;
+  other: string;
+}
+
+/** The noun's form for a count, as the locale's plural rules pick it ("widget" for 1, "widgets" for 0 and 2 in English). */
+export function pluralForm(count: number, noun: Noun, locale?: string): string {
+  return new Intl.PluralRules(locale).select(count) === "one" ? noun.one : noun.other;
+}
+
+/** "1 widget", "2 widgets", "1,204 events": a count with its noun in the right form. */
+export function formatCount(count: number, noun: Noun, locale?: string): string {
+  return `${formatNumber(count, locale)} ${pluralForm(count, noun, locale)}`;
 }

@@ -2,6 +2,7 @@
 // Funnel steps as bars sized by conversion from the first step, with counts, step-to-step
 // conversion and drop-off in text (HTML, so every number is readable without a hidden table).
 import type { FunnelResult, FunnelStepResult } from "@/lib/query/results";
+import { dimensionLabel, dimensionValueLabel } from "@/lib/query/vocabulary";
 import { seriesColor } from "./colors";
 import { formatNumber, formatPercent } from "./format";
 import { useLocale } from "./use-locale";
@@ -41,20 +42,23 @@ function StepFacts({ step, locale, stacked = false }: { step: FunnelStepResult; 
 
 function BreakdownTable({
   groups,
+  dimension,
   steps,
   locale,
 }: {
   groups: NonNullable<FunnelResult["breakdown"]>;
+  dimension: string;
   steps: FunnelStepResult[];
   locale: string;
 }) {
+  const heading = dimension ? dimensionLabel(dimension) : "Group";
   return (
     <table className="mt-4 w-full text-xs tabular-nums">
-      <caption className="sr-only">Funnel by group</caption>
+      <caption className="sr-only">{`Funnel by ${heading}`}</caption>
       <thead className="text-left text-slate-500 dark:text-slate-400">
         <tr>
           <th scope="col" className="py-1 pr-3 font-medium">
-            Group
+            {heading}
           </th>
           {steps.map((step) => (
             <th key={step.index} scope="col" className="py-1 pr-3 text-right font-medium">
@@ -70,7 +74,7 @@ function BreakdownTable({
               scope="row"
               className={`py-1 pr-3 text-left font-normal ${group.other || group.value === null ? "italic text-slate-500 dark:text-slate-400" : ""}`}
             >
-              {group.other ? "Other" : (group.value ?? "(none)")}
+              {group.other ? "Other" : dimensionValueLabel(dimension, group.value, locale)}
             </th>
             {group.steps.map((step) => (
               <td key={step.index} className="py-1 pr-3 text-right">
@@ -142,7 +146,12 @@ export function FunnelChart({
     <div>
       {steps}
       {result.breakdown && result.breakdown.length > 0 && (
-        <BreakdownTable groups={result.breakdown} steps={result.steps} locale={lang} />
+        <BreakdownTable
+          groups={result.breakdown}
+          dimension={result.dimension ?? ""}
+          steps={result.steps}
+          locale={lang}
+        />
       )}
     </div>
   );

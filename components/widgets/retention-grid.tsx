@@ -2,7 +2,7 @@
 // Cohorts (rows) by periods since the first event (columns); cells shaded by retention rate.
 import type { RetentionResult } from "@/lib/query/results";
 import { seriesColor } from "./colors";
-import { formatBucketLabel, formatNumber, formatPercent } from "./format";
+import { formatBucketLabel, formatCount, formatNumber, formatPercent } from "./format";
 import { useLocale } from "./use-locale";
 
 export interface RetentionGridProps {
@@ -52,7 +52,7 @@ export function RetentionGrid({ result, title = "Retention", accent, locale }: R
                 return (
                   <td
                     key={k}
-                    title={`${formatNumber(cohort.counts[k] ?? null, lang)} of ${formatNumber(cohort.size, lang)} users`}
+                    title={`${formatNumber(cohort.counts[k] ?? null, lang)} of ${formatCount(cohort.size, { one: "user", other: "users" }, lang)}`}
                     className={`rounded px-2 py-1 text-center ${rate > 0.5 ? "text-white" : ""}`}
                     // Mixed with transparent so the shade works on light and dark backgrounds; a floor keeps 0% visible as a cell.
                     style={{ background: `color-mix(in srgb, ${color} ${Math.round(6 + rate * 94)}%, transparent)` }}

@@ -15,10 +15,11 @@ import {
   YAxis,
 } from "recharts";
 import type { TrendResult } from "@/lib/query/results";
+import { dimensionValueLabel, INTERVAL_LABELS } from "@/lib/query/vocabulary";
 import { ChartFigure } from "./chart-figure";
 import { ChartTooltip } from "./chart-tooltip";
 import { seriesColor } from "./colors";
-import { formatBucketLabel, formatMeasure, isAdditive, type MeasureType } from "./format";
+import { formatBucketLabel, formatCount, formatMeasure, isAdditive, type MeasureType } from "./format";
 import { useLocale } from "./use-locale";
 
 export type TrendVariant = "line" | "bar" | "area";
@@ -34,19 +35,30 @@ export interface TrendChartProps {
   height?: number;
 }
 
-/** Display names: breakdown values, "(none)" for a null value, "Other" for the folded rest. */
-export function seriesNames(result: TrendResult, title = "Value"): string[] {
-  return result.series.map((s) => (s.other ? "Other" : (s.key ?? (result.series.length === 1 ? title : "(none)"))));
+/** Display names: breakdown values as people read them (with the name of the "no value" group), "Other" for the folded rest. */
+export function seriesNames(result: TrendResult, title = "Value", locale?: string): string[] {
+  return result.series.map((s) => {
+    if (s.other) return "Other";
+    if (!result.dimension && result.series.length === 1) return title;
+    return dimensionValueLabel(result.dimension ?? "", s.key, locale);
+  });
 }
 
 /** Names of the previous period's series: "Previous period" alone, else "<series> (previous period)". */
-export function previousSeriesNames(result: TrendResult, title = "Value"): string[] {
+export function previousSeriesNames(result: TrendResult, title = "Value", locale?: string): string[] {
   if (!result.previous) return [];
-  const names = seriesNames(result, title);
+  const names = seriesNames(result, title, locale);
   return result.previous.series.map((_, i) =>
     result.series.length === 1 ? "Previous period" : `${names[i]} (previous period)`,
   );
 }
+
+const intervalNouns = {
+  hour: { one: "hour", other: "hours" },
+  day: { one: "day", other: "days" },
+  week: { one: "week", other: "weeks" },
+  month: { one: "month", other: "months" },
+} as const;
 
 export function TrendTable({
   result,
@@ -56,7 +68,7 @@ export function TrendTable({
   className = "",
 }: Omit<TrendChartProps, "variant" | "accent" | "height"> & { className?: string }) {
   const lang = useLocale(locale);
-  const names = [...seriesNames(result, title), ...previousSeriesNames(result, title)];
+  const names = [...seriesNames(result, title, lang), ...previousSeriesNames(result, title, lang)];
   const series = [...result.series, ...(result.previous?.series ?? [])];
   return (
     <table className={`w-full text-sm tabular-nums ${className}`}>
@@ -64,7 +76,7 @@ export function TrendTable({
       <thead className="text-left text-slate-500 dark:text-slate-400">
         <tr>
           <th scope="col" className="py-1 pr-3 font-medium">
-            {result.interval[0]!.toUpperCase() + result.interval.slice(1)}
+            {INTERVAL_LABELS[result.interval]}
           </th>
           {names.map((name, i) => (
             <th key={i} scope="col" className="py-1 pr-3 text-right font-medium">
@@ -101,9 +113,9 @@ export function TrendChart({
   height = 280,
 }: TrendChartProps) {
   const lang = useLocale(locale);
-  const names = seriesNames(result, title);
+  const names = seriesNames(result, title, lang);
   // Recharts keys data by property name; index keys avoid clashes with arbitrary breakdown values.
-  const previousNames = previousSeriesNames(result, title);
+  const previousNames = previousSeriesNames(result, title, lang);
   const data = result.buckets.map((bucket, row) => ({
     label: bucket.label,
     ...Object.fromEntries(result.series.map((s, i) => [`s${i}`, s.values[row] ?? null])),
@@ -116,7 +128,7 @@ export function TrendChart({
   const last = result.buckets.at(-1);
   const range =
     first && last
-      ? `, ${result.buckets.length} ${result.interval}s from ${shortLabel(first.label)} to ${formatBucketLabel(last.label, result.interval, lang, "long")}`
+      ? `, ${formatCount(result.buckets.length, intervalNouns[result.interval], lang)} from ${shortLabel(first.label)} to ${formatBucketLabel(last.label, result.interval, lang, "long")}`
       : "";
   const totals = result.series.map((s, i) => `${names[i]} ${formatMeasure(s.total, measureType, lang)}`).join("; ");
   const previousTotals = (result.previous?.series ?? [])

@@ -31,7 +31,7 @@ export interface WidgetViewProps {
   titled?: boolean;
   accent?: string;
   locale?: string;
-  /** Breakdown drill-down: the clicked value (null for "(none)"). */
+  /** Breakdown drill-down: the clicked stored value (null for the "no value" group). */
   onSelect?: (value: string | null) => void;
 }
 

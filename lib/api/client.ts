@@ -27,23 +27,39 @@ export function fieldError(error: unknown, path: string): string | undefined {
   return error instanceof ApiClientError ? error.fieldMessage(path) : undefined;
 }
 
-export async function apiFetch<T>(url: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+/** Browsers refuse a keepalive request whose body, with the page's other keepalive bodies in flight, passes 64 KiB. */
+const KEEPALIVE_BODY_LIMIT = 60 * 1024;
+
+export interface ApiFetchInit {
+  method?: string;
+  body?: unknown;
+  /**
+   * The request outlives the page: it is still sent and completed when the user navigates away or
+   * closes the tab (saves made a moment before leaving). Bodies near the browser's keepalive quota
+   * go as ordinary requests.
+   */
+  keepalive?: boolean;
+}
+
+export async function apiFetch<T>(url: string, init: ApiFetchInit = {}): Promise<T> {
+  const body = init.body === undefined ? undefined : JSON.stringify(init.body);
   const response = await fetch(url, {
-    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-    headers: init.body === undefined ? undefined : { "content-type": "application/json" },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    method: init.method ?? (body === undefined ? "GET" : "POST"),
+    headers: body === undefined ? undefined : { "content-type": "application/json" },
+    body,
     credentials: "same-origin",
+    keepalive: init.keepalive === true && new TextEncoder().encode(body ?? "").length <= KEEPALIVE_BODY_LIMIT,
   });
   if (response.status === 204) return undefined as T;
-  const body = (await response.json().catch(() => null)) as {
+  const answer = (await response.json().catch(() => null)) as {
     error?: { code: string; message: string; details?: ApiErrorDetail[] };
   } | null;
   if (!response.ok)
     throw new ApiClientError(
       response.status,
-      body?.error?.code ?? "internal_error",
-      body?.error?.message ?? `Request failed (${response.status})`,
-      Array.isArray(body?.error?.details) ? body.error.details : [],
+      answer?.error?.code ?? "internal_error",
+      answer?.error?.message ?? `Request failed (${response.status})`,
+      Array.isArray(answer?.error?.details) ? answer.error.details : [],
     );
-  return body as T;
+  return answer as T;
 }

@@ -191,9 +191,9 @@ describe("GET /api/v1/embed/{token}/csv", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/csv");
     expect(response.headers.get("content-disposition")).toBe('attachment; filename="by-country.csv"');
-    expect(await response.text()).toBe("country,value\nDE,2\nFR,1\n");
+    expect(await response.text()).toBe("Country,Events\nDE,2\nFR,1\n");
     expect(await (await get(`/api/v1/embed/${allowed}/csv?widget=${byCountryId}&filter.country=FR`)).text()).toBe(
-      "country,value\nFR,1\n",
+      "Country,Events\nFR,1\n",
     );
     expect(
       (await get(`/api/v1/embed/${allowed}/csv?widget=${byCountryId}&filter.properties.customer_id=7`)).status,

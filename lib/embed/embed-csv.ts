@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ApiError } from "../errors";
 import { csvFileName, resultToCsv } from "../query/csv";
 import type { QueryGate } from "../query/query-gate";
+import { MEASURE_LABELS, type MeasureType } from "../query/vocabulary";
 import { loadEmbedWidgets } from "./embed-data";
 import type { ViewerChoices } from "./schemas";
 import type { VerifiedEmbed } from "./tokens";
@@ -20,5 +21,6 @@ export async function embedWidgetCsv(
   const [widget] = await loadEmbedWidgets(embed, choices, widgetId, gate);
   if (!widget) throw new ApiError("not_found", "No such widget in this embed");
   if (!widget.result) throw new ApiError("not_found", widget.error ?? "This widget has no data");
-  return { fileName: csvFileName(widget.title), csv: resultToCsv(widget.result) };
+  const valueHeading = widget.measureType ? MEASURE_LABELS[widget.measureType as MeasureType] : undefined;
+  return { fileName: csvFileName(widget.title), csv: resultToCsv(widget.result, { valueHeading }) };
 }

@@ -133,10 +133,10 @@ describe("viewer choices", () => {
     const embed = await customerEmbed({ downloads: true });
     expect(await embedWidgetCsv(embed, byCountryId, { filters: {} })).toEqual({
       fileName: "by-country.csv",
-      csv: "country,value\nDE,2\nFR,1\n",
+      csv: "Country,Events\nDE,2\nFR,1\n",
     });
     expect((await embedWidgetCsv(embed, byCountryId, { filters: { country: "FR" } })).csv).toBe(
-      "country,value\nFR,1\n",
+      "Country,Events\nFR,1\n",
     );
     await expect(embedWidgetCsv(embed, randomUUID(), { filters: {} })).rejects.toMatchObject({ code: "not_found" });
   });

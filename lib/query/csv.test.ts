@@ -14,7 +14,44 @@ describe("resultToCsv", () => {
       ],
       other: 4,
     });
-    expect(csv).toBe(["path,value", '"/a,""b""",3', `"'=HYPERLINK(""x"")",-2`, "(none),1", "Other,4", ""].join("\n"));
+    expect(csv).toBe(["Page,Value", '"/a,""b""",3', `"'=HYPERLINK(""x"")",-2`, "Not set,1", "Other,4", ""].join("\n"));
+  });
+
+  it("heads columns in the widgets' words and keeps stored values in the cells", () => {
+    const breakdown = resultToCsv(
+      {
+        kind: "breakdown",
+        dimension: "referrer",
+        rows: [
+          { value: "google.com", measure: 3 },
+          { value: null, measure: 2 },
+        ],
+        other: null,
+      },
+      { valueHeading: "Visitors" },
+    );
+    expect(breakdown).toBe("Referrer,Visitors\ngoogle.com,3\nDirect / none,2\n");
+    const byCountry = resultToCsv(
+      {
+        kind: "trend",
+        interval: "day",
+        dimension: "country",
+        buckets: [{ start: "2026-03-05T00:00:00.000Z", label: "2026-03-05" }],
+        series: [
+          { key: "FR", other: false, values: [4], total: 4 },
+          { key: null, other: false, values: [1], total: 1 },
+          { key: null, other: true, values: [2], total: 2 },
+        ],
+      },
+      { locale: "en-US" },
+    );
+    expect(byCountry).toBe("Day,France,Unknown,Other\n2026-03-05,4,1,2\n");
+    const retention = resultToCsv({
+      kind: "retention",
+      period: "week",
+      cohorts: [{ start: "2026-03-02", label: "2026-03-02", size: 5, counts: [5, 2], rates: [1, 0.4] }],
+    });
+    expect(retention.split("\n")[0]).toBe("Cohort,Users,Week 0,Week 1");
   });
 
   it("writes a compared trend's previous period beside each series, and a metric's change with its unit", () => {
@@ -33,7 +70,7 @@ describe("resultToCsv", () => {
       },
     });
     expect(trend).toBe(
-      ["bucket,value,value (previous period)", "2026-11-18T14:00,2,4", "2026-11-18T15:00,,0", ""].join("\n"),
+      ["Hour,Value,Value (previous period)", "2026-11-18T14:00,2,4", "2026-11-18T15:00,,0", ""].join("\n"),
     );
     const metric = resultToCsv({
       kind: "metric",
@@ -43,7 +80,7 @@ describe("resultToCsv", () => {
       change_unit: "points",
       previous_range: null,
     });
-    expect(metric).toBe(["value,previous,change,change_unit", "0.75,0.6,0.15,points", ""].join("\n"));
+    expect(metric).toBe(["Value,Previous period,Change,Change unit", "0.75,0.6,0.15,points", ""].join("\n"));
   });
 
   it("names files after the title", () => {

@@ -1,6 +1,7 @@
 // Any query result as CSV: one header row, then the numbers as the widgets show them. Shared by the
 // dashboard's in-browser export and the embed's download endpoint.
 import type { QueryResult } from "./results";
+import { dimensionLabel, dimensionValueLabel, INTERVAL_LABELS, missingValueLabel } from "./vocabulary";
 
 function cell(value: unknown): string {
   let text = value === null || value === undefined ? "" : String(value);
@@ -9,42 +10,63 @@ function cell(value: unknown): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function resultToCsv(result: QueryResult): string {
+/**
+ * Headers are for people opening the file, in the widgets' words ("Country", "Visitors", a trend's
+ * series as "France"); cells keep the stored values ("FR"), so a sheet can be joined or filtered on
+ * them, except the "no value" group, named as the widgets name it ("Direct / none").
+ */
+export function resultToCsv(result: QueryResult, options: { valueHeading?: string; locale?: string } = {}): string {
+  const valueHeading = options.valueHeading ?? "Value";
   const rows: unknown[][] = [];
   switch (result.kind) {
     case "trend": {
-      const names = result.series.map((s) => (s.other ? "Other" : (s.key ?? "value")));
+      const dimension = result.dimension ?? "";
+      const single = !result.dimension && result.series.length === 1;
+      const names = result.series.map((s) =>
+        s.other ? "Other" : single ? valueHeading : dimensionValueLabel(dimension, s.key, options.locale),
+      );
       const previous = result.previous?.series ?? [];
-      rows.push(["bucket", ...names, ...previous.map((_, i) => `${names[i]} (previous period)`)]);
+      rows.push([
+        INTERVAL_LABELS[result.interval],
+        ...names,
+        ...previous.map((_, i) => `${names[i]} (previous period)`),
+      ]);
       for (const [i, b] of result.buckets.entries())
         rows.push([b.label, ...result.series.map((s) => s.values[i]), ...previous.map((s) => s.values[i])]);
       break;
     }
     case "metric":
       rows.push(
-        ["value", "previous", "change", "change_unit"],
+        [valueHeading, "Previous period", "Change", "Change unit"],
         [result.value, result.previous, result.change, result.change_unit],
       );
       break;
     case "breakdown":
-      rows.push([result.dimension, "value"], ...result.rows.map((r) => [r.value ?? "(none)", r.measure]));
+      rows.push(
+        [dimensionLabel(result.dimension), valueHeading],
+        ...result.rows.map((r) => [r.value ?? missingValueLabel(result.dimension), r.measure]),
+      );
       if (result.other !== null) rows.push(["Other", result.other]);
       break;
     case "funnel":
       rows.push(
-        ["step", "event", "count", "conversion_from_first", "drop_off"],
-        ...result.steps.map((s) => [s.index + 1, s.event, s.count, s.conversion_from_first, s.drop_off]),
+        ["Step", "Name", "Event", "Users", "Conversion from first step", "Dropped off"],
+        ...result.steps.map((s) => [s.index + 1, s.label, s.event, s.count, s.conversion_from_first, s.drop_off]),
       );
       break;
-    case "retention":
+    case "retention": {
+      const period = PERIOD_NOUNS[result.period];
       rows.push(
-        ["cohort", "size", ...(result.cohorts[0]?.counts.map((_, k) => `${result.period}_${k}`) ?? [])],
+        ["Cohort", "Users", ...(result.cohorts[0]?.counts.map((_, k) => `${period} ${k}`) ?? [])],
         ...result.cohorts.map((c) => [c.label, c.size, ...c.counts]),
       );
       break;
+    }
   }
   return `${rows.map((r) => r.map(cell).join(",")).join("\n")}\n`;
 }
+
+const PERIOD_NOUNS = { day: "Day", week: "Week" } as const;
 
 /** A safe download file name from a title: "Sign-ups by week" -> "sign-ups-by-week.csv". */
 export function csvFileName(title: string): string {

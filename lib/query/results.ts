@@ -14,6 +14,8 @@ const trendSeriesSchema = z.object({
 export const trendResultSchema = z.object({
   kind: z.literal("trend"),
   interval: z.enum(["hour", "day", "week", "month"]),
+  /** The breakdown's dimension when the series are its values, so they can be labelled ("FR" → "France"). */
+  dimension: z.string().nullable().optional(),
   buckets: z.array(bucketSchema),
   series: z.array(trendSeriesSchema),
   /**
@@ -59,6 +61,8 @@ const funnelStepResultSchema = z.object({
 export const funnelResultSchema = z.object({
   kind: z.literal("funnel"),
   steps: z.array(funnelStepResultSchema),
+  /** The breakdown's dimension, when the groups are its values. */
+  dimension: z.string().nullable().optional(),
   breakdown: z
     .array(z.object({ value: z.string().nullable(), other: z.boolean(), steps: z.array(funnelStepResultSchema) }))
     .nullable(),

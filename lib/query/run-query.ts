@@ -88,7 +88,7 @@ const QUERY_CANCELED = "57014";
  * watermark, the rollups and the raw events it combines are all from the same moment. On the report
  * pool, never ingestion's, and each statement bounded by the surface's timeout.
  */
-async function inSnapshot<T>(surface: QuerySurface, run: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function inSnapshot<T>(surface: QuerySurface, run: (db: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await connectForReport();
   const timeoutMs = statementTimeoutMs(surface);
   try {

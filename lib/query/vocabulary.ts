@@ -41,6 +41,218 @@ export const DIMENSION_LABELS: Record<BuiltInDimension, string> = {
   app_version: "App version",
 };
 
+/**
+ * A dimension as people read it: the built-in ones from DIMENSION_LABELS, a property by its path
+ * ("properties.plan.tier" → "Plan tier"). Anything else (a saved widget from an older version) is
+ * shown as written, never hidden.
+ */
+export function dimensionLabel(dimension: string): string {
+  if (dimension in DIMENSION_LABELS) return DIMENSION_LABELS[dimension as BuiltInDimension];
+  const name = dimension.replace(/^properties\./, "").replace(/[_.]/g, " ");
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/** Dimensions whose missing value means the visit came from no link and no campaign. */
+const DIRECT_WHEN_MISSING = new Set<string>([
+  "referrer",
+  "utm_source",
+  "utm_medium",
+  "utm_campaign",
+  "utm_term",
+  "utm_content",
+]);
+/** Dimensions filled in by the server from the request (user agent, proxy header): missing means it could not tell. */
+const UNKNOWN_WHEN_MISSING = new Set<string>(["browser", "os", "device", "country", "locale", "app_version"]);
+
+/** What a missing value (the "no value" group of a breakdown) is called for a dimension. */
+export function missingValueLabel(dimension: string): string {
+  if (DIRECT_WHEN_MISSING.has(dimension)) return "Direct / none";
+  if (UNKNOWN_WHEN_MISSING.has(dimension)) return "Unknown";
+  return "Not set";
+}
+
+const DEVICE_LABELS: Record<string, string> = {
+  desktop: "Desktop",
+  mobile: "Mobile",
+  tablet: "Tablet",
+  console: "Console",
+  smarttv: "Smart TV",
+  wearable: "Wearable",
+  embedded: "Embedded",
+  xr: "XR headset",
+};
+
+// Intl.DisplayNames is built once per locale and kind: constructing one costs more than a lookup.
+const displayNames = new Map<string, Intl.DisplayNames | null>();
+function displayName(type: "region" | "language", code: string, locale?: string): string | undefined {
+  const cacheKey = `${type}:${locale ?? ""}`;
+  let names = displayNames.get(cacheKey);
+  if (names === undefined) {
+    try {
+      names = new Intl.DisplayNames(locale, { type, fallback: "none" });
+    } catch {
+      names = null; // an unknown locale tag: show codes as they are
+    }
+    displayNames.set(cacheKey, names);
+  }
+  try {
+    return names?.of(code) ?? undefined;
+  } catch {
+    return undefined; // not a well-formed code (RangeError): shown as stored
+  }
+}
+
+/**
+ * A dimension's value as people read it. Data keeps the stored value (filters, URLs and CSV cells
+ * hold "FR", "desktop"); only what is shown changes: country codes become country names and locale
+ * tags language names in the reader's locale, device types are capitalised, and a missing value is
+ * named for what it means ("Direct / none" for a visit without referrer or campaign).
+ */
+export function dimensionValueLabel(dimension: string, value: string | null, locale?: string): string {
+  if (value === null || value === "") return missingValueLabel(dimension);
+  if (dimension === "country" && /^[A-Za-z]{2}$/.test(value))
+    return displayName("region", value.toUpperCase(), locale) ?? value;
+  if (dimension === "locale") return displayName("language", value, locale) ?? value;
+  if (dimension === "device")
+    return DEVICE_LABELS[value.toLowerCase()] ?? value.charAt(0).toUpperCase() + value.slice(1);
+  return value;
+}
+
+export const MEASURE_TYPES = [
+  "count",
+  "unique_users",
+  "sessions",
+  "bounce_rate",
+  "avg_session_duration",
+  "conversion_rate",
+  "sum",
+  "avg",
+  "min",
+  "max",
+] as const;
+
+export type MeasureType = (typeof MEASURE_TYPES)[number];
+
+/** Measures that aggregate a numeric property (properties.<name>). */
+export const PROPERTY_MEASURES = ["sum", "avg", "min", "max"] as const satisfies readonly MeasureType[];
+
+/** How people read each measure: the builder's choices, column headings, CSV headers. */
+export const MEASURE_LABELS: Record<MeasureType, string> = {
+  count: "Events",
+  unique_users: "Visitors",
+  sessions: "Sessions",
+  bounce_rate: "Bounce rate",
+  avg_session_duration: "Session duration (average)",
+  conversion_rate: "Conversion rate",
+  sum: "Sum of a property",
+  avg: "Average of a property",
+  min: "Smallest value of a property",
+  max: "Largest value of a property",
+};
+
+const PROPERTY_MEASURE_WORDS: Record<(typeof PROPERTY_MEASURES)[number], string> = {
+  sum: "Sum",
+  avg: "Average",
+  min: "Smallest",
+  max: "Largest",
+};
+
+/** A measure with its property named ("Sum of amount"), or the measure's own label. */
+export function measureLabel(measure: { type: MeasureType; property?: string }): string {
+  const word = PROPERTY_MEASURE_WORDS[measure.type as (typeof PROPERTY_MEASURES)[number]];
+  if (!word || !measure.property) return MEASURE_LABELS[measure.type];
+  return `${word} of ${measure.property.replace(/^properties\./, "")}`;
+}
+
+export const QUERY_KINDS = ["trend", "metric", "breakdown", "funnel", "retention"] as const;
+export type QueryKind = (typeof QUERY_KINDS)[number];
+
+export const KIND_LABELS: Record<QueryKind, string> = {
+  trend: "Trend over time",
+  metric: "Single number",
+  breakdown: "Top values",
+  funnel: "Funnel",
+  retention: "Retention",
+};
+
+export const VIZ_LABELS = {
+  line: "Line chart",
+  bar: "Bar chart",
+  area: "Area chart",
+  pie: "Pie chart",
+  donut: "Donut chart",
+  table: "Table",
+  metric: "Number",
+  funnel: "Funnel bars",
+  retention: "Cohort grid",
+} as const;
+
+export const INTERVAL_LABELS = { hour: "Hour", day: "Day", week: "Week", month: "Month" } as const;
+
+export const PERIOD_LABELS = { day: "Daily", week: "Weekly" } as const;
+
+export const WINDOW_UNIT_LABELS = { minute: "Minutes", hour: "Hours", day: "Days" } as const;
+
+export const FILTER_OPS = [
+  "equals",
+  "not_equals",
+  "contains",
+  "not_contains",
+  "in",
+  "not_in",
+  "is_set",
+  "is_not_set",
+  "gt",
+  "gte",
+  "lt",
+  "lte",
+] as const;
+
+export type FilterOp = (typeof FILTER_OPS)[number];
+
+/** Operators as they read between a field and a value: "Country is France". */
+export const FILTER_OP_LABELS: Record<FilterOp, string> = {
+  equals: "is",
+  not_equals: "is not",
+  contains: "contains",
+  not_contains: "does not contain",
+  in: "is one of",
+  not_in: "is none of",
+  is_set: "is set",
+  is_not_set: "is not set",
+  gt: "is more than",
+  gte: "is at least",
+  lt: "is less than",
+  lte: "is at most",
+};
+
+/**
+ * The conversion filter's field ("performed": the visitors who did an event, lib/query/schemas.ts
+ * where it exists) keeps visitors, not events, so it reads as a phrase of its own per operator.
+ */
+const CONVERSION_FIELD = "performed";
+const CONVERSION_PHRASES: Partial<Record<FilterOp, string>> = {
+  equals: "Visitors who did",
+  in: "Visitors who did one of",
+  not_equals: "Visitors who did not do",
+  not_in: "Visitors who did none of",
+};
+
+/** A filter as a sentence: "Country is France", "Page contains /docs", "Plan is set", "Visitors who did signup". */
+export function filterLabel(
+  filter: { field: string; op: FilterOp; value?: string | number | boolean | (string | number)[] },
+  locale?: string,
+): string {
+  const { field, op, value } = filter;
+  if (field === CONVERSION_FIELD)
+    return `${CONVERSION_PHRASES[op] ?? `Visitors: ${FILTER_OP_LABELS[op]}`} ${(Array.isArray(value) ? value : [value]).join(", ")}`;
+  if (value === undefined) return `${dimensionLabel(field)} ${FILTER_OP_LABELS[op]}`;
+  const shown = (Array.isArray(value) ? value : [value]).map((v) =>
+    typeof v === "string" ? dimensionValueLabel(field, v, locale) : String(v),
+  );
+  return `${dimensionLabel(field)} ${FILTER_OP_LABELS[op]} ${shown.join(", ")}`;
+}
+
 export const RELATIVE_RANGES = [
   "last_5_minutes",
   "today",

@@ -66,14 +66,69 @@ describe("widget builder form state", () => {
     });
   });
 
+  it("builds funnels with step names, step conditions, a window in any unit and a breakdown", () => {
+    const state = apply([
+      { type: "kind", kind: "funnel" },
+      { type: "step", index: 1, label: "Signed up" },
+      { type: "add-step-filter", index: 1, filter: { field: "properties.plan", op: "equals", value: "pro" } },
+      { type: "set", field: "windowValue", value: 2 },
+      { type: "set", field: "windowUnit", value: "hour" },
+      { type: "set", field: "splitBy", value: "country" },
+    ]);
+    expect(toWidgetInput(state)).toEqual({
+      title: "pageview → Signed up by country",
+      query: {
+        kind: "funnel",
+        steps: [
+          { event: "pageview" },
+          { event: "signup", label: "Signed up", filters: [{ field: "properties.plan", op: "equals", value: "pro" }] },
+        ],
+        window: { value: 2, unit: "hour" },
+        breakdown: { dimension: "country", limit: 5 },
+        filters: [],
+      },
+      viz: { type: "funnel" },
+    });
+    const removed = apply([{ type: "remove-step-filter", index: 1, filterIndex: 0 }], state);
+    expect(removed.steps[1]!.filters).toEqual([]);
+  });
+
   it("round-trips a saved widget back into the form", () => {
     const state = apply([
       { type: "kind", kind: "trend" },
       { type: "set", field: "interval", value: "week" },
       { type: "set", field: "event", value: "signup" },
       { type: "set", field: "title", value: "Signups" },
+      { type: "set", field: "splitBy", value: "utm_source" },
+      { type: "range", range: { relative: "last_90_days" } },
     ]);
     const saved = toWidgetInput(state);
+    expect(saved.title).toBe("Signups");
     expect(toWidgetInput(fromWidget(saved.title, saved.query, saved.viz))).toEqual(saved);
+  });
+
+  it("keeps every part of a saved query it does not show by default when edited", () => {
+    const saved = {
+      kind: "funnel" as const,
+      steps: [
+        { event: "view", label: "Viewed", filters: [{ field: "path" as const, op: "equals" as const, value: "/p" }] },
+        { event: "buy" },
+      ],
+      window: { value: 30, unit: "minute" as const },
+      breakdown: { dimension: "device" as const, limit: 3 },
+      range: { relative: "last_7_days" as const },
+      timezone: "Asia/Tokyo",
+      filters: [],
+    };
+    expect(toWidgetInput(fromWidget("Buy", saved, { type: "funnel" })).query).toEqual(saved);
+    const retention = {
+      kind: "retention" as const,
+      start_event: "a",
+      return_event: "b",
+      period: "day" as const,
+      periods: 14,
+      filters: [],
+    };
+    expect(toWidgetInput(fromWidget("R", retention, { type: "retention" })).query).toEqual(retention);
   });
 });

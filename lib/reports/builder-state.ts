@@ -1,9 +1,31 @@
 // The widget builder's form state, kept as plain data so it can be tested without a browser:
-// one reducer, and a conversion to the widget input the API validates.
-import type { Dimension, Filter, Measure, QueryDefinitionInput } from "../query/schemas";
+// one reducer, and a conversion to the widget input the API validates. It holds every part of a
+// query definition the API takes, so editing a saved widget never drops one (a step's filters, a
+// funnel's breakdown, a widget's own range).
+import type {
+  Dimension,
+  Filter,
+  FunnelQuery,
+  Measure,
+  QueryDefinitionInput,
+  QueryRange,
+  RetentionQuery,
+} from "../query/schemas";
+import { dimensionLabel, PROPERTY_MEASURES } from "../query/vocabulary";
 import type { Viz, WidgetInput } from "./schemas";
 
 export type Kind = QueryDefinitionInput["kind"];
+export type WindowUnit = FunnelQuery["window"]["unit"];
+
+export interface StepState {
+  /** Tells steps apart while they are edited (React keys); not part of the query. */
+  key: number;
+  event: string;
+  /** The step's name in the chart; empty: the event's name. */
+  label: string;
+  /** Conditions on this step's event only (e.g. signup with plan = pro). */
+  filters: Filter[];
+}
 
 export interface BuilderState {
   title: string;
@@ -12,15 +34,28 @@ export interface BuilderState {
   event: string;
   measure: Measure["type"];
   property: string;
+  /** Breakdown: the dimension grouped by. */
   dimension: Dimension;
-  interval: "hour" | "day" | "week" | "month";
   limit: number;
-  steps: string[];
-  windowDays: number;
+  sort: "desc" | "asc";
+  /** Trend and funnel: split into one series or group per value of this dimension; null: not split. */
+  splitBy: Dimension | null;
+  splitLimit: number;
+  interval: "hour" | "day" | "week" | "month";
+  /** Metric: compare with the previous period. */
+  compare: boolean;
+  steps: StepState[];
+  windowValue: number;
+  windowUnit: WindowUnit;
   startEvent: string;
   returnEvent: string;
-  period: "day" | "week";
+  period: RetentionQuery["period"];
+  periods: number;
   filters: Filter[];
+  /** A range of the widget's own, whatever the page's; null: the page's range. */
+  range: QueryRange | null;
+  /** A time zone of the widget's own (set through the API; kept as it is). */
+  timezone: string | null;
 }
 
 /** Which visualisations suit each kind; the first is the default. */
@@ -32,6 +67,17 @@ export const vizForKind: Record<Kind, Viz["type"][]> = {
   retention: ["retention", "table"],
 };
 
+export const MIN_STEPS = 2;
+export const MAX_STEPS = 10;
+
+let stepKeys = 0;
+const step = (event: string, label = "", filters: Filter[] = []): StepState => ({
+  key: stepKeys++,
+  event,
+  label,
+  filters,
+});
+
 export const initialBuilderState: BuilderState = {
   title: "",
   kind: "trend",
@@ -40,25 +86,45 @@ export const initialBuilderState: BuilderState = {
   measure: "count",
   property: "",
   dimension: "path",
-  interval: "day",
   limit: 10,
-  steps: ["pageview", "signup"],
-  windowDays: 7,
+  sort: "desc",
+  splitBy: null,
+  splitLimit: 5,
+  interval: "day",
+  compare: true,
+  steps: [step("pageview"), step("signup")],
+  windowValue: 7,
+  windowUnit: "day",
   startEvent: "pageview",
   returnEvent: "pageview",
   period: "week",
+  periods: 8,
   filters: [],
+  range: null,
+  timezone: null,
 };
 
+type ScalarField = {
+  [K in keyof BuilderState]: BuilderState[K] extends string | number | boolean | null ? K : never;
+}[keyof BuilderState];
+
 export type BuilderAction =
-  | { type: "set"; field: Exclude<keyof BuilderState, "kind" | "steps" | "filters">; value: string | number }
+  | { type: "set"; field: Exclude<ScalarField, "kind">; value: string | number | boolean | null }
   | { type: "kind"; kind: Kind }
-  | { type: "step"; index: number; event: string }
+  | { type: "range"; range: QueryRange | null }
+  | { type: "step"; index: number; event?: string; label?: string }
   | { type: "add-step" }
   | { type: "remove-step"; index: number }
+  | { type: "add-step-filter"; index: number; filter: Filter }
+  | { type: "remove-step-filter"; index: number; filterIndex: number }
   | { type: "add-filter"; filter: Filter }
   | { type: "remove-filter"; index: number }
   | { type: "load"; state: BuilderState };
+
+const updateStep = (state: BuilderState, index: number, change: (s: StepState) => StepState): BuilderState => ({
+  ...state,
+  steps: state.steps.map((s, i) => (i === index ? change(s) : s)),
+});
 
 export function builderReducer(state: BuilderState, action: BuilderAction): BuilderState {
   switch (action.type) {
@@ -71,12 +137,27 @@ export function builderReducer(state: BuilderState, action: BuilderAction): Buil
         kind: action.kind,
         viz: vizForKind[action.kind].includes(state.viz) ? state.viz : vizForKind[action.kind][0]!,
       };
+    case "range":
+      return { ...state, range: action.range };
     case "step":
-      return { ...state, steps: state.steps.map((s, i) => (i === action.index ? action.event : s)) };
+      return updateStep(state, action.index, (s) => ({
+        ...s,
+        ...(action.event !== undefined ? { event: action.event } : {}),
+        ...(action.label !== undefined ? { label: action.label } : {}),
+      }));
     case "add-step":
-      return state.steps.length >= 10 ? state : { ...state, steps: [...state.steps, ""] };
+      return state.steps.length >= MAX_STEPS ? state : { ...state, steps: [...state.steps, step("")] };
     case "remove-step":
-      return state.steps.length <= 2 ? state : { ...state, steps: state.steps.filter((_, i) => i !== action.index) };
+      return state.steps.length <= MIN_STEPS
+        ? state
+        : { ...state, steps: state.steps.filter((_, i) => i !== action.index) };
+    case "add-step-filter":
+      return updateStep(state, action.index, (s) => ({ ...s, filters: [...s.filters, action.filter] }));
+    case "remove-step-filter":
+      return updateStep(state, action.index, (s) => ({
+        ...s,
+        filters: s.filters.filter((_, i) => i !== action.filterIndex),
+      }));
     case "add-filter":
       return { ...state, filters: [...state.filters, action.filter] };
     case "remove-filter":
@@ -86,21 +167,36 @@ export function builderReducer(state: BuilderState, action: BuilderAction): Buil
   }
 }
 
+export function usesProperty(measure: Measure["type"]): measure is (typeof PROPERTY_MEASURES)[number] {
+  return (PROPERTY_MEASURES as readonly string[]).includes(measure);
+}
+
 function measureOf(state: BuilderState): Measure {
-  if (state.measure === "sum" || state.measure === "avg" || state.measure === "min" || state.measure === "max") {
-    return { type: state.measure, property: `properties.${state.property}` };
+  if (usesProperty(state.measure)) {
+    return { type: state.measure, property: `properties.${state.property.trim().replace(/^properties\./, "")}` };
   }
   return { type: state.measure };
 }
 
 export function toQuery(state: BuilderState): QueryDefinitionInput {
   const event = state.event.trim() || undefined;
-  const filters = state.filters;
+  const common = {
+    filters: state.filters,
+    ...(state.range ? { range: state.range } : {}),
+    ...(state.timezone ? { timezone: state.timezone } : {}),
+  };
+  const split = state.splitBy ? { breakdown: { dimension: state.splitBy, limit: state.splitLimit } } : {};
   switch (state.kind) {
     case "trend":
-      return { kind: "trend", event, measure: measureOf(state), interval: state.interval, filters };
+      return { kind: "trend", event, measure: measureOf(state), interval: state.interval, ...split, ...common };
     case "metric":
-      return { kind: "metric", event, measure: measureOf(state), filters };
+      return {
+        kind: "metric",
+        event,
+        measure: measureOf(state),
+        ...(state.compare ? {} : { compare: false }),
+        ...common,
+      };
     case "breakdown":
       return {
         kind: "breakdown",
@@ -108,14 +204,20 @@ export function toQuery(state: BuilderState): QueryDefinitionInput {
         measure: measureOf(state),
         dimension: state.dimension,
         limit: state.limit,
-        filters,
+        ...(state.sort === "asc" ? { sort: "asc" as const } : {}),
+        ...common,
       };
     case "funnel":
       return {
         kind: "funnel",
-        steps: state.steps.map((e) => ({ event: e.trim() })),
-        window: { value: state.windowDays, unit: "day" },
-        filters,
+        steps: state.steps.map((s) => ({
+          event: s.event.trim(),
+          ...(s.label.trim() ? { label: s.label.trim() } : {}),
+          ...(s.filters.length ? { filters: s.filters } : {}),
+        })),
+        window: { value: state.windowValue, unit: state.windowUnit },
+        ...split,
+        ...common,
       };
     case "retention":
       return {
@@ -123,19 +225,32 @@ export function toQuery(state: BuilderState): QueryDefinitionInput {
         start_event: state.startEvent.trim(),
         return_event: state.returnEvent.trim(),
         period: state.period,
-        filters,
+        periods: state.periods,
+        ...common,
       };
   }
 }
 
+/** A dimension inside a sentence: "country", "page title", but "UTM source" and "OS" keep their capitals. */
+function dimensionInSentence(dimension: Dimension): string {
+  const label = dimensionLabel(dimension);
+  return /^[A-Z]{2}/.test(label) ? label : label.charAt(0).toLowerCase() + label.slice(1);
+}
+
 function defaultTitle(state: BuilderState): string {
-  const subject =
-    state.kind === "funnel"
-      ? state.steps.join(" → ")
-      : state.kind === "retention"
-        ? `${state.startEvent} retention`
-        : state.event || "All events";
-  return state.kind === "breakdown" ? `${subject} by ${state.dimension}` : subject;
+  const by = (dimension: Dimension | null) => (dimension ? ` by ${dimensionInSentence(dimension)}` : "");
+  switch (state.kind) {
+    case "funnel":
+      return state.steps.map((s) => s.label.trim() || s.event.trim()).join(" → ") + by(state.splitBy);
+    case "retention":
+      return `${state.startEvent} retention`;
+    case "breakdown":
+      return `${state.event || "All events"}${by(state.dimension)}`;
+    case "trend":
+      return `${state.event || "All events"}${by(state.splitBy)}`;
+    case "metric":
+      return state.event || "All events";
+  }
 }
 
 export function toWidgetInput(state: BuilderState): WidgetInput {
@@ -146,7 +261,7 @@ export function toWidgetInput(state: BuilderState): WidgetInput {
   };
 }
 
-/** Rebuilds the form from a saved widget (for editing); unknown shapes keep the defaults. */
+/** Rebuilds the form from a saved widget (for editing): every part the query has is kept. */
 export function fromWidget(title: string, query: QueryDefinitionInput, viz: Viz): BuilderState {
   const base: BuilderState = {
     ...initialBuilderState,
@@ -154,6 +269,8 @@ export function fromWidget(title: string, query: QueryDefinitionInput, viz: Viz)
     kind: query.kind,
     viz: viz.type,
     filters: query.filters ?? [],
+    range: query.range ?? null,
+    timezone: query.timezone ?? null,
   };
   switch (query.kind) {
     case "trend":
@@ -161,19 +278,26 @@ export function fromWidget(title: string, query: QueryDefinitionInput, viz: Viz)
     case "breakdown": {
       const measure = query.measure ?? { type: "count" };
       const property = "property" in measure ? measure.property.replace(/^properties\./, "") : "";
-      const extra =
-        query.kind === "trend"
-          ? { interval: query.interval ?? "day" }
-          : query.kind === "breakdown"
-            ? { dimension: query.dimension, limit: query.limit ?? 10 }
-            : {};
-      return { ...base, event: query.event ?? "", measure: measure.type, property, ...extra };
+      const common = { ...base, event: query.event ?? "", measure: measure.type, property };
+      if (query.kind === "trend")
+        return {
+          ...common,
+          interval: query.interval ?? "day",
+          splitBy: query.breakdown?.dimension ?? null,
+          splitLimit: query.breakdown?.limit ?? initialBuilderState.splitLimit,
+        };
+      if (query.kind === "breakdown")
+        return { ...common, dimension: query.dimension, limit: query.limit ?? 10, sort: query.sort ?? "desc" };
+      return { ...common, compare: query.compare ?? true };
     }
     case "funnel":
       return {
         ...base,
-        steps: query.steps.map((s) => s.event),
-        windowDays: query.window?.unit === "day" ? query.window.value : 7,
+        steps: query.steps.map((s) => step(s.event, s.label ?? "", s.filters ?? [])),
+        windowValue: query.window?.value ?? initialBuilderState.windowValue,
+        windowUnit: query.window?.unit ?? initialBuilderState.windowUnit,
+        splitBy: query.breakdown?.dimension ?? null,
+        splitLimit: query.breakdown?.limit ?? initialBuilderState.splitLimit,
       };
     case "retention":
       return {
@@ -181,6 +305,7 @@ export function fromWidget(title: string, query: QueryDefinitionInput, viz: Viz)
         startEvent: query.start_event,
         returnEvent: query.return_event,
         period: query.period ?? "week",
+        periods: query.periods ?? initialBuilderState.periods,
       };
   }
 }

@@ -58,7 +58,17 @@ export async function getProjectSettings(userId: string, projectId: string) {
           },
         })
       : [],
-    isAdmin ? prisma.embedToken.findMany({ where: { organizationId, projectId }, orderBy: { createdAt: "desc" } }) : [],
+    isAdmin
+      ? prisma.embedToken.findMany({
+          where: { organizationId, projectId },
+          orderBy: { createdAt: "desc" },
+          // What each embed shows, so the list can say which report or widget it opens.
+          include: {
+            report: { select: { name: true } },
+            widget: { select: { title: true, report: { select: { name: true } } } },
+          },
+        })
+      : [],
     isAdmin
       ? prisma.project.findUniqueOrThrow({
           where: { id: projectId },
@@ -72,7 +82,11 @@ export async function getProjectSettings(userId: string, projectId: string) {
     project,
     members: members.map((m) => ({ userId: m.userId, email: m.user.email, name: m.user.name, role: m.role })),
     keys,
-    embeds,
+    embeds: embeds.map(({ report, widget, ...embed }) => ({
+      ...embed,
+      reportName: report?.name ?? widget?.report.name ?? null,
+      widgetTitle: widget?.title ?? null,
+    })),
     // Admins only: whether the secret was rotated and until when the previous one verifies (never the secret itself).
     embedSecret: secret && embedSecretStatus(secret),
     revokedJtis,

@@ -28,6 +28,7 @@ const pageviews: TrendResult = { kind: "trend", interval: "day", buckets, series
 const bySource: TrendResult = {
   kind: "trend",
   interval: "day",
+  dimension: "referrer",
   buckets,
   series: [
     series("google", wave(500, 120)),

@@ -79,5 +79,10 @@ export async function runFunnel(db: Db, scope: QueryScope, query: FunnelQuery): 
       breakdown.push({ value: null, other: true, steps: describeSteps(query, summed) });
     }
   }
-  return { kind: "funnel", steps: describeSteps(query, totals), breakdown };
+  return {
+    kind: "funnel",
+    steps: describeSteps(query, totals),
+    dimension: query.breakdown?.dimension ?? null,
+    breakdown,
+  };
 }

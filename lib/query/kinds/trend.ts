@@ -116,7 +116,13 @@ export async function runTrend(
   // Buckets still to come have no value yet: blank, not a fall to zero.
   const future = buckets.map((b) => Date.parse(b.start) >= now.getTime());
   for (const s of series) s.values = s.values.map((v, i) => (future[i] ? null : v));
-  const result: TrendResult = { kind: "trend", interval: query.interval, buckets, series };
+  const result: TrendResult = {
+    kind: "trend",
+    interval: query.interval,
+    dimension: query.breakdown?.dimension ?? null,
+    buckets,
+    series,
+  };
   if (!query.compare) return result;
 
   const previousScope = { ...scope, from: comparison.from, to: comparison.to };

@@ -20,6 +20,7 @@
 #include <random>
 #include <thread>
 
+#include "crash.hpp"
 #include "event_queue.hpp"
 #include "file_queue.hpp"
 #include "json.hpp"
@@ -96,6 +97,8 @@ class Client::Impl {
   bool flush(milliseconds timeout);
   bool shutdown(milliseconds timeout);
   Stats stats() const;
+  // Lifecycle and screen events: properties plus the app's version and build.
+  bool track_app_event(std::string_view name, Properties properties);
 
  private:
   // --- worker thread ---
@@ -103,7 +106,8 @@ class Client::Impl {
   void start_worker_state();
   void apply_consent();
   void absorb(std::vector<QueuedItem>& items);
-  std::string serialize(const QueuedItem& item);
+  // event_id: empty = a new random one.
+  std::string serialize(const QueuedItem& item, const std::string& event_id = std::string());
   std::string build_context() const;
   // Sends while batches are due. Returns when the outbox is empty, not due,
   // backing off, or out of time.
@@ -111,6 +115,8 @@ class Client::Impl {
   // One request. Returns true if the outbox head advanced (sent/dropped/split).
   bool send_one_batch(const Clock::time_point* deadline);
   void drain_queue_now();
+  // Crash records of earlier runs -> "$crash" events in the outbox (once consent is granted).
+  void send_crash_records();
   void update_gauges();
   void finish_flushes(bool delivered_all);
   void log(LogLevel level, const std::string& message) const;
@@ -131,6 +137,8 @@ class Client::Impl {
   std::atomic<Clock::rep> shutdown_deadline_{0};
   std::mutex shutdown_mu_;
   bool shut_down_ = false;
+  bool crash_handlers_installed_ = false;
+  const Clock::time_point started_ = Clock::now();
   bool shutdown_result_ = false;
 
   // flush(): callers wait until the worker has completed their generation.
@@ -204,12 +212,49 @@ Client::Impl::Impl(Config config)
     if (saved == "denied") consent_ = Consent::Denied;
   }
 
+  if (config_.capture_crashes) {
+    std::string error;
+    if (config_.storage_path.empty())
+      log(LogLevel::Warn, "capture_crashes needs a storage_path; crashes are not recorded");
+    else if (std::error_code ec; !std::filesystem::create_directories(config_.storage_path, ec) && ec)
+      log(LogLevel::Warn, "cannot create the storage directory; crashes are not recorded");
+    else if (!(crash_handlers_installed_ =
+                   crash::install(config_.storage_path, config_.app_version, config_.context.app_build, &error)))
+      log(LogLevel::Warn, "crashes are not recorded: " + error);
+  }
+
   try {
     worker_ = std::thread([this] { run(); });
     accepting_ = true;
   } catch (...) {
     log(LogLevel::Error, "cannot start the worker thread; events will be dropped");
   }
+
+  if (config_.track_lifecycle) {
+    // The install marker is written now, not when the event is sent: a second start never
+    // reports a second install, even if the first one could not send.
+    if (!config_.storage_path.empty()) {
+      const auto marker = std::filesystem::path(config_.storage_path) / "installed";
+      std::error_code ec;
+      if (!std::filesystem::exists(marker, ec) && !ec) {
+        std::filesystem::create_directories(config_.storage_path, ec);
+        if (write_file_atomically(marker, util::iso8601_utc(util::now_unix_ms()) + "\n"))
+          track_app_event("$app_installed", {});
+      }
+    }
+    track_app_event("$app_opened", {});
+  }
+}
+
+bool Client::Impl::track_app_event(std::string_view name, Properties properties) {
+  QueuedItem item;
+  item.kind = QueuedItem::Kind::Track;
+  item.name.assign(name);
+  item.properties = std::move(properties);
+  if (!config_.app_version.empty()) item.properties.emplace("app_version", config_.app_version);
+  if (!config_.context.app_build.empty()) item.properties.emplace("app_build", config_.context.app_build);
+  item.timestamp_ms = util::now_unix_ms();
+  return enqueue(std::move(item));
 }
 
 bool Client::Impl::enqueue(QueuedItem&& item) {
@@ -246,6 +291,13 @@ bool Client::Impl::shutdown(milliseconds timeout) {
   std::lock_guard<std::mutex> lock(shutdown_mu_);
   if (shut_down_) return shutdown_result_;
   shut_down_ = true;
+  if (config_.track_lifecycle) {
+    try {
+      const auto session = std::chrono::duration_cast<milliseconds>(Clock::now() - started_).count();
+      track_app_event("$app_closed", {{"session_ms", static_cast<std::int64_t>(session)}});
+    } catch (...) {
+    }
+  }
   accepting_ = false;
   queue_.close();
   if (worker_.joinable()) {
@@ -255,6 +307,8 @@ bool Client::Impl::shutdown(milliseconds timeout) {
     queue_.wake();
     worker_.join();
   }
+  // After the worker stopped: a crash in the host's own exit path is still recorded until here.
+  if (crash_handlers_installed_) crash::uninstall();
   const Stats s = stats();
   shutdown_result_ = s.persisted == 0 && s.queued == 0;
   return shutdown_result_;
@@ -351,7 +405,7 @@ std::string Client::Impl::build_context() const {
   return out;
 }
 
-std::string Client::Impl::serialize(const QueuedItem& item) {
+std::string Client::Impl::serialize(const QueuedItem& item, const std::string& event_id) {
   std::string properties;
   if (!item.properties.empty()) {
     json::write_object(properties, item.properties);
@@ -360,7 +414,7 @@ std::string Client::Impl::serialize(const QueuedItem& item) {
   std::string out;
   out.reserve(160 + item.name.size() + properties.size() + context_json_.size());
   out += "{\"event_id\":\"";
-  out += uuids_.next();
+  out += event_id.empty() ? uuids_.next() : event_id;
   out += "\",\"name\":";
   json::write_string(out, item.kind == QueuedItem::Kind::Identify ? std::string_view("$identify") : item.name);
   out += ",\"timestamp\":\"";
@@ -400,6 +454,7 @@ void Client::Impl::apply_consent() {
   }
   if (applied_consent_ == wanted) return;
   applied_consent_ = wanted;
+  if (wanted != Consent::Pending) send_crash_records();
   if (wanted == Consent::Denied) {
     // Opt-out: nothing collected so far may leave the device, or stay on it.
     count_dropped(pending_consent_.size() + outbox_.size());
@@ -448,6 +503,46 @@ void Client::Impl::absorb(std::vector<QueuedItem>& items) {
   }
   items.clear();
   evicted_ += outbox_.append(std::move(ready));
+  update_gauges();
+}
+
+void Client::Impl::send_crash_records() {
+  if (config_.storage_path.empty()) return;
+  for (const std::string& path : crash::pending_records(config_.storage_path)) {
+    std::string raw;
+    {
+      std::ifstream in(path, std::ios::binary);
+      raw.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    const auto record = crash::parse(raw);
+    std::error_code ec;
+    if (!record || applied() == Consent::Denied) {
+      std::filesystem::remove(path, ec);
+      continue;
+    }
+    Properties props{{"kind", record->kind},
+                     {"uptime_ms", record->uptime_ms},
+                     {"frames", record->frames},
+                     {"image_base", record->image_base},
+                     {"complete", record->complete}};
+    if (record->signal) {
+      props.emplace("signal", record->signal);
+      props.emplace("signal_name", crash::signal_name(record->signal));
+    }
+    if (!record->exception_type.empty()) props.emplace("exception_type", record->exception_type);
+    if (!record->app_version.empty()) props.emplace("app_version", record->app_version);
+    if (!record->app_build.empty()) props.emplace("app_build", record->app_build);
+    QueuedItem item;
+    item.name = "$crash";
+    item.properties = std::move(props);
+    item.timestamp_ms = record->time_ms > 0 ? record->time_ms : util::now_unix_ms();
+    std::string event = serialize(item, crash::event_id_for(raw));
+    if (event.empty()) continue;
+    recovered_ += 1;
+    evicted_ += outbox_.append({std::move(event)});
+    // Only once the event is in the durable outbox: a crash in between resends the same event id.
+    if (outbox_.durable()) std::filesystem::remove(path, ec);
+  }
   update_gauges();
 }
 
@@ -720,6 +815,33 @@ void Client::reset() {
   }
 }
 
+bool Client::screen(std::string_view name, Properties properties) {
+  try {
+    if (name.empty()) {
+      impl_->reject();
+      return false;
+    }
+    properties.insert_or_assign("screen_name", std::string(name));
+    return impl_->track_app_event("$screen", std::move(properties));
+  } catch (...) {
+    return false;
+  }
+}
+bool Client::foreground() {
+  try {
+    return impl_->track_app_event("$app_foreground", {});
+  } catch (...) {
+    return false;
+  }
+}
+bool Client::background() {
+  try {
+    return impl_->track_app_event("$app_background", {});
+  } catch (...) {
+    return false;
+  }
+}
+
 void Client::set_consent(Consent consent) { impl_->set_consent(consent); }
 Consent Client::consent() const { return impl_->consent(); }
 bool Client::flush(std::chrono::milliseconds timeout) { return impl_->flush(timeout); }
@@ -762,6 +884,18 @@ bool identify(std::string_view user_id, Properties traits) {
 }
 void reset() {
   if (auto c = current()) c->reset();
+}
+bool screen(std::string_view name, Properties properties) {
+  auto c = current();
+  return c && c->screen(name, std::move(properties));
+}
+bool foreground() {
+  auto c = current();
+  return c && c->foreground();
+}
+bool background() {
+  auto c = current();
+  return c && c->background();
 }
 void set_consent(Consent consent) {
   if (auto c = current()) c->set_consent(consent);

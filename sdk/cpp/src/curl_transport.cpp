@@ -8,12 +8,19 @@
 #include <algorithm>
 #include <cctype>
 
+#include "curl_global.hpp"
+
 namespace lumen {
+namespace detail {
+void ensure_curl_global_init() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+}  // namespace detail
+
 namespace {
 
 constexpr std::size_t kMaxResponseBody = 64 * 1024;  // responses are small JSON
-
-std::once_flag g_curl_init;
 
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
   auto* body = static_cast<std::string*>(user);
@@ -43,7 +50,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
 class CurlTransport : public Transport {
  public:
   CurlTransport() {
-    std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    detail::ensure_curl_global_init();
     handle_ = curl_easy_init();
   }
   ~CurlTransport() override {

@@ -18,14 +18,21 @@
 //   --request-timeout-ms MS   LUMEN_REQUEST_TIMEOUT_MS  (default 5000)
 //   --shutdown-timeout-ms MS  LUMEN_SHUTDOWN_TIMEOUT_MS (default 5000)
 //   --verbose                 LUMEN_VERBOSE=1           (SDK logs on stderr)
+//   --lifecycle 0|1           LUMEN_LIFECYCLE           (app lifecycle events: installed, opened,
+//                                                        a "$screen" named "Main", closed; default 0)
+//   --app-build B             LUMEN_APP_BUILD           (context.app.build, default "")
+//   --crash KIND              LUMEN_CRASH               (segv|abort|exception: with crash capture on,
+//                                                        crash after tracking; needs --storage)
 // Event i (0-based) is named NAME with properties
 //   {"run_id": ID, "index": start_index + i, "total": N}.
 // Exit status: 0 after a normal run (even if events were left persisted for
 // the next run), 2 on bad usage.
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
@@ -55,6 +62,9 @@ const Option kOptions[] = {
     {"--request-timeout-ms", "LUMEN_REQUEST_TIMEOUT_MS", "5000"},
     {"--shutdown-timeout-ms", "LUMEN_SHUTDOWN_TIMEOUT_MS", "5000"},
     {"--verbose", "LUMEN_VERBOSE", ""},
+    {"--lifecycle", "LUMEN_LIFECYCLE", "0"},
+    {"--app-build", "LUMEN_APP_BUILD", ""},
+    {"--crash", "LUMEN_CRASH", ""},
 };
 
 int usage(const std::string& problem) {
@@ -120,13 +130,16 @@ int main(int argc, char** argv) {
 
   const std::string numeric[] = {"--events", "--start-index", "--delay-ms", "--batch-size", "--flush-interval-ms",
                                  "--retry-initial-ms", "--retry-max-ms", "--request-timeout-ms",
-                                 "--shutdown-timeout-ms"};
+                                 "--shutdown-timeout-ms", "--lifecycle"};
   std::map<std::string, long long> n;
   for (const auto& key : numeric)
     if (!parse_int(values[key], n[key])) return usage("not a non-negative integer: " + key + " " + values[key]);
   if (values["--endpoint"].empty()) return usage("--endpoint (or LUMEN_ENDPOINT) is required");
   if (values["--write-key"].empty()) return usage("--write-key (or LUMEN_WRITE_KEY) is required");
   const std::string run_id = values["--run-id"].empty() ? random_id() : values["--run-id"];
+  const std::string crash = values["--crash"];
+  if (!crash.empty() && crash != "segv" && crash != "abort" && crash != "exception")
+    return usage("--crash must be segv, abort or exception");
   const bool verbose = !values["--verbose"].empty() && values["--verbose"] != "0";
 
   using std::chrono::milliseconds;
@@ -137,6 +150,10 @@ int main(int argc, char** argv) {
   cfg.app_version = lumen::kLibraryVersion;
   cfg.context.app_name = "lumen_integration_client";
   cfg.context.device_type = "desktop";
+  cfg.context.app_build = values["--app-build"];
+  cfg.track_lifecycle = n["--lifecycle"] != 0;
+  // Always on with a storage path: a run after a crashing one sends the crash.
+  cfg.capture_crashes = !cfg.storage_path.empty();
   cfg.batch_size = static_cast<std::size_t>(n["--batch-size"]);
   cfg.flush_interval = milliseconds(n["--flush-interval-ms"]);
   cfg.queue_capacity = static_cast<std::size_t>(std::max(10000LL, n["--events"] + 1));
@@ -157,6 +174,13 @@ int main(int argc, char** argv) {
     client.track(values["--event-name"],
                  {{"run_id", run_id}, {"index", n["--start-index"] + i}, {"total", total}});
     if (n["--delay-ms"] > 0) std::this_thread::sleep_for(milliseconds(n["--delay-ms"]));
+  }
+  if (cfg.track_lifecycle) client.screen("Main", {{"run_id", run_id}});
+  if (!crash.empty()) {
+    client.flush(milliseconds(n["--shutdown-timeout-ms"]));  // what was tracked before the crash arrives
+    if (crash == "segv") std::raise(SIGSEGV);
+    if (crash == "abort") std::abort();
+    throw std::runtime_error("deliberate crash");
   }
   const bool delivered_all = client.shutdown(milliseconds(n["--shutdown-timeout-ms"]));
 

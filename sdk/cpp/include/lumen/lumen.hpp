@@ -10,8 +10,12 @@
 //   lumen::shutdown(std::chrono::seconds(3));
 //
 // Every function here is thread-safe, never throws and never performs I/O on
-// the calling thread: track()/identify() validate and enqueue, a single
-// background worker thread per Client batches, persists and sends.
+// the calling thread: track()/identify()/screen() validate and enqueue, a single
+// background worker thread per Client batches, persists and sends. (The Client
+// constructor only touches a few small files in storage_path: the consent
+// decision, the install marker, the crash record.)
+//
+// Native-UI widgets (embed tokens, live subscriptions): lumen/embed.hpp.
 #pragma once
 
 #include <chrono>
@@ -124,6 +128,19 @@ struct Config {
 
   ContextOptions context;
 
+  // App lifecycle: "$app_installed" on the first start with this storage_path (remembered there;
+  // never without one), "$app_opened" at every start and "$app_closed" at shutdown(). The app
+  // reports the rest with foreground(), background() and screen(). Lifecycle, screen and crash
+  // events carry app_version and app_build as properties too (context.app has them on every event).
+  bool track_lifecycle = false;
+  // Crashes (needs storage_path; Linux and macOS): fatal signals (SIGSEGV, SIGABRT, SIGBUS, SIGFPE,
+  // SIGILL) and uncaught exceptions are written by async-signal-safe code to a file opened in
+  // advance, then the signal is re-raised with its default action. The next start sends one
+  // "$crash" event per record (symbol-free stack addresses, app version, build, uptime) with an
+  // event id derived from the record, so it is counted once however often it is resent.
+  // Process-wide: only the first client that asks installs the handlers.
+  bool capture_crashes = false;
+
   // Test mode: payloads are logged (logger, or stderr) instead of sent.
   bool test_mode = false;
   // Custom transport (tests, proxies, platform HTTP stacks). Overrides the
@@ -162,6 +179,12 @@ class Client {
   // Forget the user id (e.g. on logout); later events carry no user_id.
   void reset();
 
+  // A screen view: "$screen" with properties screen_name plus `properties`. Same rules as track().
+  bool screen(std::string_view name, Properties properties = {});
+  // The app came to the foreground / went to the background: "$app_foreground" / "$app_background".
+  bool foreground();
+  bool background();
+
   void set_consent(Consent consent);
   Consent consent() const;
 
@@ -186,6 +209,9 @@ bool init(Config config);
 bool track(std::string_view name, Properties properties = {});
 bool identify(std::string_view user_id, Properties traits = {});
 void reset();
+bool screen(std::string_view name, Properties properties = {});
+bool foreground();
+bool background();
 void set_consent(Consent consent);
 bool flush(std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
 bool shutdown(std::chrono::milliseconds timeout = std::chrono::milliseconds(3000));
