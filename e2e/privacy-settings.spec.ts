@@ -1,5 +1,5 @@
 // Privacy and retention in the settings page, in Chromium: an admin changes scrubbing, dropped keys,
-// the consent purge and retention, sees them kept, and previews what retention would delete; a
+// the consent purge, suppression and retention, sees them kept, and previews what retention would delete; a
 // viewer has no such section and cannot read the settings.
 import { expect, test } from "@playwright/test";
 import { closeDatabase, getPrisma } from "../lib/db/client";
@@ -16,6 +16,7 @@ const privacyOf = (projectId: string) =>
       scrubbingDisabled: true,
       droppedPropertyKeys: true,
       purgeOnConsentWithdrawal: true,
+      suppressDeletedPersons: true,
       rawRetentionMonths: true,
       aggregateRetentionMonths: true,
     },
@@ -31,6 +32,8 @@ test("an admin changes privacy and retention settings and previews retention", a
   await section.getByLabel("IP addresses").uncheck();
   await section.getByLabel(/Property keys never stored/).fill("password, ssn");
   await section.getByLabel(/withdraw consent/).check();
+  await expect(section.getByLabel(/whose data was deleted/)).not.toBeChecked();
+  await section.getByLabel(/whose data was deleted/).check();
   await section.getByLabel("Keep raw events (months)").fill("13");
   await section.getByLabel("Keep aggregates (months)").fill("36");
   await section.getByRole("button", { name: "Save privacy settings" }).click();
@@ -39,6 +42,7 @@ test("an admin changes privacy and retention settings and previews retention", a
     scrubbingDisabled: ["ip"],
     droppedPropertyKeys: ["password", "ssn"],
     purgeOnConsentWithdrawal: true,
+    suppressDeletedPersons: true,
     rawRetentionMonths: 13,
     aggregateRetentionMonths: 36,
   });
@@ -51,6 +55,7 @@ test("an admin changes privacy and retention settings and previews retention", a
   await page.reload();
   await expect(section.getByLabel("IP addresses")).not.toBeChecked();
   await expect(section.getByLabel("Keep raw events (months)")).toHaveValue("13");
+  await expect(section.getByLabel(/whose data was deleted/)).toBeChecked();
   await expect(section.getByLabel(/Property keys never stored/)).toHaveValue("password, ssn");
 
   await section.getByRole("button", { name: "Preview what retention would delete now" }).click();

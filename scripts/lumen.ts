@@ -44,12 +44,14 @@ async function main(): Promise<number> {
     "out",
     "raw-months",
     "aggregate-months",
+    "limit",
   ];
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: {
       json: { type: "boolean" },
       "dry-run": { type: "boolean" },
+      wait: { type: "boolean" },
       ...Object.fromEntries(stringFlags.map((flag) => [flag, { type: "string" as const }])),
     },
   });
@@ -62,7 +64,9 @@ async function main(): Promise<number> {
   const db = await bootstrapDatabase();
   try {
     // One id per run, which the audit log records with each of its entries.
-    const result = await runInRequestContext({ requestId: `cli-${randomUUID()}` }, () => command.run(values));
+    const result = await runInRequestContext({ requestId: `cli-${randomUUID()}` }, () =>
+      command.run(values, positionals.slice(1)),
+    );
     const print = result.summaryToStderr ? console.error : console.log;
     print(values.json ? JSON.stringify(result.json) : result.lines.join("\n"));
     if (!values.json && db.applied.length) console.error(`Applied migrations: ${db.applied.join(", ")}`);

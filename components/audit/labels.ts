@@ -18,6 +18,8 @@ export const actionLabels: Record<AuditAction, string> = {
   "embed_secret.previous_retired": "Previous embed secret retired",
   "privacy.person_exported": "Person's data exported",
   "privacy.person_deletion_requested": "Person's data deletion requested",
+  "privacy.person_deletion_finished": "Person's data deletion finished",
+  "privacy.settings_changed": "Privacy settings changed",
 };
 
 /** The filter's groups: every action whose name starts with the group's key and a dot. */
@@ -51,6 +53,7 @@ export function describeDetails(entry: AuditEntryView): string {
   const d = entry.details;
   switch (entry.action) {
     case "project.settings_changed":
+    case "privacy.settings_changed":
       return Object.entries((d.changes ?? {}) as Record<string, { from?: unknown; to?: unknown; changed?: true }>)
         .map(([field, change]) =>
           change.changed ? `${field} changed` : `${field}: ${text(change.from)} → ${text(change.to)}`,
@@ -68,6 +71,10 @@ export function describeDetails(entry: AuditEntryView): string {
       return `previous secret valid until ${text(d.previous_valid_until)}`;
     case "privacy.person_exported":
       return `by ${text(d.id_kind)}; person ${text(entry.target.id)}`;
+    case "privacy.person_deletion_requested":
+      return `by ${text(d.id_kind)}; person ${text(d.person)}; job ${text(entry.target.id)}`;
+    case "privacy.person_deletion_finished":
+      return `${text(d.status)}: ${text(d.events_deleted)} events deleted; job ${text(entry.target.id)}`;
     default:
       return Object.entries(d)
         .map(([key, value]) => `${key}: ${text(value)}`)

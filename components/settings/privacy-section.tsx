@@ -1,6 +1,7 @@
 "use client";
 // Privacy and retention, for owners and admins: which kinds of personal data are masked before
 // storage, the property keys never stored, purging a person's events when they withdraw consent,
+// dropping later events of persons deleted on request,
 // how long raw events and aggregates are kept, and a dry run of what retention would delete now.
 // Loads and saves its own settings (GET/PATCH /api/v1/projects/{id}/privacy); the server enforces
 // the same rules.
@@ -81,6 +82,7 @@ export function PrivacySection({ projectId }: { projectId: string }) {
                 .map((k) => k.trim())
                 .filter(Boolean),
               purge_on_consent_withdrawal: form.get("purge") === "on",
+              suppress_deleted_persons: form.get("suppress") === "on",
               retention: {
                 raw_events_months: Number(form.get("raw-months")),
                 aggregates_months: Number(form.get("aggregate-months")),
@@ -115,6 +117,11 @@ export function PrivacySection({ projectId }: { projectId: string }) {
             name="purge"
             defaultChecked={current.purge_on_consent_withdrawal}
             label="Delete a person's events when they withdraw consent (the consent trail keeps the withdrawal)"
+          />
+          <Checkbox
+            name="suppress"
+            defaultChecked={current.suppress_deleted_persons}
+            label="Drop events that arrive later for a person whose data was deleted on request"
           />
           <div className="flex flex-wrap items-start gap-3">
             <Field label="Keep raw events (months)" error={fieldError(save.error, "retention.raw_events_months")}>

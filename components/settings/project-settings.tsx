@@ -21,6 +21,7 @@ import { type EmbedRow, EmbedTokensSection } from "./embed-tokens-section";
 import { InstallSection } from "./install-section";
 import { type CreatedKey, type KeyRow, KeysSection } from "./keys-section";
 import { type MemberRow, MembersSection } from "./members-section";
+import { PersonDeletionSection } from "./person-deletion-section";
 import { PrivacySection } from "./privacy-section";
 import { SettingsSection } from "./settings-section";
 
@@ -171,6 +172,7 @@ export function ProjectSettings({ projectId, origin }: { projectId: string; orig
         />
       )}
       {isAdmin && <PrivacySection projectId={projectId} />}
+      {isAdmin && <PersonDeletionSection projectId={projectId} />}
       {isAdmin && (
         <EmbedTokensSection
           projectId={projectId}

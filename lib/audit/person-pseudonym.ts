@@ -9,8 +9,11 @@ import { getInstanceSecret } from "../secrets";
 
 export type PersonIdKind = "user_id" | "anonymous_id";
 
+// Derived once per process rather than for every pseudonym.
+let derivedKey: Buffer | undefined;
+
 export function personPseudonym(projectId: string, kind: PersonIdKind, id: string): string {
-  const key = createHmac("sha256", getInstanceSecret()).update("lumen audit person pseudonym").digest();
-  const digest = createHmac("sha256", key).update(`${projectId}\0${kind}\0${id}`).digest("base64url");
+  derivedKey ??= createHmac("sha256", getInstanceSecret()).update("lumen audit person pseudonym").digest();
+  const digest = createHmac("sha256", derivedKey).update(`${projectId}\0${kind}\0${id}`).digest("base64url");
   return `p_${digest.slice(0, 22)}`;
 }

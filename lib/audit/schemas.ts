@@ -23,6 +23,10 @@ export const auditActionSchema = z.enum([
   "privacy.person_exported",
   /** A tracked person's deletion started (its job id is the target, never the person's id). */
   "privacy.person_deletion_requested",
+  /** A person's deletion job ended (done or failed), with how many events it deleted. */
+  "privacy.person_deletion_finished",
+  /** A project's privacy settings changed: scrubbing, dropped keys, purge, suppression, retention. */
+  "privacy.settings_changed",
 ]);
 
 export type AuditAction = z.infer<typeof auditActionSchema>;

@@ -7,9 +7,11 @@ import { OPERATOR } from "../audit/record";
 import { createApiKey, revokeApiKey } from "../auth/api-keys";
 import { getPool } from "../db/client";
 import { ensureDemoWorkspace } from "../demo/demo-workspace";
+import { runDeletionJob } from "../privacy/deletion-jobs";
+import { getDeletionJob, listDeletionJobs, queuePersonDeletion } from "../privacy/deletion-requests";
 import { openPersonExport, personExportQuerySchema } from "../privacy/export";
 import { enforceRetention, planRetention } from "../privacy/retention";
-import type { ProjectRetention } from "../privacy/schemas";
+import { type DeletionJobView, deletionRequestSchema, type ProjectRetention } from "../privacy/schemas";
 import { applyPrivacyPatch } from "../privacy/settings";
 import { getInstanceSecret } from "../secrets";
 import { roleSchema } from "../workspace/schemas";
@@ -36,7 +38,13 @@ export interface CommandResult {
   summaryToStderr?: boolean;
 }
 
-export const commands: Record<string, { usage: string; run: (flags: Flags) => Promise<CommandResult> }> = {
+export interface Command {
+  usage: string;
+  /** `args`: the words after the command's name (a subcommand). */
+  run: (flags: Flags, args?: string[]) => Promise<CommandResult>;
+}
+
+export const commands: Record<string, Command> = {
   "create-org": {
     usage: "create-org --name NAME --slug SLUG",
     async run(flags) {
@@ -224,6 +232,51 @@ export const commands: Record<string, { usage: string; run: (flags: Flags) => Pr
       };
     },
   },
+  privacy: {
+    usage: [
+      "privacy delete --project ID (--user-id ID | --anonymous-id ID) [--wait]   (queues the deletion of a person's events; --wait runs it and waits for the end)",
+      "  privacy deletions --project ID [--limit N]   (the project's deletion jobs, newest first)",
+    ].join("\n"),
+    async run(flags, [sub] = []) {
+      const project = await getProjectOrThrow(text.parse(flags.project));
+      if (sub === "delete") {
+        const request = deletionRequestSchema.parse({
+          project_id: project.id,
+          user_id: flags["user-id"],
+          anonymous_id: flags["anonymous-id"],
+        });
+        const person =
+          request.user_id !== undefined
+            ? { kind: "user_id" as const, id: request.user_id }
+            : { kind: "anonymous_id" as const, id: request.anonymous_id ?? "" };
+        // Without --wait the app servers' schedule runs it (within half a minute): this process ends now.
+        const { job, created } = await queuePersonDeletion(
+          { organizationId: project.organizationId, projectId: project.id },
+          person,
+          OPERATOR,
+          { startNow: false },
+        );
+        if (!flags.wait) {
+          const line = created
+            ? `Queued deletion ${job.id}`
+            : `A deletion of that person is already waiting: ${job.id}`;
+          return { json: { ...job }, lines: [line, describeDeletion(job)] };
+        }
+        await runDeletionJob(job.id);
+        const ended = await getDeletionJob(null, job.id);
+        if (ended.status === "failed") throw new Error(`Deletion ${job.id} failed: ${ended.error ?? "unknown error"}`);
+        return { json: { ...ended }, lines: [describeDeletion(ended)] };
+      }
+      if (sub === "deletions") {
+        const page = await listDeletionJobs(null, { project_id: project.id, limit: flags.limit ?? "50" });
+        return {
+          json: { ...page },
+          lines: page.jobs.length ? page.jobs.map(describeDeletion) : ["No deletions in this project."],
+        };
+      }
+      throw new Error(`Unknown privacy command "${sub ?? ""}": use "privacy delete" or "privacy deletions"`);
+    },
+  },
   migrate: {
     usage: "migrate",
     async run() {
@@ -240,6 +293,13 @@ function nonClosing(stream: NodeJS.WritableStream): Writable {
       stream.write(chunk, callback);
     },
   });
+}
+
+function describeDeletion(job: DeletionJobView): string {
+  const person = `${job.id_kind === "anonymous_id" ? "anonymous id" : "user id"} ${job.person ?? "(not recorded)"}`;
+  const ended = job.finished_at ? `, finished ${job.finished_at}` : "";
+  const error = job.error ? `: ${job.error}` : "";
+  return `${job.id}  ${job.status}  ${person}  ${job.events_deleted} events deleted  requested ${job.requested_at}${ended}${error}`;
 }
 
 function describeRetention(p: ProjectRetention, verb: string): string {

@@ -17,6 +17,7 @@ import { getEnv } from "../env";
 import { ApiError } from "../errors";
 import { recordConsents } from "../privacy/consent";
 import { ingestPrivacyOf } from "../privacy/settings";
+import { suppressionCheck } from "../privacy/suppression";
 import { dailySalt } from "../privacy/visitor-hash";
 import { isObject, notAnObject } from "./prepare-batch";
 import { prepareOffThread } from "./prepare-pool";
@@ -88,12 +89,17 @@ export async function handleIngestRequest(request: Request): Promise<IngestRespo
     scrub: privacy.scrub,
   });
   if ("error" in outcome) throw new ApiError(outcome.error.code, outcome.error.message, outcome.error.details);
-  const { events, consents, duplicates, bots, rejected, scrubbed } = outcome.batch;
-  consumeEventBudget(
-    key.id,
-    key.eventRateLimit ?? env.LUMEN_INGEST_EVENT_RATE_LIMIT,
-    events.length + consents.length + duplicates + bots + rejected.length,
-  );
+  const { duplicates, bots, rejected, scrubbed } = outcome.batch;
+  let { events, consents } = outcome.batch;
+  const sent = events.length + consents.length + duplicates + bots + rejected.length;
+  consumeEventBudget(key.id, key.eventRateLimit ?? env.LUMEN_INGEST_EVENT_RATE_LIMIT, sent);
+  // Persons whose deletion was requested: their later events (and consent changes) are not stored.
+  const suppressed = await suppressionCheck(key.projectId, privacy.suppressDeletedPersons);
+  if (suppressed) {
+    events = events.filter((event) => !suppressed(event));
+    consents = consents.filter((consent) => !suppressed(consent));
+  }
+  const suppressedCount = sent - duplicates - bots - rejected.length - events.length - consents.length;
   try {
     const written = await writePreparedEvents(getPool(), key.organizationId, key.projectId, events, {
       writeKeyHash: key.hash,
@@ -112,6 +118,7 @@ export async function handleIngestRequest(request: Request): Promise<IngestRespo
       bots,
       rejected,
       ...(Object.keys(scrubbed).length > 0 ? { scrubbed } : {}),
+      ...(suppressedCount > 0 ? { suppressed: suppressedCount } : {}),
     };
   } catch (error) {
     // Revoked since it was cached: the write refused it; look it up afresh next time.

@@ -45,8 +45,14 @@ export interface PreparedConsent {
   recordedAt: string;
 }
 
+/** An event ready to write, with its person's ids for the suppression check (lib/privacy/suppression.ts). */
+export interface PreparedBatchEvent extends PreparedEvent {
+  userId: string | null;
+  anonymousId: string | null;
+}
+
 export interface PreparedBatch {
-  events: PreparedEvent[];
+  events: PreparedBatchEvent[];
   consents: PreparedConsent[];
   duplicates: number;
   bots: number;
@@ -116,7 +122,7 @@ function prepare(input: PrepareInput): PreparedBatch {
   // Text PostgreSQL cannot store fails the event, not the batch's write; only bodies that spell it get checked.
   const checkText = mayHoldUnstorableText(input.text);
   const rejected: Rejection[] = [];
-  const prepared: PreparedEvent[] = [];
+  const prepared: PreparedBatchEvent[] = [];
   const consents: PreparedConsent[] = [];
   const seen = new Set<string>();
   const scrubber = new Scrubber(input.scrub);
@@ -212,7 +218,12 @@ function prepare(input: PrepareInput): PreparedBatch {
       country: sender.country,
       ...(scrubber.idle ? context : scrubContext(scrubber, context)),
     };
-    prepared.push({ eventId, csv: csvLine(organizationId, projectId, row) });
+    prepared.push({
+      eventId,
+      csv: csvLine(organizationId, projectId, row),
+      userId: row.userId,
+      anonymousId: row.anonymousId,
+    });
   }
   return { events: prepared, consents, duplicates, bots, rejected, scrubbed: scrubber.counts };
 }

@@ -124,6 +124,8 @@ export const ingestResponseSchema = z.object({
   rejected: z.array(rejectionSchema),
   /** What scrubbing masked (email, phone, card, ip) and the property keys dropped; absent when nothing was. */
   scrubbed: z.partialRecord(z.enum(["email", "phone", "card", "ip", "dropped_keys"]), z.number().int()).optional(),
+  /** Events dropped because their person's deletion was requested (the project's suppression); absent when none. */
+  suppressed: z.number().int().optional(),
 });
 
 export type IngestResponse = z.infer<typeof ingestResponseSchema>;

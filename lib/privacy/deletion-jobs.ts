@@ -5,7 +5,9 @@
 // The deletion API of issue 18 can queue requests here too (reason "request").
 import "server-only";
 import type pg from "pg";
-import { getPool } from "../db/client";
+import { personPseudonym } from "../audit/person-pseudonym";
+import { OPERATOR, recordAudit } from "../audit/record";
+import { getPool, getPrisma } from "../db/client";
 import { log } from "../log";
 import { deletePersonEvents, type PersonId } from "./delete-person";
 
@@ -24,14 +26,21 @@ export async function enqueuePersonDeletions(
   reason: DeletionReason,
 ): Promise<number> {
   const { rowCount } = await pool.query(
-    `INSERT INTO person_deletions (id, organization_id, project_id, user_id, anonymous_id, reason)
-     SELECT gen_random_uuid(), $1, $2, p.user_id, p.anonymous_id, $5 FROM unnest($3::text[], $4::text[]) AS p(user_id, anonymous_id)`,
+    `INSERT INTO person_deletions (id, organization_id, project_id, user_id, anonymous_id, reason, id_kind, person_pseudonym)
+     SELECT gen_random_uuid(), $1, $2, p.user_id, p.anonymous_id, $5,
+            CASE WHEN p.user_id IS NOT NULL THEN 'user_id' ELSE 'anonymous_id' END, p.pseudonym
+     FROM unnest($3::text[], $4::text[], $6::text[]) AS p(user_id, anonymous_id, pseudonym)`,
     [
       tenant.organizationId,
       tenant.projectId,
       persons.map((p) => ("userId" in p ? p.userId : null)),
       persons.map((p) => ("anonymousId" in p ? p.anonymousId : null)),
       reason,
+      persons.map((p) =>
+        "userId" in p
+          ? personPseudonym(tenant.projectId, "user_id", p.userId)
+          : personPseudonym(tenant.projectId, "anonymous_id", p.anonymousId),
+      ),
     ],
   );
   return rowCount ?? 0;
@@ -39,23 +48,64 @@ export async function enqueuePersonDeletions(
 
 interface ClaimedJob {
   id: string;
+  organization_id: string;
   project_id: string;
   user_id: string | null;
   anonymous_id: string | null;
+  id_kind: string | null;
+  person_pseudonym: string | null;
+  reason: string;
   attempts: number;
 }
 
-async function claimJob(pool: pg.Pool): Promise<ClaimedJob | null> {
+/** The next job to run (or that one job, when given), marked running; null when there is none free. */
+async function claimJob(pool: pg.Pool, only?: string): Promise<ClaimedJob | null> {
   const { rows } = await pool.query<ClaimedJob>(
     `UPDATE person_deletions SET status = 'running', started_at = now(), heartbeat_at = now(), attempts = attempts + 1
      WHERE id = (
        SELECT id FROM person_deletions
-       WHERE status = 'pending' OR (status = 'running' AND heartbeat_at < now() - interval '${STALE_AFTER}')
+       WHERE (status = 'pending' OR (status = 'running' AND heartbeat_at < now() - interval '${STALE_AFTER}'))
+         AND ($1::uuid IS NULL OR id = $1::uuid)
        ORDER BY requested_at LIMIT 1 FOR UPDATE SKIP LOCKED
      )
-     RETURNING id, project_id, user_id, anonymous_id, attempts`,
+     RETURNING id, organization_id, project_id, user_id, anonymous_id, id_kind, person_pseudonym, reason, attempts`,
+    [only ?? null],
   );
   return rows[0] ?? null;
+}
+
+/**
+ * A job that ended (done, or failed for good): the person's id leaves the job (it keeps the kind of
+ * id and the pseudonym), and the audit log records the end, in one transaction.
+ */
+async function finishJob(
+  job: ClaimedJob,
+  outcome: { status: "done"; events: number } | { status: "failed"; error: string },
+): Promise<void> {
+  await getPrisma().$transaction(async (tx) => {
+    const error = outcome.status === "failed" ? outcome.error : null;
+    const events = outcome.status === "done" ? outcome.events : null;
+    const [row] = await tx.$queryRaw<{ events_deleted: bigint }[]>`
+      UPDATE person_deletions
+      SET status = ${outcome.status}::"PersonDeletionStatus", finished_at = now(), error = ${error},
+          events_deleted = COALESCE(${events}::bigint, events_deleted), user_id = NULL, anonymous_id = NULL
+      WHERE id = ${job.id}::uuid
+      RETURNING events_deleted`;
+    await recordAudit(tx, {
+      organizationId: job.organization_id,
+      projectId: job.project_id,
+      actor: OPERATOR,
+      action: "privacy.person_deletion_finished",
+      target: { type: "deletion", id: job.id },
+      details: {
+        status: outcome.status,
+        events_deleted: Number(row?.events_deleted ?? 0),
+        reason: job.reason,
+        id_kind: job.id_kind,
+        person: job.person_pseudonym,
+      },
+    });
+  });
 }
 
 async function runJob(pool: pg.Pool, job: ClaimedJob): Promise<void> {
@@ -70,19 +120,32 @@ async function runJob(pool: pg.Pool, job: ClaimedJob): Promise<void> {
         ]);
       },
     });
-    await pool.query(
-      "UPDATE person_deletions SET status = 'done', finished_at = now(), events_deleted = $2, error = NULL WHERE id = $1",
-      [job.id, result.events],
-    );
+    await finishJob(job, { status: "done", events: result.events });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
     log.warn("a person's deletion failed", { job: job.id, attempt: job.attempts, error: message });
-    await pool.query(
-      `UPDATE person_deletions SET status = CASE WHEN attempts >= ${MAX_ATTEMPTS} THEN 'failed' ELSE 'pending' END::"PersonDeletionStatus",
-              finished_at = CASE WHEN attempts >= ${MAX_ATTEMPTS} THEN now() END, error = $2
-       WHERE id = $1`,
-      [job.id, message.slice(0, 1000)],
-    );
+    if (job.attempts >= MAX_ATTEMPTS) await finishJob(job, { status: "failed", error: message });
+    else
+      await pool.query("UPDATE person_deletions SET status = 'pending', error = $2 WHERE id = $1", [job.id, message]);
+  }
+}
+
+/**
+ * Runs one job here if it is free (the CLI's --wait), else waits while another process runs it;
+ * resolves once it has ended (done or failed) or, if never, after `timeoutMs`.
+ */
+export async function runDeletionJob(
+  id: string,
+  { pool = getPool(), pollMs = 500, timeoutMs = 3_600_000 } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await claimJob(pool, id);
+    if (job) await runJob(pool, job);
+    const { rows } = await pool.query<{ status: string }>("SELECT status FROM person_deletions WHERE id = $1", [id]);
+    const status = rows[0]?.status;
+    if (status === undefined || status === "done" || status === "failed" || Date.now() > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
 

@@ -380,10 +380,12 @@ describe("the consent trail", () => {
       return jobs.length === 2 && jobs.every((j) => j.status === "done");
     });
     const jobs = await jobsOf();
-    expect(jobs.map((j) => [j.userId, j.anonymousId, j.status, j.reason]).sort()).toEqual([
-      [null, "dev-1", "done", "consent_withdrawn"],
-      ["leaving", null, "done", "consent_withdrawn"],
+    // A finished job keeps the kind of id and the pseudonym, no longer the id itself.
+    expect(jobs.map((j) => [j.idKind, j.userId, j.anonymousId, j.status, j.reason]).sort()).toEqual([
+      ["anonymous_id", null, null, "done", "consent_withdrawn"],
+      ["user_id", null, null, "done", "consent_withdrawn"],
     ]);
+    expect(jobs.every((j) => /^p_[\w-]{22}$/.test(j.personPseudonym ?? ""))).toBe(true);
     const left = await getPrisma().event.findMany({ where: { projectId: own.projectId }, select: { userId: true } });
     expect(left).toEqual([{ userId: "staying" }]);
     expect((await trail(own.projectId, "user_id=leaving", key)).map((r) => r.state)).toEqual(["denied"]);

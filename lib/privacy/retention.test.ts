@@ -125,10 +125,9 @@ describe("retention", () => {
     expect(plan.projects[0]!.session_rollups).toBeGreaterThan(4);
     const everything = await planRetention(getPool(), { now });
     expect(everything.partitions.map((p) => p.name)).toEqual(["events_p2019_01", "events_p2019_02", "events_p2019_04"]);
-    // Projects of other test files share the database: of these two, only the short one has anything to go.
-    const listed = everything.projects.map((p) => p.project_id);
-    expect(listed).toContain(short.projectId);
-    expect(listed).not.toContain(long.projectId);
+    // Other test files' projects may hold events past this clock's horizons too (an export test's from 2001): only ours are checked.
+    const ours = everything.projects.filter((p) => [short.projectId, long.projectId].includes(p.project_id));
+    expect(ours.map((p) => p.project_id)).toEqual([short.projectId]);
     expect(await eventsBefore(short, "2019-05-01")).toBe(12);
   });
 

@@ -1,6 +1,7 @@
 // A project's privacy settings as the API, the settings page and the CLI exchange them: scrubbing,
 // dropped property keys, the consent purge and retention. Importable from client code.
 import { z } from "zod";
+import { storableText } from "../text";
 
 /** What scrubbing masks (lib/privacy/scrub.ts), and the text it leaves in place. */
 export const SCRUB_CLASSES = ["email", "phone", "card", "ip"] as const;
@@ -39,6 +40,7 @@ export const privacyPatchSchema = z
       .max(MAX_DROPPED_KEYS)
       .transform((keys) => [...new Map(keys.map((key) => [key.toLowerCase(), key])).values()]),
     purge_on_consent_withdrawal: z.boolean(),
+    suppress_deleted_persons: z.boolean(),
     retention: retentionInputSchema.partial(),
   })
   .partial()
@@ -52,6 +54,8 @@ export interface PrivacySettings {
   scrubbing: Record<ScrubClass, boolean>;
   dropped_property_keys: string[];
   purge_on_consent_withdrawal: boolean;
+  /** Events arriving for a person whose deletion was requested are dropped at ingestion. */
+  suppress_deleted_persons: boolean;
   retention: {
     raw_events_months: number;
     aggregates_months: number;
@@ -84,4 +88,58 @@ export interface ProjectRetention extends RetentionCounts {
   project_id: string;
   raw_events_before: string;
   aggregates_before: string;
+}
+
+/** A tracked person's id as a deletion or export names it. */
+const personIdSchema = storableText().trim().min(1, "must not be empty").max(200);
+
+/** POST /api/v1/privacy/deletions: a project and exactly one of the person's ids. */
+export const deletionRequestSchema = z
+  .object({
+    project_id: z.guid(),
+    user_id: personIdSchema.optional(),
+    anonymous_id: personIdSchema.optional(),
+  })
+  .strict()
+  .refine((body) => (body.user_id === undefined) !== (body.anonymous_id === undefined), {
+    message: "give exactly one of user_id and anonymous_id",
+    path: ["user_id"],
+  });
+
+export type DeletionRequest = z.infer<typeof deletionRequestSchema>;
+
+export const MAX_DELETION_PAGE = 100;
+
+/** GET /api/v1/privacy/deletions: a project's jobs, newest first, a page at a time. */
+export const deletionListQuerySchema = z
+  .object({
+    project_id: z.guid(),
+    limit: z.coerce.number().int().min(1).max(MAX_DELETION_PAGE).default(20),
+    cursor: z.guid("must be the next_cursor of a previous page").optional(),
+  })
+  .strict();
+
+export const DELETION_STATUSES = ["pending", "running", "done", "failed"] as const;
+export type DeletionStatus = (typeof DELETION_STATUSES)[number];
+
+/** A deletion job as the API shows it: the person only by the kind of id and a pseudonym, never the id. */
+export interface DeletionJobView {
+  id: string;
+  project_id: string;
+  id_kind: "user_id" | "anonymous_id" | null;
+  /** The person as the audit log names them (p_…); null for jobs queued before pseudonyms were kept. */
+  person: string | null;
+  reason: "request" | "consent_withdrawn" | string;
+  status: DeletionStatus;
+  attempts: number;
+  events_deleted: number;
+  error: string | null;
+  requested_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface DeletionJobPage {
+  jobs: DeletionJobView[];
+  next_cursor: string | null;
 }

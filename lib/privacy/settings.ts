@@ -4,6 +4,7 @@
 // reads them through a per-process cache: an edit applies at once in the process that saved it and
 // within a minute in the others (as write keys' origins and limits do).
 import "server-only";
+import { type AuditActor, actorOfAdmin, OPERATOR, recordAudit, type SettingsChanges } from "../audit/record";
 import { type AdminPrincipal, projectForAdmin } from "../auth/admin-access";
 import { getPool, getPrisma } from "../db/client";
 import { ApiError } from "../errors";
@@ -14,18 +15,22 @@ import { SCRUB_CLASSES, type ScrubClass, type ScrubPolicy } from "./scrub";
 
 const privacyColumns = {
   id: true,
+  organizationId: true,
   scrubbingDisabled: true,
   droppedPropertyKeys: true,
   purgeOnConsentWithdrawal: true,
+  suppressDeletedPersons: true,
   rawRetentionMonths: true,
   aggregateRetentionMonths: true,
 } as const;
 
 interface PrivacyRow {
   id: string;
+  organizationId: string;
   scrubbingDisabled: string[];
   droppedPropertyKeys: string[];
   purgeOnConsentWithdrawal: boolean;
+  suppressDeletedPersons: boolean;
   rawRetentionMonths: number;
   aggregateRetentionMonths: number;
 }
@@ -41,6 +46,7 @@ function settingsOf(row: PrivacyRow, now = new Date()): PrivacySettings {
     >,
     dropped_property_keys: row.droppedPropertyKeys,
     purge_on_consent_withdrawal: row.purgeOnConsentWithdrawal,
+    suppress_deleted_persons: row.suppressDeletedPersons,
     retention: {
       raw_events_months: row.rawRetentionMonths,
       aggregates_months: row.aggregateRetentionMonths,
@@ -62,11 +68,47 @@ export async function updatePrivacySettings(
 ): Promise<PrivacySettings> {
   const patch = privacyPatchSchema.parse(input);
   const project = await projectForAdmin(admin, projectId);
-  return applyPrivacyPatch(project.id, patch);
+  return applyPrivacyPatch(project.id, patch, actorOfAdmin(admin));
 }
 
-/** Changes the settings with no authorisation of its own: for callers that did it (the API above) or need none (the operator CLI). */
-export async function applyPrivacyPatch(projectId: string, input: unknown): Promise<PrivacySettings> {
+/** Lists longer than this are recorded in the audit log by their sizes (an entry's details are bounded). */
+const MAX_AUDITED_LIST_CHARS = 1500;
+
+/** What the audit log records of a change: each changed setting, old → new. */
+function privacyChanges(before: PrivacyRow, after: PrivacyRow): SettingsChanges {
+  const flat = (row: PrivacyRow) => {
+    const settings = settingsOf(row);
+    return {
+      ...Object.fromEntries(SCRUB_CLASSES.map((kind) => [`scrubbing.${kind}`, settings.scrubbing[kind]])),
+      dropped_property_keys: settings.dropped_property_keys,
+      purge_on_consent_withdrawal: settings.purge_on_consent_withdrawal,
+      suppress_deleted_persons: settings.suppress_deleted_persons,
+      "retention.raw_events_months": settings.retention.raw_events_months,
+      "retention.aggregates_months": settings.retention.aggregates_months,
+    } as Record<string, boolean | number | string[]>;
+  };
+  const [from, to] = [flat(before), flat(after)];
+  const changes: SettingsChanges = {};
+  for (const field of Object.keys(from)) {
+    const [old, now] = [from[field]!, to[field]!];
+    if (JSON.stringify(old) === JSON.stringify(now)) continue;
+    const long = Array.isArray(old) && Array.isArray(now) && JSON.stringify([old, now]).length > MAX_AUDITED_LIST_CHARS;
+    changes[field] = long
+      ? { from: `${(old as string[]).length} keys`, to: `${(now as string[]).length} keys` }
+      : { from: old, to: now };
+  }
+  return changes;
+}
+
+/**
+ * Changes the settings with no authorisation of its own: for callers that did it (the API above) or
+ * need none (the operator CLI). Recorded in the audit log in the same transaction, when anything changed.
+ */
+export async function applyPrivacyPatch(
+  projectId: string,
+  input: unknown,
+  actor: AuditActor = OPERATOR,
+): Promise<PrivacySettings> {
   const patch = privacyPatchSchema.parse(input);
   const project = { id: projectId };
   const prisma = getPrisma();
@@ -85,17 +127,29 @@ export async function applyPrivacyPatch(projectId: string, input: unknown): Prom
       const wanted = { ...settingsOf(current).scrubbing, ...patch.scrubbing };
       scrubbingDisabled = SCRUB_CLASSES.filter((kind) => !wanted[kind]);
     }
-    return tx.project.update({
+    const updated = await tx.project.update({
       where: { id: project.id },
       data: {
         scrubbingDisabled,
         droppedPropertyKeys: patch.dropped_property_keys,
         purgeOnConsentWithdrawal: patch.purge_on_consent_withdrawal,
+        suppressDeletedPersons: patch.suppress_deleted_persons,
         rawRetentionMonths: raw,
         aggregateRetentionMonths: aggregates,
       },
       select: privacyColumns,
     });
+    const changes = privacyChanges(current, updated);
+    if (Object.keys(changes).length > 0)
+      await recordAudit(tx, {
+        organizationId: current.organizationId,
+        projectId: project.id,
+        actor,
+        action: "privacy.settings_changed",
+        target: { type: "project", id: project.id },
+        details: { changes },
+      });
+    return updated;
   });
   ingestCache.delete(project.id);
   return settingsOf(updated);
@@ -115,6 +169,7 @@ export async function previewRetention(
 export interface IngestPrivacy {
   scrub: ScrubPolicy;
   purgeOnConsentWithdrawal: boolean;
+  suppressDeletedPersons: boolean;
 }
 
 const INGEST_CACHE_MS = 60_000;
@@ -131,6 +186,7 @@ export async function ingestPrivacyOf(projectId: string, now = Date.now()): Prom
   const privacy: IngestPrivacy = {
     scrub: { classes: SCRUB_CLASSES.filter((kind) => !disabled.has(kind)), droppedKeys: row.droppedPropertyKeys },
     purgeOnConsentWithdrawal: row.purgeOnConsentWithdrawal,
+    suppressDeletedPersons: row.suppressDeletedPersons,
   };
   if (ingestCache.size >= INGEST_CACHE_SIZE) ingestCache.clear();
   ingestCache.set(projectId, { privacy, until: now + INGEST_CACHE_MS });
