@@ -15,17 +15,24 @@ export function encodeCursor(cursor: TimelineCursor): string {
   return Buffer.from(JSON.stringify({ t: cursor.timestamp, id: cursor.eventId })).toString("base64url");
 }
 
+/** The cursor a page returned, or undefined for anything else. */
+export function decodeCursor(text: string): TimelineCursor | undefined {
+  try {
+    const parsed = cursorPayload.parse(JSON.parse(Buffer.from(text, "base64url").toString("utf8")));
+    return { timestamp: parsed.t, eventId: parsed.id };
+  } catch {
+    return undefined;
+  }
+}
+
 const cursorSchema = z
   .string()
   .max(200)
   .transform((text, ctx) => {
-    try {
-      const parsed = cursorPayload.parse(JSON.parse(Buffer.from(text, "base64url").toString("utf8")));
-      return { timestamp: parsed.t, eventId: parsed.id } satisfies TimelineCursor;
-    } catch {
-      ctx.addIssue({ code: "custom", message: "is not a cursor this API returned" });
-      return z.NEVER;
-    }
+    const cursor = decodeCursor(text);
+    if (cursor) return cursor;
+    ctx.addIssue({ code: "custom", message: "is not a cursor this API returned" });
+    return z.NEVER;
   });
 
 export const timelineQuerySchema = z.object({
