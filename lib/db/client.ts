@@ -22,6 +22,8 @@ interface Database {
 }
 
 const READER_POOL_SIZE = 4;
+/** How long the app pool waits for a connection (a free one, or a new backend starting). */
+const APP_CONNECT_TIMEOUT_MS = 10_000;
 /**
  * How long a report query waits for a report connection when all are busy (with others' queries,
  * which end within their statement timeout) before it is answered 503 with Retry-After.
@@ -54,12 +56,18 @@ function connect(): Database {
   const env = getEnv();
   const url = env.DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set: start Lumen with `npm run dev` or `npm start`, which provide it");
-  // Fail fast when the server is down so callers can answer 503 instead of hanging.
-  const pool = newPool(url, "lumen-app", env.LUMEN_DB_POOL_SIZE, 3000);
+  // A stopped server refuses at once (callers answer 503); the wait covers a busy machine, where a
+  // new backend took over 2 s to start at load 25 and failed transactions that would have succeeded.
+  const pool = newPool(url, "lumen-app", env.LUMEN_DB_POOL_SIZE, APP_CONNECT_TIMEOUT_MS);
   const [reportsName, readersName] = READ_ONLY_POOL_NAMES;
   const reports = newPool(url, reportsName, env.LUMEN_REPORT_POOL_SIZE, REPORT_CONNECT_TIMEOUT_MS);
   const readers = newPool(url, readersName, READER_POOL_SIZE, 500);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // Prisma's defaults (2 s to start a transaction, 5 s to finish it) are below what a loaded
+  // machine needs: the connection wait is the pool's, and no transaction here runs long by design.
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg(pool),
+    transactionOptions: { maxWait: APP_CONNECT_TIMEOUT_MS, timeout: 30_000 },
+  });
   return { pool, reports, readers, prisma };
 }
 
