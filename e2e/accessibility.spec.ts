@@ -87,6 +87,16 @@ for (const theme of ["light", "dark"] as const) {
         `/projects/${ws.projectId}/settings`,
         () => expect(page.getByTestId("installation-status")).toContainText("Installed"),
       ],
+      [
+        "realtime",
+        `/projects/${ws.projectId}/realtime`,
+        () => expect(page.getByTestId("realtime-active")).toBeVisible(),
+      ],
+      [
+        "person",
+        `/projects/${ws.projectId}/people?user_id=u1`,
+        () => expect(page.getByTestId("person-event")).toHaveCount(3),
+      ],
       ["new project", "/projects/new", () => expect(page.getByRole("form", { name: "New project" })).toBeVisible()],
       [
         "audit log",

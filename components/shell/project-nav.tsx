@@ -5,19 +5,19 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-export function projectSections(projectId: string) {
+export function projectSections(projectId: string, options: { people: boolean } = { people: false }) {
   const base = `/projects/${projectId}`;
+  const within = (href: string) => (path: string) => path.startsWith(href);
   return [
     { name: "Overview", href: base, within: (path: string) => path === base },
-    { name: "Reports", href: `${base}/reports`, within: (path: string) => path.startsWith(`${base}/reports`) },
-    {
-      name: "Performance",
-      href: `${base}/performance`,
-      within: (path: string) => path.startsWith(`${base}/performance`),
-    },
-    { name: "Errors", href: `${base}/errors`, within: (path: string) => path.startsWith(`${base}/errors`) },
-    { name: "Alerts", href: `${base}/alerts`, within: (path: string) => path.startsWith(`${base}/alerts`) },
-    { name: "Settings", href: `${base}/settings`, within: (path: string) => path.startsWith(`${base}/settings`) },
+    { name: "Realtime", href: `${base}/realtime`, within: within(`${base}/realtime`) },
+    // Person-level data: analysts and up (the page and its API answer viewers 403).
+    ...(options.people ? [{ name: "People", href: `${base}/people`, within: within(`${base}/people`) }] : []),
+    { name: "Reports", href: `${base}/reports`, within: within(`${base}/reports`) },
+    { name: "Performance", href: `${base}/performance`, within: within(`${base}/performance`) },
+    { name: "Errors", href: `${base}/errors`, within: within(`${base}/errors`) },
+    { name: "Alerts", href: `${base}/alerts`, within: within(`${base}/alerts`) },
+    { name: "Settings", href: `${base}/settings`, within: within(`${base}/settings`) },
   ];
 }
 
@@ -26,12 +26,12 @@ const tab =
 const currentTab =
   "bg-white text-indigo-800 underline decoration-2 underline-offset-[6px] shadow-sm ring-1 ring-slate-200 dark:bg-slate-900 dark:text-indigo-300 dark:ring-slate-700";
 
-export function ProjectNav({ projectId }: { projectId: string }) {
+export function ProjectNav({ projectId, showPeople }: { projectId: string; showPeople: boolean }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Project">
       <ul className="flex flex-wrap gap-1">
-        {projectSections(projectId).map((section) => {
+        {projectSections(projectId, { people: showPeople }).map((section) => {
           const current = section.href === pathname ? "page" : section.within(pathname) ? "true" : undefined;
           return (
             <li key={section.name}>

@@ -3,7 +3,7 @@
 // list of links (the disclosure pattern). Keyboard: Enter, Space or ArrowDown opens it and focuses
 // the current project; ArrowUp and ArrowDown move between entries, Home and End jump; Escape closes
 // it and returns to the button; leaving it (Tab, a click elsewhere) closes it. A switch keeps the
-// section (overview, reports or settings).
+// section (overview, realtime, people, reports or settings).
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
@@ -18,6 +18,8 @@ export interface SwitcherOrganization {
 function sectionOf(pathname: string, projectId: string): string {
   const rest = pathname.slice(`/projects/${projectId}`.length);
   if (rest.startsWith("/reports")) return "/reports";
+  if (rest.startsWith("/realtime")) return "/realtime";
+  if (rest.startsWith("/people")) return "/people";
   if (rest.startsWith("/settings")) return "/settings";
   return "";
 }

@@ -36,7 +36,7 @@ export default async function ProjectLayout({
             }))}
           />
         </div>
-        <ProjectNav projectId={projectId} />
+        <ProjectNav projectId={projectId} showPeople={hasRole(access.role, "analyst")} />
       </div>
       {children}
     </div>

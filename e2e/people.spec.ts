@@ -1,0 +1,61 @@
+// People: an analyst looks a person up by user id and reads their profile, sessions and timeline
+// (newest first, with properties); an id nobody has is said so. Owners and admins see where the
+// deletion of a person's data will start; analysts do not.
+import { expect, test } from "@playwright/test";
+import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
+
+test("looks a person up and reads their timeline", async ({ page }) => {
+  // Sign-in, three page loads and a reload: past a minute on a loaded two-core machine.
+  test.setTimeout(120_000);
+  const ws = await seedAnalystWorkspace("analyst");
+  await signIn(page, ws.email, ws.password);
+  await page.goto(`/projects/${ws.projectId}`);
+  const people = page.getByRole("navigation", { name: "Project" }).getByRole("link", { name: "People" });
+  await expect(people).toHaveAttribute("href", `/projects/${ws.projectId}/people`);
+  await page.goto(`/projects/${ws.projectId}/people`);
+
+  const search = page.getByRole("form", { name: "Find a person" });
+  await search.getByLabel("Look up by").selectOption("user_id");
+  await search.getByLabel("Id").fill("nobody-here");
+  await search.getByRole("button", { name: "Look up" }).click();
+  await expect(page.getByTestId("person-not-found")).toHaveText('Nobody in this project has user id "nobody-here".');
+
+  await search.getByLabel("Id").fill("u1");
+  await search.getByRole("button", { name: "Look up" }).click();
+  await expect(page).toHaveURL(/\/people\?user_id=u1$/);
+  const profile = page.getByTestId("person-profile");
+  await expect(profile.locator('[data-field="First referrer"]')).toHaveText("google.com");
+  await expect(profile.locator('[data-field="Browser"]')).toHaveText("Chrome");
+  await expect(profile.locator('[data-field="Country"]')).toHaveText("FR");
+  await expect(page.getByTestId("person-sessions").locator("tbody tr")).toHaveCount(1);
+
+  const events = page.getByTestId("person-event");
+  await expect(events).toHaveCount(3);
+  await expect(events.nth(0)).toContainText("signup");
+  await expect(events.nth(0).locator("pre")).toContainText('"plan": "pro"');
+  await expect(events.nth(1)).toContainText("pageview/pricing");
+  await expect(events.nth(2)).toContainText("pageview/");
+  await expect(page.getByText("That is their first event.")).toBeVisible();
+  // Analysts read people; deleting them is for owners and admins.
+  await expect(page.getByTestId("person-deletion")).toHaveCount(0);
+
+  // The person's page is its URL: a reload shows them again.
+  await page.reload();
+  await expect(page.getByTestId("person-event")).toHaveCount(3);
+});
+
+test("shows owners where a person's deletion will start", async ({ page }) => {
+  const owner = await seedAnalystWorkspace("owner");
+  await signIn(page, owner.email, owner.password);
+  await page.goto(`/projects/${owner.projectId}/people?user_id=u2`);
+  await expect(page.getByTestId("person-event")).toHaveCount(1);
+  await expect(page.getByRole("heading", { name: "Delete this person's data" })).toBeVisible();
+});
+
+test("shows viewers no people", async ({ page }) => {
+  const viewer = await seedAnalystWorkspace("viewer");
+  await signIn(page, viewer.email, viewer.password);
+  await page.goto(`/projects/${viewer.projectId}/people?user_id=u2`);
+  await expect(page.getByText("People are shown to analysts, admins and owners")).toBeVisible();
+  await expect(page.getByTestId("person-event")).toHaveCount(0);
+});
