@@ -1,7 +1,8 @@
 // People: an analyst looks a person up by user id and reads their profile, sessions and timeline
-// (newest first, with properties); an id nobody has is said so. Owners and admins see where the
-// deletion of a person's data will start; analysts do not.
+// (newest first, with properties); an id nobody has is said so. Owners and admins delete a person's
+// data from their page; analysts do not see that action.
 import { expect, test } from "@playwright/test";
+import { getPrisma } from "../lib/db/client";
 import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
 
 test("looks a person up and reads their timeline", async ({ page }) => {
@@ -44,12 +45,26 @@ test("looks a person up and reads their timeline", async ({ page }) => {
   await expect(page.getByTestId("person-event")).toHaveCount(3);
 });
 
-test("shows owners where a person's deletion will start", async ({ page }) => {
+test("lets owners delete a person's data from their page", async ({ page }) => {
   const owner = await seedAnalystWorkspace("owner");
   await signIn(page, owner.email, owner.password);
   await page.goto(`/projects/${owner.projectId}/people?user_id=u2`);
   await expect(page.getByTestId("person-event")).toHaveCount(1);
-  await expect(page.getByRole("heading", { name: "Delete this person's data" })).toBeVisible();
+  const deletion = page.getByTestId("person-deletion");
+  await expect(deletion.getByRole("heading", { name: "Delete this person's data" })).toBeVisible();
+  await deletion.getByRole("button", { name: "Delete this person's data…" }).click();
+  await deletion.getByRole("button", { name: "Cancel" }).click();
+  expect(await getPrisma().personDeletion.count({ where: { projectId: owner.projectId } })).toBe(0);
+
+  await deletion.getByRole("button", { name: "Delete this person's data…" }).click();
+  await deletion.getByRole("button", { name: "Yes, delete" }).click();
+  await expect(deletion.getByRole("status")).toContainText("Deletion of user u2 queued");
+  // The job deletes the person's events (the app's privacy upkeep runs it).
+  await expect
+    .poll(async () => getPrisma().event.count({ where: { projectId: owner.projectId, userId: "u2" } }), {
+      timeout: 30_000,
+    })
+    .toBe(0);
 });
 
 test("shows viewers no people", async ({ page }) => {

@@ -1,22 +1,68 @@
-// Where "Delete this person's data" goes on a person's page, for owners and admins: the action will
-// call the privacy deletion API (POST /api/v1/privacy/deletions) once it exists; until then this
-// place only says so, and calls nothing.
+"use client";
+// "Delete this person's data" on their page, for owners and admins: a confirmation (it cannot be
+// undone), then a deletion job (POST /api/v1/privacy/deletions), followed in Settings with the rest.
+import { useMutation } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { FormError } from "@/components/ui/form-error";
+import { apiFetch } from "@/lib/api/client";
 import type { PersonProfile } from "@/lib/people/schemas";
+import type { DeletionJobView } from "@/lib/privacy/schemas";
 
-export function PersonDeletion({ person }: { person: PersonProfile["person"] }) {
+export function PersonDeletion({ projectId, person }: { projectId: string; person: PersonProfile["person"] }) {
+  const [confirming, setConfirming] = useState(false);
+  const who = person.user_id ? `user ${person.user_id}` : `anonymous visitor ${person.anonymous_id}`;
+  const request = useMutation({
+    mutationFn: () =>
+      apiFetch<DeletionJobView>("/api/v1/privacy/deletions", {
+        body: {
+          project_id: projectId,
+          ...(person.user_id ? { user_id: person.user_id } : { anonymous_id: person.anonymous_id }),
+        },
+      }),
+    onSuccess: () => setConfirming(false),
+  });
+
   return (
     <section
       aria-labelledby="person-deletion-heading"
       data-testid="person-deletion"
-      className="rounded-lg border border-dashed border-slate-300 p-4 text-sm dark:border-slate-700"
+      className="flex flex-col gap-2 rounded-lg border border-slate-300 p-4 text-sm dark:border-slate-700"
     >
       <h3 id="person-deletion-heading" className="font-semibold">
         Delete this person&apos;s data
       </h3>
-      <p className="text-slate-600 dark:text-slate-400">
-        Deleting every event of {person.user_id ? `user ${person.user_id}` : `anonymous visitor ${person.anonymous_id}`}{" "}
-        will start here once privacy deletions are available.
-      </p>
+      {request.isSuccess ? (
+        <p role="status">
+          Deletion of {who} queued.{" "}
+          <Link className="underline" href={`/projects/${projectId}/settings#person-deletion`}>
+            Follow it in Settings
+          </Link>
+          .
+        </p>
+      ) : confirming ? (
+        <div role="alertdialog" aria-labelledby="person-deletion-confirm" className="flex flex-col gap-2">
+          <p id="person-deletion-confirm">
+            Delete every event of {who}, and their traces in every report? This cannot be undone.
+          </p>
+          <div className="flex gap-2">
+            <Button variant="danger" onClick={() => request.mutate()} disabled={request.isPending}>
+              Yes, delete
+            </Button>
+            <Button onClick={() => setConfirming(false)} disabled={request.isPending}>
+              Cancel
+            </Button>
+          </div>
+        </div>
+      ) : (
+        <div>
+          <Button variant="danger" onClick={() => setConfirming(true)}>
+            Delete this person&apos;s data…
+          </Button>
+        </div>
+      )}
+      <FormError error={request.error} />
     </section>
   );
 }

@@ -213,7 +213,7 @@ export function PersonView({
         </h4>
         <Timeline projectId={projectId} lookup={lookup} />
       </section>
-      {canDelete && <PersonDeletion person={profile.data.person} />}
+      {canDelete && <PersonDeletion projectId={projectId} person={profile.data.person} />}
     </div>
   );
 }
