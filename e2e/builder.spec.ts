@@ -108,6 +108,8 @@ test("choices read as words, and the project's events, properties and values are
     "Top values",
     "Funnel",
     "Retention",
+    "Web vitals",
+    "JavaScript errors",
   ]);
   const measures = await builder.getByLabel("Measure").locator("option").allTextContents();
   expect(measures).toContain("Visitors");
