@@ -32,11 +32,13 @@ it("recomputes a clock-dependent feed on its own schedule, with no change, and c
   const hub = new RealtimeHub();
   let computed = 0;
   const received: number[] = [];
-  const start = Date.now();
   const stop = hub.subscribe(
     { key: "live", projectId: "p1", refreshMs: 30_000, compute: async () => ++computed },
     (value) => received.push(value),
   );
+  // The feed's schedule starts when it is subscribed: read the clock after that, not before (a
+  // loaded machine put milliseconds between the two, and +30 s was then not yet due).
+  const start = Date.now();
   hub.subscribe({ key: "live", projectId: "p1", compute: async () => -1 }, () => undefined);
   expect(hub.stats()).toEqual({ feeds: 1, viewers: 2, computations: 0 });
 
