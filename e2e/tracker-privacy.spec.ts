@@ -112,7 +112,13 @@ test("optOut() stops tracking for good on this browser", async ({ page }) => {
   await waitForTracker(page);
   await browseAround(page);
   await sendMarker(page, tenant, sent);
-  expect(sent.names()).toEqual([["$consent"], [MARKER]]);
+  // The opt-out's $consent may go twice: a request the reload cut short is sent again from the
+  // queue (at least once, with the same event id). Nothing else goes before the marker.
+  const names = sent.names();
+  const before = names.slice(0, -1).flat();
+  expect(names.at(-1)).toEqual([MARKER]);
+  expect(before).toContain("$consent");
+  expect(before.filter((name) => name !== "$consent")).toEqual([]);
 });
 
 test("granting then withdrawing consent is kept in the trail, and purges the visitor where the project says so", async ({
