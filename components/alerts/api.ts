@@ -63,3 +63,10 @@ export const button =
   "rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100 disabled:opacity-50 dark:border-slate-700 dark:hover:bg-slate-800";
 export const card =
   "flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900";
+
+/** Where a channel sends, as the API takes it: a URL (webhook, Slack) or recipients typed as one list (email). */
+export function channelTarget(kind: ChannelView["kind"], target: string): { url?: string; to?: string[] } {
+  if (kind === "webhook" || kind === "slack") return { url: target };
+  if (kind === "email") return { to: target.split(/[\s,]+/).filter(Boolean) };
+  return {};
+}

@@ -4,7 +4,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { apiFetch } from "@/lib/api/client";
-import { button, type ChannelView, control } from "./api";
+import { button, type ChannelView, channelTarget, control } from "./api";
 
 export function ChannelEditor({
   channel,
@@ -26,8 +26,7 @@ export function ChannelEditor({
         method: "PATCH",
         body: {
           name,
-          ...(channel.kind === "webhook" || channel.kind === "slack" ? { url: target } : {}),
-          ...(channel.kind === "email" ? { to: target.split(/[\s,]+/).filter(Boolean) } : {}),
+          ...channelTarget(channel.kind, target),
         },
       }),
     onSuccess: () => {

@@ -4,7 +4,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { apiFetch } from "@/lib/api/client";
-import { button, CHANNEL_KIND_LABELS, type ChannelView, card, control } from "./api";
+import { button, CHANNEL_KIND_LABELS, type ChannelView, card, channelTarget, control } from "./api";
 import { ChannelEditor } from "./channel-editor";
 
 type Kind = ChannelView["kind"];
@@ -33,8 +33,7 @@ export function ChannelsSection({
           project_id: projectId,
           name,
           kind,
-          ...(kind === "webhook" || kind === "slack" ? { url: target } : {}),
-          ...(kind === "email" ? { to: target.split(/[\s,]+/).filter(Boolean) } : {}),
+          ...channelTarget(kind, target),
         },
       }),
     onSuccess: (result) => {
