@@ -1,7 +1,7 @@
 // Ingestion never waits behind report queries, over real HTTP: on an app process of its own (so the
 // load stays off the other test files' server), twelve heavy report queries fill every report
-// connection while events are posted; each post answers 202 before any of those queries has
-// answered. And one key's concurrent queries are capped: the excess gets 429 with Retry-After.
+// connection while events are posted; each post answers 202 without queueing behind them. And one
+// key's concurrent queries are capped: the excess gets 429 with Retry-After.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppServer, startAppServer } from "../../testing/app-server";
 import { createTenant, type Tenant } from "../../testing/fixtures";
@@ -97,11 +97,13 @@ describe("separate pools", () => {
       }),
     );
     await expect.poll(activeHeavyQueries, { timeout: 20_000, interval: 50 }).toBeGreaterThanOrEqual(poolSize);
-    const ingested: number[] = [];
-    for (let i = 0; i < 3; i++) ingested.push((await postEvent("signup")).status);
+    const ingested = await Promise.all([0, 1, 2].map(async () => (await postEvent("signup")).status));
     const answeredBeforeIngestionDid = answered;
     expect(ingested).toEqual([202, 202, 202]);
-    expect(answeredBeforeIngestionDid).toBe(0);
+    // Had ingestion shared the report pool, its posts would have queued behind the queries waiting
+    // for a connection: answered only after every waiting query got one, i.e. after more than
+    // (queries - pool size) had finished. A loaded machine may finish a running query or two meanwhile.
+    expect(answeredBeforeIngestionDid).toBeLessThanOrEqual(heavy.length - poolSize);
     // Every report query is answered too: with data, or (on a slow machine) a clear 503, never a 500.
     for (const result of await Promise.all(heavy)) {
       expect([200, 503]).toContain(result.status);
