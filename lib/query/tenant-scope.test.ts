@@ -43,6 +43,9 @@ const TABLES = [
   "session_key_values",
 ].join("|");
 
+/** Per-project state of the refresh that queries consult, keyed by project id alone. */
+const STATE_TABLES = ["event_counts_state", "mixed_actor_state", "pair_state", "session_spans"].join("|");
+
 const org = "11111111-1111-4111-8111-111111111111";
 const project = "22222222-2222-4222-8222-222222222222";
 const scope: QueryScope = {
@@ -174,5 +177,19 @@ it("binds every events and rollups reference to the organization and project", a
     const bounds = (text.match(/\b[a-z]\.organization_id = \$\d+::uuid AND [a-z]\.project_id = \$\d+::uuid/g) ?? [])
       .length;
     expect(bounds, text).toBeGreaterThanOrEqual(unbound);
+  }
+  // The refresh's per-project state (which sources are built, the longest session) is keyed by the
+  // project alone: a project id is unique across organizations, and the query's project has
+  // already been authorised. Each reference is still bound to that project.
+  const stateReads = sent.filter((q) => new RegExp(`\\b(?:FROM|JOIN) (?:${STATE_TABLES})\\b`).test(q.text));
+  expect(stateReads.length).toBeGreaterThan(0);
+  for (const { text, values } of stateReads) {
+    const references = (text.match(new RegExp(`\\b(?:FROM|JOIN) (?:${STATE_TABLES})\\b`, "g")) ?? []).length;
+    const bound = new RegExp(
+      `\\b(?:FROM|JOIN) (?:${STATE_TABLES})(?: ([a-z]))? WHERE (?:[a-z]\\.)?project_id = \\$(\\d+)::uuid`,
+      "g",
+    );
+    const bindings = [...text.matchAll(bound)].filter(([, , param]) => values[Number(param) - 1] === project);
+    expect(bindings.length, text).toBeGreaterThanOrEqual(references);
   }
 });
