@@ -166,11 +166,13 @@ export const sessionRollupGroupedSql =
         SELECT f.session_id, f.hour, f.mixed, ${profileColumn ?? sql`''`} AS profile_value, f.first_at, f.last_at, f.pageviews, f.interactions
         FROM frags f`;
     // Sessions whose events differ in the filtered profile dimension are counted under no value of it.
+    // `mixed <> 0` is session_fragments_mixed_idx's predicate, stated so the planner can use it (it
+    // cannot infer it from the bit test): without it every fragment of the range is read (~1 s at 10M events).
     const mixedInRange = profile
       ? sql`
         UNION ALL
         SELECT f.session_id FROM session_fragments f
-        WHERE ${tenantCondition(scope, "f")} AND f.mixed & ${profileBit} <> 0 AND f.hour >= ${from} AND f.hour < ${to}`
+        WHERE ${tenantCondition(scope, "f")} AND f.mixed <> 0 AND f.mixed & ${profileBit} <> 0 AND f.hour >= ${from} AND f.hour < ${to}`
       : sql``;
     // What the counts hold for a special session: its part, if the range holds it whole and it is counted.
     const counted = profile
