@@ -7,13 +7,13 @@ import "server-only";
 import type pg from "pg";
 import { bitmapsFromNumbersSql, numberedActorsSql } from "./actor-bitmaps";
 import { bitmapGroupsSql, bitmapTopAndOtherSql } from "./bitmap-results";
+import { wholeDayBounds, wholeDaysCondition } from "./edge-days";
 import { rolledHours, unrolledEventsSql } from "./edge-hours";
-import { actorHash, dimensionText, textFilterCondition } from "./fields";
+import { actorHash, dimensionText, storedTextFilterCondition, textFilterCondition } from "./fields";
 import type { GroupedSql, Grouping, TopAndOtherSql } from "./measure";
 import type { Dimension, Filter, Measure, QueryDefinition } from "./schemas";
 import { type QueryScope, tenantCondition } from "./scope";
 import { join, type Sql, sql, trusted } from "./sql";
-import { addInZone } from "./zone-time";
 
 /** Query dimension -> events column, for the dimensions kept in rollups. */
 export const ROLLED_DIMENSIONS = {
@@ -162,7 +162,7 @@ const rollupGroupedSqlOf =
       grouping.dimension === "event" ? sql`r.name` : grouping.dimension ? sql`NULLIF(r.value, '')` : sql`NULL::text`;
     const hours = rolledHours(scope);
     const rollupFilters = scope.filters.map((f) =>
-      textFilterCondition(f, f.field === "event" ? sql`r.name` : sql`NULLIF(r.value, '')`),
+      f.field === "event" ? textFilterCondition(f, sql`r.name`) : storedTextFilterCondition(f, sql`r.value`),
     );
     const rollupRows = sql`
       SELECT ${bucketOf(sql`r.bucket`)} AS b, ${rollupDim} AS dim, ${unique ? sql`0::bigint` : sql`r.events`} AS n, ${unique ? sql`unnest(r.actors)` : sql`NULL::bigint`} AS a
@@ -202,25 +202,20 @@ const rollupGroupedSqlOf =
   };
 
 /**
- * The range's whole hours (lib/query/edge-hours.ts) outside its whole local days (CTE `whole`,
- * alias w), as two disjoint ranges of `bucket` the index reads directly: a whole-day range has none,
- * a range inside one day (from_day after to_day) only the first.
+ * The range's whole hours (lib/query/edge-hours.ts) outside its whole local days, as two disjoint
+ * ranges of `bucket` the index reads directly: a whole-day range has none, a range inside one day
+ * (its first whole day starting after its last) only the first. The bounds are expressions of
+ * constants, not columns of a CTE joined in: the planner then reads them as index conditions and
+ * estimates them (joined in, a whole-day range scanned every hourly row of the dimension, 85k rows,
+ * to keep none; and a misestimated tail hashed all of project_actors).
  */
 function partialDayHoursSql(scope: QueryScope, bucket: Sql): Sql {
   const hours = rolledHours(scope);
+  const days = wholeDayBounds(scope);
   const from = sql`${hours.from}::timestamptz`;
   const to = sql`${hours.to}::timestamptz`;
-  return sql`((${bucket} >= ${from} AND ${bucket} < least(w.from_day, ${to}))
-    OR (${bucket} >= greatest(w.to_day, w.from_day, ${from}) AND ${bucket} < ${to}))`;
-}
-
-/** (from_day, to_day): the whole local days inside the range; the hours outside them are read hourly. */
-function wholeDaysSql(scope: QueryScope): Sql {
-  const tz = scope.timezone;
-  return sql`
-    SELECT CASE WHEN date_trunc('day', ${scope.from}::timestamptz, ${tz}) = ${scope.from}::timestamptz THEN ${scope.from}::timestamptz
-                ELSE ${addInZone(sql`date_trunc('day', ${scope.from}::timestamptz, ${tz})`, sql`interval '1 day'`, tz)} END AS from_day,
-           date_trunc('day', ${scope.to}::timestamptz, ${tz}) AS to_day`;
+  return sql`((${bucket} >= ${from} AND ${bucket} < least(${days.from}, ${to}))
+    OR (${bucket} >= greatest(${days.to}, ${days.from}, ${from}) AND ${bucket} < ${to}))`;
 }
 
 /**
@@ -247,16 +242,14 @@ function dailyUniqueUsersSql(watermark: string, scope: QueryScope, grouping: Gro
       : join([sql`x.name <> ''`, ...namesOf("x")], " AND ");
   const dayStart = sql`(x.day::timestamp AT TIME ZONE ${tz})`;
   return sql`
-    WITH whole AS MATERIALIZED (${wholeDaysSql(scope)}),
-    days AS (
+    WITH days AS (
       SELECT ${bucketOf(dayStart)} AS b, x.chunk, x.bits
-      FROM event_actor_bitmaps x, whole w
-      WHERE ${tenantCondition(scope, "x")} AND x.timezone = ${tz}
-        AND x.day >= (w.from_day AT TIME ZONE ${tz})::date AND x.day < (w.to_day AT TIME ZONE ${tz})::date AND ${dailyNames}
+      FROM event_actor_bitmaps x
+      WHERE ${tenantCondition(scope, "x")} AND x.timezone = ${tz} AND ${wholeDaysCondition(scope, sql`x.day`)} AND ${dailyNames}
     ),
     extra AS (
       SELECT ${bucketOf(sql`r.bucket`)} AS b, unnest(r.actors) AS a
-      FROM event_rollups r, whole w
+      FROM event_rollups r
       WHERE ${tenantCondition(scope, "r")} AND r.dimension = '' AND ${partialDayHoursSql(scope, sql`r.bucket`)} AND ${join(namesOf("r"), " AND ")}
       UNION ALL
       ${unrolledEventsSql(scope, watermark, sql`${bucketOf(sql`e.timestamp`)}, ${actorHash("e")}`)}
@@ -291,24 +284,22 @@ function dailyUniqueUsersByValueRows(
 ): { ctes: Sql; rows: Sql } {
   const tz = scope.timezone;
   const bucketOf = (time: Sql) => (interval ? sql`date_trunc(${interval}, ${time}, ${tz})` : sql`NULL::timestamptz`);
-  const valueFilters = (value: Sql) =>
-    join([sql`TRUE`, ...scope.filters.map((f) => textFilterCondition(f, value))], " AND ");
+  const valueFilters = (column: Sql) =>
+    join([sql`TRUE`, ...scope.filters.map((f) => storedTextFilterCondition(f, column))], " AND ");
   const valueIf = (value: Sql) => (byValue ? value : sql`NULL::text`);
   const dayStart = sql`(x.day::timestamp AT TIME ZONE ${tz})`;
   const ctes = sql`
-    whole AS MATERIALIZED (${wholeDaysSql(scope)}),
     days AS (
       SELECT ${bucketOf(dayStart)} AS b, ${valueIf(sql`NULLIF(x.value, '')`)} AS v, x.chunk, x.bits
-      FROM dimension_actor_bitmaps x, whole w
+      FROM dimension_actor_bitmaps x
       WHERE ${tenantCondition(scope, "x")} AND x.timezone = ${tz} AND x.dimension = ${dimension}
-        AND x.day >= (w.from_day AT TIME ZONE ${tz})::date AND x.day < (w.to_day AT TIME ZONE ${tz})::date
-        AND ${valueFilters(sql`NULLIF(x.value, '')`)}
+        AND ${wholeDaysCondition(scope, sql`x.day`)} AND ${valueFilters(sql`x.value`)}
     ),
     extra AS (
       SELECT ${bucketOf(sql`r.bucket`)} AS b, ${valueIf(sql`NULLIF(r.value, '')`)} AS v, unnest(r.actors) AS a
-      FROM event_rollups r, whole w
+      FROM event_rollups r
       WHERE ${tenantCondition(scope, "r")} AND r.dimension = ${dimension} AND ${partialDayHoursSql(scope, sql`r.bucket`)}
-        AND ${valueFilters(sql`NULLIF(r.value, '')`)}
+        AND ${valueFilters(sql`r.value`)}
       UNION ALL
       ${unrolledEventsSql(scope, watermark, sql`${bucketOf(sql`e.timestamp`)}, ${valueIf(dimensionText(dimension, "e"))}, ${actorHash("e")}`)}
     ),

@@ -13,7 +13,7 @@
 import "server-only";
 import type pg from "pg";
 import { rolledHours, unrolledEventsSql } from "./edge-hours";
-import { textFilterCondition } from "./fields";
+import { storedTextFilterCondition, textFilterCondition } from "./fields";
 import type { GroupedSql, Grouping } from "./measure";
 import { wholeHoursSql } from "./rollups";
 import type { Filter, Measure, QueryDefinition } from "./schemas";
@@ -148,6 +148,11 @@ export const sessionRollupGroupedSql =
     const profileBit = profile ? PROFILE_DIMENSIONS[profile.dimension].bit : 0;
     const passes = (value: Sql) =>
       profile ? join([sql`TRUE`, ...profile.filters.map((f) => textFilterCondition(f, value))], " AND ") : sql`TRUE`;
+    // The same on a column storing "no value" as '' (fields.ts: read through the index as written).
+    const passesStored = (column: Sql) =>
+      profile
+        ? join([sql`TRUE`, ...profile.filters.map((f) => storedTextFilterCondition(f, column))], " AND ")
+        : sql`TRUE`;
 
     // Each special session's fragments as entries of the selected part: the whole fragment, or its
     // key value's row; with the fragment's profile value, for the profile filter.
@@ -185,7 +190,7 @@ export const sessionRollupGroupedSql =
       SELECT ${bucketOf(sql`c.first_hour`)} AS b, c.sessions AS n, c.pageview_sessions, c.bounces, c.duration_us
       FROM session_counts c
       WHERE ${tenantCondition(scope, "c")} AND c.key_id = ${keyId ?? sql`0`}
-        AND c.profile_dimension = ${profile?.dimension ?? ""} AND ${passes(sql`NULLIF(c.profile_value, '')`)}
+        AND c.profile_dimension = ${profile?.dimension ?? ""} AND ${passesStored(sql`c.profile_value`)}
         AND c.first_hour >= ${from} AND c.first_hour < ${to} AND c.last_hour < ${to}`;
     return sql`
     WITH tail AS MATERIALIZED (
