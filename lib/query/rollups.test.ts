@@ -103,6 +103,15 @@ const queries: QueryDefinitionInput[] = [
   { kind: "metric", measure: { type: "unique_users" }, filters: [{ field: "utm_source", op: "is_not_set" }] },
   { kind: "trend", interval: "day", filters: [{ field: "referrer", op: "is_set" }] },
   { kind: "breakdown", dimension: "utm_source", filters: [{ field: "utm_source", op: "in", value: [""] }] },
+  // Unique users by value from the hourly rollups (an event filter): top values and "other" in one statement.
+  {
+    kind: "breakdown",
+    dimension: "referrer",
+    measure: { type: "unique_users" },
+    limit: 2,
+    filters: [{ field: "event", op: "equals", value: "pageview" }],
+  },
+  { kind: "breakdown", dimension: "event", measure: { type: "unique_users" }, limit: 2, sort: "asc" },
 ];
 
 describe.each(["UTC", "Europe/Paris", "America/New_York"])("in %s", (timezone) => {

@@ -123,14 +123,38 @@ export async function retentionDailyWatermark(
 export const rollupGroupedSql = (plan: RollupPlan): GroupedSql =>
   Object.assign(rollupGroupedSqlOf(plan), { topAndOther: rollupTopAndOtherSql(plan) });
 
-/** Unique users by value from the per-value daily bitmaps answer a breakdown's top and "other" in one statement. */
+/**
+ * A breakdown's top values and "other" by unique users in one statement: from the per-value daily
+ * bitmaps where they answer, else from the hourly rollups' actors (distinct (value, actor) pairs
+ * found once for both: an event filter's referrers read 100k pairs, 0.3 s, once instead of twice).
+ */
 const rollupTopAndOtherSql =
   ({ watermark, daily }: RollupPlan): TopAndOtherSql =>
   (scope, measure, dimension, limit, order) => {
+    if (measure.type !== "unique_users") return null;
     const byValue = scope.event === undefined && scope.filters.every((f) => f.field === dimension);
-    if (measure.type !== "unique_users" || !daily || !byValue || !isRolled(dimension)) return null;
-    const { ctes, rows } = dailyUniqueUsersByValueRows(watermark, scope, undefined, dimension, true);
-    return bitmapTopAndOtherSql(ctes, rows, limit, order);
+    if (daily && byValue && isRolled(dimension)) {
+      const { ctes, rows } = dailyUniqueUsersByValueRows(watermark, scope, undefined, dimension, true);
+      return bitmapTopAndOtherSql(ctes, rows, limit, order);
+    }
+    const rolled = rollupDimension(scope.filters, dimension);
+    if (rolled === null) return null;
+    const rows = hourlyRows(watermark, scope, measure, { dimension }, rolled);
+    return sql`
+      WITH pairs AS MATERIALIZED (SELECT DISTINCT u.dim, u.a FROM ${rows} WHERE u.a IS NOT NULL),
+      ranked AS (
+        SELECT dim, value, row_number() OVER (ORDER BY value ${trusted(order === "asc" ? "ASC" : "DESC")}, dim ASC NULLS LAST) AS rank
+        FROM (SELECT dim, count(*)::float8 AS value FROM pairs GROUP BY dim) counted
+      )
+      SELECT dim, value, is_other FROM (
+        SELECT dim, value, false AS is_other, rank FROM ranked WHERE rank <= ${limit}
+        UNION ALL
+        SELECT NULL, count(DISTINCT p.a)::float8, true, NULL
+        FROM pairs p JOIN ranked r ON r.dim IS NOT DISTINCT FROM p.dim
+        WHERE r.rank > ${limit}
+        HAVING count(*) > 0
+      ) t
+      ORDER BY is_other, rank`;
   };
 
 const rollupGroupedSqlOf =
@@ -155,28 +179,7 @@ const rollupGroupedSqlOf =
       }
     }
 
-    // Buckets are computed before actor lists are unnested: once per rollup row, not per actor.
-    const bucketOf = (time: Sql) =>
-      grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${scope.timezone})` : sql`NULL::timestamptz`;
-    const rollupDim =
-      grouping.dimension === "event" ? sql`r.name` : grouping.dimension ? sql`NULLIF(r.value, '')` : sql`NULL::text`;
-    const hours = rolledHours(scope);
-    const rollupFilters = scope.filters.map((f) =>
-      f.field === "event" ? textFilterCondition(f, sql`r.name`) : storedTextFilterCondition(f, sql`r.value`),
-    );
-    const rollupRows = sql`
-      SELECT ${bucketOf(sql`r.bucket`)} AS b, ${rollupDim} AS dim, ${unique ? sql`0::bigint` : sql`r.events`} AS n, ${unique ? sql`unnest(r.actors)` : sql`NULL::bigint`} AS a
-      FROM event_rollups r
-      WHERE ${tenantCondition(scope, "r")} AND r.dimension = ${dimension}
-        AND r.bucket >= ${hours.from}::timestamptz AND r.bucket < ${hours.to}::timestamptz
-        ${scope.event === undefined ? sql`` : sql`AND r.name = ${scope.event}`}
-        ${rollupFilters.length ? sql`AND ${join(rollupFilters, " AND ")}` : sql``}`;
-    const rawDim = grouping.dimension ? dimensionText(grouping.dimension, "e") : sql`NULL::text`;
-    const rawRows = unrolledEventsSql(
-      scope,
-      watermark,
-      sql`${bucketOf(sql`e.timestamp`)} AS b, ${rawDim} AS dim, 1::bigint AS n, ${unique ? actorHash("e") : sql`NULL::bigint`} AS a`,
-    );
+    const rows = hourlyRows(watermark, scope, measure, grouping, dimension);
 
     let dimSelect: Sql = sql`u.dim`;
     let isOther: Sql = sql`false`;
@@ -186,7 +189,6 @@ const rollupGroupedSqlOf =
       dimSelect = sql`CASE WHEN ${inTop} THEN u.dim END`;
       isOther = sql`NOT ${inTop}`;
     }
-    const rows = sql`(${rollupRows} UNION ALL ${rawRows}) u`;
     if (unique) {
       // DISTINCT over (group, actor) hashes; count(DISTINCT ...) would sort every group's actors.
       return sql`
@@ -200,6 +202,43 @@ const rollupGroupedSqlOf =
       GROUP BY 1, 2, 3
       HAVING sum(u.n) > 0`;
   };
+
+/**
+ * Rows (b, dim, n, a) aliased u, of the hourly rollups up to the watermark and the raw events after
+ * it: per rollup row its events (n) or, for unique users, its actors (a) one per row.
+ */
+function hourlyRows(
+  watermark: string,
+  scope: QueryScope,
+  measure: Measure,
+  grouping: Grouping,
+  dimension: RolledDimension | "",
+): Sql {
+  const unique = measure.type === "unique_users";
+  // Buckets are computed before actor lists are unnested: once per rollup row, not per actor.
+  const bucketOf = (time: Sql) =>
+    grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${scope.timezone})` : sql`NULL::timestamptz`;
+  const rollupDim =
+    grouping.dimension === "event" ? sql`r.name` : grouping.dimension ? sql`NULLIF(r.value, '')` : sql`NULL::text`;
+  const hours = rolledHours(scope);
+  const rollupFilters = scope.filters.map((f) =>
+    f.field === "event" ? textFilterCondition(f, sql`r.name`) : storedTextFilterCondition(f, sql`r.value`),
+  );
+  const rollupRows = sql`
+    SELECT ${bucketOf(sql`r.bucket`)} AS b, ${rollupDim} AS dim, ${unique ? sql`0::bigint` : sql`r.events`} AS n, ${unique ? sql`unnest(r.actors)` : sql`NULL::bigint`} AS a
+    FROM event_rollups r
+    WHERE ${tenantCondition(scope, "r")} AND r.dimension = ${dimension}
+      AND r.bucket >= ${hours.from}::timestamptz AND r.bucket < ${hours.to}::timestamptz
+      ${scope.event === undefined ? sql`` : sql`AND r.name = ${scope.event}`}
+      ${rollupFilters.length ? sql`AND ${join(rollupFilters, " AND ")}` : sql``}`;
+  const rawDim = grouping.dimension ? dimensionText(grouping.dimension, "e") : sql`NULL::text`;
+  const rawRows = unrolledEventsSql(
+    scope,
+    watermark,
+    sql`${bucketOf(sql`e.timestamp`)} AS b, ${rawDim} AS dim, 1::bigint AS n, ${unique ? actorHash("e") : sql`NULL::bigint`} AS a`,
+  );
+  return sql`(${rollupRows} UNION ALL ${rawRows}) u`;
+}
 
 /**
  * The range's whole hours (lib/query/edge-hours.ts) outside its whole local days, as two disjoint
