@@ -91,6 +91,30 @@ export function textFilterCondition(filter: Filter, text: Sql): Sql {
   }
 }
 
+/**
+ * A filter on a derived table's NOT NULL text column that stores "no value" as '': keeps the rows
+ * textFilterCondition over NULLIF(column, '') keeps, written on the bare column where it can be, so
+ * the planner estimates it from the column's statistics and reads it as an index condition
+ * (through NULLIF a country's bitmaps were estimated at 0.5 % of the rows, 32 for 741, and joined
+ * by rescanning). For WHERE clauses: where the NULLIF form is NULL this one may be false.
+ */
+export function storedTextFilterCondition(filter: Filter, column: Sql): Sql {
+  const v = filter.value;
+  switch (filter.op) {
+    case "equals":
+      // Equality to "" keeps nothing through NULLIF; the general form says so.
+      if (String(v) !== "") return sql`${column} = ${String(v)}`;
+      break;
+    case "in":
+      return sql`${column} = ANY(${(v as (string | number)[]).map(String).filter((x) => x !== "")}::text[])`;
+    case "is_set":
+      return sql`${column} <> ''`;
+    case "is_not_set":
+      return sql`${column} = ''`;
+  }
+  return textFilterCondition(filter, sql`NULLIF(${column}, '')`);
+}
+
 /** Property filters compare JSON values, so 42 and "42" are different, as they are in the data. */
 function propertyFilterCondition(filter: Filter, path: `properties.${string}`, alias: string): Sql {
   const json = sql`${trusted(alias)}.properties #> ${propertyPath(path)}::text[]`;

@@ -108,6 +108,28 @@ function mixedDay(day: Date) {
       country: "US",
       utmSource: "newsletter",
     }),
+    // No country (stored as '' in the derived tables), from a referrer, in one session, and once from the US.
+    ...[0, 5].map((minutes) =>
+      eventRow({
+        ...web,
+        name: "pageview",
+        timestamp: at(50 + minutes),
+        anonymousId: "nowhere",
+        sessionId: "nowhere-1",
+        path: minutes ? "/docs" : "/pricing",
+        deviceType: "mobile",
+        referrerHost: "t.co",
+      }),
+    ),
+    eventRow({
+      ...web,
+      name: "pageview",
+      timestamp: at(70),
+      anonymousId: "nowhere",
+      path: "/",
+      deviceType: "mobile",
+      country: "US",
+    }),
   ];
 }
 
@@ -143,6 +165,13 @@ const VIEWS: Record<string, Filter[]> = {
     { field: "browser", op: "equals", value: "Chrome" },
   ],
   event: [{ field: "event", op: "equals", value: "signup" }],
+  // Derived tables store "no value" as '': the filters on it are written on their columns (fields.ts).
+  "no country": [{ field: "country", op: "is_not_set" }],
+  "US or no country": [{ field: "country", op: "in", value: ["US", ""] }],
+  "US or no country, from a referrer": [
+    { field: "country", op: "in", value: ["US", ""] },
+    { field: "referrer", op: "is_set" },
+  ],
   property: [{ field: "properties.plan", op: "equals", value: "pro" }],
 };
 
@@ -160,6 +189,10 @@ const DERIVED: Record<string, string[]> = {
   // Two profile dimensions: sessions read raw events.
   "country + browser": [...COUNT_PANELS, "Visitors", "Visitors over time", ...VISITOR_BREAKDOWNS],
   event: [...COUNT_PANELS, "Visitors", "Visitors over time", ...VISITOR_BREAKDOWNS],
+  "no country": ["*"],
+  "US or no country": ["*"],
+  // "is set" on a key selects no session part: sessions read raw events.
+  "US or no country, from a referrer": [...COUNT_PANELS, "Visitors", "Visitors over time", ...VISITOR_BREAKDOWNS],
   property: ["Any data"],
 };
 
