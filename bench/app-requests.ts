@@ -10,7 +10,7 @@ import { loadEmbedSnapshot } from "../lib/embed/embed-data";
 import { createEmbed } from "../lib/embed/issue";
 import type { ViewerChoices } from "../lib/embed/schemas";
 import { verifyEmbedToken } from "../lib/embed/tokens";
-import { overviewRequests, panelRequest } from "../lib/query/overview";
+import { overviewRequests, overviewTabRequests, panelRequest } from "../lib/query/overview";
 import { embedPrincipal, principalOfReader, withQueryGate } from "../lib/query/query-gate";
 import { runQuery } from "../lib/query/run-query";
 import { type Filter, type QueryDefinitionInput, type QueryRange, queryRequestSchema } from "../lib/query/schemas";
@@ -38,6 +38,8 @@ export interface AppView {
 
 /** The issue's targets for the overview's measures: every panel p95 under 300 ms, the whole page under 1 s. */
 const OVERVIEW_TARGET = { requestP95Ms: 300, wholeP95Ms: 1000 };
+/** The issue's target for entry and exit page breakdowns (a panel's tab, sent alone when chosen): p95 under 500 ms. */
+const PAGES_TAB_TARGET = { requestP95Ms: 500, wholeP95Ms: 500 };
 /** Funnels and retention read raw events where their bitmaps cannot answer: under 2 s. */
 const RAW_KIND_TARGET = { requestP95Ms: null, wholeP95Ms: 2000 };
 
@@ -121,6 +123,15 @@ export async function appViews(ws: Workspace, org: string): Promise<AppViews> {
     requests: overviewRequests(view).map((r) => query(r.title, r)),
     target: OVERVIEW_TARGET,
   }));
+  // The panels' other tabs (entry and exit pages), each sent on its own when chosen, unfiltered and
+  // under a country (a profile filter the session rollups select).
+  for (const { name, view } of overviewViews().filter((v) => v.name === "no filter" || v.name === "country"))
+    for (const tab of overviewTabRequests(view))
+      views.push({
+        name: `overview tab: ${tab.title}, ${name}`,
+        requests: [query(tab.title, tab)],
+        target: PAGES_TAB_TARGET,
+      });
 
   const reports = new Map<string, { id: string; name: string }>();
   for (const template of templateSchema.options) {

@@ -25,6 +25,7 @@ import {
 import type { BreakdownResult, MetricResult, TrendResult } from "@/lib/query/results";
 import { withConversion, withDrillDown, withoutFilter } from "@/lib/query/view-state";
 import { ActiveNow } from "./active-now";
+import { PanelTabs } from "./panel-tabs";
 import { QueryPanel } from "./query-panel";
 import { TrackerSnippet } from "./tracker-snippet";
 
@@ -33,6 +34,8 @@ export function ProjectOverview({ projectId, origin }: { projectId: string; orig
   const metrics = headlineMetricsFor(view);
   const [selectedKey, setSelectedKey] = useState(metrics[0]!.key);
   const selected = metrics.find((m) => m.key === selectedKey) ?? metrics[0]!;
+  // The tab each panel shows (by panel title), where it has several: top, entry or exit pages.
+  const [tabOf, setTabOf] = useState<Record<string, string>>({});
   const live = useProjectLive(projectId);
   const anyData = useQueryResult<MetricResult>(projectId, ANY_DATA_REQUEST.query, {
     range: ANY_DATA_REQUEST.range,
@@ -98,27 +101,41 @@ export function ProjectOverview({ projectId, origin }: { projectId: string; orig
         )}
       </QueryPanel>
       <div className="grid gap-4 md:grid-cols-2">
-        {BREAKDOWN_PANELS.map((b) => (
-          <QueryPanel<BreakdownResult>
-            key={b.title}
-            title={b.title}
-            projectId={projectId}
-            view={view}
-            query={b.query}
-            skeleton={{ kind: "table", rows: 5 }}
-            valueHeading={b.valueLabel}
-          >
-            {(result) => (
-              <BreakdownChart
-                result={result}
-                variant="table"
-                measureType={b.query.measure?.type ?? "count"}
-                title={b.valueLabel}
-                onSelect={drill(b)}
-              />
-            )}
-          </QueryPanel>
-        ))}
+        {BREAKDOWN_PANELS.map((panel) => {
+          const tabs = [panel, ...(panel.tabs ?? [])];
+          const b = tabs.find((t) => t.title === tabOf[panel.title]) ?? panel;
+          return (
+            <QueryPanel<BreakdownResult>
+              key={panel.title}
+              title={b.title}
+              projectId={projectId}
+              view={view}
+              query={b.query}
+              skeleton={{ kind: "table", rows: 5 }}
+              valueHeading={b.valueLabel}
+              toolbar={
+                tabs.length > 1 && (
+                  <PanelTabs
+                    label={panel.title}
+                    tabs={tabs.map((t) => t.title)}
+                    selected={b.title}
+                    onSelect={(title) => setTabOf((current) => ({ ...current, [panel.title]: title }))}
+                  />
+                )
+              }
+            >
+              {(result) => (
+                <BreakdownChart
+                  result={result}
+                  variant="table"
+                  measureType={b.query.measure?.type ?? "count"}
+                  title={b.valueLabel}
+                  onSelect={drill(b)}
+                />
+              )}
+            </QueryPanel>
+          );
+        })}
       </div>
     </div>
   );

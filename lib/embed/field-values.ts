@@ -5,7 +5,7 @@ import { z } from "zod";
 import { ApiError } from "../errors";
 import type { QueryGate } from "../query/query-gate";
 import { runQuery } from "../query/run-query";
-import { DIMENSIONS } from "../query/vocabulary";
+import { DIMENSIONS, isSessionDimension } from "../query/vocabulary";
 import { effectiveParams } from "./embed-data";
 import type { ViewerChoices } from "./schemas";
 import type { VerifiedEmbed } from "./tokens";
@@ -35,7 +35,8 @@ export async function listFieldValues(
     query: {
       kind: "breakdown",
       dimension: field,
-      measure: { type: "count" },
+      // Entry and exit pages are counted by sessions, which the session rollups answer.
+      measure: { type: isSessionDimension(field) ? "sessions" : "count" },
       limit: MAX_FIELD_VALUES,
       sort: "desc",
       filters,

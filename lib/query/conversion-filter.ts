@@ -18,6 +18,7 @@ import type { GroupedSql, Grouping } from "./measure";
 import { CONVERSION_FIELD, type Filter, type QueryDefinition } from "./schemas";
 import { type QueryScope, tenantCondition } from "./scope";
 import { join, type Sql, sql, trusted } from "./sql";
+import { isSessionDimension } from "./vocabulary";
 
 export function isConversionFilter(filter: Filter): boolean {
   return filter.field === CONVERSION_FIELD;
@@ -51,9 +52,13 @@ export function conversionCondition(scope: QueryScope, alias = "e"): Sql {
   return conditions.length ? join(conditions, " AND ") : trusted("TRUE");
 }
 
-/** The event filters and the conversion filters of a scope, on the events of `alias`. */
+/**
+ * The event filters and the conversion filters of a scope, on the events of `alias`. Filters on
+ * session dimensions keep sessions: they apply to the sessionised events (lib/query/session-dimensions.ts).
+ */
 export function allFiltersCondition(scope: QueryScope, alias = "e"): Sql {
-  return sql`${filtersCondition(eventFilters(scope.filters), alias)} AND ${conversionCondition(scope, alias)}`;
+  const onEvents = eventFilters(scope.filters).filter((f) => !isSessionDimension(f.field));
+  return sql`${filtersCondition(onEvents, alias)} AND ${conversionCondition(scope, alias)}`;
 }
 
 /** Rollups cannot tell which actor did what: a query with a conversion filter is answered from raw events. */

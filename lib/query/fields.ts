@@ -20,6 +20,9 @@ const columns: Record<Exclude<Dimension, `properties.${string}`>, string> = {
   country: "country",
   locale: "locale",
   app_version: "app_version",
+  // Columns of lib/query/session-dimensions.ts's sessionEventsSql, not of the events table.
+  entry_page: "entry_page",
+  exit_page: "exit_page",
 };
 
 export function isPropertyPath(dimension: Dimension): dimension is `properties.${string}` {

@@ -8,7 +8,7 @@ import { ensureEventPartitions } from "../db/partitions";
 import { generateDemoEvents } from "../demo/generate-events";
 import { eventRow } from "../ingest/event-row";
 import { writeEvents } from "../ingest/write-events";
-import { overviewRequests } from "./overview";
+import { overviewRequests, overviewTabRequests } from "./overview";
 import { refreshRollups } from "./rollup-refresh";
 import { runQuery } from "./run-query";
 import { type Filter, type QueryDefinitionInput, type QueryRange, queryDefinitionSchema } from "./schemas";
@@ -203,6 +203,18 @@ describe.each(Object.entries(VIEWS))("the overview filtered by %s", (view, filte
     expect(rolled.data).toEqual(raw.data);
     const derived = DERIVED[view]!;
     if (derived.includes("*") || derived.includes(title)) expect(rolled.meta.rollups).toBe(true);
+  });
+});
+
+/** Views whose Entry and Exit pages tabs the session rollups answer: no filter on a key (a page, a referrer...), one profile dimension. */
+const TABS_DERIVED = ["no filter", "country", "device"];
+
+describe.each(Object.entries(VIEWS))("the overview's entry and exit pages filtered by %s", (view, filters) => {
+  const requests = overviewTabRequests({ range: { relative: "last_30_days" }, filters });
+  it.each(requests.map((r) => [r.title, r] as const))("answers %s exactly as raw events do", async (_, r) => {
+    const { raw, rolled } = await both(r.query, r.range);
+    expect(rolled.data).toEqual(raw.data);
+    expect(rolled.meta.rollups).toBe(TABS_DERIVED.includes(view));
   });
 });
 

@@ -3,9 +3,16 @@
 // grouped by the session's first event).
 
 import { conversionRateSql } from "./conversion-filter";
-import { actorHash, dimensionText, propertyNumber } from "./fields";
+import { actorHash, dimensionText, isPropertyPath, propertyNumber } from "./fields";
 import type { Dimension, Measure } from "./schemas";
 import { type QueryScope, scopeCondition } from "./scope";
+import {
+  needsSessionEvents,
+  sessionEventsSql,
+  sessionFiltersCondition,
+  sessionsOfSessionEventsSql,
+  timeOnPageAggregate,
+} from "./session-dimensions";
 import { sessionsSql } from "./sessions";
 import { type Sql, sql, trusted } from "./sql";
 
@@ -18,7 +25,7 @@ export interface Grouping {
   top?: (string | null)[];
 }
 
-const sessionMeasures = new Set(["sessions", "bounce_rate", "avg_session_duration"]);
+const sessionMeasures = new Set(["sessions", "bounce_rate", "avg_session_duration", "pages_per_session"]);
 
 export function isSessionMeasure(measure: Measure): boolean {
   return sessionMeasures.has(measure.type);
@@ -36,7 +43,7 @@ function eventAggregate(measure: Measure): Sql {
     case "max":
       return sql`${trusted(measure.type)}(${propertyNumber(measure.property, "e")})::float8`;
     default:
-      throw new Error(`${measure.type} is a session measure`);
+      throw new Error(`${measure.type} is not an event measure`);
   }
 }
 
@@ -48,6 +55,8 @@ function sessionAggregate(measure: Measure): Sql {
       return sql`(count(*) FILTER (WHERE s.pageviews = 1 AND s.interactions = 0)::float8 / NULLIF(count(*) FILTER (WHERE s.pageviews > 0), 0))`;
     case "avg_session_duration":
       return sql`(sum(s.duration_us)::float8 / count(*)::float8 / 1000000)`;
+    case "pages_per_session":
+      return sql`(sum(s.pageviews)::float8 / count(*)::float8)`;
     default:
       throw new Error(`${measure.type} is an event measure`);
   }
@@ -64,6 +73,8 @@ export function topGroup(dim: Sql, top: (string | null)[]): { inTop: Sql } {
 export function groupedMeasureSql(scope: QueryScope, measure: Measure, grouping: Grouping): Sql {
   if (measure.type === "conversion_rate") return conversionRateSql(groupedMeasureSql, scope, grouping);
   const session = isSessionMeasure(measure);
+  // Session dimensions, their filters and time on page need each event's session (session-dimensions.ts).
+  const sessioned = needsSessionEvents(scope, grouping.dimension, measure);
   const time = session ? sql`s.started_at` : sql`e.timestamp`;
   const dim = grouping.dimension ? (session ? sql`s.dim` : dimensionText(grouping.dimension, "e")) : null;
   const bucket = grouping.interval
@@ -78,9 +89,28 @@ export function groupedMeasureSql(scope: QueryScope, measure: Measure, grouping:
   } else if (dim) {
     dimSelect = dim;
   }
-  const source = session ? sql`(${sessionsSql(scope, grouping.dimension)}) s` : sql`events e`;
-  const where = session ? sql`TRUE` : scopeCondition(scope);
-  const aggregate = session ? sessionAggregate(measure) : eventAggregate(measure);
+  let source: Sql;
+  let where: Sql;
+  if (session) {
+    const sessions = sessioned
+      ? sessionsOfSessionEventsSql(scope, grouping.dimension)
+      : sessionsSql(scope, grouping.dimension);
+    source = sql`(${sessions}) s`;
+    where = sql`TRUE`;
+  } else if (sessioned) {
+    const properties =
+      "property" in measure || (grouping.dimension !== undefined && isPropertyPath(grouping.dimension));
+    source = sql`${sessionEventsSql(scope, { properties })} e`;
+    where = sessionFiltersCondition(scope);
+  } else {
+    source = sql`events e`;
+    where = scopeCondition(scope);
+  }
+  const aggregate = session
+    ? sessionAggregate(measure)
+    : measure.type === "time_on_page"
+      ? timeOnPageAggregate()
+      : eventAggregate(measure);
   return sql`
     SELECT ${bucket} AS bucket, ${dimSelect} AS dim, ${isOther} AS is_other, ${aggregate} AS value
     FROM ${source}
@@ -107,13 +137,13 @@ export type TopAndOtherSql = (
 export type GroupedSql = typeof groupedMeasureSql & { topAndOther?: TopAndOtherSql };
 
 /**
- * For counts, which add up over dimension values: "other" is the sum of the values outside the top
- * (every event has one value), so one statement over the grouped rows answers both.
+ * For measures that add up over dimension values (counts: every event has one value): "other" is
+ * the sum of the values outside the top, so one statement over the grouped rows answers both.
  */
-export const countTopAndOtherSql =
-  (grouped: GroupedSql): TopAndOtherSql =>
+export const additiveTopAndOtherSql =
+  (grouped: GroupedSql, additive: readonly Measure["type"][]): TopAndOtherSql =>
   (scope, measure, dimension, limit, order) => {
-    if (measure.type !== "count") return null;
+    if (!additive.includes(measure.type)) return null;
     return sql`
       WITH ranked AS (
         SELECT dim, value, row_number() OVER (ORDER BY value ${trusted(order === "asc" ? "ASC" : "DESC")}, dim ASC NULLS LAST) AS rank
@@ -127,6 +157,8 @@ export const countTopAndOtherSql =
       ) t
       ORDER BY is_other, rank`;
   };
+
+export const countTopAndOtherSql = (grouped: GroupedSql): TopAndOtherSql => additiveTopAndOtherSql(grouped, ["count"]);
 
 /** The top `limit` dimension values by the measure (ties broken by value, NULLs last). */
 export function topValuesSql(

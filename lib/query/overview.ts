@@ -42,7 +42,17 @@ export interface BreakdownPanel {
    */
   selects?: "events" | "visitors";
   query: QueryDefinitionInput & { kind: "breakdown" };
+  /** Other tables the panel switches to (tabs after its own), as Plausible's Top / Entry / Exit pages. */
+  tabs?: BreakdownPanel[];
 }
+
+/** Sessions by the page they entered or left on (lib/query/session-dimensions.ts), read from the session rollups. */
+const bySessions = (title: string, dimension: Dimension): BreakdownPanel => ({
+  title,
+  dimension,
+  valueLabel: "Sessions",
+  query: { kind: "breakdown", dimension, measure: { type: "sessions" }, limit: 10 },
+});
 
 const byVisitors = (title: string, dimension: Dimension): BreakdownPanel => ({
   title,
@@ -57,6 +67,7 @@ export const BREAKDOWN_PANELS: BreakdownPanel[] = [
     dimension: "path",
     valueLabel: "Pageviews",
     query: { kind: "breakdown", dimension: "path", event: "pageview", limit: 10 },
+    tabs: [bySessions("Entry pages", "entry_page"), bySessions("Exit pages", "exit_page")],
   },
   byVisitors("Referrers", "referrer"),
   byVisitors("UTM sources", "utm_source"),
@@ -106,6 +117,14 @@ export function panelRequest(query: QueryDefinitionInput, view: ViewState, range
     query: queryInView(query, view),
     range: range ?? ("range" in query && query.range ? query.range : view.range),
   };
+}
+
+/** The queries of the panels' other tabs (entry and exit pages), each sent when its tab is chosen. */
+export function overviewTabRequests(view: ViewState) {
+  return BREAKDOWN_PANELS.flatMap((panel) => panel.tabs ?? []).map((tab) => ({
+    title: tab.title,
+    ...panelRequest(tab.query, view),
+  }));
 }
 
 /** Every query the overview sends for a view with a selected headline metric, as the dashboard sends them together. */

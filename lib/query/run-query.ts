@@ -21,6 +21,7 @@ import type { QueryResult } from "./results";
 import { retentionDailyWatermark } from "./rollups";
 import type { QueryDefinition, QueryRange } from "./schemas";
 import type { QueryScope } from "./scope";
+import { assertSessionDimensionsSupported } from "./session-dimensions";
 import { groupedSourceFor, RAW_SOURCE } from "./sources";
 import { DEFAULT_SURFACE, type QueryCaller, type QuerySurface, statementTimeoutMs, surfaceLabel } from "./surfaces";
 import { runVitals } from "./vitals";
@@ -143,6 +144,7 @@ async function runInSnapshot(
   );
   const { query: costed, intervalAdjusted } = checkQueryCost(input.query, range);
   assertConversionRateDefined(costed);
+  assertSessionDimensionsSupported(costed);
   let query = costed;
   const scope: QueryScope = {
     organizationId: project.organizationId,

@@ -92,15 +92,20 @@ export const filterSchema = z
       });
   });
 
+// Strict: a measure that takes no property refuses one (400), rather than silently measuring something else.
 export const measureSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("count") }),
-  z.object({ type: z.literal("unique_users") }),
-  z.object({ type: z.literal("sessions") }),
-  z.object({ type: z.literal("bounce_rate") }),
-  z.object({ type: z.literal("avg_session_duration") }),
+  z.strictObject({ type: z.literal("count") }),
+  z.strictObject({ type: z.literal("unique_users") }),
+  z.strictObject({ type: z.literal("sessions") }),
+  z.strictObject({ type: z.literal("bounce_rate") }),
+  z.strictObject({ type: z.literal("avg_session_duration") }),
+  /** Pageviews per session, on average (sessions without a pageview count as 0). */
+  z.strictObject({ type: z.literal("pages_per_session") }),
+  /** Seconds from a pageview to the session's next pageview, on average (lib/query/session-dimensions.ts). */
+  z.strictObject({ type: z.literal("time_on_page") }),
   /** Visitors who did the event of the query's conversion filter, as a share of all its visitors. */
-  z.object({ type: z.literal("conversion_rate") }),
-  z.object({ type: z.enum(["sum", "avg", "min", "max"]), property: propertyPathSchema }),
+  z.strictObject({ type: z.literal("conversion_rate") }),
+  z.strictObject({ type: z.enum(["sum", "avg", "min", "max"]), property: propertyPathSchema }),
 ]);
 
 const isDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);

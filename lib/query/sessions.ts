@@ -8,7 +8,7 @@ import { dimensionText } from "./fields";
 import { PASSIVE_EVENTS } from "./passive-events";
 import type { Dimension } from "./schemas";
 import { type QueryScope, scopeCondition } from "./scope";
-import { type Sql, sql } from "./sql";
+import { join, type Sql, sql, trusted } from "./sql";
 
 export const SESSION_TIMEOUT = "30 minutes";
 
@@ -20,17 +20,30 @@ export const isInteractionSql = (name: Sql) => sql`(${name} <> ALL(${PASSIVE_EVE
 export const durationMicrosSql = (first: Sql, last: Sql) =>
   sql`(extract(epoch FROM ${last} - ${first}) * 1000000)::bigint`;
 
-/** Rows (ts, name, dim, session_key) of the events in scope that carry no session id, keyed by gap. */
-export function idlessSessionEventsSql(scope: QueryScope, dim: Sql): Sql {
+/**
+ * Rows of `columns` (expressions over the events, alias e, by output name) and session_key of the
+ * events in scope that carry no session id and have an actor, keyed by gap: the one place the
+ * 30-minute rule is written.
+ */
+export function idlessSessionRowsSql(scope: QueryScope, columns: Record<string, Sql>): Sql {
+  const names = Object.keys(columns);
   return sql`
-    SELECT ts, name, dim, 'a:' || actor || ':' || sum(starts) OVER (PARTITION BY actor ORDER BY ts ROWS UNBOUNDED PRECEDING) AS session_key
+    SELECT ${trusted(names.map((name) => `"${name}"`).join(", "))}, 'a:' || session_actor || ':' || sum(starts) OVER (PARTITION BY session_actor ORDER BY session_ts ROWS UNBOUNDED PRECEDING) AS session_key
     FROM (
-      SELECT e.timestamp AS ts, e.name, ${dim} AS dim, COALESCE(e.user_id, e.anonymous_id) AS actor,
+      SELECT ${join(
+        names.map((name) => sql`${columns[name]!} AS ${trusted(`"${name}"`)}`),
+        ", ",
+      )}, e.timestamp AS session_ts, COALESCE(e.user_id, e.anonymous_id) AS session_actor,
              CASE WHEN lag(e.timestamp) OVER w IS NULL OR e.timestamp - lag(e.timestamp) OVER w > ${SESSION_TIMEOUT}::interval THEN 1 ELSE 0 END AS starts
       FROM events e
       WHERE ${scopeCondition(scope)} AND e.session_id IS NULL AND COALESCE(e.user_id, e.anonymous_id) IS NOT NULL
       WINDOW w AS (PARTITION BY COALESCE(e.user_id, e.anonymous_id) ORDER BY e.timestamp)
     ) marked`;
+}
+
+/** Rows (ts, name, dim, session_key) of the events in scope that carry no session id, keyed by gap. */
+export function idlessSessionEventsSql(scope: QueryScope, dim: Sql): Sql {
+  return idlessSessionRowsSql(scope, { ts: sql`e.timestamp`, name: sql`e.name`, dim });
 }
 
 /** SQL of one session's measures from its grouped rows of (ts, name). */

@@ -149,6 +149,38 @@ it("binds every events and rollups reference to the organization and project", a
     comparison,
     sessionRollupGroupedSql({ watermark, selector: sessionSelectorOf(filtered.filters)!, longestHours: 3 }),
   );
+  // Entry and exit pages: from the session rollups (grouped, and filtered on an exit page), and raw.
+  const paged: QueryScope = { ...scope, filters: [{ field: "exit_page", op: "equals", value: "/pricing" }] };
+  for (const [s, dimension, g] of [
+    [scope, "entry_page", sessionRollupGroupedSql({ watermark, selector: sessionSelectorOf([])!, longestHours: 3 })],
+    [
+      paged,
+      "exit_page",
+      sessionRollupGroupedSql({ watermark, selector: sessionSelectorOf(paged.filters)!, longestHours: 3 }),
+    ],
+    [paged, "entry_page", groupedMeasureSql],
+  ] as const) {
+    await runBreakdown(
+      recording,
+      s,
+      breakdownQuerySchema.parse({ kind: "breakdown", dimension, measure: { type: "pages_per_session" } }),
+      g,
+    );
+  }
+  await runBreakdown(
+    recording,
+    paged,
+    breakdownQuerySchema.parse({ kind: "breakdown", dimension: "path", measure: { type: "time_on_page" } }),
+  );
+  await runFunnel(
+    recording,
+    scope,
+    funnelQuerySchema.parse({
+      kind: "funnel",
+      steps: [{ event: "a" }, { event: "b" }],
+      breakdown: { dimension: "entry_page" },
+    }),
+  );
   await runFunnel(
     recording,
     scope,

@@ -58,6 +58,8 @@ describe("dimensionValueLabel", () => {
     expect(dimensionValueLabel("utm_source", null)).toBe("Direct / none");
     expect(dimensionValueLabel("country", null)).toBe("Unknown");
     expect(dimensionValueLabel("properties.plan", null)).toBe("Not set");
+    expect(dimensionValueLabel("entry_page", null)).toBe("No pageview");
+    expect(dimensionLabel("exit_page")).toBe("Exit page");
     expect(missingValueLabel("path")).toBe("Not set");
   });
 });
@@ -71,6 +73,8 @@ describe("measures, kinds and filters", () => {
   it("names a property measure with its property", () => {
     expect(measureLabel({ type: "unique_users" })).toBe("Visitors");
     expect(measureLabel({ type: "avg_session_duration" })).toBe("Session duration (average)");
+    expect(measureLabel({ type: "pages_per_session" })).toBe("Pages per session");
+    expect(measureLabel({ type: "time_on_page" })).toBe("Time on page (average)");
     expect(measureLabel({ type: "sum", property: "properties.amount" })).toBe("Sum of amount");
   });
   it("reads a filter as a sentence, with the value as people read it", () => {

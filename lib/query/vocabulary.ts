@@ -18,7 +18,20 @@ export const DIMENSIONS = [
   "country",
   "locale",
   "app_version",
+  "entry_page",
+  "exit_page",
 ] as const;
+
+/**
+ * Dimensions of a session rather than of an event (lib/query/session-dimensions.ts): the path of the
+ * session's first and last pageview, given to every event of the session.
+ */
+export const SESSION_DIMENSIONS = ["entry_page", "exit_page"] as const;
+
+export type SessionDimension = (typeof SESSION_DIMENSIONS)[number];
+
+export const isSessionDimension = (dimension: string): dimension is SessionDimension =>
+  (SESSION_DIMENSIONS as readonly string[]).includes(dimension);
 
 export type BuiltInDimension = (typeof DIMENSIONS)[number];
 
@@ -39,6 +52,8 @@ export const DIMENSION_LABELS: Record<BuiltInDimension, string> = {
   country: "Country",
   locale: "Locale",
   app_version: "App version",
+  entry_page: "Entry page",
+  exit_page: "Exit page",
 };
 
 /**
@@ -68,6 +83,8 @@ const UNKNOWN_WHEN_MISSING = new Set<string>(["browser", "os", "device", "countr
 export function missingValueLabel(dimension: string): string {
   if (DIRECT_WHEN_MISSING.has(dimension)) return "Direct / none";
   if (UNKNOWN_WHEN_MISSING.has(dimension)) return "Unknown";
+  // A session without a pageview (only custom events) has no entry or exit page.
+  if (isSessionDimension(dimension)) return "No pageview";
   return "Not set";
 }
 
@@ -124,6 +141,8 @@ export const MEASURE_TYPES = [
   "sessions",
   "bounce_rate",
   "avg_session_duration",
+  "pages_per_session",
+  "time_on_page",
   "conversion_rate",
   "sum",
   "avg",
@@ -143,6 +162,8 @@ export const MEASURE_LABELS: Record<MeasureType, string> = {
   sessions: "Sessions",
   bounce_rate: "Bounce rate",
   avg_session_duration: "Session duration (average)",
+  pages_per_session: "Pages per session",
+  time_on_page: "Time on page (average)",
   conversion_rate: "Conversion rate",
   sum: "Sum of a property",
   avg: "Average of a property",

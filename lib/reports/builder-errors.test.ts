@@ -81,6 +81,22 @@ describe("widgetProblems", () => {
     };
     expect(widgetProblems(withFilter)).toEqual({});
   });
+
+  it("keeps entry and exit page filters to the kinds that take them", () => {
+    const entered = [{ field: "entry_page" as const, op: "equals" as const, value: "/pricing" }];
+    const retention = toWidgetInput({ ...initialBuilderState, kind: "retention", viz: "retention" });
+    expect(widgetProblems({ ...retention, query: { ...retention.query, filters: entered } })).toEqual({
+      filters:
+        "Entry page and exit page filters work in trends, single numbers and top values, not in this kind of widget",
+    });
+    const metric = toWidgetInput({
+      ...initialBuilderState,
+      kind: "metric",
+      viz: "metric",
+      measure: "pages_per_session",
+    });
+    expect(widgetProblems({ ...metric, query: { ...metric.query, filters: entered } })).toEqual({});
+  });
 });
 
 describe("problemsFromApiDetails", () => {

@@ -4,9 +4,12 @@
 // what to do ("Choose the event of step 2."). The API's 400 details (paths such as
 // "query.steps[1].event") map the same way, so a refusal by the server lands on the same field.
 import { CONVERSION_FIELD } from "../query/schemas";
+import { isSessionDimension } from "../query/vocabulary";
 import { UNSTORABLE_TEXT_MESSAGE } from "../text";
 import { type WidgetInput, widgetInputSchema } from "./schemas";
 
+const SESSION_FILTERS_NOT_HERE =
+  "Entry page and exit page filters work in trends, single numbers and top values, not in this kind of widget";
 const CONVERSION_RATE_NEEDS_FILTER =
   "A conversion rate needs a “Visitors who did” filter to convert to: add one under Filters.";
 
@@ -147,6 +150,10 @@ export function widgetProblems(input: WidgetInput): Record<BuilderField, string>
   );
   if ("measure" in query && query.measure?.type === "conversion_rate" && !convertsTo)
     problems.filters ??= CONVERSION_RATE_NEEDS_FILTER;
+  // Entry and exit pages keep sessions: trends, numbers and top values only (lib/query/session-dimensions.ts).
+  const keepsSessions = (query.filters ?? []).some((f) => isSessionDimension(f.field));
+  if (keepsSessions && query.kind !== "trend" && query.kind !== "metric" && query.kind !== "breakdown")
+    problems.filters ??= SESSION_FILTERS_NOT_HERE;
   return problems;
 }
 
