@@ -38,7 +38,7 @@ export interface AppView {
 
 /** The targets for the overview's measures: every panel p95 under 300 ms, the whole page under 1 s. */
 const OVERVIEW_TARGET = { requestP95Ms: 300, wholeP95Ms: 1000 };
-/** Funnels and retention read raw events where their bitmaps cannot answer: under 2 s. */
+/** Funnels, retention (raw events where their bitmaps cannot answer) and paths: under 2 s. */
 const RAW_KIND_TARGET = { requestP95Ms: null, wholeP95Ms: 2000 };
 
 /** The drill-downs an analyst clicks on the overview's tables (and a property filter from a shared link). */
@@ -72,6 +72,7 @@ const EMBEDS: { template: string; label: string; filters: Filter[]; choices: Vie
     filters: [{ field: "country", op: "equals", value: "US" }],
     choices: { filters: {} },
   },
+  { template: "user_paths", label: "", filters: [], choices: { filters: {} } },
 ];
 
 export interface AppViews {

@@ -7,6 +7,7 @@ import { filteredVisitorsGroupedSql } from "./filtered-visitors";
 import { runBreakdown } from "./kinds/breakdown";
 import { runFunnel } from "./kinds/funnel";
 import { runMetric } from "./kinds/metric";
+import { runPaths } from "./kinds/paths";
 import { runRetention } from "./kinds/retention";
 import { runTrend } from "./kinds/trend";
 import { groupedMeasureSql } from "./measure";
@@ -16,6 +17,7 @@ import {
   breakdownQuerySchema,
   funnelQuerySchema,
   metricQuerySchema,
+  pathsQuerySchema,
   retentionQuerySchema,
   trendQuerySchema,
 } from "./schemas";
@@ -152,6 +154,13 @@ it("binds every events and rollups reference to the organization and project", a
   const retention = retentionQuerySchema.parse({ kind: "retention", start_event: "a", return_event: "b" });
   await runRetention(recording, scope, retention, new Date());
   await runRetention(recording, scope, retention, new Date(), { kind: "raw", minEventsForBuckets: 0 });
+
+  await runPaths(recording, scope, pathsQuerySchema.parse({ kind: "paths", start: { page: "/docs/*" } }));
+  await runPaths(
+    recording,
+    { ...scope, filters: [{ field: "performed", op: "equals", value: "signup" }] },
+    pathsQuerySchema.parse({ kind: "paths", end: { event: "signup" } }),
+  );
 
   const reading = sent.filter((q) => new RegExp(`\\b(${TABLES}) [a-z]\\b`).test(q.text));
   expect(reading.length).toBeGreaterThan(10);
