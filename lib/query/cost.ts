@@ -14,7 +14,7 @@
 //   - funnel: a window of at most maxFunnelWindowDays (a year, as other products allow), and
 //     steps x (range + window), the days of events its steps read, at most maxFunnelStepDays.
 //   - paths: a range of at most maxPathsRangeDays: it sorts every step event of the range's sessions
-//     that reached the anchor (one sort whatever the steps; 30 days of 110k events a day: ~1 s), so
+//     that reached the anchor (one sort whatever the steps; see ARCHITECTURE.md, "Paths"), so
 //     the range is what its cost grows with. Steps (10) and values per step (20) are bounded by the
 //     schema: at most 11 x 21 nodes and 10 x 21 x 21 links.
 // Breakdown limits (at most 100) and retention periods (at most 52) are bounded by the schema.
