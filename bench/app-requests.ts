@@ -40,7 +40,7 @@ export interface AppView {
 const OVERVIEW_TARGET = { requestP95Ms: 300, wholeP95Ms: 1000 };
 /** The target for entry and exit page breakdowns (a panel's tab, sent alone when chosen): p95 under 500 ms. */
 const PAGES_TAB_TARGET = { requestP95Ms: 500, wholeP95Ms: 500 };
-/** Funnels and retention read raw events where their bitmaps cannot answer: under 2 s. */
+/** Funnels, retention (raw events where their bitmaps cannot answer) and paths: under 2 s. */
 const RAW_KIND_TARGET = { requestP95Ms: null, wholeP95Ms: 2000 };
 
 /** The drill-downs an analyst clicks on the overview's tables (and a property filter from a shared link). */
@@ -74,6 +74,7 @@ const EMBEDS: { template: string; label: string; filters: Filter[]; choices: Vie
     filters: [{ field: "country", op: "equals", value: "US" }],
     choices: { filters: {} },
   },
+  { template: "user_paths", label: "", filters: [], choices: { filters: {} } },
 ];
 
 export interface AppViews {

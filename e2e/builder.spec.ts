@@ -110,6 +110,7 @@ test("choices read as words, and the project's events, properties and values are
     "Retention",
     "Web vitals",
     "JavaScript errors",
+    "Paths",
   ]);
   const measures = await builder.getByLabel("Measure").locator("option").allTextContents();
   expect(measures).toContain("Visitors");

@@ -1,7 +1,7 @@
 "use client";
 // The widget builder: what to show (kind, visualisation, events, measure, dimensions, funnel steps
-// with their names and conditions, retention cohorts), filters, an optional range of its own and a
-// title, with a live preview. Fields and choices are in words (lib/query/vocabulary.ts); event names,
+// with their names and conditions, retention cohorts, a path's start or end), filters, an optional
+// range of its own and a title, with a live preview. Fields and choices are in words (lib/query/vocabulary.ts); event names,
 // properties and values are suggested from the project's data; a problem is a sentence beside its
 // field (lib/reports/builder-errors.ts). It opens scrolled into view with its first field focused,
 // and gives focus back to what opened it when it closes.
@@ -44,6 +44,7 @@ import { controlClass, fieldClass, SuggestInput } from "./suggest-input";
 
 const EVENT_SOURCE = { kind: "event" } as const;
 const PROPERTY_KEY_SOURCE = { kind: "property_key" } as const;
+const PAGE_SOURCE = { kind: "dimension_value", key: "path" } as const;
 const OWN_RANGES = RELATIVE_RANGES.filter((r): r is Exclude<RelativeRange, "last_5_minutes"> => r !== "last_5_minutes");
 
 interface WidgetBuilderProps {
@@ -87,7 +88,9 @@ export function WidgetBuilder({
   const problems = widgetProblems(input);
   const valid = Object.keys(problems).length === 0;
   const serverProblems =
-    saveError instanceof ApiClientError && saveError.details.length ? problemsFromApiDetails(saveError.details) : {};
+    saveError instanceof ApiClientError && saveError.details.length
+      ? problemsFromApiDetails(saveError.details, state.kind)
+      : {};
   const problemOf = (field: string): string | undefined =>
     (submitted || changed.has(field) ? problems[field] : undefined) ?? serverProblems[field];
   const formProblem =
@@ -412,6 +415,65 @@ export function WidgetBuilder({
               errorId={`${id}-periods-error`}
             />
           </div>
+        )}
+
+        {state.kind === "paths" && (
+          <fieldset className="flex min-w-0 flex-col gap-3">
+            <legend className="text-sm font-medium">Paths</legend>
+            <div className="grid grid-cols-2 gap-3">
+              <label className={fieldClass}>
+                Show
+                <select
+                  className={controlClass}
+                  value={state.pathsFrom}
+                  onChange={(e) => set("pathsFrom", e.target.value as BuilderState["pathsFrom"])}
+                >
+                  <option value="start">Steps after a start</option>
+                  <option value="end">Steps leading to an end</option>
+                </select>
+              </label>
+              <label className={fieldClass}>
+                {state.pathsFrom === "start" ? "Start is" : "End is"}
+                <select
+                  className={controlClass}
+                  value={state.anchorType}
+                  onChange={(e) => set("anchorType", e.target.value as BuilderState["anchorType"])}
+                >
+                  <option value="page">A page</option>
+                  <option value="event">An event</option>
+                </select>
+              </label>
+            </div>
+            <SuggestInput
+              projectId={projectId}
+              source={state.anchorType === "page" ? PAGE_SOURCE : EVENT_SOURCE}
+              label={`${state.pathsFrom === "start" ? "Start" : "End"} ${state.anchorType === "page" ? "page (* matches anything)" : "event"}`}
+              placeholder={state.anchorType === "page" ? "/pricing or /docs/*" : "signup"}
+              value={state.anchor}
+              onChange={(value) => set("anchor", value)}
+              error={problemOf("anchor")}
+            />
+            <div className="grid grid-cols-2 gap-3">
+              <NumberField
+                label="Steps (at most 10)"
+                value={state.pathSteps}
+                min={1}
+                max={10}
+                onChange={(value) => set("pathSteps", value)}
+                error={problemOf("pathSteps")}
+                errorId={`${id}-pathSteps-error`}
+              />
+              <NumberField
+                label="Values per step (at most 20)"
+                value={state.pathValues}
+                min={1}
+                max={20}
+                onChange={(value) => set("pathValues", value)}
+                error={problemOf("pathValues")}
+                errorId={`${id}-pathValues-error`}
+              />
+            </div>
+          </fieldset>
         )}
 
         <FilterEditor

@@ -14,6 +14,7 @@ import { runErrors } from "./errors";
 import { runBreakdown } from "./kinds/breakdown";
 import { runFunnel } from "./kinds/funnel";
 import { runMetric } from "./kinds/metric";
+import { runPaths } from "./kinds/paths";
 import { runRetention } from "./kinds/retention";
 import { runTrend } from "./kinds/trend";
 import { DEFAULT_RANGE, resolveRange } from "./range";
@@ -220,6 +221,9 @@ async function runInSnapshot(
       break;
     case "errors":
       data = await runErrors(db, scope, query);
+      break;
+    case "paths":
+      data = await runPaths(db, scope, query);
       break;
   }
   return {

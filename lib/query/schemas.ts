@@ -255,6 +255,45 @@ export const errorsQuerySchema = z.object({
   ...common,
 });
 
+/** Bounds of a paths query (lib/query/kinds/paths.ts): steps from the anchor, and values kept per step. */
+export const MAX_PATH_STEPS = 10;
+export const MAX_PATH_VALUES = 20;
+
+/**
+ * Where a path is anchored: an event by name, or pageviews of a page: its path exactly, or a
+ * pattern where `*` matches any characters ("/docs/*").
+ */
+export const pathAnchorSchema = z.union(
+  [z.strictObject({ event: eventName }), z.strictObject({ page: storableText().min(1).max(500) })],
+  {
+    error:
+      'must be { "event": a name of 1-200 characters } or { "page": a path of 1-500 characters, * matching any characters }',
+  },
+);
+
+/**
+ * Paths within sessions (lib/query/kinds/paths.ts): from a start, the next steps; or, with an end,
+ * the steps that led to it. Steps are pageviews (by page) and other events (by name), repeats
+ * collapsed; each step keeps its `limit` most common values, the rest grouped as "other".
+ */
+export const pathsQuerySchema = z
+  .object({
+    kind: z.literal("paths"),
+    start: pathAnchorSchema.optional(),
+    end: pathAnchorSchema.optional(),
+    /** Steps shown beside the anchor (after a start, before an end). */
+    steps: z.number().int().min(1).max(MAX_PATH_STEPS).default(5),
+    /** Values kept per step; the rest are "other". */
+    limit: z.number().int().min(1).max(MAX_PATH_VALUES).default(5),
+    ...common,
+  })
+  .superRefine((query, ctx) => {
+    if (query.start && query.end)
+      ctx.addIssue({ code: "custom", path: ["end"], message: "give either a start or an end, not both" });
+    else if (!query.start && !query.end)
+      ctx.addIssue({ code: "custom", path: ["start"], message: "give a start (or an end): an event or a page" });
+  });
+
 export const queryDefinitionSchema = z.discriminatedUnion("kind", [
   trendQuerySchema,
   metricQuerySchema,
@@ -263,6 +302,7 @@ export const queryDefinitionSchema = z.discriminatedUnion("kind", [
   retentionQuerySchema,
   vitalsQuerySchema,
   errorsQuerySchema,
+  pathsQuerySchema,
 ]);
 
 export const queryRequestSchema = z.object({
@@ -283,6 +323,8 @@ export type FunnelQuery = z.infer<typeof funnelQuerySchema>;
 export type RetentionQuery = z.infer<typeof retentionQuerySchema>;
 export type VitalsQuery = z.infer<typeof vitalsQuerySchema>;
 export type ErrorsQuery = z.infer<typeof errorsQuerySchema>;
+export type PathAnchor = z.infer<typeof pathAnchorSchema>;
+export type PathsQuery = z.infer<typeof pathsQuerySchema>;
 export type QueryDefinition = z.infer<typeof queryDefinitionSchema>;
 export type QueryDefinitionInput = z.input<typeof queryDefinitionSchema>;
 export type QueryRequest = z.infer<typeof queryRequestSchema>;

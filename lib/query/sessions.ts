@@ -54,6 +54,19 @@ export const sessionColumnsSql = sql`
   count(*) FILTER (WHERE ${isInteractionSql(sql`name`)}) AS interactions`;
 
 /**
+ * Rows (ts, name, dim, session_key) of every event in scope, each keyed by its session: the one
+ * definition sessions are read by (session measures below, paths in lib/query/kinds/paths.ts).
+ */
+export function sessionEventsSql(scope: QueryScope, dim: Sql): Sql {
+  return sql`
+      SELECT e.timestamp AS ts, e.name, ${dim} AS dim, 's:' || e.session_id AS session_key
+      FROM events e
+      WHERE ${scopeCondition(scope)} AND e.session_id IS NOT NULL
+      UNION ALL
+      ${idlessSessionEventsSql(scope, dim)}`;
+}
+
+/**
  * One row per session of the events in scope: session_key, started_at, duration_us, pageviews,
  * interactions, and `dim` = the dimension's value on the session's first event (entry page, source...).
  */
@@ -61,12 +74,7 @@ export function sessionsSql(scope: QueryScope, dimension?: Dimension): Sql {
   const dim = dimension ? dimensionText(dimension, "e") : sql`NULL::text`;
   return sql`
     SELECT session_key, ${sessionColumnsSql}, (array_agg(dim ORDER BY ts))[1] AS dim
-    FROM (
-      SELECT e.timestamp AS ts, e.name, ${dim} AS dim, 's:' || e.session_id AS session_key
-      FROM events e
-      WHERE ${scopeCondition(scope)} AND e.session_id IS NOT NULL
-      UNION ALL
-      ${idlessSessionEventsSql(scope, dim)}
+    FROM (${sessionEventsSql(scope, dim)}
     ) keyed
     GROUP BY session_key`;
 }

@@ -7,6 +7,7 @@ import { filteredVisitorsGroupedSql, filteredVisitorsPlanIfAnswerable } from "./
 import { runBreakdown } from "./kinds/breakdown";
 import { runFunnel } from "./kinds/funnel";
 import { runMetric } from "./kinds/metric";
+import { runPaths } from "./kinds/paths";
 import { runRetention } from "./kinds/retention";
 import { runTrend } from "./kinds/trend";
 import { groupedMeasureSql } from "./measure";
@@ -16,6 +17,7 @@ import {
   breakdownQuerySchema,
   funnelQuerySchema,
   metricQuerySchema,
+  pathsQuerySchema,
   retentionQuerySchema,
   trendQuerySchema,
 } from "./schemas";
@@ -194,6 +196,13 @@ it("binds every events and rollups reference to the organization and project", a
   await runRetention(recording, scope, retention, new Date());
   await runRetention(recording, scope, retention, new Date(), { kind: "raw", minEventsForBuckets: 0 });
 
+  await runPaths(recording, scope, pathsQuerySchema.parse({ kind: "paths", start: { page: "/docs/*" } }));
+  await runPaths(
+    recording,
+    { ...scope, filters: [{ field: "performed", op: "equals", value: "signup" }] },
+    pathsQuerySchema.parse({ kind: "paths", end: { event: "signup" } }),
+  );
+
   // What decides the sources: the plans that look the refresh's state up.
   const plans = [
     rollupPlanIfAnswerable,
@@ -205,6 +214,7 @@ it("binds every events and rollups reference to the organization and project", a
     metricQuerySchema.parse({ kind: "metric", measure: { type }, filters: filtered.filters });
   for (const type of ["count", "unique_users", "sessions"] as const)
     for (const plan of plans) await plan(recording, filtered, filteredMetric(type));
+
   const reading = sent.filter((q) => new RegExp(`\\b(${TABLES}) [a-z]\\b`).test(q.text));
   expect(reading.length).toBeGreaterThan(10);
   for (const { text, values } of reading) {

@@ -185,7 +185,16 @@ export function measureLabel(measure: { type: MeasureType; property?: string }):
   return `${word} of ${measure.property.replace(/^properties\./, "")}`;
 }
 
-export const QUERY_KINDS = ["trend", "metric", "breakdown", "funnel", "retention", "vitals", "errors"] as const;
+export const QUERY_KINDS = [
+  "trend",
+  "metric",
+  "breakdown",
+  "funnel",
+  "retention",
+  "vitals",
+  "errors",
+  "paths",
+] as const;
 export type QueryKind = (typeof QUERY_KINDS)[number];
 
 export const KIND_LABELS: Record<QueryKind, string> = {
@@ -196,6 +205,7 @@ export const KIND_LABELS: Record<QueryKind, string> = {
   retention: "Retention",
   vitals: "Web vitals",
   errors: "JavaScript errors",
+  paths: "Paths",
 };
 
 export const VIZ_LABELS = {
@@ -210,6 +220,7 @@ export const VIZ_LABELS = {
   retention: "Cohort grid",
   vitals: "Vitals table",
   errors: "Error groups",
+  sankey: "Flow (Sankey)",
 } as const;
 
 export const INTERVAL_LABELS = { hour: "Hour", day: "Day", week: "Week", month: "Month" } as const;

@@ -40,10 +40,38 @@ function problemOf(issue: ValidationIssue): Problem {
 
 const UNSTORABLE = "This text holds a character that cannot be stored; retype it.";
 
+/** A paths widget's own fields: its start or end, its steps and its values per step. */
+function describePathsIssue(issue: ValidationIssue): [BuilderField, string] | null {
+  const [top, second, third] = issue.path;
+  if (top !== "query") return null;
+  const problem = problemOf(issue);
+  switch (second) {
+    case "start":
+    case "end":
+      if (problem === "unstorable") return ["anchor", UNSTORABLE];
+      if (problem === "too_long")
+        return [
+          "anchor",
+          third === "page" ? "A page has at most 500 characters." : "An event name has at most 200 characters.",
+        ];
+      return ["anchor", `Name the event or page the paths ${second === "start" ? "start from" : "lead to"}.`];
+    case "steps":
+      return ["pathSteps", "Show between 1 and 10 steps."];
+    case "limit":
+      return ["pathValues", "Keep between 1 and 20 values per step."];
+    default:
+      return null;
+  }
+}
+
 /** The field and the sentence for one issue of a widget input (paths start at the widget: title, query.…, viz.…). */
-function describeIssue(issue: ValidationIssue): [BuilderField, string] {
+function describeIssue(issue: ValidationIssue, kind?: string): [BuilderField, string] {
   const [top, second, third, fourth] = issue.path;
   const problem = problemOf(issue);
+  if (kind === "paths") {
+    const described = describePathsIssue(issue);
+    if (described) return described;
+  }
   if (problem === "unstorable")
     return [top === "query" ? fieldOfQueryPath(issue.path.slice(1)) : String(top ?? "form"), UNSTORABLE];
   if (top === "title")
@@ -128,10 +156,10 @@ function fieldOfQueryPath(path: readonly PropertyKey[]): BuilderField {
 }
 
 /** Each field's first problem, in sentences, for the issues of a widget input. */
-export function builderProblems(issues: readonly ValidationIssue[]): Record<BuilderField, string> {
+export function builderProblems(issues: readonly ValidationIssue[], kind?: string): Record<BuilderField, string> {
   const problems: Record<BuilderField, string> = {};
   for (const issue of issues) {
-    const [field, message] = describeIssue(issue);
+    const [field, message] = describeIssue(issue, kind);
     problems[field] ??= message;
   }
   return problems;
@@ -143,7 +171,7 @@ export function builderProblems(issues: readonly ValidationIssue[]): Record<Buil
  */
 export function widgetProblems(input: WidgetInput): Record<BuilderField, string> {
   const parsed = widgetInputSchema.safeParse(input);
-  const problems = parsed.success ? {} : builderProblems(parsed.error.issues);
+  const problems = parsed.success ? {} : builderProblems(parsed.error.issues, input.query.kind);
   const { query } = input;
   const convertsTo = (query.filters ?? []).some(
     (f) => f.field === CONVERSION_FIELD && (f.op === "equals" || f.op === "in"),
@@ -165,6 +193,10 @@ export function parseIssuePath(path: string): PropertyKey[] {
 /** The API's refusal of a widget, mapped to fields like the builder's own checks. */
 export function problemsFromApiDetails(
   details: readonly { path: string; message: string }[],
+  kind?: string,
 ): Record<BuilderField, string> {
-  return builderProblems(details.map((d) => ({ path: parseIssuePath(d.path), message: d.message })));
+  return builderProblems(
+    details.map((d) => ({ path: parseIssuePath(d.path), message: d.message })),
+    kind,
+  );
 }

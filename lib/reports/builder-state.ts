@@ -53,6 +53,14 @@ export interface BuilderState {
   periods: number;
   /** Vitals: one row per page, device or browser, or "" for one row overall. */
   groupBy: "" | "page" | "device" | "browser";
+  /** Paths: the steps after a start, or the steps before an end. */
+  pathsFrom: "start" | "end";
+  /** Paths: whether the start or end is an event (by name) or a page (a path, `*` for any characters). */
+  anchorType: "event" | "page";
+  anchor: string;
+  /** Paths: steps shown beside the start or end, and values kept per step (the rest: "other"). */
+  pathSteps: number;
+  pathValues: number;
   filters: Filter[];
   /** A range of the widget's own, whatever the page's; null: the page's range. */
   range: QueryRange | null;
@@ -69,6 +77,7 @@ export const vizForKind: Record<Kind, Viz["type"][]> = {
   retention: ["retention", "table"],
   vitals: ["vitals"],
   errors: ["errors"],
+  paths: ["sankey", "table"],
 };
 
 export const MIN_STEPS = 2;
@@ -104,6 +113,11 @@ export const initialBuilderState: BuilderState = {
   period: "week",
   periods: 8,
   groupBy: "page",
+  pathsFrom: "start",
+  anchorType: "page",
+  anchor: "/",
+  pathSteps: 5,
+  pathValues: 5,
   filters: [],
   range: null,
   timezone: null,
@@ -237,6 +251,16 @@ export function toQuery(state: BuilderState): QueryDefinitionInput {
       return { kind: "vitals", group_by: state.groupBy || undefined, limit: state.limit, ...common };
     case "errors":
       return { kind: "errors", interval: state.interval, limit: state.limit, ...common };
+    case "paths": {
+      const anchor = state.anchorType === "event" ? { event: state.anchor.trim() } : { page: state.anchor.trim() };
+      return {
+        kind: "paths",
+        ...(state.pathsFrom === "start" ? { start: anchor } : { end: anchor }),
+        steps: state.pathSteps,
+        limit: state.pathValues,
+        ...common,
+      };
+    }
   }
 }
 
@@ -263,6 +287,8 @@ function defaultTitle(state: BuilderState): string {
       return state.groupBy ? `Web vitals by ${state.groupBy}` : "Web vitals";
     case "errors":
       return "JavaScript errors";
+    case "paths":
+      return `Paths ${state.pathsFrom === "start" ? "from" : "to"} ${state.anchor.trim() || (state.anchorType === "page" ? "a page" : "an event")}`;
   }
 }
 
@@ -324,5 +350,16 @@ export function fromWidget(title: string, query: QueryDefinitionInput, viz: Viz)
       return { ...base, groupBy: query.group_by ?? "", limit: query.limit ?? 20 };
     case "errors":
       return { ...base, interval: query.interval ?? "day", limit: query.limit ?? 20 };
+    case "paths": {
+      const anchor = query.start ?? query.end;
+      return {
+        ...base,
+        pathsFrom: query.start ? "start" : "end",
+        anchorType: anchor && "event" in anchor ? "event" : "page",
+        anchor: anchor ? ("event" in anchor ? anchor.event : anchor.page) : "",
+        pathSteps: query.steps ?? initialBuilderState.pathSteps,
+        pathValues: query.limit ?? initialBuilderState.pathValues,
+      };
+    }
   }
 }
