@@ -54,6 +54,8 @@ export interface BuilderState {
   /** Vitals: one row per page, device or browser, or "" for one row overall. */
   groupBy: "" | "page" | "device" | "browser";
   filters: Filter[];
+  /** A saved segment of the widget's own (ANDed with the page's), or null. */
+  segment: string | null;
   /** A range of the widget's own, whatever the page's; null: the page's range. */
   range: QueryRange | null;
   /** A time zone of the widget's own (set through the API; kept as it is). */
@@ -105,6 +107,7 @@ export const initialBuilderState: BuilderState = {
   periods: 8,
   groupBy: "page",
   filters: [],
+  segment: null,
   range: null,
   timezone: null,
 };
@@ -187,6 +190,7 @@ export function toQuery(state: BuilderState): QueryDefinitionInput {
   const event = state.event.trim() || undefined;
   const common = {
     filters: state.filters,
+    ...(state.segment ? { segment: state.segment } : {}),
     ...(state.range ? { range: state.range } : {}),
     ...(state.timezone ? { timezone: state.timezone } : {}),
   };
@@ -282,6 +286,7 @@ export function fromWidget(title: string, query: QueryDefinitionInput, viz: Viz)
     kind: query.kind,
     viz: viz.type,
     filters: query.filters ?? [],
+    segment: query.segment ?? null,
     range: query.range ?? null,
     timezone: query.timezone ?? null,
   };

@@ -7,7 +7,13 @@ import "server-only";
 import type pg from "pg";
 import { z } from "zod";
 import { ApiError } from "../errors";
-import { CONVERSION_FIELD, type Filter, filterSchema, MAX_CONVERSION_FILTERS, type QueryDefinition } from "../query/schemas";
+import {
+  CONVERSION_FIELD,
+  type Filter,
+  filterSchema,
+  MAX_CONVERSION_FILTERS,
+  type QueryDefinition,
+} from "../query/schemas";
 
 export interface SegmentReference {
   id: string;

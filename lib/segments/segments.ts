@@ -6,7 +6,7 @@
 import "server-only";
 import { recordAudit, settingsChanges, userActor } from "../audit/record";
 import { type Reader, readableProjectOrganization } from "../auth/read-access";
-import { assertRole } from "../auth/roles";
+import { assertRole, getRoleOrThrow, hasRole } from "../auth/roles";
 import { getPrisma } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { ApiError, type ErrorDetail } from "../errors";
@@ -57,13 +57,18 @@ async function editableProject(userId: string, projectId: string): Promise<strin
   return organizationId;
 }
 
-export async function listSegments(reader: Reader, projectId: string): Promise<{ segments: SegmentView[] }> {
+/** The project's segments, and whether the reader may change them (a read key never does). */
+export async function listSegments(
+  reader: Reader,
+  projectId: string,
+): Promise<{ segments: SegmentView[]; can_edit: boolean }> {
   const organizationId = await readableProjectOrganization(reader, projectId);
   const rows = await getPrisma().segment.findMany({
     where: { organizationId, projectId },
     orderBy: [{ name: "asc" }, { id: "asc" }],
   });
-  return { segments: rows.map(viewOf) };
+  const canEdit = reader.kind === "user" && hasRole(await getRoleOrThrow(reader.userId, organizationId), "analyst");
+  return { segments: rows.map(viewOf), can_edit: canEdit };
 }
 
 export async function getSegment(reader: Reader, projectId: string, segmentId: string): Promise<SegmentView> {
@@ -173,7 +178,9 @@ async function segmentUsers(tx: Tx, organizationId: string, projectId: string, s
          AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
        ORDER BY created_at`;
   return [
-    ...widgets.map((w): ErrorDetail => ({ path: `widgets.${w.id}`, message: `widget "${w.title}" of report "${w.report}"` })),
+    ...widgets.map(
+      (w): ErrorDetail => ({ path: `widgets.${w.id}`, message: `widget "${w.title}" of report "${w.report}"` }),
+    ),
     ...rules.map((r): ErrorDetail => ({ path: `alert_rules.${r.id}`, message: `alert rule "${r.name}"` })),
     ...embeds.map((e): ErrorDetail => ({ path: `embeds.${e.id}`, message: `a ${e.scope} embed locked to it` })),
   ];
