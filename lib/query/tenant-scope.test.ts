@@ -2,6 +2,7 @@
 // each reference to those tables comes with its own organization_id and project_id parameters.
 import { afterAll, expect, it } from "vitest";
 import { closeDatabase, getPool } from "../db/client";
+import { resolveSegments } from "../segments/resolve";
 import { countCubeGroupedSql } from "./count-cube";
 import { filteredVisitorsGroupedSql } from "./filtered-visitors";
 import { runBreakdown } from "./kinds/breakdown";
@@ -41,6 +42,7 @@ const TABLES = [
   "session_fragments",
   "session_counts",
   "session_key_values",
+  "segments",
 ].join("|");
 
 const org = "11111111-1111-4111-8111-111111111111";
@@ -152,6 +154,13 @@ it("binds every events and rollups reference to the organization and project", a
   const retention = retentionQuerySchema.parse({ kind: "retention", start_event: "a", return_event: "b" });
   await runRetention(recording, scope, retention, new Date());
   await runRetention(recording, scope, retention, new Date(), { kind: "raw", minEventsForBuckets: 0 });
+
+  // A query's segments are read with the same binding (a missing segment is refused after the read).
+  await resolveSegments(
+    recording,
+    { organizationId: org, projectId: project },
+    metricQuerySchema.parse({ kind: "metric", segment: "33333333-3333-4333-8333-333333333333" }),
+  ).catch(() => undefined);
 
   const reading = sent.filter((q) => new RegExp(`\\b(${TABLES}) [a-z]\\b`).test(q.text));
   expect(reading.length).toBeGreaterThan(10);

@@ -40,11 +40,11 @@ export async function resolveSegments(
   if (requestSegment && requestSegment !== query.segment) references.push({ id: requestSegment, path: "segment" });
   const { segment: _named, ...rest } = query;
   if (!references.length) return query;
-  const { rows } = await db.query<{ id: string; name: string; filters: unknown }>(
-    `SELECT id, name, filters FROM segments
-      WHERE id = ANY($1::uuid[]) AND organization_id = $2::uuid AND project_id = $3::uuid`,
-    [references.map((r) => r.id), tenant.organizationId, tenant.projectId],
-  );
+  const { rows } = await db.query<{ id: string; name: string; filters: unknown }>({
+    text: `SELECT s.id, s.name, s.filters FROM segments s
+            WHERE s.id = ANY($1::uuid[]) AND s.organization_id = $2::uuid AND s.project_id = $3::uuid`,
+    values: [references.map((r) => r.id), tenant.organizationId, tenant.projectId],
+  });
   const filters: Filter[] = [...query.filters];
   const seen = new Set(filters.map((f) => JSON.stringify(f)));
   for (const reference of references) {

@@ -41,7 +41,14 @@ const nameTaken = (name: string) =>
     { path: "name", message: "already used by another segment of this project" },
   ]);
 
-/** PostgreSQL's unique violation, as Prisma reports it: two requests creating the same name at once. */
+type Tx = Prisma.TransactionClient;
+
+async function assertNameFree(tx: Tx, organizationId: string, projectId: string, name: string): Promise<void> {
+  const taken = await tx.segment.findFirst({ where: { organizationId, projectId, name }, select: { id: true } });
+  if (taken) throw nameTaken(name);
+}
+
+/** PostgreSQL's unique violation, as Prisma reports it: two requests taking the same name at once. */
 const isUniqueViolation = (error: unknown) => (error as { code?: unknown }).code === "P2002";
 
 async function projectOrganization(projectId: string): Promise<string> {
@@ -83,6 +90,7 @@ export async function createSegment(userId: string, projectId: string, input: un
   const organizationId = await editableProject(userId, projectId);
   try {
     return await getPrisma().$transaction(async (tx) => {
+      await assertNameFree(tx, organizationId, projectId, data.name);
       const row = await tx.segment.create({
         data: {
           organizationId,
@@ -121,6 +129,8 @@ export async function updateSegment(
     return await getPrisma().$transaction(async (tx) => {
       const before = await tx.segment.findFirst({ where: { id: segmentId, organizationId, projectId } });
       if (!before) throw missingSegment();
+      if (data.name !== undefined && data.name !== before.name)
+        await assertNameFree(tx, organizationId, projectId, data.name);
       const row = await tx.segment.update({
         where: { id: segmentId },
         data: {
@@ -154,8 +164,6 @@ export async function updateSegment(
     throw isUniqueViolation(error) && data.name !== undefined ? nameTaken(data.name) : error;
   }
 }
-
-type Tx = Prisma.TransactionClient;
 
 /** What names the segment: report widgets, alert rules, and Lumen-issued embeds not revoked or expired. */
 async function segmentUsers(tx: Tx, organizationId: string, projectId: string, segmentId: string) {
