@@ -386,6 +386,19 @@ describe("the consent trail", () => {
       ["user_id", null, null, "done", "consent_withdrawn"],
     ]);
     expect(jobs.every((j) => /^p_[\w-]{22}$/.test(j.personPseudonym ?? ""))).toBe(true);
+    // Each job's request and end are in the audit log, naming the person by pseudonym only.
+    const audit = await getPrisma().auditEntry.findMany({
+      where: { projectId: own.projectId, action: { startsWith: "privacy.person_deletion" } },
+      select: { action: true, actorKind: true, targetId: true, details: true },
+    });
+    for (const job of jobs)
+      for (const action of ["privacy.person_deletion_requested", "privacy.person_deletion_finished"])
+        expect(audit.filter((a) => a.action === action && a.targetId === job.id)).toEqual([
+          expect.objectContaining({
+            actorKind: "operator",
+            details: expect.objectContaining({ reason: "consent_withdrawn", person: job.personPseudonym }),
+          }),
+        ]);
     const left = await getPrisma().event.findMany({ where: { projectId: own.projectId }, select: { userId: true } });
     expect(left).toEqual([{ userId: "staying" }]);
     expect((await trail(own.projectId, "user_id=leaving", key)).map((r) => r.state)).toEqual(["denied"]);
