@@ -7,6 +7,7 @@
 // and gives focus back to what opened it when it closes.
 import { useDeferredValue, useEffect, useId, useReducer, useRef, useState } from "react";
 import { QueryPanel } from "@/components/dashboard/query-panel";
+import { SegmentSelect } from "@/components/segments/segment-select";
 import { WidgetView } from "@/components/widgets/widget-view";
 import { ApiClientError } from "@/lib/api/client";
 import type { Filter } from "@/lib/query/schemas";
@@ -483,6 +484,15 @@ export function WidgetBuilder({
           onAdd={(filter: Filter) => change("filters", { type: "add-filter", filter })}
           onRemove={(index) => change("filters", { type: "remove-filter", index })}
           error={problemOf("filters")}
+        />
+
+        <SegmentSelect
+          projectId={projectId}
+          label="Widget's segment"
+          hint="ANDed with the page's segment and filters"
+          error={problemOf("segment")}
+          value={state.segment ?? undefined}
+          onChange={(segment) => set("segment", segment ?? null)}
         />
 
         <label className={fieldClass}>

@@ -2,7 +2,7 @@
 // The project overview that works with no set-up: headline metrics with comparison, a trend of the
 // selected metric (with the previous period on request), and breakdowns; clicking a row filters
 // every panel (drill-down), clicking a custom event keeps the visitors who did it (a conversion
-// filter, with their conversion rate). State lives in the URL.
+// filter, with their conversion rate); a saved segment narrows every panel. State lives in the URL.
 // Live: the project's stream refetches the panels when events arrive (useProjectLive).
 import { useState } from "react";
 import { CompareToggle } from "@/components/filters/compare-toggle";
@@ -11,6 +11,7 @@ import { RangePicker } from "@/components/filters/range-picker";
 import { useProjectLive } from "@/components/hooks/use-project-live";
 import { useQueryResult } from "@/components/hooks/use-query-result";
 import { useViewState } from "@/components/hooks/use-view-state";
+import { SegmentPicker } from "@/components/segments/segment-picker";
 import { BreakdownChart } from "@/components/widgets/breakdown-chart";
 import { MetricCard } from "@/components/widgets/metric-card";
 import { TrendChart } from "@/components/widgets/trend-chart";
@@ -63,6 +64,7 @@ export function ProjectOverview({ projectId, origin }: { projectId: string; orig
         </div>
         <ActiveNow {...live} />
       </div>
+      <SegmentPicker projectId={projectId} view={view} setView={setView} />
       <FilterChips filters={view.filters} onRemove={(i) => setView((current) => withoutFilter(current, i))} />
       <div
         className={`grid grid-cols-2 gap-3 ${metrics.length > 5 ? "md:grid-cols-3 xl:grid-cols-6" : "md:grid-cols-5"}`}

@@ -27,6 +27,10 @@ export const auditActionSchema = z.enum([
   "privacy.person_deletion_finished",
   /** A project's privacy settings changed: scrubbing, dropped keys, purge, suppression, retention. */
   "privacy.settings_changed",
+  /** A saved segment created, changed (name, description, filters) or deleted (lib/segments). */
+  "segment.created",
+  "segment.updated",
+  "segment.deleted",
 ]);
 
 export type AuditAction = z.infer<typeof auditActionSchema>;
@@ -42,6 +46,7 @@ export const auditTargetTypeSchema = z.enum([
   "embed_secret",
   "person",
   "deletion",
+  "segment",
 ]);
 
 export type AuditTargetType = z.infer<typeof auditTargetTypeSchema>;

@@ -28,7 +28,7 @@ export async function listFieldValues(
   if (!(embed.claims.editable as readonly string[]).includes(field))
     throw new ApiError("forbidden", `Not editable in this embed: ${field}`);
   // The viewer's other filters are left out on purpose: the list offers every value they could pick instead.
-  const { range, filters, timezone } = effectiveParams(embed, { range: choices.range, filters: {} });
+  const { range, filters, timezone, segment } = effectiveParams(embed, { range: choices.range, filters: {} });
   const { data } = await runQuery({
     organizationId: embed.organizationId,
     projectId: embed.projectId,
@@ -43,6 +43,7 @@ export async function listFieldValues(
     },
     range,
     timezone,
+    segment,
     surface: "embed",
     gate,
   });

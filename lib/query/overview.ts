@@ -110,12 +110,18 @@ export const ANY_DATA_REQUEST = {
 /**
  * The body a panel posts to /api/v1/query for a view (components/hooks/use-query-result.ts): the
  * panel's query in the view (its filters added, its comparison on trends: queryInView), in the range
- * given, else the query's own (a saved widget's), else the view's.
+ * given, else the query's own (a saved widget's), else the view's; the view's segment with it.
  */
-export function panelRequest(query: QueryDefinitionInput, view: ViewState, range?: QueryRange) {
+export function panelRequest(
+  query: QueryDefinitionInput,
+  view: ViewState,
+  range?: QueryRange,
+): { query: QueryDefinitionInput; range: QueryRange; segment?: string } {
   return {
     query: queryInView(query, view),
     range: range ?? ("range" in query && query.range ? query.range : view.range),
+    // The request's segment, beside any the query keeps (a widget's own): the server ANDs them.
+    ...(view.segment ? { segment: view.segment } : {}),
   };
 }
 

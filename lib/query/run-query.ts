@@ -8,6 +8,7 @@ import { withSnapshotReaders } from "../db/snapshot-readers";
 import { ApiError } from "../errors";
 import { clampToRetention, type RetentionNotice } from "../privacy/retention-clamp";
 import type { RetentionMonths } from "../privacy/retention-policy";
+import { resolveSegments } from "../segments/resolve";
 import { assertConversionRateDefined, rollupsMayAnswer } from "./conversion-filter";
 import { checkQueryCost, type IntervalAdjustment } from "./cost";
 import { runErrors } from "./errors";
@@ -41,6 +42,8 @@ export interface RunQueryInput extends Partial<QueryCaller> {
   query: QueryDefinition;
   range?: QueryRange;
   timezone?: string;
+  /** A segment for this run (a view's picker, an embed's lock), ANDed with the query's own (lib/segments/resolve.ts). */
+  segment?: string;
   now?: Date;
   /** Force raw events even where rollups could answer (tests compare both). */
   useRollups?: boolean;
@@ -143,7 +146,14 @@ async function runInSnapshot(
     timezone,
     now,
   );
-  const { query: costed, intervalAdjusted } = checkQueryCost(input.query, range);
+  // Segments first: everything after (cost, rollups, conversion filters) sees their filters as the query's own.
+  const segmented = await resolveSegments(
+    db,
+    { organizationId: project.organizationId, projectId: project.id },
+    input.query,
+    input.segment,
+  );
+  const { query: costed, intervalAdjusted } = checkQueryCost(segmented, range);
   assertConversionRateDefined(costed);
   assertSessionDimensionsSupported(costed);
   let query = costed;

@@ -168,8 +168,15 @@ const filtersSchema = z
     message: `at most ${MAX_CONVERSION_FILTERS} "performed" filters`,
   });
 
+/**
+ * A saved segment of the project (lib/segments): its filters are ANDed with the query's when it
+ * runs (lib/segments/resolve.ts). An unknown id, or another project's, is a 400.
+ */
+export const segmentIdSchema = z.guid("must be a segment id (a UUID)");
+
 const common = {
   filters: filtersSchema.default([]),
+  segment: segmentIdSchema.optional(),
   range: rangeSchema.optional(),
   timezone: timezoneSchema.optional(),
 };
@@ -310,6 +317,8 @@ export const queryRequestSchema = z.object({
   query: queryDefinitionSchema,
   range: rangeSchema.optional(),
   timezone: timezoneSchema.optional(),
+  /** A segment for this request (the view's picker): ANDed with the query's own segment and filters. */
+  segment: segmentIdSchema.optional(),
 });
 
 export type Filter = z.infer<typeof filterSchema>;

@@ -2,6 +2,7 @@
 // each reference to those tables comes with its own organization_id and project_id parameters.
 import { afterAll, expect, it } from "vitest";
 import { closeDatabase, getPool } from "../db/client";
+import { resolveSegments } from "../segments/resolve";
 import { countCubeGroupedSql, countCubePlanIfAnswerable } from "./count-cube";
 import { filteredVisitorsGroupedSql, filteredVisitorsPlanIfAnswerable } from "./filtered-visitors";
 import { runBreakdown } from "./kinds/breakdown";
@@ -43,6 +44,7 @@ const TABLES = [
   "session_fragments",
   "session_counts",
   "session_key_values",
+  "segments",
 ].join("|");
 
 /** Per-project state of the refresh that queries consult, keyed by project id alone. */
@@ -203,6 +205,12 @@ it("binds every events and rollups reference to the organization and project", a
     pathsQuerySchema.parse({ kind: "paths", end: { event: "signup" } }),
   );
 
+  // A query's segments are read with the same binding (a missing segment is refused after the read).
+  await resolveSegments(
+    recording,
+    { organizationId: org, projectId: project },
+    metricQuerySchema.parse({ kind: "metric", segment: "33333333-3333-4333-8333-333333333333" }),
+  ).catch(() => undefined);
   // What decides the sources: the plans that look the refresh's state up.
   const plans = [
     rollupPlanIfAnswerable,

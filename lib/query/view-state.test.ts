@@ -7,6 +7,7 @@ import {
   withConversion,
   withDrillDown,
   withoutFilter,
+  withSegment,
 } from "./view-state";
 
 describe("view state in the URL", () => {
@@ -56,5 +57,15 @@ describe("view state in the URL", () => {
     expect(parseViewState(serializeViewState(twice))).toEqual(twice);
     expect(convertedEvents(twice)).toEqual(["purchase"]);
     expect(convertedEvents(withDrillDown(DEFAULT_VIEW, "event", "signup"))).toEqual([]);
+  });
+
+  it("keeps the view's segment in the URL, beside its filters, and drops a malformed one", () => {
+    const segment = "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b";
+    const view = withSegment(withDrillDown(DEFAULT_VIEW, "country", "FR"), segment);
+    const params = serializeViewState(view);
+    expect(params.get("segment")).toBe(segment);
+    expect(parseViewState(params)).toEqual(view);
+    expect(withSegment(view, null)).toEqual(withDrillDown(DEFAULT_VIEW, "country", "FR"));
+    expect(parseViewState(new URLSearchParams("segment=not-an-id"))).toEqual(DEFAULT_VIEW);
   });
 });

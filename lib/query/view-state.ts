@@ -1,6 +1,7 @@
 // A dashboard view (range + filters, and whether trends show the previous period) as URL search
 // params, so every view is a shareable link. Filters travel as repeated `f=field:op:value` params
-// (value JSON-encoded when not a plain string); the comparison as `compare=previous`.
+// (value JSON-encoded when not a plain string); the comparison as `compare=previous`; a saved
+// segment (lib/segments) as `segment=<id>`, sent with every panel's query and resolved on the server.
 import {
   CONVERSION_FIELD,
   type Filter,
@@ -9,6 +10,7 @@ import {
   type QueryRange,
   RELATIVE_RANGES,
   rangeSchema,
+  segmentIdSchema,
 } from "./schemas";
 
 export interface ViewState {
@@ -16,6 +18,8 @@ export interface ViewState {
   filters: Filter[];
   /** Trends also draw the previous period, bucket by bucket (a dashed line). */
   compare?: boolean;
+  /** A saved segment's id: its filters are ANDed with the view's on the server. */
+  segment?: string;
 }
 
 const COMPARE_PREVIOUS = "previous";
@@ -66,7 +70,13 @@ export function parseViewState(params: URLSearchParams): ViewState {
     .getAll("f")
     .map(parseFilter)
     .filter((f): f is Filter => f !== null);
-  return { range, filters, ...(params.get("compare") === COMPARE_PREVIOUS ? { compare: true } : {}) };
+  const segment = segmentIdSchema.safeParse(params.get("segment"));
+  return {
+    range,
+    filters,
+    ...(params.get("compare") === COMPARE_PREVIOUS ? { compare: true } : {}),
+    ...(segment.success ? { segment: segment.data } : {}),
+  };
 }
 
 export function serializeViewState(view: ViewState): URLSearchParams {
@@ -79,6 +89,7 @@ export function serializeViewState(view: ViewState): URLSearchParams {
   }
   for (const filter of view.filters) params.append("f", serializeFilter(filter));
   if (view.compare) params.set("compare", COMPARE_PREVIOUS);
+  if (view.segment) params.set("segment", view.segment);
   return params;
 }
 
@@ -87,6 +98,12 @@ export function withDrillDown(view: ViewState, field: Filter["field"], value: st
   const others = view.filters.filter((f) => f.field !== field);
   const filter: Filter = value === null ? { field, op: "is_not_set" } : { field, op: "equals", value };
   return { ...view, filters: [...others, filter] };
+}
+
+/** Picks a saved segment for the view, or none (null). */
+export function withSegment(view: ViewState, segment: string | null): ViewState {
+  const { segment: _previous, ...rest } = view;
+  return segment === null ? rest : { ...rest, segment };
 }
 
 export function withoutFilter(view: ViewState, index: number): ViewState {

@@ -62,6 +62,8 @@ export interface BuilderState {
   pathSteps: number;
   pathValues: number;
   filters: Filter[];
+  /** A saved segment of the widget's own (ANDed with the page's), or null. */
+  segment: string | null;
   /** A range of the widget's own, whatever the page's; null: the page's range. */
   range: QueryRange | null;
   /** A time zone of the widget's own (set through the API; kept as it is). */
@@ -119,6 +121,7 @@ export const initialBuilderState: BuilderState = {
   pathSteps: 5,
   pathValues: 5,
   filters: [],
+  segment: null,
   range: null,
   timezone: null,
 };
@@ -201,6 +204,7 @@ export function toQuery(state: BuilderState): QueryDefinitionInput {
   const event = state.event.trim() || undefined;
   const common = {
     filters: state.filters,
+    ...(state.segment ? { segment: state.segment } : {}),
     ...(state.range ? { range: state.range } : {}),
     ...(state.timezone ? { timezone: state.timezone } : {}),
   };
@@ -308,6 +312,7 @@ export function fromWidget(title: string, query: QueryDefinitionInput, viz: Viz)
     kind: query.kind,
     viz: viz.type,
     filters: query.filters ?? [],
+    segment: query.segment ?? null,
     range: query.range ?? null,
     timezone: query.timezone ?? null,
   };
