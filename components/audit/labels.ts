@@ -20,6 +20,9 @@ export const actionLabels: Record<AuditAction, string> = {
   "privacy.person_deletion_requested": "Person's data deletion requested",
   "privacy.person_deletion_finished": "Person's data deletion finished",
   "privacy.settings_changed": "Privacy settings changed",
+  "goal.created": "Goal created",
+  "goal.changed": "Goal changed",
+  "goal.deleted": "Goal deleted",
 };
 
 /** The filter's groups: every action whose name starts with the group's key and a dot. */
@@ -31,6 +34,7 @@ export const actionGroups: { key: string; label: string }[] = [
   { key: "project", label: "Project" },
   { key: "organization", label: "Organization" },
   { key: "privacy", label: "People's data" },
+  { key: "goal", label: "Goals" },
 ];
 
 export function actionsOfGroup(key: string): AuditAction[] {

@@ -27,6 +27,10 @@ export const auditActionSchema = z.enum([
   "privacy.person_deletion_finished",
   /** A project's privacy settings changed: scrubbing, dropped keys, purge, suppression, retention. */
   "privacy.settings_changed",
+  /** A project's goals (lib/goals): created, changed (name or definition), deleted. */
+  "goal.created",
+  "goal.changed",
+  "goal.deleted",
 ]);
 
 export type AuditAction = z.infer<typeof auditActionSchema>;
@@ -42,6 +46,7 @@ export const auditTargetTypeSchema = z.enum([
   "embed_secret",
   "person",
   "deletion",
+  "goal",
 ]);
 
 export type AuditTargetType = z.infer<typeof auditTargetTypeSchema>;

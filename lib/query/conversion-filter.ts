@@ -13,11 +13,14 @@
 // The conversion rate (measure `conversion_rate`) is the visitors the filters keep over the visitors
 // without them (same range and event filters), per bucket and dimension value like any measure.
 import { ApiError } from "../errors";
+import type { GoalDefinition } from "../goals/schemas";
 import { actorHash, filtersCondition } from "./fields";
+import { goalEventCondition } from "./goal-events";
 import type { GroupedSql, Grouping } from "./measure";
 import { CONVERSION_FIELD, type Filter, type QueryDefinition } from "./schemas";
 import { type QueryScope, tenantCondition } from "./scope";
 import { join, type Sql, sql, trusted } from "./sql";
+import { isGoalMeasure } from "./vocabulary";
 
 export function isConversionFilter(filter: Filter): boolean {
   return filter.field === CONVERSION_FIELD;
@@ -45,20 +48,34 @@ function didEventSql(scope: QueryScope, filter: Filter, alias: string): Sql {
   return positive(filter) ? sql`${actor} IN (${performed})` : sql`NOT EXISTS (${performed} AND p.actor = ${actor})`;
 }
 
-/** The scope's conversion filters on the events of `alias`: TRUE when it has none. */
+/** A goal as a conversion: the events of the actors who completed it in the scope's range (a semi-join like didEventSql). */
+function completedGoalSql(scope: QueryScope, goal: GoalDefinition, alias: string): Sql {
+  return sql`${actorHash(alias)} IN (
+    SELECT p.actor FROM events p
+    WHERE ${tenantCondition(scope, "p")} AND p.timestamp >= ${scope.from}::timestamptz AND p.timestamp < ${scope.to}::timestamptz
+      AND ${goalEventCondition(goal, "p")} AND p.actor IS NOT NULL)`;
+}
+
+/** The scope's conversion filters (and a goal keeping its visitors) on the events of `alias`: TRUE when it has none. */
 export function conversionCondition(scope: QueryScope, alias = "e"): Sql {
   const conditions = scope.filters.filter(isConversionFilter).map((f) => didEventSql(scope, f, alias));
+  if (scope.goal?.keeps === "visitors") conditions.push(completedGoalSql(scope, scope.goal.definition, alias));
   return conditions.length ? join(conditions, " AND ") : trusted("TRUE");
 }
 
-/** The event filters and the conversion filters of a scope, on the events of `alias`. */
+/** The event filters and the conversion filters of a scope (and a goal keeping its completions), on the events of `alias`. */
 export function allFiltersCondition(scope: QueryScope, alias = "e"): Sql {
-  return sql`${filtersCondition(eventFilters(scope.filters), alias)} AND ${conversionCondition(scope, alias)}`;
+  const completions =
+    scope.goal?.keeps === "completions" ? goalEventCondition(scope.goal.definition, alias) : trusted("TRUE");
+  return sql`${filtersCondition(eventFilters(scope.filters), alias)} AND ${completions} AND ${conversionCondition(scope, alias)}`;
 }
 
-/** Rollups cannot tell which actor did what: a query with a conversion filter is answered from raw events. */
+/**
+ * Rollups cannot tell which actor did what: a query with a conversion filter, or measuring a goal
+ * (lib/query/goals.ts), is answered from raw events.
+ */
 export function rollupsMayAnswer(query: QueryDefinition): boolean {
-  return !hasConversionFilter(query.filters);
+  return !hasConversionFilter(query.filters) && !("measure" in query && isGoalMeasure(query.measure.type));
 }
 
 /** The conversion rate needs something to convert to: a filter keeping the visitors who did an event. */
@@ -76,12 +93,19 @@ export function assertConversionRateDefined(query: QueryDefinition): void {
  * one of the second, which has a visitor in each of its groups.
  */
 export function conversionRateSql(grouped: GroupedSql, scope: QueryScope, grouping: Grouping): Sql {
+  return visitorsShareSql(grouped, scope, { ...scope, filters: eventFilters(scope.filters) }, grouping);
+}
+
+/**
+ * Rows (bucket, dim, is_other, value): per group, the unique users of `converted` over those of
+ * `all`, a scope keeping every visitor `converted` keeps (so each group of the first is one of the
+ * second, which has a visitor in each of its groups).
+ */
+export function visitorsShareSql(grouped: GroupedSql, converted: QueryScope, all: QueryScope, grouping: Grouping): Sql {
   const visitors = { type: "unique_users" } as const;
-  const converted = grouped(scope, visitors, grouping);
-  const all = grouped({ ...scope, filters: eventFilters(scope.filters) }, visitors, grouping);
   return sql`
     SELECT a.bucket, a.dim, a.is_other, COALESCE(c.value, 0) / a.value AS value
-    FROM (${all}) a
-    LEFT JOIN (${converted}) c
+    FROM (${grouped(all, visitors, grouping)}) a
+    LEFT JOIN (${grouped(converted, visitors, grouping)}) c
       ON c.bucket IS NOT DISTINCT FROM a.bucket AND c.dim IS NOT DISTINCT FROM a.dim AND c.is_other = a.is_other`;
 }

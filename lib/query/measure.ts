@@ -4,10 +4,12 @@
 
 import { conversionRateSql } from "./conversion-filter";
 import { actorHash, dimensionText, propertyNumber } from "./fields";
+import { goalMeasureSql } from "./goals";
 import type { Dimension, Measure } from "./schemas";
 import { type QueryScope, scopeCondition } from "./scope";
 import { sessionsSql } from "./sessions";
 import { type Sql, sql, trusted } from "./sql";
+import { isGoalMeasure } from "./vocabulary";
 
 export type Interval = "hour" | "day" | "week" | "month";
 
@@ -63,6 +65,7 @@ export function topGroup(dim: Sql, top: (string | null)[]): { inTop: Sql } {
 /** Rows of (bucket?, dim?, is_other, value) for the measure over the scope. */
 export function groupedMeasureSql(scope: QueryScope, measure: Measure, grouping: Grouping): Sql {
   if (measure.type === "conversion_rate") return conversionRateSql(groupedMeasureSql, scope, grouping);
+  if (isGoalMeasure(measure.type)) return goalMeasureSql(groupedMeasureSql, scope, measure, grouping);
   const session = isSessionMeasure(measure);
   const time = session ? sql`s.started_at` : sql`e.timestamp`;
   const dim = grouping.dimension ? (session ? sql`s.dim` : dimensionText(grouping.dimension, "e")) : null;

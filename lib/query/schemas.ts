@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { storableText } from "../text";
 import { isValidTimeZone } from "../workspace/schemas";
-import { DIMENSIONS, RELATIVE_RANGES } from "./vocabulary";
+import { DIMENSIONS, GOAL_MEASURES, RELATIVE_RANGES } from "./vocabulary";
 
 // Defined zod-free in vocabulary.ts (the embed's client code needs them); existing importers read them here.
 export { DIMENSIONS, RELATIVE_RANGES };
@@ -101,6 +101,12 @@ export const measureSchema = z.discriminatedUnion("type", [
   /** Visitors who did the event of the query's conversion filter, as a share of all its visitors. */
   z.object({ type: z.literal("conversion_rate") }),
   z.object({ type: z.enum(["sum", "avg", "min", "max"]), property: propertyPathSchema }),
+  /**
+   * A goal of the project (lib/goals), by id: its completions (events), the visitors who completed
+   * it, or those as a share of all visitors (lib/query/goals.ts). Resolved on the server when the
+   * query runs: another project's goal or none is a 400.
+   */
+  z.object({ type: z.enum(GOAL_MEASURES), goal: z.guid("must be the id of one of the project's goals") }),
 ]);
 
 const isDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);

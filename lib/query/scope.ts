@@ -1,5 +1,6 @@
 // What every compiled query is bounded by: one organization, one project, a time range, filters.
 
+import type { GoalDefinition } from "../goals/schemas";
 import { allFiltersCondition } from "./conversion-filter";
 import type { Filter } from "./schemas";
 import { type Sql, sql, trusted } from "./sql";
@@ -13,6 +14,12 @@ export interface QueryScope {
   /** Only events with this name, when set. */
   event?: string;
   filters: readonly Filter[];
+  /**
+   * The goal the query's goal measure names (resolved from the project's goals before the query
+   * runs: lib/goals/goals.ts), and what it keeps while that measure compiles (lib/query/goals.ts):
+   * the goal's own events, or every event of the visitors who completed it in the range.
+   */
+  goal?: { definition: GoalDefinition; keeps?: "completions" | "visitors" };
 }
 
 /** The tenant and project bound: the first condition of every query over events, whatever else it does. */

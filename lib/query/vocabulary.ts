@@ -129,9 +129,23 @@ export const MEASURE_TYPES = [
   "avg",
   "min",
   "max",
+  "goal_conversion_rate",
+  "goal_visitors",
+  "goal_completions",
 ] as const;
 
 export type MeasureType = (typeof MEASURE_TYPES)[number];
+
+/** Measures of one of the project's goals (lib/goals), named by its id. */
+export const GOAL_MEASURES = [
+  "goal_conversion_rate",
+  "goal_visitors",
+  "goal_completions",
+] as const satisfies readonly MeasureType[];
+
+export function isGoalMeasure(type: string | undefined): type is (typeof GOAL_MEASURES)[number] {
+  return (GOAL_MEASURES as readonly string[]).includes(type ?? "");
+}
 
 /** Measures that aggregate a numeric property (properties.<name>). */
 export const PROPERTY_MEASURES = ["sum", "avg", "min", "max"] as const satisfies readonly MeasureType[];
@@ -148,6 +162,15 @@ export const MEASURE_LABELS: Record<MeasureType, string> = {
   avg: "Average of a property",
   min: "Smallest value of a property",
   max: "Largest value of a property",
+  goal_conversion_rate: "Goal conversion rate",
+  goal_visitors: "Visitors who completed a goal",
+  goal_completions: "Goal completions",
+};
+
+const GOAL_MEASURE_WORDS: Record<(typeof GOAL_MEASURES)[number], string> = {
+  goal_conversion_rate: "conversion rate",
+  goal_visitors: "visitors",
+  goal_completions: "completions",
 };
 
 const PROPERTY_MEASURE_WORDS: Record<(typeof PROPERTY_MEASURES)[number], string> = {
@@ -157,8 +180,12 @@ const PROPERTY_MEASURE_WORDS: Record<(typeof PROPERTY_MEASURES)[number], string>
   max: "Largest",
 };
 
-/** A measure with its property named ("Sum of amount"), or the measure's own label. */
-export function measureLabel(measure: { type: MeasureType; property?: string }): string {
+/**
+ * A measure with its property named ("Sum of amount") or its goal's name when known ("Signed up:
+ * conversion rate"), else the measure's own label.
+ */
+export function measureLabel(measure: { type: MeasureType; property?: string }, goalName?: string): string {
+  if (isGoalMeasure(measure.type) && goalName) return `${goalName}: ${GOAL_MEASURE_WORDS[measure.type]}`;
   const word = PROPERTY_MEASURE_WORDS[measure.type as (typeof PROPERTY_MEASURES)[number]];
   if (!word || !measure.property) return MEASURE_LABELS[measure.type];
   return `${word} of ${measure.property.replace(/^properties\./, "")}`;

@@ -7,6 +7,8 @@ import { CONVERSION_FIELD } from "../query/schemas";
 import { UNSTORABLE_TEXT_MESSAGE } from "../text";
 import { type WidgetInput, widgetInputSchema } from "./schemas";
 
+const CHOOSE_A_GOAL = "Choose the goal to measure (goals are made in the project's settings).";
+
 const CONVERSION_RATE_NEEDS_FILTER =
   "A conversion rate needs a “Visitors who did” filter to convert to: add one under Filters.";
 
@@ -51,6 +53,11 @@ function describeIssue(issue: ValidationIssue): [BuilderField, string] {
       return ["event", "An event name has at most 200 characters."];
     case "measure":
       if (issue.message.includes("conversion_rate")) return ["filters", CONVERSION_RATE_NEEDS_FILTER];
+      if (third === "goal")
+        return [
+          "goal",
+          issue.message.includes("no such goal") ? "This goal no longer exists; choose another." : CHOOSE_A_GOAL,
+        ];
       return [
         "property",
         "Name a numeric property, such as amount or order.total (letters, digits, _, $ and -, up to 5 levels).",
