@@ -2,12 +2,13 @@
 // The project overview that works with no set-up: headline metrics with comparison, a trend of the
 // selected metric (with the previous period on request), and breakdowns; clicking a row filters
 // every panel (drill-down), clicking a custom event keeps the visitors who did it (a conversion
-// filter, with their conversion rate). State lives in the URL.
+// filter, with their conversion rate), and so does clicking a goal of the Goals panel. State lives in the URL.
 // Live: the project's stream refetches the panels when events arrive (useProjectLive).
 import { useState } from "react";
 import { CompareToggle } from "@/components/filters/compare-toggle";
 import { FilterChips } from "@/components/filters/filter-chips";
 import { RangePicker } from "@/components/filters/range-picker";
+import { goalNamesOf, useGoals } from "@/components/hooks/use-goals";
 import { useProjectLive } from "@/components/hooks/use-project-live";
 import { useQueryResult } from "@/components/hooks/use-query-result";
 import { useViewState } from "@/components/hooks/use-view-state";
@@ -23,8 +24,9 @@ import {
   trendQuery,
 } from "@/lib/query/overview";
 import type { BreakdownResult, MetricResult, TrendResult } from "@/lib/query/results";
-import { withConversion, withDrillDown, withoutFilter } from "@/lib/query/view-state";
+import { withConversion, withDrillDown, withGoalConversion, withoutFilter } from "@/lib/query/view-state";
 import { ActiveNow } from "./active-now";
+import { GoalsPanel } from "./goals-panel";
 import { QueryPanel } from "./query-panel";
 import { TrackerSnippet } from "./tracker-snippet";
 
@@ -34,6 +36,7 @@ export function ProjectOverview({ projectId, origin }: { projectId: string; orig
   const [selectedKey, setSelectedKey] = useState(metrics[0]!.key);
   const selected = metrics.find((m) => m.key === selectedKey) ?? metrics[0]!;
   const live = useProjectLive(projectId);
+  const goals = useGoals(projectId);
   const anyData = useQueryResult<MetricResult>(projectId, ANY_DATA_REQUEST.query, {
     range: ANY_DATA_REQUEST.range,
     filters: [],
@@ -60,7 +63,11 @@ export function ProjectOverview({ projectId, origin }: { projectId: string; orig
         </div>
         <ActiveNow {...live} />
       </div>
-      <FilterChips filters={view.filters} onRemove={(i) => setView((current) => withoutFilter(current, i))} />
+      <FilterChips
+        filters={view.filters}
+        onRemove={(i) => setView((current) => withoutFilter(current, i))}
+        goalNames={goalNamesOf(goals.data)}
+      />
       <div
         className={`grid grid-cols-2 gap-3 ${metrics.length > 5 ? "md:grid-cols-3 xl:grid-cols-6" : "md:grid-cols-5"}`}
       >
@@ -119,6 +126,13 @@ export function ProjectOverview({ projectId, origin }: { projectId: string; orig
             )}
           </QueryPanel>
         ))}
+        <GoalsPanel
+          projectId={projectId}
+          view={view}
+          goals={goals.data}
+          goalsError={goals.error}
+          onSelect={(goalId) => setView((current) => withGoalConversion(current, goalId))}
+        />
       </div>
     </div>
   );

@@ -12,7 +12,7 @@ import { requireUser } from "../auth/session";
 import { getPrisma } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { ApiError } from "../errors";
-import type { QueryDefinition } from "../query/schemas";
+import { GOAL_FIELD, type QueryDefinition } from "../query/schemas";
 import { isGoalMeasure } from "../query/vocabulary";
 import { isUuid } from "../uuid";
 import {
@@ -179,23 +179,33 @@ export async function deleteGoal(manager: GoalManager, goalId: string): Promise<
 }
 
 /**
- * The goal a query's measure names, from the query's own project: a goal of another project (or
- * organization) or none at all is a 400 naming the measure's field, as an unknown event would be
- * if the engine refused those. Null when the measure names no goal.
+ * The goals a query names (its goal measure, its "goal" filters), by id, from the query's own
+ * project: a goal of another project (or organization) or none at all is a 400 naming where the
+ * query names it. Empty when it names none.
  */
-export async function resolveQueryGoal(
+export async function resolveQueryGoals(
   organizationId: string,
   projectId: string,
   query: QueryDefinition,
-): Promise<{ definition: GoalDefinition } | null> {
-  if (!("measure" in query) || !("goal" in query.measure) || !isGoalMeasure(query.measure.type)) return null;
-  const goal = await getPrisma().goal.findFirst({
-    where: { id: query.measure.goal, organizationId, projectId },
-    select: { definition: true },
+): Promise<Record<string, GoalDefinition>> {
+  const named: { id: string; path: string }[] = [];
+  if ("measure" in query && "goal" in query.measure && isGoalMeasure(query.measure.type))
+    named.push({ id: query.measure.goal, path: "query.measure.goal" });
+  query.filters.forEach((filter, i) => {
+    if (filter.field === GOAL_FIELD) named.push({ id: String(filter.value), path: `query.filters[${i}].value` });
   });
-  if (!goal)
-    throw new ApiError("invalid_request", "query.measure.goal: no such goal in this project", [
-      { path: "query.measure.goal", message: "no such goal in this project" },
-    ]);
-  return { definition: goalDefinitionSchema.parse(goal.definition) };
+  if (named.length === 0) return {};
+  const goals = await getPrisma().goal.findMany({
+    where: { id: { in: named.map((n) => n.id) }, organizationId, projectId },
+    select: { id: true, definition: true },
+  });
+  const resolved = Object.fromEntries(goals.map((g) => [g.id, goalDefinitionSchema.parse(g.definition)]));
+  const unknown = named.filter((n) => !(n.id in resolved));
+  if (unknown.length)
+    throw new ApiError(
+      "invalid_request",
+      `${unknown[0]!.path}: no such goal in this project`,
+      unknown.map((n) => ({ path: n.path, message: "no such goal in this project" })),
+    );
+  return resolved;
 }

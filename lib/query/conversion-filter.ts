@@ -1,5 +1,7 @@
 // Conversion filters (`{ field: "performed", op: "equals", value: "signup" }`): the events of the
-// actors (user id, else anonymous id) who did, or did not do, an event in the query's range. An
+// actors (user id, else anonymous id) who did, or did not do, an event in the query's range; a goal
+// filter (`{ field: "goal", op: "equals", value: "<goal id>" }`) likewise with the events that
+// complete one of the project's goals (lib/query/goal-events.ts). An
 // actor-level restriction on top of the event filters: "visitors who did signup" keeps every event
 // of those visitors, so their pageviews, sessions, sources and other events are all there, where an
 // event filter (`event equals signup`) keeps only the signup events themselves.
@@ -17,13 +19,13 @@ import type { GoalDefinition } from "../goals/schemas";
 import { actorHash, filtersCondition } from "./fields";
 import { goalEventCondition } from "./goal-events";
 import type { GroupedSql, Grouping } from "./measure";
-import { CONVERSION_FIELD, type Filter, type QueryDefinition } from "./schemas";
+import { CONVERSION_FIELD, type Filter, GOAL_FIELD, type QueryDefinition } from "./schemas";
 import { type QueryScope, tenantCondition } from "./scope";
 import { join, type Sql, sql, trusted } from "./sql";
 import { isGoalMeasure } from "./vocabulary";
 
 export function isConversionFilter(filter: Filter): boolean {
-  return filter.field === CONVERSION_FIELD;
+  return filter.field === CONVERSION_FIELD || filter.field === GOAL_FIELD;
 }
 
 /** The filters that narrow events, without the conversion filters. */
@@ -37,37 +39,41 @@ export function hasConversionFilter(filters: readonly Filter[]): boolean {
 
 const positive = (filter: Filter) => filter.op === "equals" || filter.op === "in";
 
-function didEventSql(scope: QueryScope, filter: Filter, alias: string): Sql {
+/** A resolved goal of the scope (lib/goals/goals.ts resolves every goal a query names before it runs). */
+export function goalOf(scope: QueryScope, id: string): GoalDefinition {
+  const goal = scope.goals?.[id];
+  if (!goal) throw new Error(`goal ${id} was not resolved for this query`);
+  return goal;
+}
+
+/** What the conversion filter's visitors did: one of its events, or an event completing its goal (on alias p). */
+function conversionEventCondition(scope: QueryScope, filter: Filter): Sql {
+  if (filter.field === GOAL_FIELD) return goalEventCondition(goalOf(scope, String(filter.value)), "p");
   const names = (Array.isArray(filter.value) ? filter.value : [filter.value]).map(String);
+  return sql`p.name = ANY(${names}::text[])`;
+}
+
+function didEventSql(scope: QueryScope, filter: Filter, alias: string): Sql {
   const performed = sql`
     SELECT p.actor FROM events p
     WHERE ${tenantCondition(scope, "p")} AND p.timestamp >= ${scope.from}::timestamptz AND p.timestamp < ${scope.to}::timestamptz
-      AND p.name = ANY(${names}::text[]) AND p.actor IS NOT NULL`;
+      AND ${conversionEventCondition(scope, filter)} AND p.actor IS NOT NULL`;
   const actor = actorHash(alias);
   // An anti-join for "did not": an event without an actor is of no one who did it.
   return positive(filter) ? sql`${actor} IN (${performed})` : sql`NOT EXISTS (${performed} AND p.actor = ${actor})`;
 }
 
-/** A goal as a conversion: the events of the actors who completed it in the scope's range (a semi-join like didEventSql). */
-function completedGoalSql(scope: QueryScope, goal: GoalDefinition, alias: string): Sql {
-  return sql`${actorHash(alias)} IN (
-    SELECT p.actor FROM events p
-    WHERE ${tenantCondition(scope, "p")} AND p.timestamp >= ${scope.from}::timestamptz AND p.timestamp < ${scope.to}::timestamptz
-      AND ${goalEventCondition(goal, "p")} AND p.actor IS NOT NULL)`;
-}
-
-/** The scope's conversion filters (and a goal keeping its visitors) on the events of `alias`: TRUE when it has none. */
+/** The scope's conversion filters on the events of `alias`: TRUE when it has none. */
 export function conversionCondition(scope: QueryScope, alias = "e"): Sql {
   const conditions = scope.filters.filter(isConversionFilter).map((f) => didEventSql(scope, f, alias));
-  if (scope.goal?.keeps === "visitors") conditions.push(completedGoalSql(scope, scope.goal.definition, alias));
   return conditions.length ? join(conditions, " AND ") : trusted("TRUE");
 }
 
-/** The event filters and the conversion filters of a scope (and a goal keeping its completions), on the events of `alias`. */
+/** The event filters and the conversion filters of a scope (and only a goal's completions, when asked), on the events of `alias`. */
 export function allFiltersCondition(scope: QueryScope, alias = "e"): Sql {
-  const completions =
-    scope.goal?.keeps === "completions" ? goalEventCondition(scope.goal.definition, alias) : trusted("TRUE");
-  return sql`${filtersCondition(eventFilters(scope.filters), alias)} AND ${completions} AND ${conversionCondition(scope, alias)}`;
+  const completing =
+    scope.completing === undefined ? trusted("TRUE") : goalEventCondition(goalOf(scope, scope.completing), alias);
+  return sql`${filtersCondition(eventFilters(scope.filters), alias)} AND ${completing} AND ${conversionCondition(scope, alias)}`;
 }
 
 /**
@@ -82,9 +88,16 @@ export function rollupsMayAnswer(query: QueryDefinition): boolean {
 export function assertConversionRateDefined(query: QueryDefinition): void {
   if (!("measure" in query) || query.measure.type !== "conversion_rate") return;
   if (query.filters.some((f) => isConversionFilter(f) && positive(f))) return;
-  throw new ApiError("invalid_request", 'conversion_rate needs a "performed" filter (equals or in) to convert to', [
-    { path: "query.measure", message: 'conversion_rate needs a "performed" equals or in filter' },
-  ]);
+  throw new ApiError(
+    "invalid_request",
+    'conversion_rate needs a "performed" (equals or in) or "goal" (equals) filter to convert to',
+    [
+      {
+        path: "query.measure",
+        message: 'conversion_rate needs a "performed" equals or in filter, or a "goal" equals filter',
+      },
+    ],
+  );
 }
 
 /**

@@ -1,7 +1,7 @@
 // Maps dimensions, filters and the "actor" to SQL over the events table (alias e). Column names
 // come only from the allow-list below; property paths and all values travel as parameters.
 import { ApiError } from "../errors";
-import { CONVERSION_FIELD, type Dimension, type Filter } from "./schemas";
+import { CONVERSION_FIELD, type Dimension, type Filter, GOAL_FIELD } from "./schemas";
 import { join, type Sql, sql, trusted } from "./sql";
 
 const columns: Record<Exclude<Dimension, `properties.${string}`>, string> = {
@@ -117,7 +117,8 @@ function propertyFilterCondition(filter: Filter, path: `properties.${string}`, a
 function filterCondition(filter: Filter, alias: string): Sql {
   const field = filter.field;
   // A conversion filter keeps actors, not events, within the query's range: lib/query/conversion-filter.ts.
-  if (field === CONVERSION_FIELD) throw new Error("conversion filters compile with their scope (allFiltersCondition)");
+  if (field === CONVERSION_FIELD || field === GOAL_FIELD)
+    throw new Error("conversion filters compile with their scope (allFiltersCondition)");
   return isPropertyPath(field)
     ? propertyFilterCondition(filter, field, alias)
     : textFilterCondition(filter, dimensionText(field, alias));

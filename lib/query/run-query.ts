@@ -6,7 +6,7 @@ import { requestNow } from "../clock";
 import { getPrisma, getReportPool } from "../db/client";
 import { withSnapshotReaders } from "../db/snapshot-readers";
 import { ApiError } from "../errors";
-import { resolveQueryGoal } from "../goals/goals";
+import { resolveQueryGoals } from "../goals/goals";
 import { clampToRetention, type RetentionNotice } from "../privacy/retention-clamp";
 import type { RetentionMonths } from "../privacy/retention-policy";
 import { assertConversionRateDefined, rollupsMayAnswer } from "./conversion-filter";
@@ -123,9 +123,9 @@ export async function runQuery(input: RunQueryInput): Promise<{ data: QueryResul
   const run = async () => {
     const started = performance.now();
     const project = await getProjectInOrganization(input.organizationId, input.projectId);
-    // A goal measure's goal, from this project's goals: every surface (API, widgets, embeds, alerts, CSV) resolves it here.
-    const goal = await resolveQueryGoal(project.organizationId, project.id, input.query);
-    return inSnapshot(input.surface ?? DEFAULT_SURFACE, (db) => runInSnapshot(db, input, project, started, goal));
+    // The goals its measure and filters name, from this project's goals: every surface (API, widgets, embeds, alerts, CSV) resolves them here.
+    const goals = await resolveQueryGoals(project.organizationId, project.id, input.query);
+    return inSnapshot(input.surface ?? DEFAULT_SURFACE, (db) => runInSnapshot(db, input, project, started, goals));
   };
   return input.gate ? input.gate.run(run) : run();
 }
@@ -135,7 +135,7 @@ async function runInSnapshot(
   input: RunQueryInput,
   project: { organizationId: string; id: string; timezone: string } & RetentionMonths,
   started: number,
-  goal: QueryScope["goal"] | null,
+  goals: NonNullable<QueryScope["goals"]>,
 ) {
   const timezone = input.timezone ?? input.query.timezone ?? project.timezone;
   const now = input.now ?? requestNow();
@@ -155,7 +155,7 @@ async function runInSnapshot(
     timezone,
     event: "event" in query ? query.event : undefined,
     filters: query.filters,
-    ...(goal ? { goal } : {}),
+    goals,
   };
   if (query.kind === "funnel" || query.kind === "retention") {
     // They group millions of raw events by user: let both cores scan and hash them (measured on

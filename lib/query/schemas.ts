@@ -25,12 +25,22 @@ const scalar = z.union([storableText().max(500), z.number().finite(), z.boolean(
  */
 export const CONVERSION_FIELD = "performed";
 const CONVERSION_OPS = ["equals", "not_equals", "in", "not_in"];
-/** Conversion filters one query may hold: each is a semi-join over the range's events of that name. */
+/**
+ * The goal filter's field, a conversion filter on one of the project's goals (lib/goals): `{ field:
+ * "goal", op: "equals", value: "<goal id>" }` keeps the events of the visitors who completed the
+ * goal in the range, `not_equals` of those who did not. Resolved against the project's goals when
+ * the query runs (another project's goal, or none: 400).
+ */
+export const GOAL_FIELD = "goal";
+const GOAL_OPS = ["equals", "not_equals"];
+/** Conversion filters ("performed" and "goal") one query may hold: each is a semi-join over the range's events. */
 export const MAX_CONVERSION_FILTERS = 3;
+const isConversionField = (field: string) => field === CONVERSION_FIELD || field === GOAL_FIELD;
+const goalId = z.guid();
 
 export const filterSchema = z
   .object({
-    field: z.union([dimensionSchema, z.literal(CONVERSION_FIELD)]),
+    field: z.union([dimensionSchema, z.literal(CONVERSION_FIELD), z.literal(GOAL_FIELD)]),
     op: z.enum([
       "equals",
       "not_equals",
@@ -77,6 +87,16 @@ export const filterSchema = z
         ctx.addIssue({ code: "custom", path: ["op"], message: `"performed" takes ${CONVERSION_OPS.join(", ")}` });
       else if (!names.every((name) => typeof name === "string" && name.length >= 1 && name.length <= 200))
         ctx.addIssue({ code: "custom", path: ["value"], message: '"performed" needs event names (1-200 characters)' });
+    }
+    if (filter.field === GOAL_FIELD) {
+      if (!GOAL_OPS.includes(filter.op))
+        ctx.addIssue({ code: "custom", path: ["op"], message: `"goal" takes ${GOAL_OPS.join(", ")}` });
+      else if (!goalId.safeParse(v).success)
+        ctx.addIssue({
+          code: "custom",
+          path: ["value"],
+          message: '"goal" needs the id of one of the project\'s goals',
+        });
     }
     const ok =
       (needs === "none" && v === undefined) ||
@@ -165,8 +185,8 @@ const limit = z.number().int().min(1).max(100);
 const filtersSchema = z
   .array(filterSchema)
   .max(20)
-  .refine((filters) => filters.filter((f) => f.field === CONVERSION_FIELD).length <= MAX_CONVERSION_FILTERS, {
-    message: `at most ${MAX_CONVERSION_FILTERS} "performed" filters`,
+  .refine((filters) => filters.filter((f) => isConversionField(f.field)).length <= MAX_CONVERSION_FILTERS, {
+    message: `at most ${MAX_CONVERSION_FILTERS} "performed" and "goal" filters together`,
   });
 
 const common = {
@@ -209,8 +229,8 @@ export const funnelStepSchema = z.object({
   // A step's filters narrow its events; who did what is the query's filters' business.
   filters: z
     .array(
-      filterSchema.refine((f) => f.field !== CONVERSION_FIELD, {
-        message: '"performed" applies to the whole query: put it in the query\'s filters',
+      filterSchema.refine((f) => !isConversionField(f.field), {
+        message: '"performed" and "goal" apply to the whole query: put them in the query\'s filters',
         path: ["field"],
       }),
     )

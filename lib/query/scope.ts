@@ -14,12 +14,10 @@ export interface QueryScope {
   /** Only events with this name, when set. */
   event?: string;
   filters: readonly Filter[];
-  /**
-   * The goal the query's goal measure names (resolved from the project's goals before the query
-   * runs: lib/goals/goals.ts), and what it keeps while that measure compiles (lib/query/goals.ts):
-   * the goal's own events, or every event of the visitors who completed it in the range.
-   */
-  goal?: { definition: GoalDefinition; keeps?: "completions" | "visitors" };
+  /** The project's goals the query names (its goal measure, its "goal" filters) by id, resolved before it runs (lib/goals/goals.ts). */
+  goals?: Readonly<Record<string, GoalDefinition>>;
+  /** Only the events that complete this goal (its id): what goal_completions counts (lib/query/goals.ts). */
+  completing?: string;
 }
 
 /** The tenant and project bound: the first condition of every query over events, whatever else it does. */

@@ -269,12 +269,23 @@ const CONVERSION_PHRASES: Partial<Record<FilterOp, string>> = {
   not_in: "Visitors who did none of",
 };
 
-/** A filter as a sentence: "Country is France", "Page contains /docs", "Plan is set", "Visitors who did signup". */
+/** The goal filter's field (a conversion filter on one of the project's goals, by id). */
+const GOAL_FIELD = "goal";
+
+/**
+ * A filter as a sentence: "Country is France", "Page contains /docs", "Plan is set", "Visitors who
+ * did signup", "Visitors who completed Signed up" (a goal by its name when `goalNames` has it).
+ */
 export function filterLabel(
   filter: { field: string; op: FilterOp; value?: string | number | boolean | (string | number)[] },
   locale?: string,
+  goalNames?: Readonly<Record<string, string>>,
 ): string {
   const { field, op, value } = filter;
+  if (field === GOAL_FIELD) {
+    const goal = goalNames?.[String(value)] ?? "a goal";
+    return op === "not_equals" ? `Visitors who did not complete ${goal}` : `Visitors who completed ${goal}`;
+  }
   if (field === CONVERSION_FIELD)
     return `${CONVERSION_PHRASES[op] ?? `Visitors: ${FILTER_OP_LABELS[op]}`} ${(Array.isArray(value) ? value : [value]).join(", ")}`;
   if (value === undefined) return `${dimensionLabel(field)} ${FILTER_OP_LABELS[op]}`;
