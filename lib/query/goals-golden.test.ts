@@ -12,10 +12,17 @@ import type { GoalDefinition } from "../goals/schemas";
 import { eventRow } from "../ingest/event-row";
 import { type EventRow, writeEvents } from "../ingest/write-events";
 import { likePatternOf } from "./goal-events";
+import { runMetric } from "./kinds/metric";
 import type { BreakdownResult, MetricResult, TrendResult } from "./results";
 import { refreshRollups } from "./rollup-refresh";
 import { runQuery } from "./run-query";
-import { type Filter, type QueryDefinitionInput, type QueryRange, queryDefinitionSchema } from "./schemas";
+import {
+  type Filter,
+  metricQuerySchema,
+  type QueryDefinitionInput,
+  type QueryRange,
+  queryDefinitionSchema,
+} from "./schemas";
 
 const days: QueryRange = { from: "2026-03-02", to: "2026-03-04" }; // Paris: [2026-03-01T23:00Z, 2026-03-04T23:00Z)
 const now = new Date("2026-03-20T12:00:00Z");
@@ -106,16 +113,17 @@ afterAll(async () => {
   await closeDatabase();
 });
 
-/** Runs from raw events and as the planner chooses: the two agree, and goal queries read raw. */
-async function run(input: QueryDefinitionInput, range: QueryRange = days, t: Tenant = tenant) {
+/** Runs from raw events and as the planner chooses: the two agree. */
+async function runBoth(input: QueryDefinitionInput, range: QueryRange = days) {
   const query = queryDefinitionSchema.parse(input);
-  const base = { organizationId: t.organizationId, projectId: t.projectId, query, range, now };
+  const base = { organizationId: tenant.organizationId, projectId: tenant.projectId, query, range, now };
   const raw = await runQuery({ ...base, useRollups: false });
   const auto = await runQuery(base);
   expect(auto.data).toEqual(raw.data);
-  expect(auto.meta.rollups).toBe(false);
-  return raw.data;
+  return { data: raw.data, usedRollups: auto.meta.rollups };
 }
+
+const run = async (input: QueryDefinitionInput, range?: QueryRange) => (await runBoth(input, range)).data;
 
 const metric = async (input: Omit<Extract<QueryDefinitionInput, { kind: "metric" }>, "kind">, range?: QueryRange) =>
   ((await run({ kind: "metric", compare: false, ...input }, range)) as MetricResult).value;
@@ -203,6 +211,39 @@ describe("goal measures, one number", () => {
   });
 });
 
+describe("goal measures answered as event queries", () => {
+  const paris = { from: new Date("2026-03-01T23:00:00Z"), to: new Date("2026-03-04T23:00:00Z") };
+
+  it("reads rollups for exact goals' completions and visitors, raw for a wildcard path or a rate", async () => {
+    const rollups = async (type: Parameters<typeof measure>[0], goal: GoalKey) =>
+      (await runBoth({ kind: "metric", compare: false, measure: measure(type, goal) })).usedRollups;
+    expect(await rollups("goal_completions", "signup")).toBe(true);
+    expect(await rollups("goal_visitors", "pricing")).toBe(true);
+    expect(await rollups("goal_visitors", "blog")).toBe(false);
+    expect(await rollups("goal_conversion_rate", "pricing")).toBe(false);
+  });
+
+  it.each(Object.keys(definitions) as GoalKey[])(
+    "%s: the goal measures' own SQL answers as the rewritten queries do",
+    async (goal) => {
+      const scope = {
+        organizationId: tenant.organizationId,
+        projectId: tenant.projectId,
+        ...paris,
+        timezone: "Europe/Paris",
+        filters: [],
+        goals: Object.fromEntries((Object.keys(definitions) as GoalKey[]).map((k) => [goals[k], definitions[k]])),
+      };
+      const unused = { ...paris, comparableTo: paris.to, shift: { calendar: true as const, interval: "3 days" } };
+      for (const type of ["goal_completions", "goal_visitors"] as const) {
+        const query = metricQuerySchema.parse({ kind: "metric", compare: false, measure: measure(type, goal) });
+        const own = await runMetric(getPool(), scope, query, unused);
+        expect(own.value).toBe(await metric({ measure: measure(type, goal) }));
+      }
+    },
+  );
+});
+
 describe("goal measures by time and by source", () => {
   it("trends completions, visitors and the rate by day", async () => {
     const series = async (type: Parameters<typeof measure>[0], goal: GoalKey) =>
@@ -265,7 +306,13 @@ describe("what is refused", () => {
       [{ kind: "metric", measure: { type: "goal_completions", goal: randomUUID() } }, "query.measure.goal"],
       [{ kind: "trend", filters: [{ field: "goal", op: "equals", value: intruderGoal }] }, "query.filters[0].value"],
     ] as [QueryDefinitionInput, string][]) {
-      const error = await run(input).catch((e: unknown) => e);
+      const error = await runQuery({
+        organizationId: tenant.organizationId,
+        projectId: tenant.projectId,
+        query: queryDefinitionSchema.parse(input),
+        range: days,
+        now,
+      }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ApiError);
       expect((error as ApiError).code).toBe("invalid_request");
       expect((error as ApiError).details).toEqual([{ path, message: "no such goal in this project" }]);

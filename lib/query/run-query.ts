@@ -12,6 +12,7 @@ import type { RetentionMonths } from "../privacy/retention-policy";
 import { assertConversionRateDefined, rollupsMayAnswer } from "./conversion-filter";
 import { checkQueryCost, type IntervalAdjustment } from "./cost";
 import { runErrors } from "./errors";
+import { withoutGoalMeasure } from "./goals";
 import { runBreakdown } from "./kinds/breakdown";
 import { runFunnel } from "./kinds/funnel";
 import { runMetric } from "./kinds/metric";
@@ -147,7 +148,7 @@ async function runInSnapshot(
   );
   const { query: costed, intervalAdjusted } = checkQueryCost(input.query, range);
   assertConversionRateDefined(costed);
-  let query = costed;
+  let query = withoutGoalMeasure(costed, goals);
   const scope: QueryScope = {
     organizationId: project.organizationId,
     projectId: project.id,
