@@ -16,6 +16,7 @@ const TEXT_OPS: FilterOp[] = [
   "not_equals",
   "contains",
   "not_contains",
+  "matches",
   "in",
   "not_in",
   "is_set",

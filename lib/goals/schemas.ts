@@ -11,8 +11,9 @@
 // "/" included ("/blog/*" matches "/blog/" and "/blog/2026/goals", not "/blog"; "/*/pricing" matches
 // "/en/pricing"); every other character stands for itself, case included ("%" and "_" too). A
 // pattern without "*" is an exact path. The pattern reaches SQL as a parameter, never as text of the
-// statement: an exact path as `path = $1`, a wildcard one as `path LIKE $1` after escaping LIKE's own
-// wildcards ("%", "_" and the escape character "\") in its literal parts (lib/query/goal-events.ts).
+// statement: an exact path as the filter `path equals` (`path = $1`), a wildcard one as the filter
+// `path matches` (`path LIKE $1`, LIKE's own wildcards "%", "_" and its escape character "\"
+// escaped in the literal parts: lib/query/wildcard.ts), so rollups answer goals like any filter.
 import { z } from "zod";
 import { filterSchema } from "../query/schemas";
 import { filterLabel } from "../query/vocabulary";
@@ -24,7 +25,7 @@ export const MAX_GOALS_PER_PROJECT = 10;
 export const MAX_GOAL_CONDITIONS = 5;
 /** The event a page goal is completed by. */
 export const PAGEVIEW_EVENT = "pageview";
-/** What "*" stands for in a path pattern. */
+/** What stands for any run of characters in a path pattern (lib/query/wildcard.ts's WILDCARD). */
 export const PATH_WILDCARD = "*";
 
 export const goalNameSchema = storableText()

@@ -3,6 +3,7 @@
 import { ApiError } from "../errors";
 import { CONVERSION_FIELD, type Dimension, type Filter, GOAL_FIELD } from "./schemas";
 import { join, type Sql, sql, trusted } from "./sql";
+import { likePatternOf } from "./wildcard";
 
 const columns: Record<Exclude<Dimension, `properties.${string}`>, string> = {
   event: "name",
@@ -75,6 +76,8 @@ export function textFilterCondition(filter: Filter, text: Sql): Sql {
       return sql`strpos(lower(${text}), lower(${String(v)})) > 0`;
     case "not_contains":
       return sql`COALESCE(strpos(lower(${text}), lower(${String(v)})), 0) = 0`;
+    case "matches":
+      return sql`${text} LIKE ${likePatternOf(String(v))}`;
     case "in":
       return sql`${text} = ANY(${(v as (string | number)[]).map(String)}::text[])`;
     case "not_in":

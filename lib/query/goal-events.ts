@@ -1,32 +1,24 @@
-// The events that complete a goal (lib/goals/schemas.ts), as a condition on the events table: its
-// event name and property conditions, or a pageview whose path matches the goal's pattern. Every
-// part of the goal is a parameter of the statement; only the alias is text, and it is checked.
-import { type GoalDefinition, PAGEVIEW_EVENT, PATH_WILDCARD } from "../goals/schemas";
+// The events that complete a goal (lib/goals/schemas.ts), as the event name and event filters of the
+// query language, and as a condition on the events table: its event name and property conditions, or
+// a pageview whose path equals the goal's path, or matches it when it has a wildcard
+// (lib/query/wildcard.ts). Every part of the goal is a parameter of the statement; only the alias
+// is text, and it is checked.
+import { type GoalDefinition, PAGEVIEW_EVENT } from "../goals/schemas";
 import { filtersCondition } from "./fields";
+import type { Filter } from "./schemas";
 import { type Sql, sql, trusted } from "./sql";
+import { WILDCARD } from "./wildcard";
 
-/**
- * A path pattern as a LIKE pattern: LIKE's own wildcards and its escape character in the literal
- * parts escaped with "\" (PostgreSQL's default LIKE escape), each "*" as "%".
- */
-export function likePatternOf(pattern: string): string {
-  return pattern
-    .split(PATH_WILDCARD)
-    .map((literal) => literal.replace(/[\\%_]/g, (c) => `\\${c}`))
-    .join("%");
+/** The goal as an event name and filters on that event's rows. */
+export function goalAsEventFilters(goal: GoalDefinition): { event: string; filters: Filter[] } {
+  if (goal.type === "event") return { event: goal.event, filters: goal.conditions };
+  const op = goal.path.includes(WILDCARD) ? "matches" : "equals";
+  return { event: PAGEVIEW_EVENT, filters: [{ field: "path", op, value: goal.path }] };
 }
 
-function safeAlias(alias: string): Sql {
-  if (!/^[a-z][a-z0-9_]*$/.test(alias)) throw new Error(`unsafe alias ${alias}`);
-  return trusted(alias);
-}
-
-/** The events of `alias` that complete the goal: its event and conditions, or a pageview of a matching path. */
+/** The events of `alias` that complete the goal. */
 export function goalEventCondition(goal: GoalDefinition, alias = "e"): Sql {
-  const a = safeAlias(alias);
-  if (goal.type === "event") return sql`${a}.name = ${goal.event} AND ${filtersCondition(goal.conditions, alias)}`;
-  const path = goal.path.includes(PATH_WILDCARD)
-    ? sql`${a}.path LIKE ${likePatternOf(goal.path)}`
-    : sql`${a}.path = ${goal.path}`;
-  return sql`${a}.name = ${PAGEVIEW_EVENT} AND ${path}`;
+  if (!/^[a-z][a-z0-9_]*$/.test(alias)) throw new Error(`unsafe alias ${alias}`);
+  const { event, filters } = goalAsEventFilters(goal);
+  return sql`${trusted(alias)}.name = ${event} AND ${filtersCondition(filters, alias)}`;
 }

@@ -11,7 +11,7 @@ import { ApiError } from "../errors";
 import type { GoalDefinition } from "../goals/schemas";
 import { eventRow } from "../ingest/event-row";
 import { type EventRow, writeEvents } from "../ingest/write-events";
-import { likePatternOf } from "./goal-events";
+
 import { runMetric } from "./kinds/metric";
 import type { BreakdownResult, MetricResult, TrendResult } from "./results";
 import { refreshRollups } from "./rollup-refresh";
@@ -23,6 +23,7 @@ import {
   type QueryRange,
   queryDefinitionSchema,
 } from "./schemas";
+import { likePatternOf } from "./wildcard";
 
 const days: QueryRange = { from: "2026-03-02", to: "2026-03-04" }; // Paris: [2026-03-01T23:00Z, 2026-03-04T23:00Z)
 const now = new Date("2026-03-20T12:00:00Z");
@@ -214,13 +215,21 @@ describe("goal measures, one number", () => {
 describe("goal measures answered as event queries", () => {
   const paris = { from: new Date("2026-03-01T23:00:00Z"), to: new Date("2026-03-04T23:00:00Z") };
 
-  it("reads rollups for exact goals' completions and visitors, raw for a wildcard path or a rate", async () => {
-    const rollups = async (type: Parameters<typeof measure>[0], goal: GoalKey) =>
-      (await runBoth({ kind: "metric", compare: false, measure: measure(type, goal) })).usedRollups;
-    expect(await rollups("goal_completions", "signup")).toBe(true);
-    expect(await rollups("goal_visitors", "pricing")).toBe(true);
-    expect(await rollups("goal_visitors", "blog")).toBe(false);
-    expect(await rollups("goal_conversion_rate", "pricing")).toBe(false);
+  it("reads rollups for completions and visitors of events and pages, raw for a rate or a visitors breakdown", async () => {
+    const rollups = async (type: Parameters<typeof measure>[0], goal: GoalKey, kind: "metric" | "breakdown") =>
+      (
+        await runBoth(
+          kind === "metric"
+            ? { kind, compare: false, measure: measure(type, goal) }
+            : { kind, dimension: "utm_source", measure: measure(type, goal) },
+        )
+      ).usedRollups;
+    expect(await rollups("goal_completions", "signup", "metric")).toBe(true);
+    expect(await rollups("goal_completions", "blog", "breakdown")).toBe(true);
+    expect(await rollups("goal_visitors", "pricing", "metric")).toBe(true);
+    expect(await rollups("goal_visitors", "blog", "metric")).toBe(true);
+    expect(await rollups("goal_visitors", "blog", "breakdown")).toBe(false);
+    expect(await rollups("goal_conversion_rate", "pricing", "metric")).toBe(false);
   });
 
   it.each(Object.keys(definitions) as GoalKey[])(
@@ -336,13 +345,30 @@ describe("what is refused", () => {
   });
 });
 
-describe("path patterns as LIKE patterns", () => {
+describe("path patterns", () => {
+  it.each<[string, number]>([
+    ["/blog/*", 2],
+    ["/blog*", 5],
+    ["/blog_*", 1],
+    ["/*ing", 3],
+    ["/pricing", 3],
+  ])("the filter path matches %s keeps %i visitors, from rollups as from raw events", async (pattern, visitors) => {
+    const { data, usedRollups } = await runBoth({
+      kind: "metric",
+      compare: false,
+      measure: { type: "unique_users" },
+      filters: [{ field: "path", op: "matches", value: pattern }],
+    });
+    expect((data as MetricResult).value).toBe(visitors);
+    expect(usedRollups).toBe(true);
+  });
+
   it.each([
     ["/blog/*", "/blog/%"],
     ["/*/pricing", "/%/pricing"],
     ["/a_b%c", "/a\\_b\\%c"],
     ["/back\\slash*", "/back\\\\slash%"],
-  ])("%s → %s", (pattern, like) => {
+  ])("%s is LIKE %s", (pattern, like) => {
     expect(likePatternOf(pattern)).toBe(like);
   });
 });

@@ -9,10 +9,11 @@
 // "In the range" is each value's range, as for conversion filters: a metric's previous period asks
 // who completed it then. The goal reaches SQL only as parameters (lib/query/goal-events.ts); the
 // goals a query names are resolved from its own project before it runs (lib/goals/goals.ts).
-import { type GoalDefinition, PAGEVIEW_EVENT, PATH_WILDCARD } from "../goals/schemas";
+import type { GoalDefinition } from "../goals/schemas";
 import { eventFilters, visitorsShareSql } from "./conversion-filter";
+import { goalAsEventFilters } from "./goal-events";
 import type { GroupedSql, Grouping } from "./measure";
-import { type Filter, GOAL_FIELD, type Measure, type QueryDefinition } from "./schemas";
+import { GOAL_FIELD, type Measure, type QueryDefinition } from "./schemas";
 import type { QueryScope } from "./scope";
 import type { Sql } from "./sql";
 
@@ -33,29 +34,22 @@ export function goalMeasureSql(grouped: GroupedSql, scope: QueryScope, measure: 
   }
 }
 
-/** A goal as an event name and event filters, where filters can say it (not a wildcard path). */
-function goalAsEventFilters(goal: GoalDefinition): { event: string; filters: Filter[] } | null {
-  if (goal.type === "event") return { event: goal.event, filters: goal.conditions };
-  if (goal.path.includes(PATH_WILDCARD)) return null;
-  return { event: PAGEVIEW_EVENT, filters: [{ field: "path", op: "equals", value: goal.path }] };
-}
-
 /**
  * The same question without its goal measure, where the query language can ask it, so the derived
  * sources (rollups, bitmaps) may answer it like any other:
- *   - goal_completions: the count of the goal's events (its name, its conditions or exact path), under
- *     the query's filters, in any kind and grouping;
+ *   - goal_completions: the count of the goal's events (its name and conditions, or pageviews whose
+ *     path equals or matches its pattern), under the query's filters, in any kind and grouping;
  *   - goal_visitors as one number (a metric) without event filters: the visitors who completed the goal
  *     are those of its events (every such visitor has that event in the range, and the query's
  *     conversion filters keep visitors whichever of their events they are read on).
- * Anything else (a wildcard path, a rate, a visitors trend or breakdown, a query naming its own
- * event) is answered by the goal measure itself. The goals come resolved from the query's project.
+ * Anything else (a rate, a visitors trend or breakdown, a query naming its own event) is answered by
+ * the goal measure itself. The goals come resolved from the query's project.
  */
 export function withoutGoalMeasure(query: QueryDefinition, goals: Readonly<Record<string, GoalDefinition>>) {
   if (!("measure" in query) || !("goal" in query.measure) || query.event !== undefined) return query;
   const goal = goals[query.measure.goal];
-  const asFilters = goal && goalAsEventFilters(goal);
-  if (!asFilters) return query;
+  if (!goal) return query;
+  const asFilters = goalAsEventFilters(goal);
   const filters = [...query.filters, ...asFilters.filters];
   if (query.measure.type === "goal_completions")
     return { ...query, event: asFilters.event, measure: { type: "count" }, filters } as QueryDefinition;

@@ -229,6 +229,8 @@ export const FILTER_OPS = [
   "not_equals",
   "contains",
   "not_contains",
+  /** A wildcard pattern, "*" for any run of characters ("/blog/*"): lib/query/wildcard.ts. */
+  "matches",
   "in",
   "not_in",
   "is_set",
@@ -247,6 +249,7 @@ export const FILTER_OP_LABELS: Record<FilterOp, string> = {
   not_equals: "is not",
   contains: "contains",
   not_contains: "does not contain",
+  matches: "matches",
   in: "is one of",
   not_in: "is none of",
   is_set: "is set",
