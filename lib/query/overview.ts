@@ -85,13 +85,15 @@ export interface OverviewGoal {
 }
 
 /**
- * The Goals panel's query per goal: the visitors who completed it (goal_visitors), with the previous
- * period. Its conversion rate is that over the Visitors headline (the same view, so the same
- * visitors: goal_conversion_rate's denominator), so a goal costs the page one request, not two.
+ * The Goals panel's query per goal: the visitors who completed it (goal_visitors; the panel shows no
+ * change, so no previous period). Its conversion rate is that over the Visitors headline (the same
+ * view, so the same visitors: goal_conversion_rate's denominator), so a goal costs the page one
+ * request, not two.
  */
 export const goalVisitorsQuery = (goal: OverviewGoal): QueryDefinitionInput => ({
   kind: "metric",
   measure: { type: "goal_visitors", goal: goal.id },
+  compare: false,
 });
 
 export const headlineQuery = (metric: HeadlineMetric): QueryDefinitionInput => ({
