@@ -215,7 +215,7 @@ describe("goal measures, one number", () => {
 describe("goal measures answered as event queries", () => {
   const paris = { from: new Date("2026-03-01T23:00:00Z"), to: new Date("2026-03-04T23:00:00Z") };
 
-  it("reads rollups for completions and visitors of events and pages, raw for a rate or a visitors breakdown", async () => {
+  it("reads rollups for completions, and visitors and the rate as one number, raw by dimension", async () => {
     const rollups = async (type: Parameters<typeof measure>[0], goal: GoalKey, kind: "metric" | "breakdown") =>
       (
         await runBoth(
@@ -229,7 +229,8 @@ describe("goal measures answered as event queries", () => {
     expect(await rollups("goal_visitors", "pricing", "metric")).toBe(true);
     expect(await rollups("goal_visitors", "blog", "metric")).toBe(true);
     expect(await rollups("goal_visitors", "blog", "breakdown")).toBe(false);
-    expect(await rollups("goal_conversion_rate", "pricing", "metric")).toBe(false);
+    expect(await rollups("goal_conversion_rate", "pricing", "metric")).toBe(true);
+    expect(await rollups("goal_conversion_rate", "blog", "breakdown")).toBe(false);
   });
 
   it.each(Object.keys(definitions) as GoalKey[])(
@@ -244,7 +245,7 @@ describe("goal measures answered as event queries", () => {
         goals: Object.fromEntries((Object.keys(definitions) as GoalKey[]).map((k) => [goals[k], definitions[k]])),
       };
       const unused = { ...paris, comparableTo: paris.to, shift: { calendar: true as const, interval: "3 days" } };
-      for (const type of ["goal_completions", "goal_visitors"] as const) {
+      for (const type of ["goal_completions", "goal_visitors", "goal_conversion_rate"] as const) {
         const query = metricQuerySchema.parse({ kind: "metric", compare: false, measure: measure(type, goal) });
         const own = await runMetric(getPool(), scope, query, unused);
         expect(own.value).toBe(await metric({ measure: measure(type, goal) }));

@@ -57,3 +57,20 @@ export function withoutGoalMeasure(query: QueryDefinition, goals: Readonly<Recor
     return { ...query, event: asFilters.event, measure: { type: "unique_users" }, filters } as QueryDefinition;
   return query;
 }
+
+/**
+ * goal_conversion_rate as one number (a metric) without event filters, as two questions the derived
+ * sources may answer: the goal's visitors (withoutGoalMeasure) and the visitors the query's filters
+ * keep (unique users). Their quotient is the rate (run-query.ts divides them, the previous period's
+ * likewise). Null when the rate has to be asked as itself.
+ */
+export function goalRateParts(
+  query: QueryDefinition,
+  goals: Readonly<Record<string, GoalDefinition>>,
+): { converted: QueryDefinition; all: QueryDefinition } | null {
+  if (query.kind !== "metric" || query.measure.type !== "goal_conversion_rate") return null;
+  const visitors = { ...query, measure: { type: "goal_visitors" as const, goal: query.measure.goal } };
+  const converted = withoutGoalMeasure(visitors, goals);
+  if (converted === visitors) return null;
+  return { converted, all: { ...query, measure: { type: "unique_users" } } };
+}
