@@ -122,13 +122,6 @@ export function keepsConverted(view: ViewState): boolean {
   );
 }
 
-/** The event names of the view's conversion filters that keep visitors who did them (equals, in). */
-export function convertedEvents(view: ViewState): string[] {
-  return view.filters
-    .filter((f) => f.field === CONVERSION_FIELD && (f.op === "equals" || f.op === "in"))
-    .flatMap((f) => (Array.isArray(f.value) ? f.value.map(String) : [String(f.value)]));
-}
-
 /** A panel's query in a view: the view's filters after its own, and on trends the previous period when the view compares. */
 export function queryInView(query: QueryDefinitionInput, view: ViewState): QueryDefinitionInput {
   return {
