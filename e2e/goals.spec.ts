@@ -26,6 +26,9 @@ const card = (page: Page, name: string) => page.getByRole("region", { name, exac
 test("a goal made in settings shows on the overview with its rate, and clicking it keeps its visitors", async ({
   page,
 }) => {
+  // Three pages and a form: two overview loads of about twenty panel queries each take 10 s apiece
+  // on a two-core machine shared with other suites (seen at load 20), past the default minute.
+  test.setTimeout(120_000);
   const tenant = await createTenant();
   await ensureEventPartitions(getPool(), new Date("2026-11-01"), new Date("2026-12-01"));
   await writeEvents(
