@@ -5,11 +5,14 @@
 // embeds, one request for all their widgets (lib/embed/embed-data.ts). Each request goes through
 // what its route does after authentication: the body's schema, the principal's query gate
 // (lib/query/query-gate.ts), then runQuery or loadEmbedSnapshot. See bench/README.md.
+import { userActor } from "../lib/audit/record";
 import { getPrisma } from "../lib/db/client";
 import { loadEmbedSnapshot } from "../lib/embed/embed-data";
 import { createEmbed } from "../lib/embed/issue";
 import type { ViewerChoices } from "../lib/embed/schemas";
 import { verifyEmbedToken } from "../lib/embed/tokens";
+import { createGoal } from "../lib/goals/goals";
+import type { GoalCreate, GoalView } from "../lib/goals/schemas";
 import { overviewRequests, overviewTabRequests, panelRequest } from "../lib/query/overview";
 import { embedPrincipal, principalOfReader, withQueryGate } from "../lib/query/query-gate";
 import { runQuery } from "../lib/query/run-query";
@@ -57,6 +60,25 @@ function overviewViews(): { name: string; view: ViewState }[] {
     { name: "page + device", view: withDrillDown(page, "device", "mobile") },
   ];
 }
+
+/**
+ * Goals of the benchmark project, as an analyst would define them on the demo site: the overview's
+ * Goals panel sends one request per goal (lib/query/overview.ts). An event goal, one with a property
+ * condition, an exact page and a wildcard page.
+ */
+const GOALS: GoalCreate[] = [
+  { name: "Signed up", definition: { type: "event", event: "signup" } },
+  {
+    name: "Pro signup",
+    definition: {
+      type: "event",
+      event: "signup",
+      conditions: [{ field: "properties.plan", op: "equals", value: "pro" }],
+    },
+  },
+  { name: "Saw pricing", definition: { type: "page", path: "/pricing" } },
+  { name: "Read the blog", definition: { type: "page", path: "/blog/*" } },
+];
 
 /** Embeds of the template reports: locked filters (params) and what a viewer picked (choices). */
 const EMBEDS: { template: string; label: string; filters: Filter[]; choices: ViewerChoices }[] = [
@@ -119,9 +141,17 @@ export async function appViews(ws: Workspace, org: string): Promise<AppViews> {
     };
   };
 
+  // Made afresh each run (a run cut short leaves its goals: those with these names go first).
+  await getPrisma().goal.deleteMany({
+    where: { organizationId: ws.organizationId, projectId: ws.projectId, name: { in: GOALS.map((g) => g.name) } },
+  });
+  const manager = { organizationId: ws.organizationId, projectId: ws.projectId, actor: userActor(admin.id) };
+  const goals: GoalView[] = [];
+  for (const goal of GOALS) goals.push(await createGoal(manager, goal));
+
   const views: AppView[] = overviewViews().map(({ name, view }) => ({
     name: `overview: ${name}`,
-    requests: overviewRequests(view).map((r) => query(r.title, r)),
+    requests: overviewRequests(view, undefined, goals).map((r) => query(r.title, r)),
     target: OVERVIEW_TARGET,
   }));
   // The panels' other tabs (entry and exit pages), each sent on its own when chosen, unfiltered and
@@ -182,6 +212,7 @@ export async function appViews(ws: Workspace, org: string): Promise<AppViews> {
     views,
     async cleanUp() {
       await getPrisma().report.deleteMany({ where: { id: { in: [...reports.values()].map((r) => r.id) } } });
+      await getPrisma().goal.deleteMany({ where: { id: { in: goals.map((g) => g.id) } } });
     },
   };
 }

@@ -23,6 +23,9 @@ export const actionLabels: Record<AuditAction, string> = {
   "segment.created": "Segment created",
   "segment.updated": "Segment changed",
   "segment.deleted": "Segment deleted",
+  "goal.created": "Goal created",
+  "goal.changed": "Goal changed",
+  "goal.deleted": "Goal deleted",
 };
 
 /** The filter's groups: every action whose name starts with the group's key and a dot. */
@@ -35,6 +38,7 @@ export const actionGroups: { key: string; label: string }[] = [
   { key: "organization", label: "Organization" },
   { key: "privacy", label: "People's data" },
   { key: "segment", label: "Segments" },
+  { key: "goal", label: "Goals" },
 ];
 
 export function actionsOfGroup(key: string): AuditAction[] {

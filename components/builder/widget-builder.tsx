@@ -14,6 +14,7 @@ import type { Filter } from "@/lib/query/schemas";
 import type { ViewState } from "@/lib/query/view-state";
 import {
   INTERVAL_LABELS,
+  isGoalMeasure,
   KIND_LABELS,
   MEASURE_LABELS,
   MEASURE_TYPES,
@@ -41,6 +42,7 @@ import {
 import type { WidgetInput } from "@/lib/reports/schemas";
 import { DimensionPicker } from "./dimension-picker";
 import { FilterEditor } from "./filter-editor";
+import { GoalPicker } from "./goal-picker";
 import { controlClass, fieldClass, SuggestInput } from "./suggest-input";
 
 const EVENT_SOURCE = { kind: "event" } as const;
@@ -207,6 +209,15 @@ export function WidgetBuilder({
                 ))}
               </select>
             </label>
+            {isGoalMeasure(state.measure) && (
+              <GoalPicker
+                projectId={projectId}
+                value={state.goal}
+                onChange={(goal) => set("goal", goal)}
+                error={problemOf("goal")}
+                errorId={`${id}-goal-error`}
+              />
+            )}
             {usesProperty(state.measure) && (
               <SuggestInput
                 projectId={projectId}

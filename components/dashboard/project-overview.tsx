@@ -2,12 +2,14 @@
 // The project overview that works with no set-up: headline metrics with comparison, a trend of the
 // selected metric (with the previous period on request), and breakdowns; clicking a row filters
 // every panel (drill-down), clicking a custom event keeps the visitors who did it (a conversion
-// filter, with their conversion rate); a saved segment narrows every panel. State lives in the URL.
+// filter, with their conversion rate), and so does clicking a goal of the Goals panel; a saved
+// segment narrows every panel. State lives in the URL.
 // Live: the project's stream refetches the panels when events arrive (useProjectLive).
 import { useState } from "react";
 import { CompareToggle } from "@/components/filters/compare-toggle";
 import { FilterChips } from "@/components/filters/filter-chips";
 import { RangePicker } from "@/components/filters/range-picker";
+import { goalNamesOf, useGoals } from "@/components/hooks/use-goals";
 import { useProjectLive } from "@/components/hooks/use-project-live";
 import { useQueryResult } from "@/components/hooks/use-query-result";
 import { useViewState } from "@/components/hooks/use-view-state";
@@ -24,8 +26,9 @@ import {
   trendQuery,
 } from "@/lib/query/overview";
 import type { BreakdownResult, MetricResult, TrendResult } from "@/lib/query/results";
-import { withConversion, withDrillDown, withoutFilter } from "@/lib/query/view-state";
+import { withConversion, withDrillDown, withGoalConversion, withoutFilter } from "@/lib/query/view-state";
 import { ActiveNow } from "./active-now";
+import { GoalsPanel } from "./goals-panel";
 import { PanelTabs } from "./panel-tabs";
 import { QueryPanel } from "./query-panel";
 import { TrackerSnippet } from "./tracker-snippet";
@@ -38,6 +41,7 @@ export function ProjectOverview({ projectId, origin }: { projectId: string; orig
   // The tab each panel shows (by panel title), where it has several: top, entry or exit pages.
   const [tabOf, setTabOf] = useState<Record<string, string>>({});
   const live = useProjectLive(projectId);
+  const goals = useGoals(projectId);
   const anyData = useQueryResult<MetricResult>(projectId, ANY_DATA_REQUEST.query, {
     range: ANY_DATA_REQUEST.range,
     filters: [],
@@ -65,7 +69,11 @@ export function ProjectOverview({ projectId, origin }: { projectId: string; orig
         <ActiveNow {...live} />
       </div>
       <SegmentPicker projectId={projectId} view={view} setView={setView} />
-      <FilterChips filters={view.filters} onRemove={(i) => setView((current) => withoutFilter(current, i))} />
+      <FilterChips
+        filters={view.filters}
+        onRemove={(i) => setView((current) => withoutFilter(current, i))}
+        goalNames={goalNamesOf(goals.data)}
+      />
       <div
         className={`grid grid-cols-2 gap-3 ${metrics.length > 5 ? "md:grid-cols-3 xl:grid-cols-6" : "md:grid-cols-5"}`}
       >
@@ -138,6 +146,13 @@ export function ProjectOverview({ projectId, origin }: { projectId: string; orig
             </QueryPanel>
           );
         })}
+        <GoalsPanel
+          projectId={projectId}
+          view={view}
+          goals={goals.data}
+          goalsError={goals.error}
+          onSelect={(goalId) => setView((current) => withGoalConversion(current, goalId))}
+        />
       </div>
     </div>
   );

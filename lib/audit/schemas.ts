@@ -31,6 +31,10 @@ export const auditActionSchema = z.enum([
   "segment.created",
   "segment.updated",
   "segment.deleted",
+  /** A project's goals (lib/goals): created, changed (name or definition), deleted. */
+  "goal.created",
+  "goal.changed",
+  "goal.deleted",
 ]);
 
 export type AuditAction = z.infer<typeof auditActionSchema>;
@@ -47,6 +51,7 @@ export const auditTargetTypeSchema = z.enum([
   "person",
   "deletion",
   "segment",
+  "goal",
 ]);
 
 export type AuditTargetType = z.infer<typeof auditTargetTypeSchema>;

@@ -1,8 +1,9 @@
 // Maps dimensions, filters and the "actor" to SQL over the events table (alias e). Column names
 // come only from the allow-list below; property paths and all values travel as parameters.
 import { ApiError } from "../errors";
-import { CONVERSION_FIELD, type Dimension, type Filter } from "./schemas";
+import { CONVERSION_FIELD, type Dimension, type Filter, GOAL_FIELD } from "./schemas";
 import { join, type Sql, sql, trusted } from "./sql";
+import { likePatternOf } from "./wildcard";
 
 const columns: Record<Exclude<Dimension, `properties.${string}`>, string> = {
   event: "name",
@@ -78,6 +79,8 @@ export function textFilterCondition(filter: Filter, text: Sql): Sql {
       return sql`strpos(lower(${text}), lower(${String(v)})) > 0`;
     case "not_contains":
       return sql`COALESCE(strpos(lower(${text}), lower(${String(v)})), 0) = 0`;
+    case "matches":
+      return sql`${text} LIKE ${likePatternOf(String(v))}`;
     case "in":
       return sql`${text} = ANY(${(v as (string | number)[]).map(String)}::text[])`;
     case "not_in":
@@ -144,7 +147,8 @@ function propertyFilterCondition(filter: Filter, path: `properties.${string}`, a
 function filterCondition(filter: Filter, alias: string): Sql {
   const field = filter.field;
   // A conversion filter keeps actors, not events, within the query's range: lib/query/conversion-filter.ts.
-  if (field === CONVERSION_FIELD) throw new Error("conversion filters compile with their scope (allFiltersCondition)");
+  if (field === CONVERSION_FIELD || field === GOAL_FIELD)
+    throw new Error("conversion filters compile with their scope (allFiltersCondition)");
   return isPropertyPath(field)
     ? propertyFilterCondition(filter, field, alias)
     : textFilterCondition(filter, dimensionText(field, alias));

@@ -20,7 +20,14 @@ import { actorHash, dimensionText, storedTextFilterCondition, textFilterConditio
 import type { GroupedSql, Grouping, TopAndOtherSql } from "./measure";
 import { BITMAP_PAIRS, type BitmapPair, pairName } from "./pair-bitmaps-refresh";
 import { ROLLED_DIMENSIONS } from "./rollups";
-import { CONVERSION_FIELD, type Dimension, type Filter, type Measure, type QueryDefinition } from "./schemas";
+import {
+  CONVERSION_FIELD,
+  type Dimension,
+  type Filter,
+  GOAL_FIELD,
+  type Measure,
+  type QueryDefinition,
+} from "./schemas";
 import { type QueryScope, tenantCondition } from "./scope";
 import { isProfileDimension } from "./session-selectors";
 import { join, type Sql, sql, trusted } from "./sql";
@@ -38,6 +45,7 @@ const TEXT_OPERATORS = new Set<Filter["op"]>([
   "not_equals",
   "contains",
   "not_contains",
+  "matches",
   "in",
   "not_in",
   "is_set",
@@ -72,7 +80,7 @@ function selectionOf(scope: Pick<QueryScope, "event" | "filters">, groupBy: Dime
   const names: Sql[] = scope.event === undefined ? [] : [sql`x.name = ${scope.event}`];
   const byDimension = new Map<RolledDimension, Filter[]>();
   for (const filter of scope.filters) {
-    if (!TEXT_OPERATORS.has(filter.op) || filter.field === CONVERSION_FIELD) return null;
+    if (!TEXT_OPERATORS.has(filter.op) || filter.field === CONVERSION_FIELD || filter.field === GOAL_FIELD) return null;
     if (filter.field === "event") names.push(textFilterCondition(filter, sql`x.name`));
     else if (isRolled(filter.field)) byDimension.set(filter.field, [...(byDimension.get(filter.field) ?? []), filter]);
     else return null;

@@ -4,6 +4,7 @@
 
 import { conversionRateSql } from "./conversion-filter";
 import { actorHash, dimensionText, isPropertyPath, propertyNumber } from "./fields";
+import { goalMeasureSql } from "./goals";
 import type { Dimension, Measure } from "./schemas";
 import { type QueryScope, scopeCondition } from "./scope";
 import {
@@ -15,6 +16,7 @@ import {
 } from "./session-dimensions";
 import { sessionsSql } from "./sessions";
 import { type Sql, sql, trusted } from "./sql";
+import { isGoalMeasure } from "./vocabulary";
 
 export type Interval = "hour" | "day" | "week" | "month";
 
@@ -72,6 +74,7 @@ export function topGroup(dim: Sql, top: (string | null)[]): { inTop: Sql } {
 /** Rows of (bucket?, dim?, is_other, value) for the measure over the scope. */
 export function groupedMeasureSql(scope: QueryScope, measure: Measure, grouping: Grouping): Sql {
   if (measure.type === "conversion_rate") return conversionRateSql(groupedMeasureSql, scope, grouping);
+  if (isGoalMeasure(measure.type)) return goalMeasureSql(groupedMeasureSql, scope, measure, grouping);
   const session = isSessionMeasure(measure);
   // Session dimensions, their filters and time on page need each event's session (session-dimensions.ts).
   const sessioned = needsSessionEvents(scope, grouping.dimension, measure);

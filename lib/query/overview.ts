@@ -2,7 +2,7 @@
 // (components/dashboard/project-overview.tsx) and bench/query.ts times exactly what they send.
 import { PASSIVE_EVENTS } from "./passive-events";
 import type { Dimension, Measure, QueryDefinitionInput, QueryRange } from "./schemas";
-import { convertedEvents, queryInView, type ViewState } from "./view-state";
+import { keepsConverted, queryInView, type ViewState } from "./view-state";
 
 export interface HeadlineMetric {
   key: string;
@@ -19,7 +19,7 @@ export const HEADLINE_METRICS: HeadlineMetric[] = [
   { key: "duration", label: "Session duration", measure: { type: "avg_session_duration" } },
 ];
 
-/** Shown while the view keeps the visitors who did an event: they, over all the range's visitors. */
+/** Shown while the view keeps the visitors who did an event or completed a goal: they, over all the range's visitors. */
 export const CONVERSION_RATE_METRIC: HeadlineMetric = {
   key: "conversion",
   label: "Conversion rate",
@@ -28,7 +28,7 @@ export const CONVERSION_RATE_METRIC: HeadlineMetric = {
 
 /** The headline metrics of a view: the conversion rate joins them under a conversion filter. */
 export function headlineMetricsFor(view: ViewState): HeadlineMetric[] {
-  return convertedEvents(view).length ? [...HEADLINE_METRICS, CONVERSION_RATE_METRIC] : HEADLINE_METRICS;
+  return keepsConverted(view) ? [...HEADLINE_METRICS, CONVERSION_RATE_METRIC] : HEADLINE_METRICS;
 }
 
 export interface BreakdownPanel {
@@ -89,6 +89,24 @@ export const BREAKDOWN_PANELS: BreakdownPanel[] = [
   },
 ];
 
+/** A goal as the Goals panel lists it (GET /api/v1/projects/{id}/goals). */
+export interface OverviewGoal {
+  id: string;
+  name: string;
+}
+
+/**
+ * The Goals panel's query per goal: the visitors who completed it (goal_visitors; the panel shows no
+ * change, so no previous period). Its conversion rate is that over the Visitors headline (the same
+ * view, so the same visitors: goal_conversion_rate's denominator), so a goal costs the page one
+ * request, not two.
+ */
+export const goalVisitorsQuery = (goal: OverviewGoal): QueryDefinitionInput => ({
+  kind: "metric",
+  measure: { type: "goal_visitors", goal: goal.id },
+  compare: false,
+});
+
 export const headlineQuery = (metric: HeadlineMetric): QueryDefinitionInput => ({
   kind: "metric",
   measure: metric.measure,
@@ -133,8 +151,12 @@ export function overviewTabRequests(view: ViewState) {
   }));
 }
 
-/** Every query the overview sends for a view with a selected headline metric, as the dashboard sends them together. */
-export function overviewRequests(view: ViewState, selected: HeadlineMetric = HEADLINE_METRICS[0]!) {
+/** Every query the overview sends for a view with a selected headline metric (and the project's goals), as the dashboard sends them together. */
+export function overviewRequests(
+  view: ViewState,
+  selected: HeadlineMetric = HEADLINE_METRICS[0]!,
+  goals: readonly OverviewGoal[] = [],
+) {
   return [
     { title: "Any data", ...ANY_DATA_REQUEST },
     ...headlineMetricsFor(view).map((metric) => ({
@@ -143,5 +165,6 @@ export function overviewRequests(view: ViewState, selected: HeadlineMetric = HEA
     })),
     { title: `${selected.label} over time`, ...panelRequest(trendQuery(selected, view.range), view) },
     ...BREAKDOWN_PANELS.map((panel) => ({ title: panel.title, ...panelRequest(panel.query, view) })),
+    ...goals.map((goal) => ({ title: `Goals: ${goal.name}`, ...panelRequest(goalVisitorsQuery(goal), view) })),
   ];
 }

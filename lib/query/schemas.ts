@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { storableText } from "../text";
 import { isValidTimeZone } from "../workspace/schemas";
-import { DIMENSIONS, RELATIVE_RANGES } from "./vocabulary";
+import { DIMENSIONS, GOAL_MEASURES, RELATIVE_RANGES } from "./vocabulary";
 
 // Defined zod-free in vocabulary.ts (the embed's client code needs them); existing importers read them here.
 export { DIMENSIONS, RELATIVE_RANGES };
@@ -25,17 +25,28 @@ const scalar = z.union([storableText().max(500), z.number().finite(), z.boolean(
  */
 export const CONVERSION_FIELD = "performed";
 const CONVERSION_OPS = ["equals", "not_equals", "in", "not_in"];
-/** Conversion filters one query may hold: each is a semi-join over the range's events of that name. */
+/**
+ * The goal filter's field, a conversion filter on one of the project's goals (lib/goals): `{ field:
+ * "goal", op: "equals", value: "<goal id>" }` keeps the events of the visitors who completed the
+ * goal in the range, `not_equals` of those who did not. Resolved against the project's goals when
+ * the query runs (another project's goal, or none: 400).
+ */
+export const GOAL_FIELD = "goal";
+const GOAL_OPS = ["equals", "not_equals"];
+/** Conversion filters ("performed" and "goal") one query may hold: each is a semi-join over the range's events. */
 export const MAX_CONVERSION_FILTERS = 3;
+const isConversionField = (field: string) => field === CONVERSION_FIELD || field === GOAL_FIELD;
+const goalId = z.guid();
 
 export const filterSchema = z
   .object({
-    field: z.union([dimensionSchema, z.literal(CONVERSION_FIELD)]),
+    field: z.union([dimensionSchema, z.literal(CONVERSION_FIELD), z.literal(GOAL_FIELD)]),
     op: z.enum([
       "equals",
       "not_equals",
       "contains",
       "not_contains",
+      "matches",
       "in",
       "not_in",
       "is_set",
@@ -61,6 +72,7 @@ export const filterSchema = z
       not_equals: "scalar",
       contains: "string",
       not_contains: "string",
+      matches: "string",
       in: "array",
       not_in: "array",
       is_set: "none",
@@ -77,6 +89,16 @@ export const filterSchema = z
         ctx.addIssue({ code: "custom", path: ["op"], message: `"performed" takes ${CONVERSION_OPS.join(", ")}` });
       else if (!names.every((name) => typeof name === "string" && name.length >= 1 && name.length <= 200))
         ctx.addIssue({ code: "custom", path: ["value"], message: '"performed" needs event names (1-200 characters)' });
+    }
+    if (filter.field === GOAL_FIELD) {
+      if (!GOAL_OPS.includes(filter.op))
+        ctx.addIssue({ code: "custom", path: ["op"], message: `"goal" takes ${GOAL_OPS.join(", ")}` });
+      else if (!goalId.safeParse(v).success)
+        ctx.addIssue({
+          code: "custom",
+          path: ["value"],
+          message: '"goal" needs the id of one of the project\'s goals',
+        });
     }
     const ok =
       (needs === "none" && v === undefined) ||
@@ -106,6 +128,12 @@ export const measureSchema = z.discriminatedUnion("type", [
   /** Visitors who did the event of the query's conversion filter, as a share of all its visitors. */
   z.strictObject({ type: z.literal("conversion_rate") }),
   z.strictObject({ type: z.enum(["sum", "avg", "min", "max"]), property: propertyPathSchema }),
+  /**
+   * A goal of the project (lib/goals), by id: its completions (events), the visitors who completed
+   * it, or those as a share of all visitors (lib/query/goals.ts). Resolved on the server when the
+   * query runs: another project's goal or none is a 400.
+   */
+  z.strictObject({ type: z.enum(GOAL_MEASURES), goal: z.guid("must be the id of one of the project's goals") }),
 ]);
 
 const isDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
@@ -164,8 +192,8 @@ const limit = z.number().int().min(1).max(100);
 const filtersSchema = z
   .array(filterSchema)
   .max(20)
-  .refine((filters) => filters.filter((f) => f.field === CONVERSION_FIELD).length <= MAX_CONVERSION_FILTERS, {
-    message: `at most ${MAX_CONVERSION_FILTERS} "performed" filters`,
+  .refine((filters) => filters.filter((f) => isConversionField(f.field)).length <= MAX_CONVERSION_FILTERS, {
+    message: `at most ${MAX_CONVERSION_FILTERS} "performed" and "goal" filters together`,
   });
 
 /**
@@ -215,8 +243,8 @@ export const funnelStepSchema = z.object({
   // A step's filters narrow its events; who did what is the query's filters' business.
   filters: z
     .array(
-      filterSchema.refine((f) => f.field !== CONVERSION_FIELD, {
-        message: '"performed" applies to the whole query: put it in the query\'s filters',
+      filterSchema.refine((f) => !isConversionField(f.field), {
+        message: '"performed" and "goal" apply to the whole query: put them in the query\'s filters',
         path: ["field"],
       }),
     )

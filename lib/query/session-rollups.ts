@@ -64,6 +64,7 @@ const TEXT_OPERATORS = new Set<Filter["op"]>([
   "not_equals",
   "contains",
   "not_contains",
+  "matches",
   "in",
   "not_in",
   "is_set",

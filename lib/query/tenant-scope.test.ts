@@ -24,6 +24,7 @@ import {
 } from "./schemas";
 import type { QueryScope } from "./scope";
 import { sessionRollupGroupedSql, sessionRollupPlanIfAnswerable, sessionSelectorOf } from "./session-rollups";
+import { GOAL_MEASURES } from "./vocabulary";
 
 afterAll(async () => {
   await closeDatabase();
@@ -113,6 +114,30 @@ it("binds every events and rollups reference to the organization and project", a
     metricQuerySchema.parse({ kind: "metric", measure: { type: "bounce_rate" } }),
     comparison,
   );
+  // Goal measures (and a goal filter): the goal's events, read in a semi-join, are bound too.
+  const pageGoal = "33333333-3333-4333-8333-333333333333";
+  const eventGoal = "44444444-4444-4444-8444-444444444444";
+  const withGoals: QueryScope = {
+    ...scope,
+    filters: [{ field: "goal", op: "equals", value: eventGoal }],
+    goals: {
+      [pageGoal]: { type: "page", path: "/blog/*" },
+      [eventGoal]: {
+        type: "event",
+        event: "signup",
+        conditions: [{ field: "properties.plan", op: "equals", value: "pro" }],
+      },
+    },
+  };
+  for (const type of GOAL_MEASURES) {
+    const measure = { type, goal: pageGoal };
+    await runMetric(recording, withGoals, metricQuerySchema.parse({ kind: "metric", measure }), comparison);
+    await runBreakdown(
+      recording,
+      withGoals,
+      breakdownQuerySchema.parse({ kind: "breakdown", dimension: "utm_source", measure }),
+    );
+  }
   // The filtered overview's sources: daily counts, intersections of per-value bitmaps (with a pair),
   // session rollups selected by a key and a profile value.
   const filtered: QueryScope = {

@@ -6,6 +6,7 @@ import {
   CONVERSION_FIELD,
   type Filter,
   filterSchema,
+  GOAL_FIELD,
   type QueryDefinitionInput,
   type QueryRange,
   RELATIVE_RANGES,
@@ -116,15 +117,26 @@ export function withoutFilter(view: ViewState, index: number): ViewState {
  * event itself.
  */
 export function withConversion(view: ViewState, event: string): ViewState {
-  const others = view.filters.filter((f) => f.field !== CONVERSION_FIELD);
+  const others = view.filters.filter((f) => f.field !== CONVERSION_FIELD && f.field !== GOAL_FIELD);
   return { ...view, filters: [...others, { field: CONVERSION_FIELD, op: "equals", value: event }] };
 }
 
-/** The event names of the view's conversion filters that keep visitors who did them (equals, in). */
-export function convertedEvents(view: ViewState): string[] {
-  return view.filters
-    .filter((f) => f.field === CONVERSION_FIELD && (f.op === "equals" || f.op === "in"))
-    .flatMap((f) => (Array.isArray(f.value) ? f.value.map(String) : [String(f.value)]));
+/**
+ * Keeps the visitors who completed this goal (its id: a "goal" conversion filter, replacing any
+ * other conversion filter): what clicking a goal on the overview does, as clicking a custom event does.
+ */
+export function withGoalConversion(view: ViewState, goalId: string): ViewState {
+  const others = view.filters.filter((f) => f.field !== CONVERSION_FIELD && f.field !== GOAL_FIELD);
+  return { ...view, filters: [...others, { field: GOAL_FIELD, op: "equals", value: goalId }] };
+}
+
+/** Whether the view keeps the visitors who did an event or completed a goal (so a conversion rate means something). */
+export function keepsConverted(view: ViewState): boolean {
+  return view.filters.some(
+    (f) =>
+      (f.field === CONVERSION_FIELD && (f.op === "equals" || f.op === "in")) ||
+      (f.field === GOAL_FIELD && f.op === "equals"),
+  );
 }
 
 /** A panel's query in a view: the view's filters after its own, and on trends the previous period when the view compares. */

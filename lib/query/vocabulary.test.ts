@@ -86,5 +86,18 @@ describe("measures, kinds and filters", () => {
     expect(filterLabel({ field: "properties.amount", op: "gt", value: 10 })).toBe("Amount is more than 10");
     expect(filterLabel({ field: "performed", op: "equals", value: "signup" })).toBe("Visitors who did signup");
     expect(filterLabel({ field: "performed", op: "not_in", value: ["a", "b"] })).toBe("Visitors who did none of a, b");
+    expect(filterLabel({ field: "path", op: "matches", value: "/blog/*" })).toBe("Page matches /blog/*");
+  });
+  it("names goals where their names are known", () => {
+    const names = { "goal-id": "Signed up" };
+    expect(filterLabel({ field: "goal", op: "equals", value: "goal-id" }, "en-US", names)).toBe(
+      "Visitors who completed Signed up",
+    );
+    expect(filterLabel({ field: "goal", op: "not_equals", value: "goal-id" }, "en-US", names)).toBe(
+      "Visitors who did not complete Signed up",
+    );
+    expect(filterLabel({ field: "goal", op: "equals", value: "unknown" })).toBe("Visitors who completed a goal");
+    expect(measureLabel({ type: "goal_conversion_rate" }, "Signed up")).toBe("Signed up: conversion rate");
+    expect(measureLabel({ type: "goal_visitors" })).toBe("Visitors who completed a goal");
   });
 });

@@ -148,9 +148,23 @@ export const MEASURE_TYPES = [
   "avg",
   "min",
   "max",
+  "goal_conversion_rate",
+  "goal_visitors",
+  "goal_completions",
 ] as const;
 
 export type MeasureType = (typeof MEASURE_TYPES)[number];
+
+/** Measures of one of the project's goals (lib/goals), named by its id. */
+export const GOAL_MEASURES = [
+  "goal_conversion_rate",
+  "goal_visitors",
+  "goal_completions",
+] as const satisfies readonly MeasureType[];
+
+export function isGoalMeasure(type: string | undefined): type is (typeof GOAL_MEASURES)[number] {
+  return (GOAL_MEASURES as readonly string[]).includes(type ?? "");
+}
 
 /** Measures that aggregate a numeric property (properties.<name>). */
 export const PROPERTY_MEASURES = ["sum", "avg", "min", "max"] as const satisfies readonly MeasureType[];
@@ -169,6 +183,15 @@ export const MEASURE_LABELS: Record<MeasureType, string> = {
   avg: "Average of a property",
   min: "Smallest value of a property",
   max: "Largest value of a property",
+  goal_conversion_rate: "Goal conversion rate",
+  goal_visitors: "Visitors who completed a goal",
+  goal_completions: "Goal completions",
+};
+
+const GOAL_MEASURE_WORDS: Record<(typeof GOAL_MEASURES)[number], string> = {
+  goal_conversion_rate: "conversion rate",
+  goal_visitors: "visitors",
+  goal_completions: "completions",
 };
 
 const PROPERTY_MEASURE_WORDS: Record<(typeof PROPERTY_MEASURES)[number], string> = {
@@ -178,8 +201,12 @@ const PROPERTY_MEASURE_WORDS: Record<(typeof PROPERTY_MEASURES)[number], string>
   max: "Largest",
 };
 
-/** A measure with its property named ("Sum of amount"), or the measure's own label. */
-export function measureLabel(measure: { type: MeasureType; property?: string }): string {
+/**
+ * A measure with its property named ("Sum of amount") or its goal's name when known ("Signed up:
+ * conversion rate"), else the measure's own label.
+ */
+export function measureLabel(measure: { type: MeasureType; property?: string }, goalName?: string): string {
+  if (isGoalMeasure(measure.type) && goalName) return `${goalName}: ${GOAL_MEASURE_WORDS[measure.type]}`;
   const word = PROPERTY_MEASURE_WORDS[measure.type as (typeof PROPERTY_MEASURES)[number]];
   if (!word || !measure.property) return MEASURE_LABELS[measure.type];
   return `${word} of ${measure.property.replace(/^properties\./, "")}`;
@@ -234,6 +261,8 @@ export const FILTER_OPS = [
   "not_equals",
   "contains",
   "not_contains",
+  /** A wildcard pattern, "*" for any run of characters ("/blog/*"): lib/query/wildcard.ts. */
+  "matches",
   "in",
   "not_in",
   "is_set",
@@ -252,6 +281,7 @@ export const FILTER_OP_LABELS: Record<FilterOp, string> = {
   not_equals: "is not",
   contains: "contains",
   not_contains: "does not contain",
+  matches: "matches",
   in: "is one of",
   not_in: "is none of",
   is_set: "is set",
@@ -274,12 +304,23 @@ const CONVERSION_PHRASES: Partial<Record<FilterOp, string>> = {
   not_in: "Visitors who did none of",
 };
 
-/** A filter as a sentence: "Country is France", "Page contains /docs", "Plan is set", "Visitors who did signup". */
+/** The goal filter's field (a conversion filter on one of the project's goals, by id). */
+const GOAL_FIELD = "goal";
+
+/**
+ * A filter as a sentence: "Country is France", "Page contains /docs", "Plan is set", "Visitors who
+ * did signup", "Visitors who completed Signed up" (a goal by its name when `goalNames` has it).
+ */
 export function filterLabel(
   filter: { field: string; op: FilterOp; value?: string | number | boolean | (string | number)[] },
   locale?: string,
+  goalNames?: Readonly<Record<string, string>>,
 ): string {
   const { field, op, value } = filter;
+  if (field === GOAL_FIELD) {
+    const goal = goalNames?.[String(value)] ?? "a goal";
+    return op === "not_equals" ? `Visitors who did not complete ${goal}` : `Visitors who completed ${goal}`;
+  }
   if (field === CONVERSION_FIELD)
     return `${CONVERSION_PHRASES[op] ?? `Visitors: ${FILTER_OP_LABELS[op]}`} ${(Array.isArray(value) ? value : [value]).join(", ")}`;
   if (value === undefined) return `${dimensionLabel(field)} ${FILTER_OP_LABELS[op]}`;

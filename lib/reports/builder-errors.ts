@@ -10,6 +10,8 @@ import { type WidgetInput, widgetInputSchema } from "./schemas";
 
 const SESSION_FILTERS_NOT_HERE =
   "Entry page and exit page filters work in trends, single numbers and top values, not in this kind of widget";
+const CHOOSE_A_GOAL = "Choose the goal to measure (goals are made in the project's settings).";
+
 const CONVERSION_RATE_NEEDS_FILTER =
   "A conversion rate needs a “Visitors who did” filter to convert to: add one under Filters.";
 
@@ -82,6 +84,11 @@ function describeIssue(issue: ValidationIssue, kind?: string): [BuilderField, st
       return ["event", "An event name has at most 200 characters."];
     case "measure":
       if (issue.message.includes("conversion_rate")) return ["filters", CONVERSION_RATE_NEEDS_FILTER];
+      if (third === "goal")
+        return [
+          "goal",
+          issue.message.includes("no such goal") ? "This goal no longer exists; choose another." : CHOOSE_A_GOAL,
+        ];
       return [
         "property",
         "Name a numeric property, such as amount or order.total (letters, digits, _, $ and -, up to 5 levels).",

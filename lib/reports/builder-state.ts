@@ -11,7 +11,7 @@ import type {
   QueryRange,
   RetentionQuery,
 } from "../query/schemas";
-import { dimensionLabel, PROPERTY_MEASURES } from "../query/vocabulary";
+import { dimensionLabel, isGoalMeasure, PROPERTY_MEASURES } from "../query/vocabulary";
 import type { Viz, WidgetInput } from "./schemas";
 
 export type Kind = QueryDefinitionInput["kind"];
@@ -34,6 +34,8 @@ export interface BuilderState {
   event: string;
   measure: Measure["type"];
   property: string;
+  /** A goal measure's goal (its id, from the goal picker); "" until one is chosen. */
+  goal: string;
   /** Breakdown: the dimension grouped by. */
   dimension: Dimension;
   limit: number;
@@ -100,6 +102,7 @@ export const initialBuilderState: BuilderState = {
   event: "",
   measure: "count",
   property: "",
+  goal: "",
   dimension: "path",
   limit: 10,
   sort: "desc",
@@ -197,6 +200,7 @@ function measureOf(state: BuilderState): Measure {
   if (usesProperty(state.measure)) {
     return { type: state.measure, property: `properties.${state.property.trim().replace(/^properties\./, "")}` };
   }
+  if (isGoalMeasure(state.measure)) return { type: state.measure, goal: state.goal };
   return { type: state.measure };
 }
 
@@ -322,7 +326,8 @@ export function fromWidget(title: string, query: QueryDefinitionInput, viz: Viz)
     case "breakdown": {
       const measure = query.measure ?? { type: "count" };
       const property = "property" in measure ? measure.property.replace(/^properties\./, "") : "";
-      const common = { ...base, event: query.event ?? "", measure: measure.type, property };
+      const goal = "goal" in measure ? measure.goal : "";
+      const common = { ...base, event: query.event ?? "", measure: measure.type, property, goal };
       if (query.kind === "trend")
         return {
           ...common,
