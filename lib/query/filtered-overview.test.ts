@@ -207,7 +207,7 @@ describe.each(Object.entries(VIEWS))("the overview filtered by %s", (view, filte
 });
 
 /** Views whose Entry and Exit pages tabs the session rollups answer: no filter on a key (a page, a referrer...), one profile dimension. */
-const TABS_DERIVED = ["no filter", "country", "device"];
+const TABS_DERIVED = ["no filter", "country", "device", "no country", "US or no country"];
 
 describe.each(Object.entries(VIEWS))("the overview's entry and exit pages filtered by %s", (view, filters) => {
   const requests = overviewTabRequests({ range: { relative: "last_30_days" }, filters });
