@@ -18,6 +18,7 @@ import type { PathAnchor, PathsQuery } from "../schemas";
 import type { QueryScope } from "../scope";
 import { sessionEventsSql } from "../sessions";
 import { type Sql, sql, trusted } from "../sql";
+import { likePatternOf } from "../wildcard";
 
 type Db = Pick<pg.Pool, "query">;
 
@@ -27,9 +28,9 @@ const NOT_STEPS = [...PASSIVE_EVENTS.filter((name) => name !== "pageview"), VITA
 /** The label every grouped-away value shares ("other"); real labels start with "p:" or "e:". */
 const OTHER = "o";
 
-/** A `*` pattern as a LIKE pattern over page labels, the pattern's own % _ and \ taken literally. */
+/** A `*` pattern (lib/query/wildcard.ts) as a LIKE pattern over page labels. */
 export function pageLikePattern(page: string): string {
-  return `p:${page.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, "%")}`;
+  return `p:${likePatternOf(page)}`;
 }
 
 /** Each event's step label, or NULL when it is not a step. */
