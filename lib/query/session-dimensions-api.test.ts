@@ -19,7 +19,9 @@ beforeAll(async () => {
   const created = await createTenant();
   const read = await createApiKey({ organizationId: created.organizationId, kind: "read", name: "reader" });
   tenant = { ...created, readKey: read.key };
-  const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000).toISOString();
+  // One clock reading: two would put the pageviews a millisecond further apart than written.
+  const now = Date.now();
+  const minutesAgo = (n: number) => new Date(now - n * 60_000).toISOString();
   const page = (path: string) => ({ page: { url: `https://site.example${path}` } });
   const response = await postEvents(
     {
