@@ -1,7 +1,9 @@
 // Alerts in Chromium: "Alert me…" on a report widget opens the alerts page with the widget's query,
 // the rule is created from the form, listed with its state, muted and unmuted, and its history
-// opened; an analyst sees the channels but cannot add one.
+// opened; an analyst sees the channels but cannot add one; a viewer reads and changes nothing; an
+// owner's "Send test" says how each send went, and an in-app test shows in the list at once.
 import { expect, test } from "@playwright/test";
+import { createApiKey } from "../lib/auth/api-keys";
 import { getPrisma } from "../lib/db/client";
 import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
 
@@ -87,4 +89,72 @@ test("an owner adds a webhook channel, edits it, rotates its secret, and is refu
   const saved = await getPrisma().alertChannel.findFirstOrThrow({ where: { projectId: ws.projectId } });
   expect(saved.secret).toBe(await channels.getByRole("status").locator("code").textContent());
   expect(saved.config).toEqual({ url: "https://hooks.example.com/on-call" });
+});
+
+test("a viewer reads the rules, their history and the channels, and is offered no change", async ({ page }) => {
+  const ws = await seedAnalystWorkspace("viewer");
+  const { key } = await createApiKey({ organizationId: ws.organizationId, kind: "admin", name: "alerts" });
+  const post = async (path: string, data: Record<string, unknown>) => {
+    const response = await page.request.post(path, {
+      headers: { authorization: `Bearer ${key}` },
+      data: { project_id: ws.projectId, ...data },
+    });
+    expect(response.status()).toBe(201);
+  };
+  await post("/api/v1/alerts/channels", { name: "Ops inbox", kind: "in_app" });
+  await post("/api/v1/alerts", {
+    name: "Signups drop",
+    query: { kind: "metric", event: "signup" },
+    window: { minutes: 60 },
+    condition: { type: "threshold", op: "below", value: 1 },
+  });
+  await signIn(page, ws.email, ws.password);
+  // Even the link "Alert me…" makes (a prefilled form) opens no form for a viewer.
+  await page.goto(
+    `/projects/${ws.projectId}/alerts?new=1&name=Signups&query=${encodeURIComponent('{"kind":"metric"}')}`,
+  );
+
+  const item = page.getByRole("listitem", { name: "Signups drop" });
+  await expect(item.getByText("signup · Events · below 1, last 60 min")).toBeVisible();
+  await item.getByRole("button", { name: "History" }).click();
+  await expect(item.getByRole("region", { name: "Rule history" })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Channels" })).toContainText("Ops inbox");
+
+  await expect(page.getByRole("form", { name: "New alert rule" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "New rule" })).toHaveCount(0);
+  for (const name of ["Edit", "Mute 1 h", "Disable", "Delete", "Send test", "Remove"])
+    await expect(page.getByRole("button", { name, exact: true })).toHaveCount(0);
+  await expect(page.getByRole("form", { name: "New channel" })).toHaveCount(0);
+});
+
+test("an owner sends a test to each channel: an in-app one shows in the list, a failing one says why", async ({
+  page,
+}) => {
+  const ws = await seedAnalystWorkspace("owner");
+  await signIn(page, ws.email, ws.password);
+  await page.goto(`/projects/${ws.projectId}/alerts`);
+  const form = page.getByRole("form", { name: "New channel" });
+  await form.getByLabel("Kind").selectOption("in_app");
+  await form.getByLabel("Channel name").fill("Team inbox");
+  await form.getByRole("button", { name: "Add channel" }).click();
+  const channels = page.getByRole("region", { name: "Channels" });
+  const inbox = channels.getByRole("listitem").filter({ hasText: "Team inbox" });
+  await expect(inbox).toBeVisible();
+
+  const notifications = page.getByRole("region", { name: "Notifications" });
+  await expect(notifications.getByRole("listitem")).toHaveCount(0);
+  await inbox.getByRole("button", { name: "Send test" }).click();
+  await expect(inbox.getByRole("status")).toHaveText("Test sent");
+  // Listed at once, not at the list's next refresh (15 s later).
+  await expect(notifications.getByRole("listitem")).toHaveCount(1, { timeout: 5_000 });
+  await expect(notifications.getByRole("listitem")).toContainText("Test of Team inbox: 42");
+
+  // This app has no SMTP server configured: the test fails, and says so.
+  await form.getByLabel("Kind").selectOption("email");
+  await form.getByLabel("Channel name").fill("Ops mail");
+  await form.getByLabel("Recipients").fill("ops@example.com");
+  await form.getByRole("button", { name: "Add channel" }).click();
+  const mail = channels.getByRole("listitem").filter({ hasText: "Ops mail" });
+  await mail.getByRole("button", { name: "Send test" }).click();
+  await expect(mail.getByRole("status")).toContainText("Test failed: Email is not configured");
 });

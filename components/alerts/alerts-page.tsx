@@ -1,7 +1,8 @@
 "use client";
 // A project's alerts: the rules with their state (create, edit, mute, delete, history), the
 // in-app notifications, and the channels (admins add, test and remove them). What each person may
-// do comes from the server (can_edit, and channel settings shown to admins only).
+// do comes from the server (the role, can_edit, and channel settings shown to admins only): viewers
+// read, so they get no "New rule" and no form, even from an "Alert me…" link.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { alertQuerySchema } from "@/lib/alerts/schemas";
@@ -50,10 +51,13 @@ function describeCondition(rule: RuleView): string {
 
 export function AlertsPage({
   projectId,
+  canCreateRules,
   canManageChannels,
   search,
 }: {
   projectId: string;
+  /** Analysts and above: create rules. */
+  canCreateRules: boolean;
   /** Owners and admins: add, test and remove channels. */
   canManageChannels: boolean;
   search: { new?: string; name?: string; query?: string; rule?: string };
@@ -76,7 +80,7 @@ export function AlertsPage({
     refetchInterval: 15_000,
   });
   const [editing, setEditing] = useState<{ rule?: RuleView; draft?: RuleDraft } | null>(() => {
-    const draft = draftFrom(search);
+    const draft = canCreateRules ? draftFrom(search) : undefined;
     return draft ? { draft } : null;
   });
   const [showing, setShowing] = useState<string | null>(search.rule ?? null);
@@ -109,7 +113,7 @@ export function AlertsPage({
           <h2 id="rules-heading" className="font-semibold">
             Alert rules
           </h2>
-          {!editing && (
+          {canCreateRules && !editing && (
             <button type="button" className={button} onClick={() => setEditing({})}>
               New rule
             </button>
@@ -231,6 +235,7 @@ export function AlertsPage({
         channels={channelList}
         canManage={canManageChannels}
         onChange={() => client.invalidateQueries({ queryKey: ["alert-channels", projectId] })}
+        onTested={() => client.invalidateQueries({ queryKey: ["alert-notifications", projectId] })}
       />
     </div>
   );

@@ -14,11 +14,14 @@ export function ChannelsSection({
   channels,
   canManage,
   onChange,
+  onTested,
 }: {
   projectId: string;
   channels: ChannelView[];
   canManage: boolean;
   onChange: () => void;
+  /** A test was sent: an in-app channel's shows in the notification list at once. */
+  onTested: () => void;
 }) {
   const [kind, setKind] = useState<Kind>("webhook");
   const [name, setName] = useState("");
@@ -51,8 +54,10 @@ export function ChannelsSection({
           method: "POST",
         },
       ),
-    onSuccess: (result, id) =>
-      setTested((current) => ({ ...current, [id]: result.ok ? "Test sent" : `Test failed: ${result.error}` })),
+    onSuccess: (result, id) => {
+      setTested((current) => ({ ...current, [id]: result.ok ? "Test sent" : `Test failed: ${result.error}` }));
+      onTested();
+    },
   });
   const remove = useMutation({
     mutationFn: (id: string) => apiFetch(`/api/v1/alerts/channels/${id}`, { method: "DELETE" }),

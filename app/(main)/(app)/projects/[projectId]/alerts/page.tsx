@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { AlertsPage } from "@/components/alerts/alerts-page";
+import { hasRole } from "@/lib/auth/roles";
 import { getSessionUser } from "@/lib/auth/session";
 import { getProjectForUser } from "@/lib/workspace/projects-for-user";
 
@@ -24,7 +25,8 @@ export default async function ProjectAlertsPage({
   return (
     <AlertsPage
       projectId={projectId}
-      canManageChannels={access.role === "admin" || access.role === "owner"}
+      canCreateRules={hasRole(access.role, "analyst")}
+      canManageChannels={hasRole(access.role, "admin")}
       search={{ new: one("new"), name: one("name"), query: one("query"), rule: one("rule") }}
     />
   );
