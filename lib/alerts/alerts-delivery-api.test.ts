@@ -137,7 +137,7 @@ async function channels(ws: Workspace) {
   const slack = await create({ name: "Slack", kind: "slack", url: `${http.url}/slack` });
   const email = await create({ name: "Ops mail", kind: "email", to: ["ops@example.com"] });
   const inApp = await create({ name: "In app", kind: "in_app" });
-  return { webhook, ids: [webhook.id, slack.id, email.id, inApp.id] };
+  return { webhook, slack, email, inApp, ids: [webhook.id, slack.id, email.id, inApp.id] };
 }
 
 /**
@@ -319,6 +319,139 @@ it(
     await waitFor("the resolved", () => webhooksFor(rule.id).length === 2, WAIT_MS, 200);
     await settledAfter(ws, rule.id, await resolvedAt(ws, rule.id), 0);
     expect(webhooksFor(rule.id).map((r) => (r.json as { state: string }).state)).toEqual(["firing", "resolved"]);
+  },
+  WAIT_MS * 4,
+);
+
+it(
+  "sends a test to every kind of channel: a signed webhook, a Slack message, an email and an in-app entry",
+  async () => {
+    const ws = await workspace();
+    const { webhook, slack, email, inApp } = await channels(ws);
+    for (const channel of [webhook, slack, email, inApp])
+      expect(await api(live(), ws, "POST", `/api/v1/alerts/channels/${channel.id}/test`)).toMatchObject({
+        ok: true,
+        error: null,
+      });
+
+    // A test names its channel where a rule's id would be, in the payload and in the link.
+    const [hook] = http.on("/hook").filter((r) => (r.json as { rule?: { id?: string } }).rule?.id === webhook.id);
+    expect(hook?.json).toMatchObject({ test: true, state: "firing", rule: { name: "Test of Hook" } });
+    const headers = hook?.headers ?? {};
+    expect(
+      verifySignature(
+        webhook.secret ?? "",
+        String(headers["x-lumen-timestamp"]),
+        hook?.body ?? "",
+        String(headers["x-lumen-signature"]),
+      ),
+    ).toBe(true);
+    const [message] = http.on("/slack").filter((r) => r.body.includes(slack.id));
+    expect(message?.json).toMatchObject({ text: expect.stringContaining("Test of Slack") });
+    await waitFor("the test email", () => smtp.mails.some((m) => m.raw.includes(email.id)), WAIT_MS, 50);
+    const mail = smtp.mails.find((m) => m.raw.includes(email.id));
+    expect(mail?.to).toEqual(["ops@example.com"]);
+    expect(mail?.raw).toContain("Test of Ops mail");
+    const { notifications } = await api<{ notifications: { rule: { id: string }; test?: boolean }[] }>(
+      live(),
+      ws,
+      "GET",
+      `/api/v1/alerts/notifications?project_id=${ws.tenant.projectId}`,
+    );
+    expect(notifications).toEqual([
+      expect.objectContaining({ rule: expect.objectContaining({ id: inApp.id }), test: true }),
+    ]);
+  },
+  WAIT_MS * 2,
+);
+
+interface Delivery {
+  state: string;
+  status: string;
+  attempts: { at: string; ok: boolean; status_code: number | null; error: string | null }[];
+  next_attempt_at: string | null;
+}
+
+const deliveries = async (ws: Workspace, ruleId: string) =>
+  (await api<{ notifications: Delivery[] }>(live(), ws, "GET", `/api/v1/alerts/${ruleId}/history`)).notifications;
+
+it(
+  "retries a failed delivery with backoff, logging every attempt, and gives up 24 h after the notification",
+  async () => {
+    // The test before leaves the alert clock ten minutes ahead: the spike must fall in the rule's window.
+    await setClock(0);
+    const ws = await workspace();
+    const flaky = await api<{ id: string }>(live(), ws, "POST", "/api/v1/alerts/channels", {
+      project_id: ws.tenant.projectId,
+      name: "Flaky",
+      kind: "webhook",
+      url: `${http.url}/flaky`,
+    });
+    http.failing.set("/flaky", 503);
+    const rule = await createRule(ws, `Flaky ${ws.tenant.projectId.slice(0, 8)}`, [flaky.id]);
+    await spike(ws.tenant, 20);
+
+    // The first send fails: kept for a retry 15-30 s later (the first backoff step), the attempt logged.
+    let firing: Delivery | undefined;
+    await waitFor(
+      "a failed first attempt",
+      async () => {
+        [firing] = await deliveries(ws, rule.id);
+        return firing?.attempts.length === 1;
+      },
+      WAIT_MS,
+      200,
+    );
+    expect(firing).toMatchObject({ state: "firing", status: "pending" });
+    expect(firing?.attempts).toEqual([
+      expect.objectContaining({ ok: false, status_code: 503, error: "The receiver answered 503" }),
+    ]);
+    const wait = Date.parse(firing?.next_attempt_at ?? "") - Date.parse(firing?.attempts[0]?.at ?? "");
+    expect(wait).toBeGreaterThanOrEqual(15_000);
+    expect(wait).toBeLessThanOrEqual(31_000);
+
+    // The receiver is back; the retry is made due now instead of waiting: delivered, with the same key.
+    http.failing.delete("/flaky");
+    await getPool().query(
+      "UPDATE alert_notifications SET next_attempt_at = now() WHERE rule_id = $1 AND status = 'pending'",
+      [rule.id],
+    );
+    await waitFor(
+      "the retry, delivered",
+      async () => (await deliveries(ws, rule.id))[0]?.status === "delivered",
+      WAIT_MS,
+      200,
+    );
+    expect((await deliveries(ws, rule.id))[0]?.attempts.map((a) => a.ok)).toEqual([false, true]);
+    const sends = webhooksFor(rule.id, "/flaky");
+    expect(sends).toHaveLength(2);
+    expect(sends[1]?.headers["idempotency-key"]).toBe(sends[0]?.headers["idempotency-key"]);
+
+    // The resolved fails too, and was made more than 24 h ago (as far as the outbox knows): no more retries.
+    http.failing.set("/flaky", 503);
+    await setClock(10 * 60_000);
+    await waitFor(
+      "a failed resolved",
+      async () => (await deliveries(ws, rule.id)).some((d) => d.state === "resolved" && d.attempts.length === 1),
+      WAIT_MS,
+      200,
+    );
+    await getPool().query(
+      "UPDATE alert_notifications SET created_at = now() - interval '24 hours', next_attempt_at = now() WHERE rule_id = $1 AND status = 'pending'",
+      [rule.id],
+    );
+    await waitFor(
+      "the resolved given up",
+      async () => (await deliveries(ws, rule.id)).some((d) => d.state === "resolved" && d.status === "failed"),
+      WAIT_MS,
+      200,
+    );
+    const resolved = (await deliveries(ws, rule.id)).find((d) => d.state === "resolved");
+    expect(resolved?.attempts.map((a) => a.ok)).toEqual([false, false]);
+    expect(resolved?.next_attempt_at).toBeNull();
+    http.failing.delete("/flaky");
+    await api(live(), ws, "PATCH", `/api/v1/alerts/${rule.id}`, { enabled: false });
+    await setClock(0);
   },
   WAIT_MS * 4,
 );
