@@ -1,7 +1,8 @@
 // The opt-in modules in Chromium, end to end: lumen-vitals.js measures a page whose hero image
 // arrives late and whose banner then pushes everything down, and reports LCP and CLS once when the
 // page is left; lumen-errors.js sends a thrown error and a rejected promise, which the errors query
-// groups as two fingerprints; both show on the project's Performance and Errors pages.
+// groups as two fingerprints; both show on the project's Performance and Errors pages. A slow click
+// is the page's INP; errors are scrubbed of query strings and emails, and capped per page load.
 import { expect, type Page, test } from "@playwright/test";
 import { createApiKey } from "../lib/auth/api-keys";
 import { closeDatabase } from "../lib/db/client";
@@ -105,7 +106,7 @@ test("a thrown error and a rejected promise arrive grouped as two fingerprints, 
   });
   expect(response.status()).toBe(200);
   const { data } = (await response.json()) as { data: ErrorsResult };
-  expect(data.total.count).toBe(3);
+  expect(data.total).toEqual({ count: 3, users: 1 });
   expect(data.groups.map((group) => [group.kind, group.count]).sort()).toEqual([
     ["error", 2],
     ["unhandledrejection", 1],
@@ -118,8 +119,85 @@ test("a thrown error and a rejected promise arrive grouped as two fingerprints, 
   await expect(page.getByRole("heading", { name: "Errors", level: 2 })).toBeVisible();
   const table = page.getByRole("table", { name: /JavaScript errors/ });
   await expect(table.getByRole("row")).toHaveCount(3); // the header and two groups
+  await expect(page.getByText("3 errors, 1 user affected")).toBeVisible();
   await expect(table).toContainText("Checkout failed for order");
   await expect(table).toContainText("Unhandled rejection: Network timeout after 3000 ms");
+});
+
+test("a slow click is the page's INP, reported with the other vitals when the page is hidden", async ({ page }) => {
+  const tenant = await createTenant();
+  await page.goto(vitalsDemo(tenant, 0));
+  await modulesLoaded(page);
+  await page.evaluate(() => {
+    const button = document.createElement("button");
+    button.textContent = "Slow button";
+    // The main thread is busy for 300 ms after the click: the interaction lasts at least that long.
+    button.addEventListener("click", () => {
+      const end = performance.now() + 300;
+      while (performance.now() < end);
+    });
+    document.body.append(button);
+  });
+  await page.getByRole("button", { name: "Slow button" }).click();
+  // The browser has timed the interaction (its entry comes after the next paint).
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) =>
+        new PerformanceObserver((list, observer) => {
+          if (list.getEntries().some((entry) => entry.duration >= 250)) {
+            observer.disconnect();
+            resolve();
+          }
+        }).observe({ type: "event", buffered: true, durationThreshold: 16 } as PerformanceObserverInit),
+      ),
+  );
+  await hidePage(page);
+
+  const events = await waitForEvents(tenant, (rows) => named(rows, "web_vitals").length === 1);
+  const metrics = named(events, "web_vitals")[0]!.properties as Record<string, number>;
+  // Event timing rounds durations to 8 ms.
+  expect(metrics.inp).toBeGreaterThanOrEqual(290);
+  expect(metrics.inp).toBeLessThan(5_000);
+  expect(metrics.fcp).toBeGreaterThan(0);
+  expect(metrics.ttfb).toBeGreaterThanOrEqual(0);
+  expect(metrics.ttfb).toBeLessThanOrEqual(metrics.fcp!);
+});
+
+test("errors lose query strings and emails in the browser, and at most 10 are sent per page load", async ({ page }) => {
+  const tenant = await createTenant();
+  const sent = recordIngestRequests(page);
+  await page.goto(vitalsDemo(tenant, 0));
+  await modulesLoaded(page);
+  // 15 uncaught errors from a script whose URL has a query string (its frames carry it), each
+  // message with an email and a URL with a query string; the page's own URL has one too (?key=).
+  await page.addScriptTag({
+    content: [
+      "window.thrown = 0;",
+      "function lookUp(attempt) {",
+      "  window.thrown++;",
+      '  throw new Error("No account for ana@example.com at https://shop.example.com/api/users?email=ana@example.com&attempt=" + attempt);',
+      "}",
+      "for (let attempt = 0; attempt < 15; attempt++) setTimeout(() => lookUp(attempt));",
+      "//# sourceURL=https://cdn.example.com/app.js?v=3&token=s3cret",
+    ].join("\n"),
+  });
+  await page.waitForFunction(() => (window as unknown as { thrown: number }).thrown === 15);
+  await flushTracker(page);
+  await sendMarker(page, tenant, sent);
+
+  const reports = sent.batches().flatMap((batch) => batch.events.filter((event) => event.name === "js_error"));
+  expect(reports).toHaveLength(10);
+  for (const { properties } of reports) {
+    const error = properties as Record<string, string>;
+    expect(error.message).toBe("No account for [email] at https://shop.example.com/api/users");
+    expect(error.top_frame).toMatch(/^lookUp \(https:\/\/cdn\.example\.com\/app\.js:\d+:\d+\)$/);
+    expect(error.stack?.split("\n")[0]).toBe(error.top_frame);
+    const text = JSON.stringify(error);
+    for (const secret of ["?", "token", "s3cret", "email=", "example.com/api/users?", tenant.writeKey, "ana@"])
+      expect(text).not.toContain(secret);
+  }
+  const stored = await waitForEvents(tenant, (rows) => named(rows, "js_error").length === 10);
+  expect(named(stored, "js_error")).toHaveLength(10);
 });
 
 test("the Performance page shows the page's p75 with its rating", async ({ page }) => {

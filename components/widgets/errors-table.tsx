@@ -4,7 +4,7 @@
 import { Line, LineChart, YAxis } from "recharts";
 import type { ErrorsResult } from "@/lib/query/results";
 import { seriesColor } from "./colors";
-import { formatNumber } from "./format";
+import { formatCount, formatNumber } from "./format";
 import { useLocale } from "./use-locale";
 
 function Sparkline({ values, color, label }: { values: number[]; color: string; label: string }) {
@@ -36,7 +36,8 @@ export function ErrorsTable({
   return (
     <div className="overflow-x-auto">
       <p className="px-2 pb-1 text-xs text-slate-500 dark:text-slate-400">
-        {formatNumber(result.total.count, lang)} errors, {formatNumber(result.total.users, lang)} users affected
+        {formatCount(result.total.count, { one: "error", other: "errors" }, lang)},{" "}
+        {formatCount(result.total.users, { one: "user", other: "users" }, lang)} affected
       </p>
       <table className="w-full text-xs tabular-nums">
         <caption className="sr-only">{title}, grouped by message and top stack frame, the most frequent first</caption>
