@@ -1,10 +1,14 @@
 // The last 30 minutes per minute: events as bars, visitors as a line, the current minute last. Props
 // in, SVG out; the numbers are also in a table for screen readers.
+import { formatCount } from "@/components/widgets/format";
 import type { RealtimeSnapshot } from "@/lib/realtime/realtime-schemas";
 
 const WIDTH = 600;
 const HEIGHT = 140;
 const PAD = 4;
+
+const EVENTS = { one: "event", other: "events" };
+const VISITORS = { one: "visitor", other: "visitors" };
 
 const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 
@@ -30,7 +34,7 @@ export function MinutesChart({ minutes }: { minutes: RealtimeSnapshot["minutes"]
             height={HEIGHT - PAD - y(m.events)}
             className="fill-indigo-400 dark:fill-indigo-500"
           >
-            <title>{`${clock(m.minute)}: ${m.events} events, ${m.visitors} visitors`}</title>
+            <title>{`${clock(m.minute)}: ${formatCount(m.events, EVENTS)}, ${formatCount(m.visitors, VISITORS)}`}</title>
           </rect>
         ))}
         <path d={line} fill="none" strokeWidth={2} className="stroke-emerald-600 dark:stroke-emerald-400" />

@@ -7,9 +7,12 @@ import { Layer, Rectangle, ResponsiveContainer, Sankey } from "recharts";
 import type { PathsResult } from "@/lib/query/results";
 import { ChartFigure } from "./chart-figure";
 import { OTHER_COLOR, seriesColor } from "./colors";
-import { formatNumber, formatPercent } from "./format";
+import { formatCount, formatNumber, formatPercent } from "./format";
 import { pathDropOffPhrase, pathNodeName, pathStepName, pathsSankeyData, type SankeyNodeDatum } from "./paths-items";
 import { useLocale } from "./use-locale";
+
+const SESSIONS = { one: "session", other: "sessions" };
+const STEPS = { one: "step", other: "steps" };
 
 export interface PathsFlowProps {
   result: PathsResult;
@@ -104,7 +107,7 @@ function FlowNode({
   const name = payload.name.length > LABEL_CHARS ? `${payload.name.slice(0, LABEL_CHARS - 1)}…` : payload.name;
   return (
     <Layer>
-      <title>{`${payload.name}: ${formatNumber(payload.count, locale)} sessions`}</title>
+      <title>{`${payload.name}: ${formatCount(payload.count, SESSIONS, locale)}`}</title>
       <Rectangle x={x} y={y} width={width} height={Math.max(height, 1)} fill={fill} radius={2} />
       <text
         x={atEnd ? x - 6 : x + width + 6}
@@ -140,7 +143,7 @@ export function PathsFlow({ result, title = "Paths", accent, locale, height }: P
   const drawnHeight = height ?? Math.max(320, busiest * 28);
   const anchor = result.steps.find((step) => step.position === 0);
   const lastStep = Math.max(...data.nodes.map((node) => node.step), 0);
-  const summary = `Flow of ${title}: ${formatNumber(anchor?.count ?? 0, lang)} sessions ${result.mode === "start" ? "from" : "to"} ${result.anchor.value}, over ${result.steps.length - 1} steps ${result.mode === "start" ? "after" : "before"} it.`;
+  const summary = `Flow of ${title}: ${formatCount(anchor?.count ?? 0, SESSIONS, lang)} ${result.mode === "start" ? "from" : "to"} ${result.anchor.value}, over ${formatCount(result.steps.length - 1, STEPS, lang)} ${result.mode === "start" ? "after" : "before"} it.`;
   return (
     <ChartFigure
       summary={summary}
@@ -149,7 +152,7 @@ export function PathsFlow({ result, title = "Paths", accent, locale, height }: P
     >
       {data.links.length === 0 ? (
         <p className="flex h-full items-center justify-center text-sm">
-          {`${formatNumber(anchor?.count ?? 0, lang)} sessions, none with a step ${result.mode === "start" ? "after" : "before"} it`}
+          {`${formatCount(anchor?.count ?? 0, SESSIONS, lang)}, none with a step ${result.mode === "start" ? "after" : "before"} it`}
         </p>
       ) : (
         <ResponsiveContainer width="100%" height="100%">
