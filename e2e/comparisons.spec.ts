@@ -1,8 +1,9 @@
 // Comparisons like with like, in Chromium, with the clock held at Wednesday 2026-11-18 14:37 in
 // Paris (the project's zone): on the page (Playwright's clock) and on the server (X-Lumen-Test-Now,
-// which test servers honour: lib/clock.ts). "Today" is compared with yesterday until 14:37, the
-// hours still to come are blank, the bounce rate changes in percentage points, and the previous
-// period is drawn on request, in the overview and in embeds alike.
+// which test servers honour: lib/clock.ts). "Today" is compared with yesterday until 14:37 (and the
+// last 7 days with the 7 days before, until 14:37 a week ago), the hours still to come are blank,
+// the bounce rate changes in percentage points, and the previous period is drawn on request, in the
+// overview and in embeds alike.
 import { expect, type Locator, type Page, test } from "@playwright/test";
 import { getPool, getPrisma } from "../lib/db/client";
 import { ensureEventPartitions } from "../lib/db/partitions";
@@ -27,6 +28,9 @@ const seed: Seed[] = [
   // Yesterday after 14:37: two more bounces (all of yesterday: 5 pageviews, 3 bounces of 5).
   ["dan", "pageview", "2026-11-17T15:00:00Z", "s4"],
   ["eve", "pageview", "2026-11-17T18:00:00Z", "s5"],
+  // A week ago (Wednesday the 11th), before and after 14:37: the last 7 days' previous period ends at the first.
+  ["ivy", "pageview", "2026-11-11T09:00:00Z", "s10"],
+  ["jon", "pageview", "2026-11-11T16:00:00Z", "s11"],
   // Today until 14:37: 4 pageviews by 4 visitors, 3 of 4 sessions bounced.
   ["ann", "pageview", "2026-11-18T07:00:00Z", "s6"],
   ["ann", "click", "2026-11-18T07:01:00Z", "s6"],
@@ -96,6 +100,15 @@ test("today is compared with yesterday until the same time, and the hours to com
   const grid = await panel.locator("svg .recharts-cartesian-grid").boundingBox();
   expect(plotted!.width / grid!.width).toBeGreaterThan(0.5);
   expect(plotted!.width / grid!.width).toBeLessThan(0.7);
+});
+
+test("the last 7 days, ending today, are compared with the 7 days before until the same time", async ({ page }) => {
+  const tenant = await seedWorkspace();
+  await openOverviewAt(page, tenant.projectId, tenant.organizationId, "range=last_7_days");
+  // The 12th to now: 9 pageviews; the 5th to the 11th at 14:37: 1 (not 2: the 11th's 5 PM is after it).
+  const pageviews = card(page, "Pageviews");
+  await expect(pageviews.getByTestId("metric-value")).toHaveText("9");
+  await expect(pageviews.getByTestId("metric-change")).toContainText("vs 1 in the previous period");
 });
 
 test("the previous period is drawn on request, kept in the URL, and taken away again", async ({ page }) => {
