@@ -2,7 +2,7 @@
 // arrives late and whose banner then pushes everything down, and reports LCP and CLS once when the
 // page is left; lumen-errors.js sends a thrown error and a rejected promise, which the errors query
 // groups as two fingerprints; both show on the project's Performance and Errors pages. A slow click
-// is the page's INP; errors are scrubbed of query strings and emails, and capped per page load.
+// is the page's INP; errors are scrubbed of query strings and emails, and capped per page.
 import { expect, type Page, test } from "@playwright/test";
 import { createApiKey } from "../lib/auth/api-keys";
 import { closeDatabase } from "../lib/db/client";
@@ -163,7 +163,7 @@ test("a slow click is the page's INP, reported with the other vitals when the pa
   expect(metrics.ttfb).toBeLessThanOrEqual(metrics.fcp!);
 });
 
-test("errors lose query strings and emails in the browser, and at most 10 are sent per page load", async ({ page }) => {
+test("errors lose query strings and emails in the browser, and at most 10 are sent per page", async ({ page }) => {
   const tenant = await createTenant();
   const sent = recordIngestRequests(page);
   await page.goto(vitalsDemo(tenant, 0));
@@ -198,6 +198,18 @@ test("errors lose query strings and emails in the browser, and at most 10 are se
   }
   const stored = await waitForEvents(tenant, (rows) => named(rows, "js_error").length === 10);
   expect(named(stored, "js_error")).toHaveLength(10);
+
+  // A single-page navigation to another path is another page: its errors are reported again.
+  await page.evaluate(() => {
+    history.pushState(null, "", "/tracker-demo/vitals/next");
+    setTimeout(() => (window as unknown as { lookUp: (attempt: number) => void }).lookUp(15));
+  });
+  await page.waitForFunction(() => (window as unknown as { thrown: number }).thrown === 16);
+  await flushTracker(page);
+  await sendMarker(page, tenant, sent);
+  const after = sent.batches().flatMap((batch) => batch.events.filter((event) => event.name === "js_error"));
+  expect(after).toHaveLength(11);
+  expect(after.at(-1)?.context?.page?.path).toBe("/tracker-demo/vitals/next");
 });
 
 test("the Performance page shows the page's p75 with its rating", async ({ page }) => {
