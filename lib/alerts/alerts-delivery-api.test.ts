@@ -370,6 +370,8 @@ interface Delivery {
   status: string;
   attempts: { at: string; ok: boolean; status_code: number | null; error: string | null }[];
   next_attempt_at: string | null;
+  /** Set when a failed attempt has been settled (its retry scheduled): the attempt is logged just before. */
+  last_error: string | null;
 }
 
 const deliveries = async (ws: Workspace, ruleId: string) =>
@@ -397,7 +399,7 @@ it(
       "a failed first attempt",
       async () => {
         [firing] = await deliveries(ws, rule.id);
-        return firing?.attempts.length === 1;
+        return firing?.attempts.length === 1 && firing.last_error !== null;
       },
       WAIT_MS,
       200,
@@ -432,7 +434,10 @@ it(
     await setClock(10 * 60_000);
     await waitFor(
       "a failed resolved",
-      async () => (await deliveries(ws, rule.id)).some((d) => d.state === "resolved" && d.attempts.length === 1),
+      async () =>
+        (await deliveries(ws, rule.id)).some(
+          (d) => d.state === "resolved" && d.attempts.length === 1 && d.last_error !== null,
+        ),
       WAIT_MS,
       200,
     );
