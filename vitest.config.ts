@@ -23,7 +23,8 @@ export default defineConfig({
     // two-core machine running other suites at once (a load of 30), where an HTTP test of a few
     // sign-ins took 30 s.
     testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Setup hooks seed data sets (a day of events, rollups refreshed): at load 30 some took over 60 s.
+    hookTimeout: 120_000,
     // Test files share one database; each seeds its own organization, so they can run side by side.
     fileParallelism: true,
   },
