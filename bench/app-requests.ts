@@ -13,11 +13,23 @@ import type { ViewerChoices } from "../lib/embed/schemas";
 import { verifyEmbedToken } from "../lib/embed/tokens";
 import { createGoal } from "../lib/goals/goals";
 import type { GoalCreate, GoalView } from "../lib/goals/schemas";
-import { overviewRequests, overviewTabRequests, panelRequest } from "../lib/query/overview";
+import {
+  breakdownPanelOf,
+  overviewRequests,
+  overviewTabRequests,
+  panelRequest,
+  selectPanelRow,
+} from "../lib/query/overview";
 import { embedPrincipal, principalOfReader, withQueryGate } from "../lib/query/query-gate";
 import { runQuery } from "../lib/query/run-query";
-import { type Filter, type QueryDefinitionInput, type QueryRange, queryRequestSchema } from "../lib/query/schemas";
-import { DEFAULT_VIEW, parseViewState, type ViewState, withDrillDown } from "../lib/query/view-state";
+import {
+  type Dimension,
+  type Filter,
+  type QueryDefinitionInput,
+  type QueryRange,
+  queryRequestSchema,
+} from "../lib/query/schemas";
+import { DEFAULT_VIEW, parseViewState, type ViewState } from "../lib/query/view-state";
 import { createReportFromTemplate, templateSchema } from "../lib/reports/templates";
 import { ensureUserWithRole } from "../lib/workspace/workspace";
 import type { Workspace } from "./dataset";
@@ -46,18 +58,23 @@ const PAGES_TAB_TARGET = { requestP95Ms: 500, wholeP95Ms: 500 };
 /** Funnels, retention (raw events where their bitmaps cannot answer) and paths: under 2 s. */
 const RAW_KIND_TARGET = { requestP95Ms: null, wholeP95Ms: 2000 };
 
-/** The drill-downs an analyst clicks on the overview's tables (and a property filter from a shared link). */
+/**
+ * The views an analyst reaches by clicking rows of the overview's tables (selectPanelRow, as the
+ * dashboard does: a custom event keeps the visitors who did it), and a property filter from a shared link.
+ */
 function overviewViews(): { name: string; view: ViewState }[] {
-  const page = withDrillDown(DEFAULT_VIEW, "path", "/pricing");
+  const click = (view: ViewState, dimension: Dimension, value: string) =>
+    selectPanelRow(view, breakdownPanelOf(dimension), value);
+  const page = click(DEFAULT_VIEW, "path", "/pricing");
   return [
     { name: "no filter", view: DEFAULT_VIEW },
     { name: "page", view: page },
-    { name: "referrer", view: withDrillDown(DEFAULT_VIEW, "referrer", "google.com") },
-    { name: "country", view: withDrillDown(DEFAULT_VIEW, "country", "US") },
-    { name: "device", view: withDrillDown(DEFAULT_VIEW, "device", "mobile") },
-    { name: "event", view: withDrillDown(DEFAULT_VIEW, "event", "signup") },
+    { name: "referrer", view: click(DEFAULT_VIEW, "referrer", "google.com") },
+    { name: "country", view: click(DEFAULT_VIEW, "country", "US") },
+    { name: "device", view: click(DEFAULT_VIEW, "device", "mobile") },
+    { name: "event (visitors who did signup)", view: click(DEFAULT_VIEW, "event", "signup") },
     { name: "property", view: parseViewState(new URLSearchParams("f=properties.plan:equals:pro")) },
-    { name: "page + device", view: withDrillDown(page, "device", "mobile") },
+    { name: "page + device", view: click(page, "device", "mobile") },
   ];
 }
 

@@ -23,10 +23,11 @@ import {
   type BreakdownPanel,
   headlineMetricsFor,
   headlineQuery,
+  selectPanelRow,
   trendQuery,
 } from "@/lib/query/overview";
 import type { BreakdownResult, MetricResult, TrendResult } from "@/lib/query/results";
-import { withConversion, withDrillDown, withGoalConversion, withoutFilter } from "@/lib/query/view-state";
+import { withGoalConversion, withoutFilter } from "@/lib/query/view-state";
 import { ActiveNow } from "./active-now";
 import { GoalsPanel } from "./goals-panel";
 import { PanelTabs } from "./panel-tabs";
@@ -48,11 +49,7 @@ export function ProjectOverview({ projectId, origin }: { projectId: string; orig
   });
   const trend = trendQuery(selected, view.range);
   const drill = (panel: BreakdownPanel) => (value: string | null) =>
-    setView((current) =>
-      panel.selects === "visitors" && value !== null
-        ? withConversion(current, value)
-        : withDrillDown(current, panel.dimension, value),
-    );
+    setView((current) => selectPanelRow(current, panel, value));
 
   if (anyData.data && anyData.data.data.value === 0) return <TrackerSnippet origin={origin} projectId={projectId} />;
 

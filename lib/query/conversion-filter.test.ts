@@ -1,7 +1,7 @@
 // Conversion filters on a small hand-built data set, every number worked out by hand: "visitors who
 // did signup" keeps all of those visitors' events in the range (their pageviews, sessions, sources),
-// tenant-bound, answered from raw events even where rollups answer the unfiltered query, and equal
-// either way. Project time zone Europe/Paris; DST starts there on 2026-03-29 at 02:00.
+// tenant-bound; unique users and the conversion rate from the actor bitmaps, the rest from raw
+// events even where rollups answer the unfiltered query, and equal either way. Project time zone Europe/Paris; DST starts there on 2026-03-29 at 02:00.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTenant, type Tenant } from "../../testing/fixtures";
 import { closeDatabase, getPool } from "../db/client";
@@ -78,7 +78,7 @@ const did = (value: string | string[]): Filter =>
   Array.isArray(value) ? { field: "performed", op: "in", value } : { field: "performed", op: "equals", value };
 const signedUp = did("signup");
 
-/** Runs on raw events and as the planner chooses: the two must agree, and filters by actor read raw. */
+/** Runs on raw events and as the planner chooses: the two must agree. */
 async function run(input: QueryDefinitionInput, range: QueryRange = days) {
   const query = queryDefinitionSchema.parse(input);
   const base = { organizationId: tenant.organizationId, projectId: tenant.projectId, query, range, now };
@@ -105,15 +105,23 @@ describe("the overview's panels for visitors who did signup", () => {
   ])("%s", async (_, query, expected) => {
     const result = await run({ ...query, filters: [signedUp] } as QueryDefinitionInput);
     expect((result.data as MetricResult).value).toBeCloseTo(expected, 12);
-    expect(result.usedRollups).toBe(false);
+    // Who did signup is a set of actors: the bitmaps answer for visitors, not for their events.
+    const measure = "measure" in query ? query.measure?.type : undefined;
+    expect(result.usedRollups).toBe(measure === "unique_users" || measure === "conversion_rate");
   });
 
-  it("reads rollups without the filter, raw with it, and agrees with raw either way", async () => {
+  it("reads rollups without the filter, bitmaps for visitors with it, raw for their events, and agrees with raw", async () => {
     expect((await run({ kind: "metric", measure: { type: "unique_users" } })).usedRollups).toBe(true);
     expect((await run({ kind: "metric", measure: { type: "sessions" } })).usedRollups).toBe(true);
     expect((await run({ kind: "metric", measure: { type: "unique_users" }, filters: [signedUp] })).usedRollups).toBe(
-      false,
+      true,
     );
+    expect((await run({ kind: "metric", measure: { type: "sessions" }, filters: [signedUp] })).usedRollups).toBe(false);
+    // "Did not" and two conversion filters stay raw.
+    const notSigned: Filter = { field: "performed", op: "not_equals", value: "signup" };
+    const visitors = { kind: "metric", measure: { type: "unique_users" } } as const;
+    expect((await run({ ...visitors, filters: [notSigned] })).usedRollups).toBe(false);
+    expect((await run({ ...visitors, filters: [signedUp, did("purchase")] })).usedRollups).toBe(false);
   });
 
   it("trends their pageviews by day", async () => {

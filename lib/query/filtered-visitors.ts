@@ -11,10 +11,18 @@
 // (pair-bitmaps-refresh.ts). What arrived after the watermark is read raw, and so are the partial
 // days at either end of a range that does not start or end at a local midnight (edge-days.ts). Only
 // in the time zone the bitmaps are in; otherwise other sources answer.
+//
+// A conversion filter ("visitors who did signup": performed equals or in, what clicking a custom
+// event on the overview applies) keeps the actors who did one of its events anywhere in the range:
+// the OR of those events' daily bitmaps over the range's whole days, with the actors of its partial
+// days and later arrivals added by number. Every day's intersection is ANDed with that set, and so
+// are the mixed actors' days; the events read raw (partial days, arrivals) apply the filter raw.
+// So unique users and the conversion rate under it are exact without reading the kept actors' events.
 import "server-only";
 import type pg from "pg";
-import { bitmapsFromNumbersSql, numberedActorsSql } from "./actor-bitmaps";
+import { bitmapsFromNumbersSql, CHUNK_BITS, CHUNK_SHIFT, numberedActorsSql } from "./actor-bitmaps";
 import { bitmapGroupsSql, bitmapTopAndOtherSql } from "./bitmap-results";
+import { conversionRateSql } from "./conversion-filter";
 import { undailiedEventsSql, wholeDaysCondition } from "./edge-days";
 import { actorHash, dimensionText, storedTextFilterCondition, textFilterCondition } from "./fields";
 import type { GroupedSql, Grouping, TopAndOtherSql } from "./measure";
@@ -62,6 +70,14 @@ interface Selection {
   groupBy: RolledDimension | undefined;
   /** The kept pair (pair-bitmaps-refresh.ts) when two dimensions that vary within a visit are involved. */
   pair: BitmapPair | null;
+  /** A conversion filter's event names: only the actors who did one of them in the range are counted. */
+  converted: string[] | null;
+}
+
+/** The names of a positive "performed" filter (equals, in): what the event bitmaps can answer. */
+function performedNames(filter: Filter): string[] | null {
+  if (filter.field !== CONVERSION_FIELD || (filter.op !== "equals" && filter.op !== "in")) return null;
+  return (Array.isArray(filter.value) ? filter.value : [filter.value]).map(String);
 }
 
 function groupByOf(query: QueryDefinition): Dimension | undefined {
@@ -79,23 +95,31 @@ function selectionOf(scope: Pick<QueryScope, "event" | "filters">, groupBy: Dime
   if (groupBy !== undefined && !isRolled(groupBy)) return null;
   const names: Sql[] = scope.event === undefined ? [] : [sql`x.name = ${scope.event}`];
   const byDimension = new Map<RolledDimension, Filter[]>();
+  let converted: string[] | null = null;
   for (const filter of scope.filters) {
-    if (!TEXT_OPERATORS.has(filter.op) || filter.field === CONVERSION_FIELD || filter.field === GOAL_FIELD) return null;
+    if (filter.field === CONVERSION_FIELD || filter.field === GOAL_FIELD) {
+      // One positive conversion filter: "did not" and goals (whose events need their conditions) read raw.
+      converted = converted === null ? performedNames(filter) : null;
+      if (converted === null) return null;
+      continue;
+    }
+    if (!TEXT_OPERATORS.has(filter.op)) return null;
     if (filter.field === "event") names.push(textFilterCondition(filter, sql`x.name`));
     else if (isRolled(filter.field)) byDimension.set(filter.field, [...(byDimension.get(filter.field) ?? []), filter]);
     else return null;
   }
   const varying = new Set([...byDimension.keys(), ...(groupBy ? [groupBy] : [])].filter((d) => !isProfileDimension(d)));
-  if (varying.size + (names.length > 0 ? 1 : 0) <= 1) return { names, byDimension, groupBy, pair: null };
+  if (varying.size + (names.length > 0 ? 1 : 0) <= 1) return { names, byDimension, groupBy, pair: null, converted };
   const pair = BITMAP_PAIRS.find((p) => varying.size === 2 && p.every((d) => varying.has(d)));
-  return pair && names.length === 0 ? { names, byDimension, groupBy, pair } : null;
+  return pair && names.length === 0 ? { names, byDimension, groupBy, pair, converted } : null;
 }
 
 /**
  * Whether the existing daily bitmaps answer the query straight (rollups.ts): no filters but on the
- * breakdown's own dimension, or only on the event name without a breakdown.
+ * breakdown's own dimension, or only on the event name without a breakdown (and no conversion filter).
  */
 function answeredByValueBitmaps(selection: Selection): boolean {
+  if (selection.converted !== null) return false;
   const dimensions = [...selection.byDimension.keys()];
   if (selection.names.length > 0) return dimensions.length === 0 && selection.groupBy === undefined;
   return dimensions.length === 0 || (dimensions.length === 1 && (selection.groupBy ?? dimensions[0]) === dimensions[0]);
@@ -108,9 +132,12 @@ export async function filteredVisitorsPlanIfAnswerable(
   query: QueryDefinition,
 ): Promise<FilteredVisitorsPlan | null> {
   if (query.kind !== "trend" && query.kind !== "metric" && query.kind !== "breakdown") return null;
-  if (query.measure.type !== "unique_users" || (query.kind === "trend" && query.interval === "hour")) return null;
+  if (query.kind === "trend" && query.interval === "hour") return null;
   const selection = selectionOf(scope, groupByOf(query));
   if (!selection || answeredByValueBitmaps(selection)) return null;
+  // The conversion rate is unique users with the conversion filter over unique users without it.
+  const rate = query.measure.type === "conversion_rate" && selection.converted !== null;
+  if (query.measure.type !== "unique_users" && !rate) return null;
   const { rows } = await db.query<{ ok: boolean; watermark: string | null }>(
     sql`SELECT EXISTS (SELECT 1 FROM rollup_daily_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone})
              AND EXISTS (SELECT 1 FROM mixed_actor_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone})
@@ -125,19 +152,23 @@ export async function filteredVisitorsPlanIfAnswerable(
 const allOf = (conditions: Sql[]) => join([sql`TRUE`, ...conditions], " AND ");
 
 /** Rows (bucket, dim, is_other, value) like groupedMeasureSql's, for unique users; a breakdown's top and "other" in one statement. */
-export const filteredVisitorsGroupedSql = ({ watermark }: FilteredVisitorsPlan): GroupedSql =>
-  Object.assign(
+export function filteredVisitorsGroupedSql({ watermark }: FilteredVisitorsPlan): GroupedSql {
+  const grouped: GroupedSql = Object.assign(
     (scope: QueryScope, measure: Measure, grouping: Grouping): Sql => {
+      if (measure.type === "conversion_rate") return conversionRateSql(grouped, scope, grouping);
       const { ctes, rows } = filteredVisitorRows(watermark, scope, measure, grouping.interval, grouping.dimension);
       return bitmapGroupsSql(ctes, rows, grouping.top);
     },
     {
       topAndOther: ((scope, measure, dimension, limit, order) => {
+        if (measure.type !== "unique_users") return null;
         const { ctes, rows } = filteredVisitorRows(watermark, scope, measure, undefined, dimension);
         return bitmapTopAndOtherSql(ctes, rows, limit, order);
       }) satisfies TopAndOtherSql,
     },
   );
+  return grouped;
+}
 
 /** The CTEs and rows (b, v, chunk, bits) of the filtered intersections, per bucket and breakdown value. */
 function filteredVisitorRows(
@@ -204,15 +235,23 @@ function filteredVisitorRows(
         SELECT x.day, x.chunk, NULLIF(x.value, '') AS v, x.bits FROM dimension_actor_bitmaps x
         WHERE ${tenantCondition(scope, "x")} AND ${days} AND x.dimension = ${groupBy} AND ${storedValueFilters(groupBy, sql`x.value`)}`);
   }
+  if (factors.length === 0) {
+    // Only a conversion filter: any event's bitmaps (name ''), ANDed with the converted below.
+    factors.push(sql`
+        SELECT x.day, x.chunk, NULL::text AS v, x.bits FROM event_actor_bitmaps x
+        WHERE ${tenantCondition(scope, "x")} AND ${days} AND x.name = ''`);
+  }
   const [first, ...rest] = factors.map((f, i) => ({ sql: f, alias: trusted(`f${i}`) }));
   if (!first) throw new Error("query not answerable from filtered bitmaps");
+  const { converted } = selection;
   const intersected = join(
-    factors.map((_, i) => trusted(`f${i}.bits`)),
+    [...factors.map((_, i) => trusted(`f${i}.bits`)), ...(converted ? [trusted("c.bits")] : [])],
     " & ",
   );
-  const joins = rest.map(
-    (f) => sql`JOIN (${f.sql}) ${f.alias} ON ${f.alias}.day = f0.day AND ${f.alias}.chunk = f0.chunk`,
-  );
+  const joins = [
+    ...rest.map((f) => sql`JOIN (${f.sql}) ${f.alias} ON ${f.alias}.day = f0.day AND ${f.alias}.chunk = f0.chunk`),
+    ...(converted ? [sql`JOIN converted c ON c.chunk = f0.chunk`] : []),
+  ];
   // The pair's factor comes first and carries the breakdown's values when they are its own.
   const breakdownValue = groupBy ? trusted(`f${inPair(groupBy) ? 0 : factors.length - 1}.v`) : sql`NULL::text`;
 
@@ -225,7 +264,11 @@ function filteredVisitorRows(
     ),
   ];
   const dayStart = (alias: string) => sql`(${trusted(`${alias}.day`)}::timestamp AT TIME ZONE ${tz})`;
-  const ctes = sql`
+  // The mixed actors' days of converted actors only (their events outside the bitmaps are raw).
+  const isConverted = converted
+    ? sql`EXISTS (SELECT 1 FROM converted c WHERE c.chunk = x.number >> ${CHUNK_SHIFT} AND get_bit(c.bits, x.number & ${CHUNK_BITS - 1}) = 1)`
+    : sql`TRUE`;
+  const ctes = sql`${converted ? sql`${convertedCtes(scope, watermark, converted)},` : sql``}
     mixed AS (
       SELECT x.day, x.chunk, x.bits FROM mixed_actor_bitmaps x WHERE ${tenantCondition(scope, "x")} AND ${days}
     ),
@@ -242,7 +285,7 @@ function filteredVisitorRows(
     numbered AS (
       SELECT ${bucketOf(dayStart("x"))} AS b, ${groupBy ? comboValue(groupBy) : sql`NULL::text`} AS v, x.number
       FROM mixed_actor_days x
-      WHERE ${tenantCondition(scope, "x")} AND ${days} AND ${allOf(mixedConditions)}
+      WHERE ${tenantCondition(scope, "x")} AND ${days} AND ${allOf(mixedConditions)} AND ${isConverted}
       UNION ALL
       ${numberedActorsSql(scope, "tail", ["b", "v"])}
     ),
@@ -251,4 +294,36 @@ function filteredVisitorRows(
     ctes,
     rows: sql`(SELECT b, v, chunk, bits FROM cells UNION ALL SELECT b, v, chunk, bits FROM extra_bitmaps)`,
   };
+}
+
+/**
+ * CTEs ending in `converted` (chunk, bits): the actors who did one of `names` in the scope's range.
+ * The whole days' event bitmaps, and the actors of the partial days and later arrivals that have a
+ * number (one probe each, as numberedActorsSql): an actor without one is in no stored bitmap, and
+ * the events read raw apply the conversion filter themselves.
+ */
+function convertedCtes(scope: QueryScope, watermark: string, names: string[]): Sql {
+  const days = sql`x.timezone = ${scope.timezone} AND ${wholeDaysCondition(scope, sql`x.day`)}`;
+  const performed = {
+    ...scope,
+    event: undefined,
+    filters: [{ field: "event" as const, op: "in" as const, value: names }],
+  };
+  return sql`
+    converted_tail AS (${undailiedEventsSql(performed, watermark, sql`${actorHash("e")} AS a`)}),
+    converted_numbers AS (
+      SELECT 1 AS k, n.number FROM (
+        SELECT (SELECT p.number FROM project_actors p WHERE ${tenantCondition(scope, "p")} AND p.actor = d.a) AS number
+        FROM (SELECT DISTINCT a FROM converted_tail WHERE a IS NOT NULL) d
+      ) n WHERE n.number IS NOT NULL
+    ),
+    converted AS (
+      SELECT chunk, bit_or(bits) AS bits FROM (
+        SELECT x.chunk, x.bits FROM event_actor_bitmaps x
+        WHERE ${tenantCondition(scope, "x")} AND ${days} AND x.name = ANY(${names}::text[])
+        UNION ALL
+        SELECT chunk, bits FROM (${trusted(bitmapsFromNumbersSql("converted_numbers", ["k"]))}) b
+      ) c
+      GROUP BY chunk
+    )`;
 }

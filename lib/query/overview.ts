@@ -2,7 +2,7 @@
 // (components/dashboard/project-overview.tsx) and bench/query.ts times exactly what they send.
 import { PASSIVE_EVENTS } from "./passive-events";
 import type { Dimension, Measure, QueryDefinitionInput, QueryRange } from "./schemas";
-import { keepsConverted, queryInView, type ViewState } from "./view-state";
+import { keepsConverted, queryInView, type ViewState, withConversion, withDrillDown } from "./view-state";
 
 export interface HeadlineMetric {
   key: string;
@@ -88,6 +88,24 @@ export const BREAKDOWN_PANELS: BreakdownPanel[] = [
     },
   },
 ];
+
+/**
+ * The view after clicking a panel's row (a value, or null for "not set"): a drill-down filter on the
+ * panel's dimension, or, on a panel that selects visitors (custom events), a conversion filter keeping
+ * the visitors who did that event. The dashboard and bench/query.ts both click through this.
+ */
+export function selectPanelRow(view: ViewState, panel: BreakdownPanel, value: string | null): ViewState {
+  return panel.selects === "visitors" && value !== null
+    ? withConversion(view, value)
+    : withDrillDown(view, panel.dimension, value);
+}
+
+/** The overview's breakdown panel of a dimension (its top-level panels, not their tabs). */
+export function breakdownPanelOf(dimension: Dimension): BreakdownPanel {
+  const panel = BREAKDOWN_PANELS.find((p) => p.dimension === dimension);
+  if (!panel) throw new Error(`the overview has no ${dimension} panel`);
+  return panel;
+}
 
 /** A goal as the Goals panel lists it (GET /api/v1/projects/{id}/goals). */
 export interface OverviewGoal {

@@ -3,6 +3,7 @@
 // snapshot), else raw events. Every source yields the same rows (bucket, dim, is_other, value).
 import "server-only";
 import type pg from "pg";
+import { hasConversionFilter } from "./conversion-filter";
 import { countCubeGroupedSql, countCubePlanIfAnswerable } from "./count-cube";
 import { filteredVisitorsGroupedSql, filteredVisitorsPlanIfAnswerable } from "./filtered-visitors";
 import { type GroupedSql, groupedMeasureSql } from "./measure";
@@ -29,13 +30,16 @@ type Db = Pick<pg.Pool, "query">;
 interface Planner {
   plan: (db: Db, scope: QueryScope, query: QueryDefinition) => Promise<GroupedSql | null>;
   fromAggregates: boolean;
+  /** Whether it keeps actors, so it may answer under a conversion filter (the others are not asked). */
+  keepsActors?: boolean;
 }
 
 /**
  * In order of preference: unique users from intersections of the daily per-value bitmaps (when
  * filtered on another dimension than the one broken down by, or on several), the hourly rollups (a
  * rolled dimension's own rows and bitmaps), the daily counts (any combination of rolled dimensions),
- * the session rollups, raw events. The hourly sources read a range's partial hours raw
+ * the session rollups, raw events; under a conversion filter only the intersections, which keep
+ * actors. The hourly sources read a range's partial hours raw
  * (edge-hours.ts), the daily ones its partial days (edge-days.ts).
  */
 const planners: Planner[] = [
@@ -45,6 +49,7 @@ const planners: Planner[] = [
       return plan && filteredVisitorsGroupedSql(plan);
     },
     fromAggregates: true,
+    keepsActors: true,
   },
   {
     plan: async (db, scope, query) => {
@@ -80,7 +85,9 @@ export async function groupedSourceFor(
   [scope, ...others]: [QueryScope, ...QueryScope[]],
   query: QueryDefinition,
 ): Promise<GroupedSource> {
-  for (const { plan, fromAggregates } of planners) {
+  const converting = hasConversionFilter(query.filters);
+  for (const { plan, fromAggregates, keepsActors } of planners) {
+    if (converting && !keepsActors) continue;
     const grouped = await plan(db, scope, query);
     if (!grouped) continue;
     let all = true;
