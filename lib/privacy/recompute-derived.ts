@@ -83,13 +83,6 @@ GROUP BY 1, 2, 3, 4, 5`,
   await client.query("ANALYZE person_rollup_groups");
   const key = (alias: string) =>
     sql`r.dimension = ${trusted(alias)}.dimension AND r.bucket = ${trusted(alias)}.bucket AND r.name = ${trusted(alias)}.name AND r.value = ${trusted(alias)}.value`;
-  await run(
-    client,
-    sql`
-UPDATE event_rollups r SET events = r.events - c.events
-FROM (SELECT bucket, dimension, name, value, sum(events)::bigint AS events FROM person_rollup_groups GROUP BY 1, 2, 3, 4) c
-WHERE ${tenant(d, "r")} AND ${key("c")}`,
-  );
   // What of the deleted events' actors is left in those groups: their remaining folded events of
   // each (hour, name), read through the actor index (OFFSET 0 keeps each read its own index probe,
   // rather than a join the planner may answer by reading the hours' whole traffic).
@@ -108,21 +101,26 @@ CROSS JOIN LATERAL (
 ) e
 CROSS JOIN LATERAL (VALUES ${trusted(groupValues("e"))}) v(dimension, value)`,
   );
+  // Each group loses the deleted events' count and, in the same row version, the actors that left it.
   await run(
     client,
     sql`
-WITH gone AS MATERIALIZED (
-  SELECT g.bucket, g.dimension, g.name, g.value, array_agg(g.actor) AS actors
-  FROM person_rollup_groups g
-  WHERE g.actor IS NOT NULL AND NOT EXISTS (
-    SELECT 1 FROM person_rollup_kept k
-    WHERE k.bucket = g.bucket AND k.dimension = g.dimension AND k.name = g.name AND k.value = g.value AND k.actor = g.actor
-  )
+WITH changes AS MATERIALIZED (
+  SELECT bucket, dimension, name, value, sum(events)::bigint AS events, array_agg(actor) FILTER (WHERE gone) AS actors
+  FROM (
+    SELECT g.*, g.actor IS NOT NULL AND NOT EXISTS (
+      SELECT 1 FROM person_rollup_kept k
+      WHERE k.bucket = g.bucket AND k.dimension = g.dimension AND k.name = g.name AND k.value = g.value AND k.actor = g.actor
+    ) AS gone
+    FROM person_rollup_groups g
+  ) g
   GROUP BY 1, 2, 3, 4
 )
-UPDATE event_rollups r SET actors = ARRAY(SELECT a FROM unnest(r.actors) a WHERE a <> ALL(gone.actors) ORDER BY a)
-FROM gone
-WHERE ${tenant(d, "r")} AND ${key("gone")}`,
+UPDATE event_rollups r
+SET events = r.events - c.events,
+    actors = CASE WHEN c.actors IS NULL THEN r.actors ELSE ARRAY(SELECT a FROM unnest(r.actors) a WHERE a <> ALL(c.actors) ORDER BY a) END
+FROM changes c
+WHERE ${tenant(d, "r")} AND ${key("c")}`,
   );
   const hours = await run(
     client,
