@@ -13,10 +13,11 @@ import { closeDatabase, getPool } from "../db/client";
 import { ensureEventPartitions } from "../db/partitions";
 import { eventRow } from "../ingest/event-row";
 import { type EventRow, writeEvents } from "../ingest/write-events";
+import { CHUNK_SHIFT } from "../query/actor-bitmaps";
 import { refreshRollups } from "../query/rollup-refresh";
 import { runQuery } from "../query/run-query";
 import { type QueryDefinitionInput, type QueryRange, queryDefinitionSchema } from "../query/schemas";
-import { deletePersonEvents } from "./delete-person";
+import { DERIVED_TABLES, deletePersonEvents } from "./delete-person";
 
 const now = new Date("2026-04-15T12:00:00Z");
 const range: QueryRange = { from: "2026-02-20", to: "2026-03-31" };
@@ -239,7 +240,8 @@ beforeAll(async () => {
   await seed(full, late, []);
   await seed(withoutZoe, late, ["zoe"]);
   await seed(withoutZoeAndBob, late, ["zoe", "bob"]);
-});
+  // The refresh folds what every test file running alongside wrote too: minutes on a loaded machine.
+}, 180_000);
 
 afterAll(async () => {
   await closeDatabase();
@@ -412,7 +414,124 @@ async function zoesBlogRows(tenant: Tenant): Promise<Record<string, number>> {
   return counts;
 }
 
+// Tables with a project_id that hold what was sent or configured, not what is derived from events
+// (event_keys, the ledger, is the deletion's own business and checked above).
+const SOURCE_TABLES = [
+  "alert_channels",
+  "alert_notifications",
+  "alert_rules",
+  "alert_transitions",
+  "api_keys",
+  "audit_log",
+  "consent_records",
+  "embed_token_revocations",
+  "embed_tokens",
+  "event_keys",
+  "events",
+  "goals",
+  "person_deletions",
+  "person_suppressions",
+  "reports",
+  "segments",
+];
+// Derived per-project state a deletion leaves as it is (a time zone each).
+const STATE_TABLES = ["rollup_daily_state", "event_counts_state", "mixed_actor_state", "pair_state"];
+const derivedTables = () => [...DERIVED_TABLES.flatMap((d) => d.tables), ...STATE_TABLES];
+
+// A derived row in a form that does not depend on the project: no tenant columns, bitmaps as the
+// sorted actor hashes their bits stand for, actor numbers as hashes, session key ids as their
+// dimension and value (projects number actors and key values in the order they arrive).
+const erased = "(-9223372036854775807 + 2147483647)";
+const keyOf = (project: string, id: string) =>
+  `(SELECT v.dimension || ':' || v.value FROM session_key_values v WHERE v.project_id = ${project} AND v.id = ${id})`;
+const normalised: Record<string, string> = {
+  project_actors: `SELECT jsonb_build_object('actor', t.actor::text) FROM project_actors t WHERE t.project_id = $1 AND t.actor >= ${erased}`,
+  mixed_actor_days: `SELECT to_jsonb(t) - 'organization_id' - 'project_id' - 'number' || jsonb_build_object('actor', a.actor::text)
+    FROM mixed_actor_days t LEFT JOIN project_actors a ON a.project_id = t.project_id AND a.number = t.number WHERE t.project_id = $1`,
+  event_rollups: `SELECT to_jsonb(t) - 'organization_id' - 'project_id' - 'actors'
+      || jsonb_build_object('actors', (SELECT jsonb_agg(x::text ORDER BY x) FROM unnest(t.actors) x))
+    FROM event_rollups t WHERE t.project_id = $1`,
+  session_key_values:
+    "SELECT to_jsonb(t) - 'organization_id' - 'project_id' - 'id' FROM session_key_values t WHERE t.project_id = $1",
+  session_counts: `SELECT to_jsonb(t) - 'organization_id' - 'project_id' - 'key_id'
+      || jsonb_build_object('key', COALESCE(${keyOf("t.project_id", "t.key_id")}, t.key_id::text))
+    FROM session_counts t WHERE t.project_id = $1`,
+  session_fragments: `SELECT to_jsonb(t) - 'organization_id' - 'project_id' - 'keys' || jsonb_build_object('keys', (
+      SELECT jsonb_agg(jsonb_build_array(${keyOf("t.project_id", "t.keys[i][1]")}, t.keys[i][2], t.keys[i][3], t.keys[i][4], t.keys[i][5])
+                       ORDER BY ${keyOf("t.project_id", "t.keys[i][1]")})
+      FROM generate_subscripts(t.keys, 1) i))
+    FROM session_fragments t WHERE t.project_id = $1`,
+};
+const bitmapRows = (table: string) => `
+  SELECT to_jsonb(t) - 'organization_id' - 'project_id' - 'bits' - 'chunk'
+      || jsonb_build_object('actors', COALESCE((
+        SELECT jsonb_agg(COALESCE(a.actor::text, 'unnumbered') ORDER BY a.actor)
+        FROM (
+          SELECT (t.chunk << ${CHUNK_SHIFT}) + (sum(length(r.run) + 1) OVER (ORDER BY r.ord) - 1)::int AS number, r.ord,
+                 count(*) OVER () AS runs
+          FROM unnest(string_to_array(t.bits::text, '1')) WITH ORDINALITY r(run, ord)
+        ) s
+        LEFT JOIN project_actors a ON a.project_id = t.project_id AND a.number = s.number
+        WHERE s.ord < s.runs), '[]'))
+  FROM ${table} t WHERE t.project_id = $1`;
+
+/** Every derived table's rows of the project, normalised and sorted; a bitmap's chunks merged. */
+async function derivedState(tenant: Tenant): Promise<Record<string, string[]>> {
+  const state: Record<string, string[]> = {};
+  for (const table of derivedTables()) {
+    const columns = await getPool().query<{ column_name: string }>(
+      "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1",
+      [table],
+    );
+    const hasBits = columns.rows.some((c) => c.column_name === "bits");
+    const statement =
+      normalised[table] ??
+      (hasBits
+        ? bitmapRows(table)
+        : `SELECT to_jsonb(t) - 'organization_id' - 'project_id' FROM ${table} t WHERE t.project_id = $1`);
+    const { rows } = await getPool().query<{ row: Record<string, unknown> }>(
+      `SELECT r AS row FROM (${statement}) q(r)`,
+      [tenant.projectId],
+    );
+    if (!hasBits) {
+      state[table] = rows.map((r) => JSON.stringify(r.row)).sort();
+      continue;
+    }
+    // One entry per bitmap, whatever chunks its actors' numbers fall in; an empty one is a row the refresh never stores.
+    const merged = new Map<string, string[]>();
+    for (const { row } of rows) {
+      const { actors, ...key } = row as { actors: string[] };
+      const id = JSON.stringify(key);
+      merged.set(id, [...(merged.get(id) ?? []), ...(actors.length ? actors : ["(empty bitmap)"])]);
+    }
+    state[table] = [...merged].map(([key, actors]) => `${key} ${actors.sort().join(",")}`).sort();
+  }
+  return state;
+}
+
+/** Every derived table holds what it holds for the reference project, which never had the person. */
+async function expectSameDerivedState(tenant: Tenant, reference: Tenant) {
+  const [state, expected] = await Promise.all([derivedState(tenant), derivedState(reference)]);
+  for (const table of Object.keys(expected)) expect(state[table], table).toEqual(expected[table]);
+}
+
+// Each of the first two tests compares every report and every derived table of two projects, twice:
+// minutes on a loaded two-core machine.
 describe("deleting a person's events", () => {
+  it("has a cleaner for every table derived from events", async () => {
+    const { rows } = await getPool().query<{ table_name: string }>(
+      `SELECT DISTINCT c.table_name FROM information_schema.columns c
+       JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
+       JOIN pg_class k ON k.relname = c.table_name AND NOT k.relispartition
+       WHERE c.table_schema = 'public' AND c.column_name = 'project_id'`,
+    );
+    const uncovered = rows
+      .map((r) => r.table_name)
+      .filter((table) => !SOURCE_TABLES.includes(table) && !derivedTables().includes(table));
+    // A new table derived from events needs an entry in DERIVED_TABLES (delete-person.ts).
+    expect(uncovered).toEqual([]);
+  });
+
   it("leaves the data set exactly as if the person had never been tracked, keeping ingestion going", async () => {
     const zoeIds = await getPool().query<{ event_id: string }>(
       "SELECT event_id FROM events WHERE project_id = $1 AND user_id = 'zoe'",
@@ -480,19 +599,23 @@ describe("deleting a person's events", () => {
     );
     expect(sessions.rows.map((r) => r.session_id).sort()).toEqual(["alice-s12", "zoe-s0"]);
 
+    // Every derived table holds what it holds for a project that never had zoe.
+    await expectSameDerivedState(full, withoutZoe);
     await expectSameReports(full, withoutZoe);
     // And after the next refresh folds what arrived meanwhile.
     await refreshRollups(db, { wait: true });
+    await expectSameDerivedState(full, withoutZoe);
     await expectSameReports(full, withoutZoe);
-  });
+  }, 180_000);
 
   it("deletes by anonymous id every event carrying it, and a second run finds nothing", async () => {
     const result = await deletePersonEvents(full.projectId, { anonymousId: "bob" });
     expect(result.events).toBe(seeds.filter((s) => s.who === "bob").length);
     expect(await tracesOf(full, { anonymousId: "bob" })).toEqual({ events: 0, rollups: 0, actors: 0 });
+    await expectSameDerivedState(full, withoutZoeAndBob);
     await expectSameReports(full, withoutZoeAndBob);
     expect(await deletePersonEvents(full.projectId, { anonymousId: "bob" })).toMatchObject({ events: 0, batches: 0 });
-  });
+  }, 120_000);
 
   it("takes an anonymous id off identified events too, and refuses an unknown project or an empty id", async () => {
     const tenant = await createTenant();

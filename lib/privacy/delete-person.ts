@@ -4,18 +4,20 @@
 // had never been tracked. The building block of consent purges (lib/privacy/deletion-jobs.ts) and of
 // deletion requests.
 //
-// How, without locking ingestion:
+// How, without locking ingestion, at a cost that follows the person's data, not the project's:
 // 1. The person's events are found (a read, no locks): by user id through the actor index (an
 //    event's actor is the hash of its user id), by anonymous id by reading the project's events.
-// 2. They are deleted in batches, each its own short transaction of at most BATCH_EVENTS events
-//    within BATCH_HOURS distinct hours. A batch takes both refresh locks (the refreshes wait for it,
-//    ingestion does not), deletes the rows and their ledger entries, then brings every derived row
-//    those events were part of back in line with the events that remain (DERIVED_TABLES,
-//    recompute-derived.ts). A report's snapshot sees each batch either before or after, never
-//    half-done: no hour is left marked for later recomputation with stale numbers meanwhile.
+// 2. They are deleted in batches, each its own transaction of at most BATCH_EVENTS events within
+//    BATCH_HOURS distinct hours. A batch takes both refresh locks (the refreshes wait for it,
+//    ingestion does not), deletes the rows and their ledger entries, then each derived table's
+//    cleaner (DERIVED_TABLES, recompute-derived.ts) takes out what those events put in: counts are
+//    subtracted, the person's bits cleared where nothing of theirs is left, the sessions they were
+//    in folded again from their remaining events. Nothing is rebuilt whole. A report's snapshot
+//    sees each batch either before or after, never half-done.
 // 3. Steps 1-2 repeat until a search finds nothing: events of the person that arrived meanwhile go too.
-// 4. The person's entries in the actor numbering (project_actors) lose their hash once no event of
-//    theirs is left; the number stays taken, so no later visitor inherits a bit of it.
+// 4. The cleaners that work once at the end run: the person's entries in the actor numbering
+//    (project_actors) lose their hash once no event of theirs is left; the number stays taken, so
+//    no later visitor inherits a bit of it.
 import "server-only";
 import type pg from "pg";
 import { getPool } from "../db/client";
@@ -34,21 +36,24 @@ import {
 /** Whose events: all events carrying this user id, or all events carrying this anonymous id. */
 export type PersonId = { userId: string } | { anonymousId: string };
 
-/** The counters of PersonDeletionResult a derived table's recomputation adds to. */
-type RecomputedCounter = "hours" | "bitmaps" | "counts" | "sessions";
+/** The counters of PersonDeletionResult a derived table's cleaner adds to. */
+type RecomputedCounter = "hours" | "bitmaps" | "counts" | "sessions" | "actors";
 
+/** One derived table's (or a few built together) cleaner: per batch, once at the end, or both. */
 interface DerivedTable {
   tables: readonly string[];
-  /** Brings the tables in line with raw events after the rows in `deleted` went; returns what it recomputed. */
-  recompute(client: pg.PoolClient, deleted: DeletedEvents): Promise<number>;
+  /** In each batch's transaction: brings the tables in line with raw events after the rows in `deleted` went; returns what it recomputed. */
+  recompute?(client: pg.PoolClient, deleted: DeletedEvents): Promise<number>;
+  /** Once, after the last batch, in its own transaction: with every actor the batches saw; returns what it changed. */
+  finish?(client: pg.PoolClient, tenant: Tenant, actors: string[]): Promise<number>;
   counter: RecomputedCounter;
 }
 
 /**
- * Every table derived from raw events, in the order they are recomputed (a table built from
- * another comes after it). A new derived table belongs here, or a person's deletion leaves their
- * traces in it (the per-project state tables, session_spans included, hold none of them).
- * project_actors is handled once at the end (step 4 above).
+ * Every table derived from raw events, in the order they are cleaned (a table built from another
+ * comes after it). A new derived table is one more entry here, or a person's deletion leaves their
+ * traces in it. The per-project state tables (rollup_daily_state, event_counts_state,
+ * mixed_actor_state, pair_state) hold only a time zone each; session_spans is kept by recomputeSessions.
  */
 export const DERIVED_TABLES: readonly DerivedTable[] = [
   { tables: ["event_rollups"], recompute: recomputeHourlyRollups, counter: "hours" },
@@ -60,18 +65,25 @@ export const DERIVED_TABLES: readonly DerivedTable[] = [
   },
   { tables: ["event_counts_daily"], recompute: recomputeDailyCounts, counter: "counts" },
   {
-    tables: ["session_fragments", "session_counts", "session_key_values"],
+    tables: ["session_fragments", "session_counts", "session_key_values", "session_spans"],
     recompute: recomputeSessions,
     counter: "sessions",
   },
+  // Last: the numbering is what every bitmap's bits refer to.
+  { tables: ["project_actors"], finish: eraseActors, counter: "actors" },
 ];
 
 /** The refreshes' advisory locks (lib/query/rollup-refresh.ts, session-refresh.ts): the watermarks hold still. */
 const REFRESH_LOCKS = ["lumen_rollup_refresh", "lumen_session_refresh"];
 
-/** Events per batch transaction, and distinct UTC hours (each recomputed with all its events). */
-const BATCH_EVENTS = 2_000;
-const BATCH_HOURS = 24;
+/**
+ * Events per batch transaction, and distinct UTC hours. Each batch has a fixed cost (some forty
+ * statements, a few over the days and hours it touches) and holds the refreshes back while it runs:
+ * large enough that the fixed cost is small beside the events', small enough that a batch takes
+ * seconds, not minutes.
+ */
+const BATCH_EVENTS = 10_000;
+const BATCH_HOURS = 7 * 24;
 /** Event keys read per search: memory stays bounded whatever the person's history. */
 const SEARCH_LIMIT = 100_000;
 
@@ -90,6 +102,8 @@ export interface PersonDeletionResult {
   batches: number;
 }
 
+type Tenant = { organizationId: string; projectId: string };
+
 export interface DeletePersonOptions {
   pool?: pg.Pool;
   /** Called after each batch commits (progress for jobs; tests interleave work). */
@@ -106,7 +120,7 @@ interface EventKey {
  * materialized CTE), then sorted: with ORDER BY ... LIMIT on the scan itself, the planner may walk
  * the project's whole primary key in time order instead of using the actor index.
  */
-function searchQuery(tenant: { organizationId: string; projectId: string }, person: PersonId) {
+function searchQuery(tenant: Tenant, person: PersonId) {
   const found = (where: string) => `
     WITH found AS MATERIALIZED (
       SELECT e.timestamp, e.event_id FROM events e WHERE e.organization_id = $1 AND e.project_id = $2 AND ${where}
@@ -147,9 +161,10 @@ const deletedColumns = ["event_id", "timestamp", "received_at", "session_id", "a
 /** One batch, in one transaction: rows, ledger entries, derived tables. Returns what it did and the actors it saw. */
 async function deleteBatch(
   client: pg.PoolClient,
-  tenant: { organizationId: string; projectId: string },
+  tenant: Tenant,
   keys: EventKey[],
 ): Promise<{ events: number; eventKeys: number; recomputed: number[]; actors: string[] }> {
+  let done: { events: number; eventKeys: number; recomputed: number[]; actors: string[] };
   await client.query("BEGIN");
   try {
     for (const lock of REFRESH_LOCKS) await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [lock]);
@@ -170,6 +185,8 @@ async function deleteBatch(
        INSERT INTO ${DELETED_TABLE} SELECT * FROM gone`,
       [tenant.organizationId, tenant.projectId, keys.map((k) => k.ts), keys.map((k) => k.event_id)],
     );
+    // Temporary tables have no statistics until analysed: the cleaners' joins plan on real sizes.
+    await client.query(`ANALYZE ${DELETED_TABLE}`);
     const ledger = await client.query(
       `DELETE FROM event_keys k USING ${DELETED_TABLE} d
        WHERE k.organization_id = $1 AND k.project_id = $2 AND k.event_id = d.event_id`,
@@ -186,14 +203,12 @@ async function deleteBatch(
       table: DELETED_TABLE,
     };
     const recomputed: number[] = [];
-    for (const derived of DERIVED_TABLES) recomputed.push(await derived.recompute(client, context));
+    for (const derived of DERIVED_TABLES) recomputed.push((await derived.recompute?.(client, context)) ?? 0);
     const actors = await client.query<{ actor: string }>(
       `SELECT DISTINCT actor::text FROM ${DELETED_TABLE} WHERE actor IS NOT NULL`,
     );
-    // Live dashboards and embeds of the project read again (their data version changes).
-    if (deleted.rowCount) await client.query("SELECT pg_notify($1, $2)", [EVENTS_CHANNEL, tenant.projectId]);
     await client.query("COMMIT");
-    return {
+    done = {
       events: deleted.rowCount ?? 0,
       eventKeys: ledger.rowCount ?? 0,
       recomputed,
@@ -203,6 +218,11 @@ async function deleteBatch(
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;
   }
+  // Live dashboards and embeds of the project read again (their data version changes). In a
+  // transaction of its own, as ingestion notifies: a transaction that NOTIFYs holds a database-wide
+  // lock through its commit, which concurrent writes would wait on.
+  if (done.events) await client.query("SELECT pg_notify($1, $2)", [EVENTS_CHANNEL, tenant.projectId]);
+  return done;
 }
 
 // A hash no event can be given knowingly: the lowest bigint plus the actor's number, so each erased
@@ -215,11 +235,7 @@ const ERASED_ACTOR = "(-9223372036854775807 - 1 + p.number)";
  * their events were in; the number stays taken, so no later visitor inherits a bit of it in
  * aggregates kept longer than the raw events.
  */
-async function eraseActors(
-  client: pg.PoolClient,
-  tenant: { organizationId: string; projectId: string },
-  actors: string[],
-): Promise<number> {
+async function eraseActors(client: pg.PoolClient, tenant: Tenant, actors: string[]): Promise<number> {
   if (actors.length === 0) return 0;
   await client.query("BEGIN");
   try {
@@ -286,7 +302,7 @@ export async function deletePersonEvents(
         result.events += done.events;
         result.eventKeys += done.eventKeys;
         DERIVED_TABLES.forEach((derived, i) => {
-          result[derived.counter] += done.recomputed[i] ?? 0;
+          result[derived.counter] += done.recomputed[i]!;
         });
         result.batches++;
         for (const actor of done.actors) actors.add(actor);
@@ -298,7 +314,8 @@ export async function deletePersonEvents(
         throw new Error("events of the person were found but none could be deleted");
       stalled = result.events === before;
     }
-    result.actors = await eraseActors(client, tenant, [...actors]);
+    for (const derived of DERIVED_TABLES)
+      if (derived.finish) result[derived.counter] += await derived.finish(client, tenant, [...actors]);
     return result;
   } finally {
     client.release();

@@ -56,10 +56,6 @@ const groupValues = (alias: string) =>
       ([dimension, column]) => `('${dimension}', COALESCE(${alias}.${column}::text, ''))`,
     ),
   ].join(", ");
-const dimensionValueSql = (alias: string) =>
-  `CASE g.dimension WHEN '' THEN '' ${Object.entries(ROLLED_DIMENSIONS)
-    .map(([dimension, column]) => `WHEN '${dimension}' THEN COALESCE(${alias}.${column}::text, '')`)
-    .join(" ")} END`;
 
 /**
  * Takes the deleted events (those folded: arrived up to the watermark) out of their hours' rollups:
@@ -84,32 +80,47 @@ GROUP BY 1, 2, 3, 4, 5`,
     await client.query("DROP TABLE person_rollup_groups");
     return 0;
   }
+  await client.query("ANALYZE person_rollup_groups");
   const key = (alias: string) =>
     sql`r.dimension = ${trusted(alias)}.dimension AND r.bucket = ${trusted(alias)}.bucket AND r.name = ${trusted(alias)}.name AND r.value = ${trusted(alias)}.value`;
+  // What of the deleted events' actors is left in those groups: their remaining folded events of
+  // each (hour, name), read through the actor index (OFFSET 0 keeps each read its own index probe,
+  // rather than a join the planner may answer by reading the hours' whole traffic).
   await run(
     client,
     sql`
-UPDATE event_rollups r SET events = r.events - c.events
-FROM (SELECT bucket, dimension, name, value, sum(events)::bigint AS events FROM person_rollup_groups GROUP BY 1, 2, 3, 4) c
-WHERE ${tenant(d, "r")} AND ${key("c")}`,
+CREATE TEMP TABLE person_rollup_kept ON COMMIT DROP AS
+SELECT DISTINCT a.bucket, v.dimension, a.name, v.value, a.actor
+FROM (SELECT DISTINCT bucket, name, actor FROM person_rollup_groups WHERE actor IS NOT NULL) a
+CROSS JOIN LATERAL (
+  SELECT e.* FROM events e
+  WHERE ${tenant(d, "e")} AND e.name = a.name AND (e.actor & 63)::smallint = (a.actor & 63)::smallint
+    AND e.timestamp >= a.bucket AND e.timestamp < a.bucket + interval '1 hour' AND e.actor = a.actor
+    AND e.received_at <= ${d.rollupWatermark}::timestamptz
+  OFFSET 0
+) e
+CROSS JOIN LATERAL (VALUES ${trusted(groupValues("e"))}) v(dimension, value)`,
   );
+  // Each group loses the deleted events' count and, in the same row version, the actors that left it.
   await run(
     client,
     sql`
-WITH gone AS MATERIALIZED (
-  SELECT g.bucket, g.dimension, g.name, g.value, array_agg(g.actor) AS actors
-  FROM person_rollup_groups g
-  WHERE g.actor IS NOT NULL AND NOT EXISTS (
-    SELECT 1 FROM events e
-    WHERE ${tenant(d, "e")} AND e.name = g.name AND (e.actor & 63)::smallint = (g.actor & 63)::smallint
-      AND e.timestamp >= g.bucket AND e.timestamp < g.bucket + interval '1 hour' AND e.actor = g.actor
-      AND e.received_at <= ${d.rollupWatermark}::timestamptz AND ${trusted(dimensionValueSql("e"))} = g.value
-  )
+WITH changes AS MATERIALIZED (
+  SELECT bucket, dimension, name, value, sum(events)::bigint AS events, array_agg(actor) FILTER (WHERE gone) AS actors
+  FROM (
+    SELECT g.*, g.actor IS NOT NULL AND NOT EXISTS (
+      SELECT 1 FROM person_rollup_kept k
+      WHERE k.bucket = g.bucket AND k.dimension = g.dimension AND k.name = g.name AND k.value = g.value AND k.actor = g.actor
+    ) AS gone
+    FROM person_rollup_groups g
+  ) g
   GROUP BY 1, 2, 3, 4
 )
-UPDATE event_rollups r SET actors = ARRAY(SELECT a FROM unnest(r.actors) a WHERE a <> ALL(gone.actors) ORDER BY a)
-FROM gone
-WHERE ${tenant(d, "r")} AND ${key("gone")}`,
+UPDATE event_rollups r
+SET events = r.events - c.events,
+    actors = CASE WHEN c.actors IS NULL THEN r.actors ELSE ARRAY(SELECT a FROM unnest(r.actors) a WHERE a <> ALL(c.actors) ORDER BY a) END
+FROM changes c
+WHERE ${tenant(d, "r")} AND ${key("c")}`,
   );
   const hours = await run(
     client,
@@ -120,7 +131,7 @@ emptied AS (
 )
 SELECT count(*)::int AS n FROM hours`,
   );
-  await client.query("DROP TABLE person_rollup_groups");
+  await client.query("DROP TABLE person_rollup_groups, person_rollup_kept");
   return (hours.rows[0] as { n: number }).n;
 }
 
@@ -139,24 +150,42 @@ async function bitmapZone(client: pg.PoolClient, d: DeletedEvents): Promise<stri
   return (rows[0] as { timezone: string } | undefined)?.timezone ?? null;
 }
 
-// Each rolled dimension's value on a deleted row ('' for none, as in event_rollups).
-const deletedValues = Object.entries(ROLLED_DIMENSIONS)
-  .map(([dimension, column]) => `('${dimension}', COALESCE(x.${column}::text, ''))`)
-  .join(", ");
+// Each rolled dimension's value on a row ('' for none, as in event_rollups).
+const rolledValuesOf = (alias: string) =>
+  Object.entries(ROLLED_DIMENSIONS)
+    .map(([dimension, column]) => `('${dimension}', COALESCE(${alias}.${column}::text, ''))`)
+    .join(", ");
+const rolledColumnList = [...new Set(Object.values(ROLLED_DIMENSIONS))].map((column) => `e.${column}`).join(", ");
 
 /**
- * Takes out of the daily bitmaps the deleted events' actors where the (recomputed) hourly rollups of
- * that day no longer hold them: in the bitmaps of their event names and of "any event", and of their
- * value of each rolled dimension. Nothing else changes: rollups after a deletion hold a subset of
- * the actors they held, and only the deleted events' actors can have left. The bits go by masks
- * (one per bitmap: several actors may share one), and a bitmap left empty goes, as the refresh
- * stores none. Returns how many bitmaps changed.
+ * Takes out of the daily bitmaps the deleted events' actors where none of their folded events of
+ * that day is left with the bitmap's event name (or any, for "any event") or dimension value. What
+ * is left of each (day, actor) is read once, through the actor index: the cost follows the
+ * person's events, not the days' traffic. Nothing else changes: only the deleted events' actors
+ * can have left a bitmap. The bits go by masks (one per bitmap: several actors may share one), and
+ * a bitmap left empty goes, as the refresh stores none. Returns how many bitmaps changed.
  */
 export async function rebuildDailyBitmaps(client: pg.PoolClient, d: DeletedEvents): Promise<number> {
   if (d.rollupWatermark === null) return 0;
   const timezone = await bitmapZone(client, d);
   if (timezone === null) return 0;
-  const dayHours = sql`r.bucket >= (g.day::timestamp AT TIME ZONE ${timezone}) AND r.bucket < ((g.day + 1)::timestamp AT TIME ZONE ${timezone})`;
+  await run(
+    client,
+    sql`
+CREATE TEMP TABLE person_day_events ON COMMIT DROP AS
+SELECT DISTINCT a.day, a.actor, e.name, ${trusted(rolledColumnList)}
+FROM (
+  SELECT DISTINCT (x.ts AT TIME ZONE ${timezone})::date AS day, x.actor FROM ${trusted(d.table)} x
+  WHERE x.received_at <= ${d.rollupWatermark}::timestamptz AND x.actor IS NOT NULL
+) a
+CROSS JOIN LATERAL (
+  SELECT e.* FROM events e
+  WHERE ${tenant(d, "e")} AND (e.actor & 63)::smallint = (a.actor & 63)::smallint AND e.actor = a.actor
+    AND e.timestamp >= (a.day::timestamp AT TIME ZONE ${timezone}) AND e.timestamp < ((a.day + 1)::timestamp AT TIME ZONE ${timezone})
+    AND e.received_at <= ${d.rollupWatermark}::timestamptz
+  OFFSET 0
+) e`,
+  );
   const gone = (groups: string, join: string) => sql`
     SELECT DISTINCT (x.ts AT TIME ZONE ${timezone})::date AS day, ${trusted(groups)}, x.actor
     FROM ${trusted(d.table)} x CROSS JOIN LATERAL ${trusted(join)}
@@ -172,7 +201,7 @@ WITH gone AS MATERIALIZED (${goneSql}),
 stale AS MATERIALIZED (
   SELECT ${trusted(keys.map((k) => `g.${k}`).join(", "))}, p.number
   FROM gone g JOIN project_actors p ON ${tenant(d, "p")} AND p.actor = g.actor
-  WHERE NOT EXISTS (SELECT 1 FROM event_rollups r WHERE ${tenant(d, "r")} AND ${dayHours} AND ${stillThere} AND g.actor = ANY(r.actors))
+  WHERE NOT EXISTS (SELECT 1 FROM person_day_events k WHERE k.day = g.day AND k.actor = g.actor AND ${stillThere})
 ),
 masks AS MATERIALIZED (${trusted(bitmapsFromNumbersSql("stale", keys))})
 UPDATE ${trusted(table)} b SET bits = b.bits & ~m.bits
@@ -193,14 +222,15 @@ RETURNING ${trusted(keys.map((k) => `b.${k}`).join(", "))}, b.chunk, bit_count(b
     "event_actor_bitmaps",
     ["day", "name"],
     gone("n.name", "(VALUES (x.name), ('')) n(name)"),
-    sql`r.dimension = '' AND (g.name = '' OR r.name = g.name)`,
+    sql`(g.name = '' OR k.name = g.name)`,
   );
   const values = await clear(
     "dimension_actor_bitmaps",
     ["day", "dimension", "value"],
-    gone("v.dimension, v.value", `(VALUES ${deletedValues}) v(dimension, value)`),
-    sql`r.dimension = g.dimension AND r.value = g.value`,
+    gone("v.dimension, v.value", `(VALUES ${rolledValuesOf("x")}) v(dimension, value)`),
+    sql`(g.dimension, g.value) IN (VALUES ${trusted(rolledValuesOf("k"))})`,
   );
+  await client.query("DROP TABLE person_day_events");
   return names + values;
 }
 
@@ -310,6 +340,7 @@ LEFT JOIN LATERAL (
   WHERE ${tenant(d, "e")} AND (e.actor & 63)::smallint = (c.actor & 63)::smallint AND e.actor = c.actor
     AND e.timestamp >= (c.day::timestamp AT TIME ZONE ${timezone}) AND e.timestamp < ((c.day + 1)::timestamp AT TIME ZONE ${timezone})
     AND e.received_at <= ${d.rollupWatermark}::timestamptz AND v.pair = c.pair AND v.a_value = c.a_value
+  OFFSET 0
 ) l ON true
 GROUP BY 1, 2, 3, 4`,
   );
@@ -376,13 +407,14 @@ export async function recomputeFilteredBitmaps(client: pg.PoolClient, d: Deleted
   return changed;
 }
 
-// --- Session rollups (session_fragments, session_counts) -----------------------------------------
+// --- Session rollups (session_fragments, session_counts, session_key_values, session_spans) -------
 
 /**
  * Recomputes the sessions that held deleted events (those folded: arrived up to the session
  * watermark): their parts come out of the counts, their fragments are folded again from the events
- * left in the hours they had events in (session-refresh.ts's own statements), and the counts take
- * them back. A session left without events disappears.
+ * left within the time their fragments spanned (session-refresh.ts's own statements), and the
+ * counts take them back. A session left without events disappears. Only the sessions' own time is
+ * read, not whole hours: a deletion's cost follows the person's sessions, not the hours' traffic.
  */
 export async function recomputeSessions(client: pg.PoolClient, d: DeletedEvents): Promise<number> {
   if (d.sessionWatermark === null) return 0;
@@ -397,21 +429,29 @@ export async function recomputeSessions(client: pg.PoolClient, d: DeletedEvents)
     await client.query("DROP TABLE person_sessions");
     return 0;
   }
-  // The hours the sessions had events in: where what is left of them can be.
+  // Where what is left of the sessions can be: from their first to their last folded event, as
+  // disjoint ranges (each event is read once however many of the sessions overlap it).
   await run(
     client,
-    sql`CREATE TEMP TABLE person_session_hours ON COMMIT DROP AS
-        SELECT DISTINCT f.hour FROM session_fragments f JOIN person_sessions t ON t.session_id = f.session_id
-        WHERE ${tenant(d, "f")}`,
+    sql`CREATE TEMP TABLE person_session_times ON COMMIT DROP AS
+        SELECT lower(r) AS low, upper(r) AS high
+        FROM unnest((
+          SELECT range_agg(tstzrange(f.first_at, f.last_at, '[]'))
+          FROM session_fragments f JOIN person_sessions t ON t.session_id = f.session_id
+          WHERE ${tenant(d, "f")}
+        )) r`,
   );
+  const longest = await heldLongestSpan(client, d);
   await refoldSessions(
     client,
     "person_sessions",
-    sql`person_session_hours h JOIN events e ON ${tenant(d, "e")} AND e.timestamp >= h.hour AND e.timestamp < h.hour + interval '1 hour'`,
+    sql`person_session_times h JOIN events e ON ${tenant(d, "e")} AND e.timestamp >= h.low AND e.timestamp <= h.high`,
     sql`e.session_id IN (SELECT session_id FROM person_sessions) AND e.received_at <= ${d.sessionWatermark}::timestamptz`,
   );
+  if (longest !== null) await shortenLongestSpan(client, d, longest);
   // Key values (pages, referrers, sources) no session part is counted under any more go: their text
-  // may be the person's own (a profile page), and every key of a fragment is counted.
+  // may be the person's own (a profile page). Every key of a fragment is counted in part 0 with no
+  // profile (the primary key's prefix), so that row says whether any session still has it.
   await run(
     client,
     sql`
@@ -425,8 +465,53 @@ USING (
   )}) k(dimension, value)
 ) g
 WHERE ${tenant(d, "v")} AND v.dimension = g.dimension AND v.value = g.value
-  AND NOT EXISTS (SELECT 1 FROM session_counts c WHERE ${tenant(d, "c")} AND c.key_id = v.id)`,
+  AND NOT EXISTS (
+    SELECT 1 FROM session_counts c
+    WHERE ${tenant(d, "c")} AND c.part = 0 AND c.profile_dimension = '' AND c.profile_value = '' AND c.key_id = v.id
+  )`,
   );
-  await client.query("DROP TABLE person_sessions, person_session_hours");
+  await client.query("DROP TABLE person_sessions, person_session_times");
   return touched.rowCount;
+}
+
+/**
+ * session_spans' longest span of the project, when one of the touched sessions spans that long (it
+ * may be the only one: the refold never shortens the bound itself); null otherwise.
+ */
+async function heldLongestSpan(client: pg.PoolClient, d: DeletedEvents): Promise<number | null> {
+  const { rows } = await run(
+    client,
+    sql`SELECT s.longest_hours FROM session_spans s
+        WHERE s.project_id = ${d.projectId}::uuid AND EXISTS (
+          SELECT 1 FROM session_fragments f JOIN person_sessions t ON t.session_id = f.session_id
+          WHERE ${tenant(d, "f")} AND f.spans AND f.hour = f.first_hour
+            AND f.last_hour - f.first_hour >= s.longest_hours * interval '1 hour'
+        )`,
+  );
+  return (rows[0] as { longest_hours: number } | undefined)?.longest_hours ?? null;
+}
+
+/**
+ * After the refold: if no session of the project spans `longest` hours any more, the bound becomes
+ * the longest span left (no row without one), as a refresh from scratch would store it. The first
+ * check usually stops at the first session it reads.
+ */
+async function shortenLongestSpan(client: pg.PoolClient, d: DeletedEvents, longest: number): Promise<void> {
+  const spanning = sql`FROM session_fragments f WHERE ${tenant(d, "f")} AND f.spans AND f.hour = f.first_hour`;
+  const { rows } = await run(
+    client,
+    sql`SELECT EXISTS (SELECT 1 ${spanning} AND f.last_hour - f.first_hour >= ${longest}::int * interval '1 hour') AS kept`,
+  );
+  if ((rows[0] as { kept: boolean }).kept) return;
+  const { rows: left } = await run(
+    client,
+    sql`SELECT max(extract(epoch FROM f.last_hour - f.first_hour) / 3600)::int AS hours ${spanning}`,
+  );
+  const hours = (left[0] as { hours: number | null }).hours;
+  if (hours === null) await run(client, sql`DELETE FROM session_spans s WHERE s.project_id = ${d.projectId}::uuid`);
+  else
+    await run(
+      client,
+      sql`UPDATE session_spans s SET longest_hours = ${hours} WHERE s.project_id = ${d.projectId}::uuid`,
+    );
 }

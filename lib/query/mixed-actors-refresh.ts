@@ -122,6 +122,20 @@ CROSS JOIN LATERAL (
 ) e
 JOIN mixed_candidates c ON c.organization_id = d.organization_id AND c.project_id = d.project_id AND c.timezone = d.timezone AND c.day = d.day AND c.actor = e.actor`;
 
+// The same, for a few actors (a person's deletion): each one's events of the day through the actor
+// index (its bucket and hash), not the whole day's events.
+const candidateActorDaysSql = `
+INSERT INTO mixed_actor_days (organization_id, project_id, timezone, day, number, ${comboColumns})
+SELECT DISTINCT c.organization_id, c.project_id, c.timezone, c.day, c.number, ${comboValues}
+FROM mixed_candidates c
+CROSS JOIN LATERAL (
+  SELECT e.* FROM events e
+  WHERE e.organization_id = c.organization_id AND e.project_id = c.project_id
+    AND (e.actor & 63)::smallint = (c.actor & 63)::smallint AND e.actor = c.actor AND e.received_at <= $1::timestamptz
+    AND e.timestamp >= (c.day::timestamp AT TIME ZONE c.timezone) AND e.timestamp < ((c.day + 1)::timestamp AT TIME ZONE c.timezone)
+  OFFSET 0
+) e`;
+
 const markBuiltSql = `
 INSERT INTO mixed_actor_state AS s (organization_id, project_id, timezone)
 SELECT organization_id, project_id, timezone FROM mixed_eligible WHERE rebuild
@@ -178,7 +192,7 @@ export async function recomputeMixedActors(client: pg.PoolClient, actorDays: str
     JOIN mixed_actor_bitmaps m ON m.organization_id = a.organization_id AND m.project_id = a.project_id AND m.timezone = a.timezone
      AND m.day = a.day AND m.chunk = a.number >> ${CHUNK_SHIFT}
     WHERE get_bit(m.bits, a.number & ${CHUNK_BITS - 1}) = 1`);
-  await client.query(candidateDaysSql, [upto]);
+  await client.query(candidateActorDaysSql, [upto]);
   const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${actorDays}`);
   await client.query("DROP TABLE mixed_cells, mixed_candidates");
   return rows[0]!.n;
