@@ -10,7 +10,8 @@ import { READ_ONLY_POOL_NAMES } from "../db/client";
  * How far a fold may go: not past any transaction still running, whose events carry received_at =
  * its start time and would become visible only after the watermark moved on. Report queries'
  * transactions are left out: they run READ ONLY on their own pools and insert nothing, and a slow
- * one (up to its statement timeout) would otherwise hold every refresh back. The bounds are read in
+ * one (up to its statement timeout) would otherwise hold every refresh back; so are the server's own
+ * processes (autovacuum, which inserts nothing, held a waiting refresh once). The bounds are read in
  * their own statement, before the folding statement takes its snapshot, so a transaction that
  * commits in between is already visible to the fold rather than skipped.
  */
@@ -23,7 +24,7 @@ FROM (
          LEAST(now(), COALESCE((
            SELECT min(xact_start) FROM pg_stat_activity
            WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL
-             AND application_name NOT IN (${readOnly})
+             AND backend_type = 'client backend' AND application_name NOT IN (${readOnly})
          ), now())) - interval '1 millisecond' AS high
   FROM ${stateTable} s WHERE s.id = 1
 ) b`;
