@@ -20,6 +20,7 @@ import "server-only";
 import type pg from "pg";
 import { getPool } from "../db/client";
 import { ApiError } from "../errors";
+import { recomputeFirstSeen } from "../query/first-seen-refresh";
 import { ROLLED_DIMENSIONS } from "../query/rollups";
 import { EVENTS_CHANNEL } from "../realtime/hub";
 import {
@@ -35,7 +36,7 @@ import {
 export type PersonId = { userId: string } | { anonymousId: string };
 
 /** The counters of PersonDeletionResult a derived table's recomputation adds to. */
-type RecomputedCounter = "hours" | "bitmaps" | "counts" | "sessions";
+type RecomputedCounter = "hours" | "bitmaps" | "counts" | "sessions" | "firstSeen";
 
 interface DerivedTable {
   tables: readonly string[];
@@ -64,6 +65,8 @@ export const DERIVED_TABLES: readonly DerivedTable[] = [
     recompute: recomputeSessions,
     counter: "sessions",
   },
+  // Whole rows per actor, recomputed from their remaining events whatever the watermark.
+  { tables: ["actor_first_seen"], recompute: recomputeFirstSeen, counter: "firstSeen" },
 ];
 
 /** The refreshes' advisory locks (lib/query/rollup-refresh.ts, session-refresh.ts): the watermarks hold still. */
@@ -85,6 +88,8 @@ export interface PersonDeletionResult {
   /** Daily count combinations (event_counts_daily) the person's events were taken out of. */
   counts: number;
   sessions: number;
+  /** Actors whose first seen (actor_first_seen) was recomputed or removed. */
+  firstSeen: number;
   /** project_actors entries whose hash was erased. */
   actors: number;
   batches: number;
@@ -267,6 +272,7 @@ export async function deletePersonEvents(
     bitmaps: 0,
     counts: 0,
     sessions: 0,
+    firstSeen: 0,
     actors: 0,
     batches: 0,
   };
