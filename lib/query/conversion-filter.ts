@@ -14,6 +14,7 @@
 // without them (same range and event filters), per bucket and dimension value like any measure.
 import { ApiError } from "../errors";
 import { actorHash, filtersCondition } from "./fields";
+import { isVisitorFilter, visitorFiltersCondition } from "./first-seen";
 import type { GroupedSql, Grouping } from "./measure";
 import { CONVERSION_FIELD, type Filter, type QueryDefinition } from "./schemas";
 import { type QueryScope, tenantCondition } from "./scope";
@@ -51,14 +52,21 @@ export function conversionCondition(scope: QueryScope, alias = "e"): Sql {
   return conditions.length ? join(conditions, " AND ") : trusted("TRUE");
 }
 
-/** The event filters and the conversion filters of a scope, on the events of `alias`. */
+/**
+ * The event filters, the conversion filters and the visitor filters (first seen: lib/query/first-seen.ts)
+ * of a scope, on the events of `alias`.
+ */
 export function allFiltersCondition(scope: QueryScope, alias = "e"): Sql {
-  return sql`${filtersCondition(eventFilters(scope.filters), alias)} AND ${conversionCondition(scope, alias)}`;
+  const columnFilters = eventFilters(scope.filters).filter((f) => !isVisitorFilter(f));
+  return sql`${filtersCondition(columnFilters, alias)} AND ${conversionCondition(scope, alias)} AND ${visitorFiltersCondition(scope, alias)}`;
 }
 
-/** Rollups cannot tell which actor did what: a query with a conversion filter is answered from raw events. */
+/**
+ * Rollups cannot tell which actor did what: a query with a conversion filter, or a visitor filter
+ * (an actor's first seen), is answered from raw events.
+ */
 export function rollupsMayAnswer(query: QueryDefinition): boolean {
-  return !hasConversionFilter(query.filters);
+  return !hasConversionFilter(query.filters) && !query.filters.some(isVisitorFilter);
 }
 
 /** The conversion rate needs something to convert to: a filter keeping the visitors who did an event. */

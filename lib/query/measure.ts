@@ -3,11 +3,19 @@
 // grouped by the session's first event).
 
 import { conversionRateSql } from "./conversion-filter";
-import { actorHash, dimensionText, propertyNumber } from "./fields";
+import { actorHash, propertyNumber } from "./fields";
+import {
+  firstSeenAggregateSql,
+  firstSeenJoinSql,
+  groupingDimensionSql,
+  isFirstSeenMeasure,
+  periodStartSql,
+} from "./first-seen";
 import type { Dimension, Measure } from "./schemas";
 import { type QueryScope, scopeCondition } from "./scope";
 import { sessionsSql } from "./sessions";
 import { type Sql, sql, trusted } from "./sql";
+import { isVisitorDimension } from "./vocabulary";
 
 export type Interval = "hour" | "day" | "week" | "month";
 
@@ -19,6 +27,8 @@ export interface Grouping {
 }
 
 const sessionMeasures = new Set(["sessions", "bounce_rate", "avg_session_duration"]);
+/** Measures counting visitors (conversion_rate is unique users over unique users). */
+const VISITOR_MEASURES = new Set<Measure["type"]>(["unique_users", "new_users", "returning_users"]);
 
 export function isSessionMeasure(measure: Measure): boolean {
   return sessionMeasures.has(measure.type);
@@ -36,7 +46,7 @@ function eventAggregate(measure: Measure): Sql {
     case "max":
       return sql`${trusted(measure.type)}(${propertyNumber(measure.property, "e")})::float8`;
     default:
-      throw new Error(`${measure.type} is a session measure`);
+      throw new Error(`${measure.type} is a session or first-seen measure`);
   }
 }
 
@@ -65,7 +75,11 @@ export function groupedMeasureSql(scope: QueryScope, measure: Measure, grouping:
   if (measure.type === "conversion_rate") return conversionRateSql(groupedMeasureSql, scope, grouping);
   const session = isSessionMeasure(measure);
   const time = session ? sql`s.started_at` : sql`e.timestamp`;
-  const dim = grouping.dimension ? (session ? sql`s.dim` : dimensionText(grouping.dimension, "e")) : null;
+  const dim = grouping.dimension
+    ? session
+      ? sql`s.dim`
+      : groupingDimensionSql(scope, grouping.dimension, grouping.interval)
+    : null;
   const bucket = grouping.interval
     ? sql`date_trunc(${grouping.interval}, ${time}, ${scope.timezone})`
     : sql`NULL::timestamptz`;
@@ -78,9 +92,25 @@ export function groupedMeasureSql(scope: QueryScope, measure: Measure, grouping:
   } else if (dim) {
     dimSelect = dim;
   }
-  const source = session ? sql`(${sessionsSql(scope, grouping.dimension)}) s` : sql`events e`;
-  const where = session ? sql`TRUE` : scopeCondition(scope);
-  const aggregate = session ? sessionAggregate(measure) : eventAggregate(measure);
+  const byVisitor = !session && grouping.dimension !== undefined && isVisitorDimension(grouping.dimension);
+  const firstSeen = byVisitor || (!session && isFirstSeenMeasure(measure));
+  const source = session
+    ? sql`(${sessionsSql(scope, grouping.dimension, grouping.interval)}) s`
+    : firstSeen
+      ? sql`events e ${firstSeenJoinSql(scope)}`
+      : sql`events e`;
+  // Grouped by a visitor dimension, the events of no one have no value, and no visitor to count:
+  // measures of visitors leave them out rather than show an empty "no value" group.
+  const where = session
+    ? sql`TRUE`
+    : byVisitor && VISITOR_MEASURES.has(measure.type)
+      ? sql`${scopeCondition(scope)} AND e.actor IS NOT NULL`
+      : scopeCondition(scope);
+  const aggregate = session
+    ? sessionAggregate(measure)
+    : isFirstSeenMeasure(measure)
+      ? firstSeenAggregateSql(measure, periodStartSql(scope, grouping.interval))
+      : eventAggregate(measure);
   return sql`
     SELECT ${bucket} AS bucket, ${dimSelect} AS dim, ${isOther} AS is_other, ${aggregate} AS value
     FROM ${source}
@@ -112,9 +142,19 @@ export type GroupedSql = typeof groupedMeasureSql & { topAndOther?: TopAndOtherS
  */
 export const countTopAndOtherSql =
   (grouped: GroupedSql): TopAndOtherSql =>
-  (scope, measure, dimension, limit, order) => {
-    if (measure.type !== "count") return null;
-    return sql`
+  (scope, measure, dimension, limit, order) =>
+    measure.type === "count" ? additiveTopAndOtherSql(grouped, scope, measure, dimension, limit, order) : null;
+
+/** A breakdown's top values and "other" in one statement, for a measure whose groups add up (each unit in one group). */
+export function additiveTopAndOtherSql(
+  grouped: GroupedSql,
+  scope: QueryScope,
+  measure: Measure,
+  dimension: Dimension,
+  limit: number,
+  order: "desc" | "asc",
+): Sql {
+  return sql`
       WITH ranked AS (
         SELECT dim, value, row_number() OVER (ORDER BY value ${trusted(order === "asc" ? "ASC" : "DESC")}, dim ASC NULLS LAST) AS rank
         FROM (${grouped(scope, measure, { dimension })}) g
@@ -126,7 +166,7 @@ export const countTopAndOtherSql =
         SELECT NULL, sum(value), true, NULL FROM ranked WHERE rank > ${limit} HAVING count(*) > 0
       ) t
       ORDER BY is_other, rank`;
-  };
+}
 
 /** The top `limit` dimension values by the measure (ties broken by value, NULLs last). */
 export function topValuesSql(

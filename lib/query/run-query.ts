@@ -11,6 +11,7 @@ import type { RetentionMonths } from "../privacy/retention-policy";
 import { assertConversionRateDefined, rollupsMayAnswer } from "./conversion-filter";
 import { checkQueryCost, type IntervalAdjustment } from "./cost";
 import { runErrors } from "./errors";
+import { queryUsesFirstSeen, readFirstSeenWatermark } from "./first-seen";
 import { runBreakdown } from "./kinds/breakdown";
 import { runFunnel } from "./kinds/funnel";
 import { runMetric } from "./kinds/metric";
@@ -151,6 +152,7 @@ async function runInSnapshot(
     timezone,
     event: "event" in query ? query.event : undefined,
     filters: query.filters,
+    ...(queryUsesFirstSeen(query) ? { firstSeenWatermark: await readFirstSeenWatermark(db) } : {}),
   };
   if (query.kind === "funnel" || query.kind === "retention") {
     // They group millions of raw events by user: let both cores scan and hash them (measured on

@@ -13,6 +13,8 @@ export interface QueryScope {
   /** Only events with this name, when set. */
   event?: string;
   filters: readonly Filter[];
+  /** first_seen_state's watermark as the query's snapshot has it, read where the query uses first seen (lib/query/first-seen.ts). */
+  firstSeenWatermark?: string;
 }
 
 /** The tenant and project bound: the first condition of every query over events, whatever else it does. */

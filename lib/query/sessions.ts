@@ -4,11 +4,13 @@
 // session rollups (lib/query/session-rollups.ts) fold sessions by id as events arrive, and read the
 // rare id-less events raw.
 
-import { dimensionText } from "./fields";
+import { firstSeenJoinSql, groupingDimensionSql } from "./first-seen";
+import type { Interval } from "./measure";
 import { PASSIVE_EVENTS } from "./passive-events";
 import type { Dimension } from "./schemas";
 import { type QueryScope, scopeCondition } from "./scope";
-import { type Sql, sql } from "./sql";
+import { empty, type Sql, sql } from "./sql";
+import { isVisitorDimension } from "./vocabulary";
 
 export const SESSION_TIMEOUT = "30 minutes";
 
@@ -20,14 +22,17 @@ export const isInteractionSql = (name: Sql) => sql`(${name} <> ALL(${PASSIVE_EVE
 export const durationMicrosSql = (first: Sql, last: Sql) =>
   sql`(extract(epoch FROM ${last} - ${first}) * 1000000)::bigint`;
 
-/** Rows (ts, name, dim, session_key) of the events in scope that carry no session id, keyed by gap. */
-export function idlessSessionEventsSql(scope: QueryScope, dim: Sql): Sql {
+/**
+ * Rows (ts, name, dim, session_key) of the events in scope that carry no session id, keyed by gap;
+ * `join` brings what `dim` reads besides the event (first seen, for a visitor dimension).
+ */
+export function idlessSessionEventsSql(scope: QueryScope, dim: Sql, join: Sql = empty): Sql {
   return sql`
     SELECT ts, name, dim, 'a:' || actor || ':' || sum(starts) OVER (PARTITION BY actor ORDER BY ts ROWS UNBOUNDED PRECEDING) AS session_key
     FROM (
       SELECT e.timestamp AS ts, e.name, ${dim} AS dim, COALESCE(e.user_id, e.anonymous_id) AS actor,
              CASE WHEN lag(e.timestamp) OVER w IS NULL OR e.timestamp - lag(e.timestamp) OVER w > ${SESSION_TIMEOUT}::interval THEN 1 ELSE 0 END AS starts
-      FROM events e
+      FROM events e ${join}
       WHERE ${scopeCondition(scope)} AND e.session_id IS NULL AND COALESCE(e.user_id, e.anonymous_id) IS NOT NULL
       WINDOW w AS (PARTITION BY COALESCE(e.user_id, e.anonymous_id) ORDER BY e.timestamp)
     ) marked`;
@@ -42,18 +47,20 @@ export const sessionColumnsSql = sql`
 
 /**
  * One row per session of the events in scope: session_key, started_at, duration_us, pageviews,
- * interactions, and `dim` = the dimension's value on the session's first event (entry page, source...).
+ * interactions, and `dim` = the dimension's value on the session's first event (entry page, source...;
+ * a visitor dimension's against the period of the session's start: the range, or its bucket).
  */
-export function sessionsSql(scope: QueryScope, dimension?: Dimension): Sql {
-  const dim = dimension ? dimensionText(dimension, "e") : sql`NULL::text`;
+export function sessionsSql(scope: QueryScope, dimension?: Dimension, interval?: Interval): Sql {
+  const dim = dimension ? groupingDimensionSql(scope, dimension, interval) : sql`NULL::text`;
+  const join = dimension && isVisitorDimension(dimension) ? firstSeenJoinSql(scope) : empty;
   return sql`
     SELECT session_key, ${sessionColumnsSql}, (array_agg(dim ORDER BY ts))[1] AS dim
     FROM (
       SELECT e.timestamp AS ts, e.name, ${dim} AS dim, 's:' || e.session_id AS session_key
-      FROM events e
+      FROM events e ${join}
       WHERE ${scopeCondition(scope)} AND e.session_id IS NOT NULL
       UNION ALL
-      ${idlessSessionEventsSql(scope, dim)}
+      ${idlessSessionEventsSql(scope, dim, join)}
     ) keyed
     GROUP BY session_key`;
 }

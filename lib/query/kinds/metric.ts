@@ -16,7 +16,12 @@ async function metricValue(db: Db, grouped: GroupedSql, scope: QueryScope, query
   const { rows } = await db.query<{ value: number | null }>(grouped(scope, query.measure, {}).toQuery());
   const value = rows[0]?.value ?? null;
   // No matching events: counts are 0, averages and rates undefined.
-  return value ?? (["count", "unique_users", "sessions", "sum"].includes(query.measure.type) ? 0 : null);
+  return (
+    value ??
+    (["count", "unique_users", "new_users", "returning_users", "sessions", "sum"].includes(query.measure.type)
+      ? 0
+      : null)
+  );
 }
 
 export async function runMetric(

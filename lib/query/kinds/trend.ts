@@ -32,7 +32,9 @@ interface Row {
 
 /** Measures that are zero when nothing happened; averages and rates are undefined instead. */
 function emptyValue(query: TrendQuery): number | null {
-  return ["count", "unique_users", "sessions", "sum"].includes(query.measure.type) ? 0 : null;
+  return ["count", "unique_users", "new_users", "returning_users", "sessions", "sum"].includes(query.measure.type)
+    ? 0
+    : null;
 }
 
 /**
