@@ -53,6 +53,8 @@ function overviewViews(): { name: string; view: ViewState }[] {
     { name: "event", view: withDrillDown(DEFAULT_VIEW, "event", "signup") },
     { name: "property", view: parseViewState(new URLSearchParams("f=properties.plan:equals:pro")) },
     { name: "page + device", view: withDrillDown(page, "device", "mobile") },
+    // A row of the "New vs returning" panel: the visitors first seen in the range (raw events).
+    { name: "new visitors", view: withDrillDown(DEFAULT_VIEW, "visitor_type", "new") },
   ];
 }
 
