@@ -75,6 +75,7 @@ const SOURCE_TABLES = [
   "embed_token_revocations",
   "consent_records",
   "person_deletions",
+  "person_suppressions",
   "audit_log",
   "alert_rules",
   "alert_channels",

@@ -4,6 +4,7 @@
 import { expect, test } from "@playwright/test";
 import { getPrisma } from "../lib/db/client";
 import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
+import { DELETION_JOB_WAIT_MS } from "../testing/fixtures";
 
 test("looks a person up and reads their timeline", async ({ page }) => {
   // Sign-in, three page loads and a reload: past a minute on a loaded two-core machine.
@@ -46,6 +47,7 @@ test("looks a person up and reads their timeline", async ({ page }) => {
 });
 
 test("lets owners delete a person's data from their page", async ({ page }) => {
+  test.setTimeout(DELETION_JOB_WAIT_MS + 60_000);
   const owner = await seedAnalystWorkspace("owner");
   await signIn(page, owner.email, owner.password);
   await page.goto(`/projects/${owner.projectId}/people?user_id=u2`);
@@ -62,7 +64,7 @@ test("lets owners delete a person's data from their page", async ({ page }) => {
   // The job deletes the person's events (the app's privacy upkeep runs it).
   await expect
     .poll(async () => getPrisma().event.count({ where: { projectId: owner.projectId, userId: "u2" } }), {
-      timeout: 30_000,
+      timeout: DELETION_JOB_WAIT_MS,
     })
     .toBe(0);
 });

@@ -4,6 +4,7 @@
 import { expect, test } from "@playwright/test";
 import { closeDatabase, getPool } from "../lib/db/client";
 import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
+import { DELETION_JOB_WAIT_MS } from "../testing/fixtures";
 
 test.afterAll(async () => {
   await closeDatabase();
@@ -25,6 +26,7 @@ const jobsOf = async (projectId: string) =>
   ).rows[0]!.n;
 
 test("an admin deletes a person's data after confirming, and sees the job finish", async ({ page }) => {
+  test.setTimeout(DELETION_JOB_WAIT_MS + 60_000);
   const ws = await seedAnalystWorkspace("admin");
   await signIn(page, ws.email, ws.password);
   await page.goto(`/projects/${ws.projectId}/settings`);
@@ -49,7 +51,7 @@ test("an admin deletes a person's data after confirming, and sees the job finish
   const row = section.getByTestId("deletion-job");
   await expect(row).toHaveCount(1);
   // The list polls while the job is under way: it shows done without a reload.
-  await expect(row.getByTestId("deletion-status")).toHaveText("Done", { timeout: 60_000 });
+  await expect(row.getByTestId("deletion-status")).toHaveText("Done", { timeout: DELETION_JOB_WAIT_MS });
   await expect(row).toContainText("User id p_");
   await expect(row).toContainText("Request");
   await expect(row.getByRole("cell").nth(4)).toHaveText("3");

@@ -3,7 +3,7 @@
 import { type BrowserContext, expect, test } from "@playwright/test";
 import { closeDatabase, getPool, getPrisma } from "../lib/db/client";
 import { applyPrivacyPatch } from "../lib/privacy/settings";
-import { createTenant } from "../testing/fixtures";
+import { createTenant, DELETION_JOB_WAIT_MS } from "../testing/fixtures";
 import {
   demoUrl,
   eventsOf,
@@ -124,6 +124,7 @@ test("optOut() stops tracking for good on this browser", async ({ page }) => {
 test("granting then withdrawing consent is kept in the trail, and purges the visitor where the project says so", async ({
   page,
 }) => {
+  test.setTimeout(DELETION_JOB_WAIT_MS + 60_000);
   const tenant = await createTenant();
   await applyPrivacyPatch(tenant.projectId, { purge_on_consent_withdrawal: true });
   await page.goto(demoUrl(tenant, "/tracker-demo", { consent: "pending" }));
@@ -142,8 +143,12 @@ test("granting then withdrawing consent is kept in the trail, and purges the vis
       { state: "denied", anonymous_id: anonymousId, source: "lumen-js" },
     ]);
   await expect
-    .poll(async () =>
-      (await getPrisma().personDeletion.findMany({ where: { projectId: tenant.projectId } })).map((job) => job.status),
+    .poll(
+      async () =>
+        (await getPrisma().personDeletion.findMany({ where: { projectId: tenant.projectId } })).map(
+          (job) => job.status,
+        ),
+      { timeout: DELETION_JOB_WAIT_MS },
     )
     .toEqual(["done"]);
   expect((await eventsOf(tenant)).filter((event) => event.anonymousId === anonymousId)).toEqual([]);

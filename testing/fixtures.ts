@@ -79,3 +79,10 @@ export async function createMember(
   await prisma.membership.create({ data: { organizationId, userId: user.id, role } });
   return { id: user.id, email, password };
 }
+
+/**
+ * How long a test waits for a person's deletion job to finish: each batch takes both rollup refresh
+ * locks, so it waits out any refresh under way; on a two-core machine at load 25 one took over 15 s.
+ * A condition is awaited, so the limit costs nothing when the job is quick.
+ */
+export const DELETION_JOB_WAIT_MS = 90_000;

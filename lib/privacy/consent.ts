@@ -68,7 +68,7 @@ export async function recordConsents(
     if (row.anonymous_id) persons.push({ anonymousId: row.anonymous_id });
   }
   if (persons.length === 0) return { recorded: rows.length, purges: 0 };
-  const purges = await enqueuePersonDeletions(pool, tenant, persons, "consent_withdrawn");
+  const purges = await enqueuePersonDeletions(tenant, persons, "consent_withdrawn");
   runDeletionJobsSoon();
   return { recorded: rows.length, purges };
 }

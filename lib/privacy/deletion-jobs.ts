@@ -18,32 +18,41 @@ const STALE_AFTER = "10 minutes";
 /** Attempts before a job is marked failed (with its last error). */
 const MAX_ATTEMPTS = 5;
 
-/** Queues one job per identifier; returns how many. */
+/**
+ * Queues one job per identifier and records each request in the audit log (the operator acts: a
+ * consent withdrawal has no signed-in actor), in one transaction; returns how many.
+ */
 export async function enqueuePersonDeletions(
-  pool: pg.Pool,
   tenant: { organizationId: string; projectId: string },
   persons: PersonId[],
   reason: DeletionReason,
 ): Promise<number> {
-  const { rowCount } = await pool.query(
-    `INSERT INTO person_deletions (id, organization_id, project_id, user_id, anonymous_id, reason, id_kind, person_pseudonym)
-     SELECT gen_random_uuid(), $1, $2, p.user_id, p.anonymous_id, $5,
-            CASE WHEN p.user_id IS NOT NULL THEN 'user_id' ELSE 'anonymous_id' END, p.pseudonym
-     FROM unnest($3::text[], $4::text[], $6::text[]) AS p(user_id, anonymous_id, pseudonym)`,
-    [
-      tenant.organizationId,
-      tenant.projectId,
-      persons.map((p) => ("userId" in p ? p.userId : null)),
-      persons.map((p) => ("anonymousId" in p ? p.anonymousId : null)),
-      reason,
-      persons.map((p) =>
-        "userId" in p
-          ? personPseudonym(tenant.projectId, "user_id", p.userId)
-          : personPseudonym(tenant.projectId, "anonymous_id", p.anonymousId),
-      ),
-    ],
+  const { organizationId, projectId } = tenant;
+  const userIds = persons.map((p) => ("userId" in p ? p.userId : null));
+  const anonymousIds = persons.map((p) => ("anonymousId" in p ? p.anonymousId : null));
+  const pseudonyms = persons.map((p) =>
+    "userId" in p
+      ? personPseudonym(projectId, "user_id", p.userId)
+      : personPseudonym(projectId, "anonymous_id", p.anonymousId),
   );
-  return rowCount ?? 0;
+  return getPrisma().$transaction(async (tx) => {
+    const jobs = await tx.$queryRaw<{ id: string; id_kind: string; person_pseudonym: string }[]>`
+      INSERT INTO person_deletions (id, organization_id, project_id, user_id, anonymous_id, reason, id_kind, person_pseudonym)
+      SELECT gen_random_uuid(), ${organizationId}::uuid, ${projectId}::uuid, p.user_id, p.anonymous_id, ${reason},
+             CASE WHEN p.user_id IS NOT NULL THEN 'user_id' ELSE 'anonymous_id' END, p.pseudonym
+      FROM unnest(${userIds}::text[], ${anonymousIds}::text[], ${pseudonyms}::text[]) AS p(user_id, anonymous_id, pseudonym)
+      RETURNING id::text, id_kind, person_pseudonym`;
+    for (const job of jobs)
+      await recordAudit(tx, {
+        organizationId,
+        projectId,
+        actor: OPERATOR,
+        action: "privacy.person_deletion_requested",
+        target: { type: "deletion", id: job.id },
+        details: { id_kind: job.id_kind, person: job.person_pseudonym, reason },
+      });
+    return jobs.length;
+  });
 }
 
 interface ClaimedJob {

@@ -5,7 +5,14 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../../testing/app-server";
-import { createMember, createTenant, postEvents, type Tenant, testBaseUrl } from "../../testing/fixtures";
+import {
+  createMember,
+  createTenant,
+  DELETION_JOB_WAIT_MS,
+  postEvents,
+  type Tenant,
+  testBaseUrl,
+} from "../../testing/fixtures";
 import { signInOverHttp } from "../../testing/session";
 import { personPseudonym } from "../audit/person-pseudonym";
 import { createApiKey } from "../auth/api-keys";
@@ -73,12 +80,15 @@ async function waitUntilEnded(id: string, auth: Auth = { key: adminKey }): Promi
   await waitFor(
     `deletion ${id} to end`,
     async () => ["done", "failed"].includes((await jobOf(id, auth)).status),
-    90_000,
+    DELETION_JOB_WAIT_MS,
   );
   return jobOf(id, auth);
 }
 
-describe("who may request and see deletions", () => {
+/** Tests that wait for a job to end. */
+const waitsForJobs = { timeout: DELETION_JOB_WAIT_MS + 30_000 };
+
+describe("who may request and see deletions", waitsForJobs, () => {
   it("is owners, admins and admin keys of the project's organization; others get 401, 403 or 404", async () => {
     const other = await createTenant();
     const otherKey = (await createApiKey({ organizationId: other.organizationId, kind: "admin", name: "x" })).key;
@@ -261,7 +271,7 @@ const eventsOf = async (of: Tenant, where: string, id: string) =>
     )
   ).rows[0]!.n;
 
-describe("a deletion's life", () => {
+describe("a deletion's life", waitsForJobs, () => {
   it("runs to done while ingestion goes on, leaving every report as if the person had never been tracked", async () => {
     const full = await createTenant();
     const reference = await createTenant();
@@ -413,7 +423,7 @@ describe("a deletion's life", () => {
   });
 });
 
-describe("suppression", () => {
+describe("suppression", waitsForJobs, () => {
   it("drops later events of a deleted person when the project turns it on, and is off by default", async () => {
     const own = await createTenant();
     const key = (await createApiKey({ organizationId: own.organizationId, kind: "admin", name: "k" })).key;

@@ -4,7 +4,14 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Lumen } from "../../sdk/node";
 import { waitFor } from "../../testing/app-server";
-import { createMember, createTenant, postEvents, type Tenant, testBaseUrl } from "../../testing/fixtures";
+import {
+  createMember,
+  createTenant,
+  DELETION_JOB_WAIT_MS,
+  postEvents,
+  type Tenant,
+  testBaseUrl,
+} from "../../testing/fixtures";
 import { signInOverHttp } from "../../testing/session";
 import { createApiKey } from "../auth/api-keys";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
@@ -341,53 +348,74 @@ describe("the consent trail", () => {
     expect(left.rows).toEqual([{ user_id: "kept" }]);
   });
 
-  it("purges a person's events when they withdraw consent, if the project says so, and keeps the trail", async () => {
-    const own = await createTenant();
-    const key = (await createApiKey({ organizationId: own.organizationId, kind: "admin", name: "k" })).key;
-    const now = Date.now();
-    const pageview = (ids: Record<string, string>, minutesAgo: number) => ({
-      event_id: randomUUID(),
-      name: "pageview",
-      timestamp: new Date(now - minutesAgo * 60_000).toISOString(),
-      ...ids,
-    });
-    await postEvents(
-      {
-        events: [
-          pageview({ anonymous_id: "dev-1" }, 30),
-          pageview({ user_id: "leaving", anonymous_id: "dev-1" }, 20),
-          pageview({ user_id: "leaving" }, 10),
-          pageview({ user_id: "staying", anonymous_id: "dev-2" }, 10),
-          consent("denied", { user_id: "staying" }),
-        ],
-      },
-      { key: own.writeKey },
-    );
-    // Without the setting, a withdrawal is recorded and nothing is deleted.
-    expect(await getPrisma().personDeletion.count({ where: { projectId: own.projectId } })).toBe(0);
-    await call({ key }, "PATCH", privacyPath(own.projectId), { purge_on_consent_withdrawal: true });
-    const withdrawal = await postEvents(
-      { events: [consent("denied", { user_id: "leaving", anonymous_id: "dev-1" })] },
-      {
-        key: own.writeKey,
-      },
-    );
-    expect(await withdrawal.json()).toMatchObject({ accepted: 1 });
-    // The deletion runs in the background: wait until both its jobs are done.
-    const jobsOf = () => getPrisma().personDeletion.findMany({ where: { projectId: own.projectId } });
-    await waitFor("the purge's jobs to finish", async () => {
+  it(
+    "purges a person's events when they withdraw consent, if the project says so, and keeps the trail",
+    async () => {
+      const own = await createTenant();
+      const key = (await createApiKey({ organizationId: own.organizationId, kind: "admin", name: "k" })).key;
+      const now = Date.now();
+      const pageview = (ids: Record<string, string>, minutesAgo: number) => ({
+        event_id: randomUUID(),
+        name: "pageview",
+        timestamp: new Date(now - minutesAgo * 60_000).toISOString(),
+        ...ids,
+      });
+      await postEvents(
+        {
+          events: [
+            pageview({ anonymous_id: "dev-1" }, 30),
+            pageview({ user_id: "leaving", anonymous_id: "dev-1" }, 20),
+            pageview({ user_id: "leaving" }, 10),
+            pageview({ user_id: "staying", anonymous_id: "dev-2" }, 10),
+            consent("denied", { user_id: "staying" }),
+          ],
+        },
+        { key: own.writeKey },
+      );
+      // Without the setting, a withdrawal is recorded and nothing is deleted.
+      expect(await getPrisma().personDeletion.count({ where: { projectId: own.projectId } })).toBe(0);
+      await call({ key }, "PATCH", privacyPath(own.projectId), { purge_on_consent_withdrawal: true });
+      const withdrawal = await postEvents(
+        { events: [consent("denied", { user_id: "leaving", anonymous_id: "dev-1" })] },
+        {
+          key: own.writeKey,
+        },
+      );
+      expect(await withdrawal.json()).toMatchObject({ accepted: 1 });
+      // The deletion runs in the background: wait until both its jobs are done.
+      const jobsOf = () => getPrisma().personDeletion.findMany({ where: { projectId: own.projectId } });
+      await waitFor(
+        "the purge's jobs to finish",
+        async () => {
+          const jobs = await jobsOf();
+          return jobs.length === 2 && jobs.every((j) => j.status === "done");
+        },
+        DELETION_JOB_WAIT_MS,
+      );
       const jobs = await jobsOf();
-      return jobs.length === 2 && jobs.every((j) => j.status === "done");
-    });
-    const jobs = await jobsOf();
-    // A finished job keeps the kind of id and the pseudonym, no longer the id itself.
-    expect(jobs.map((j) => [j.idKind, j.userId, j.anonymousId, j.status, j.reason]).sort()).toEqual([
-      ["anonymous_id", null, null, "done", "consent_withdrawn"],
-      ["user_id", null, null, "done", "consent_withdrawn"],
-    ]);
-    expect(jobs.every((j) => /^p_[\w-]{22}$/.test(j.personPseudonym ?? ""))).toBe(true);
-    const left = await getPrisma().event.findMany({ where: { projectId: own.projectId }, select: { userId: true } });
-    expect(left).toEqual([{ userId: "staying" }]);
-    expect((await trail(own.projectId, "user_id=leaving", key)).map((r) => r.state)).toEqual(["denied"]);
-  });
+      // A finished job keeps the kind of id and the pseudonym, no longer the id itself.
+      expect(jobs.map((j) => [j.idKind, j.userId, j.anonymousId, j.status, j.reason]).sort()).toEqual([
+        ["anonymous_id", null, null, "done", "consent_withdrawn"],
+        ["user_id", null, null, "done", "consent_withdrawn"],
+      ]);
+      expect(jobs.every((j) => /^p_[\w-]{22}$/.test(j.personPseudonym ?? ""))).toBe(true);
+      // Each job's request and end are in the audit log, naming the person by pseudonym only.
+      const audit = await getPrisma().auditEntry.findMany({
+        where: { projectId: own.projectId, action: { startsWith: "privacy.person_deletion" } },
+        select: { action: true, actorKind: true, targetId: true, details: true },
+      });
+      for (const job of jobs)
+        for (const action of ["privacy.person_deletion_requested", "privacy.person_deletion_finished"])
+          expect(audit.filter((a) => a.action === action && a.targetId === job.id)).toEqual([
+            expect.objectContaining({
+              actorKind: "operator",
+              details: expect.objectContaining({ reason: "consent_withdrawn", person: job.personPseudonym }),
+            }),
+          ]);
+      const left = await getPrisma().event.findMany({ where: { projectId: own.projectId }, select: { userId: true } });
+      expect(left).toEqual([{ userId: "staying" }]);
+      expect((await trail(own.projectId, "user_id=leaving", key)).map((r) => r.state)).toEqual(["denied"]);
+    },
+    DELETION_JOB_WAIT_MS + 30_000,
+  );
 });

@@ -2,8 +2,8 @@
 // each reference to those tables comes with its own organization_id and project_id parameters.
 import { afterAll, expect, it } from "vitest";
 import { closeDatabase, getPool } from "../db/client";
-import { countCubeGroupedSql } from "./count-cube";
-import { filteredVisitorsGroupedSql } from "./filtered-visitors";
+import { countCubeGroupedSql, countCubePlanIfAnswerable } from "./count-cube";
+import { filteredVisitorsGroupedSql, filteredVisitorsPlanIfAnswerable } from "./filtered-visitors";
 import { visitorTypeGroupedSql } from "./first-seen";
 import { runBreakdown } from "./kinds/breakdown";
 import { runFunnel } from "./kinds/funnel";
@@ -12,7 +12,7 @@ import { runRetention } from "./kinds/retention";
 import { runTrend } from "./kinds/trend";
 import { groupedMeasureSql } from "./measure";
 import type { ComparisonRange } from "./range";
-import { rollupGroupedSql } from "./rollups";
+import { rollupGroupedSql, rollupPlanIfAnswerable } from "./rollups";
 import {
   breakdownQuerySchema,
   funnelQuerySchema,
@@ -21,7 +21,7 @@ import {
   trendQuerySchema,
 } from "./schemas";
 import type { QueryScope } from "./scope";
-import { sessionRollupGroupedSql, sessionSelectorOf } from "./session-rollups";
+import { sessionRollupGroupedSql, sessionRollupPlanIfAnswerable, sessionSelectorOf } from "./session-rollups";
 
 afterAll(async () => {
   await closeDatabase();
@@ -43,6 +43,15 @@ const TABLES = [
   "session_counts",
   "session_key_values",
   "actor_first_seen",
+].join("|");
+
+/** Per-project state of the refresh that queries consult, keyed by project id alone. */
+const STATE_TABLES = [
+  "rollup_daily_state",
+  "event_counts_state",
+  "mixed_actor_state",
+  "pair_state",
+  "session_spans",
 ].join("|");
 
 const org = "11111111-1111-4111-8111-111111111111";
@@ -195,6 +204,17 @@ it("binds every events and rollups reference to the organization and project", a
   await runRetention(recording, scope, retention, new Date());
   await runRetention(recording, scope, retention, new Date(), { kind: "raw", minEventsForBuckets: 0 });
 
+  // What decides the sources: the plans that look the refresh's state up.
+  const plans = [
+    rollupPlanIfAnswerable,
+    countCubePlanIfAnswerable,
+    filteredVisitorsPlanIfAnswerable,
+    sessionRollupPlanIfAnswerable,
+  ];
+  const filteredMetric = (type: "count" | "unique_users" | "sessions") =>
+    metricQuerySchema.parse({ kind: "metric", measure: { type }, filters: filtered.filters });
+  for (const type of ["count", "unique_users", "sessions"] as const)
+    for (const plan of plans) await plan(recording, filtered, filteredMetric(type));
   const reading = sent.filter((q) => new RegExp(`\\b(${TABLES}) [a-z]\\b`).test(q.text));
   expect(reading.length).toBeGreaterThan(10);
   for (const { text, values } of reading) {
@@ -216,5 +236,19 @@ it("binds every events and rollups reference to the organization and project", a
     const bounds = (text.match(/\b[a-z]\.organization_id = \$\d+::uuid AND [a-z]\.project_id = \$\d+::uuid/g) ?? [])
       .length;
     expect(bounds, text).toBeGreaterThanOrEqual(unbound);
+  }
+  // The refresh's per-project state (which sources are built, the longest session) is keyed by the
+  // project alone: a project id is unique across organizations, and the query's project has
+  // already been authorised. Each reference is still bound to that project.
+  const stateReads = sent.filter((q) => new RegExp(`\\b(?:FROM|JOIN) (?:${STATE_TABLES})\\b`).test(q.text));
+  expect(stateReads.length).toBeGreaterThan(0);
+  for (const { text, values } of stateReads) {
+    const references = (text.match(new RegExp(`\\b(?:FROM|JOIN) (?:${STATE_TABLES})\\b`, "g")) ?? []).length;
+    const bound = new RegExp(
+      `\\b(?:FROM|JOIN) (?:${STATE_TABLES})(?: ([a-z]))? WHERE (?:[a-z]\\.)?project_id = \\$(\\d+)::uuid`,
+      "g",
+    );
+    const bindings = [...text.matchAll(bound)].filter(([, , param]) => values[Number(param) - 1] === project);
+    expect(bindings.length, text).toBeGreaterThanOrEqual(references);
   }
 });
