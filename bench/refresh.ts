@@ -76,6 +76,8 @@ const SOURCE_TABLES = [
   "consent_records",
   "person_deletions",
   "person_suppressions",
+  "segments",
+  "goals",
   "audit_log",
   "alert_rules",
   "alert_channels",

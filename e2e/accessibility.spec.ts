@@ -82,6 +82,7 @@ for (const theme of ["light", "dark"] as const) {
         `/projects/${ws.projectId}/reports/${report.id}`,
         () => expect(page.getByRole("region", { name: "By country" }).getByRole("table")).toBeVisible(),
       ],
+      ["segments", `/projects/${ws.projectId}/segments`, () => expect(page.getByText("No segments yet")).toBeVisible()],
       [
         "settings",
         `/projects/${ws.projectId}/settings`,

@@ -37,6 +37,41 @@ test("the overview shows the known totals, follows the date range and drills dow
   await expect(metric(page, "Pageviews")).toHaveText("1");
 });
 
+/** A breakdown table's value for a row: the cell after its rank (rows are labelled by their value). */
+const cellOf = (page: Page, table: string, value: string) =>
+  page
+    .getByRole("region", { name: table })
+    .getByRole("row")
+    .filter({ has: page.getByRole("rowheader", { name: value, exact: true }) })
+    .getByRole("cell")
+    .nth(1);
+
+test("the top pages panel switches to entry and exit pages, and an entry page drills down", async ({ page }) => {
+  const ws = await seedAnalystWorkspace();
+  await signIn(page, ws.email, ws.password);
+  await page.goto(`/projects/${ws.projectId}`);
+  await expect(cellOf(page, "Top pages", "/pricing")).toHaveText("1");
+  // Sessions: u1 entered on / and left on /pricing, u2 viewed / alone, u3 /docs alone.
+  const tabs = page.getByRole("tablist", { name: "Top pages" });
+  await tabs.getByRole("tab", { name: "Entry pages" }).click();
+  await expect(tabs.getByRole("tab", { name: "Entry pages" })).toHaveAttribute("aria-selected", "true");
+  // Two entry pages where there were three top pages (the top pages stay shown until they arrive).
+  await expect(page.getByRole("region", { name: "Entry pages" }).getByRole("rowheader")).toHaveCount(2);
+  await expect(cellOf(page, "Entry pages", "/")).toHaveText("2");
+  await expect(cellOf(page, "Entry pages", "/docs")).toHaveText("1");
+  // The keyboard moves between tabs too (arrow keys, selection follows focus).
+  await page.keyboard.press("ArrowRight");
+  await expect(tabs.getByRole("tab", { name: "Exit pages" })).toBeFocused();
+  await expect(cellOf(page, "Exit pages", "/pricing")).toHaveText("1");
+  await expect(cellOf(page, "Exit pages", "/")).toHaveText("1");
+  // Clicking an exit page keeps the sessions that left there: u1's, with its 2 pageviews.
+  await page.getByRole("region", { name: "Exit pages" }).getByRole("button", { name: "/pricing" }).click();
+  await expect(page).toHaveURL(/f=exit_page%3Aequals%3A%2Fpricing/);
+  await expect(page.getByRole("list", { name: "Filters" })).toContainText("Exit page is /pricing");
+  await expect(metric(page, "Pageviews")).toHaveText("2");
+  await expect(metric(page, "Sessions")).toHaveText("1");
+});
+
 test("an analyst builds a report with one widget of each kind, reorders it, and it persists", async ({ page }) => {
   // Five widgets built through the UI, each saved and queried, each builder asking for suggestions
   // and a preview: about 25 s alone, past 60 s on a 2-core machine running the whole suite.

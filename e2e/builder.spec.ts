@@ -110,14 +110,18 @@ test("choices read as words, and the project's events, properties and values are
     "Retention",
     "Web vitals",
     "JavaScript errors",
+    "Paths",
   ]);
   const measures = await builder.getByLabel("Measure").locator("option").allTextContents();
   expect(measures).toContain("Visitors");
   expect(measures).toContain("Session duration (average)");
+  expect(measures).toEqual(expect.arrayContaining(["Pages per session", "Time on page (average)"]));
   expect(measures.join(" ")).not.toMatch(/_/);
   await builder.getByLabel("Kind").selectOption("breakdown");
   const dimensions = await builder.getByLabel("Break down by").locator("option").allTextContents();
-  expect(dimensions).toEqual(expect.arrayContaining(["UTM source", "OS", "Country", "Page"]));
+  expect(dimensions).toEqual(
+    expect.arrayContaining(["UTM source", "OS", "Country", "Page", "Entry page", "Exit page"]),
+  );
   expect(dimensions.join(" ")).not.toMatch(/_|Utm|\bOs\b/);
 
   // Event names: type, arrow down, Enter.

@@ -135,6 +135,9 @@ const threeInARow = [
 ];
 
 test("the mouse moves a widget by its handle and resizes it by its corner, and both are saved", async ({ page }) => {
+  // Room below the widgets: a drag near the window's edge scrolls the page (dnd-kit's auto-scroll),
+  // which would add rows to the resize.
+  await page.setViewportSize({ width: 1280, height: 1100 });
   const ws = await seedAnalystWorkspace();
   const reportId = await seedReport(ws, threeInARow);
   await openReport(page, ws, reportId);

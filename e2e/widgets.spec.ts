@@ -101,6 +101,17 @@ test.describe("widgets preview", () => {
     await expect(retention.getByRole("row", { name: /Mar 3/ }).getByRole("cell", { name: "100%" })).toHaveCount(1);
   });
 
+  test("paths draw a flow of their steps, with the numbers in a table", async () => {
+    const paths = widget(light, "Paths from home");
+    await expect(paths.getByRole("img", { name: /^Flow of Paths from home: 1,000 sessions from \// })).toBeVisible();
+    await expect(paths.locator("svg .recharts-sankey-link")).toHaveCount(8);
+    await expect(paths.locator("svg text")).toHaveCount(7); // a labelled node per value of each step
+    await expect(paths.locator("svg text", { hasText: /^signup 170$/ })).toHaveCount(1);
+    const table = paths.getByRole("table", { name: "Paths from home" });
+    await expect(table.getByRole("row")).toHaveCount(8); // the header and seven values
+    await expect(table.getByRole("row", { name: /^Step 1 Other 120 19% 60$/ })).toHaveCount(1);
+  });
+
   test("frames show loading, error with retry, and empty states", async () => {
     await expect(widget(light, "Loading")).toHaveAttribute("aria-busy", "true");
     const failing = widget(light, "Failing");

@@ -4,6 +4,7 @@
 // (lib/alerts/schemas.ts) and its message is shown as it is.
 import { useMutation } from "@tanstack/react-query";
 import { useId, useState } from "react";
+import { SegmentSelect } from "@/components/segments/segment-select";
 import { formatCount } from "@/components/widgets/format";
 import type { AlertCondition, AlertQuery } from "@/lib/alerts/schemas";
 import { apiFetch } from "@/lib/api/client";
@@ -126,6 +127,15 @@ export function RuleForm({
             {formatCount(query.filters.length, { one: "filter", other: "filters" })} from the widget
           </span>
         )}
+        <SegmentSelect
+          projectId={projectId}
+          label="Segment"
+          value={query.segment}
+          onChange={(segment) => {
+            const { segment: _previous, ...rest } = query;
+            setQuery(segment ? { ...rest, segment } : rest);
+          }}
+        />
       </fieldset>
       <fieldset className="flex flex-wrap items-end gap-3">
         <legend className="mb-1 text-sm font-medium">Window</legend>

@@ -20,6 +20,12 @@ export const actionLabels: Record<AuditAction, string> = {
   "privacy.person_deletion_requested": "Person's data deletion requested",
   "privacy.person_deletion_finished": "Person's data deletion finished",
   "privacy.settings_changed": "Privacy settings changed",
+  "segment.created": "Segment created",
+  "segment.updated": "Segment changed",
+  "segment.deleted": "Segment deleted",
+  "goal.created": "Goal created",
+  "goal.changed": "Goal changed",
+  "goal.deleted": "Goal deleted",
 };
 
 /** The filter's groups: every action whose name starts with the group's key and a dot. */
@@ -31,6 +37,8 @@ export const actionGroups: { key: string; label: string }[] = [
   { key: "project", label: "Project" },
   { key: "organization", label: "Organization" },
   { key: "privacy", label: "People's data" },
+  { key: "segment", label: "Segments" },
+  { key: "goal", label: "Goals" },
 ];
 
 export function actionsOfGroup(key: string): AuditAction[] {
@@ -54,6 +62,7 @@ export function describeDetails(entry: AuditEntryView): string {
   switch (entry.action) {
     case "project.settings_changed":
     case "privacy.settings_changed":
+    case "segment.updated":
       return Object.entries((d.changes ?? {}) as Record<string, { from?: unknown; to?: unknown; changed?: true }>)
         .map(([field, change]) =>
           change.changed ? `${field} changed` : `${field}: ${text(change.from)} → ${text(change.to)}`,

@@ -5,7 +5,7 @@
 // "FR", shown as "France").
 import { useState } from "react";
 import { useLocale } from "@/components/widgets/use-locale";
-import { CONVERSION_FIELD, type Filter, filterSchema } from "@/lib/query/schemas";
+import { CONVERSION_FIELD, type Filter, filterSchema, type GOAL_FIELD } from "@/lib/query/schemas";
 import { dimensionValueLabel, FILTER_OP_LABELS, type FilterOp, filterLabel } from "@/lib/query/vocabulary";
 import { DimensionPicker } from "./dimension-picker";
 import { controlClass, fieldClass, SuggestInput } from "./suggest-input";
@@ -16,6 +16,7 @@ const TEXT_OPS: FilterOp[] = [
   "not_equals",
   "contains",
   "not_contains",
+  "matches",
   "in",
   "not_in",
   "is_set",
@@ -33,7 +34,8 @@ const CONVERSION_OP_LABELS: Partial<Record<FilterOp, string>> = {
   not_in: "did none of",
 };
 
-type Field = Filter["field"];
+/** Goal filters come from the overview's Goals panel (and goal measures from the goal picker), not from this editor. */
+type Field = Exclude<Filter["field"], typeof GOAL_FIELD>;
 
 function sourceFor(field: Field): SuggestionSource | null {
   if (field === "event" || field === CONVERSION_FIELD) return { kind: "event" };

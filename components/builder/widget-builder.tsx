@@ -1,18 +1,20 @@
 "use client";
 // The widget builder: what to show (kind, visualisation, events, measure, dimensions, funnel steps
-// with their names and conditions, retention cohorts), filters, an optional range of its own and a
-// title, with a live preview. Fields and choices are in words (lib/query/vocabulary.ts); event names,
+// with their names and conditions, retention cohorts, a path's start or end), filters, an optional
+// range of its own and a title, with a live preview. Fields and choices are in words (lib/query/vocabulary.ts); event names,
 // properties and values are suggested from the project's data; a problem is a sentence beside its
 // field (lib/reports/builder-errors.ts). It opens scrolled into view with its first field focused,
 // and gives focus back to what opened it when it closes.
 import { useDeferredValue, useEffect, useId, useReducer, useRef, useState } from "react";
 import { QueryPanel } from "@/components/dashboard/query-panel";
+import { SegmentSelect } from "@/components/segments/segment-select";
 import { WidgetView } from "@/components/widgets/widget-view";
 import { ApiClientError } from "@/lib/api/client";
 import type { Filter } from "@/lib/query/schemas";
 import type { ViewState } from "@/lib/query/view-state";
 import {
   INTERVAL_LABELS,
+  isGoalMeasure,
   KIND_LABELS,
   MEASURE_LABELS,
   MEASURE_TYPES,
@@ -40,10 +42,12 @@ import {
 import type { WidgetInput } from "@/lib/reports/schemas";
 import { DimensionPicker } from "./dimension-picker";
 import { FilterEditor } from "./filter-editor";
+import { GoalPicker } from "./goal-picker";
 import { controlClass, fieldClass, SuggestInput } from "./suggest-input";
 
 const EVENT_SOURCE = { kind: "event" } as const;
 const PROPERTY_KEY_SOURCE = { kind: "property_key" } as const;
+const PAGE_SOURCE = { kind: "dimension_value", key: "path" } as const;
 const OWN_RANGES = RELATIVE_RANGES.filter((r): r is Exclude<RelativeRange, "last_5_minutes"> => r !== "last_5_minutes");
 
 interface WidgetBuilderProps {
@@ -87,7 +91,9 @@ export function WidgetBuilder({
   const problems = widgetProblems(input);
   const valid = Object.keys(problems).length === 0;
   const serverProblems =
-    saveError instanceof ApiClientError && saveError.details.length ? problemsFromApiDetails(saveError.details) : {};
+    saveError instanceof ApiClientError && saveError.details.length
+      ? problemsFromApiDetails(saveError.details, state.kind)
+      : {};
   const problemOf = (field: string): string | undefined =>
     (submitted || changed.has(field) ? problems[field] : undefined) ?? serverProblems[field];
   const formProblem =
@@ -203,6 +209,15 @@ export function WidgetBuilder({
                 ))}
               </select>
             </label>
+            {isGoalMeasure(state.measure) && (
+              <GoalPicker
+                projectId={projectId}
+                value={state.goal}
+                onChange={(goal) => set("goal", goal)}
+                error={problemOf("goal")}
+                errorId={`${id}-goal-error`}
+              />
+            )}
             {usesProperty(state.measure) && (
               <SuggestInput
                 projectId={projectId}
@@ -414,6 +429,65 @@ export function WidgetBuilder({
           </div>
         )}
 
+        {state.kind === "paths" && (
+          <fieldset className="flex min-w-0 flex-col gap-3">
+            <legend className="text-sm font-medium">Paths</legend>
+            <div className="grid grid-cols-2 gap-3">
+              <label className={fieldClass}>
+                Show
+                <select
+                  className={controlClass}
+                  value={state.pathsFrom}
+                  onChange={(e) => set("pathsFrom", e.target.value as BuilderState["pathsFrom"])}
+                >
+                  <option value="start">Steps after a start</option>
+                  <option value="end">Steps leading to an end</option>
+                </select>
+              </label>
+              <label className={fieldClass}>
+                {state.pathsFrom === "start" ? "Start is" : "End is"}
+                <select
+                  className={controlClass}
+                  value={state.anchorType}
+                  onChange={(e) => set("anchorType", e.target.value as BuilderState["anchorType"])}
+                >
+                  <option value="page">A page</option>
+                  <option value="event">An event</option>
+                </select>
+              </label>
+            </div>
+            <SuggestInput
+              projectId={projectId}
+              source={state.anchorType === "page" ? PAGE_SOURCE : EVENT_SOURCE}
+              label={`${state.pathsFrom === "start" ? "Start" : "End"} ${state.anchorType === "page" ? "page (* matches anything)" : "event"}`}
+              placeholder={state.anchorType === "page" ? "/pricing or /docs/*" : "signup"}
+              value={state.anchor}
+              onChange={(value) => set("anchor", value)}
+              error={problemOf("anchor")}
+            />
+            <div className="grid grid-cols-2 gap-3">
+              <NumberField
+                label="Steps (at most 10)"
+                value={state.pathSteps}
+                min={1}
+                max={10}
+                onChange={(value) => set("pathSteps", value)}
+                error={problemOf("pathSteps")}
+                errorId={`${id}-pathSteps-error`}
+              />
+              <NumberField
+                label="Values per step (at most 20)"
+                value={state.pathValues}
+                min={1}
+                max={20}
+                onChange={(value) => set("pathValues", value)}
+                error={problemOf("pathValues")}
+                errorId={`${id}-pathValues-error`}
+              />
+            </div>
+          </fieldset>
+        )}
+
         <FilterEditor
           projectId={projectId}
           legend="Filters"
@@ -421,6 +495,15 @@ export function WidgetBuilder({
           onAdd={(filter: Filter) => change("filters", { type: "add-filter", filter })}
           onRemove={(index) => change("filters", { type: "remove-filter", index })}
           error={problemOf("filters")}
+        />
+
+        <SegmentSelect
+          projectId={projectId}
+          label="Widget's segment"
+          hint="ANDed with the page's segment and filters"
+          error={problemOf("segment")}
+          value={state.segment ?? undefined}
+          onChange={(segment) => set("segment", segment ?? null)}
         />
 
         <label className={fieldClass}>

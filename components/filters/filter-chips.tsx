@@ -5,10 +5,19 @@ import { useLocale } from "@/components/widgets/use-locale";
 import type { Filter } from "@/lib/query/schemas";
 import { filterLabel } from "@/lib/query/vocabulary";
 
-export function FilterChips({ filters, onRemove }: { filters: Filter[]; onRemove: (index: number) => void }) {
+export function FilterChips({
+  filters,
+  onRemove,
+  goalNames,
+}: {
+  filters: Filter[];
+  onRemove: (index: number) => void;
+  /** The project's goals' names by id, for goal filters ("Visitors who completed Signed up"). */
+  goalNames?: Readonly<Record<string, string>>;
+}) {
   const locale = useLocale();
   if (filters.length === 0) return null;
-  const describe = (filter: Filter) => filterLabel(filter, locale);
+  const describe = (filter: Filter) => filterLabel(filter, locale, goalNames);
   return (
     <ul aria-label="Filters" className="flex flex-wrap gap-2">
       {filters.map((filter, i) => (

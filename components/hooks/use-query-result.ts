@@ -1,5 +1,5 @@
 "use client";
-// Runs a query definition for the dashboard's current view (its filters added to the query's, its
+// Runs a query definition for the dashboard's current view (its filters added to the query's, its segment,
 // range unless the query keeps its own, its previous-period comparison on trends); the cache key
 // holds every input. When the view changes, the previous view's data stays on screen
 // (isPlaceholderData) until the new answer arrives, and panels show it as pending (QueryPanel),
@@ -26,11 +26,13 @@ export function useQueryResult<R extends QueryResult = QueryResult>(
   view: ViewState,
   options: { range?: QueryRange } = {},
 ) {
-  const { query: merged, range } = panelRequest(query, view, options.range);
+  const { query: merged, range, segment } = panelRequest(query, view, options.range);
   return useQuery({
-    queryKey: [...projectQueriesKey(projectId), merged, range],
+    queryKey: [...projectQueriesKey(projectId), merged, range, segment ?? null],
     queryFn: () =>
-      apiFetch<QueryResponse<R>>("/api/v1/query", { body: { project_id: projectId, query: merged, range } }),
+      apiFetch<QueryResponse<R>>("/api/v1/query", {
+        body: { project_id: projectId, query: merged, range, segment },
+      }),
     placeholderData: (previous) => previous,
   });
 }

@@ -4,6 +4,7 @@
 // preview and copy buttons for the iframe and the loader-script snippets.
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
+import { SegmentSelect } from "@/components/segments/segment-select";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Checkbox, Field, Input, Select, Textarea } from "@/components/ui/field";
@@ -35,10 +36,12 @@ function CopyField({ label, copyLabel, value }: { label: string; copyLabel: stri
 }
 
 export function EmbedDialog({
+  projectId,
   reportId,
   widgets,
   onClose,
 }: {
+  projectId: string;
   reportId: string;
   widgets: { id: string; title: string }[];
   onClose: () => void;
@@ -50,6 +53,7 @@ export function EmbedDialog({
   const [downloads, setDownloads] = useState(false);
   const [compare, setCompare] = useState(false);
   const [origins, setOrigins] = useState("");
+  const [segment, setSegment] = useState<string | undefined>(undefined);
   const create = useMutation({
     mutationFn: () =>
       apiFetch<CreatedEmbed>("/api/v1/embeds", {
@@ -59,7 +63,8 @@ export function EmbedDialog({
           expires_in: days * 86_400,
           editable,
           downloads,
-          ...(compare ? { params: { compare: true } } : {}),
+          // A locked segment: every widget shows only its visitors, whatever the viewer picks.
+          params: { ...(compare ? { compare: true } : {}), ...(segment ? { segment } : {}) },
           // One origin per line (or separated by spaces or commas); none means any site may embed it.
           allowed_origins: origins.split(/[\s,]+/).filter(Boolean),
         },
@@ -93,6 +98,13 @@ export function EmbedDialog({
         <Field label="Expires after (days)" error={fieldError(create.error, "expires_in")}>
           <Input type="number" min={1} max={3650} value={days} onChange={(e) => setDays(Number(e.target.value))} />
         </Field>
+        <SegmentSelect
+          projectId={projectId}
+          label="Locked segment"
+          error={fieldError(create.error, "params.segment")}
+          value={segment}
+          onChange={setSegment}
+        />
       </div>
       <fieldset className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
         <legend className="mb-1 font-medium">Viewers may change</legend>

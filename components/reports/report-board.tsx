@@ -13,6 +13,7 @@ import { FilterChips } from "@/components/filters/filter-chips";
 import { RangePicker } from "@/components/filters/range-picker";
 import { useProjectLive } from "@/components/hooks/use-project-live";
 import { useViewState } from "@/components/hooks/use-view-state";
+import { SegmentPicker } from "@/components/segments/segment-picker";
 import { Button, buttonClass } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -168,11 +169,13 @@ export function ReportBoard({ projectId, reportId }: { projectId: string; report
           )}
         </div>
       </div>
+      <SegmentPicker projectId={projectId} view={view} setView={setView} />
       <FilterChips filters={view.filters} onRemove={(i) => setView((current) => withoutFilter(current, i))} />
       <FormError error={layout.isError && `Could not save the layout: ${layout.error.message}`} />
       <FormError error={widgetAction.error} />
       {embedding && (
         <EmbedDialog
+          projectId={projectId}
           reportId={reportId}
           widgets={report.data?.report.widgets ?? []}
           onClose={() => setEmbedding(false)}

@@ -24,6 +24,7 @@ const templates = [
   { id: "traffic", name: "Traffic overview" },
   { id: "signup_funnel", name: "Signup funnel" },
   { id: "weekly_retention", name: "Weekly retention" },
+  { id: "user_paths", name: "User paths" },
 ];
 
 /** The list's outline while it loads: the create bar and three rows. */

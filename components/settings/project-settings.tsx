@@ -18,6 +18,7 @@ import type { EmbedSecretStatus } from "@/lib/embed/signing-secret";
 import type { Role } from "@/lib/workspace/schemas";
 import { EmbedSecretSection } from "./embed-secret-section";
 import { type EmbedRow, EmbedTokensSection } from "./embed-tokens-section";
+import { GoalsSection } from "./goals-section";
 import { InstallSection } from "./install-section";
 import { type CreatedKey, type KeyRow, KeysSection } from "./keys-section";
 import { type MemberRow, MembersSection } from "./members-section";
@@ -159,6 +160,7 @@ export function ProjectSettings({ projectId, origin }: { projectId: string; orig
         createKeyError={snippetKey.error}
         onCreateKey={() => snippetKey.mutate()}
       />
+      <GoalsSection projectId={projectId} canManage={role !== "viewer"} />
       <MembersSection projectId={projectId} role={role} members={settings.data.members} onChange={refresh} />
       {isAdmin && (
         <KeysSection projectId={projectId} keys={settings.data.keys} onChange={refresh} onCreated={keyMade} />

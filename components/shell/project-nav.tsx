@@ -14,6 +14,7 @@ export function projectSections(projectId: string, options: { people: boolean } 
     // Person-level data: analysts and up (the page and its API answer viewers 403).
     ...(options.people ? [{ name: "People", href: `${base}/people`, within: within(`${base}/people`) }] : []),
     { name: "Reports", href: `${base}/reports`, within: within(`${base}/reports`) },
+    { name: "Segments", href: `${base}/segments`, within: within(`${base}/segments`) },
     { name: "Performance", href: `${base}/performance`, within: within(`${base}/performance`) },
     { name: "Errors", href: `${base}/errors`, within: within(`${base}/errors`) },
     { name: "Alerts", href: `${base}/alerts`, within: within(`${base}/alerts`) },

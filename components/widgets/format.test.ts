@@ -53,6 +53,7 @@ describe("formatMeasure", () => {
   it("picks the format from the measure type", () => {
     expect(formatMeasure(0.375, "bounce_rate", "en-US")).toBe("38%");
     expect(formatMeasure(200, "avg_session_duration", "en-US")).toBe("3m 20s");
+    expect(formatMeasure(75, "time_on_page", "en-US")).toBe("1m 15s");
     expect(formatMeasure(1500, "count", "en-US")).toBe("1,500");
     expect(formatMeasure(1500, undefined, "en-US", true)).toBe("1.5K");
   });

@@ -57,7 +57,7 @@ export function formatDuration(seconds: number | null): string {
   return (seconds < 0 ? "-" : "") + parts.slice(0, 2).join(" ");
 }
 
-/** A value of the given measure: bounce rate is a 0..1 fraction, session duration is in seconds. */
+/** A value of the given measure: bounce rate is a 0..1 fraction, session duration and time on page are in seconds. */
 export function formatMeasure(
   value: number | null,
   measureType: MeasureType = "count",
@@ -65,7 +65,7 @@ export function formatMeasure(
   compact = false,
 ): string {
   if (isRateMeasure(measureType)) return formatPercent(value, locale);
-  if (measureType === "avg_session_duration") return formatDuration(value);
+  if (measureType === "avg_session_duration" || measureType === "time_on_page") return formatDuration(value);
   return formatNumber(value, locale, compact);
 }
 

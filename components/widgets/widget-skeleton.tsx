@@ -27,6 +27,8 @@ export function skeletonForViz(viz: { type: string; height?: number }): Skeleton
     case "pie":
     case "donut":
       return { kind: "chart", height: viz.height ?? 240 };
+    case "sankey":
+      return { kind: "chart", height: viz.height ?? 320 };
     default:
       return { kind: "chart", height: viz.height ?? 200 };
   }

@@ -7,6 +7,7 @@ import { ErrorsTable } from "./errors-table";
 import type { MeasureType } from "./format";
 import { FunnelChart } from "./funnel-chart";
 import { MetricCard } from "./metric-card";
+import { PathsFlow, PathsTable } from "./paths-flow";
 import { RetentionGrid } from "./retention-grid";
 import { TrendChart, TrendTable } from "./trend-chart";
 import { VitalsTable } from "./vitals-table";
@@ -22,7 +23,8 @@ export type VizType =
   | "funnel"
   | "retention"
   | "vitals"
-  | "errors";
+  | "errors"
+  | "sankey";
 
 export interface Viz {
   type: VizType;
@@ -30,7 +32,7 @@ export interface Viz {
   orientation?: "horizontal" | "vertical";
   /** Metric: a decrease is good (defaults to true for bounce rate). */
   invert?: boolean;
-  /** Chart height in pixels (trend, pie/donut, vertical funnel). */
+  /** Chart height in pixels (trend, pie/donut, vertical funnel, flow). */
   height?: number;
 }
 
@@ -65,6 +67,8 @@ export function isEmptyResult(result: QueryResult): boolean {
       return result.rows.length === 0;
     case "errors":
       return result.groups.length === 0;
+    case "paths":
+      return result.steps.every((step) => step.count === 0);
   }
 }
 
@@ -130,5 +134,8 @@ export function WidgetView({
       return <VitalsTable result={result} title={title} locale={locale} />;
     case "errors":
       return <ErrorsTable result={result} title={title} accent={accent} locale={locale} />;
+    case "paths":
+      if (viz.type === "table") return <PathsTable result={result} title={title} locale={locale} />;
+      return <PathsFlow result={result} title={title} accent={accent} locale={locale} height={viz.height} />;
   }
 }

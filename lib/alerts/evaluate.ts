@@ -59,6 +59,8 @@ function measuredQuery(definition: AlertDefinition) {
     kind: "metric",
     event: query.event,
     filters: query.filters,
+    // The rule's segment narrows whatever it measures, the no-data count included.
+    segment: query.segment,
     // Tracking that stopped is seen in the event count, whatever the rule measures.
     measure: condition.type === "no_data" ? { type: "count" } : query.measure,
     compare: false,

@@ -4,6 +4,7 @@ import "server-only";
 import { getPrisma } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { ApiError } from "../errors";
+import { assertSegmentOfProject } from "../segments/segments";
 import { isUuid } from "../uuid";
 import {
   type AlertActor,
@@ -68,6 +69,7 @@ export async function createRule(actor: AlertActor, body: unknown) {
   const access = await projectAccess(actor, input.project_id);
   assertCanCreateRule(access);
   await assertChannelsInProject(access, input.channel_ids);
+  await assertSegmentOfProject(access, input.query.segment, "query.segment");
   const rule = await getPrisma().alertRule.create({
     data: {
       organizationId: access.organizationId,
@@ -107,6 +109,7 @@ export async function updateRule(actor: AlertActor, id: string, body: unknown) {
   const { rule, access } = await ruleWithAccess(actor, id);
   assertCanEditRule(access, rule.createdBy);
   if (input.channel_ids) await assertChannelsInProject(access, input.channel_ids);
+  if (input.query) await assertSegmentOfProject(access, input.query.segment, "query.segment");
   const current = alertDefinitionSchema.parse(rule.definition);
   const definition = {
     query: input.query ?? current.query,

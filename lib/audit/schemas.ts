@@ -27,6 +27,14 @@ export const auditActionSchema = z.enum([
   "privacy.person_deletion_finished",
   /** A project's privacy settings changed: scrubbing, dropped keys, purge, suppression, retention. */
   "privacy.settings_changed",
+  /** A saved segment created, changed (name, description, filters) or deleted (lib/segments). */
+  "segment.created",
+  "segment.updated",
+  "segment.deleted",
+  /** A project's goals (lib/goals): created, changed (name or definition), deleted. */
+  "goal.created",
+  "goal.changed",
+  "goal.deleted",
 ]);
 
 export type AuditAction = z.infer<typeof auditActionSchema>;
@@ -42,6 +50,8 @@ export const auditTargetTypeSchema = z.enum([
   "embed_secret",
   "person",
   "deletion",
+  "segment",
+  "goal",
 ]);
 
 export type AuditTargetType = z.infer<typeof auditTargetTypeSchema>;

@@ -27,7 +27,7 @@ export interface EmbedWidgetData {
 export function effectiveParams(
   embed: VerifiedEmbed,
   choices: ViewerChoices,
-): { range?: QueryRange; filters: Filter[]; timezone?: string; compare: boolean } {
+): { range?: QueryRange; filters: Filter[]; timezone?: string; compare: boolean; segment?: string } {
   const { params, editable } = embed.claims;
   const allowed = keepEditable(choices, editable);
   const extra = Object.entries(allowed.filters).map(
@@ -38,6 +38,7 @@ export function effectiveParams(
     filters: [...params.filters, ...extra],
     timezone: params.timezone,
     compare: params.compare ?? false,
+    segment: params.segment,
   };
 }
 
@@ -57,7 +58,7 @@ export async function loadEmbedWidgets(
         : { id: resource.id, organizationId: embed.organizationId },
     orderBy: [{ gridY: "asc" }, { gridX: "asc" }],
   });
-  const { range, filters, timezone, compare } = effectiveParams(embed, choices);
+  const { range, filters, timezone, compare, segment } = effectiveParams(embed, choices);
   return Promise.all(
     widgets.map(async (widget): Promise<EmbedWidgetData> => {
       const parsed = queryDefinitionSchema.safeParse(widget.query);
@@ -82,6 +83,7 @@ export async function loadEmbedWidgets(
         query,
         range,
         timezone,
+        segment,
         surface: "embed",
         gate,
       });

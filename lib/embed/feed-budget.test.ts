@@ -2,7 +2,10 @@
 // holding theirs while open, one-off reads for a while; 429 with a Retry-After past the bound.
 import { expect, it } from "vitest";
 import type { ApiError } from "../errors";
-import { FeedBudget } from "./feed-budget";
+import { NO_CHOICES } from "./choices";
+import { FeedBudget, feedKey } from "./feed-budget";
+import { embedClaimsSchema, embedThemeSchema } from "./schemas";
+import type { VerifiedEmbed } from "./tokens";
 
 function refusal(run: () => unknown): ApiError {
   try {
@@ -42,4 +45,25 @@ it("lets a stream hold its choice set while open, and frees it when it closes", 
   expect(budget.size()).toBe(1);
   budget.hold("token-a", "FR", 90_000)(90_000);
   expect(budget.size()).toBe(0);
+});
+
+it("keys feeds by every lock: tokens of one resource locked to different segments never share one", () => {
+  const embed = (segment?: string): VerifiedEmbed => ({
+    token: "t",
+    organizationId: "org",
+    projectId: "project",
+    claims: embedClaimsSchema.parse({
+      resource: { type: "report", id: "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b" },
+      params: segment ? { segment } : {},
+    }),
+    theme: embedThemeSchema.parse({}),
+    allowedOrigins: [],
+    issuer: "customer",
+    jti: null,
+    expiresAt: null,
+  });
+  const segmented = embed("0b6f7c1e-4a1d-4c55-9a49-1f2b3c4d5e6f");
+  expect(feedKey(segmented, NO_CHOICES)).not.toBe(feedKey(embed(), NO_CHOICES));
+  expect(feedKey(segmented, NO_CHOICES)).not.toBe(feedKey(embed("7a1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b"), NO_CHOICES));
+  expect(feedKey(segmented, NO_CHOICES)).toBe(feedKey(embed("0b6f7c1e-4a1d-4c55-9a49-1f2b3c4d5e6f"), NO_CHOICES));
 });

@@ -14,8 +14,18 @@ export const RECENT_MS = 15_000;
 
 /** Viewers of the same resource with the same locks and the same choices see the same data, so they share one feed. */
 export function feedKey(embed: VerifiedEmbed, choices: ViewerChoices): string {
-  const { range, filters, timezone } = effectiveParams(embed, choices);
-  return JSON.stringify(["embed", embed.projectId, embed.claims.resource, range ?? null, filters, timezone ?? null]);
+  // Every lock is in the key: two tokens of one resource locked to different segments share nothing.
+  const { range, filters, timezone, compare, segment } = effectiveParams(embed, choices);
+  return JSON.stringify([
+    "embed",
+    embed.projectId,
+    embed.claims.resource,
+    range ?? null,
+    filters,
+    timezone ?? null,
+    compare,
+    segment ?? null,
+  ]);
 }
 
 /** One token: its signature, which no other token shares. */

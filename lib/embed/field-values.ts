@@ -5,7 +5,7 @@ import { z } from "zod";
 import { ApiError } from "../errors";
 import type { QueryGate } from "../query/query-gate";
 import { runQuery } from "../query/run-query";
-import { DIMENSIONS } from "../query/vocabulary";
+import { DIMENSIONS, isSessionDimension } from "../query/vocabulary";
 import { effectiveParams } from "./embed-data";
 import type { ViewerChoices } from "./schemas";
 import type { VerifiedEmbed } from "./tokens";
@@ -28,20 +28,22 @@ export async function listFieldValues(
   if (!(embed.claims.editable as readonly string[]).includes(field))
     throw new ApiError("forbidden", `Not editable in this embed: ${field}`);
   // The viewer's other filters are left out on purpose: the list offers every value they could pick instead.
-  const { range, filters, timezone } = effectiveParams(embed, { range: choices.range, filters: {} });
+  const { range, filters, timezone, segment } = effectiveParams(embed, { range: choices.range, filters: {} });
   const { data } = await runQuery({
     organizationId: embed.organizationId,
     projectId: embed.projectId,
     query: {
       kind: "breakdown",
       dimension: field,
-      measure: { type: "count" },
+      // Entry and exit pages are counted by sessions, which the session rollups answer.
+      measure: { type: isSessionDimension(field) ? "sessions" : "count" },
       limit: MAX_FIELD_VALUES,
       sort: "desc",
       filters,
     },
     range,
     timezone,
+    segment,
     surface: "embed",
     gate,
   });

@@ -7,6 +7,7 @@ import { normalizeOrigin } from "../auth/api-keys";
 import { getPrisma } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { ApiError } from "../errors";
+import { assertSegmentOfProject } from "../segments/segments";
 import { createEmbedSchema } from "./schemas";
 import { signEmbedToken } from "./tokens";
 
@@ -36,6 +37,11 @@ export async function createEmbed(creator: AdminPrincipal, input: unknown, origi
   const missing = new ApiError("not_found", "No such report or widget");
   if (!resource) throw missing;
   await assertAdminOfProject(creator, resource.project, missing);
+  await assertSegmentOfProject(
+    { organizationId: resource.project.organizationId, projectId: resource.project.id },
+    data.params.segment,
+    "params.segment",
+  );
   const expiresAt = new Date(Date.now() + data.expires_in * 1000);
   const allowedOrigins = data.allowed_origins.map(normalizeOrigin);
   const stored = await getPrisma().$transaction(async (tx) => {
@@ -66,6 +72,7 @@ export async function createEmbed(creator: AdminPrincipal, input: unknown, origi
         [`${resource.type}_id`]: resource.id,
         editable: data.editable,
         downloads: data.downloads,
+        segment: data.params.segment ?? null,
         allowed_origins: allowedOrigins,
         expires_at: expiresAt.toISOString(),
       },

@@ -1,6 +1,6 @@
 // Embeds: what an admin (or the customer's backend, in a signed token) locks, allows and styles.
 import { z } from "zod";
-import { DIMENSIONS, filterSchema, rangeSchema, timezoneSchema } from "../query/schemas";
+import { DIMENSIONS, filterSchema, rangeSchema, segmentIdSchema, timezoneSchema } from "../query/schemas";
 import { storableText } from "../text";
 
 /** Locked parameters: applied on the server on every path, never widened by the viewer. */
@@ -10,6 +10,11 @@ export const embedParamsSchema = z.object({
   timezone: timezoneSchema.optional(),
   /** Trend widgets also draw the previous period, bucket by bucket (as the app's "Compare to previous period"). */
   compare: z.boolean().optional(),
+  /**
+   * A saved segment of the project, locked: ANDed with every widget's query (and its own segment),
+   * never editable by the viewer. A token naming a missing segment shows no data (a 400), never more.
+   */
+  segment: segmentIdSchema.optional(),
 });
 
 /** What the viewer may change: the date range, and filters on these dimensions. */

@@ -265,6 +265,15 @@ const reports: QueryDefinitionInput[] = [
   { kind: "breakdown", dimension: "browser", measure: { type: "unique_users" } },
   { kind: "breakdown", dimension: "event", measure: { type: "unique_users" } },
   { kind: "breakdown", dimension: "path", measure: { type: "sessions" } },
+  { kind: "metric", measure: { type: "pages_per_session" } },
+  { kind: "breakdown", dimension: "entry_page", measure: { type: "sessions" } },
+  { kind: "breakdown", dimension: "exit_page", measure: { type: "pages_per_session" } },
+  { kind: "breakdown", dimension: "path", measure: { type: "time_on_page" } },
+  {
+    kind: "metric",
+    measure: { type: "sessions" },
+    filters: [{ field: "entry_page", op: "equals", value: "/pricing" }],
+  },
   { kind: "breakdown", dimension: "properties.plan" },
   {
     kind: "funnel",
@@ -310,6 +319,14 @@ const drillDowns: QueryDefinitionInput[] = [
   { kind: "metric", measure: { type: "bounce_rate" }, filters: [netherlands] },
   { kind: "metric", measure: { type: "avg_session_duration" }, filters: [pricing, netherlands] },
   { kind: "trend", interval: "day", measure: { type: "sessions" }, filters: [zoesBlog, noDevice] },
+  { kind: "breakdown", dimension: "entry_page", measure: { type: "sessions" }, filters: [netherlands] },
+  {
+    kind: "trend",
+    interval: "day",
+    measure: { type: "pages_per_session" },
+    breakdown: { dimension: "exit_page", limit: 3 },
+    filters: [noDevice],
+  },
 ];
 
 async function report(tenant: Tenant, input: QueryDefinitionInput, useRollups: boolean) {

@@ -261,7 +261,8 @@ describe("the consent trail", () => {
   };
 
   it("keeps each change once, per person, with its source, and never among events", async () => {
-    const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+    const now = Date.now();
+    const minutesAgo = (minutes: number) => new Date(now - minutes * 60_000).toISOString();
     const granted = consent(
       "granted",
       { anonymous_id: "device-9" },

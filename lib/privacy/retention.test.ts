@@ -225,6 +225,18 @@ describe("retention", () => {
     expect(funnel.meta.retention).toMatchObject({ from: "2019-05-01T22:00:00.000Z", source: "raw_events" });
     // May to July: both visitors viewed a page, one signed up.
     expect((funnel.data as { steps: { count: number }[] }).steps.map((s) => s.count)).toEqual([2, 1]);
+    // Entry pages from the session rollups (which read id-less sessions raw): back to the raw horizon, May to July.
+    const entries = await report(
+      short,
+      { kind: "breakdown", dimension: "entry_page", measure: { type: "sessions" } },
+      halfYear,
+    );
+    expect(entries.meta.rollups).toBe(true);
+    expect(entries.meta.retention).toMatchObject({ from: "2019-05-01T22:00:00.000Z", source: "raw_events" });
+    expect((entries.data as { rows: unknown[] }).rows).toEqual([
+      { value: "/", measure: 3 },
+      { value: "/docs", measure: 3 },
+    ]);
     // Within retention, but comparing with a period past it: no comparison rather than a partial one.
     const metric = await report(
       short,

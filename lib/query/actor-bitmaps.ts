@@ -54,6 +54,9 @@ export function bitmapsFromNumbersSql(relation: string, keys: readonly string[])
  * SQL selecting (keys..., number) for a relation of (keys..., a) actor hashes that no stored bitmap
  * covers yet (partial days, arrivals after the watermark): a known actor keeps its number, an actor
  * not numbered yet gets one after the project's last, so it lands in no stored bitmap's bits.
+ * Each distinct actor is looked up by the index, one probe each: the relation is a few partial
+ * days at most, but the planner cannot see how few (its ranges are computed in the statement) and
+ * once hashed all of project_actors instead (1.9M actors: 0.8 s for 15k lookups of 6 µs each).
  */
 export function numberedActorsSql(
   scope: Pick<QueryScope, "organizationId" | "projectId">,
@@ -61,10 +64,14 @@ export function numberedActorsSql(
   keys: readonly string[],
 ): Sql {
   const keyList = trusted(keys.map((k) => `x.${k}`).join(", "));
-  return sql`
-    SELECT ${keyList}, COALESCE(p.number, t.top + dense_rank() OVER (PARTITION BY p.number IS NULL ORDER BY x.a)) AS number
+  // Parenthesised: it is also one branch of a UNION.
+  return sql`(
+    WITH known AS MATERIALIZED (
+      SELECT d.a, (SELECT p.number FROM project_actors p WHERE ${tenantCondition(scope, "p")} AND p.actor = d.a) AS number
+      FROM (SELECT DISTINCT a FROM ${trusted(relation)} WHERE a IS NOT NULL) d
+    )
+    SELECT ${keyList}, COALESCE(n.number, t.top + dense_rank() OVER (PARTITION BY n.number IS NULL ORDER BY x.a)) AS number
     FROM ${trusted(relation)} x
-    LEFT JOIN project_actors p ON ${tenantCondition(scope, "p")} AND p.actor = x.a
-    CROSS JOIN (SELECT COALESCE(max(q.number), -1) AS top FROM project_actors q WHERE ${tenantCondition(scope, "q")}) t
-    WHERE x.a IS NOT NULL`;
+    JOIN known n ON n.a = x.a
+    CROSS JOIN (SELECT COALESCE(max(q.number), -1) AS top FROM project_actors q WHERE ${tenantCondition(scope, "q")}) t)`;
 }

@@ -1,5 +1,7 @@
 // Conversion filters (`{ field: "performed", op: "equals", value: "signup" }`): the events of the
-// actors (user id, else anonymous id) who did, or did not do, an event in the query's range. An
+// actors (user id, else anonymous id) who did, or did not do, an event in the query's range; a goal
+// filter (`{ field: "goal", op: "equals", value: "<goal id>" }`) likewise with the events that
+// complete one of the project's goals (lib/query/goal-events.ts). An
 // actor-level restriction on top of the event filters: "visitors who did signup" keeps every event
 // of those visitors, so their pageviews, sessions, sources and other events are all there, where an
 // event filter (`event equals signup`) keeps only the signup events themselves.
@@ -13,15 +15,18 @@
 // The conversion rate (measure `conversion_rate`) is the visitors the filters keep over the visitors
 // without them (same range and event filters), per bucket and dimension value like any measure.
 import { ApiError } from "../errors";
+import type { GoalDefinition } from "../goals/schemas";
 import { actorHash, filtersCondition } from "./fields";
 import { isVisitorFilter, visitorFiltersCondition } from "./first-seen";
+import { goalEventCondition } from "./goal-events";
 import type { GroupedSql, Grouping } from "./measure";
-import { CONVERSION_FIELD, type Filter, type QueryDefinition } from "./schemas";
+import { CONVERSION_FIELD, type Filter, GOAL_FIELD, type QueryDefinition } from "./schemas";
 import { type QueryScope, tenantCondition } from "./scope";
 import { join, type Sql, sql, trusted } from "./sql";
+import { isGoalMeasure, isSessionDimension } from "./vocabulary";
 
 export function isConversionFilter(filter: Filter): boolean {
-  return filter.field === CONVERSION_FIELD;
+  return filter.field === CONVERSION_FIELD || filter.field === GOAL_FIELD;
 }
 
 /** The filters that narrow events, without the conversion filters. */
@@ -35,12 +40,25 @@ export function hasConversionFilter(filters: readonly Filter[]): boolean {
 
 const positive = (filter: Filter) => filter.op === "equals" || filter.op === "in";
 
-function didEventSql(scope: QueryScope, filter: Filter, alias: string): Sql {
+/** A resolved goal of the scope (lib/goals/goals.ts resolves every goal a query names before it runs). */
+export function goalOf(scope: QueryScope, id: string): GoalDefinition {
+  const goal = scope.goals?.[id];
+  if (!goal) throw new Error(`goal ${id} was not resolved for this query`);
+  return goal;
+}
+
+/** What the conversion filter's visitors did: one of its events, or an event completing its goal (on alias p). */
+function conversionEventCondition(scope: QueryScope, filter: Filter): Sql {
+  if (filter.field === GOAL_FIELD) return goalEventCondition(goalOf(scope, String(filter.value)), "p");
   const names = (Array.isArray(filter.value) ? filter.value : [filter.value]).map(String);
+  return sql`p.name = ANY(${names}::text[])`;
+}
+
+function didEventSql(scope: QueryScope, filter: Filter, alias: string): Sql {
   const performed = sql`
     SELECT p.actor FROM events p
     WHERE ${tenantCondition(scope, "p")} AND p.timestamp >= ${scope.from}::timestamptz AND p.timestamp < ${scope.to}::timestamptz
-      AND p.name = ANY(${names}::text[]) AND p.actor IS NOT NULL`;
+      AND ${conversionEventCondition(scope, filter)} AND p.actor IS NOT NULL`;
   const actor = actorHash(alias);
   // An anti-join for "did not": an event without an actor is of no one who did it.
   return positive(filter) ? sql`${actor} IN (${performed})` : sql`NOT EXISTS (${performed} AND p.actor = ${actor})`;
@@ -54,28 +72,42 @@ export function conversionCondition(scope: QueryScope, alias = "e"): Sql {
 
 /**
  * The event filters, the conversion filters and the visitor filters (first seen: lib/query/first-seen.ts)
- * of a scope, on the events of `alias`.
+ * of a scope (and only a goal's completions, when asked), on the events of `alias`. Filters on
+ * session dimensions keep sessions: they apply to the sessionised events (lib/query/session-dimensions.ts).
  */
 export function allFiltersCondition(scope: QueryScope, alias = "e"): Sql {
-  const columnFilters = eventFilters(scope.filters).filter((f) => !isVisitorFilter(f));
-  return sql`${filtersCondition(columnFilters, alias)} AND ${conversionCondition(scope, alias)} AND ${visitorFiltersCondition(scope, alias)}`;
+  const onEvents = eventFilters(scope.filters).filter((f) => !isSessionDimension(f.field) && !isVisitorFilter(f));
+  const completing =
+    scope.completing === undefined ? trusted("TRUE") : goalEventCondition(goalOf(scope, scope.completing), alias);
+  return sql`${filtersCondition(onEvents, alias)} AND ${completing} AND ${conversionCondition(scope, alias)} AND ${visitorFiltersCondition(scope, alias)}`;
 }
 
 /**
- * Rollups cannot tell which actor did what: a query with a conversion filter, or a visitor filter
- * (an actor's first seen), is answered from raw events.
+ * Rollups cannot tell which actor did what: a query with a conversion filter or a visitor filter (an
+ * actor's first seen), or measuring a goal (lib/query/goals.ts), is answered from raw events.
  */
 export function rollupsMayAnswer(query: QueryDefinition): boolean {
-  return !hasConversionFilter(query.filters) && !query.filters.some(isVisitorFilter);
+  return (
+    !hasConversionFilter(query.filters) &&
+    !query.filters.some(isVisitorFilter) &&
+    !("measure" in query && isGoalMeasure(query.measure.type))
+  );
 }
 
 /** The conversion rate needs something to convert to: a filter keeping the visitors who did an event. */
 export function assertConversionRateDefined(query: QueryDefinition): void {
   if (!("measure" in query) || query.measure.type !== "conversion_rate") return;
   if (query.filters.some((f) => isConversionFilter(f) && positive(f))) return;
-  throw new ApiError("invalid_request", 'conversion_rate needs a "performed" filter (equals or in) to convert to', [
-    { path: "query.measure", message: 'conversion_rate needs a "performed" equals or in filter' },
-  ]);
+  throw new ApiError(
+    "invalid_request",
+    'conversion_rate needs a "performed" (equals or in) or "goal" (equals) filter to convert to',
+    [
+      {
+        path: "query.measure",
+        message: 'conversion_rate needs a "performed" equals or in filter, or a "goal" equals filter',
+      },
+    ],
+  );
 }
 
 /**
@@ -84,12 +116,19 @@ export function assertConversionRateDefined(query: QueryDefinition): void {
  * one of the second, which has a visitor in each of its groups.
  */
 export function conversionRateSql(grouped: GroupedSql, scope: QueryScope, grouping: Grouping): Sql {
+  return visitorsShareSql(grouped, scope, { ...scope, filters: eventFilters(scope.filters) }, grouping);
+}
+
+/**
+ * Rows (bucket, dim, is_other, value): per group, the unique users of `converted` over those of
+ * `all`, a scope keeping every visitor `converted` keeps (so each group of the first is one of the
+ * second, which has a visitor in each of its groups).
+ */
+export function visitorsShareSql(grouped: GroupedSql, converted: QueryScope, all: QueryScope, grouping: Grouping): Sql {
   const visitors = { type: "unique_users" } as const;
-  const converted = grouped(scope, visitors, grouping);
-  const all = grouped({ ...scope, filters: eventFilters(scope.filters) }, visitors, grouping);
   return sql`
     SELECT a.bucket, a.dim, a.is_other, COALESCE(c.value, 0) / a.value AS value
-    FROM (${all}) a
-    LEFT JOIN (${converted}) c
+    FROM (${grouped(all, visitors, grouping)}) a
+    LEFT JOIN (${grouped(converted, visitors, grouping)}) c
       ON c.bucket IS NOT DISTINCT FROM a.bucket AND c.dim IS NOT DISTINCT FROM a.dim AND c.is_other = a.is_other`;
 }

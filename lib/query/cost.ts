@@ -13,11 +13,15 @@
 //   - errors: its trend as a trend's, one series per group (the limit): coarsened the same way.
 //   - funnel: a window of at most maxFunnelWindowDays (a year, as other products allow), and
 //     steps x (range + window), the days of events its steps read, at most maxFunnelStepDays.
+//   - paths: a range of at most maxPathsRangeDays: it sorts every step event of the range's sessions
+//     that reached the anchor (one sort whatever the steps; see ARCHITECTURE.md, "Paths"), so
+//     the range is what its cost grows with. Steps (10) and values per step (20) are bounded by the
+//     schema: at most 11 x 21 nodes and 10 x 21 x 21 links.
 // Breakdown limits (at most 100) and retention periods (at most 52) are bounded by the schema.
 // 1,000 points is more than a chart has pixels across; 20,000 cells are about 1 MB of JSON.
 import { ApiError } from "../errors";
 import type { ResolvedRange } from "./range";
-import type { ErrorsQuery, FunnelQuery, QueryDefinition, RetentionQuery, TrendQuery } from "./schemas";
+import type { ErrorsQuery, FunnelQuery, PathsQuery, QueryDefinition, RetentionQuery, TrendQuery } from "./schemas";
 
 export const QUERY_BUDGET = {
   maxRangeDays: 3_660,
@@ -25,6 +29,8 @@ export const QUERY_BUDGET = {
   maxCells: 20_000,
   maxFunnelWindowDays: 365,
   maxFunnelStepDays: 10_000,
+  /** A quarter: "last 90 days" with a DST change and partial days to spare. */
+  maxPathsRangeDays: 92,
 } as const;
 
 type Interval = TrendQuery["interval"];
@@ -119,6 +125,17 @@ function checkFunnel(query: FunnelQuery, range: ResolvedRange): CheckedQuery {
   return { query };
 }
 
+function checkPaths(query: PathsQuery, range: ResolvedRange): CheckedQuery {
+  const days = (range.to.getTime() - range.from.getTime()) / DAY_MS;
+  if (days > QUERY_BUDGET.maxPathsRangeDays) {
+    throw tooExpensive(
+      "range",
+      `Paths over ${count(Math.ceil(days))} days is over the limit of ${QUERY_BUDGET.maxPathsRangeDays} days (each session's steps are sorted); narrow the range`,
+    );
+  }
+  return { query };
+}
+
 /** The query within budget (a trend perhaps coarser), or a 422 query_too_expensive naming the limit. */
 export function checkQueryCost(query: QueryDefinition, range: ResolvedRange): CheckedQuery {
   const days = (range.to.getTime() - range.from.getTime()) / DAY_MS;
@@ -136,6 +153,8 @@ export function checkQueryCost(query: QueryDefinition, range: ResolvedRange): Ch
       return checkRetention(query, range);
     case "funnel":
       return checkFunnel(query, range);
+    case "paths":
+      return checkPaths(query, range);
     case "metric":
     case "breakdown":
     case "vitals":

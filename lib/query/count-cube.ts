@@ -10,7 +10,14 @@ import { undailiedEventsSql, wholeDaysCondition } from "./edge-days";
 import { dimensionText, textFilterCondition } from "./fields";
 import { type GroupedSql, type Grouping, topGroup } from "./measure";
 import { ROLLED_DIMENSIONS } from "./rollups";
-import { CONVERSION_FIELD, type Dimension, type Filter, type Measure, type QueryDefinition } from "./schemas";
+import {
+  CONVERSION_FIELD,
+  type Dimension,
+  type Filter,
+  GOAL_FIELD,
+  type Measure,
+  type QueryDefinition,
+} from "./schemas";
 import { type QueryScope, tenantCondition } from "./scope";
 import { join, type Sql, sql, trusted } from "./sql";
 
@@ -32,14 +39,16 @@ const TEXT_OPERATORS = new Set<Filter["op"]>([
   "not_equals",
   "contains",
   "not_contains",
+  "matches",
   "in",
   "not_in",
   "is_set",
   "is_not_set",
 ]);
 
-// A conversion filter ("performed") is about actors, not events: never the counts' (run-query.ts does not ask them).
-const cubeField = (filter: Filter): Sql | null => (filter.field === CONVERSION_FIELD ? null : cubeValue(filter.field));
+// A conversion filter ("performed", "goal") is about actors, not events: never the counts' (run-query.ts does not ask them).
+const cubeField = (filter: Filter): Sql | null =>
+  filter.field === CONVERSION_FIELD || filter.field === GOAL_FIELD ? null : cubeValue(filter.field);
 
 const isCubeFilter = (filter: Filter) => cubeField(filter) !== null && TEXT_OPERATORS.has(filter.op);
 

@@ -117,6 +117,36 @@ describe("resultToCsv", () => {
     expect(metric).toBe(["Value,Previous period,Change,Change unit", "0.75,0.6,0.15,points", ""].join("\n"));
   });
 
+  it("lists a path's values step by step, with what ended (or began) there, and neutralises page formulas", () => {
+    const csv = resultToCsv({
+      kind: "paths",
+      mode: "end",
+      anchor: { type: "event", value: "signup" },
+      steps: [
+        {
+          position: -1,
+          count: 3,
+          drop_off: 1,
+          nodes: [
+            { type: "page", value: "=cmd", count: 2, drop_off: 0 },
+            { type: "other", value: null, count: 1, drop_off: 1 },
+          ],
+        },
+        { position: 0, count: 4, drop_off: 1, nodes: [{ type: "event", value: "signup", count: 4, drop_off: 1 }] },
+      ],
+      links: [{ step: 0, from: 0, to: 0, count: 2 }],
+    });
+    expect(csv).toBe(
+      [
+        "Position,Type,Page or event,Sessions,Began here,Step sessions",
+        "-1,page,'=cmd,2,0,3",
+        "-1,other,Other,1,1,3",
+        "0,event,signup,4,1,4",
+        "",
+      ].join("\n"),
+    );
+  });
+
   it("names files after the title", () => {
     expect(csvFileName("Sign-ups by week!")).toBe("sign-ups-by-week.csv");
     expect(csvFileName("***")).toBe("data.csv");

@@ -92,6 +92,28 @@ export function resultToCsv(result: QueryResult, options: { valueHeading?: strin
         ]),
       );
       break;
+    case "paths":
+      rows.push(
+        [
+          "Position",
+          "Type",
+          "Page or event",
+          "Sessions",
+          result.mode === "start" ? "Ended here" : "Began here",
+          "Step sessions",
+        ],
+        ...result.steps.flatMap((step) =>
+          step.nodes.map((node) => [
+            step.position,
+            node.type,
+            node.type === "other" ? "Other" : node.value,
+            node.count,
+            node.drop_off,
+            step.count,
+          ]),
+        ),
+      );
+      break;
   }
   return `${rows.map((r) => r.map(cell).join(",")).join("\n")}\n`;
 }

@@ -8,7 +8,7 @@ import { ensureEventPartitions } from "../db/partitions";
 import { generateDemoEvents } from "../demo/generate-events";
 import { eventRow } from "../ingest/event-row";
 import { writeEvents } from "../ingest/write-events";
-import { overviewRequests } from "./overview";
+import { overviewRequests, overviewTabRequests } from "./overview";
 import { refreshRollups } from "./rollup-refresh";
 import { runQuery } from "./run-query";
 import { type Filter, type QueryDefinitionInput, type QueryRange, queryDefinitionSchema } from "./schemas";
@@ -108,6 +108,28 @@ function mixedDay(day: Date) {
       country: "US",
       utmSource: "newsletter",
     }),
+    // No country (stored as '' in the derived tables), from a referrer, in one session, and once from the US.
+    ...[0, 5].map((minutes) =>
+      eventRow({
+        ...web,
+        name: "pageview",
+        timestamp: at(50 + minutes),
+        anonymousId: "nowhere",
+        sessionId: "nowhere-1",
+        path: minutes ? "/docs" : "/pricing",
+        deviceType: "mobile",
+        referrerHost: "t.co",
+      }),
+    ),
+    eventRow({
+      ...web,
+      name: "pageview",
+      timestamp: at(70),
+      anonymousId: "nowhere",
+      path: "/",
+      deviceType: "mobile",
+      country: "US",
+    }),
   ];
 }
 
@@ -143,6 +165,13 @@ const VIEWS: Record<string, Filter[]> = {
     { field: "browser", op: "equals", value: "Chrome" },
   ],
   event: [{ field: "event", op: "equals", value: "signup" }],
+  // Derived tables store "no value" as '': the filters on it are written on their columns (fields.ts).
+  "no country": [{ field: "country", op: "is_not_set" }],
+  "US or no country": [{ field: "country", op: "in", value: ["US", ""] }],
+  "US or no country, from a referrer": [
+    { field: "country", op: "in", value: ["US", ""] },
+    { field: "referrer", op: "is_set" },
+  ],
   property: [{ field: "properties.plan", op: "equals", value: "pro" }],
 };
 
@@ -160,6 +189,10 @@ const DERIVED: Record<string, string[]> = {
   // Two profile dimensions: sessions read raw events.
   "country + browser": [...COUNT_PANELS, "Visitors", "Visitors over time", ...VISITOR_BREAKDOWNS],
   event: [...COUNT_PANELS, "Visitors", "Visitors over time", ...VISITOR_BREAKDOWNS],
+  "no country": ["*"],
+  "US or no country": ["*"],
+  // "is set" on a key selects no session part: sessions read raw events.
+  "US or no country, from a referrer": [...COUNT_PANELS, "Visitors", "Visitors over time", ...VISITOR_BREAKDOWNS],
   property: ["Any data"],
 };
 
@@ -174,6 +207,18 @@ describe.each(Object.entries(VIEWS))("the overview filtered by %s", (view, filte
     const derived = DERIVED[view]!;
     const rawHere = filters.length > 0 && RAW_WHEN_FILTERED.includes(title);
     if ((derived.includes("*") && !rawHere) || derived.includes(title)) expect(rolled.meta.rollups).toBe(true);
+  });
+});
+
+/** Views whose Entry and Exit pages tabs the session rollups answer: no filter on a key (a page, a referrer...), one profile dimension. */
+const TABS_DERIVED = ["no filter", "country", "device", "no country", "US or no country"];
+
+describe.each(Object.entries(VIEWS))("the overview's entry and exit pages filtered by %s", (view, filters) => {
+  const requests = overviewTabRequests({ range: { relative: "last_30_days" }, filters });
+  it.each(requests.map((r) => [r.title, r] as const))("answers %s exactly as raw events do", async (_, r) => {
+    const { raw, rolled } = await both(r.query, r.range);
+    expect(rolled.data).toEqual(raw.data);
+    expect(rolled.meta.rollups).toBe(TABS_DERIVED.includes(view));
   });
 });
 

@@ -16,11 +16,18 @@ import type pg from "pg";
 import { bitmapsFromNumbersSql, numberedActorsSql } from "./actor-bitmaps";
 import { bitmapGroupsSql, bitmapTopAndOtherSql } from "./bitmap-results";
 import { undailiedEventsSql, wholeDaysCondition } from "./edge-days";
-import { actorHash, dimensionText, textFilterCondition } from "./fields";
+import { actorHash, dimensionText, storedTextFilterCondition, textFilterCondition } from "./fields";
 import type { GroupedSql, Grouping, TopAndOtherSql } from "./measure";
 import { BITMAP_PAIRS, type BitmapPair, pairName } from "./pair-bitmaps-refresh";
 import { ROLLED_DIMENSIONS } from "./rollups";
-import { CONVERSION_FIELD, type Dimension, type Filter, type Measure, type QueryDefinition } from "./schemas";
+import {
+  CONVERSION_FIELD,
+  type Dimension,
+  type Filter,
+  GOAL_FIELD,
+  type Measure,
+  type QueryDefinition,
+} from "./schemas";
 import { type QueryScope, tenantCondition } from "./scope";
 import { isProfileDimension } from "./session-selectors";
 import { join, type Sql, sql, trusted } from "./sql";
@@ -38,6 +45,7 @@ const TEXT_OPERATORS = new Set<Filter["op"]>([
   "not_equals",
   "contains",
   "not_contains",
+  "matches",
   "in",
   "not_in",
   "is_set",
@@ -72,7 +80,7 @@ function selectionOf(scope: Pick<QueryScope, "event" | "filters">, groupBy: Dime
   const names: Sql[] = scope.event === undefined ? [] : [sql`x.name = ${scope.event}`];
   const byDimension = new Map<RolledDimension, Filter[]>();
   for (const filter of scope.filters) {
-    if (!TEXT_OPERATORS.has(filter.op) || filter.field === CONVERSION_FIELD) return null;
+    if (!TEXT_OPERATORS.has(filter.op) || filter.field === CONVERSION_FIELD || filter.field === GOAL_FIELD) return null;
     if (filter.field === "event") names.push(textFilterCondition(filter, sql`x.name`));
     else if (isRolled(filter.field)) byDimension.set(filter.field, [...(byDimension.get(filter.field) ?? []), filter]);
     else return null;
@@ -148,6 +156,9 @@ function filteredVisitorRows(
   const days = sql`x.timezone = ${tz} AND ${wholeDaysCondition(scope, sql`x.day`)}`;
   const valueFilters = (dimension: RolledDimension, value: Sql) =>
     allOf((byDimension.get(dimension) ?? []).map((f) => textFilterCondition(f, value)));
+  // The same on a column storing "no value" as '' (fields.ts: estimated and indexed as written).
+  const storedValueFilters = (dimension: RolledDimension, column: Sql) =>
+    allOf((byDimension.get(dimension) ?? []).map((f) => storedTextFilterCondition(f, column)));
   const inPair = (dimension: RolledDimension | undefined) =>
     pair !== null && dimension !== undefined && (pair as readonly string[]).includes(dimension);
 
@@ -164,13 +175,13 @@ function filteredVisitorRows(
           SELECT x.day, x.chunk, ${groupBy === first ? sql`NULLIF(x.a_value, '')` : valueIf(second, sql`x.b_value`)} AS v, x.bits
           FROM pair_actor_bitmaps x
           WHERE ${tenantCondition(scope, "x")} AND ${days} AND x.pair = ${pairName(pair)}
-            AND ${valueFilters(first, sql`NULLIF(x.a_value, '')`)} AND ${valueFilters(second, sql`x.b_value`)}
+            AND ${storedValueFilters(first, sql`x.a_value`)} AND ${valueFilters(second, sql`x.b_value`)}
           UNION ALL
           SELECT x.day, x.chunk, ${valueIf(first, sql`NULLIF(x.value, '')`)}, CASE WHEN c.bits IS NULL THEN x.bits ELSE x.bits & ~c.bits END
           FROM dimension_actor_bitmaps x
           LEFT JOIN pair_complete_bitmaps c ON ${tenantCondition(scope, "c")} AND c.timezone = x.timezone AND c.pair = ${pairName(pair)}
            AND c.day = x.day AND c.a_value = x.value AND c.chunk = x.chunk
-          WHERE ${tenantCondition(scope, "x")} AND ${days} AND x.dimension = ${first} AND ${valueFilters(first, sql`NULLIF(x.value, '')`)}
+          WHERE ${tenantCondition(scope, "x")} AND ${days} AND x.dimension = ${first} AND ${storedValueFilters(first, sql`x.value`)}
             AND COALESCE(${valueFilters(second, sql`NULL::text`)}, false)
         ) p
         GROUP BY 1, 2, 3`);
@@ -185,13 +196,13 @@ function filteredVisitorRows(
     if (dimension === groupBy || inPair(dimension)) continue;
     factors.push(sql`
         SELECT x.day, x.chunk, NULL::text AS v, bit_or(x.bits) AS bits FROM dimension_actor_bitmaps x
-        WHERE ${tenantCondition(scope, "x")} AND ${days} AND x.dimension = ${dimension} AND ${valueFilters(dimension, sql`NULLIF(x.value, '')`)}
+        WHERE ${tenantCondition(scope, "x")} AND ${days} AND x.dimension = ${dimension} AND ${storedValueFilters(dimension, sql`x.value`)}
         GROUP BY 1, 2`);
   }
   if (groupBy && !inPair(groupBy)) {
     factors.push(sql`
         SELECT x.day, x.chunk, NULLIF(x.value, '') AS v, x.bits FROM dimension_actor_bitmaps x
-        WHERE ${tenantCondition(scope, "x")} AND ${days} AND x.dimension = ${groupBy} AND ${valueFilters(groupBy, sql`NULLIF(x.value, '')`)}`);
+        WHERE ${tenantCondition(scope, "x")} AND ${days} AND x.dimension = ${groupBy} AND ${storedValueFilters(groupBy, sql`x.value`)}`);
   }
   const [first, ...rest] = factors.map((f, i) => ({ sql: f, alias: trusted(`f${i}`) }));
   if (!first) throw new Error("query not answerable from filtered bitmaps");

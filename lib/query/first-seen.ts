@@ -224,8 +224,8 @@ export function visitorTypeGroupedSql(visitors: GroupedSql, watermark: string): 
   };
   return Object.assign(grouped, {
     topAndOther: (scope: QueryScope, measure: Measure, dimension: Dimension, limit: number, order: "desc" | "asc") =>
-      measure.type === "unique_users" && dimension === "visitor_type"
-        ? additiveTopAndOtherSql(grouped, scope, measure, dimension, limit, order)
+      dimension === "visitor_type"
+        ? additiveTopAndOtherSql(grouped, ["unique_users"])(scope, measure, dimension, limit, order)
         : null,
   });
 }

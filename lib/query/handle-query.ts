@@ -14,10 +14,10 @@ export async function handleQueryRequest(request: Request) {
   const reader = await authenticateReader(request);
   const parsed = queryRequestSchema.safeParse(await readJsonBody(request, MAX_QUERY_BYTES));
   if (!parsed.success) throw invalidRequest(parsed.error.issues);
-  const { project_id: projectId, query, range, timezone } = parsed.data;
+  const { project_id: projectId, query, range, timezone, segment } = parsed.data;
   const organizationId = await readableProjectOrganization(reader, projectId);
   const { principal, surface } = principalOfReader(reader, request);
   return withQueryGate(principal, surface, (caller) =>
-    runQuery({ organizationId, projectId, query, range, timezone, ...caller }),
+    runQuery({ organizationId, projectId, query, range, timezone, segment, ...caller }),
   );
 }

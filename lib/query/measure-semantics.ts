@@ -7,7 +7,23 @@ import type { Measure } from "./schemas";
 export type MeasureType = Measure["type"];
 
 /** Measures whose values are shares (0..1) of something. */
-export const RATE_MEASURES: readonly MeasureType[] = ["bounce_rate", "conversion_rate"];
+export const RATE_MEASURES: readonly MeasureType[] = ["bounce_rate", "conversion_rate", "goal_conversion_rate"];
+
+/** Measures that are zero when nothing happened; averages and rates are undefined (null) instead. */
+const ZERO_WHEN_EMPTY: readonly MeasureType[] = [
+  "count",
+  "unique_users",
+  "new_users",
+  "returning_users",
+  "sessions",
+  "sum",
+  "goal_visitors",
+  "goal_completions",
+];
+
+export function emptyValueOf(type: MeasureType): number | null {
+  return ZERO_WHEN_EMPTY.includes(type) ? 0 : null;
+}
 
 /** Measures where a fall is good news. */
 export const LOWER_IS_BETTER: readonly MeasureType[] = ["bounce_rate"];

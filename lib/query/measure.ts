@@ -1,9 +1,10 @@
 // A measure grouped by time bucket and/or dimension, over raw events. Event measures aggregate
 // events; session measures aggregate the sessions of lib/query/sessions.ts (bucketed by start,
-// grouped by the session's first event).
+// grouped by the session's first event); new and returning visitors, and the visitor's dimensions,
+// join each event's actor's first seen (lib/query/first-seen.ts).
 
 import { conversionRateSql } from "./conversion-filter";
-import { actorHash, propertyNumber } from "./fields";
+import { actorHash, isPropertyPath, propertyNumber } from "./fields";
 import {
   firstSeenAggregateSql,
   firstSeenJoinSql,
@@ -11,11 +12,19 @@ import {
   isFirstSeenMeasure,
   periodStartSql,
 } from "./first-seen";
+import { goalMeasureSql } from "./goals";
 import type { Dimension, Measure } from "./schemas";
 import { type QueryScope, scopeCondition } from "./scope";
+import {
+  needsSessionEvents,
+  sessionEventsSql,
+  sessionFiltersCondition,
+  sessionsOfSessionEventsSql,
+  timeOnPageAggregate,
+} from "./session-dimensions";
 import { sessionsSql } from "./sessions";
-import { type Sql, sql, trusted } from "./sql";
-import { isVisitorDimension } from "./vocabulary";
+import { empty, type Sql, sql, trusted } from "./sql";
+import { isGoalMeasure, isVisitorDimension } from "./vocabulary";
 
 export type Interval = "hour" | "day" | "week" | "month";
 
@@ -26,7 +35,7 @@ export interface Grouping {
   top?: (string | null)[];
 }
 
-const sessionMeasures = new Set(["sessions", "bounce_rate", "avg_session_duration"]);
+const sessionMeasures = new Set(["sessions", "bounce_rate", "avg_session_duration", "pages_per_session"]);
 /** Measures counting visitors (conversion_rate is unique users over unique users). */
 const VISITOR_MEASURES = new Set<Measure["type"]>(["unique_users", "new_users", "returning_users"]);
 
@@ -46,7 +55,7 @@ function eventAggregate(measure: Measure): Sql {
     case "max":
       return sql`${trusted(measure.type)}(${propertyNumber(measure.property, "e")})::float8`;
     default:
-      throw new Error(`${measure.type} is a session or first-seen measure`);
+      throw new Error(`${measure.type} is not an event measure`);
   }
 }
 
@@ -58,6 +67,8 @@ function sessionAggregate(measure: Measure): Sql {
       return sql`(count(*) FILTER (WHERE s.pageviews = 1 AND s.interactions = 0)::float8 / NULLIF(count(*) FILTER (WHERE s.pageviews > 0), 0))`;
     case "avg_session_duration":
       return sql`(sum(s.duration_us)::float8 / count(*)::float8 / 1000000)`;
+    case "pages_per_session":
+      return sql`(sum(s.pageviews)::float8 / count(*)::float8)`;
     default:
       throw new Error(`${measure.type} is an event measure`);
   }
@@ -73,7 +84,10 @@ export function topGroup(dim: Sql, top: (string | null)[]): { inTop: Sql } {
 /** Rows of (bucket?, dim?, is_other, value) for the measure over the scope. */
 export function groupedMeasureSql(scope: QueryScope, measure: Measure, grouping: Grouping): Sql {
   if (measure.type === "conversion_rate") return conversionRateSql(groupedMeasureSql, scope, grouping);
+  if (isGoalMeasure(measure.type)) return goalMeasureSql(groupedMeasureSql, scope, measure, grouping);
   const session = isSessionMeasure(measure);
+  // Session dimensions, their filters and time on page need each event's session (session-dimensions.ts).
+  const sessioned = needsSessionEvents(scope, grouping.dimension, measure);
   const time = session ? sql`s.started_at` : sql`e.timestamp`;
   const dim = grouping.dimension
     ? session
@@ -92,25 +106,36 @@ export function groupedMeasureSql(scope: QueryScope, measure: Measure, grouping:
   } else if (dim) {
     dimSelect = dim;
   }
+  // Event measures by a visitor dimension, and new or returning visitors, read each event's actor's first seen.
   const byVisitor = !session && grouping.dimension !== undefined && isVisitorDimension(grouping.dimension);
-  const firstSeen = byVisitor || (!session && isFirstSeenMeasure(measure));
-  const source = session
-    ? sql`(${sessionsSql(scope, grouping.dimension, grouping.interval)}) s`
-    : firstSeen
-      ? sql`events e ${firstSeenJoinSql(scope)}`
-      : sql`events e`;
+  const firstSeen = byVisitor || (!session && isFirstSeenMeasure(measure)) ? firstSeenJoinSql(scope) : empty;
+  let source: Sql;
+  let where: Sql;
+  if (session) {
+    const sessions = sessioned
+      ? sessionsOfSessionEventsSql(scope, grouping.dimension, grouping.interval)
+      : sessionsSql(scope, grouping.dimension, grouping.interval);
+    source = sql`(${sessions}) s`;
+    where = sql`TRUE`;
+  } else if (sessioned) {
+    const properties =
+      "property" in measure || (grouping.dimension !== undefined && isPropertyPath(grouping.dimension));
+    source = sql`${sessionEventsSql(scope, { properties })} e ${firstSeen}`;
+    where = sessionFiltersCondition(scope);
+  } else {
+    source = sql`events e ${firstSeen}`;
+    where = scopeCondition(scope);
+  }
   // Grouped by a visitor dimension, the events of no one have no value, and no visitor to count:
   // measures of visitors leave them out rather than show an empty "no value" group.
-  const where = session
-    ? sql`TRUE`
-    : byVisitor && VISITOR_MEASURES.has(measure.type)
-      ? sql`${scopeCondition(scope)} AND e.actor IS NOT NULL`
-      : scopeCondition(scope);
+  if (byVisitor && VISITOR_MEASURES.has(measure.type)) where = sql`${where} AND e.actor IS NOT NULL`;
   const aggregate = session
     ? sessionAggregate(measure)
-    : isFirstSeenMeasure(measure)
-      ? firstSeenAggregateSql(measure, periodStartSql(scope, grouping.interval))
-      : eventAggregate(measure);
+    : measure.type === "time_on_page"
+      ? timeOnPageAggregate()
+      : isFirstSeenMeasure(measure)
+        ? firstSeenAggregateSql(measure, periodStartSql(scope, grouping.interval))
+        : eventAggregate(measure);
   return sql`
     SELECT ${bucket} AS bucket, ${dimSelect} AS dim, ${isOther} AS is_other, ${aggregate} AS value
     FROM ${source}
@@ -137,24 +162,14 @@ export type TopAndOtherSql = (
 export type GroupedSql = typeof groupedMeasureSql & { topAndOther?: TopAndOtherSql };
 
 /**
- * For counts, which add up over dimension values: "other" is the sum of the values outside the top
- * (every event has one value), so one statement over the grouped rows answers both.
+ * For measures that add up over dimension values (counts: every event has one value): "other" is
+ * the sum of the values outside the top, so one statement over the grouped rows answers both.
  */
-export const countTopAndOtherSql =
-  (grouped: GroupedSql): TopAndOtherSql =>
-  (scope, measure, dimension, limit, order) =>
-    measure.type === "count" ? additiveTopAndOtherSql(grouped, scope, measure, dimension, limit, order) : null;
-
-/** A breakdown's top values and "other" in one statement, for a measure whose groups add up (each unit in one group). */
-export function additiveTopAndOtherSql(
-  grouped: GroupedSql,
-  scope: QueryScope,
-  measure: Measure,
-  dimension: Dimension,
-  limit: number,
-  order: "desc" | "asc",
-): Sql {
-  return sql`
+export const additiveTopAndOtherSql =
+  (grouped: GroupedSql, additive: readonly Measure["type"][]): TopAndOtherSql =>
+  (scope, measure, dimension, limit, order) => {
+    if (!additive.includes(measure.type)) return null;
+    return sql`
       WITH ranked AS (
         SELECT dim, value, row_number() OVER (ORDER BY value ${trusted(order === "asc" ? "ASC" : "DESC")}, dim ASC NULLS LAST) AS rank
         FROM (${grouped(scope, measure, { dimension })}) g
@@ -166,7 +181,9 @@ export function additiveTopAndOtherSql(
         SELECT NULL, sum(value), true, NULL FROM ranked WHERE rank > ${limit} HAVING count(*) > 0
       ) t
       ORDER BY is_other, rank`;
-}
+  };
+
+export const countTopAndOtherSql = (grouped: GroupedSql): TopAndOtherSql => additiveTopAndOtherSql(grouped, ["count"]);
 
 /** The top `limit` dimension values by the measure (ties broken by value, NULLs last). */
 export function topValuesSql(

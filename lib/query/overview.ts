@@ -2,7 +2,7 @@
 // (components/dashboard/project-overview.tsx) and bench/query.ts times exactly what they send.
 import { PASSIVE_EVENTS } from "./passive-events";
 import type { Dimension, Measure, QueryDefinitionInput, QueryRange } from "./schemas";
-import { convertedEvents, queryInView, type ViewState } from "./view-state";
+import { keepsConverted, queryInView, type ViewState } from "./view-state";
 
 export interface HeadlineMetric {
   key: string;
@@ -19,7 +19,7 @@ export const HEADLINE_METRICS: HeadlineMetric[] = [
   { key: "duration", label: "Session duration", measure: { type: "avg_session_duration" } },
 ];
 
-/** Shown while the view keeps the visitors who did an event: they, over all the range's visitors. */
+/** Shown while the view keeps the visitors who did an event or completed a goal: they, over all the range's visitors. */
 export const CONVERSION_RATE_METRIC: HeadlineMetric = {
   key: "conversion",
   label: "Conversion rate",
@@ -28,7 +28,7 @@ export const CONVERSION_RATE_METRIC: HeadlineMetric = {
 
 /** The headline metrics of a view: the conversion rate joins them under a conversion filter. */
 export function headlineMetricsFor(view: ViewState): HeadlineMetric[] {
-  return convertedEvents(view).length ? [...HEADLINE_METRICS, CONVERSION_RATE_METRIC] : HEADLINE_METRICS;
+  return keepsConverted(view) ? [...HEADLINE_METRICS, CONVERSION_RATE_METRIC] : HEADLINE_METRICS;
 }
 
 export interface BreakdownPanel {
@@ -42,7 +42,17 @@ export interface BreakdownPanel {
    */
   selects?: "events" | "visitors";
   query: QueryDefinitionInput & { kind: "breakdown" };
+  /** Other tables the panel switches to (tabs after its own), as Plausible's Top / Entry / Exit pages. */
+  tabs?: BreakdownPanel[];
 }
+
+/** Sessions by the page they entered or left on (lib/query/session-dimensions.ts), read from the session rollups. */
+const bySessions = (title: string, dimension: Dimension): BreakdownPanel => ({
+  title,
+  dimension,
+  valueLabel: "Sessions",
+  query: { kind: "breakdown", dimension, measure: { type: "sessions" }, limit: 10 },
+});
 
 const byVisitors = (title: string, dimension: Dimension): BreakdownPanel => ({
   title,
@@ -57,6 +67,7 @@ export const BREAKDOWN_PANELS: BreakdownPanel[] = [
     dimension: "path",
     valueLabel: "Pageviews",
     query: { kind: "breakdown", dimension: "path", event: "pageview", limit: 10 },
+    tabs: [bySessions("Entry pages", "entry_page"), bySessions("Exit pages", "exit_page")],
   },
   byVisitors("Referrers", "referrer"),
   byVisitors("UTM sources", "utm_source"),
@@ -80,6 +91,24 @@ export const BREAKDOWN_PANELS: BreakdownPanel[] = [
   },
 ];
 
+/** A goal as the Goals panel lists it (GET /api/v1/projects/{id}/goals). */
+export interface OverviewGoal {
+  id: string;
+  name: string;
+}
+
+/**
+ * The Goals panel's query per goal: the visitors who completed it (goal_visitors; the panel shows no
+ * change, so no previous period). Its conversion rate is that over the Visitors headline (the same
+ * view, so the same visitors: goal_conversion_rate's denominator), so a goal costs the page one
+ * request, not two.
+ */
+export const goalVisitorsQuery = (goal: OverviewGoal): QueryDefinitionInput => ({
+  kind: "metric",
+  measure: { type: "goal_visitors", goal: goal.id },
+  compare: false,
+});
+
 export const headlineQuery = (metric: HeadlineMetric): QueryDefinitionInput => ({
   kind: "metric",
   measure: metric.measure,
@@ -101,17 +130,35 @@ export const ANY_DATA_REQUEST = {
 /**
  * The body a panel posts to /api/v1/query for a view (components/hooks/use-query-result.ts): the
  * panel's query in the view (its filters added, its comparison on trends: queryInView), in the range
- * given, else the query's own (a saved widget's), else the view's.
+ * given, else the query's own (a saved widget's), else the view's; the view's segment with it.
  */
-export function panelRequest(query: QueryDefinitionInput, view: ViewState, range?: QueryRange) {
+export function panelRequest(
+  query: QueryDefinitionInput,
+  view: ViewState,
+  range?: QueryRange,
+): { query: QueryDefinitionInput; range: QueryRange; segment?: string } {
   return {
     query: queryInView(query, view),
     range: range ?? ("range" in query && query.range ? query.range : view.range),
+    // The request's segment, beside any the query keeps (a widget's own): the server ANDs them.
+    ...(view.segment ? { segment: view.segment } : {}),
   };
 }
 
-/** Every query the overview sends for a view with a selected headline metric, as the dashboard sends them together. */
-export function overviewRequests(view: ViewState, selected: HeadlineMetric = HEADLINE_METRICS[0]!) {
+/** The queries of the panels' other tabs (entry and exit pages), each sent when its tab is chosen. */
+export function overviewTabRequests(view: ViewState) {
+  return BREAKDOWN_PANELS.flatMap((panel) => panel.tabs ?? []).map((tab) => ({
+    title: tab.title,
+    ...panelRequest(tab.query, view),
+  }));
+}
+
+/** Every query the overview sends for a view with a selected headline metric (and the project's goals), as the dashboard sends them together. */
+export function overviewRequests(
+  view: ViewState,
+  selected: HeadlineMetric = HEADLINE_METRICS[0]!,
+  goals: readonly OverviewGoal[] = [],
+) {
   return [
     { title: "Any data", ...ANY_DATA_REQUEST },
     ...headlineMetricsFor(view).map((metric) => ({
@@ -120,5 +167,6 @@ export function overviewRequests(view: ViewState, selected: HeadlineMetric = HEA
     })),
     { title: `${selected.label} over time`, ...panelRequest(trendQuery(selected, view.range), view) },
     ...BREAKDOWN_PANELS.map((panel) => ({ title: panel.title, ...panelRequest(panel.query, view) })),
+    ...goals.map((goal) => ({ title: `Goals: ${goal.name}`, ...panelRequest(goalVisitorsQuery(goal), view) })),
   ];
 }

@@ -139,6 +139,42 @@ export const errorsResultSchema = z.object({
   ),
 });
 
+/** One value of a path's step: a page, an event, or "other" (the values beyond the step's top ones). */
+const pathNodeSchema = z.object({
+  type: z.enum(["page", "event", "other"]),
+  /** The page's path or the event's name; null for "other". */
+  value: z.string().nullable(),
+  /** Sessions at this value of this step. */
+  count: z.number(),
+  /**
+   * Sessions whose path goes no further from the anchor than this value: with a start, the session
+   * had no next step; with an end, it had no earlier one (it began here).
+   */
+  drop_off: z.number(),
+});
+
+export const pathsResultSchema = z.object({
+  kind: z.literal("paths"),
+  /** "start": the steps after the anchor; "end": the steps before it. */
+  mode: z.enum(["start", "end"]),
+  /** The start or end as asked: an event's name, or a page's path or pattern. */
+  anchor: z.object({ type: z.enum(["page", "event"]), value: z.string() }),
+  /** Steps in time order: positions 0..N after a start, -N..0 before an end (0 is the anchor). */
+  steps: z.array(
+    z.object({
+      position: z.number().int(),
+      /** Sessions with a step at this position. */
+      count: z.number(),
+      /** Sessions at this position but not at the next one away from the anchor. */
+      drop_off: z.number(),
+      /** The most common values first, "other" last. */
+      nodes: z.array(pathNodeSchema),
+    }),
+  ),
+  /** Sessions going from node `from` of step `step` to node `to` of step `step + 1` (indexes into `steps`). */
+  links: z.array(z.object({ step: z.number().int(), from: z.number().int(), to: z.number().int(), count: z.number() })),
+});
+
 export const queryResultSchema = z.discriminatedUnion("kind", [
   trendResultSchema,
   metricResultSchema,
@@ -147,6 +183,7 @@ export const queryResultSchema = z.discriminatedUnion("kind", [
   retentionResultSchema,
   vitalsResultSchema,
   errorsResultSchema,
+  pathsResultSchema,
 ]);
 
 export type TrendResult = z.infer<typeof trendResultSchema>;
@@ -158,4 +195,6 @@ export type RetentionResult = z.infer<typeof retentionResultSchema>;
 export type VitalsResult = z.infer<typeof vitalsResultSchema>;
 export type VitalStats = z.infer<typeof vitalStatsSchema>;
 export type ErrorsResult = z.infer<typeof errorsResultSchema>;
+export type PathsResult = z.infer<typeof pathsResultSchema>;
+export type PathNode = z.infer<typeof pathNodeSchema>;
 export type QueryResult = z.infer<typeof queryResultSchema>;

@@ -1,8 +1,8 @@
 // Keeps event_rollups current: folds in the events that arrived since the watermark (by
 // received_at), so late events land in their own (old) hour, then ORs the same events into the
 // daily actor bitmaps of their local days (and finds the day's mixed actors: mixed-actors-refresh.ts),
-// adds them to the daily counts (count-cube-refresh.ts) and moves actors' first seen (first-seen-refresh.ts). Folded in bounded steps, one refresher at a time
-// (lib/query/refresh-steps.ts).
+// adds them to the daily counts (count-cube-refresh.ts) and moves actors' first seen
+// (first-seen-refresh.ts). Folded in bounded steps, one refresher at a time (lib/query/refresh-steps.ts).
 import "server-only";
 import type pg from "pg";
 import { bitmapsFromNumbersSql } from "./actor-bitmaps";

@@ -93,6 +93,25 @@ const queries: QueryDefinitionInput[] = [
     filters: [{ field: "country", op: "equals", value: "US" }],
   },
   { kind: "trend", interval: "day", measure: { type: "unique_users" }, breakdown: { dimension: "browser", limit: 2 } },
+  // Rollups and bitmaps store "no value" as '': filters on it are written on their columns (fields.ts).
+  {
+    kind: "breakdown",
+    dimension: "referrer",
+    measure: { type: "unique_users" },
+    filters: [{ field: "referrer", op: "in", value: ["", "google.com"] }],
+  },
+  { kind: "metric", measure: { type: "unique_users" }, filters: [{ field: "utm_source", op: "is_not_set" }] },
+  { kind: "trend", interval: "day", filters: [{ field: "referrer", op: "is_set" }] },
+  { kind: "breakdown", dimension: "utm_source", filters: [{ field: "utm_source", op: "in", value: [""] }] },
+  // Unique users by value from the hourly rollups (an event filter): top values and "other" in one statement.
+  {
+    kind: "breakdown",
+    dimension: "referrer",
+    measure: { type: "unique_users" },
+    limit: 2,
+    filters: [{ field: "event", op: "equals", value: "pageview" }],
+  },
+  { kind: "breakdown", dimension: "event", measure: { type: "unique_users" }, limit: 2, sort: "asc" },
 ];
 
 describe.each(["UTC", "Europe/Paris", "America/New_York"])("in %s", (timezone) => {

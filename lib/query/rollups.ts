@@ -7,13 +7,13 @@ import "server-only";
 import type pg from "pg";
 import { bitmapsFromNumbersSql, numberedActorsSql } from "./actor-bitmaps";
 import { bitmapGroupsSql, bitmapTopAndOtherSql } from "./bitmap-results";
+import { wholeDayBounds, wholeDaysCondition } from "./edge-days";
 import { rolledHours, unrolledEventsSql } from "./edge-hours";
-import { actorHash, dimensionText, textFilterCondition } from "./fields";
+import { actorHash, dimensionText, storedTextFilterCondition, textFilterCondition } from "./fields";
 import type { GroupedSql, Grouping, TopAndOtherSql } from "./measure";
 import type { Dimension, Filter, Measure, QueryDefinition } from "./schemas";
 import { type QueryScope, tenantCondition } from "./scope";
 import { join, type Sql, sql, trusted } from "./sql";
-import { addInZone } from "./zone-time";
 
 /** Query dimension -> events column, for the dimensions kept in rollups. */
 export const ROLLED_DIMENSIONS = {
@@ -123,14 +123,38 @@ export async function retentionDailyWatermark(
 export const rollupGroupedSql = (plan: RollupPlan): GroupedSql =>
   Object.assign(rollupGroupedSqlOf(plan), { topAndOther: rollupTopAndOtherSql(plan) });
 
-/** Unique users by value from the per-value daily bitmaps answer a breakdown's top and "other" in one statement. */
+/**
+ * A breakdown's top values and "other" by unique users in one statement: from the per-value daily
+ * bitmaps where they answer, else from the hourly rollups' actors (distinct (value, actor) pairs
+ * found once for both: an event filter's referrers read 100k pairs, 0.3 s, once instead of twice).
+ */
 const rollupTopAndOtherSql =
   ({ watermark, daily }: RollupPlan): TopAndOtherSql =>
   (scope, measure, dimension, limit, order) => {
+    if (measure.type !== "unique_users") return null;
     const byValue = scope.event === undefined && scope.filters.every((f) => f.field === dimension);
-    if (measure.type !== "unique_users" || !daily || !byValue || !isRolled(dimension)) return null;
-    const { ctes, rows } = dailyUniqueUsersByValueRows(watermark, scope, undefined, dimension, true);
-    return bitmapTopAndOtherSql(ctes, rows, limit, order);
+    if (daily && byValue && isRolled(dimension)) {
+      const { ctes, rows } = dailyUniqueUsersByValueRows(watermark, scope, undefined, dimension, true);
+      return bitmapTopAndOtherSql(ctes, rows, limit, order);
+    }
+    const rolled = rollupDimension(scope.filters, dimension);
+    if (rolled === null) return null;
+    const rows = hourlyRows(watermark, scope, measure, { dimension }, rolled);
+    return sql`
+      WITH pairs AS MATERIALIZED (SELECT DISTINCT u.dim, u.a FROM ${rows} WHERE u.a IS NOT NULL),
+      ranked AS (
+        SELECT dim, value, row_number() OVER (ORDER BY value ${trusted(order === "asc" ? "ASC" : "DESC")}, dim ASC NULLS LAST) AS rank
+        FROM (SELECT dim, count(*)::float8 AS value FROM pairs GROUP BY dim) counted
+      )
+      SELECT dim, value, is_other FROM (
+        SELECT dim, value, false AS is_other, rank FROM ranked WHERE rank <= ${limit}
+        UNION ALL
+        SELECT NULL, count(DISTINCT p.a)::float8, true, NULL
+        FROM pairs p JOIN ranked r ON r.dim IS NOT DISTINCT FROM p.dim
+        WHERE r.rank > ${limit}
+        HAVING count(*) > 0
+      ) t
+      ORDER BY is_other, rank`;
   };
 
 const rollupGroupedSqlOf =
@@ -155,28 +179,7 @@ const rollupGroupedSqlOf =
       }
     }
 
-    // Buckets are computed before actor lists are unnested: once per rollup row, not per actor.
-    const bucketOf = (time: Sql) =>
-      grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${scope.timezone})` : sql`NULL::timestamptz`;
-    const rollupDim =
-      grouping.dimension === "event" ? sql`r.name` : grouping.dimension ? sql`NULLIF(r.value, '')` : sql`NULL::text`;
-    const hours = rolledHours(scope);
-    const rollupFilters = scope.filters.map((f) =>
-      textFilterCondition(f, f.field === "event" ? sql`r.name` : sql`NULLIF(r.value, '')`),
-    );
-    const rollupRows = sql`
-      SELECT ${bucketOf(sql`r.bucket`)} AS b, ${rollupDim} AS dim, ${unique ? sql`0::bigint` : sql`r.events`} AS n, ${unique ? sql`unnest(r.actors)` : sql`NULL::bigint`} AS a
-      FROM event_rollups r
-      WHERE ${tenantCondition(scope, "r")} AND r.dimension = ${dimension}
-        AND r.bucket >= ${hours.from}::timestamptz AND r.bucket < ${hours.to}::timestamptz
-        ${scope.event === undefined ? sql`` : sql`AND r.name = ${scope.event}`}
-        ${rollupFilters.length ? sql`AND ${join(rollupFilters, " AND ")}` : sql``}`;
-    const rawDim = grouping.dimension ? dimensionText(grouping.dimension, "e") : sql`NULL::text`;
-    const rawRows = unrolledEventsSql(
-      scope,
-      watermark,
-      sql`${bucketOf(sql`e.timestamp`)} AS b, ${rawDim} AS dim, 1::bigint AS n, ${unique ? actorHash("e") : sql`NULL::bigint`} AS a`,
-    );
+    const rows = hourlyRows(watermark, scope, measure, grouping, dimension);
 
     let dimSelect: Sql = sql`u.dim`;
     let isOther: Sql = sql`false`;
@@ -186,7 +189,6 @@ const rollupGroupedSqlOf =
       dimSelect = sql`CASE WHEN ${inTop} THEN u.dim END`;
       isOther = sql`NOT ${inTop}`;
     }
-    const rows = sql`(${rollupRows} UNION ALL ${rawRows}) u`;
     if (unique) {
       // DISTINCT over (group, actor) hashes; count(DISTINCT ...) would sort every group's actors.
       return sql`
@@ -202,25 +204,57 @@ const rollupGroupedSqlOf =
   };
 
 /**
- * The range's whole hours (lib/query/edge-hours.ts) outside its whole local days (CTE `whole`,
- * alias w), as two disjoint ranges of `bucket` the index reads directly: a whole-day range has none,
- * a range inside one day (from_day after to_day) only the first.
+ * Rows (b, dim, n, a) aliased u, of the hourly rollups up to the watermark and the raw events after
+ * it: per rollup row its events (n) or, for unique users, its actors (a) one per row.
+ */
+function hourlyRows(
+  watermark: string,
+  scope: QueryScope,
+  measure: Measure,
+  grouping: Grouping,
+  dimension: RolledDimension | "",
+): Sql {
+  const unique = measure.type === "unique_users";
+  // Buckets are computed before actor lists are unnested: once per rollup row, not per actor.
+  const bucketOf = (time: Sql) =>
+    grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${scope.timezone})` : sql`NULL::timestamptz`;
+  const rollupDim =
+    grouping.dimension === "event" ? sql`r.name` : grouping.dimension ? sql`NULLIF(r.value, '')` : sql`NULL::text`;
+  const hours = rolledHours(scope);
+  const rollupFilters = scope.filters.map((f) =>
+    f.field === "event" ? textFilterCondition(f, sql`r.name`) : storedTextFilterCondition(f, sql`r.value`),
+  );
+  const rollupRows = sql`
+    SELECT ${bucketOf(sql`r.bucket`)} AS b, ${rollupDim} AS dim, ${unique ? sql`0::bigint` : sql`r.events`} AS n, ${unique ? sql`unnest(r.actors)` : sql`NULL::bigint`} AS a
+    FROM event_rollups r
+    WHERE ${tenantCondition(scope, "r")} AND r.dimension = ${dimension}
+      AND r.bucket >= ${hours.from}::timestamptz AND r.bucket < ${hours.to}::timestamptz
+      ${scope.event === undefined ? sql`` : sql`AND r.name = ${scope.event}`}
+      ${rollupFilters.length ? sql`AND ${join(rollupFilters, " AND ")}` : sql``}`;
+  const rawDim = grouping.dimension ? dimensionText(grouping.dimension, "e") : sql`NULL::text`;
+  const rawRows = unrolledEventsSql(
+    scope,
+    watermark,
+    sql`${bucketOf(sql`e.timestamp`)} AS b, ${rawDim} AS dim, 1::bigint AS n, ${unique ? actorHash("e") : sql`NULL::bigint`} AS a`,
+  );
+  return sql`(${rollupRows} UNION ALL ${rawRows}) u`;
+}
+
+/**
+ * The range's whole hours (lib/query/edge-hours.ts) outside its whole local days, as two disjoint
+ * ranges of `bucket` the index reads directly: a whole-day range has none, a range inside one day
+ * (its first whole day starting after its last) only the first. The bounds are expressions of
+ * constants, not columns of a CTE joined in: the planner then reads them as index conditions and
+ * estimates them (joined in, a whole-day range scanned every hourly row of the dimension, 85k rows,
+ * to keep none; and a misestimated tail hashed all of project_actors).
  */
 function partialDayHoursSql(scope: QueryScope, bucket: Sql): Sql {
   const hours = rolledHours(scope);
+  const days = wholeDayBounds(scope);
   const from = sql`${hours.from}::timestamptz`;
   const to = sql`${hours.to}::timestamptz`;
-  return sql`((${bucket} >= ${from} AND ${bucket} < least(w.from_day, ${to}))
-    OR (${bucket} >= greatest(w.to_day, w.from_day, ${from}) AND ${bucket} < ${to}))`;
-}
-
-/** (from_day, to_day): the whole local days inside the range; the hours outside them are read hourly. */
-function wholeDaysSql(scope: QueryScope): Sql {
-  const tz = scope.timezone;
-  return sql`
-    SELECT CASE WHEN date_trunc('day', ${scope.from}::timestamptz, ${tz}) = ${scope.from}::timestamptz THEN ${scope.from}::timestamptz
-                ELSE ${addInZone(sql`date_trunc('day', ${scope.from}::timestamptz, ${tz})`, sql`interval '1 day'`, tz)} END AS from_day,
-           date_trunc('day', ${scope.to}::timestamptz, ${tz}) AS to_day`;
+  return sql`((${bucket} >= ${from} AND ${bucket} < least(${days.from}, ${to}))
+    OR (${bucket} >= greatest(${days.to}, ${days.from}, ${from}) AND ${bucket} < ${to}))`;
 }
 
 /**
@@ -247,16 +281,14 @@ function dailyUniqueUsersSql(watermark: string, scope: QueryScope, grouping: Gro
       : join([sql`x.name <> ''`, ...namesOf("x")], " AND ");
   const dayStart = sql`(x.day::timestamp AT TIME ZONE ${tz})`;
   return sql`
-    WITH whole AS MATERIALIZED (${wholeDaysSql(scope)}),
-    days AS (
+    WITH days AS (
       SELECT ${bucketOf(dayStart)} AS b, x.chunk, x.bits
-      FROM event_actor_bitmaps x, whole w
-      WHERE ${tenantCondition(scope, "x")} AND x.timezone = ${tz}
-        AND x.day >= (w.from_day AT TIME ZONE ${tz})::date AND x.day < (w.to_day AT TIME ZONE ${tz})::date AND ${dailyNames}
+      FROM event_actor_bitmaps x
+      WHERE ${tenantCondition(scope, "x")} AND x.timezone = ${tz} AND ${wholeDaysCondition(scope, sql`x.day`)} AND ${dailyNames}
     ),
     extra AS (
       SELECT ${bucketOf(sql`r.bucket`)} AS b, unnest(r.actors) AS a
-      FROM event_rollups r, whole w
+      FROM event_rollups r
       WHERE ${tenantCondition(scope, "r")} AND r.dimension = '' AND ${partialDayHoursSql(scope, sql`r.bucket`)} AND ${join(namesOf("r"), " AND ")}
       UNION ALL
       ${unrolledEventsSql(scope, watermark, sql`${bucketOf(sql`e.timestamp`)}, ${actorHash("e")}`)}
@@ -291,24 +323,22 @@ function dailyUniqueUsersByValueRows(
 ): { ctes: Sql; rows: Sql } {
   const tz = scope.timezone;
   const bucketOf = (time: Sql) => (interval ? sql`date_trunc(${interval}, ${time}, ${tz})` : sql`NULL::timestamptz`);
-  const valueFilters = (value: Sql) =>
-    join([sql`TRUE`, ...scope.filters.map((f) => textFilterCondition(f, value))], " AND ");
+  const valueFilters = (column: Sql) =>
+    join([sql`TRUE`, ...scope.filters.map((f) => storedTextFilterCondition(f, column))], " AND ");
   const valueIf = (value: Sql) => (byValue ? value : sql`NULL::text`);
   const dayStart = sql`(x.day::timestamp AT TIME ZONE ${tz})`;
   const ctes = sql`
-    whole AS MATERIALIZED (${wholeDaysSql(scope)}),
     days AS (
       SELECT ${bucketOf(dayStart)} AS b, ${valueIf(sql`NULLIF(x.value, '')`)} AS v, x.chunk, x.bits
-      FROM dimension_actor_bitmaps x, whole w
+      FROM dimension_actor_bitmaps x
       WHERE ${tenantCondition(scope, "x")} AND x.timezone = ${tz} AND x.dimension = ${dimension}
-        AND x.day >= (w.from_day AT TIME ZONE ${tz})::date AND x.day < (w.to_day AT TIME ZONE ${tz})::date
-        AND ${valueFilters(sql`NULLIF(x.value, '')`)}
+        AND ${wholeDaysCondition(scope, sql`x.day`)} AND ${valueFilters(sql`x.value`)}
     ),
     extra AS (
       SELECT ${bucketOf(sql`r.bucket`)} AS b, ${valueIf(sql`NULLIF(r.value, '')`)} AS v, unnest(r.actors) AS a
-      FROM event_rollups r, whole w
+      FROM event_rollups r
       WHERE ${tenantCondition(scope, "r")} AND r.dimension = ${dimension} AND ${partialDayHoursSql(scope, sql`r.bucket`)}
-        AND ${valueFilters(sql`NULLIF(r.value, '')`)}
+        AND ${valueFilters(sql`r.value`)}
       UNION ALL
       ${unrolledEventsSql(scope, watermark, sql`${bucketOf(sql`e.timestamp`)}, ${valueIf(dimensionText(dimension, "e"))}, ${actorHash("e")}`)}
     ),

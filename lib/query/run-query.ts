@@ -6,22 +6,28 @@ import { requestNow } from "../clock";
 import { getPrisma, getReportPool } from "../db/client";
 import { withSnapshotReaders } from "../db/snapshot-readers";
 import { ApiError } from "../errors";
+import { resolveQueryGoals } from "../goals/goals";
 import { clampToRetention, type RetentionNotice } from "../privacy/retention-clamp";
 import type { RetentionMonths } from "../privacy/retention-policy";
+import { resolveSegments } from "../segments/resolve";
 import { assertConversionRateDefined, rollupsMayAnswer } from "./conversion-filter";
 import { checkQueryCost, type IntervalAdjustment } from "./cost";
 import { runErrors } from "./errors";
 import { queryUsesFirstSeen, readFirstSeenWatermark } from "./first-seen";
+import { goalRateParts, withoutGoalMeasure } from "./goals";
 import { runBreakdown } from "./kinds/breakdown";
 import { runFunnel } from "./kinds/funnel";
 import { runMetric } from "./kinds/metric";
+import { runPaths } from "./kinds/paths";
 import { runRetention } from "./kinds/retention";
 import { runTrend } from "./kinds/trend";
+import { changeOf, changeUnitOf } from "./measure-semantics";
 import { DEFAULT_RANGE, resolveRange } from "./range";
-import type { QueryResult } from "./results";
+import type { MetricResult, QueryResult } from "./results";
 import { retentionDailyWatermark } from "./rollups";
 import type { QueryDefinition, QueryRange } from "./schemas";
 import type { QueryScope } from "./scope";
+import { assertSessionDimensionsSupported } from "./session-dimensions";
 import { groupedSourceFor, RAW_SOURCE } from "./sources";
 import { DEFAULT_SURFACE, type QueryCaller, type QuerySurface, statementTimeoutMs, surfaceLabel } from "./surfaces";
 import { runVitals } from "./vitals";
@@ -40,6 +46,8 @@ export interface RunQueryInput extends Partial<QueryCaller> {
   query: QueryDefinition;
   range?: QueryRange;
   timezone?: string;
+  /** A segment for this run (a view's picker, an embed's lock), ANDed with the query's own (lib/segments/resolve.ts). */
+  segment?: string;
   now?: Date;
   /** Force raw events even where rollups could answer (tests compare both). */
   useRollups?: boolean;
@@ -123,9 +131,46 @@ export async function runQuery(input: RunQueryInput): Promise<{ data: QueryResul
   const run = async () => {
     const started = performance.now();
     const project = await getProjectInOrganization(input.organizationId, input.projectId);
-    return inSnapshot(input.surface ?? DEFAULT_SURFACE, (db) => runInSnapshot(db, input, project, started));
+    // The goals its measure and filters name, from this project's goals: every surface (API, widgets, embeds, alerts, CSV) resolves them here.
+    const goals = await resolveQueryGoals(project.organizationId, project.id, input.query);
+    const rateParts = goalRateParts(input.query, goals);
+    return inSnapshot(input.surface ?? DEFAULT_SURFACE, (db) =>
+      rateParts
+        ? runGoalRate(db, input, project, started, goals, rateParts)
+        : runInSnapshot(db, input, project, started, goals),
+    );
   };
   return input.gate ? input.gate.run(run) : run();
+}
+
+/**
+ * A goal's conversion rate as one number from its two parts (goalRateParts), each answered as its
+ * own query in the same snapshot: the rate and the previous period's are their quotients, exactly
+ * the goal measure's (unique users over unique users), with none for no visitors.
+ */
+async function runGoalRate(
+  db: pg.PoolClient,
+  input: RunQueryInput,
+  project: { organizationId: string; id: string; timezone: string } & RetentionMonths,
+  started: number,
+  goals: NonNullable<QueryScope["goals"]>,
+  parts: { converted: QueryDefinition; all: QueryDefinition },
+) {
+  const converted = await runInSnapshot(db, { ...input, query: parts.converted }, project, started, goals);
+  const all = await runInSnapshot(db, { ...input, query: parts.all }, project, started, goals);
+  const [c, a] = [converted.data as MetricResult, all.data as MetricResult];
+  const share = (n: number | null, d: number | null) => (n === null || !d ? null : n / d);
+  const value = share(c.value, a.value);
+  const previous = share(c.previous, a.previous);
+  const type = "goal_conversion_rate";
+  return {
+    data: { ...a, value, previous, change: changeOf(type, value, previous), change_unit: changeUnitOf(type) },
+    meta: {
+      ...all.meta,
+      took_ms: Math.round((performance.now() - started) * 10) / 10,
+      rollups: converted.meta.rollups && all.meta.rollups,
+    },
+  };
 }
 
 async function runInSnapshot(
@@ -133,6 +178,7 @@ async function runInSnapshot(
   input: RunQueryInput,
   project: { organizationId: string; id: string; timezone: string } & RetentionMonths,
   started: number,
+  goals: NonNullable<QueryScope["goals"]>,
 ) {
   const timezone = input.timezone ?? input.query.timezone ?? project.timezone;
   const now = input.now ?? requestNow();
@@ -142,9 +188,17 @@ async function runInSnapshot(
     timezone,
     now,
   );
-  const { query: costed, intervalAdjusted } = checkQueryCost(input.query, range);
+  // Segments first: everything after (cost, rollups, conversion filters) sees their filters as the query's own.
+  const segmented = await resolveSegments(
+    db,
+    { organizationId: project.organizationId, projectId: project.id },
+    input.query,
+    input.segment,
+  );
+  const { query: costed, intervalAdjusted } = checkQueryCost(segmented, range);
   assertConversionRateDefined(costed);
-  let query = costed;
+  assertSessionDimensionsSupported(costed);
+  let query = withoutGoalMeasure(costed, goals);
   const scope: QueryScope = {
     organizationId: project.organizationId,
     projectId: project.id,
@@ -152,6 +206,7 @@ async function runInSnapshot(
     timezone,
     event: "event" in query ? query.event : undefined,
     filters: query.filters,
+    goals,
     ...(queryUsesFirstSeen(query) ? { firstSeenWatermark: await readFirstSeenWatermark(db) } : {}),
   };
   if (query.kind === "funnel" || query.kind === "retention") {
@@ -220,6 +275,9 @@ async function runInSnapshot(
       break;
     case "errors":
       data = await runErrors(db, scope, query);
+      break;
+    case "paths":
+      data = await runPaths(db, scope, query);
       break;
   }
   return {

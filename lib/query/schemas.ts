@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { storableText } from "../text";
 import { isValidTimeZone } from "../workspace/schemas";
-import { DIMENSIONS, RELATIVE_RANGES, VISITOR_TYPES } from "./vocabulary";
+import { DIMENSIONS, GOAL_MEASURES, RELATIVE_RANGES, VISITOR_TYPES } from "./vocabulary";
 
 // Defined zod-free in vocabulary.ts (the embed's client code needs them); existing importers read them here.
 export { DIMENSIONS, RELATIVE_RANGES };
@@ -25,17 +25,28 @@ const scalar = z.union([storableText().max(500), z.number().finite(), z.boolean(
  */
 export const CONVERSION_FIELD = "performed";
 const CONVERSION_OPS = ["equals", "not_equals", "in", "not_in"];
-/** Conversion filters one query may hold: each is a semi-join over the range's events of that name. */
+/**
+ * The goal filter's field, a conversion filter on one of the project's goals (lib/goals): `{ field:
+ * "goal", op: "equals", value: "<goal id>" }` keeps the events of the visitors who completed the
+ * goal in the range, `not_equals` of those who did not. Resolved against the project's goals when
+ * the query runs (another project's goal, or none: 400).
+ */
+export const GOAL_FIELD = "goal";
+const GOAL_OPS = ["equals", "not_equals"];
+/** Conversion filters ("performed" and "goal") one query may hold: each is a semi-join over the range's events. */
 export const MAX_CONVERSION_FILTERS = 3;
+const isConversionField = (field: string) => field === CONVERSION_FIELD || field === GOAL_FIELD;
+const goalId = z.guid();
 
 export const filterSchema = z
   .object({
-    field: z.union([dimensionSchema, z.literal(CONVERSION_FIELD)]),
+    field: z.union([dimensionSchema, z.literal(CONVERSION_FIELD), z.literal(GOAL_FIELD)]),
     op: z.enum([
       "equals",
       "not_equals",
       "contains",
       "not_contains",
+      "matches",
       "in",
       "not_in",
       "is_set",
@@ -61,6 +72,7 @@ export const filterSchema = z
       not_equals: "scalar",
       contains: "string",
       not_contains: "string",
+      matches: "string",
       in: "array",
       not_in: "array",
       is_set: "none",
@@ -83,6 +95,16 @@ export const filterSchema = z
       else if (!names.every((name) => typeof name === "string" && name.length >= 1 && name.length <= 200))
         ctx.addIssue({ code: "custom", path: ["value"], message: '"performed" needs event names (1-200 characters)' });
     }
+    if (filter.field === GOAL_FIELD) {
+      if (!GOAL_OPS.includes(filter.op))
+        ctx.addIssue({ code: "custom", path: ["op"], message: `"goal" takes ${GOAL_OPS.join(", ")}` });
+      else if (!goalId.safeParse(v).success)
+        ctx.addIssue({
+          code: "custom",
+          path: ["value"],
+          message: '"goal" needs the id of one of the project\'s goals',
+        });
+    }
     const ok =
       (needs === "none" && v === undefined) ||
       (needs === "scalar" && v !== undefined && !Array.isArray(v)) ||
@@ -97,19 +119,30 @@ export const filterSchema = z
       });
   });
 
+// Strict: a measure that takes no property refuses one (400), rather than silently measuring something else.
 export const measureSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("count") }),
-  z.object({ type: z.literal("unique_users") }),
+  z.strictObject({ type: z.literal("count") }),
+  z.strictObject({ type: z.literal("unique_users") }),
   /** Visitors first seen in the period (the range, or a trend's bucket): lib/query/first-seen.ts. */
-  z.object({ type: z.literal("new_users") }),
+  z.strictObject({ type: z.literal("new_users") }),
   /** Visitors of the period first seen before it. */
-  z.object({ type: z.literal("returning_users") }),
-  z.object({ type: z.literal("sessions") }),
-  z.object({ type: z.literal("bounce_rate") }),
-  z.object({ type: z.literal("avg_session_duration") }),
+  z.strictObject({ type: z.literal("returning_users") }),
+  z.strictObject({ type: z.literal("sessions") }),
+  z.strictObject({ type: z.literal("bounce_rate") }),
+  z.strictObject({ type: z.literal("avg_session_duration") }),
+  /** Pageviews per session, on average (sessions without a pageview count as 0). */
+  z.strictObject({ type: z.literal("pages_per_session") }),
+  /** Seconds from a pageview to the session's next pageview, on average (lib/query/session-dimensions.ts). */
+  z.strictObject({ type: z.literal("time_on_page") }),
   /** Visitors who did the event of the query's conversion filter, as a share of all its visitors. */
-  z.object({ type: z.literal("conversion_rate") }),
-  z.object({ type: z.enum(["sum", "avg", "min", "max"]), property: propertyPathSchema }),
+  z.strictObject({ type: z.literal("conversion_rate") }),
+  z.strictObject({ type: z.enum(["sum", "avg", "min", "max"]), property: propertyPathSchema }),
+  /**
+   * A goal of the project (lib/goals), by id: its completions (events), the visitors who completed
+   * it, or those as a share of all visitors (lib/query/goals.ts). Resolved on the server when the
+   * query runs: another project's goal or none is a 400.
+   */
+  z.strictObject({ type: z.enum(GOAL_MEASURES), goal: z.guid("must be the id of one of the project's goals") }),
 ]);
 
 const isDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
@@ -168,12 +201,19 @@ const limit = z.number().int().min(1).max(100);
 const filtersSchema = z
   .array(filterSchema)
   .max(20)
-  .refine((filters) => filters.filter((f) => f.field === CONVERSION_FIELD).length <= MAX_CONVERSION_FILTERS, {
-    message: `at most ${MAX_CONVERSION_FILTERS} "performed" filters`,
+  .refine((filters) => filters.filter((f) => isConversionField(f.field)).length <= MAX_CONVERSION_FILTERS, {
+    message: `at most ${MAX_CONVERSION_FILTERS} "performed" and "goal" filters together`,
   });
+
+/**
+ * A saved segment of the project (lib/segments): its filters are ANDed with the query's when it
+ * runs (lib/segments/resolve.ts). An unknown id, or another project's, is a 400.
+ */
+export const segmentIdSchema = z.guid("must be a segment id (a UUID)");
 
 const common = {
   filters: filtersSchema.default([]),
+  segment: segmentIdSchema.optional(),
   range: rangeSchema.optional(),
   timezone: timezoneSchema.optional(),
 };
@@ -212,8 +252,8 @@ export const funnelStepSchema = z.object({
   // A step's filters narrow its events; who did what is the query's filters' business.
   filters: z
     .array(
-      filterSchema.refine((f) => f.field !== CONVERSION_FIELD, {
-        message: '"performed" applies to the whole query: put it in the query\'s filters',
+      filterSchema.refine((f) => !isConversionField(f.field), {
+        message: '"performed" and "goal" apply to the whole query: put them in the query\'s filters',
         path: ["field"],
       }),
     )
@@ -259,6 +299,45 @@ export const errorsQuerySchema = z.object({
   ...common,
 });
 
+/** Bounds of a paths query (lib/query/kinds/paths.ts): steps from the anchor, and values kept per step. */
+export const MAX_PATH_STEPS = 10;
+export const MAX_PATH_VALUES = 20;
+
+/**
+ * Where a path is anchored: an event by name, or pageviews of a page: its path exactly, or a
+ * pattern where `*` matches any characters ("/docs/*").
+ */
+export const pathAnchorSchema = z.union(
+  [z.strictObject({ event: eventName }), z.strictObject({ page: storableText().min(1).max(500) })],
+  {
+    error:
+      'must be { "event": a name of 1-200 characters } or { "page": a path of 1-500 characters, * matching any characters }',
+  },
+);
+
+/**
+ * Paths within sessions (lib/query/kinds/paths.ts): from a start, the next steps; or, with an end,
+ * the steps that led to it. Steps are pageviews (by page) and other events (by name), repeats
+ * collapsed; each step keeps its `limit` most common values, the rest grouped as "other".
+ */
+export const pathsQuerySchema = z
+  .object({
+    kind: z.literal("paths"),
+    start: pathAnchorSchema.optional(),
+    end: pathAnchorSchema.optional(),
+    /** Steps shown beside the anchor (after a start, before an end). */
+    steps: z.number().int().min(1).max(MAX_PATH_STEPS).default(5),
+    /** Values kept per step; the rest are "other". */
+    limit: z.number().int().min(1).max(MAX_PATH_VALUES).default(5),
+    ...common,
+  })
+  .superRefine((query, ctx) => {
+    if (query.start && query.end)
+      ctx.addIssue({ code: "custom", path: ["end"], message: "give either a start or an end, not both" });
+    else if (!query.start && !query.end)
+      ctx.addIssue({ code: "custom", path: ["start"], message: "give a start (or an end): an event or a page" });
+  });
+
 export const queryDefinitionSchema = z.discriminatedUnion("kind", [
   trendQuerySchema,
   metricQuerySchema,
@@ -267,6 +346,7 @@ export const queryDefinitionSchema = z.discriminatedUnion("kind", [
   retentionQuerySchema,
   vitalsQuerySchema,
   errorsQuerySchema,
+  pathsQuerySchema,
 ]);
 
 export const queryRequestSchema = z.object({
@@ -274,6 +354,8 @@ export const queryRequestSchema = z.object({
   query: queryDefinitionSchema,
   range: rangeSchema.optional(),
   timezone: timezoneSchema.optional(),
+  /** A segment for this request (the view's picker): ANDed with the query's own segment and filters. */
+  segment: segmentIdSchema.optional(),
 });
 
 export type Filter = z.infer<typeof filterSchema>;
@@ -287,6 +369,8 @@ export type FunnelQuery = z.infer<typeof funnelQuerySchema>;
 export type RetentionQuery = z.infer<typeof retentionQuerySchema>;
 export type VitalsQuery = z.infer<typeof vitalsQuerySchema>;
 export type ErrorsQuery = z.infer<typeof errorsQuerySchema>;
+export type PathAnchor = z.infer<typeof pathAnchorSchema>;
+export type PathsQuery = z.infer<typeof pathsQuerySchema>;
 export type QueryDefinition = z.infer<typeof queryDefinitionSchema>;
 export type QueryDefinitionInput = z.input<typeof queryDefinitionSchema>;
 export type QueryRequest = z.infer<typeof queryRequestSchema>;

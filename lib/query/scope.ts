@@ -1,5 +1,6 @@
 // What every compiled query is bounded by: one organization, one project, a time range, filters.
 
+import type { GoalDefinition } from "../goals/schemas";
 import { allFiltersCondition } from "./conversion-filter";
 import type { Filter } from "./schemas";
 import { type Sql, sql, trusted } from "./sql";
@@ -13,6 +14,10 @@ export interface QueryScope {
   /** Only events with this name, when set. */
   event?: string;
   filters: readonly Filter[];
+  /** The project's goals the query names (its goal measure, its "goal" filters) by id, resolved before it runs (lib/goals/goals.ts). */
+  goals?: Readonly<Record<string, GoalDefinition>>;
+  /** Only the events that complete this goal (its id): what goal_completions counts (lib/query/goals.ts). */
+  completing?: string;
   /** first_seen_state's watermark as the query's snapshot has it, read where the query uses first seen (lib/query/first-seen.ts). */
   firstSeenWatermark?: string;
 }

@@ -2,7 +2,8 @@
 // received_at) into fragments of their sessions (one per UTC hour and combination of country,
 // device, browser and os, with each path, referrer and utm_source value's aggregates inside), and
 // keeps session_counts counting every session's selected parts (session-selectors.ts) by their first
-// and last hour. A part's aggregates merge (min, max, sums), and arrivals only ever join events to a
+// and last hour, and every whole session again by its entry and exit page (each fragment keeps its
+// first and last pageview). A part's aggregates merge (min, max, sums), and arrivals only ever join events to a
 // session, so a touched session's parts are taken out of the counts, its fragments merged, and its
 // parts put back: one statement applies the difference. Folded in bounded steps, one refresher at a
 // time (lib/query/refresh-steps.ts). Events without a session id are not folded: queries sessionise
@@ -13,7 +14,7 @@
 import "server-only";
 import type pg from "pg";
 import { foldInSteps, type SteppedFold, type SteppedFoldResult } from "./refresh-steps";
-import { KEY_DIMENSIONS, KEY_ROW, PROFILE_DIMENSIONS } from "./session-selectors";
+import { KEY_DIMENSIONS, KEY_ROW, PAGE_PARTS, PROFILE_DIMENSIONS } from "./session-selectors";
 import { durationMicrosSql, isInteractionSql, isPageviewSql } from "./sessions";
 import { type Sql, sql, trusted } from "./sql";
 
@@ -22,7 +23,9 @@ const profileList = profileColumns.join(", ");
 const fragmentKey = `organization_id, project_id, session_id, hour, ${profileList}`;
 /** Milliseconds from a fragment's hour to an instant in it: exact for millisecond timestamps. */
 const msInHour = (instant: string, hour: string) => `(extract(epoch FROM ${instant} - ${hour}) * 1000)::int`;
-const countKey = "organization_id, project_id, key_id, profile_dimension, profile_value, first_hour, last_hour";
+const countKey = "organization_id, project_id, part, key_id, profile_dimension, profile_value, first_hour, last_hour";
+/** A touched fragment's pageview instant from its milliseconds into the hour. */
+const pageviewAt = (ms: string) => `hour + ${ms} * interval '1 millisecond'`;
 const durationUs = durationMicrosSql(trusted("min(first_at)"), trusted("max(last_at)")).toQuery().text;
 
 // 1. The arrivals of (low, upto], aggregated per fragment and key value ("" for no value). `events`
@@ -39,7 +42,9 @@ SELECT e.organization_id, e.project_id, e.session_id COLLATE "C" AS session_id, 
        k.dimension COLLATE "C" AS dimension, k.value COLLATE "C" AS value,
        min(e.timestamp) AS first_at, max(e.timestamp) AS last_at,
        (count(*) FILTER (WHERE ${isPageviewSql(sql`e.name`)}))::int AS pageviews,
-       (count(*) FILTER (WHERE ${isInteractionSql(sql`e.name`)}))::int AS interactions
+       (count(*) FILTER (WHERE ${isInteractionSql(sql`e.name`)}))::int AS interactions,
+       min(e.timestamp) FILTER (WHERE ${isPageviewSql(sql`e.name`)}) AS first_pageview_at,
+       max(e.timestamp) FILTER (WHERE ${isPageviewSql(sql`e.name`)}) AS last_pageview_at
 FROM ${events}
 CROSS JOIN LATERAL (VALUES ${trusted(
   Object.entries(KEY_DIMENSIONS)
@@ -74,7 +79,11 @@ SELECT ${profileColumns.map((c) => `a.${c}`).join(", ")}, a.organization_id, a.p
        min(a.first_at) AS first_at, max(a.last_at) AS last_at,
        (sum(a.pageviews) FILTER (WHERE a.dimension = 'path'))::int AS pageviews,
        (sum(a.interactions) FILTER (WHERE a.dimension = 'path'))::int AS interactions,
-       array_agg(ARRAY[i.id, ${msInHour("a.first_at", "a.hour")}, ${msInHour("a.last_at", "a.hour")}, a.pageviews, a.interactions]) AS keys
+       array_agg(ARRAY[i.id, ${msInHour("a.first_at", "a.hour")}, ${msInHour("a.last_at", "a.hour")}, a.pageviews, a.interactions]) AS keys,
+       ${msInHour("min(a.first_pageview_at) FILTER (WHERE a.dimension = 'path')", "a.hour")} AS entry_ms,
+       (array_agg(a.value ORDER BY a.first_pageview_at, a.value) FILTER (WHERE a.dimension = 'path' AND a.first_pageview_at IS NOT NULL))[1] AS entry_path,
+       ${msInHour("max(a.last_pageview_at) FILTER (WHERE a.dimension = 'path')", "a.hour")} AS exit_ms,
+       (array_agg(a.value ORDER BY a.last_pageview_at DESC, a.value DESC) FILTER (WHERE a.dimension = 'path' AND a.last_pageview_at IS NOT NULL))[1] AS exit_path
 FROM session_arrival_keys a
 JOIN session_arrival_ids i ON i.organization_id = a.organization_id AND i.project_id = a.project_id AND i.dimension = a.dimension AND i.value = a.value
 GROUP BY ${fragmentKey
@@ -100,7 +109,8 @@ FROM (SELECT DISTINCT organization_id, project_id, session_id COLLATE "default" 
 const touchedCountsSql = (sign: number) => [
   `CREATE TEMP TABLE session_touched_fragments ON COMMIT DROP AS
    SELECT f.organization_id, f.project_id, f.session_id COLLATE "C" AS session_id, f.hour, ${profileColumns.map((c) => `f.${c} COLLATE "C" AS ${c}`).join(", ")},
-          f.first_at, f.last_at, f.pageviews, f.interactions, f.keys
+          f.first_at, f.last_at, f.pageviews, f.interactions, f.keys,
+          f.entry_ms, f.entry_path COLLATE "C" AS entry_path, f.exit_ms, f.exit_path COLLATE "C" AS exit_path
    FROM session_fragments f
    JOIN session_touched t ON t.organization_id = f.organization_id AND t.project_id = f.project_id AND t.session_id = f.session_id
    WHERE t.existed
@@ -108,14 +118,14 @@ const touchedCountsSql = (sign: number) => [
      sign > 0
        ? `UNION ALL
    SELECT a.organization_id, a.project_id, a.session_id, a.hour, ${profileColumns.map((c) => `a.${c}`).join(", ")},
-          a.first_at, a.last_at, a.pageviews, a.interactions, a.keys
+          a.first_at, a.last_at, a.pageviews, a.interactions, a.keys, a.entry_ms, a.entry_path, a.exit_ms, a.exit_path
    FROM session_arrivals a
    JOIN session_touched t ON t.organization_id = a.organization_id AND t.project_id = a.project_id AND t.session_id = a.session_id COLLATE "default"
    WHERE NOT t.existed`
        : ""
    }`,
   `CREATE TEMP TABLE session_touched_parts ON COMMIT DROP AS
-   SELECT organization_id, project_id, session_id, key_id, min(hour) AS first_hour, max(hour) AS last_hour,
+   SELECT organization_id, project_id, session_id, 0::smallint AS part, key_id, min(hour) AS first_hour, max(hour) AS last_hour,
           ${durationUs} AS duration_us, sum(pageviews) AS pageviews, sum(interactions) AS interactions
    FROM (
      SELECT organization_id, project_id, session_id, hour, 0 AS key_id, first_at, last_at, pageviews, interactions
@@ -126,41 +136,66 @@ const touchedCountsSql = (sign: number) => [
             f.keys[i][${KEY_ROW.pageviews}], f.keys[i][${KEY_ROW.interactions}]
      FROM session_touched_fragments f CROSS JOIN LATERAL generate_subscripts(f.keys, 1) AS i
    ) entries
-   GROUP BY 1, 2, 3, 4`,
+   GROUP BY 1, 2, 3, 5`,
+  // The whole session again by its entry page (part 1) and exit page (part 2): that path's key id, 0 without a pageview.
+  `INSERT INTO session_touched_parts
+   SELECT p.organization_id, p.project_id, p.session_id, x.part, COALESCE(v.id, 0), p.first_hour, p.last_hour, p.duration_us, p.pageviews, p.interactions
+   FROM session_touched_parts p
+   JOIN (
+     SELECT organization_id, project_id, session_id,
+            (array_agg(entry_path ORDER BY ${pageviewAt("entry_ms")}, entry_path) FILTER (WHERE entry_ms IS NOT NULL))[1] AS entry_path,
+            (array_agg(exit_path ORDER BY ${pageviewAt("exit_ms")} DESC, exit_path DESC) FILTER (WHERE exit_ms IS NOT NULL))[1] AS exit_path
+     FROM session_touched_fragments GROUP BY 1, 2, 3
+   ) pages ON pages.organization_id = p.organization_id AND pages.project_id = p.project_id AND pages.session_id = p.session_id
+   CROSS JOIN LATERAL (VALUES (${PAGE_PARTS.entry_page}::smallint, pages.entry_path), (${PAGE_PARTS.exit_page}::smallint, pages.exit_path)) x(part, path)
+   LEFT JOIN session_key_values v
+     ON v.organization_id = p.organization_id AND v.project_id = p.project_id AND v.dimension = 'path' AND v.value = x.path
+   WHERE p.part = 0 AND p.key_id = 0`,
   `CREATE TEMP TABLE session_touched_profiles ON COMMIT DROP AS
    SELECT organization_id, project_id, session_id,
           ${profileColumns.map((c) => `CASE WHEN min(${c}) = max(${c}) THEN min(${c}) END AS ${c}`).join(", ")}
    FROM session_touched_fragments GROUP BY 1, 2, 3`,
   // Counted per part and whole profile first, then once per profile dimension: most sessions share a profile.
-  `INSERT INTO session_count_changes (${countKey}, sessions, pageview_sessions, bounces, duration_us)
-   SELECT c.organization_id, c.project_id, c.key_id, q.dimension, q.value, c.first_hour, c.last_hour,
-          ${sign} * sum(c.sessions), ${sign} * sum(c.pageview_sessions), ${sign} * sum(c.bounces), ${sign} * sum(c.duration_us)
+  `INSERT INTO session_count_changes (${countKey}, sessions, pageview_sessions, bounces, duration_us, pageviews)
+   SELECT c.organization_id, c.project_id, c.part, c.key_id, q.dimension, q.value, c.first_hour, c.last_hour,
+          ${sign} * sum(c.sessions), ${sign} * sum(c.pageview_sessions), ${sign} * sum(c.bounces), ${sign} * sum(c.duration_us),
+          ${sign} * sum(c.pageviews)
    FROM (
-     SELECT p.organization_id, p.project_id, p.key_id, p.first_hour, p.last_hour, ${profileColumns.map((c) => `r.${c}`).join(", ")},
+     SELECT p.organization_id, p.project_id, p.part, p.key_id, p.first_hour, p.last_hour, ${profileColumns.map((c) => `r.${c}`).join(", ")},
             count(*) AS sessions, count(*) FILTER (WHERE p.pageviews > 0) AS pageview_sessions,
-            count(*) FILTER (WHERE p.pageviews = 1 AND p.interactions = 0) AS bounces, sum(p.duration_us) AS duration_us
+            count(*) FILTER (WHERE p.pageviews = 1 AND p.interactions = 0) AS bounces, sum(p.duration_us) AS duration_us,
+            sum(p.pageviews) AS pageviews
      FROM session_touched_parts p
      JOIN session_touched_profiles r ON r.organization_id = p.organization_id AND r.project_id = p.project_id AND r.session_id = p.session_id
-     GROUP BY ${Array.from({ length: 5 + profileColumns.length }, (_, n) => n + 1).join(", ")}
+     GROUP BY ${Array.from({ length: 6 + profileColumns.length }, (_, n) => n + 1).join(", ")}
    ) c
    CROSS JOIN LATERAL (VALUES ('', ''), ${profileColumns.map((c) => `('${c}', c.${c})`).join(", ")}) q(dimension, value)
    WHERE q.value IS NOT NULL
-   GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
   "DROP TABLE session_touched_fragments, session_touched_parts, session_touched_profiles",
 ];
 
 const changesSql = `
 CREATE TEMP TABLE session_count_changes (
-  organization_id uuid, project_id uuid, key_id int, profile_dimension text COLLATE "C", profile_value text COLLATE "C",
-  first_hour timestamptz, last_hour timestamptz, sessions bigint, pageview_sessions bigint, bounces bigint, duration_us bigint
+  organization_id uuid, project_id uuid, part smallint, key_id int, profile_dimension text COLLATE "C", profile_value text COLLATE "C",
+  first_hour timestamptz, last_hour timestamptz, sessions bigint, pageview_sessions bigint, bounces bigint, duration_us bigint, pageviews bigint
 ) ON COMMIT DROP`;
 
-// 4. The arrivals merge into their fragments, key rows included.
+// 4. The arrivals merge into their fragments, key rows included; a fragment's first and last pageview
+// are the earlier and later of both (at the same millisecond, the lesser path enters and the greater exits).
+const earlierEntry = `(EXCLUDED.entry_ms IS NOT NULL AND (f.entry_ms IS NULL OR EXCLUDED.entry_ms < f.entry_ms
+  OR (EXCLUDED.entry_ms = f.entry_ms AND EXCLUDED.entry_path COLLATE "C" < f.entry_path COLLATE "C")))`;
+const laterExit = `(EXCLUDED.exit_ms IS NOT NULL AND (f.exit_ms IS NULL OR EXCLUDED.exit_ms > f.exit_ms
+  OR (EXCLUDED.exit_ms = f.exit_ms AND EXCLUDED.exit_path COLLATE "C" > f.exit_path COLLATE "C")))`;
 const mergeSql = `
-INSERT INTO session_fragments AS f (${fragmentKey}, first_at, last_at, pageviews, interactions, keys)
-SELECT ${fragmentKey}, first_at, last_at, pageviews, interactions, keys FROM session_arrivals
+INSERT INTO session_fragments AS f (${fragmentKey}, first_at, last_at, pageviews, interactions, keys, entry_ms, entry_path, exit_ms, exit_path)
+SELECT ${fragmentKey}, first_at, last_at, pageviews, interactions, keys, entry_ms, entry_path, exit_ms, exit_path FROM session_arrivals
 ON CONFLICT (${fragmentKey}) DO UPDATE
 SET first_at = LEAST(f.first_at, EXCLUDED.first_at), last_at = GREATEST(f.last_at, EXCLUDED.last_at),
+    entry_ms = CASE WHEN ${earlierEntry} THEN EXCLUDED.entry_ms ELSE f.entry_ms END,
+    entry_path = CASE WHEN ${earlierEntry} THEN EXCLUDED.entry_path ELSE f.entry_path END,
+    exit_ms = CASE WHEN ${laterExit} THEN EXCLUDED.exit_ms ELSE f.exit_ms END,
+    exit_path = CASE WHEN ${laterExit} THEN EXCLUDED.exit_path ELSE f.exit_path END,
     pageviews = f.pageviews + EXCLUDED.pageviews, interactions = f.interactions + EXCLUDED.interactions,
     keys = (
       SELECT array_agg(ARRAY[id, lo, hi, pageviews, interactions])
@@ -212,14 +247,16 @@ const sessionShapeSql = [
 // 6. The differences are applied, and counts that reach zero removed.
 const applyCountsSql = [
   `CREATE TEMP TABLE session_count_sums ON COMMIT DROP AS
-   SELECT ${countKey}, sum(sessions) AS sessions, sum(pageview_sessions) AS pageview_sessions, sum(bounces) AS bounces, sum(duration_us) AS duration_us
+   SELECT ${countKey}, sum(sessions) AS sessions, sum(pageview_sessions) AS pageview_sessions, sum(bounces) AS bounces,
+          sum(duration_us) AS duration_us, sum(pageviews) AS pageviews
    FROM session_count_changes GROUP BY ${countKey}
-   HAVING sum(sessions) <> 0 OR sum(pageview_sessions) <> 0 OR sum(bounces) <> 0 OR sum(duration_us) <> 0`,
-  `INSERT INTO session_counts AS c (${countKey}, sessions, pageview_sessions, bounces, duration_us)
-   SELECT ${countKey}, sessions, pageview_sessions, bounces, duration_us FROM session_count_sums
+   HAVING sum(sessions) <> 0 OR sum(pageview_sessions) <> 0 OR sum(bounces) <> 0 OR sum(duration_us) <> 0 OR sum(pageviews) <> 0`,
+  `INSERT INTO session_counts AS c (${countKey}, sessions, pageview_sessions, bounces, duration_us, pageviews)
+   SELECT ${countKey}, sessions, pageview_sessions, bounces, duration_us, pageviews FROM session_count_sums
    ON CONFLICT (${countKey}) DO UPDATE
    SET sessions = c.sessions + EXCLUDED.sessions, pageview_sessions = c.pageview_sessions + EXCLUDED.pageview_sessions,
-       bounces = c.bounces + EXCLUDED.bounces, duration_us = c.duration_us + EXCLUDED.duration_us`,
+       bounces = c.bounces + EXCLUDED.bounces, duration_us = c.duration_us + EXCLUDED.duration_us,
+       pageviews = c.pageviews + EXCLUDED.pageviews`,
   // Only counts that went down can have reached zero.
   `DELETE FROM session_counts c USING session_count_sums k
    WHERE k.sessions < 0 AND (${countKey

@@ -57,6 +57,45 @@ const sessionQueries: QueryDefinitionInput[] = [
   { kind: "trend", interval: "day", measure: { type: "sessions" } },
   { kind: "trend", interval: "week", measure: { type: "bounce_rate" } },
   { kind: "trend", interval: "hour", measure: { type: "avg_session_duration" } },
+  { kind: "metric", measure: { type: "pages_per_session" } },
+  { kind: "trend", interval: "day", measure: { type: "pages_per_session" } },
+  { kind: "breakdown", dimension: "entry_page", measure: { type: "sessions" } },
+  { kind: "breakdown", dimension: "exit_page", measure: { type: "sessions" }, limit: 3 },
+  { kind: "breakdown", dimension: "entry_page", measure: { type: "bounce_rate" } },
+  { kind: "breakdown", dimension: "exit_page", measure: { type: "avg_session_duration" } },
+  { kind: "breakdown", dimension: "entry_page", measure: { type: "pages_per_session" }, sort: "asc" },
+  {
+    kind: "trend",
+    interval: "day",
+    measure: { type: "sessions" },
+    breakdown: { dimension: "entry_page", limit: 3 },
+    compare: true,
+  },
+  { kind: "trend", interval: "week", measure: { type: "pages_per_session" }, breakdown: { dimension: "exit_page" } },
+];
+
+/** Entry and exit pages by the session rollups, as the raw definition has them. */
+const pageQueries = (filters: Filter[] = []): QueryDefinitionInput[] => [
+  { kind: "breakdown", dimension: "entry_page", measure: { type: "sessions" }, filters },
+  { kind: "breakdown", dimension: "exit_page", measure: { type: "pages_per_session" }, filters },
+  { kind: "trend", interval: "hour", measure: { type: "sessions" }, breakdown: { dimension: "exit_page" }, filters },
+  {
+    kind: "metric",
+    measure: { type: "bounce_rate" },
+    filters: [...filters, { field: "entry_page", op: "equals", value: "/" }],
+  },
+  {
+    kind: "trend",
+    interval: "day",
+    measure: { type: "pages_per_session" },
+    filters: [...filters, { field: "exit_page", op: "not_in", value: ["/", "/docs"] }],
+  },
+  {
+    kind: "breakdown",
+    dimension: "entry_page",
+    measure: { type: "avg_session_duration" },
+    filters: [...filters, { field: "entry_page", op: "is_set" }],
+  },
 ];
 
 describe.each(["UTC", "Europe/Paris", "America/New_York"])("in %s", (timezone) => {
@@ -89,10 +128,16 @@ it("cuts a session spanning hours where the range starts or ends, as raw events 
     { hour: spanHour, spans: true },
   ]);
   for (const range of ranges) {
-    for (const measure of ["sessions", "bounce_rate", "avg_session_duration"] as const) {
+    for (const measure of ["sessions", "bounce_rate", "avg_session_duration", "pages_per_session"] as const) {
       const { raw, rolled } = await both({ kind: "metric", measure: { type: measure } }, "UTC", range);
       expect(rolled.meta.rollups).toBe(true);
       expect(rolled.data).toEqual(raw.data);
+    }
+    // Cut at the range, the spanning session enters on its first pageview in the range.
+    for (const query of pageQueries()) {
+      const { raw, rolled } = await both(query, "UTC", range);
+      expect(rolled.meta.rollups).toBe(true);
+      expect(rolled.data, JSON.stringify([query, range])).toEqual(raw.data);
     }
   }
 });
@@ -119,6 +164,8 @@ it("counts events that arrived after the refresh at once, whether they extend a 
     { kind: "metric", measure: { type: "sessions" } },
     { kind: "metric", measure: { type: "bounce_rate" } },
     { kind: "trend", interval: "day", measure: { type: "avg_session_duration" } },
+    { kind: "metric", measure: { type: "pages_per_session" } },
+    ...pageQueries(),
   ];
   for (const query of queries) {
     const { raw, rolled } = await both(query, "Europe/Paris");
@@ -172,6 +219,25 @@ it("leaves session queries it cannot select to raw events", async () => {
   }
   const breakdown = await both({ kind: "breakdown", measure: { type: "sessions" }, dimension: "path" }, "UTC");
   expect(breakdown.rolled.meta.rollups).toBe(false);
+  // Entry pages under a page filter (a part is not a whole session), entry and exit pages at once,
+  // time on page and event measures by entry page or filtered on it read raw events.
+  const sessionCases: QueryDefinitionInput[] = [
+    ...pageQueries([{ field: "path", op: "equals", value: "/" }]),
+    {
+      kind: "breakdown",
+      dimension: "exit_page",
+      measure: { type: "sessions" },
+      filters: [{ field: "entry_page", op: "equals", value: "/" }],
+    },
+    { kind: "metric", filters: [{ field: "entry_page", op: "equals", value: "/" }] },
+    { kind: "metric", measure: { type: "time_on_page" } },
+    { kind: "breakdown", dimension: "exit_page", measure: { type: "unique_users" } },
+  ];
+  for (const query of sessionCases) {
+    const { raw, rolled } = await both(query, "UTC");
+    expect(rolled.meta.rollups, JSON.stringify(query)).toBe(false);
+    expect(rolled.data).toEqual(raw.data);
+  }
 });
 
 describe("filtered on a key value or a profile dimension", () => {
@@ -312,6 +378,9 @@ describe("filtered on a key value or a profile dimension", () => {
     { kind: "metric", measure: { type: "avg_session_duration" }, filters: f },
     { kind: "trend", interval: "day", measure: { type: "sessions" }, filters: f },
     { kind: "trend", interval: "hour", measure: { type: "avg_session_duration" }, filters: f },
+    { kind: "metric", measure: { type: "pages_per_session" }, filters: f },
+    // Entry and exit pages under a profile filter (a key filter's part is not a whole session: raw).
+    ...(f.some((filter) => ["path", "referrer", "utm_source"].includes(filter.field)) ? [] : pageQueries(f)),
   ];
 
   it.each(filters.map((f) => [JSON.stringify(f), f] as const))(
@@ -352,6 +421,15 @@ describe("filtered on a key value or a profile dimension", () => {
         path: "/docs",
         deviceType: "tablet",
       }),
+      // Earlier than its first pageview: keys-1 now enters on /landing.
+      eventRow({
+        ...visitor,
+        name: "pageview",
+        timestamp: at(-15),
+        sessionId: "keys-1",
+        path: "/landing",
+        deviceType: "mobile",
+      }),
       eventRow({
         ...visitor,
         name: "pageview",
@@ -362,7 +440,11 @@ describe("filtered on a key value or a profile dimension", () => {
         deviceType: "mobile",
       }),
     ]);
-    const queries = filters.flatMap((f) => [measuresOf(f)[0]!, measuresOf(f)[2]!]);
+    const queries = [
+      ...filters.flatMap((f) => [measuresOf(f)[0]!, measuresOf(f)[2]!, measuresOf(f)[5]!]),
+      ...pageQueries(),
+      ...pageQueries(filters[5]),
+    ];
     await expectExact(queries, ranges);
     await refreshRollups(getPool(), { wait: true });
     await expectExact(queries, ranges);

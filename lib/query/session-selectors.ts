@@ -25,3 +25,9 @@ export const isProfileDimension = (dimension: string): dimension is ProfileDimen
 
 /** The positions of a fragment's `keys` rows: [key id, first ms, last ms, pageviews, interactions]. */
 export const KEY_ROW = { id: 1, first: 2, last: 3, pageviews: 4, interactions: 5 } as const;
+
+/**
+ * session_counts' parts beside the selected events (part 0): every whole session counted once by
+ * its entry page and once by its exit page, under that path's key id (0: no pageview).
+ */
+export const PAGE_PARTS = { entry_page: 1, exit_page: 2 } as const;

@@ -19,7 +19,7 @@ import { DIMENSIONS, type Dimension, propertyPathSchema } from "./schemas";
 import { tenantCondition } from "./scope";
 import { type Sql, sql, trusted } from "./sql";
 import type { QuerySurface } from "./surfaces";
-import { isVisitorDimension } from "./vocabulary";
+import { isSessionDimension, isVisitorDimension } from "./vocabulary";
 
 /** Events read for the kinds without rollups: enough to hold any key or value in common use. */
 export const SAMPLE_EVENTS = 10_000;
@@ -84,7 +84,10 @@ interface Caller {
   gate?: QueryGate;
 }
 
-export async function listSuggestions(caller: Caller, request: SuggestionsRequest): Promise<SuggestionsAnswer> {
+export async function listSuggestions(caller: Caller, asked: SuggestionsRequest): Promise<SuggestionsAnswer> {
+  // An entry or exit page is a page: its suggestions are the pages' paths.
+  const request: SuggestionsRequest =
+    asked.kind === "dimension_value" && isSessionDimension(asked.key) ? { ...asked, key: "path" } : asked;
   if (request.kind === "event") return topValues(caller, "event", request);
   // The visitor's dimensions are no event column: their values come through the reports engine too.
   if (request.kind === "dimension_value" && (request.key in ROLLED_DIMENSIONS || isVisitorDimension(request.key)))

@@ -2,12 +2,14 @@
 // each reference to those tables comes with its own organization_id and project_id parameters.
 import { afterAll, expect, it } from "vitest";
 import { closeDatabase, getPool } from "../db/client";
+import { resolveSegments } from "../segments/resolve";
 import { countCubeGroupedSql, countCubePlanIfAnswerable } from "./count-cube";
 import { filteredVisitorsGroupedSql, filteredVisitorsPlanIfAnswerable } from "./filtered-visitors";
 import { visitorTypeGroupedSql } from "./first-seen";
 import { runBreakdown } from "./kinds/breakdown";
 import { runFunnel } from "./kinds/funnel";
 import { runMetric } from "./kinds/metric";
+import { runPaths } from "./kinds/paths";
 import { runRetention } from "./kinds/retention";
 import { runTrend } from "./kinds/trend";
 import { groupedMeasureSql } from "./measure";
@@ -17,11 +19,13 @@ import {
   breakdownQuerySchema,
   funnelQuerySchema,
   metricQuerySchema,
+  pathsQuerySchema,
   retentionQuerySchema,
   trendQuerySchema,
 } from "./schemas";
 import type { QueryScope } from "./scope";
 import { sessionRollupGroupedSql, sessionRollupPlanIfAnswerable, sessionSelectorOf } from "./session-rollups";
+import { GOAL_MEASURES } from "./vocabulary";
 
 afterAll(async () => {
   await closeDatabase();
@@ -42,6 +46,7 @@ const TABLES = [
   "session_fragments",
   "session_counts",
   "session_key_values",
+  "segments",
   "actor_first_seen",
 ].join("|");
 
@@ -111,6 +116,30 @@ it("binds every events and rollups reference to the organization and project", a
     metricQuerySchema.parse({ kind: "metric", measure: { type: "bounce_rate" } }),
     comparison,
   );
+  // Goal measures (and a goal filter): the goal's events, read in a semi-join, are bound too.
+  const pageGoal = "33333333-3333-4333-8333-333333333333";
+  const eventGoal = "44444444-4444-4444-8444-444444444444";
+  const withGoals: QueryScope = {
+    ...scope,
+    filters: [{ field: "goal", op: "equals", value: eventGoal }],
+    goals: {
+      [pageGoal]: { type: "page", path: "/blog/*" },
+      [eventGoal]: {
+        type: "event",
+        event: "signup",
+        conditions: [{ field: "properties.plan", op: "equals", value: "pro" }],
+      },
+    },
+  };
+  for (const type of GOAL_MEASURES) {
+    const measure = { type, goal: pageGoal };
+    await runMetric(recording, withGoals, metricQuerySchema.parse({ kind: "metric", measure }), comparison);
+    await runBreakdown(
+      recording,
+      withGoals,
+      breakdownQuerySchema.parse({ kind: "breakdown", dimension: "utm_source", measure }),
+    );
+  }
   // The filtered overview's sources: daily counts, intersections of per-value bitmaps (with a pair),
   // session rollups selected by a key and a profile value.
   const filtered: QueryScope = {
@@ -150,6 +179,38 @@ it("binds every events and rollups reference to the organization and project", a
     }),
     comparison,
     sessionRollupGroupedSql({ watermark, selector: sessionSelectorOf(filtered.filters)!, longestHours: 3 }),
+  );
+  // Entry and exit pages: from the session rollups (grouped, and filtered on an exit page), and raw.
+  const paged: QueryScope = { ...scope, filters: [{ field: "exit_page", op: "equals", value: "/pricing" }] };
+  for (const [s, dimension, g] of [
+    [scope, "entry_page", sessionRollupGroupedSql({ watermark, selector: sessionSelectorOf([])!, longestHours: 3 })],
+    [
+      paged,
+      "exit_page",
+      sessionRollupGroupedSql({ watermark, selector: sessionSelectorOf(paged.filters)!, longestHours: 3 }),
+    ],
+    [paged, "entry_page", groupedMeasureSql],
+  ] as const) {
+    await runBreakdown(
+      recording,
+      s,
+      breakdownQuerySchema.parse({ kind: "breakdown", dimension, measure: { type: "pages_per_session" } }),
+      g,
+    );
+  }
+  await runBreakdown(
+    recording,
+    paged,
+    breakdownQuerySchema.parse({ kind: "breakdown", dimension: "path", measure: { type: "time_on_page" } }),
+  );
+  await runFunnel(
+    recording,
+    scope,
+    funnelQuerySchema.parse({
+      kind: "funnel",
+      steps: [{ event: "a" }, { event: "b" }],
+      breakdown: { dimension: "entry_page" },
+    }),
   );
   await runFunnel(
     recording,
@@ -204,6 +265,19 @@ it("binds every events and rollups reference to the organization and project", a
   await runRetention(recording, scope, retention, new Date());
   await runRetention(recording, scope, retention, new Date(), { kind: "raw", minEventsForBuckets: 0 });
 
+  await runPaths(recording, scope, pathsQuerySchema.parse({ kind: "paths", start: { page: "/docs/*" } }));
+  await runPaths(
+    recording,
+    { ...scope, filters: [{ field: "performed", op: "equals", value: "signup" }] },
+    pathsQuerySchema.parse({ kind: "paths", end: { event: "signup" } }),
+  );
+
+  // A query's segments are read with the same binding (a missing segment is refused after the read).
+  await resolveSegments(
+    recording,
+    { organizationId: org, projectId: project },
+    metricQuerySchema.parse({ kind: "metric", segment: "33333333-3333-4333-8333-333333333333" }),
+  ).catch(() => undefined);
   // What decides the sources: the plans that look the refresh's state up.
   const plans = [
     rollupPlanIfAnswerable,
@@ -215,6 +289,7 @@ it("binds every events and rollups reference to the organization and project", a
     metricQuerySchema.parse({ kind: "metric", measure: { type }, filters: filtered.filters });
   for (const type of ["count", "unique_users", "sessions"] as const)
     for (const plan of plans) await plan(recording, filtered, filteredMetric(type));
+
   const reading = sent.filter((q) => new RegExp(`\\b(${TABLES}) [a-z]\\b`).test(q.text));
   expect(reading.length).toBeGreaterThan(10);
   for (const { text, values } of reading) {

@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import {
-  convertedEvents,
   DEFAULT_VIEW,
+  keepsConverted,
   parseViewState,
   serializeViewState,
   withConversion,
   withDrillDown,
+  withGoalConversion,
   withoutFilter,
+  withSegment,
 } from "./view-state";
 
 describe("view state in the URL", () => {
@@ -54,7 +56,34 @@ describe("view state in the URL", () => {
     ]);
     expect(serializeViewState(twice).getAll("f")).toEqual(["country:equals:FR", "performed:equals:purchase"]);
     expect(parseViewState(serializeViewState(twice))).toEqual(twice);
-    expect(convertedEvents(twice)).toEqual(["purchase"]);
-    expect(convertedEvents(withDrillDown(DEFAULT_VIEW, "event", "signup"))).toEqual([]);
+    expect(keepsConverted(twice)).toBe(true);
+    expect(keepsConverted(withDrillDown(DEFAULT_VIEW, "event", "signup"))).toBe(false);
+    expect(keepsConverted(withDrillDown(DEFAULT_VIEW, "performed", "signup"))).toBe(true);
+  });
+
+  it("filters by who completed a goal: it replaces a conversion filter, and the other way round", () => {
+    const goal = "0f8b3c1e-8d1f-4b5e-9a39-3c1d2e4f5a6b";
+    const signedUp = withConversion(withDrillDown(DEFAULT_VIEW, "country", "FR"), "signup");
+    const completed = withGoalConversion(signedUp, goal);
+    expect(completed.filters).toEqual([
+      { field: "country", op: "equals", value: "FR" },
+      { field: "goal", op: "equals", value: goal },
+    ]);
+    expect(serializeViewState(completed).getAll("f")).toEqual(["country:equals:FR", `goal:equals:${goal}`]);
+    expect(parseViewState(serializeViewState(completed))).toEqual(completed);
+    expect(keepsConverted(completed)).toBe(true);
+    expect(withConversion(completed, "purchase").filters.map((f) => f.field)).toEqual(["country", "performed"]);
+    expect(keepsConverted(withDrillDown(DEFAULT_VIEW, "country", "FR"))).toBe(false);
+    expect(parseViewState(new URLSearchParams("f=goal:equals:signup")).filters).toEqual([]);
+  });
+
+  it("keeps the view's segment in the URL, beside its filters, and drops a malformed one", () => {
+    const segment = "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b";
+    const view = withSegment(withDrillDown(DEFAULT_VIEW, "country", "FR"), segment);
+    const params = serializeViewState(view);
+    expect(params.get("segment")).toBe(segment);
+    expect(parseViewState(params)).toEqual(view);
+    expect(withSegment(view, null)).toEqual(withDrillDown(DEFAULT_VIEW, "country", "FR"));
+    expect(parseViewState(new URLSearchParams("segment=not-an-id"))).toEqual(DEFAULT_VIEW);
   });
 });

@@ -1,14 +1,17 @@
 // A dashboard view (range + filters, and whether trends show the previous period) as URL search
 // params, so every view is a shareable link. Filters travel as repeated `f=field:op:value` params
-// (value JSON-encoded when not a plain string); the comparison as `compare=previous`.
+// (value JSON-encoded when not a plain string); the comparison as `compare=previous`; a saved
+// segment (lib/segments) as `segment=<id>`, sent with every panel's query and resolved on the server.
 import {
   CONVERSION_FIELD,
   type Filter,
   filterSchema,
+  GOAL_FIELD,
   type QueryDefinitionInput,
   type QueryRange,
   RELATIVE_RANGES,
   rangeSchema,
+  segmentIdSchema,
 } from "./schemas";
 
 export interface ViewState {
@@ -16,6 +19,8 @@ export interface ViewState {
   filters: Filter[];
   /** Trends also draw the previous period, bucket by bucket (a dashed line). */
   compare?: boolean;
+  /** A saved segment's id: its filters are ANDed with the view's on the server. */
+  segment?: string;
 }
 
 const COMPARE_PREVIOUS = "previous";
@@ -66,7 +71,13 @@ export function parseViewState(params: URLSearchParams): ViewState {
     .getAll("f")
     .map(parseFilter)
     .filter((f): f is Filter => f !== null);
-  return { range, filters, ...(params.get("compare") === COMPARE_PREVIOUS ? { compare: true } : {}) };
+  const segment = segmentIdSchema.safeParse(params.get("segment"));
+  return {
+    range,
+    filters,
+    ...(params.get("compare") === COMPARE_PREVIOUS ? { compare: true } : {}),
+    ...(segment.success ? { segment: segment.data } : {}),
+  };
 }
 
 export function serializeViewState(view: ViewState): URLSearchParams {
@@ -79,6 +90,7 @@ export function serializeViewState(view: ViewState): URLSearchParams {
   }
   for (const filter of view.filters) params.append("f", serializeFilter(filter));
   if (view.compare) params.set("compare", COMPARE_PREVIOUS);
+  if (view.segment) params.set("segment", view.segment);
   return params;
 }
 
@@ -87,6 +99,12 @@ export function withDrillDown(view: ViewState, field: Filter["field"], value: st
   const others = view.filters.filter((f) => f.field !== field);
   const filter: Filter = value === null ? { field, op: "is_not_set" } : { field, op: "equals", value };
   return { ...view, filters: [...others, filter] };
+}
+
+/** Picks a saved segment for the view, or none (null). */
+export function withSegment(view: ViewState, segment: string | null): ViewState {
+  const { segment: _previous, ...rest } = view;
+  return segment === null ? rest : { ...rest, segment };
 }
 
 export function withoutFilter(view: ViewState, index: number): ViewState {
@@ -99,15 +117,26 @@ export function withoutFilter(view: ViewState, index: number): ViewState {
  * event itself.
  */
 export function withConversion(view: ViewState, event: string): ViewState {
-  const others = view.filters.filter((f) => f.field !== CONVERSION_FIELD);
+  const others = view.filters.filter((f) => f.field !== CONVERSION_FIELD && f.field !== GOAL_FIELD);
   return { ...view, filters: [...others, { field: CONVERSION_FIELD, op: "equals", value: event }] };
 }
 
-/** The event names of the view's conversion filters that keep visitors who did them (equals, in). */
-export function convertedEvents(view: ViewState): string[] {
-  return view.filters
-    .filter((f) => f.field === CONVERSION_FIELD && (f.op === "equals" || f.op === "in"))
-    .flatMap((f) => (Array.isArray(f.value) ? f.value.map(String) : [String(f.value)]));
+/**
+ * Keeps the visitors who completed this goal (its id: a "goal" conversion filter, replacing any
+ * other conversion filter): what clicking a goal on the overview does, as clicking a custom event does.
+ */
+export function withGoalConversion(view: ViewState, goalId: string): ViewState {
+  const others = view.filters.filter((f) => f.field !== CONVERSION_FIELD && f.field !== GOAL_FIELD);
+  return { ...view, filters: [...others, { field: GOAL_FIELD, op: "equals", value: goalId }] };
+}
+
+/** Whether the view keeps the visitors who did an event or completed a goal (so a conversion rate means something). */
+export function keepsConverted(view: ViewState): boolean {
+  return view.filters.some(
+    (f) =>
+      (f.field === CONVERSION_FIELD && (f.op === "equals" || f.op === "in")) ||
+      (f.field === GOAL_FIELD && f.op === "equals"),
+  );
 }
 
 /** A panel's query in a view: the view's filters after its own, and on trends the previous period when the view compares. */

@@ -58,6 +58,8 @@ describe("dimensionValueLabel", () => {
     expect(dimensionValueLabel("utm_source", null)).toBe("Direct / none");
     expect(dimensionValueLabel("country", null)).toBe("Unknown");
     expect(dimensionValueLabel("properties.plan", null)).toBe("Not set");
+    expect(dimensionValueLabel("entry_page", null)).toBe("No pageview");
+    expect(dimensionLabel("exit_page")).toBe("Exit page");
     expect(missingValueLabel("path")).toBe("Not set");
   });
 });
@@ -71,6 +73,8 @@ describe("measures, kinds and filters", () => {
   it("names a property measure with its property", () => {
     expect(measureLabel({ type: "unique_users" })).toBe("Visitors");
     expect(measureLabel({ type: "avg_session_duration" })).toBe("Session duration (average)");
+    expect(measureLabel({ type: "pages_per_session" })).toBe("Pages per session");
+    expect(measureLabel({ type: "time_on_page" })).toBe("Time on page (average)");
     expect(measureLabel({ type: "sum", property: "properties.amount" })).toBe("Sum of amount");
   });
   it("reads a filter as a sentence, with the value as people read it", () => {
@@ -82,6 +86,19 @@ describe("measures, kinds and filters", () => {
     expect(filterLabel({ field: "properties.amount", op: "gt", value: 10 })).toBe("Amount is more than 10");
     expect(filterLabel({ field: "performed", op: "equals", value: "signup" })).toBe("Visitors who did signup");
     expect(filterLabel({ field: "performed", op: "not_in", value: ["a", "b"] })).toBe("Visitors who did none of a, b");
+    expect(filterLabel({ field: "path", op: "matches", value: "/blog/*" })).toBe("Page matches /blog/*");
+  });
+  it("names goals where their names are known", () => {
+    const names = { "goal-id": "Signed up" };
+    expect(filterLabel({ field: "goal", op: "equals", value: "goal-id" }, "en-US", names)).toBe(
+      "Visitors who completed Signed up",
+    );
+    expect(filterLabel({ field: "goal", op: "not_equals", value: "goal-id" }, "en-US", names)).toBe(
+      "Visitors who did not complete Signed up",
+    );
+    expect(filterLabel({ field: "goal", op: "equals", value: "unknown" })).toBe("Visitors who completed a goal");
+    expect(measureLabel({ type: "goal_conversion_rate" }, "Signed up")).toBe("Signed up: conversion rate");
+    expect(measureLabel({ type: "goal_visitors" })).toBe("Visitors who completed a goal");
   });
   it("names the visitor's dimensions, their values and measures", () => {
     expect(filterLabel({ field: "visitor_type", op: "equals", value: "new" })).toBe("Visitor type is New");

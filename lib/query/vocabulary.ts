@@ -16,7 +16,10 @@ export function isVisitorDimension(field: string): field is VisitorDimension {
 /** The values of visitor_type. */
 export const VISITOR_TYPES = ["new", "returning"] as const;
 
-/** Dimensions reports can group and filter by: event columns (lib/query/fields.ts), then the visitor's. */
+/**
+ * Dimensions reports can group and filter by: event columns (lib/query/fields.ts), then the
+ * session's (lib/query/session-dimensions.ts) and the visitor's (lib/query/first-seen.ts).
+ */
 export const DIMENSIONS = [
   "event",
   "path",
@@ -33,8 +36,21 @@ export const DIMENSIONS = [
   "country",
   "locale",
   "app_version",
+  "entry_page",
+  "exit_page",
   ...VISITOR_DIMENSIONS,
 ] as const;
+
+/**
+ * Dimensions of a session rather than of an event (lib/query/session-dimensions.ts): the path of the
+ * session's first and last pageview, given to every event of the session.
+ */
+export const SESSION_DIMENSIONS = ["entry_page", "exit_page"] as const;
+
+export type SessionDimension = (typeof SESSION_DIMENSIONS)[number];
+
+export const isSessionDimension = (dimension: string): dimension is SessionDimension =>
+  (SESSION_DIMENSIONS as readonly string[]).includes(dimension);
 
 export type BuiltInDimension = (typeof DIMENSIONS)[number];
 
@@ -55,6 +71,8 @@ export const DIMENSION_LABELS: Record<BuiltInDimension, string> = {
   country: "Country",
   locale: "Locale",
   app_version: "App version",
+  entry_page: "Entry page",
+  exit_page: "Exit page",
   visitor_type: "Visitor type",
   first_referrer: "First referrer",
   first_utm_source: "First UTM source",
@@ -98,6 +116,8 @@ const UNKNOWN_WHEN_MISSING = new Set<string>([
 export function missingValueLabel(dimension: string): string {
   if (DIRECT_WHEN_MISSING.has(dimension)) return "Direct / none";
   if (UNKNOWN_WHEN_MISSING.has(dimension)) return "Unknown";
+  // A session without a pageview (only custom events) has no entry or exit page.
+  if (isSessionDimension(dimension)) return "No pageview";
   return "Not set";
 }
 
@@ -159,14 +179,30 @@ export const MEASURE_TYPES = [
   "sessions",
   "bounce_rate",
   "avg_session_duration",
+  "pages_per_session",
+  "time_on_page",
   "conversion_rate",
   "sum",
   "avg",
   "min",
   "max",
+  "goal_conversion_rate",
+  "goal_visitors",
+  "goal_completions",
 ] as const;
 
 export type MeasureType = (typeof MEASURE_TYPES)[number];
+
+/** Measures of one of the project's goals (lib/goals), named by its id. */
+export const GOAL_MEASURES = [
+  "goal_conversion_rate",
+  "goal_visitors",
+  "goal_completions",
+] as const satisfies readonly MeasureType[];
+
+export function isGoalMeasure(type: string | undefined): type is (typeof GOAL_MEASURES)[number] {
+  return (GOAL_MEASURES as readonly string[]).includes(type ?? "");
+}
 
 /** Measures that aggregate a numeric property (properties.<name>). */
 export const PROPERTY_MEASURES = ["sum", "avg", "min", "max"] as const satisfies readonly MeasureType[];
@@ -180,11 +216,22 @@ export const MEASURE_LABELS: Record<MeasureType, string> = {
   sessions: "Sessions",
   bounce_rate: "Bounce rate",
   avg_session_duration: "Session duration (average)",
+  pages_per_session: "Pages per session",
+  time_on_page: "Time on page (average)",
   conversion_rate: "Conversion rate",
   sum: "Sum of a property",
   avg: "Average of a property",
   min: "Smallest value of a property",
   max: "Largest value of a property",
+  goal_conversion_rate: "Goal conversion rate",
+  goal_visitors: "Visitors who completed a goal",
+  goal_completions: "Goal completions",
+};
+
+const GOAL_MEASURE_WORDS: Record<(typeof GOAL_MEASURES)[number], string> = {
+  goal_conversion_rate: "conversion rate",
+  goal_visitors: "visitors",
+  goal_completions: "completions",
 };
 
 const PROPERTY_MEASURE_WORDS: Record<(typeof PROPERTY_MEASURES)[number], string> = {
@@ -194,14 +241,27 @@ const PROPERTY_MEASURE_WORDS: Record<(typeof PROPERTY_MEASURES)[number], string>
   max: "Largest",
 };
 
-/** A measure with its property named ("Sum of amount"), or the measure's own label. */
-export function measureLabel(measure: { type: MeasureType; property?: string }): string {
+/**
+ * A measure with its property named ("Sum of amount") or its goal's name when known ("Signed up:
+ * conversion rate"), else the measure's own label.
+ */
+export function measureLabel(measure: { type: MeasureType; property?: string }, goalName?: string): string {
+  if (isGoalMeasure(measure.type) && goalName) return `${goalName}: ${GOAL_MEASURE_WORDS[measure.type]}`;
   const word = PROPERTY_MEASURE_WORDS[measure.type as (typeof PROPERTY_MEASURES)[number]];
   if (!word || !measure.property) return MEASURE_LABELS[measure.type];
   return `${word} of ${measure.property.replace(/^properties\./, "")}`;
 }
 
-export const QUERY_KINDS = ["trend", "metric", "breakdown", "funnel", "retention", "vitals", "errors"] as const;
+export const QUERY_KINDS = [
+  "trend",
+  "metric",
+  "breakdown",
+  "funnel",
+  "retention",
+  "vitals",
+  "errors",
+  "paths",
+] as const;
 export type QueryKind = (typeof QUERY_KINDS)[number];
 
 export const KIND_LABELS: Record<QueryKind, string> = {
@@ -212,6 +272,7 @@ export const KIND_LABELS: Record<QueryKind, string> = {
   retention: "Retention",
   vitals: "Web vitals",
   errors: "JavaScript errors",
+  paths: "Paths",
 };
 
 export const VIZ_LABELS = {
@@ -226,6 +287,7 @@ export const VIZ_LABELS = {
   retention: "Cohort grid",
   vitals: "Vitals table",
   errors: "Error groups",
+  sankey: "Flow (Sankey)",
 } as const;
 
 export const INTERVAL_LABELS = { hour: "Hour", day: "Day", week: "Week", month: "Month" } as const;
@@ -239,6 +301,8 @@ export const FILTER_OPS = [
   "not_equals",
   "contains",
   "not_contains",
+  /** A wildcard pattern, "*" for any run of characters ("/blog/*"): lib/query/wildcard.ts. */
+  "matches",
   "in",
   "not_in",
   "is_set",
@@ -257,6 +321,7 @@ export const FILTER_OP_LABELS: Record<FilterOp, string> = {
   not_equals: "is not",
   contains: "contains",
   not_contains: "does not contain",
+  matches: "matches",
   in: "is one of",
   not_in: "is none of",
   is_set: "is set",
@@ -279,12 +344,23 @@ const CONVERSION_PHRASES: Partial<Record<FilterOp, string>> = {
   not_in: "Visitors who did none of",
 };
 
-/** A filter as a sentence: "Country is France", "Page contains /docs", "Plan is set", "Visitors who did signup". */
+/** The goal filter's field (a conversion filter on one of the project's goals, by id). */
+const GOAL_FIELD = "goal";
+
+/**
+ * A filter as a sentence: "Country is France", "Page contains /docs", "Plan is set", "Visitors who
+ * did signup", "Visitors who completed Signed up" (a goal by its name when `goalNames` has it).
+ */
 export function filterLabel(
   filter: { field: string; op: FilterOp; value?: string | number | boolean | (string | number)[] },
   locale?: string,
+  goalNames?: Readonly<Record<string, string>>,
 ): string {
   const { field, op, value } = filter;
+  if (field === GOAL_FIELD) {
+    const goal = goalNames?.[String(value)] ?? "a goal";
+    return op === "not_equals" ? `Visitors who did not complete ${goal}` : `Visitors who completed ${goal}`;
+  }
   if (field === CONVERSION_FIELD)
     return `${CONVERSION_PHRASES[op] ?? `Visitors: ${FILTER_OP_LABELS[op]}`} ${(Array.isArray(value) ? value : [value]).join(", ")}`;
   if (value === undefined) return `${dimensionLabel(field)} ${FILTER_OP_LABELS[op]}`;

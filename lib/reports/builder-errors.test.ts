@@ -69,6 +69,18 @@ describe("builderProblems", () => {
   });
 });
 
+describe("goal measures", () => {
+  it("asks for a goal until one is chosen, and says when the server knows it no more", () => {
+    const input = toWidgetInput({ ...initialBuilderState, kind: "metric", viz: "metric", measure: "goal_visitors" });
+    expect(widgetProblems(input)).toEqual({
+      goal: "Choose the goal to measure (goals are made in the project's settings).",
+    });
+    expect(problemsFromApiDetails([{ path: "query.measure.goal", message: "no such goal in this project" }])).toEqual({
+      goal: "This goal no longer exists; choose another.",
+    });
+  });
+});
+
 describe("widgetProblems", () => {
   it("asks a conversion rate for a filter of the visitors who did an event, and is empty once it has one", () => {
     const rate = toWidgetInput({ ...initialBuilderState, kind: "metric", viz: "metric", measure: "conversion_rate" });
@@ -80,6 +92,22 @@ describe("widgetProblems", () => {
       query: { ...rate.query, filters: [{ field: "performed" as const, op: "equals" as const, value: "signup" }] },
     };
     expect(widgetProblems(withFilter)).toEqual({});
+  });
+
+  it("keeps entry and exit page filters to the kinds that take them", () => {
+    const entered = [{ field: "entry_page" as const, op: "equals" as const, value: "/pricing" }];
+    const retention = toWidgetInput({ ...initialBuilderState, kind: "retention", viz: "retention" });
+    expect(widgetProblems({ ...retention, query: { ...retention.query, filters: entered } })).toEqual({
+      filters:
+        "Entry page and exit page filters work in trends, single numbers and top values, not in this kind of widget",
+    });
+    const metric = toWidgetInput({
+      ...initialBuilderState,
+      kind: "metric",
+      viz: "metric",
+      measure: "pages_per_session",
+    });
+    expect(widgetProblems({ ...metric, query: { ...metric.query, filters: entered } })).toEqual({});
   });
 });
 

@@ -4,8 +4,13 @@
 // what to do ("Choose the event of step 2."). The API's 400 details (paths such as
 // "query.steps[1].event") map the same way, so a refusal by the server lands on the same field.
 import { CONVERSION_FIELD } from "../query/schemas";
+import { isSessionDimension } from "../query/vocabulary";
 import { UNSTORABLE_TEXT_MESSAGE } from "../text";
 import { type WidgetInput, widgetInputSchema } from "./schemas";
+
+const SESSION_FILTERS_NOT_HERE =
+  "Entry page and exit page filters work in trends, single numbers and top values, not in this kind of widget";
+const CHOOSE_A_GOAL = "Choose the goal to measure (goals are made in the project's settings).";
 
 const CONVERSION_RATE_NEEDS_FILTER =
   "A conversion rate needs a “Visitors who did” filter to convert to: add one under Filters.";
@@ -37,10 +42,38 @@ function problemOf(issue: ValidationIssue): Problem {
 
 const UNSTORABLE = "This text holds a character that cannot be stored; retype it.";
 
+/** A paths widget's own fields: its start or end, its steps and its values per step. */
+function describePathsIssue(issue: ValidationIssue): [BuilderField, string] | null {
+  const [top, second, third] = issue.path;
+  if (top !== "query") return null;
+  const problem = problemOf(issue);
+  switch (second) {
+    case "start":
+    case "end":
+      if (problem === "unstorable") return ["anchor", UNSTORABLE];
+      if (problem === "too_long")
+        return [
+          "anchor",
+          third === "page" ? "A page has at most 500 characters." : "An event name has at most 200 characters.",
+        ];
+      return ["anchor", `Name the event or page the paths ${second === "start" ? "start from" : "lead to"}.`];
+    case "steps":
+      return ["pathSteps", "Show between 1 and 10 steps."];
+    case "limit":
+      return ["pathValues", "Keep between 1 and 20 values per step."];
+    default:
+      return null;
+  }
+}
+
 /** The field and the sentence for one issue of a widget input (paths start at the widget: title, query.…, viz.…). */
-function describeIssue(issue: ValidationIssue): [BuilderField, string] {
+function describeIssue(issue: ValidationIssue, kind?: string): [BuilderField, string] {
   const [top, second, third, fourth] = issue.path;
   const problem = problemOf(issue);
+  if (kind === "paths") {
+    const described = describePathsIssue(issue);
+    if (described) return described;
+  }
   if (problem === "unstorable")
     return [top === "query" ? fieldOfQueryPath(issue.path.slice(1)) : String(top ?? "form"), UNSTORABLE];
   if (top === "title")
@@ -51,6 +84,11 @@ function describeIssue(issue: ValidationIssue): [BuilderField, string] {
       return ["event", "An event name has at most 200 characters."];
     case "measure":
       if (issue.message.includes("conversion_rate")) return ["filters", CONVERSION_RATE_NEEDS_FILTER];
+      if (third === "goal")
+        return [
+          "goal",
+          issue.message.includes("no such goal") ? "This goal no longer exists; choose another." : CHOOSE_A_GOAL,
+        ];
       return [
         "property",
         "Name a numeric property, such as amount or order.total (letters, digits, _, $ and -, up to 5 levels).",
@@ -125,10 +163,10 @@ function fieldOfQueryPath(path: readonly PropertyKey[]): BuilderField {
 }
 
 /** Each field's first problem, in sentences, for the issues of a widget input. */
-export function builderProblems(issues: readonly ValidationIssue[]): Record<BuilderField, string> {
+export function builderProblems(issues: readonly ValidationIssue[], kind?: string): Record<BuilderField, string> {
   const problems: Record<BuilderField, string> = {};
   for (const issue of issues) {
-    const [field, message] = describeIssue(issue);
+    const [field, message] = describeIssue(issue, kind);
     problems[field] ??= message;
   }
   return problems;
@@ -140,13 +178,17 @@ export function builderProblems(issues: readonly ValidationIssue[]): Record<Buil
  */
 export function widgetProblems(input: WidgetInput): Record<BuilderField, string> {
   const parsed = widgetInputSchema.safeParse(input);
-  const problems = parsed.success ? {} : builderProblems(parsed.error.issues);
+  const problems = parsed.success ? {} : builderProblems(parsed.error.issues, input.query.kind);
   const { query } = input;
   const convertsTo = (query.filters ?? []).some(
     (f) => f.field === CONVERSION_FIELD && (f.op === "equals" || f.op === "in"),
   );
   if ("measure" in query && query.measure?.type === "conversion_rate" && !convertsTo)
     problems.filters ??= CONVERSION_RATE_NEEDS_FILTER;
+  // Entry and exit pages keep sessions: trends, numbers and top values only (lib/query/session-dimensions.ts).
+  const keepsSessions = (query.filters ?? []).some((f) => isSessionDimension(f.field));
+  if (keepsSessions && query.kind !== "trend" && query.kind !== "metric" && query.kind !== "breakdown")
+    problems.filters ??= SESSION_FILTERS_NOT_HERE;
   return problems;
 }
 
@@ -158,6 +200,10 @@ export function parseIssuePath(path: string): PropertyKey[] {
 /** The API's refusal of a widget, mapped to fields like the builder's own checks. */
 export function problemsFromApiDetails(
   details: readonly { path: string; message: string }[],
+  kind?: string,
 ): Record<BuilderField, string> {
-  return builderProblems(details.map((d) => ({ path: parseIssuePath(d.path), message: d.message })));
+  return builderProblems(
+    details.map((d) => ({ path: parseIssuePath(d.path), message: d.message })),
+    kind,
+  );
 }

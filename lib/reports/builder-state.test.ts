@@ -131,4 +131,19 @@ describe("widget builder form state", () => {
     };
     expect(toWidgetInput(fromWidget("R", retention, { type: "retention" })).query).toEqual(retention);
   });
+
+  it("measures a goal by its id, and keeps it when a saved widget is edited", () => {
+    const goal = "5b0c8e52-3f2a-4d7e-9a1b-2c3d4e5f6a7b";
+    const state = apply([
+      { type: "kind", kind: "breakdown" },
+      { type: "set", field: "measure", value: "goal_conversion_rate" },
+      { type: "set", field: "goal", value: goal },
+      { type: "set", field: "dimension", value: "utm_source" },
+      { type: "set", field: "title", value: "Conversion by source" },
+    ]);
+    const saved = toWidgetInput(state);
+    expect(saved.query).toMatchObject({ kind: "breakdown", measure: { type: "goal_conversion_rate", goal } });
+    expect(widgetInputSchema.safeParse(saved).success).toBe(true);
+    expect(toWidgetInput(fromWidget(saved.title, saved.query, saved.viz))).toEqual(saved);
+  });
 });

@@ -11,7 +11,7 @@ import type {
   QueryRange,
   RetentionQuery,
 } from "../query/schemas";
-import { dimensionLabel, PROPERTY_MEASURES } from "../query/vocabulary";
+import { dimensionLabel, isGoalMeasure, PROPERTY_MEASURES } from "../query/vocabulary";
 import type { Viz, WidgetInput } from "./schemas";
 
 export type Kind = QueryDefinitionInput["kind"];
@@ -34,6 +34,8 @@ export interface BuilderState {
   event: string;
   measure: Measure["type"];
   property: string;
+  /** A goal measure's goal (its id, from the goal picker); "" until one is chosen. */
+  goal: string;
   /** Breakdown: the dimension grouped by. */
   dimension: Dimension;
   limit: number;
@@ -53,7 +55,17 @@ export interface BuilderState {
   periods: number;
   /** Vitals: one row per page, device or browser, or "" for one row overall. */
   groupBy: "" | "page" | "device" | "browser";
+  /** Paths: the steps after a start, or the steps before an end. */
+  pathsFrom: "start" | "end";
+  /** Paths: whether the start or end is an event (by name) or a page (a path, `*` for any characters). */
+  anchorType: "event" | "page";
+  anchor: string;
+  /** Paths: steps shown beside the start or end, and values kept per step (the rest: "other"). */
+  pathSteps: number;
+  pathValues: number;
   filters: Filter[];
+  /** A saved segment of the widget's own (ANDed with the page's), or null. */
+  segment: string | null;
   /** A range of the widget's own, whatever the page's; null: the page's range. */
   range: QueryRange | null;
   /** A time zone of the widget's own (set through the API; kept as it is). */
@@ -69,6 +81,7 @@ export const vizForKind: Record<Kind, Viz["type"][]> = {
   retention: ["retention", "table"],
   vitals: ["vitals"],
   errors: ["errors"],
+  paths: ["sankey", "table"],
 };
 
 export const MIN_STEPS = 2;
@@ -89,6 +102,7 @@ export const initialBuilderState: BuilderState = {
   event: "",
   measure: "count",
   property: "",
+  goal: "",
   dimension: "path",
   limit: 10,
   sort: "desc",
@@ -104,7 +118,13 @@ export const initialBuilderState: BuilderState = {
   period: "week",
   periods: 8,
   groupBy: "page",
+  pathsFrom: "start",
+  anchorType: "page",
+  anchor: "/",
+  pathSteps: 5,
+  pathValues: 5,
   filters: [],
+  segment: null,
   range: null,
   timezone: null,
 };
@@ -180,6 +200,7 @@ function measureOf(state: BuilderState): Measure {
   if (usesProperty(state.measure)) {
     return { type: state.measure, property: `properties.${state.property.trim().replace(/^properties\./, "")}` };
   }
+  if (isGoalMeasure(state.measure)) return { type: state.measure, goal: state.goal };
   return { type: state.measure };
 }
 
@@ -187,6 +208,7 @@ export function toQuery(state: BuilderState): QueryDefinitionInput {
   const event = state.event.trim() || undefined;
   const common = {
     filters: state.filters,
+    ...(state.segment ? { segment: state.segment } : {}),
     ...(state.range ? { range: state.range } : {}),
     ...(state.timezone ? { timezone: state.timezone } : {}),
   };
@@ -237,6 +259,16 @@ export function toQuery(state: BuilderState): QueryDefinitionInput {
       return { kind: "vitals", group_by: state.groupBy || undefined, limit: state.limit, ...common };
     case "errors":
       return { kind: "errors", interval: state.interval, limit: state.limit, ...common };
+    case "paths": {
+      const anchor = state.anchorType === "event" ? { event: state.anchor.trim() } : { page: state.anchor.trim() };
+      return {
+        kind: "paths",
+        ...(state.pathsFrom === "start" ? { start: anchor } : { end: anchor }),
+        steps: state.pathSteps,
+        limit: state.pathValues,
+        ...common,
+      };
+    }
   }
 }
 
@@ -263,6 +295,8 @@ function defaultTitle(state: BuilderState): string {
       return state.groupBy ? `Web vitals by ${state.groupBy}` : "Web vitals";
     case "errors":
       return "JavaScript errors";
+    case "paths":
+      return `Paths ${state.pathsFrom === "start" ? "from" : "to"} ${state.anchor.trim() || (state.anchorType === "page" ? "a page" : "an event")}`;
   }
 }
 
@@ -282,6 +316,7 @@ export function fromWidget(title: string, query: QueryDefinitionInput, viz: Viz)
     kind: query.kind,
     viz: viz.type,
     filters: query.filters ?? [],
+    segment: query.segment ?? null,
     range: query.range ?? null,
     timezone: query.timezone ?? null,
   };
@@ -291,7 +326,8 @@ export function fromWidget(title: string, query: QueryDefinitionInput, viz: Viz)
     case "breakdown": {
       const measure = query.measure ?? { type: "count" };
       const property = "property" in measure ? measure.property.replace(/^properties\./, "") : "";
-      const common = { ...base, event: query.event ?? "", measure: measure.type, property };
+      const goal = "goal" in measure ? measure.goal : "";
+      const common = { ...base, event: query.event ?? "", measure: measure.type, property, goal };
       if (query.kind === "trend")
         return {
           ...common,
@@ -324,5 +360,16 @@ export function fromWidget(title: string, query: QueryDefinitionInput, viz: Viz)
       return { ...base, groupBy: query.group_by ?? "", limit: query.limit ?? 20 };
     case "errors":
       return { ...base, interval: query.interval ?? "day", limit: query.limit ?? 20 };
+    case "paths": {
+      const anchor = query.start ?? query.end;
+      return {
+        ...base,
+        pathsFrom: query.start ? "start" : "end",
+        anchorType: anchor && "event" in anchor ? "event" : "page",
+        anchor: anchor ? ("event" in anchor ? anchor.event : anchor.page) : "",
+        pathSteps: query.steps ?? initialBuilderState.pathSteps,
+        pathValues: query.limit ?? initialBuilderState.pathValues,
+      };
+    }
   }
 }

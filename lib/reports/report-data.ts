@@ -5,23 +5,31 @@ import { type Reader, readableProjectOrganization } from "../auth/read-access";
 import { getPrisma } from "../db/client";
 import { ApiError, invalidRequest } from "../errors";
 import { runQuery } from "../query/run-query";
-import { type QueryRange, queryDefinitionSchema, rangeSchema, timezoneSchema } from "../query/schemas";
+import { type QueryRange, queryDefinitionSchema, rangeSchema, segmentIdSchema, timezoneSchema } from "../query/schemas";
 import type { QueryCaller } from "../query/surfaces";
 
 export const reportDataParamsSchema = z.object({
   from: z.string().optional(),
   to: z.string().optional(),
   tz: timezoneSchema.optional(),
+  /** A segment applied to every widget, ANDed with each widget's own filters and segment. */
+  segment: segmentIdSchema.optional(),
 });
 
-export function parseReportDataParams(searchParams: URLSearchParams): { range?: QueryRange; timezone?: string } {
+export interface ReportDataOptions {
+  range?: QueryRange;
+  timezone?: string;
+  segment?: string;
+}
+
+export function parseReportDataParams(searchParams: URLSearchParams): ReportDataOptions {
   const params = reportDataParamsSchema.safeParse(Object.fromEntries(searchParams));
   if (!params.success) throw invalidRequest(params.error.issues);
-  const { from, to, tz } = params.data;
-  if (!from && !to) return { timezone: tz };
+  const { from, to, tz, segment } = params.data;
+  if (!from && !to) return { timezone: tz, segment };
   const range = rangeSchema.safeParse({ from, to });
   if (!range.success) throw invalidRequest(range.error.issues);
-  return { range: range.data, timezone: tz };
+  return { range: range.data, timezone: tz, segment };
 }
 
 /** A widget's refusal (over budget, timed out) names the widget: the range applies to all of them. */
@@ -31,12 +39,7 @@ function forWidget(error: unknown, index: number, title: string): unknown {
   return new ApiError(error.code, `Widget "${title}": ${error.message}`, details, error.headers);
 }
 
-export async function getReportData(
-  reader: Reader,
-  reportId: string,
-  options: { range?: QueryRange; timezone?: string },
-  caller: QueryCaller,
-) {
+export async function getReportData(reader: Reader, reportId: string, options: ReportDataOptions, caller: QueryCaller) {
   const report = await getPrisma().report.findUnique({
     where: { id: reportId },
     include: { widgets: { orderBy: [{ gridY: "asc" }, { gridX: "asc" }] } },

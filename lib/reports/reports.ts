@@ -6,6 +6,7 @@ import { assertRole, getRoleOrThrow } from "../auth/roles";
 import { getPrisma } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { ApiError } from "../errors";
+import { assertSegmentOfProject } from "../segments/segments";
 import type { Role } from "../workspace/schemas";
 import { findOverlap, firstFreeSlot, indexOf, insert, normalize, orderIndexAt, type Placed, type Size } from "./layout";
 import { type Grid, layoutSchema, reportInputSchema, widgetInputSchema, widgetPatchSchema } from "./schemas";
@@ -112,6 +113,7 @@ async function changeLayout<T>(
 export async function addWidget(userId: string, reportId: string, input: unknown) {
   const data = widgetInputSchema.parse(input);
   const { report } = await editableReport(userId, reportId);
+  await assertSegmentOfProject(report, data.query.segment, "query.segment");
   const id = randomUUID();
   const size = data.grid ? { w: data.grid.w, h: data.grid.h } : defaultSize(data.viz);
   return changeLayout(reportId, async (current, tx) => {
@@ -145,6 +147,13 @@ async function editableWidget(userId: string, widgetId: string) {
 export async function updateWidget(userId: string, widgetId: string, input: unknown) {
   const data = widgetPatchSchema.parse(input);
   const widget = await editableWidget(userId, widgetId);
+  if (data.query?.segment) {
+    const report = await getPrisma().report.findUniqueOrThrow({
+      where: { id: widget.reportId },
+      select: { organizationId: true, projectId: true },
+    });
+    await assertSegmentOfProject(report, data.query.segment, "query.segment");
+  }
   const fields = {
     ...(data.title !== undefined ? { title: data.title } : {}),
     ...(data.query !== undefined ? { query: data.query as Prisma.InputJsonValue } : {}),

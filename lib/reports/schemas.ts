@@ -14,6 +14,7 @@ export const VIZ_TYPES = [
   "retention",
   "vitals",
   "errors",
+  "sankey",
 ] as const;
 
 export const vizSchema = z.object({

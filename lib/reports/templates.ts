@@ -102,6 +102,23 @@ const templates: Record<string, { name: string; widgets: TemplateWidget[] }> = {
       },
     ],
   },
+  user_paths: {
+    name: "User paths",
+    widgets: [
+      {
+        title: "Paths from the home page",
+        query: { kind: "paths", start: { page: "/" }, steps: 5, limit: 5 },
+        viz: { type: "sankey" },
+        grid: { x: 0, y: 0, w: 12, h: 5 },
+      },
+      {
+        title: "Paths to signup",
+        query: { kind: "paths", end: { event: "signup" }, steps: 4, limit: 5 },
+        viz: { type: "sankey" },
+        grid: { x: 0, y: 5, w: 12, h: 5 },
+      },
+    ],
+  },
 };
 
 export const templateSchema = z.enum(Object.keys(templates) as [string, ...string[]]);

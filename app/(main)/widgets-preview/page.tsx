@@ -9,6 +9,7 @@ import type {
   FunnelResult,
   FunnelStepResult,
   MetricResult,
+  PathsResult,
   RetentionResult,
   TrendResult,
 } from "@/lib/query/results";
@@ -114,6 +115,46 @@ const retention: RetentionResult = {
   }),
 };
 
+const page = (value: string, count: number, drop_off: number) => ({ type: "page" as const, value, count, drop_off });
+const journeys: PathsResult = {
+  kind: "paths",
+  mode: "start",
+  anchor: { type: "page", value: "/" },
+  steps: [
+    { position: 0, count: 1000, drop_off: 380, nodes: [page("/", 1000, 380)] },
+    {
+      position: 1,
+      count: 620,
+      drop_off: 250,
+      nodes: [
+        page("/pricing", 300, 90),
+        page("/docs", 200, 100),
+        { type: "other", value: null, count: 120, drop_off: 60 },
+      ],
+    },
+    {
+      position: 2,
+      count: 370,
+      drop_off: 370,
+      nodes: [
+        { type: "event", value: "signup", count: 170, drop_off: 170 },
+        page("/docs", 120, 120),
+        page("/pricing", 80, 80),
+      ],
+    },
+  ],
+  links: [
+    { step: 0, from: 0, to: 0, count: 300 },
+    { step: 0, from: 0, to: 1, count: 200 },
+    { step: 0, from: 0, to: 2, count: 120 },
+    { step: 1, from: 0, to: 0, count: 150 },
+    { step: 1, from: 0, to: 1, count: 60 },
+    { step: 1, from: 1, to: 2, count: 80 },
+    { step: 1, from: 1, to: 0, count: 20 },
+    { step: 1, from: 2, to: 1, count: 60 },
+  ],
+};
+
 function Gallery({ accent }: { accent?: string }) {
   const [selected, setSelected] = useState<string | null | undefined>(undefined);
   const [retries, setRetries] = useState(0);
@@ -184,6 +225,9 @@ function Gallery({ accent }: { accent?: string }) {
       </WidgetFrame>
       <WidgetFrame title="Weekly retention" className="md:col-span-2">
         <WidgetView result={retention} viz={{ type: "retention" }} title="Weekly retention" {...common} />
+      </WidgetFrame>
+      <WidgetFrame title="Paths from home" className="md:col-span-2">
+        <WidgetView result={journeys} viz={{ type: "sankey" }} title="Paths from home" {...common} />
       </WidgetFrame>
       <WidgetFrame title="Loading" loading />
       <WidgetFrame

@@ -9,6 +9,7 @@ import { firstSeenJoinSql, groupingDimensionSql } from "../first-seen";
 import type { FunnelResult, FunnelStepResult } from "../results";
 import type { FunnelQuery } from "../schemas";
 import { type QueryScope, scopeCondition, tenantCondition } from "../scope";
+import { isSessionDimension, sessionEventsSql } from "../session-dimensions";
 import { empty, join, type Sql, sql, trusted } from "../sql";
 import { isVisitorDimension } from "../vocabulary";
 
@@ -19,11 +20,17 @@ function stepsSql(scope: QueryScope, query: FunnelQuery): Sql {
   const dim = query.breakdown ? groupingDimensionSql(scope, query.breakdown.dimension) : sql`NULL::text`;
   const firstSeen = query.breakdown && isVisitorDimension(query.breakdown.dimension) ? firstSeenJoinSql(scope) : empty;
   const [first, ...rest] = query.steps;
+  // By entry or exit page: the pages of the session of the user's first step-1 event, a session
+  // being the range's events under the query's filters (lib/query/session-dimensions.ts).
+  const bySession = query.breakdown !== undefined && isSessionDimension(query.breakdown.dimension);
+  const firstEvents = bySession
+    ? sql`${sessionEventsSql(scope, { properties: first!.filters.some((f) => f.field.startsWith("properties.")) })} e
+        WHERE e.name = ${first!.event} AND ${allFiltersCondition({ ...scope, filters: first!.filters })}`
+    : sql`events e ${firstSeen} WHERE ${scopeCondition({ ...scope, event: first!.event, filters: [...scope.filters, ...first!.filters] })}`;
   const ctes: Sql[] = [
     sql`s0 AS (
       SELECT ${actorHash("e")} AS actor, min(e.timestamp) AS t, min(e.timestamp) AS t0, ${query.breakdown ? sql`(array_agg(${dim} ORDER BY e.timestamp))[1]` : sql`NULL::text`} AS dim
-      FROM events e ${firstSeen}
-      WHERE ${scopeCondition({ ...scope, event: first!.event, filters: [...scope.filters, ...first!.filters] })} AND ${actorHash("e")} IS NOT NULL
+      FROM ${firstEvents} AND ${actorHash("e")} IS NOT NULL
       GROUP BY 1)`,
   ];
   rest.forEach((step, i) => {

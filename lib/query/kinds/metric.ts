@@ -4,7 +4,7 @@
 import "server-only";
 import type pg from "pg";
 import { type GroupedSql, groupedMeasureSql } from "../measure";
-import { changeOf, changeUnitOf } from "../measure-semantics";
+import { changeOf, changeUnitOf, emptyValueOf } from "../measure-semantics";
 import type { ComparisonRange } from "../range";
 import type { MetricResult } from "../results";
 import type { MetricQuery } from "../schemas";
@@ -16,12 +16,7 @@ async function metricValue(db: Db, grouped: GroupedSql, scope: QueryScope, query
   const { rows } = await db.query<{ value: number | null }>(grouped(scope, query.measure, {}).toQuery());
   const value = rows[0]?.value ?? null;
   // No matching events: counts are 0, averages and rates undefined.
-  return (
-    value ??
-    (["count", "unique_users", "new_users", "returning_users", "sessions", "sum"].includes(query.measure.type)
-      ? 0
-      : null)
-  );
+  return value ?? emptyValueOf(query.measure.type);
 }
 
 export async function runMetric(

@@ -3,6 +3,7 @@
 import "server-only";
 import type pg from "pg";
 import { type GroupedSql, groupedMeasureSql, type Interval, topValuesSql } from "../measure";
+import { emptyValueOf } from "../measure-semantics";
 import type { ComparisonRange } from "../range";
 import type { TrendResult } from "../results";
 import type { TrendQuery } from "../schemas";
@@ -28,13 +29,6 @@ interface Row {
   dim: string | null;
   is_other: boolean;
   value: number | null;
-}
-
-/** Measures that are zero when nothing happened; averages and rates are undefined instead. */
-function emptyValue(query: TrendQuery): number | null {
-  return ["count", "unique_users", "new_users", "returning_users", "sessions", "sum"].includes(query.measure.type)
-    ? 0
-    : null;
 }
 
 /**
@@ -85,7 +79,7 @@ async function seriesOf(
     ...(query.breakdown ? (top ?? []) : [null]).map((key) => ({ key, other: false })),
     ...(query.breakdown && rows.some((r) => r.is_other) ? [{ key: null, other: true }] : []),
   ];
-  const fill = emptyValue(query);
+  const fill = emptyValueOf(query.measure.type);
   return seriesKeys.map(({ key, other }) => {
     const values: (number | null)[] = buckets.map(() => fill);
     for (const row of rows) {

@@ -1,5 +1,5 @@
 // GET/POST /api/v1/projects/{projectId}/reports: list a project's reports, create one (analyst+),
-// optionally from a template ({ template: "traffic" | "signup_funnel" | "weekly_retention" }).
+// optionally from a template ({ template: "traffic" | "signup_funnel" | "weekly_retention" | "user_paths" }).
 
 import { readAppBody } from "@/lib/api/body";
 import { defineRoute, json } from "@/lib/api/route";

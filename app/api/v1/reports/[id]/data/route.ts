@@ -1,4 +1,4 @@
-// GET /api/v1/reports/{id}/data?from&to&tz: run every widget of a saved report (member or read key),
+// GET /api/v1/reports/{id}/data?from&to&tz&segment: run every widget of a saved report (member or read key),
 // in the reader's turn (lib/query/query-gate.ts).
 import { z } from "zod";
 import { defineRoute, json } from "@/lib/api/route";
