@@ -214,6 +214,8 @@ describe("GET /api/v1/embed/{token}", () => {
     const body = (await response.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ resource: { type: "report", id: reportId }, editable: ["country"], downloads: true });
     expect(body.expires_in_ms).toBeGreaterThan(3_500_000);
+    // Locked to no segment (lib/segments/segments-api.test.ts: one that is).
+    expect(body.segment).toBeNull();
   });
 });
 
