@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTenant, postEvents, type Tenant, testBaseUrl } from "../../testing/fixtures";
 import { createApiKey } from "../auth/api-keys";
-import { closeDatabase } from "../db/client";
+import { closeDatabase, getPrisma } from "../db/client";
 
 let tenant: Tenant & { readKey: string };
 
@@ -74,6 +74,26 @@ describe("new vs returning over /api/v1/query", () => {
     });
     expect(response.status).toBe(200);
     expect(((await response.json()) as { data: { value: number } }).data.value).toBe(1);
+  });
+
+  it("answers a saved segment of the visitors whose first referrer was a search engine", async () => {
+    const segment = await getPrisma().segment.create({
+      data: {
+        organizationId: tenant.organizationId,
+        projectId: tenant.projectId,
+        name: "Came from DuckDuckGo",
+        filters: [{ field: "first_referrer", op: "equals", value: "duckduckgo.com" }],
+      },
+    });
+    const response = await query({
+      segment: segment.id,
+      query: { kind: "breakdown", dimension: "visitor_type", measure: { type: "unique_users" } },
+    });
+    expect(response.status).toBe(200);
+    // Their first visit was last week: returning today.
+    expect(((await response.json()) as { data: { rows: unknown[] } }).data.rows).toEqual([
+      { value: "returning", measure: 1 },
+    ]);
   });
 
   it("refuses a visitor type that is neither new nor returning, and a number comparison, with a 400", async () => {

@@ -1,7 +1,8 @@
 // New vs returning visitors and first-touch attributes on a hand-built data set, every number worked
 // out by hand: across the range's edges, per trend bucket, for a visitor who browsed anonymously and
 // then signed in, with late events moving first seen earlier (before and after the refresh folds
-// them), and against a raw computation (each actor's earliest event over all history).
+// them), against a raw computation (each actor's earliest event over all history), and beside the
+// session dimensions (new visitors of the sessions entering on a page, sessions by visitor type).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTenant, type Tenant } from "../../testing/fixtures";
 import { closeDatabase, getPool } from "../db/client";
@@ -320,5 +321,49 @@ describe("first seen as events arrive", () => {
     const state = await db.query("SELECT isfinite(watermark) AS done FROM first_seen_state WHERE id = 1");
     expect(state.rows).toEqual([{ done: true }]);
     expect(await breakdownRows({ dimension: "visitor_type", measure: { type: "unique_users" } })).toEqual(answer);
+  });
+});
+
+// After the late events: fresh is returning (first seen on the 9th), after is new (the 11th).
+describe("visitor dimensions with session dimensions", () => {
+  const entering = (page: string | null) =>
+    page === null
+      ? ({ field: "entry_page", op: "is_set" } as const)
+      : ({ field: "entry_page", op: "equals", value: page } as const);
+
+  it("counts new and returning visitors of the sessions that entered on a page", async () => {
+    // after's session entered on "/"; old's (the 11th) and fresh's (the 12th) on "/pricing".
+    expect(await metric({ measure: { type: "new_users" }, filters: [entering("/")] })).toBe(1);
+    expect(await metric({ measure: { type: "returning_users" }, filters: [entering("/")] })).toBe(0);
+    expect(await metric({ measure: { type: "returning_users" }, filters: [entering("/pricing")] })).toBe(2);
+    expect(
+      await breakdownRows({ dimension: "visitor_type", measure: { type: "count" }, filters: [entering("/pricing")] }),
+    ).toEqual([{ value: "returning", measure: 2 }]);
+  });
+
+  it("splits sessions by visitor type, with and without a session filter", async () => {
+    // Sessions of the range: old's, fresh's two, dev-anon's and after's (a pageview each), dev's
+    // signup alone (none); the ping belongs to no one.
+    expect(await breakdownRows({ dimension: "visitor_type", measure: { type: "sessions" } })).toEqual([
+      { value: "returning", measure: 4 },
+      { value: "new", measure: 2 },
+    ]);
+    expect(
+      await breakdownRows({ dimension: "visitor_type", measure: { type: "sessions" }, filters: [entering(null)] }),
+    ).toEqual([
+      { value: "returning", measure: 4 },
+      { value: "new", measure: 1 },
+    ]);
+    // And the other way round: entry pages of the new visitors' sessions.
+    expect(
+      await breakdownRows({
+        dimension: "entry_page",
+        measure: { type: "sessions" },
+        filters: [{ field: "visitor_type", op: "equals", value: "new" }],
+      }),
+    ).toEqual([
+      { value: "/", measure: 1 },
+      { value: null, measure: 1 },
+    ]);
   });
 });
