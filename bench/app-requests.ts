@@ -75,6 +75,8 @@ function overviewViews(): { name: string; view: ViewState }[] {
     { name: "event (visitors who did signup)", view: click(DEFAULT_VIEW, "event", "signup") },
     { name: "property", view: parseViewState(new URLSearchParams("f=properties.plan:equals:pro")) },
     { name: "page + device", view: click(page, "device", "mobile") },
+    // A row of the "New vs returning" panel: the visitors first seen in the range.
+    { name: "new visitors", view: click(DEFAULT_VIEW, "visitor_type", "new") },
   ];
 }
 

@@ -4,6 +4,7 @@
 // loaded the data set; it prints numbers, it is not a test. See bench/README.md.
 //
 //   npx tsx --conditions=react-server bench/refresh.ts [--org bench-query] [--top 20] [--explain TEXT] [--sql-out FILE]
+//                                                     [--first-seen]
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -20,6 +21,8 @@ const usage = `Usage: npx tsx --conditions=react-server bench/refresh.ts [option
                     label contains TEXT (repeatable), inside its transaction, rolled back to a
                     savepoint before the statement itself runs (so it costs that statement twice)
   --sql-out FILE    write each listed statement's full text to FILE, by label
+  --first-seen      clear only first seen (actor_first_seen and its watermark): the backfill of an
+                    installation upgraded to it, one fold of the whole history in the next step
 
 Clears every table the refresh derives from events (all projects of the database), then refreshes
 until caught up. Database: $DATABASE_URL, else the embedded PostgreSQL in $LUMEN_DATA_DIR/pg on $LUMEN_PG_PORT.
@@ -31,6 +34,7 @@ const { values: flags } = parseArgs({
     top: { type: "string", default: "20" },
     explain: { type: "string", multiple: true },
     "sql-out": { type: "string" },
+    "first-seen": { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
   strict: true,
@@ -59,6 +63,7 @@ const DERIVED_TABLES = [
   "session_counts",
   "session_key_values",
   "session_spans",
+  "actor_first_seen",
 ];
 /** Tables of project data the refresh reads or never touches. */
 const SOURCE_TABLES = [
@@ -91,6 +96,11 @@ async function unclassifiedTables(): Promise<string[]> {
 }
 
 async function clearDerived(): Promise<void> {
+  await getPool().query("UPDATE first_seen_state SET watermark = '-infinity'");
+  if (flags["first-seen"]) {
+    await getPool().query("TRUNCATE actor_first_seen");
+    return;
+  }
   await getPool().query(`TRUNCATE ${DERIVED_TABLES.join(", ")}`);
   await getPool().query("UPDATE rollup_state SET watermark = '-infinity'");
   await getPool().query("UPDATE session_state SET watermark = '-infinity'");

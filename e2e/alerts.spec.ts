@@ -5,6 +5,7 @@
 import { expect, test } from "@playwright/test";
 import { createApiKey } from "../lib/auth/api-keys";
 import { getPrisma } from "../lib/db/client";
+import { MEASURE_LABELS, MEASURE_TYPES } from "../lib/query/vocabulary";
 import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
 
 test("an analyst creates an alert from a widget, mutes it and reads its history", async ({ page }) => {
@@ -54,6 +55,49 @@ test("an analyst creates an alert from a widget, mutes it and reads its history"
   const channels = page.getByRole("region", { name: "Channels" });
   await expect(channels).toBeVisible();
   await expect(page.getByRole("form", { name: "New channel" })).toHaveCount(0);
+});
+
+test("the rule form offers every measure of the query language, a goal's by name", async ({ page }) => {
+  test.setTimeout(120_000);
+  const ws = await seedAnalystWorkspace("analyst");
+  const goal = await getPrisma().goal.create({
+    data: {
+      organizationId: ws.organizationId,
+      projectId: ws.projectId,
+      name: "Signed up",
+      definition: { type: "event", event: "signup", conditions: [] },
+    },
+  });
+  await signIn(page, ws.email, ws.password);
+  await page.goto(`/projects/${ws.projectId}/alerts`);
+  await page.getByRole("button", { name: "New rule" }).click();
+  const form = page.getByRole("form", { name: "New alert rule" });
+  const measure = form.getByRole("combobox", { name: "Measure", exact: true });
+  // The vocabulary's measures, in its order: one list for the builder, the engine and alerts.
+  await expect(measure.locator("option")).toHaveText(MEASURE_TYPES.map((m) => MEASURE_LABELS[m]));
+
+  await form.getByLabel("Name").fill("Conversions");
+  await measure.selectOption({ label: "Goal conversion rate" });
+  await form.getByLabel("Goal").selectOption({ label: "Signed up" });
+  await form.getByLabel("Threshold").fill("0.5");
+  await form.getByRole("button", { name: "Create rule" }).click();
+  await expect(
+    page.getByRole("listitem", { name: "Conversions" }).getByText("Signed up: conversion rate · above 0.5"),
+  ).toBeVisible();
+
+  await page.getByRole("button", { name: "New rule" }).click();
+  await form.getByLabel("Name").fill("Buyers");
+  await measure.selectOption({ label: "Conversion rate" });
+  await form.getByLabel("Converted: visitors who did").fill("signup");
+  await form.getByRole("button", { name: "Create rule" }).click();
+  await expect(page.getByRole("listitem", { name: "Buyers" })).toBeVisible();
+
+  const saved = await getPrisma().alertRule.findMany({ where: { projectId: ws.projectId }, orderBy: { name: "asc" } });
+  const queries = saved.map((rule) => (rule.definition as { query: { measure: unknown; filters: unknown } }).query);
+  expect(queries.map((q) => [q.measure, q.filters])).toEqual([
+    [{ type: "conversion_rate" }, [{ field: "performed", op: "equals", value: "signup" }]],
+    [{ type: "goal_conversion_rate", goal: goal.id }, []],
+  ]);
 });
 
 test("an owner adds a webhook channel, edits it, rotates its secret, and is refused an internal URL", async ({

@@ -56,12 +56,13 @@ test("the overview's skeletons are about as tall as the panels that replace them
       ),
     );
   await expect(page.getByRole("region", { name: "Top pages" }).getByTestId("widget-skeleton")).toBeVisible();
-  await expect(page.getByTestId("widget-skeleton")).toHaveCount(5 + 1 + 8);
+  // Five headline metrics, the trend, nine breakdowns ("New vs returning" among them).
+  await expect(page.getByTestId("widget-skeleton")).toHaveCount(5 + 1 + 9);
   const loading = await heights();
 
   release = true;
   for (const route of held.splice(0)) await route.continue();
-  // Fifteen queries answered at once: give a busy machine time.
+  // Sixteen queries answered at once: give a busy machine time.
   await expect(page.getByTestId("widget-skeleton")).toHaveCount(0, { timeout: 20_000 });
   await expect(page.getByRole("region", { name: "Top pages" }).getByRole("table")).toBeVisible();
   const loaded = await heights();

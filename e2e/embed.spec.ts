@@ -155,6 +155,34 @@ test("a customer-signed token shows only that customer's numbers, even when the 
   expect(response.headers()["cache-control"]).toContain("no-store");
 });
 
+test("an embed locked to a segment tells the viewer which one, and shows only its numbers", async ({
+  page,
+  baseURL,
+}) => {
+  const { tenant, reportId, secret } = await seed();
+  const segment = await getPrisma().segment.create({
+    data: {
+      organizationId: tenant.organizationId,
+      projectId: tenant.projectId,
+      name: "Customer 42",
+      filters: [{ field: "properties.customer_id", op: "equals", value: "42" }],
+    },
+  });
+  const token = await signEmbedToken(
+    tenant.projectId,
+    secret,
+    {
+      resource: { type: "report", id: reportId },
+      params: { segment: segment.id, range: { relative: "today" }, timezone: "UTC" },
+      editable: [],
+    },
+    new Date(Date.now() + 3_600_000),
+  );
+  await page.goto(`${baseURL}/embed/${token}?theme=light`);
+  await expect(page.getByTestId("embed-segment")).toHaveText("Segment: Customer 42");
+  await expect(page.getByTestId("embed-widget")).toContainText("2");
+});
+
 test("an admin creates an embed from the report page and sees it in the live preview", async ({ page }) => {
   const ws = await seedAnalystWorkspace("admin");
   const report = await getPrisma().report.create({

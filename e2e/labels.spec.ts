@@ -10,7 +10,10 @@ import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
 
 type Workspace = Awaited<ReturnType<typeof seedAnalystWorkspace>>;
 
-/** The analyst workspace (FR, DE and US desktop visits, no campaign) plus a visit from a newsletter on a phone. */
+/**
+ * The analyst workspace (FR, DE and US desktop visits, no campaign) plus a visit from a newsletter on
+ * a phone, by a visitor first seen 35 days ago (returning in the last 30 days; the others are new).
+ */
 async function seedLabelledWorkspace(): Promise<Workspace> {
   const ws = await seedAnalystWorkspace();
   await writeEvents(getPool(), ws.organizationId, ws.projectId, [
@@ -24,6 +27,16 @@ async function seedLabelledWorkspace(): Promise<Workspace> {
       os: "iOS",
       deviceType: "mobile",
       utmSource: "newsletter",
+    }),
+    eventRow({
+      name: "pageview",
+      timestamp: new Date(Date.now() - 35 * 86_400_000),
+      userId: "u-phone",
+      sessionId: "u-phone-0",
+      path: "/",
+      country: "JP",
+      os: "iOS",
+      deviceType: "mobile",
     }),
   ]);
   return ws;
@@ -49,6 +62,8 @@ async function expectOverviewLabels(page: Page, ws: Workspace) {
   await expectBreakdown(page, "Operating systems", "OS", ["Unknown", "iOS"]);
   await expectBreakdown(page, "Devices", "Device", ["Desktop", "Mobile"]);
   await expectBreakdown(page, "Countries", "Country", ["Germany", "France", "Japan", "United States"]);
+  await expectBreakdown(page, "New vs returning", "Visitor type", ["New", "Returning"]);
+  await expect(panel(page, "New vs returning").locator("tbody tr", { hasText: "Returning" })).toContainText("1");
   // Codes stay in the data: picking a country filters by its code and the chip names the country.
   await panel(page, "Countries").getByRole("button", { name: "Japan" }).click();
   await expect(page).toHaveURL(/f=country%3Aequals%3AJP/);

@@ -5,6 +5,7 @@
 // read, so they get no "New rule" and no form, even from an "Alert me…" link.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { goalNamesOf, useGoals } from "@/components/hooks/use-goals";
 import { alertQuerySchema } from "@/lib/alerts/schemas";
 import { apiFetch } from "@/lib/api/client";
 import { measureLabel } from "@/lib/query/vocabulary";
@@ -73,6 +74,8 @@ export function AlertsPage({
     queryKey: ["alert-channels", projectId],
     queryFn: () => apiFetch<{ channels: ChannelView[] }>(`/api/v1/alerts/channels?project_id=${projectId}`),
   });
+  // A goal measure reads with its goal's name ("Signed up: conversion rate").
+  const goalNames = goalNamesOf(useGoals(projectId).data);
   const inbox = useQuery({
     queryKey: ["alert-notifications", projectId],
     queryFn: () =>
@@ -154,7 +157,12 @@ export function AlertsPage({
                   </span>
                 </div>
                 <p className="text-sm text-slate-600 dark:text-slate-400">
-                  {rule.query.event ?? "any event"} · {measureLabel(rule.query.measure)} · {describeCondition(rule)}
+                  {rule.query.event ?? "any event"} ·{" "}
+                  {measureLabel(
+                    rule.query.measure,
+                    "goal" in rule.query.measure ? goalNames[rule.query.measure.goal] : undefined,
+                  )}{" "}
+                  · {describeCondition(rule)}
                 </p>
                 <div className="flex flex-wrap gap-1">
                   <button

@@ -1,18 +1,30 @@
 "use client";
-// Create or edit an alert rule: what to measure (event, measure, or a widget's query as it is), the
-// window, the condition, the channels and the anti-flapping settings. The server validates again
+// Create or edit an alert rule: what to measure (event, any measure of the query language with what
+// it needs: a property, a goal, the event converted on; or a widget's query as it is), the window,
+// the condition, the channels and the anti-flapping settings. The server validates again
 // (lib/alerts/schemas.ts) and its message is shown as it is.
 import { useMutation } from "@tanstack/react-query";
 import { useId, useState } from "react";
+import { GoalPicker } from "@/components/builder/goal-picker";
+import { SuggestInput } from "@/components/builder/suggest-input";
 import { SegmentSelect } from "@/components/segments/segment-select";
 import { formatCount } from "@/components/widgets/format";
+import {
+  inputsOfMeasure,
+  joinConversionFilter,
+  type MeasureInputs,
+  measureNeed,
+  measureOfChoice,
+  splitConversionFilter,
+} from "@/lib/alerts/measure-choice";
 import type { AlertCondition, AlertQuery } from "@/lib/alerts/schemas";
 import { apiFetch } from "@/lib/api/client";
-import { MEASURE_LABELS } from "@/lib/query/vocabulary";
+import { MEASURE_LABELS, MEASURE_TYPES, type MeasureType } from "@/lib/query/vocabulary";
 import { button, CHANNEL_KIND_LABELS, type ChannelView, control, type RuleView } from "./api";
 
-const MEASURES = ["count", "unique_users", "sessions", "bounce_rate", "avg_session_duration"] as const;
 type ConditionType = AlertCondition["type"];
+const EVENT_SOURCE = { kind: "event" } as const;
+const PROPERTY_KEY_SOURCE = { kind: "property_key" } as const;
 
 export interface RuleDraft {
   name: string;
@@ -38,9 +50,22 @@ export function RuleForm({
 }) {
   const measureId = useId();
   const [name, setName] = useState(rule?.name ?? draft?.name ?? "");
-  const [query, setQuery] = useState<AlertQuery>(
-    rule?.query ?? draft?.query ?? { kind: "metric", event: "pageview", measure: { type: "count" }, filters: [] },
+  const initial: AlertQuery = rule?.query ??
+    draft?.query ?? { kind: "metric", event: "pageview", measure: { type: "count" }, filters: [] };
+  // A conversion rate's "performed" filter is edited as its own field; the other filters stay as they came.
+  const [query, setQuery] = useState<AlertQuery>(() => ({
+    ...initial,
+    filters: splitConversionFilter(initial.measure, initial.filters).others,
+  }));
+  const [convertsTo, setConvertsTo] = useState(
+    () => splitConversionFilter(initial.measure, initial.filters).convertsTo,
   );
+  const [inputs, setInputs] = useState<MeasureInputs>(() => inputsOfMeasure(initial.measure));
+  const need = measureNeed(query.measure.type);
+  const chooseMeasure = (type: MeasureType, next: MeasureInputs = inputs) => {
+    setInputs(next);
+    setQuery({ ...query, measure: measureOfChoice(type, next) });
+  };
   const [windowKind, setWindowKind] = useState<"minutes" | "today">(
     rule && "calendar" in rule.window ? "today" : "minutes",
   );
@@ -54,7 +79,7 @@ export function RuleForm({
     mutationFn: () => {
       const body = {
         name,
-        query,
+        query: { ...query, filters: joinConversionFilter(query.measure, query.filters, convertsTo) },
         window: windowKind === "today" ? { calendar: "today" } : { minutes },
         condition,
         channel_ids: channelIds,
@@ -78,7 +103,6 @@ export function RuleForm({
     setCondition(defaults[type]);
   };
   const number = (value: string) => (value === "" ? 0 : Number(value));
-  const simpleMeasure = MEASURES.includes(query.measure.type as (typeof MEASURES)[number]);
 
   return (
     <form
@@ -104,23 +128,50 @@ export function RuleForm({
             onChange={(e) => setQuery({ ...query, event: e.target.value || undefined })}
           />
         </label>
-        {simpleMeasure && (
-          // Labelled by id, not by wrapping: a wrapping label's text would take in the options' words.
-          <div className="flex flex-col gap-1 text-sm">
-            <label htmlFor={measureId}>Measure</label>
-            <select
-              id={measureId}
-              className={control}
-              value={query.measure.type}
-              onChange={(e) => setQuery({ ...query, measure: { type: e.target.value as (typeof MEASURES)[number] } })}
-            >
-              {MEASURES.map((m) => (
-                <option key={m} value={m}>
-                  {MEASURE_LABELS[m]}
-                </option>
-              ))}
-            </select>
-          </div>
+        {/* Labelled by id, not by wrapping: a wrapping label's text would take in the options' words. */}
+        <div className="flex flex-col gap-1 text-sm">
+          <label htmlFor={measureId}>Measure</label>
+          <select
+            id={measureId}
+            className={control}
+            value={query.measure.type}
+            onChange={(e) => chooseMeasure(e.target.value as MeasureType)}
+          >
+            {MEASURE_TYPES.map((m) => (
+              <option key={m} value={m}>
+                {MEASURE_LABELS[m]}
+              </option>
+            ))}
+          </select>
+        </div>
+        {need === "property" && (
+          <SuggestInput
+            projectId={projectId}
+            source={PROPERTY_KEY_SOURCE}
+            label="Numeric property"
+            placeholder="amount"
+            value={inputs.property}
+            accept={(s) => s.type === "number"}
+            onChange={(property) => chooseMeasure(query.measure.type, { ...inputs, property })}
+          />
+        )}
+        {need === "goal" && (
+          <GoalPicker
+            projectId={projectId}
+            value={inputs.goal}
+            onChange={(goal) => chooseMeasure(query.measure.type, { ...inputs, goal })}
+            errorId={`${measureId}-goal-error`}
+          />
+        )}
+        {need === "conversion" && (
+          <SuggestInput
+            projectId={projectId}
+            source={EVENT_SOURCE}
+            label="Converted: visitors who did"
+            placeholder="signup"
+            value={convertsTo}
+            onChange={setConvertsTo}
+          />
         )}
         {query.filters.length > 0 && (
           <span className="text-sm text-slate-500">

@@ -187,6 +187,15 @@ export function EmbedApp(props: EmbedAppProps) {
           onChange={changeChoices}
         />
       )}
+      {description.segment && (
+        // Locked by the token: the viewer cannot change it, but should know whose numbers these are.
+        <p data-testid="embed-segment" className="mx-3 mt-3 text-sm text-slate-600 dark:text-slate-300">
+          Segment:{" "}
+          <span className="font-medium text-slate-900 dark:text-slate-100">
+            {description.segment.name ?? "no longer in this project"}
+          </span>
+        </p>
+      )}
       {(expired || problem) && (
         <p
           role="status"

@@ -1,6 +1,7 @@
 "use client";
-// One person: the profile (first and last seen, device, first source, sessions) and their events,
-// newest first, each with its properties; "Load older events" follows the API's cursor. Nobody with
+// One person: the profile (their ids, first and last seen, device, first source, sessions) and their
+// events, newest first, each with its properties: an anonymous id later identified as a user is one
+// history, looked up by either; "Load older events" follows the API's cursor. Nobody with
 // that id: said plainly, not as an error.
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
@@ -23,7 +24,12 @@ function describe(lookup: Lookup): string {
 function Profile({ profile }: { profile: PersonProfile }) {
   const source = profile.first_source;
   const utm = [source.utm_source, source.utm_medium, source.utm_campaign].filter(Boolean).join(" / ");
+  const { identity } = profile;
   const rows: [string, string][] = [
+    ...(identity.user_id !== null ? [["User id", identity.user_id] as [string, string]] : []),
+    ...(identity.anonymous_ids.length > 0
+      ? [["Anonymous ids", identity.anonymous_ids.join(", ")] as [string, string]]
+      : []),
     ["First seen", when(profile.first_seen)],
     ["Last seen", when(profile.last_seen)],
     ["Device", profile.device ?? "—"],
@@ -193,6 +199,12 @@ export function PersonView({
       <h3 className="text-base font-semibold">
         {lookup.kind === "user_id" ? "User" : "Anonymous visitor"} <span className="font-mono">{lookup.id}</span>
       </h3>
+      {lookup.kind === "anonymous_id" && profile.data.identity.user_id !== null && (
+        <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="person-identified">
+          Later identified as user <span className="font-mono">{profile.data.identity.user_id}</span>: their events are
+          shown together.
+        </p>
+      )}
       <div className="grid gap-4 md:grid-cols-3">
         <section className={card} aria-labelledby="person-profile-heading">
           <h4 id="person-profile-heading" className={heading}>

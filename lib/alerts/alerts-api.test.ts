@@ -6,6 +6,8 @@ import { createTenant, type Tenant, testBaseUrl } from "../../testing/fixtures";
 import { type SignedInMember, signedInMember } from "../../testing/members";
 import { createApiKey } from "../auth/api-keys";
 import { closeDatabase, getPrisma } from "../db/client";
+import { MEASURE_TYPES } from "../query/vocabulary";
+import { joinConversionFilter, measureOfChoice } from "./measure-choice";
 import { verifySignature } from "./signature";
 
 type Auth = { cookie: string } | { key: string };
@@ -135,7 +137,50 @@ describe("rules", () => {
     });
     expect(broken.status).toBe(400);
   });
+
+  it("takes every measure of the query language, and a goal only of the rule's project", async () => {
+    const [own, elsewhere] = await Promise.all(
+      [tenant, await createTenant()].map((t) =>
+        getPrisma().goal.create({
+          data: {
+            organizationId: t.organizationId,
+            projectId: t.projectId,
+            name: `Signed up ${t.projectId}`,
+            definition: { type: "event", event: "signup", conditions: [] },
+          },
+        }),
+      ),
+    );
+    const inputs = { property: "amount", goal: own!.id };
+    for (const type of MEASURE_TYPES) {
+      const measure = measureOfChoice(type, inputs);
+      const filters = joinConversionFilter(measure, [], "signup");
+      const created = await call(
+        analyst,
+        "POST",
+        "/api/v1/alerts",
+        rule(tenant.projectId, { name: type, query: { kind: "metric", measure, filters } }),
+      );
+      expect(created.status, type).toBe(201);
+    }
+    for (const method of ["POST", "PATCH"] as const) {
+      const foreign = { kind: "metric", measure: { type: "goal_visitors", goal: elsewhere!.id } };
+      const response =
+        method === "POST"
+          ? await call(analyst, "POST", "/api/v1/alerts", rule(tenant.projectId, { query: foreign }))
+          : await call(analyst, "PATCH", `/api/v1/alerts/${await ruleId()}`, { query: foreign });
+      expect(response.status, method).toBe(400);
+      expect(await response.json()).toMatchObject({
+        error: { code: "invalid_request", details: [{ path: "query.measure.goal" }] },
+      });
+    }
+  });
 });
+
+async function ruleId(): Promise<string> {
+  const created = await call(analyst, "POST", "/api/v1/alerts", rule(tenant.projectId));
+  return ((await created.json()) as { id: string }).id;
+}
 
 describe("channels", () => {
   it("are managed by admins, who see the webhook secret once; others see names and kinds", async () => {

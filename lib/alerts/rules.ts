@@ -4,6 +4,7 @@ import "server-only";
 import { getPrisma } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { ApiError } from "../errors";
+import { resolveQueryGoals } from "../goals/goals";
 import { assertSegmentOfProject } from "../segments/segments";
 import { isUuid } from "../uuid";
 import {
@@ -70,6 +71,8 @@ export async function createRule(actor: AlertActor, body: unknown) {
   assertCanCreateRule(access);
   await assertChannelsInProject(access, input.channel_ids);
   await assertSegmentOfProject(access, input.query.segment, "query.segment");
+  // A goal of another project would fail every evaluation: refused now, as the query API refuses it.
+  await resolveQueryGoals(access.organizationId, access.projectId, input.query);
   const rule = await getPrisma().alertRule.create({
     data: {
       organizationId: access.organizationId,
@@ -109,7 +112,10 @@ export async function updateRule(actor: AlertActor, id: string, body: unknown) {
   const { rule, access } = await ruleWithAccess(actor, id);
   assertCanEditRule(access, rule.createdBy);
   if (input.channel_ids) await assertChannelsInProject(access, input.channel_ids);
-  if (input.query) await assertSegmentOfProject(access, input.query.segment, "query.segment");
+  if (input.query) {
+    await assertSegmentOfProject(access, input.query.segment, "query.segment");
+    await resolveQueryGoals(access.organizationId, access.projectId, input.query);
+  }
   const current = alertDefinitionSchema.parse(rule.definition);
   const definition = {
     query: input.query ?? current.query,

@@ -173,6 +173,39 @@ describe("GET /api/v1/embed/{token}/data", () => {
   });
 });
 
+describe("new vs returning in an embed", () => {
+  it("lets viewers pick a visitor type and refuses one that is neither, and locks first-touch filters", async () => {
+    // Every buyer was first seen an hour ago: all new in the last 24 hours.
+    const token = await customerToken({ editable: ["visitor_type"] });
+    const values = await get(`/api/v1/embed/${token}/values?field=visitor_type`);
+    expect(await values.json()).toEqual({ field: "visitor_type", values: [{ value: "new", count: 3 }] });
+    const purchases = async (query: string) => {
+      const response = await get(`/api/v1/embed/${token}/data${query}`);
+      expect(response.status, query).toBe(200);
+      return ((await response.json()) as { widgets: { result: { value?: number } }[] }).widgets[0]!.result.value;
+    };
+    expect(await purchases("?filter.visitor_type=new")).toBe(3);
+    expect(await purchases("?filter.visitor_type=returning")).toBe(0);
+    const bad = await get(`/api/v1/embed/${token}/data?filter.visitor_type=loyal`);
+    expect(bad.status).toBe(400);
+    expect((await errorOf(bad)).code).toBe("invalid_request");
+    // A first touch locked by the customer's backend: their events came with no referrer.
+    const fromSearch = await customerToken({
+      params: {
+        filters: [
+          { field: "properties.customer_id", op: "equals", value: "42" },
+          { field: "first_referrer", op: "equals", value: "google.com" },
+        ],
+        range: { relative: "last_24_hours" },
+        timezone: "UTC",
+      },
+    });
+    const locked = await get(`/api/v1/embed/${fromSearch}/data`);
+    expect(locked.status).toBe(200);
+    expect(((await locked.json()) as { widgets: { result: { value?: number } }[] }).widgets[0]!.result.value).toBe(0);
+  });
+});
+
 describe("GET /api/v1/embed/{token}", () => {
   it("describes what the token opens and allows", async () => {
     const response = await get(
@@ -181,6 +214,8 @@ describe("GET /api/v1/embed/{token}", () => {
     const body = (await response.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ resource: { type: "report", id: reportId }, editable: ["country"], downloads: true });
     expect(body.expires_in_ms).toBeGreaterThan(3_500_000);
+    // Locked to no segment (lib/segments/segments-api.test.ts: one that is).
+    expect(body.segment).toBeNull();
   });
 });
 

@@ -29,7 +29,18 @@ export const editableSchema = z
  */
 export const viewerChoicesSchema = z.object({
   range: rangeSchema.optional(),
-  filters: z.partialRecord(z.enum(DIMENSIONS), storableText().min(1).max(500)).default({}),
+  filters: z
+    .partialRecord(z.enum(DIMENSIONS), storableText().min(1).max(500))
+    .default({})
+    // Each choice is a filter like any other: what a filter on its field refuses ("visitor_type is
+    // new or returning"), a choice does too.
+    .superRefine((filters, ctx) => {
+      for (const [field, value] of Object.entries(filters)) {
+        const checked = filterSchema.safeParse({ field, op: "equals", value });
+        if (!checked.success)
+          ctx.addIssue({ code: "custom", path: [field], message: checked.error.issues[0]?.message ?? "invalid value" });
+      }
+    }),
 });
 
 export const embedThemeSchema = z.object({

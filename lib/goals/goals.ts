@@ -12,7 +12,7 @@ import { requireUser } from "../auth/session";
 import { getPrisma } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { ApiError } from "../errors";
-import { GOAL_FIELD, type QueryDefinition } from "../query/schemas";
+import { type Filter, GOAL_FIELD, type Measure } from "../query/schemas";
 import { isGoalMeasure } from "../query/vocabulary";
 import { isUuid } from "../uuid";
 import {
@@ -181,15 +181,15 @@ export async function deleteGoal(manager: GoalManager, goalId: string): Promise<
 /**
  * The goals a query names (its goal measure, its "goal" filters), by id, from the query's own
  * project: a goal of another project (or organization) or none at all is a 400 naming where the
- * query names it. Empty when it names none.
+ * query names it. Empty when it names none. A query, or an alert rule's (checked when saved).
  */
 export async function resolveQueryGoals(
   organizationId: string,
   projectId: string,
-  query: QueryDefinition,
+  query: { measure?: Measure; filters: readonly Filter[] },
 ): Promise<Record<string, GoalDefinition>> {
   const named: { id: string; path: string }[] = [];
-  if ("measure" in query && "goal" in query.measure && isGoalMeasure(query.measure.type))
+  if (query.measure && "goal" in query.measure && isGoalMeasure(query.measure.type))
     named.push({ id: query.measure.goal, path: "query.measure.goal" });
   query.filters.forEach((filter, i) => {
     if (filter.field === GOAL_FIELD) named.push({ id: String(filter.value), path: `query.filters[${i}].value` });

@@ -19,6 +19,18 @@ let admin: SignedInMember;
 let outsider: SignedInMember;
 /** Alice's events (user id "alice"), in the order the timeline must show them. */
 let alice: EventRow[];
+const carol = [
+  eventRow({
+    name: "pageview",
+    timestamp: at(-23 * 60),
+    anonymousId: "anon-carol",
+    path: "/blog",
+    referrerHost: "hn.example",
+  }),
+  eventRow({ name: "pageview", timestamp: at(40), anonymousId: "anon-carol", path: "/pricing" }),
+  eventRow({ name: "signup", timestamp: at(45), userId: "carol", anonymousId: "anon-carol", path: "/signup" }),
+  eventRow({ name: "pageview", timestamp: at(50), userId: "carol", anonymousId: "anon-carol", path: "/app" }),
+];
 
 const newestFirst = (rows: EventRow[]) =>
   [...rows].sort((a, b) => b.timestamp.getTime() - a.timestamp.getTime() || (a.eventId < b.eventId ? 1 : -1));
@@ -55,13 +67,19 @@ beforeAll(async () => {
     user(65, "pageview", { path: "/docs", browser: "Safari", os: "iOS", deviceType: "mobile", country: "FR" }),
     user(70, "pageview", { path: "/docs/api" }),
   ];
-  await ensureEventPartitions(getPool(), at(-60), at(120));
+  await ensureEventPartitions(getPool(), at(-24 * 60), at(120));
   await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [
     ...alice,
     // Someone else at the same minutes, and an anonymous visitor whose id is the string "alice":
     // the same actor hash as user "alice", a different person.
     eventRow({ name: "pageview", timestamp: at(10), userId: "bob", path: "/" }),
     eventRow({ name: "pageview", timestamp: at(30), anonymousId: "alice", path: "/anon" }),
+    // Carol browses anonymously a day early and again before signing in, then is identified.
+    ...carol,
+    // A device two users signed in on: its anonymous events stay their own.
+    eventRow({ name: "pageview", timestamp: at(5), anonymousId: "shared-device", path: "/" }),
+    eventRow({ name: "pageview", timestamp: at(6), userId: "dan", anonymousId: "shared-device", path: "/" }),
+    eventRow({ name: "pageview", timestamp: at(7), userId: "erin", anonymousId: "shared-device", path: "/" }),
   ]);
   // Alice in another organization's project is invisible here.
   await writeEvents(getPool(), other.organizationId, other.projectId, [
@@ -139,6 +157,7 @@ describe("a person's profile and timeline", () => {
     const profile = (await response.json()) as PersonProfile;
     expect(profile).toEqual({
       person: { user_id: "alice", anonymous_id: null },
+      identity: { user_id: "alice", anonymous_ids: ["anon-alice"] },
       first_seen: at(0).toISOString(),
       last_seen: at(70).toISOString(),
       device: "mobile",
@@ -181,10 +200,38 @@ describe("a person's profile and timeline", () => {
       await get(analyst, people(tenant.projectId, "anonymous_id=alice"))
     ).json()) as PersonProfile;
     expect(profile.person).toEqual({ user_id: null, anonymous_id: "alice" });
+    expect(profile.identity).toEqual({ user_id: null, anonymous_ids: ["alice"] });
     expect([profile.first_seen, profile.last_seen]).toEqual([at(30).toISOString(), at(30).toISOString()]);
     const page = (await (await get(analyst, events(tenant.projectId, "anonymous_id=alice"))).json()) as TimelinePage;
     expect(page.events.map((e) => e.path)).toEqual(["/anon"]);
     expect(page.next_cursor).toBeNull();
+  });
+
+  it("shows an anonymous id later identified as a user as one history, looked up by either id", async () => {
+    for (const query of ["user_id=carol", "anonymous_id=anon-carol"]) {
+      const profile = (await (await get(analyst, people(tenant.projectId, query))).json()) as PersonProfile;
+      expect(profile.identity, query).toEqual({ user_id: "carol", anonymous_ids: ["anon-carol"] });
+      // First seen and the first source are the anonymous visit's, a day before the sign-up.
+      expect(profile.first_seen).toBe(at(-23 * 60).toISOString());
+      expect(profile.first_source.referrer).toBe("hn.example");
+      expect(profile.last_seen).toBe(at(50).toISOString());
+      const page = (await (await get(analyst, events(tenant.projectId, `${query}&limit=3`))).json()) as TimelinePage;
+      const older = (await (
+        await get(analyst, events(tenant.projectId, `${query}&limit=3&cursor=${page.next_cursor}`))
+      ).json()) as TimelinePage;
+      expect([...page.events, ...older.events].map((e) => e.event_id)).toEqual(
+        newestFirst(carol).map((e) => e.eventId),
+      );
+      expect(older.next_cursor).toBeNull();
+    }
+    // Identified as two users: looked up by the device's id, its anonymous events are no one user's;
+    // looked up by a user, their history holds the anonymous visits of every device they signed in on.
+    const shared = (await (
+      await get(analyst, people(tenant.projectId, "anonymous_id=shared-device"))
+    ).json()) as PersonProfile;
+    expect(shared.identity).toEqual({ user_id: null, anonymous_ids: ["shared-device"] });
+    const dan = (await (await get(analyst, events(tenant.projectId, "user_id=dan"))).json()) as TimelinePage;
+    expect(dan.events.map((e) => e.path)).toEqual(["/", "/"]);
   });
 
   it("pages the timeline newest first by cursor, every event exactly once, with its properties", async () => {

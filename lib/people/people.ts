@@ -1,13 +1,16 @@
 // People: one person's profile and timeline in a project, for owners, admins and analysts. Viewers
 // get 403: person-level data (ids, properties, what one visitor did) is more sensitive than the
-// aggregates they may read. Anyone outside the organization gets 404. Reads through
-// person-events.ts, whose cost is bounded by the person's hash bucket, never the project's events.
+// aggregates they may read. Anyone outside the organization gets 404. A person is the id looked up
+// with the ids it is known to be one visitor with (identity.ts: an anonymous id later identified as
+// a user). Reads through person-events.ts, whose cost is bounded by each id's hash bucket, never the
+// project's events.
 import "server-only";
 import { hasRole } from "../auth/roles";
 import { readInReportSnapshot } from "../db/report-read";
 import { ApiError } from "../errors";
 import { getProjectForUser } from "../workspace/projects-for-user";
-import { type PersonEventRow, type PersonTenant, readPersonEvents } from "./person-events";
+import { readIdentityEvents, resolveIdentity } from "./identity";
+import type { PersonEventRow, PersonTenant } from "./person-events";
 import { sessionsOf } from "./person-sessions";
 import type { PersonProfile, PersonRef, TimelinePage } from "./schemas";
 import { encodeCursor, type TimelineCursor } from "./timeline-cursor";
@@ -37,9 +40,13 @@ const latest = (events: PersonEventRow[], pick: (e: PersonEventRow) => string | 
 
 export async function readPersonProfile(tenant: PersonTenant, person: PersonRef): Promise<PersonProfile> {
   return readInReportSnapshot(async (db) => {
-    const [first] = await readPersonEvents(db, tenant, person, { order: "asc", limit: 1 });
+    const identity = await resolveIdentity(db, tenant, person);
+    const [first] = await readIdentityEvents(db, tenant, identity, { order: "asc", limit: 1 });
     if (!first) throw nobody(person);
-    const recent = await readPersonEvents(db, tenant, person, { order: "desc", limit: SESSION_EVENTS_LIMIT + 1 });
+    const recent = await readIdentityEvents(db, tenant, identity, {
+      order: "desc",
+      limit: SESSION_EVENTS_LIMIT + 1,
+    });
     const complete = recent.length <= SESSION_EVENTS_LIMIT;
     const read = recent.slice(0, SESSION_EVENTS_LIMIT);
     return {
@@ -47,6 +54,7 @@ export async function readPersonProfile(tenant: PersonTenant, person: PersonRef)
         "userId" in person
           ? { user_id: person.userId, anonymous_id: null }
           : { user_id: null, anonymous_id: person.anonymousId },
+      identity: { user_id: identity.userId, anonymous_ids: identity.anonymousIds },
       first_seen: first.timestamp.toISOString(),
       last_seen: (read[0] ?? first).timestamp.toISOString(),
       device: latest(read, (e) => e.device_type),
@@ -66,14 +74,14 @@ export async function readPersonProfile(tenant: PersonTenant, person: PersonRef)
   });
 }
 
-/** A page of the person's events, newest first, with properties; 404 when nobody has that id. */
+/** A page of the person's events (of every id of theirs), newest first, with properties; 404 when nobody has that id. */
 export async function readPersonTimeline(
   tenant: PersonTenant,
   person: PersonRef,
   page: { limit: number; cursor?: TimelineCursor },
 ): Promise<TimelinePage> {
-  const rows = await readInReportSnapshot((db) =>
-    readPersonEvents(db, tenant, person, {
+  const rows = await readInReportSnapshot(async (db) =>
+    readIdentityEvents(db, tenant, await resolveIdentity(db, tenant, person), {
       order: "desc",
       limit: page.limit + 1,
       after: page.cursor,

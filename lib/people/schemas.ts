@@ -49,7 +49,13 @@ export const personSessionSchema = z.object({
 });
 
 export const personProfileSchema = z.object({
+  /** The id looked up. */
   person: z.object({ user_id: z.string().nullable(), anonymous_id: z.string().nullable() }),
+  /**
+   * The ids whose events make this history: an anonymous id later identified as a user is one
+   * person with that user (lib/people/identity.ts), whichever of the two was looked up.
+   */
+  identity: z.object({ user_id: z.string().nullable(), anonymous_ids: z.array(z.string()) }),
   first_seen: z.iso.datetime(),
   last_seen: z.iso.datetime(),
   /** The latest known values over the events read for sessions. */

@@ -285,6 +285,12 @@ const reports: QueryDefinitionInput[] = [
   { kind: "funnel", steps: [{ event: "pageview" }, { event: "purchase" }], window: { value: 2, unit: "hour" } },
   { kind: "retention", start_event: "pageview", return_event: "pageview", period: "day", periods: 7 },
   { kind: "retention", start_event: "pageview", return_event: "purchase", period: "week", periods: 4 },
+  // First seen: zoe was first seen in the range (new), and her referrer was her first touch.
+  { kind: "breakdown", dimension: "visitor_type", measure: { type: "unique_users" } },
+  { kind: "trend", interval: "day", measure: { type: "new_users" } },
+  { kind: "metric", measure: { type: "returning_users" } },
+  { kind: "breakdown", dimension: "first_referrer", measure: { type: "unique_users" } },
+  { kind: "metric", filters: [{ field: "visitor_type", op: "equals", value: "new" }] },
 ];
 
 const pricing = { field: "path", op: "equals", value: "/pricing" } as const;
@@ -365,13 +371,13 @@ async function expectSameReports(tenant: Tenant, reference: Tenant) {
 const actorOf = async (id: string) =>
   (await getPool().query<{ a: string }>("SELECT hashtextextended($1, 0)::text AS a", [id])).rows[0]!.a;
 
-/** Where a person's id or hash still shows in the project: raw events, rollups, numbering. */
+/** Where a person's id or hash still shows in the project: raw events, rollups, numbering, first seen. */
 async function tracesOf(tenant: Tenant, person: { userId?: string; anonymousId?: string }) {
   const db = getPool();
   const id = person.userId ?? person.anonymousId!;
   const actor = await actorOf(id);
   const params = [tenant.projectId, id];
-  const [events, rollups, actors] = await Promise.all([
+  const [events, rollups, actors, firstSeen] = await Promise.all([
     db.query(
       `SELECT count(*)::int AS n FROM events WHERE project_id = $1 AND ${person.userId ? "user_id" : "anonymous_id"} = $2`,
       params,
@@ -384,8 +390,17 @@ async function tracesOf(tenant: Tenant, person: { userId?: string; anonymousId?:
       tenant.projectId,
       actor,
     ]),
+    db.query("SELECT count(*)::int AS n FROM actor_first_seen WHERE project_id = $1 AND actor = $2::bigint", [
+      tenant.projectId,
+      actor,
+    ]),
   ]);
-  return { events: events.rows[0].n, rollups: rollups.rows[0].n, actors: actors.rows[0].n };
+  return {
+    events: events.rows[0].n,
+    rollups: rollups.rows[0].n,
+    actors: actors.rows[0].n,
+    firstSeen: firstSeen.rows[0].n,
+  };
 }
 
 /** Rows of the derived tables that still name zoe's own referrer (only her events carried it). */
@@ -538,7 +553,11 @@ describe("deleting a person's events", () => {
       [full.projectId],
     );
     expect(zoeIds.rowCount).toBeGreaterThan(80);
-    expect(await tracesOf(full, { userId: "zoe" })).toMatchObject({ rollups: expect.any(Number), actors: 1 });
+    expect(await tracesOf(full, { userId: "zoe" })).toMatchObject({
+      rollups: expect.any(Number),
+      actors: 1,
+      firstSeen: 1,
+    });
     const named = await zoesBlogRows(full);
     for (const table of ["event_rollups", "dimension_actor_bitmaps", "event_counts_daily", "session_key_values"])
       expect(named[table], table).toBeGreaterThan(0);
@@ -582,7 +601,7 @@ describe("deleting a person's events", () => {
     expect(result.events).toBe(zoeIds.rowCount! + 1);
     expect(result.eventKeys).toBe(result.events);
     expect(result.actors).toBe(1);
-    expect(await tracesOf(full, { userId: "zoe" })).toEqual({ events: 0, rollups: 0, actors: 0 });
+    expect(await tracesOf(full, { userId: "zoe" })).toEqual({ events: 0, rollups: 0, actors: 0, firstSeen: 0 });
     expect(
       Object.values(await zoesBlogRows(full)).every((n) => n === 0),
       JSON.stringify(await zoesBlogRows(full)),
@@ -606,12 +625,13 @@ describe("deleting a person's events", () => {
     await refreshRollups(db, { wait: true });
     await expectSameDerivedState(full, withoutZoe);
     await expectSameReports(full, withoutZoe);
+    // ~50 reports on three projects, raw and from rollups, twice, and every derived table compared.
   }, 180_000);
 
   it("deletes by anonymous id every event carrying it, and a second run finds nothing", async () => {
     const result = await deletePersonEvents(full.projectId, { anonymousId: "bob" });
     expect(result.events).toBe(seeds.filter((s) => s.who === "bob").length);
-    expect(await tracesOf(full, { anonymousId: "bob" })).toEqual({ events: 0, rollups: 0, actors: 0 });
+    expect(await tracesOf(full, { anonymousId: "bob" })).toEqual({ events: 0, rollups: 0, actors: 0, firstSeen: 0 });
     await expectSameDerivedState(full, withoutZoeAndBob);
     await expectSameReports(full, withoutZoeAndBob);
     expect(await deletePersonEvents(full.projectId, { anonymousId: "bob" })).toMatchObject({ events: 0, batches: 0 });
@@ -627,6 +647,12 @@ describe("deleting a person's events", () => {
     expect(await deletePersonEvents(tenant.projectId, { anonymousId: "device-1" })).toMatchObject({ events: 2 });
     const left = await getPool().query("SELECT anonymous_id FROM events WHERE project_id = $1", [tenant.projectId]);
     expect(left.rows).toEqual([{ anonymous_id: "device-2" }]);
+    // kim's first seen is now her remaining event's, as if the deleted one had never been tracked.
+    const kim = await getPool().query(
+      "SELECT first_seen_at FROM actor_first_seen WHERE project_id = $1 AND actor = hashtextextended('kim', 0)",
+      [tenant.projectId],
+    );
+    expect(kim.rows).toEqual([{ first_seen_at: at("2026-03-10T10:06:00Z") }]);
     // kim still has an event: her numbering entry stays.
     await expect(deletePersonEvents(randomUUID(), { userId: "kim" })).rejects.toMatchObject({ code: "not_found" });
     await expect(deletePersonEvents(tenant.projectId, { userId: "" })).rejects.toMatchObject({

@@ -22,6 +22,7 @@ import "server-only";
 import type pg from "pg";
 import { getPool } from "../db/client";
 import { ApiError } from "../errors";
+import { recomputeFirstSeen } from "../query/first-seen-refresh";
 import { ROLLED_DIMENSIONS } from "../query/rollups";
 import { EVENTS_CHANNEL } from "../realtime/hub";
 import {
@@ -37,7 +38,7 @@ import {
 export type PersonId = { userId: string } | { anonymousId: string };
 
 /** The counters of PersonDeletionResult a derived table's cleaner adds to. */
-type RecomputedCounter = "hours" | "bitmaps" | "counts" | "sessions" | "actors";
+type RecomputedCounter = "hours" | "bitmaps" | "counts" | "sessions" | "firstSeen" | "actors";
 
 /** One derived table's (or a few built together) cleaner: per batch, once at the end, or both. */
 interface DerivedTable {
@@ -69,6 +70,8 @@ export const DERIVED_TABLES: readonly DerivedTable[] = [
     recompute: recomputeSessions,
     counter: "sessions",
   },
+  // Whole rows per actor, recomputed from their remaining events whatever the watermark.
+  { tables: ["actor_first_seen"], recompute: recomputeFirstSeen, counter: "firstSeen" },
   // Last: the numbering is what every bitmap's bits refer to.
   { tables: ["project_actors"], finish: eraseActors, counter: "actors" },
 ];
@@ -97,6 +100,8 @@ export interface PersonDeletionResult {
   /** Daily count combinations (event_counts_daily) the person's events were taken out of. */
   counts: number;
   sessions: number;
+  /** Actors whose first seen (actor_first_seen) was recomputed or removed. */
+  firstSeen: number;
   /** project_actors entries whose hash was erased. */
   actors: number;
   batches: number;
@@ -283,6 +288,7 @@ export async function deletePersonEvents(
     bitmaps: 0,
     counts: 0,
     sessions: 0,
+    firstSeen: 0,
     actors: 0,
     batches: 0,
   };

@@ -136,7 +136,13 @@ describe("retention", () => {
       "SELECT event_id FROM events WHERE project_id = $1 AND timestamp < '2019-05-01'",
       [short.projectId],
     );
+    const firstSeen = () =>
+      getPool().query("SELECT * FROM actor_first_seen WHERE project_id = $1 ORDER BY actor", [short.projectId]);
+    const firstSeenBefore = (await firstSeen()).rows;
+    expect(firstSeenBefore).toHaveLength(2);
     const report = await enforceRetention(getPool(), { now });
+    // First seen is an aggregate of all history: raw events going leave it as it was.
+    expect((await firstSeen()).rows).toEqual(firstSeenBefore);
     expect(report).not.toBeNull();
     const gone = ["events_p2019_01", "events_p2019_02", "events_p2019_04"];
     const partitions = await listEventPartitions(getPool());
@@ -253,6 +259,17 @@ describe("retention", () => {
       { from: "2019-06-01", to: "2019-07-14" },
     );
     expect(recent.meta.retention).toBeUndefined();
+  });
+
+  it("still counts visitors first seen before the raw horizon as returning", async () => {
+    const split = await report(
+      short,
+      { kind: "breakdown", dimension: "visitor_type", measure: { type: "unique_users" } },
+      { from: "2019-05-02", to: "2019-07-14" },
+    );
+    // Both were first seen in January, whose events are gone.
+    expect((split.data as { rows: unknown[] }).rows).toEqual([{ value: "returning", measure: 2 }]);
+    expect(split.meta.retention).toBeUndefined();
   });
 
   it("refuses aggregates kept for less time than raw events", async () => {

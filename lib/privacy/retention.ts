@@ -10,6 +10,10 @@
 // - ledger entries (event_keys) of events past the horizon go by arrival time;
 // - aggregates past the aggregate horizon are deleted in batches the same way. Aggregates of hours
 //   whose raw events are gone stay: reports read them (see retention-clamp.ts).
+// - actor_first_seen (when each visitor was first seen, and their first touch) is an aggregate of all
+//   history and is left alone: a visitor back after their old events went is still returning. It
+//   holds one row per visitor, goes with a person's deletion, and goes with no horizon: dropping
+//   old rows would count long-time visitors as new.
 // A dry run (planRetention) counts what would go without deleting anything.
 import "server-only";
 import type pg from "pg";

@@ -19,6 +19,7 @@
 import { ApiError } from "../errors";
 import type { GoalDefinition } from "../goals/schemas";
 import { actorHash, filtersCondition } from "./fields";
+import { isVisitorFilter, visitorFiltersCondition } from "./first-seen";
 import { goalEventCondition } from "./goal-events";
 import type { GroupedSql, Grouping } from "./measure";
 import { CONVERSION_FIELD, type Filter, GOAL_FIELD, type QueryDefinition } from "./schemas";
@@ -72,24 +73,24 @@ export function conversionCondition(scope: QueryScope, alias = "e"): Sql {
 }
 
 /**
- * The event filters and the conversion filters of a scope (and only a goal's completions, when
- * asked), on the events of `alias`. Filters on session dimensions keep sessions: they apply to the
- * sessionised events (lib/query/session-dimensions.ts).
+ * The event filters, the conversion filters and the visitor filters (first seen: lib/query/first-seen.ts)
+ * of a scope (and only a goal's completions, when asked), on the events of `alias`. Filters on
+ * session dimensions keep sessions: they apply to the sessionised events (lib/query/session-dimensions.ts).
  */
 export function allFiltersCondition(scope: QueryScope, alias = "e"): Sql {
-  const onEvents = eventFilters(scope.filters).filter((f) => !isSessionDimension(f.field));
+  const onEvents = eventFilters(scope.filters).filter((f) => !isSessionDimension(f.field) && !isVisitorFilter(f));
   const completing =
     scope.completing === undefined ? trusted("TRUE") : goalEventCondition(goalOf(scope, scope.completing), alias);
-  return sql`${filtersCondition(onEvents, alias)} AND ${completing} AND ${conversionCondition(scope, alias)}`;
+  return sql`${filtersCondition(onEvents, alias)} AND ${completing} AND ${conversionCondition(scope, alias)} AND ${visitorFiltersCondition(scope, alias)}`;
 }
 
 /**
- * Whether derived sources may be asked: a query measuring a goal (lib/query/goals.ts) is answered
- * from raw events; one with a conversion filter only by the sources that keep actors (sources.ts),
- * and retention only without filters (rollups.ts).
+ * Whether derived sources may be asked: a query measuring a goal (lib/query/goals.ts) or with a
+ * visitor filter (an actor's first seen) is answered from raw events; one with a conversion filter
+ * only by the sources that keep actors (sources.ts), and retention only without filters (rollups.ts).
  */
 export function rollupsMayAnswer(query: QueryDefinition): boolean {
-  return !("measure" in query && isGoalMeasure(query.measure.type));
+  return !query.filters.some(isVisitorFilter) && !("measure" in query && isGoalMeasure(query.measure.type));
 }
 
 /** The conversion rate needs something to convert to: a filter keeping the visitors who did an event. */

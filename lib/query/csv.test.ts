@@ -17,6 +17,40 @@ describe("resultToCsv", () => {
     expect(csv).toBe(["Page,Value", '"/a,""b""",3', `"'=HYPERLINK(""x"")",-2`, "Not set,1", "Other,4", ""].join("\n"));
   });
 
+  it("heads new vs returning in words: the dimension, a trend's series, the measure as given", () => {
+    const split = resultToCsv(
+      {
+        kind: "breakdown",
+        dimension: "visitor_type",
+        rows: [
+          { value: "new", measure: 2 },
+          { value: "returning", measure: 1 },
+        ],
+        other: null,
+      },
+      { valueHeading: "Visitors" },
+    );
+    expect(split).toBe("Visitor type,Visitors\nnew,2\nreturning,1\n");
+    const perDay = resultToCsv({
+      kind: "trend",
+      interval: "day",
+      dimension: "visitor_type",
+      buckets: [{ start: "2026-03-05T00:00:00.000Z", label: "2026-03-05" }],
+      series: [
+        { key: "new", other: false, values: [2], total: 2 },
+        { key: "returning", other: false, values: [1], total: 1 },
+      ],
+    });
+    expect(perDay).toBe("Day,New,Returning\n2026-03-05,2,1\n");
+    const byFirstReferrer = resultToCsv({
+      kind: "breakdown",
+      dimension: "first_referrer",
+      rows: [{ value: null, measure: 3 }],
+      other: null,
+    });
+    expect(byFirstReferrer).toBe("First referrer,Value\nDirect / none,3\n");
+  });
+
   it("heads columns in the widgets' words and keeps stored values in the cells", () => {
     const breakdown = resultToCsv(
       {

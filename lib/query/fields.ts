@@ -1,11 +1,16 @@
 // Maps dimensions, filters and the "actor" to SQL over the events table (alias e). Column names
-// come only from the allow-list below; property paths and all values travel as parameters.
+// come only from the allow-list below; property paths and all values travel as parameters. The
+// visitor's dimensions (visitor_type, first_*) are no event column: lib/query/first-seen.ts.
 import { ApiError } from "../errors";
 import { CONVERSION_FIELD, type Dimension, type Filter, GOAL_FIELD } from "./schemas";
 import { join, type Sql, sql, trusted } from "./sql";
+import { isVisitorDimension, type VisitorDimension } from "./vocabulary";
 import { likePatternOf } from "./wildcard";
 
-const columns: Record<Exclude<Dimension, `properties.${string}`>, string> = {
+/** Dimensions that are a column: of the events table, or of the sessionised events (entry and exit page). */
+export type ColumnDimension = Exclude<Dimension, `properties.${string}` | VisitorDimension>;
+
+const columns: Record<ColumnDimension, string> = {
   event: "name",
   path: "path",
   title: "title",
@@ -31,6 +36,7 @@ export function isPropertyPath(dimension: Dimension): dimension is `properties.$
 }
 
 export function columnName(dimension: Exclude<Dimension, `properties.${string}`>): string {
+  if (isVisitorDimension(dimension)) throw new Error(`${dimension} is the visitor's, no event column`);
   return columns[dimension];
 }
 
@@ -40,6 +46,8 @@ function propertyPath(dimension: `properties.${string}`): string[] {
 
 /** The dimension's value as text (NULL when absent). */
 export function dimensionText(dimension: Dimension, alias = "e"): Sql {
+  if (isVisitorDimension(dimension))
+    throw new Error(`${dimension} is the visitor's: it compiles with its scope (first-seen.ts)`);
   if (isPropertyPath(dimension)) return sql`${trusted(alias)}.properties #>> ${propertyPath(dimension)}::text[]`;
   return trusted(`${alias}.${columns[dimension]}`);
 }
@@ -149,6 +157,7 @@ function filterCondition(filter: Filter, alias: string): Sql {
   // A conversion filter keeps actors, not events, within the query's range: lib/query/conversion-filter.ts.
   if (field === CONVERSION_FIELD || field === GOAL_FIELD)
     throw new Error("conversion filters compile with their scope (allFiltersCondition)");
+  if (isVisitorDimension(field)) throw new Error("visitor filters compile with their scope (allFiltersCondition)");
   return isPropertyPath(field)
     ? propertyFilterCondition(filter, field, alias)
     : textFilterCondition(filter, dimensionText(field, alias));

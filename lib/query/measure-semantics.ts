@@ -13,6 +13,8 @@ export const RATE_MEASURES: readonly MeasureType[] = ["bounce_rate", "conversion
 const ZERO_WHEN_EMPTY: readonly MeasureType[] = [
   "count",
   "unique_users",
+  "new_users",
+  "returning_users",
   "sessions",
   "sum",
   "goal_visitors",

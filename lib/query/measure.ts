@@ -1,9 +1,17 @@
 // A measure grouped by time bucket and/or dimension, over raw events. Event measures aggregate
 // events; session measures aggregate the sessions of lib/query/sessions.ts (bucketed by start,
-// grouped by the session's first event).
+// grouped by the session's first event); new and returning visitors, and the visitor's dimensions,
+// join each event's actor's first seen (lib/query/first-seen.ts).
 
 import { conversionRateSql } from "./conversion-filter";
-import { actorHash, dimensionText, isPropertyPath, propertyNumber } from "./fields";
+import { actorHash, isPropertyPath, propertyNumber } from "./fields";
+import {
+  firstSeenAggregateSql,
+  firstSeenJoinSql,
+  groupingDimensionSql,
+  isFirstSeenMeasure,
+  periodStartSql,
+} from "./first-seen";
 import { goalMeasureSql } from "./goals";
 import type { Dimension, Measure } from "./schemas";
 import { type QueryScope, scopeCondition } from "./scope";
@@ -15,8 +23,8 @@ import {
   timeOnPageAggregate,
 } from "./session-dimensions";
 import { sessionsSql } from "./sessions";
-import { type Sql, sql, trusted } from "./sql";
-import { isGoalMeasure } from "./vocabulary";
+import { empty, type Sql, sql, trusted } from "./sql";
+import { isGoalMeasure, isVisitorDimension } from "./vocabulary";
 
 export type Interval = "hour" | "day" | "week" | "month";
 
@@ -28,6 +36,8 @@ export interface Grouping {
 }
 
 const sessionMeasures = new Set(["sessions", "bounce_rate", "avg_session_duration", "pages_per_session"]);
+/** Measures counting visitors (conversion_rate is unique users over unique users). */
+const VISITOR_MEASURES = new Set<Measure["type"]>(["unique_users", "new_users", "returning_users"]);
 
 export function isSessionMeasure(measure: Measure): boolean {
   return sessionMeasures.has(measure.type);
@@ -79,7 +89,11 @@ export function groupedMeasureSql(scope: QueryScope, measure: Measure, grouping:
   // Session dimensions, their filters and time on page need each event's session (session-dimensions.ts).
   const sessioned = needsSessionEvents(scope, grouping.dimension, measure);
   const time = session ? sql`s.started_at` : sql`e.timestamp`;
-  const dim = grouping.dimension ? (session ? sql`s.dim` : dimensionText(grouping.dimension, "e")) : null;
+  const dim = grouping.dimension
+    ? session
+      ? sql`s.dim`
+      : groupingDimensionSql(scope, grouping.dimension, grouping.interval)
+    : null;
   const bucket = grouping.interval
     ? sql`date_trunc(${grouping.interval}, ${time}, ${scope.timezone})`
     : sql`NULL::timestamptz`;
@@ -92,28 +106,36 @@ export function groupedMeasureSql(scope: QueryScope, measure: Measure, grouping:
   } else if (dim) {
     dimSelect = dim;
   }
+  // Event measures by a visitor dimension, and new or returning visitors, read each event's actor's first seen.
+  const byVisitor = !session && grouping.dimension !== undefined && isVisitorDimension(grouping.dimension);
+  const firstSeen = byVisitor || (!session && isFirstSeenMeasure(measure)) ? firstSeenJoinSql(scope) : empty;
   let source: Sql;
   let where: Sql;
   if (session) {
     const sessions = sessioned
-      ? sessionsOfSessionEventsSql(scope, grouping.dimension)
-      : sessionsSql(scope, grouping.dimension);
+      ? sessionsOfSessionEventsSql(scope, grouping.dimension, grouping.interval)
+      : sessionsSql(scope, grouping.dimension, grouping.interval);
     source = sql`(${sessions}) s`;
     where = sql`TRUE`;
   } else if (sessioned) {
     const properties =
       "property" in measure || (grouping.dimension !== undefined && isPropertyPath(grouping.dimension));
-    source = sql`${sessionEventsSql(scope, { properties })} e`;
+    source = sql`${sessionEventsSql(scope, { properties })} e ${firstSeen}`;
     where = sessionFiltersCondition(scope);
   } else {
-    source = sql`events e`;
+    source = sql`events e ${firstSeen}`;
     where = scopeCondition(scope);
   }
+  // Grouped by a visitor dimension, the events of no one have no value, and no visitor to count:
+  // measures of visitors leave them out rather than show an empty "no value" group.
+  if (byVisitor && VISITOR_MEASURES.has(measure.type)) where = sql`${where} AND e.actor IS NOT NULL`;
   const aggregate = session
     ? sessionAggregate(measure)
     : measure.type === "time_on_page"
       ? timeOnPageAggregate()
-      : eventAggregate(measure);
+      : isFirstSeenMeasure(measure)
+        ? firstSeenAggregateSql(measure, periodStartSql(scope, grouping.interval))
+        : eventAggregate(measure);
   return sql`
     SELECT ${bucket} AS bucket, ${dimSelect} AS dim, ${isOther} AS is_other, ${aggregate} AS value
     FROM ${source}

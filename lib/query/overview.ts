@@ -75,6 +75,8 @@ export const BREAKDOWN_PANELS: BreakdownPanel[] = [
   byVisitors("Browsers", "browser"),
   byVisitors("Operating systems", "os"),
   byVisitors("Devices", "device"),
+  // New: first seen in the range (lib/query/first-seen.ts); a row drills down to those visitors.
+  byVisitors("New vs returning", "visitor_type"),
   {
     title: "Custom events",
     dimension: "event",

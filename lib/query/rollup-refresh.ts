@@ -1,12 +1,13 @@
 // Keeps event_rollups current: folds in the events that arrived since the watermark (by
 // received_at), so late events land in their own (old) hour, then ORs the same events into the
-// daily actor bitmaps of their local days (and finds the day's mixed actors: mixed-actors-refresh.ts)
-// and adds them to the daily counts (count-cube-refresh.ts). Folded in bounded steps, one refresher at a time
-// (lib/query/refresh-steps.ts).
+// daily actor bitmaps of their local days (and finds the day's mixed actors: mixed-actors-refresh.ts),
+// adds them to the daily counts (count-cube-refresh.ts) and moves actors' first seen
+// (first-seen-refresh.ts). Folded in bounded steps, one refresher at a time (lib/query/refresh-steps.ts).
 import "server-only";
 import type pg from "pg";
 import { bitmapsFromNumbersSql } from "./actor-bitmaps";
 import { refreshEventCounts } from "./count-cube-refresh";
+import { refreshFirstSeen } from "./first-seen-refresh";
 import { refreshMixedActors } from "./mixed-actors-refresh";
 import { preparePairArrivals, refreshPairBitmaps } from "./pair-bitmaps-refresh";
 import { foldInSteps, type SteppedFold, type SteppedFoldResult } from "./refresh-steps";
@@ -282,6 +283,8 @@ const rollupFold: SteppedFold = {
     await refreshMixedActors(client, folded.projects, window);
     await refreshPairBitmaps(client, folded.projects, window);
     await refreshEventCounts(client, folded.projects, window);
+    // Every project's (first seen needs no whole-hour time zone); the first step also backfills.
+    await refreshFirstSeen(client, window?.upto ?? null);
     return folded.rows_written;
   },
 };

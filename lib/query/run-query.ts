@@ -13,6 +13,7 @@ import { resolveSegments } from "../segments/resolve";
 import { assertConversionRateDefined, rollupsMayAnswer } from "./conversion-filter";
 import { checkQueryCost, type IntervalAdjustment } from "./cost";
 import { runErrors } from "./errors";
+import { queryUsesFirstSeen, readFirstSeenWatermark } from "./first-seen";
 import { goalRateParts, withoutGoalMeasure } from "./goals";
 import { runBreakdown } from "./kinds/breakdown";
 import { runFunnel } from "./kinds/funnel";
@@ -206,6 +207,7 @@ async function runInSnapshot(
     event: "event" in query ? query.event : undefined,
     filters: query.filters,
     goals,
+    ...(queryUsesFirstSeen(query) ? { firstSeenWatermark: await readFirstSeenWatermark(db) } : {}),
   };
   if (query.kind === "funnel" || query.kind === "retention") {
     // They group millions of raw events by user: let both cores scan and hash them (measured on

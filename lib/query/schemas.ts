@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { storableText } from "../text";
 import { isValidTimeZone } from "../workspace/schemas";
-import { DIMENSIONS, GOAL_MEASURES, RELATIVE_RANGES } from "./vocabulary";
+import { DIMENSIONS, GOAL_MEASURES, RELATIVE_RANGES, VISITOR_TYPES } from "./vocabulary";
 
 // Defined zod-free in vocabulary.ts (the embed's client code needs them); existing importers read them here.
 export { DIMENSIONS, RELATIVE_RANGES };
@@ -83,6 +83,11 @@ export const filterSchema = z
       lte: "number",
     }[filter.op];
     const v = filter.value;
+    if (filter.field === "visitor_type" && v !== undefined) {
+      const values = Array.isArray(v) ? v : [v];
+      if (!values.every((value) => (VISITOR_TYPES as readonly unknown[]).includes(value)))
+        ctx.addIssue({ code: "custom", path: ["value"], message: `visitor_type is ${VISITOR_TYPES.join(" or ")}` });
+    }
     if (filter.field === CONVERSION_FIELD) {
       const names = Array.isArray(v) ? v : [v];
       if (!CONVERSION_OPS.includes(filter.op))
@@ -118,6 +123,10 @@ export const filterSchema = z
 export const measureSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("count") }),
   z.strictObject({ type: z.literal("unique_users") }),
+  /** Visitors first seen in the period (the range, or a trend's bucket): lib/query/first-seen.ts. */
+  z.strictObject({ type: z.literal("new_users") }),
+  /** Visitors of the period first seen before it. */
+  z.strictObject({ type: z.literal("returning_users") }),
   z.strictObject({ type: z.literal("sessions") }),
   z.strictObject({ type: z.literal("bounce_rate") }),
   z.strictObject({ type: z.literal("avg_session_duration") }),

@@ -18,6 +18,8 @@ export interface QueryScope {
   goals?: Readonly<Record<string, GoalDefinition>>;
   /** Only the events that complete this goal (its id): what goal_completions counts (lib/query/goals.ts). */
   completing?: string;
+  /** first_seen_state's watermark as the query's snapshot has it, read where the query uses first seen (lib/query/first-seen.ts). */
+  firstSeenWatermark?: string;
 }
 
 /** The tenant and project bound: the first condition of every query over events, whatever else it does. */

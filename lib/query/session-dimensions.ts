@@ -17,12 +17,14 @@
 // The session rollups answer entry and exit page breakdowns of session measures
 // (lib/query/session-rollups.ts); everything else here reads raw events.
 import { ApiError } from "../errors";
-import { columnName, dimensionText, filtersCondition, isPropertyPath } from "./fields";
+import { columnName, filtersCondition, isPropertyPath } from "./fields";
+import { firstSeenJoinSql, groupingDimensionSql } from "./first-seen";
+import type { Interval } from "./measure";
 import type { Dimension, Filter, Measure, QueryDefinition } from "./schemas";
 import { type QueryScope, scopeCondition } from "./scope";
 import { idlessSessionRowsSql, isPageviewSql, sessionColumnsSql } from "./sessions";
-import { type Sql, sql, trusted } from "./sql";
-import { DIMENSIONS, isSessionDimension, SESSION_DIMENSIONS } from "./vocabulary";
+import { empty, type Sql, sql, trusted } from "./sql";
+import { DIMENSIONS, isSessionDimension, isVisitorDimension, SESSION_DIMENSIONS } from "./vocabulary";
 
 export { isSessionDimension, SESSION_DIMENSIONS };
 
@@ -51,7 +53,9 @@ const pageviewOrder = (alias: string, direction: "ASC" | "DESC") =>
  * read. Properties (the widest column) only when asked: a property dimension, measure or step filter.
  */
 function carriedColumns(properties: boolean): string[] {
-  const dimensions = DIMENSIONS.filter((d) => !isSessionDimension(d)).map((d) => columnName(d));
+  const dimensions = DIMENSIONS.filter((d) => !isSessionDimension(d) && !isVisitorDimension(d)).map((d) =>
+    columnName(d),
+  );
   return [...new Set(["event_id", "name", "timestamp", "actor", ...dimensions, ...(properties ? ["properties"] : [])])];
 }
 
@@ -96,13 +100,14 @@ export function sessionFiltersCondition(scope: Pick<QueryScope, "filters">, alia
 }
 
 /** Like sessionsSql (lib/query/sessions.ts), over sessionEventsSql: the sessions its session filters keep. */
-export function sessionsOfSessionEventsSql(scope: QueryScope, dimension?: Dimension): Sql {
-  const dim = dimension ? dimensionText(dimension, "e") : sql`NULL::text`;
+export function sessionsOfSessionEventsSql(scope: QueryScope, dimension?: Dimension, interval?: Interval): Sql {
+  const dim = dimension ? groupingDimensionSql(scope, dimension, interval) : sql`NULL::text`;
+  const joined = dimension !== undefined && isVisitorDimension(dimension) ? firstSeenJoinSql(scope) : empty;
   const properties = dimension !== undefined && isPropertyPath(dimension);
   return sql`
     SELECT session_key, ${sessionColumnsSql}, (array_agg(dim ORDER BY ts))[1] AS dim
     FROM (
-      SELECT e.timestamp AS ts, e.name, ${dim} AS dim, e.session_key FROM ${sessionEventsSql(scope, { properties })} e
+      SELECT e.timestamp AS ts, e.name, ${dim} AS dim, e.session_key FROM ${sessionEventsSql(scope, { properties })} e ${joined}
       WHERE ${sessionFiltersCondition(scope)} AND e.session_key IS NOT NULL
     ) keyed
     GROUP BY session_key`;

@@ -6,6 +6,7 @@ import type pg from "pg";
 import { hasConversionFilter } from "./conversion-filter";
 import { countCubeGroupedSql, countCubePlanIfAnswerable } from "./count-cube";
 import { filteredVisitorsGroupedSql, filteredVisitorsPlanIfAnswerable } from "./filtered-visitors";
+import { readFirstSeenWatermark, visitorsQueryOf, visitorTypeAnswerable, visitorTypeGroupedSql } from "./first-seen";
 import { type GroupedSql, groupedMeasureSql } from "./measure";
 import { rollupGroupedSql, rollupPlanIfAnswerable } from "./rollups";
 import type { QueryDefinition } from "./schemas";
@@ -35,7 +36,8 @@ interface Planner {
 }
 
 /**
- * In order of preference: unique users from intersections of the daily per-value bitmaps (when
+ * In order of preference: new and returning visitors from first seen and the range's visitors (any
+ * source of unique users below), unique users from intersections of the daily per-value bitmaps (when
  * filtered on another dimension than the one broken down by, or on several), the hourly rollups (a
  * rolled dimension's own rows and bitmaps), the daily counts (any combination of rolled dimensions),
  * the session rollups, raw events; under a conversion filter only the intersections, which keep
@@ -43,6 +45,15 @@ interface Planner {
  * (edge-hours.ts), the daily ones its partial days (edge-days.ts).
  */
 const planners: Planner[] = [
+  {
+    plan: async (db, scope, query) => {
+      if (!visitorTypeAnswerable(scope, query)) return null;
+      const visitors = await groupedSourceFor(db, [scope], visitorsQueryOf(query));
+      return visitorTypeGroupedSql(visitors.grouped, await readFirstSeenWatermark(db));
+    },
+    // The range's visitors may come from raw events (and first seen keeps no more than they do).
+    fromAggregates: false,
+  },
   {
     plan: async (db, scope, query) => {
       const plan = await filteredVisitorsPlanIfAnswerable(db, scope, query);

@@ -19,7 +19,7 @@ import { DIMENSIONS, type Dimension, propertyPathSchema } from "./schemas";
 import { tenantCondition } from "./scope";
 import { type Sql, sql, trusted } from "./sql";
 import type { QuerySurface } from "./surfaces";
-import { isSessionDimension } from "./vocabulary";
+import { isSessionDimension, isVisitorDimension } from "./vocabulary";
 
 /** Events read for the kinds without rollups: enough to hold any key or value in common use. */
 export const SAMPLE_EVENTS = 10_000;
@@ -89,7 +89,8 @@ export async function listSuggestions(caller: Caller, asked: SuggestionsRequest)
   const request: SuggestionsRequest =
     asked.kind === "dimension_value" && isSessionDimension(asked.key) ? { ...asked, key: "path" } : asked;
   if (request.kind === "event") return topValues(caller, "event", request);
-  if (request.kind === "dimension_value" && request.key in ROLLED_DIMENSIONS)
+  // The visitor's dimensions are no event column: their values come through the reports engine too.
+  if (request.kind === "dimension_value" && (request.key in ROLLED_DIMENSIONS || isVisitorDimension(request.key)))
     return topValues(caller, request.key, request);
   const run = async () => {
     const project = await getProjectInOrganization(caller.organizationId, caller.projectId);

@@ -5,6 +5,7 @@ import { closeDatabase, getPool } from "../db/client";
 import { resolveSegments } from "../segments/resolve";
 import { countCubeGroupedSql, countCubePlanIfAnswerable } from "./count-cube";
 import { filteredVisitorsGroupedSql, filteredVisitorsPlanIfAnswerable } from "./filtered-visitors";
+import { visitorTypeGroupedSql } from "./first-seen";
 import { runBreakdown } from "./kinds/breakdown";
 import { runFunnel } from "./kinds/funnel";
 import { runMetric } from "./kinds/metric";
@@ -46,6 +47,7 @@ const TABLES = [
   "session_counts",
   "session_key_values",
   "segments",
+  "actor_first_seen",
 ].join("|");
 
 /** Per-project state of the refresh that queries consult, keyed by project id alone. */
@@ -217,6 +219,46 @@ it("binds every events and rollups reference to the organization and project", a
       kind: "funnel",
       steps: [{ event: "a" }, { event: "b" }, { event: "c" }],
       breakdown: { dimension: "os" },
+    }),
+  );
+  // First seen: new vs returning from first seen and the range's visitors, visitor dimensions and filters raw.
+  for (const visitors of grouped) {
+    const split = visitorTypeGroupedSql(visitors, "2026-01-05 00:00:00+00");
+    await runBreakdown(
+      recording,
+      scope,
+      breakdownQuerySchema.parse({ kind: "breakdown", dimension: "visitor_type", measure: { type: "unique_users" } }),
+      split,
+    );
+    await runTrend(
+      recording,
+      scope,
+      trendQuerySchema.parse({ kind: "trend", measure: { type: "returning_users" }, compare: true }),
+      now,
+      comparison,
+      split,
+    );
+  }
+  const firstTouch: QueryScope = { ...scope, filters: [{ field: "first_referrer", op: "equals", value: "a.example" }] };
+  await runBreakdown(
+    recording,
+    firstTouch,
+    breakdownQuerySchema.parse({ kind: "breakdown", dimension: "visitor_type", filters: firstTouch.filters }),
+  );
+  await runTrend(
+    recording,
+    firstTouch,
+    trendQuerySchema.parse({ kind: "trend", measure: { type: "new_users" }, breakdown: { dimension: "first_page" } }),
+    now,
+    comparison,
+  );
+  await runFunnel(
+    recording,
+    firstTouch,
+    funnelQuerySchema.parse({
+      kind: "funnel",
+      steps: [{ event: "a" }, { event: "b", filters: [{ field: "visitor_type", op: "equals", value: "new" }] }],
+      breakdown: { dimension: "first_utm_source" },
     }),
   );
   const retention = retentionQuerySchema.parse({ kind: "retention", start_event: "a", return_event: "b" });

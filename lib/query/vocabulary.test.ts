@@ -100,4 +100,15 @@ describe("measures, kinds and filters", () => {
     expect(measureLabel({ type: "goal_conversion_rate" }, "Signed up")).toBe("Signed up: conversion rate");
     expect(measureLabel({ type: "goal_visitors" })).toBe("Visitors who completed a goal");
   });
+  it("names the visitor's dimensions, their values and measures", () => {
+    expect(filterLabel({ field: "visitor_type", op: "equals", value: "new" })).toBe("Visitor type is New");
+    expect(filterLabel({ field: "first_referrer", op: "equals", value: "google.com" })).toBe(
+      "First referrer is google.com",
+    );
+    expect(dimensionValueLabel("visitor_type", "returning")).toBe("Returning");
+    expect(dimensionValueLabel("first_referrer", null)).toBe("Direct / none");
+    expect(dimensionValueLabel("first_page", null)).toBe("Not set");
+    expect(measureLabel({ type: "new_users" })).toBe("New visitors");
+    expect(measureLabel({ type: "returning_users" })).toBe("Returning visitors");
+  });
 });

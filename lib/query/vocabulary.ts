@@ -1,7 +1,25 @@
 // The query language's fixed words, kept free of zod so small client bundles (the embed) can use
 // them without pulling in the schemas.
 
-/** Dimensions reports can group and filter by, mapped to event columns in lib/query/fields.ts. */
+/**
+ * Dimensions of the visitor rather than the event (lib/query/first-seen.ts): whether they are new
+ * in the period (first seen in it) or returning, and their first event's referrer, UTM source and page.
+ */
+export const VISITOR_DIMENSIONS = ["visitor_type", "first_referrer", "first_utm_source", "first_page"] as const;
+
+export type VisitorDimension = (typeof VISITOR_DIMENSIONS)[number];
+
+export function isVisitorDimension(field: string): field is VisitorDimension {
+  return (VISITOR_DIMENSIONS as readonly string[]).includes(field);
+}
+
+/** The values of visitor_type. */
+export const VISITOR_TYPES = ["new", "returning"] as const;
+
+/**
+ * Dimensions reports can group and filter by: event columns (lib/query/fields.ts), then the
+ * session's (lib/query/session-dimensions.ts) and the visitor's (lib/query/first-seen.ts).
+ */
 export const DIMENSIONS = [
   "event",
   "path",
@@ -20,6 +38,7 @@ export const DIMENSIONS = [
   "app_version",
   "entry_page",
   "exit_page",
+  ...VISITOR_DIMENSIONS,
 ] as const;
 
 /**
@@ -54,6 +73,10 @@ export const DIMENSION_LABELS: Record<BuiltInDimension, string> = {
   app_version: "App version",
   entry_page: "Entry page",
   exit_page: "Exit page",
+  visitor_type: "Visitor type",
+  first_referrer: "First referrer",
+  first_utm_source: "First UTM source",
+  first_page: "First page",
 };
 
 /**
@@ -75,9 +98,19 @@ const DIRECT_WHEN_MISSING = new Set<string>([
   "utm_campaign",
   "utm_term",
   "utm_content",
+  "first_referrer",
+  "first_utm_source",
 ]);
 /** Dimensions filled in by the server from the request (user agent, proxy header): missing means it could not tell. */
-const UNKNOWN_WHEN_MISSING = new Set<string>(["browser", "os", "device", "country", "locale", "app_version"]);
+const UNKNOWN_WHEN_MISSING = new Set<string>([
+  "browser",
+  "os",
+  "device",
+  "country",
+  "locale",
+  "app_version",
+  "visitor_type",
+]);
 
 /** What a missing value (the "no value" group of a breakdown) is called for a dimension. */
 export function missingValueLabel(dimension: string): string {
@@ -87,6 +120,8 @@ export function missingValueLabel(dimension: string): string {
   if (isSessionDimension(dimension)) return "No pageview";
   return "Not set";
 }
+
+const VISITOR_TYPE_LABELS: Record<string, string> = { new: "New", returning: "Returning" };
 
 const DEVICE_LABELS: Record<string, string> = {
   desktop: "Desktop",
@@ -130,6 +165,7 @@ export function dimensionValueLabel(dimension: string, value: string | null, loc
   if (dimension === "country" && /^[A-Za-z]{2}$/.test(value))
     return displayName("region", value.toUpperCase(), locale) ?? value;
   if (dimension === "locale") return displayName("language", value, locale) ?? value;
+  if (dimension === "visitor_type") return VISITOR_TYPE_LABELS[value] ?? value;
   if (dimension === "device")
     return DEVICE_LABELS[value.toLowerCase()] ?? value.charAt(0).toUpperCase() + value.slice(1);
   return value;
@@ -138,6 +174,8 @@ export function dimensionValueLabel(dimension: string, value: string | null, loc
 export const MEASURE_TYPES = [
   "count",
   "unique_users",
+  "new_users",
+  "returning_users",
   "sessions",
   "bounce_rate",
   "avg_session_duration",
@@ -173,6 +211,8 @@ export const PROPERTY_MEASURES = ["sum", "avg", "min", "max"] as const satisfies
 export const MEASURE_LABELS: Record<MeasureType, string> = {
   count: "Events",
   unique_users: "Visitors",
+  new_users: "New visitors",
+  returning_users: "Returning visitors",
   sessions: "Sessions",
   bounce_rate: "Bounce rate",
   avg_session_duration: "Session duration (average)",

@@ -276,6 +276,9 @@ describe("embeds locked to a segment", () => {
       new Date(Date.now() + 3_600_000),
     );
     for (const lockedToken of [token, signed]) {
+      // The viewer is told which segment they are reading, by name.
+      const described = await fetch(`${testBaseUrl()}/api/v1/embed/${lockedToken}`);
+      expect(((await described.json()) as { segment: unknown }).segment).toEqual({ id, name: "Embedded Germans" });
       expect(await embedValue(lockedToken)).toBe(1);
       // Not a choice: ignored, the lock stays.
       expect(await embedValue(lockedToken, "?segment=")).toBe(1);

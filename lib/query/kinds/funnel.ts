@@ -3,27 +3,30 @@
 // past the range's end, so a conversion that started in range is not cut off.
 import "server-only";
 import type pg from "pg";
-import { eventFilters } from "../conversion-filter";
-import { actorHash, dimensionText, filtersCondition } from "../fields";
+import { allFiltersCondition, eventFilters } from "../conversion-filter";
+import { actorHash } from "../fields";
+import { firstSeenJoinSql, groupingDimensionSql } from "../first-seen";
 import type { FunnelResult, FunnelStepResult } from "../results";
 import type { FunnelQuery } from "../schemas";
 import { type QueryScope, scopeCondition, tenantCondition } from "../scope";
 import { isSessionDimension, sessionEventsSql } from "../session-dimensions";
-import { join, type Sql, sql, trusted } from "../sql";
+import { empty, join, type Sql, sql, trusted } from "../sql";
+import { isVisitorDimension } from "../vocabulary";
 
 type Db = Pick<pg.Pool, "query">;
 
 function stepsSql(scope: QueryScope, query: FunnelQuery): Sql {
   const window = sql`(${query.window.value} * ${trusted(`interval '1 ${query.window.unit}'`)})`;
-  const dim = query.breakdown ? dimensionText(query.breakdown.dimension, "e") : sql`NULL::text`;
+  const dim = query.breakdown ? groupingDimensionSql(scope, query.breakdown.dimension) : sql`NULL::text`;
+  const firstSeen = query.breakdown && isVisitorDimension(query.breakdown.dimension) ? firstSeenJoinSql(scope) : empty;
   const [first, ...rest] = query.steps;
   // By entry or exit page: the pages of the session of the user's first step-1 event, a session
   // being the range's events under the query's filters (lib/query/session-dimensions.ts).
   const bySession = query.breakdown !== undefined && isSessionDimension(query.breakdown.dimension);
   const firstEvents = bySession
     ? sql`${sessionEventsSql(scope, { properties: first!.filters.some((f) => f.field.startsWith("properties.")) })} e
-        WHERE e.name = ${first!.event} AND ${filtersCondition(first!.filters)}`
-    : sql`events e WHERE ${scopeCondition({ ...scope, event: first!.event, filters: [...scope.filters, ...first!.filters] })}`;
+        WHERE e.name = ${first!.event} AND ${allFiltersCondition({ ...scope, filters: first!.filters })}`
+    : sql`events e ${firstSeen} WHERE ${scopeCondition({ ...scope, event: first!.event, filters: [...scope.filters, ...first!.filters] })}`;
   const ctes: Sql[] = [
     sql`s0 AS (
       SELECT ${actorHash("e")} AS actor, min(e.timestamp) AS t, min(e.timestamp) AS t0, ${query.breakdown ? sql`(array_agg(${dim} ORDER BY e.timestamp))[1]` : sql`NULL::text`} AS dim
@@ -36,7 +39,7 @@ function stepsSql(scope: QueryScope, query: FunnelQuery): Sql {
       SELECT p.actor, min(e.timestamp) AS t, p.t0, p.dim
       FROM ${prev} p JOIN events e ON ${actorHash("e")} = p.actor AND e.timestamp > p.t AND e.timestamp <= p.t0 + ${window}
       WHERE ${tenantCondition(scope)} AND e.timestamp >= ${scope.from}::timestamptz AND e.timestamp < ${scope.to}::timestamptz + ${window}
-        AND e.name = ${step.event} AND ${filtersCondition(eventFilters([...scope.filters, ...step.filters]))}
+        AND e.name = ${step.event} AND ${allFiltersCondition({ ...scope, filters: eventFilters([...scope.filters, ...step.filters]) })}
       GROUP BY p.actor, p.t0, p.dim)`);
   });
   // Each step's users counted per group in one pass, then joined on the group (NULL-safe).

@@ -116,7 +116,7 @@ export default async function EmbedPage({
     <Shell mode={mode} transparent={transparent}>
       <EmbedApp
         token={token}
-        description={describeEmbed(embed)}
+        description={await describeEmbed(embed)}
         initialChoices={choices}
         initial={{ version: initial.version, widgets: initial.widgets }}
         mode={mode}

@@ -8,5 +8,5 @@ export const dynamic = "force-dynamic";
 
 export const GET = defineRoute<{ params: Promise<{ token: string }> }>(async (_request, { params }) => {
   const embed = await verifyEmbedForApi((await params).token);
-  return json(200, describeEmbed(embed), EMBED_API_HEADERS);
+  return json(200, await describeEmbed(embed), EMBED_API_HEADERS);
 });

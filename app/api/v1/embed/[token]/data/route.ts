@@ -17,7 +17,7 @@ export const GET = defineRoute<{ params: Promise<{ token: string }> }>(async (re
   );
   return json(
     200,
-    { version: snapshot.version, embed: describeEmbed(embed), widgets: snapshot.widgets },
+    { version: snapshot.version, embed: await describeEmbed(embed), widgets: snapshot.widgets },
     EMBED_API_HEADERS,
   );
 });

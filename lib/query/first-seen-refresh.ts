@@ -1,0 +1,107 @@
+// Keeps actor_first_seen current: in the rollup refresh's step (same transaction, under its lock),
+// folds the events that arrived since first_seen_state's watermark. Each actor's earliest event
+// (timestamp, then event id) among them is merged with its stored row, the earlier winning, so a late
+// event with an old timestamp moves first seen earlier (and its first-touch attributes with it), and
+// folding the same events twice changes nothing. On an existing installation the watermark starts at
+// '-infinity': the first step folds the whole history (the backfill) in the same statement.
+import "server-only";
+import type pg from "pg";
+
+/**
+ * Actors' earliest events among (low, upto] by received_at, merged into actor_first_seen. Hash
+ * grouping first (the earliest timestamp per actor: one pass, no sort of every event), then only the
+ * events at those timestamps are read again and their ties broken by event id: a backfill of 10M
+ * events sorts ~1M rows, not 10M.
+ */
+const foldSql = `
+WITH firsts AS MATERIALIZED (
+  SELECT e.organization_id, e.project_id, e.actor, min(e.timestamp) AS first_seen_at
+  FROM events e
+  WHERE e.received_at > $1::timestamptz AND e.received_at <= $2::timestamptz AND e.actor IS NOT NULL
+  GROUP BY 1, 2, 3
+),
+touches AS (
+  SELECT DISTINCT ON (e.organization_id, e.project_id, e.actor)
+         e.organization_id, e.project_id, e.actor, e.timestamp, e.event_id, e.referrer_host, e.utm_source, e.path
+  FROM firsts f
+  JOIN events e ON e.organization_id = f.organization_id AND e.project_id = f.project_id
+   AND e.timestamp = f.first_seen_at AND e.actor = f.actor
+  WHERE e.received_at > $1::timestamptz AND e.received_at <= $2::timestamptz
+  ORDER BY e.organization_id, e.project_id, e.actor, e.event_id
+)
+INSERT INTO actor_first_seen AS t
+  (organization_id, project_id, actor, first_seen_at, first_event_id, first_referrer, first_utm_source, first_path)
+SELECT organization_id, project_id, actor, timestamp, event_id, referrer_host, utm_source, path FROM touches
+ON CONFLICT (organization_id, project_id, actor) DO UPDATE
+SET first_seen_at = EXCLUDED.first_seen_at, first_event_id = EXCLUDED.first_event_id,
+    first_referrer = EXCLUDED.first_referrer, first_utm_source = EXCLUDED.first_utm_source, first_path = EXCLUDED.first_path
+WHERE (EXCLUDED.first_seen_at, EXCLUDED.first_event_id) < (t.first_seen_at, t.first_event_id)`;
+
+/**
+ * Folds what arrived after first_seen_state's watermark up to `upto` (the rollup step's end, or
+ * the rollup watermark when the step folds nothing) and moves the watermark there. Run inside the
+ * rollup refresh's step: its advisory lock makes it the only writer. Returns the rows written.
+ */
+export async function refreshFirstSeen(client: pg.PoolClient, upto: string | null): Promise<number> {
+  const { rows } = await client.query<{ low: string; upto: string; behind: boolean }>(
+    `SELECT s.watermark::text AS low, u.upto::text AS upto, s.watermark < u.upto AS behind
+     FROM first_seen_state s, (SELECT COALESCE($1::timestamptz, r.watermark) AS upto FROM rollup_state r WHERE r.id = 1) u
+     WHERE s.id = 1`,
+    [upto],
+  );
+  const state = rows[0];
+  if (!state?.behind) return 0;
+  const folded = await client.query(foldSql, [state.low, state.upto]);
+  await client.query("UPDATE first_seen_state SET watermark = $1::timestamptz WHERE id = 1", [state.upto]);
+  const written = folded.rowCount ?? 0;
+  await analyzeIfGrown(client, written);
+  return written;
+}
+
+/**
+ * Reports count new visitors from a range of the first_seen_at index: statistics that do not know
+ * the table grew (a backfill, a burst of new visitors before autovacuum comes by) may walk it
+ * instead, so a fold that grew it by a tenth or more analyzes it (a 30,000-row sample).
+ */
+async function analyzeIfGrown(client: pg.PoolClient, written: number): Promise<void> {
+  if (written === 0) return;
+  const { rows } = await client.query<{ reltuples: number }>(
+    "SELECT reltuples FROM pg_class WHERE oid = 'actor_first_seen'::regclass",
+  );
+  const known = rows[0]?.reltuples ?? -1;
+  if (known < 0 || written > known / 10) await client.query("ANALYZE actor_first_seen");
+}
+
+/**
+ * After a person's deletion took events out (the temporary table `deleted`, with their actors): each
+ * of those actors' rows is recomputed from the events of theirs that remain, so first seen and first
+ * touch are as if the deleted events had never been tracked, and an actor with none left has no row.
+ * Under the rollup lock (the deletion's batch holds it), so no fold runs meanwhile. Returns the actors
+ * recomputed.
+ */
+export async function recomputeFirstSeen(
+  client: pg.PoolClient,
+  deleted: { organizationId: string; projectId: string; table: string },
+): Promise<number> {
+  const tenant = [deleted.organizationId, deleted.projectId];
+  // A statement may not both delete and upsert the same row: the deletion goes first, on its own.
+  const gone = await client.query(
+    `DELETE FROM actor_first_seen f
+     WHERE f.organization_id = $1 AND f.project_id = $2
+       AND f.actor IN (SELECT actor FROM ${deleted.table} WHERE actor IS NOT NULL)`,
+    tenant,
+  );
+  // Their remaining events through the actor index (its actor bucket), as the deletion's search does.
+  const rebuilt = await client.query(
+    `WITH touched AS (SELECT DISTINCT actor FROM ${deleted.table} WHERE actor IS NOT NULL)
+     INSERT INTO actor_first_seen
+       (organization_id, project_id, actor, first_seen_at, first_event_id, first_referrer, first_utm_source, first_path)
+     SELECT DISTINCT ON (e.actor) e.organization_id, e.project_id, e.actor, e.timestamp, e.event_id, e.referrer_host, e.utm_source, e.path
+     FROM touched t
+     JOIN events e ON e.organization_id = $1 AND e.project_id = $2
+      AND (e.actor & 63)::smallint = (t.actor & 63)::smallint AND e.actor = t.actor
+     ORDER BY e.actor, e.timestamp, e.event_id`,
+    tenant,
+  );
+  return Math.max(gone.rowCount ?? 0, rebuilt.rowCount ?? 0);
+}
