@@ -59,6 +59,8 @@ const DERIVED_TABLES = [
   "session_counts",
   "session_key_values",
   "session_spans",
+  "session_paths",
+  "session_path_events",
 ];
 /** Tables of project data the refresh reads or never touches. */
 const SOURCE_TABLES = [

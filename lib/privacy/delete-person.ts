@@ -60,7 +60,7 @@ export const DERIVED_TABLES: readonly DerivedTable[] = [
   },
   { tables: ["event_counts_daily"], recompute: recomputeDailyCounts, counter: "counts" },
   {
-    tables: ["session_fragments", "session_counts", "session_key_values"],
+    tables: ["session_fragments", "session_counts", "session_key_values", "session_paths", "session_path_events"],
     recompute: recomputeSessions,
     counter: "sessions",
   },

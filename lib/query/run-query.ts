@@ -228,7 +228,7 @@ async function runInSnapshot(
       ? RAW_SOURCE
       : await groupedSourceFor(db, [scope, ...comparedScopes], query);
   const retentionWatermark = raw ? null : await retentionDailyWatermark(db, scope, query);
-  const rollups = source.rollups || retentionWatermark !== null;
+  let rollups = source.rollups || retentionWatermark !== null;
   // Privacy hook: a range reaching back past retention is clamped (session rollups read id-less
   // sessions raw), and a comparison with a period past it dropped (lib/privacy/retention-clamp.ts).
   const kept = await clampToRetention(db, project, scope, {
@@ -274,9 +274,12 @@ async function runInSnapshot(
     case "errors":
       data = await runErrors(db, scope, query);
       break;
-    case "paths":
-      data = await runPaths(db, scope, query);
+    case "paths": {
+      const paths = await runPaths(db, scope, query, !raw);
+      data = paths.data;
+      rollups = paths.fromSteps;
       break;
+    }
   }
   return {
     data,
