@@ -283,6 +283,9 @@ const reports: QueryDefinitionInput[] = [
   { kind: "funnel", steps: [{ event: "pageview" }, { event: "purchase" }], window: { value: 2, unit: "hour" } },
   { kind: "retention", start_event: "pageview", return_event: "pageview", period: "day", periods: 7 },
   { kind: "retention", start_event: "pageview", return_event: "purchase", period: "week", periods: 4 },
+  // Paths: from the step table the session refresh keeps (lib/query/session-paths.ts).
+  { kind: "paths", start: { page: "/" }, steps: 3 },
+  { kind: "paths", end: { event: "signup" }, steps: 2 },
 ];
 
 const pricing = { field: "path", op: "equals", value: "/pricing" } as const;
