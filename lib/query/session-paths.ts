@@ -66,6 +66,19 @@ export function stepTableKeptSql(plan: SessionPathsPlan, scope: QueryScope, quer
   const more = fromStart ? sql`cardinality(a.steps) > a.at + ${steps}::int` : sql`a.at - ${steps}::int > 1`;
   const pos = fromStart ? sql`i - 1` : sql`i - cardinality(g.slice)`;
   const goesOn = fromStart ? sql`(i < cardinality(g.slice) OR g.more)` : sql`(i > 1 OR g.more)`;
+  // Equal slices of the whole sessions' steps, counted (times `sign`): those touched by arrivals are
+  // counted, then taken out again (they are read with the special sessions), so the scan of every
+  // whole session refers to no CTE and may run in parallel workers.
+  const wholeSlices = (condition: Sql, sign: number) => sql`
+        SELECT ${slice} AS slice, ${more} AS more, ${sign}::int * count(*) AS n
+        FROM (
+          SELECT p.steps, ${anchorIndexSql(query)} AS at
+          FROM session_paths p
+          WHERE ${tenantCondition(scope, "p")} AND p.first_at >= ${from} AND p.first_at < ${to} AND p.last_at < ${to} AND NOT p.tied
+            AND ${condition}
+        ) a
+        WHERE a.at IS NOT NULL
+        GROUP BY 1, 2`;
   return sql`
     WITH tail AS MATERIALIZED (
       SELECT e.session_id, e.timestamp AS ts, e.name, ${stepLabelSql(null)} AS dim
@@ -102,14 +115,11 @@ export function stepTableKeptSql(plan: SessionPathsPlan, scope: QueryScope, quer
     UNION ALL
     SELECT g.slice[i], ${pos}, ${goesOn}, CASE WHEN ${pos} < ${high} THEN g.slice[i + 1] END, g.n
     FROM (
-      SELECT ${slice} AS slice, ${more} AS more, count(*) AS n
-      FROM (
-        SELECT p.steps, ${anchorIndexSql(query)} AS at
-        FROM session_paths p
-        WHERE ${tenantCondition(scope, "p")} AND p.first_at >= ${from} AND p.first_at < ${to} AND p.last_at < ${to} AND NOT p.tied
-          AND NOT EXISTS (SELECT 1 FROM tail t WHERE t.session_id = p.session_id)
-      ) a
-      WHERE a.at IS NOT NULL
+      SELECT slice, more, sum(n) AS n FROM (
+        ${wholeSlices(sql`TRUE`, 1)}
+        UNION ALL
+        ${wholeSlices(sql`p.session_id IN (SELECT session_id FROM tail)`, -1)}
+      ) s
       GROUP BY 1, 2
     ) g
     CROSS JOIN LATERAL generate_subscripts(g.slice, 1) AS i`;

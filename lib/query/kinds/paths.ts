@@ -34,10 +34,14 @@ function rawKeptSql(scope: QueryScope, query: PathsQuery): Sql {
 /**
  * Rows (pos, label, link_to, goes_on, sessions) of the kept positions (`kept`: rows of label, pos,
  * goes_on, link_to and n sessions), each position's values past the top `limit` grouped as "other".
+ * The kept rows are summed first (a few thousand distinct rows, however many sessions); a source
+ * may count a session and take it out again, so rows that sum to nothing are no rows.
  */
 export function pathsSql(query: PathsQuery, kept: Sql): Sql {
   return sql`
-    WITH kept AS MATERIALIZED (${kept}),
+    WITH kept AS MATERIALIZED (
+      SELECT label, pos, goes_on, link_to, sum(n) AS n FROM (${kept}) k GROUP BY 1, 2, 3, 4 HAVING sum(n) > 0
+    ),
     ranked AS (
       SELECT pos, label, row_number() OVER (PARTITION BY pos ORDER BY sum(n) DESC, label COLLATE "C") AS rank
       FROM kept
