@@ -16,8 +16,9 @@ export default defineConfig({
   // first render can take longer than Playwright's default 5 s, and a longer wait costs nothing when
   // the condition holds early.
   expect: { timeout: 15_000 },
-  // A test of several navigations and drags gets twice Playwright's default for the same reason.
-  timeout: 60_000,
+  // A test of several navigations and drags gets four times Playwright's default for the same
+  // reason: at load 30 on two cores a layout test of three reloads took over a minute.
+  timeout: 120_000,
   reporter: process.env.CI ? "line" : "list",
   use: {
     baseURL,

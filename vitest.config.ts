@@ -19,7 +19,10 @@ export default defineConfig({
       "sdk/browser/**/*.test.ts",
       "sdk/cpp/tests/*.test.ts",
     ],
-    testTimeout: 30_000,
+    // Tests wait on conditions, so a long limit costs nothing when they pass; it is sized for a
+    // two-core machine running other suites at once (a load of 30), where an HTTP test of a few
+    // sign-ins took 30 s.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     // Test files share one database; each seeds its own organization, so they can run side by side.
     fileParallelism: true,

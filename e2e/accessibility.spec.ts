@@ -55,8 +55,8 @@ async function seedReport(organizationId: string, projectId: string) {
 
 for (const theme of ["light", "dark"] as const) {
   test(`secondary text has at least AA contrast on every page, ${theme} theme`, async ({ page }) => {
-    // Eight pages, each loaded and checked: about a minute on a busy machine.
-    test.setTimeout(150_000);
+    // Eight pages, each loaded and checked: about a minute on a busy machine, more at load 30.
+    test.setTimeout(300_000);
     const ws = await seedAnalystWorkspace("owner");
     const report = await seedReport(ws.organizationId, ws.projectId);
     await page.addInitScript((t) => localStorage.setItem("lumen-theme", t), theme);

@@ -6,8 +6,8 @@ import { getPrisma } from "../lib/db/client";
 import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
 
 test("an analyst creates an alert from a widget, mutes it and reads its history", async ({ page }) => {
-  // Seven navigations and round trips: at load 20 this took 57 s of the 60 s a browser test gets by default.
-  test.setTimeout(120_000);
+  // Seven navigations and round trips: at load 20 this took 57 s; twice the default to spare.
+  test.setTimeout(240_000);
   const ws = await seedAnalystWorkspace("analyst");
   const report = await getPrisma().report.create({
     data: { organizationId: ws.organizationId, projectId: ws.projectId, name: "Growth" },

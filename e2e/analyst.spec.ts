@@ -74,8 +74,9 @@ test("the top pages panel switches to entry and exit pages, and an entry page dr
 
 test("an analyst builds a report with one widget of each kind, reorders it, and it persists", async ({ page }) => {
   // Five widgets built through the UI, each saved and queried, each builder asking for suggestions
-  // and a preview: about 25 s alone, past 60 s on a 2-core machine running the whole suite.
-  test.setTimeout(120_000);
+  // and a preview: about 25 s alone, past 60 s on a 2-core machine running the whole suite, and
+  // twice the default at load 30.
+  test.setTimeout(240_000);
   const ws = await seedAnalystWorkspace();
   await signIn(page, ws.email, ws.password);
   await page.goto(`/projects/${ws.projectId}/reports`);

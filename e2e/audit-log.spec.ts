@@ -9,8 +9,6 @@ import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
 import { createMember } from "../testing/fixtures";
 
 test("an admin reads the log, filters it by action and person, and pages to older entries", async ({ page }) => {
-  // Seeding 30 entries, a sign-in and nine page states: more than the 60 s of one navigation-heavy test.
-  test.setTimeout(90_000);
   const ws = await seedAnalystWorkspace("admin");
   const admin = await getPrisma().user.findUniqueOrThrow({ where: { email: ws.email } });
   const owner = await createMember(ws.organizationId, "owner", "e2e-password-123");

@@ -449,7 +449,6 @@ test("set-token renews a customer-signed token without a reload, keeping the vie
 });
 
 test("an embed open when its token expires tells the host, which can renew it", async ({ page, baseURL }) => {
-  test.setTimeout(60_000);
   const { tenant, reportId, secret, customer42 } = await seedShop();
   const claims = { resource: { type: "report" as const, id: reportId }, params: customer42 };
   // Really expiring (the data API is asked below): long enough to load on a busy machine (checked).

@@ -7,8 +7,8 @@ import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
 import { DELETION_JOB_WAIT_MS } from "../testing/fixtures";
 
 test("looks a person up and reads their timeline", async ({ page }) => {
-  // Sign-in, three page loads and a reload: past a minute on a loaded two-core machine.
-  test.setTimeout(120_000);
+  // Sign-in, three page loads and a reload: past two minutes on a two-core machine at load 30.
+  test.setTimeout(240_000);
   const ws = await seedAnalystWorkspace("analyst");
   await signIn(page, ws.email, ws.password);
   await page.goto(`/projects/${ws.projectId}`);
@@ -47,7 +47,7 @@ test("looks a person up and reads their timeline", async ({ page }) => {
 });
 
 test("lets owners delete a person's data from their page", async ({ page }) => {
-  test.setTimeout(DELETION_JOB_WAIT_MS + 60_000);
+  test.setTimeout(DELETION_JOB_WAIT_MS + 120_000);
   const owner = await seedAnalystWorkspace("owner");
   await signIn(page, owner.email, owner.password);
   await page.goto(`/projects/${owner.projectId}/people?user_id=u2`);

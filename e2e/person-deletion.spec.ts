@@ -26,7 +26,7 @@ const jobsOf = async (projectId: string) =>
   ).rows[0]!.n;
 
 test("an admin deletes a person's data after confirming, and sees the job finish", async ({ page }) => {
-  test.setTimeout(DELETION_JOB_WAIT_MS + 60_000);
+  test.setTimeout(DELETION_JOB_WAIT_MS + 120_000);
   const ws = await seedAnalystWorkspace("admin");
   await signIn(page, ws.email, ws.password);
   await page.goto(`/projects/${ws.projectId}/settings`);

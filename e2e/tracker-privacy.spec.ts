@@ -124,7 +124,7 @@ test("optOut() stops tracking for good on this browser", async ({ page }) => {
 test("granting then withdrawing consent is kept in the trail, and purges the visitor where the project says so", async ({
   page,
 }) => {
-  test.setTimeout(DELETION_JOB_WAIT_MS + 60_000);
+  test.setTimeout(DELETION_JOB_WAIT_MS + 120_000);
   const tenant = await createTenant();
   await applyPrivacyPatch(tenant.projectId, { purge_on_consent_withdrawal: true });
   await page.goto(demoUrl(tenant, "/tracker-demo", { consent: "pending" }));

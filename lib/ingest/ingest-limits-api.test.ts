@@ -85,7 +85,7 @@ describe("slow bodies", () => {
       clearInterval(trickle);
       exchange.socket.destroy();
     }
-  }, 30_000);
+  });
 });
 
 describe("events rate limit", () => {
