@@ -64,6 +64,8 @@ const DERIVED_TABLES = [
   "session_key_values",
   "session_spans",
   "actor_first_seen",
+  "session_paths",
+  "session_path_events",
 ];
 /** Tables of project data the refresh reads or never touches. */
 const SOURCE_TABLES = [

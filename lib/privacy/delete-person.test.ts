@@ -291,6 +291,9 @@ const reports: QueryDefinitionInput[] = [
   { kind: "metric", measure: { type: "returning_users" } },
   { kind: "breakdown", dimension: "first_referrer", measure: { type: "unique_users" } },
   { kind: "metric", filters: [{ field: "visitor_type", op: "equals", value: "new" }] },
+  // Paths: from the step table the session refresh keeps (lib/query/session-paths.ts).
+  { kind: "paths", start: { page: "/" }, steps: 3 },
+  { kind: "paths", end: { event: "signup" }, steps: 2 },
 ];
 
 const pricing = { field: "path", op: "equals", value: "/pricing" } as const;

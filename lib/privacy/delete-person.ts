@@ -66,7 +66,14 @@ export const DERIVED_TABLES: readonly DerivedTable[] = [
   },
   { tables: ["event_counts_daily"], recompute: recomputeDailyCounts, counter: "counts" },
   {
-    tables: ["session_fragments", "session_counts", "session_key_values", "session_spans"],
+    tables: [
+      "session_fragments",
+      "session_counts",
+      "session_key_values",
+      "session_spans",
+      "session_paths",
+      "session_path_events",
+    ],
     recompute: recomputeSessions,
     counter: "sessions",
   },

@@ -116,6 +116,11 @@ describe("retention", () => {
           (await countOf(
             "SELECT count(*) AS n FROM session_counts WHERE project_id = $1 AND first_hour < '2019-03-01'",
             [short.projectId],
+          )) +
+          // And their paths step rows, two per session.
+          (await countOf(
+            "SELECT count(*) * 2 AS n FROM session_paths WHERE project_id = $1 AND last_at < '2019-03-01'",
+            [short.projectId],
           )),
       },
     ]);

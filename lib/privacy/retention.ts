@@ -161,6 +161,9 @@ export const AGGREGATE_TABLES = {
   session_rollups: [
     ["session_fragments", "hour"],
     ["session_counts", "first_hour"],
+    // The paths step table: a session's rows go once its last step is past the horizon.
+    ["session_paths", "last_at"],
+    ["session_path_events", "last_at"],
   ],
 } as const satisfies Record<string, readonly (readonly [string, string])[]>;
 

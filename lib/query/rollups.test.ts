@@ -29,7 +29,9 @@ beforeAll(async () => {
     await writeEvents(getPool(), tenant.organizationId, tenant.projectId, chunk);
   }
   await refreshRollups(getPool(), { wait: true });
-});
+  // 15k events folded by every refresh (the session refresh keeps the paths step table too), while
+  // other files refresh theirs: on a loaded two-core machine this takes over a minute.
+}, 180_000);
 
 afterAll(async () => {
   await closeDatabase();

@@ -14,6 +14,7 @@
 import "server-only";
 import type pg from "pg";
 import { foldInSteps, type SteppedFold, type SteppedFoldResult } from "./refresh-steps";
+import { foldSessionPaths, refoldSessionPaths } from "./session-paths-refresh";
 import { KEY_DIMENSIONS, KEY_ROW, PAGE_PARTS, PROFILE_DIMENSIONS } from "./session-selectors";
 import { durationMicrosSql, isInteractionSql, isPageviewSql } from "./sessions";
 import { type Sql, sql, trusted } from "./sql";
@@ -299,6 +300,7 @@ const sessionFold: SteppedFold = {
       ];
       for (const statement of statements) await client.query(statement);
     }
+    await foldSessionPaths(client, window);
     await client.query("UPDATE session_state SET watermark = $1::timestamptz WHERE id = 1", [window.upto]);
     return fragments;
   },
@@ -313,7 +315,7 @@ export function refreshSessions(pool: pg.Pool, options: { wait?: boolean } = {})
  * Takes the sessions of `sessions` (a table of organization_id, project_id, session_id) out of the
  * session rollups and folds them in again from the events `events` and `condition` select (alias
  * e, up to the session watermark): what the refresh would hold had the other events of those
- * sessions never arrived. Key values stay numbered (ids are never reused). For a person's deletion
+ * sessions never arrived (the paths step table likewise). Key values stay numbered (ids are never reused). For a person's deletion
  * (lib/privacy/recompute-derived.ts), in its transaction, under the session refresh's lock.
  */
 export async function refoldSessions(
@@ -325,6 +327,7 @@ export async function refoldSessions(
   await client.query(`
     CREATE TEMP TABLE session_touched ON COMMIT DROP AS
     SELECT DISTINCT organization_id, project_id, session_id, true AS existed FROM ${sessions}`);
+  await refoldSessionPaths(client, "session_touched", events, condition);
   await client.query(changesSql);
   for (const statement of touchedCountsSql(-1)) await client.query(statement);
   await client.query(`

@@ -9,7 +9,7 @@ import { visitorTypeGroupedSql } from "./first-seen";
 import { runBreakdown } from "./kinds/breakdown";
 import { runFunnel } from "./kinds/funnel";
 import { runMetric } from "./kinds/metric";
-import { runPaths } from "./kinds/paths";
+import { pathsSql, runPaths } from "./kinds/paths";
 import { runRetention } from "./kinds/retention";
 import { runTrend } from "./kinds/trend";
 import { groupedMeasureSql } from "./measure";
@@ -24,6 +24,7 @@ import {
   trendQuerySchema,
 } from "./schemas";
 import type { QueryScope } from "./scope";
+import { stepTableKeptSql } from "./session-paths";
 import { sessionRollupGroupedSql, sessionRollupPlanIfAnswerable, sessionSelectorOf } from "./session-rollups";
 import { GOAL_MEASURES } from "./vocabulary";
 
@@ -46,6 +47,8 @@ const TABLES = [
   "session_fragments",
   "session_counts",
   "session_key_values",
+  "session_paths",
+  "session_path_events",
   "segments",
   "actor_first_seen",
 ].join("|");
@@ -271,6 +274,12 @@ it("binds every events and rollups reference to the organization and project", a
     { ...scope, filters: [{ field: "performed", op: "equals", value: "signup" }] },
     pathsQuerySchema.parse({ kind: "paths", end: { event: "signup" } }),
   );
+  // From the step table, whatever the test database's refresh state.
+  for (const input of [{ start: { page: "/docs/*" } }, { end: { event: "signup" } }]) {
+    const paths = pathsQuerySchema.parse({ kind: "paths", ...input });
+    const plan = { watermark: "2026-01-05T00:00:00Z", longestHours: 1 };
+    await recording.query(pathsSql(paths, stepTableKeptSql(plan, scope, paths)).toQuery());
+  }
 
   // A query's segments are read with the same binding (a missing segment is refused after the read).
   await resolveSegments(

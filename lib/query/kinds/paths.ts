@@ -8,88 +8,42 @@
 // - A session counts once, from its first step matching the anchor: positions 0..N after a start,
 //   -N..0 before an end. Each position keeps its `limit` most common values (by sessions, ties by
 //   value) and groups the rest as "other"; links between neighbouring positions follow the groups.
-// How it is computed, and why not from a per-session step table: ARCHITECTURE.md, "Paths".
+// How it is computed: from the step table the session refresh keeps where it can answer
+// (lib/query/session-paths.ts), else from the range's raw events; ARCHITECTURE.md, "Paths".
 import "server-only";
 import type pg from "pg";
-import { ERRORS_EVENT, VITALS_EVENT } from "../monitoring-events";
-import { PASSIVE_EVENTS } from "../passive-events";
+import { keptStepsSql, stepLabelSql } from "../path-steps";
 import type { PathNode, PathsResult } from "../results";
-import type { PathAnchor, PathsQuery } from "../schemas";
+import type { PathsQuery } from "../schemas";
 import type { QueryScope } from "../scope";
+import { type SessionPathsPlan, sessionPathsPlanIfAnswerable, stepTableKeptSql } from "../session-paths";
 import { sessionEventsSql } from "../sessions";
-import { type Sql, sql, trusted } from "../sql";
-import { likePatternOf } from "../wildcard";
+import { type Sql, sql } from "../sql";
 
 type Db = Pick<pg.Pool, "query">;
-
-/** Events that are never a step (unless they are the anchor). */
-const NOT_STEPS = [...PASSIVE_EVENTS.filter((name) => name !== "pageview"), VITALS_EVENT, ERRORS_EVENT];
 
 /** The label every grouped-away value shares ("other"); real labels start with "p:" or "e:". */
 const OTHER = "o";
 
-/** A `*` pattern (lib/query/wildcard.ts) as a LIKE pattern over page labels. */
-export function pageLikePattern(page: string): string {
-  return `p:${likePatternOf(page)}`;
-}
-
-/** Each event's step label, or NULL when it is not a step. */
-function stepLabelSql(anchor: PathAnchor): Sql {
-  const anchorEvent = "event" in anchor ? anchor.event : null;
-  return sql`CASE WHEN e.name = 'pageview' THEN 'p:' || COALESCE(e.path, '')
-    WHEN e.name = ${anchorEvent}::text OR e.name <> ALL(${NOT_STEPS}::text[]) THEN 'e:' || e.name END`;
-}
-
-/** Whether a keyed row (alias k: name, dim = its label) is the anchor. */
-function anchorSql(anchor: PathAnchor): Sql {
-  if ("event" in anchor) return sql`k.name = ${anchor.event}`;
-  if (!anchor.page.includes("*")) return sql`k.dim = ${`p:${anchor.page}`}`;
-  return sql`k.dim LIKE ${pageLikePattern(anchor.page)}`;
-}
-
-export function pathsSql(scope: QueryScope, query: PathsQuery): Sql {
-  const fromStart = query.start !== undefined;
+/** The kept positions of the sessions of the range's raw events (lib/query/sessions.ts). */
+function rawKeptSql(scope: QueryScope, query: PathsQuery): Sql {
   const anchor = (query.start ?? query.end)!;
-  const keyed = sessionEventsSql(scope, stepLabelSql(anchor));
-  const isAnchor = anchorSql(anchor);
-  // Session keys compare byte-wise (they are identifiers, not words); at equal times the anchor
-  // comes first after a start and last before an end, so a tie never puts a step on its wrong side.
-  const order = trusted(
-    `PARTITION BY session_key COLLATE "C" ORDER BY ts, anchor ${fromStart ? "DESC" : "ASC"}, label COLLATE "C"`,
-  );
-  const [low, high] = fromStart ? [0, query.steps] : [-query.steps, 0];
+  return keptStepsSql(sessionEventsSql(scope, stepLabelSql("event" in anchor ? anchor.event : null)), query);
+}
+
+/**
+ * Rows (pos, label, link_to, goes_on, sessions) of the kept positions (`kept`: rows of label, pos,
+ * goes_on, link_to and n sessions), each position's values past the top `limit` grouped as "other".
+ * The kept rows are summed first (a few thousand distinct rows, however many sessions); a source
+ * may count a session and take it out again, so rows that sum to nothing are no rows.
+ */
+export function pathsSql(query: PathsQuery, kept: Sql): Sql {
   return sql`
-    WITH anchors AS (
-      SELECT k.session_key, min(k.ts) AS at
-      FROM (${keyed}) k
-      WHERE ${isAnchor}
-      GROUP BY k.session_key
-    ),
-    sliced AS (
-      SELECT k.session_key, k.ts, k.dim AS label, (k.ts = a.at AND ${isAnchor}) AS anchor
-      FROM (${keyed}) k JOIN anchors a ON a.session_key = k.session_key
-      WHERE k.dim IS NOT NULL AND k.ts ${trusted(fromStart ? ">=" : "<=")} a.at
-    ),
-    collapsed AS (
-      SELECT session_key, ts, label, anchor
-      FROM (SELECT *, label IS DISTINCT FROM lag(label) OVER (${order}) AS fresh FROM sliced) marked
-      WHERE fresh
-    ),
-    placed AS (
-      SELECT label,
-        ${fromStart ? sql`row_number() OVER w - 1` : sql`row_number() OVER w - count(*) OVER (PARTITION BY session_key COLLATE "C")`} AS pos,
-        lead(label) OVER w AS next_label,
-        ${trusted(fromStart ? "lead" : "lag")}(label) OVER w IS NOT NULL AS goes_on
-      FROM collapsed
-      WINDOW w AS (${order})
-    ),
-    kept AS MATERIALIZED (
-      SELECT label, pos, goes_on, CASE WHEN pos < ${high} THEN next_label END AS link_to
-      FROM placed
-      WHERE pos BETWEEN ${low} AND ${high}
+    WITH kept AS MATERIALIZED (
+      SELECT label, pos, goes_on, link_to, sum(n) AS n FROM (${kept}) k GROUP BY 1, 2, 3, 4 HAVING sum(n) > 0
     ),
     ranked AS (
-      SELECT pos, label, row_number() OVER (PARTITION BY pos ORDER BY count(*) DESC, label COLLATE "C") AS rank
+      SELECT pos, label, row_number() OVER (PARTITION BY pos ORDER BY sum(n) DESC, label COLLATE "C") AS rank
       FROM kept
       GROUP BY pos, label
     )
@@ -97,7 +51,7 @@ export function pathsSql(scope: QueryScope, query: PathsQuery): Sql {
       CASE WHEN r.rank <= ${query.limit} THEN k.label ELSE ${OTHER} END AS label,
       CASE WHEN k.link_to IS NULL THEN NULL WHEN t.rank <= ${query.limit} THEN k.link_to ELSE ${OTHER} END AS link_to,
       k.goes_on,
-      count(*) AS sessions
+      sum(k.n) AS sessions
     FROM kept k
     JOIN ranked r ON r.pos = k.pos AND r.label = k.label
     LEFT JOIN ranked t ON t.pos = k.pos + 1 AND t.label = k.link_to
@@ -172,7 +126,18 @@ export function assemblePaths(query: PathsQuery, rows: readonly PathRow[]): Path
   };
 }
 
-export async function runPaths(db: Db, scope: QueryScope, query: PathsQuery): Promise<PathsResult> {
-  const { rows } = await db.query<PathRow>(pathsSql(scope, query).toQuery());
-  return assemblePaths(query, rows);
+/**
+ * The paths answer, from the step table when `useStepTable` and it can answer (then `fromSteps`),
+ * else from raw events: the same rows either way.
+ */
+export async function runPaths(
+  db: Db,
+  scope: QueryScope,
+  query: PathsQuery,
+  useStepTable = true,
+): Promise<{ data: PathsResult; fromSteps: boolean }> {
+  const plan: SessionPathsPlan | null = useStepTable ? await sessionPathsPlanIfAnswerable(db, scope, query) : null;
+  const kept = plan ? stepTableKeptSql(plan, scope, query) : rawKeptSql(scope, query);
+  const { rows } = await db.query<PathRow>(pathsSql(query, kept).toQuery());
+  return { data: assemblePaths(query, rows), fromSteps: plan !== null };
 }
