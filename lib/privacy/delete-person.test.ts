@@ -463,6 +463,9 @@ const erased = "(-9223372036854775807 + 2147483647)";
 const keyOf = (project: string, id: string) =>
   `(SELECT v.dimension || ':' || v.value FROM session_key_values v WHERE v.project_id = ${project} AND v.id = ${id})`;
 const normalised: Record<string, string> = {
+  // Event ids are each project's own: the first event is compared by its time and what it carried.
+  actor_first_seen:
+    "SELECT to_jsonb(t) - 'organization_id' - 'project_id' - 'first_event_id' FROM actor_first_seen t WHERE t.project_id = $1",
   project_actors: `SELECT jsonb_build_object('actor', t.actor::text) FROM project_actors t WHERE t.project_id = $1 AND t.actor >= ${erased}`,
   mixed_actor_days: `SELECT to_jsonb(t) - 'organization_id' - 'project_id' - 'number' || jsonb_build_object('actor', a.actor::text)
     FROM mixed_actor_days t LEFT JOIN project_actors a ON a.project_id = t.project_id AND a.number = t.number WHERE t.project_id = $1`,
