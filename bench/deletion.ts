@@ -29,6 +29,8 @@ const usage = `Usage: npm run bench:deletion -- [options]
   --events N          events of everyone else in the project (default 10000000)
   --person-events N   events of the person deleted, over the same days (default 100000)
   --days N            days the events span, up to today (default 90)
+  --build-only        load the project and fold it into the rollups, then stop (no person, no timing):
+                      builds a large project outside the benchmark lock, for a later timed run to reuse
   --json              also print the results as one JSON object on the last line
 
 The database is $DATABASE_URL, else the embedded PostgreSQL in $LUMEN_DATA_DIR on $LUMEN_PG_PORT.
@@ -46,6 +48,7 @@ const { values: flags } = (() => {
         events: { type: "string", default: "10000000" },
         "person-events": { type: "string", default: "100000" },
         days: { type: "string", default: "90" },
+        "build-only": { type: "boolean", default: false },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -191,6 +194,12 @@ async function main(): Promise<void> {
       (await createProject(org.id, { name: "Benchmark", timezone: "UTC" }));
     const tenant = { organizationId: org.id, projectId: project.id };
     await loadProject(tenant, start, spanMs);
+    if (flags["build-only"]) {
+      const refreshStarted = Date.now();
+      await refreshRollups(getPool());
+      console.log(`Rollups refreshed in ${seconds(Date.now() - refreshStarted)}`);
+      return;
+    }
 
     const person = `person-${randomUUID().slice(0, 8)}`;
     for (let done = 0; done < options.personEvents; done += PERSON_BATCH) {
