@@ -29,6 +29,11 @@ const usage = `Usage: npm run bench:deletion -- [options]
   --events N          events of everyone else in the project (default 10000000)
   --person-events N   events of the person deleted, over the same days (default 100000)
   --days N            days the events span, up to today (default 90)
+  --build-only        load the project and fold it into the rollups, then stop (no timing): builds a
+                      large project outside the benchmark lock, for a later timed run to reuse
+  --add-person        with --build-only: also add the person's events and fold them, and print the
+                      person's id for --person
+  --person ID         a person added by --add-person: only the timed part runs (for the lock)
   --json              also print the results as one JSON object on the last line
 
 The database is $DATABASE_URL, else the embedded PostgreSQL in $LUMEN_DATA_DIR on $LUMEN_PG_PORT.
@@ -46,6 +51,9 @@ const { values: flags } = (() => {
         events: { type: "string", default: "10000000" },
         "person-events": { type: "string", default: "100000" },
         days: { type: "string", default: "90" },
+        "build-only": { type: "boolean", default: false },
+        "add-person": { type: "boolean", default: false },
+        person: { type: "string" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -191,22 +199,33 @@ async function main(): Promise<void> {
       (await createProject(org.id, { name: "Benchmark", timezone: "UTC" }));
     const tenant = { organizationId: org.id, projectId: project.id };
     await loadProject(tenant, start, spanMs);
-
-    const person = `person-${randomUUID().slice(0, 8)}`;
-    for (let done = 0; done < options.personEvents; done += PERSON_BATCH) {
-      const count = Math.min(PERSON_BATCH, options.personEvents - done);
-      await writeEvents(
-        getPool(),
-        tenant.organizationId,
-        tenant.projectId,
-        rowsFor(person, count, done, start, spanMs),
-      );
+    if (flags["build-only"] && !flags["add-person"]) {
+      const refreshStarted = Date.now();
+      await refreshRollups(getPool());
+      console.log(`Rollups refreshed in ${seconds(Date.now() - refreshStarted)}`);
+      return;
     }
+
+    const person = flags.person ?? `person-${randomUUID().slice(0, 8)}`;
+    if (flags.person === undefined)
+      for (let done = 0; done < options.personEvents; done += PERSON_BATCH) {
+        const count = Math.min(PERSON_BATCH, options.personEvents - done);
+        await writeEvents(
+          getPool(),
+          tenant.organizationId,
+          tenant.projectId,
+          rowsFor(person, count, done, start, spanMs),
+        );
+      }
     const refreshStarted = Date.now();
     await refreshRollups(getPool());
     console.log(
-      `Added ${options.personEvents.toLocaleString("en-US")} events of ${person}; rollups refreshed in ${seconds(Date.now() - refreshStarted)}`,
+      `${flags.person === undefined ? "Added" : "Reusing"} ${options.personEvents.toLocaleString("en-US")} events of ${person}; rollups refreshed in ${seconds(Date.now() - refreshStarted)}`,
     );
+    if (flags["build-only"]) {
+      console.log(`Prepared: time its deletion with --person ${person}`);
+      return;
+    }
 
     // Ingestion alone, for as long as a deletion might take at this size (at least 10 s).
     const baselineMs = Math.max(10_000, Math.min(60_000, options.personEvents / 10));

@@ -201,6 +201,14 @@ describe("each audited action, done over the API", () => {
       ["api_key.revoked", "operator", null],
       ["api_key.created", "operator", null],
     ]);
+    // The organization itself was the operator's act too (the fixture's ensureOrganization).
+    const created = await readLog(
+      { cookie: owner.cookie },
+      `organization_id=${tenant.organizationId}&action=organization.created`,
+    );
+    expect(created.entries.map((e) => [e.actor.kind, e.target.type, e.target.id])).toEqual([
+      ["operator", "organization", tenant.organizationId],
+    ]);
   });
 });
 

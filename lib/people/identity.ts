@@ -42,7 +42,11 @@ async function anonymousIdsOfUser(db: pg.PoolClient, tenant: PersonTenant, userI
   return rows.map((r) => r.anonymous_id);
 }
 
-async function userOfAnonymousId(db: pg.PoolClient, tenant: PersonTenant, anonymousId: string): Promise<string | null> {
+export async function userOfAnonymousId(
+  db: pg.PoolClient,
+  tenant: PersonTenant,
+  anonymousId: string,
+): Promise<string | null> {
   const [last] = await readPersonEvents(db, tenant, { anonymousId }, { order: "desc", limit: 1 });
   if (!last) return null;
   const { rows } = await db.query<{ user_id: string }>(

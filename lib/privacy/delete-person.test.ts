@@ -4,8 +4,9 @@
 //
 // Three projects get the same events, except: `full` has everyone, `withoutZoe` never had the user
 // zoe, `withoutZoeAndBob` never had zoe nor the anonymous visitor bob. zoe's events span two months
-// (two partitions), more hours than one batch takes, sessions she shares with her own anonymous
-// events before she signed in, and events that arrive after the rollups were refreshed.
+// (two partitions), more hours than one batch takes, anonymous visits before she signed in on three
+// devices (her person: they go with her), sessions shared with others, and events that arrive after
+// the rollups were refreshed.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTenant, type Tenant } from "../../testing/fixtures";
@@ -133,7 +134,7 @@ for (let visit = 0; visit < 40; visit++) {
   const start = Date.UTC(2026, 1, 24, 9, 50) + visit * 26 * 3_600_000;
   const session = `zoe-s${visit}`;
   const anonymous = `zoe-anon-${visit % 3}`;
-  add("other", {
+  add("zoe", {
     name: "pageview",
     timestamp: new Date(start),
     anonymousId: anonymous,
@@ -555,10 +556,10 @@ describe("deleting a person's events", () => {
 
   it("leaves the data set exactly as if the person had never been tracked, keeping ingestion going", async () => {
     const zoeIds = await getPool().query<{ event_id: string }>(
-      "SELECT event_id FROM events WHERE project_id = $1 AND user_id = 'zoe'",
+      "SELECT event_id FROM events WHERE project_id = $1 AND (user_id = 'zoe' OR anonymous_id LIKE 'zoe-anon-%')",
       [full.projectId],
     );
-    expect(zoeIds.rowCount).toBeGreaterThan(80);
+    expect(zoeIds.rowCount).toBeGreaterThan(120);
     expect(await tracesOf(full, { userId: "zoe" })).toMatchObject({
       rollups: expect.any(Number),
       actors: 1,
@@ -606,8 +607,12 @@ describe("deleting a person's events", () => {
     expect(result.batches).toBeGreaterThan(1);
     expect(result.events).toBe(zoeIds.rowCount! + 1);
     expect(result.eventKeys).toBe(result.events);
-    expect(result.actors).toBe(1);
+    // zoe and her three devices' anonymous ids.
+    expect(result.actors).toBe(4);
+    expect(result.linked.anonymousIds.sort()).toEqual(["zoe-anon-0", "zoe-anon-1", "zoe-anon-2"]);
     expect(await tracesOf(full, { userId: "zoe" })).toEqual({ events: 0, rollups: 0, actors: 0, firstSeen: 0 });
+    for (const anonymousId of ["zoe-anon-0", "zoe-anon-1", "zoe-anon-2"])
+      expect(await tracesOf(full, { anonymousId })).toEqual({ events: 0, rollups: 0, actors: 0, firstSeen: 0 });
     expect(
       Object.values(await zoesBlogRows(full)).every((n) => n === 0),
       JSON.stringify(await zoesBlogRows(full)),
@@ -622,7 +627,7 @@ describe("deleting a person's events", () => {
       "SELECT DISTINCT session_id FROM session_fragments WHERE project_id = $1 AND session_id IN ('zoe-s0', 'zoe-late', 'alice-s12')",
       [full.projectId],
     );
-    expect(sessions.rows.map((r) => r.session_id).sort()).toEqual(["alice-s12", "zoe-s0"]);
+    expect(sessions.rows.map((r) => r.session_id).sort()).toEqual(["alice-s12"]);
 
     // Every derived table holds what it holds for a project that never had zoe.
     await expectSameDerivedState(full, withoutZoe);
@@ -634,7 +639,7 @@ describe("deleting a person's events", () => {
     // ~50 reports on three projects, raw and from rollups, twice, and every derived table compared.
   }, 180_000);
 
-  it("deletes by anonymous id every event carrying it, and a second run finds nothing", async () => {
+  it("deletes an anonymous visitor by their anonymous id, and a second run finds nothing", async () => {
     const result = await deletePersonEvents(full.projectId, { anonymousId: "bob" });
     expect(result.events).toBe(seeds.filter((s) => s.who === "bob").length);
     expect(await tracesOf(full, { anonymousId: "bob" })).toEqual({ events: 0, rollups: 0, actors: 0, firstSeen: 0 });
@@ -643,25 +648,60 @@ describe("deleting a person's events", () => {
     expect(await deletePersonEvents(full.projectId, { anonymousId: "bob" })).toMatchObject({ events: 0, batches: 0 });
   }, 120_000);
 
-  it("takes an anonymous id off identified events too, and refuses an unknown project or an empty id", async () => {
-    const tenant = await createTenant();
-    await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [
-      eventRow({ name: "pageview", timestamp: at("2026-03-10T10:00:00Z"), anonymousId: "device-1" }),
-      eventRow({ name: "pageview", timestamp: at("2026-03-10T10:05:00Z"), anonymousId: "device-1", userId: "kim" }),
-      eventRow({ name: "pageview", timestamp: at("2026-03-10T10:06:00Z"), anonymousId: "device-2", userId: "kim" }),
+  it("deletes a person as all their ids: a user with their devices' anonymous visits, an anonymous id as its user", async () => {
+    // kim browses on device-1 then signs in; later she signs in on device-2 (an anonymous visit there
+    // a week on) and on a shared tablet, where lea signs in too.
+    const people = (tenant: Tenant) =>
+      writeEvents(getPool(), tenant.organizationId, tenant.projectId, [
+        eventRow({ name: "pageview", timestamp: at("2026-03-10T10:00:00Z"), anonymousId: "device-1" }),
+        eventRow({ name: "pageview", timestamp: at("2026-03-10T10:05:00Z"), anonymousId: "device-1", userId: "kim" }),
+        eventRow({ name: "pageview", timestamp: at("2026-03-10T10:06:00Z"), anonymousId: "device-2", userId: "kim" }),
+        eventRow({ name: "pageview", timestamp: at("2026-03-17T09:00:00Z"), anonymousId: "device-2" }),
+        eventRow({ name: "pageview", timestamp: at("2026-03-12T08:00:00Z"), anonymousId: "tablet" }),
+        eventRow({ name: "pageview", timestamp: at("2026-03-12T08:10:00Z"), anonymousId: "tablet", userId: "kim" }),
+        eventRow({ name: "pageview", timestamp: at("2026-03-12T08:20:00Z"), anonymousId: "tablet", userId: "lea" }),
+        eventRow({ name: "signup", timestamp: at("2026-03-12T08:30:00Z"), anonymousId: "tablet", userId: "lea" }),
+        // Someone else's anonymous id that happens to be the string "kim" (the same actor hash): not kim.
+        eventRow({ name: "pageview", timestamp: at("2026-03-20T09:00:00Z"), anonymousId: "kim" }),
+      ]);
+    const left = async (tenant: Tenant) =>
+      (
+        await getPool().query<{ who: string }>(
+          "SELECT concat_ws('/', user_id, anonymous_id) AS who FROM events WHERE project_id = $1 ORDER BY timestamp",
+          [tenant.projectId],
+        )
+      ).rows.map((r) => r.who);
+    const [byUser, byDevice, byTablet] = await Promise.all([createTenant(), createTenant(), createTenant()]);
+    for (const tenant of [byUser, byDevice, byTablet]) await people(tenant);
+    // By user id: kim's events and the anonymous-only events of every device she used; lea's stay.
+    expect(await deletePersonEvents(byUser.projectId, { userId: "kim" })).toMatchObject({
+      events: 6,
+      linked: { userId: null, anonymousIds: expect.arrayContaining(["device-1", "device-2", "tablet"]) },
+    });
+    expect(await left(byUser)).toEqual(["lea/tablet", "lea/tablet", "kim"]);
+    // By an anonymous id identified as kim: the same person, whole.
+    expect(await deletePersonEvents(byDevice.projectId, { anonymousId: "device-1" })).toMatchObject({
+      events: 6,
+      linked: { userId: "kim", anonymousIds: expect.arrayContaining(["device-2", "tablet"]) },
+    });
+    expect(await left(byDevice)).toEqual(["lea/tablet", "lea/tablet", "kim"]);
+    // A shared device (identified as two users) is its own anonymous visits: the users' events stay theirs.
+    expect(await deletePersonEvents(byTablet.projectId, { anonymousId: "tablet" })).toMatchObject({
+      events: 1,
+      linked: { userId: null, anonymousIds: [] },
+    });
+    expect(await left(byTablet)).toEqual([
+      "device-1",
+      "kim/device-1",
+      "kim/device-2",
+      "kim/tablet",
+      "lea/tablet",
+      "lea/tablet",
+      "device-2",
+      "kim",
     ]);
-    expect(await deletePersonEvents(tenant.projectId, { anonymousId: "device-1" })).toMatchObject({ events: 2 });
-    const left = await getPool().query("SELECT anonymous_id FROM events WHERE project_id = $1", [tenant.projectId]);
-    expect(left.rows).toEqual([{ anonymous_id: "device-2" }]);
-    // kim's first seen is now her remaining event's, as if the deleted one had never been tracked.
-    const kim = await getPool().query(
-      "SELECT first_seen_at FROM actor_first_seen WHERE project_id = $1 AND actor = hashtextextended('kim', 0)",
-      [tenant.projectId],
-    );
-    expect(kim.rows).toEqual([{ first_seen_at: at("2026-03-10T10:06:00Z") }]);
-    // kim still has an event: her numbering entry stays.
     await expect(deletePersonEvents(randomUUID(), { userId: "kim" })).rejects.toMatchObject({ code: "not_found" });
-    await expect(deletePersonEvents(tenant.projectId, { userId: "" })).rejects.toMatchObject({
+    await expect(deletePersonEvents(byUser.projectId, { userId: "" })).rejects.toMatchObject({
       code: "invalid_request",
     });
   });

@@ -10,6 +10,7 @@ import { OPERATOR, recordAudit } from "../audit/record";
 import { getPool, getPrisma } from "../db/client";
 import { log } from "../log";
 import { deletePersonEvents, type PersonId } from "./delete-person";
+import { suppressLinkedIds } from "./suppression";
 
 export type DeletionReason = "consent_withdrawn" | "request";
 
@@ -129,6 +130,12 @@ async function runJob(pool: pg.Pool, job: ClaimedJob): Promise<void> {
         ]);
       },
     });
+    // A request put the id asked for on the suppression list: the person's other ids join it.
+    if (job.reason === "request")
+      await suppressLinkedIds(pool, { organizationId: job.organization_id, projectId: job.project_id }, [
+        ...(result.linked.userId !== null ? [{ kind: "user_id" as const, id: result.linked.userId }] : []),
+        ...result.linked.anonymousIds.map((id) => ({ kind: "anonymous_id" as const, id })),
+      ]);
     await finishJob(job, { status: "done", events: result.events });
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).slice(0, 1000);

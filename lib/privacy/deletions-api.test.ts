@@ -436,13 +436,20 @@ describe("suppression", waitsForJobs, () => {
       ...fields,
     });
     await postEvents(
-      { events: [event({ user_id: "gone" }), event({ anonymous_id: "gone-device" })] },
+      {
+        events: [
+          event({ user_id: "gone" }),
+          event({ user_id: "gone", anonymous_id: "gone-laptop" }),
+          event({ anonymous_id: "gone-device" }),
+        ],
+      },
       { key: own.writeKey },
     );
 
     // Off: a deleted person's later events are kept.
     const first = await requestDeletion({ key }, { project_id: own.projectId, user_id: "gone" });
-    expect((await waitUntilEnded(first.id, { key })).events_deleted).toBe(1);
+    // The person is all their ids: the laptop seen on their events joins the list with them.
+    expect((await waitUntilEnded(first.id, { key })).events_deleted).toBe(2);
     const kept = await postEvents({ events: [event({ user_id: "gone" })] }, { key: own.writeKey });
     expect(await kept.json()).toEqual({ accepted: 1, duplicates: 0, bots: 0, rejected: [] });
 
@@ -454,13 +461,14 @@ describe("suppression", waitsForJobs, () => {
     const batch = [
       event({ user_id: "gone" }),
       event({ anonymous_id: "gone-device" }),
+      event({ anonymous_id: "gone-laptop" }),
       event({ user_id: "later-signed-in", anonymous_id: "gone-device" }),
       event({ user_id: "stays", anonymous_id: "other-device" }),
       { ...event({ user_id: "gone" }), name: "$consent", consent: { state: "granted" } },
     ];
     const dropped = await postEvents({ events: batch }, { key: own.writeKey });
     expect(dropped.status).toBe(202);
-    expect(await dropped.json()).toEqual({ accepted: 1, duplicates: 0, bots: 0, rejected: [], suppressed: 4 });
+    expect(await dropped.json()).toEqual({ accepted: 1, duplicates: 0, bots: 0, rejected: [], suppressed: 5 });
     const left = await getPool().query<{ user_id: string | null; anonymous_id: string | null }>(
       "SELECT user_id, anonymous_id FROM events WHERE project_id = $1 ORDER BY received_at",
       [own.projectId],
@@ -476,6 +484,7 @@ describe("suppression", waitsForJobs, () => {
     expect(list.rows.map((row) => row.person_hash).sort()).toEqual(
       [
         suppressionHash(own.projectId, "user_id", "gone"),
+        suppressionHash(own.projectId, "anonymous_id", "gone-laptop"),
         suppressionHash(own.projectId, "anonymous_id", "gone-device"),
       ].sort(),
     );

@@ -16,9 +16,11 @@ import { bitmapsFromNumbersSql } from "../query/actor-bitmaps";
 import { COUNT_CUBE_COLUMNS } from "../query/count-cube-refresh";
 import { recomputeMixedActors } from "../query/mixed-actors-refresh";
 import { BITMAP_PAIRS, pairName } from "../query/pair-bitmaps-refresh";
+import { PASSIVE_EVENTS } from "../query/passive-events";
 import { ROLLED_DIMENSIONS } from "../query/rollups";
 import { refoldSessions } from "../query/session-refresh";
 import { KEY_DIMENSIONS } from "../query/session-selectors";
+import { isInteractionSql, isPageviewSql } from "../query/sessions";
 import { type Sql, sql, trusted } from "../query/sql";
 
 /** The rolled dimensions (the daily counts' columns besides the name) and their events columns. */
@@ -429,8 +431,39 @@ export async function recomputeSessions(client: pg.PoolClient, d: DeletedEvents)
     await client.query("DROP TABLE person_sessions");
     return 0;
   }
-  // Where what is left of the sessions can be: from their first to their last folded event, as
-  // disjoint ranges (each event is read once however many of the sessions overlap it).
+  // The sessions this batch empties need no reading: every pageview and interaction their fragments
+  // count is among the deleted rows, and no passive event other than a pageview (session_start,
+  // page_leave, scroll: counted in neither) is left in their time, found through the name index.
+  // Usually all of a person's sessions but those a batch boundary cuts: the reading below is then
+  // a few sessions' time per batch, not every day the person was active.
+  const remainder = PASSIVE_EVENTS.filter((name) => name !== "pageview");
+  await run(
+    client,
+    sql`CREATE TEMP TABLE person_sessions_emptied ON COMMIT DROP AS
+        SELECT f.session_id
+        FROM (
+          SELECT f.session_id, sum(f.pageviews) AS pageviews, sum(f.interactions) AS interactions,
+                 min(f.first_at) AS first_at, max(f.last_at) AS last_at
+          FROM session_fragments f JOIN person_sessions t ON t.session_id = f.session_id
+          WHERE ${tenant(d, "f")}
+          GROUP BY 1
+        ) f
+        JOIN (
+          SELECT x.session_id, count(*) FILTER (WHERE ${isPageviewSql(sql`x.name`)}) AS pageviews,
+                 count(*) FILTER (WHERE ${isInteractionSql(sql`x.name`)}) AS interactions
+          FROM ${trusted(d.table)} x
+          WHERE x.session_id IS NOT NULL AND x.received_at <= ${d.sessionWatermark}::timestamptz
+          GROUP BY 1
+        ) x ON x.session_id = f.session_id AND x.pageviews = f.pageviews AND x.interactions = f.interactions
+        WHERE NOT EXISTS (
+          SELECT 1 FROM events e
+          WHERE ${tenant(d, "e")} AND e.name = ANY(${remainder}::text[])
+            AND e.timestamp >= f.first_at AND e.timestamp <= f.last_at AND e.session_id = f.session_id
+            AND e.received_at <= ${d.sessionWatermark}::timestamptz
+        )`,
+  );
+  // Where what is left of the other sessions can be: from their first to their last folded event,
+  // as disjoint ranges (each event is read once however many of the sessions overlap it).
   await run(
     client,
     sql`CREATE TEMP TABLE person_session_times ON COMMIT DROP AS
@@ -438,7 +471,7 @@ export async function recomputeSessions(client: pg.PoolClient, d: DeletedEvents)
         FROM unnest((
           SELECT range_agg(tstzrange(f.first_at, f.last_at, '[]'))
           FROM session_fragments f JOIN person_sessions t ON t.session_id = f.session_id
-          WHERE ${tenant(d, "f")}
+          WHERE ${tenant(d, "f")} AND f.session_id NOT IN (SELECT session_id FROM person_sessions_emptied)
         )) r`,
   );
   const longest = await heldLongestSpan(client, d);
@@ -470,7 +503,7 @@ WHERE ${tenant(d, "v")} AND v.dimension = g.dimension AND v.value = g.value
     WHERE ${tenant(d, "c")} AND c.part = 0 AND c.profile_dimension = '' AND c.profile_value = '' AND c.key_id = v.id
   )`,
   );
-  await client.query("DROP TABLE person_sessions, person_session_times");
+  await client.query("DROP TABLE person_sessions, person_sessions_emptied, person_session_times");
   return touched.rowCount;
 }
 

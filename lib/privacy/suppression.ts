@@ -12,6 +12,7 @@
 // only ever compared for equality, so length extension gives nothing.
 import "server-only";
 import { createHmac, hash } from "node:crypto";
+import type pg from "pg";
 import type { PersonIdKind } from "../audit/person-pseudonym";
 import { getPool } from "../db/client";
 import { getInstanceSecret } from "../secrets";
@@ -77,4 +78,23 @@ export async function suppressionCheck(
     return found;
   };
   return (person) => listed("user_id", person.userId) || listed("anonymous_id", person.anonymousId);
+}
+
+/**
+ * Puts more ids of a person already on the project's list there too (the ids a deletion found linked
+ * to the one asked for: the person is all their ids). Idempotent.
+ */
+export async function suppressLinkedIds(
+  pool: pg.Pool,
+  tenant: { organizationId: string; projectId: string },
+  ids: { kind: PersonIdKind; id: string }[],
+): Promise<void> {
+  if (ids.length === 0) return;
+  const hashes = ids.map((person) => suppressionHash(tenant.projectId, person.kind, person.id));
+  await pool.query(
+    `INSERT INTO person_suppressions (organization_id, project_id, person_hash)
+     SELECT $1::uuid, $2::uuid, h FROM unnest($3::text[]) h ON CONFLICT DO NOTHING`,
+    [tenant.organizationId, tenant.projectId, hashes],
+  );
+  for (const personHash of hashes) noteSuppression(tenant.projectId, personHash);
 }
