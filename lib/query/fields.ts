@@ -139,7 +139,8 @@ function propertyFilterCondition(filter: Filter, path: `properties.${string}`, a
     case "not_equals":
       return sql`${json} IS DISTINCT FROM ${JSON.stringify(v)}::jsonb`;
     case "is_set":
-      return sql`jsonb_typeof(${json}) IS DISTINCT FROM 'null'`;
+      // An absent property (SQL NULL) is not set, like a JSON null: `IS DISTINCT FROM` kept it.
+      return sql`COALESCE(jsonb_typeof(${json}) <> 'null', false)`;
     case "is_not_set":
       return sql`COALESCE(jsonb_typeof(${json}), 'null') = 'null'`;
     case "gt":

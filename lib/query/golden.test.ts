@@ -235,6 +235,15 @@ describe("metric", () => {
     expect((result.data as { value: number }).value).toBe(expected);
   });
 
+  it.each<[Filter, number]>([
+    // The three signups carry a plan; the other eleven events of the range have no such property.
+    [{ field: "properties.plan", op: "is_set" }, 3],
+    [{ field: "properties.plan", op: "is_not_set" }, 11],
+  ])("counts the events that carry a property or not: %o", async (filter, expected) => {
+    const result = await run({ kind: "metric", compare: false, filters: [filter] });
+    expect((result.data as { value: number }).value).toBe(expected);
+  });
+
   it("filters on nested and numeric properties", async () => {
     const nested = await run({
       kind: "metric",
