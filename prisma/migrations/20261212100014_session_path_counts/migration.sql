@@ -41,19 +41,33 @@ CREATE TABLE "session_path_counts" (
     CONSTRAINT "session_path_counts_pkey" PRIMARY KEY ("organization_id","project_id","anchor","mode","day","pos","label","link","goes_on")
 );
 
-INSERT INTO "session_path_counts" ("organization_id", "project_id", "anchor", "mode", "day", "pos", "label", "link", "goes_on", "sessions")
-SELECT r."organization_id", r."project_id", v.label, t.mode, (r."first_at" AT TIME ZONE 'UTC')::date, t.pos, t.label, t.link, t.goes_on, count(*)
-FROM "session_paths" r
-CROSS JOIN LATERAL (
-  SELECT u.label, min(u.i)::int AS a FROM unnest(r."steps") WITH ORDINALITY AS u(label, i) GROUP BY u.label
-) v
-CROSS JOIN LATERAL (
-  SELECT 's' AS mode, i AS pos, r."steps"[v.a + i] AS label, COALESCE(r."steps"[v.a + i + 1], '') AS link,
-         cardinality(r."steps") > v.a + i AS goes_on
-  FROM generate_series(0, least(10, cardinality(r."steps") - v.a)) AS i
-  UNION ALL
-  SELECT 'e', -i, r."steps"[v.a - i], CASE WHEN i > 0 THEN r."steps"[v.a - i + 1] ELSE '' END, v.a - i > 1
-  FROM generate_series(0, least(10, v.a - 1)) AS i
-) t
-WHERE NOT (r."tied" AND (r."tied_labels" IS NULL OR v.label = ANY(r."tied_labels")))
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
+-- A day of a project's sessions per statement: one aggregate over every session's positions (about
+-- 100M at 10M events) spilled past the free disk; a day's fits in memory.
+DO $$
+DECLARE
+  d RECORD;
+BEGIN
+  FOR d IN
+    SELECT DISTINCT "organization_id" AS org, "project_id" AS project, ("first_at" AT TIME ZONE 'UTC')::date AS day
+    FROM "session_paths"
+  LOOP
+    INSERT INTO "session_path_counts" ("organization_id", "project_id", "anchor", "mode", "day", "pos", "label", "link", "goes_on", "sessions")
+    SELECT r."organization_id", r."project_id", v.label, t.mode, d.day, t.pos, t.label, t.link, t.goes_on, count(*)
+    FROM "session_paths" r
+    CROSS JOIN LATERAL (
+      SELECT u.label, min(u.i)::int AS a FROM unnest(r."steps") WITH ORDINALITY AS u(label, i) GROUP BY u.label
+    ) v
+    CROSS JOIN LATERAL (
+      SELECT 's' AS mode, i AS pos, r."steps"[v.a + i] AS label, COALESCE(r."steps"[v.a + i + 1], '') AS link,
+             cardinality(r."steps") > v.a + i AS goes_on
+      FROM generate_series(0, least(10, cardinality(r."steps") - v.a)) AS i
+      UNION ALL
+      SELECT 'e', -i, r."steps"[v.a - i], CASE WHEN i > 0 THEN r."steps"[v.a - i + 1] ELSE '' END, v.a - i > 1
+      FROM generate_series(0, least(10, v.a - 1)) AS i
+    ) t
+    WHERE r."organization_id" = d.org AND r."project_id" = d.project
+      AND r."first_at" >= d.day::timestamp AT TIME ZONE 'UTC' AND r."first_at" < (d.day + 1)::timestamp AT TIME ZONE 'UTC'
+      AND NOT (r."tied" AND (r."tied_labels" IS NULL OR v.label = ANY(r."tied_labels")))
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
+  END LOOP;
+END $$;
