@@ -66,6 +66,7 @@ const DERIVED_TABLES = [
   "actor_first_seen",
   "session_paths",
   "session_path_events",
+  "session_path_counts",
 ];
 /** Tables of project data the refresh reads or never touches. */
 const SOURCE_TABLES = [

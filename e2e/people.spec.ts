@@ -2,7 +2,9 @@
 // (newest first, with properties); an id nobody has is said so. Owners and admins delete a person's
 // data from their page; analysts do not see that action.
 import { expect, test } from "@playwright/test";
-import { getPrisma } from "../lib/db/client";
+import { getPool, getPrisma } from "../lib/db/client";
+import { eventRow } from "../lib/ingest/event-row";
+import { writeEvents } from "../lib/ingest/write-events";
 import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
 import { DELETION_JOB_WAIT_MS } from "../testing/fixtures";
 
@@ -49,9 +51,21 @@ test("looks a person up and reads their timeline", async ({ page }) => {
 test("lets owners delete a person's data from their page", async ({ page }) => {
   test.setTimeout(DELETION_JOB_WAIT_MS + 120_000);
   const owner = await seedAnalystWorkspace("owner");
+  // u2 browsed as a2 before signing in: the page shows both ids' events, and deletes them all.
+  const before = new Date(Date.now() - 2 * 86_400_000);
+  await writeEvents(getPool(), owner.organizationId, owner.projectId, [
+    eventRow({ name: "pageview", timestamp: before, anonymousId: "a2", path: "/blog" }),
+    eventRow({
+      name: "pageview",
+      timestamp: new Date(before.getTime() + 60_000),
+      anonymousId: "a2",
+      userId: "u2",
+      path: "/app",
+    }),
+  ]);
   await signIn(page, owner.email, owner.password);
   await page.goto(`/projects/${owner.projectId}/people?user_id=u2`);
-  await expect(page.getByTestId("person-event")).toHaveCount(1);
+  await expect(page.getByTestId("person-event")).toHaveCount(3);
   const deletion = page.getByTestId("person-deletion");
   await expect(deletion.getByRole("heading", { name: "Delete this person's data" })).toBeVisible();
   await deletion.getByRole("button", { name: "Delete this person's data…" }).click();
@@ -60,13 +74,18 @@ test("lets owners delete a person's data from their page", async ({ page }) => {
 
   await deletion.getByRole("button", { name: "Delete this person's data…" }).click();
   await deletion.getByRole("button", { name: "Yes, delete" }).click();
-  await expect(deletion.getByRole("status")).toContainText("Deletion of user u2 queued");
-  // The job deletes the person's events (the app's privacy upkeep runs it).
+  await expect(deletion.getByRole("status")).toContainText("Deletion of user u2, anonymous visitor a2 queued");
+  // The jobs delete the person's events, under either id (the app's privacy upkeep runs them).
   await expect
-    .poll(async () => getPrisma().event.count({ where: { projectId: owner.projectId, userId: "u2" } }), {
-      timeout: DELETION_JOB_WAIT_MS,
-    })
+    .poll(
+      async () =>
+        getPrisma().event.count({
+          where: { projectId: owner.projectId, OR: [{ userId: "u2" }, { anonymousId: "a2" }] },
+        }),
+      { timeout: DELETION_JOB_WAIT_MS },
+    )
     .toBe(0);
+  expect(await getPrisma().event.count({ where: { projectId: owner.projectId, userId: "u1" } })).toBe(3);
 });
 
 test("shows viewers no people", async ({ page }) => {

@@ -1,6 +1,8 @@
 "use client";
 // "Delete this person's data" on their page, for owners and admins: a confirmation (it cannot be
-// undone), then a deletion job (POST /api/v1/privacy/deletions), followed in Settings with the rest.
+// undone), then deletion jobs (POST /api/v1/privacy/deletions), followed in Settings with the rest.
+// The person is who the page shows (lib/people/identity.ts): their user id and every anonymous id
+// linked to it, one job per id, so what is deleted is the history on the page, not one id of it.
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
@@ -10,17 +12,28 @@ import { apiFetch } from "@/lib/api/client";
 import type { PersonProfile } from "@/lib/people/schemas";
 import type { DeletionJobView } from "@/lib/privacy/schemas";
 
-export function PersonDeletion({ projectId, person }: { projectId: string; person: PersonProfile["person"] }) {
+type PersonId = { user_id: string } | { anonymous_id: string };
+
+export function PersonDeletion({ projectId, identity }: { projectId: string; identity: PersonProfile["identity"] }) {
   const [confirming, setConfirming] = useState(false);
-  const who = person.user_id ? `user ${person.user_id}` : `anonymous visitor ${person.anonymous_id}`;
+  const ids: PersonId[] = [
+    ...(identity.user_id !== null ? [{ user_id: identity.user_id }] : []),
+    ...identity.anonymous_ids.map((anonymous_id) => ({ anonymous_id })),
+  ];
+  const who = ids
+    .map((id) => ("user_id" in id ? `user ${id.user_id}` : `anonymous visitor ${id.anonymous_id}`))
+    .join(", ");
   const request = useMutation({
-    mutationFn: () =>
-      apiFetch<DeletionJobView>("/api/v1/privacy/deletions", {
-        body: {
-          project_id: projectId,
-          ...(person.user_id ? { user_id: person.user_id } : { anonymous_id: person.anonymous_id }),
-        },
-      }),
+    mutationFn: async () => {
+      const jobs: DeletionJobView[] = [];
+      // In turn; after a failure the ids before it stay queued, and asking again queues the rest
+      // (an id's job still waiting is answered, not queued twice).
+      for (const id of ids)
+        jobs.push(
+          await apiFetch<DeletionJobView>("/api/v1/privacy/deletions", { body: { project_id: projectId, ...id } }),
+        );
+      return jobs;
+    },
     onSuccess: () => setConfirming(false),
   });
 

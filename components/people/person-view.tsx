@@ -225,7 +225,7 @@ export function PersonView({
         </h4>
         <Timeline projectId={projectId} lookup={lookup} />
       </section>
-      {canDelete && <PersonDeletion projectId={projectId} person={profile.data.person} />}
+      {canDelete && <PersonDeletion projectId={projectId} identity={profile.data.identity} />}
     </div>
   );
 }

@@ -83,6 +83,7 @@ export const DERIVED_TABLES: readonly DerivedTable[] = [
       "session_spans",
       "session_paths",
       "session_path_events",
+      "session_path_counts",
     ],
     recompute: recomputeSessions,
     counter: "sessions",

@@ -118,11 +118,14 @@ describe("retention", () => {
             "SELECT count(*) AS n FROM session_counts WHERE project_id = $1 AND first_hour < '2019-03-01'",
             [short.projectId],
           )) +
-          // And their paths step rows, two per session.
+          // And their paths step rows, two per session, and their paths counts.
           (await countOf(
             "SELECT count(*) * 2 AS n FROM session_paths WHERE project_id = $1 AND last_at < '2019-03-01'",
             [short.projectId],
-          )),
+          )) +
+          (await countOf("SELECT count(*) AS n FROM session_path_counts WHERE project_id = $1 AND day < '2019-03-01'", [
+            short.projectId,
+          ])),
       },
     ]);
     expect(plan.projects[0]!.event_rollups).toBeGreaterThan(0);

@@ -164,6 +164,8 @@ export const AGGREGATE_TABLES = {
     // The paths step table: a session's rows go once its last step is past the horizon.
     ["session_paths", "last_at"],
     ["session_path_events", "last_at"],
+    // Their counts by the day of a session's first step: a range reaching back that far is cut by retention anyway.
+    ["session_path_counts", "day"],
   ],
 } as const satisfies Record<string, readonly (readonly [string, string])[]>;
 

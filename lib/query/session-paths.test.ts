@@ -12,6 +12,7 @@ import { type EventRow, writeEvents } from "../ingest/write-events";
 import { refreshRollups } from "./rollup-refresh";
 import { runQuery } from "./run-query";
 import { type QueryDefinitionInput, type QueryRange, queryDefinitionSchema } from "./schemas";
+import { stepCountRowsSql } from "./session-paths-refresh";
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -21,6 +22,8 @@ const now = new Date();
 /** An hour boundary 10 days back: hand-built sessions sit around it. */
 const mark = new Date(Math.floor((now.getTime() - 10 * DAY) / HOUR) * HOUR);
 const at = (minutes: number) => new Date(mark.getTime() + minutes * MINUTE);
+/** The UTC midnight starting the mark's day, in minutes from the mark: whole days of counts end there. */
+const midnight = (Math.floor(mark.getTime() / DAY) * DAY - mark.getTime()) / MINUTE;
 
 /** A session's events: pages ("/x") or event names, at minutes from the mark. */
 function session(sessionId: string | null, actor: string, steps: [string, number][]): EventRow[] {
@@ -62,6 +65,20 @@ beforeAll(async () => {
       ["signup", 41],
       ["/pricing", 41],
       ["/docs", 42],
+    ]),
+    // Steps at one instant that are not the anchor "/" (but match "/docs*" and end at "/pricing"):
+    // the stored order is the raw one for "/", so only the other anchors read it step by step.
+    ...session("tie-other", "v-tie3", [
+      ["/", 43],
+      ["/docs", 44],
+      ["/pricing", 44],
+      ["/", 45],
+    ]),
+    // Across a UTC midnight: a range of whole days ending there cuts it out of its day's counts.
+    ...session("midnight", "v-midnight", [
+      ["/", midnight - 5],
+      ["/pricing", midnight - 2],
+      ["signup", midnight + 3],
     ]),
     // Repeats and passive events between them.
     ...session("repeats", "v-rep", [
@@ -110,6 +127,9 @@ const ranges = (): QueryRange[] => [
   { from: new Date(mark.getTime() - 2 * DAY).toISOString(), to: mark.toISOString() },
   { from: mark.toISOString(), to: new Date(mark.getTime() + 2 * DAY).toISOString() },
   { from: at(-15).toISOString(), to: at(41).toISOString() },
+  // Whole UTC days (counts), ending and starting at the midnight "midnight" crosses.
+  { from: at(midnight - 3 * 1440).toISOString(), to: at(midnight).toISOString() },
+  { from: at(midnight).toISOString(), to: at(midnight + 2 * 1440).toISOString() },
 ];
 
 async function expectEqual(queries: QueryDefinitionInput[], timezone: string, range: QueryRange) {
@@ -127,15 +147,33 @@ describe.each(["UTC", "Europe/Paris", "Asia/Kolkata"])("in %s", (timezone) => {
   });
 });
 
-it("keeps each session's collapsed steps, and marks steps at one instant", async () => {
+it("keeps each session's collapsed steps, and marks the steps at one instant", async () => {
   const { rows } = await getPool().query(
-    "SELECT session_id, steps, tied FROM session_paths WHERE project_id = $1 AND session_id IN ('span', 'tie-start', 'repeats') ORDER BY session_id",
+    `SELECT session_id, steps, tied, tied_labels FROM session_paths
+     WHERE project_id = $1 AND session_id IN ('span', 'tie-start', 'tie-end', 'tie-other', 'repeats') ORDER BY session_id`,
     [tenant.projectId],
   );
   expect(rows).toEqual([
-    { session_id: "repeats", steps: ["p:/", "p:/docs", "p:/docs/tracker"], tied: false },
-    { session_id: "span", steps: ["p:/", "p:/pricing", "p:/", "e:signup", "p:/docs"], tied: false },
-    { session_id: "tie-start", steps: ["p:/docs", "p:/", "p:/pricing", "p:/about"], tied: true },
+    { session_id: "repeats", steps: ["p:/", "p:/docs", "p:/docs/tracker"], tied: false, tied_labels: null },
+    { session_id: "span", steps: ["p:/", "p:/pricing", "p:/", "e:signup", "p:/docs"], tied: false, tied_labels: null },
+    {
+      session_id: "tie-end",
+      steps: ["p:/", "e:signup", "p:/pricing", "p:/docs"],
+      tied: true,
+      tied_labels: ["e:signup", "p:/pricing"],
+    },
+    {
+      session_id: "tie-other",
+      steps: ["p:/", "p:/docs", "p:/pricing", "p:/"],
+      tied: true,
+      tied_labels: ["p:/docs", "p:/pricing"],
+    },
+    {
+      session_id: "tie-start",
+      steps: ["p:/docs", "p:/", "p:/pricing", "p:/about"],
+      tied: true,
+      tied_labels: ["p:/", "p:/pricing"],
+    },
   ]);
 });
 
@@ -162,6 +200,27 @@ it("counts events that arrived after the refresh at once, and folds them into th
     { steps: ["p:/", "p:/pricing", "p:/", "p:/docs", "p:/docs/tracker"] },
   ]);
   for (const range of ranges()) await expectEqual(queries, "Europe/Paris", range);
+});
+
+it("keeps the paths counts equal to counting the stored sessions afresh, after late events moved them", async () => {
+  const counts = `SELECT anchor, mode, day::text, pos, label, link, goes_on, sessions::int AS n FROM session_path_counts
+    WHERE project_id = $1 ORDER BY 1, 2, 3, 4, 5, 6, 7`;
+  const afresh = `SELECT anchor, mode, day::text, pos, label, link, goes_on, sum(n)::int AS n
+    FROM (${stepCountRowsSql("(SELECT * FROM session_paths WHERE project_id = $1)", 1)}) r
+    GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7`;
+  const [kept, recounted] = await Promise.all(
+    [counts, afresh].map((text) => getPool().query(text, [tenant.projectId])),
+  );
+  expect(kept!.rows.length).toBeGreaterThan(100);
+  expect(kept!.rows).toEqual(recounted!.rows);
+  // "/" of the late-split "repeats" (its first "/"), one session from it: /, /pricing, /, /docs, ...
+  const day = new Date(at(50).getTime()).toISOString().slice(0, 10);
+  const { rows } = await getPool().query(
+    `SELECT pos, label, link FROM session_path_counts
+     WHERE project_id = $1 AND anchor = 'p:/pricing' AND mode = 's' AND day = $2::date AND pos <= 2 ORDER BY pos, label, link`,
+    [tenant.projectId, day],
+  );
+  expect(rows).toEqual(expect.arrayContaining([{ pos: 1, label: "p:/", link: "p:/docs" }]));
 });
 
 it("leaves filtered queries and anchors that are not steps to raw events", async () => {

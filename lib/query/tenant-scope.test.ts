@@ -49,6 +49,7 @@ const TABLES = [
   "session_key_values",
   "session_paths",
   "session_path_events",
+  "session_path_counts",
   "segments",
   "actor_first_seen",
 ].join("|");
