@@ -13,9 +13,9 @@ export default defineConfig({
   workers: 2,
   retries: 0,
   // Assertions wait on conditions; on a loaded two-core machine (CI, or several suites at once) a
-  // first render can take longer than Playwright's default 5 s, and a longer wait costs nothing when
-  // the condition holds early.
-  expect: { timeout: 15_000 },
+  // first render can take longer than Playwright's default 5 s (an overview of twenty panels took
+  // over 15 s at load 23), and a longer wait costs nothing when the condition holds early.
+  expect: { timeout: 30_000 },
   // A test of several navigations and drags gets four times Playwright's default for the same
   // reason: at load 30 on two cores a layout test of three reloads took over a minute.
   timeout: 120_000,

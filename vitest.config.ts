@@ -25,6 +25,8 @@ export default defineConfig({
     testTimeout: 60_000,
     // Setup hooks seed data sets (a day of events, rollups refreshed): at load 30 some took over 60 s.
     hookTimeout: 120_000,
+    // expect.poll waits on a condition too: Vitest's 1 s default fails on a busy machine, not on a bug.
+    expect: { poll: { timeout: 30_000 } },
     // Test files share one database; each seeds its own organization, so they can run side by side.
     fileParallelism: true,
   },

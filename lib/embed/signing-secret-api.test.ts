@@ -195,7 +195,7 @@ describe("rotating the embed secret", () => {
   it("refuses the old secret once the grace period is over", async () => {
     const oldToken = await tokenSignedWith(await storedSecret());
     expect((await call(as("owner"), "POST", `${secretPath()}/rotate`, { grace_seconds: 1 })).status).toBe(200);
-    await expect.poll(() => embedStatus(oldToken), { timeout: 5_000 }).toBe(401);
+    await expect.poll(() => embedStatus(oldToken)).toBe(401);
   });
 
   it("refuses the old secret at once without a grace period, from an admin key too", async () => {
