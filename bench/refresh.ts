@@ -21,6 +21,8 @@ const usage = `Usage: npx tsx --conditions=react-server bench/refresh.ts [option
                     label contains TEXT (repeatable), inside its transaction, rolled back to a
                     savepoint before the statement itself runs (so it costs that statement twice)
   --sql-out FILE    write each listed statement's full text to FILE, by label
+  --max-seconds N   stop after N seconds and print how many events each fold took in and at what rate
+                    (a slice of the backfill, to extrapolate the whole under the benchmark lock's limit)
   --first-seen      clear only first seen (actor_first_seen and its watermark): the backfill of an
                     installation upgraded to it, one fold of the whole history in the next step
 
@@ -35,6 +37,7 @@ const { values: flags } = parseArgs({
     explain: { type: "string", multiple: true },
     "sql-out": { type: "string" },
     "first-seen": { type: "boolean", default: false },
+    "max-seconds": { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
   strict: true,
@@ -97,6 +100,11 @@ async function unclassifiedTables(): Promise<string[]> {
   );
   return rows.map((r) => r.name).filter((name) => !DERIVED_TABLES.includes(name) && !SOURCE_TABLES.includes(name));
 }
+
+/** Events at or below each fold's watermark: how far a backfill got. */
+const foldedEventsSql = `
+SELECT part, (SELECT count(*) FROM events WHERE received_at <= w.watermark)::text AS events
+FROM (SELECT 'rollups' AS part, watermark FROM rollup_state UNION ALL SELECT 'sessions', watermark FROM session_state) w`;
 
 async function clearDerived(): Promise<void> {
   await getPool().query("UPDATE first_seen_state SET watermark = '-infinity'");
@@ -227,13 +235,26 @@ async function main(): Promise<number> {
     const stats = installProfile(flags.explain ?? [], plans);
     const started = performance.now();
     // Stopped early (Ctrl-C, kill), it still says where the time went so far.
-    const interrupted = (signal: string) => {
-      console.log(`\n${signal} after ${seconds(performance.now() - started)}; ${loadAverage()}`);
+    const interrupted = async (signal: string) => {
+      const ms = performance.now() - started;
+      console.log(`\n${signal} after ${seconds(ms)}; ${loadAverage()}`);
+      // How far each fold got, for a rate to extrapolate a run stopped early (a slice of the data set).
+      const progress = await new pg.Client({ connectionString: db.url }).connect().then(async (client) => {
+        try {
+          return (await client.query<{ part: string; events: string }>(foldedEventsSql)).rows;
+        } finally {
+          await client.end();
+        }
+      });
+      for (const { part, events: folded } of progress)
+        console.log(`${part}: ${fmt(Number(folded))} events folded, ${fmt((Number(folded) * 1000) / ms)} events/s`);
       printProfile(stats, plans);
       void db.stop().finally(() => process.exit(130));
     };
-    process.once("SIGINT", interrupted);
-    process.once("SIGTERM", interrupted);
+    process.once("SIGINT", (signal) => void interrupted(signal));
+    process.once("SIGTERM", (signal) => void interrupted(signal));
+    if (flags["max-seconds"])
+      setTimeout(() => void interrupted("--max-seconds"), Number(flags["max-seconds"]) * 1000).unref();
     const refresh = await refreshUntilCaughtUp();
     const { rows: sizes } = await getPool().query<{ name: string; size: string; rows: string }>(
       `SELECT relname AS name, pg_size_pretty(pg_total_relation_size(oid)) AS size, reltuples::bigint AS rows

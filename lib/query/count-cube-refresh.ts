@@ -7,6 +7,7 @@
 import "server-only";
 import type pg from "pg";
 import { ROLLED_DIMENSIONS } from "./rollups";
+import { STEP_ARRIVALS } from "./step-arrivals";
 
 const dimensions = Object.keys(ROLLED_DIMENSIONS) as (keyof typeof ROLLED_DIMENSIONS)[];
 /** The cube's columns, named after the query dimensions. */
@@ -53,11 +54,9 @@ WHERE e.organization_id = $1::uuid AND e.project_id = $2::uuid
 GROUP BY ${groupKeys}
 ${upsert}`;
 
-// The arrivals are read first, by received_at (the BRIN index), then matched to their projects.
+// The step's arrivals (step-arrivals.ts), matched to their projects.
 const foldArrivalsSql = `
-WITH arrived AS MATERIALIZED (
-  SELECT * FROM events e WHERE e.received_at > $1::timestamptz AND e.received_at <= $2::timestamptz
-)
+WITH arrived AS (SELECT * FROM ${STEP_ARRIVALS})
 INSERT INTO event_counts_daily AS c (organization_id, project_id, timezone, day, ${cubeColumns}, events)
 SELECT e.organization_id, e.project_id, g.timezone, (e.timestamp AT TIME ZONE g.timezone)::date, ${cubeValues}, count(*)
 FROM arrived e JOIN counts_eligible g ON g.organization_id = e.organization_id AND g.project_id = e.project_id AND NOT g.rebuild
@@ -94,6 +93,6 @@ export async function refreshEventCounts(
   for (const week of weeks) {
     await client.query(rebuildWeekSql, [week.organization_id, week.project_id, week.timezone, week.start, upto]);
   }
-  if (window && projects.length > 0) await client.query(foldArrivalsSql, [window.low, window.upto]);
+  if (window && projects.length > 0) await client.query(foldArrivalsSql);
   await client.query(markBuiltSql);
 }

@@ -6,27 +6,29 @@
 // '-infinity': the first step folds the whole history (the backfill) in the same statement.
 import "server-only";
 import type pg from "pg";
+import { STEP_ARRIVALS } from "./step-arrivals";
 
 /**
  * Actors' earliest events among (low, upto] by received_at, merged into actor_first_seen. Hash
  * grouping first (the earliest timestamp per actor: one pass, no sort of every event), then only the
  * events at those timestamps are read again and their ties broken by event id: a backfill of 10M
- * events sorts ~1M rows, not 10M.
+ * events sorts ~1M rows, not 10M. `arrivals` is where those events are read from (alias e): the
+ * rollup step's staged arrivals when its window is first seen's, else the events table.
  */
-const foldSql = `
+const foldSql = (arrivals: string, window: string) => `
 WITH firsts AS MATERIALIZED (
   SELECT e.organization_id, e.project_id, e.actor, min(e.timestamp) AS first_seen_at
-  FROM events e
-  WHERE e.received_at > $1::timestamptz AND e.received_at <= $2::timestamptz AND e.actor IS NOT NULL
+  FROM ${arrivals}
+  WHERE ${window} AND e.actor IS NOT NULL
   GROUP BY 1, 2, 3
 ),
 touches AS (
   SELECT DISTINCT ON (e.organization_id, e.project_id, e.actor)
          e.organization_id, e.project_id, e.actor, e.timestamp, e.event_id, e.referrer_host, e.utm_source, e.path
   FROM firsts f
-  JOIN events e ON e.organization_id = f.organization_id AND e.project_id = f.project_id
+  JOIN ${arrivals} ON e.organization_id = f.organization_id AND e.project_id = f.project_id
    AND e.timestamp = f.first_seen_at AND e.actor = f.actor
-  WHERE e.received_at > $1::timestamptz AND e.received_at <= $2::timestamptz
+  WHERE ${window}
   ORDER BY e.organization_id, e.project_id, e.actor, e.event_id
 )
 INSERT INTO actor_first_seen AS t
@@ -37,21 +39,31 @@ SET first_seen_at = EXCLUDED.first_seen_at, first_event_id = EXCLUDED.first_even
     first_referrer = EXCLUDED.first_referrer, first_utm_source = EXCLUDED.first_utm_source, first_path = EXCLUDED.first_path
 WHERE (EXCLUDED.first_seen_at, EXCLUDED.first_event_id) < (t.first_seen_at, t.first_event_id)`;
 
+const foldEventsSql = foldSql("events e", "e.received_at > $1::timestamptz AND e.received_at <= $2::timestamptz");
+const foldStepArrivalsSql = foldSql(`${STEP_ARRIVALS} e`, "true");
+
 /**
- * Folds what arrived after first_seen_state's watermark up to `upto` (the rollup step's end, or
- * the rollup watermark when the step folds nothing) and moves the watermark there. Run inside the
- * rollup refresh's step: its advisory lock makes it the only writer. Returns the rows written.
+ * Folds what arrived after first_seen_state's watermark up to the rollup step's end (or the rollup
+ * watermark when the step folds nothing) and moves the watermark there. Run inside the rollup
+ * refresh's step: its advisory lock makes it the only writer. Returns the rows written.
  */
-export async function refreshFirstSeen(client: pg.PoolClient, upto: string | null): Promise<number> {
-  const { rows } = await client.query<{ low: string; upto: string; behind: boolean }>(
-    `SELECT s.watermark::text AS low, u.upto::text AS upto, s.watermark < u.upto AS behind
+export async function refreshFirstSeen(
+  client: pg.PoolClient,
+  step: { low: string; upto: string } | null,
+): Promise<number> {
+  const { rows } = await client.query<{ low: string; upto: string; behind: boolean; same: boolean }>(
+    `SELECT s.watermark::text AS low, u.upto::text AS upto, s.watermark < u.upto AS behind,
+            s.watermark = $2::timestamptz AND u.upto = $1::timestamptz AS same
      FROM first_seen_state s, (SELECT COALESCE($1::timestamptz, r.watermark) AS upto FROM rollup_state r WHERE r.id = 1) u
      WHERE s.id = 1`,
-    [upto],
+    [step?.upto ?? null, step?.low ?? null],
   );
   const state = rows[0];
   if (!state?.behind) return 0;
-  const folded = await client.query(foldSql, [state.low, state.upto]);
+  // In step with the rollups (every refresh after the first), the step's arrivals are first seen's.
+  const folded = state.same
+    ? await client.query(foldStepArrivalsSql)
+    : await client.query(foldEventsSql, [state.low, state.upto]);
   await client.query("UPDATE first_seen_state SET watermark = $1::timestamptz WHERE id = 1", [state.upto]);
   const written = folded.rowCount ?? 0;
   await analyzeIfGrown(client, written);

@@ -12,6 +12,7 @@ import { CHUNK_BITS, CHUNK_SHIFT } from "./actor-bitmaps";
 import { COUNT_CUBE_COLUMNS } from "./count-cube-refresh";
 import { ROLLED_DIMENSIONS } from "./rollups";
 import { PROFILE_DIMENSIONS } from "./session-selectors";
+import { STEP_ARRIVALS } from "./step-arrivals";
 
 const profileDimensions = Object.keys(PROFILE_DIMENSIONS)
   .map((dimension) => `'${dimension}'`)
@@ -52,10 +53,7 @@ WHERE g.rebuild`;
 
 const arrivalsSql = `
 CREATE TEMP TABLE mixed_arrivals ON COMMIT DROP AS
-WITH arrived AS MATERIALIZED (
-  SELECT e.organization_id, e.project_id, e.actor, e.timestamp FROM events e
-  WHERE e.received_at > $1::timestamptz AND e.received_at <= $2::timestamptz AND e.actor IS NOT NULL
-)
+WITH arrived AS (SELECT * FROM ${STEP_ARRIVALS} e WHERE e.actor IS NOT NULL)
 SELECT DISTINCT g.organization_id, g.project_id, g.timezone, (a.timestamp AT TIME ZONE g.timezone)::date AS day, a.actor, p.number
 FROM arrived a
 JOIN mixed_eligible g ON g.organization_id = a.organization_id AND g.project_id = a.project_id AND NOT g.rebuild
@@ -155,7 +153,7 @@ export async function refreshMixedActors(
   for (const statement of clearRebuiltSql) await client.query(statement);
   await client.query(rebuiltCellsSql);
   if (window) {
-    await client.query(arrivalsSql, [window.low, window.upto]);
+    await client.query(arrivalsSql);
     await client.query(arrivalCellsSql);
   }
   await client.query("ANALYZE mixed_cells");

@@ -13,6 +13,7 @@ import "server-only";
 import type pg from "pg";
 import { bitmapsFromNumbersSql, CHUNK_BITS, CHUNK_SHIFT } from "./actor-bitmaps";
 import { ROLLED_DIMENSIONS } from "./rollups";
+import { STEP_ARRIVALS } from "./step-arrivals";
 
 /** The pairs kept: [first, second] query dimensions; the second is the sparse one. */
 export const BITMAP_PAIRS = [
@@ -45,19 +46,24 @@ LEFT JOIN pair_state m ON m.project_id = s.project_id
 WHERE s.project_id = ANY($1::uuid[]) OR m.timezone IS DISTINCT FROM s.timezone`;
 
 // The arrivals per pair, day, first value and actor: their second values, whether all of them had
-// one, and (for those) whether the actor was already in the first value's daily bitmap.
+// one, and (for those) whether the actor was already in the first value's daily bitmap. The
+// distinct second values are found by hashing first: array_agg(DISTINCT) sorted every arrival's
+// three pair rows on their text keys in the server's collation (30 s of a step at 146k arrivals
+// on a loaded machine). Their order in the array does not matter: they are only unnested.
 const arrivalsSql = `
 CREATE TEMP TABLE pair_arrivals ON COMMIT DROP AS
-WITH arrived AS MATERIALIZED (
-  SELECT e.* FROM events e WHERE e.received_at > $1::timestamptz AND e.received_at <= $2::timestamptz AND e.actor IS NOT NULL
+WITH arrived AS (SELECT * FROM ${STEP_ARRIVALS} e WHERE e.actor IS NOT NULL),
+pairs AS (
+  SELECT DISTINCT e.organization_id, e.project_id, s.timezone, (e.timestamp AT TIME ZONE s.timezone)::date AS day, v.pair, v.dimension, v.a_value, e.actor, v.b_value
+  FROM arrived e
+  JOIN rollup_daily_state s ON s.organization_id = e.organization_id AND s.project_id = e.project_id
+  JOIN pair_state m ON m.project_id = s.project_id AND m.timezone = s.timezone
+  JOIN projects p ON p.id = s.project_id AND p.timezone = s.timezone
+  CROSS JOIN LATERAL (VALUES ${pairValues}) v(pair, dimension, a_value, b_value)
 )
-SELECT e.organization_id, e.project_id, s.timezone, (e.timestamp AT TIME ZONE s.timezone)::date AS day, v.pair, v.dimension, v.a_value, e.actor,
-       array_agg(DISTINCT v.b_value) FILTER (WHERE v.b_value <> '') AS b_values, bool_and(v.b_value <> '') AS all_second, false AS had_first
-FROM arrived e
-JOIN rollup_daily_state s ON s.organization_id = e.organization_id AND s.project_id = e.project_id
-JOIN pair_state m ON m.project_id = s.project_id AND m.timezone = s.timezone
-JOIN projects p ON p.id = s.project_id AND p.timezone = s.timezone
-CROSS JOIN LATERAL (VALUES ${pairValues}) v(pair, dimension, a_value, b_value)
+SELECT organization_id, project_id, timezone, day, pair, dimension, a_value, actor,
+       array_agg(b_value) FILTER (WHERE b_value <> '') AS b_values, bool_and(b_value <> '') AS all_second, false AS had_first
+FROM pairs
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
 
 const hadFirstSql = `
@@ -70,7 +76,7 @@ WHERE a.all_second AND n.organization_id = a.organization_id AND n.project_id = 
 /** Reads this step's arrivals for the pairs, before the daily bitmaps take them in. */
 export async function preparePairArrivals(client: pg.PoolClient, window: { low: string; upto: string } | null) {
   if (!window) return;
-  await client.query(arrivalsSql, [window.low, window.upto]);
+  await client.query(arrivalsSql);
   await client.query(hadFirstSql);
 }
 

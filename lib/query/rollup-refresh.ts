@@ -13,6 +13,7 @@ import { preparePairArrivals, refreshPairBitmaps } from "./pair-bitmaps-refresh"
 import { foldInSteps, type SteppedFold, type SteppedFoldResult } from "./refresh-steps";
 import { ROLLED_DIMENSIONS } from "./rollups";
 import { refreshSessions } from "./session-refresh";
+import { STEP_ARRIVALS, stageStepArrivals } from "./step-arrivals";
 
 // Every rolled dimension in one pass over the arrivals: a grouping set per dimension (and () for
 // the totals), told apart by GROUPING(...), whose bit for a column is set when the set leaves it out.
@@ -34,8 +35,7 @@ const foldSql = `
 WITH pairs AS (
   SELECT e.organization_id, e.project_id, date_trunc('hour', e.timestamp, 'UTC') AS bucket, e.name, e.actor,
          GROUPING(${rolledColumns.join(", ")}) AS left_out, COALESCE(${rolledColumns.join(", ")}, '') AS value, count(*) AS events
-  FROM events e
-  WHERE e.received_at > $1::timestamptz AND e.received_at <= $2::timestamptz
+  FROM ${STEP_ARRIVALS} e
   GROUP BY e.organization_id, e.project_id, 3, e.name, e.actor, GROUPING SETS (${groupingSets})
 ),
 groups AS (
@@ -53,7 +53,7 @@ folded AS (
       actors = (SELECT COALESCE(array_agg(DISTINCT a ORDER BY a), '{}') FROM unnest(r.actors || EXCLUDED.actors) a)
   RETURNING r.project_id, r.dimension, r.bucket
 )
-UPDATE rollup_state SET watermark = $2::timestamptz WHERE id = 1
+UPDATE rollup_state SET watermark = $1::timestamptz WHERE id = 1
 RETURNING (SELECT count(*) FROM folded)::int AS rows_written,
           (SELECT COALESCE(array_agg(DISTINCT project_id), '{}') FROM folded WHERE dimension = '')::text[] AS projects`;
 
@@ -165,16 +165,11 @@ ${insertDimensionBitmapsOfHashesSql()}`;
 
 // The other projects take in only what this step folded, (low, upto] by received_at: new actors
 // get numbers, and their bits are ORed into their days' bitmaps, so a refresh costs what arrived,
-// not what the day already holds. The arrivals are read first, by received_at (the BRIN index):
-// joined from the projects instead, the planner walked each project's every event. Each arrival
+// not what the day already holds. The arrivals are the step's (step-arrivals.ts). Each arrival
 // is looked up by its actor as it is (repeats fold into the bitmap's words: a DISTINCT over a day's
 // (actor, dimension, value) took longer than the bitmaps), and text keys compare bytewise (COLLATE "C").
 const arrivalsCte = `
-arrived_events AS MATERIALIZED (
-  SELECT e.organization_id, e.project_id, e.name, e.actor, e.timestamp, ${rolledColumns.join(", ")}
-  FROM events e
-  WHERE e.received_at > $1::timestamptz AND e.received_at <= $2::timestamptz AND e.actor IS NOT NULL
-),
+arrived_events AS (SELECT * FROM ${STEP_ARRIVALS} e WHERE e.actor IS NOT NULL),
 growing AS MATERIALIZED (SELECT * FROM refresh_eligible g WHERE NOT g.rebuild),
 arrived AS (
   SELECT g.organization_id, g.project_id, g.timezone COLLATE "C" AS timezone, (e.timestamp AT TIME ZONE g.timezone)::date AS day, e.name COLLATE "C" AS name, e.actor, e.timestamp,
@@ -254,15 +249,33 @@ async function refreshBitmaps(
     await client.query(dimensionBitmapsSql, days);
   }
   if (arrivals && projects.length > 0) {
-    await analyzeActorsIfGrown(
-      client,
-      (await client.query(numberArrivalsSql, [arrivals.low, arrivals.upto])).rowCount ?? 0,
-    );
-    await client.query(bitmapArrivalsSql, [arrivals.low, arrivals.upto]);
-    await client.query(dimensionBitmapArrivalsSql, [arrivals.low, arrivals.upto]);
+    await analyzeActorsIfGrown(client, (await client.query(numberArrivalsSql)).rowCount ?? 0);
+    await client.query(bitmapArrivalsSql);
+    await client.query(dimensionBitmapArrivalsSql);
   }
   await client.query(markBuiltSql);
 }
+
+/** What a part of the step is given: the projects that gained events, and the step's window (null: none). */
+interface StepFolded {
+  projects: string[];
+  window: { low: string; upto: string } | null;
+}
+
+/**
+ * The tables derived in each step after the hourly rollups, in order; each reads the step's
+ * arrivals from STEP_ARRIVALS (step-arrivals.ts). A new derived table adds its part here.
+ */
+const STEP_PARTS: ((client: pg.PoolClient, step: StepFolded) => Promise<unknown>)[] = [
+  // The pairs need to know who was in the daily bitmaps before these arrivals.
+  (client, { window }) => preparePairArrivals(client, window),
+  (client, { projects, window }) => refreshBitmaps(client, projects, window),
+  (client, { projects, window }) => refreshMixedActors(client, projects, window),
+  (client, { projects, window }) => refreshPairBitmaps(client, projects, window),
+  (client, { projects, window }) => refreshEventCounts(client, projects, window),
+  // Every project's (first seen needs no whole-hour time zone); the first step also backfills.
+  (client, { window }) => refreshFirstSeen(client, window),
+];
 
 const rollupFold: SteppedFold = {
   stateTable: "rollup_state",
@@ -273,18 +286,13 @@ const rollupFold: SteppedFold = {
   // in 89 s that way, against 8.7 s for 125k hashed (a backfill, 2-core machine).
   stepEvents: { low: 80_000, high: 200_000 },
   async fold(client, window) {
-    const folded = window
-      ? (await client.query<{ rows_written: number; projects: string[] }>(foldSql, [window.low, window.upto])).rows[0]!
-      : { rows_written: 0, projects: [] };
-    // The pairs need to know who was in the daily bitmaps before these arrivals.
-    await preparePairArrivals(client, window);
+    let folded = { rows_written: 0, projects: [] as string[] };
+    if (window) {
+      await stageStepArrivals(client, window);
+      folded = (await client.query<{ rows_written: number; projects: string[] }>(foldSql, [window.upto])).rows[0]!;
+    }
     // Also with nothing new to fold: a project whose time zone changed still needs its days rebuilt.
-    await refreshBitmaps(client, folded.projects, window);
-    await refreshMixedActors(client, folded.projects, window);
-    await refreshPairBitmaps(client, folded.projects, window);
-    await refreshEventCounts(client, folded.projects, window);
-    // Every project's (first seen needs no whole-hour time zone); the first step also backfills.
-    await refreshFirstSeen(client, window?.upto ?? null);
+    for (const part of STEP_PARTS) await part(client, { projects: folded.projects, window });
     return folded.rows_written;
   },
 };
