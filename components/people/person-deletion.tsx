@@ -1,8 +1,9 @@
 "use client";
 // "Delete this person's data" on their page, for owners and admins: a confirmation (it cannot be
-// undone), then deletion jobs (POST /api/v1/privacy/deletions), followed in Settings with the rest.
+// undone), then a deletion job (POST /api/v1/privacy/deletions), followed in Settings with the rest.
 // The person is who the page shows (lib/people/identity.ts): their user id and every anonymous id
-// linked to it, one job per id, so what is deleted is the history on the page, not one id of it.
+// linked to it. One job covers them all: a user id's deletion takes its linked anonymous ids too
+// (lib/privacy/delete-person.ts).
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
@@ -24,16 +25,8 @@ export function PersonDeletion({ projectId, identity }: { projectId: string; ide
     .map((id) => ("user_id" in id ? `user ${id.user_id}` : `anonymous visitor ${id.anonymous_id}`))
     .join(", ");
   const request = useMutation({
-    mutationFn: async () => {
-      const jobs: DeletionJobView[] = [];
-      // In turn; after a failure the ids before it stay queued, and asking again queues the rest
-      // (an id's job still waiting is answered, not queued twice).
-      for (const id of ids)
-        jobs.push(
-          await apiFetch<DeletionJobView>("/api/v1/privacy/deletions", { body: { project_id: projectId, ...id } }),
-        );
-      return jobs;
-    },
+    mutationFn: () =>
+      apiFetch<DeletionJobView>("/api/v1/privacy/deletions", { body: { project_id: projectId, ...ids[0] } }),
     onSuccess: () => setConfirming(false),
   });
 
