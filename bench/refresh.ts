@@ -67,6 +67,7 @@ const DERIVED_TABLES = [
   "session_key_values",
   "session_spans",
   "actor_first_seen",
+  "first_seen_hourly",
   "session_paths",
   "session_path_events",
   "session_path_counts",
@@ -109,7 +110,7 @@ FROM (SELECT 'rollups' AS part, watermark FROM rollup_state UNION ALL SELECT 'se
 async function clearDerived(): Promise<void> {
   await getPool().query("UPDATE first_seen_state SET watermark = '-infinity'");
   if (flags["first-seen"]) {
-    await getPool().query("TRUNCATE actor_first_seen");
+    await getPool().query("TRUNCATE actor_first_seen, first_seen_hourly");
     return;
   }
   await getPool().query(`TRUNCATE ${DERIVED_TABLES.join(", ")}`);

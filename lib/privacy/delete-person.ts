@@ -89,7 +89,7 @@ export const DERIVED_TABLES: readonly DerivedTable[] = [
     counter: "sessions",
   },
   // Whole rows per actor, recomputed from their remaining events whatever the watermark.
-  { tables: ["actor_first_seen"], recompute: recomputeFirstSeen, counter: "firstSeen" },
+  { tables: ["actor_first_seen", "first_seen_hourly"], recompute: recomputeFirstSeen, counter: "firstSeen" },
   // Last: the numbering is what every bitmap's bits refer to.
   { tables: ["project_actors"], finish: eraseActors, counter: "actors" },
 ];

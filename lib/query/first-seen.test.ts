@@ -118,6 +118,28 @@ async function rawFirstSeen() {
 
 const byActor = (a: { actor: string }, b: { actor: string }) => a.actor.localeCompare(b.actor);
 
+/** first_seen_hourly's counts of the project, and actor_first_seen's rows counted by UTC hour: equal. */
+async function hourlyCounts() {
+  const db = getPool();
+  const [kept, counted] = await Promise.all([
+    db.query(
+      "SELECT hour, visitors::int FROM first_seen_hourly WHERE project_id = $1 AND visitors <> 0 ORDER BY hour",
+      [tenant.projectId],
+    ),
+    db.query(
+      `SELECT date_trunc('hour', first_seen_at, 'UTC') AS hour, count(*)::int AS visitors
+       FROM actor_first_seen WHERE project_id = $1 GROUP BY 1 ORDER BY 1`,
+      [tenant.projectId],
+    ),
+  ]);
+  return { kept: kept.rows, counted: counted.rows };
+}
+
+async function expectHourlyCountsKept() {
+  const { kept, counted } = await hourlyCounts();
+  expect(kept).toEqual(counted);
+}
+
 async function storedFirstSeen() {
   const { rows } = await getPool().query(
     `SELECT actor::text, first_seen_at, first_referrer, first_utm_source, first_path
@@ -286,12 +308,57 @@ describe("first seen as events arrive", () => {
     await refreshRollups(getPool(), { wait: true });
     await check();
     expect(await storedFirstSeen()).toEqual(await rawFirstSeen());
+    await expectHourlyCountsKept();
     // An event later than the stored first seen changes nothing.
     await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [
       eventRow(pageview("2026-03-20T10:00:00Z", { userId: "old", referrerHost: "later.example" })),
     ]);
     await refreshRollups(getPool(), { wait: true });
     expect(await storedFirstSeen()).toEqual(await rawFirstSeen());
+    await expectHourlyCountsKept();
+  });
+
+  it("counts new visitors over ranges cut inside an hour, and in zones of other offsets, as raw events do", async () => {
+    const own = await createTenant();
+    const db = getPool();
+    const write = (events: Fields[]) => writeEvents(db, own.organizationId, own.projectId, events.map(eventRow));
+    await write([...seed, ...late]);
+    await refreshRollups(db, { wait: true });
+    // Not yet folded: dev-anon's first seen moves 23:45 into the 4th, and a visitor new at 15:10 on the 11th.
+    await write([
+      pageview("2026-03-04T23:45:00Z", { anonymousId: "dev-anon", path: "/early" }),
+      pageview("2026-03-11T15:10:00Z", { userId: "lately", path: "/" }),
+    ]);
+    const answers = async (query: QueryDefinitionInput, cut: QueryRange, zone = timezone) => {
+      const base = {
+        organizationId: own.organizationId,
+        projectId: own.projectId,
+        query: queryDefinitionSchema.parse(query),
+        range: cut,
+        timezone: zone,
+        now,
+      };
+      const [raw, auto] = [await runQuery({ ...base, useRollups: false }), await runQuery(base)];
+      expect(auto.data, `${JSON.stringify(cut)} ${zone}`).toEqual(raw.data);
+      return auto;
+    };
+    const byType = { kind: "breakdown", dimension: "visitor_type", measure: { type: "unique_users" } } as const;
+    const newUsers = { kind: "trend", interval: "day", measure: { type: "new_users" } } as const;
+    const check = async () => {
+      for (const cut of [
+        { from: "2026-03-09T12:30:00Z", to: "2026-03-11T15:20:00Z" },
+        { from: "2026-03-11T15:05:00Z", to: "2026-03-11T15:30:00Z" },
+        { from: "2026-03-04T23:30:00Z", to: "2026-03-12T00:00:00Z" },
+      ]) {
+        expect((await answers(byType, cut)).meta.rollups).toBe(true);
+        await answers(newUsers, cut);
+      }
+      for (const zone of ["America/New_York", "Asia/Kolkata", "Asia/Kathmandu"])
+        await answers(newUsers, { from: "2026-03-04", to: "2026-03-12" }, zone);
+    };
+    await check();
+    await refreshRollups(db, { wait: true });
+    await check();
   });
 
   it("rebuilds a project's history it has no rows for, as the backfill does, and answers exactly before it", async () => {
@@ -307,6 +374,7 @@ describe("first seen as events arrive", () => {
       await client.query("BEGIN");
       await client.query("SELECT pg_advisory_xact_lock(hashtext('lumen_rollup_refresh'))");
       await client.query("DELETE FROM actor_first_seen WHERE project_id = $1", [tenant.projectId]);
+      await client.query("DELETE FROM first_seen_hourly WHERE project_id = $1", [tenant.projectId]);
       await client.query(
         "UPDATE first_seen_state SET watermark = (SELECT min(received_at) - interval '1 millisecond' FROM events WHERE project_id = $1) WHERE id = 1",
         [tenant.projectId],
@@ -318,6 +386,7 @@ describe("first seen as events arrive", () => {
     expect(await breakdownRows({ dimension: "visitor_type", measure: { type: "unique_users" } })).toEqual(answer);
     await refreshRollups(db, { wait: true });
     expect(await storedFirstSeen()).toEqual(expected);
+    await expectHourlyCountsKept();
     const state = await db.query("SELECT isfinite(watermark) AS done FROM first_seen_state WHERE id = 1");
     expect(state.rows).toEqual([{ done: true }]);
     expect(await breakdownRows({ dimension: "visitor_type", measure: { type: "unique_users" } })).toEqual(answer);

@@ -17,6 +17,7 @@
 // aggregate, like the rollups), so a visitor back after their events expired is still returning.
 import "server-only";
 import type pg from "pg";
+import { rolledHours } from "./edge-hours";
 import { dimensionText, textFilterCondition } from "./fields";
 import { additiveTopAndOtherSql, type GroupedSql, type Grouping, type Interval, topGroup } from "./measure";
 import type { Dimension, Filter, Measure, QueryDefinition } from "./schemas";
@@ -184,26 +185,72 @@ export function visitorsQueryOf(query: QueryDefinition): QueryDefinition {
 }
 
 /**
+ * Visitors first seen in the scope's range (its firstSeenWatermark set), per bucket of their first
+ * seen: the range's whole UTC hours from first_seen_hourly, its partial hours at either end from the
+ * first_seen_at index, and the arrivals after the watermark as corrections: +1 where one is an
+ * actor's first event (new, or earlier than the stored one), -1 for the stored first seen it
+ * replaces. Exact whatever fold ran since the watermark was read: an arrival already folded is its
+ * actor's stored first event and corrects nothing. The hours' buckets need a zone whose offset is
+ * whole hours (checked by the planner).
+ */
+function newVisitorsSql(scope: QueryScope, bucketOf: (time: Sql) => Sql): Sql {
+  const from = sql`${scope.from}::timestamptz`;
+  const to = sql`${scope.to}::timestamptz`;
+  const hours = rolledHours(scope);
+  const inRange = (time: Sql) => sql`${time} >= ${from} AND ${time} < ${to}`;
+  const partial = [
+    ...(hours.from > scope.from
+      ? [sql`t.first_seen_at >= ${from} AND t.first_seen_at < least(${hours.from}::timestamptz, ${to})`]
+      : []),
+    ...(hours.to < scope.to
+      ? [sql`t.first_seen_at >= greatest(${hours.to}::timestamptz, ${from}) AND t.first_seen_at < ${to}`]
+      : []),
+  ].map(
+    (condition) =>
+      sql`SELECT ${bucketOf(sql`t.first_seen_at`)} AS bucket, 1::bigint AS n FROM actor_first_seen t WHERE ${tenantCondition(scope, "t")} AND ${condition}`,
+  );
+  const watermark = sql`${scope.firstSeenWatermark ?? "-infinity"}::timestamptz`;
+  return sql`
+    WITH moved AS MATERIALIZED (
+      SELECT l.first_seen_at AS moved_to, t.first_seen_at AS moved_from
+      FROM (
+        SELECT DISTINCT ON (a.actor) a.actor, a.timestamp AS first_seen_at, a.event_id AS first_event_id
+        FROM events a
+        WHERE ${tenantCondition(scope, "a")} AND a.received_at > ${watermark} AND a.actor IS NOT NULL
+        ORDER BY a.actor, a.timestamp, a.event_id
+      ) l
+      LEFT JOIN actor_first_seen t ON ${tenantCondition(scope, "t")} AND t.actor = l.actor
+      WHERE t.actor IS NULL OR (l.first_seen_at, l.first_event_id) < (t.first_seen_at, t.first_event_id)
+    )
+    SELECT u.bucket, sum(u.n)::float8 AS n
+    FROM (
+      SELECT ${bucketOf(sql`h.hour`)} AS bucket, h.visitors AS n
+      FROM first_seen_hourly h
+      WHERE ${tenantCondition(scope, "h")} AND h.hour >= ${hours.from}::timestamptz AND h.hour < ${hours.to}::timestamptz
+      ${partial.length ? sql`UNION ALL ${join(partial, " UNION ALL ")}` : sql``}
+      UNION ALL
+      SELECT ${bucketOf(sql`m.moved_to`)}, 1 FROM moved m WHERE ${inRange(sql`m.moved_to`)}
+      UNION ALL
+      SELECT ${bucketOf(sql`m.moved_from`)}, -1 FROM moved m WHERE ${inRange(sql`m.moved_from`)}
+    ) u
+    GROUP BY 1`;
+}
+
+/**
  * Rows (bucket, dim, is_other, value) like groupedMeasureSql's for the shapes visitorTypeAnswerable
- * accepts: new visitors are the first-seen rows in the period (counted by the index on first_seen_at),
- * returning ones the period's visitors (from `visitors`, whichever source answers unique users) less
- * the new. The two add up to the visitors, so a breakdown's "other" is a sum.
+ * accepts: new visitors are those first seen in the period (newVisitorsSql), returning ones the
+ * period's visitors (from `visitors`, whichever source answers unique users) less the new. The two
+ * add up to the visitors, so a breakdown's "other" is a sum.
  */
 export function visitorTypeGroupedSql(visitors: GroupedSql, watermark: string): GroupedSql {
   const grouped = (scope: QueryScope, measure: Measure, grouping: Grouping): Sql => {
     const at = { ...scope, firstSeenWatermark: watermark };
-    const bucket = grouping.interval
-      ? sql`date_trunc(${grouping.interval}, f.first_seen_at, ${scope.timezone})`
-      : sql`NULL::timestamptz`;
+    const bucketOf = (time: Sql) =>
+      grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${scope.timezone})` : sql`NULL::timestamptz`;
     const perPeriod = sql`
       SELECT v.bucket, v.value AS visitors, COALESCE(n.n, 0) AS fresh
       FROM (${visitors(at, { type: "unique_users" }, { interval: grouping.interval })}) v
-      LEFT JOIN (
-        SELECT ${bucket} AS bucket, count(*)::float8 AS n
-        FROM (${effectiveFirstSeenSql(at)}) f
-        WHERE f.first_seen_at >= ${scope.from}::timestamptz AND f.first_seen_at < ${scope.to}::timestamptz
-        GROUP BY 1
-      ) n ON n.bucket IS NOT DISTINCT FROM v.bucket`;
+      LEFT JOIN (${newVisitorsSql(at, bucketOf)}) n ON n.bucket IS NOT DISTINCT FROM v.bucket`;
     if (measure.type === "new_users" || measure.type === "returning_users")
       return sql`
         SELECT p.bucket, NULL::text AS dim, false AS is_other, ${measure.type === "new_users" ? sql`p.fresh` : sql`p.visitors - p.fresh`} AS value

@@ -69,6 +69,14 @@ export function wholeHoursSql(from: Sql, to: Sql, timezone: string): Sql {
     WHERE extract(minute FROM t AT TIME ZONE ${timezone}) <> extract(minute FROM t AT TIME ZONE 'UTC'))`;
 }
 
+/** Whether the scope's zone has a whole-hour offset throughout its range (hourly counts then fall into local buckets). */
+export async function wholeHoursThroughout(db: Pick<pg.Pool, "query">, scope: QueryScope): Promise<boolean> {
+  const { rows } = await db.query<{ whole_hours: boolean }>(
+    sql`SELECT ${wholeHoursSql(sql`${scope.from}::timestamptz`, sql`${scope.to}::timestamptz`, scope.timezone)} AS whole_hours`.toQuery(),
+  );
+  return rows[0]?.whole_hours === true;
+}
+
 /** True when the project's daily actor bitmaps are complete in this time zone. */
 function dailyBitmapsSql(scope: QueryScope): Sql {
   return sql`EXISTS (SELECT 1 FROM rollup_daily_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone})`;

@@ -8,7 +8,7 @@ import { countCubeGroupedSql, countCubePlanIfAnswerable } from "./count-cube";
 import { filteredVisitorsGroupedSql, filteredVisitorsPlanIfAnswerable } from "./filtered-visitors";
 import { readFirstSeenWatermark, visitorsQueryOf, visitorTypeAnswerable, visitorTypeGroupedSql } from "./first-seen";
 import { type GroupedSql, groupedMeasureSql } from "./measure";
-import { rollupGroupedSql, rollupPlanIfAnswerable } from "./rollups";
+import { rollupGroupedSql, rollupPlanIfAnswerable, wholeHoursThroughout } from "./rollups";
 import type { QueryDefinition } from "./schemas";
 import type { QueryScope } from "./scope";
 import { sessionRollupGroupedSql, sessionRollupPlanIfAnswerable } from "./session-rollups";
@@ -48,6 +48,8 @@ const planners: Planner[] = [
   {
     plan: async (db, scope, query) => {
       if (!visitorTypeAnswerable(scope, query)) return null;
+      // New visitors are counted by UTC hour: a trend's local buckets need whole-hour offsets.
+      if (query.kind === "trend" && !(await wholeHoursThroughout(db, scope))) return null;
       const visitors = await groupedSourceFor(db, [scope], visitorsQueryOf(query));
       return visitorTypeGroupedSql(visitors.grouped, await readFirstSeenWatermark(db));
     },
