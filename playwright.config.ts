@@ -19,7 +19,13 @@ export default defineConfig({
   // A test of several navigations and drags gets four times Playwright's default for the same
   // reason: at load 30 on two cores a layout test of three reloads took over a minute.
   timeout: 120_000,
-  reporter: process.env.CI ? "line" : "list",
+  // A JSON report besides, when `npm test` asks for one: it prints the failures again at the end of the run.
+  reporter: [
+    [process.env.CI ? "line" : "list"],
+    ...(process.env.LUMEN_PLAYWRIGHT_JSON
+      ? [["json", { outputFile: process.env.LUMEN_PLAYWRIGHT_JSON }] as const]
+      : []),
+  ],
   use: {
     baseURL,
     trace: "retain-on-failure",

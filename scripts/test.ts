@@ -17,6 +17,7 @@ import { startEmbeddedPostgres } from "../lib/db/embedded";
 import { prepareDatabase } from "../lib/db/prepare";
 import { AppServer, freePort } from "../testing/app-server";
 import { debianPostgresBin, hasSystemPostgres, startSystemPostgres } from "../testing/system-postgres";
+import { type Failure, playwrightFailures, printFailures, vitestFailures } from "./test-summary";
 
 const { values: flags, positionals: extraArgs } = parseArgs({
   allowPositionals: true,
@@ -73,6 +74,13 @@ async function testCppSdk(env: NodeJS.ProcessEnv): Promise<string | null> {
   return path.resolve("sdk/cpp/build/lumen_integration_client");
 }
 
+/** Vitest's console reporter, and a JSON report for the summary at the end. */
+const vitestReporters = (jsonFile: string) => [
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${jsonFile}`,
+];
+
 /** The query and ingestion suites against a throw-away PostgreSQL 15 cluster and an app process of its own. */
 async function testOnPostgres15(env: NodeJS.ProcessEnv, dataDir: string): Promise<number> {
   const binDir = debianPostgresBin(15);
@@ -96,7 +104,11 @@ async function testOnPostgres15(env: NodeJS.ProcessEnv, dataDir: string): Promis
     await prepareDatabase(pg15.url, 30);
     await app.start();
     console.log(`==> query and ingestion suites on PostgreSQL ${pg15.version}`);
-    return await run(bin("vitest"), ["run", "lib/query", "lib/ingest"], appEnv);
+    return await run(
+      bin("vitest"),
+      ["run", "lib/query", "lib/ingest", ...vitestReporters(path.join(dataDir, "vitest-pg15.json"))],
+      appEnv,
+    );
   } finally {
     await app.stop();
     await pg15.stop();
@@ -135,6 +147,8 @@ async function main(): Promise<number> {
     const baseUrl = `http://127.0.0.1:${appPort}`;
     const env: NodeJS.ProcessEnv = {
       ...process.env,
+      // playwright.config.ts writes its JSON report here (read by the summary at the end).
+      LUMEN_PLAYWRIGHT_JSON: path.join(dataDir, "playwright.json"),
       DATABASE_URL: db.url,
       LUMEN_SECRET: "test-secret-test-secret-test-secret-0123",
       LUMEN_DATA_DIR: dataDir,
@@ -167,7 +181,12 @@ async function main(): Promise<number> {
 
     // Every suite runs even after another failed, so one run shows every failure; the exit code is the first failure's.
     let failed = 0;
-    if (!flags.only || flags.only === "vitest") failed ||= await run(bin("vitest"), ["run", ...extraArgs], env);
+    if (!flags.only || flags.only === "vitest")
+      failed ||= await run(
+        bin("vitest"),
+        ["run", ...vitestReporters(path.join(dataDir, "vitest.json")), ...extraArgs],
+        env,
+      );
     // The specs seed through lib's server-only modules: Playwright's Node resolves them as server code.
     const playwrightEnv = {
       ...env,
@@ -180,6 +199,14 @@ async function main(): Promise<number> {
     if ((!flags.only && !flags["skip-pg15"]) || flags.only === "pg15") {
       const code = await testOnPostgres15(env, dataDir);
       failed ||= code;
+    }
+    if (failed !== 0) {
+      const failures: Failure[] = [
+        ...(await vitestFailures(path.join(dataDir, "vitest.json"), "vitest")),
+        ...(await playwrightFailures(path.join(dataDir, "playwright.json"))),
+        ...(await vitestFailures(path.join(dataDir, "vitest-pg15.json"), "vitest on PostgreSQL 15")),
+      ];
+      printFailures(failures);
     }
     return failed;
   } finally {
