@@ -27,6 +27,8 @@ let otherProjectId: string;
 /** This person's events: a user id over three months and the default partition (a date no partition holds). */
 const personId = `person-${randomUUID()}`;
 const personEvents: EventRow[] = [];
+/** The person's visits before signing in on device-1 (anonymous-only events): theirs too. */
+const preSignIn: EventRow[] = [];
 
 beforeAll(async () => {
   tenant = await createTenant();
@@ -60,15 +62,24 @@ beforeAll(async () => {
       locale: "fr-FR",
     }),
     eventRow({ name: "signup", timestamp: at(40), userId: personId, properties: { plan: "pro", seats: 3 } }),
+    // On a kiosk another user signed in on too.
+    eventRow({ name: "pageview", timestamp: at(5), anonymousId: "kiosk", userId: personId, path: "/kiosk" }),
     eventRow({ name: "purchase", timestamp: at(1), userId: personId, appVersion: "2.1.0", library: "lumen-node" }),
   );
+  preSignIn.push(
+    eventRow({ name: "pageview", timestamp: at(96), anonymousId: "device-1", path: "/docs" }),
+    eventRow({ name: "pageview", timestamp: at(3), anonymousId: "device-1", path: "/" }),
+  );
+  const sharer = `sharer-${randomUUID()}`;
   await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [
     ...personEvents,
-    // Other people: another user, the same device before sign-in (its own actor), and the same user
-    // id in another project.
+    ...preSignIn,
+    // Other people: another user, a kiosk two users signed in on (its anonymous visits are no one
+    // user's), a visitor never identified, and the same user id in another project.
     eventRow({ name: "pageview", timestamp: at(2), userId: `someone-else-${randomUUID()}`, path: "/pricing" }),
-    eventRow({ name: "pageview", timestamp: at(3), anonymousId: "device-1", path: "/" }),
-    eventRow({ name: "pageview", timestamp: at(4), anonymousId: "device-1", path: "/docs" }),
+    eventRow({ name: "pageview", timestamp: at(5), anonymousId: "kiosk", userId: sharer, path: "/" }),
+    eventRow({ name: "pageview", timestamp: at(6), anonymousId: "kiosk", path: "/kiosk-anonymous" }),
+    eventRow({ name: "pageview", timestamp: at(7), anonymousId: "stranger", path: "/stranger" }),
   ]);
   await writeEvents(getPool(), tenant.organizationId, otherProjectId, [
     eventRow({ name: "pageview", timestamp: at(2), userId: personId, path: "/other-project" }),
@@ -116,14 +127,14 @@ describe("what it holds", () => {
       /^attachment; filename="lumen-person-p_[\w-]+\.ndjson"$/,
     );
     const events = lines(await response.text());
-    expect(events.map((e) => e.event_id)).toEqual(personEvents.map((e) => e.eventId));
-    expect(events.every((e) => e.user_id === personId)).toBe(true);
-    expect(events[0]).toMatchObject({
+    const identified = events.filter((e) => e.user_id === personId);
+    expect(identified.map((e) => e.event_id)).toEqual(personEvents.map((e) => e.eventId));
+    expect(identified[0]).toMatchObject({
       timestamp: "2001-02-03T04:05:06.789Z",
       name: "pageview",
       page: { path: "/archive" },
     });
-    expect(events[1]).toEqual({
+    expect(identified[1]).toEqual({
       event_id: personEvents[1]?.eventId,
       timestamp: personEvents[1]?.timestamp.toISOString(),
       received_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
@@ -143,19 +154,43 @@ describe("what it holds", () => {
       app_version: null,
       library: null,
     });
-    expect(events[2]).toMatchObject({ name: "signup", properties: { plan: "pro", seats: 3 } });
-    expect(events[3]).toMatchObject({ name: "purchase", app_version: "2.1.0", library: "lumen-node" });
+    expect(identified[2]).toMatchObject({ name: "signup", properties: { plan: "pro", seats: 3 } });
+    expect(identified[4]).toMatchObject({ name: "purchase", app_version: "2.1.0", library: "lumen-node" });
   });
 
-  it("exports an anonymous id's own events (not those a user id claims)", async () => {
-    const response = await exportOf({ cookie: owner.cookie }, `project_id=${tenant.projectId}&anonymous_id=device-1`);
-    expect(response.status).toBe(200);
+  it("holds the person's visits before signing in, on every device they used, and no one else's", async () => {
+    const response = await exportOf({ cookie: owner.cookie }, `project_id=${tenant.projectId}&user_id=${personId}`);
     const events = lines(await response.text());
-    expect(events.map((e) => e.page)).toEqual([
-      { path: "/docs", title: null },
-      { path: "/", title: null },
+    // Oldest first across ids: the user's own events and device-1's and the kiosk's anonymous-only ones.
+    const paths = events.map((e) => (e.page as { path: string }).path);
+    expect(paths).toEqual(["/archive", "/docs", "/pricing", null, "/kiosk-anonymous", "/kiosk", "/", null]);
+    expect(events.filter((e) => e.user_id === null).map((e) => e.anonymous_id)).toEqual([
+      "device-1",
+      "kiosk",
+      "device-1",
     ]);
-    expect(events.every((e) => e.anonymous_id === "device-1" && e.user_id === null)).toBe(true);
+    expect(paths).not.toContain("/stranger");
+  });
+
+  it("exports an anonymous id as its person: the user it signed in as, whole; otherwise its own events", async () => {
+    const asUser = lines(
+      await (await exportOf({ cookie: owner.cookie }, `project_id=${tenant.projectId}&user_id=${personId}`)).text(),
+    );
+    const asDevice = lines(
+      await (await exportOf({ cookie: owner.cookie }, `project_id=${tenant.projectId}&anonymous_id=device-1`)).text(),
+    );
+    expect(asDevice).toEqual(asUser);
+    // Two users signed in on the kiosk: its anonymous visits alone, without either user's events.
+    const kiosk = lines(
+      await (await exportOf({ cookie: owner.cookie }, `project_id=${tenant.projectId}&anonymous_id=kiosk`)).text(),
+    );
+    expect(kiosk.map((e) => [e.anonymous_id, e.user_id, (e.page as { path: string }).path])).toEqual([
+      ["kiosk", null, "/kiosk-anonymous"],
+    ]);
+    const stranger = lines(
+      await (await exportOf({ cookie: owner.cookie }, `project_id=${tenant.projectId}&anonymous_id=stranger`)).text(),
+    );
+    expect(stranger.map((e) => (e.page as { path: string }).path)).toEqual(["/stranger"]);
   });
 
   it("answers an empty export for someone never tracked", async () => {
@@ -185,7 +220,7 @@ describe("what it holds", () => {
     });
     expect(JSON.stringify(entries)).not.toContain(personId);
     expect(response.headers.get("content-disposition")).toContain(pseudonym);
-    expect(lines(await response.text())).toHaveLength(personEvents.length);
+    expect(lines(await response.text())).toHaveLength(personEvents.length + preSignIn.length + 1);
   });
 });
 
@@ -333,8 +368,13 @@ describe("the CLI", () => {
         ],
         { env: process.env },
       );
-      expect(JSON.parse(stdout.trim().split("\n").pop()!)).toMatchObject({ events: personEvents.length, out });
-      expect(lines(await readFile(out, "utf8")).map((e) => e.event_id)).toEqual(personEvents.map((e) => e.eventId));
+      // What the API exports: the user's events and their devices' anonymous visits.
+      const api = lines(
+        await (await exportOf({ cookie: owner.cookie }, `project_id=${tenant.projectId}&user_id=${personId}`)).text(),
+      );
+      expect(api).toHaveLength(personEvents.length + preSignIn.length + 1);
+      expect(JSON.parse(stdout.trim().split("\n").pop()!)).toMatchObject({ events: api.length, out });
+      expect(lines(await readFile(out, "utf8")).map((e) => e.event_id)).toEqual(api.map((e) => e.event_id));
       const entry = await getPrisma().auditEntry.findFirstOrThrow({
         where: { organizationId: tenant.organizationId, action: "privacy.person_exported", actorKind: "operator" },
       });

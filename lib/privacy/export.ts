@@ -1,9 +1,11 @@
 // A tracked person's events as NDJSON (GDPR art. 15 access, art. 20 portability): every event of
 // one actor of a project, from every monthly partition, oldest first, one JSON object a line with
 // what a person would recognise (time, event, page, referrer, campaign, properties, browser, OS,
-// device, country, locale, app). A person is who Lumen counts as one: the user id, or the anonymous
-// id on events without a user id (an event carrying both belongs to the user id), so an export
-// never holds another person's events.
+// device, country, locale, app). A person is all their ids, as a deletion takes them
+// (delete-person.ts, lib/people/identity.ts): a user id's events and the anonymous-only events of
+// every anonymous id seen on them (their visits before signing in); an anonymous id identified as one
+// user is that user; an anonymous id never identified, or identified as several users (a shared
+// device), is its own anonymous-only events. An export never holds another person's events.
 //
 // Memory stays bounded whatever the person's size: the rows come from a server-side cursor, a
 // fetch at a time, and the next fetch waits until the client has taken the previous one (the
@@ -19,6 +21,8 @@ import { type AuditActor, actorOfAdmin, recordAudit } from "../audit/record";
 import { type AdminPrincipal, projectForAdmin } from "../auth/admin-access";
 import { getPrisma, getReportPool } from "../db/client";
 import { ApiError } from "../errors";
+import { anonymousIdsOfUser, type PersonIdentity, userOfAnonymousId } from "../people/identity";
+import type { PersonTenant } from "../people/person-events";
 import { storableText } from "../text";
 
 /** Rows per FETCH: properties are at most 32 KB, so a fetch holds at most a few MB, usually ~250 KB. */
@@ -74,23 +78,44 @@ export async function exportPersonForAdmin(
 
 const utc = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/** The cursor's query: $1 organization, $2 project, $3 the person's id (the actor hash finds their index range). */
-function exportSql(kind: PersonIdKind): string {
-  const whose = kind === "user_id" ? "user_id = $3" : "user_id IS NULL AND anonymous_id = $3";
-  return `DECLARE person_export NO SCROLL CURSOR FOR
-    SELECT json_build_object(
+/**
+ * The cursor's query: $1 organization, $2 project, $3 the user id (or null), $4 the anonymous ids
+ * whose anonymous-only events are the person's; the actor hashes find their index ranges.
+ */
+const exportSql = `DECLARE person_export NO SCROLL CURSOR FOR
+    SELECT line FROM (
+      SELECT timestamp, event_id, ${lineSql()} AS line FROM events
+      WHERE organization_id = $1::uuid AND project_id = $2::uuid AND $3::text IS NOT NULL
+        AND (actor & 63)::smallint = (hashtextextended($3::text, 0) & 63)::smallint
+        AND actor = hashtextextended($3::text, 0) AND user_id = $3::text
+      UNION ALL
+      SELECT timestamp, event_id, ${lineSql()} FROM events
+      WHERE organization_id = $1::uuid AND project_id = $2::uuid
+        AND (actor & 63)::smallint = ANY(ARRAY(SELECT (hashtextextended(a, 0) & 63)::smallint FROM unnest($4::text[]) a))
+        AND actor = ANY(ARRAY(SELECT hashtextextended(a, 0) FROM unnest($4::text[]) a))
+        AND user_id IS NULL AND anonymous_id = ANY($4::text[])
+    ) person
+    ORDER BY timestamp, event_id`;
+
+/** An event as the export's JSON line. */
+function lineSql(): string {
+  return `json_build_object(
       'event_id', event_id, 'timestamp', ${utc("timestamp")}, 'received_at', ${utc("received_at")}, 'name', name,
       'user_id', user_id, 'anonymous_id', anonymous_id, 'session_id', session_id,
       'page', json_build_object('path', path, 'title', title), 'referrer_host', referrer_host,
       'utm', json_build_object('source', utm_source, 'medium', utm_medium, 'campaign', utm_campaign, 'term', utm_term, 'content', utm_content),
       'properties', properties, 'browser', browser, 'os', os, 'device_type', device_type, 'country', country,
       'locale', locale, 'app_version', app_version, 'library', library
-    )::text AS line
-    FROM events
-    WHERE organization_id = $1::uuid AND project_id = $2::uuid
-      AND (actor & 63)::smallint = (hashtextextended($3::text, 0) & 63)::smallint
-      AND actor = hashtextextended($3::text, 0) AND ${whose}
-    ORDER BY timestamp, event_id`;
+    )::text`;
+}
+
+/** The person's ids, as a deletion resolves them. */
+async function idsOfPerson(client: pg.PoolClient, tenant: PersonTenant, person: Person): Promise<PersonIdentity> {
+  const userId = person.kind === "user_id" ? person.id : await userOfAnonymousId(client, tenant, person.id);
+  if (userId === null) return { userId: null, anonymousIds: [person.id] };
+  const anonymousIds = await anonymousIdsOfUser(client, tenant, userId);
+  if (person.kind === "anonymous_id" && !anonymousIds.includes(person.id)) anonymousIds.push(person.id);
+  return { userId, anonymousIds };
 }
 
 let exportsRunning = 0;
@@ -125,7 +150,8 @@ export async function openPersonExport({
       `SET LOCAL cursor_tuple_fraction = 1; SET LOCAL statement_timeout = ${FETCH_TIMEOUT_MS}; SET LOCAL jit = off;
        SET LOCAL idle_in_transaction_session_timeout = ${2 * EXPORT_IDLE_MS}`,
     );
-    await client.query(exportSql(person.kind), [organizationId, projectId, person.id]);
+    const ids = await idsOfPerson(client, { organizationId, projectId }, person);
+    await client.query(exportSql, [organizationId, projectId, ids.userId, ids.anonymousIds]);
     const pseudonym = personPseudonym(projectId, person.kind, person.id);
     await recordAudit(getPrisma(), {
       organizationId,
