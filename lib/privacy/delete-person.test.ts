@@ -8,10 +8,13 @@
 // devices (her person: they go with her), sessions shared with others, and events that arrive after
 // the rollups were refreshed.
 import { randomUUID } from "node:crypto";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTenant, type Tenant } from "../../testing/fixtures";
-import { closeDatabase, getPool } from "../db/client";
+import { closeDatabase, getPool, getReportPool } from "../db/client";
+import { copyFrom } from "../db/copy-from";
 import { ensureEventPartitions } from "../db/partitions";
+import { copyEventsSql, csvLine } from "../ingest/event-csv";
 import { eventRow } from "../ingest/event-row";
 import { type EventRow, writeEvents } from "../ingest/write-events";
 import { CHUNK_SHIFT } from "../query/actor-bitmaps";
@@ -231,6 +234,40 @@ async function seed(tenant: Tenant, seeded: Seeded[], leaveOut: Who[]) {
   await writeEvents(getPool(), tenant.organizationId, tenant.projectId, rowsFor(seeded, leaveOut));
 }
 
+/**
+ * Writes each project's rows in one transaction, as ingestion writes a batch (ledger, then events),
+ * so that they share one received_at: every refresh folds all the projects' copies or none. Written
+ * one project after another, a refresh whose bound fell between two of the writes (another
+ * refresher's start, or the next write still open) would fold one project's copy and not the
+ * other's until the next refresh, and the projects' derived tables would differ meanwhile.
+ */
+async function writeAlike(writes: [Tenant, EventRow[]][]): Promise<number> {
+  const lines = (line: (tenant: Tenant, row: EventRow) => string) => [
+    Buffer.from(writes.flatMap(([tenant, rows]) => rows.map((row) => line(tenant, row))).join("")),
+  ];
+  const client = await getPool().connect();
+  try {
+    await client.query("BEGIN");
+    await copyFrom(
+      client,
+      "COPY event_keys (organization_id, project_id, event_id) FROM STDIN WITH (FORMAT csv)",
+      lines((t, row) => `${t.organizationId},${t.projectId},${row.eventId}\n`),
+    );
+    const written = await copyFrom(
+      client,
+      copyEventsSql,
+      lines((t, row) => csvLine(t.organizationId, t.projectId, row)),
+    );
+    await client.query("COMMIT");
+    return written;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 beforeAll(async () => {
   [full, withoutZoe, withoutZoeAndBob] = await Promise.all([createTenant(), createTenant(), createTenant()]);
   await ensureEventPartitions(getPool(), new Date("2026-02-01"), new Date("2026-04-01"));
@@ -238,9 +275,11 @@ beforeAll(async () => {
   await seed(withoutZoe, seeds, ["zoe"]);
   await seed(withoutZoeAndBob, seeds, ["zoe", "bob"]);
   await refreshRollups(getPool(), { wait: true });
-  await seed(full, late, []);
-  await seed(withoutZoe, late, ["zoe"]);
-  await seed(withoutZoeAndBob, late, ["zoe", "bob"]);
+  await writeAlike([
+    [full, rowsFor(late, [])],
+    [withoutZoe, rowsFor(late, ["zoe"])],
+    [withoutZoeAndBob, rowsFor(late, ["zoe", "bob"])],
+  ]);
   // The refresh folds what every test file running alongside wrote too: minutes on a loaded machine.
 }, 180_000);
 
@@ -498,10 +537,10 @@ const bitmapRows = (table: string) => `
   FROM ${table} t WHERE t.project_id = $1`;
 
 /** Every derived table's rows of the project, normalised and sorted; a bitmap's chunks merged. */
-async function derivedState(tenant: Tenant): Promise<Record<string, string[]>> {
+async function derivedState(db: pg.Pool | pg.ClientBase, tenant: Tenant): Promise<Record<string, string[]>> {
   const state: Record<string, string[]> = {};
   for (const table of derivedTables()) {
-    const columns = await getPool().query<{ column_name: string }>(
+    const columns = await db.query<{ column_name: string }>(
       "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1",
       [table],
     );
@@ -511,10 +550,9 @@ async function derivedState(tenant: Tenant): Promise<Record<string, string[]>> {
       (hasBits
         ? bitmapRows(table)
         : `SELECT to_jsonb(t) - 'organization_id' - 'project_id' FROM ${table} t WHERE t.project_id = $1`);
-    const { rows } = await getPool().query<{ row: Record<string, unknown> }>(
-      `SELECT r AS row FROM (${statement}) q(r)`,
-      [tenant.projectId],
-    );
+    const { rows } = await db.query<{ row: Record<string, unknown> }>(`SELECT r AS row FROM (${statement}) q(r)`, [
+      tenant.projectId,
+    ]);
     if (!hasBits) {
       state[table] = rows.map((r) => JSON.stringify(r.row)).sort();
       continue;
@@ -531,9 +569,31 @@ async function derivedState(tenant: Tenant): Promise<Record<string, string[]>> {
   return state;
 }
 
-/** Every derived table holds what it holds for the reference project, which never had the person. */
-async function expectSameDerivedState(tenant: Tenant, reference: Tenant) {
-  const [state, expected] = await Promise.all([derivedState(tenant), derivedState(reference)]);
+/**
+ * Every derived table holds what it holds for the reference project, which never had the person:
+ * both projects read in one snapshot. A derived table is what was folded up to the watermarks, and
+ * a refresh folds both projects' arrivals (written alike) in one transaction, so the two agree in any
+ * snapshot, but not across two: read each on its own, the app server's refresh (every few seconds)
+ * committing between the reads showed one project with the arrivals folded and the other without.
+ * The snapshot is a READ ONLY transaction on the report pool, which a refresh's bounds do not wait
+ * for (lib/query/refresh-steps.ts): `between` may run a waiting refresh after the first project's reads.
+ */
+async function expectSameDerivedState(tenant: Tenant, reference: Tenant, between?: () => Promise<unknown>) {
+  const client = await getReportPool().connect();
+  let state: Record<string, string[]>;
+  let expected: Record<string, string[]>;
+  try {
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    state = await derivedState(client, tenant);
+    await between?.();
+    expected = await derivedState(client, reference);
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
   for (const table of Object.keys(expected)) expect(state[table], table).toEqual(expected[table]);
 }
 
@@ -576,7 +636,8 @@ describe("deleting a person's events", () => {
       {
         async onBatch(progress) {
           if (progress.batches !== 1) return;
-          // Mid-deletion, ingestion writes as usual: someone else's event stays, zoe's goes too.
+          // Mid-deletion, ingestion writes as usual: someone else's event stays, zoe's goes too (dave's
+          // in every project in the same transaction, see writeAlike).
           const during = [
             eventRow({
               name: "pageview",
@@ -593,17 +654,16 @@ describe("deleting a person's events", () => {
               path: "/during",
             }),
           ];
-          ingestedDuring = await writeEvents(db, full.organizationId, full.projectId, during);
-          await writeEvents(db, withoutZoe.organizationId, withoutZoe.projectId, [
-            { ...during[0]!, eventId: randomUUID() },
-          ]);
-          await writeEvents(db, withoutZoeAndBob.organizationId, withoutZoeAndBob.projectId, [
-            { ...during[0]!, eventId: randomUUID() },
+          ingestedDuring = await writeAlike([
+            [full, during],
+            [withoutZoe, [{ ...during[0]!, eventId: randomUUID() }]],
+            [withoutZoeAndBob, [{ ...during[0]!, eventId: randomUUID() }]],
           ]);
         },
       },
     );
-    expect(ingestedDuring).toBe(2);
+    // Both in full, dave's in the other two.
+    expect(ingestedDuring).toBe(4);
     expect(result.batches).toBeGreaterThan(1);
     expect(result.events).toBe(zoeIds.rowCount! + 1);
     expect(result.eventKeys).toBe(result.events);
@@ -629,8 +689,24 @@ describe("deleting a person's events", () => {
     );
     expect(sessions.rows.map((r) => r.session_id).sort()).toEqual(["alice-s12"]);
 
+    // An arrival after the deletion, alike in every project, folded by a refresh that commits between
+    // the comparison's reads of the two projects: the comparison reads one snapshot.
+    await writeAlike(
+      [full, withoutZoe, withoutZoeAndBob].map((tenant) => [
+        tenant,
+        [
+          eventRow({
+            name: "pageview",
+            timestamp: at("2026-03-21T10:00:00Z"),
+            userId: "carol",
+            sessionId: "carol-after",
+            path: "/after",
+          }),
+        ],
+      ]),
+    );
     // Every derived table holds what it holds for a project that never had zoe.
-    await expectSameDerivedState(full, withoutZoe);
+    await expectSameDerivedState(full, withoutZoe, () => refreshRollups(db, { wait: true }));
     await expectSameReports(full, withoutZoe);
     // And after the next refresh folds what arrived meanwhile.
     await refreshRollups(db, { wait: true });
