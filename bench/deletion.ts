@@ -34,6 +34,8 @@ const usage = `Usage: npm run bench:deletion -- [options]
   --add-person        with --build-only: also add the person's events and fold them, and print the
                       person's id for --person
   --person ID         a person added by --add-person: only the timed part runs (for the lock)
+  --org SLUG          use this organization's project as it is instead of building one: e.g.
+                      bench-query, the 10M-event project of bench/query.ts (its rollups refreshed)
   --json              also print the results as one JSON object on the last line
 
 The database is $DATABASE_URL, else the embedded PostgreSQL in $LUMEN_DATA_DIR on $LUMEN_PG_PORT.
@@ -54,6 +56,7 @@ const { values: flags } = (() => {
         "build-only": { type: "boolean", default: false },
         "add-person": { type: "boolean", default: false },
         person: { type: "string" },
+        org: { type: "string" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -185,6 +188,32 @@ function startIngesting(tenant: { organizationId: string; projectId: string }) {
   };
 }
 
+/** The benchmark's own project of --events events, loaded the first time. */
+async function benchmarkProject(start: number, spanMs: number) {
+  const slug = `bench-deletion-${options.events}`;
+  const org = await ensureOrganization({ name: `Deletion benchmark (${options.events} events)`, slug });
+  const project =
+    (await getPrisma().project.findFirst({ where: { organizationId: org.id }, select: { id: true } })) ??
+    (await createProject(org.id, { name: "Benchmark", timezone: "UTC" }));
+  const tenant = { organizationId: org.id, projectId: project.id };
+  await loadProject(tenant, start, spanMs);
+  return tenant;
+}
+
+/** An organization's project as it stands (--org), e.g. the query benchmark's. */
+async function existingProject(slug: string) {
+  const project = await getPrisma().project.findFirst({
+    where: { organization: { slug } },
+    select: { id: true, organizationId: true },
+  });
+  if (!project) fail(`no organization "${slug}" with a project in this database`);
+  const { rows } = await getPool().query<{ n: string }>("SELECT count(*) AS n FROM events WHERE project_id = $1", [
+    project.id,
+  ]);
+  console.log(`Using ${slug}'s project: ${Number(rows[0]!.n).toLocaleString("en-US")} events`);
+  return { organizationId: project.organizationId, projectId: project.id };
+}
+
 async function main(): Promise<void> {
   const db = await bootstrapDatabase();
   try {
@@ -192,13 +221,7 @@ async function main(): Promise<void> {
     const start = end - options.days * DAY_MS;
     const spanMs = end - start - 60_000;
     await ensureEventPartitions(getPool(), new Date(start), new Date(end + 31 * DAY_MS));
-    const slug = `bench-deletion-${options.events}`;
-    const org = await ensureOrganization({ name: `Deletion benchmark (${options.events} events)`, slug });
-    const project =
-      (await getPrisma().project.findFirst({ where: { organizationId: org.id }, select: { id: true } })) ??
-      (await createProject(org.id, { name: "Benchmark", timezone: "UTC" }));
-    const tenant = { organizationId: org.id, projectId: project.id };
-    await loadProject(tenant, start, spanMs);
+    const tenant = flags.org === undefined ? await benchmarkProject(start, spanMs) : await existingProject(flags.org);
     if (flags["build-only"] && !flags["add-person"]) {
       const refreshStarted = Date.now();
       await refreshRollups(getPool());
