@@ -27,7 +27,7 @@ import {
 } from "@dnd-kit/core";
 import { rectSortingStrategy, SortableContext, sortableKeyboardCoordinates, useSortable } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
-import { type ReactNode, useMemo, useRef, useState } from "react";
+import { type ReactNode, useEffect, useMemo, useRef, useState } from "react";
 import { cellClass, cellStyle, GAP_PX, gridClass, ROW_PX } from "@/components/widgets/grid-cell";
 import {
   COLUMNS,
@@ -63,7 +63,13 @@ interface Resizing {
   id: string;
   start: Size;
   size: Size;
+  /** Where a pointer took the handle (page coordinates); none for the keyboard. */
+  origin?: { x: number; y: number };
 }
+
+/** The size a pointer resize has reached, `delta` pixels from where it started. */
+const sizeAfter = (current: Resizing, delta: { x: number; y: number }, cell: { col: number; row: number }): Size =>
+  clampSize({ w: current.start.w + delta.x / cell.col, h: current.start.h + delta.y / cell.row });
 
 const placedOf = (w: GridWidget): Placed => ({ id: w.id, grid: { x: w.gridX, y: w.gridY, w: w.gridW, h: w.gridH } });
 /** The widget a resize handle belongs to, when the thing being dragged is one. */
@@ -91,6 +97,18 @@ export function ReportGrid<W extends GridWidget>({ widgets, editable, onLayout, 
   const [resizing, setResizing] = useState<Resizing | null>(null);
   const resizingRef = useRef<Resizing | null>(null);
   const announcedSize = useRef("");
+  // Where the pointer really is while it resizes (page coordinates). dnd-kit reports a move once React
+  // has rendered it, so on a busy main thread its last move, and the drop's delta, can trail a fast
+  // finger: the size kept at the drop is taken from here (a finger lifted after half the swipe's moves
+  // had rendered kept half the size).
+  const pointerAt = useRef<{ x: number; y: number } | null>(null);
+  useEffect(() => {
+    const track = (event: PointerEvent) => {
+      if (resizingRef.current?.origin) pointerAt.current = { x: event.pageX, y: event.pageY };
+    };
+    window.addEventListener("pointermove", track, { capture: true, passive: true });
+    return () => window.removeEventListener("pointermove", track, { capture: true });
+  }, []);
   // Whether the widget being moved has left its own place yet: until then, being over itself is no news.
   const leftHome = useRef(false);
   // One grid step in pixels, measured when a drag starts (the grid follows the window's width).
@@ -131,7 +149,7 @@ export function ReportGrid<W extends GridWidget>({ widgets, editable, onLayout, 
     useSensor(KeyboardSensor, { coordinateGetter }),
   );
 
-  function onDragStart({ active }: DragStartEvent) {
+  function onDragStart({ active, activatorEvent }: DragStartEvent) {
     leftHome.current = false;
     const width = gridRef.current?.clientWidth ?? 1200;
     cell.current = { col: (width + GAP_PX) / COLUMNS, row: ROW_PX + GAP_PX };
@@ -139,17 +157,17 @@ export function ReportGrid<W extends GridWidget>({ widgets, editable, onLayout, 
     const grid = id && layout.find((p) => p.id === id)?.grid;
     if (!id || !grid) return;
     announcedSize.current = sizeText(grid);
-    updateResizing({ id, start: { w: grid.w, h: grid.h }, size: { w: grid.w, h: grid.h } });
+    const origin =
+      activatorEvent instanceof PointerEvent ? { x: activatorEvent.pageX, y: activatorEvent.pageY } : undefined;
+    pointerAt.current = origin ?? null;
+    updateResizing({ id, start: { w: grid.w, h: grid.h }, size: { w: grid.w, h: grid.h }, origin });
   }
 
   function onDragMove({ delta, activatorEvent }: DragMoveEvent) {
     const current = resizingRef.current;
     // A pointer resizes by how far it went; keys have counted their steps already.
     if (!current || activatorEvent instanceof KeyboardEvent) return;
-    const size = clampSize({
-      w: current.start.w + delta.x / cell.current.col,
-      h: current.start.h + delta.y / cell.current.row,
-    });
+    const size = sizeAfter(current, delta, cell.current);
     if (size.w !== current.size.w || size.h !== current.size.h) updateResizing({ ...current, size });
   }
 
@@ -160,10 +178,14 @@ export function ReportGrid<W extends GridWidget>({ widgets, editable, onLayout, 
 
   function onDragEnd({ active, over }: DragEndEvent) {
     const current = resizingRef.current;
+    const at = pointerAt.current;
     updateResizing(null);
     if (current) {
-      if (current.size.w !== current.start.w || current.size.h !== current.start.h)
-        drop(resize(layout, current.id, current.size));
+      const size =
+        current.origin && at
+          ? sizeAfter(current, { x: at.x - current.origin.x, y: at.y - current.origin.y }, cell.current)
+          : current.size;
+      if (size.w !== current.start.w || size.h !== current.start.h) drop(resize(layout, current.id, size));
     } else if (over && over.id !== active.id) {
       drop(move(layout, String(active.id), indexOf(layout, String(over.id))));
     }
