@@ -74,15 +74,19 @@ export async function userOfAnonymousId(
   return rows.length === 1 ? rows[0]!.user_id : null;
 }
 
-/** The identity of the id looked up: the user with their anonymous ids, or an anonymous id alone. */
+/**
+ * The identity of the id looked up: the user with their anonymous ids (at most `limit`, the People
+ * view's cap; null for all, as an export takes them), or an anonymous id alone.
+ */
 export async function resolveIdentity(
   db: pg.PoolClient,
   tenant: PersonTenant,
   person: PersonRef,
+  limit: number | null = MAX_LINKED_ANONYMOUS_IDS,
 ): Promise<PersonIdentity> {
   const userId = "userId" in person ? person.userId : await userOfAnonymousId(db, tenant, person.anonymousId);
   if (userId === null) return { userId: null, anonymousIds: ["anonymousId" in person ? person.anonymousId : ""] };
-  const anonymousIds = await anonymousIdsOfUser(db, tenant, userId, MAX_LINKED_ANONYMOUS_IDS);
+  const anonymousIds = await anonymousIdsOfUser(db, tenant, userId, limit);
   // The id looked up stays in its own history, whatever the cap kept.
   if ("anonymousId" in person && !anonymousIds.includes(person.anonymousId)) anonymousIds.push(person.anonymousId);
   return { userId, anonymousIds };

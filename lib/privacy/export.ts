@@ -21,8 +21,7 @@ import { type AuditActor, actorOfAdmin, recordAudit } from "../audit/record";
 import { type AdminPrincipal, projectForAdmin } from "../auth/admin-access";
 import { getPrisma, getReportPool } from "../db/client";
 import { ApiError } from "../errors";
-import { anonymousIdsOfUser, type PersonIdentity, userOfAnonymousId } from "../people/identity";
-import type { PersonTenant } from "../people/person-events";
+import { resolveIdentity } from "../people/identity";
 import { storableText } from "../text";
 
 /** Rows per FETCH: properties are at most 32 KB, so a fetch holds at most a few MB, usually ~250 KB. */
@@ -109,15 +108,6 @@ function lineSql(): string {
     )::text`;
 }
 
-/** The person's ids, as a deletion resolves them. */
-async function idsOfPerson(client: pg.PoolClient, tenant: PersonTenant, person: Person): Promise<PersonIdentity> {
-  const userId = person.kind === "user_id" ? person.id : await userOfAnonymousId(client, tenant, person.id);
-  if (userId === null) return { userId: null, anonymousIds: [person.id] };
-  const anonymousIds = await anonymousIdsOfUser(client, tenant, userId);
-  if (person.kind === "anonymous_id" && !anonymousIds.includes(person.id)) anonymousIds.push(person.id);
-  return { userId, anonymousIds };
-}
-
 let exportsRunning = 0;
 
 export interface OpenPersonExport {
@@ -150,7 +140,13 @@ export async function openPersonExport({
       `SET LOCAL cursor_tuple_fraction = 1; SET LOCAL statement_timeout = ${FETCH_TIMEOUT_MS}; SET LOCAL jit = off;
        SET LOCAL idle_in_transaction_session_timeout = ${2 * EXPORT_IDLE_MS}`,
     );
-    const ids = await idsOfPerson(client, { organizationId, projectId }, person);
+    // The person's ids, as a deletion resolves them: every anonymous id of the user, uncapped.
+    const ids = await resolveIdentity(
+      client,
+      { organizationId, projectId },
+      person.kind === "user_id" ? { userId: person.id } : { anonymousId: person.id },
+      null,
+    );
     await client.query(exportSql, [organizationId, projectId, ids.userId, ids.anonymousIds]);
     const pseudonym = personPseudonym(projectId, person.kind, person.id);
     await recordAudit(getPrisma(), {
