@@ -197,8 +197,8 @@ const DERIVED: Record<string, string[]> = {
   country: ["*"],
   device: ["*"],
   "page + device": ["*"],
-  // Two profile dimensions: sessions read raw events.
-  "country + browser": [...COUNT_PANELS, "Visitors", "Visitors over time", ...VISITOR_BREAKDOWNS],
+  // Two profile dimensions: whole sessions by pair of values (session-selectors.ts).
+  "country + browser": ["*"],
   event: [...COUNT_PANELS, "Visitors", "Visitors over time", ...VISITOR_BREAKDOWNS],
   "no country": ["*"],
   "US or no country": ["*"],

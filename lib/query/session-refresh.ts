@@ -15,7 +15,15 @@ import "server-only";
 import type pg from "pg";
 import { foldInSteps, type SteppedFold, type SteppedFoldResult } from "./refresh-steps";
 import { foldSessionPaths, refoldSessionPaths } from "./session-paths-refresh";
-import { KEY_DIMENSIONS, KEY_ROW, PAGE_PARTS, PROFILE_DIMENSIONS } from "./session-selectors";
+import {
+  KEY_DIMENSIONS,
+  KEY_ROW,
+  PAGE_PARTS,
+  PROFILE_DIMENSIONS,
+  PROFILE_PAIRS,
+  profileName,
+  profileValueSql,
+} from "./session-selectors";
 import { durationMicrosSql, isInteractionSql, isPageviewSql } from "./sessions";
 import { type Sql, sql, trusted } from "./sql";
 
@@ -101,11 +109,17 @@ SELECT t.*, EXISTS (
 ) AS existed
 FROM (SELECT DISTINCT organization_id, project_id, session_id COLLATE "default" AS session_id FROM session_arrivals) t`;
 
+/** Whole sessions (part 0, key 0) are counted by each pair of profile values too (none if mixed in either). */
+const wholeSessionPairs = PROFILE_PAIRS.map(
+  (pair) =>
+    `('${profileName(pair)}', CASE WHEN c.part = 0 AND c.key_id = 0 THEN ${profileValueSql([`c.${pair[0]}`, `c.${pair[1]}`])} END)`,
+).join(", ");
+
 /**
  * Statements adding to session_count_changes what the touched sessions' parts count for as their
  * fragments are now, times `sign`: per part (the whole session, key id 0, and each key value's
- * events) and profile ("" and each profile dimension's value the whole session keeps; none if mixed),
- * by the part's first and last hour.
+ * events) and profile ("" and each profile dimension's value the whole session keeps; none if mixed;
+ * for the whole session, each pair's values too), by the part's first and last hour.
  */
 const touchedCountsSql = (sign: number) => [
   `CREATE TEMP TABLE session_touched_fragments ON COMMIT DROP AS
@@ -170,7 +184,7 @@ const touchedCountsSql = (sign: number) => [
      JOIN session_touched_profiles r ON r.organization_id = p.organization_id AND r.project_id = p.project_id AND r.session_id = p.session_id
      GROUP BY ${Array.from({ length: 6 + profileColumns.length }, (_, n) => n + 1).join(", ")}
    ) c
-   CROSS JOIN LATERAL (VALUES ('', ''), ${profileColumns.map((c) => `('${c}', c.${c})`).join(", ")}) q(dimension, value)
+   CROSS JOIN LATERAL (VALUES ('', ''), ${profileColumns.map((c) => `('${c}', c.${c})`).join(", ")}, ${wholeSessionPairs}) q(dimension, value)
    WHERE q.value IS NOT NULL
    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
   "DROP TABLE session_touched_fragments, session_touched_parts, session_touched_profiles",

@@ -1,5 +1,6 @@
 // Session measures from the session rollups equal the raw answer: sessions within one hour, sessions
 // spanning hours cut by the range, events without a session id, and arrivals after the watermark.
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTenant, type Tenant } from "../../testing/fixtures";
 import { closeDatabase, getPool } from "../db/client";
@@ -187,12 +188,22 @@ it("counts events that arrived after the refresh at once, whether they extend a 
 it("leaves session queries it cannot select to raw events", async () => {
   const cases: QueryDefinitionInput[] = [
     { kind: "metric", event: "pageview", measure: { type: "bounce_rate" } },
-    // Two values' events together, two profile dimensions, two key dimensions, a property.
+    // Two values' events together, three profile dimensions, two with a key, two key dimensions, a property.
     { kind: "metric", measure: { type: "sessions" }, filters: [{ field: "path", op: "in", value: ["/", "/docs"] }] },
     {
       kind: "metric",
       measure: { type: "sessions" },
       filters: [
+        { field: "country", op: "equals", value: "US" },
+        { field: "device", op: "equals", value: "mobile" },
+        { field: "os", op: "is_set" },
+      ],
+    },
+    {
+      kind: "metric",
+      measure: { type: "sessions" },
+      filters: [
+        { field: "path", op: "equals", value: "/" },
         { field: "country", op: "equals", value: "US" },
         { field: "device", op: "equals", value: "mobile" },
       ],
@@ -230,6 +241,11 @@ it("leaves session queries it cannot select to raw events", async () => {
       filters: [{ field: "entry_page", op: "equals", value: "/" }],
     },
     { kind: "metric", filters: [{ field: "entry_page", op: "equals", value: "/" }] },
+    // Pairs of profile values count whole sessions, not their entry and exit pages.
+    ...pageQueries([
+      { field: "country", op: "equals", value: "US" },
+      { field: "device", op: "equals", value: "mobile" },
+    ]).slice(0, 4),
     { kind: "metric", measure: { type: "time_on_page" } },
     { kind: "breakdown", dimension: "exit_page", measure: { type: "unique_users" } },
   ];
@@ -354,6 +370,23 @@ describe("filtered on a key value or a profile dimension", () => {
       { field: "country", op: "not_in", value: ["DE"] },
       { field: "country", op: "is_set" },
     ],
+    // Two profile dimensions (an embed's locked country and its viewer's device): whole sessions by pair.
+    [
+      { field: "country", op: "equals", value: "US" },
+      { field: "device", op: "equals", value: "mobile" },
+    ],
+    [
+      { field: "device", op: "equals", value: "desktop" },
+      { field: "country", op: "equals", value: "FR" },
+    ],
+    [
+      { field: "device", op: "in", value: ["mobile", "tablet"] },
+      { field: "os", op: "not_equals", value: "Android" },
+    ],
+    [
+      { field: "browser", op: "equals", value: "Safari" },
+      { field: "os", op: "is_set" },
+    ],
   ];
   const ranges: QueryRange[] = [
     { relative: "last_30_days" },
@@ -379,8 +412,12 @@ describe("filtered on a key value or a profile dimension", () => {
     { kind: "trend", interval: "day", measure: { type: "sessions" }, filters: f },
     { kind: "trend", interval: "hour", measure: { type: "avg_session_duration" }, filters: f },
     { kind: "metric", measure: { type: "pages_per_session" }, filters: f },
-    // Entry and exit pages under a profile filter (a key filter's part is not a whole session: raw).
-    ...(f.some((filter) => ["path", "referrer", "utm_source"].includes(filter.field)) ? [] : pageQueries(f)),
+    // Entry and exit pages under a profile filter (a key filter's part is not a whole session, and
+    // pairs of profile values count whole sessions only: raw).
+    ...(f.some((filter) => ["path", "referrer", "utm_source"].includes(filter.field)) ||
+    new Set(f.map((filter) => filter.field)).size > 1
+      ? []
+      : pageQueries(f)),
   ];
 
   it.each(filters.map((f) => [JSON.stringify(f), f] as const))(
@@ -454,4 +491,31 @@ describe("filtered on a key value or a profile dimension", () => {
     );
     expect(mixed.rows).toEqual([{ mixed: 2 }]);
   }, 120_000);
+
+  it("counts pairs of profile values in the migration as the refresh does", async () => {
+    // The migration that added the pairs filled them from the fragments: run again on this project's
+    // fragments in one snapshot, into a temporary table that hides session_counts, it must find the
+    // pair rows the refreshes above wrote, no more and no fewer.
+    const migration = readFileSync(
+      new URL("../../prisma/migrations/20261214000000_session_profile_pairs/migration.sql", import.meta.url),
+      "utf8",
+    );
+    const pairRows = `SELECT profile_dimension, profile_value, first_hour, last_hour, sessions::int, pageview_sessions::int,
+                             bounces::int, duration_us::text, pageviews::int
+                      FROM session_counts WHERE project_id = $1 AND profile_dimension LIKE '%+%'
+                      ORDER BY 1, 2, 3, 4`;
+    const client = await getPool().connect();
+    try {
+      await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
+      const refreshed = await client.query(pairRows, [tenant.projectId]);
+      await client.query("CREATE TEMP TABLE session_counts (LIKE public.session_counts) ON COMMIT DROP");
+      await client.query(migration);
+      const migrated = await client.query(pairRows, [tenant.projectId]);
+      expect(refreshed.rows.length).toBeGreaterThan(0);
+      expect(migrated.rows).toEqual(refreshed.rows);
+    } finally {
+      await client.query("ROLLBACK");
+      client.release();
+    }
+  });
 });

@@ -1,7 +1,7 @@
 // Answering session measures (sessions, bounce rate, session duration, pages per session) from the
 // session rollups (lib/query/session-refresh.ts) in whole-hour time zones, unfiltered or filtered on
 // one key value (path, referrer, utm_source) and/or values of one profile dimension (country, device,
-// browser, os): see session-selectors.ts; and, without a key filter, by entry or exit page (the
+// browser, os), or of two without a key: see session-selectors.ts; and, without a key filter, by entry or exit page (the
 // counts' parts 1 and 2, each fragment's first and last pageview for the sessions recombined). Exactly the raw answer (lib/query/sessions.ts), whose sessions are
 // the events in scope, cut by the range:
 // - the selected parts the range's whole hours hold are counted in session_counts by first and last hour;
@@ -24,9 +24,13 @@ import {
   isProfileDimension,
   KEY_ROW,
   type KeyDimension,
+  orderedProfile,
   PAGE_PARTS,
   PROFILE_DIMENSIONS,
   type ProfileDimension,
+  type ProfileDimensions,
+  profileName,
+  profileValueSql,
 } from "./session-selectors";
 import {
   durationMicrosSql,
@@ -42,8 +46,8 @@ import { isSessionDimension, type SessionDimension } from "./vocabulary";
 export interface SessionSelector {
   /** One value of a key dimension ("" for none, as stored). */
   key: { dimension: KeyDimension; value: string } | null;
-  /** Conditions on one profile dimension's value. */
-  profile: { dimension: ProfileDimension; filters: Filter[] } | null;
+  /** Conditions on one profile dimension's value, or (whole sessions only) on two dimensions' values. */
+  profile: { dimensions: ProfileDimensions; filters: Filter[] } | null;
   /** Conditions on the whole session's entry or exit page (one of them). */
   pages: { dimension: SessionDimension; filters: Filter[] } | null;
 }
@@ -75,11 +79,12 @@ const TEXT_OPERATORS = new Set<Filter["op"]>([
  * The selector the filters amount to, or null when the rollups cannot select it: at most one key
  * filter, an equality or "not set" (a part is one value's events; two values' events together are
  * not the sum of each), filters on at most one profile dimension (a pure session's single
- * value passes them or not), and filters on at most one of entry and exit page.
+ * value passes them or not), or on two with neither a key nor a page filter (pairs are counted for
+ * whole sessions), and filters on at most one of entry and exit page.
  */
 export function sessionSelectorOf(filters: readonly Filter[]): SessionSelector | null {
   let key: SessionSelector["key"] = null;
-  let profileDimension: ProfileDimension | null = null;
+  const profileDimensions: ProfileDimension[] = [];
   const profileFilters: Filter[] = [];
   let pagesDimension: SessionDimension | null = null;
   const pagesFilters: Filter[] = [];
@@ -93,8 +98,7 @@ export function sessionSelectorOf(filters: readonly Filter[]): SessionSelector |
         key = { dimension: filter.field, value: String(v) };
       else return null;
     } else if (isProfileDimension(filter.field) && TEXT_OPERATORS.has(filter.op)) {
-      if (profileDimension && profileDimension !== filter.field) return null;
-      profileDimension = filter.field;
+      if (!profileDimensions.includes(filter.field)) profileDimensions.push(filter.field);
       profileFilters.push(filter);
     } else if (isSessionDimension(filter.field) && TEXT_OPERATORS.has(filter.op)) {
       if (pagesDimension && pagesDimension !== filter.field) return null;
@@ -104,9 +108,12 @@ export function sessionSelectorOf(filters: readonly Filter[]): SessionSelector |
       return null;
     }
   }
+  if (profileDimensions.length > 2 || (profileDimensions.length === 2 && (key || pagesDimension))) return null;
   return {
     key,
-    profile: profileDimension ? { dimension: profileDimension, filters: profileFilters } : null,
+    profile: profileDimensions.length
+      ? { dimensions: orderedProfile(profileDimensions), filters: profileFilters }
+      : null,
     pages: pagesDimension ? { dimension: pagesDimension, filters: pagesFilters } : null,
   };
 }
@@ -130,6 +137,8 @@ export async function sessionRollupPlanIfAnswerable(
   if (!selector) return null;
   if (selector.pages && groupBy !== undefined && groupBy !== selector.pages.dimension) return null;
   if (selector.key && (groupBy !== undefined || selector.pages)) return null;
+  // Pairs of profile values count whole sessions only, not their entry and exit pages.
+  if (selector.profile?.dimensions.length === 2 && groupBy !== undefined) return null;
   const { rows } = await db.query<{ whole_hours: boolean; watermark: string | null; longest_hours: number }>(
     sql`SELECT ${wholeHoursSql(sql`${scope.from}::timestamptz`, sql`${scope.to}::timestamptz`, scope.timezone)} AS whole_hours,
         (SELECT watermark::text FROM session_state WHERE id = 1 AND isfinite(watermark)) AS watermark,
@@ -183,7 +192,8 @@ const sessionRollupRowsSql =
     const pages = grouping.dimension ?? selector.pages?.dimension;
     if (
       scope.event !== undefined ||
-      (pages !== undefined && (!isSessionDimension(pages) || selector.key)) ||
+      (pages !== undefined &&
+        (!isSessionDimension(pages) || selector.key || selector.profile?.dimensions.length === 2)) ||
       (selector.pages && pages !== selector.pages.dimension)
     )
       throw new Error("query not answerable from session rollups");
@@ -195,15 +205,42 @@ const sessionRollupRowsSql =
     const to = sql`${hours.to}::timestamptz`;
     const longest = sql`${longestHours}::int * interval '1 hour'`;
     const { key, profile } = selector;
-    const profileColumn = profile ? trusted(`f.${profile.dimension}`) : null;
-    const profileBit = profile ? PROFILE_DIMENSIONS[profile.dimension].bit : 0;
+    const dimensions: readonly ProfileDimension[] = profile?.dimensions ?? [];
+    // A fragment's (alias f) profile value as session_counts store it: one column, or a pair's JSON.
+    const profileColumn = profile
+      ? trusted(profileValueSql(dimensions.map((d) => `f.${d}`) as [string] | [string, string]))
+      : null;
+    const profileBit = dimensions.reduce((bits, d) => bits | PROFILE_DIMENSIONS[d].bit, 0);
+    /** A stored profile value's part for one dimension of the profile, "no value" still ''. */
+    const part = (value: Sql, dimension: ProfileDimension) =>
+      dimensions.length === 1 ? value : sql`((${value})::jsonb ->> ${dimensions.indexOf(dimension)}::int)`;
+    // Whether a stored profile value (or NULL) passes the profile's filters.
     const passes = (value: Sql) =>
-      profile ? join([sql`TRUE`, ...profile.filters.map((f) => textFilterCondition(f, value))], " AND ") : sql`TRUE`;
-    // The same on a column storing "no value" as '' (fields.ts: read through the index as written).
-    const passesStored = (column: Sql) =>
-      profile
-        ? join([sql`TRUE`, ...profile.filters.map((f) => storedTextFilterCondition(f, column))], " AND ")
-        : sql`TRUE`;
+      join(
+        [
+          sql`TRUE`,
+          ...(profile?.filters ?? []).map((f) =>
+            textFilterCondition(f, sql`NULLIF(${part(value, f.field as ProfileDimension)}, '')`),
+          ),
+        ],
+        " AND ",
+      );
+    // The same on session_counts' column: written on the bare column where it can be (fields.ts: read
+    // through the index as written), a pair's values as one text where each is an equality.
+    const passesStored = (column: Sql) => {
+      if (!profile) return sql`c.profile_value = ''`;
+      if (dimensions.length === 1)
+        return join([sql`TRUE`, ...profile.filters.map((f) => storedTextFilterCondition(f, column))], " AND ");
+      const equal = dimensions.map((d) =>
+        profile.filters.find(
+          (f) => f.field === d && f.op === "equals" && typeof f.value === "string" && f.value !== "",
+        ),
+      );
+      const pairValue = equal.every((f) => f)
+        ? sql`${column} = jsonb_build_array(${String(equal[0]?.value)}::text, ${String(equal[1]?.value)}::text)::text AND `
+        : sql``;
+      return sql`${pairValue}${passes(column)}`;
+    };
 
     // Each special session's fragments as entries of the selected part: the whole fragment, or its
     // key value's row; with the fragment's profile value, for the profile filter.
@@ -235,7 +272,7 @@ const sessionRollupRowsSql =
       : sql``;
     // What the counts hold for a special session: its part, if the range holds it whole and it is counted.
     const counted = profile
-      ? sql`bool_and(e.mixed & ${profileBit} = 0) AND ${passes(sql`NULLIF(min(e.profile_value), '')`)}`
+      ? sql`bool_and(e.mixed & ${profileBit} = 0) AND ${passes(sql`min(e.profile_value)`)}`
       : sql`TRUE`;
     const asSession = (alias: string, sign: number) => {
       const [a, n] = [trusted(alias), trusted(String(sign))];
@@ -246,8 +283,8 @@ const sessionRollupRowsSql =
     };
     // The counts of whole sessions by entry or exit page (part 1, 2), or of the selected parts (part 0).
     const countsWhere = sql`${tenantCondition(scope, "c")} AND c.part = ${pages ? PAGE_PARTS[pages] : 0}
-        AND c.profile_dimension = ${profile?.dimension ?? ""}
-        AND ${profile ? passesStored(sql`c.profile_value`) : sql`c.profile_value = ''`}
+        AND c.profile_dimension = ${profile ? profileName(profile.dimensions) : ""}
+        AND ${passesStored(sql`c.profile_value`)}
         ${pages ? sql`` : sql`AND c.key_id = ${keyId ?? sql`0`}`}
         AND c.first_hour >= ${from} AND c.first_hour < ${to} AND c.last_hour < ${to}`;
     const countsRows = pages
@@ -308,7 +345,7 @@ const sessionRollupRowsSql =
              sum(x.pageviews) AS pageviews, sum(x.interactions) AS interactions, ${pageOf("x")} AS dim
       FROM (
         SELECT e.session_id, e.first_at, e.last_at, e.pageviews, e.interactions, ${pageColumns} FROM entries e
-        WHERE e.hour >= ${from} AND e.hour < ${to} AND ${passes(sql`NULLIF(e.profile_value, '')`)}
+        WHERE e.hour >= ${from} AND e.hour < ${to} AND ${passes(sql`e.profile_value`)}
         UNION ALL
         SELECT session_id, ts, ts, ${isPageviewSql(sql`name`)}::int, ${isInteractionSql(sql`name`)}::int,
                CASE WHEN ${isPageviewSql(sql`name`)} THEN ts END, COALESCE(path, ''), CASE WHEN ${isPageviewSql(sql`name`)} THEN ts END, COALESCE(path, '')
