@@ -68,6 +68,7 @@ const DERIVED_TABLES = [
   "session_spans",
   "actor_first_seen",
   "first_seen_hourly",
+  "property_events",
   "session_paths",
   "session_path_events",
   "session_path_counts",

@@ -303,5 +303,5 @@ function describeDeletion(job: DeletionJobView): string {
 }
 
 function describeRetention(p: ProjectRetention, verb: string): string {
-  return `Project ${p.project_id}: ${verb} ${p.raw_events} raw events before ${p.raw_events_before.slice(0, 10)}, ${p.event_keys} ledger entries; ${p.event_rollups} rollup rows, ${p.daily_bitmaps} bitmap rows, ${p.daily_counts} daily count rows and ${p.session_rollups} session rows before ${p.aggregates_before.slice(0, 10)}`;
+  return `Project ${p.project_id}: ${verb} ${p.raw_events} raw events before ${p.raw_events_before.slice(0, 10)} (with ${p.property_events} property rows), ${p.event_keys} ledger entries; ${p.event_rollups} rollup rows, ${p.daily_bitmaps} bitmap rows, ${p.daily_counts} daily count rows and ${p.session_rollups} session rows before ${p.aggregates_before.slice(0, 10)}`;
 }

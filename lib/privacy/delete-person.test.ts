@@ -514,6 +514,8 @@ const normalised: Record<string, string> = {
     FROM event_rollups t WHERE t.project_id = $1`,
   session_key_values:
     "SELECT to_jsonb(t) - 'organization_id' - 'project_id' - 'id' FROM session_key_values t WHERE t.project_id = $1",
+  property_events:
+    "SELECT to_jsonb(t) - 'organization_id' - 'project_id' - 'event_id' FROM property_events t WHERE t.project_id = $1",
   session_counts: `SELECT to_jsonb(t) - 'organization_id' - 'project_id' - 'key_id'
       || jsonb_build_object('key', COALESCE(${keyOf("t.project_id", "t.key_id")}, t.key_id::text))
     FROM session_counts t WHERE t.project_id = $1`,

@@ -37,6 +37,7 @@ import { ROLLED_DIMENSIONS } from "../query/rollups";
 import { EVENTS_CHANNEL } from "../realtime/hub";
 import {
   type DeletedEvents,
+  deletePropertyEvents,
   rebuildDailyBitmaps,
   recomputeDailyCounts,
   recomputeFilteredBitmaps,
@@ -48,7 +49,7 @@ import {
 export type PersonId = { userId: string } | { anonymousId: string };
 
 /** The counters of PersonDeletionResult a derived table's cleaner adds to. */
-type RecomputedCounter = "hours" | "bitmaps" | "counts" | "sessions" | "firstSeen" | "actors";
+type RecomputedCounter = "hours" | "bitmaps" | "counts" | "sessions" | "firstSeen" | "properties" | "actors";
 
 /** One derived table's (or a few built together) cleaner: per batch, once at the end, or both. */
 interface DerivedTable {
@@ -90,6 +91,8 @@ export const DERIVED_TABLES: readonly DerivedTable[] = [
   },
   // Whole rows per actor, recomputed from their remaining events whatever the watermark.
   { tables: ["actor_first_seen", "first_seen_hourly"], recompute: recomputeFirstSeen, counter: "firstSeen" },
+  // Where each event's properties are: the deleted events' rows go, whatever the watermark.
+  { tables: ["property_events"], recompute: deletePropertyEvents, counter: "properties" },
   // Last: the numbering is what every bitmap's bits refer to.
   { tables: ["project_actors"], finish: eraseActors, counter: "actors" },
 ];
@@ -120,6 +123,8 @@ export interface PersonDeletionResult {
   sessions: number;
   /** Actors whose first seen (actor_first_seen) was recomputed or removed. */
   firstSeen: number;
+  /** property_events rows of the person's events removed. */
+  properties: number;
   /** project_actors entries whose hash was erased. */
   actors: number;
   batches: number;
@@ -352,6 +357,7 @@ export async function deletePersonEvents(
     counts: 0,
     sessions: 0,
     firstSeen: 0,
+    properties: 0,
     actors: 0,
     batches: 0,
     linked: { userId: null, anonymousIds: [] },

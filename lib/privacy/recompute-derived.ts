@@ -548,3 +548,15 @@ async function shortenLongestSpan(client: pg.PoolClient, d: DeletedEvents, longe
       sql`UPDATE session_spans s SET longest_hours = ${hours} WHERE s.project_id = ${d.projectId}::uuid`,
     );
 }
+
+// --- Where properties are (property_events) -------------------------------------------------------
+
+/** Removes the deleted events' rows (by primary key: their time and id). */
+export async function deletePropertyEvents(client: pg.PoolClient, d: DeletedEvents): Promise<number> {
+  const { rowCount } = await run(
+    client,
+    sql`DELETE FROM property_events p USING ${trusted(d.table)} x
+        WHERE ${tenant(d, "p")} AND p.timestamp = x.ts AND p.event_id = x.event_id`,
+  );
+  return rowCount ?? 0;
+}

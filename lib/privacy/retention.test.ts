@@ -13,7 +13,7 @@ import { refreshRollups } from "../query/rollup-refresh";
 import { runQuery } from "../query/run-query";
 import { type QueryDefinitionInput, type QueryRange, queryDefinitionSchema } from "../query/schemas";
 import { DERIVED_TABLES } from "./delete-person";
-import { AGGREGATE_TABLES, enforceRetention, planRetention } from "./retention";
+import { AGGREGATE_TABLES, enforceRetention, planRetention, RAW_INDEX_TABLES } from "./retention";
 import { applyPrivacyPatch } from "./settings";
 
 const now = new Date("2019-07-15T12:00:00Z");
@@ -105,6 +105,10 @@ describe("retention", () => {
         raw_events_before: "2019-05-01T00:00:00.000Z",
         aggregates_before: "2019-03-01T00:00:00.000Z",
         raw_events: 12,
+        property_events: await countOf(
+          "SELECT count(*) AS n FROM property_events WHERE project_id = $1 AND timestamp < '2019-05-01'",
+          [short.projectId],
+        ),
         event_keys: 12,
         event_rollups: await rollupsBefore(short, "2019-03-01"),
         daily_bitmaps: expect.any(Number),
@@ -204,6 +208,7 @@ describe("retention", () => {
     // A second run finds nothing more.
     expect((await planRetention(getPool(), { now, projectId: short.projectId })).projects[0]).toMatchObject({
       raw_events: 0,
+      property_events: 0,
       event_keys: 0,
       event_rollups: 0,
       daily_bitmaps: 0,
@@ -301,9 +306,7 @@ describe("retention", () => {
       "session_key_values",
       "session_spans",
     ];
-    const expired: string[] = Object.values(AGGREGATE_TABLES)
-      .flat()
-      .map(([table]) => table);
+    const expired: string[] = [...Object.values(AGGREGATE_TABLES).flat(), ...RAW_INDEX_TABLES].map(([table]) => table);
     // A new derived table (DERIVED_TABLES, delete-person.ts) needs a line in AGGREGATE_TABLES (retention.ts) too.
     const derived = DERIVED_TABLES.flatMap((entry) => entry.tables);
     expect(derived.filter((table) => !expired.includes(table) && !keptWithoutHorizon.includes(table))).toEqual([]);

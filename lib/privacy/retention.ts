@@ -7,7 +7,8 @@
 //   events table; if a long report query holds it back, the job deletes those rows instead);
 // - otherwise the rows past a project's horizon are deleted in batches of BATCH_ROWS, each its own
 //   transaction, so no lock is held for long and ingestion goes on;
-// - ledger entries (event_keys) of events past the horizon go by arrival time;
+// - ledger entries (event_keys) of events past the horizon go by arrival time, and where their
+//   properties are (property_events) by their time, with them;
 // - aggregates past the aggregate horizon are deleted in batches the same way. Aggregates of hours
 //   whose raw events are gone stay: reports read them (see retention-clamp.ts).
 // - actor_first_seen (when each visitor was first seen, and their first touch) is an aggregate of all
@@ -169,6 +170,9 @@ export const AGGREGATE_TABLES = {
   ],
 } as const satisfies Record<string, readonly (readonly [string, string])[]>;
 
+/** Tables indexing raw events, expired with them (by the event's time) so nothing of an expired event stays. */
+export const RAW_INDEX_TABLES = [["property_events", "timestamp"]] as const;
+
 const count = async (db: pg.Pool | pg.PoolClient, text: string, values: unknown[]) =>
   Number((await db.query<{ n: string }>(text, values)).rows[0]?.n ?? 0);
 
@@ -185,11 +189,12 @@ async function countsOf(
       `SELECT ${tables.map(([table, column]) => `(SELECT count(*) FROM ${table} WHERE organization_id = $1 AND project_id = $2 AND ${column} < $3)`).join(" + ")} AS n`,
       [...tenant, before],
     );
-  const [rawEvents, eventKeys, rollups, bitmaps, dailyCounts, sessions] = await Promise.all([
+  const [rawEvents, propertyEvents, eventKeys, rollups, bitmaps, dailyCounts, sessions] = await Promise.all([
     count(db, "SELECT count(*) AS n FROM events WHERE organization_id = $1 AND project_id = $2 AND timestamp < $3", [
       ...tenant,
       h.rawBefore,
     ]),
+    sumOf(RAW_INDEX_TABLES, h.rawBefore),
     count(
       db,
       "SELECT count(*) AS n FROM event_keys WHERE organization_id = $1 AND project_id = $2 AND received_at < $3",
@@ -202,6 +207,7 @@ async function countsOf(
   ]);
   return {
     raw_events: rawEvents,
+    property_events: propertyEvents,
     event_keys: eventKeys,
     event_rollups: rollups,
     daily_bitmaps: bitmaps,
@@ -324,6 +330,7 @@ export async function enforceRetention(db: pg.Pool, options: { now?: Date } = {}
         };
         const counts: RetentionCounts = {
           raw_events: await deleteInBatches(db, deleteRawSql, [...tenant, h.rawBefore]),
+          property_events: await expire(RAW_INDEX_TABLES, h.rawBefore),
           event_keys: await deleteInBatches(db, deleteByCtid("event_keys", "received_at < $3"), [
             ...tenant,
             new Date(h.rawBefore.getTime() - maxFutureMs),

@@ -74,6 +74,8 @@ export const personQuerySchema = z.union([
 /** What retention deletes for a project (a dry run counts it; enforcing reports it). */
 export interface RetentionCounts {
   raw_events: number;
+  /** Where those raw events' properties are (property_events): they go with the events. */
+  property_events: number;
   event_keys: number;
   event_rollups: number;
   /** Daily actor bitmaps: per name, per dimension value, per pair of values, and the mixed actors'. */

@@ -173,6 +173,17 @@ const VIEWS: Record<string, Filter[]> = {
     { field: "referrer", op: "is_set" },
   ],
   property: [{ field: "properties.plan", op: "equals", value: "pro" }],
+  "two plans, on mobile": [
+    { field: "properties.plan", op: "in", value: ["pro", "team"] },
+    { field: "device", op: "equals", value: "mobile" },
+  ],
+  "an amount": [{ field: "properties.amount", op: "gte", value: 50 }],
+  "a plan containing a letter": [{ field: "properties.plan", op: "contains", value: "R" }],
+  "no plan": [{ field: "properties.plan", op: "is_not_set" }],
+  "visitors who did signup, on plan pro": [
+    { field: "performed", op: "equals", value: "signup" },
+    { field: "properties.plan", op: "equals", value: "pro" },
+  ],
   // Clicking a custom event (selectPanelRow): the visitors who did it, alone and with drill-downs.
   "visitors who did signup": [{ field: "performed", op: "equals", value: "signup" }],
   "visitors who did signup or purchase, on mobile": [
@@ -204,7 +215,14 @@ const DERIVED: Record<string, string[]> = {
   "US or no country": ["*"],
   // "is set" on a key selects no session part: sessions read raw events.
   "US or no country, from a referrer": [...COUNT_PANELS, "Visitors", "Visitors over time", ...VISITOR_BREAKDOWNS],
-  property: ["Any data"],
+  // Raw events still, only those property_events names for the property (property-events.ts).
+  property: ["*"],
+  "two plans, on mobile": ["*"],
+  "an amount": ["*"],
+  "a plan containing a letter": ["*"],
+  "visitors who did signup, on plan pro": ["*"],
+  // Events without the property pass: every event is read.
+  "no plan": ["Any data"],
   // Conversion filters: unique users and the conversion rate from the actor bitmaps; counts and sessions raw.
   "visitors who did signup": ["Any data", ...CONVERTED_VISITORS],
   "visitors who did signup or purchase, on mobile": ["Any data", ...CONVERTED_VISITORS],
@@ -225,8 +243,23 @@ describe.each(Object.entries(VIEWS))("the overview filtered by %s", (view, filte
   });
 });
 
-/** Views whose Entry and Exit pages tabs the session rollups answer: no filter on a key (a page, a referrer...), one profile dimension. */
-const TABS_DERIVED = ["no filter", "country", "device", "no country", "US or no country"];
+/**
+ * Views whose Entry and Exit pages tabs derived sources answer: the session rollups with no filter on
+ * a key (a page, a referrer...) and one profile dimension; property_events under a property filter
+ * that only its property's events pass.
+ */
+const TABS_DERIVED = [
+  "no filter",
+  "country",
+  "device",
+  "no country",
+  "US or no country",
+  "property",
+  "two plans, on mobile",
+  "an amount",
+  "a plan containing a letter",
+  "visitors who did signup, on plan pro",
+];
 
 describe.each(Object.entries(VIEWS))("the overview's entry and exit pages filtered by %s", (view, filters) => {
   const requests = overviewTabRequests({ range: { relative: "last_30_days" }, filters });
@@ -421,6 +454,66 @@ it("counts events that arrived after the refresh at once, late ones in their own
   );
   expect(stored.rows).toEqual([{ n: 2 }]);
 });
+
+it("reads a property's events through property_events, with arrivals after the refresh, and folds them in", async () => {
+  const long = `enterprise-${"x".repeat(120)}`;
+  const views: Filter[][] = [
+    [{ field: "properties.plan", op: "equals", value: "pro" }],
+    // Values are kept cut to 100 characters: a longer one is still found, and told from its neighbour.
+    [{ field: "properties.plan", op: "equals", value: long }],
+    // `in` compares text: the number 42 is "42".
+    [{ field: "properties.plan", op: "in", value: ["42", "pro"] }],
+    [{ field: "properties.plan", op: "equals", value: 42 }],
+    [{ field: "properties.plan.tier", op: "equals", value: "gold" }],
+  ];
+  const queries = views.flatMap((filters): QueryDefinitionInput[] => [
+    { kind: "metric", measure: { type: "unique_users" }, filters },
+    { kind: "metric", measure: { type: "sessions" }, filters },
+    { kind: "breakdown", dimension: "country", measure: { type: "count" }, filters },
+  ]);
+  const expectExact = async () => {
+    for (const query of queries) {
+      const { raw, rolled } = await both(query);
+      expect(rolled.data, JSON.stringify(query)).toEqual(raw.data);
+      expect(rolled.meta.rollups).toBe(true);
+    }
+  };
+  const event = (minutesAgo: number, anonymousId: string, plan: unknown) =>
+    eventRow({
+      name: "signup",
+      timestamp: new Date(now.getTime() - minutesAgo * 60_000),
+      anonymousId,
+      sessionId: `${anonymousId}-1`,
+      country: "NZ",
+      properties: { plan },
+    });
+  await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [
+    event(3 * 24 * 60, "long-plan", long),
+    event(3 * 24 * 60 + 5, "long-plan-neighbour", `${long}y`),
+    event(2 * 24 * 60, "numbered-plan", 42),
+    event(2 * 24 * 60 + 1, "nested-plan", { tier: "gold" }),
+  ]);
+  await refreshRollups(getPool(), { wait: true });
+  await expectExact();
+  // Arrivals after the refresh are read from events until folded.
+  await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [
+    event(60, "late-pro", "pro"),
+    event(24 * 60, "late-long", long),
+    event(61, "late-nested", { tier: "gold" }),
+  ]);
+  await expectExact();
+  await refreshRollups(getPool(), { wait: true });
+  await expectExact();
+  const stored = await getPool().query(
+    "SELECT key, value FROM property_events WHERE project_id = $1 AND value LIKE 'enterprise-%' ORDER BY timestamp",
+    [tenant.projectId],
+  );
+  expect(stored.rows).toEqual([
+    { key: "plan", value: long.slice(0, 100) },
+    { key: "plan", value: long.slice(0, 100) },
+    { key: "plan", value: long.slice(0, 100) },
+  ]);
+}, 120_000);
 
 it("counts actors mixed in a day from their own events, also when an arrival makes one mixed", async () => {
   const mixed = await getPool().query(

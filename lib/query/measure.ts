@@ -13,6 +13,7 @@ import {
   periodStartSql,
 } from "./first-seen";
 import { goalMeasureSql } from "./goals";
+import { eventsOf } from "./property-events";
 import type { Dimension, Measure } from "./schemas";
 import { type QueryScope, scopeCondition } from "./scope";
 import {
@@ -123,7 +124,7 @@ export function groupedMeasureSql(scope: QueryScope, measure: Measure, grouping:
     source = sql`${sessionEventsSql(scope, { properties })} e ${firstSeen}`;
     where = sessionFiltersCondition(scope);
   } else {
-    source = sql`events e ${firstSeen}`;
+    source = sql`${eventsOf(scope)} e ${firstSeen}`;
     where = scopeCondition(scope);
   }
   // Grouped by a visitor dimension, the events of no one have no value, and no visitor to count:

@@ -10,6 +10,7 @@ import { refreshEventCounts } from "./count-cube-refresh";
 import { refreshFirstSeen } from "./first-seen-refresh";
 import { refreshMixedActors } from "./mixed-actors-refresh";
 import { preparePairArrivals, refreshPairBitmaps } from "./pair-bitmaps-refresh";
+import { refreshPropertyEvents } from "./property-events-refresh";
 import { foldInSteps, type SteppedFold, type SteppedFoldResult } from "./refresh-steps";
 import { ROLLED_DIMENSIONS } from "./rollups";
 import { refreshSessions } from "./session-refresh";
@@ -264,7 +265,8 @@ interface StepFolded {
 
 /**
  * The tables derived in each step after the hourly rollups, in order; each reads the step's
- * arrivals from STEP_ARRIVALS (step-arrivals.ts). A new derived table adds its part here.
+ * arrivals from STEP_ARRIVALS (step-arrivals.ts), but for property_events. A new derived table adds
+ * its part here.
  */
 const STEP_PARTS: ((client: pg.PoolClient, step: StepFolded) => Promise<unknown>)[] = [
   // The pairs need to know who was in the daily bitmaps before these arrivals.
@@ -275,6 +277,8 @@ const STEP_PARTS: ((client: pg.PoolClient, step: StepFolded) => Promise<unknown>
   (client, { projects, window }) => refreshEventCounts(client, projects, window),
   // Every project's (first seen needs no whole-hour time zone); the first step also backfills.
   (client, { window }) => refreshFirstSeen(client, window),
+  // Reads the step's events with their properties, which the staged arrivals leave out.
+  (client, { window }) => refreshPropertyEvents(client, window),
 ];
 
 const rollupFold: SteppedFold = {

@@ -20,6 +20,8 @@ export interface QueryScope {
   completing?: string;
   /** first_seen_state's watermark as the query's snapshot has it, read where the query uses first seen (lib/query/first-seen.ts). */
   firstSeenWatermark?: string;
+  /** rollup_state's watermark as the query's snapshot has it, where raw events are read through property_events (lib/query/property-events.ts). */
+  propertyWatermark?: string;
 }
 
 /** The tenant and project bound: the first condition of every query over events, whatever else it does. */

@@ -20,6 +20,7 @@ import { ApiError } from "../errors";
 import { columnName, filtersCondition, isPropertyPath } from "./fields";
 import { firstSeenJoinSql, groupingDimensionSql } from "./first-seen";
 import type { Interval } from "./measure";
+import { eventsOf } from "./property-events";
 import type { Dimension, Filter, Measure, QueryDefinition } from "./schemas";
 import { type QueryScope, scopeCondition } from "./scope";
 import { idlessSessionRowsSql, isPageviewSql, sessionColumnsSql } from "./sessions";
@@ -72,12 +73,12 @@ export function sessionEventsSql(scope: QueryScope, options: { properties?: bool
   const isPageview = isPageviewSql(sql`k.name`);
   return sql`(
     WITH keyed AS MATERIALIZED (
-      SELECT ${columns}, 's:' || e.session_id AS session_key FROM events e
+      SELECT ${columns}, 's:' || e.session_id AS session_key FROM ${eventsOf(inner)} e
       WHERE ${scopeCondition(inner)} AND e.session_id IS NOT NULL
       UNION ALL
       ${idlessSessionRowsSql(inner, Object.fromEntries(names.map((c) => [c, trusted(`e."${c}"`)])))}
       UNION ALL
-      SELECT ${columns}, NULL::text AS session_key FROM events e
+      SELECT ${columns}, NULL::text AS session_key FROM ${eventsOf(inner)} e
       WHERE ${scopeCondition(inner)} AND e.session_id IS NULL AND COALESCE(e.user_id, e.anonymous_id) IS NULL
     ),
     pages AS (

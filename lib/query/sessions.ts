@@ -7,6 +7,7 @@
 import { firstSeenJoinSql, groupingDimensionSql } from "./first-seen";
 import type { Interval } from "./measure";
 import { PASSIVE_EVENTS } from "./passive-events";
+import { eventsOf } from "./property-events";
 import type { Dimension } from "./schemas";
 import { type QueryScope, scopeCondition } from "./scope";
 import { empty, join, type Sql, sql, trusted } from "./sql";
@@ -38,7 +39,7 @@ export function idlessSessionRowsSql(scope: QueryScope, columns: Record<string, 
         ", ",
       )}, e.timestamp AS session_ts, COALESCE(e.user_id, e.anonymous_id) AS session_actor,
              CASE WHEN lag(e.timestamp) OVER w IS NULL OR e.timestamp - lag(e.timestamp) OVER w > ${SESSION_TIMEOUT}::interval THEN 1 ELSE 0 END AS starts
-      FROM events e ${joined}
+      FROM ${eventsOf(scope)} e ${joined}
       WHERE ${scopeCondition(scope)} AND e.session_id IS NULL AND COALESCE(e.user_id, e.anonymous_id) IS NOT NULL
       WINDOW w AS (PARTITION BY COALESCE(e.user_id, e.anonymous_id) ORDER BY e.timestamp)
     ) marked`;
@@ -64,7 +65,7 @@ export const sessionColumnsSql = sql`
 export function sessionEventsSql(scope: QueryScope, dim: Sql, joined: Sql = empty): Sql {
   return sql`
       SELECT e.timestamp AS ts, e.name, ${dim} AS dim, 's:' || e.session_id AS session_key
-      FROM events e ${joined}
+      FROM ${eventsOf(scope)} e ${joined}
       WHERE ${scopeCondition(scope)} AND e.session_id IS NOT NULL
       UNION ALL
       ${idlessSessionEventsSql(scope, dim, joined)}`;

@@ -8,6 +8,7 @@ import { countCubeGroupedSql, countCubePlanIfAnswerable } from "./count-cube";
 import { filteredVisitorsGroupedSql, filteredVisitorsPlanIfAnswerable } from "./filtered-visitors";
 import { readFirstSeenWatermark, visitorsQueryOf, visitorTypeAnswerable, visitorTypeGroupedSql } from "./first-seen";
 import { type GroupedSql, groupedMeasureSql } from "./measure";
+import { hasNarrowingFilter, readPropertyWatermark } from "./property-events";
 import { rollupGroupedSql, rollupPlanIfAnswerable, wholeHoursThroughout } from "./rollups";
 import type { QueryDefinition } from "./schemas";
 import type { QueryScope } from "./scope";
@@ -40,8 +41,8 @@ interface Planner {
  * source of unique users below), unique users from intersections of the daily per-value bitmaps (when
  * filtered on another dimension than the one broken down by, or on several), the hourly rollups (a
  * rolled dimension's own rows and bitmaps), the daily counts (any combination of rolled dimensions),
- * the session rollups, raw events; under a conversion filter only the intersections, which keep
- * actors. The hourly sources read a range's partial hours raw
+ * the session rollups, raw events narrowed to a property filter's events, raw events; under a
+ * conversion filter only the intersections and the narrowed events, which keep actors. The hourly sources read a range's partial hours raw
  * (edge-hours.ts), the daily ones its partial days (edge-days.ts).
  */
 const planners: Planner[] = [
@@ -84,6 +85,17 @@ const planners: Planner[] = [
       return plan && sessionRollupGroupedSql(plan);
     },
     fromAggregates: false,
+  },
+  {
+    // Raw events still, only those a property filter can pass (property-events.ts).
+    plan: async (db, scope) => {
+      const watermark = hasNarrowingFilter(scope.filters) ? await readPropertyWatermark(db) : null;
+      return watermark === null
+        ? null
+        : (at, measure, grouping) => groupedMeasureSql({ ...at, propertyWatermark: watermark }, measure, grouping);
+    },
+    fromAggregates: false,
+    keepsActors: true,
   },
 ];
 

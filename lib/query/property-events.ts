@@ -1,0 +1,77 @@
+// Property filters through property_events (kept by property-events-refresh.ts): a query filtered on
+// a property reads the events property_events names for it, by primary key, instead of every event
+// of its range with its JSON parsed (a property's events are a few percent of a site's). It is still
+// the raw answer: every filter, the property's own included, is applied to those events as to all;
+// property_events only leaves out events that cannot pass. The events that arrived after the rollup
+// watermark (not yet in property_events) are read whole, as every derived source reads them.
+//
+// A filter narrows the events when it only passes events that carry its top-level property: equals,
+// in, is set, contains, matches and the numeric comparisons (not the negative ones, which pass events
+// without it). Equality to a string and `in` narrow to the values too (the text ->> gives, as stored).
+import "server-only";
+import type pg from "pg";
+import type { Filter } from "./schemas";
+import { type QueryScope, tenantCondition } from "./scope";
+import { type Sql, sql } from "./sql";
+
+const NARROWING = new Set<Filter["op"]>(["equals", "in", "is_set", "contains", "matches", "gt", "gte", "lt", "lte"]);
+
+/** Keys are stored cut to 100 characters: only shorter ones are surely stored whole, and alone. */
+const WHOLE_KEY_LENGTH = 99;
+
+interface Narrowing {
+  key: string;
+  /** The values' text, when the filter keeps only those. */
+  values: string[] | null;
+}
+
+function narrowingOf(filter: Filter): Narrowing | null {
+  if (!filter.field.startsWith("properties.") || !NARROWING.has(filter.op)) return null;
+  const [key, ...nested] = filter.field.split(".").slice(1);
+  if (!key || key.length > WHOLE_KEY_LENGTH) return null;
+  const v = filter.value;
+  if (nested.length === 0 && filter.op === "equals" && typeof v === "string") return { key, values: [v] };
+  if (nested.length === 0 && filter.op === "in" && Array.isArray(v)) return { key, values: v.map(String) };
+  return { key, values: null };
+}
+
+/** The filter that narrows the scope's events most surely: one naming values, else any that narrows. */
+function narrowingFilter(filters: readonly Filter[]): Narrowing | null {
+  const narrowings = filters.map(narrowingOf).filter((n): n is Narrowing => n !== null);
+  return narrowings.find((n) => n.values) ?? narrowings[0] ?? null;
+}
+
+/** Whether a filter of the query narrows its events through property_events. */
+export const hasNarrowingFilter = (filters: readonly Filter[]): boolean => narrowingFilter(filters) !== null;
+
+/**
+ * The relation raw queries read the scope's events from (alias it e): events, or with the rollup
+ * watermark set on the scope (propertyWatermark) and a narrowing filter among its filters, the
+ * events property_events names for it up to the watermark and every event after it.
+ */
+export function eventsOf(scope: QueryScope): Sql {
+  const narrowing = scope.propertyWatermark === undefined ? null : narrowingFilter(scope.filters);
+  if (!narrowing) return sql`events`;
+  const watermark = sql`${scope.propertyWatermark}::timestamptz`;
+  const values = narrowing.values
+    ? sql`AND p.value = ANY(ARRAY(SELECT left(v, 100) FROM unnest(${narrowing.values}::text[]) v))`
+    : sql``;
+  return sql`(
+    SELECT e.* FROM events e
+    WHERE ${tenantCondition(scope, "e")} AND e.received_at <= ${watermark}
+      AND (e.timestamp, e.event_id) IN (
+        SELECT p.timestamp, p.event_id FROM property_events p
+        WHERE ${tenantCondition(scope, "p")} AND p.key = ${narrowing.key} ${values}
+          AND p.timestamp >= ${scope.from}::timestamptz AND p.timestamp < ${scope.to}::timestamptz)
+    UNION ALL
+    SELECT e.* FROM events e WHERE ${tenantCondition(scope, "e")} AND e.received_at > ${watermark}
+  )`;
+}
+
+/** rollup_state's watermark in the query's snapshot (what property_events hold up to), or null before the first refresh. */
+export async function readPropertyWatermark(db: Pick<pg.Pool, "query">): Promise<string | null> {
+  const { rows } = await db.query<{ watermark: string }>(
+    "SELECT watermark::text FROM rollup_state WHERE id = 1 AND isfinite(watermark)",
+  );
+  return rows[0]?.watermark ?? null;
+}
