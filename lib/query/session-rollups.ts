@@ -1,9 +1,10 @@
 // Answering session measures (sessions, bounce rate, session duration, pages per session) from the
 // session rollups (lib/query/session-refresh.ts) in whole-hour time zones, unfiltered or filtered on
 // one key value (path, referrer, utm_source) and/or values of one profile dimension (country, device,
-// browser, os), or of two without a key: see session-selectors.ts; and, without a key filter, by entry or exit page (the
-// counts' parts 1 and 2, each fragment's first and last pageview for the sessions recombined). Exactly the raw answer (lib/query/sessions.ts), whose sessions are
-// the events in scope, cut by the range:
+// browser, os), or of two without a key: see session-selectors.ts; and, without a key filter, by
+// entry or exit page (the counts' parts 1 and 2, each fragment's first and last pageview for the
+// sessions recombined). Exactly the raw answer (lib/query/sessions.ts), whose sessions are the
+// events in scope, cut by the range:
 // - the selected parts the range's whole hours hold are counted in session_counts by first and last hour;
 // - a few sessions are recombined from their fragments instead, their counted part taken out: those
 //   the whole hours start or end inside of, those touched by events that arrived after the watermark
@@ -228,7 +229,7 @@ const sessionRollupRowsSql =
     // The same on session_counts' column: written on the bare column where it can be (fields.ts: read
     // through the index as written), a pair's values as one text where each is an equality.
     const passesStored = (column: Sql) => {
-      if (!profile) return sql`c.profile_value = ''`;
+      if (!profile) return sql`${column} = ''`;
       if (dimensions.length === 1)
         return join([sql`TRUE`, ...profile.filters.map((f) => storedTextFilterCondition(f, column))], " AND ");
       const equal = dimensions.map((d) =>
