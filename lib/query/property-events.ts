@@ -10,6 +10,7 @@
 // without it). Equality to a string and `in` narrow to the values too (the text ->> gives, as stored).
 import "server-only";
 import type pg from "pg";
+import { watermarkSql } from "./rollups";
 import type { Filter } from "./schemas";
 import { type QueryScope, tenantCondition } from "./scope";
 import { type Sql, sql } from "./sql";
@@ -70,8 +71,6 @@ export function eventsOf(scope: QueryScope): Sql {
 
 /** rollup_state's watermark in the query's snapshot (what property_events hold up to), or null before the first refresh. */
 export async function readPropertyWatermark(db: Pick<pg.Pool, "query">): Promise<string | null> {
-  const { rows } = await db.query<{ watermark: string }>(
-    "SELECT watermark::text FROM rollup_state WHERE id = 1 AND isfinite(watermark)",
-  );
+  const { rows } = await db.query<{ watermark: string | null }>(sql`SELECT ${watermarkSql} AS watermark`.toQuery());
   return rows[0]?.watermark ?? null;
 }

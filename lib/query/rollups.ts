@@ -60,7 +60,7 @@ export interface RollupPlan {
 }
 
 // Conditions shared by the rollup plans below, each read in the same statement as the watermark.
-const watermarkSql = sql`(SELECT watermark::text FROM rollup_state WHERE id = 1 AND isfinite(watermark))`;
+export const watermarkSql = sql`(SELECT watermark::text FROM rollup_state WHERE id = 1 AND isfinite(watermark))`;
 
 /** True when the zone's offset is a whole number of hours on every day from `from` to `to`. */
 export function wholeHoursSql(from: Sql, to: Sql, timezone: string): Sql {
