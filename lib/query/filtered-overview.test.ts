@@ -521,7 +521,9 @@ it("counts actors mixed in a day from their own events, also when an arrival mak
     [tenant.projectId],
   );
   expect(mixed.rows[0].actors).toBeGreaterThanOrEqual(3);
-  const day = new Date(now.getTime() - 6 * DAY);
+  // 10:00 UTC is late morning in Paris whatever the season: the hour of events below stays in one
+  // local day whenever the suite runs (from 23:10 Paris time it once crossed midnight).
+  const day = new Date(Math.floor((now.getTime() - 6 * DAY) / DAY) * DAY + 10 * 3_600_000);
   const at = (minutes: number) => new Date(day.getTime() + minutes * 60_000);
   // Pure when folded; a later arrival on a tablet in another country makes the day mixed.
   await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [
