@@ -68,6 +68,8 @@ const DERIVED_TABLES = [
   "session_spans",
   "actor_first_seen",
   "first_seen_hourly",
+  "first_seen_bitmaps",
+  "first_seen_bitmap_state",
   "property_events",
   "session_paths",
   "session_path_events",
@@ -111,7 +113,7 @@ FROM (SELECT 'rollups' AS part, watermark FROM rollup_state UNION ALL SELECT 'se
 async function clearDerived(): Promise<void> {
   await getPool().query("UPDATE first_seen_state SET watermark = '-infinity'");
   if (flags["first-seen"]) {
-    await getPool().query("TRUNCATE actor_first_seen, first_seen_hourly");
+    await getPool().query("TRUNCATE actor_first_seen, first_seen_hourly, first_seen_bitmaps, first_seen_bitmap_state");
     return;
   }
   await getPool().query(`TRUNCATE ${DERIVED_TABLES.join(", ")}`);

@@ -493,7 +493,13 @@ const SOURCE_TABLES = [
   "segments",
 ];
 // Derived per-project state a deletion leaves as it is (a time zone each).
-const STATE_TABLES = ["rollup_daily_state", "event_counts_state", "mixed_actor_state", "pair_state"];
+const STATE_TABLES = [
+  "rollup_daily_state",
+  "event_counts_state",
+  "mixed_actor_state",
+  "pair_state",
+  "first_seen_bitmap_state",
+];
 const derivedTables = () => [...DERIVED_TABLES.flatMap((d) => d.tables), ...STATE_TABLES];
 
 // A derived row in a form that does not depend on the project: no tenant columns, bitmaps as the

@@ -65,7 +65,8 @@ interface DerivedTable {
  * Every table derived from raw events, in the order they are cleaned (a table built from another
  * comes after it). A new derived table is one more entry here, or a person's deletion leaves their
  * traces in it. The per-project state tables (rollup_daily_state, event_counts_state,
- * mixed_actor_state, pair_state) hold only a time zone each; session_spans is kept by recomputeSessions.
+ * mixed_actor_state, pair_state, first_seen_bitmap_state) hold only a time zone each; session_spans is
+ * kept by recomputeSessions.
  */
 export const DERIVED_TABLES: readonly DerivedTable[] = [
   { tables: ["event_rollups"], recompute: recomputeHourlyRollups, counter: "hours" },
@@ -90,7 +91,11 @@ export const DERIVED_TABLES: readonly DerivedTable[] = [
     counter: "sessions",
   },
   // Whole rows per actor, recomputed from their remaining events whatever the watermark.
-  { tables: ["actor_first_seen", "first_seen_hourly"], recompute: recomputeFirstSeen, counter: "firstSeen" },
+  {
+    tables: ["actor_first_seen", "first_seen_hourly", "first_seen_bitmaps"],
+    recompute: recomputeFirstSeen,
+    counter: "firstSeen",
+  },
   // Where each event's properties are: the deleted events' rows go, whatever the watermark.
   { tables: ["property_events"], recompute: deletePropertyEvents, counter: "properties" },
   // Last: the numbering is what every bitmap's bits refer to.

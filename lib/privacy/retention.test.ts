@@ -297,12 +297,13 @@ describe("retention", () => {
 
   it("expires every table derived from events, or says why it keeps it", () => {
     // Kept whatever their age: the numbering every bitmap's bits refer to, when each visitor was first
-    // seen and its hourly counts (a visitor back after their old events went is still returning), key texts and the
-    // longest session span, which hold no time (they go with what refers to them).
+    // seen and its hourly counts and bitmaps (a visitor back after their old events went is still
+    // returning), key texts and the longest session span, which hold no time (they go with what refers to them).
     const keptWithoutHorizon = [
       "project_actors",
       "actor_first_seen",
       "first_seen_hourly",
+      "first_seen_bitmaps",
       "session_key_values",
       "session_spans",
     ];

@@ -14,7 +14,8 @@
 // - actor_first_seen (when each visitor was first seen, and their first touch) is an aggregate of all
 //   history and is left alone: a visitor back after their old events went is still returning. It
 //   holds one row per visitor, goes with a person's deletion, and goes with no horizon: dropping
-//   old rows would count long-time visitors as new. Its hourly counts (first_seen_hourly) likewise.
+//   old rows would count long-time visitors as new. Its hourly counts and bitmaps (first_seen_hourly,
+//   first_seen_bitmaps) likewise.
 // A dry run (planRetention) counts what would go without deleting anything.
 import "server-only";
 import type pg from "pg";

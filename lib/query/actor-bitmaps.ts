@@ -75,3 +75,13 @@ export function numberedActorsSql(
     JOIN known n ON n.a = x.a
     CROSS JOIN (SELECT COALESCE(max(q.number), -1) AS top FROM project_actors q WHERE ${tenantCondition(scope, "q")}) t)`;
 }
+
+/** SQL true when the actor numbered `number` is in `set`, a relation of (chunk, bits). */
+export function numberInSetSql(set: string, number: Sql): Sql {
+  return sql`EXISTS (SELECT 1 FROM ${trusted(set)} s WHERE s.chunk = ${number} >> ${CHUNK_SHIFT} AND get_bit(s.bits, ${number} & ${CHUNK_BITS - 1}) = 1)`;
+}
+
+/** SQL true when the actor whose hash is `actor` has a number, and it is in `set` (one probe of project_actors). */
+export function actorInSetSql(scope: Pick<QueryScope, "organizationId" | "projectId">, set: string, actor: Sql): Sql {
+  return sql`EXISTS (SELECT 1 FROM project_actors p WHERE ${tenantCondition(scope, "p")} AND p.actor = ${actor} AND ${numberInSetSql(set, sql`p.number`)})`;
+}

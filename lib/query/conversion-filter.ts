@@ -11,8 +11,8 @@
 // actor: its cost follows those events, bounded by the range budget (lib/query/cost.ts), the
 // statement timeout and MAX_CONVERSION_FILTERS. Rollups keep no actor per event, so queries with a
 // conversion filter read raw events, except unique users and the conversion rate under one
-// "performed" filter, which the daily actor bitmaps answer (filtered-visitors.ts; sources.ts asks
-// only the sources that keep actors).
+// "performed" filter or a goal without conditions, which the daily actor bitmaps answer
+// (filtered-visitors.ts, converted-actors.ts; sources.ts asks only the sources that keep actors).
 //
 // The conversion rate (measure `conversion_rate`) is the visitors the filters keep over the visitors
 // without them (same range and event filters), per bucket and dimension value like any measure.
@@ -85,12 +85,12 @@ export function allFiltersCondition(scope: QueryScope, alias = "e"): Sql {
 }
 
 /**
- * Whether derived sources may be asked: a query measuring a goal (lib/query/goals.ts) or with a
- * visitor filter (an actor's first seen) is answered from raw events; one with a conversion filter
- * only by the sources that keep actors (sources.ts), and retention only without filters (rollups.ts).
+ * Whether derived sources may be asked: a query measuring a goal (lib/query/goals.ts) is answered
+ * from raw events; one with a conversion or visitor filter (an actor's first seen) only by the
+ * sources that keep actors (sources.ts), and retention only without filters (rollups.ts).
  */
 export function rollupsMayAnswer(query: QueryDefinition): boolean {
-  return !query.filters.some(isVisitorFilter) && !("measure" in query && isGoalMeasure(query.measure.type));
+  return !("measure" in query && isGoalMeasure(query.measure.type));
 }
 
 /** The conversion rate needs something to convert to: a filter keeping the visitors who did an event. */

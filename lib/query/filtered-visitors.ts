@@ -12,19 +12,26 @@
 // days at either end of a range that does not start or end at a local midnight (edge-days.ts). Only
 // in the time zone the bitmaps are in; otherwise other sources answer.
 //
-// A conversion filter ("visitors who did signup": performed equals or in, what clicking a custom
-// event on the overview applies) keeps the actors who did one of its events anywhere in the range:
-// the OR of those events' daily bitmaps over the range's whole days, with the actors of its partial
-// days and later arrivals added by number. Every day's intersection is ANDed with that set, and so
+// A conversion filter ("visitors who did signup", or a goal the bitmaps hold: converted-actors.ts)
+// keeps the actors who did one of its events anywhere in the range: the OR of those events' daily
+// bitmaps over the range's whole days, with the actors of its partial days and later arrivals added
+// by number. Every day's intersection is ANDed with that set, and so
 // are the mixed actors' days; the events read raw (partial days, arrivals) apply the filter raw.
 // So unique users and the conversion rate under it are exact without reading the kept actors' events.
+//
+// A visitor type filter ("visitor_type = new", what the New vs returning panel's new visitors are
+// under a drill-down) is ANDed the same way with the range's new visitors (first-seen-bitmaps.ts),
+// or with their complement for the returning ones.
 import "server-only";
 import type pg from "pg";
-import { bitmapsFromNumbersSql, CHUNK_BITS, CHUNK_SHIFT, numberedActorsSql } from "./actor-bitmaps";
+import { bitmapsFromNumbersSql, numberedActorsSql, numberInSetSql } from "./actor-bitmaps";
 import { bitmapGroupsSql, bitmapTopAndOtherSql } from "./bitmap-results";
-import { conversionRateSql } from "./conversion-filter";
+import { conversionRateSql, isConversionFilter } from "./conversion-filter";
+import { type Conversion, conversionOf, convertedActorSql, convertedCtes } from "./converted-actors";
 import { undailiedEventsSql, wholeDaysCondition } from "./edge-days";
 import { actorHash, dimensionText, storedTextFilterCondition, textFilterCondition } from "./fields";
+import { isVisitorFilter } from "./first-seen";
+import { newcomerActorSql, newcomersCtes } from "./first-seen-bitmaps";
 import type { GroupedSql, Grouping, TopAndOtherSql } from "./measure";
 import { BITMAP_PAIRS, type BitmapPair, pairName } from "./pair-bitmaps-refresh";
 import { ROLLED_DIMENSIONS } from "./rollups";
@@ -39,6 +46,7 @@ import {
 import { type QueryScope, tenantCondition } from "./scope";
 import { isProfileDimension } from "./session-selectors";
 import { join, type Sql, sql, trusted } from "./sql";
+import { VISITOR_TYPES, type VisitorType } from "./vocabulary";
 
 type RolledDimension = keyof typeof ROLLED_DIMENSIONS;
 
@@ -70,14 +78,27 @@ interface Selection {
   groupBy: RolledDimension | undefined;
   /** The kept pair (pair-bitmaps-refresh.ts) when two dimensions that vary within a visit are involved. */
   pair: BitmapPair | null;
-  /** A conversion filter's event names: only the actors who did one of them in the range are counted. */
-  converted: string[] | null;
+  /** A conversion filter's: only the actors who did what it names in the range are counted. */
+  converted: Conversion | null;
+  /** The one visitor type the visitor filters keep: only the actors first seen in the range (new) are counted, or only the others. */
+  visitorType: VisitorType | null;
 }
 
-/** The names of a positive "performed" filter (equals, in): what the event bitmaps can answer. */
-function performedNames(filter: Filter): string[] | null {
-  if (filter.field !== CONVERSION_FIELD || (filter.op !== "equals" && filter.op !== "in")) return null;
-  return (Array.isArray(filter.value) ? filter.value : [filter.value]).map(String);
+/** The visitor types a visitor_type filter keeps, or null for another visitor filter or operator. */
+function keptVisitorTypes(filter: Filter): VisitorType[] | null {
+  if (filter.field !== "visitor_type") return null;
+  const values = (Array.isArray(filter.value) ? filter.value : [filter.value]).map(String);
+  const named = VISITOR_TYPES.filter((type) => values.includes(type));
+  switch (filter.op) {
+    case "equals":
+    case "in":
+      return named;
+    case "not_equals":
+    case "not_in":
+      return VISITOR_TYPES.filter((type) => !named.includes(type));
+    default:
+      return null;
+  }
 }
 
 function groupByOf(query: QueryDefinition): Dimension | undefined {
@@ -91,15 +112,25 @@ function groupByOf(query: QueryDefinition): Dimension | undefined {
  * filter a text condition on the name or a rolled dimension, the breakdown (if any) a rolled
  * dimension, and at most one dimension other than the profile ones, the name counting as one.
  */
-function selectionOf(scope: Pick<QueryScope, "event" | "filters">, groupBy: Dimension | undefined): Selection | null {
+function selectionOf(
+  scope: Pick<QueryScope, "event" | "filters" | "goals">,
+  groupBy: Dimension | undefined,
+): Selection | null {
   if (groupBy !== undefined && !isRolled(groupBy)) return null;
   const names: Sql[] = scope.event === undefined ? [] : [sql`x.name = ${scope.event}`];
   const byDimension = new Map<RolledDimension, Filter[]>();
-  let converted: string[] | null = null;
+  let converted: Conversion | null = null;
+  let visitorTypes: VisitorType[] = [...VISITOR_TYPES];
   for (const filter of scope.filters) {
+    if (isVisitorFilter(filter)) {
+      const kept = keptVisitorTypes(filter);
+      if (kept === null) return null;
+      visitorTypes = visitorTypes.filter((type) => kept.includes(type));
+      continue;
+    }
     if (filter.field === CONVERSION_FIELD || filter.field === GOAL_FIELD) {
-      // One positive conversion filter: "did not" and goals (whose events need their conditions) read raw.
-      converted = converted === null ? performedNames(filter) : null;
+      // One positive conversion filter the bitmaps hold (converted-actors.ts); others read raw.
+      converted = converted === null ? conversionOf(filter, scope.goals) : null;
       if (converted === null) return null;
       continue;
     }
@@ -108,10 +139,14 @@ function selectionOf(scope: Pick<QueryScope, "event" | "filters">, groupBy: Dime
     else if (isRolled(filter.field)) byDimension.set(filter.field, [...(byDimension.get(filter.field) ?? []), filter]);
     else return null;
   }
+  // Both types keep every visitor; neither keeps none (left to raw events, as rare as it is pointless).
+  if (visitorTypes.length === 0) return null;
+  const visitorType = visitorTypes.length === 1 ? visitorTypes[0]! : null;
   const varying = new Set([...byDimension.keys(), ...(groupBy ? [groupBy] : [])].filter((d) => !isProfileDimension(d)));
-  if (varying.size + (names.length > 0 ? 1 : 0) <= 1) return { names, byDimension, groupBy, pair: null, converted };
+  if (varying.size + (names.length > 0 ? 1 : 0) <= 1)
+    return { names, byDimension, groupBy, pair: null, converted, visitorType };
   const pair = BITMAP_PAIRS.find((p) => varying.size === 2 && p.every((d) => varying.has(d)));
-  return pair && names.length === 0 ? { names, byDimension, groupBy, pair, converted } : null;
+  return pair && names.length === 0 ? { names, byDimension, groupBy, pair, converted, visitorType } : null;
 }
 
 /**
@@ -119,7 +154,7 @@ function selectionOf(scope: Pick<QueryScope, "event" | "filters">, groupBy: Dime
  * breakdown's own dimension, or only on the event name without a breakdown (and no conversion filter).
  */
 function answeredByValueBitmaps(selection: Selection): boolean {
-  if (selection.converted !== null) return false;
+  if (selection.converted !== null || selection.visitorType !== null) return false;
   const dimensions = [...selection.byDimension.keys()];
   if (selection.names.length > 0) return dimensions.length === 0 && selection.groupBy === undefined;
   return dimensions.length === 0 || (dimensions.length === 1 && (selection.groupBy ?? dimensions[0]) === dimensions[0]);
@@ -138,11 +173,15 @@ export async function filteredVisitorsPlanIfAnswerable(
   // The conversion rate is unique users with the conversion filter over unique users without it.
   const rate = query.measure.type === "conversion_rate" && selection.converted !== null;
   if (query.measure.type !== "unique_users" && !rate) return null;
+  const typed = selection.visitorType !== null;
+  if (typed && scope.firstSeenWatermark === undefined) return null;
   const { rows } = await db.query<{ ok: boolean; watermark: string | null }>(
     sql`SELECT EXISTS (SELECT 1 FROM rollup_daily_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone})
              AND EXISTS (SELECT 1 FROM mixed_actor_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone})
              AND (${selection.pair === null}::boolean
-               OR EXISTS (SELECT 1 FROM pair_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone})) AS ok,
+               OR EXISTS (SELECT 1 FROM pair_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone}))
+             AND (NOT ${typed}::boolean
+               OR EXISTS (SELECT 1 FROM first_seen_bitmap_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone})) AS ok,
         (SELECT watermark::text FROM rollup_state WHERE id = 1 AND isfinite(watermark)) AS watermark`.toQuery(),
   );
   const row = rows[0];
@@ -243,15 +282,25 @@ function filteredVisitorRows(
   }
   const [first, ...rest] = factors.map((f, i) => ({ sql: f, alias: trusted(`f${i}`) }));
   if (!first) throw new Error("query not answerable from filtered bitmaps");
-  const { converted } = selection;
+  const { converted, visitorType } = selection;
   const intersected = join(
-    [...factors.map((_, i) => trusted(`f${i}.bits`)), ...(converted ? [trusted("c.bits")] : [])],
+    [
+      ...factors.map((_, i) => trusted(`f${i}.bits`)),
+      ...(converted ? [trusted("c.bits")] : []),
+      ...(visitorType === "new" ? [trusted("n.bits")] : []),
+    ],
     " & ",
   );
   const joins = [
     ...rest.map((f) => sql`JOIN (${f.sql}) ${f.alias} ON ${f.alias}.day = f0.day AND ${f.alias}.chunk = f0.chunk`),
     ...(converted ? [sql`JOIN converted c ON c.chunk = f0.chunk`] : []),
+    ...(visitorType === null
+      ? []
+      : [sql`${visitorType === "new" ? sql`` : sql`LEFT `}JOIN newcomers n ON n.chunk = f0.chunk`]),
   ];
+  // Bits less a set that may have no row for the chunk.
+  const without = (bits: Sql, alias: string) =>
+    sql`CASE WHEN ${trusted(alias)}.bits IS NULL THEN ${bits} ELSE (${bits}) & ~${trusted(alias)}.bits END`;
   // The pair's factor comes first and carries the breakdown's values when they are its own.
   const breakdownValue = groupBy ? trusted(`f${inPair(groupBy) ? 0 : factors.length - 1}.v`) : sql`NULL::text`;
 
@@ -264,28 +313,41 @@ function filteredVisitorRows(
     ),
   ];
   const dayStart = (alias: string) => sql`(${trusted(`${alias}.day`)}::timestamp AT TIME ZONE ${tz})`;
-  // The mixed actors' days of converted actors only (their events outside the bitmaps are raw).
-  const isConverted = converted
-    ? sql`EXISTS (SELECT 1 FROM converted c WHERE c.chunk = x.number >> ${CHUNK_SHIFT} AND get_bit(c.bits, x.number & ${CHUNK_BITS - 1}) = 1)`
-    : sql`TRUE`;
+  // The mixed actors' days of converted actors only (their events outside the bitmaps are raw), and
+  // of the visitor type kept.
+  const isIn = (set: string) => numberInSetSql(set, sql`x.number`);
+  const isConverted = converted ? isIn("converted") : sql`TRUE`;
+  const isTyped =
+    visitorType === null ? sql`TRUE` : visitorType === "new" ? isIn("newcomers") : sql`NOT ${isIn("newcomers")}`;
+  // The events read raw keep their actors by the same sets (and the events those sets read raw).
+  const eventsScope = { ...scope, filters: scope.filters.filter((f) => !isConversionFilter(f) && !isVisitorFilter(f)) };
+  const isNewcomer = newcomerActorSql(scope, sql`t.a`);
+  const tailActorConditions = [
+    ...(converted ? [convertedActorSql(scope, sql`t.a`)] : []),
+    ...(visitorType === null ? [] : [visitorType === "new" ? isNewcomer : sql`NOT ${isNewcomer}`]),
+  ];
   const ctes = sql`${converted ? sql`${convertedCtes(scope, watermark, converted)},` : sql``}
+    ${visitorType === null ? sql`` : sql`${newcomersCtes(scope)},`}
     mixed AS (
       SELECT x.day, x.chunk, x.bits FROM mixed_actor_bitmaps x WHERE ${tenantCondition(scope, "x")} AND ${days}
     ),
     cells AS (
       SELECT ${bucketOf(dayStart("f0"))} AS b, ${breakdownValue} AS v, f0.chunk,
-             CASE WHEN m.bits IS NULL THEN ${intersected} ELSE (${intersected}) & ~m.bits END AS bits
+             ${visitorType === "returning" ? without(without(intersected, "m"), "n") : without(intersected, "m")} AS bits
       FROM (${first.sql}) f0
       ${join(joins, "\n")}
       LEFT JOIN mixed m ON m.day = f0.day AND m.chunk = f0.chunk
     ),
     tail AS (
-      ${undailiedEventsSql(scope, watermark, sql`${bucketOf(sql`e.timestamp`)} AS b, ${groupBy ? dimensionText(groupBy, "e") : sql`NULL::text`} AS v, ${actorHash("e")} AS a`)}
+      SELECT t.b, t.v, t.a FROM (
+        ${undailiedEventsSql(eventsScope, watermark, sql`${bucketOf(sql`e.timestamp`)} AS b, ${groupBy ? dimensionText(groupBy, "e") : sql`NULL::text`} AS v, ${actorHash("e")} AS a`)}
+      ) t
+      WHERE ${allOf(tailActorConditions)}
     ),
     numbered AS (
       SELECT ${bucketOf(dayStart("x"))} AS b, ${groupBy ? comboValue(groupBy) : sql`NULL::text`} AS v, x.number
       FROM mixed_actor_days x
-      WHERE ${tenantCondition(scope, "x")} AND ${days} AND ${allOf(mixedConditions)} AND ${isConverted}
+      WHERE ${tenantCondition(scope, "x")} AND ${days} AND ${allOf(mixedConditions)} AND ${isConverted} AND ${isTyped}
       UNION ALL
       ${numberedActorsSql(scope, "tail", ["b", "v"])}
     ),
@@ -294,36 +356,4 @@ function filteredVisitorRows(
     ctes,
     rows: sql`(SELECT b, v, chunk, bits FROM cells UNION ALL SELECT b, v, chunk, bits FROM extra_bitmaps)`,
   };
-}
-
-/**
- * CTEs ending in `converted` (chunk, bits): the actors who did one of `names` in the scope's range.
- * The whole days' event bitmaps, and the actors of the partial days and later arrivals that have a
- * number (one probe each, as numberedActorsSql): an actor without one is in no stored bitmap, and
- * the events read raw apply the conversion filter themselves.
- */
-function convertedCtes(scope: QueryScope, watermark: string, names: string[]): Sql {
-  const days = sql`x.timezone = ${scope.timezone} AND ${wholeDaysCondition(scope, sql`x.day`)}`;
-  const performed = {
-    ...scope,
-    event: undefined,
-    filters: [{ field: "event" as const, op: "in" as const, value: names }],
-  };
-  return sql`
-    converted_tail AS (${undailiedEventsSql(performed, watermark, sql`${actorHash("e")} AS a`)}),
-    converted_numbers AS (
-      SELECT 1 AS k, n.number FROM (
-        SELECT (SELECT p.number FROM project_actors p WHERE ${tenantCondition(scope, "p")} AND p.actor = d.a) AS number
-        FROM (SELECT DISTINCT a FROM converted_tail WHERE a IS NOT NULL) d
-      ) n WHERE n.number IS NOT NULL
-    ),
-    converted AS (
-      SELECT chunk, bit_or(bits) AS bits FROM (
-        SELECT x.chunk, x.bits FROM event_actor_bitmaps x
-        WHERE ${tenantCondition(scope, "x")} AND ${days} AND x.name = ANY(${names}::text[])
-        UNION ALL
-        SELECT chunk, bits FROM (${trusted(bitmapsFromNumbersSql("converted_numbers", ["k"]))}) b
-      ) c
-      GROUP BY chunk
-    )`;
 }

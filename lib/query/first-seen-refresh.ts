@@ -6,6 +6,7 @@
 // '-infinity': the first step folds the whole history (the backfill) in the same statement.
 import "server-only";
 import type pg from "pg";
+import { applyFirstSeenMoves, createMovesSql, FIRST_SEEN_MOVES } from "./first-seen-bitmaps-refresh";
 import { STEP_ARRIVALS } from "./step-arrivals";
 
 /**
@@ -17,7 +18,8 @@ import { STEP_ARRIVALS } from "./step-arrivals";
  *
  * The rows that change (a new actor, or an earlier first event) are found against the stored rows
  * before the upsert, in the same statement, so first_seen_hourly moves with them: +1 in the hour of
- * the new first seen, -1 in the hour of the one it replaces.
+ * the new first seen, -1 in the hour of the one it replaces. They are recorded for the first-seen
+ * bitmaps too (first-seen-bitmaps-refresh.ts), which the step's next part moves the same way.
  */
 const foldSql = (arrivals: string, window: string) => `
 WITH firsts AS MATERIALIZED (
@@ -50,6 +52,10 @@ upserted AS (
   SET first_seen_at = EXCLUDED.first_seen_at, first_event_id = EXCLUDED.first_event_id,
       first_referrer = EXCLUDED.first_referrer, first_utm_source = EXCLUDED.first_utm_source, first_path = EXCLUDED.first_path
   RETURNING 1
+),
+recorded AS (
+  INSERT INTO ${FIRST_SEEN_MOVES} (organization_id, project_id, actor, at, replaced_at)
+  SELECT organization_id, project_id, actor, timestamp, replaced_at FROM changed
 ),
 counted AS (
   ${hourlyDeltaSql(`
@@ -93,6 +99,7 @@ export async function refreshFirstSeen(
   );
   const state = rows[0];
   if (!state?.behind) return 0;
+  await client.query(createMovesSql);
   // In step with the rollups (every refresh after the first), the step's arrivals are first seen's.
   const folded = state.same
     ? await client.query<{ written: number }>(foldStepArrivalsSql)
@@ -121,7 +128,7 @@ async function analyzeIfGrown(client: pg.PoolClient, written: number): Promise<v
  * After a person's deletion took events out (the temporary table `deleted`, with their actors): each
  * of those actors' rows is recomputed from the events of theirs that remain, so first seen and first
  * touch are as if the deleted events had never been tracked, and an actor with none left has no row;
- * first_seen_hourly loses the old rows and gains the new ones. Under the rollup lock (the deletion's batch holds it), so no fold runs meanwhile. Returns the actors
+ * first_seen_hourly and first_seen_bitmaps lose the old rows and gain the new ones. Under the rollup lock (the deletion's batch holds it), so no fold runs meanwhile. Returns the actors
  * recomputed.
  */
 export async function recomputeFirstSeen(
@@ -129,13 +136,17 @@ export async function recomputeFirstSeen(
   deleted: { organizationId: string; projectId: string; table: string },
 ): Promise<number> {
   const tenant = [deleted.organizationId, deleted.projectId];
+  await client.query(createMovesSql);
   // A statement may not both delete and upsert the same row: the deletion goes first, on its own.
   const gone = await client.query<{ n: number }>(
     `WITH gone AS (
        DELETE FROM actor_first_seen f
        WHERE f.organization_id = $1 AND f.project_id = $2
          AND f.actor IN (SELECT actor FROM ${deleted.table} WHERE actor IS NOT NULL)
-       RETURNING f.organization_id, f.project_id, f.first_seen_at
+       RETURNING f.organization_id, f.project_id, f.actor, f.first_seen_at
+     ), recorded AS (
+       INSERT INTO ${FIRST_SEEN_MOVES} (organization_id, project_id, actor, replaced_at)
+       SELECT organization_id, project_id, actor, first_seen_at FROM gone
      ), counted AS (
        ${hourlyDeltaSql("SELECT organization_id, project_id, first_seen_at AS at, -1 AS n FROM gone")}
      )
@@ -153,7 +164,10 @@ export async function recomputeFirstSeen(
        JOIN events e ON e.organization_id = $1 AND e.project_id = $2
         AND (e.actor & 63)::smallint = (t.actor & 63)::smallint AND e.actor = t.actor
        ORDER BY e.actor, e.timestamp, e.event_id
-       RETURNING organization_id, project_id, first_seen_at
+       RETURNING organization_id, project_id, actor, first_seen_at
+     ), recorded AS (
+       INSERT INTO ${FIRST_SEEN_MOVES} (organization_id, project_id, actor, at)
+       SELECT organization_id, project_id, actor, first_seen_at FROM rebuilt
      ), counted AS (
        ${hourlyDeltaSql("SELECT organization_id, project_id, first_seen_at AS at, 1 AS n FROM rebuilt")}
      )
@@ -165,5 +179,6 @@ export async function recomputeFirstSeen(
     "DELETE FROM first_seen_hourly WHERE organization_id = $1 AND project_id = $2 AND visitors = 0",
     tenant,
   );
+  await applyFirstSeenMoves(client);
   return Math.max(gone.rows[0]?.n ?? 0, rebuilt.rows[0]?.n ?? 0);
 }

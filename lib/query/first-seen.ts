@@ -165,23 +165,36 @@ export function visitorFiltersCondition(scope: QueryScope, alias = "e"): Sql {
 }
 
 /**
- * Whether first seen and the visitors of the range answer the query on their own: new or returning
- * visitors, or visitors by visitor_type, without filters or an event name (new visitors are then
- * those first seen in the period, returning the rest of its visitors).
+ * Whether first seen and the visitors of the range answer the query: new or returning visitors, or
+ * visitors by visitor_type (new visitors are those first seen in the period, returning the rest of
+ * its visitors). Without filters or an event name, the new are counted from first seen alone; with
+ * them (not for trends' buckets, nor with a visitor filter of its own) they are the filtered visitors
+ * with "visitor_type = new" (NEWCOMERS_FILTER), asked of whichever source answers that.
  */
 export function visitorTypeAnswerable(scope: QueryScope, query: QueryDefinition): boolean {
   if (query.kind !== "trend" && query.kind !== "metric" && query.kind !== "breakdown") return false;
-  if (scope.filters.length > 0 || scope.event !== undefined) return false;
+  if (isFilteredScope(scope) && (query.kind === "trend" || scope.filters.some(isVisitorFilter))) return false;
   const groupBy = groupByOf(query);
   return isFirstSeenMeasure(query.measure)
     ? groupBy === undefined
     : query.measure.type === "unique_users" && groupBy === "visitor_type";
 }
 
-/** The query whose unique users visitorTypeGroupedSql splits: same range and buckets, no breakdown. */
+export function isFilteredScope(scope: Pick<QueryScope, "filters" | "event">): boolean {
+  return scope.filters.length > 0 || scope.event !== undefined;
+}
+
+/** What keeps the range's new visitors, the visitors first seen in it. */
+const NEWCOMERS_FILTER: Filter = { field: "visitor_type", op: "equals", value: "new" };
+
+export function withNewcomersFilter<T extends { readonly filters: readonly Filter[] }>(scopeOrQuery: T): T {
+  return { ...scopeOrQuery, filters: [...scopeOrQuery.filters, NEWCOMERS_FILTER] };
+}
+
+/** The query whose unique users visitorTypeGroupedSql splits: same range, buckets and filters, no breakdown. */
 export function visitorsQueryOf(query: QueryDefinition): QueryDefinition {
   if (query.kind === "trend") return { ...query, measure: { type: "unique_users" }, breakdown: undefined };
-  return { kind: "metric", measure: { type: "unique_users" }, compare: false, filters: [] };
+  return { kind: "metric", measure: { type: "unique_users" }, compare: false, filters: query.filters };
 }
 
 /**
@@ -194,34 +207,13 @@ export function visitorsQueryOf(query: QueryDefinition): QueryDefinition {
  * whole hours (checked by the planner).
  */
 function newVisitorsSql(scope: QueryScope, bucketOf: (time: Sql) => Sql): Sql {
-  const from = sql`${scope.from}::timestamptz`;
-  const to = sql`${scope.to}::timestamptz`;
   const hours = rolledHours(scope);
-  const inRange = (time: Sql) => sql`${time} >= ${from} AND ${time} < ${to}`;
-  const partial = [
-    ...(hours.from > scope.from
-      ? [sql`t.first_seen_at >= ${from} AND t.first_seen_at < least(${hours.from}::timestamptz, ${to})`]
-      : []),
-    ...(hours.to < scope.to
-      ? [sql`t.first_seen_at >= greatest(${hours.to}::timestamptz, ${from}) AND t.first_seen_at < ${to}`]
-      : []),
-  ].map(
+  const partial = partialHoursConditions(scope).map(
     (condition) =>
       sql`SELECT ${bucketOf(sql`t.first_seen_at`)} AS bucket, 1::bigint AS n FROM actor_first_seen t WHERE ${tenantCondition(scope, "t")} AND ${condition}`,
   );
-  const watermark = sql`${scope.firstSeenWatermark ?? "-infinity"}::timestamptz`;
   return sql`
-    WITH moved AS MATERIALIZED (
-      SELECT l.first_seen_at AS moved_to, t.first_seen_at AS moved_from
-      FROM (
-        SELECT DISTINCT ON (a.actor) a.actor, a.timestamp AS first_seen_at, a.event_id AS first_event_id
-        FROM events a
-        WHERE ${tenantCondition(scope, "a")} AND a.received_at > ${watermark} AND a.actor IS NOT NULL
-        ORDER BY a.actor, a.timestamp, a.event_id
-      ) l
-      LEFT JOIN actor_first_seen t ON ${tenantCondition(scope, "t")} AND t.actor = l.actor
-      WHERE t.actor IS NULL OR (l.first_seen_at, l.first_event_id) < (t.first_seen_at, t.first_event_id)
-    )
+    WITH moved AS MATERIALIZED (${movedFirstSeenSql(scope)})
     SELECT u.bucket, sum(u.n)::float8 AS n
     FROM (
       SELECT ${bucketOf(sql`h.hour`)} AS bucket, h.visitors AS n
@@ -229,28 +221,72 @@ function newVisitorsSql(scope: QueryScope, bucketOf: (time: Sql) => Sql): Sql {
       WHERE ${tenantCondition(scope, "h")} AND h.hour >= ${hours.from}::timestamptz AND h.hour < ${hours.to}::timestamptz
       ${partial.length ? sql`UNION ALL ${join(partial, " UNION ALL ")}` : sql``}
       UNION ALL
-      SELECT ${bucketOf(sql`m.moved_to`)}, 1 FROM moved m WHERE ${inRange(sql`m.moved_to`)}
+      SELECT ${bucketOf(sql`m.moved_to`)}, 1 FROM moved m WHERE ${inRangeSql(scope, sql`m.moved_to`)}
       UNION ALL
-      SELECT ${bucketOf(sql`m.moved_from`)}, -1 FROM moved m WHERE ${inRange(sql`m.moved_from`)}
+      SELECT ${bucketOf(sql`m.moved_from`)}, -1 FROM moved m WHERE ${inRangeSql(scope, sql`m.moved_from`)}
     ) u
     GROUP BY 1`;
 }
 
+export function inRangeSql(scope: Pick<QueryScope, "from" | "to">, time: Sql): Sql {
+  return sql`${time} >= ${scope.from}::timestamptz AND ${time} < ${scope.to}::timestamptz`;
+}
+
+/**
+ * Conditions on a stored first seen (alias t) for the range's partial hours at either end: what the
+ * hourly tables (whole hours from rolledHours) do not hold.
+ */
+export function partialHoursConditions(scope: Pick<QueryScope, "from" | "to">): Sql[] {
+  const from = sql`${scope.from}::timestamptz`;
+  const to = sql`${scope.to}::timestamptz`;
+  const hours = rolledHours(scope);
+  return [
+    ...(hours.from > scope.from
+      ? [sql`t.first_seen_at >= ${from} AND t.first_seen_at < least(${hours.from}::timestamptz, ${to})`]
+      : []),
+    ...(hours.to < scope.to
+      ? [sql`t.first_seen_at >= greatest(${hours.to}::timestamptz, ${from}) AND t.first_seen_at < ${to}`]
+      : []),
+  ];
+}
+
+/**
+ * Rows (actor, moved_to, moved_from) of the actors whose first seen the arrivals after the scope's
+ * firstSeenWatermark move: to their earliest arrival, from the stored one (null for a new actor).
+ */
+export function movedFirstSeenSql(scope: QueryScope): Sql {
+  const watermark = sql`${scope.firstSeenWatermark ?? "-infinity"}::timestamptz`;
+  return sql`
+    SELECT l.actor, l.first_seen_at AS moved_to, t.first_seen_at AS moved_from
+    FROM (
+      SELECT DISTINCT ON (a.actor) a.actor, a.timestamp AS first_seen_at, a.event_id AS first_event_id
+      FROM events a
+      WHERE ${tenantCondition(scope, "a")} AND a.received_at > ${watermark} AND a.actor IS NOT NULL
+      ORDER BY a.actor, a.timestamp, a.event_id
+    ) l
+    LEFT JOIN actor_first_seen t ON ${tenantCondition(scope, "t")} AND t.actor = l.actor
+    WHERE t.actor IS NULL OR (l.first_seen_at, l.first_event_id) < (t.first_seen_at, t.first_event_id)`;
+}
+
 /**
  * Rows (bucket, dim, is_other, value) like groupedMeasureSql's for the shapes visitorTypeAnswerable
- * accepts: new visitors are those first seen in the period (newVisitorsSql), returning ones the
- * period's visitors (from `visitors`, whichever source answers unique users) less the new. The two
- * add up to the visitors, so a breakdown's "other" is a sum.
+ * accepts: new visitors are those first seen in the period (newVisitorsSql, or under filters the
+ * unique users `newcomers` answers with NEWCOMERS_FILTER added), returning ones the period's visitors
+ * (from `visitors`, whichever source answers unique users) less the new. The two add up to the
+ * visitors, so a breakdown's "other" is a sum.
  */
-export function visitorTypeGroupedSql(visitors: GroupedSql, watermark: string): GroupedSql {
+export function visitorTypeGroupedSql(visitors: GroupedSql, watermark: string, newcomers?: GroupedSql): GroupedSql {
   const grouped = (scope: QueryScope, measure: Measure, grouping: Grouping): Sql => {
     const at = { ...scope, firstSeenWatermark: watermark };
     const bucketOf = (time: Sql) =>
       grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${scope.timezone})` : sql`NULL::timestamptz`;
+    const fresh = newcomers
+      ? sql`SELECT f.bucket, f.value AS n FROM (${newcomers(withNewcomersFilter(at), { type: "unique_users" }, { interval: grouping.interval })}) f`
+      : newVisitorsSql(at, bucketOf);
     const perPeriod = sql`
       SELECT v.bucket, v.value AS visitors, COALESCE(n.n, 0) AS fresh
       FROM (${visitors(at, { type: "unique_users" }, { interval: grouping.interval })}) v
-      LEFT JOIN (${newVisitorsSql(at, bucketOf)}) n ON n.bucket IS NOT DISTINCT FROM v.bucket`;
+      LEFT JOIN (${fresh}) n ON n.bucket IS NOT DISTINCT FROM v.bucket`;
     if (measure.type === "new_users" || measure.type === "returning_users")
       return sql`
         SELECT p.bucket, NULL::text AS dim, false AS is_other, ${measure.type === "new_users" ? sql`p.fresh` : sql`p.visitors - p.fresh`} AS value

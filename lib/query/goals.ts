@@ -13,7 +13,7 @@ import type { GoalDefinition } from "../goals/schemas";
 import { eventFilters, visitorsShareSql } from "./conversion-filter";
 import { goalAsEventFilters } from "./goal-events";
 import type { GroupedSql, Grouping } from "./measure";
-import { GOAL_FIELD, type Measure, type QueryDefinition } from "./schemas";
+import { type Filter, GOAL_FIELD, type Measure, type QueryDefinition } from "./schemas";
 import type { QueryScope } from "./scope";
 import type { Sql } from "./sql";
 
@@ -41,9 +41,11 @@ export function goalMeasureSql(grouped: GroupedSql, scope: QueryScope, measure: 
  *     path equals or matches its pattern), under the query's filters, in any kind and grouping;
  *   - goal_visitors as one number (a metric) without event filters: the visitors who completed the goal
  *     are those of its events (every such visitor has that event in the range, and the query's
- *     conversion filters keep visitors whichever of their events they are read on).
- * Anything else (a rate, a visitors trend or breakdown, a query naming its own event) is answered by
- * the goal measure itself. The goals come resolved from the query's project.
+ *     conversion filters keep visitors whichever of their events they are read on);
+ *   - goal_visitors otherwise: unique users under a goal filter on it, which the filtered visitors'
+ *     bitmaps answer for goals they hold (converted-actors.ts).
+ * Anything else (a rate, a query naming its own event) is answered by the goal measure itself. The
+ * goals come resolved from the query's project.
  */
 export function withoutGoalMeasure(query: QueryDefinition, goals: Readonly<Record<string, GoalDefinition>>) {
   if (!("measure" in query) || !("goal" in query.measure) || query.event !== undefined) return query;
@@ -53,9 +55,12 @@ export function withoutGoalMeasure(query: QueryDefinition, goals: Readonly<Recor
   const filters = [...query.filters, ...asFilters.filters];
   if (query.measure.type === "goal_completions")
     return { ...query, event: asFilters.event, measure: { type: "count" }, filters } as QueryDefinition;
-  if (query.measure.type === "goal_visitors" && query.kind === "metric" && eventFilters(query.filters).length === 0)
+  if (query.measure.type !== "goal_visitors") return query;
+  if (query.kind === "metric" && eventFilters(query.filters).length === 0)
     return { ...query, event: asFilters.event, measure: { type: "unique_users" }, filters } as QueryDefinition;
-  return query;
+  // Under event filters, what goal_visitors is (goalMeasureSql): unique users under a goal filter.
+  const completed: Filter = { field: GOAL_FIELD, op: "equals", value: query.measure.goal };
+  return { ...query, measure: { type: "unique_users" }, filters: [...query.filters, completed] } as QueryDefinition;
 }
 
 /**

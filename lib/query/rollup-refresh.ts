@@ -7,6 +7,7 @@ import "server-only";
 import type pg from "pg";
 import { bitmapsFromNumbersSql } from "./actor-bitmaps";
 import { refreshEventCounts } from "./count-cube-refresh";
+import { refreshFirstSeenBitmaps } from "./first-seen-bitmaps-refresh";
 import { refreshFirstSeen } from "./first-seen-refresh";
 import { refreshMixedActors } from "./mixed-actors-refresh";
 import { preparePairArrivals, refreshPairBitmaps } from "./pair-bitmaps-refresh";
@@ -277,6 +278,8 @@ const STEP_PARTS: ((client: pg.PoolClient, step: StepFolded) => Promise<unknown>
   (client, { projects, window }) => refreshEventCounts(client, projects, window),
   // Every project's (first seen needs no whole-hour time zone); the first step also backfills.
   (client, { window }) => refreshFirstSeen(client, window),
+  // After the numbering (refreshBitmaps) and first seen's moves.
+  (client) => refreshFirstSeenBitmaps(client),
   // Reads the step's events with their properties, which the staged arrivals leave out.
   (client, { window }) => refreshPropertyEvents(client, window),
 ];

@@ -6,7 +6,15 @@ import type pg from "pg";
 import { hasConversionFilter } from "./conversion-filter";
 import { countCubeGroupedSql, countCubePlanIfAnswerable } from "./count-cube";
 import { filteredVisitorsGroupedSql, filteredVisitorsPlanIfAnswerable } from "./filtered-visitors";
-import { readFirstSeenWatermark, visitorsQueryOf, visitorTypeAnswerable, visitorTypeGroupedSql } from "./first-seen";
+import {
+  isFilteredScope,
+  isVisitorFilter,
+  readFirstSeenWatermark,
+  visitorsQueryOf,
+  visitorTypeAnswerable,
+  visitorTypeGroupedSql,
+  withNewcomersFilter,
+} from "./first-seen";
 import { type GroupedSql, groupedMeasureSql } from "./measure";
 import { hasNarrowingFilter, readPropertyWatermark } from "./property-events";
 import { rollupGroupedSql, rollupPlanIfAnswerable, wholeHoursThroughout } from "./rollups";
@@ -32,7 +40,7 @@ type Db = Pick<pg.Pool, "query">;
 interface Planner {
   plan: (db: Db, scope: QueryScope, query: QueryDefinition) => Promise<GroupedSql | null>;
   fromAggregates: boolean;
-  /** Whether it keeps actors, so it may answer under a conversion filter (the others are not asked). */
+  /** Whether it keeps actors, so it may answer under a conversion or visitor filter (the others are not asked). */
   keepsActors?: boolean;
 }
 
@@ -42,7 +50,7 @@ interface Planner {
  * filtered on another dimension than the one broken down by, or on several), the hourly rollups (a
  * rolled dimension's own rows and bitmaps), the daily counts (any combination of rolled dimensions),
  * the session rollups, raw events narrowed to a property filter's events, raw events; under a
- * conversion filter only the intersections and the narrowed events, which keep actors. The hourly sources read a range's partial hours raw
+ * conversion or visitor filter only those that keep actors. The hourly sources read a range's partial hours raw
  * (edge-hours.ts), the daily ones its partial days (edge-days.ts).
  */
 const planners: Planner[] = [
@@ -51,11 +59,22 @@ const planners: Planner[] = [
       if (!visitorTypeAnswerable(scope, query)) return null;
       // New visitors are counted by UTC hour: a trend's local buckets need whole-hour offsets.
       if (query.kind === "trend" && !(await wholeHoursThroughout(db, scope))) return null;
-      const visitors = await groupedSourceFor(db, [scope], visitorsQueryOf(query));
-      return visitorTypeGroupedSql(visitors.grouped, await readFirstSeenWatermark(db));
+      const watermark = scope.firstSeenWatermark ?? (await readFirstSeenWatermark(db));
+      const visitorsQuery = visitorsQueryOf(query);
+      const visitors = await groupedSourceFor(db, [scope], visitorsQuery);
+      if (!isFilteredScope(scope)) return visitorTypeGroupedSql(visitors.grouped, watermark);
+      // Under filters only where a derived source counts the new visitors: raw events answer the whole query at once.
+      const newcomers = await groupedSourceFor(
+        db,
+        [withNewcomersFilter({ ...scope, firstSeenWatermark: watermark })],
+        withNewcomersFilter(visitorsQuery),
+      );
+      return newcomers.rollups ? visitorTypeGroupedSql(visitors.grouped, watermark, newcomers.grouped) : null;
     },
     // The range's visitors may come from raw events (and first seen keeps no more than they do).
     fromAggregates: false,
+    // It asks the sources below with the query's filters, and rejects a visitor filter of its own.
+    keepsActors: true,
   },
   {
     plan: async (db, scope, query) => {
@@ -110,9 +129,9 @@ export async function groupedSourceFor(
   [scope, ...others]: [QueryScope, ...QueryScope[]],
   query: QueryDefinition,
 ): Promise<GroupedSource> {
-  const converting = hasConversionFilter(query.filters);
+  const actorFiltered = hasConversionFilter(query.filters) || query.filters.some(isVisitorFilter);
   for (const { plan, fromAggregates, keepsActors } of planners) {
-    if (converting && !keepsActors) continue;
+    if (actorFiltered && !keepsActors) continue;
     const grouped = await plan(db, scope, query);
     if (!grouped) continue;
     let all = true;

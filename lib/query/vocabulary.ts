@@ -15,6 +15,7 @@ export function isVisitorDimension(field: string): field is VisitorDimension {
 
 /** The values of visitor_type. */
 export const VISITOR_TYPES = ["new", "returning"] as const;
+export type VisitorType = (typeof VISITOR_TYPES)[number];
 
 /**
  * Dimensions reports can group and filter by: event columns (lib/query/fields.ts), then the

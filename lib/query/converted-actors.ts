@@ -1,0 +1,121 @@
+// The actors a conversion filter keeps, as a set of actor numbers the filtered visitors
+// (filtered-visitors.ts) AND with every day's intersection: "visitors who did signup" (performed
+// equals or in: what clicking a custom event on the overview applies), and a goal filter (what the
+// Goals panel's rows are under a drill-down):
+// - an event goal without conditions: the visitors who did its event, as "performed";
+// - a page goal: the visitors with a pageview on its path (or a path its wildcard matches), which
+//   are the path's per-value bitmaps on the days no other event had such a path (event_counts_daily
+//   tells, in the statement);
+// - otherwise (conditions on properties, a path other events had too): the actors of all its events
+//   in the range, read raw, through property_events for a property condition. Few events, usually,
+//   and never more than the raw answer reads for the filter alone.
+import "server-only";
+import { actorInSetSql, bitmapsFromNumbersSql } from "./actor-bitmaps";
+import { undailiedEventsSql, wholeDaysCondition } from "./edge-days";
+import { actorHash, storedTextFilterCondition } from "./fields";
+import { goalAsEventFilters } from "./goal-events";
+import { eventsOf } from "./property-events";
+import { CONVERSION_FIELD, type Filter, GOAL_FIELD } from "./schemas";
+import { type QueryScope, scopeCondition, tenantCondition } from "./scope";
+import { type Sql, sql, trusted } from "./sql";
+
+export interface Conversion {
+  /** The events the kept visitors did (one of). */
+  names: string[];
+  /** Filters on those events: a goal's conditions, or a page goal's path on its pageviews. */
+  filters: Filter[];
+  /** Where the whole days' actors come from: the event bitmaps, the path bitmaps, or raw events. */
+  stored: "events" | "path" | "none";
+}
+
+/** What a positive conversion filter keeps; null for one the sets cannot hold ("did not"). */
+export function conversionOf(filter: Filter, goals: QueryScope["goals"]): Conversion | null {
+  if (filter.field === CONVERSION_FIELD && (filter.op === "equals" || filter.op === "in"))
+    return {
+      names: (Array.isArray(filter.value) ? filter.value : [filter.value]).map(String),
+      filters: [],
+      stored: "events",
+    };
+  const goal = filter.field === GOAL_FIELD && filter.op === "equals" ? goals?.[String(filter.value)] : undefined;
+  if (!goal) return null;
+  const { event, filters } = goalAsEventFilters(goal);
+  if (goal.type === "page") return { names: [event], filters, stored: "path" };
+  return { names: [event], filters, stored: filters.length === 0 ? "events" : "none" };
+}
+
+const daysOf = (scope: QueryScope, alias: string) =>
+  sql`${trusted(alias)}.timezone = ${scope.timezone} AND ${wholeDaysCondition(scope, trusted(`${alias}.day`))}`;
+
+/**
+ * SQL true when the path bitmaps hold a page goal over the scope's whole days: the daily counts are
+ * complete in the scope's time zone and hold no event of another name with a path the goal keeps
+ * on those days.
+ */
+function pathHoldsSql(scope: QueryScope, { names, filters: [path] }: Conversion): Sql {
+  if (!path) throw new Error("a page goal has its path");
+  return sql`(EXISTS (SELECT 1 FROM event_counts_state s WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone})
+    AND NOT EXISTS (
+      SELECT 1 FROM event_counts_daily c
+      WHERE ${tenantCondition(scope, "c")} AND ${daysOf(scope, "c")} AND c.name <> ALL(${names}::text[])
+        AND ${storedTextFilterCondition(path, sql`c.path`)}))`;
+}
+
+/**
+ * CTEs ending in `converted` (chunk, bits): the actors the conversion keeps in the scope's range.
+ * The whole days' event (or path) bitmaps, and the actors of the partial days and later arrivals
+ * (converted_tail) that have a number (one probe each, as numberedActorsSql): an actor without one
+ * is in no stored bitmap, and the events read raw check converted_tail too (convertedActorSql).
+ * A conversion the bitmaps do not hold (conditions on properties, a page goal's path on other
+ * events too) reads all its events in the range, through property_events for a property condition.
+ */
+export function convertedCtes(scope: QueryScope, watermark: string, conversion: Conversion): Sql {
+  const { names, filters, stored } = conversion;
+  const performed: QueryScope = {
+    ...scope,
+    event: undefined,
+    filters: [{ field: "event", op: "in", value: names }, ...filters],
+    propertyWatermark: watermark,
+  };
+  const undailied = undailiedEventsSql(performed, watermark, sql`${actorHash("e")} AS a`);
+  const all = sql`SELECT ${actorHash("e")} AS a FROM ${eventsOf(performed)} e WHERE ${scopeCondition(performed)}`;
+  const holds = stored === "path" ? pathHoldsSql(scope, conversion) : sql`${stored === "events"}::boolean`;
+  const bitmaps =
+    stored === "path"
+      ? sql`SELECT x.chunk, x.bits FROM dimension_actor_bitmaps x
+            WHERE ${tenantCondition(scope, "x")} AND ${daysOf(scope, "x")} AND x.dimension = 'path' AND ${storedTextFilterCondition(filters[0]!, sql`x.value`)}`
+      : sql`SELECT x.chunk, x.bits FROM event_actor_bitmaps x
+            WHERE ${tenantCondition(scope, "x")} AND ${daysOf(scope, "x")} AND x.name = ANY(${names}::text[])`;
+  // Each branch behind a one-time condition: the statement reads either the stored days or all the
+  // events. The tail is read once: the numbers and the raw events' check (convertedActorSql) use it.
+  return sql`
+    converted_stored AS MATERIALIZED (SELECT ${holds} AS holds),
+    converted_tail AS MATERIALIZED (
+      SELECT u.a FROM (${undailied}) u WHERE (SELECT holds FROM converted_stored)
+      UNION ALL
+      SELECT r.a FROM (${all}) r WHERE NOT (SELECT holds FROM converted_stored)
+    ),
+    converted_numbers AS (
+      SELECT 1 AS k, n.number FROM (
+        SELECT (SELECT p.number FROM project_actors p WHERE ${tenantCondition(scope, "p")} AND p.actor = d.a) AS number
+        FROM (SELECT DISTINCT a FROM converted_tail WHERE a IS NOT NULL) d
+      ) n WHERE n.number IS NOT NULL
+    ),
+    converted AS (
+      SELECT chunk, bit_or(bits) AS bits FROM (
+        SELECT b.chunk, b.bits FROM (${bitmaps}) b WHERE (SELECT holds FROM converted_stored)
+        UNION ALL
+        SELECT chunk, bits FROM (${trusted(bitmapsFromNumbersSql("converted_numbers", ["k"]))}) b
+      ) c
+      GROUP BY chunk
+    )`;
+}
+
+/**
+ * SQL true when the actor whose hash is `actor` is one the conversion keeps (given convertedCtes):
+ * in the events read raw, or by number in the stored set. What the events read raw by the filtered
+ * visitors check instead of the conversion filter itself, whose semi-join would read every event of
+ * the range it names (every pageview on a page goal's path).
+ */
+export function convertedActorSql(scope: QueryScope, actor: Sql): Sql {
+  return sql`(${actor} IN (SELECT c.a FROM converted_tail c) OR ${actorInSetSql(scope, "converted", actor)})`;
+}
