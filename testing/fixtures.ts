@@ -18,6 +18,16 @@ export function earlierToday(now = new Date()): Date {
   return new Date(Math.max(now.getTime() - 3_600_000, midnight));
 }
 
+/**
+ * `hours` past midnight UTC, `daysAgo` days before `now`'s day. At 10:00-12:00 UTC it is daytime from
+ * the Americas to Asia (New York 05:00-08:00, Paris 11:00-14:00, Kolkata 15:30-17:30), so events
+ * placed there fall in one local day, week and month of every zone the tests use, whatever time the
+ * suite runs at; events at `now` minus a few minutes or hours do not, from late evening on.
+ */
+export function daysAgoAt(daysAgo: number, hours: number, now = new Date()): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - daysAgo) + hours * 3_600_000);
+}
+
 export interface Tenant {
   organizationId: string;
   projectId: string;

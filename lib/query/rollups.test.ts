@@ -1,6 +1,6 @@
 // Rollups give exactly the raw-event answer on the demo data set, and late events reach their hour.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTenant, type Tenant } from "../../testing/fixtures";
+import { createTenant, daysAgoAt, type Tenant } from "../../testing/fixtures";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
 import { ensureEventPartitions } from "../db/partitions";
 import { withSnapshotReaders } from "../db/snapshot-readers";
@@ -486,8 +486,9 @@ it("derives the same tables from a backfill of a project's history as from refre
   // the earlier refresh already folded, new actors and known ones, and sessions already begun.
   const parts = [...generateDemoEvents({ seed: `backfill-${backfilled.projectId}`, events: 1_000, days: 4, now }, 500)];
   // A visitor on a phone in the US from a referrer, then on a tablet in Canada the same day: mixed
-  // in two profile dimensions, and a page seen with and without a referrer (the pair bitmaps).
-  const day = new Date(now.getTime() - 2 * 86_400_000);
+  // in two profile dimensions, and a page seen with and without a referrer (the pair bitmaps). Ten
+  // minutes apart at 10:00 UTC, they stay in one Paris day (from 23:50 Paris, now - 2 days did not).
+  const day = daysAgoAt(2, 10, now);
   const mixedVisit = { name: "pageview", anonymousId: "backfill-mixed", path: "/pricing" };
   parts[0]!.push(
     eventRow({ ...mixedVisit, timestamp: day, deviceType: "mobile", country: "US", referrerHost: "google.com" }),
