@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { createApiKey } from "../lib/auth/api-keys";
 import { hashPassword } from "../lib/auth/password";
+import { TEST_NOW_HEADER } from "../lib/clock";
 import { getPrisma } from "../lib/db/client";
 import type { Role } from "../lib/workspace/schemas";
 import { createProject, ensureOrganization } from "../lib/workspace/workspace";
@@ -26,6 +27,16 @@ export function earlierToday(now = new Date()): Date {
  */
 export function daysAgoAt(daysAgo: number, hours: number, now = new Date()): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - daysAgo) + hours * 3_600_000);
+}
+
+/**
+ * Headers that hold a test server's clock at `now` for a request (X-Lumen-Test-Now, lib/clock.ts):
+ * "today" and the other relative ranges are resolved there. A test that asks for "today" holds it
+ * at a daytime instant with its events earlier that day: events stamped at the real now and read a
+ * moment later fall in another day when midnight passes in between.
+ */
+export function heldClock(now: Date): Record<string, string> {
+  return { [TEST_NOW_HEADER]: now.toISOString() };
 }
 
 export interface Tenant {

@@ -1,18 +1,37 @@
 // Signed-in members read their organization's projects through the query API; nobody else does.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createMember, createTenant, postEvents, type Tenant, testBaseUrl } from "../../testing/fixtures";
+import {
+  createMember,
+  createTenant,
+  daysAgoAt,
+  heldClock,
+  postEvents,
+  type Tenant,
+  testBaseUrl,
+} from "../../testing/fixtures";
 import { signInOverHttp } from "../../testing/session";
 import { closeDatabase } from "../db/client";
 
 let a: Tenant;
 let b: Tenant;
 let viewerCookie: string;
+/** "Today" for every request: noon UTC yesterday, held on the server, with the pageviews at 10:00. */
+const now = daysAgoAt(1, 12);
 
 beforeAll(async () => {
   a = await createTenant();
   b = await createTenant();
   const viewer = await createMember(a.organizationId, "viewer");
-  await postEvents({ events: [{ name: "pageview" }, { name: "pageview" }] }, { key: a.writeKey });
+  const timestamp = new Date(now.getTime() - 2 * 3_600_000).toISOString();
+  await postEvents(
+    {
+      events: [
+        { name: "pageview", timestamp },
+        { name: "pageview", timestamp },
+      ],
+    },
+    { key: a.writeKey },
+  );
   viewerCookie = await signInOverHttp(viewer.email, viewer.password);
 });
 
@@ -23,7 +42,7 @@ afterAll(async () => {
 function query(projectId: string, cookie?: string) {
   return fetch(`${testBaseUrl()}/api/v1/query`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) },
+    headers: { "content-type": "application/json", ...heldClock(now), ...(cookie ? { cookie } : {}) },
     body: JSON.stringify({
       project_id: projectId,
       query: { kind: "metric", event: "pageview" },

@@ -4,7 +4,7 @@
 // answering each goal measure, and refusing a goal that is not the project's.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTenant, postEvents, type Tenant, testBaseUrl } from "../../testing/fixtures";
+import { createTenant, daysAgoAt, heldClock, postEvents, type Tenant, testBaseUrl } from "../../testing/fixtures";
 import { type SignedInMember, signedInMember } from "../../testing/members";
 import { createApiKey } from "../auth/api-keys";
 import { closeDatabase, getPrisma } from "../db/client";
@@ -217,16 +217,24 @@ describe("goal measures through the query API", () => {
   let project: Tenant;
   let goalId: string;
   let reader: string;
+  /** "Today" for the queries: noon UTC yesterday, held on the server, with the pageviews at 10:00. */
+  const now = daysAgoAt(1, 12);
 
   beforeAll(async () => {
     project = await createTenant();
     reader = (await createApiKey({ organizationId: project.organizationId, kind: "read", name: "reader" })).key;
+    const pageview = (visitor: string, path: string) => ({
+      name: "pageview",
+      anonymous_id: visitor,
+      timestamp: new Date(now.getTime() - 2 * 3_600_000).toISOString(),
+      context: { page: { url: `https://a.example${path}` } },
+    });
     const events = [
-      { name: "pageview", anonymous_id: "v1", context: { page: { url: "https://a.example/pricing" } } },
-      { name: "pageview", anonymous_id: "v1", context: { page: { url: "https://a.example/pricing" } } },
-      { name: "pageview", anonymous_id: "v2", context: { page: { url: "https://a.example/" } } },
-      { name: "pageview", anonymous_id: "v3", context: { page: { url: "https://a.example/docs" } } },
-      { name: "pageview", anonymous_id: "v4", context: { page: { url: "https://a.example/pricing" } } },
+      pageview("v1", "/pricing"),
+      pageview("v1", "/pricing"),
+      pageview("v2", "/"),
+      pageview("v3", "/docs"),
+      pageview("v4", "/pricing"),
     ];
     expect((await postEvents({ events }, { key: project.writeKey })).status).toBe(202);
     const projectOwner = await signedInMember(project.organizationId, "owner");
@@ -238,11 +246,10 @@ describe("goal measures through the query API", () => {
   });
 
   const query = (q: unknown) =>
-    call({ key: reader }, "POST", "/api/v1/query", {
-      project_id: project.projectId,
-      query: q,
-      range: { relative: "today" },
-      timezone: "UTC",
+    fetch(`${testBaseUrl()}/api/v1/query`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${reader}`, "content-type": "application/json", ...heldClock(now) },
+      body: JSON.stringify({ project_id: project.projectId, query: q, range: { relative: "today" }, timezone: "UTC" }),
     });
 
   it.each<[string, number]>([

@@ -1,16 +1,18 @@
 // New vs returning visitors and first-touch filters through POST /api/v1/query, over HTTP against the
 // running app: ingested events in, the split out; a visitor type that is neither is a 400.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTenant, postEvents, type Tenant, testBaseUrl } from "../../testing/fixtures";
+import { createTenant, daysAgoAt, heldClock, postEvents, type Tenant, testBaseUrl } from "../../testing/fixtures";
 import { createApiKey } from "../auth/api-keys";
 import { closeDatabase, getPrisma } from "../db/client";
 
 let tenant: Tenant & { readKey: string };
+/** "Today" for every request: noon UTC yesterday, held on the server, with today's visits at 10:00. */
+const now = daysAgoAt(1, 12);
 
 function query(body: Record<string, unknown>) {
   return fetch(`${testBaseUrl()}/api/v1/query`, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${tenant.readKey}` },
+    headers: { "content-type": "application/json", authorization: `Bearer ${tenant.readKey}`, ...heldClock(now) },
     body: JSON.stringify({ project_id: tenant.projectId, range: { relative: "today" }, timezone: "UTC", ...body }),
   });
 }
@@ -19,9 +21,8 @@ beforeAll(async () => {
   const created = await createTenant();
   const read = await createApiKey({ organizationId: created.organizationId, kind: "read", name: "reader" });
   tenant = { ...created, readKey: read.key };
-  const now = Date.now();
-  const today = new Date(now - Math.min(60_000, now % 86_400_000)).toISOString();
-  const lastWeek = new Date(now - 7 * 86_400_000).toISOString();
+  const today = new Date(now.getTime() - 2 * 3_600_000).toISOString();
+  const lastWeek = new Date(now.getTime() - 7 * 86_400_000).toISOString();
   const response = await postEvents(
     {
       events: [

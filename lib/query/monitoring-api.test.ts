@@ -2,7 +2,7 @@
 // query API for the organization's read key only, bad definitions refused with a 400, and both kinds
 // as embed widgets with the token's locks applied.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTenant, postEvents, type Tenant, testBaseUrl } from "../../testing/fixtures";
+import { createTenant, daysAgoAt, heldClock, postEvents, type Tenant, testBaseUrl } from "../../testing/fixtures";
 import { createApiKey } from "../auth/api-keys";
 import { closeDatabase, getPrisma } from "../db/client";
 import { signEmbedToken } from "../embed/tokens";
@@ -11,6 +11,8 @@ import type { ErrorsResult, VitalsResult } from "./results";
 let tenant: Tenant & { readKey: string };
 let other: { readKey: string };
 let reportId: string;
+/** "Today" for every request: noon UTC yesterday, held on the server, with the events at 10:00. */
+const now = daysAgoAt(1, 12);
 
 const page = (path: string) => ({ page: { url: `https://shop.example${path}` } });
 
@@ -19,6 +21,7 @@ beforeAll(async () => {
   tenant.readKey = (await createApiKey({ organizationId: tenant.organizationId, kind: "read", name: "r" })).key;
   const stranger = await createTenant();
   other = { readKey: (await createApiKey({ organizationId: stranger.organizationId, kind: "read", name: "r" })).key };
+  const timestamp = new Date(now.getTime() - 2 * 3_600_000).toISOString();
   const response = await postEvents(
     {
       events: [
@@ -43,7 +46,7 @@ beforeAll(async () => {
           },
           context: page("/"),
         },
-      ],
+      ].map((event) => ({ ...event, timestamp })),
     },
     { key: tenant.writeKey },
   );
@@ -71,7 +74,7 @@ afterAll(async () => {
 function query(body: Record<string, unknown>, key: string) {
   return fetch(`${testBaseUrl()}/api/v1/query`, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}`, ...heldClock(now) },
     body: JSON.stringify({ project_id: tenant.projectId, range: { relative: "today" }, timezone: "UTC", ...body }),
   });
 }
@@ -130,7 +133,7 @@ describe("embeds", () => {
       },
       new Date(Date.now() + 3_600_000),
     );
-    const response = await fetch(`${testBaseUrl()}/api/v1/embed/${token}/data`);
+    const response = await fetch(`${testBaseUrl()}/api/v1/embed/${token}/data`, { headers: heldClock(now) });
     expect(response.status).toBe(200);
     const { widgets } = (await response.json()) as {
       widgets: { title: string; result: VitalsResult | ErrorsResult }[];

@@ -2,7 +2,7 @@
 // for the organization's read key only, bad definitions refused with a 400 naming the field, a
 // range over the budget with a 422, and a paths widget in an embed (its data and its CSV).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTenant, earlierToday, postEvents, type Tenant, testBaseUrl } from "../../testing/fixtures";
+import { createTenant, daysAgoAt, heldClock, postEvents, type Tenant, testBaseUrl } from "../../testing/fixtures";
 import { createApiKey } from "../auth/api-keys";
 import { closeDatabase, getPrisma } from "../db/client";
 import { signEmbedToken } from "../embed/tokens";
@@ -12,13 +12,15 @@ let tenant: Tenant & { readKey: string };
 let other: { readKey: string };
 let reportId: string;
 let widgetId: string;
+/** "Today" for every request: noon UTC yesterday, held on the server, with the events at 10:00. */
+const now = daysAgoAt(1, 12);
 
 beforeAll(async () => {
   tenant = { ...(await createTenant()), readKey: "" };
   tenant.readKey = (await createApiKey({ organizationId: tenant.organizationId, kind: "read", name: "r" })).key;
   const stranger = await createTenant();
   other = { readKey: (await createApiKey({ organizationId: stranger.organizationId, kind: "read", name: "r" })).key };
-  const start = earlierToday().getTime();
+  const start = now.getTime() - 2 * 3_600_000;
   const step = (session: string, name: string, path: string, second: number) => ({
     name,
     session_id: session,
@@ -69,7 +71,7 @@ afterAll(async () => {
 function query(body: Record<string, unknown>, key: string) {
   return fetch(`${testBaseUrl()}/api/v1/query`, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}`, ...heldClock(now) },
     body: JSON.stringify({ project_id: tenant.projectId, range: { relative: "today" }, timezone: "UTC", ...body }),
   });
 }
@@ -147,13 +149,15 @@ describe("embeds", () => {
       },
       new Date(Date.now() + 3_600_000),
     );
-    const response = await fetch(`${testBaseUrl()}/api/v1/embed/${token}/data`);
+    const response = await fetch(`${testBaseUrl()}/api/v1/embed/${token}/data`, { headers: heldClock(now) });
     expect(response.status).toBe(200);
     const { widgets } = (await response.json()) as { widgets: { title: string; result: PathsResult }[] };
     const flow = widgets.find((w) => w.title === "From home")!.result;
     expect(flow.steps.map((s) => s.count)).toEqual([2, 2, 1]);
 
-    const csv = await fetch(`${testBaseUrl()}/api/v1/embed/${token}/csv?widget=${widgetId}`);
+    const csv = await fetch(`${testBaseUrl()}/api/v1/embed/${token}/csv?widget=${widgetId}`, {
+      headers: heldClock(now),
+    });
     expect(csv.status).toBe(200);
     expect((await csv.text()).split("\n")).toEqual([
       "Position,Type,Page or event,Sessions,Ended here,Step sessions",

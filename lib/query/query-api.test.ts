@@ -1,11 +1,14 @@
 // The query API over HTTP: read keys, tenant isolation, validation, and injection attempts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTenant, postEvents, type Tenant, testBaseUrl } from "../../testing/fixtures";
+import { createTenant, daysAgoAt, heldClock, postEvents, type Tenant, testBaseUrl } from "../../testing/fixtures";
 import { createApiKey } from "../auth/api-keys";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
 
 let a: Tenant & { readKey: string };
 let b: Tenant & { readKey: string };
+/** "Today" for every request: noon UTC yesterday, held on the server, with a's events at 10:00. */
+const now = daysAgoAt(1, 12);
+const today = now.toISOString().slice(0, 10);
 
 async function tenantWithReadKey() {
   const tenant = await createTenant();
@@ -16,7 +19,11 @@ async function tenantWithReadKey() {
 function query(body: unknown, key?: string) {
   return fetch(`${testBaseUrl()}/api/v1/query`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    headers: {
+      "content-type": "application/json",
+      ...heldClock(now),
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+    },
     body: JSON.stringify(body),
   });
 }
@@ -24,12 +31,13 @@ function query(body: unknown, key?: string) {
 beforeAll(async () => {
   a = await tenantWithReadKey();
   b = await tenantWithReadKey();
+  const timestamp = new Date(now.getTime() - 2 * 3_600_000).toISOString();
   await postEvents(
     {
       events: [
-        { name: "pageview", context: { page: { url: "https://a.example/x" } } },
-        { name: "pageview" },
-        { name: "signup" },
+        { name: "pageview", timestamp, context: { page: { url: "https://a.example/x" } } },
+        { name: "pageview", timestamp },
+        { name: "signup", timestamp },
       ],
     },
     { key: a.writeKey },
@@ -142,7 +150,6 @@ describe("GET /api/v1/reports/{id}/data", () => {
         },
       },
     });
-    const today = new Date().toISOString().slice(0, 10);
     const url = `${testBaseUrl()}/api/v1/reports/${report.id}/data?from=${today}&to=${today}&tz=UTC`;
     const response = await fetch(url, { headers: { authorization: `Bearer ${a.readKey}` } });
     expect(response.status).toBe(200);
