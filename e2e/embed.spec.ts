@@ -9,7 +9,7 @@ import { signEmbedToken } from "../lib/embed/tokens";
 import { eventRow } from "../lib/ingest/event-row";
 import { writeEvents } from "../lib/ingest/write-events";
 import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
-import { createMember, createTenant, earlierToday } from "../testing/fixtures";
+import { createMember, createTenant } from "../testing/fixtures";
 
 let host: Server;
 let hostOrigin = "";
@@ -28,10 +28,14 @@ test.afterAll(async () => {
   await new Promise((resolve) => host.close(resolve));
 });
 
+/**
+ * An hour ago, read over the last 24 hours: no midnight falls between these purchases, the live ones
+ * posted later and the page's query (with "today", a run across midnight UTC found them in yesterday).
+ */
 function purchase(customer: string) {
   return eventRow({
     name: "purchase",
-    timestamp: earlierToday(),
+    timestamp: new Date(Date.now() - 3_600_000),
     userId: `u-${randomUUID()}`,
     properties: { customer_id: customer },
   });
@@ -73,7 +77,7 @@ test("a report embedded by the loader script on another origin shows its data, s
   const { adminId, reportId, tenant } = await seed();
   const embed = await createEmbed(
     { userId: adminId },
-    { report_id: reportId, params: { range: { relative: "today" }, timezone: "UTC" }, theme: { mode: "dark" } },
+    { report_id: reportId, params: { range: { relative: "last_24_hours" }, timezone: "UTC" }, theme: { mode: "dark" } },
     baseURL!,
   );
   await page.goto(
@@ -136,7 +140,7 @@ test("a customer-signed token shows only that customer's numbers, even when the 
       resource: { type: "report", id: reportId },
       params: {
         filters: [{ field: "properties.customer_id", op: "equals", value: "42" }],
-        range: { relative: "today" },
+        range: { relative: "last_24_hours" },
         timezone: "UTC",
       },
       editable: [],
@@ -173,7 +177,7 @@ test("an embed locked to a segment tells the viewer which one, and shows only it
     secret,
     {
       resource: { type: "report", id: reportId },
-      params: { segment: segment.id, range: { relative: "today" }, timezone: "UTC" },
+      params: { segment: segment.id, range: { relative: "last_24_hours" }, timezone: "UTC" },
       editable: [],
     },
     new Date(Date.now() + 3_600_000),

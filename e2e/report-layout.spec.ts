@@ -13,7 +13,6 @@ import { writeEvents } from "../lib/ingest/write-events";
 import type { Grid } from "../lib/reports/schemas";
 import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
 import { keyboardSensorListening } from "../testing/dnd-kit";
-import { earlierToday } from "../testing/fixtures";
 
 type Workspace = Awaited<ReturnType<typeof seedAnalystWorkspace>>;
 interface Box {
@@ -415,7 +414,12 @@ test.describe("on a phone", () => {
       ws.organizationId,
       ws.projectId,
       Array.from({ length: 13 }, () =>
-        eventRow({ name: "purchase", timestamp: earlierToday(), userId: "buyer", properties: { amount: 987_654_321 } }),
+        eventRow({
+          name: "purchase",
+          timestamp: new Date(Date.now() - 3_600_000),
+          userId: "buyer",
+          properties: { amount: 987_654_321 },
+        }),
       ),
     );
     const reportId = await seedReport(ws, [

@@ -13,12 +13,6 @@ export function testBaseUrl(): string {
   return url;
 }
 
-/** An hour ago, or midnight UTC when today is younger than that: an instant a "today" (UTC) range always holds. */
-export function earlierToday(now = new Date()): Date {
-  const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  return new Date(Math.max(now.getTime() - 3_600_000, midnight));
-}
-
 /**
  * `hours` past midnight UTC, `daysAgo` days before `now`'s day. At 10:00-12:00 UTC it is daytime from
  * the Americas to Asia (New York 05:00-08:00, Paris 11:00-14:00, Kolkata 15:30-17:30), so events

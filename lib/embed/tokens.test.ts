@@ -2,7 +2,7 @@
 // parameters that the viewer cannot widen.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMember, createTenant, earlierToday, type Tenant } from "../../testing/fixtures";
+import { createMember, createTenant, type Tenant } from "../../testing/fixtures";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
 import { eventRow } from "../ingest/event-row";
 import { writeEvents } from "../ingest/write-events";
@@ -15,10 +15,14 @@ let adminId: string;
 let reportId: string;
 let secret: string;
 
+/**
+ * An hour ago, read over the last 24 hours: no midnight falls between the purchases and the query
+ * (with "today", a run across midnight UTC found them in yesterday).
+ */
 function purchase(customer: string) {
   return eventRow({
     name: "purchase",
-    timestamp: earlierToday(),
+    timestamp: new Date(Date.now() - 3_600_000),
     userId: `u-${randomUUID()}`,
     properties: { customer_id: customer },
   });
@@ -63,7 +67,7 @@ describe("embed tokens", () => {
   it("issues a token that verifies and shows the report's data", async () => {
     const embed = await createEmbed(
       { userId: adminId },
-      { report_id: reportId, params: { range: { relative: "today" }, timezone: "UTC" } },
+      { report_id: reportId, params: { range: { relative: "last_24_hours" }, timezone: "UTC" } },
       "https://lumen.example",
     );
     expect(embed.url).toBe(`https://lumen.example/embed/${embed.token}`);
@@ -123,7 +127,7 @@ describe("embed tokens", () => {
         resource: { type: "report", id: reportId },
         params: {
           filters: [{ field: "properties.customer_id", op: "equals", value: "42" }],
-          range: { relative: "today" },
+          range: { relative: "last_24_hours" },
           timezone: "UTC",
         },
         editable: ["country"],
