@@ -203,11 +203,12 @@ describe("who may request and see deletions", waitsForJobs, () => {
   });
 });
 
-// Recent days, so events can also arrive through the ingestion API (its window is 30 days).
-const day = (daysAgo: number, hour: number, minute = 0) => {
-  const now = new Date();
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - daysAgo, hour, minute));
-};
+// Recent days, so events can also arrive through the ingestion API (its window is 30 days), counted
+// from one reading of the clock: a project seeded after midnight UTC would have every event a day
+// later than one seeded before it, and their reports would no longer match.
+const today = new Date();
+const day = (daysAgo: number, hour: number, minute = 0) =>
+  new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - daysAgo, hour, minute));
 const isoDay = (daysAgo: number) => day(daysAgo, 0).toISOString().slice(0, 10);
 
 /** Everyone but zoe and bob; zoe (a user) and bob (an anonymous visitor) only in the full project. */
