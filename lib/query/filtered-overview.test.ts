@@ -3,7 +3,7 @@
 // plus events that arrive after the refresh.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTenant, type Tenant } from "../../testing/fixtures";
+import { createTenant, daysAgoAt, type Tenant } from "../../testing/fixtures";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
 import { ensureEventPartitions } from "../db/partitions";
 import { generateDemoEvents } from "../demo/generate-events";
@@ -44,7 +44,7 @@ beforeAll(async () => {
     await writeEvents(getPool(), tenant.organizationId, tenant.projectId, chunk);
   }
   // Actors that change device or country within a day ("mixed" that day), one of them across days.
-  await writeEvents(getPool(), tenant.organizationId, tenant.projectId, mixedDay(new Date(now.getTime() - 10 * DAY)));
+  await writeEvents(getPool(), tenant.organizationId, tenant.projectId, mixedDay(daysAgoAt(10, 10, now)));
   await refreshRollups(getPool(), { wait: true });
 }, 180_000);
 
@@ -558,7 +558,7 @@ it("counts actors mixed in a day from their own events, also when an arrival mak
   expect(mixed.rows[0].actors).toBeGreaterThanOrEqual(3);
   // 10:00 UTC is late morning in Paris whatever the season: the hour of events below stays in one
   // local day whenever the suite runs (from 23:10 Paris time it once crossed midnight).
-  const day = new Date(Math.floor((now.getTime() - 6 * DAY) / DAY) * DAY + 10 * 3_600_000);
+  const day = daysAgoAt(6, 10, now);
   const at = (minutes: number) => new Date(day.getTime() + minutes * 60_000);
   // Pure when folded; a later arrival on a tablet in another country makes the day mixed.
   await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [
@@ -615,7 +615,8 @@ it("counts actors mixed in a day from their own events, also when an arrival mak
 }, 120_000);
 
 it("keeps referrers of a page exact as arrivals come: a page first seen from a referrer, then without one, and the reverse", async () => {
-  const day = new Date(now.getTime() - 4 * DAY);
+  // Daytime, so its events share a Paris day whenever the suite runs.
+  const day = daysAgoAt(4, 10, now);
   const at = (minutes: number) => new Date(day.getTime() + minutes * 60_000);
   const landing = { ...web, deviceType: "mobile", country: "US" };
   await writeEvents(getPool(), tenant.organizationId, tenant.projectId, [

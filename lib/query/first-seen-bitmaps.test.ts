@@ -5,7 +5,7 @@
 // ranges cut inside hours and days, and for a page goal whose path other events carry too.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTenant, type Tenant } from "../../testing/fixtures";
+import { createTenant, daysAgoAt, type Tenant } from "../../testing/fixtures";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
 import { ensureEventPartitions } from "../db/partitions";
 import { generateDemoEvents } from "../demo/generate-events";
@@ -16,11 +16,9 @@ import { runQuery } from "./run-query";
 import { type Filter, type QueryDefinitionInput, type QueryRange, queryDefinitionSchema } from "./schemas";
 
 const DAY = 86_400_000;
-const HOUR = 3_600_000;
 const now = new Date();
 /** 10:00 UTC `days` ago, plus `minutes`: daytime in Paris, whenever the suite runs. */
-const dayAt = (days: number, minutes = 0) =>
-  new Date(Math.floor(now.getTime() / DAY) * DAY - days * DAY + 10 * HOUR + minutes * 60_000);
+const dayAt = (days: number, minutes = 0) => new Date(daysAgoAt(days, 10, now).getTime() + minutes * 60_000);
 const timezone = "Europe/Paris";
 
 const GOALS = [
