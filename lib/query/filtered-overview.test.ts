@@ -232,7 +232,7 @@ const COUNT_PANELS = ["Any data", "Pageviews", "Top pages", "Custom events"];
 const VISITOR_BREAKDOWNS = ["Referrers", "UTM sources", "Countries", "Browsers", "Operating systems", "Devices"];
 const CONVERTED_VISITORS = ["Visitors", "Visitors over time", "Conversion rate", ...VISITOR_BREAKDOWNS];
 const GOAL_ROWS = GOALS.map((goal) => `Goals: ${goal.name}`);
-const TYPED_VISITORS = ["Visitors", "Visitors over time", ...VISITOR_BREAKDOWNS, ...GOAL_ROWS];
+const TYPED_VISITORS = ["Visitors", "Visitors over time", "New vs returning", ...VISITOR_BREAKDOWNS, ...GOAL_ROWS];
 const DERIVED: Record<string, string[]> = {
   "no filter": ["*"],
   page: ["*"],
@@ -261,7 +261,7 @@ const DERIVED: Record<string, string[]> = {
   "visitors who did signup or purchase, on mobile": ["Any data", ...CONVERTED_VISITORS],
   "visitors who did signup, on a page": ["Any data", ...CONVERTED_VISITORS],
   // Visitor type filters: unique users and goals from the actor bitmaps ANDed with the range's new
-  // visitors; counts and sessions raw, and so is New vs returning under a visitor type of its own.
+  // visitors (or their complement); counts and sessions raw.
   "new visitors": ["Any data", ...TYPED_VISITORS],
   "returning visitors on mobile": ["Any data", ...TYPED_VISITORS],
   // Two conversion filters (a goal's and "performed"): goals read raw.

@@ -30,7 +30,7 @@ import { conversionRateSql, isConversionFilter } from "./conversion-filter";
 import { type Conversion, conversionOf, convertedActorSql, convertedCtes } from "./converted-actors";
 import { undailiedEventsSql, wholeDaysCondition } from "./edge-days";
 import { actorHash, dimensionText, storedTextFilterCondition, textFilterCondition } from "./fields";
-import { isVisitorFilter } from "./first-seen";
+import { isVisitorFilter, keptVisitorTypes } from "./first-seen";
 import { newcomerActorSql, newcomersCtes } from "./first-seen-bitmaps";
 import type { GroupedSql, Grouping, TopAndOtherSql } from "./measure";
 import { BITMAP_PAIRS, type BitmapPair, pairName } from "./pair-bitmaps-refresh";
@@ -82,23 +82,6 @@ interface Selection {
   converted: Conversion | null;
   /** The one visitor type the visitor filters keep: only the actors first seen in the range (new) are counted, or only the others. */
   visitorType: VisitorType | null;
-}
-
-/** The visitor types a visitor_type filter keeps, or null for another visitor filter or operator. */
-function keptVisitorTypes(filter: Filter): VisitorType[] | null {
-  if (filter.field !== "visitor_type") return null;
-  const values = (Array.isArray(filter.value) ? filter.value : [filter.value]).map(String);
-  const named = VISITOR_TYPES.filter((type) => values.includes(type));
-  switch (filter.op) {
-    case "equals":
-    case "in":
-      return named;
-    case "not_equals":
-    case "not_in":
-      return VISITOR_TYPES.filter((type) => !named.includes(type));
-    default:
-      return null;
-  }
 }
 
 function groupByOf(query: QueryDefinition): Dimension | undefined {

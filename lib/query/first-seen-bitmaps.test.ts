@@ -113,6 +113,15 @@ async function expectExactAndDerived(range: QueryRange) {
         measure: { type: "unique_users" },
         filters: [...filters, { field: "visitor_type", op: "equals", value: "returning" }],
       },
+      // A click on a New vs returning row: the panel itself under its own visitor type.
+      ...(["new", "returning"] as const).map(
+        (type): QueryDefinitionInput => ({
+          kind: "breakdown",
+          dimension: "visitor_type",
+          measure: { type: "unique_users" },
+          filters: [...filters, { field: "visitor_type", op: "equals", value: type }],
+        }),
+      ),
       ...GOALS.map(
         (goal): QueryDefinitionInput => ({
           kind: "metric",

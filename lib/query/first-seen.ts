@@ -23,7 +23,7 @@ import { additiveTopAndOtherSql, type GroupedSql, type Grouping, type Interval, 
 import type { Dimension, Filter, Measure, QueryDefinition } from "./schemas";
 import { type QueryScope, tenantCondition } from "./scope";
 import { join, type Sql, sql, trusted } from "./sql";
-import { isVisitorDimension, type VisitorDimension } from "./vocabulary";
+import { isVisitorDimension, VISITOR_TYPES, type VisitorDimension, type VisitorType } from "./vocabulary";
 
 type Db = Pick<pg.Pool, "query">;
 
@@ -164,16 +164,38 @@ export function visitorFiltersCondition(scope: QueryScope, alias = "e"): Sql {
   return join(conditions, " AND ");
 }
 
+/** The visitor types a visitor_type filter keeps, or null for another visitor filter or operator. */
+export function keptVisitorTypes(filter: Filter): VisitorType[] | null {
+  if (filter.field !== "visitor_type") return null;
+  const values = (Array.isArray(filter.value) ? filter.value : [filter.value]).map(String);
+  const named = VISITOR_TYPES.filter((type) => values.includes(type));
+  switch (filter.op) {
+    case "equals":
+    case "in":
+      return named;
+    case "not_equals":
+    case "not_in":
+      return VISITOR_TYPES.filter((type) => !named.includes(type));
+    default:
+      return null;
+  }
+}
+
 /**
  * Whether first seen and the visitors of the range answer the query: new or returning visitors, or
  * visitors by visitor_type (new visitors are those first seen in the period, returning the rest of
  * its visitors). Without filters or an event name, the new are counted from first seen alone; with
- * them (not for trends' buckets, nor with a visitor filter of its own) they are the filtered visitors
- * with "visitor_type = new" (NEWCOMERS_FILTER), asked of whichever source answers that.
+ * them (not for trends' buckets, nor with a visitor filter of its own but on the visitor type) they
+ * are the filtered visitors with "visitor_type = new" (NEWCOMERS_FILTER), asked of whichever source
+ * answers that.
  */
 export function visitorTypeAnswerable(scope: QueryScope, query: QueryDefinition): boolean {
   if (query.kind !== "trend" && query.kind !== "metric" && query.kind !== "breakdown") return false;
-  if (isFilteredScope(scope) && (query.kind === "trend" || scope.filters.some(isVisitorFilter))) return false;
+  if (
+    isFilteredScope(scope) &&
+    (query.kind === "trend" || scope.filters.some((f) => isVisitorFilter(f) && !keptVisitorTypes(f)))
+  )
+    return false;
   const groupBy = groupByOf(query);
   return isFirstSeenMeasure(query.measure)
     ? groupBy === undefined
@@ -182,6 +204,11 @@ export function visitorTypeAnswerable(scope: QueryScope, query: QueryDefinition)
 
 export function isFilteredScope(scope: Pick<QueryScope, "filters" | "event">): boolean {
   return scope.filters.length > 0 || scope.event !== undefined;
+}
+
+/** Whether the scope's visitor filters keep new visitors (each keeps "new", or there are none). */
+export function keepsNewcomers(scope: Pick<QueryScope, "filters">): boolean {
+  return scope.filters.every((f) => !isVisitorFilter(f) || (keptVisitorTypes(f) ?? []).includes("new"));
 }
 
 /** What keeps the range's new visitors, the visitors first seen in it. */
@@ -271,18 +298,26 @@ export function movedFirstSeenSql(scope: QueryScope): Sql {
 /**
  * Rows (bucket, dim, is_other, value) like groupedMeasureSql's for the shapes visitorTypeAnswerable
  * accepts: new visitors are those first seen in the period (newVisitorsSql, or under filters the
- * unique users `newcomers` answers with NEWCOMERS_FILTER added), returning ones the period's visitors
+ * unique users `newcomers` answers with NEWCOMERS_FILTER added; "none" under a filter that keeps only
+ * returning visitors), returning ones the period's visitors
  * (from `visitors`, whichever source answers unique users) less the new. The two add up to the
  * visitors, so a breakdown's "other" is a sum.
  */
-export function visitorTypeGroupedSql(visitors: GroupedSql, watermark: string, newcomers?: GroupedSql): GroupedSql {
+export function visitorTypeGroupedSql(
+  visitors: GroupedSql,
+  watermark: string,
+  newcomers?: GroupedSql | "none",
+): GroupedSql {
   const grouped = (scope: QueryScope, measure: Measure, grouping: Grouping): Sql => {
     const at = { ...scope, firstSeenWatermark: watermark };
     const bucketOf = (time: Sql) =>
       grouping.interval ? sql`date_trunc(${grouping.interval}, ${time}, ${scope.timezone})` : sql`NULL::timestamptz`;
-    const fresh = newcomers
-      ? sql`SELECT f.bucket, f.value AS n FROM (${newcomers(withNewcomersFilter(at), { type: "unique_users" }, { interval: grouping.interval })}) f`
-      : newVisitorsSql(at, bucketOf);
+    const fresh =
+      newcomers === "none"
+        ? sql`SELECT NULL::timestamptz AS bucket, 0::float8 AS n WHERE false`
+        : newcomers
+          ? sql`SELECT f.bucket, f.value AS n FROM (${newcomers(withNewcomersFilter(at), { type: "unique_users" }, { interval: grouping.interval })}) f`
+          : newVisitorsSql(at, bucketOf);
     const perPeriod = sql`
       SELECT v.bucket, v.value AS visitors, COALESCE(n.n, 0) AS fresh
       FROM (${visitors(at, { type: "unique_users" }, { interval: grouping.interval })}) v

@@ -9,6 +9,7 @@ import { filteredVisitorsGroupedSql, filteredVisitorsPlanIfAnswerable } from "./
 import {
   isFilteredScope,
   isVisitorFilter,
+  keepsNewcomers,
   readFirstSeenWatermark,
   visitorsQueryOf,
   visitorTypeAnswerable,
@@ -63,6 +64,7 @@ const planners: Planner[] = [
       const visitorsQuery = visitorsQueryOf(query);
       const visitors = await groupedSourceFor(db, [scope], visitorsQuery);
       if (!isFilteredScope(scope)) return visitorTypeGroupedSql(visitors.grouped, watermark);
+      if (!keepsNewcomers(scope)) return visitorTypeGroupedSql(visitors.grouped, watermark, "none");
       // Under filters only where a derived source counts the new visitors: raw events answer the whole query at once.
       const newcomers = await groupedSourceFor(
         db,
@@ -73,7 +75,7 @@ const planners: Planner[] = [
     },
     // The range's visitors may come from raw events (and first seen keeps no more than they do).
     fromAggregates: false,
-    // It asks the sources below with the query's filters, and rejects a visitor filter of its own.
+    // It asks the sources below with the query's filters (a visitor type filter's too).
     keepsActors: true,
   },
   {
