@@ -15,9 +15,10 @@
 // A conversion filter ("visitors who did signup", or a goal the bitmaps hold: converted-actors.ts)
 // keeps the actors who did one of its events anywhere in the range: the OR of those events' daily
 // bitmaps over the range's whole days, with the actors of its partial days and later arrivals added
-// by number. Every day's intersection is ANDed with that set, and so
-// are the mixed actors' days; the events read raw (partial days, arrivals) apply the filter raw.
-// So unique users and the conversion rate under it are exact without reading the kept actors' events.
+// by number. Every day's intersection is ANDed with that set, and so are the mixed actors' days;
+// the events read raw (partial days, arrivals) keep the actors in it (or in its raw part, for those
+// without a number). So unique users and the conversion rate under it are exact without reading the
+// kept actors' events.
 //
 // A visitor type filter ("visitor_type = new", what the New vs returning panel's new visitors are
 // under a drill-down) is ANDed the same way with the range's new visitors (first-seen-bitmaps.ts),
