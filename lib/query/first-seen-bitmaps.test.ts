@@ -100,9 +100,17 @@ const DRILL_DOWNS: Filter[][] = [
   [{ field: "referrer", op: "is_not_set" }],
 ];
 
-/** Each drill-down's New vs returning, visitors of each type, and Goals rows: all derived, all exact. */
-async function expectExactAndDerived(range: QueryRange) {
+/** Each drill-down's New vs returning, visitors of each type, and Goals rows (or only those): all derived, all exact. */
+async function expectExactAndDerived(range: QueryRange, only: "goals" | "all" = "all") {
   for (const filters of DRILL_DOWNS) {
+    const goalRows = GOALS.map(
+      (goal): QueryDefinitionInput => ({
+        kind: "metric",
+        measure: { type: "goal_visitors", goal: goal.id },
+        compare: false,
+        filters,
+      }),
+    );
     const queries: QueryDefinitionInput[] = [
       { kind: "breakdown", dimension: "visitor_type", measure: { type: "unique_users" }, filters },
       { kind: "metric", measure: { type: "new_users" }, compare: false, filters },
@@ -122,16 +130,10 @@ async function expectExactAndDerived(range: QueryRange) {
           filters: [...filters, { field: "visitor_type", op: "equals", value: type }],
         }),
       ),
-      ...GOALS.map(
-        (goal): QueryDefinitionInput => ({
-          kind: "metric",
-          measure: { type: "goal_visitors", goal: goal.id },
-          compare: false,
-          filters,
-        }),
-      ),
+      ...goalRows,
     ];
-    for (const query of queries) expect(await both(query, range), JSON.stringify({ query, range })).toBe(true);
+    for (const query of only === "goals" ? goalRows : queries)
+      expect(await both(query, range), JSON.stringify({ query, range })).toBe(true);
   }
 }
 
@@ -150,8 +152,8 @@ describe("first-seen bitmaps", () => {
     expect(state.rows).toEqual([{ timezone }]);
   });
 
+  // Data with nothing pending is checked by filtered-overview.test.ts; here, what arrivals change.
   it("answer new vs returning and the goals under drill-downs exactly, as events arrive and late ones move first seen", async () => {
-    for (const range of RANGES) await expectExactAndDerived(range);
     // A visitor seen in the range, whose late event (arriving now) moves first seen to 40 days ago:
     // new until it arrives, returning after. A visitor first seen now, in another hour and day.
     await write([pageview("late-mover", dayAt(5), "/pricing"), pageview("late-mover", dayAt(5, 30), "/blog/a")]);
@@ -169,7 +171,7 @@ describe("first-seen bitmaps", () => {
     ]);
     for (const range of RANGES) await expectExactAndDerived(range);
     await refreshRollups(getPool(), { wait: true });
-    for (const range of RANGES) await expectExactAndDerived(range);
+    await expectExactAndDerived(RANGES[1]!);
     await expectBitmapsOfFirstSeen();
   }, 120_000);
 
@@ -180,7 +182,7 @@ describe("first-seen bitmaps", () => {
       pageview("clicker", dayAt(3, 1), "/"),
     ]);
     await refreshRollups(getPool(), { wait: true });
-    for (const range of RANGES) await expectExactAndDerived(range);
+    for (const range of RANGES) await expectExactAndDerived(range, "goals");
   }, 120_000);
 
   it("are rebuilt with the daily bitmaps when the project's time zone changes", async () => {
