@@ -232,6 +232,18 @@ const COUNT_PANELS = ["Any data", "Pageviews", "Top pages", "Custom events"];
 const VISITOR_BREAKDOWNS = ["Referrers", "UTM sources", "Countries", "Browsers", "Operating systems", "Devices"];
 const CONVERTED_VISITORS = ["Visitors", "Visitors over time", "Conversion rate", ...VISITOR_BREAKDOWNS];
 const GOAL_ROWS = GOALS.map((goal) => `Goals: ${goal.name}`);
+/** Views with the Goals rows: one of each kind of source they take (the suite runs twice in CI). */
+const GOAL_VIEWS = [
+  "no filter",
+  "page",
+  "country",
+  "page + device",
+  "property",
+  "visitors who did signup",
+  "new visitors",
+  "returning visitors on mobile",
+  "new visitors of a page who did signup",
+];
 const TYPED_VISITORS = ["Visitors", "Visitors over time", "New vs returning", ...VISITOR_BREAKDOWNS, ...GOAL_ROWS];
 const DERIVED: Record<string, string[]> = {
   "no filter": ["*"],
@@ -269,7 +281,11 @@ const DERIVED: Record<string, string[]> = {
 };
 
 describe.each(Object.entries(VIEWS))("the overview filtered by %s", (view, filters) => {
-  const requests = overviewRequests({ range: { relative: "last_30_days" }, filters }, undefined, goals);
+  const requests = overviewRequests(
+    { range: { relative: "last_30_days" }, filters },
+    undefined,
+    GOAL_VIEWS.includes(view) ? goals : [],
+  );
   it.each(requests.map((r) => [r.title, r] as const))("answers %s exactly as raw events do", async (title, r) => {
     const { raw, rolled } = await both(r.query, r.range);
     expect(rolled.data).toEqual(raw.data);
