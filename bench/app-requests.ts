@@ -12,7 +12,7 @@ import { createEmbed } from "../lib/embed/issue";
 import type { ViewerChoices } from "../lib/embed/schemas";
 import { verifyEmbedToken } from "../lib/embed/tokens";
 import { createGoal } from "../lib/goals/goals";
-import type { GoalCreate, GoalView } from "../lib/goals/schemas";
+import type { GoalView } from "../lib/goals/schemas";
 import {
   breakdownPanelOf,
   overviewRequests,
@@ -32,6 +32,7 @@ import {
 import { DEFAULT_VIEW, parseViewState, type ViewState } from "../lib/query/view-state";
 import { createReportFromTemplate, templateSchema } from "../lib/reports/templates";
 import { ensureUserWithRole } from "../lib/workspace/workspace";
+import { DEMO_GOALS } from "../testing/demo-goals";
 import type { Workspace } from "./dataset";
 
 /** One request of a page: the body it posts to /api/v1/query, or an embed's data request. */
@@ -79,25 +80,6 @@ function overviewViews(): { name: string; view: ViewState }[] {
     { name: "new visitors", view: click(DEFAULT_VIEW, "visitor_type", "new") },
   ];
 }
-
-/**
- * Goals of the benchmark project, as an analyst would define them on the demo site: the overview's
- * Goals panel sends one request per goal (lib/query/overview.ts). An event goal, one with a property
- * condition, an exact page and a wildcard page.
- */
-const GOALS: GoalCreate[] = [
-  { name: "Signed up", definition: { type: "event", event: "signup" } },
-  {
-    name: "Pro signup",
-    definition: {
-      type: "event",
-      event: "signup",
-      conditions: [{ field: "properties.plan", op: "equals", value: "pro" }],
-    },
-  },
-  { name: "Saw pricing", definition: { type: "page", path: "/pricing" } },
-  { name: "Read the blog", definition: { type: "page", path: "/blog/*" } },
-];
 
 /** Embeds of the template reports: locked filters (params) and what a viewer picked (choices). */
 const EMBEDS: { template: string; label: string; filters: Filter[]; choices: ViewerChoices }[] = [
@@ -160,13 +142,14 @@ export async function appViews(ws: Workspace, org: string): Promise<AppViews> {
     };
   };
 
-  // Made afresh each run (a run cut short leaves its goals: those with these names go first).
+  // The demo goals, one of each kind (the overview's Goals panel sends one request per goal), made
+  // afresh each run (a run cut short leaves its goals: those with these names go first).
   await getPrisma().goal.deleteMany({
-    where: { organizationId: ws.organizationId, projectId: ws.projectId, name: { in: GOALS.map((g) => g.name) } },
+    where: { organizationId: ws.organizationId, projectId: ws.projectId, name: { in: DEMO_GOALS.map((g) => g.name) } },
   });
   const manager = { organizationId: ws.organizationId, projectId: ws.projectId, actor: userActor(admin.id) };
   const goals: GoalView[] = [];
-  for (const goal of GOALS) goals.push(await createGoal(manager, goal));
+  for (const goal of DEMO_GOALS) goals.push(await createGoal(manager, goal));
 
   const views: AppView[] = overviewViews().map(({ name, view }) => ({
     name: `overview: ${name}`,

@@ -18,7 +18,7 @@
 // without them (same range and event filters), per bucket and dimension value like any measure.
 import { ApiError } from "../errors";
 import type { GoalDefinition } from "../goals/schemas";
-import { actorHash, filtersCondition } from "./fields";
+import { actorHash, filtersCondition, filterValues } from "./fields";
 import { isVisitorFilter, visitorFiltersCondition } from "./first-seen";
 import { goalEventCondition } from "./goal-events";
 import type { GroupedSql, Grouping } from "./measure";
@@ -53,7 +53,7 @@ export function goalOf(scope: QueryScope, id: string): GoalDefinition {
 /** What the conversion filter's visitors did: one of its events, or an event completing its goal (on alias p). */
 function conversionEventCondition(scope: QueryScope, filter: Filter): Sql {
   if (filter.field === GOAL_FIELD) return goalEventCondition(goalOf(scope, String(filter.value)), "p");
-  const names = (Array.isArray(filter.value) ? filter.value : [filter.value]).map(String);
+  const names = filterValues(filter);
   return sql`p.name = ANY(${names}::text[])`;
 }
 

@@ -12,7 +12,7 @@
 import "server-only";
 import { actorInSetSql, bitmapsFromNumbersSql } from "./actor-bitmaps";
 import { undailiedEventsSql, wholeDaysCondition } from "./edge-days";
-import { actorHash, storedTextFilterCondition } from "./fields";
+import { actorHash, filterValues, storedTextFilterCondition } from "./fields";
 import { goalAsEventFilters } from "./goal-events";
 import { eventsOf } from "./property-events";
 import { CONVERSION_FIELD, type Filter, GOAL_FIELD } from "./schemas";
@@ -31,11 +31,7 @@ export interface Conversion {
 /** What a positive conversion filter keeps; null for one the sets cannot hold ("did not"). */
 export function conversionOf(filter: Filter, goals: QueryScope["goals"]): Conversion | null {
   if (filter.field === CONVERSION_FIELD && (filter.op === "equals" || filter.op === "in"))
-    return {
-      names: (Array.isArray(filter.value) ? filter.value : [filter.value]).map(String),
-      filters: [],
-      stored: "events",
-    };
+    return { names: filterValues(filter), filters: [], stored: "events" };
   const goal = filter.field === GOAL_FIELD && filter.op === "equals" ? goals?.[String(filter.value)] : undefined;
   if (!goal) return null;
   const { event, filters } = goalAsEventFilters(goal);

@@ -75,6 +75,11 @@ function numericOperator(filter: Filter): string {
   return { gt: ">", gte: ">=", lt: "<", lte: "<=" }[filter.op as "gt" | "gte" | "lt" | "lte"];
 }
 
+/** A filter's value as text values: the list of `in` and `not_in`, the one value of the others. */
+export function filterValues(filter: Filter): string[] {
+  return (Array.isArray(filter.value) ? filter.value : [filter.value]).map(String);
+}
+
 /** A filter on a text expression: an event column, or a rollup's dimension value. */
 export function textFilterCondition(filter: Filter, text: Sql): Sql {
   const v = filter.value;

@@ -1,8 +1,8 @@
 // Every panel of the overview (lib/query/overview.ts), unfiltered and with the drill-down filters an
 // analyst clicks, answers from derived sources exactly what raw events answer: on the demo data set,
 // plus events that arrive after the refresh.
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoGoalsWithIds, insertGoals } from "../../testing/demo-goals";
 import { createTenant, daysAgoAt, type Tenant } from "../../testing/fixtures";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
 import { ensureEventPartitions } from "../db/partitions";
@@ -18,27 +18,13 @@ const DAY = 86_400_000;
 let tenant: Tenant;
 const now = new Date();
 
-/** The Goals panel's rows: an event goal, one with a property condition, an exact page and a wildcard one. */
-const GOALS = [
-  { name: "Signed up", definition: { type: "event", event: "signup" } },
-  {
-    name: "Pro signup",
-    definition: {
-      type: "event",
-      event: "signup",
-      conditions: [{ field: "properties.plan", op: "equals", value: "pro" }],
-    },
-  },
-  { name: "Saw pricing", definition: { type: "page", path: "/pricing" } },
-  { name: "Read the blog", definition: { type: "page", path: "/blog/*" } },
-].map((goal) => ({ id: randomUUID(), ...goal }));
+/** The Goals panel's rows, one goal of each kind. */
+const GOALS = demoGoalsWithIds();
 const goals: OverviewGoal[] = GOALS.map(({ id, name }) => ({ id, name }));
 
 beforeAll(async () => {
   tenant = await createTenant();
-  await getPrisma().goal.createMany({
-    data: GOALS.map((goal) => ({ ...goal, organizationId: tenant.organizationId, projectId: tenant.projectId })),
-  });
+  await insertGoals(tenant, GOALS);
   await ensureEventPartitions(getPool(), new Date(now.getTime() - 40 * DAY), now);
   for (const chunk of generateDemoEvents({ seed: `filtered-${tenant.projectId}`, events: 12_000, days: 35, now })) {
     await writeEvents(getPool(), tenant.organizationId, tenant.projectId, chunk);

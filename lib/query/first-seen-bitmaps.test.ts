@@ -3,8 +3,8 @@
 // set (converted-actors.ts), ANDed with the filtered visitors. Every answer equals the raw one, with
 // arrivals not yet folded (a new visitor, a late event moving first seen out of the range), over
 // ranges cut inside hours and days, and for a page goal whose path other events carry too.
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoGoalsWithIds, insertGoals } from "../../testing/demo-goals";
 import { createTenant, daysAgoAt, type Tenant } from "../../testing/fixtures";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
 import { ensureEventPartitions } from "../db/partitions";
@@ -21,19 +21,7 @@ const now = new Date();
 const dayAt = (days: number, minutes = 0) => new Date(daysAgoAt(days, 10, now).getTime() + minutes * 60_000);
 const timezone = "Europe/Paris";
 
-const GOALS = [
-  { name: "Signed up", definition: { type: "event", event: "signup" } },
-  {
-    name: "Pro signup",
-    definition: {
-      type: "event",
-      event: "signup",
-      conditions: [{ field: "properties.plan", op: "equals", value: "pro" }],
-    },
-  },
-  { name: "Saw pricing", definition: { type: "page", path: "/pricing" } },
-  { name: "Read the blog", definition: { type: "page", path: "/blog/*" } },
-].map((goal) => ({ id: randomUUID(), ...goal }));
+const GOALS = demoGoalsWithIds();
 
 let tenant: Tenant;
 
@@ -43,9 +31,7 @@ const pageview = (anonymousId: string, timestamp: Date, path: string, more: Part
 
 beforeAll(async () => {
   tenant = await createTenant();
-  await getPrisma().goal.createMany({
-    data: GOALS.map((goal) => ({ ...goal, organizationId: tenant.organizationId, projectId: tenant.projectId })),
-  });
+  await insertGoals(tenant, GOALS);
   await ensureEventPartitions(getPool(), new Date(now.getTime() - 50 * DAY), now);
   for (const chunk of generateDemoEvents({
     seed: `first-seen-bitmaps-${tenant.projectId}`,

@@ -4,7 +4,7 @@
 // the range's whole UTC hours, with the stored first seen of its partial hours at either end and the
 // moves the arrivals after first seen's watermark make (first-seen.ts) applied by number. Only
 // numbered actors are in it: an actor without a number is in no stored bitmap, and the events read
-// raw (partial days, arrivals) apply the visitor filter themselves, as they do a conversion filter.
+// raw (partial days, arrivals) check an actor without one by its moves instead (newcomerActorSql).
 import "server-only";
 import { actorInSetSql, bitmapsFromNumbersSql, CHUNK_BITS } from "./actor-bitmaps";
 import { rolledHours } from "./edge-hours";

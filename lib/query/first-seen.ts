@@ -18,7 +18,7 @@
 import "server-only";
 import type pg from "pg";
 import { rolledHours } from "./edge-hours";
-import { dimensionText, textFilterCondition } from "./fields";
+import { dimensionText, filterValues, textFilterCondition } from "./fields";
 import { additiveTopAndOtherSql, type GroupedSql, type Grouping, type Interval, topGroup } from "./measure";
 import type { Dimension, Filter, Measure, QueryDefinition } from "./schemas";
 import { type QueryScope, tenantCondition } from "./scope";
@@ -167,7 +167,7 @@ export function visitorFiltersCondition(scope: QueryScope, alias = "e"): Sql {
 /** The visitor types a visitor_type filter keeps, or null for another visitor filter or operator. */
 export function keptVisitorTypes(filter: Filter): VisitorType[] | null {
   if (filter.field !== "visitor_type") return null;
-  const values = (Array.isArray(filter.value) ? filter.value : [filter.value]).map(String);
+  const values = filterValues(filter);
   const named = VISITOR_TYPES.filter((type) => values.includes(type));
   switch (filter.op) {
     case "equals":
