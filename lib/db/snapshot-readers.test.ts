@@ -1,8 +1,10 @@
 // Extra readers see exactly the caller's snapshot and its statement timeout, are skipped rather than
-// waited for, and go back to their pool with the transaction ended.
+// waited for, and go back to their pool with the transaction ended. The readers' connections are
+// opened before the tests count them (testing/reader-pool.ts): a reader slow to connect is left out.
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { openReaderPool } from "../../testing/reader-pool";
 import { closeDatabase, getPool, getReaderPool } from "./client";
 import { withSnapshotReaders } from "./snapshot-readers";
 
@@ -11,6 +13,7 @@ const table = `snapshot_readers_${randomUUID().replaceAll("-", "")}`;
 beforeAll(async () => {
   await getPool().query(`CREATE TABLE ${table} (n int)`);
   await getPool().query(`INSERT INTO ${table} VALUES (1)`);
+  await openReaderPool();
 });
 
 afterAll(async () => {
