@@ -122,7 +122,9 @@ describe("separate pools", () => {
     for (const response of await Promise.all(heavy)) {
       expect([200, 503]).toContain(response.status);
       if (response.status === 503) {
-        expect(["query_timeout", "unavailable"]).toContain(((await response.json()) as { error: { code: string } }).error.code);
+        expect(["query_timeout", "unavailable"]).toContain(
+          ((await response.json()) as { error: { code: string } }).error.code,
+        );
       }
     }
   }, 60_000);
