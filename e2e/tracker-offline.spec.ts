@@ -63,6 +63,12 @@ test("retries after 503 with Retry-After, and stores each event once", async ({ 
   });
   await page.goto(demoUrl(tenant));
   await waitForTracker(page);
+  // The page's first send (session_start and the pageview, on load) has been refused: the tracker
+  // backs off and has put them back in its queue. Clicked before that answer came, a flush would
+  // send the clicks at once, a second attempt that honours no Retry-After.
+  await expect
+    .poll(async () => (await storedQueue(page)).map((event) => event.name))
+    .toEqual(["session_start", "pageview"]);
   await clickSignup(page, 3);
   await flushTracker(page);
 
