@@ -1,6 +1,8 @@
 // The analyst's own views are live like embeds: events sent to the ingestion API show up in the
 // overview's metrics and in a report's widgets without a reload, through the project's stream
-// (the same feed that moves "active now"), within the budget the embed test allows.
+// (the same feed that moves "active now"). Waited for as long as any other condition, as the embed
+// test does: each update is a stream event and then the panels' queries, seconds on a loaded machine,
+// and these pages never poll, so a page that is not live never shows the new numbers.
 import { expect, type Page, test } from "@playwright/test";
 import { getPrisma } from "../lib/db/client";
 import { seedAnalystWorkspace, signIn } from "../testing/analyst-workspace";
@@ -8,7 +10,6 @@ import { postEvents } from "../testing/fixtures";
 
 const chrome =
   "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
-const LIVE_BUDGET_MS = 10_000;
 
 const metric = (page: Page, name: string) =>
   page.getByRole("region", { name, exact: true }).getByTestId("metric-value");
@@ -51,14 +52,14 @@ test("the overview's metrics, trend and tables follow ingestion without a reload
 
   const started = Date.now();
   await sendPageviews(ws.writeKey, ["live-1", "live-2"]);
-  await expect(metric(page, "Pageviews")).toHaveText("6", { timeout: LIVE_BUDGET_MS });
+  await expect(metric(page, "Pageviews")).toHaveText("6");
   console.log(`overview metrics live update: ${Date.now() - started} ms from ingest request to the new number`);
-  await expect(metric(page, "Visitors")).toHaveText("5", { timeout: LIVE_BUDGET_MS });
-  await expect(pageviewsOf(page, "Top pages", "/live")).toHaveText("2", { timeout: LIVE_BUDGET_MS });
+  await expect(metric(page, "Visitors")).toHaveText("5");
+  await expect(pageviewsOf(page, "Top pages", "/live")).toHaveText("2");
 
   // A second burst: the page keeps following.
   await sendPageviews(ws.writeKey, ["live-3"]);
-  await expect(metric(page, "Pageviews")).toHaveText("7", { timeout: LIVE_BUDGET_MS });
+  await expect(metric(page, "Pageviews")).toHaveText("7");
 });
 
 test("a report's widgets follow ingestion without a reload", async ({ page }) => {
@@ -99,7 +100,7 @@ test("a report's widgets follow ingestion without a reload", async ({ page }) =>
 
   const started = Date.now();
   await sendPageviews(ws.writeKey, ["live-1", "live-2", "live-3"]);
-  await expect(metric(page, "Pageview count")).toHaveText("7", { timeout: LIVE_BUDGET_MS });
+  await expect(metric(page, "Pageview count")).toHaveText("7");
   console.log(`report widget live update: ${Date.now() - started} ms from ingest request to the new number`);
-  await expect(pageviewsOf(page, "By path", "/live")).toHaveText("3", { timeout: LIVE_BUDGET_MS });
+  await expect(pageviewsOf(page, "By path", "/live")).toHaveText("3");
 });
