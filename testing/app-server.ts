@@ -49,7 +49,11 @@ export class AppServer {
     return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** Starts `next start` and resolves once /api/health answers (the database may be down: any answer will do). */
+  /**
+   * Starts `next start` and resolves once /api/health answers (the database may be down: any answer
+   * will do). Allowed as long as `npm test` allows its own app (scripts/test.ts): a fresh process
+   * loading the build is the machine's speed, and one that exits fails at once.
+   */
   async start(): Promise<void> {
     // Its own process group, so a kill reaches every process `next start` made.
     this.child = spawn(path.resolve("node_modules/.bin/next"), ["start", "-p", String(this.port), "-H", "127.0.0.1"], {
@@ -58,15 +62,19 @@ export class AppServer {
       detached: true,
     });
     const child = this.child;
-    await waitFor(`the app on port ${this.port}`, async () => {
-      if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
-      try {
-        await fetch(`${this.baseUrl}/api/health`);
-        return true;
-      } catch {
-        return false;
-      }
-    });
+    await waitFor(
+      `the app on port ${this.port}`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
+        try {
+          await fetch(`${this.baseUrl}/api/health`);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      60_000,
+    );
   }
 
   /** Sends `signal` to the server's process group and waits until it is gone. */

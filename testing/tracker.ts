@@ -21,11 +21,15 @@ export function eventsOf(tenant: Tenant) {
 
 export type StoredEvent = Awaited<ReturnType<typeof eventsOf>>[number];
 
-/** Polls the database until `ready` holds for the tenant's events, and returns them. */
+/**
+ * Polls the database until `ready` holds for the tenant's events, and returns them. By default as long
+ * as any other condition (playwright.config.ts): what it waits for is the page's requests, retries
+ * and the server's writes, seconds each on a loaded machine.
+ */
 export async function waitForEvents(
   tenant: Tenant,
   ready: (events: StoredEvent[]) => boolean,
-  timeout = 15_000,
+  timeout?: number,
 ): Promise<StoredEvent[]> {
   let events: StoredEvent[] = [];
   await expect
