@@ -11,6 +11,11 @@ function heldQuery() {
 }
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
+/**
+ * vi.waitFor's own limit is 1 s, which the config's expect.poll setting does not change: a worker the
+ * machine leaves unscheduled that long would fail on it, not on a bug. Waited for as long as a poll.
+ */
+const waitLikeAPoll = { timeout: 30_000 };
 
 it("admits a principal's requests up to its limit, then answers 429 with Retry-After", async () => {
   const principal = `key:${randomUUID()}`;
@@ -47,7 +52,10 @@ it("runs at most `running` of one principal's queries at once; the rest wait the
   await settle();
   expect(started).toEqual(Array.from({ length: running }, (_, i) => i));
   queries[1]!.finish();
-  await vi.waitFor(() => expect(started).toEqual([...Array.from({ length: running }, (_, i) => i), running]));
+  await vi.waitFor(
+    () => expect(started).toEqual([...Array.from({ length: running }, (_, i) => i), running]),
+    waitLikeAPoll,
+  );
   for (const q of queries) q.finish();
   await request;
   expect(started).toHaveLength(queries.length);
@@ -70,6 +78,6 @@ it("drops a request's waiting queries once the request has ended (a sibling fail
   );
   await expect(failing).rejects.toMatchObject({ code: "query_too_expensive" });
   blocker.finish();
-  await vi.waitFor(() => expect(trackedPrincipals()).toBe(0));
+  await vi.waitFor(() => expect(trackedPrincipals()).toBe(0), waitLikeAPoll);
   expect(ran).toBe(0);
 });
