@@ -314,6 +314,11 @@ async function main(): Promise<number> {
     // 4. What the app sends.
     const prepared = await appViews(ws, options.org);
     cleanUp = prepared.cleanUp;
+    // Its goals were just made; an analyst's exist before they open the overview: the refresh
+    // builds their bitmaps (lib/query/goal-bitmaps-refresh.ts) from every event up to its watermark.
+    const goalsStarted = performance.now();
+    await refreshUntilCaughtUp();
+    console.log(`Goal bitmaps built: ${seconds(performance.now() - goalsStarted)}; ${loadAverage()}`);
     const selected = prepared.views.filter(
       (v) => options.only.length === 0 || options.only.some((o) => v.name.includes(o)),
     );

@@ -70,6 +70,8 @@ const DERIVED_TABLES = [
   "first_seen_hourly",
   "first_seen_bitmaps",
   "first_seen_bitmap_state",
+  "goal_actor_bitmaps",
+  "goal_bitmap_state",
   "property_events",
   "session_paths",
   "session_path_events",

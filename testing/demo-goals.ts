@@ -21,7 +21,8 @@ export const DEMO_GOALS = [
   { name: "Read the blog", definition: { type: "page", path: "/blog/*" } },
 ] as const satisfies GoalCreate[];
 
-export type DemoGoal = (typeof DEMO_GOALS)[number] & { id: string };
+/** A goal with its id, as the query tests insert them (the demo goals, or a test's own). */
+export type DemoGoal = GoalCreate & { id: string };
 
 /** The demo goals with fresh ids: known before the tests are collected, inserted by insertGoals. */
 export const demoGoalsWithIds = (): DemoGoal[] => DEMO_GOALS.map((goal) => ({ id: randomUUID(), ...goal }));

@@ -11,9 +11,10 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTenant, type Tenant } from "../../testing/fixtures";
-import { closeDatabase, getPool, getReportPool } from "../db/client";
+import { closeDatabase, getPool, getPrisma, getReportPool } from "../db/client";
 import { copyFrom } from "../db/copy-from";
 import { ensureEventPartitions } from "../db/partitions";
+import type { GoalCreate } from "../goals/schemas";
 import { copyEventsSql, csvLine } from "../ingest/event-csv";
 import { eventRow } from "../ingest/event-row";
 import { type EventRow, writeEvents } from "../ingest/write-events";
@@ -223,6 +224,30 @@ addLate("other", {
   country: "FR",
 });
 
+/**
+ * Goals alike in every project, defined before the first refresh builds their bitmaps: one only zoe
+ * completes (her purchases of 500), one she completes among others, one she never does.
+ */
+const goals: GoalCreate[] = [
+  {
+    name: "Big purchase",
+    definition: {
+      type: "event",
+      event: "purchase",
+      conditions: [{ field: "properties.amount", op: "gt", value: 100 }],
+    },
+  },
+  { name: "Saw pricing", definition: { type: "page", path: "/pricing" } },
+  {
+    name: "Pro signup",
+    definition: {
+      type: "event",
+      event: "signup",
+      conditions: [{ field: "properties.plan", op: "equals", value: "pro" }],
+    },
+  },
+];
+
 let full: Tenant;
 let withoutZoe: Tenant;
 let withoutZoeAndBob: Tenant;
@@ -274,6 +299,11 @@ beforeAll(async () => {
   await seed(full, seeds, []);
   await seed(withoutZoe, seeds, ["zoe"]);
   await seed(withoutZoeAndBob, seeds, ["zoe", "bob"]);
+  await getPrisma().goal.createMany({
+    data: [full, withoutZoe, withoutZoeAndBob].flatMap((tenant) =>
+      goals.map((goal) => ({ ...goal, organizationId: tenant.organizationId, projectId: tenant.projectId })),
+    ),
+  });
   await refreshRollups(getPool(), { wait: true });
   await writeAlike([
     [full, rowsFor(late, [])],
@@ -447,6 +477,16 @@ async function tracesOf(tenant: Tenant, person: { userId?: string; anonymousId?:
 }
 
 /** Rows of the derived tables that still name zoe's own referrer (only her events carried it). */
+/** The days a goal of the project has bitmaps for. */
+async function goalBitmapDays(tenant: Tenant, goal: string): Promise<number> {
+  const { rows } = await getPool().query<{ n: number }>(
+    `SELECT count(DISTINCT b.day)::int AS n FROM goal_actor_bitmaps b JOIN goals g ON g.id = b.goal_id
+     WHERE b.project_id = $1 AND g.name = $2`,
+    [tenant.projectId, goal],
+  );
+  return rows[0]!.n;
+}
+
 async function zoesBlogRows(tenant: Tenant): Promise<Record<string, number>> {
   const tables = {
     event_rollups: "value",
@@ -499,6 +539,7 @@ const STATE_TABLES = [
   "mixed_actor_state",
   "pair_state",
   "first_seen_bitmap_state",
+  "goal_bitmap_state",
 ];
 const derivedTables = () => [...DERIVED_TABLES.flatMap((d) => d.tables), ...STATE_TABLES];
 
@@ -506,6 +547,9 @@ const derivedTables = () => [...DERIVED_TABLES.flatMap((d) => d.tables), ...STAT
 // sorted actor hashes their bits stand for, actor numbers as hashes, session key ids as their
 // dimension and value (projects number actors and key values in the order they arrive).
 const erased = "(-9223372036854775807 + 2147483647)";
+// Goals are each project's own: a goal's rows are compared by its name.
+const goalNameOf = (alias: string) =>
+  `jsonb_build_object('goal', (SELECT g.name FROM goals g WHERE g.id = ${alias}.goal_id))`;
 const keyOf = (project: string, id: string) =>
   `(SELECT v.dimension || ':' || v.value FROM session_key_values v WHERE v.project_id = ${project} AND v.id = ${id})`;
 const normalised: Record<string, string> = {
@@ -520,6 +564,8 @@ const normalised: Record<string, string> = {
     FROM event_rollups t WHERE t.project_id = $1`,
   session_key_values:
     "SELECT to_jsonb(t) - 'organization_id' - 'project_id' - 'id' FROM session_key_values t WHERE t.project_id = $1",
+  goal_bitmap_state: `SELECT to_jsonb(t) - 'organization_id' - 'project_id' - 'goal_id' || ${goalNameOf("t")}
+    FROM goal_bitmap_state t WHERE t.project_id = $1`,
   property_events:
     "SELECT to_jsonb(t) - 'organization_id' - 'project_id' - 'event_id' FROM property_events t WHERE t.project_id = $1",
   session_counts: `SELECT to_jsonb(t) - 'organization_id' - 'project_id' - 'key_id'
@@ -532,7 +578,7 @@ const normalised: Record<string, string> = {
     FROM session_fragments t WHERE t.project_id = $1`,
 };
 const bitmapRows = (table: string) => `
-  SELECT to_jsonb(t) - 'organization_id' - 'project_id' - 'bits' - 'chunk'
+  SELECT to_jsonb(t) - 'organization_id' - 'project_id' - 'bits' - 'chunk'${table === "goal_actor_bitmaps" ? ` - 'goal_id' || ${goalNameOf("t")}` : ""}
       || jsonb_build_object('actors', COALESCE((
         SELECT jsonb_agg(COALESCE(a.actor::text, 'unnumbered') ORDER BY a.actor)
         FROM (
@@ -636,6 +682,8 @@ describe("deleting a person's events", () => {
     const named = await zoesBlogRows(full);
     for (const table of ["event_rollups", "dimension_actor_bitmaps", "event_counts_daily", "session_key_values"])
       expect(named[table], table).toBeGreaterThan(0);
+    // Only zoe completed "Big purchase": its bitmaps are hers alone.
+    expect(await goalBitmapDays(full, "Big purchase")).toBeGreaterThan(0);
     const db = getPool();
     let ingestedDuring = 0;
     const result = await deletePersonEvents(
@@ -696,6 +744,7 @@ describe("deleting a person's events", () => {
       [full.projectId],
     );
     expect(sessions.rows.map((r) => r.session_id).sort()).toEqual(["alice-s12"]);
+    expect(await goalBitmapDays(full, "Big purchase")).toBe(0);
 
     // An arrival after the deletion, alike in every project, folded by a refresh that commits between
     // the comparison's reads of the two projects: the comparison reads one snapshot.

@@ -33,6 +33,7 @@ import { getPool } from "../db/client";
 import { ApiError } from "../errors";
 import { anonymousIdsOfUser, userOfAnonymousId } from "../people/identity";
 import { recomputeFirstSeen } from "../query/first-seen-refresh";
+import { clearDeletedFromGoalBitmaps } from "../query/goal-bitmaps-refresh";
 import { ROLLED_DIMENSIONS } from "../query/rollups";
 import { EVENTS_CHANNEL } from "../realtime/hub";
 import {
@@ -65,7 +66,8 @@ interface DerivedTable {
  * Every table derived from raw events, in the order they are cleaned (a table built from another
  * comes after it). A new derived table is one more entry here, or a person's deletion leaves their
  * traces in it. The per-project state tables (rollup_daily_state, event_counts_state,
- * mixed_actor_state, pair_state, first_seen_bitmap_state) hold only a time zone each; session_spans is
+ * mixed_actor_state, pair_state, first_seen_bitmap_state) hold only a time zone each (goal_bitmap_state a
+ * goal's definition too); session_spans is
  * kept by recomputeSessions.
  */
 export const DERIVED_TABLES: readonly DerivedTable[] = [
@@ -96,6 +98,7 @@ export const DERIVED_TABLES: readonly DerivedTable[] = [
     recompute: recomputeFirstSeen,
     counter: "firstSeen",
   },
+  { tables: ["goal_actor_bitmaps"], recompute: clearDeletedFromGoalBitmaps, counter: "bitmaps" },
   // Where each event's properties are: the deleted events' rows go, whatever the watermark.
   { tables: ["property_events"], recompute: deletePropertyEvents, counter: "properties" },
   // Last: the numbering is what every bitmap's bits refer to.

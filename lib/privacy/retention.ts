@@ -155,6 +155,7 @@ export const AGGREGATE_TABLES = {
     ["mixed_actor_bitmaps", "day"],
     ["pair_actor_bitmaps", "day"],
     ["pair_complete_bitmaps", "day"],
+    ["goal_actor_bitmaps", "day"],
   ],
   daily_counts: [
     ["event_counts_daily", "day"],

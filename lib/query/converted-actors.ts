@@ -2,6 +2,9 @@
 // (filtered-visitors.ts) AND with every day's intersection: "visitors who did signup" (performed
 // equals or in: what clicking a custom event on the overview applies), and a goal filter (what the
 // Goals panel's rows are under a drill-down):
+// - any goal whose bitmaps are complete for its definition and the query's zone: its daily bitmaps
+//   (goal_actor_bitmaps, kept by goal-bitmaps-refresh.ts); until then (a goal just created or
+//   edited, a zone other than the project's):
 // - an event goal without conditions: the visitors who did its event, as "performed";
 // - a page goal: the visitors with a pageview on its path (or a path its wildcard matches), which
 //   are the path's per-value bitmaps on the days no other event had such a path (event_counts_daily
@@ -10,6 +13,7 @@
 //   in the range, read raw, through property_events for a property condition. Few events, usually,
 //   and never more than the raw answer reads for the filter alone.
 import "server-only";
+import type pg from "pg";
 import { actorInSetSql, bitmapsFromNumbersSql } from "./actor-bitmaps";
 import { undailiedEventsSql, wholeDaysCondition } from "./edge-days";
 import { actorHash, filterValues, storedTextFilterCondition } from "./fields";
@@ -24,8 +28,10 @@ export interface Conversion {
   names: string[];
   /** Filters on those events: a goal's conditions, or a page goal's path on its pageviews. */
   filters: Filter[];
-  /** Where the whole days' actors come from: the event bitmaps, the path bitmaps, or raw events. */
+  /** Where the whole days' actors come from without goal bitmaps: the event bitmaps, the path bitmaps, or raw events. */
   stored: "events" | "path" | "none";
+  /** The goal's id, for a goal filter: its bitmaps answer the whole days while they are complete. */
+  goal?: string;
 }
 
 /** What a positive conversion filter keeps; null for one the sets cannot hold ("did not"). */
@@ -35,8 +41,9 @@ export function conversionOf(filter: Filter, goals: QueryScope["goals"]): Conver
   const goal = filter.field === GOAL_FIELD && filter.op === "equals" ? goals?.[String(filter.value)] : undefined;
   if (!goal) return null;
   const { event, filters } = goalAsEventFilters(goal);
-  if (goal.type === "page") return { names: [event], filters, stored: "path" };
-  return { names: [event], filters, stored: filters.length === 0 ? "events" : "none" };
+  const id = String(filter.value);
+  if (goal.type === "page") return { names: [event], filters, stored: "path", goal: id };
+  return { names: [event], filters, stored: filters.length === 0 ? "events" : "none", goal: id };
 }
 
 const daysOf = (scope: QueryScope, alias: string) =>
@@ -57,8 +64,33 @@ function pathHoldsSql(scope: QueryScope, { names, filters: [path] }: Conversion)
 }
 
 /**
+ * SQL true when the goal's bitmaps are complete in the scope's time zone for its definition as it
+ * stands (an edit waits for the refresh to rebuild them).
+ */
+const completeGoalsSql = (scope: Pick<QueryScope, "organizationId" | "projectId" | "timezone">, goals: Sql) => sql`
+    SELECT s.goal_id FROM goal_bitmap_state s JOIN goals g ON g.id = s.goal_id AND g.definition = s.definition
+    WHERE s.goal_id = ANY(${goals}) AND ${tenantCondition(scope, "s")} AND s.timezone = ${scope.timezone}`;
+
+function goalHoldsSql(scope: QueryScope, goal: string): Sql {
+  return sql`EXISTS (${completeGoalsSql(scope, sql`ARRAY[${goal}::uuid]`)})`;
+}
+
+/** Which of the goals have bitmaps complete in the time zone, in the query's snapshot. */
+export async function goalsWithBitmaps(
+  db: Pick<pg.PoolClient, "query">,
+  project: { organizationId: string; id: string },
+  goals: string[],
+  timezone: string,
+): Promise<Set<string>> {
+  if (goals.length === 0) return new Set();
+  const scope = { organizationId: project.organizationId, projectId: project.id, timezone };
+  const { rows } = await db.query<{ goal_id: string }>(completeGoalsSql(scope, sql`${goals}::uuid[]`).toQuery());
+  return new Set(rows.map((row) => row.goal_id));
+}
+
+/**
  * CTEs ending in `converted` (chunk, bits): the actors the conversion keeps in the scope's range.
- * The whole days' event (or path) bitmaps, and the actors of the partial days and later arrivals
+ * The whole days' goal (or event, or path) bitmaps, and the actors of the partial days and later arrivals
  * (converted_tail) that have a number (one probe each, as numberedActorsSql): an actor without one
  * is in no stored bitmap, and the events read raw check converted_tail too (convertedActorSql).
  * A conversion the bitmaps do not hold (conditions on properties, a page goal's path on other
@@ -74,7 +106,10 @@ export function convertedCtes(scope: QueryScope, watermark: string, conversion: 
   };
   const undailied = undailiedEventsSql(performed, watermark, sql`${actorHash("e")} AS a`);
   const all = sql`SELECT ${actorHash("e")} AS a FROM ${eventsOf(performed)} e WHERE ${scopeCondition(performed)}`;
+  const byGoal = conversion.goal ? goalHoldsSql(scope, conversion.goal) : sql`false`;
   const holds = stored === "path" ? pathHoldsSql(scope, conversion) : sql`${stored === "events"}::boolean`;
+  const goalBitmaps = sql`SELECT x.chunk, x.bits FROM goal_actor_bitmaps x
+            WHERE x.goal_id = ${conversion.goal ?? null}::uuid AND ${tenantCondition(scope, "x")} AND ${daysOf(scope, "x")}`;
   const bitmaps =
     stored === "path"
       ? sql`SELECT x.chunk, x.bits FROM dimension_actor_bitmaps x
@@ -84,7 +119,9 @@ export function convertedCtes(scope: QueryScope, watermark: string, conversion: 
   // Each branch behind a one-time condition: the statement reads either the stored days or all the
   // events. The tail is read once: the numbers and the raw events' check (convertedActorSql) use it.
   return sql`
-    converted_stored AS MATERIALIZED (SELECT ${holds} AS holds),
+    converted_stored AS MATERIALIZED (
+      SELECT by_goal, CASE WHEN by_goal THEN true ELSE ${holds} END AS holds FROM (SELECT ${byGoal} AS by_goal) g
+    ),
     converted_tail AS MATERIALIZED (
       SELECT u.a FROM (${undailied}) u WHERE (SELECT holds FROM converted_stored)
       UNION ALL
@@ -98,7 +135,9 @@ export function convertedCtes(scope: QueryScope, watermark: string, conversion: 
     ),
     converted AS (
       SELECT chunk, bit_or(bits) AS bits FROM (
-        SELECT b.chunk, b.bits FROM (${bitmaps}) b WHERE (SELECT holds FROM converted_stored)
+        SELECT b.chunk, b.bits FROM (${goalBitmaps}) b WHERE (SELECT by_goal FROM converted_stored)
+        UNION ALL
+        SELECT b.chunk, b.bits FROM (${bitmaps}) b WHERE (SELECT holds AND NOT by_goal FROM converted_stored)
         UNION ALL
         SELECT chunk, bits FROM (${trusted(bitmapsFromNumbersSql("converted_numbers", ["k"]))}) b
       ) c

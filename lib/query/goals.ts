@@ -39,15 +39,20 @@ export function goalMeasureSql(grouped: GroupedSql, scope: QueryScope, measure: 
  * sources (rollups, bitmaps) may answer it like any other:
  *   - goal_completions: the count of the goal's events (its name and conditions, or pageviews whose
  *     path equals or matches its pattern), under the query's filters, in any kind and grouping;
- *   - goal_visitors as one number (a metric) without event filters: the visitors who completed the goal
- *     are those of its events (every such visitor has that event in the range, and the query's
- *     conversion filters keep visitors whichever of their events they are read on);
+ *   - goal_visitors as one number (a metric) without event filters, of a goal whose bitmaps are not
+ *     complete (`withBitmaps` leaves it out): the visitors who completed the goal are those of its
+ *     events (every such visitor has that event in the range, and the query's conversion filters
+ *     keep visitors whichever of their events they are read on), from the hourly rollups;
  *   - goal_visitors otherwise: unique users under a goal filter on it, which the filtered visitors'
  *     bitmaps answer for goals they hold (converted-actors.ts).
  * Anything else (a rate, a query naming its own event) is answered by the goal measure itself. The
  * goals come resolved from the query's project.
  */
-export function withoutGoalMeasure(query: QueryDefinition, goals: Readonly<Record<string, GoalDefinition>>) {
+export function withoutGoalMeasure(
+  query: QueryDefinition,
+  goals: Readonly<Record<string, GoalDefinition>>,
+  withBitmaps: ReadonlySet<string> = new Set(),
+) {
   if (!("measure" in query) || !("goal" in query.measure) || query.event !== undefined) return query;
   const goal = goals[query.measure.goal];
   if (!goal) return query;
@@ -56,7 +61,7 @@ export function withoutGoalMeasure(query: QueryDefinition, goals: Readonly<Recor
   if (query.measure.type === "goal_completions")
     return { ...query, event: asFilters.event, measure: { type: "count" }, filters } as QueryDefinition;
   if (query.measure.type !== "goal_visitors") return query;
-  if (query.kind === "metric" && eventFilters(query.filters).length === 0)
+  if (query.kind === "metric" && eventFilters(query.filters).length === 0 && !withBitmaps.has(query.measure.goal))
     return { ...query, event: asFilters.event, measure: { type: "unique_users" }, filters } as QueryDefinition;
   // Under event filters, what goal_visitors is (goalMeasureSql): unique users under a goal filter.
   const completed: Filter = { field: GOAL_FIELD, op: "equals", value: query.measure.goal };
@@ -72,10 +77,11 @@ export function withoutGoalMeasure(query: QueryDefinition, goals: Readonly<Recor
 export function goalRateParts(
   query: QueryDefinition,
   goals: Readonly<Record<string, GoalDefinition>>,
+  withBitmaps: ReadonlySet<string> = new Set(),
 ): { converted: QueryDefinition; all: QueryDefinition } | null {
   if (query.kind !== "metric" || query.measure.type !== "goal_conversion_rate") return null;
   const visitors = { ...query, measure: { type: "goal_visitors" as const, goal: query.measure.goal } };
-  const converted = withoutGoalMeasure(visitors, goals);
+  const converted = withoutGoalMeasure(visitors, goals, withBitmaps);
   if (converted === visitors) return null;
   return { converted, all: { ...query, measure: { type: "unique_users" } } };
 }

@@ -9,6 +9,7 @@ import { bitmapsFromNumbersSql } from "./actor-bitmaps";
 import { refreshEventCounts } from "./count-cube-refresh";
 import { refreshFirstSeenBitmaps } from "./first-seen-bitmaps-refresh";
 import { refreshFirstSeen } from "./first-seen-refresh";
+import { refreshGoalBitmaps } from "./goal-bitmaps-refresh";
 import { refreshMixedActors } from "./mixed-actors-refresh";
 import { preparePairArrivals, refreshPairBitmaps } from "./pair-bitmaps-refresh";
 import { refreshPropertyEvents } from "./property-events-refresh";
@@ -280,6 +281,8 @@ const STEP_PARTS: ((client: pg.PoolClient, step: StepFolded) => Promise<unknown>
   (client, { window }) => refreshFirstSeen(client, window),
   // After the numbering (refreshBitmaps) and first seen's moves.
   (client) => refreshFirstSeenBitmaps(client),
+  // After the numbering and the daily bitmaps' time zone (refreshBitmaps).
+  (client, { window }) => refreshGoalBitmaps(client, window),
   // Reads the step's events with their properties, which the staged arrivals leave out.
   (client, { window }) => refreshPropertyEvents(client, window),
 ];

@@ -11,6 +11,7 @@ import { clampToRetention, type RetentionNotice } from "../privacy/retention-cla
 import type { RetentionMonths } from "../privacy/retention-policy";
 import { resolveSegments } from "../segments/resolve";
 import { assertConversionRateDefined, rollupsMayAnswer } from "./conversion-filter";
+import { goalsWithBitmaps } from "./converted-actors";
 import { checkQueryCost, type IntervalAdjustment } from "./cost";
 import { runErrors } from "./errors";
 import { queryUsesFirstSeen, readFirstSeenWatermark } from "./first-seen";
@@ -126,6 +127,15 @@ export async function inSnapshot<T>(surface: QuerySurface, run: (db: pg.PoolClie
   }
 }
 
+/** The goals a query names, and those of them whose bitmaps are complete in its time zone. */
+interface ResolvedGoals {
+  goals: NonNullable<QueryScope["goals"]>;
+  withBitmaps: ReadonlySet<string>;
+}
+
+const queryTimezone = (input: RunQueryInput, project: { timezone: string }) =>
+  input.timezone ?? input.query.timezone ?? project.timezone;
+
 /** Runs the query in its principal's turn when the caller has a gate (lib/query/query-gate.ts). */
 export async function runQuery(input: RunQueryInput): Promise<{ data: QueryResult; meta: QueryMeta }> {
   const run = async () => {
@@ -133,12 +143,13 @@ export async function runQuery(input: RunQueryInput): Promise<{ data: QueryResul
     const project = await getProjectInOrganization(input.organizationId, input.projectId);
     // The goals its measure and filters name, from this project's goals: every surface (API, widgets, embeds, alerts, CSV) resolves them here.
     const goals = await resolveQueryGoals(project.organizationId, project.id, input.query);
-    const rateParts = goalRateParts(input.query, goals);
-    return inSnapshot(input.surface ?? DEFAULT_SURFACE, (db) =>
-      rateParts
-        ? runGoalRate(db, input, project, started, goals, rateParts)
-        : runInSnapshot(db, input, project, started, goals),
-    );
+    return inSnapshot(input.surface ?? DEFAULT_SURFACE, async (db) => {
+      const withBitmaps = await goalsWithBitmaps(db, project, Object.keys(goals), queryTimezone(input, project));
+      const rateParts = goalRateParts(input.query, goals, withBitmaps);
+      return rateParts
+        ? runGoalRate(db, input, project, started, { goals, withBitmaps }, rateParts)
+        : runInSnapshot(db, input, project, started, { goals, withBitmaps });
+    });
   };
   return input.gate ? input.gate.run(run) : run();
 }
@@ -153,7 +164,7 @@ async function runGoalRate(
   input: RunQueryInput,
   project: { organizationId: string; id: string; timezone: string } & RetentionMonths,
   started: number,
-  goals: NonNullable<QueryScope["goals"]>,
+  goals: ResolvedGoals,
   parts: { converted: QueryDefinition; all: QueryDefinition },
 ) {
   const converted = await runInSnapshot(db, { ...input, query: parts.converted }, project, started, goals);
@@ -178,9 +189,9 @@ async function runInSnapshot(
   input: RunQueryInput,
   project: { organizationId: string; id: string; timezone: string } & RetentionMonths,
   started: number,
-  goals: NonNullable<QueryScope["goals"]>,
+  { goals, withBitmaps }: ResolvedGoals,
 ) {
-  const timezone = input.timezone ?? input.query.timezone ?? project.timezone;
+  const timezone = queryTimezone(input, project);
   const now = input.now ?? requestNow();
   const { previous, ...range } = await resolveRange(
     db,
@@ -198,7 +209,7 @@ async function runInSnapshot(
   const { query: costed, intervalAdjusted } = checkQueryCost(segmented, range);
   assertConversionRateDefined(costed);
   assertSessionDimensionsSupported(costed);
-  let query = withoutGoalMeasure(costed, goals);
+  let query = withoutGoalMeasure(costed, goals, withBitmaps);
   const scope: QueryScope = {
     organizationId: project.organizationId,
     projectId: project.id,
