@@ -32,7 +32,9 @@ interface KeptGoal {
   complete: boolean;
 }
 
-// Every goal, with whether its bitmaps are complete for its definition and its project's zone.
+// Every goal, with whether its bitmaps are complete for its definition and its project's zone. Their
+// rows are locked against deletion until the step commits: a goal deleted meanwhile would fail the
+// step's inserts (its bitmaps reference it); an edit goes ahead and is the next step's rebuild.
 const goalsSql = `
 SELECT g.id, g.organization_id, g.project_id, p.timezone, g.definition,
        d.timezone IS NOT DISTINCT FROM p.timezone AS numbered,
@@ -40,7 +42,8 @@ SELECT g.id, g.organization_id, g.project_id, p.timezone, g.definition,
 FROM goals g
 JOIN projects p ON p.organization_id = g.organization_id AND p.id = g.project_id
 LEFT JOIN rollup_daily_state d ON d.project_id = p.id
-LEFT JOIN goal_bitmap_state s ON s.goal_id = g.id`;
+LEFT JOIN goal_bitmap_state s ON s.goal_id = g.id
+FOR KEY SHARE OF g`;
 
 /** A goal's bitmaps and state go: it is answered without them until rebuilt. */
 async function forget(client: pg.PoolClient, goalIds: string[]): Promise<void> {
@@ -72,9 +75,13 @@ async function run(client: pg.PoolClient, statement: Sql): Promise<void> {
   await client.query(statement.toQuery());
 }
 
-/** Brings every goal's bitmaps up to the step's watermark (rollup_state, moved earlier in the step). */
+/**
+ * Brings every goal's bitmaps up to the step's watermark (rollup_state, moved earlier in the step):
+ * the arrivals of the projects that gained events (`projects`), and the rebuilds.
+ */
 export async function refreshGoalBitmaps(
   client: pg.PoolClient,
+  projects: readonly string[],
   window: { low: string; upto: string } | null,
 ): Promise<void> {
   const { rows } = await client.query<KeptGoal>(goalsSql);
@@ -91,7 +98,8 @@ export async function refreshGoalBitmaps(
   );
   if (window) {
     const arrived = sql`e.received_at > ${window.low}::timestamptz AND e.received_at <= ${window.upto}::timestamptz`;
-    for (const { goal, definition } of complete) await run(client, goalBitmapsSql(goal, definition, arrived));
+    for (const { goal, definition } of complete)
+      if (projects.includes(goal.project_id)) await run(client, goalBitmapsSql(goal, definition, arrived));
   }
   const folded = sql`e.received_at <= (SELECT watermark FROM rollup_state WHERE id = 1)`;
   const rebuilt = keepable.filter(({ goal }) => !goal.complete).slice(0, REBUILDS_PER_STEP);

@@ -282,7 +282,7 @@ const STEP_PARTS: ((client: pg.PoolClient, step: StepFolded) => Promise<unknown>
   // After the numbering (refreshBitmaps) and first seen's moves.
   (client) => refreshFirstSeenBitmaps(client),
   // After the numbering and the daily bitmaps' time zone (refreshBitmaps).
-  (client, { window }) => refreshGoalBitmaps(client, window),
+  (client, { projects, window }) => refreshGoalBitmaps(client, projects, window),
   // Reads the step's events with their properties, which the staged arrivals leave out.
   (client, { window }) => refreshPropertyEvents(client, window),
 ];
