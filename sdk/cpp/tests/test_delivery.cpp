@@ -111,6 +111,9 @@ TEST(shutdown_persists_what_it_cannot_send_and_restart_sends_it_first) {
     cfg.storage_path = dir;
     lumen::Client client(cfg);
     for (int i = 0; i < 23; ++i) client.track("old", {{"i", i}});
+    // An attempt was made (and refused) before the shutdown: on a loaded machine the sender may not
+    // have tried within the shutdown's 300 ms, and the ids compared after the restart would be none.
+    CHECK(eventually([&] { return transport->request_count() > 0; }, milliseconds(10000)));
     const auto start = Clock::now();
     CHECK(!client.shutdown(milliseconds(300)));
     CHECK(Clock::now() - start < milliseconds(2000));  // bounded by the timeout
