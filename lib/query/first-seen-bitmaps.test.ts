@@ -159,7 +159,7 @@ describe("first-seen bitmaps", () => {
     await refreshRollups(getPool(), { wait: true });
     await expectExactAndDerived(RANGES[1]!);
     await expectBitmapsOfFirstSeen();
-  }, 120_000);
+  }, 300_000);
 
   it("answer a page goal whose path other events carry from the goal's own events", async () => {
     // A custom event on /pricing: the path's bitmaps no longer tell who viewed the page.
@@ -169,7 +169,7 @@ describe("first-seen bitmaps", () => {
     ]);
     await refreshRollups(getPool(), { wait: true });
     for (const range of RANGES) await expectExactAndDerived(range, "goals");
-  }, 120_000);
+  }, 300_000);
 
   it("are rebuilt with the daily bitmaps when the project's time zone changes", async () => {
     await getPrisma().project.update({ where: { id: tenant.projectId }, data: { timezone: "America/New_York" } });
@@ -188,5 +188,5 @@ describe("first-seen bitmaps", () => {
       await getPrisma().project.update({ where: { id: tenant.projectId }, data: { timezone } });
       await refreshRollups(getPool(), { wait: true });
     }
-  }, 120_000);
+  }, 300_000);
 });
