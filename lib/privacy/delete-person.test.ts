@@ -10,6 +10,7 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_GOALS } from "../../testing/demo-goals";
 import { createTenant, type Tenant } from "../../testing/fixtures";
 import { closeDatabase, getPool, getPrisma, getReportPool } from "../db/client";
 import { copyFrom } from "../db/copy-from";
@@ -237,15 +238,7 @@ const goals: GoalCreate[] = [
       conditions: [{ field: "properties.amount", op: "gt", value: 100 }],
     },
   },
-  { name: "Saw pricing", definition: { type: "page", path: "/pricing" } },
-  {
-    name: "Pro signup",
-    definition: {
-      type: "event",
-      event: "signup",
-      conditions: [{ field: "properties.plan", op: "equals", value: "pro" }],
-    },
-  },
+  ...DEMO_GOALS.filter((goal) => goal.name === "Saw pricing" || goal.name === "Pro signup"),
 ];
 
 let full: Tenant;

@@ -6,14 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoGoalsWithIds, insertGoals } from "../../testing/demo-goals";
 import { createTenant, daysAgoAt, type Tenant } from "../../testing/fixtures";
+import { rolledEqualsRaw } from "../../testing/rolled-equals-raw";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
 import { ensureEventPartitions } from "../db/partitions";
 import { generateDemoEvents } from "../demo/generate-events";
 import { eventRow } from "../ingest/event-row";
 import { type EventRow, writeEvents } from "../ingest/write-events";
 import { refreshRollups } from "./rollup-refresh";
-import { runQuery } from "./run-query";
-import { type Filter, type QueryDefinitionInput, type QueryRange, queryDefinitionSchema } from "./schemas";
+import type { Filter, QueryDefinitionInput, QueryRange } from "./schemas";
 
 const DAY = 86_400_000;
 const now = new Date();
@@ -69,13 +69,8 @@ async function expectBitmapsOfFirstSeen() {
   expect({ found, bits, empty }).toEqual({ found: actors, bits: actors, empty: 0 });
 }
 
-async function both(input: QueryDefinitionInput, range: QueryRange) {
-  const query = queryDefinitionSchema.parse(input);
-  const base = { organizationId: tenant.organizationId, projectId: tenant.projectId, query, range, timezone, now };
-  const [raw, rolled] = await Promise.all([runQuery({ ...base, useRollups: false }), runQuery(base)]);
-  expect(rolled.data, JSON.stringify({ input, range })).toEqual(raw.data);
-  return rolled.meta.rollups;
-}
+const both = (input: QueryDefinitionInput, range: QueryRange) =>
+  rolledEqualsRaw(tenant, input, range, { timezone, now });
 
 const DRILL_DOWNS: Filter[][] = [
   [{ field: "country", op: "equals", value: "US" }],

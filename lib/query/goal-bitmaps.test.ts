@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DemoGoal, demoGoalsWithIds, insertGoals } from "../../testing/demo-goals";
 import { createTenant, daysAgoAt, type Tenant } from "../../testing/fixtures";
+import { rolledEqualsRaw } from "../../testing/rolled-equals-raw";
 import { closeDatabase, getPool, getPrisma } from "../db/client";
 import { ensureEventPartitions } from "../db/partitions";
 import { generateDemoEvents } from "../demo/generate-events";
@@ -15,8 +16,7 @@ import { eventRow } from "../ingest/event-row";
 import { type EventRow, writeEvents } from "../ingest/write-events";
 import { goalEventCondition } from "./goal-events";
 import { refreshRollups } from "./rollup-refresh";
-import { runQuery } from "./run-query";
-import { type Filter, type QueryDefinitionInput, type QueryRange, queryDefinitionSchema } from "./schemas";
+import type { Filter, QueryDefinitionInput, QueryRange } from "./schemas";
 import { sql } from "./sql";
 
 const DAY = 86_400_000;
@@ -95,13 +95,8 @@ async function expectBitmapsOfGoals(zone = timezone) {
   }
 }
 
-async function both(input: QueryDefinitionInput, range: QueryRange) {
-  const query = queryDefinitionSchema.parse(input);
-  const base = { organizationId: tenant.organizationId, projectId: tenant.projectId, query, range, timezone, now };
-  const [raw, rolled] = await Promise.all([runQuery({ ...base, useRollups: false }), runQuery(base)]);
-  expect(rolled.data, JSON.stringify({ input, range })).toEqual(raw.data);
-  return rolled.meta.rollups;
-}
+const both = (input: QueryDefinitionInput, range: QueryRange) =>
+  rolledEqualsRaw(tenant, input, range, { timezone, now });
 
 // Unfiltered and under a drill-down (filtered-overview.test.ts holds the Goals rows to raw in more views).
 const VIEWS: Filter[][] = [[], [{ field: "country", op: "equals", value: "US" }]];
