@@ -117,11 +117,15 @@ describe("the overview's panels for visitors who did signup", () => {
       true,
     );
     expect((await run({ kind: "metric", measure: { type: "sessions" }, filters: [signedUp] })).usedRollups).toBe(false);
-    // "Did not" and two conversion filters stay raw.
+    // "Did not" stays raw; two conversion filters keep the actors in both sets (alice and carol).
     const notSigned: Filter = { field: "performed", op: "not_equals", value: "signup" };
     const visitors = { kind: "metric", measure: { type: "unique_users" } } as const;
     expect((await run({ ...visitors, filters: [notSigned] })).usedRollups).toBe(false);
-    expect((await run({ ...visitors, filters: [signedUp, did("purchase")] })).usedRollups).toBe(false);
+    const both = [signedUp, did("purchase")];
+    const bothOfThem = await run({ ...visitors, filters: both });
+    expect([(bothOfThem.data as MetricResult).value, bothOfThem.usedRollups]).toEqual([2, true]);
+    const rate = await run({ kind: "metric", measure: { type: "conversion_rate" }, filters: both });
+    expect([(rate.data as MetricResult).value, rate.usedRollups]).toEqual([2 / 6, true]);
   });
 
   it("trends their pageviews by day", async () => {

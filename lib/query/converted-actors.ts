@@ -21,7 +21,7 @@ import { goalAsEventFilters } from "./goal-events";
 import { eventsOf } from "./property-events";
 import { CONVERSION_FIELD, type Filter, GOAL_FIELD } from "./schemas";
 import { type QueryScope, scopeCondition, tenantCondition } from "./scope";
-import { type Sql, sql, trusted } from "./sql";
+import { join, type Sql, sql, trusted } from "./sql";
 
 export interface Conversion {
   /** The events the kept visitors did (one of). */
@@ -88,16 +88,41 @@ export async function goalsWithBitmaps(
   return new Set(rows.map((row) => row.goal_id));
 }
 
+/** The CTEs of the i-th conversion of a query: `converted_<i>` (chunk, bits) and its raw part `converted_<i>_tail` (a). */
+const setOf = (i: number) => `converted_${i}`;
+
 /**
- * CTEs ending in `converted` (chunk, bits): the actors the conversion keeps in the scope's range.
- * The whole days' goal (or event, or path) bitmaps, and the actors of the partial days and later arrivals
- * (converted_tail) that have a number (one probe each, as numberedActorsSql): an actor without one
- * is in no stored bitmap, and the events read raw check converted_tail too (convertedActorSql).
- * A conversion the bitmaps do not hold (conditions on properties, a page goal's path on other
- * events too) reads all its events in the range, through property_events for a property condition.
+ * CTEs ending in `converted` (chunk, bits): the actors every conversion keeps in the scope's range,
+ * each conversion's set ANDed per chunk (several: "visitors who did signup" and a Goals row's goal).
+ * A conversion's set is its whole days' goal (or event, or path) bitmaps, and the actors of the
+ * partial days and later arrivals (its tail) that have a number (one probe each, as
+ * numberedActorsSql): an actor without one is in no stored bitmap, and the events read raw check the
+ * tails too (convertedActorSql). A conversion the bitmaps do not hold (conditions on properties, a
+ * page goal's path on other events too) reads all its events in the range, through property_events
+ * for a property condition.
  */
-export function convertedCtes(scope: QueryScope, watermark: string, conversion: Conversion): Sql {
+export function convertedCtes(scope: QueryScope, watermark: string, conversions: readonly Conversion[]): Sql {
+  if (conversions.length === 0) throw new Error("no conversion to keep the actors of");
+  const sets = conversions.map((conversion, i) => conversionSetCtes(scope, watermark, conversion, setOf(i)));
+  const [, ...rest] = conversions.map((_, i) => trusted(setOf(i)));
+  const bits = join(
+    conversions.map((_, i) => trusted(`${setOf(i)}.bits`)),
+    " & ",
+  );
+  return sql`${join(sets, ",\n")},
+    converted AS (
+      SELECT ${trusted(setOf(0))}.chunk, ${bits} AS bits FROM ${trusted(setOf(0))}
+      ${join(
+        rest.map((set) => sql`JOIN ${set} ON ${set}.chunk = ${trusted(setOf(0))}.chunk`),
+        "\n",
+      )}
+    )`;
+}
+
+/** One conversion's CTEs, named after `set` (`<set>_stored`, `<set>_tail`, `<set>_numbers` and `<set>`). */
+function conversionSetCtes(scope: QueryScope, watermark: string, conversion: Conversion, set: string): Sql {
   const { names, filters, stored } = conversion;
+  const cte = (part: string) => trusted(`${set}${part}`);
   const performed: QueryScope = {
     ...scope,
     event: undefined,
@@ -119,38 +144,43 @@ export function convertedCtes(scope: QueryScope, watermark: string, conversion: 
   // Each branch behind a one-time condition: the statement reads either the stored days or all the
   // events. The tail is read once: the numbers and the raw events' check (convertedActorSql) use it.
   return sql`
-    converted_stored AS MATERIALIZED (
+    ${cte("_stored")} AS MATERIALIZED (
       SELECT by_goal, CASE WHEN by_goal THEN true ELSE ${holds} END AS holds FROM (SELECT ${byGoal} AS by_goal) g
     ),
-    converted_tail AS MATERIALIZED (
-      SELECT u.a FROM (${undailied}) u WHERE (SELECT holds FROM converted_stored)
+    ${cte("_tail")} AS MATERIALIZED (
+      SELECT u.a FROM (${undailied}) u WHERE (SELECT holds FROM ${cte("_stored")})
       UNION ALL
-      SELECT r.a FROM (${all}) r WHERE NOT (SELECT holds FROM converted_stored)
+      SELECT r.a FROM (${all}) r WHERE NOT (SELECT holds FROM ${cte("_stored")})
     ),
-    converted_numbers AS (
+    ${cte("_numbers")} AS (
       SELECT 1 AS k, n.number FROM (
         SELECT (SELECT p.number FROM project_actors p WHERE ${tenantCondition(scope, "p")} AND p.actor = d.a) AS number
-        FROM (SELECT DISTINCT a FROM converted_tail WHERE a IS NOT NULL) d
+        FROM (SELECT DISTINCT a FROM ${cte("_tail")} WHERE a IS NOT NULL) d
       ) n WHERE n.number IS NOT NULL
     ),
-    converted AS (
+    ${cte("")} AS (
       SELECT chunk, bit_or(bits) AS bits FROM (
-        SELECT b.chunk, b.bits FROM (${goalBitmaps}) b WHERE (SELECT by_goal FROM converted_stored)
+        SELECT b.chunk, b.bits FROM (${goalBitmaps}) b WHERE (SELECT by_goal FROM ${cte("_stored")})
         UNION ALL
-        SELECT b.chunk, b.bits FROM (${bitmaps}) b WHERE (SELECT holds AND NOT by_goal FROM converted_stored)
+        SELECT b.chunk, b.bits FROM (${bitmaps}) b WHERE (SELECT holds AND NOT by_goal FROM ${cte("_stored")})
         UNION ALL
-        SELECT chunk, bits FROM (${trusted(bitmapsFromNumbersSql("converted_numbers", ["k"]))}) b
+        SELECT chunk, bits FROM (${trusted(bitmapsFromNumbersSql(`${set}_numbers`, ["k"]))}) b
       ) c
       GROUP BY chunk
     )`;
 }
 
 /**
- * SQL true when the actor whose hash is `actor` is one the conversion keeps (given convertedCtes):
- * in the events read raw, or by number in the stored set. What the events read raw by the filtered
- * visitors check instead of the conversion filter itself, whose semi-join would read every event of
- * the range it names (every pageview on a page goal's path).
+ * SQL true when the actor whose hash is `actor` is one every conversion keeps (given convertedCtes
+ * of as many): in each one's events read raw, or by number in its stored set. What the events read
+ * raw by the filtered visitors check instead of the conversion filters themselves, whose semi-joins
+ * would read every event of the range they name (every pageview on a page goal's path).
  */
-export function convertedActorSql(scope: QueryScope, actor: Sql): Sql {
-  return sql`(${actor} IN (SELECT c.a FROM converted_tail c) OR ${actorInSetSql(scope, "converted", actor)})`;
+export function convertedActorSql(scope: QueryScope, conversions: number, actor: Sql): Sql {
+  const kept = Array.from(
+    { length: conversions },
+    (_, i) =>
+      sql`(${actor} IN (SELECT c.a FROM ${trusted(`${setOf(i)}_tail`)} c) OR ${actorInSetSql(scope, setOf(i), actor)})`,
+  );
+  return join(kept, " AND ");
 }

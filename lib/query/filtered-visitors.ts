@@ -13,7 +13,8 @@
 // in the time zone the bitmaps are in; otherwise other sources answer.
 //
 // A conversion filter ("visitors who did signup", or a goal the bitmaps hold: converted-actors.ts)
-// keeps the actors who did one of its events anywhere in the range: the OR of those events' daily
+// keeps the actors who did one of its events anywhere in the range (several keep those in every
+// one's set: a Goals row under "visitors who did signup"): the OR of those events' daily
 // bitmaps over the range's whole days, with the actors of its partial days and later arrivals added
 // by number. Every day's intersection is ANDed with that set, and so are the mixed actors' days;
 // the events read raw (partial days, arrivals) keep the actors in it (or in its raw part, for those
@@ -79,8 +80,8 @@ interface Selection {
   groupBy: RolledDimension | undefined;
   /** The kept pair (pair-bitmaps-refresh.ts) when two dimensions that vary within a visit are involved. */
   pair: BitmapPair | null;
-  /** A conversion filter's: only the actors who did what it names in the range are counted. */
-  converted: Conversion | null;
+  /** The conversion filters': only the actors who did what each names in the range are counted. */
+  converted: Conversion[];
   /** The one visitor type the visitor filters keep: only the actors first seen in the range (new) are counted, or only the others. */
   visitorType: VisitorType | null;
 }
@@ -103,7 +104,7 @@ function selectionOf(
   if (groupBy !== undefined && !isRolled(groupBy)) return null;
   const names: Sql[] = scope.event === undefined ? [] : [sql`x.name = ${scope.event}`];
   const byDimension = new Map<RolledDimension, Filter[]>();
-  let converted: Conversion | null = null;
+  const converted: Conversion[] = [];
   let visitorTypes: VisitorType[] = [...VISITOR_TYPES];
   for (const filter of scope.filters) {
     if (isVisitorFilter(filter)) {
@@ -113,9 +114,10 @@ function selectionOf(
       continue;
     }
     if (filter.field === CONVERSION_FIELD || filter.field === GOAL_FIELD) {
-      // One positive conversion filter the bitmaps hold (converted-actors.ts); others read raw.
-      converted = converted === null ? conversionOf(filter, scope.goals) : null;
-      if (converted === null) return null;
+      // Positive conversion filters the bitmaps hold (converted-actors.ts); "did not" reads raw.
+      const conversion = conversionOf(filter, scope.goals);
+      if (conversion === null) return null;
+      converted.push(conversion);
       continue;
     }
     if (!TEXT_OPERATORS.has(filter.op)) return null;
@@ -138,7 +140,7 @@ function selectionOf(
  * breakdown's own dimension, or only on the event name without a breakdown (and no conversion filter).
  */
 function answeredByValueBitmaps(selection: Selection): boolean {
-  if (selection.converted !== null || selection.visitorType !== null) return false;
+  if (selection.converted.length > 0 || selection.visitorType !== null) return false;
   const dimensions = [...selection.byDimension.keys()];
   if (selection.names.length > 0) return dimensions.length === 0 && selection.groupBy === undefined;
   return dimensions.length === 0 || (dimensions.length === 1 && (selection.groupBy ?? dimensions[0]) === dimensions[0]);
@@ -155,7 +157,7 @@ export async function filteredVisitorsPlanIfAnswerable(
   const selection = selectionOf(scope, groupByOf(query));
   if (!selection || answeredByValueBitmaps(selection)) return null;
   // The conversion rate is unique users with the conversion filter over unique users without it.
-  const rate = query.measure.type === "conversion_rate" && selection.converted !== null;
+  const rate = query.measure.type === "conversion_rate" && selection.converted.length > 0;
   if (query.measure.type !== "unique_users" && !rate) return null;
   const typed = selection.visitorType !== null;
   if (typed && scope.firstSeenWatermark === undefined) return null;
@@ -267,17 +269,18 @@ function filteredVisitorRows(
   const [first, ...rest] = factors.map((f, i) => ({ sql: f, alias: trusted(`f${i}`) }));
   if (!first) throw new Error("query not answerable from filtered bitmaps");
   const { converted, visitorType } = selection;
+  const anyConverted = converted.length > 0;
   const intersected = join(
     [
       ...factors.map((_, i) => trusted(`f${i}.bits`)),
-      ...(converted ? [trusted("c.bits")] : []),
+      ...(anyConverted ? [trusted("c.bits")] : []),
       ...(visitorType === "new" ? [trusted("n.bits")] : []),
     ],
     " & ",
   );
   const joins = [
     ...rest.map((f) => sql`JOIN (${f.sql}) ${f.alias} ON ${f.alias}.day = f0.day AND ${f.alias}.chunk = f0.chunk`),
-    ...(converted ? [sql`JOIN converted c ON c.chunk = f0.chunk`] : []),
+    ...(anyConverted ? [sql`JOIN converted c ON c.chunk = f0.chunk`] : []),
     ...(visitorType === null
       ? []
       : [sql`${visitorType === "new" ? sql`` : sql`LEFT `}JOIN newcomers n ON n.chunk = f0.chunk`]),
@@ -300,17 +303,17 @@ function filteredVisitorRows(
   // The mixed actors' days of converted actors only (their events outside the bitmaps are raw), and
   // of the visitor type kept.
   const isIn = (set: string) => numberInSetSql(set, sql`x.number`);
-  const isConverted = converted ? isIn("converted") : sql`TRUE`;
+  const isConverted = anyConverted ? isIn("converted") : sql`TRUE`;
   const isTyped =
     visitorType === null ? sql`TRUE` : visitorType === "new" ? isIn("newcomers") : sql`NOT ${isIn("newcomers")}`;
   // The events read raw keep their actors by the same sets (and the events those sets read raw).
   const eventsScope = { ...scope, filters: scope.filters.filter((f) => !isConversionFilter(f) && !isVisitorFilter(f)) };
   const isNewcomer = newcomerActorSql(scope, sql`t.a`);
   const tailActorConditions = [
-    ...(converted ? [convertedActorSql(scope, sql`t.a`)] : []),
+    ...(anyConverted ? [convertedActorSql(scope, converted.length, sql`t.a`)] : []),
     ...(visitorType === null ? [] : [visitorType === "new" ? isNewcomer : sql`NOT ${isNewcomer}`]),
   ];
-  const ctes = sql`${converted ? sql`${convertedCtes(scope, watermark, converted)},` : sql``}
+  const ctes = sql`${anyConverted ? sql`${convertedCtes(scope, watermark, converted)},` : sql``}
     ${visitorType === null ? sql`` : sql`${newcomersCtes(scope)},`}
     mixed AS (
       SELECT x.day, x.chunk, x.bits FROM mixed_actor_bitmaps x WHERE ${tenantCondition(scope, "x")} AND ${days}

@@ -1,8 +1,8 @@
 // Goal bitmaps (goal_actor_bitmaps, kept by goal-bitmaps-refresh.ts): who completed each goal per
 // local day. They hold exactly the numbered actors of the goal's folded events, through late
 // arrivals, a goal created after its events, an edit and a new time zone; and the Goals rows (the
-// overview's goal_visitors) are answered from them, unfiltered and under drill-downs, equal to raw,
-// with arrivals not folded yet and while an edit waits for its rebuild.
+// overview's goal_visitors) are answered from them, unfiltered, under drill-downs and for the visitors
+// who did an event, equal to raw, with arrivals not folded yet and while an edit waits for its rebuild.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DemoGoal, demoGoalsWithIds, insertGoals } from "../../testing/demo-goals";
@@ -98,8 +98,12 @@ async function expectBitmapsOfGoals(zone = timezone) {
 const both = (input: QueryDefinitionInput, range: QueryRange) =>
   rolledEqualsRaw(tenant, input, range, { timezone, now });
 
-// Unfiltered and under a drill-down (filtered-overview.test.ts holds the Goals rows to raw in more views).
-const VIEWS: Filter[][] = [[], [{ field: "country", op: "equals", value: "US" }]];
+// Unfiltered, under a drill-down, and for the visitors who did an event (a custom event's row clicked:
+// the goal's set ANDed with the event's), alone and with the drill-down (filtered-overview.test.ts
+// holds the Goals rows to raw in more views).
+const US: Filter = { field: "country", op: "equals", value: "US" };
+const SIGNED_UP: Filter = { field: "performed", op: "equals", value: "signup" };
+const VIEWS: Filter[][] = [[], [US], [SIGNED_UP], [US, SIGNED_UP]];
 
 const RANGES: QueryRange[] = [
   { relative: "last_30_days" },
@@ -119,10 +123,15 @@ async function expectGoalRowsExact(ranges = RANGES, of: readonly DemoGoal[] = go
         };
         expect(await both(row, range), JSON.stringify({ goal: goal.name, filters, range })).toBe(true);
       }
-  for (const goal of of)
-    expect(await both({ kind: "metric", measure: { type: "goal_conversion_rate", goal: goal.id } }, ranges[0]!)).toBe(
-      true,
-    );
+  for (const filters of [[], [SIGNED_UP]])
+    for (const goal of of) {
+      const rate: QueryDefinitionInput = {
+        kind: "metric",
+        measure: { type: "goal_conversion_rate", goal: goal.id },
+        filters,
+      };
+      expect(await both(rate, ranges[0]!), JSON.stringify({ goal: goal.name, filters })).toBe(true);
+    }
 }
 
 describe("goal bitmaps", () => {
