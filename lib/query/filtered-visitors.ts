@@ -195,6 +195,16 @@ export function filteredVisitorsGroupedSql({ watermark }: FilteredVisitorsPlan):
   return grouped;
 }
 
+/**
+ * Per bucket of `interval` and chunk, the actors the scope's filters keep (its event's, if any): the
+ * sets unique users count, as a subquery of rows (b, chunk, bits), several rows per bucket and chunk
+ * (ORed by the reader). What retention under drill-down filters is made of (filtered-retention.ts).
+ */
+export function filteredVisitorSetsSql(watermark: string, scope: QueryScope, interval: "day" | "week"): Sql {
+  const { ctes, rows } = filteredVisitorRows(watermark, scope, { type: "unique_users" }, interval, undefined);
+  return sql`(WITH ${ctes} SELECT r.b, r.chunk, r.bits FROM ${rows} r)`;
+}
+
 /** The CTEs and rows (b, v, chunk, bits) of the filtered intersections, per bucket and breakdown value. */
 function filteredVisitorRows(
   watermark: string,

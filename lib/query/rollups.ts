@@ -11,7 +11,7 @@ import { wholeDayBounds, wholeDaysCondition } from "./edge-days";
 import { rolledHours, unrolledEventsSql } from "./edge-hours";
 import { actorHash, dimensionText, storedTextFilterCondition, textFilterCondition } from "./fields";
 import type { GroupedSql, Grouping, TopAndOtherSql } from "./measure";
-import type { Dimension, Filter, Measure, QueryDefinition } from "./schemas";
+import type { Dimension, Filter, Measure, QueryDefinition, RetentionQuery } from "./schemas";
 import { type QueryScope, tenantCondition } from "./scope";
 import { join, type Sql, sql, trusted } from "./sql";
 
@@ -114,13 +114,17 @@ export async function retentionDailyWatermark(
 ): Promise<string | null> {
   if (query.kind !== "retention" || scope.filters.length > 0) return null;
   const { rows } = await db.query<{ ok: boolean; watermark: string | null }>(
-    sql`SELECT date_trunc('day', ${scope.from}::timestamptz, ${scope.timezone}) = ${scope.from}::timestamptz
-           AND date_trunc('day', ${scope.to}::timestamptz, ${scope.timezone}) = ${scope.to}::timestamptz
-           AND ${dailyBitmapsSql(scope)}
-           AND ${wholeHoursSql(sql`date_trunc(${query.period}, ${scope.from}::timestamptz, ${scope.timezone})`, sql`${scope.to}::timestamptz`, scope.timezone)} AS ok,
+    sql`SELECT ${retentionRangeHeldSql(scope, query)} AND ${dailyBitmapsSql(scope)} AS ok,
         ${watermarkSql} AS watermark`.toQuery(),
   );
   return rows[0]?.ok ? (rows[0].watermark ?? null) : null;
+}
+
+/** SQL true when retention's periods are whole local days of the daily bitmaps: the range from one local midnight to another, the zone whole-hour throughout. */
+export function retentionRangeHeldSql(scope: QueryScope, query: RetentionQuery): Sql {
+  return sql`(date_trunc('day', ${scope.from}::timestamptz, ${scope.timezone}) = ${scope.from}::timestamptz
+           AND date_trunc('day', ${scope.to}::timestamptz, ${scope.timezone}) = ${scope.to}::timestamptz
+           AND ${wholeHoursSql(sql`date_trunc(${query.period}, ${scope.from}::timestamptz, ${scope.timezone})`, sql`${scope.to}::timestamptz`, scope.timezone)})`;
 }
 
 /**

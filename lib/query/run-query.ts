@@ -20,12 +20,11 @@ import { runBreakdown } from "./kinds/breakdown";
 import { runFunnel } from "./kinds/funnel";
 import { runMetric } from "./kinds/metric";
 import { runPaths } from "./kinds/paths";
-import { runRetention } from "./kinds/retention";
+import { derivedRetentionSource, runRetention } from "./kinds/retention";
 import { runTrend } from "./kinds/trend";
 import { changeOf, changeUnitOf } from "./measure-semantics";
 import { DEFAULT_RANGE, resolveRange } from "./range";
 import type { MetricResult, QueryResult } from "./results";
-import { retentionDailyWatermark } from "./rollups";
 import type { QueryDefinition, QueryRange } from "./schemas";
 import type { QueryScope } from "./scope";
 import { assertSessionDimensionsSupported } from "./session-dimensions";
@@ -241,14 +240,14 @@ async function runInSnapshot(
     raw || query.kind === "funnel" || query.kind === "retention"
       ? RAW_SOURCE
       : await groupedSourceFor(db, [scope, ...comparedScopes], query);
-  const retentionWatermark = raw ? null : await retentionDailyWatermark(db, scope, query);
-  let rollups = source.rollups || retentionWatermark !== null;
+  const retentionSource = raw ? null : await derivedRetentionSource(db, scope, query);
+  let rollups = source.rollups || retentionSource !== null;
   // Privacy hook: a range reaching back past retention is clamped (session rollups read id-less
   // sessions raw), and a comparison with a period past it dropped (lib/privacy/retention-clamp.ts).
   const kept = await clampToRetention(db, project, scope, {
     timezone,
     now,
-    fromAggregates: source.fromAggregates || retentionWatermark !== null,
+    fromAggregates: source.fromAggregates || retentionSource !== null,
     previousFrom: compares ? previous.from : undefined,
   });
   if (kept.notice) {
@@ -277,9 +276,7 @@ async function runInSnapshot(
         scope,
         query,
         now,
-        retentionWatermark
-          ? { kind: "daily", watermark: retentionWatermark }
-          : { kind: "raw", readers: (work) => withSnapshotReaders(db, RETENTION_EXTRA_READERS, work) },
+        retentionSource ?? { kind: "raw", readers: (work) => withSnapshotReaders(db, RETENTION_EXTRA_READERS, work) },
       );
       break;
     case "vitals":

@@ -6,8 +6,10 @@ import type pg from "pg";
 import { bitmapsFromNumbersSql, numberedActorsSql } from "../actor-bitmaps";
 import { allFiltersCondition } from "../conversion-filter";
 import { ACTOR_BUCKETS, actorBucket, actorHash } from "../fields";
+import { filteredPeriodsSql, filteredRetentionWatermark } from "../filtered-retention";
 import type { RetentionResult } from "../results";
-import type { RetentionQuery } from "../schemas";
+import { retentionDailyWatermark } from "../rollups";
+import type { QueryDefinition, RetentionQuery } from "../schemas";
 import { type QueryScope, tenantCondition } from "../scope";
 import { join, type Sql, sql, trusted } from "../sql";
 import { addInZone, seriesInZone } from "../zone-time";
@@ -21,7 +23,7 @@ export type ReaderSupply = <T>(work: (readers: Db[]) => Promise<T>) => Promise<T
 
 /**
  * Where retention reads who was active when: raw events (on the readers supplied, else the one
- * connection), or the daily actor bitmaps (see rollups).
+ * connection), the daily actor bitmaps (see rollups), or their filtered intersections.
  */
 export type RetentionSource =
   | {
@@ -30,7 +32,9 @@ export type RetentionSource =
       /** The fewest events (as the planner expects them) read bucket by bucket (default MIN_EVENTS_FOR_BUCKETS). */
       minEventsForBuckets?: number;
     }
-  | { kind: "daily"; watermark: string };
+  | { kind: "daily"; watermark: string }
+  /** The filtered intersections of the daily bitmaps, for drill-down filters they hold (filtered-retention.ts). */
+  | { kind: "filtered"; watermark: string };
 
 /** CTEs `sizes (cohort, size)` and `returns (cohort, k, n)` from raw events, for ranges of more periods than a mask holds: per user and period, did they start (in range) and return. */
 function rawCohortsSql(scope: QueryScope, query: RetentionQuery): Sql {
@@ -176,12 +180,10 @@ function maskCohortsSql(query: RetentionQuery, starts: Date[], patterns: Pattern
 /**
  * The same CTEs from the daily actor bitmaps (the range runs from one local midnight to another, no
  * filters) plus what arrived after the watermark: a period's starters and returners are ORs of its
- * days' bitmaps; a cohort is its period's starters AND NOT everyone who started in an earlier one
- * (a running OR); returns are bit counts of cohort AND a later period's returners.
+ * days' bitmaps.
  */
 function bitmapCohortsSql(scope: QueryScope, query: RetentionQuery, watermark: string): Sql {
   const tz = scope.timezone;
-  const days = daysPerPeriod(query);
   const since = sql`date_trunc(${query.period}, ${scope.from}::timestamptz, ${tz})`;
   const dayStart = sql`(x.day::timestamp AT TIME ZONE ${tz})`;
   const roles = sql`CROSS JOIN (VALUES ('start'), ('return')) roles(role)`;
@@ -209,6 +211,17 @@ function bitmapCohortsSql(scope: QueryScope, query: RetentionQuery, watermark: s
       ) m
       GROUP BY 1, 2, 3
     ),
+    ${cohortsOfPeriodsSql(scope, query)}`;
+}
+
+/**
+ * The CTEs `sizes` and `returns` from `per (p, role, chunk, bits)`, each period's starters and
+ * returners as actor sets: a cohort is its period's starters AND NOT everyone who started in an
+ * earlier one (a running OR); returns are bit counts of cohort AND a later period's returners.
+ */
+function cohortsOfPeriodsSql(scope: QueryScope, query: RetentionQuery): Sql {
+  const tz = scope.timezone;
+  return sql`
     cohorts AS (
       SELECT cohort, chunk, bits FROM (
         SELECT s.p AS cohort, s.chunk, CASE WHEN s.before IS NULL THEN s.bits ELSE s.bits & ~s.before END AS bits
@@ -219,10 +232,22 @@ function bitmapCohortsSql(scope: QueryScope, query: RetentionQuery, watermark: s
     ),
     sizes AS (SELECT cohort, sum(bit_count(bits))::int AS size FROM cohorts GROUP BY cohort),
     returns AS (
-      SELECT c.cohort, (((r.p AT TIME ZONE ${tz})::date - (c.cohort AT TIME ZONE ${tz})::date) / ${days}) AS k, sum(bit_count(c.bits & r.bits))::int AS n
+      SELECT c.cohort, (((r.p AT TIME ZONE ${tz})::date - (c.cohort AT TIME ZONE ${tz})::date) / ${daysPerPeriod(query)}) AS k, sum(bit_count(c.bits & r.bits))::int AS n
       FROM cohorts c JOIN per r ON r.role = 'return' AND r.chunk = c.chunk AND r.p >= c.cohort
       GROUP BY 1, 2
     ),`;
+}
+
+/** The derived source retention reads: the daily bitmaps unfiltered, their intersections under drill-down filters; null for raw events. */
+export async function derivedRetentionSource(
+  db: Db,
+  scope: QueryScope,
+  query: QueryDefinition,
+): Promise<RetentionSource | null> {
+  const daily = await retentionDailyWatermark(db, scope, query);
+  if (daily) return { kind: "daily", watermark: daily };
+  const filtered = await filteredRetentionWatermark(db, scope, query);
+  return filtered ? { kind: "filtered", watermark: filtered } : null;
 }
 
 export async function runRetention(
@@ -242,6 +267,8 @@ export async function runRetention(
   const starts = bounds[0]?.starts ?? [];
   let cohorts: Sql;
   if (source.kind === "daily") cohorts = bitmapCohortsSql(scope, query, source.watermark);
+  else if (source.kind === "filtered")
+    cohorts = sql`${filteredPeriodsSql(scope, query, source.watermark, starts[0] ?? scope.from)}, ${cohortsOfPeriodsSql(scope, query)}`;
   else if (starts.length > 0 && starts.length <= MASK_PERIODS) {
     cohorts = maskCohortsSql(query, starts, await maskPatterns(db, source, scope, query, starts));
   } else cohorts = rawCohortsSql(scope, query);
