@@ -51,6 +51,24 @@ async function openReport(page: Page, ws: Workspace, reportId: string) {
   await signIn(page, ws.email, ws.password);
   await page.goto(`/projects/${ws.projectId}/reports/${reportId}`);
   await expect(page.getByTestId("widget").first()).toBeVisible();
+  await untilSettled(page);
+}
+
+/**
+ * Waits until nothing still to come moves what is drawn: every widget's data, and the live line's
+ * first numbers. Gestures aim where things are when they are measured: a finger put down where a
+ * handle had been, on a page that moved since, pans it (and a sideways swipe goes back in history).
+ */
+async function untilSettled(page: Page) {
+  await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+  await expect(page.locator('[data-live="open"]')).toBeVisible();
+}
+
+/** The centre of a control, checked to be what the page has there. */
+async function pointOn(control: Locator) {
+  const at = center(await box(control));
+  expect(await control.evaluate((e, p) => e.contains(document.elementFromPoint(p.x, p.y)), at)).toBe(true);
+  return at;
 }
 
 /** The saved grids by widget title. */
@@ -81,6 +99,7 @@ async function expectPersisted(page: Page, reportId: string, expected: Partial<R
   const saved = await savedGrids(reportId);
   await page.reload();
   await expect(page.getByTestId("widget")).toHaveCount(Object.keys(saved).length);
+  await untilSettled(page);
   expect(await shownGrids(page)).toEqual(saved);
   expectNoOverlap(Object.values(saved).map((g) => ({ x: g.x, y: g.y, width: g.w, height: g.h })));
 }
@@ -141,7 +160,7 @@ test("the mouse moves a widget by its handle and resizes it by its corner, and b
   const reportId = await seedReport(ws, threeInARow);
   await openReport(page, ws, reportId);
 
-  const handle = center(await box(page.getByRole("button", { name: "Move C" })));
+  const handle = await pointOn(page.getByRole("button", { name: "Move C" }));
   const target = center(await box(widget(page, "A")));
   await page.mouse.move(handle.x, handle.y);
   await page.mouse.down();
@@ -151,7 +170,7 @@ test("the mouse moves a widget by its handle and resizes it by its corner, and b
   await expectPersisted(page, reportId, { C: { x: 0, y: 0 }, A: { x: 4, y: 0 }, B: { x: 8, y: 0 } });
 
   const step = await gridStep(page);
-  const corner = center(await box(page.getByRole("button", { name: "Resize A" })));
+  const corner = await pointOn(page.getByRole("button", { name: "Resize A" }));
   await page.mouse.move(corner.x, corner.y);
   await page.mouse.down();
   await page.mouse.move(corner.x + 2 * step.col, corner.y + step.row, { steps: 15 });
@@ -183,14 +202,14 @@ test.describe("on a touch screen", () => {
 
     await swipe(
       page,
-      center(await box(page.getByRole("button", { name: "Move A" }))),
+      await pointOn(page.getByRole("button", { name: "Move A" })),
       center(await box(widget(page, "C"))),
     );
     await expect.poll(() => shownOrder(page)).toEqual(["B", "C", "A"]);
     await expectPersisted(page, reportId, { B: { x: 0, y: 0 }, C: { x: 4, y: 0 }, A: { x: 8, y: 0 } });
 
     const step = await gridStep(page);
-    const corner = center(await box(page.getByRole("button", { name: "Resize B" })));
+    const corner = await pointOn(page.getByRole("button", { name: "Resize B" }));
     await swipe(page, corner, { x: corner.x + 4 * step.col, y: corner.y + 2 * step.row });
     await expectPersisted(page, reportId, {
       B: { x: 0, y: 0, w: 8, h: 5 },

@@ -1,7 +1,8 @@
 "use client";
 // "Active now": visitors in the last 5 minutes and events in the last minute, pushed by the
 // project's stream as events arrive (the page opens it once: useProjectLive). The dot is green
-// while the stream is connected, and then the page's numbers are live.
+// while the stream is connected, and then the page's numbers are live. Dashes stand for the numbers
+// until the first arrive.
 import type { ProjectLiveState } from "@/components/hooks/use-project-live";
 import { formatNumber, pluralForm } from "@/components/widgets/format";
 import { useLocale } from "@/components/widgets/use-locale";
@@ -23,12 +24,12 @@ export function ActiveNow({ live, status }: ProjectLiveState) {
       <span>
         <span data-testid="active-now">{live ? formatNumber(live.active_visitors, locale) : "–"}</span> active now
       </span>
-      {live && (
-        <span className="text-slate-600 dark:text-slate-400">
-          · <span data-testid="events-last-minute">{formatNumber(live.events_last_minute, locale)}</span>{" "}
-          {pluralForm(live.events_last_minute, { one: "event", other: "events" }, locale)} in the last minute
-        </span>
-      )}
+      {/* Drawn before the first numbers too, so the line keeps its width and nothing beside or below it moves when they come. */}
+      <span className="text-slate-600 dark:text-slate-400">
+        · <span data-testid="events-last-minute">{live ? formatNumber(live.events_last_minute, locale) : "–"}</span>{" "}
+        {live ? pluralForm(live.events_last_minute, { one: "event", other: "events" }, locale) : "events"} in the last
+        minute
+      </span>
     </p>
   );
 }
