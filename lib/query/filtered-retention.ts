@@ -9,11 +9,12 @@
 import "server-only";
 import type pg from "pg";
 import { isConversionFilter } from "./conversion-filter";
+import { actorHash } from "./fields";
 import { filteredVisitorSetsSql, filteredVisitorsPlanIfAnswerable } from "./filtered-visitors";
 import { isVisitorFilter } from "./first-seen";
 import { retentionRangeHeldSql } from "./rollups";
 import { type QueryDefinition, type RetentionQuery, trendQuerySchema } from "./schemas";
-import type { QueryScope } from "./scope";
+import { type QueryScope, tenantCondition } from "./scope";
 import { type Sql, sql } from "./sql";
 
 /**
@@ -57,11 +58,17 @@ export function filteredPeriodsSql(
   watermark: string,
   periodsFrom: Date,
 ): Sql {
-  const starters = filteredVisitorSetsSql(watermark, { ...scope, event: query.start_event }, query.period);
+  // Actors not numbered yet (arrived after the watermark) get one number on both sides.
+  const arrived = sql`SELECT ${actorHash("e")} AS a FROM events e
+    WHERE ${tenantCondition(scope, "e")} AND e.received_at > ${watermark}::timestamptz AND e.actor IS NOT NULL
+      AND e.name IN (${query.start_event}, ${query.return_event})
+      AND e.timestamp >= ${periodsFrom}::timestamptz AND e.timestamp < ${scope.to}::timestamptz`;
+  const starters = filteredVisitorSetsSql(watermark, { ...scope, event: query.start_event }, query.period, arrived);
   const returners = filteredVisitorSetsSql(
     watermark,
     { ...scope, event: query.return_event, from: periodsFrom },
     query.period,
+    arrived,
   );
   return sql`
     per AS (

@@ -199,9 +199,16 @@ export function filteredVisitorsGroupedSql({ watermark }: FilteredVisitorsPlan):
  * Per bucket of `interval` and chunk, the actors the scope's filters keep (its event's, if any): the
  * sets unique users count, as a subquery of rows (b, chunk, bits), several rows per bucket and chunk
  * (ORed by the reader). What retention under drill-down filters is made of (filtered-retention.ts).
+ * Actors without a number yet are numbered by their rank among `shared` (numberedActorsSql), so
+ * that sets made apart in one statement agree.
  */
-export function filteredVisitorSetsSql(watermark: string, scope: QueryScope, interval: "day" | "week"): Sql {
-  const { ctes, rows } = filteredVisitorRows(watermark, scope, { type: "unique_users" }, interval, undefined);
+export function filteredVisitorSetsSql(
+  watermark: string,
+  scope: QueryScope,
+  interval: "day" | "week",
+  shared: Sql,
+): Sql {
+  const { ctes, rows } = filteredVisitorRows(watermark, scope, { type: "unique_users" }, interval, undefined, shared);
   return sql`(WITH ${ctes} SELECT r.b, r.chunk, r.bits FROM ${rows} r)`;
 }
 
@@ -212,6 +219,8 @@ function filteredVisitorRows(
   measure: Measure,
   interval: Grouping["interval"],
   dimension: Dimension | undefined,
+  /** The actors without a number the tail's temporary numbers are ranked among (numberedActorsSql). */
+  shared?: Sql,
 ): { ctes: Sql; rows: Sql } {
   const selection = measure.type === "unique_users" ? selectionOf(scope, dimension) : null;
   if (!selection || interval === "hour") throw new Error("query not answerable from filtered bitmaps");
@@ -355,7 +364,7 @@ function filteredVisitorRows(
       WHERE ${tenantCondition(scope, "x")} AND ${days} AND ${allOf(mixedConditions)} AND ${isConverted} AND ${isTyped}
         AND NOT ${keptOnly}::boolean
       UNION ALL
-      ${numberedActorsSql(scope, "tail", ["b", "v"])}
+      ${numberedActorsSql(scope, "tail", ["b", "v"], shared)}
     ),
     extra_bitmaps AS (${trusted(bitmapsFromNumbersSql("numbered", ["b", "v"]))})`;
   return {
