@@ -4,6 +4,7 @@
 import { loadavg } from "node:os";
 import { getPool } from "../lib/db/client";
 import { copyFrom } from "../lib/db/copy-from";
+import { EMBEDDED_SERVER_SETTINGS } from "../lib/db/embedded";
 import { ensureEventPartitions } from "../lib/db/partitions";
 import { generateDemoEvents } from "../lib/demo/generate-events";
 import { csvColumns, csvLine } from "../lib/ingest/event-csv";
@@ -205,6 +206,23 @@ export async function serverSettings(): Promise<Record<string, string>> {
           : r.setting,
     ]),
   );
+}
+
+/**
+ * The embedded server's settings (lib/db/embedded.ts) this server runs without, as "name: value
+ * (embedded: value)": a data directory reused with a server started by hand (pg_ctl) keeps
+ * PostgreSQL's defaults unless they are passed, and its numbers are not comparable.
+ */
+export async function settingsNotEmbedded(): Promise<string[]> {
+  const expected = EMBEDDED_SERVER_SETTINGS.map((setting) => setting.split("=") as [string, string]);
+  const { rows } = await getPool().query<{ name: string; value: string }>(
+    "SELECT name, current_setting(name) AS value FROM unnest($1::text[]) AS name",
+    [expected.map(([name]) => name)],
+  );
+  const actual = new Map(rows.map((row) => [row.name, row.value]));
+  return expected
+    .filter(([name, value]) => actual.get(name)?.toLowerCase() !== value.toLowerCase())
+    .map(([name, value]) => `${name}: ${actual.get(name)} (embedded: ${value})`);
 }
 
 /** The machine's load averages (1, 5, 15 minutes), as `uptime` prints them: on a shared machine every number is read with them. */

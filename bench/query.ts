@@ -22,6 +22,7 @@ import {
   refreshUntilCaughtUp,
   seconds,
   serverSettings,
+  settingsNotEmbedded,
   type Workspace,
 } from "./dataset";
 import { explainStatements, installCapture } from "./query-explain";
@@ -268,6 +269,11 @@ async function main(): Promise<number> {
     console.log(
       `PostgreSQL ${pg.server_version} (${db.embedded ? "embedded" : "DATABASE_URL"}): shared_buffers ${pg.shared_buffers}, work_mem ${pg.work_mem}, max_parallel_workers_per_gather ${pg.max_parallel_workers_per_gather}, jit ${pg.jit}`,
     );
+    const unlike = db.embedded ? await settingsNotEmbedded() : [];
+    if (unlike.length > 0)
+      console.log(
+        `WARNING: this server was not started with the embedded server's settings (${unlike.join("; ")}): start it with them (lib/db/embedded.ts) or the numbers are not comparable.`,
+      );
 
     // 1. Data: reuse the project's events when it already holds enough.
     const heldBefore = await countEvents(ws);

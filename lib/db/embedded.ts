@@ -66,7 +66,8 @@ function machineMemory(): number {
   return Math.min(os.totalmem(), process.constrainedMemory() || Infinity);
 }
 
-const serverSettings = [
+/** Each `name=value`, passed to the server as `-c name=value`. */
+export const EMBEDDED_SERVER_SETTINGS = [
   "listen_addresses=127.0.0.1",
   "jit=off",
   "max_connections=200",
@@ -133,7 +134,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     // As root, PostgreSQL refuses to run; the library then runs it as the "postgres" OS user.
     createPostgresUser: true,
     initdbFlags: ["--encoding=UTF8"],
-    postgresFlags: serverSettings.flatMap((setting) => ["-c", setting]),
+    postgresFlags: EMBEDDED_SERVER_SETTINGS.flatMap((setting) => ["-c", setting]),
     onLog: options.onLog ?? (() => undefined),
     onError: (error) => options.onLog?.(String(error)),
   });
