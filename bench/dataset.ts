@@ -215,14 +215,18 @@ export async function serverSettings(): Promise<Record<string, string>> {
  */
 export async function settingsNotEmbedded(): Promise<string[]> {
   const expected = EMBEDDED_SERVER_SETTINGS.map((setting) => setting.split("=") as [string, string]);
-  const { rows } = await getPool().query<{ name: string; value: string }>(
-    "SELECT name, current_setting(name) AS value FROM unnest($1::text[]) AS name",
-    [expected.map(([name]) => name)],
+  // A size is shown in the largest unit that divides it (8192MB as 8GB): sizes compare as bytes.
+  const { rows } = await getPool().query<{ name: string; value: string; same: boolean }>(
+    `SELECT s.name, current_setting(s.name) AS value,
+            CASE WHEN s.embedded ~ '^[0-9]+ *[kMGT]B$' THEN pg_size_bytes(current_setting(s.name)) = pg_size_bytes(s.embedded)
+                 ELSE lower(current_setting(s.name)) = lower(s.embedded) END AS same
+     FROM unnest($1::text[], $2::text[]) AS s(name, embedded)`,
+    [expected.map(([name]) => name), expected.map(([, value]) => value)],
   );
-  const actual = new Map(rows.map((row) => [row.name, row.value]));
-  return expected
-    .filter(([name, value]) => actual.get(name)?.toLowerCase() !== value.toLowerCase())
-    .map(([name, value]) => `${name}: ${actual.get(name)} (embedded: ${value})`);
+  const embedded = new Map(expected);
+  return rows
+    .filter((row) => !row.same)
+    .map((row) => `${row.name}: ${row.value} (embedded: ${embedded.get(row.name)})`);
 }
 
 /** The machine's load averages (1, 5, 15 minutes), as `uptime` prints them: on a shared machine every number is read with them. */

@@ -177,6 +177,20 @@ describe("conversion filters", () => {
     expect(await value({ kind: "metric", event: "pageview", filters })).toBe(pageviews);
   });
 
+  it("keeps nobody when one of several keeps nobody, from the bitmaps", async () => {
+    // The ANDed sets are empty: no chunk row, where the kept actors are counted as they are too.
+    const filters = [signedUp, did("never_happened")];
+    const visitors = await run({ kind: "metric", measure: { type: "unique_users" }, filters });
+    expect([(visitors.data as MetricResult).value, visitors.usedRollups]).toEqual([0, true]);
+    const countries = await run({
+      kind: "breakdown",
+      dimension: "country",
+      measure: { type: "unique_users" },
+      filters,
+    });
+    expect([(countries.data as BreakdownResult).rows, countries.usedRollups]).toEqual([[], true]);
+  });
+
   it("counts only what was done in the range", async () => {
     // From the 29th: bob and carol sign up; alice signed up on the 27th (her purchase on the 29th is in range).
     const range: QueryRange = { from: "2026-03-29", to: "2026-03-30" };

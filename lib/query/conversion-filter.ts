@@ -96,7 +96,8 @@ export function allFiltersCondition(scope: QueryScope, alias = "e"): Sql {
 /**
  * Whether derived sources may be asked: a query measuring a goal (lib/query/goals.ts) is answered
  * from raw events; one with a conversion or visitor filter (an actor's first seen) only by the
- * sources that keep actors (sources.ts), and retention only without filters (rollups.ts).
+ * sources that keep actors (sources.ts), and retention without filters (rollups.ts) or under the
+ * drill-down filters the filtered intersections hold (filtered-retention.ts).
  */
 export function rollupsMayAnswer(query: QueryDefinition): boolean {
   return !("measure" in query && isGoalMeasure(query.measure.type));

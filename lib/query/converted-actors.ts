@@ -1,7 +1,8 @@
 // The actors a conversion filter keeps, as a set of actor numbers the filtered visitors
-// (filtered-visitors.ts) AND with every day's intersection: "visitors who did signup" (performed
-// equals or in: what clicking a custom event on the overview applies), and a goal filter (what the
-// Goals panel's rows are under a drill-down):
+// (filtered-visitors.ts) AND with every day's intersection, or count as they are for one number
+// under conversion filters alone: "visitors who did signup" (performed equals or in: what clicking a
+// custom event on the overview applies), and a goal filter (what the Goals panel's rows are under a
+// drill-down):
 // - any goal whose bitmaps are complete for its definition and the query's zone: its daily bitmaps
 //   (goal_actor_bitmaps, kept by goal-bitmaps-refresh.ts); until then (a goal just created or
 //   edited, a zone other than the project's):

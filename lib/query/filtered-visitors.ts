@@ -16,10 +16,11 @@
 // keeps the actors who did one of its events anywhere in the range (several keep those in every
 // one's set: a Goals row under "visitors who did signup"): the OR of those events' daily
 // bitmaps over the range's whole days, with the actors of its partial days and later arrivals added
-// by number. Every day's intersection is ANDed with that set, and so are the mixed actors' days;
-// the events read raw (partial days, arrivals) keep the actors in it (or in its raw part, for those
-// without a number). So unique users and the conversion rate under it are exact without reading the
-// kept actors' events.
+// by number. Every day's intersection is ANDed with that set, and so are the mixed actors' days
+// (but one number under conversion filters alone is the set itself: each kept actor did an event in
+// the range); the events read raw (partial days, arrivals) keep the actors in it (or in its raw
+// part, for those without a number). So unique users and the conversion rate under it are exact
+// without reading the kept actors' events.
 //
 // A visitor type filter ("visitor_type = new", what the New vs returning panel's new visitors are
 // under a drill-down) is ANDed the same way with the range's new visitors (first-seen-bitmaps.ts),
@@ -136,8 +137,9 @@ function selectionOf(
 }
 
 /**
- * Whether the existing daily bitmaps answer the query straight (rollups.ts): no filters but on the
- * breakdown's own dimension, or only on the event name without a breakdown (and no conversion filter).
+ * Whether the existing daily bitmaps answer the query straight (rollups.ts): no conversion or visitor
+ * type filter, and no filters but on the breakdown's own dimension, or only on the event name without
+ * a breakdown.
  */
 function answeredByValueBitmaps(selection: Selection): boolean {
   if (selection.converted.length > 0 || selection.visitorType !== null) return false;
@@ -284,53 +286,77 @@ function filteredVisitorRows(
   // repeat (read and ANDed, 20-30 ms of every Goals row at 10M events).
   const keptOnly =
     factors.length === 0 && selection.converted.length > 0 && selection.visitorType === null && interval === undefined;
-  if (factors.length === 0) {
-    // Only a conversion filter: any event's bitmaps (name ''), ANDed with the converted below.
+  if (factors.length === 0 && !keptOnly) {
+    // Otherwise only conversion or visitor type filters: any event's bitmaps (name ''), ANDed with
+    // their sets below.
     factors.push(sql`
         SELECT x.day, x.chunk, NULL::text AS v, x.bits FROM event_actor_bitmaps x
         WHERE ${tenantCondition(scope, "x")} AND ${days} AND x.name = ''`);
   }
-  const [first, ...rest] = factors.map((f, i) => ({ sql: f, alias: trusted(`f${i}`) }));
-  if (!first) throw new Error("query not answerable from filtered bitmaps");
   const { converted, visitorType } = selection;
   const anyConverted = converted.length > 0;
-  const intersected = join(
-    [
-      ...factors.map((_, i) => trusted(`f${i}.bits`)),
-      ...(anyConverted ? [trusted("c.bits")] : []),
-      ...(visitorType === "new" ? [trusted("n.bits")] : []),
-    ],
-    " & ",
-  );
-  const joins = [
-    ...rest.map((f) => sql`JOIN (${f.sql}) ${f.alias} ON ${f.alias}.day = f0.day AND ${f.alias}.chunk = f0.chunk`),
-    ...(anyConverted ? [sql`JOIN converted c ON c.chunk = f0.chunk`] : []),
-    ...(visitorType === null
-      ? []
-      : [sql`${visitorType === "new" ? sql`` : sql`LEFT `}JOIN newcomers n ON n.chunk = f0.chunk`]),
-  ];
-  // Bits less a set that may have no row for the chunk.
-  const without = (bits: Sql, alias: string) =>
-    sql`CASE WHEN ${trusted(alias)}.bits IS NULL THEN ${bits} ELSE (${bits}) & ~${trusted(alias)}.bits END`;
-  // The pair's factor comes first and carries the breakdown's values when they are its own.
-  const breakdownValue = groupBy ? trusted(`f${inPair(groupBy) ? 0 : factors.length - 1}.v`) : sql`NULL::text`;
-
-  // The mixed actors' own events, and the arrivals after the watermark, as bitmaps built on the fly.
-  const comboValue = (dimension: RolledDimension) => trusted(`NULLIF(x.${dimension}, '')`);
-  const mixedConditions = [
-    ...names,
-    ...[...byDimension.entries()].flatMap(([dimension, filters]) =>
-      filters.map((f) => textFilterCondition(f, comboValue(dimension))),
-    ),
-  ];
   const dayStart = (alias: string) => sql`(${trusted(`${alias}.day`)}::timestamp AT TIME ZONE ${tz})`;
-  // The mixed actors' days of converted actors only (their events outside the bitmaps are raw), and
-  // of the visitor type kept.
-  const isIn = (set: string) => numberInSetSql(set, sql`x.number`);
-  const isConverted = anyConverted ? isIn("converted") : sql`TRUE`;
-  const isTyped =
-    visitorType === null ? sql`TRUE` : visitorType === "new" ? isIn("newcomers") : sql`NOT ${isIn("newcomers")}`;
-  // The events read raw keep their actors by the same sets (and the events those sets read raw).
+
+  // Per day and chunk, the factors and the filters' sets ANDed, less that day's mixed actors (added
+  // back from their own events below).
+  const intersectedCells = (): Sql => {
+    const [first, ...rest] = factors.map((f, i) => ({ sql: f, alias: trusted(`f${i}`) }));
+    if (!first) throw new Error("query not answerable from filtered bitmaps");
+    const intersected = join(
+      [
+        ...factors.map((_, i) => trusted(`f${i}.bits`)),
+        ...(anyConverted ? [trusted("c.bits")] : []),
+        ...(visitorType === "new" ? [trusted("n.bits")] : []),
+      ],
+      " & ",
+    );
+    const joins = [
+      ...rest.map((f) => sql`JOIN (${f.sql}) ${f.alias} ON ${f.alias}.day = f0.day AND ${f.alias}.chunk = f0.chunk`),
+      ...(anyConverted ? [sql`JOIN converted c ON c.chunk = f0.chunk`] : []),
+      ...(visitorType === null
+        ? []
+        : [sql`${visitorType === "new" ? sql`` : sql`LEFT `}JOIN newcomers n ON n.chunk = f0.chunk`]),
+    ];
+    // Bits less a set that may have no row for the chunk.
+    const without = (bits: Sql, alias: string) =>
+      sql`CASE WHEN ${trusted(alias)}.bits IS NULL THEN ${bits} ELSE (${bits}) & ~${trusted(alias)}.bits END`;
+    // The pair's factor comes first and carries the breakdown's values when they are its own.
+    const breakdownValue = groupBy ? trusted(`f${inPair(groupBy) ? 0 : factors.length - 1}.v`) : sql`NULL::text`;
+    return sql`
+      SELECT ${bucketOf(dayStart("f0"))} AS b, ${breakdownValue} AS v, f0.chunk,
+             ${visitorType === "returning" ? without(without(intersected, "m"), "n") : without(intersected, "m")} AS bits
+      FROM (${first.sql}) f0
+      ${join(joins, "\n")}
+      LEFT JOIN (
+        SELECT x.day, x.chunk, x.bits FROM mixed_actor_bitmaps x WHERE ${tenantCondition(scope, "x")} AND ${days}
+      ) m ON m.day = f0.day AND m.chunk = f0.chunk`;
+  };
+  const cells = keptOnly
+    ? sql`SELECT NULL::timestamptz AS b, NULL::text AS v, c.chunk, c.bits FROM converted c`
+    : intersectedCells();
+
+  // The mixed actors' days matching the filters, of converted actors only (their events outside the
+  // bitmaps are raw) and of the visitor type kept: numbers made bitmaps with the tail's.
+  const mixedActorDays = (): Sql => {
+    const comboValue = (dimension: RolledDimension) => trusted(`NULLIF(x.${dimension}, '')`);
+    const mixedConditions = [
+      ...names,
+      ...[...byDimension.entries()].flatMap(([dimension, filters]) =>
+        filters.map((f) => textFilterCondition(f, comboValue(dimension))),
+      ),
+    ];
+    const isIn = (set: string) => numberInSetSql(set, sql`x.number`);
+    const isConverted = anyConverted ? isIn("converted") : sql`TRUE`;
+    const isTyped =
+      visitorType === null ? sql`TRUE` : visitorType === "new" ? isIn("newcomers") : sql`NOT ${isIn("newcomers")}`;
+    return sql`
+      SELECT ${bucketOf(dayStart("x"))} AS b, ${groupBy ? comboValue(groupBy) : sql`NULL::text`} AS v, x.number
+      FROM mixed_actor_days x
+      WHERE ${tenantCondition(scope, "x")} AND ${days} AND ${allOf(mixedConditions)} AND ${isConverted} AND ${isTyped}`;
+  };
+
+  // The arrivals after the watermark and the partial days, read raw: they keep their actors by the
+  // same sets (and the events those sets read raw).
   const eventsScope = { ...scope, filters: scope.filters.filter((f) => !isConversionFilter(f) && !isVisitorFilter(f)) };
   const isNewcomer = newcomerActorSql(scope, sql`t.a`);
   const tailActorConditions = [
@@ -339,19 +365,7 @@ function filteredVisitorRows(
   ];
   const ctes = sql`${anyConverted ? sql`${convertedCtes(scope, watermark, converted)},` : sql``}
     ${visitorType === null ? sql`` : sql`${newcomersCtes(scope)},`}
-    mixed AS (
-      SELECT x.day, x.chunk, x.bits FROM mixed_actor_bitmaps x WHERE ${tenantCondition(scope, "x")} AND ${days}
-    ),
-    cells AS (${
-      keptOnly
-        ? sql`SELECT NULL::timestamptz AS b, NULL::text AS v, c.chunk, c.bits FROM converted c`
-        : sql`
-      SELECT ${bucketOf(dayStart("f0"))} AS b, ${breakdownValue} AS v, f0.chunk,
-             ${visitorType === "returning" ? without(without(intersected, "m"), "n") : without(intersected, "m")} AS bits
-      FROM (${first.sql}) f0
-      ${join(joins, "\n")}
-      LEFT JOIN mixed m ON m.day = f0.day AND m.chunk = f0.chunk`
-    }),
+    cells AS (${cells}),
     tail AS (
       SELECT t.b, t.v, t.a FROM (
         ${undailiedEventsSql(eventsScope, watermark, sql`${bucketOf(sql`e.timestamp`)} AS b, ${groupBy ? dimensionText(groupBy, "e") : sql`NULL::text`} AS v, ${actorHash("e")} AS a`)}
@@ -359,11 +373,7 @@ function filteredVisitorRows(
       WHERE ${allOf(tailActorConditions)}
     ),
     numbered AS (
-      SELECT ${bucketOf(dayStart("x"))} AS b, ${groupBy ? comboValue(groupBy) : sql`NULL::text`} AS v, x.number
-      FROM mixed_actor_days x
-      WHERE ${tenantCondition(scope, "x")} AND ${days} AND ${allOf(mixedConditions)} AND ${isConverted} AND ${isTyped}
-        AND NOT ${keptOnly}::boolean
-      UNION ALL
+      ${keptOnly ? sql`` : sql`${mixedActorDays()} UNION ALL`}
       ${numberedActorsSql(scope, "tail", ["b", "v"], shared)}
     ),
     extra_bitmaps AS (${trusted(bitmapsFromNumbersSql("numbered", ["b", "v"]))})`;
