@@ -507,6 +507,15 @@ it("reads a property's events through property_events, with arrivals after the r
     { kind: "metric", measure: { type: "unique_users" }, filters },
     { kind: "metric", measure: { type: "sessions" }, filters },
     { kind: "breakdown", dimension: "country", measure: { type: "count" }, filters },
+    // The rows carry their event's name: the query's event and its filters on it narrow them too.
+    { kind: "metric", measure: { type: "count" }, event: "signup", filters },
+    { kind: "metric", measure: { type: "count" }, event: "pageview", filters },
+    {
+      kind: "breakdown",
+      dimension: "event",
+      measure: { type: "count" },
+      filters: [...filters, { field: "event", op: "not_in", value: ["pageview", "cta_click"] }],
+    },
   ]);
   const expectExact = async () => {
     for (const query of queries) {
@@ -542,13 +551,13 @@ it("reads a property's events through property_events, with arrivals after the r
   await refreshRollups(getPool(), { wait: true });
   await expectExact();
   const stored = await getPool().query(
-    "SELECT key, value FROM property_events WHERE project_id = $1 AND value LIKE 'enterprise-%' ORDER BY timestamp",
+    "SELECT name, key, value FROM property_events WHERE project_id = $1 AND value LIKE 'enterprise-%' ORDER BY timestamp",
     [tenant.projectId],
   );
   expect(stored.rows).toEqual([
-    { key: "plan", value: long.slice(0, 100) },
-    { key: "plan", value: long.slice(0, 100) },
-    { key: "plan", value: long.slice(0, 100) },
+    { name: "signup", key: "plan", value: long.slice(0, 100) },
+    { name: "signup", key: "plan", value: long.slice(0, 100) },
+    { name: "signup", key: "plan", value: long.slice(0, 100) },
   ]);
 }, 120_000);
 

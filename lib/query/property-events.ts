@@ -7,13 +7,15 @@
 //
 // A filter narrows the events when it only passes events that carry its top-level property: equals,
 // in, is set, contains, matches and the numeric comparisons (not the negative ones, which pass events
-// without it). Equality to a string and `in` narrow to the values too (the text ->> gives, as stored).
+// without it). Equality to a string and `in` narrow to the values too (the text ->> gives, as stored),
+// and the query's conditions on the event name to its events (each row carries its event's name).
 import "server-only";
 import type pg from "pg";
+import { dimensionText, textFilterCondition } from "./fields";
 import { watermarkSql } from "./rollups";
 import type { Filter } from "./schemas";
 import { type QueryScope, tenantCondition } from "./scope";
-import { type Sql, sql } from "./sql";
+import { join, type Sql, sql } from "./sql";
 
 const NARROWING = new Set<Filter["op"]>(["equals", "in", "is_set", "contains", "matches", "gt", "gte", "lt", "lte"]);
 
@@ -46,6 +48,18 @@ function narrowingFilter(filters: readonly Filter[]): Narrowing | null {
 export const hasNarrowingFilter = (filters: readonly Filter[]): boolean => narrowingFilter(filters) !== null;
 
 /**
+ * The scope's conditions on the event name (its event, its filters on the event field) on the
+ * property rows p: the rows carry their event's name, so the events they leave out could not pass.
+ */
+function namesCondition(scope: QueryScope): Sql {
+  const conditions = scope.filters
+    .filter((filter) => filter.field === "event")
+    .map((filter) => textFilterCondition(filter, dimensionText("event", "p")));
+  if (scope.event !== undefined) conditions.push(sql`p.name = ${scope.event}`);
+  return conditions.length ? join(conditions, " AND ") : sql`TRUE`;
+}
+
+/**
  * The relation raw queries read the scope's events from (alias it e): events, or with the rollup
  * watermark set on the scope (propertyWatermark) and a narrowing filter among its filters, the
  * events property_events names for it up to the watermark and every event after it.
@@ -63,7 +77,8 @@ export function eventsOf(scope: QueryScope): Sql {
       AND (e.timestamp, e.event_id) IN (
         SELECT p.timestamp, p.event_id FROM property_events p
         WHERE ${tenantCondition(scope, "p")} AND p.key = ${narrowing.key} ${values}
-          AND p.timestamp >= ${scope.from}::timestamptz AND p.timestamp < ${scope.to}::timestamptz)
+          AND p.timestamp >= ${scope.from}::timestamptz AND p.timestamp < ${scope.to}::timestamptz
+          AND ${namesCondition(scope)})
     UNION ALL
     SELECT e.* FROM events e WHERE ${tenantCondition(scope, "e")} AND e.received_at > ${watermark}
   )`;
