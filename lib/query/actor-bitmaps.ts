@@ -57,6 +57,8 @@ export function bitmapsFromNumbersSql(relation: string, keys: readonly string[])
  * Each distinct actor (and each `shared` brings) is looked up by the index, one probe each: the relation is a few partial
  * days at most, but the planner cannot see how few (its ranges are computed in the statement) and
  * once hashed all of project_actors instead (1.9M actors: 0.8 s for 15k lookups of 6 µs each).
+ * In the index's order, each probe finds its pages where the one before left them (13.8k probes
+ * of the unfiltered overview's previous period: 80 → 54 ms).
  * Two sets numbered apart and then compared (retention's starters and returners) pass `shared`, a
  * relation (a) holding every actor either may hold without a number: the arrivals after the
  * watermark, where alone such actors are. Ranked among those, an actor has one number in both.
@@ -70,7 +72,7 @@ export function numberedActorsSql(
   const keyList = trusted(keys.map((k) => `x.${k}`).join(", "));
   const known = sql`known AS MATERIALIZED (
       SELECT d.a, (SELECT p.number FROM project_actors p WHERE ${tenantCondition(scope, "p")} AND p.actor = d.a) AS number
-      FROM (SELECT DISTINCT a FROM ${trusted(relation)} WHERE a IS NOT NULL) d
+      FROM (SELECT DISTINCT a FROM ${trusted(relation)} WHERE a IS NOT NULL ORDER BY a) d
     )`;
   const top = sql`CROSS JOIN (SELECT COALESCE(max(q.number), -1) AS top FROM project_actors q WHERE ${tenantCondition(scope, "q")}) t`;
   // Parenthesised: it is also one branch of a UNION.
