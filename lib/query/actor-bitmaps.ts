@@ -54,9 +54,10 @@ export function bitmapsFromNumbersSql(relation: string, keys: readonly string[])
  * SQL selecting (keys..., number) for a relation of (keys..., a) actor hashes that no stored bitmap
  * covers yet (partial days, arrivals after the watermark): a known actor keeps its number, an actor
  * not numbered yet gets one after the project's last, so it lands in no stored bitmap's bits.
- * Each distinct actor (and each `shared` brings) is looked up by the index, one probe each: the relation is a few partial
- * days at most, but the planner cannot see how few (its ranges are computed in the statement) and
- * once hashed all of project_actors instead (1.9M actors: 0.8 s for 15k lookups of 6 µs each).
+ * Each distinct actor (and each `shared` brings) is looked up by the index, one probe each: the
+ * relation is a few partial days at most, but the planner cannot see how few (its ranges are
+ * computed in the statement) and once hashed all of project_actors instead (1.9M actors: 0.8 s for
+ * 15k lookups of 6 µs each).
  * In the index's order, each probe finds its pages where the one before left them (13.8k probes
  * of the unfiltered overview's previous period: 80 → 54 ms).
  * Two sets numbered apart and then compared (retention's starters and returners) pass `shared`, a
@@ -89,8 +90,12 @@ export function numberedActorsSql(
     WITH ${known},
     fresh AS MATERIALIZED (
       SELECT u.a, dense_rank() OVER (ORDER BY u.a) AS r
-      FROM (SELECT z.a FROM (${shared}) z UNION SELECT k.a FROM known k WHERE k.number IS NULL) u
-      WHERE (SELECT p.number FROM project_actors p WHERE ${tenantCondition(scope, "p")} AND p.actor = u.a) IS NULL
+      FROM (
+        SELECT z.a FROM (${shared}) z
+        WHERE (SELECT p.number FROM project_actors p WHERE ${tenantCondition(scope, "p")} AND p.actor = z.a) IS NULL
+        UNION
+        SELECT k.a FROM known k WHERE k.number IS NULL
+      ) u
     )
     SELECT ${keyList}, COALESCE(n.number, t.top + f.r) AS number
     FROM ${trusted(relation)} x
