@@ -56,6 +56,8 @@ const DERIVED_TABLES = [
   "rollup_daily_state",
   "event_counts_daily",
   "event_counts_state",
+  "actor_count_slices",
+  "count_slice_state",
   "mixed_actor_bitmaps",
   "mixed_actor_days",
   "mixed_actor_state",

@@ -143,6 +143,8 @@ test("a report's widgets are pending after a range change until their answers ar
   await page.goto(`/projects/${ws.projectId}/reports/${report.id}`);
   const count = page.getByRole("region", { name: "Pageview count" });
   await expect(count.getByTestId("metric-value")).toHaveText("4");
+  // Both widgets have their first answer: one still loading at the range change is loading, not pending.
+  await expect(page.locator('section[aria-busy="true"]')).toHaveCount(0);
 
   const renders = await holdServerRenders(page);
   const queries = await holdQueries(page, (body) => body.range?.relative === "last_7_days");

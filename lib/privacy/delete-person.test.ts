@@ -529,6 +529,7 @@ const SOURCE_TABLES = [
 const STATE_TABLES = [
   "rollup_daily_state",
   "event_counts_state",
+  "count_slice_state",
   "mixed_actor_state",
   "pair_state",
   "first_seen_bitmap_state",

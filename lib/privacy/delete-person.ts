@@ -32,6 +32,7 @@ import type pg from "pg";
 import { getPool } from "../db/client";
 import { ApiError } from "../errors";
 import { anonymousIdsOfUser, userOfAnonymousId } from "../people/identity";
+import { removeDeletedFromCountSlices } from "../query/count-slices-refresh";
 import { recomputeFirstSeen } from "../query/first-seen-refresh";
 import { clearDeletedFromGoalBitmaps } from "../query/goal-bitmaps-refresh";
 import { ROLLED_DIMENSIONS } from "../query/rollups";
@@ -65,7 +66,7 @@ interface DerivedTable {
 /**
  * Every table derived from raw events, in the order they are cleaned (a table built from another
  * comes after it). A new derived table is one more entry here, or a person's deletion leaves their
- * traces in it. The per-project state tables (rollup_daily_state, event_counts_state,
+ * traces in it. The per-project state tables (rollup_daily_state, event_counts_state, count_slice_state,
  * mixed_actor_state, pair_state, first_seen_bitmap_state) hold only a time zone each (goal_bitmap_state a
  * goal's definition too); session_spans is
  * kept by recomputeSessions.
@@ -79,6 +80,7 @@ export const DERIVED_TABLES: readonly DerivedTable[] = [
     counter: "bitmaps",
   },
   { tables: ["event_counts_daily"], recompute: recomputeDailyCounts, counter: "counts" },
+  { tables: ["actor_count_slices"], recompute: removeDeletedFromCountSlices, counter: "bitmaps" },
   {
     tables: [
       "session_fragments",

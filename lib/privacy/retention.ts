@@ -160,6 +160,7 @@ export const AGGREGATE_TABLES = {
   daily_counts: [
     ["event_counts_daily", "day"],
     ["mixed_actor_days", "day"],
+    ["actor_count_slices", "day"],
   ],
   session_rollups: [
     ["session_fragments", "hour"],

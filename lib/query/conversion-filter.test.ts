@@ -105,9 +105,10 @@ describe("the overview's panels for visitors who did signup", () => {
   ])("%s", async (_, query, expected) => {
     const result = await run({ ...query, filters: [signedUp] } as QueryDefinitionInput);
     expect((result.data as MetricResult).value).toBeCloseTo(expected, 12);
-    // Who did signup is a set of actors: the bitmaps answer for visitors, not for their events.
-    const measure = "measure" in query ? query.measure?.type : undefined;
-    expect(result.usedRollups).toBe(measure === "unique_users" || measure === "conversion_rate");
+    // Who did signup is a set of actors: the bitmaps answer for visitors, the count slices for
+    // their events' counts, raw events for their sessions.
+    const measure = ("measure" in query ? query.measure?.type : undefined) ?? "count";
+    expect(result.usedRollups).toBe(["unique_users", "conversion_rate", "count"].includes(measure));
   });
 
   it("reads rollups without the filter, bitmaps for visitors with it, raw for their events, and agrees with raw", async () => {

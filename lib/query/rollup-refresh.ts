@@ -7,6 +7,7 @@ import "server-only";
 import type pg from "pg";
 import { bitmapsFromNumbersSql } from "./actor-bitmaps";
 import { refreshEventCounts } from "./count-cube-refresh";
+import { refreshCountSlices } from "./count-slices-refresh";
 import { refreshFirstSeenBitmaps } from "./first-seen-bitmaps-refresh";
 import { refreshFirstSeen } from "./first-seen-refresh";
 import { refreshGoalBitmaps } from "./goal-bitmaps-refresh";
@@ -277,6 +278,8 @@ const STEP_PARTS: ((client: pg.PoolClient, step: StepFolded) => Promise<unknown>
   (client, { projects, window }) => refreshMixedActors(client, projects, window),
   (client, { projects, window }) => refreshPairBitmaps(client, projects, window),
   (client, { projects, window }) => refreshEventCounts(client, projects, window),
+  // After the numbering and the daily bitmaps' time zone (refreshBitmaps).
+  (client, { projects, window }) => refreshCountSlices(client, projects, window),
   // Every project's (first seen needs no whole-hour time zone); the first step also backfills.
   (client, { window }) => refreshFirstSeen(client, window),
   // After the numbering (refreshBitmaps) and first seen's moves.

@@ -587,6 +587,7 @@ async function derivedTables(projectId: string): Promise<Record<string, string[]
     mixed_actor_bitmaps: bitmapActors("mixed_actor_bitmaps"),
     pair_actor_bitmaps: bitmapActors("pair_actor_bitmaps"),
     pair_complete_bitmaps: bitmapActors("pair_complete_bitmaps"),
+    actor_count_slices: bitmapActors("actor_count_slices"),
     mixed_actor_days: `
       SELECT (${tenantless("t")} - 'number' || jsonb_build_object('actor', a.actor))::text AS line
       FROM mixed_actor_days t JOIN project_actors a ON a.project_id = t.project_id AND a.number = t.number

@@ -5,6 +5,7 @@ import "server-only";
 import type pg from "pg";
 import { hasConversionFilter } from "./conversion-filter";
 import { countCubeGroupedSql, countCubePlanIfAnswerable } from "./count-cube";
+import { countSlicesGroupedSql, countSlicesPlanIfAnswerable } from "./count-slices";
 import { filteredVisitorsGroupedSql, filteredVisitorsPlanIfAnswerable } from "./filtered-visitors";
 import {
   isFilteredScope,
@@ -48,7 +49,8 @@ interface Planner {
 /**
  * In order of preference: new and returning visitors from first seen and the range's visitors (any
  * source of unique users below), unique users from intersections of the daily per-value bitmaps (when
- * filtered on another dimension than the one broken down by, or on several), the hourly rollups (a
+ * filtered on another dimension than the one broken down by, or on several), counts under conversion
+ * filters from the per-actor count slices, the hourly rollups (a
  * rolled dimension's own rows and bitmaps), the daily counts (any combination of rolled dimensions),
  * the session rollups, raw events narrowed to a property filter's events, raw events; under a
  * conversion or visitor filter only those that keep actors. The hourly sources read a range's partial hours raw
@@ -82,6 +84,14 @@ const planners: Planner[] = [
     plan: async (db, scope, query) => {
       const plan = await filteredVisitorsPlanIfAnswerable(db, scope, query);
       return plan && filteredVisitorsGroupedSql(plan);
+    },
+    fromAggregates: true,
+    keepsActors: true,
+  },
+  {
+    plan: async (db, scope, query) => {
+      const plan = await countSlicesPlanIfAnswerable(db, scope, query);
+      return plan && countSlicesGroupedSql(plan);
     },
     fromAggregates: true,
     keepsActors: true,

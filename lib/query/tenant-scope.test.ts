@@ -40,6 +40,7 @@ const TABLES = [
   "project_actors",
   "dimension_actor_bitmaps",
   "event_counts_daily",
+  "actor_count_slices",
   "mixed_actor_bitmaps",
   "mixed_actor_days",
   "pair_actor_bitmaps",

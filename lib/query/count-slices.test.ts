@@ -1,0 +1,213 @@
+// Counts under filters that keep a set of actors, from the per-actor count slices (count-slices.ts):
+// the overview's Pageviews, Top pages and Custom events for the visitors who did an event or
+// completed a goal, and for the new or the returning visitors.
+// The slices decoded equal every actor's count per day, name and path in raw events, after a
+// rebuild, after refreshes that carry across slices, and in a new time zone; every answer equals
+// the raw one, with arrivals not yet folded and over ranges cut inside hours and days.
+import type pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoGoalsWithIds, insertGoals } from "../../testing/demo-goals";
+import { createTenant, daysAgoAt, type Tenant } from "../../testing/fixtures";
+import { rolledEqualsRaw } from "../../testing/rolled-equals-raw";
+import { closeDatabase, getPool, getPrisma } from "../db/client";
+import { ensureEventPartitions } from "../db/partitions";
+import { generateDemoEvents } from "../demo/generate-events";
+import { eventRow } from "../ingest/event-row";
+import { type EventRow, writeEvents } from "../ingest/write-events";
+import { CHUNK_SHIFT } from "./actor-bitmaps";
+import { PASSIVE_EVENTS } from "./passive-events";
+import { refreshRollups } from "./rollup-refresh";
+import type { Filter, QueryDefinitionInput, QueryRange } from "./schemas";
+
+const DAY = 86_400_000;
+const now = new Date();
+/** 10:00 UTC `days` ago, plus `minutes`: daytime in Paris, whenever the suite runs. */
+const dayAt = (days: number, minutes = 0) => new Date(daysAgoAt(days, 10, now).getTime() + minutes * 60_000);
+const GOALS = demoGoalsWithIds();
+
+let tenant: Tenant;
+let timezone = "Europe/Paris";
+
+const write = (rows: EventRow[]) => writeEvents(getPool(), tenant.organizationId, tenant.projectId, rows);
+const refresh = () => refreshRollups(getPool(), { wait: true });
+
+/** `count` pageviews of one visitor a minute apart from `at`, cycling through `paths`. */
+const visits = (anonymousId: string, at: Date, count: number, paths: string[]) =>
+  Array.from({ length: count }, (_, i) =>
+    eventRow({
+      name: "pageview",
+      anonymousId,
+      timestamp: new Date(at.getTime() + i * 60_000),
+      path: paths[i % paths.length],
+    }),
+  );
+
+beforeAll(async () => {
+  tenant = await createTenant();
+  await insertGoals(tenant, GOALS);
+  await ensureEventPartitions(getPool(), new Date(now.getTime() - 40 * DAY), now);
+  for (const chunk of generateDemoEvents({ seed: `count-slices-${tenant.projectId}`, events: 3_000, days: 30, now }))
+    await write(chunk);
+  // A heavy visitor who signs up: 13 pageviews a day on two paths, so counts reach several slices.
+  await write([
+    ...visits("heavy", dayAt(6), 13, ["/pricing", "/docs"]),
+    eventRow({ name: "signup", anonymousId: "heavy", timestamp: dayAt(6, 30) }),
+  ]);
+  await refresh();
+}, 180_000);
+
+afterAll(async () => {
+  await closeDatabase();
+});
+
+/** Every (zone, day, name, by path, path, actor, count) the slices hold, decoded, against raw events folded. */
+async function expectSlicesEqualRawCounts() {
+  // One snapshot: another suite's refresh may fold between two reads.
+  const db = await getPool().connect();
+  try {
+    await db.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    await expectSlicesEqualRawCountsIn(db);
+  } finally {
+    await db.query("ROLLBACK");
+    db.release();
+  }
+}
+
+async function expectSlicesEqualRawCountsIn(db: pg.PoolClient) {
+  const decoded = await db.query<{ line: string }>(
+    `SELECT concat_ws(' ', s.timezone, s.day, s.name, s.by_path, s.path, a.actor, sum(1::bigint << s.slice)) AS line
+     FROM actor_count_slices s
+     CROSS JOIN LATERAL (
+       SELECT (s.chunk << ${CHUNK_SHIFT}) + (sum(length(r.run) + 1) OVER (ORDER BY r.ord) - 1)::int AS number, r.ord, count(*) OVER () AS runs
+       FROM unnest(string_to_array(s.bits::text, '1')) WITH ORDINALITY r(run, ord)
+     ) b
+     JOIN project_actors a ON a.project_id = s.project_id AND a.number = b.number
+     WHERE s.project_id = $1 AND b.ord < b.runs
+     GROUP BY s.timezone, s.day, s.name, s.by_path, s.path, a.actor`,
+    [tenant.projectId],
+  );
+  const raw = await db.query<{ line: string }>(
+    `SELECT concat_ws(' ', $2::text, (e.timestamp AT TIME ZONE $2::text)::date, e.name, c.by_path, c.path, e.actor, count(*)) AS line
+     FROM events e CROSS JOIN LATERAL (VALUES (false, ''), (true, COALESCE(e.path, ''))) c(by_path, path)
+     WHERE e.project_id = $1 AND e.actor IS NOT NULL AND e.received_at <= (SELECT watermark FROM rollup_state WHERE id = 1)
+     GROUP BY (e.timestamp AT TIME ZONE $2::text)::date, e.name, c.by_path, c.path, e.actor`,
+    [tenant.projectId, timezone],
+  );
+  const empty = await db.query(
+    "SELECT count(*)::int AS n FROM actor_count_slices WHERE project_id = $1 AND bit_count(bits) = 0",
+    [tenant.projectId],
+  );
+  expect(raw.rows.length).toBeGreaterThan(1_000);
+  expect(decoded.rows.map((r) => r.line).sort()).toEqual(raw.rows.map((r) => r.line).sort());
+  expect(empty.rows[0].n).toBe(0);
+  const slices = await db.query("SELECT max(slice) AS top FROM actor_count_slices WHERE project_id = $1", [
+    tenant.projectId,
+  ]);
+  expect(slices.rows[0].top).toBeGreaterThanOrEqual(3);
+}
+
+const signedUp: Filter = { field: "performed", op: "equals", value: "signup" };
+const isNew: Filter = { field: "visitor_type", op: "equals", value: "new" };
+/** Filters that keep a set of actors: conversions, visitor types, both. */
+const KEPT_SETS: Filter[][] = [
+  [signedUp],
+  [isNew],
+  [{ field: "visitor_type", op: "in", value: ["returning"] }],
+  [signedUp, isNew],
+  [{ field: "performed", op: "in", value: ["signup", "purchase"] }],
+  [signedUp, { field: "performed", op: "equals", value: "purchase" }],
+  // A goal with a property condition (its bitmaps, or its events read raw) and a wildcard page goal.
+  ...GOALS.filter((goal) => goal.name !== "Saw pricing").map((goal): Filter[] => [
+    { field: "goal", op: "equals", value: goal.id },
+  ]),
+];
+
+/**
+ * The overview's count panels under each kept set (and a trend, and a breakdown of every event): all
+ * exact, and all from the slices but a trend under a visitor type (new per bucket there: raw).
+ */
+async function expectExactAndDerived(range: QueryRange) {
+  for (const filters of KEPT_SETS) {
+    const queries: QueryDefinitionInput[] = [
+      { kind: "metric", event: "pageview", filters },
+      { kind: "breakdown", dimension: "path", event: "pageview", limit: 10, filters },
+      {
+        kind: "breakdown",
+        dimension: "event",
+        limit: 10,
+        filters: [{ field: "event", op: "not_in", value: PASSIVE_EVENTS }, ...filters],
+      },
+      { kind: "trend", event: "pageview", interval: "day", filters },
+      { kind: "breakdown", dimension: "event", filters },
+    ];
+    for (const query of queries) {
+      const derived = await rolledEqualsRaw(tenant, query, range, { timezone, now });
+      const typed = filters.some((f) => f.field === "visitor_type");
+      expect(derived, JSON.stringify({ query, range })).toBe(!(typed && query.kind === "trend"));
+    }
+  }
+}
+
+const RANGES: QueryRange[] = [
+  { relative: "last_30_days" },
+  // Cut inside hours and days at both ends.
+  { from: new Date(dayAt(20, 25)).toISOString(), to: new Date(dayAt(2, 317)).toISOString() },
+];
+
+describe("count slices", () => {
+  it("hold every actor's count per day, name and path, rebuilt and then carried across refreshes", async () => {
+    await expectSlicesEqualRawCounts();
+    // Refreshes that add to stored counts: 13 + 11 + 15 pageviews of one day carry into new slices.
+    for (const count of [11, 15]) {
+      await write(visits("heavy", dayAt(6, 120 + count), count, ["/pricing", "/docs", "/blog/a"]));
+      await refresh();
+      await expectSlicesEqualRawCounts();
+    }
+  }, 120_000);
+
+  it("count the kept visitors' events exactly, with arrivals not yet folded", async () => {
+    for (const range of RANGES) await expectExactAndDerived(range);
+    // Unfolded: more pageviews of a kept visitor on a stored day and today, and a new visitor who signs up.
+    await write([
+      ...visits("heavy", dayAt(6, 300), 4, ["/pricing"]),
+      ...visits("fresh", dayAt(0, -60), 3, ["/docs"]),
+      eventRow({ name: "signup", anonymousId: "fresh", timestamp: dayAt(0, -50) }),
+    ]);
+    for (const range of RANGES) await expectExactAndDerived(range);
+    await refresh();
+    await expectSlicesEqualRawCounts();
+    await expectExactAndDerived(RANGES[0]!);
+  }, 240_000);
+
+  it("leave other queries to the sources that answer them", async () => {
+    const range = RANGES[0]!;
+    const at = { timezone, now };
+    // "Did not" keeps actors the sets do not hold, "not new" the events without an actor too; a
+    // drill-down is not in the slices.
+    for (const filters of [
+      [{ field: "performed", op: "not_equals", value: "signup" }],
+      [{ field: "visitor_type", op: "not_equals", value: "new" }],
+      [signedUp, { field: "country", op: "equals", value: "US" }],
+    ] as Filter[][]) {
+      expect(await rolledEqualsRaw(tenant, { kind: "metric", event: "pageview", filters }, range, at)).toBe(false);
+    }
+  }, 60_000);
+
+  it("are rebuilt in the project's new time zone, and answer there", async () => {
+    await getPrisma().project.update({ where: { id: tenant.projectId }, data: { timezone: "America/New_York" } });
+    timezone = "America/New_York";
+    try {
+      await refresh();
+      const state = await getPool().query("SELECT timezone FROM count_slice_state WHERE project_id = $1", [
+        tenant.projectId,
+      ]);
+      expect(state.rows).toEqual([{ timezone }]);
+      await expectSlicesEqualRawCounts();
+      await expectExactAndDerived(RANGES[1]!);
+    } finally {
+      await getPrisma().project.update({ where: { id: tenant.projectId }, data: { timezone: "Europe/Paris" } });
+      timezone = "Europe/Paris";
+      await refresh();
+    }
+  }, 240_000);
+});
