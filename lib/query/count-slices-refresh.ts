@@ -13,6 +13,7 @@
 import "server-only";
 import type pg from "pg";
 import { bitmapsFromNumbersSql, CHUNK_BITS, CHUNK_SHIFT } from "./actor-bitmaps";
+import { bitmapsRebuiltSql } from "./bitmaps-rebuilt";
 import { STEP_ARRIVALS } from "./step-arrivals";
 
 /** A count cell's key: a day's events of a name (by_path false, path '') or of a name and path. */
@@ -21,19 +22,19 @@ const cellKeys = CELL_KEYS.join(", ");
 const sliceKeys = [...CELL_KEYS, "slice"];
 
 /** Each event counts in two cells: its name's, and its name and path's ('' for none, as the daily counts). */
-export const COUNT_CELLS_OF = (alias: string) =>
-  `(VALUES (false, ''), (true, COALESCE(${alias}.path, ''))) c(by_path, path)`;
+const COUNT_CELLS_OF = (alias: string) => `(VALUES (false, ''), (true, COALESCE(${alias}.path, ''))) c(by_path, path)`;
 
-// Projects whose daily bitmaps are in the project's time zone (their actors are numbered): those
-// with arrivals, and those whose slices are missing or in another zone (rebuilt). Decided once per
-// step, as for the bitmaps (rollup-refresh.ts).
+// Projects whose daily bitmaps are in the project's time zone (their actors are numbered), as the
+// mixed actors and pairs choose theirs: those with arrivals, and those whose slices are missing, in
+// another zone or whose bitmaps this step rebuilds (rebuilt too).
 const eligibleSql = `
 CREATE TEMP TABLE slices_eligible ON COMMIT DROP AS
-  SELECT b.organization_id, b.project_id, b.timezone, s.timezone IS DISTINCT FROM b.timezone AS rebuild
+  SELECT b.organization_id, b.project_id, b.timezone,
+         s.timezone IS DISTINCT FROM b.timezone OR ${bitmapsRebuiltSql("b")} AS rebuild
   FROM rollup_daily_state b
   JOIN projects p ON p.id = b.project_id AND p.timezone = b.timezone
   LEFT JOIN count_slice_state s ON s.project_id = b.project_id
-  WHERE b.project_id = ANY($1::uuid[]) OR s.timezone IS DISTINCT FROM b.timezone`;
+  WHERE b.project_id = ANY($1::uuid[]) OR s.timezone IS DISTINCT FROM b.timezone OR ${bitmapsRebuiltSql("b")}`;
 
 const clearRebuiltSql = `DELETE FROM actor_count_slices x USING slices_eligible g WHERE g.rebuild AND x.project_id = g.project_id`;
 
@@ -50,27 +51,33 @@ CROSS JOIN LATERAL generate_series((span.first AT TIME ZONE g.timezone)::date::t
 WHERE g.rebuild
 ORDER BY 2, 4`;
 
-/** The (slice, number) rows of a relation of counts (…, number, n): one per bit set in n. */
+/**
+ * The (slice, number) rows of a relation of counts (…, number, n): one per bit set in n. The series
+ * runs one past the highest bit by the float logarithm, which is never short by more than that.
+ */
 const bitsOfCounts = (relation: string, count: string) => `
   SELECT ${cellKeys}, i::smallint AS slice, number
-  FROM ${relation} CROSS JOIN LATERAL generate_series(0, floor(log(2, greatest(${count}, 1)::numeric))::int + 1) i
+  FROM ${relation} CROSS JOIN LATERAL generate_series(0, floor(ln(greatest(${count}, 1)::float8) / ln(2))::int + 1) i
   WHERE ${count} > 0 AND (${count} >> i) & 1 = 1`;
 
 const insertSlices = (relation: string) => `
 INSERT INTO actor_count_slices AS x (${cellKeys}, slice, chunk, bits)
 ${bitmapsFromNumbersSql(relation, sliceKeys)}`;
 
-// One week of local days ($4, its first) of a rebuilt project, from its events up to the watermark.
+// One week of local days ($4, its first) of a rebuilt project, from its events up to the watermark:
+// counted per actor hash first, then numbered (one lookup per actor and cell, not per event).
 const rebuildWeekSql = `
-WITH counts AS (
-  SELECT e.organization_id, e.project_id, $3::text AS timezone, c.by_path, (e.timestamp AT TIME ZONE $3::text)::date AS day,
-         e.name AS name, c.path AS path, p.number, count(*) AS n
+WITH by_actor AS (
+  SELECT c.by_path, (e.timestamp AT TIME ZONE $3::text)::date AS day, e.name, c.path, e.actor, count(*) AS n
   FROM events e
-  JOIN project_actors p ON p.organization_id = e.organization_id AND p.project_id = e.project_id AND p.actor = e.actor
   CROSS JOIN LATERAL ${COUNT_CELLS_OF("e")}
-  WHERE e.organization_id = $1::uuid AND e.project_id = $2::uuid AND e.received_at <= $5::timestamptz
+  WHERE e.organization_id = $1::uuid AND e.project_id = $2::uuid AND e.received_at <= $5::timestamptz AND e.actor IS NOT NULL
     AND e.timestamp >= ($4::date::timestamp AT TIME ZONE $3::text) AND e.timestamp < (($4::date + 7)::timestamp AT TIME ZONE $3::text)
-  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+  GROUP BY 1, 2, 3, 4, 5
+),
+counts AS (
+  SELECT $1::uuid AS organization_id, $2::uuid AS project_id, $3::text AS timezone, a.by_path, a.day, a.name, a.path, p.number, a.n
+  FROM by_actor a JOIN project_actors p ON p.organization_id = $1::uuid AND p.project_id = $2::uuid AND p.actor = a.actor
 ),
 bits AS (${bitsOfCounts("counts", "n")})
 ${insertSlices("bits")}`;
@@ -90,8 +97,9 @@ const cellMatch = (a: string, b: string) => CELL_KEYS.map((k) => `${a}.${k} = ${
 
 // Given slice_deltas (cell keys, number, delta): each actor's stored count, read from its cell's
 // slices (aggregated into an array: detoasted once per cell and chunk, not once per actor), and
-// the slices XORed with the bits that differ between it and the count plus the delta. The slices
-// an XOR leaves empty are recorded, and deleted by the next statement (the refresh stores none).
+// the slices XORed with the bits that differ between it and the count plus the delta (never below
+// zero: only folded events are ever taken out). The slices an XOR leaves empty are recorded, and
+// deleted by the next statement (the refresh stores none). Returns how many slices changed.
 const applyDeltasSql = `
 WITH touched AS MATERIALIZED (
   SELECT DISTINCT ${cellKeys}, number >> ${CHUNK_SHIFT} AS chunk FROM slice_deltas
@@ -110,14 +118,15 @@ counted AS (
     FROM generate_subscripts(st.slices, 1) k)::bigint, 0) AS old
   FROM slice_deltas d LEFT JOIN stored st ON ${cellMatch("st", "d")} AND st.chunk = d.number >> ${CHUNK_SHIFT}
 ),
-changed AS (SELECT ${cellKeys}, number, old # (old + delta) AS flipped FROM counted),
+changed AS (SELECT ${cellKeys}, number, old # greatest(old + delta, 0) AS flipped FROM counted),
 flips AS (${bitsOfCounts("changed", "flipped")}),
 updated AS (
   ${insertSlices("flips")}
   ON CONFLICT (${cellKeys}, chunk, slice) DO UPDATE SET bits = x.bits # EXCLUDED.bits
   RETURNING ${CELL_KEYS.map((k) => `x.${k}`).join(", ")}, x.chunk, x.slice, bit_count(x.bits) = 0 AS empty
-)
-INSERT INTO slices_emptied SELECT ${cellKeys}, chunk, slice FROM updated WHERE empty`;
+),
+emptied AS (INSERT INTO slices_emptied SELECT ${cellKeys}, chunk, slice FROM updated WHERE empty)
+SELECT count(*)::int AS changed FROM updated`;
 
 const deleteEmptiedSql = `
 DELETE FROM actor_count_slices x USING slices_emptied m
@@ -128,14 +137,14 @@ WHERE ${cellMatch("x", "m")} AND x.chunk = m.chunk AND x.slice = m.slice AND bit
  * events gained, or lost when negative) to the stored counts, and drops the table. What a step's
  * arrivals and a person's deletion both do.
  */
-export async function applySliceDeltas(client: pg.PoolClient): Promise<number> {
+async function applySliceDeltas(client: pg.PoolClient): Promise<number> {
   await client.query(
     `CREATE TEMP TABLE slices_emptied ON COMMIT DROP AS SELECT ${cellKeys}, chunk, slice FROM actor_count_slices WITH NO DATA`,
   );
-  const applied = await client.query(applyDeltasSql);
+  const applied = await client.query<{ changed: number }>(applyDeltasSql);
   await client.query(deleteEmptiedSql);
   await client.query("DROP TABLE slice_deltas, slices_emptied");
-  return applied.rowCount ?? 0;
+  return applied.rows[0]?.changed ?? 0;
 }
 
 const markBuiltSql = `

@@ -11,8 +11,8 @@
 // what arrived after the watermark are read raw and keep the same actors (by the sets' numbers and
 // raw parts), so the answer is the raw answer.
 //
-// It answers counts (metrics, breakdowns by event name or path; trends by day, week or month but
-// under a visitor type, which is new per bucket there) with filters on the event name only besides:
+// It answers counts (metrics, breakdowns by event name or path, trends by day, week or month) with
+// filters on the event name only besides:
 // a drill-down, "did not", "not new" (which keeps events without an actor) and both visitor types
 // at once read raw events.
 import "server-only";
@@ -102,7 +102,7 @@ export async function countSlicesPlanIfAnswerable(
   const selection = selectionOf(scope, groupByOf(query));
   if (!selection) return null;
   const typed = selection.visitorType !== null;
-  if (typed && (query.kind === "trend" || scope.firstSeenWatermark === undefined)) return null;
+  if (typed && scope.firstSeenWatermark === undefined) return null;
   const inZone = (table: string) =>
     sql`EXISTS (SELECT 1 FROM ${trusted(table)} s JOIN projects p ON p.id = s.project_id AND p.timezone = s.timezone
                WHERE s.project_id = ${scope.projectId}::uuid AND s.timezone = ${scope.timezone})`;

@@ -8,6 +8,7 @@
 import "server-only";
 import type pg from "pg";
 import { bitmapsFromNumbersSql } from "./actor-bitmaps";
+import { bitmapsRebuiltSql } from "./bitmaps-rebuilt";
 
 /** Rows (organization_id, project_id, actor, at, replaced_at): first seen moved from replaced_at (null: none) to at (null: none). */
 export const FIRST_SEEN_MOVES = "first_seen_moves";
@@ -52,12 +53,13 @@ export async function applyFirstSeenMoves(client: pg.PoolClient): Promise<void> 
   await client.query(`DELETE FROM ${FIRST_SEEN_MOVES}`);
 }
 
-// Projects whose daily bitmaps are in another time zone than their first-seen bitmaps (or have none).
+// Projects whose daily bitmaps are in another time zone than their first-seen bitmaps (or have
+// none), or were rebuilt this step (which may number actors the first-seen bitmaps could not hold).
 const rebuiltSql = `
 CREATE TEMP TABLE first_seen_rebuilt ON COMMIT DROP AS
 SELECT s.organization_id, s.project_id, s.timezone
 FROM rollup_daily_state s LEFT JOIN first_seen_bitmap_state b ON b.project_id = s.project_id
-WHERE b.timezone IS DISTINCT FROM s.timezone`;
+WHERE b.timezone IS DISTINCT FROM s.timezone OR ${bitmapsRebuiltSql("s")}`;
 
 const rebuildSql = [
   "DELETE FROM first_seen_bitmaps x USING first_seen_rebuilt r WHERE x.organization_id = r.organization_id AND x.project_id = r.project_id",

@@ -9,6 +9,7 @@
 import "server-only";
 import type pg from "pg";
 import { CHUNK_BITS, CHUNK_SHIFT } from "./actor-bitmaps";
+import { bitmapsRebuiltSql } from "./bitmaps-rebuilt";
 import { COUNT_CUBE_COLUMNS } from "./count-cube-refresh";
 import { ROLLED_DIMENSIONS } from "./rollups";
 import { PROFILE_DIMENSIONS } from "./session-selectors";
@@ -32,11 +33,11 @@ const sameCell = (a: string, b: string) =>
 // Projects whose daily bitmaps are complete in their time zone, with arrivals or needing a rebuild.
 const eligibleSql = `
 CREATE TEMP TABLE mixed_eligible ON COMMIT DROP AS
-SELECT s.organization_id, s.project_id, s.timezone, m.timezone IS DISTINCT FROM s.timezone AS rebuild
+SELECT s.organization_id, s.project_id, s.timezone, m.timezone IS DISTINCT FROM s.timezone OR ${bitmapsRebuiltSql("s")} AS rebuild
 FROM rollup_daily_state s
 JOIN projects p ON p.id = s.project_id AND p.timezone = s.timezone
 LEFT JOIN mixed_actor_state m ON m.project_id = s.project_id
-WHERE s.project_id = ANY($1::uuid[]) OR m.timezone IS DISTINCT FROM s.timezone`;
+WHERE s.project_id = ANY($1::uuid[]) OR m.timezone IS DISTINCT FROM s.timezone OR ${bitmapsRebuiltSql("s")}`;
 
 const clearRebuiltSql = ["mixed_actor_bitmaps", "mixed_actor_days"].map(
   (table) => `DELETE FROM ${table} x USING mixed_eligible g WHERE g.rebuild AND x.project_id = g.project_id`,

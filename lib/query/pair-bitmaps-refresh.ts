@@ -12,6 +12,7 @@
 import "server-only";
 import type pg from "pg";
 import { bitmapsFromNumbersSql, CHUNK_BITS, CHUNK_SHIFT } from "./actor-bitmaps";
+import { bitmapsRebuiltSql } from "./bitmaps-rebuilt";
 import { ROLLED_DIMENSIONS } from "./rollups";
 import { STEP_ARRIVALS } from "./step-arrivals";
 
@@ -39,11 +40,11 @@ const sameCell = (a: string, b: string) =>
 // Projects whose daily bitmaps are complete in their time zone; rebuilt when the pairs are not.
 const eligibleSql = `
 CREATE TEMP TABLE pair_eligible ON COMMIT DROP AS
-SELECT s.organization_id, s.project_id, s.timezone, m.timezone IS DISTINCT FROM s.timezone AS rebuild
+SELECT s.organization_id, s.project_id, s.timezone, m.timezone IS DISTINCT FROM s.timezone OR ${bitmapsRebuiltSql("s")} AS rebuild
 FROM rollup_daily_state s
 JOIN projects p ON p.id = s.project_id AND p.timezone = s.timezone
 LEFT JOIN pair_state m ON m.project_id = s.project_id
-WHERE s.project_id = ANY($1::uuid[]) OR m.timezone IS DISTINCT FROM s.timezone`;
+WHERE s.project_id = ANY($1::uuid[]) OR m.timezone IS DISTINCT FROM s.timezone OR ${bitmapsRebuiltSql("s")}`;
 
 // The arrivals per pair, day, first value and actor: their second values, whether all of them had
 // one, and (for those) whether the actor was already in the first value's daily bitmap. The

@@ -1,8 +1,8 @@
 // Keeps event_rollups current: folds in the events that arrived since the watermark (by
 // received_at), so late events land in their own (old) hour, then ORs the same events into the
 // daily actor bitmaps of their local days (and finds the day's mixed actors: mixed-actors-refresh.ts),
-// adds them to the daily counts (count-cube-refresh.ts) and moves actors' first seen
-// (first-seen-refresh.ts). Folded in bounded steps, one refresher at a time (lib/query/refresh-steps.ts).
+// adds them to the daily counts (count-cube-refresh.ts) and to their actors' count slices
+// (count-slices-refresh.ts) and moves actors' first seen (first-seen-refresh.ts). Folded in bounded steps, one refresher at a time (lib/query/refresh-steps.ts).
 import "server-only";
 import type pg from "pg";
 import { bitmapsFromNumbersSql } from "./actor-bitmaps";
@@ -72,6 +72,12 @@ CREATE TEMP TABLE refresh_eligible ON COMMIT DROP AS
   FROM projects p LEFT JOIN rollup_daily_state s ON s.project_id = p.id
   WHERE (p.id = ANY($1::uuid[]) OR s.timezone IS DISTINCT FROM p.timezone)
     AND extract(minute FROM now() AT TIME ZONE p.timezone) = extract(minute FROM now() AT TIME ZONE 'UTC')`;
+
+// A project moved to another zone has no daily bitmaps until they are rebuilt there: its state goes
+// (so nothing reads or extends bitmaps of the old zone), and a zone without whole-hour days gets
+// none, so one moved there and back is rebuilt on its return rather than found complete.
+const forgetMovedSql = `
+DELETE FROM rollup_daily_state s USING projects p WHERE p.id = s.project_id AND p.timezone <> s.timezone`;
 
 // Run first, in their own statements: a statement may not both delete and upsert the same row.
 const clearRebuiltSql = ["event_actor_bitmaps", "dimension_actor_bitmaps"].map(
@@ -235,6 +241,7 @@ async function refreshBitmaps(
   projects: string[],
   arrivals: { low: string; upto: string } | null,
 ): Promise<void> {
+  await client.query(forgetMovedSql);
   await client.query(eligibleSql, [projects]);
   for (const statement of clearRebuiltSql) await client.query(statement);
   const { rows } = await client.query<{ organization_id: string; project_id: string; timezone: string; day: string }>(
