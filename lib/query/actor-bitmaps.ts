@@ -109,7 +109,21 @@ export function numberInSetSql(set: string, number: Sql): Sql {
   return sql`EXISTS (SELECT 1 FROM ${trusted(set)} s WHERE s.chunk = ${number} >> ${CHUNK_SHIFT} AND get_bit(s.bits, ${number} & ${CHUNK_BITS - 1}) = 1)`;
 }
 
-/** SQL true when the actor whose hash is `actor` has a number, and it is in `set` (one probe of project_actors). */
+/**
+ * SQL selecting the distinct actors (a) of `relation` (rows with an actor hash a: events read raw)
+ * that `keeps` holds true for, each checked once, in the actor index's order: checked per row, the
+ * 43k events of a previous period's partial day cost as many probes of project_actors (0.3 s).
+ */
+export function keptActorsSql(relation: string, keeps: (actor: Sql) => Sql): Sql {
+  return sql`SELECT d.a FROM (SELECT DISTINCT a FROM ${trusted(relation)} WHERE a IS NOT NULL ORDER BY a) d WHERE ${keeps(sql`d.a`)}`;
+}
+
+/**
+ * SQL true when the actor whose hash is `actor` has a number, and it is in `set`: one probe of
+ * project_actors per row, as a scalar subquery. Written as EXISTS, the planner made it a semi-join
+ * that hashed every actor of the project (1.9M at 10M events: 0.4 s for the 10k events a previous
+ * period cut at "now" reads raw).
+ */
 export function actorInSetSql(scope: Pick<QueryScope, "organizationId" | "projectId">, set: string, actor: Sql): Sql {
-  return sql`EXISTS (SELECT 1 FROM project_actors p WHERE ${tenantCondition(scope, "p")} AND p.actor = ${actor} AND ${numberInSetSql(set, sql`p.number`)})`;
+  return sql`COALESCE((SELECT ${numberInSetSql(set, sql`p.number`)} FROM project_actors p WHERE ${tenantCondition(scope, "p")} AND p.actor = ${actor}), false)`;
 }

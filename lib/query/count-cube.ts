@@ -7,7 +7,7 @@
 import "server-only";
 import type pg from "pg";
 import { undailiedEventsSql, wholeDaysCondition } from "./edge-days";
-import { dimensionText, textFilterCondition } from "./fields";
+import { dimensionText, groupByOf, TEXT_FILTER_OPERATORS, textFilterCondition } from "./fields";
 import { type GroupedSql, type Grouping, topGroup } from "./measure";
 import { ROLLED_DIMENSIONS } from "./rollups";
 import {
@@ -33,30 +33,11 @@ function cubeValue(dimension: Dimension): Sql | null {
   return null;
 }
 
-/** The operators textFilterCondition compiles (numeric comparisons are for properties). */
-const TEXT_OPERATORS = new Set<Filter["op"]>([
-  "equals",
-  "not_equals",
-  "contains",
-  "not_contains",
-  "matches",
-  "in",
-  "not_in",
-  "is_set",
-  "is_not_set",
-]);
-
 // A conversion filter ("performed", "goal") is about actors, not events: never the counts' (run-query.ts does not ask them).
 const cubeField = (filter: Filter): Sql | null =>
   filter.field === CONVERSION_FIELD || filter.field === GOAL_FIELD ? null : cubeValue(filter.field);
 
-const isCubeFilter = (filter: Filter) => cubeField(filter) !== null && TEXT_OPERATORS.has(filter.op);
-
-function groupByOf(query: QueryDefinition): Dimension | undefined {
-  if (query.kind === "trend") return query.breakdown?.dimension;
-  if (query.kind === "breakdown") return query.dimension;
-  return undefined;
-}
+const isCubeFilter = (filter: Filter) => cubeField(filter) !== null && TEXT_FILTER_OPERATORS.has(filter.op);
 
 /** The counts answer a count in their time zone, filtered and grouped on the name and rolled dimensions. */
 export async function countCubePlanIfAnswerable(

@@ -121,8 +121,8 @@ const KEPT_SETS: Filter[][] = [
 ];
 
 /** The overview's count panels under each kept set (and a trend, and a breakdown of every event): all from the slices, all exact. */
-async function expectExactAndDerived(range: QueryRange) {
-  for (const filters of KEPT_SETS) {
+async function expectExactAndDerived(range: QueryRange, sets: Filter[][] = KEPT_SETS) {
+  for (const filters of sets) {
     const queries: QueryDefinitionInput[] = [
       { kind: "metric", measure: { type: "unique_users" }, filters },
       { kind: "metric", event: "pageview", filters },
@@ -142,6 +142,14 @@ async function expectExactAndDerived(range: QueryRange) {
     }
   }
 }
+
+/** One of each kind of set, where the data's state matters more than the kind (arrivals, a new zone). */
+const FEW_SETS: Filter[][] = [
+  [signedUp],
+  [{ field: "visitor_type", op: "in", value: ["returning"] }],
+  [signedUp, isNew],
+  [{ field: "goal", op: "equals", value: GOALS.find((goal) => goal.name === "Pro signup")!.id }],
+];
 
 const RANGES: QueryRange[] = [
   { relative: "last_30_days" },
@@ -168,10 +176,10 @@ describe("count slices", () => {
       ...visits("fresh", dayAt(0, -60), 3, ["/docs"]),
       eventRow({ name: "signup", anonymousId: "fresh", timestamp: dayAt(0, -50) }),
     ]);
-    for (const range of RANGES) await expectExactAndDerived(range);
+    for (const range of RANGES) await expectExactAndDerived(range, FEW_SETS);
     await refresh();
     await expectSlicesEqualRawCounts();
-    await expectExactAndDerived(RANGES[0]!);
+    await expectExactAndDerived(RANGES[0]!, FEW_SETS);
   }, 240_000);
 
   it("leave other queries to the sources that answer them", async () => {
@@ -198,7 +206,7 @@ describe("count slices", () => {
       ]);
       expect(state.rows).toEqual([{ timezone }]);
       await expectSlicesEqualRawCounts();
-      await expectExactAndDerived(RANGES[1]!);
+      await expectExactAndDerived(RANGES[1]!, FEW_SETS);
     } finally {
       await getPrisma().project.update({ where: { id: tenant.projectId }, data: { timezone: "Europe/Paris" } });
       timezone = "Europe/Paris";
@@ -221,6 +229,6 @@ describe("count slices", () => {
     }
     await refresh();
     await expectSlicesEqualRawCounts();
-    await expectExactAndDerived(RANGES[0]!);
+    await expectExactAndDerived(RANGES[0]!, FEW_SETS);
   }, 240_000);
 });

@@ -17,14 +17,15 @@
 // at once read raw events.
 import "server-only";
 import type pg from "pg";
+import { keptActorsSql } from "./actor-bitmaps";
 import { isConversionFilter } from "./conversion-filter";
 import { type Conversion, conversionOf, convertedActorSql, convertedCtes } from "./converted-actors";
 import { undailiedEventsSql, wholeDaysCondition } from "./edge-days";
-import { actorHash, dimensionText, textFilterCondition } from "./fields";
+import { actorHash, dimensionText, groupByOf, TEXT_FILTER_OPERATORS, textFilterCondition } from "./fields";
 import { isVisitorFilter, keptVisitorTypes } from "./first-seen";
 import { newcomerActorSql, newcomersCtes } from "./first-seen-bitmaps";
 import { type GroupedSql, type Grouping, topGroup } from "./measure";
-import type { Dimension, Filter, Measure, QueryDefinition } from "./schemas";
+import type { Dimension, Measure, QueryDefinition } from "./schemas";
 import { type QueryScope, tenantCondition } from "./scope";
 import { join, type Sql, sql, trusted } from "./sql";
 import { VISITOR_TYPES, type VisitorType } from "./vocabulary";
@@ -34,19 +35,6 @@ export interface CountSlicesPlan {
   watermark: string;
 }
 
-/** The operators textFilterCondition compiles (numeric comparisons are for properties). */
-const TEXT_OPERATORS = new Set<Filter["op"]>([
-  "equals",
-  "not_equals",
-  "contains",
-  "not_contains",
-  "matches",
-  "in",
-  "not_in",
-  "is_set",
-  "is_not_set",
-]);
-
 interface Selection {
   conversions: Conversion[];
   /** The one visitor type the visitor filters keep, if any. */
@@ -54,12 +42,6 @@ interface Selection {
   /** Conditions on the stored cell's name (alias x). */
   names: Sql[];
   byPath: boolean;
-}
-
-function groupByOf(query: QueryDefinition): Dimension | undefined {
-  if (query.kind === "trend") return query.breakdown?.dimension;
-  if (query.kind === "breakdown") return query.dimension;
-  return undefined;
 }
 
 /** What the slices count for the scope: null unless every filter keeps a set of actors or is on the name, and one does. */
@@ -80,7 +62,7 @@ function selectionOf(scope: QueryScope, groupBy: Dimension | undefined): Selecti
       const conversion = conversionOf(filter, scope.goals);
       if (conversion === null) return null;
       conversions.push(conversion);
-    } else if (filter.field === "event" && TEXT_OPERATORS.has(filter.op)) {
+    } else if (filter.field === "event" && TEXT_FILTER_OPERATORS.has(filter.op)) {
       names.push(textFilterCondition(filter, sql`x.name`));
     } else return null;
   }
@@ -159,14 +141,26 @@ export const countSlicesGroupedSql =
       ...scope,
       filters: scope.filters.filter((f) => !isConversionFilter(f) && !isVisitorFilter(f)),
     };
-    const isNewcomer = newcomerActorSql(scope, sql`t.a`);
-    const tailConditions = [
-      ...(converted ? [convertedActorSql(scope, conversions.length, sql`t.a`)] : []),
-      ...(visitorType === null ? [] : [visitorType === "new" ? isNewcomer : sql`NOT ${isNewcomer}`]),
-    ];
+    const keeps = (actor: Sql) => {
+      const isNewcomer = newcomerActorSql(scope, actor);
+      return join(
+        [
+          ...(converted ? [convertedActorSql(scope, conversions.length, actor)] : []),
+          ...(visitorType === null ? [] : [visitorType === "new" ? isNewcomer : sql`NOT ${isNewcomer}`]),
+        ],
+        " AND ",
+      );
+    };
+    const tail = undailiedEventsSql(
+      eventsScope,
+      watermark,
+      sql`${bucketOf(sql`e.timestamp`)} AS b, ${rawDim} AS dim, ${actorHash("e")} AS a`,
+    );
     const ctes = [
       ...(converted ? [convertedCtes(scope, watermark, conversions)] : []),
       ...(visitorType === null ? [] : [newcomersCtes(scope)]),
+      sql`tail AS MATERIALIZED (${tail})`,
+      sql`tail_kept AS MATERIALIZED (${keptActorsSql("tail", keeps)})`,
     ];
     let dimSelect: Sql = sql`u.dim`;
     let isOther: Sql = sql`false`;
@@ -184,10 +178,7 @@ export const countSlicesGroupedSql =
         FROM actor_count_slices x ${join(joins, " ")}
         WHERE ${join(conditions, " AND ")}
         UNION ALL
-        SELECT t.b, t.dim, 1 FROM (
-          ${undailiedEventsSql(eventsScope, watermark, sql`${bucketOf(sql`e.timestamp`)} AS b, ${rawDim} AS dim, ${actorHash("e")} AS a`)}
-        ) t
-        WHERE ${join(tailConditions, " AND ")}
+        SELECT t.b, t.dim, 1 FROM tail t WHERE t.a IN (SELECT k.a FROM tail_kept k)
       ) u
       GROUP BY 1, 2, 3
       HAVING sum(u.n) > 0`;

@@ -2,7 +2,7 @@
 // come only from the allow-list below; property paths and all values travel as parameters. The
 // visitor's dimensions (visitor_type, first_*) are no event column: lib/query/first-seen.ts.
 import { ApiError } from "../errors";
-import { CONVERSION_FIELD, type Dimension, type Filter, GOAL_FIELD } from "./schemas";
+import { CONVERSION_FIELD, type Dimension, type Filter, GOAL_FIELD, type QueryDefinition } from "./schemas";
 import { join, type Sql, sql, trusted } from "./sql";
 import { isVisitorDimension, type VisitorDimension } from "./vocabulary";
 import { likePatternOf } from "./wildcard";
@@ -78,6 +78,26 @@ function numericOperator(filter: Filter): string {
 /** A filter's value as text values: the list of `in` and `not_in`, the one value of the others. */
 export function filterValues(filter: Filter): string[] {
   return (Array.isArray(filter.value) ? filter.value : [filter.value]).map(String);
+}
+
+/** The operators textFilterCondition compiles (numeric comparisons are for properties). */
+export const TEXT_FILTER_OPERATORS: ReadonlySet<Filter["op"]> = new Set<Filter["op"]>([
+  "equals",
+  "not_equals",
+  "contains",
+  "not_contains",
+  "matches",
+  "in",
+  "not_in",
+  "is_set",
+  "is_not_set",
+]);
+
+/** The dimension a trend (its breakdown) or a breakdown groups by. */
+export function groupByOf(query: QueryDefinition): Dimension | undefined {
+  if (query.kind === "trend") return query.breakdown?.dimension;
+  if (query.kind === "breakdown") return query.dimension;
+  return undefined;
 }
 
 /** A filter on a text expression: an event column, or a rollup's dimension value. */

@@ -27,12 +27,19 @@
 // or with their complement for the returning ones.
 import "server-only";
 import type pg from "pg";
-import { bitmapsFromNumbersSql, numberedActorsSql, numberInSetSql } from "./actor-bitmaps";
+import { bitmapsFromNumbersSql, keptActorsSql, numberedActorsSql, numberInSetSql } from "./actor-bitmaps";
 import { bitmapGroupsSql, bitmapTopAndOtherSql } from "./bitmap-results";
 import { conversionRateSql, isConversionFilter } from "./conversion-filter";
 import { type Conversion, conversionOf, convertedActorSql, convertedCtes } from "./converted-actors";
 import { undailiedEventsSql, wholeDaysCondition } from "./edge-days";
-import { actorHash, dimensionText, storedTextFilterCondition, textFilterCondition } from "./fields";
+import {
+  actorHash,
+  dimensionText,
+  groupByOf,
+  storedTextFilterCondition,
+  TEXT_FILTER_OPERATORS,
+  textFilterCondition,
+} from "./fields";
 import { isVisitorFilter, keptVisitorTypes } from "./first-seen";
 import { newcomerActorSql, newcomersCtes } from "./first-seen-bitmaps";
 import type { GroupedSql, Grouping, TopAndOtherSql } from "./measure";
@@ -58,19 +65,6 @@ export interface FilteredVisitorsPlan {
   watermark: string;
 }
 
-/** The operators textFilterCondition compiles (numeric comparisons are for properties). */
-const TEXT_OPERATORS = new Set<Filter["op"]>([
-  "equals",
-  "not_equals",
-  "contains",
-  "not_contains",
-  "matches",
-  "in",
-  "not_in",
-  "is_set",
-  "is_not_set",
-]);
-
 const isRolled = (dimension: Dimension): dimension is RolledDimension => dimension in ROLLED_DIMENSIONS;
 
 interface Selection {
@@ -85,12 +79,6 @@ interface Selection {
   converted: Conversion[];
   /** The one visitor type the visitor filters keep: only the actors first seen in the range (new) are counted, or only the others. */
   visitorType: VisitorType | null;
-}
-
-function groupByOf(query: QueryDefinition): Dimension | undefined {
-  if (query.kind === "trend") return query.breakdown?.dimension;
-  if (query.kind === "breakdown") return query.dimension;
-  return undefined;
 }
 
 /**
@@ -121,7 +109,7 @@ function selectionOf(
       converted.push(conversion);
       continue;
     }
-    if (!TEXT_OPERATORS.has(filter.op)) return null;
+    if (!TEXT_FILTER_OPERATORS.has(filter.op)) return null;
     if (filter.field === "event") names.push(textFilterCondition(filter, sql`x.name`));
     else if (isRolled(filter.field)) byDimension.set(filter.field, [...(byDimension.get(filter.field) ?? []), filter]);
     else return null;
@@ -358,19 +346,23 @@ function filteredVisitorRows(
   // The arrivals after the watermark and the partial days, read raw: they keep their actors by the
   // same sets (and the events those sets read raw).
   const eventsScope = { ...scope, filters: scope.filters.filter((f) => !isConversionFilter(f) && !isVisitorFilter(f)) };
-  const isNewcomer = newcomerActorSql(scope, sql`t.a`);
-  const tailActorConditions = [
-    ...(anyConverted ? [convertedActorSql(scope, converted.length, sql`t.a`)] : []),
-    ...(visitorType === null ? [] : [visitorType === "new" ? isNewcomer : sql`NOT ${isNewcomer}`]),
-  ];
+  const tailKeeps = (actor: Sql) => {
+    const isNewcomer = newcomerActorSql(scope, actor);
+    return allOf([
+      ...(anyConverted ? [convertedActorSql(scope, converted.length, actor)] : []),
+      ...(visitorType === null ? [] : [visitorType === "new" ? isNewcomer : sql`NOT ${isNewcomer}`]),
+    ]);
+  };
+  const keepsAll = !anyConverted && visitorType === null;
   const ctes = sql`${anyConverted ? sql`${convertedCtes(scope, watermark, converted)},` : sql``}
     ${visitorType === null ? sql`` : sql`${newcomersCtes(scope)},`}
     cells AS (${cells}),
+    tail_events AS MATERIALIZED (
+      ${undailiedEventsSql(eventsScope, watermark, sql`${bucketOf(sql`e.timestamp`)} AS b, ${groupBy ? dimensionText(groupBy, "e") : sql`NULL::text`} AS v, ${actorHash("e")} AS a`)}
+    ),
     tail AS (
-      SELECT t.b, t.v, t.a FROM (
-        ${undailiedEventsSql(eventsScope, watermark, sql`${bucketOf(sql`e.timestamp`)} AS b, ${groupBy ? dimensionText(groupBy, "e") : sql`NULL::text`} AS v, ${actorHash("e")} AS a`)}
-      ) t
-      WHERE ${allOf(tailActorConditions)}
+      SELECT t.b, t.v, t.a FROM tail_events t
+      ${keepsAll ? sql`` : sql`WHERE t.a IN (${keptActorsSql("tail_events", tailKeeps)})`}
     ),
     numbered AS (
       ${keptOnly ? sql`` : sql`${mixedActorDays()} UNION ALL`}

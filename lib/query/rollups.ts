@@ -9,7 +9,7 @@ import { bitmapsFromNumbersSql, numberedActorsSql } from "./actor-bitmaps";
 import { bitmapGroupsSql, bitmapTopAndOtherSql } from "./bitmap-results";
 import { wholeDayBounds, wholeDaysCondition } from "./edge-days";
 import { rolledHours, unrolledEventsSql } from "./edge-hours";
-import { actorHash, dimensionText, storedTextFilterCondition, textFilterCondition } from "./fields";
+import { actorHash, dimensionText, groupByOf, storedTextFilterCondition, textFilterCondition } from "./fields";
 import type { GroupedSql, Grouping, TopAndOtherSql } from "./measure";
 import type { Dimension, Filter, Measure, QueryDefinition, RetentionQuery } from "./schemas";
 import { type QueryScope, tenantCondition } from "./scope";
@@ -43,12 +43,6 @@ function rollupDimension(filters: readonly Filter[], groupBy: Dimension | undefi
   if (!isRolled(groupBy)) return null;
   if (onlyFiltered && onlyFiltered !== groupBy) return null;
   return groupBy;
-}
-
-function groupByOf(query: QueryDefinition): Dimension | undefined {
-  if (query.kind === "trend") return query.breakdown?.dimension;
-  if (query.kind === "breakdown") return query.dimension;
-  return undefined;
 }
 
 /** How rollups answer a query: up to which arrival time they hold events, and whether the daily actor bitmaps may be read. */

@@ -15,7 +15,7 @@
 import "server-only";
 import type pg from "pg";
 import { rolledHours, unrolledEventsSql } from "./edge-hours";
-import { storedTextFilterCondition, textFilterCondition } from "./fields";
+import { storedTextFilterCondition, TEXT_FILTER_OPERATORS, textFilterCondition } from "./fields";
 import { additiveTopAndOtherSql, type GroupedSql, type Grouping, topGroup } from "./measure";
 import { wholeHoursSql } from "./rollups";
 import type { Filter, Measure, QueryDefinition } from "./schemas";
@@ -63,19 +63,6 @@ export interface SessionRollupPlan {
 
 const SESSION_MEASURES = new Set(["sessions", "bounce_rate", "avg_session_duration", "pages_per_session"]);
 
-/** The operators textFilterCondition compiles (numeric comparisons are for properties). */
-const TEXT_OPERATORS = new Set<Filter["op"]>([
-  "equals",
-  "not_equals",
-  "contains",
-  "not_contains",
-  "matches",
-  "in",
-  "not_in",
-  "is_set",
-  "is_not_set",
-]);
-
 /**
  * The selector the filters amount to, or null when the rollups cannot select it: at most one key
  * filter, an equality or "not set" (a part is one value's events; two values' events together are
@@ -98,10 +85,10 @@ export function sessionSelectorOf(filters: readonly Filter[]): SessionSelector |
       else if (filter.op === "equals" && v !== undefined && !Array.isArray(v) && String(v) !== "")
         key = { dimension: filter.field, value: String(v) };
       else return null;
-    } else if (isProfileDimension(filter.field) && TEXT_OPERATORS.has(filter.op)) {
+    } else if (isProfileDimension(filter.field) && TEXT_FILTER_OPERATORS.has(filter.op)) {
       if (!profileDimensions.includes(filter.field)) profileDimensions.push(filter.field);
       profileFilters.push(filter);
-    } else if (isSessionDimension(filter.field) && TEXT_OPERATORS.has(filter.op)) {
+    } else if (isSessionDimension(filter.field) && TEXT_FILTER_OPERATORS.has(filter.op)) {
       if (pagesDimension && pagesDimension !== filter.field) return null;
       pagesDimension = filter.field;
       pagesFilters.push(filter);
