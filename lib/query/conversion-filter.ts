@@ -10,10 +10,11 @@
 // names, which the (organization, project, name, actor bucket, timestamp) index holds with their
 // actor: its cost follows those events, bounded by the range budget (lib/query/cost.ts), the
 // statement timeout and MAX_CONVERSION_FILTERS. Rollups keep no actor per event, so queries with a
-// conversion filter read raw events, except unique users and the conversion rate under positive
-// "performed" and goal filters, which the daily actor bitmaps answer, each filter's set ANDed with
-// the others' (filtered-visitors.ts, converted-actors.ts; sources.ts asks only the sources that keep
-// actors).
+// conversion filter read raw events, except under positive "performed" and goal filters: unique
+// users and the conversion rate, which the daily actor bitmaps answer, each filter's set ANDed with
+// the others' (filtered-visitors.ts, converted-actors.ts), and counts, from the per-actor count
+// slices ANDed with the same sets (count-slices.ts); sources.ts asks only the sources that keep
+// actors.
 //
 // The conversion rate (measure `conversion_rate`) is the visitors the filters keep over the visitors
 // without them (same range and event filters), per bucket and dimension value like any measure.

@@ -50,10 +50,10 @@ interface Planner {
  * In order of preference: new and returning visitors from first seen and the range's visitors (any
  * source of unique users below), unique users from intersections of the daily per-value bitmaps (when
  * filtered on another dimension than the one broken down by, or on several), counts under conversion
- * filters from the per-actor count slices, the hourly rollups (a
- * rolled dimension's own rows and bitmaps), the daily counts (any combination of rolled dimensions),
- * the session rollups, raw events narrowed to a property filter's events, raw events; under a
- * conversion or visitor filter only those that keep actors. The hourly sources read a range's partial hours raw
+ * and visitor type filters from the per-actor count slices, the hourly rollups (a rolled dimension's
+ * own rows and bitmaps), the daily counts (any combination of rolled dimensions), the session
+ * rollups, raw events narrowed to a property filter's events, raw events; under a conversion or
+ * visitor filter only those that keep actors. The hourly sources read a range's partial hours raw
  * (edge-hours.ts), the daily ones its partial days (edge-days.ts).
  */
 const planners: Planner[] = [
