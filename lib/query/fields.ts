@@ -2,7 +2,14 @@
 // come only from the allow-list below; property paths and all values travel as parameters. The
 // visitor's dimensions (visitor_type, first_*) are no event column: lib/query/first-seen.ts.
 import { ApiError } from "../errors";
-import { CONVERSION_FIELD, type Dimension, type Filter, GOAL_FIELD, type QueryDefinition } from "./schemas";
+import {
+  CONVERSION_FIELD,
+  type Dimension,
+  type Filter,
+  filterSchema,
+  GOAL_FIELD,
+  type QueryDefinition,
+} from "./schemas";
 import { join, type Sql, sql, trusted } from "./sql";
 import { isVisitorDimension, type VisitorDimension } from "./vocabulary";
 import { likePatternOf } from "./wildcard";
@@ -71,8 +78,11 @@ export function actorBucket(alias = "e"): Sql {
   return trusted(`((${alias}.actor & ${ACTOR_BUCKETS - 1})::smallint)`);
 }
 
+/** The comparisons a numeric property filter compiles to. */
+const NUMERIC_OPERATORS = { gt: ">", gte: ">=", lt: "<", lte: "<=" } as const;
+
 function numericOperator(filter: Filter): string {
-  return { gt: ">", gte: ">=", lt: "<", lte: "<=" }[filter.op as "gt" | "gte" | "lt" | "lte"];
+  return NUMERIC_OPERATORS[filter.op as keyof typeof NUMERIC_OPERATORS];
 }
 
 /** A filter's value as text values: the list of `in` and `not_in`, the one value of the others. */
@@ -81,17 +91,9 @@ export function filterValues(filter: Filter): string[] {
 }
 
 /** The operators textFilterCondition compiles (numeric comparisons are for properties). */
-export const TEXT_FILTER_OPERATORS: ReadonlySet<Filter["op"]> = new Set<Filter["op"]>([
-  "equals",
-  "not_equals",
-  "contains",
-  "not_contains",
-  "matches",
-  "in",
-  "not_in",
-  "is_set",
-  "is_not_set",
-]);
+export const TEXT_FILTER_OPERATORS: ReadonlySet<Filter["op"]> = new Set(
+  filterSchema.shape.op.options.filter((op) => !(op in NUMERIC_OPERATORS)),
+);
 
 /** The dimension a trend (its breakdown) or a breakdown groups by. */
 export function groupByOf(query: QueryDefinition): Dimension | undefined {
