@@ -8,6 +8,11 @@
 // (Debian's postgresql-15, a throw-away cluster with its own app process; required in CI).
 // `npm test -- --skip-build` reuses the last build; `--skip-cpp` leaves the C++ SDK out, `--skip-pg15`
 // the PostgreSQL 15 pass; `--only static|vitest|playwright|pg15` runs one step.
+//
+// What runs side by side: the Vitest suites wait on conditions (refreshes, locks, servers), so one
+// pass leaves about a third of two cores idle; the PostgreSQL 15 pass and the C++ SDK's sanitizer
+// builds run beside it, on their own cluster and directories, with their output held and printed
+// whole when each ends. The browser tests keep both cores busy: they run alone, after.
 import { spawn, spawnSync } from "node:child_process";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -61,15 +66,34 @@ function hasCppToolchain(): boolean {
   return cmake.status === 0 && curl.status === 0;
 }
 
-/** Builds and tests the C++ SDK; resolves to the integration client's path, or null when skipped. */
-async function testCppSdk(env: NodeJS.ProcessEnv): Promise<string | null> {
-  if (flags["skip-cpp"]) return null;
-  if (!hasCppToolchain()) {
-    if (process.env.CI) throw new Error("CI needs cmake and libcurl's headers for the C++ SDK (see .ci/run)");
-    console.warn("Skipping the C++ SDK: cmake or libcurl's headers are missing");
-    return null;
-  }
-  const code = await run("bash", ["sdk/cpp/scripts/test.sh"], env);
+/** Runs a command with its output held back, printed whole under a heading when it ends. */
+function runHeld(title: string, command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env });
+    const output: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => output.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => output.push(chunk));
+    child.on("close", (code, signal) => {
+      const exit = code ?? (signal ? 1 : 0);
+      process.stdout.write(`\n==> ${title} (exit ${exit}; its output, held while other suites ran)\n`);
+      process.stdout.write(Buffer.concat(output));
+      process.stdout.write(`==> end of ${title}\n\n`);
+      resolve(exit);
+    });
+  });
+}
+
+function cppSdkTestable(): boolean {
+  if (flags["skip-cpp"]) return false;
+  if (hasCppToolchain()) return true;
+  if (process.env.CI) throw new Error("CI needs cmake and libcurl's headers for the C++ SDK (see .ci/run)");
+  console.warn("Skipping the C++ SDK: cmake or libcurl's headers are missing");
+  return false;
+}
+
+/** The C++ SDK's Release build and tests; resolves to the integration client's path. */
+async function testCppRelease(env: NodeJS.ProcessEnv): Promise<string> {
+  const code = await run("bash", ["sdk/cpp/scripts/test.sh", "release"], env);
   if (code !== 0) throw new Error(`C++ SDK tests failed (exit ${code})`);
   return path.resolve("sdk/cpp/build/lumen_integration_client");
 }
@@ -103,8 +127,8 @@ async function testOnPostgres15(env: NodeJS.ProcessEnv, dataDir: string): Promis
   try {
     await prepareDatabase(pg15.url, 30);
     await app.start();
-    console.log(`==> query and ingestion suites on PostgreSQL ${pg15.version}`);
-    return await run(
+    return await runHeld(
+      `query and ingestion suites on PostgreSQL ${pg15.version}`,
       bin("vitest"),
       ["run", "lib/query", "lib/ingest", ...vitestReporters(path.join(dataDir, "vitest-pg15.json"))],
       appEnv,
@@ -126,9 +150,11 @@ async function runStaticChecks(): Promise<number> {
 }
 
 async function main(): Promise<number> {
+  let typesChecked = false;
   if (!flags.only || flags.only === "static") {
     const failed = await runStaticChecks();
     if (failed !== 0 || flags.only === "static") return failed;
+    typesChecked = true;
   }
   const dataDir = await mkdtemp(path.join(tmpdir(), "lumen-test-pg-"));
   // As root, PostgreSQL runs as the "postgres" user, who must be able to reach its data directory.
@@ -167,9 +193,12 @@ async function main(): Promise<number> {
       NEXTAUTH_URL: baseUrl,
       NEXT_TELEMETRY_DISABLED: "1",
     };
+    const withCpp = cppSdkTestable();
     const [built, cppClient] = await Promise.all([
-      flags["skip-build"] ? 0 : run(bin("next"), ["build"], env),
-      testCppSdk(env),
+      flags["skip-build"]
+        ? 0
+        : run(bin("next"), ["build"], { ...env, ...(typesChecked ? { LUMEN_TYPES_CHECKED: "1" } : {}) }),
+      withCpp ? testCppRelease(env) : null,
     ]);
     if (built !== 0) return built;
     if (cppClient) env.LUMEN_CPP_CLIENT = cppClient;
@@ -180,13 +209,15 @@ async function main(): Promise<number> {
     await waitForHealthy(baseUrl, 60_000);
 
     // Every suite runs even after another failed, so one run shows every failure; the exit code is the first failure's.
-    let failed = 0;
+    const sideBySide: Promise<number>[] = [];
     if (!flags.only || flags.only === "vitest")
-      failed ||= await run(
-        bin("vitest"),
-        ["run", ...vitestReporters(path.join(dataDir, "vitest.json")), ...extraArgs],
-        env,
+      sideBySide.push(
+        run(bin("vitest"), ["run", ...vitestReporters(path.join(dataDir, "vitest.json")), ...extraArgs], env),
       );
+    if ((!flags.only && !flags["skip-pg15"]) || flags.only === "pg15") sideBySide.push(testOnPostgres15(env, dataDir));
+    if (withCpp && !flags.only)
+      sideBySide.push(runHeld("C++ SDK sanitizer builds", "bash", ["sdk/cpp/scripts/test.sh", "sanitizers"], env));
+    let failed = (await Promise.all(sideBySide)).find((code) => code !== 0) ?? 0;
     // The specs seed through lib's server-only modules: Playwright's Node resolves them as server code.
     const playwrightEnv = {
       ...env,
@@ -194,10 +225,6 @@ async function main(): Promise<number> {
     };
     if (!flags.only || flags.only === "playwright") {
       const code = await run(bin("playwright"), ["test", ...(flags.only ? extraArgs : [])], playwrightEnv);
-      failed ||= code;
-    }
-    if ((!flags.only && !flags["skip-pg15"]) || flags.only === "pg15") {
-      const code = await testOnPostgres15(env, dataDir);
       failed ||= code;
     }
     if (failed !== 0) {

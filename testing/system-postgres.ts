@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { chmod, chown, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
+import { EMBEDDED_SERVER_SETTINGS } from "../lib/db/embedded";
 
 export interface SystemPostgres {
   url: string;
@@ -55,7 +56,8 @@ export async function startSystemPostgres(
     "-D",
     dataDir,
     "-o",
-    `-p ${port} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=200 -c jit=off`,
+    // The embedded server's settings, so the two passes differ in the server's version alone.
+    [`-p ${port}`, "-k /tmp", ...EMBEDDED_SERVER_SETTINGS.map((setting) => `-c ${setting}`)].join(" "),
     "-w",
     "-l",
     path.join(dataDir, "server.log"),
