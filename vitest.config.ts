@@ -29,5 +29,8 @@ export default defineConfig({
     expect: { poll: { timeout: 30_000 } },
     // Test files share one database; each seeds its own organization, so they can run side by side.
     fileParallelism: true,
+    // Half again as many files as cores: a file spends about a third of its time waiting (on the app
+    // server, a refresh's lock, a condition), and with one file per core that time left the cores idle.
+    maxWorkers: "150%",
   },
 });
