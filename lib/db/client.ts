@@ -36,6 +36,12 @@ const REPORT_CONNECT_TIMEOUT_MS = 10_000;
  */
 export const READ_ONLY_POOL_NAMES = ["lumen-reports", "lumen-readers"] as const;
 
+/**
+ * What a refresh's transaction calls itself while it runs (SET LOCAL application_name): it writes
+ * derived tables only, never events, so other refreshes need not wait for it either.
+ */
+export const REFRESH_APPLICATION_NAME = "lumen-refresh";
+
 const globalForDb = globalThis as unknown as { lumenDatabase?: Database };
 
 function newPool(url: string, name: string, max: number, connectionTimeoutMillis: number): pg.Pool {

@@ -4,19 +4,21 @@
 // rollups (session-refresh.ts) each bring their own state table, lock and fold.
 import "server-only";
 import type pg from "pg";
-import { READ_ONLY_POOL_NAMES } from "../db/client";
+import { READ_ONLY_POOL_NAMES, REFRESH_APPLICATION_NAME } from "../db/client";
 
 /**
  * How far a fold may go: not past any transaction still running, whose events carry received_at =
  * its start time and would become visible only after the watermark moved on. Report queries'
  * transactions are left out: they run READ ONLY on their own pools and insert nothing, and a slow
- * one (up to its statement timeout) would otherwise hold every refresh back; so are the server's own
- * processes (autovacuum, which inserts nothing, held a waiting refresh once). The bounds are read in
+ * one (up to its statement timeout) would otherwise hold every refresh back; so are the refreshes'
+ * own (the session fold's step held the rollup fold's beside it, and a refresh waiting for the lock
+ * held the one holding it: under several waiting callers, each waited for all the others' folds);
+ * so are the server's own processes (autovacuum, which inserts nothing, held a waiting refresh once). The bounds are read in
  * their own statement, before the folding statement takes its snapshot, so a transaction that
  * commits in between is already visible to the fold rather than skipped.
  */
 function boundsSql(stateTable: string): string {
-  const readOnly = READ_ONLY_POOL_NAMES.map((name) => `'${name}'`).join(", ");
+  const insertsNoEvents = [...READ_ONLY_POOL_NAMES, REFRESH_APPLICATION_NAME].map((name) => `'${name}'`).join(", ");
   return `
 SELECT low::text AS low, high::text AS high, (now() - interval '1 millisecond')::text AS goal
 FROM (
@@ -24,7 +26,7 @@ FROM (
          LEAST(now(), COALESCE((
            SELECT min(xact_start) FROM pg_stat_activity
            WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL
-             AND backend_type = 'client backend' AND application_name NOT IN (${readOnly})
+             AND backend_type = 'client backend' AND application_name NOT IN (${insertsNoEvents})
          ), now())) - interval '1 millisecond' AS high
   FROM ${stateTable} s WHERE s.id = 1
 ) b`;
@@ -96,6 +98,8 @@ async function foldStep(
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
+    // Before the lock: a refresh waiting for it must not hold back the one holding it.
+    await client.query(`SET LOCAL application_name = '${REFRESH_APPLICATION_NAME}'`);
     const lock = wait ? "pg_advisory_xact_lock" : "pg_try_advisory_xact_lock";
     const { rows: locked } = await client.query<{ ok: boolean | string }>(
       `SELECT ${lock}(hashtext($1))::text <> 'false' AS ok`,
