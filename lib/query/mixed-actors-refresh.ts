@@ -165,6 +165,9 @@ export async function refreshMixedActors(
     window?.upto ??
     (await client.query<{ watermark: string }>("SELECT watermark::text AS watermark FROM rollup_state WHERE id = 1"))
       .rows[0]!.watermark;
+  // Unanalyzed, the candidates were estimated at 750 rows and the day's events read once per
+  // candidate rather than once per day: 150 candidates of a 336k-event day took 79 s (1.7 s after).
+  await client.query("ANALYZE mixed_candidates");
   await client.query(clearCandidateDaysSql);
   await client.query(candidateDaysSql, [upto]);
   await client.query(markBuiltSql);
