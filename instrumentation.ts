@@ -14,5 +14,5 @@ export async function register() {
     const { startAlerts } = await import("./lib/alerts/scheduler");
     startAlerts();
   }
-  startPrivacyUpkeep();
+  startPrivacyUpkeep({ retention: env.LUMEN_RETENTION });
 }

@@ -42,6 +42,8 @@ export const envSchema = z.object({
   LUMEN_EMBED_MAX_FEEDS_PER_TOKEN: z.coerce.number().int().min(1).max(10_000).default(20),
   /** Evaluate alert rules and deliver their notifications in this process (one evaluator at a time across processes, by lease). */
   LUMEN_ALERTS: z.stringbool().default(true),
+  /** Enforce retention daily in this process; off where `lumen retention` runs from cron instead. */
+  LUMEN_RETENTION: z.stringbool().default(true),
   /** SMTP server for alert emails, e.g. smtp://user:password@mail.example.com:587 (smtps:// for TLS from the start). */
   LUMEN_SMTP_URL: z
     .string()

@@ -185,6 +185,10 @@ async function main(): Promise<number> {
       // Alert evaluation runs in one process at a time (a lease): the alert tests start app processes
       // of their own for it (lib/alerts/*-api.test.ts), so the shared app and other tests' servers leave it to them.
       LUMEN_ALERTS: "false",
+      // A server enforces retention on today's clock as it starts, over every project: a test server
+      // started mid-run (testing/app-server.ts) deleted other suites' events dated years back.
+      // Retention is tested on clocks of its own (lib/privacy/retention*.test.ts).
+      LUMEN_RETENTION: "false",
       // The alert tests' receivers listen on 127.0.0.1, which webhooks may not reach otherwise (lib/net/outbound.ts).
       LUMEN_OUTBOUND_ALLOWED_HOSTS: "127.0.0.1",
       LUMEN_TEST_BASE_URL: baseUrl,

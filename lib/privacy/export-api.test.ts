@@ -26,8 +26,8 @@ let owner: SignedInMember;
 let otherProjectId: string;
 /**
  * This person's events: a user id over three months and the default partition (a date no partition
- * holds; within the default retention of any "now" retention.test.ts enforces at, as that suite's
- * retention run covers every project: an event of 2001 went while this suite ran beside it).
+ * holds, within the default retention at the instant retention.test.ts enforces at: that run covers
+ * every project).
  */
 const personId = `person-${randomUUID()}`;
 const personEvents: EventRow[] = [];

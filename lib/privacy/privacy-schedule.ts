@@ -1,5 +1,5 @@
 // The privacy upkeep inside the server process, next to partition upkeep and the rollup refresh:
-// retention enforced daily (one process at a time, by advisory lock), and queued person deletions
+// retention enforced daily where LUMEN_RETENTION is on (one process at a time, by advisory lock), and queued person deletions
 // picked up every half minute (withdrawals start theirs at once; this catches what a stopped
 // process left).
 import "server-only";
@@ -28,8 +28,8 @@ async function enforceRetentionLogged(): Promise<void> {
     log.info("enforced retention", { partitions_dropped: report.partitions_dropped, projects: report.projects.length });
 }
 
-export function startPrivacyUpkeep(): void {
-  every(DAY_MS, quietly("enforce retention", enforceRetentionLogged));
+export function startPrivacyUpkeep(options: { retention: boolean }): void {
+  if (options.retention) every(DAY_MS, quietly("enforce retention", enforceRetentionLogged));
   every(
     DELETION_JOBS_MS,
     quietly("run person deletions", () => runDeletionJobs()),
