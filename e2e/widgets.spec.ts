@@ -121,6 +121,13 @@ test.describe("widgets preview", () => {
     await expect(widget(light, "Empty")).toContainText("No data in this period");
   });
 
+  test("loading placeholders pulse, and stand still for visitors who ask for reduced motion", async ({ page }) => {
+    const placeholder = widget(light, "Loading").locator(".animate-pulse").first();
+    await expect(placeholder).toHaveCSS("animation-name", "pulse");
+    await page.emulateMedia({ reducedMotion: "reduce" });
+    await expect(placeholder).toHaveCSS("animation-name", "none");
+  });
+
   test("the dark section uses the embed accent, and no chart image holds focusable content", async ({ page }) => {
     const dark = page.getByRole("region", { name: "Dark", exact: true });
     await expect(widget(dark, "Pageviews (line)").locator("svg .recharts-line-curve")).toHaveAttribute(

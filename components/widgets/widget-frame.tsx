@@ -101,7 +101,7 @@ function UpdatingBadge() {
     >
       <span
         aria-hidden="true"
-        className="inline-block h-3 w-3 animate-spin rounded-full border-2 border-current border-r-transparent motion-reduce:animate-none"
+        className="inline-block h-3 w-3 animate-spin rounded-full border-2 border-current border-r-transparent"
       />
       Updating…
     </span>
