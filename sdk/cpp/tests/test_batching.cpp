@@ -13,7 +13,7 @@ TEST(flush_sends_batches_of_batch_size_with_contract_payload) {
   cfg.context.device_type = "desktop";
   lumen::Client client(cfg);
   for (int i = 0; i < 25; ++i) CHECK(client.track("clicked", {{"i", i}, {"label", "b\"tn"}}));
-  CHECK(client.flush(milliseconds(5000)));
+  CHECK(client.flush(kDeliveryBound));
 
   auto requests = transport->requests();
   CHECK_EQ(requests.size(), std::size_t(3));
@@ -87,7 +87,7 @@ TEST(identify_sets_user_for_later_events_and_reset_clears_it) {
   client.track("after");
   client.reset();
   client.track("logged_out");
-  CHECK(client.flush(milliseconds(5000)));
+  CHECK(client.flush(kDeliveryBound));
   auto events = events_of(transport->requests().at(0));
   CHECK_EQ(events.size(), std::size_t(4));
   CHECK(events[0].get("user_id") == nullptr);
@@ -106,7 +106,7 @@ TEST(invalid_events_are_dropped_at_the_door) {
   CHECK(client.track(std::string(200, 'x')));
   CHECK(!client.identify(""));
   client.track("huge", {{"blob", std::string(40000, 'a')}});  // > 32 KB properties
-  CHECK(client.flush(milliseconds(5000)));
+  CHECK(client.flush(kDeliveryBound));
   auto s = client.stats();
   CHECK_EQ(s.sent, std::uint64_t(1));
   CHECK_EQ(s.dropped, std::uint64_t(4));
@@ -118,7 +118,7 @@ TEST(server_rejections_count_as_dropped_and_duplicates_as_sent) {
   transport->push_response(202, R"({"accepted":2,"duplicates":1,"rejected":[{"index":1,"code":"invalid","message":"bad"},{"index":3,"code":"invalid","message":"bad"}]})");
   lumen::Client client(test_config(transport));
   for (int i = 0; i < 5; ++i) client.track("e");
-  CHECK(client.flush(milliseconds(5000)));
+  CHECK(client.flush(kDeliveryBound));
   auto s = client.stats();
   CHECK_EQ(transport->request_count(), std::size_t(1));  // rejected events are never retried
   CHECK_EQ(s.sent, std::uint64_t(3));
@@ -135,7 +135,7 @@ TEST(payload_too_large_splits_the_batch) {
   cfg.batch_size = 8;
   lumen::Client client(cfg);
   for (int i = 0; i < 8; ++i) client.track("e", {{"i", i}});
-  CHECK(client.flush(milliseconds(5000)));
+  CHECK(client.flush(kDeliveryBound));
   auto requests = transport->requests();
   std::vector<std::size_t> sizes;
   for (auto& r : requests) sizes.push_back(events_of(r).size());
@@ -168,7 +168,7 @@ TEST(concurrent_producers_are_all_delivered_exactly_once) {
       for (int i = 0; i < 2000; ++i) client.track("e", {{"t", t}, {"i", i}});
     });
   for (auto& th : threads) th.join();
-  CHECK(client.flush(milliseconds(10000)));
+  CHECK(client.flush(kDeliveryBound));
   std::set<std::string> ids;
   for (auto& r : transport->requests())
     for (auto& e : events_of(r)) ids.insert(e.get("event_id")->string);
@@ -182,7 +182,7 @@ TEST(static_api_round_trip) {
   CHECK(lumen::init(test_config(transport)));
   CHECK(lumen::identify("u1"));
   CHECK(lumen::track("hello", {{"k", "v"}}));
-  CHECK(lumen::flush(milliseconds(5000)));
+  CHECK(lumen::flush(kDeliveryBound));
   CHECK_EQ(lumen::stats().sent, std::uint64_t(2));
   CHECK(lumen::shutdown(milliseconds(1000)));
   CHECK(!lumen::track("after_shutdown"));
@@ -201,7 +201,7 @@ TEST(test_mode_logs_payloads_instead_of_sending) {
   };
   lumen::Client client(cfg);
   client.track("t");
-  CHECK(client.flush(milliseconds(5000)));
+  CHECK(client.flush(kDeliveryBound));
   client.shutdown(milliseconds(1000));
   CHECK_EQ(logged.size(), std::size_t(1));
   CHECK_EQ(client.stats().sent, std::uint64_t(1));

@@ -35,7 +35,7 @@ TEST(pending_holds_events_in_memory_until_granted) {
   CHECK_EQ(client.stats().queued, std::uint64_t(5));
   client.set_consent(lumen::Consent::Granted);
   CHECK(eventually([&] { return client.stats().sent == 4; }));  // two full batches
-  CHECK(client.flush(milliseconds(5000)));                      // and the rest
+  CHECK(client.flush(kDeliveryBound));  // and the rest
   CHECK_EQ(client.stats().sent, std::uint64_t(5));
   CHECK_EQ(event_count(*transport), std::size_t(5));
 }

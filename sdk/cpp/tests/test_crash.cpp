@@ -59,7 +59,7 @@ std::vector<lumen::json::Node> sent_events(const lumen::TestTransport& t) {
 std::vector<lumen::json::Node> next_start(const std::string& dir) {
   auto transport = std::make_shared<lumen::TestTransport>();
   lumen::Client client(crash_config(transport, dir));
-  CHECK(client.flush(milliseconds(5000)));
+  CHECK(client.flush(kDeliveryBound));
   CHECK(client.shutdown(milliseconds(2000)));
   return sent_events(*transport);
 }

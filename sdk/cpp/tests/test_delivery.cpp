@@ -128,7 +128,7 @@ TEST(shutdown_persists_what_it_cannot_send_and_restart_sends_it_first) {
   cfg.storage_path = dir;
   lumen::Client client(cfg);
   client.track("new");
-  CHECK(client.flush(milliseconds(5000)));
+  CHECK(client.flush(kDeliveryBound));
   auto s = client.stats();
   CHECK_EQ(s.recovered, std::uint64_t(23));
   CHECK_EQ(s.sent, std::uint64_t(24));
@@ -172,7 +172,7 @@ TEST(restart_after_torn_write_recovers_intact_events) {
   auto cfg = test_config(transport);
   cfg.storage_path = dir;
   lumen::Client client(cfg);
-  CHECK(client.flush(milliseconds(5000)));
+  CHECK(client.flush(kDeliveryBound));
   CHECK_EQ(client.stats().recovered, std::uint64_t(2));
   CHECK_EQ(event_count(*transport), std::size_t(2));
   client.shutdown(milliseconds(500));
