@@ -1,7 +1,7 @@
 // The privacy upkeep inside the server process, next to partition upkeep and the rollup refresh:
-// retention enforced daily where LUMEN_RETENTION is on (one process at a time, by advisory lock), and queued person deletions
-// picked up every half minute (withdrawals start theirs at once; this catches what a stopped
-// process left).
+// retention enforced daily where LUMEN_RETENTION is on (one process at a time, by advisory lock),
+// and queued person deletions picked up every half minute (withdrawals start theirs at once; this
+// catches what a stopped process left).
 import "server-only";
 import { getPool } from "../db/client";
 import { log } from "../log";

@@ -31,8 +31,9 @@ export interface RefreshOutcome {
  */
 export function refreshWait({ durationMs, lagMs, foldedMs }: RefreshOutcome): number {
   const yielding = Math.max(REFRESH_MS, YIELD_PACE * durationMs);
-  // A refresh that folded nothing cannot close the lag by running again: another process holds
-  // the lock, or an open write transaction bounds the fold (refresh-steps.ts).
+  // Yield too when a refresh folded nothing (another process holds the lock, or an open write
+  // transaction bounds the fold: refresh-steps.ts), when its span is unknown (the first), or when
+  // it was outrun: running again at once would not close the lag.
   if (lagMs === null || foldedMs === null || durationMs >= foldedMs) return yielding;
   return Math.min(yielding, Math.max(0, LAG_TARGET_MS - lagMs));
 }
