@@ -81,6 +81,8 @@ test("consent('denied') sends the decision only, and keeps nothing", async ({ pa
   await page.getByRole("button", { name: "Start free trial" }).click();
   await page.evaluate(() => window.lumen!.consent("denied"));
   await browseAround(page);
+  await expect.poll(() => sent.names()).toEqual([["$consent"]]);
+  await sent.settled(); // so that the reload below does not cut the decision's request short
   await page.reload(); // the decision is remembered
   await waitForTracker(page);
   await page.evaluate(() => window.lumen!.consent("denied")); // repeated: not a change, not sent

@@ -62,8 +62,11 @@ export interface IngestRecorder {
   batches(): SentBatch[];
   /** The event names of each request. */
   names(): string[][];
-  /** Requests started but not yet answered (or failed). */
-  inFlight(): number;
+  /**
+   * Resolves once every request the page has started is answered. A navigation before then can cut
+   * one short: the tracker puts its events back in the stored queue, and the next page sends them again.
+   */
+  settled(): Promise<void>;
 }
 
 /** Records every ingestion request the page sends, with its parsed body, and whether it has been answered. */
@@ -75,12 +78,13 @@ export function recordIngestRequests(page: Page): IngestRecorder {
   });
   page.on("requestfinished", (request) => done.add(request));
   page.on("requestfailed", (request) => done.add(request));
+  const inFlight = () => requests.filter((request) => !done.has(request)).length;
   const batches = () => requests.map((request) => JSON.parse(request.postData() ?? "{}") as SentBatch);
   return {
     requests,
     batches,
     names: () => batches().map((batch) => batch.events.map((event) => event.name)),
-    inFlight: () => requests.filter((request) => !done.has(request)).length,
+    settled: () => expect.poll(inFlight).toBe(0),
   };
 }
 
@@ -123,7 +127,7 @@ export async function sendMarker(page: Page, tenant: Tenant, recorder: IngestRec
   await expect
     .poll(() => recorder.batches().some((batch) => batch.events.some((event) => event.event_id === eventId)))
     .toBe(true);
-  await expect.poll(() => recorder.inFlight()).toBe(0);
+  await recorder.settled();
 }
 
 /** Records the names of the events the page's tracker builds, through its public beforeSend hook. */
