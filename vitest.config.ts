@@ -1,23 +1,42 @@
 import { createRequire } from "node:module";
 import path from "node:path";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 // `import "server-only"` marks modules that touch the database, secrets or auth (Next refuses them in
 // client code). Its package throws unless resolved under the "react-server" condition, as Next does
 // for server code; tests are server code, so they get the package's empty module the same way.
 const serverOnlyEmpty = path.join(path.dirname(createRequire(import.meta.url).resolve("server-only")), "empty.js");
 
+/**
+ * Files whose app servers evaluate alert rules (LUMEN_ALERTS): an evaluator takes every enabled rule
+ * in the database, and a rule it evaluates at its clock (now, or days ahead) refuses a test's own
+ * evaluation at an earlier instant (lib/alerts/evaluate.ts). The suites that evaluate rules directly
+ * (conditions, anomaly, segments) failed whenever they ran beside it, so it runs after every other file.
+ */
+const ALERT_EVALUATOR_FILES = ["lib/alerts/alerts-delivery-api.test.ts"];
+
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname), "server-only": serverOnlyEmpty } },
   test: {
-    include: [
-      "lib/**/*.test.ts",
-      "app/**/*.test.ts",
-      "components/**/*.test.{ts,tsx}",
-      "scripts/**/*.test.ts",
-      "sdk/node/**/*.test.ts",
-      "sdk/browser/**/*.test.ts",
-      "sdk/cpp/tests/*.test.ts",
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "suites",
+          include: [
+            "lib/**/*.test.ts",
+            "app/**/*.test.ts",
+            "components/**/*.test.{ts,tsx}",
+            "scripts/**/*.test.ts",
+            "sdk/node/**/*.test.ts",
+            "sdk/browser/**/*.test.ts",
+            "sdk/cpp/tests/*.test.ts",
+          ],
+          exclude: [...configDefaults.exclude, ...ALERT_EVALUATOR_FILES],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      { extends: true, test: { name: "alert evaluator", include: ALERT_EVALUATOR_FILES, sequence: { groupOrder: 1 } } },
     ],
     // Tests wait on conditions, so a long limit costs nothing when they pass; it is sized for a
     // two-core machine running other suites at once (a load of 30), where an HTTP test of a few
