@@ -55,15 +55,6 @@ async function waitForHealthy(baseUrl: string, timeoutMs: number): Promise<void>
   throw new Error(`The app did not become healthy at ${baseUrl} within ${timeoutMs} ms`);
 }
 
-/**
- * Server settings of the test clusters, past the embedded server's. Each suite writes its data and
- * queries it within seconds, before autovacuum's default minute has analyzed it: on the statistics of
- * empty tables PostgreSQL planned a property filter's lookups as scans, 50 times slower than on
- * analyzed ones (the filtered overview's suite took 130 s, against 35 s). Analyzed within a second,
- * the suites run on statistics like a running server's.
- */
-const TEST_SERVER_SETTINGS = ["autovacuum_naptime=1s"];
-
 const bin = (name: string) => path.resolve("node_modules/.bin", name);
 
 function hasCppToolchain(): boolean {
@@ -124,13 +115,7 @@ async function testOnPostgres15(env: NodeJS.ProcessEnv, dataDir: string): Promis
     );
     return 0;
   }
-  const pg15 = await startSystemPostgres(
-    binDir,
-    path.join(dataDir, "pg15"),
-    await freePort(),
-    "lumen_test",
-    TEST_SERVER_SETTINGS,
-  );
+  const pg15 = await startSystemPostgres(binDir, path.join(dataDir, "pg15"), await freePort(), "lumen_test");
   const port = await freePort();
   const appEnv = {
     ...env,
@@ -178,7 +163,6 @@ async function main(): Promise<number> {
     port: pgPort,
     database: "lumen_test",
     persistent: false,
-    settings: TEST_SERVER_SETTINGS,
   });
   let app: ReturnType<typeof spawn> | undefined;
   try {

@@ -43,7 +43,6 @@ export async function startSystemPostgres(
   dataDir: string,
   port: number,
   database: string,
-  settings: readonly string[] = [],
 ): Promise<SystemPostgres> {
   await mkdir(dataDir, { recursive: true });
   await chmod(dataDir, 0o700);
@@ -58,9 +57,7 @@ export async function startSystemPostgres(
     dataDir,
     "-o",
     // The embedded server's settings, so the two passes differ in the server's version alone.
-    [`-p ${port}`, "-k /tmp", ...[...EMBEDDED_SERVER_SETTINGS, ...settings].map((setting) => `-c ${setting}`)].join(
-      " ",
-    ),
+    [`-p ${port}`, "-k /tmp", ...EMBEDDED_SERVER_SETTINGS.map((setting) => `-c ${setting}`)].join(" "),
     "-w",
     "-l",
     path.join(dataDir, "server.log"),

@@ -19,8 +19,6 @@ interface EmbeddedOptions {
   database: string;
   /** A throw-away cluster is deleted when stopped. */
   persistent: boolean;
-  /** Settings past EMBEDDED_SERVER_SETTINGS (`name=value`), which they override. */
-  settings?: readonly string[];
   onLog?: (line: string) => void;
 }
 
@@ -136,7 +134,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     // As root, PostgreSQL refuses to run; the library then runs it as the "postgres" OS user.
     createPostgresUser: true,
     initdbFlags: ["--encoding=UTF8"],
-    postgresFlags: [...EMBEDDED_SERVER_SETTINGS, ...(options.settings ?? [])].flatMap((setting) => ["-c", setting]),
+    postgresFlags: EMBEDDED_SERVER_SETTINGS.flatMap((setting) => ["-c", setting]),
     onLog: options.onLog ?? (() => undefined),
     onError: (error) => options.onLog?.(String(error)),
   });
