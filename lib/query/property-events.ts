@@ -71,14 +71,21 @@ export function eventsOf(scope: QueryScope): Sql {
   const values = narrowing.values
     ? sql`AND p.value = ANY(ARRAY(SELECT left(v, 100) FROM unnest(${narrowing.values}::text[]) v))`
     : sql``;
+  // Each property row's event by primary key, always: OFFSET 0 keeps the lookup a lookup. Left to
+  // plan the join, PostgreSQL read the range's events once per property row whenever its statistics
+  // had not caught up with a project's data (a new project, a backfill): 750 ms for 12k events,
+  // against 10 ms.
   return sql`(
-    SELECT e.* FROM events e
-    WHERE ${tenantCondition(scope, "e")} AND e.received_at <= ${watermark}
-      AND (e.timestamp, e.event_id) IN (
-        SELECT p.timestamp, p.event_id FROM property_events p
-        WHERE ${tenantCondition(scope, "p")} AND p.key = ${narrowing.key} ${values}
-          AND p.timestamp >= ${scope.from}::timestamptz AND p.timestamp < ${scope.to}::timestamptz
-          AND ${namesCondition(scope)})
+    SELECT e.* FROM property_events p
+    CROSS JOIN LATERAL (
+      SELECT e.* FROM events e
+      WHERE e.organization_id = p.organization_id AND e.project_id = p.project_id
+        AND e.timestamp = p.timestamp AND e.event_id = p.event_id AND e.received_at <= ${watermark}
+      OFFSET 0
+    ) e
+    WHERE ${tenantCondition(scope, "p")} AND p.key = ${narrowing.key} ${values}
+      AND p.timestamp >= ${scope.from}::timestamptz AND p.timestamp < ${scope.to}::timestamptz
+      AND ${namesCondition(scope)}
     UNION ALL
     SELECT e.* FROM events e WHERE ${tenantCondition(scope, "e")} AND e.received_at > ${watermark}
   )`;
