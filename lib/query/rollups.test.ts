@@ -631,6 +631,19 @@ it("derives the same tables from a backfill of a project's history as from refre
     .push(
       eventRow({ ...mixedVisit, timestamp: new Date(day.getTime() + 600_000), deviceType: "tablet", country: "CA" }),
     );
+  // Another, mixed from the first part on (a phone, then a desktop), on a new page from a referrer
+  // in the last: an actor already mixed gains the later arrivals' combinations.
+  const earlyMixed = { name: "pageview", anonymousId: "backfill-mixed-early", country: "US" };
+  const minutesOn = (minutes: number) => new Date(day.getTime() + minutes * 60_000);
+  parts[0]!.push(
+    eventRow({ ...earlyMixed, timestamp: minutesOn(1), path: "/", deviceType: "mobile" }),
+    eventRow({ ...earlyMixed, timestamp: minutesOn(2), path: "/", deviceType: "desktop" }),
+  );
+  parts
+    .at(-1)!
+    .push(
+      eventRow({ ...earlyMixed, timestamp: minutesOn(15), path: "/docs", deviceType: "desktop", referrerHost: "t.co" }),
+    );
   for (const part of parts) await writeEvents(getPool(), backfilled.organizationId, backfilled.projectId, part);
   for (const part of parts) {
     await writeEvents(getPool(), incremental.organizationId, incremental.projectId, part);
