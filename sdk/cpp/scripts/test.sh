@@ -33,8 +33,9 @@ if [[ "$part" != "sanitizers" ]]; then
   "$SDK_DIR/build/lumen_bench" 20000
 fi
 if [[ "$part" != "release" ]]; then
-  # Sanitizer builds: tests only (tools are covered by the Release build).
-  run build-asan Debug -DLUMEN_SANITIZE=address -DLUMEN_BUILD_TOOLS=OFF
-  run build-tsan Debug -DLUMEN_SANITIZE=thread -DLUMEN_BUILD_TOOLS=OFF
+  # Sanitizer builds: tests only (tools are covered by the Release build). Line tables only (-g1):
+  # reports still name file and line, and the ASan build compiled in 71 s of CPU instead of 100 (-g).
+  run build-asan Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DLUMEN_SANITIZE=address -DLUMEN_BUILD_TOOLS=OFF
+  run build-tsan Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DLUMEN_SANITIZE=thread -DLUMEN_BUILD_TOOLS=OFF
 fi
 echo "==> C++ SDK ($part): all tests passed in $(( $(date +%s) - start ))s"
