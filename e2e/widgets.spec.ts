@@ -123,6 +123,7 @@ test.describe("widgets preview", () => {
 
   test("loading placeholders pulse, and stand still for visitors who ask for reduced motion", async ({ page }) => {
     const placeholder = widget(light, "Loading").locator(".animate-pulse").first();
+    await page.emulateMedia({ reducedMotion: "no-preference" });
     await expect(placeholder).toHaveCSS("animation-name", "pulse");
     await page.emulateMedia({ reducedMotion: "reduce" });
     await expect(placeholder).toHaveCSS("animation-name", "none");
