@@ -39,8 +39,12 @@ export function eventFilters(filters: readonly Filter[]): Filter[] {
   return filters.filter((f) => !isConversionFilter(f));
 }
 
-export function hasConversionFilter(filters: readonly Filter[]): boolean {
-  return filters.some(isConversionFilter);
+/**
+ * A filter that keeps a set of actors rather than events: a conversion filter, or a visitor filter
+ * on first seen (new or returning, first source or page).
+ */
+export function isActorSetFilter(filter: Filter): boolean {
+  return isConversionFilter(filter) || isVisitorFilter(filter);
 }
 
 const positive = (filter: Filter) => filter.op === "equals" || filter.op === "in";

@@ -18,7 +18,7 @@
 import "server-only";
 import type pg from "pg";
 import { keptActorsSql } from "./actor-bitmaps";
-import { isConversionFilter } from "./conversion-filter";
+import { isActorSetFilter, isConversionFilter } from "./conversion-filter";
 import { type Conversion, conversionOf, convertedActorSql, convertedCtes } from "./converted-actors";
 import { undailiedEventsSql, wholeDaysCondition } from "./edge-days";
 import { actorHash, dimensionText, groupByOf, TEXT_FILTER_OPERATORS, textFilterCondition } from "./fields";
@@ -139,7 +139,7 @@ export const countSlicesGroupedSql =
     // The events read raw keep the same actors by those sets, not by the filters' semi-joins.
     const eventsScope = {
       ...scope,
-      filters: scope.filters.filter((f) => !isConversionFilter(f) && !isVisitorFilter(f)),
+      filters: scope.filters.filter((f) => !isActorSetFilter(f)),
     };
     const keeps = (actor: Sql) => {
       const isNewcomer = newcomerActorSql(scope, actor);

@@ -8,10 +8,9 @@
 // range, which a return period starting before it does not share.
 import "server-only";
 import type pg from "pg";
-import { isConversionFilter } from "./conversion-filter";
+import { isActorSetFilter } from "./conversion-filter";
 import { actorHash } from "./fields";
 import { filteredVisitorSetsSql, filteredVisitorsPlanIfAnswerable } from "./filtered-visitors";
-import { isVisitorFilter } from "./first-seen";
 import { retentionRangeHeldSql } from "./rollups";
 import { type QueryDefinition, type RetentionQuery, trendQuerySchema } from "./schemas";
 import { type QueryScope, tenantCondition } from "./scope";
@@ -28,7 +27,7 @@ export async function filteredRetentionWatermark(
   query: QueryDefinition,
 ): Promise<string | null> {
   if (query.kind !== "retention" || scope.filters.length === 0) return null;
-  if (scope.filters.some((f) => isConversionFilter(f) || isVisitorFilter(f))) return null;
+  if (scope.filters.some(isActorSetFilter)) return null;
   const byPeriod = trendQuerySchema.parse({
     kind: "trend",
     interval: query.period,

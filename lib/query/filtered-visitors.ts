@@ -29,7 +29,7 @@ import "server-only";
 import type pg from "pg";
 import { bitmapsFromNumbersSql, keptActorsSql, numberedActorsSql, numberInSetSql } from "./actor-bitmaps";
 import { bitmapGroupsSql, bitmapTopAndOtherSql } from "./bitmap-results";
-import { conversionRateSql, isConversionFilter } from "./conversion-filter";
+import { conversionRateSql, isActorSetFilter } from "./conversion-filter";
 import { type Conversion, conversionOf, convertedActorSql, convertedCtes } from "./converted-actors";
 import { undailiedEventsSql, wholeDaysCondition } from "./edge-days";
 import {
@@ -345,7 +345,7 @@ function filteredVisitorRows(
 
   // The arrivals after the watermark and the partial days, read raw: they keep their actors by the
   // same sets (and the events those sets read raw).
-  const eventsScope = { ...scope, filters: scope.filters.filter((f) => !isConversionFilter(f) && !isVisitorFilter(f)) };
+  const eventsScope = { ...scope, filters: scope.filters.filter((f) => !isActorSetFilter(f)) };
   const tailKeeps = (actor: Sql) => {
     const isNewcomer = newcomerActorSql(scope, actor);
     return allOf([

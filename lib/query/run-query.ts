@@ -10,11 +10,11 @@ import { resolveQueryGoals } from "../goals/goals";
 import { clampToRetention, type RetentionNotice } from "../privacy/retention-clamp";
 import type { RetentionMonths } from "../privacy/retention-policy";
 import { resolveSegments } from "../segments/resolve";
-import { assertConversionRateDefined, isConversionFilter, rollupsMayAnswer } from "./conversion-filter";
+import { assertConversionRateDefined, isActorSetFilter, rollupsMayAnswer } from "./conversion-filter";
 import { goalsWithBitmaps } from "./converted-actors";
 import { checkQueryCost, type IntervalAdjustment } from "./cost";
 import { runErrors } from "./errors";
-import { isVisitorFilter, queryUsesFirstSeen, readFirstSeenWatermark } from "./first-seen";
+import { queryUsesFirstSeen, readFirstSeenWatermark } from "./first-seen";
 import { goalRateParts, withoutGoalMeasure } from "./goals";
 import { runBreakdown } from "./kinds/breakdown";
 import { runFunnel } from "./kinds/funnel";
@@ -248,7 +248,7 @@ async function runInSnapshot(
   // the plan is the same either way (600k events: 0.55-1.2 s with and without this setting);
   // without, 300-1,000 ms became 6-11 ms. A property filter's lookups (property-events.ts) are
   // LATERAL, so they stay loops. Set back after this query: a goal's rate runs another in the snapshot.
-  const hashesKeptActors = !source.rollups && query.filters.some((f) => isConversionFilter(f) || isVisitorFilter(f));
+  const hashesKeptActors = !source.rollups && query.filters.some(isActorSetFilter);
   if (hashesKeptActors) await db.query("SET LOCAL enable_nestloop = off");
   const retentionSource = raw ? null : await derivedRetentionSource(db, scope, query);
   let rollups = source.rollups || retentionSource !== null;

@@ -3,13 +3,12 @@
 // snapshot), else raw events. Every source yields the same rows (bucket, dim, is_other, value).
 import "server-only";
 import type pg from "pg";
-import { hasConversionFilter } from "./conversion-filter";
+import { isActorSetFilter } from "./conversion-filter";
 import { countCubeGroupedSql, countCubePlanIfAnswerable } from "./count-cube";
 import { countSlicesGroupedSql, countSlicesPlanIfAnswerable } from "./count-slices";
 import { filteredVisitorsGroupedSql, filteredVisitorsPlanIfAnswerable } from "./filtered-visitors";
 import {
   isFilteredScope,
-  isVisitorFilter,
   keepsNewcomers,
   readFirstSeenWatermark,
   visitorsQueryOf,
@@ -141,7 +140,7 @@ export async function groupedSourceFor(
   [scope, ...others]: [QueryScope, ...QueryScope[]],
   query: QueryDefinition,
 ): Promise<GroupedSource> {
-  const actorFiltered = hasConversionFilter(query.filters) || query.filters.some(isVisitorFilter);
+  const actorFiltered = query.filters.some(isActorSetFilter);
   for (const { plan, fromAggregates, keepsActors } of planners) {
     if (actorFiltered && !keepsActors) continue;
     const grouped = await plan(db, scope, query);
